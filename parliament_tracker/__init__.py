@@ -1,0 +1,76 @@
+"""Parliament Tracker: parliamentary requests, deadlines and signed reply letters."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from parliament_tracker.config import default_settings, environment_overrides
+
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application. No threads, no migrations, no network: that is the CLI's job."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("PARLIAMENT_TRACKER_INSTANCE_PATH", os.path.join(PROJECT_ROOT, "instance")),
+        instance_relative_config=True,
+        template_folder=os.path.join(PROJECT_ROOT, "templates"),
+    )
+    app.config.from_mapping(default_settings(app.instance_path))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(environment_overrides(os.environ))
+    if test_config is not None:
+        app.config.update(test_config)
+
+    register_extensions(app)
+    register_models()
+    register_blueprints(app)
+    register_web_hooks(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from parliament_tracker.extensions import babel, csrf, db, login_manager, migrate
+    from parliament_tracker.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(PROJECT_ROOT, "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
+
+
+def register_models() -> None:
+    """Import every model module so the metadata is complete (Alembic, create_all)."""
+    from parliament_tracker import models  # noqa: F401
+
+
+def register_blueprints(app: Flask) -> None:
+    from parliament_tracker.api import bp as api_bp
+    from parliament_tracker.auth.views import bp as auth_bp
+    from parliament_tracker.cases.api import register as register_cases_api
+    from parliament_tracker.cases.views import bp as cases_bp
+    from parliament_tracker.organisation.views import bp as admin_bp
+
+    register_cases_api(api_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(cases_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(api_bp)
+
+
+def register_web_hooks(app: Flask) -> None:
+    from parliament_tracker.web import init_web
+
+    init_web(app)
+
+
+def register_cli(app: Flask) -> None:
+    from parliament_tracker.cli import register_commands
+
+    register_commands(app)

@@ -1,0 +1,95 @@
+"""The JSON API under /api/v1: bearer tokens, JSON errors, and the OpenAPI document."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, g, jsonify, request
+
+from parliament_tracker.auth.permissions import PERMISSION_ATTR
+from parliament_tracker.extensions import csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+#: filled by the feature modules: path -> method -> OpenAPI operation
+OPENAPI_PATHS: dict[str, dict[str, Any]] = {}
+OPENAPI_SCHEMAS: dict[str, Any] = {}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, errors: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.errors = errors
+
+
+@bp.errorhandler(ApiError)
+def api_error(error: ApiError) -> Any:
+    body: dict[str, Any] = {"error": {"status": error.status, "message": error.message}}
+    if error.errors is not None:
+        body["errors"] = error.errors
+    return jsonify(body), error.status
+
+
+def _authenticate() -> Any:
+    from parliament_tracker.auth.services import user_for_token
+
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, "Missing bearer token: send 'Authorization: Bearer <token>'.")
+    user = user_for_token(token.strip())
+    if user is None:
+        raise ApiError(401, "The token is unknown or revoked.")
+    return user
+
+
+def api_permission(permission: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            user = _authenticate()
+            if not user.can(permission):
+                raise ApiError(403, f"Your role ({user.role.value}) may not do this ({permission}).")
+            g.api_user = user
+            # Services read current_user for the audit actor. Flask-Login reads g._login_user;
+            # setting it here makes the token's user current without writing a session cookie.
+            g._login_user = user
+            return view(*args, **kwargs)
+
+        setattr(wrapped, PERMISSION_ATTR, permission)
+        return wrapped
+
+    return decorator
+
+
+def json_body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(400, "The request body must be a JSON object.")
+    return data
+
+
+@bp.get("/openapi.json")
+def openapi() -> Any:
+    """The OpenAPI 3.1 description of this API."""
+    return jsonify(
+        {
+            "openapi": "3.1.0",
+            "info": {"title": "Parliament Tracker API", "version": "1"},
+            "servers": [{"url": "/api/v1"}],
+            "components": {
+                "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+                "schemas": OPENAPI_SCHEMAS,
+            },
+            "security": [{"bearer": []}],
+            "paths": OPENAPI_PATHS,
+        }
+    )
+
+
+setattr(openapi, PERMISSION_ATTR, None)

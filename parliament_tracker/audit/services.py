@@ -1,0 +1,62 @@
+"""Writing audit entries. Services call ``record``; it flushes nothing and never commits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from flask import has_request_context
+from flask_login import current_user
+
+from parliament_tracker.audit.models import AuditEntry
+from parliament_tracker.extensions import db
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def record(
+    action: str,
+    obj: Any,
+    summary: str,
+    *,
+    actor: Any = None,
+    changes: dict[str, tuple[Any, Any]] | None = None,
+    **details: Any,
+) -> AuditEntry:
+    """Add an audit entry for ``obj`` (a model with ``id``) to the session."""
+    if actor is None and has_request_context() and current_user.is_authenticated:
+        actor = current_user._get_current_object()
+    payload: dict[str, Any] = {k: _plain(v) for k, v in details.items()}
+    if changes:
+        payload["changes"] = {k: [_plain(a), _plain(b)] for k, (a, b) in changes.items()}
+    entry = AuditEntry(
+        actor=actor,
+        action=action,
+        object_type=type(obj).__tablename__.rstrip("s"),
+        object_id=obj.id,
+        summary=summary,
+        details=payload,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def entries_for(obj: Any) -> list[AuditEntry]:
+    return list(
+        db.session.scalars(
+            db.select(AuditEntry)
+            .where(AuditEntry.object_type == type(obj).__tablename__.rstrip("s"), AuditEntry.object_id == obj.id)
+            .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+        )
+    )

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from parliament_tracker.forms import BaseForm
+
+
+class LoginForm(BaseForm):
+    username = StringField(_l("User name"), validators=[DataRequired(message=_l("Enter your user name."))])
+    password = PasswordField(_l("Password"), validators=[DataRequired(message=_l("Enter your password."))])
+
+
+class ChangePasswordForm(BaseForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(min=10, message=_l("The password must be at least 10 characters."))],
+    )

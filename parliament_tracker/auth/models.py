@@ -1,0 +1,68 @@
+"""User accounts and API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from parliament_tracker.auth.roles import Role
+from parliament_tracker.db import Base, created_at_now, enum_column, intpk
+
+if TYPE_CHECKING:
+    from parliament_tracker.organisation.models import Directorate
+
+
+class User(UserMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[intpk]
+    #: login name, lower-case
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(200))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    #: Argon2id hash
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[Role] = enum_column(Role)
+    directorate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("directorates.id"))
+    directorate: Mapped[Directorate | None] = relationship(lazy="joined")
+    is_enabled: Mapped[bool] = mapped_column(default=True)
+    #: preferred UI language, None = browser default
+    locale: Mapped[str | None] = mapped_column(sa.String(8))
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[dt.datetime | None]
+    last_login_at: Mapped[dt.datetime | None]
+    created_at: Mapped[created_at_now]
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: disabled accounts cannot log in
+        return self.is_enabled
+
+    def can(self, permission: str) -> bool:
+        from parliament_tracker.auth.roles import has_permission
+
+        return has_permission(self.role, permission)
+
+
+def hash_token(token: str) -> str:
+    """API tokens are random and long, so a plain SHA-256 is enough (and fast per request)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user: Mapped[User] = relationship(lazy="joined")
+    #: SHA-256 of the token; the token itself is shown once and never stored
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: first characters, to tell tokens apart in the UI
+    prefix: Mapped[str] = mapped_column(sa.String(12))
+    created_at: Mapped[created_at_now]
+    last_used_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]

@@ -1,0 +1,53 @@
+"""Roles and the permission table: which role may do what. One place, tested route by route."""
+
+from __future__ import annotations
+
+import enum
+
+from flask_babel import lazy_gettext as _l
+
+
+class Role(enum.StrEnum):
+    registrar = "registrar"
+    drafter = "drafter"
+    director = "director"
+    signatory_office = "signatory_office"
+    admin = "admin"
+    viewer = "viewer"
+
+    @property
+    def title(self) -> str:
+        return str(ROLE_TITLES[self])
+
+
+ROLE_TITLES = {
+    Role.registrar: _l("Registrar"),
+    Role.drafter: _l("Drafter"),
+    Role.director: _l("Director"),
+    Role.signatory_office: _l("Signatory's office"),
+    Role.admin: _l("Administrator"),
+    Role.viewer: _l("Viewer"),
+}
+
+ALL_ROLES = frozenset(Role)
+STAFF = ALL_ROLES - {Role.viewer}
+
+#: permission name -> the roles that hold it. Views declare one permission each.
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "case.view": ALL_ROLES,
+    "case.create": frozenset({Role.registrar, Role.admin}),
+    "case.edit": frozenset({Role.registrar, Role.drafter, Role.director, Role.admin}),
+    "case.link": frozenset({Role.registrar, Role.drafter, Role.director, Role.admin}),
+    "case.attach": frozenset({Role.registrar, Role.drafter, Role.director, Role.admin}),
+    "case.transition": STAFF,
+    "case.export": ALL_ROLES,
+    "audit.view": ALL_ROLES,
+    "admin": frozenset({Role.admin}),
+    "account": ALL_ROLES,
+}
+
+
+def has_permission(role: Role | None, permission: str) -> bool:
+    if role is None:
+        return False
+    return role in PERMISSIONS[permission]

@@ -1,0 +1,114 @@
+"""Log in, log out, language choice and the user's own account page."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from parliament_tracker.auth import services
+from parliament_tracker.auth.forms import ChangePasswordForm, LoginForm
+from parliament_tracker.auth.models import ApiToken
+from parliament_tracker.auth.permissions import permission_required, public
+from parliament_tracker.db import now_utc
+from parliament_tracker.extensions import db
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("cases.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    """The login form."""
+    if current_user.is_authenticated:
+        return redirect(url_for("cases.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        result = services.authenticate(form.username.data, form.password.data)
+        db.session.commit()  # failed-login counters must persist too
+        if result.user:
+            login_user(result.user)
+            return redirect(_safe_next(request.args.get("next")))
+        if result.locked:
+            flash(_("Too many failed attempts. This account is locked for a while; try again later."), "error")
+        else:
+            flash(_("User name or password is incorrect."), "error")
+        return render_template("auth/login.html", form=form), 401
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@public
+def logout():
+    """End the session."""
+    logout_user()
+    flash(_("You have been logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/language/<code>", methods=["POST"])
+@public
+def set_language(code: str):
+    """Switch the interface language (cookie, and the account setting when logged in)."""
+    if code not in current_app.config["LANGUAGES"]:
+        code = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if current_user.is_authenticated:
+        current_user.locale = code
+        db.session.commit()
+    response = redirect(_safe_next(request.form.get("next")))
+    response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@permission_required("account")
+def account():
+    """The user's own account: password and API tokens."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not services.authenticate(current_user.username, form.current_password.data).user:
+            db.session.commit()
+            form.current_password.errors.append(_("The current password is incorrect."))
+        else:
+            services.set_password(current_user, form.new_password.data)
+            db.session.commit()
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("auth.account"))
+    tokens = db.session.scalars(
+        db.select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.created_at.desc())
+    ).all()
+    return render_template("auth/account.html", form=form, tokens=tokens, new_token=None)
+
+
+@bp.route("/account/tokens", methods=["POST"])
+@permission_required("account")
+def create_token():
+    """Issue a new API token and show it once."""
+    token = services.issue_token(current_user)
+    db.session.commit()
+    tokens = db.session.scalars(
+        db.select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.created_at.desc())
+    ).all()
+    return render_template("auth/account.html", form=ChangePasswordForm(), tokens=tokens, new_token=token)
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@permission_required("account")
+def revoke_token(token_id: int):
+    """Revoke one of the user's API tokens."""
+    row = db.get_or_404(ApiToken, token_id)
+    if row.user_id != current_user.id:
+        return ("", 404)
+    if row.revoked_at is None:
+        row.revoked_at = now_utc()
+        db.session.commit()
+    flash(_("The token has been revoked."), "success")
+    return redirect(url_for("auth.account"))

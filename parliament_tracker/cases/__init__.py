@@ -1,0 +1,1 @@
+"""Incoming parliamentary items: model, reference numbers, links, search, views and API."""

@@ -1,0 +1,190 @@
+"""Cases (incoming items), their numbered questions, typed links and attachments."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from parliament_tracker.auth.models import User
+from parliament_tracker.cases.workflow import CaseStatus
+from parliament_tracker.db import Base, created_at_now, enum_column, intpk, now_utc
+from parliament_tracker.organisation.models import Committee, Directorate, Member, Signatory
+
+
+class CaseKind(enum.StrEnum):
+    written_questions = "written_questions"
+    committee_request = "committee_request"
+    commitment = "commitment"
+    motion = "motion"
+    plenary_request = "plenary_request"
+    other = "other"
+
+    @property
+    def title(self) -> str:
+        return str(KIND_TITLES[self])
+
+
+KIND_TITLES = {
+    CaseKind.written_questions: _l("Written questions"),
+    CaseKind.committee_request: _l("Committee request"),
+    CaseKind.commitment: _l("Commitment"),
+    CaseKind.motion: _l("Motion"),
+    CaseKind.plenary_request: _l("Plenary request"),
+    CaseKind.other: _l("Other"),
+}
+
+
+class LinkType(enum.StrEnum):
+    related = "related"
+    follow_up_of = "follow_up_of"
+    same_subject = "same_subject"
+    duplicate_of = "duplicate_of"
+    answered_together = "answered_together"
+
+    @property
+    def title(self) -> str:
+        return str(LINK_TITLES[self])
+
+    @property
+    def reverse_title(self) -> str:
+        return str(LINK_REVERSE_TITLES.get(self, LINK_TITLES[self]))
+
+
+LINK_TITLES = {
+    LinkType.related: _l("Related to"),
+    LinkType.follow_up_of: _l("Follow-up of"),
+    LinkType.same_subject: _l("Same subject as"),
+    LinkType.duplicate_of: _l("Duplicate of"),
+    LinkType.answered_together: _l("Answered together with"),
+}
+#: how a directed link reads from the other end
+LINK_REVERSE_TITLES = {
+    LinkType.follow_up_of: _l("Followed up by"),
+    LinkType.duplicate_of: _l("Has duplicate"),
+}
+
+case_members = sa.Table(
+    "case_members",
+    Base.metadata,
+    sa.Column("case_id", sa.ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("member_id", sa.ForeignKey("members.id"), primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False, default=0),
+)
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        sa.Index("ix_cases_received_on_id", "received_on", "id"),
+        sa.Index("ix_cases_status_received_on", "status", "received_on"),
+        sa.Index("ix_cases_kind_received_on", "kind", "received_on"),
+        sa.CheckConstraint("version > 0", name="version_positive"),
+    )
+
+    id: Mapped[intpk]
+    #: normalised Tweede Kamer number, e.g. 2021Z19241
+    reference: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    kind: Mapped[CaseKind] = enum_column(CaseKind)
+    subject: Mapped[str] = mapped_column(sa.Text)
+    #: for written questions: the date submitted ("ingezonden")
+    received_on: Mapped[dt.date]
+    status: Mapped[CaseStatus] = enum_column(CaseStatus, default=CaseStatus.registered)
+    lead_directorate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("directorates.id"), index=True)
+    lead_directorate: Mapped[Directorate | None] = relationship(lazy="joined")
+    drafter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    drafter: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[drafter_id])
+    #: the signatory office the item is addressed to
+    addressed_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("signatories.id"))
+    addressed_to: Mapped[Signatory | None] = relationship(lazy="joined")
+    #: requesting committee (committee requests)
+    committee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("committees.id"), index=True)
+    committee: Mapped[Committee | None] = relationship(lazy="joined")
+    #: requesting members (written questions), in order: first is the Indiener
+    members: Mapped[list[Member]] = relationship(secondary=case_members, order_by=case_members.c.position, lazy="selectin")
+    #: Kamerstukdossier, e.g. "35925-VI"
+    dossier: Mapped[str | None] = mapped_column(sa.String(32))
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    #: lower-cased text of reference, subject, notes and questions, for search
+    search_text: Mapped[str] = deferred(mapped_column(sa.Text, default=""))
+    #: optimistic locking: a stale form or PATCH is refused
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[created_at_now]
+    updated_at: Mapped[dt.datetime] = mapped_column(default=now_utc, onupdate=now_utc)
+
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="case", order_by="Question.number", cascade="all, delete-orphan", lazy="selectin"
+    )
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="case", order_by="Attachment.id", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def requested_by_label(self) -> str:
+        if self.committee:
+            return self.committee.name
+        return ", ".join(m.label for m in self.members)
+
+
+class Question(Base):
+    """A numbered sub-question of a set of written questions."""
+
+    __tablename__ = "questions"
+    __table_args__ = (
+        sa.UniqueConstraint("case_id", "number", name="uq_questions_case_number"),
+        sa.CheckConstraint("number > 0", name="number_positive"),
+    )
+
+    id: Mapped[intpk]
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"))
+    case: Mapped[Case] = relationship(back_populates="questions")
+    number: Mapped[int]
+    text: Mapped[str] = mapped_column(sa.Text)
+    answer: Mapped[str] = mapped_column(sa.Text, default="")
+    directorate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("directorates.id"))
+    directorate: Mapped[Directorate | None] = relationship()
+    #: "see the answer to question n"
+    see_answer_to: Mapped[int | None]
+
+
+class CaseLink(Base):
+    """A typed link, stored once (source -> target) and shown from both ends."""
+
+    __tablename__ = "case_links"
+    __table_args__ = (
+        sa.UniqueConstraint("source_id", "target_id", name="uq_case_links_source_target"),
+        sa.CheckConstraint("source_id <> target_id", name="not_self"),
+        sa.Index("ix_case_links_target_id", "target_id"),
+    )
+
+    id: Mapped[intpk]
+    source_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"))
+    source: Mapped[Case] = relationship(foreign_keys=[source_id], lazy="joined")
+    target: Mapped[Case] = relationship(foreign_keys=[target_id], lazy="joined")
+    link_type: Mapped[LinkType] = enum_column(LinkType)
+    created_at: Mapped[created_at_now]
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+
+class Attachment(Base):
+    """An incoming document (PDF or DOCX) kept with the case, stored in the database."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[intpk]
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    case: Mapped[Case] = relationship(back_populates="attachments")
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    content: Mapped[bytes] = deferred(mapped_column(sa.LargeBinary))
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    uploaded_by: Mapped[User | None] = relationship()
+    created_at: Mapped[created_at_now]

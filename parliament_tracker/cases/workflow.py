@@ -1,0 +1,91 @@
+"""Case statuses and the one table of allowed transitions with the roles that may make them."""
+
+from __future__ import annotations
+
+import enum
+from collections import deque
+
+from flask_babel import lazy_gettext as _l
+
+from parliament_tracker.auth.roles import Role
+
+
+class CaseStatus(enum.StrEnum):
+    registered = "registered"
+    assigned = "assigned"
+    drafting = "drafting"
+    in_review = "in_review"
+    awaiting_signature = "awaiting_signature"
+    answered = "answered"
+    withdrawn = "withdrawn"
+    transferred = "transferred"
+    no_reply_needed = "no_reply_needed"
+
+    @property
+    def title(self) -> str:
+        return str(STATUS_TITLES[self])
+
+    @property
+    def is_closed(self) -> bool:
+        return self in CLOSED
+
+
+STATUS_TITLES = {
+    CaseStatus.registered: _l("Registered"),
+    CaseStatus.assigned: _l("Assigned"),
+    CaseStatus.drafting: _l("Drafting"),
+    CaseStatus.in_review: _l("In review"),
+    CaseStatus.awaiting_signature: _l("Awaiting signature"),
+    CaseStatus.answered: _l("Answered"),
+    CaseStatus.withdrawn: _l("Withdrawn"),
+    CaseStatus.transferred: _l("Transferred"),
+    CaseStatus.no_reply_needed: _l("No reply needed"),
+}
+
+CLOSED = frozenset({CaseStatus.answered, CaseStatus.withdrawn, CaseStatus.transferred, CaseStatus.no_reply_needed})
+
+S = CaseStatus
+R = Role
+_DESK = frozenset({R.registrar, R.admin})
+_WORK = frozenset({R.registrar, R.drafter, R.director, R.admin})
+_APPROVE = frozenset({R.director, R.admin})
+_SIGN = frozenset({R.signatory_office, R.admin})
+
+#: (from, to) -> roles allowed. Closing moves (withdrawn, transferred, no reply) are the desk's.
+TRANSITIONS: dict[tuple[CaseStatus, CaseStatus], frozenset[Role]] = {
+    (S.registered, S.assigned): _DESK | {R.director},
+    (S.assigned, S.drafting): _WORK,
+    (S.assigned, S.registered): _DESK,
+    (S.drafting, S.in_review): _WORK,
+    (S.in_review, S.drafting): _WORK,
+    (S.in_review, S.awaiting_signature): _APPROVE,
+    (S.awaiting_signature, S.in_review): _APPROVE | _SIGN,
+    (S.awaiting_signature, S.answered): _SIGN | _DESK,
+    (S.answered, S.drafting): _DESK,  # reopened, e.g. for a supplementary answer
+    **{(s, S.withdrawn): _DESK for s in (S.registered, S.assigned, S.drafting, S.in_review, S.awaiting_signature)},
+    **{(s, S.transferred): _DESK for s in (S.registered, S.assigned, S.drafting)},
+    **{(s, S.no_reply_needed): _DESK | {R.director} for s in (S.registered, S.assigned, S.drafting)},
+    (S.withdrawn, S.registered): _DESK,
+    (S.transferred, S.registered): _DESK,
+    (S.no_reply_needed, S.registered): _DESK,
+}
+
+
+def allowed_targets(current: CaseStatus, role: Role | None) -> list[CaseStatus]:
+    return [to for (frm, to), roles in TRANSITIONS.items() if frm == current and role in roles]
+
+
+def is_allowed(current: CaseStatus, target: CaseStatus, role: Role | None) -> bool:
+    return role in TRANSITIONS.get((current, target), frozenset())
+
+
+def reachable_from(start: CaseStatus) -> set[CaseStatus]:
+    seen = {start}
+    todo = deque([start])
+    while todo:
+        current = todo.popleft()
+        for frm, to in TRANSITIONS:
+            if frm == current and to not in seen:
+                seen.add(to)
+                todo.append(to)
+    return seen

@@ -1,0 +1,70 @@
+"""Default settings.
+
+Order of precedence (later wins): these defaults, ``instance/config.py``, then the
+environment: ``DATABASE_URL``, ``SECRET_KEY`` and ``PARLIAMENT_TRACKER_<NAME>``.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+
+def default_settings(instance_path: str) -> dict[str, Any]:
+    return {
+        "SECRET_KEY": "dev-only-change-me",
+        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "parliament_tracker.sqlite"),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Session cookies: HttpOnly always; Secure unless explicitly running over plain HTTP
+        # (the embedded demo on 127.0.0.1 sets SESSION_COOKIE_SECURE=False through make run).
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": True,
+        "REMEMBER_COOKIE_SECURE": True,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
+        "BABEL_DEFAULT_LOCALE": "nl",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
+        "LANGUAGES": ["nl", "en"],
+        # Failed-login throttling: after this many failures the account waits
+        # LOGIN_LOCKOUT_SECONDS before the next attempt is even checked.
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_LOCKOUT_SECONDS": 15 * 60,
+        "CASES_PER_PAGE": 50,
+        "ATTACHMENT_MAX_BYTES": 20 * 1024 * 1024,
+        "BASE_URL": "http://127.0.0.1:5000",
+        "MINISTRY_NAME": "Ministerie van Justitie en Veiligheid",
+    }
+
+
+_TYPED_ENV = {"SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"}
+
+
+def environment_overrides(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
+    """Settings taken from the environment (values parsed as JSON where they look like it)."""
+    import json
+
+    overrides: dict[str, Any] = {}
+    if environ.get("DATABASE_URL"):
+        url = environ["DATABASE_URL"]
+        # Heroku-style URLs and plain postgresql:// use psycopg 3, which is what we install.
+        if url.startswith("postgres://"):
+            url = "postgresql://" + url.removeprefix("postgres://")
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        overrides["SQLALCHEMY_DATABASE_URI"] = url
+    if environ.get("SECRET_KEY"):
+        overrides["SECRET_KEY"] = environ["SECRET_KEY"]
+    prefix = "PARLIAMENT_TRACKER_"
+    for key, raw in environ.items():
+        if not key.startswith(prefix):
+            continue
+        name = key.removeprefix(prefix)
+        try:
+            value: Any = json.loads(raw)
+        except ValueError:
+            value = raw
+        overrides[name] = value
+    return overrides

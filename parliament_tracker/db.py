@@ -1,0 +1,79 @@
+"""Declarative base, naming convention, UTC timestamps and small column helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def now_utc() -> dt.datetime:
+    """The current instant, timezone-aware in UTC. The only clock the code reads."""
+    return dt.datetime.now(dt.UTC)
+
+
+def today_local() -> dt.date:
+    """Today's date in The Hague: deadlines are Dutch calendar days."""
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(dt.UTC).astimezone(ZoneInfo("Europe/Amsterdam")).date()
+
+
+class UTCDateTime(sa.TypeDecorator[dt.datetime]):
+    """Stores aware datetimes as UTC and always returns them aware (SQLite keeps no zone)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: sa.Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use now_utc() or an aware value")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: sa.Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dt.datetime: UTCDateTime(), dict[str, Any]: sa.JSON()}
+
+    def __repr__(self) -> str:
+        pk = ", ".join(f"{c.key}={getattr(self, c.key, None)!r}" for c in self.__mapper__.primary_key)
+        return f"<{type(self).__name__} {pk}>"
+
+
+intpk = Annotated[int, mapped_column(primary_key=True)]
+created_at_now = Annotated[dt.datetime, mapped_column(default=now_utc, nullable=False)]
+
+
+def enum_column(enum_cls: type, **kwargs: Any) -> Any:
+    """A string-valued enum column with a named CHECK constraint (portable across dialects)."""
+    return mapped_column(
+        sa.Enum(
+            enum_cls,
+            native_enum=False,
+            create_constraint=True,
+            length=32,
+            values_callable=lambda e: [m.value for m in e],
+            name=enum_cls.__name__.lower(),
+            validate_strings=True,
+        ),
+        **kwargs,
+    )

@@ -1,0 +1,22 @@
+"""Every model, imported in one place so the metadata is complete."""
+
+from parliament_tracker.audit.models import AuditEntry
+from parliament_tracker.auth.models import ApiToken, User
+from parliament_tracker.cases.models import Attachment, Case, CaseLink, Question, case_members
+from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
+
+__all__ = [
+    "ApiToken",
+    "Attachment",
+    "AuditEntry",
+    "Case",
+    "CaseLink",
+    "Committee",
+    "Directorate",
+    "Member",
+    "Party",
+    "Question",
+    "Signatory",
+    "User",
+    "case_members",
+]

@@ -1,0 +1,1 @@
+"""Reference data: directorates, signatories, committees, parties and members."""

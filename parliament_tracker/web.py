@@ -1,0 +1,66 @@
+"""Request-level wiring: user loading, security headers, error pages, template helpers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from parliament_tracker.extensions import db, login_manager
+
+
+def init_web(app: Flask) -> None:
+    from parliament_tracker.auth.models import User
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None  # the login page says enough
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id))
+
+    @app.after_request
+    def security_headers(response: Any) -> Any:
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-src 'self'; object-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
+
+    @app.teardown_request
+    def rollback_unfinished(exc: BaseException | None) -> None:
+        # Whatever a failed request left in the session is thrown away, never half-committed.
+        if exc is not None:
+            db.session.rollback()
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        if request.path.startswith("/api/"):
+            return jsonify(error={"status": error.code, "message": error.description}), error.code
+        return render_template("error.html", error=error), error.code
+
+    @app.get("/healthz")
+    def healthz() -> Any:
+        db.session.execute(db.text("SELECT 1"))
+        return jsonify(status="ok")
+
+    healthz.required_permission = None  # type: ignore[attr-defined]
+
+    @app.context_processor
+    def template_helpers() -> dict[str, Any]:
+        return {"current_locale": str(get_locale()), "format_date": format_date, "_": _}
+
+    @app.template_filter("nl_date")
+    def nl_date(value: Any, fmt: str = "EEEE d MMMM y") -> str:
+        return format_date(value, fmt) if value else ""
