@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import DeclarativeBase, mapped_column
+from sqlalchemy.orm import DeclarativeBase, mapped_column, registry
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -51,8 +51,12 @@ class UTCDateTime(sa.TypeDecorator[dt.datetime]):
 
 
 class Base(DeclarativeBase):
-    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {dt.datetime: UTCDateTime(), dict[str, Any]: sa.JSON()}
+    # The registry carries the metadata and type map (Flask-SQLAlchemy subclasses the base,
+    # and SQLAlchemy refuses a per-class type_annotation_map next to an inherited registry).
+    registry = registry(
+        metadata=sa.MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={dt.datetime: UTCDateTime(), dict[str, Any]: sa.JSON()},
+    )
 
     def __repr__(self) -> str:
         pk = ", ".join(f"{c.key}={getattr(self, c.key, None)!r}" for c in self.__mapper__.primary_key)

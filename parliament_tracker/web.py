@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import format_date, get_locale
-from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from parliament_tracker.extensions import db, login_manager
@@ -59,7 +58,14 @@ def init_web(app: Flask) -> None:
 
     @app.context_processor
     def template_helpers() -> dict[str, Any]:
-        return {"current_locale": str(get_locale()), "format_date": format_date, "_": _}
+        from parliament_tracker.cases.models import KIND_TITLES
+        from parliament_tracker.cases.workflow import STATUS_TITLES
+
+        return {
+            "current_locale": str(get_locale()),
+            "kind_titles": {k.value: v for k, v in KIND_TITLES.items()},
+            "status_titles": {k.value: v for k, v in STATUS_TITLES.items()},
+        }
 
     @app.template_filter("nl_date")
     def nl_date(value: Any, fmt: str = "EEEE d MMMM y") -> str:

@@ -1,0 +1,304 @@
+"""Case endpoints of the JSON API (/api/v1/cases…)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, request, url_for
+from flask_login import current_user
+
+from parliament_tracker.api import OPENAPI_PATHS, OPENAPI_SCHEMAS, ApiError, api_permission, json_body
+from parliament_tracker.auth.models import User
+from parliament_tracker.cases import queries, services
+from parliament_tracker.cases.models import Case, CaseKind, LinkType
+from parliament_tracker.cases.views import filter_from_args
+from parliament_tracker.extensions import db
+from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
+
+#: extra fields that other features add to the case JSON (e.g. deadlines)
+CASE_JSON_EXTENDERS: list[Any] = []
+
+
+def case_json(case: Case, *, full: bool = True) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "reference": case.reference,
+        "kind": case.kind.value,
+        "subject": case.subject,
+        "received_on": case.received_on.isoformat(),
+        "status": case.status.value,
+        "version": case.version,
+        "lead_directorate": case.lead_directorate.code if case.lead_directorate else None,
+        "drafter": case.drafter.username if case.drafter else None,
+        "addressed_to": case.addressed_to.office_title if case.addressed_to else None,
+        "committee": case.committee.name if case.committee else None,
+        "members": [{"name": m.name, "party": m.party.abbreviation if m.party else None} for m in case.members],
+        "dossier": case.dossier,
+        "url": url_for("cases.show", reference=case.reference, _external=True),
+    }
+    if full:
+        data["notes"] = case.notes
+        data["questions"] = [
+            {"number": q.number, "text": q.text, "see_answer_to": q.see_answer_to} for q in case.questions
+        ]
+        data["links"] = [
+            {"reference": v.case.reference, "type": v.link_type.value, "direction": "outgoing" if v.outgoing else "incoming"}
+            for v in services.links_of(case)
+        ]
+        for extend in CASE_JSON_EXTENDERS:
+            data.update(extend(case))
+    return data
+
+
+def _lookup(model: Any, column: Any, value: Any, field: str, errors: dict[str, str]) -> Any:
+    if value in (None, ""):
+        return None
+    found = db.session.scalar(db.select(model).where(column == value))
+    if found is None:
+        errors[field] = f"Unknown {field}: {value!r}."
+    return found
+
+
+def input_from_json(body: dict[str, Any], *, creating: bool) -> services.CaseInput:
+    """Validate types and look up related objects; raises 422 with every field's problem."""
+    errors: dict[str, str] = {}
+    data = services.CaseInput()
+    known = {
+        "reference", "kind", "subject", "received_on", "lead_directorate", "drafter", "addressed_to",
+        "committee", "members", "dossier", "notes", "questions_text", "version",
+    } | set(EXTRA_INPUT_FIELDS)
+    for key in body:
+        if key not in known:
+            errors[key] = "Unknown field."
+    for name in ("reference", "subject", "dossier", "notes", "questions_text"):
+        if name in body:
+            if body[name] is not None and not isinstance(body[name], str):
+                errors[name] = "Must be a string."
+            else:
+                setattr(data, name, body[name] if body[name] is not None else "")
+    if "kind" in body or creating:
+        raw = body.get("kind")
+        if raw not in CaseKind.__members__:
+            errors["kind"] = f"Must be one of: {', '.join(CaseKind.__members__)}."
+        else:
+            data.kind = CaseKind(raw)
+    if "received_on" in body or creating:
+        raw = body.get("received_on")
+        try:
+            data.received_on = dt.date.fromisoformat(raw) if isinstance(raw, str) else None
+        except ValueError:
+            data.received_on = None
+        if data.received_on is None:
+            errors["received_on"] = "Must be an ISO date (YYYY-MM-DD)."
+    if creating:
+        for name in ("reference", "subject"):
+            if not body.get(name):
+                errors.setdefault(name, "Required.")
+    if "lead_directorate" in body:
+        data.lead_directorate = _lookup(Directorate, Directorate.code, body["lead_directorate"], "lead_directorate", errors)
+    if "drafter" in body:
+        data.drafter = _lookup(User, User.username, body["drafter"], "drafter", errors)
+    if "addressed_to" in body:
+        data.addressed_to = _lookup(Signatory, Signatory.office_title, body["addressed_to"], "addressed_to", errors)
+    if "committee" in body:
+        data.committee = _lookup(Committee, Committee.name, body["committee"], "committee", errors)
+    if "members" in body:
+        members = []
+        if not isinstance(body["members"], list):
+            errors["members"] = "Must be a list of {name, party}."
+        else:
+            for item in body["members"]:
+                if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+                    errors["members"] = "Must be a list of {name, party}."
+                    break
+                member = _member(item["name"], item.get("party"))
+                members.append(member)
+            data.members = members
+    if errors:
+        raise ApiError(422, "The request has invalid fields.", errors)
+    return data
+
+
+#: other features may accept more case fields (name -> handler(case, value))
+EXTRA_INPUT_FIELDS: dict[str, Any] = {}
+
+
+def _member(name: str, party_abbreviation: str | None) -> Member:
+    party = None
+    if party_abbreviation:
+        party = db.session.scalar(db.select(Party).where(Party.abbreviation == party_abbreviation))
+        if party is None:
+            party = Party(abbreviation=party_abbreviation, name=party_abbreviation)
+            db.session.add(party)
+    member = db.session.scalar(db.select(Member).where(Member.name == name, Member.party == party))
+    if member is None:
+        member = Member(name=name, party=party)
+        db.session.add(member)
+    return member
+
+
+def _error_from(exc: services.CaseError) -> ApiError:
+    return ApiError(exc.status, exc.message, exc.errors or None)
+
+
+def _get(reference: str) -> Case:
+    case = services.find_case(reference)
+    if case is None:
+        raise ApiError(404, f"No case with reference {reference!r}.")
+    return case
+
+
+def _apply_extras(case: Case, body: dict[str, Any]) -> None:
+    for name, handler in EXTRA_INPUT_FIELDS.items():
+        if name in body:
+            handler(case, body[name])
+
+
+def register(bp: Blueprint) -> None:
+    @bp.post("/cases")
+    @api_permission("case.create")
+    def create_case():
+        """Register a case."""
+        body = json_body()
+        data = input_from_json(body, creating=True)
+        try:
+            case = services.create_case(data, actor=current_user)
+            _apply_extras(case, body)
+        except services.DuplicateCase as exc:
+            db.session.rollback()
+            return jsonify(
+                error={"status": 409, "message": exc.message},
+                errors=exc.errors,
+                existing=url_for("api.get_case", reference=exc.existing.reference),
+            ), 409
+        except services.CaseError as exc:
+            db.session.rollback()
+            raise _error_from(exc) from None
+        db.session.commit()
+        return jsonify(case_json(case)), 201, {"Location": url_for("api.get_case", reference=case.reference)}
+
+    @bp.get("/cases")
+    @api_permission("case.view")
+    def list_cases():
+        """Search and filter cases."""
+        f = filter_from_args(request.args)
+        per_page = request.args.get("per_page", type=int)
+        if per_page:
+            f.per_page = max(1, min(per_page, 500))
+        else:
+            f.per_page = current_app.config["CASES_PER_PAGE"]
+        items, total = queries.search(f)
+        return jsonify(items=[case_json(c, full=False) for c in items], total=total, page=f.page, per_page=f.per_page)
+
+    @bp.get("/cases/<reference>")
+    @api_permission("case.view")
+    def get_case(reference: str):
+        """One case, with its links."""
+        return jsonify(case_json(_get(reference)))
+
+    @bp.patch("/cases/<reference>")
+    @api_permission("case.edit")
+    def patch_case(reference: str):
+        """Edit a case; ``version`` must be the version you read."""
+        case = _get(reference)
+        body = json_body()
+        version = body.get("version")
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise ApiError(422, "The request has invalid fields.", {"version": "Required: the version you read (integer)."})
+        data = input_from_json(body, creating=False)
+        try:
+            services.update_case(case, data, expected_version=version, actor=current_user)
+            _apply_extras(case, body)
+        except services.CaseError as exc:
+            db.session.rollback()
+            raise _error_from(exc) from None
+        db.session.commit()
+        return jsonify(case_json(case))
+
+    @bp.post("/cases/<reference>/links")
+    @api_permission("case.link")
+    def add_link(reference: str):
+        """Link two cases."""
+        case = _get(reference)
+        body = json_body()
+        raw_type = body.get("type", "related")
+        if raw_type not in LinkType.__members__:
+            raise ApiError(422, "The request has invalid fields.", {"type": f"Must be one of: {', '.join(LinkType.__members__)}."})
+        if not isinstance(body.get("reference"), str):
+            raise ApiError(422, "The request has invalid fields.", {"reference": "Required."})
+        try:
+            services.add_link(case, body["reference"], LinkType(raw_type), actor=current_user)
+        except services.CaseError as exc:
+            db.session.rollback()
+            raise _error_from(exc) from None
+        db.session.commit()
+        return jsonify(case_json(case)), 201
+
+    @bp.delete("/cases/<reference>/links")
+    @api_permission("case.link")
+    def delete_link(reference: str):
+        """Remove a link: ``?reference=`` names the other case."""
+        case = _get(reference)
+        try:
+            services.remove_link(case, request.args.get("reference", ""), actor=current_user)
+        except services.CaseError as exc:
+            db.session.rollback()
+            raise _error_from(exc) from None
+        db.session.commit()
+        return jsonify(case_json(case))
+
+    OPENAPI_SCHEMAS["Case"] = {
+        "type": "object",
+        "properties": {
+            "reference": {"type": "string", "example": "2021Z19601"},
+            "kind": {"type": "string", "enum": list(CaseKind.__members__)},
+            "subject": {"type": "string"},
+            "received_on": {"type": "string", "format": "date"},
+            "status": {"type": "string"},
+            "version": {"type": "integer"},
+            "lead_directorate": {"type": ["string", "null"]},
+            "drafter": {"type": ["string", "null"]},
+            "addressed_to": {"type": ["string", "null"]},
+            "committee": {"type": ["string", "null"]},
+            "members": {"type": "array", "items": {"type": "object"}},
+            "dossier": {"type": ["string", "null"]},
+            "links": {"type": "array", "items": {"type": "object", "properties": {"reference": {"type": "string"}, "type": {"type": "string"}}}},
+        },
+    }
+    OPENAPI_SCHEMAS["Errors"] = {
+        "type": "object",
+        "properties": {"error": {"type": "object"}, "errors": {"type": "object", "additionalProperties": {"type": "string"}}},
+    }
+    ref_param = {"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}
+    case_ref = {"$ref": "#/components/schemas/Case"}
+    err = {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}}
+    ok = lambda d: {"description": d, "content": {"application/json": {"schema": case_ref}}}  # noqa: E731
+    OPENAPI_PATHS["/cases"] = {
+        "get": {
+            "summary": "Search cases",
+            "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}} for n in ("q", "kind", "status", "state", "page", "per_page")],
+            "responses": {"200": {"description": "A page of cases with the total"}, "401": err, "403": err},
+        },
+        "post": {
+            "summary": "Register a case",
+            "requestBody": {"content": {"application/json": {"schema": case_ref}}},
+            "responses": {"201": ok("Created"), "409": err, "422": err, "401": err, "403": err},
+        },
+    }
+    OPENAPI_PATHS["/cases/{reference}"] = {
+        "get": {"summary": "One case", "parameters": [ref_param], "responses": {"200": ok("The case"), "404": err}},
+        "patch": {
+            "summary": "Edit a case (send the version you read)",
+            "parameters": [ref_param],
+            "requestBody": {"content": {"application/json": {"schema": case_ref}}},
+            "responses": {"200": ok("Saved"), "409": err, "422": err, "404": err},
+        },
+    }
+    OPENAPI_PATHS["/cases/{reference}/links"] = {
+        "post": {"summary": "Link to another case", "parameters": [ref_param], "responses": {"201": ok("Linked"), "404": err, "409": err, "422": err}},
+        "delete": {
+            "summary": "Remove a link",
+            "parameters": [ref_param, {"name": "reference", "in": "query", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": ok("Unlinked"), "404": err},
+        },
+    }

@@ -1,0 +1,58 @@
+"""Case forms. Choices for the select fields are filled in by the view from the database."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from parliament_tracker.cases.models import CaseKind, LinkType
+from parliament_tracker.forms import BaseForm
+
+
+def _coerce_optional_int(value: object) -> int | None:
+    if value in (None, "", "None"):
+        return None
+    return int(value)  # type: ignore[arg-type]
+
+
+class CaseForm(BaseForm):
+    reference = StringField(
+        _l("Reference number"),
+        validators=[DataRequired(message=_l("Enter the Tweede Kamer reference number.")), Length(max=40)],
+        description=_l("For example 2021Z19601"),
+    )
+    kind = SelectField(_l("Kind"), choices=[(k.value, k.title) for k in CaseKind], validators=[DataRequired()])
+    subject = TextAreaField(_l("Subject"), validators=[DataRequired(message=_l("Enter a subject.")), Length(max=2000)])
+    received_on = DateField(
+        _l("Received (for written questions: date submitted)"),
+        validators=[InputRequired(message=_l("Enter the date received as a valid date."))],
+    )
+    committee_id = SelectField(_l("Requested by committee"), coerce=_coerce_optional_int, validators=[Optional()])
+    member_ids = SelectMultipleField(_l("Requested by members"), coerce=int, validators=[Optional()])
+    addressed_to_id = SelectField(_l("Addressed to"), coerce=_coerce_optional_int, validators=[Optional()])
+    lead_directorate_id = SelectField(_l("Lead directorate"), coerce=_coerce_optional_int, validators=[Optional()])
+    drafter_id = SelectField(_l("Drafter"), coerce=_coerce_optional_int, validators=[Optional()])
+    dossier = StringField(_l("Dossier"), validators=[Optional(), Length(max=32)], description=_l("For example 35925-VI"))
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=20000)])
+    questions_text = TextAreaField(
+        _l("Questions (paste the text; it is split into numbered questions)"),
+        validators=[Optional(), Length(max=100000)],
+    )
+    version = HiddenField()
+
+
+class LinkForm(BaseForm):
+    reference = StringField(_l("Reference of the other case"), validators=[DataRequired(message=_l("Enter a reference."))])
+    link_type = SelectField(_l("Link type"), choices=[(t.value, t.title) for t in LinkType], validators=[DataRequired()])
+
+
+class TransitionForm(BaseForm):
+    target = HiddenField(validators=[DataRequired()])
+    version = IntegerField(validators=[InputRequired()])
+    comment = StringField(_l("Comment"), validators=[Optional(), Length(max=1000)])
+
+
+class AttachmentForm(BaseForm):
+    file = FileField(_l("File (PDF or DOCX)"), validators=[FileRequired(message=_l("Choose a file."))])

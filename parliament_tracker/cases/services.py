@@ -1,0 +1,407 @@
+"""Case verbs. Each changes state, writes the audit entry and leaves the commit to the caller."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from parliament_tracker.audit.services import record
+from parliament_tracker.auth.models import User
+from parliament_tracker.cases import references
+from parliament_tracker.cases.models import Attachment, Case, CaseKind, CaseLink, LinkType, Question
+from parliament_tracker.cases.questions import split_questions
+from parliament_tracker.cases.uploads import check_attachment
+from parliament_tracker.cases.workflow import CaseStatus, is_allowed
+from parliament_tracker.extensions import db
+from parliament_tracker.organisation.models import Committee, Directorate, Member, Signatory
+
+
+class CaseError(Exception):
+    """A refused change; ``errors`` maps field names to user-facing messages."""
+
+    status = 422
+
+    def __init__(self, message: str, errors: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+class DuplicateCase(CaseError):
+    status = 409
+
+    def __init__(self, existing: Case) -> None:
+        super().__init__(
+            _("A case with reference %(ref)s already exists.", ref=existing.reference),
+            {"reference": _("Already registered: %(ref)s.", ref=existing.reference)},
+        )
+        self.existing = existing
+
+
+class StaleCase(CaseError):
+    status = 409
+
+    def __init__(self, case: Case) -> None:
+        super().__init__(
+            _("Someone else changed this case in the meantime (now version %(v)d). Your changes were not saved.", v=case.version)
+        )
+        self.case = case
+
+
+class TransitionRefused(CaseError):
+    status = 409
+
+
+class CaseNotFound(CaseError):
+    status = 404
+
+
+class AlreadyLinked(CaseError):
+    status = 409
+
+
+@dataclasses.dataclass
+class CaseInput:
+    """Validated field values for creating or editing a case (None = leave unchanged on edit)."""
+
+    reference: str | None = None
+    kind: CaseKind | None = None
+    subject: str | None = None
+    received_on: dt.date | None = None
+    lead_directorate: Directorate | None | object = dataclasses.field(default=...)
+    drafter: User | None | object = dataclasses.field(default=...)
+    addressed_to: Signatory | None | object = dataclasses.field(default=...)
+    committee: Committee | None | object = dataclasses.field(default=...)
+    members: Sequence[Member] | None = None
+    dossier: str | None = None
+    notes: str | None = None
+    questions_text: str | None = None
+
+    def given(self, name: str) -> bool:
+        value = getattr(self, name)
+        return value is not ... and not (value is None and name in _NONE_MEANS_UNSET)
+
+
+#: fields where None means "not given"; the relation fields use ... for that so None can clear them
+_NONE_MEANS_UNSET = {"reference", "kind", "subject", "received_on", "members", "dossier", "notes", "questions_text"}
+_SIMPLE_FIELDS = ("reference", "kind", "subject", "received_on", "dossier", "notes")
+_RELATION_FIELDS = ("lead_directorate", "drafter", "addressed_to", "committee")
+
+
+def find_case(reference: str) -> Case | None:
+    return db.session.scalar(db.select(Case).where(Case.reference == references.normalise(reference)))
+
+
+def _validate(data: CaseInput, kind: CaseKind, *, creating: bool) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if creating or data.given("reference"):
+        try:
+            data.reference = references.validate(data.reference or "", kind.value)
+        except references.ReferenceError_ as exc:
+            errors["reference"] = exc.message
+    if (creating or data.given("subject")) and not (data.subject or "").strip():
+        errors["subject"] = _("Enter a subject.")
+    if creating and data.received_on is None:
+        errors["received_on"] = _("Enter the date received.")
+    if data.received_on and data.received_on > dt.date.today() + dt.timedelta(days=1):
+        errors["received_on"] = _("The date received cannot be in the future.")
+    if data.received_on and data.received_on.year < 1990:
+        errors["received_on"] = _("The date received is too far in the past.")
+    if data.dossier and len(data.dossier) > 32:
+        errors["dossier"] = _("The dossier number is too long.")
+    if data.subject and len(data.subject) > 2000:
+        errors["subject"] = _("The subject is too long (at most 2000 characters).")
+    return errors
+
+
+def _search_text(case: Case) -> str:
+    parts = [case.reference, case.subject, case.notes or "", case.dossier or ""]
+    parts += [q.text for q in case.questions]
+    return " ".join(parts).lower()
+
+
+def create_case(data: CaseInput, *, actor: User | None = None) -> Case:
+    """Register a new case. A duplicate reference raises ``DuplicateCase`` pointing to it."""
+    kind = data.kind or CaseKind.other
+    errors = _validate(data, kind, creating=True)
+    if errors:
+        raise CaseError(_("The case could not be saved."), errors)
+    assert data.reference is not None
+    existing = find_case(data.reference)
+    if existing:
+        raise DuplicateCase(existing)
+    case = Case(reference=data.reference, kind=kind, subject=data.subject.strip(), received_on=data.received_on)
+    _apply_relations(case, data)
+    if data.members is not None:
+        case.members = list(data.members)
+    case.dossier = data.dossier or None
+    case.notes = data.notes or ""
+    if data.questions_text:
+        _replace_questions(case, data.questions_text)
+    if case.drafter is not None or case.lead_directorate is not None:
+        case.status = CaseStatus.assigned
+    case.search_text = _search_text(case)
+    db.session.add(case)
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError:
+        # Someone registered the same reference between our check and the insert.
+        db.session.rollback()
+        existing = find_case(data.reference)
+        if existing:
+            raise DuplicateCase(existing) from None
+        raise
+    record("case:created", case, f"case {case.reference} registered", actor=actor, kind=case.kind, subject=case.subject)
+    return case
+
+
+def _apply_relations(case: Case, data: CaseInput) -> dict[str, tuple[Any, Any]]:
+    changes: dict[str, tuple[Any, Any]] = {}
+    for name in _RELATION_FIELDS:
+        value = getattr(data, name)
+        if value is ...:
+            continue
+        before = getattr(case, name)
+        if before is not value:
+            changes[name] = (_label(before), _label(value))
+            setattr(case, name, value)
+    return changes
+
+
+def _label(obj: Any) -> Any:
+    if obj is None:
+        return None
+    for attr in ("reference", "code", "username", "office_title", "name"):
+        if hasattr(obj, attr):
+            return getattr(obj, attr)
+    return str(obj)
+
+
+def update_case(case: Case, data: CaseInput, *, expected_version: int, actor: User | None = None) -> Case:
+    """Apply an edit made on ``expected_version``; a stale version raises ``StaleCase``."""
+    if expected_version != case.version:
+        raise StaleCase(case)
+    kind = data.kind or case.kind
+    errors = _validate(data, kind, creating=False)
+    if not data.given("reference") and data.kind and data.kind != case.kind:
+        # Changing the kind must still leave a reference that fits it.
+        try:
+            references.validate(case.reference, kind.value)
+        except references.ReferenceError_ as exc:
+            errors["kind"] = exc.message
+    if errors:
+        raise CaseError(_("The case could not be saved."), errors)
+    if data.reference and data.reference != case.reference:
+        other = find_case(data.reference)
+        if other is not None and other.id != case.id:
+            raise DuplicateCase(other)
+    changes: dict[str, tuple[Any, Any]] = {}
+    for name in _SIMPLE_FIELDS:
+        if not data.given(name):
+            continue
+        value = getattr(data, name)
+        if name in ("dossier",):
+            value = value or None
+        if name == "subject":
+            value = value.strip()
+        before = getattr(case, name)
+        if before != value:
+            changes[name] = (before, value)
+            setattr(case, name, value)
+    changes.update(_apply_relations(case, data))
+    if data.members is not None and list(data.members) != list(case.members):
+        changes["members"] = ([m.label for m in case.members], [m.label for m in data.members])
+        case.members = list(data.members)
+    if data.questions_text is not None and data.questions_text.strip():
+        before_q = [q.text for q in case.questions]
+        _replace_questions(case, data.questions_text)
+        after_q = [q.text for q in case.questions]
+        if before_q != after_q:
+            changes["questions"] = (len(before_q), len(after_q))
+    if not changes:
+        return case
+    if case.status == CaseStatus.registered and (case.drafter or case.lead_directorate):
+        changes["status"] = (case.status, CaseStatus.assigned)
+        case.status = CaseStatus.assigned
+    case.search_text = _search_text(case)
+    try:
+        db.session.flush()
+    except sa.orm.exc.StaleDataError:
+        db.session.rollback()
+        fresh = db.session.get(Case, case.id)
+        raise StaleCase(fresh) from None
+    record("case:updated", case, f"case {case.reference} edited: {', '.join(sorted(changes))}", actor=actor, changes=changes)
+    return case
+
+
+def _replace_questions(case: Case, text: str) -> None:
+    pairs = split_questions(text)
+    existing = {q.number: q for q in case.questions}
+    keep: list[Question] = []
+    for number, question_text in pairs:
+        q = existing.get(number)
+        if q is None:
+            q = Question(number=number, text=question_text)
+        else:
+            q.text = question_text
+        keep.append(q)
+    case.questions = keep
+
+
+def set_questions(case: Case, items: Sequence[tuple[int, str]], *, expected_version: int, actor: User | None = None) -> None:
+    """Save corrected questions (number, text); empty texts drop that question."""
+    if expected_version != case.version:
+        raise StaleCase(case)
+    numbers = [n for n, t in items if t.strip()]
+    if len(set(numbers)) != len(numbers):
+        raise CaseError(_("Each question needs its own number."), {"questions": _("Each question needs its own number.")})
+    if any(n < 1 for n in numbers):
+        raise CaseError(_("Question numbers start at 1."), {"questions": _("Question numbers start at 1.")})
+    existing = {q.number: q for q in case.questions}
+    before = [(q.number, q.text) for q in case.questions]
+    new: list[Question] = []
+    for number, text in sorted(items):
+        if not text.strip():
+            continue
+        q = existing.get(number) or Question(number=number, text="")
+        q.text = text.strip()
+        new.append(q)
+    case.questions = new
+    after = [(q.number, q.text) for q in new]
+    if before != after:
+        case.search_text = _search_text(case)
+        case.updated_at = case.updated_at  # marks the row dirty so the version increments
+        db.session.flush()
+        record("case:questions_set", case, f"questions of {case.reference} corrected", actor=actor, count=len(new))
+
+
+def transition(case: Case, target: CaseStatus, *, actor: User, expected_version: int | None = None, comment: str = "") -> None:
+    """Move a case to ``target`` if the workflow table allows it for the actor's role."""
+    if expected_version is not None and expected_version != case.version:
+        raise StaleCase(case)
+    if not is_allowed(case.status, target, actor.role):
+        raise TransitionRefused(
+            _(
+                "A %(role)s cannot move a case from “%(from)s” to “%(to)s”.",
+                role=actor.role.title,
+                **{"from": case.status.title, "to": target.title},
+            )
+        )
+    before = case.status
+    case.status = target
+    db.session.flush()
+    record(
+        "case:status_changed",
+        case,
+        f"case {case.reference}: {before.value} -> {target.value}",
+        actor=actor,
+        changes={"status": (before, target)},
+        comment=comment,
+    )
+
+
+def add_link(case: Case, other_reference: str, link_type: LinkType, *, actor: User | None = None) -> CaseLink:
+    """Link two cases. The link is stored once and shown from both ends."""
+    ref = references.normalise(other_reference)
+    other = find_case(ref)
+    if other is None:
+        message = _("No case with reference %(ref)s.", ref=ref or "…")
+        raise CaseNotFound(message, {"reference": message})
+    if other.id == case.id:
+        raise CaseError(_("A case cannot be linked to itself."), {"reference": _("A case cannot be linked to itself.")})
+    existing = db.session.scalar(
+        db.select(CaseLink).where(
+            sa.or_(
+                sa.and_(CaseLink.source_id == case.id, CaseLink.target_id == other.id),
+                sa.and_(CaseLink.source_id == other.id, CaseLink.target_id == case.id),
+            )
+        )
+    )
+    if existing is not None:
+        raise AlreadyLinked(
+            _("These cases are already linked (%(type)s).", type=existing.link_type.title),
+            {"reference": _("Already linked.")},
+        )
+    link = CaseLink(source=case, target=other, link_type=link_type, created_by_id=actor.id if actor else None)
+    db.session.add(link)
+    db.session.flush()
+    for end, far in ((case, other), (other, case)):
+        record("case:linked", end, f"{end.reference} linked to {far.reference} ({link_type.value})", actor=actor, other=far.reference, link_type=link_type)
+    return link
+
+
+def remove_link(case: Case, other_reference: str, *, actor: User | None = None) -> None:
+    other = find_case(other_reference)
+    link = None
+    if other is not None:
+        link = db.session.scalar(
+            db.select(CaseLink).where(
+                sa.or_(
+                    sa.and_(CaseLink.source_id == case.id, CaseLink.target_id == other.id),
+                    sa.and_(CaseLink.source_id == other.id, CaseLink.target_id == case.id),
+                )
+            )
+        )
+    if link is None or other is None:
+        raise CaseNotFound(_("These cases are not linked."), {"reference": _("These cases are not linked.")})
+    link_type = link.link_type
+    db.session.delete(link)
+    db.session.flush()
+    for end, far in ((case, other), (other, case)):
+        record("case:unlinked", end, f"{end.reference} unlinked from {far.reference}", actor=actor, other=far.reference, link_type=link_type)
+
+
+@dataclasses.dataclass(frozen=True)
+class LinkView:
+    case: Case
+    title: str
+    link_type: LinkType
+    outgoing: bool
+
+
+def links_of(case: Case) -> list[LinkView]:
+    rows = db.session.scalars(
+        db.select(CaseLink).where(sa.or_(CaseLink.source_id == case.id, CaseLink.target_id == case.id)).order_by(CaseLink.id)
+    ).all()
+    result = []
+    for link in rows:
+        if link.source_id == case.id:
+            result.append(LinkView(link.target, link.link_type.title, link.link_type, True))
+        else:
+            result.append(LinkView(link.source, link.link_type.reverse_title, link.link_type, False))
+    return result
+
+
+def suggested_links(case: Case) -> list[Case]:
+    """Cases whose reference is mentioned in this case's texts and that are not linked yet."""
+    mentioned = references.find_references([case.subject, case.notes, *(q.text for q in case.questions)])
+    mentioned = [r for r in mentioned if r != case.reference]
+    if not mentioned:
+        return []
+    linked = {v.case.id for v in links_of(case)}
+    found = db.session.scalars(db.select(Case).where(Case.reference.in_(mentioned))).all()
+    return [c for c in found if c.id not in linked]
+
+
+def add_attachment(case: Case, filename: str, data: bytes, *, max_bytes: int, actor: User | None = None) -> Attachment:
+    """Keep an incoming PDF or DOCX with the case after checking it is what it claims to be."""
+    content_type, safe_name = check_attachment(filename, data, max_bytes=max_bytes)
+    attachment = Attachment(
+        case=case,
+        filename=safe_name,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        content=data,
+        uploaded_by=actor,
+    )
+    db.session.add(attachment)
+    db.session.flush()
+    record("case:attachment_added", case, f"{safe_name} attached to {case.reference}", actor=actor, filename=safe_name, sha256=attachment.sha256)
+    return attachment

@@ -1,0 +1,391 @@
+"""Case pages: list and search, register, view, edit, questions, status, links, attachments.
+
+Routes:
+    GET       /                                   -> the case list
+    GET       /cases                              list, search, filters, sort, pages
+    GET       /cases/export.csv                   the current list as CSV
+    GET/POST  /cases/new                          register a case
+    GET       /cases/<ref>                        the case page with links and timeline
+    GET/POST  /cases/<ref>/edit                   edit (optimistic locking)
+    POST      /cases/<ref>/questions              correct the numbered questions
+    POST      /cases/<ref>/transition             change status
+    POST      /cases/<ref>/links                  add a link; /links/remove removes one
+    POST      /cases/<ref>/attachments            attach a PDF/DOCX; GET …/<id> downloads it
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from parliament_tracker.audit.services import entries_for
+from parliament_tracker.auth.models import User
+from parliament_tracker.auth.permissions import permission_required
+from parliament_tracker.auth.roles import Role
+from parliament_tracker.cases import queries, references, services
+from parliament_tracker.cases.export import csv_lines
+from parliament_tracker.cases.forms import AttachmentForm, CaseForm, LinkForm, TransitionForm
+from parliament_tracker.cases.models import Attachment, Case, CaseKind, LinkType
+from parliament_tracker.cases.uploads import UploadRejected
+from parliament_tracker.cases.workflow import CaseStatus, allowed_targets
+from parliament_tracker.extensions import db
+from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
+
+bp = Blueprint("cases", __name__)
+
+
+def _get_case(reference: str) -> Case:
+    case = services.find_case(reference)
+    if case is None:
+        abort(404, _("No case with reference %(ref)s.", ref=references.normalise(reference)))
+    return case
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _parse_int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def filter_from_args(args: Any) -> queries.CaseFilter:
+    """Read list filters from query arguments; values that do not parse are ignored."""
+    kind = args.get("kind")
+    status = args.get("status")
+    return queries.CaseFilter(
+        q=(args.get("q") or "").strip()[:200],
+        kind=CaseKind(kind) if kind in CaseKind.__members__ else None,
+        status=CaseStatus(status) if status in CaseStatus.__members__ else None,
+        state=args.get("state") if args.get("state") in ("open", "closed") else None,
+        directorate_id=_parse_int(args.get("directorate")),
+        drafter_id=_parse_int(args.get("drafter")),
+        committee_id=_parse_int(args.get("committee")),
+        party_id=_parse_int(args.get("party")),
+        received_from=_parse_date(args.get("received_from")),
+        received_to=_parse_date(args.get("received_to")),
+        sort=args.get("sort") if args.get("sort") in queries.SORTS else queries.DEFAULT_SORT,
+        page=max(1, _parse_int(args.get("page")) or 1),
+        per_page=current_app.config["CASES_PER_PAGE"],
+    )
+
+
+def _filter_options() -> dict[str, Any]:
+    return {
+        "directorates": db.session.scalars(db.select(Directorate).order_by(Directorate.code)).all(),
+        "drafters": db.session.scalars(db.select(User).where(User.role.in_([Role.drafter, Role.director])).order_by(User.display_name)).all(),
+        "committees": db.session.scalars(db.select(Committee).order_by(Committee.name)).all(),
+        "parties": db.session.scalars(db.select(Party).order_by(Party.abbreviation)).all(),
+    }
+
+
+@bp.get("/")
+@permission_required("case.view")
+def home():
+    """Start page: the case list."""
+    return redirect(url_for("cases.index"))
+
+
+@bp.get("/cases")
+@permission_required("case.view")
+def index():
+    """The case list with search, filters, sorting and pages."""
+    f = filter_from_args(request.args)
+    if f.q and references.looks_like_reference(f.q):
+        exact = services.find_case(f.q)
+        if exact is not None:
+            return redirect(url_for("cases.show", reference=exact.reference))
+    items, total = queries.search(f)
+    pages = max(1, -(-total // f.per_page))
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("cases/index.html", items=items, total=total, f=f, pages=pages, args=args, **_filter_options())
+
+
+@bp.get("/cases/export.csv")
+@permission_required("case.export")
+def export_csv():
+    """The current list (same filters) as an Excel-safe CSV file."""
+    f = filter_from_args(request.args)
+    stamp = dt.date.today().isoformat()
+    return Response(
+        stream_with_context(csv_lines(queries.iterate_all(f))),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="zaken-{stamp}.csv"'},
+    )
+
+
+def _fill_choices(form: CaseForm) -> None:
+    none = [(None, "—")]
+    form.committee_id.choices = none + [(c.id, c.name) for c in db.session.scalars(db.select(Committee).order_by(Committee.name))]
+    form.member_ids.choices = [(m.id, m.label) for m in db.session.scalars(db.select(Member).order_by(Member.name))]
+    form.addressed_to_id.choices = none + [
+        (s.id, s.label) for s in db.session.scalars(db.select(Signatory).where(Signatory.is_active).order_by(Signatory.office_title))
+    ]
+    form.lead_directorate_id.choices = none + [
+        (d.id, f"{d.code} – {d.name}") for d in db.session.scalars(db.select(Directorate).order_by(Directorate.code))
+    ]
+    form.drafter_id.choices = none + [
+        (u.id, u.display_name)
+        for u in db.session.scalars(
+            db.select(User).where(User.is_enabled, User.role.in_([Role.drafter, Role.director])).order_by(User.display_name)
+        )
+    ]
+
+
+def _input_from_form(form: CaseForm, *, with_questions: bool) -> services.CaseInput:
+    members = [db.session.get(Member, i) for i in form.member_ids.data or []]
+    return services.CaseInput(
+        reference=form.reference.data,
+        kind=CaseKind(form.kind.data),
+        subject=form.subject.data,
+        received_on=form.received_on.data,
+        committee=db.session.get(Committee, form.committee_id.data) if form.committee_id.data else None,
+        members=[m for m in members if m is not None],
+        addressed_to=db.session.get(Signatory, form.addressed_to_id.data) if form.addressed_to_id.data else None,
+        lead_directorate=db.session.get(Directorate, form.lead_directorate_id.data) if form.lead_directorate_id.data else None,
+        drafter=db.session.get(User, form.drafter_id.data) if form.drafter_id.data else None,
+        dossier=form.dossier.data or "",
+        notes=form.notes.data or "",
+        questions_text=form.questions_text.data if with_questions else None,
+    )
+
+
+def _show_errors(form: CaseForm, exc: services.CaseError) -> None:
+    for field, message in exc.errors.items():
+        target = getattr(form, field, None) or getattr(form, f"{field}_id", None)
+        if target is not None:
+            target.errors = [*list(target.errors or []), message]
+    flash(exc.message, "error")
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+@permission_required("case.create")
+def new():
+    """Register an incoming item."""
+    form = CaseForm()
+    _fill_choices(form)
+    if request.method == "GET":
+        form.reference.data = request.args.get("reference", "")
+        if request.args.get("kind") in CaseKind.__members__:
+            form.kind.data = request.args["kind"]
+    if form.validate_on_submit():
+        try:
+            case = services.create_case(_input_from_form(form, with_questions=True), actor=current_user)
+        except services.DuplicateCase as exc:
+            db.session.rollback()
+            flash(
+                _("%(ref)s is already registered; here it is. Nothing new was saved.", ref=exc.existing.reference),
+                "warning",
+            )
+            return redirect(url_for("cases.show", reference=exc.existing.reference))
+        except services.CaseError as exc:
+            db.session.rollback()
+            _show_errors(form, exc)
+            return render_template("cases/form.html", form=form, case=None), 422
+        db.session.commit()
+        flash(_("Case %(ref)s registered.", ref=case.reference), "success")
+        return redirect(url_for("cases.show", reference=case.reference))
+    status = 422 if request.method == "POST" else 200
+    if status == 422:
+        flash(_("The case could not be saved. Check the fields marked below."), "error")
+    return render_template("cases/form.html", form=form, case=None), status
+
+
+@bp.get("/cases/<reference>")
+@permission_required("case.view")
+def show(reference: str):
+    """A case with its questions, links, attachments and timeline."""
+    case = _get_case(reference)
+    if case.reference != reference:
+        return redirect(url_for("cases.show", reference=case.reference))
+    return render_template(
+        "cases/show.html",
+        case=case,
+        links=services.links_of(case),
+        suggestions=services.suggested_links(case) if current_user.can("case.link") else [],
+        link_form=LinkForm(),
+        attachment_form=AttachmentForm(),
+        targets=allowed_targets(case.status, current_user.role),
+        timeline=entries_for(case),
+        link_types=list(LinkType),
+    )
+
+
+@bp.route("/cases/<reference>/edit", methods=["GET", "POST"])
+@permission_required("case.edit")
+def edit(reference: str):
+    """Edit a case; a form saved on an older version is refused and kept on screen."""
+    case = _get_case(reference)
+    form = CaseForm(obj=case if request.method == "GET" else None)
+    _fill_choices(form)
+    if request.method == "GET":
+        form.kind.data = case.kind.value
+        form.committee_id.data = case.committee_id
+        form.member_ids.data = [m.id for m in case.members]
+        form.addressed_to_id.data = case.addressed_to_id
+        form.lead_directorate_id.data = case.lead_directorate_id
+        form.drafter_id.data = case.drafter_id
+        form.version.data = str(case.version)
+    if form.validate_on_submit():
+        try:
+            expected = int(form.version.data or 0)
+        except ValueError:
+            expected = 0
+        try:
+            services.update_case(case, _input_from_form(form, with_questions=False), expected_version=expected, actor=current_user)
+        except services.StaleCase as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+            return render_template("cases/form.html", form=form, case=exc.case, stale=True), 409
+        except services.DuplicateCase as exc:
+            db.session.rollback()
+            _show_errors(form, exc)
+            return render_template("cases/form.html", form=form, case=case), 409
+        except services.CaseError as exc:
+            db.session.rollback()
+            _show_errors(form, exc)
+            return render_template("cases/form.html", form=form, case=case), 422
+        db.session.commit()
+        flash(_("Changes saved."), "success")
+        return redirect(url_for("cases.show", reference=case.reference))
+    status = 422 if request.method == "POST" else 200
+    if status == 422:
+        flash(_("The case could not be saved. Check the fields marked below."), "error")
+    return render_template("cases/form.html", form=form, case=case), status
+
+
+_Q_FIELD = re.compile(r"^q-(\d+)-text$")
+
+
+@bp.post("/cases/<reference>/questions")
+@permission_required("case.edit")
+def save_questions(reference: str):
+    """Save corrected question numbers and texts."""
+    case = _get_case(reference)
+    items: list[tuple[int, str]] = []
+    for key, text in request.form.items():
+        match = _Q_FIELD.match(key)
+        if not match:
+            continue
+        raw_number = request.form.get(f"q-{match.group(1)}-number", match.group(1))
+        try:
+            number = int(raw_number)
+        except ValueError:
+            flash(_("Question numbers must be whole numbers."), "error")
+            return redirect(url_for("cases.show", reference=case.reference) + "#questions")
+        items.append((number, text))
+    new_text = (request.form.get("new_question") or "").strip()
+    if new_text:
+        items.append((max([n for n, _t in items] + [0]) + 1, new_text))
+    try:
+        services.set_questions(case, items, expected_version=int(request.form.get("version", 0)), actor=current_user)
+    except services.CaseError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("cases.show", reference=case.reference) + "#questions")
+    db.session.commit()
+    flash(_("Questions saved."), "success")
+    return redirect(url_for("cases.show", reference=case.reference) + "#questions")
+
+
+@bp.post("/cases/<reference>/transition")
+@permission_required("case.transition")
+def change_status(reference: str):
+    """Move the case to another status, as the workflow table allows."""
+    case = _get_case(reference)
+    form = TransitionForm()
+    if not form.validate_on_submit() or form.target.data not in CaseStatus.__members__:
+        flash(_("Choose a valid status."), "error")
+        return redirect(url_for("cases.show", reference=case.reference))
+    try:
+        services.transition(
+            case, CaseStatus(form.target.data), actor=current_user, expected_version=form.version.data, comment=form.comment.data or ""
+        )
+    except services.CaseError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("cases.show", reference=case.reference)), 303
+    db.session.commit()
+    flash(_("Status changed to “%(status)s”.", status=case.status.title), "success")
+    return redirect(url_for("cases.show", reference=case.reference))
+
+
+@bp.post("/cases/<reference>/links")
+@permission_required("case.link")
+def add_link(reference: str):
+    """Link this case to another by reference."""
+    case = _get_case(reference)
+    form = LinkForm()
+    if not form.validate_on_submit():
+        flash(_("Enter a reference and a link type."), "error")
+        return redirect(url_for("cases.show", reference=case.reference) + "#links")
+    try:
+        services.add_link(case, form.reference.data, LinkType(form.link_type.data), actor=current_user)
+    except services.CaseError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("cases.show", reference=case.reference) + "#links")
+    db.session.commit()
+    flash(_("Link added."), "success")
+    return redirect(url_for("cases.show", reference=case.reference) + "#links")
+
+
+@bp.post("/cases/<reference>/links/remove")
+@permission_required("case.link")
+def remove_link(reference: str):
+    """Remove the link with another case."""
+    case = _get_case(reference)
+    try:
+        services.remove_link(case, request.form.get("reference", ""), actor=current_user)
+    except services.CaseError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("cases.show", reference=case.reference) + "#links")
+    db.session.commit()
+    flash(_("Link removed."), "success")
+    return redirect(url_for("cases.show", reference=case.reference) + "#links")
+
+
+@bp.post("/cases/<reference>/attachments")
+@permission_required("case.attach")
+def add_attachment(reference: str):
+    """Attach an incoming PDF or DOCX."""
+    case = _get_case(reference)
+    form = AttachmentForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a PDF or DOCX file."), "error")
+        return redirect(url_for("cases.show", reference=case.reference) + "#attachments")
+    upload = form.file.data
+    data = upload.read(current_app.config["ATTACHMENT_MAX_BYTES"] + 1)
+    try:
+        services.add_attachment(case, upload.filename or "", data, max_bytes=current_app.config["ATTACHMENT_MAX_BYTES"], actor=current_user)
+    except UploadRejected as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("cases.show", reference=case.reference) + "#attachments")
+    db.session.commit()
+    flash(_("File attached."), "success")
+    return redirect(url_for("cases.show", reference=case.reference) + "#attachments")
+
+
+@bp.get("/cases/<reference>/attachments/<int:attachment_id>")
+@permission_required("case.view")
+def download_attachment(reference: str, attachment_id: int):
+    """Download an attachment."""
+    case = _get_case(reference)
+    attachment = db.get_or_404(Attachment, attachment_id)
+    if attachment.case_id != case.id:
+        abort(404)
+    return Response(
+        attachment.content,
+        mimetype=attachment.content_type,
+        headers={"Content-Disposition": f'attachment; filename="{attachment.filename}"'},
+    )

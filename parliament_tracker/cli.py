@@ -1,0 +1,80 @@
+"""``flask`` commands: users, demo data. Each command commits once at the end."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from parliament_tracker.auth.roles import Role
+from parliament_tracker.extensions import db
+
+users_cli = AppGroup("users", help="Manage user accounts.")
+demo_cli = AppGroup("demo", help="Demo data.")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--password", required=True, help="At least 10 characters.")
+@click.option("--email", default=None)
+@click.option("--name", "display_name", default=None, help="Full name shown in the UI.")
+@click.option("--directorate", default=None, help="Directorate code, e.g. DGMI.")
+def create_user_command(username: str, role: str, password: str, email: str | None, display_name: str | None, directorate: str | None) -> None:
+    """Create a user account."""
+    from parliament_tracker.auth.services import AccountError, create_user
+    from parliament_tracker.organisation.models import Directorate
+
+    directorate_obj = None
+    if directorate:
+        directorate_obj = db.session.scalar(db.select(Directorate).where(Directorate.code == directorate))
+        if directorate_obj is None:
+            raise click.ClickException(f"Unknown directorate {directorate!r}.")
+    try:
+        user = create_user(username, password, Role(role), email=email, display_name=display_name, directorate=directorate_obj)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"Created {user.username} ({user.role.value}).")
+
+
+@users_cli.command("token")
+@click.argument("username")
+def token_command(username: str) -> None:
+    """Issue a new API token for USERNAME; the token is the last line printed."""
+    from parliament_tracker.auth.services import find_user, issue_token
+
+    user = find_user(username)
+    if user is None:
+        raise click.ClickException(f"No user {username!r}.")
+    token = issue_token(user)
+    db.session.commit()
+    click.echo(f"New API token for {user.username} (shown once, store it safely):")
+    click.echo(token)
+
+
+@users_cli.command("list")
+def list_users_command() -> None:
+    """List user accounts."""
+    from parliament_tracker.auth.models import User
+
+    for user in db.session.scalars(db.select(User).order_by(User.username)):
+        click.echo(f"{user.username:20} {user.role.value:17} {'enabled' if user.is_enabled else 'disabled'}")
+
+
+@demo_cli.command("load")
+def demo_load_command() -> None:
+    """Load the demo data (idempotent: a second run adds nothing)."""
+    from parliament_tracker.demo import DEMO_PASSWORD, load_demo
+
+    created = load_demo()
+    db.session.commit()
+    if created:
+        click.echo(f"Demo data loaded. Log in as registrar, drafter, director, signer, admin or viewer with password {DEMO_PASSWORD!r}.")
+    else:
+        click.echo("Demo data already present; nothing changed.")
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,209 @@
+"""Demo data: the seed case (2021Z19241 and 2021Z19601) and a few dozen realistic cases.
+
+The question texts of 2021Z19601 are paraphrased for the demo; reference numbers, dates,
+names and the subject are those of the real case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from parliament_tracker.auth.models import User
+from parliament_tracker.auth.roles import Role
+from parliament_tracker.auth.services import create_user
+from parliament_tracker.cases import services as case_services
+from parliament_tracker.cases.models import Case, CaseKind, LinkType
+from parliament_tracker.cases.workflow import CaseStatus
+from parliament_tracker.extensions import db
+from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
+
+DEMO_PASSWORD = "demo-wachtwoord"
+
+DIRECTORATES = [
+    ("DGMI", "Directoraat-Generaal Migratie", "dgmi-kamerstukken@example.org"),
+    ("DGSenB", "Directoraat-Generaal Straffen en Beschermen", "dgsenb-kamerstukken@example.org"),
+    ("DGRR", "Directoraat-Generaal Rechtspleging en Rechtshandhaving", "dgrr-kamerstukken@example.org"),
+    ("DGPenV", "Directoraat-Generaal Politie en Veiligheidsregio's", "dgpenv-kamerstukken@example.org"),
+    ("DWJZ", "Directie Wetgeving en Juridische Zaken", "dwjz-kamerstukken@example.org"),
+]
+SIGNATORIES = [
+    ("De Staatssecretaris van Justitie en Veiligheid", "Ankie Broekers-Knol"),
+    ("De Minister van Justitie en Veiligheid", "Ferdinand Grapperhaus"),
+    ("De Minister voor Rechtsbescherming", "Sander Dekker"),
+]
+COMMITTEES = [("vaste commissie voor Justitie en Veiligheid", "J&V"), ("vaste commissie voor Binnenlandse Zaken", "BiZa")]
+PARTIES = [
+    ("D66", "Democraten 66"), ("ChristenUnie", "ChristenUnie"), ("VVD", "Volkspartij voor Vrijheid en Democratie"),
+    ("PVV", "Partij voor de Vrijheid"), ("CDA", "Christen-Democratisch Appèl"), ("SP", "Socialistische Partij"),
+    ("GroenLinks", "GroenLinks"), ("PvdA", "Partij van de Arbeid"), ("JA21", "JA21"), ("Volt", "Volt"),
+]
+MEMBERS = [
+    ("Podt", "D66"), ("Ceder", "ChristenUnie"), ("Van Nispen", "SP"), ("Ellian", "VVD"), ("Michon-Derkzen", "VVD"),
+    ("Van der Werf", "D66"), ("Bikker", "ChristenUnie"), ("Mutluer", "PvdA"), ("Wilders", "PVV"), ("Van der Plas", "JA21"),
+    ("Koekkoek", "Volt"), ("Kuik", "CDA"), ("Ellemeet", "GroenLinks"),
+]
+USERS = [
+    ("registrar", "Rina Registrateur", Role.registrar, None),
+    ("drafter", "Daan de Vries", Role.drafter, "DGMI"),
+    ("drafter2", "Fatima el Amrani", Role.drafter, "DGSenB"),
+    ("director", "Dirk Directeur", Role.director, "DGMI"),
+    ("signer", "Sanne Secretariaat", Role.signatory_office, None),
+    ("admin", "Anna Beheer", Role.admin, None),
+    ("viewer", "Victor Meelezer", Role.viewer, None),
+]
+
+SEED_QUESTIONS = """1. Bent u bekend met het bericht «Angstcultuur en machtsspelletjes en een verziekte sfeer bij afdeling van de IND: «die collega gaan wij afbranden»»?
+
+2. Hoe beoordeelt u de in het bericht beschreven werksfeer bij deze afdeling van de Immigratie- en Naturalisatiedienst (IND)?
+
+3. Welke onderzoeken zijn naar aanleiding van de meldingen uitgevoerd, en wat waren de conclusies en aanbevelingen?
+
+4. Op welke wijze zijn deze aanbevelingen opgevolgd door de IND en door het ministerie?
+
+5. Welke mogelijkheden hebben medewerkers van de IND om veilig een melding te doen van ongewenste omgangsvormen of een vermoeden van een misstand?
+
+6. Hoe wordt voorkomen dat medewerkers die een melding doen daar nadelige gevolgen van ondervinden?
+
+7. Bent u bereid een onafhankelijk cultuuronderzoek bij de IND te laten uitvoeren en de Kamer over de uitkomsten te informeren?
+
+8. Kunt u deze vragen beantwoorden vóór de begrotingsbehandeling van Justitie en Veiligheid?"""
+
+SUBJECTS = [
+    "de wachttijden bij de IND voor naturalisatieaanvragen",
+    "de capaciteit van het gevangeniswezen",
+    "het bericht dat de politie te weinig rechercheurs heeft voor cybercrime",
+    "de achterstanden bij de rechtspraak in strafzaken",
+    "de opvang van alleenstaande minderjarige vreemdelingen",
+    "de uitvoering van de motie over slachtofferhulp",
+    "het gebruik van algoritmes door de IND",
+    "de inzet van boa's bij evenementen",
+    "de beveiliging van advocaten en rechters",
+    "de voortgang van de herziening van het Wetboek van Strafvordering",
+    "het tekort aan forensisch artsen",
+    "de gezinshereniging van nareizigers",
+    "de bestrijding van ondermijning in havens",
+    "het bericht over fouten in het justitieel documentatiesysteem",
+    "de toekomst van de reclassering",
+    "het aantal openstaande vacatures bij de Dienst Justitiële Inrichtingen",
+    "de terugkeer van uitgeprocedeerde asielzoekers",
+    "de wachtlijsten voor tbs-klinieken",
+]
+
+
+def _get_or_create(model, lookup: dict, **values):  # type: ignore[no-untyped-def]
+    found = db.session.scalar(db.select(model).filter_by(**lookup))
+    if found is None:
+        found = model(**lookup, **values)
+        db.session.add(found)
+    return found
+
+
+def load_demo(today: dt.date | None = None) -> bool:
+    """Load the demo once. Returns False when it is already there."""
+    if db.session.scalar(db.select(Case).where(Case.reference == "2021Z19601")) is not None:
+        return False
+    today = today or dt.date.today()
+    directorates = {code: _get_or_create(Directorate, {"code": code}, name=name, email=email) for code, name, email in DIRECTORATES}
+    signatories = [_get_or_create(Signatory, {"office_title": title}, name=name) for title, name in SIGNATORIES]
+    committees = [_get_or_create(Committee, {"name": name}, abbreviation=abbr) for name, abbr in COMMITTEES]
+    parties = {abbr: _get_or_create(Party, {"abbreviation": abbr}, name=name) for abbr, name in PARTIES}
+    db.session.flush()
+    members = {name: _get_or_create(Member, {"name": name, "party_id": parties[party].id}) for name, party in MEMBERS}
+    db.session.flush()
+    users: dict[str, User] = {}
+    for username, display, role, directorate in USERS:
+        existing = db.session.scalar(db.select(User).where(User.username == username))
+        users[username] = existing or create_user(
+            username, DEMO_PASSWORD, role, display_name=display, email=f"{username}@example.org",
+            directorate=directorates[directorate] if directorate else None,
+        )
+    registrar = users["registrar"]
+    staatssecretaris = signatories[0]
+
+    committee_request = case_services.create_case(
+        case_services.CaseInput(
+            reference="2021Z19241",
+            kind=CaseKind.committee_request,
+            subject="Verzoek om een reactie op berichtgeving in de krant over angstcultuur bij de IND",
+            received_on=dt.date(2021, 11, 2),
+            committee=committees[0],
+            addressed_to=staatssecretaris,
+            lead_directorate=directorates["DGMI"],
+            drafter=users["drafter"],
+            dossier="35925-VI",
+            notes="Brief van de vaste commissie voor Justitie en Veiligheid van 2 november 2021. "
+            "Hangt samen met de schriftelijke vragen 2021Z19601 van de leden Podt en Ceder.",
+        ),
+        actor=registrar,
+    )
+    written = case_services.create_case(
+        case_services.CaseInput(
+            reference="2021Z19601",
+            kind=CaseKind.written_questions,
+            subject="Vragen van de leden Podt en Ceder over het bericht «Angstcultuur en machtsspelletjes en een "
+            "verziekte sfeer bij afdeling van de IND: «die collega gaan wij afbranden»»",
+            received_on=dt.date(2021, 11, 5),
+            members=[members["Podt"], members["Ceder"]],
+            addressed_to=staatssecretaris,
+            lead_directorate=directorates["DGMI"],
+            drafter=users["drafter"],
+            dossier="35925-VI",
+            questions_text=SEED_QUESTIONS,
+            notes="Beantwoorden vóór de begrotingsbehandeling JenV (24 november 2021).",
+        ),
+        actor=registrar,
+    )
+    case_services.add_link(committee_request, written.reference, LinkType.same_subject, actor=registrar)
+
+    _load_realistic_cases(today, directorates, signatories, committees, list(members.values()), users)
+    return True
+
+
+def _load_realistic_cases(today, directorates, signatories, committees, members, users) -> None:  # type: ignore[no-untyped-def]
+    """A few dozen recent cases across kinds, directorates and statuses (deterministic)."""
+    rng = random.Random(20211123)
+    path_after_registration = [CaseStatus.assigned, CaseStatus.drafting, CaseStatus.in_review,
+                               CaseStatus.awaiting_signature, CaseStatus.answered]
+    drafters = [users["drafter"], users["drafter2"], None]
+    statuses = [CaseStatus.registered, CaseStatus.assigned, CaseStatus.drafting, CaseStatus.in_review,
+                CaseStatus.awaiting_signature, CaseStatus.answered]
+    kinds = [CaseKind.written_questions] * 5 + [CaseKind.committee_request] * 3 + [CaseKind.commitment, CaseKind.motion, CaseKind.plenary_request]
+    year = today.year
+    for i in range(36):
+        kind = rng.choice(kinds)
+        received = today - dt.timedelta(days=rng.randint(0, 60))
+        subject = rng.choice(SUBJECTS)
+        number = 10000 + i * 37
+        if kind == CaseKind.commitment:
+            reference = f"TZ{year}{received.month:02d}-{100 + i:03d}"
+        else:
+            reference = f"{year}Z{number:05d}"
+        data = case_services.CaseInput(
+            reference=reference,
+            kind=kind,
+            subject=(f"Vragen over {subject}" if kind == CaseKind.written_questions else subject[0].upper() + subject[1:]),
+            received_on=received,
+            addressed_to=rng.choice(signatories),
+            lead_directorate=rng.choice(list(directorates.values())),
+            drafter=rng.choice(drafters),
+        )
+        if kind == CaseKind.written_questions:
+            data.members = rng.sample(members, k=rng.randint(1, 2))
+            data.questions_text = "\n\n".join(
+                f"{n}. {q}" for n, q in enumerate(
+                    [f"Bent u bekend met het bericht over {subject}?", "Hoe beoordeelt u deze situatie?",
+                     "Welke maatregelen gaat u nemen, en wanneer?"][: rng.randint(2, 3)], start=1)
+            )
+        elif kind == CaseKind.committee_request:
+            data.committee = rng.choice(committees)
+        case = case_services.create_case(data, actor=users["registrar"])
+        target = rng.choice(statuses)
+        if case.drafter is None:
+            target = CaseStatus.registered if rng.random() < 0.7 else CaseStatus.assigned
+        if kind == CaseKind.commitment and target == CaseStatus.answered:
+            target = CaseStatus.drafting
+        # Walk the workflow step by step so each case's timeline looks like real work.
+        order = [CaseStatus.registered, *path_after_registration]
+        for step in order[order.index(case.status) + 1 : order.index(target) + 1]:
+            case_services.transition(case, step, actor=users["admin"])
