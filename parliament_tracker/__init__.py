@@ -39,6 +39,9 @@ def register_extensions(app: Flask) -> None:
     from parliament_tracker.i18n import select_locale
 
     db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=os.path.join(PROJECT_ROOT, "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -53,15 +56,15 @@ def register_models() -> None:
 def register_blueprints(app: Flask) -> None:
     from parliament_tracker.api import bp as api_bp
     from parliament_tracker.auth.views import bp as auth_bp
-    from parliament_tracker.cases.api import register as register_cases_api
+    from parliament_tracker.cases.api import bp as cases_api_bp
     from parliament_tracker.cases.views import bp as cases_bp
     from parliament_tracker.organisation.views import bp as admin_bp
 
-    register_cases_api(api_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(cases_api_bp)
 
 
 def register_web_hooks(app: Flask) -> None:
@@ -74,3 +77,23 @@ def register_cli(app: Flask) -> None:
     from parliament_tracker.cli import register_commands
 
     register_commands(app)
+
+
+def configure_sqlite(engine: Any) -> None:
+    """Foreign keys on, WAL for a web and a scheduler process side by side, and real
+    transactions (pysqlite's own BEGIN handling breaks SAVEPOINT; SQLAlchemy docs, "pysqlite")."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")

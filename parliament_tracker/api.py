@@ -11,8 +11,15 @@ from flask import Blueprint, g, jsonify, request
 from parliament_tracker.auth.permissions import PERMISSION_ATTR
 from parliament_tracker.extensions import csrf
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-csrf.exempt(bp)
+API_PREFIX = "/api/v1"
+
+
+def make_blueprint(name: str, import_name: str) -> Blueprint:
+    """A blueprint under /api/v1: no CSRF (bearer tokens, no cookies), JSON errors."""
+    blueprint = Blueprint(name, import_name, url_prefix=API_PREFIX)
+    csrf.exempt(blueprint)
+    blueprint.register_error_handler(ApiError, api_error)
+    return blueprint
 
 #: filled by the feature modules: path -> method -> OpenAPI operation
 OPENAPI_PATHS: dict[str, dict[str, Any]] = {}
@@ -27,7 +34,6 @@ class ApiError(Exception):
         self.errors = errors
 
 
-@bp.errorhandler(ApiError)
 def api_error(error: ApiError) -> Any:
     body: dict[str, Any] = {"error": {"status": error.status, "message": error.message}}
     if error.errors is not None:
@@ -72,6 +78,9 @@ def json_body() -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ApiError(400, "The request body must be a JSON object.")
     return data
+
+
+bp = make_blueprint("api", __name__)
 
 
 @bp.get("/openapi.json")

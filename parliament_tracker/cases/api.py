@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import current_app, jsonify, request, url_for
 from flask_login import current_user
 
-from parliament_tracker.api import OPENAPI_PATHS, OPENAPI_SCHEMAS, ApiError, api_permission, json_body
+from parliament_tracker.api import OPENAPI_PATHS, OPENAPI_SCHEMAS, ApiError, api_permission, json_body, make_blueprint
 from parliament_tracker.auth.models import User
 from parliament_tracker.cases import queries, services
 from parliament_tracker.cases.models import Case, CaseKind, LinkType
@@ -154,151 +154,153 @@ def _apply_extras(case: Case, body: dict[str, Any]) -> None:
             handler(case, body[name])
 
 
-def register(bp: Blueprint) -> None:
-    @bp.post("/cases")
-    @api_permission("case.create")
-    def create_case():
-        """Register a case."""
-        body = json_body()
-        data = input_from_json(body, creating=True)
-        try:
-            case = services.create_case(data, actor=current_user)
-            _apply_extras(case, body)
-        except services.DuplicateCase as exc:
-            db.session.rollback()
-            return jsonify(
-                error={"status": 409, "message": exc.message},
-                errors=exc.errors,
-                existing=url_for("api.get_case", reference=exc.existing.reference),
-            ), 409
-        except services.CaseError as exc:
-            db.session.rollback()
-            raise _error_from(exc) from None
-        db.session.commit()
-        return jsonify(case_json(case)), 201, {"Location": url_for("api.get_case", reference=case.reference)}
+bp = make_blueprint("cases_api", __name__)
 
-    @bp.get("/cases")
-    @api_permission("case.view")
-    def list_cases():
-        """Search and filter cases."""
-        f = filter_from_args(request.args)
-        per_page = request.args.get("per_page", type=int)
-        if per_page:
-            f.per_page = max(1, min(per_page, 500))
-        else:
-            f.per_page = current_app.config["CASES_PER_PAGE"]
-        items, total = queries.search(f)
-        return jsonify(items=[case_json(c, full=False) for c in items], total=total, page=f.page, per_page=f.per_page)
 
-    @bp.get("/cases/<reference>")
-    @api_permission("case.view")
-    def get_case(reference: str):
-        """One case, with its links."""
-        return jsonify(case_json(_get(reference)))
+@bp.post("/cases")
+@api_permission("case.create")
+def create_case():
+    """Register a case."""
+    body = json_body()
+    data = input_from_json(body, creating=True)
+    try:
+        case = services.create_case(data, actor=current_user)
+        _apply_extras(case, body)
+    except services.DuplicateCase as exc:
+        db.session.rollback()
+        return jsonify(
+            error={"status": 409, "message": exc.message},
+            errors=exc.errors,
+            existing=url_for("cases_api.get_case", reference=exc.existing.reference),
+        ), 409
+    except services.CaseError as exc:
+        db.session.rollback()
+        raise _error_from(exc) from None
+    db.session.commit()
+    return jsonify(case_json(case)), 201, {"Location": url_for("cases_api.get_case", reference=case.reference)}
 
-    @bp.patch("/cases/<reference>")
-    @api_permission("case.edit")
-    def patch_case(reference: str):
-        """Edit a case; ``version`` must be the version you read."""
-        case = _get(reference)
-        body = json_body()
-        version = body.get("version")
-        if not isinstance(version, int) or isinstance(version, bool):
-            raise ApiError(422, "The request has invalid fields.", {"version": "Required: the version you read (integer)."})
-        data = input_from_json(body, creating=False)
-        try:
-            services.update_case(case, data, expected_version=version, actor=current_user)
-            _apply_extras(case, body)
-        except services.CaseError as exc:
-            db.session.rollback()
-            raise _error_from(exc) from None
-        db.session.commit()
-        return jsonify(case_json(case))
+@bp.get("/cases")
+@api_permission("case.view")
+def list_cases():
+    """Search and filter cases."""
+    f = filter_from_args(request.args)
+    per_page = request.args.get("per_page", type=int)
+    if per_page:
+        f.per_page = max(1, min(per_page, 500))
+    else:
+        f.per_page = current_app.config["CASES_PER_PAGE"]
+    items, total = queries.search(f)
+    return jsonify(items=[case_json(c, full=False) for c in items], total=total, page=f.page, per_page=f.per_page)
 
-    @bp.post("/cases/<reference>/links")
-    @api_permission("case.link")
-    def add_link(reference: str):
-        """Link two cases."""
-        case = _get(reference)
-        body = json_body()
-        raw_type = body.get("type", "related")
-        if raw_type not in LinkType.__members__:
-            raise ApiError(422, "The request has invalid fields.", {"type": f"Must be one of: {', '.join(LinkType.__members__)}."})
-        if not isinstance(body.get("reference"), str):
-            raise ApiError(422, "The request has invalid fields.", {"reference": "Required."})
-        try:
-            services.add_link(case, body["reference"], LinkType(raw_type), actor=current_user)
-        except services.CaseError as exc:
-            db.session.rollback()
-            raise _error_from(exc) from None
-        db.session.commit()
-        return jsonify(case_json(case)), 201
+@bp.get("/cases/<reference>")
+@api_permission("case.view")
+def get_case(reference: str):
+    """One case, with its links."""
+    return jsonify(case_json(_get(reference)))
 
-    @bp.delete("/cases/<reference>/links")
-    @api_permission("case.link")
-    def delete_link(reference: str):
-        """Remove a link: ``?reference=`` names the other case."""
-        case = _get(reference)
-        try:
-            services.remove_link(case, request.args.get("reference", ""), actor=current_user)
-        except services.CaseError as exc:
-            db.session.rollback()
-            raise _error_from(exc) from None
-        db.session.commit()
-        return jsonify(case_json(case))
+@bp.patch("/cases/<reference>")
+@api_permission("case.edit")
+def patch_case(reference: str):
+    """Edit a case; ``version`` must be the version you read."""
+    case = _get(reference)
+    body = json_body()
+    version = body.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ApiError(422, "The request has invalid fields.", {"version": "Required: the version you read (integer)."})
+    data = input_from_json(body, creating=False)
+    try:
+        services.update_case(case, data, expected_version=version, actor=current_user)
+        _apply_extras(case, body)
+    except services.CaseError as exc:
+        db.session.rollback()
+        raise _error_from(exc) from None
+    db.session.commit()
+    return jsonify(case_json(case))
 
-    OPENAPI_SCHEMAS["Case"] = {
-        "type": "object",
-        "properties": {
-            "reference": {"type": "string", "example": "2021Z19601"},
-            "kind": {"type": "string", "enum": list(CaseKind.__members__)},
-            "subject": {"type": "string"},
-            "received_on": {"type": "string", "format": "date"},
-            "status": {"type": "string"},
-            "version": {"type": "integer"},
-            "lead_directorate": {"type": ["string", "null"]},
-            "drafter": {"type": ["string", "null"]},
-            "addressed_to": {"type": ["string", "null"]},
-            "committee": {"type": ["string", "null"]},
-            "members": {"type": "array", "items": {"type": "object"}},
-            "dossier": {"type": ["string", "null"]},
-            "links": {"type": "array", "items": {"type": "object", "properties": {"reference": {"type": "string"}, "type": {"type": "string"}}}},
-        },
-    }
-    OPENAPI_SCHEMAS["Errors"] = {
-        "type": "object",
-        "properties": {"error": {"type": "object"}, "errors": {"type": "object", "additionalProperties": {"type": "string"}}},
-    }
-    ref_param = {"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}
-    case_ref = {"$ref": "#/components/schemas/Case"}
-    err = {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}}
-    ok = lambda d: {"description": d, "content": {"application/json": {"schema": case_ref}}}  # noqa: E731
-    OPENAPI_PATHS["/cases"] = {
-        "get": {
-            "summary": "Search cases",
-            "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}} for n in ("q", "kind", "status", "state", "page", "per_page")],
-            "responses": {"200": {"description": "A page of cases with the total"}, "401": err, "403": err},
-        },
-        "post": {
-            "summary": "Register a case",
-            "requestBody": {"content": {"application/json": {"schema": case_ref}}},
-            "responses": {"201": ok("Created"), "409": err, "422": err, "401": err, "403": err},
-        },
-    }
-    OPENAPI_PATHS["/cases/{reference}"] = {
-        "get": {"summary": "One case", "parameters": [ref_param], "responses": {"200": ok("The case"), "404": err}},
-        "patch": {
-            "summary": "Edit a case (send the version you read)",
-            "parameters": [ref_param],
-            "requestBody": {"content": {"application/json": {"schema": case_ref}}},
-            "responses": {"200": ok("Saved"), "409": err, "422": err, "404": err},
-        },
-    }
-    OPENAPI_PATHS["/cases/{reference}/links"] = {
-        "post": {"summary": "Link to another case", "parameters": [ref_param], "responses": {"201": ok("Linked"), "404": err, "409": err, "422": err}},
-        "delete": {
-            "summary": "Remove a link",
-            "parameters": [ref_param, {"name": "reference", "in": "query", "required": True, "schema": {"type": "string"}}],
-            "responses": {"200": ok("Unlinked"), "404": err},
-        },
-    }
+@bp.post("/cases/<reference>/links")
+@api_permission("case.link")
+def add_link(reference: str):
+    """Link two cases."""
+    case = _get(reference)
+    body = json_body()
+    raw_type = body.get("type", "related")
+    if raw_type not in LinkType.__members__:
+        raise ApiError(422, "The request has invalid fields.", {"type": f"Must be one of: {', '.join(LinkType.__members__)}."})
+    if not isinstance(body.get("reference"), str):
+        raise ApiError(422, "The request has invalid fields.", {"reference": "Required."})
+    try:
+        services.add_link(case, body["reference"], LinkType(raw_type), actor=current_user)
+    except services.CaseError as exc:
+        db.session.rollback()
+        raise _error_from(exc) from None
+    db.session.commit()
+    return jsonify(case_json(case)), 201
+
+@bp.delete("/cases/<reference>/links")
+@api_permission("case.link")
+def delete_link(reference: str):
+    """Remove a link: ``?reference=`` names the other case."""
+    case = _get(reference)
+    try:
+        services.remove_link(case, request.args.get("reference", ""), actor=current_user)
+    except services.CaseError as exc:
+        db.session.rollback()
+        raise _error_from(exc) from None
+    db.session.commit()
+    return jsonify(case_json(case))
+
+OPENAPI_SCHEMAS["Case"] = {
+    "type": "object",
+    "properties": {
+        "reference": {"type": "string", "example": "2021Z19601"},
+        "kind": {"type": "string", "enum": list(CaseKind.__members__)},
+        "subject": {"type": "string"},
+        "received_on": {"type": "string", "format": "date"},
+        "status": {"type": "string"},
+        "version": {"type": "integer"},
+        "lead_directorate": {"type": ["string", "null"]},
+        "drafter": {"type": ["string", "null"]},
+        "addressed_to": {"type": ["string", "null"]},
+        "committee": {"type": ["string", "null"]},
+        "members": {"type": "array", "items": {"type": "object"}},
+        "dossier": {"type": ["string", "null"]},
+        "links": {"type": "array", "items": {"type": "object", "properties": {"reference": {"type": "string"}, "type": {"type": "string"}}}},
+    },
+}
+OPENAPI_SCHEMAS["Errors"] = {
+    "type": "object",
+    "properties": {"error": {"type": "object"}, "errors": {"type": "object", "additionalProperties": {"type": "string"}}},
+}
+ref_param = {"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}
+case_ref = {"$ref": "#/components/schemas/Case"}
+err = {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}}
+ok = lambda d: {"description": d, "content": {"application/json": {"schema": case_ref}}}  # noqa: E731
+OPENAPI_PATHS["/cases"] = {
+    "get": {
+        "summary": "Search cases",
+        "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}} for n in ("q", "kind", "status", "state", "page", "per_page")],
+        "responses": {"200": {"description": "A page of cases with the total"}, "401": err, "403": err},
+    },
+    "post": {
+        "summary": "Register a case",
+        "requestBody": {"content": {"application/json": {"schema": case_ref}}},
+        "responses": {"201": ok("Created"), "409": err, "422": err, "401": err, "403": err},
+    },
+}
+OPENAPI_PATHS["/cases/{reference}"] = {
+    "get": {"summary": "One case", "parameters": [ref_param], "responses": {"200": ok("The case"), "404": err}},
+    "patch": {
+        "summary": "Edit a case (send the version you read)",
+        "parameters": [ref_param],
+        "requestBody": {"content": {"application/json": {"schema": case_ref}}},
+        "responses": {"200": ok("Saved"), "409": err, "422": err, "404": err},
+    },
+}
+OPENAPI_PATHS["/cases/{reference}/links"] = {
+    "post": {"summary": "Link to another case", "parameters": [ref_param], "responses": {"201": ok("Linked"), "404": err, "409": err, "422": err}},
+    "delete": {
+        "summary": "Remove a link",
+        "parameters": [ref_param, {"name": "reference", "in": "query", "required": True, "schema": {"type": "string"}}],
+        "responses": {"200": ok("Unlinked"), "404": err},
+    },
+}

@@ -1,0 +1,186 @@
+"""Fixtures: one app per session, a database that rolls back after every test, users per role.
+
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from parliament_tracker import create_app
+from parliament_tracker.auth.models import User
+from parliament_tracker.auth.roles import Role
+from parliament_tracker.extensions import db as _db
+
+PASSWORD = "correct-horse-battery"
+
+
+def _database_url(tmp_dir: str) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        return url
+    return "sqlite:///" + os.path.join(tmp_dir, "test.sqlite")
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    instance = str(tmp_path_factory.mktemp("instance"))
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    url = _database_url(instance)
+    if worker and "postgresql" in url:
+        url = _per_worker_database(url, worker)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "test",
+            "WTF_CSRF_ENABLED": True,
+            "SESSION_COOKIE_SECURE": False,
+            "REMEMBER_COOKIE_SECURE": False,
+            "SERVER_NAME": "tracker.test",
+            "LOGIN_MAX_FAILURES": 3,
+        }
+    )
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+def _per_worker_database(url: str, worker: str) -> str:
+    """xdist workers each get their own PostgreSQL database next to the given one."""
+    base = sa.engine.make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
+        if not exists:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator[Any]:
+    """Every test runs inside a transaction that is rolled back; commits become savepoints."""
+    with app.app_context():
+        connection = _db.engine.connect()
+        outer = connection.begin()
+        factory = sa.orm.sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        session = sa.orm.scoped_session(factory, scopefunc=_db.session.registry.scopefunc)
+        original = _db.session
+        _db.session = session
+        try:
+            yield _db
+        finally:
+            session.remove()
+            _db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app: Flask, db: Any) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(db: Any):
+    from parliament_tracker.auth.services import create_user
+
+    def make(role: Role | str, username: str | None = None, **kwargs: Any) -> User:
+        role = Role(role)
+        user = create_user(username or role.value, PASSWORD, role, display_name=kwargs.pop("display_name", None) or f"Test {role.value}", **kwargs)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def users(make_user) -> dict[str, User]:
+    return {role.value: make_user(role) for role in Role}
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    page = client.get(path)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text) or re.search(
+        r'name="csrf_token" value="([^"]+)"', page.text
+    )
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+class Browser:
+    """A logged-in test client that fills in the CSRF token for form posts."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, username: str, password: str = PASSWORD) -> Any:
+        token = csrf_token(self.client)
+        return self.client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+
+    def get(self, path: str, **kwargs: Any) -> Any:
+        return self.client.get(path, **kwargs)
+
+    def post(self, path: str, data: dict[str, Any] | None = None, *, token_from: str | None = None, **kwargs: Any) -> Any:
+        data = dict(data or {})
+        data.setdefault("csrf_token", csrf_token(self.client, token_from or "/account"))
+        return self.client.post(path, data=data, **kwargs)
+
+
+@pytest.fixture
+def login(client: FlaskClient, users: dict[str, User]):
+    def do(role: str) -> Browser:
+        browser = Browser(client)
+        response = browser.login(users[role].username)
+        assert response.status_code == 302, response.text
+        return browser
+
+    return do
+
+
+@pytest.fixture
+def api_token(db: Any, users: dict[str, User]):
+    from parliament_tracker.auth.services import issue_token
+
+    def make(role: str) -> dict[str, str]:
+        token = issue_token(users[role])
+        db.session.commit()
+        return {"Authorization": f"Bearer {token}"}
+
+    return make
+
+
+@pytest.fixture
+def seed(db: Any, users: dict[str, User]):
+    """The demo data set (seed case and realistic cases), loaded as of 1 Dec 2021."""
+    import datetime as dt
+
+    from parliament_tracker.demo import load_demo
+
+    load_demo(today=dt.date(2021, 12, 1))
+    db.session.commit()
+    return db
+
+
+@pytest.fixture(scope="session")
+def tmp_dir() -> Iterator[str]:
+    with tempfile.TemporaryDirectory() as path:
+        yield path
