@@ -33,6 +33,19 @@ def _database_url(tmp_dir: str) -> str:
     return "sqlite:///" + os.path.join(tmp_dir, "test.sqlite")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    """Argon2 at production cost takes ~100 ms a hash; tests use the same code at minimal cost."""
+    from argon2 import PasswordHasher
+
+    from parliament_tracker.auth import services
+
+    original = services._hasher
+    services._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    services._hasher = original
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     instance = str(tmp_path_factory.mktemp("instance"))

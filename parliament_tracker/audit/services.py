@@ -35,6 +35,7 @@ def record(
     **details: Any,
 ) -> AuditEntry:
     """Add an audit entry for ``obj`` (a model with ``id``) to the session."""
+    obj = getattr(obj, "_get_current_object", lambda: obj)()  # current_user is a proxy
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user._get_current_object()
     payload: dict[str, Any] = {k: _plain(v) for k, v in details.items()}

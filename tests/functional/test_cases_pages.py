@@ -1,0 +1,244 @@
+import datetime as dt
+import io
+import re
+import zipfile
+
+from parliament_tracker.audit.models import AuditEntry
+from parliament_tracker.cases.models import Case, CaseLink
+
+
+_REF = re.compile(r">(\d{4}Z\d{5}|TZ\d{6}-\d{3})</a>")
+
+
+def listed(page) -> list[str]:
+    """References in the result table, in order."""
+    body = page.text.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return _REF.findall(body)
+
+
+def _new_case(browser, **overrides):
+    data = {
+        "reference": " 2021z20001 ",
+        "kind": "written_questions",
+        "subject": "Vragen over de wachttijden bij de IND",
+        "received_on": "2021-11-10",
+        "questions_text": "1. Bent u bekend met het bericht?\n2. Wat gaat u doen?\n3. Wanneer?",
+        "version": "",
+    }
+    data.update(overrides)
+    return browser.post("/cases/new", data, token_from="/cases/new")
+
+
+def test_register_case_normalises_reference_and_splits_questions(login, db):
+    browser = login("registrar")
+    response = _new_case(browser)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/cases/2021Z20001")
+    case = db.session.scalar(db.select(Case).where(Case.reference == "2021Z20001"))
+    assert [q.number for q in case.questions] == [1, 2, 3]
+    assert case.questions[1].text == "Wat gaat u doen?"
+    page = browser.get("/cases/2021Z20001")
+    assert "Wachttijden".lower() in page.text.lower()
+    assert "case:created" in [e.action for e in db.session.scalars(db.select(AuditEntry))]
+
+
+def test_register_rejects_bad_input_and_stores_nothing(login, db):
+    browser = login("registrar")
+    response = _new_case(browser, reference="2021X1", subject="", received_on="not-a-date")
+    assert response.status_code == 422
+    assert 'aria-invalid="true"' in response.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(Case)) == 0
+
+
+def test_reference_must_fit_kind(login, db):
+    response = _new_case(login("registrar"), reference="TZ202412-116", kind="written_questions")
+    assert response.status_code == 422
+    assert "TZ202412-116" in response.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(Case)) == 0
+
+
+def test_future_date_refused(login, db):
+    tomorrow_plus = (dt.date.today() + dt.timedelta(days=5)).isoformat()
+    assert _new_case(login("registrar"), received_on=tomorrow_plus).status_code == 422
+
+
+def test_duplicate_points_to_existing_case(login, db):
+    browser = login("registrar")
+    _new_case(browser)
+    again = _new_case(browser, reference="2021Z20001", subject="Iets anders")
+    assert again.status_code == 302
+    assert again.headers["Location"].endswith("/cases/2021Z20001")
+    assert db.session.scalar(db.select(db.func.count()).select_from(Case)) == 1
+    assert db.session.scalar(db.select(Case.subject)) == "Vragen over de wachttijden bij de IND"
+
+
+def test_viewer_cannot_register(login):
+    browser = login("viewer")
+    assert browser.get("/cases/new").status_code == 403
+
+
+def test_edit_and_stale_form(login, db):
+    browser = login("registrar")
+    _new_case(browser)
+    form = browser.get("/cases/2021Z20001/edit").text
+    version = re.search(r'name="version" value="(\d+)"', form).group(1)
+    base = {"reference": "2021Z20001", "kind": "written_questions", "received_on": "2021-11-10", "version": version}
+    first = browser.post("/cases/2021Z20001/edit", {**base, "subject": "Eerste wijziging"}, token_from="/cases/2021Z20001/edit")
+    assert first.status_code == 302
+    stale = browser.post("/cases/2021Z20001/edit", {**base, "subject": "Tweede wijziging op oude versie"}, token_from="/cases/2021Z20001/edit")
+    assert stale.status_code == 409
+    assert "Tweede wijziging op oude versie" in stale.text, "the user's input stays on screen"
+    case = db.session.scalar(db.select(Case))
+    db.session.refresh(case)
+    assert case.subject == "Eerste wijziging"
+    # Submitting again from the stale page (which now carries the current version) saves.
+    new_version = re.search(r'name="version" value="(\d+)"', stale.text).group(1)
+    saved = browser.post("/cases/2021Z20001/edit", {**base, "version": new_version, "subject": "Tweede wijziging op oude versie"}, token_from="/cases/2021Z20001/edit")
+    assert saved.status_code == 302
+    db.session.refresh(case)
+    assert case.subject == "Tweede wijziging op oude versie"
+    timeline = browser.get("/cases/2021Z20001").text
+    assert "Eerste wijziging" in timeline
+
+
+def test_links_shown_from_both_ends_and_removed(login, seed, db):
+    browser = login("registrar")
+    _new_case(browser, notes="Zie ook 2021Z19241.")
+    page = browser.get("/cases/2021Z20001").text
+    assert "Suggested links" in page or "Voorgestelde koppelingen" in page
+    response = browser.post("/cases/2021Z20001/links", {"reference": "2021z19601", "link_type": "follow_up_of"}, token_from="/cases/2021Z20001")
+    assert response.status_code == 302
+    assert "2021Z19601" in browser.get("/cases/2021Z20001").text
+    other = browser.get("/cases/2021Z19601").text
+    assert "2021Z20001" in other
+    dup = browser.post("/cases/2021Z19601/links", {"reference": "2021Z20001", "link_type": "related"}, token_from="/cases/2021Z20001")
+    assert dup.status_code == 302
+    assert db.session.scalar(db.select(db.func.count()).select_from(CaseLink).where(CaseLink.source_id != CaseLink.target_id)) == 2
+    browser.post("/cases/2021Z19601/links/remove", {"reference": "2021Z20001"}, token_from="/cases/2021Z20001")
+    assert "2021Z20001" not in browser.get("/cases/2021Z19601").text.split("Timeline")[0].split("Tijdlijn")[0]
+
+
+def test_link_to_unknown_or_self_is_refused(login, seed, db):
+    browser = login("registrar")
+    before = db.session.scalar(db.select(db.func.count()).select_from(CaseLink))
+    browser.post("/cases/2021Z19601/links", {"reference": "2021Z99999", "link_type": "related"}, token_from="/cases/2021Z19601")
+    browser.post("/cases/2021Z19601/links", {"reference": "2021Z19601", "link_type": "related"}, token_from="/cases/2021Z19601")
+    assert db.session.scalar(db.select(db.func.count()).select_from(CaseLink)) == before
+
+
+def test_search_filters_sort_and_exact_reference(login, seed):
+    browser = login("viewer")
+    assert browser.get("/cases?q=2021z19601").headers["Location"].endswith("/cases/2021Z19601")
+    assert sorted(listed(browser.get("/cases?q=angstcultuur IND"))) == ["2021Z19241", "2021Z19601"]
+    assert listed(browser.get("/cases?q=cultuuronderzoek")) == ["2021Z19601"]
+    assert listed(browser.get("/cases?kind=committee_request&q=angstcultuur")) == ["2021Z19241"]
+    assert listed(browser.get("/cases?received_from=2021-11-03&received_to=2021-11-05&q=angstcultuur")) == ["2021Z19601"]
+    assert listed(browser.get("/cases?sort=received_asc&q=angstcultuur")) == ["2021Z19241", "2021Z19601"]
+    assert listed(browser.get("/cases?sort=received_desc&q=angstcultuur")) == ["2021Z19601", "2021Z19241"]
+    assert listed(browser.get("/cases?q=angstcultuur 100%_")) == []
+    bogus = browser.get("/cases?kind=nonsense&page=abc&received_from=31-02-2021&sort=drop")
+    assert bogus.status_code == 200
+
+
+def test_filter_by_party_and_committee(login, seed, db):
+    from parliament_tracker.organisation.models import Committee, Party
+
+    d66 = db.session.scalar(db.select(Party).where(Party.abbreviation == "D66"))
+    jv = db.session.scalar(db.select(Committee).where(Committee.abbreviation == "J&V"))
+    browser = login("viewer")
+    assert "2021Z19601" in listed(browser.get(f"/cases?party={d66.id}"))
+    assert "2021Z19241" not in listed(browser.get(f"/cases?party={d66.id}"))
+    on_committee = listed(browser.get(f"/cases?committee={jv.id}"))
+    assert "2021Z19241" in on_committee and "2021Z19601" not in on_committee
+
+
+def test_pagination(login, seed, app, monkeypatch):
+    monkeypatch.setitem(app.config, "CASES_PER_PAGE", 10)
+    browser = login("viewer")
+    first = browser.get("/cases?sort=reference")
+    second = browser.get("/cases?sort=reference&page=2")
+    assert 'rel="next"' in first.text
+    assert len(listed(first)) == 10 and len(listed(second)) == 10
+    assert listed(first) + listed(second) == sorted(listed(first) + listed(second))
+
+
+def test_csv_export_of_current_list(login, seed):
+    response = login("viewer").get("/cases/export.csv?q=IND")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeffreference,kind,subject")
+    assert "2021Z19601" in text and "2021Z19241" in text
+    assert "Podt (D66), Ceder (ChristenUnie)" in text
+
+
+def test_status_transition_by_role(login, seed, db):
+    drafter = login("drafter")
+    page = drafter.get("/cases/2021Z19601").text
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    ok = drafter.post("/cases/2021Z19601/transition", {"target": "drafting", "version": version}, token_from="/cases/2021Z19601")
+    assert ok.status_code == 302
+    case = db.session.scalar(db.select(Case).where(Case.reference == "2021Z19601"))
+    db.session.refresh(case)
+    assert case.status.value == "drafting"
+    refused = drafter.post("/cases/2021Z19601/transition", {"target": "answered", "version": str(case.version)}, token_from="/cases/2021Z19601")
+    assert refused.status_code in (302, 303)
+    db.session.refresh(case)
+    assert case.status.value == "drafting"
+
+
+def test_correct_questions(login, seed, db):
+    browser = login("drafter")
+    page = browser.get("/cases/2021Z19601").text
+    version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    data = {"version": version, "q-1-number": "1", "q-1-text": "Eerste, gecorrigeerd?", "q-2-number": "2", "q-2-text": "", "new_question": "Extra vraag?"}
+    for i in range(3, 9):
+        data[f"q-{i}-number"] = str(i)
+        data[f"q-{i}-text"] = f"Vraag {i}?"
+    assert browser.post("/cases/2021Z19601/questions", data, token_from="/cases/2021Z19601").status_code == 302
+    case = db.session.scalar(db.select(Case).where(Case.reference == "2021Z19601"))
+    db.session.refresh(case)
+    assert [q.number for q in case.questions] == [1, 3, 4, 5, 6, 7, 8, 9]
+    assert case.questions[0].text == "Eerste, gecorrigeerd?"
+    duplicate = dict(data, **{"q-3-number": "1", "version": str(case.version)})
+    browser.post("/cases/2021Z19601/questions", duplicate, token_from="/cases/2021Z19601")
+    db.session.refresh(case)
+    assert [q.number for q in case.questions] == [1, 3, 4, 5, 6, 7, 8, 9]
+
+
+def _docx(extra: dict[str, bytes] | None = None) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document/>")
+        for name, data in (extra or {}).items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_attachments_checked(login, seed, db):
+    from parliament_tracker.cases.models import Attachment
+
+    browser = login("registrar")
+
+    def upload(name, data):
+        return browser.post(
+            "/cases/2021Z19601/attachments", {"file": (io.BytesIO(data), name)}, token_from="/cases/2021Z19601", content_type="multipart/form-data"
+        )
+
+    assert upload("brief.pdf", b"%PDF-1.7\n...").status_code == 302
+    assert upload("vragen.docx", _docx()).status_code == 302
+    upload("fake.pdf", b"MZ\x90\x00 not a pdf")
+    upload("macro.docx", _docx({"word/vbaProject.bin": b"x"}))
+    upload("bomb.docx", _docx({"word/big.xml": b"0" * 5_000_000}))
+    upload("broken.docx", b"PK\x03\x04 broken")
+    upload("script.exe", b"MZ")
+    names = sorted(a.filename for a in db.session.scalars(db.select(Attachment)))
+    assert names == ["brief.pdf", "vragen.docx"]
+    attachment = db.session.scalar(db.select(Attachment).where(Attachment.filename == "brief.pdf"))
+    download = browser.get(f"/cases/2021Z19601/attachments/{attachment.id}")
+    assert download.data == b"%PDF-1.7\n..."
+
+
+def test_unknown_case_is_404(login):
+    assert login("viewer").get("/cases/2021Z00000").status_code == 404
