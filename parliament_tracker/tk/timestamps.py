@@ -26,6 +26,7 @@ _TIMESTAMP_RE = re.compile(
     r"(?:\.(?P<fraction>\d+))?"
     r"(?P<zone>Z|[+-]\d{2}:?\d{2})?$"
 )
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def parse_timestamp(value: str | None) -> datetime | None:
@@ -41,11 +42,11 @@ def parse_timestamp(value: str | None) -> datetime | None:
         raise ValueError(f"not a timestamp: {value!r}")
     match = _TIMESTAMP_RE.match(value.strip())
     if not match:
-        # A bare date ("2021-11-05") is legal Edm.Date; read it as Dutch midnight.
-        try:
-            only_date = date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError(f"not a timestamp: {value!r}") from None
+        # A bare date ("2021-11-05") is legal Edm.Date; read it as Dutch midnight. Only the
+        # extended form: fromisoformat would also take "20211105" and week dates.
+        if not _DATE_RE.match(value.strip()):
+            raise ValueError(f"not a timestamp: {value!r}")
+        only_date = date.fromisoformat(value.strip())
         return datetime(only_date.year, only_date.month, only_date.day, tzinfo=AMSTERDAM)
     text = match["base"]
     if match["fraction"]:
