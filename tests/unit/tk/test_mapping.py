@@ -205,6 +205,7 @@ def test_document_url_uses_the_configured_service() -> None:
         ("minister van Justitie en Veiligheid", "De Staatssecretaris van Justitie en Veiligheid", False),
         ("staatssecretaris van Justitie en Veiligheid", "De Staatssecretaris van Financiën", False),
         ("minister voor Rechtsbescherming", "De Minister van Justitie en Veiligheid", False),
+        ("minister van Justitie", "De Minister van Justitie en Veiligheid", False),  # not a prefix match
         (None, "De Minister van Financiën", False),
         ("", "", False),
     ],
