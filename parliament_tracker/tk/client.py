@@ -56,11 +56,15 @@ def odata_string(value: str) -> str:
 
 
 def and_filters(*clauses: str | None) -> str:
-    """Join clauses with ``and``, parenthesising each so an ``or`` inside stays inside."""
+    """Join clauses with ``and``, parenthesising each so an ``or`` inside stays inside.
+
+    Always parenthesised rather than "when it contains ' or '": a caller's filter may spell
+    ``)or(`` without spaces, and superfluous parentheses cost nothing.
+    """
     parts = [c.strip() for c in clauses if c and c.strip()]
     if len(parts) == 1:
         return parts[0]
-    return " and ".join(f"({p})" if " or " in p else p for p in parts)
+    return " and ".join(f"({p})" for p in parts)
 
 
 def _since_literal(since: date | datetime) -> str:
