@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from types import MappingProxyType
 
@@ -158,6 +158,22 @@ class WorkingCalendar:
             ordinals = self._ensure(first - 1, self._range[1])[2]
             i = bisect_left(ordinals, d.toordinal())
         return dt.date.fromordinal(ordinals[i - n])
+
+    def subtract_working_days_each(self, d: dt.date, ns: Sequence[int]) -> list[dt.date]:
+        """``[subtract_working_days(d, n) for n in ns]`` with one cache lookup (milestones)."""
+        if not ns:
+            return []
+        if min(ns) < 0:
+            raise ValueError("n must be zero or positive")
+        deepest = max(ns)
+        lo, hi, ordinals = self._range
+        if not lo < d.year < hi:  # inline of _ordinals_around: this runs for every case
+            ordinals = self._ordinals_around(d)
+        before = bisect_left(ordinals, d.toordinal())
+        if before - deepest < 0:
+            return [self.subtract_working_days(d, n) for n in ns]  # rare: cross the cache edge
+        on_or_before = bisect_right(ordinals, d.toordinal())
+        return [dt.date.fromordinal(ordinals[before - n] if n else ordinals[on_or_before - 1]) for n in ns]
 
     def working_days_between(self, start: dt.date, end: dt.date) -> int:
         """Number of working days d with start < d <= end (0 if end <= start)."""

@@ -14,6 +14,7 @@ from parliament_tracker.deadlines.rules import (
     Event,
     MilestoneOffsets,
     Period,
+    RecessTable,
     binding_deadline,
     compute_deadlines,
     monday_late_list,
@@ -414,3 +415,19 @@ def test_recess_bounds_are_inclusive() -> None:
     assert last_day[DeadlineKind.external].warnings
     day_after = compute(CaseFacts("written_questions", D(2021, 12, 21)), recesses=[CHRISTMAS_RECESS])
     assert day_after[DeadlineKind.external].warnings == ()
+
+
+def test_prepared_recess_table_and_overlaps() -> None:
+    facts = CaseFacts("written_questions", D(2021, 11, 5), postponed_on=D(2021, 11, 25))
+    as_list = compute_deadlines(facts, calendar=CAL, recesses=[CHRISTMAS_RECESS])
+    prepared = compute_deadlines(facts, calendar=CAL, recesses=RecessTable([CHRISTMAS_RECESS]))
+    assert as_list == prepared
+    overlapping = RecessTable([CHRISTMAS_RECESS, ("Kerstreces (oud)", D(2021, 12, 10), D(2021, 12, 20))])
+    warnings = by_kind(compute_deadlines(facts, calendar=CAL, recesses=overlapping))[
+        DeadlineKind.postponed_external
+    ].warnings
+    assert len(warnings) == 2
+    # due Sat 18 Dec, practical Fri 17 Dec: both in the same recess, one warning
+    sat = by_kind(compute_deadlines(CaseFacts("written_questions", D(2021, 11, 27)), calendar=CAL, recesses=overlapping))
+    assert sat[DeadlineKind.external].practical_due_on == D(2021, 12, 17)
+    assert len(sat[DeadlineKind.external].warnings) == 2

@@ -132,3 +132,18 @@ def test_far_years_and_gaps_are_filled_consistently() -> None:
         for o in range(D(2022, 1, 1).toordinal(), D(2030, 1, 2).toordinal() + 1)
         if cal.is_working_day(D.fromordinal(o))
     )
+
+
+def test_subtract_working_days_each_matches_single_calls() -> None:
+    cal = WorkingCalendar({D(2022, 5, 27)})
+    for day in (D(2022, 5, 30), D(2022, 1, 3), D(2021, 4, 6)):
+        ns = (8, 5, 2, 0)
+        assert cal.subtract_working_days_each(day, ns) == [cal.subtract_working_days(day, n) for n in ns]
+    # deeper than the cached years: falls back to the growing path
+    assert WorkingCalendar().subtract_working_days_each(D(2021, 1, 4), (600, 1)) == [
+        CAL.subtract_working_days(D(2021, 1, 4), 600),
+        D(2020, 12, 31),
+    ]
+    assert cal.subtract_working_days_each(D(2022, 5, 30), ()) == []
+    with pytest.raises(ValueError):
+        cal.subtract_working_days_each(D(2022, 5, 30), (3, -1))
