@@ -40,13 +40,18 @@ def synthetic_cases(n: int, seed: int = 1) -> list[CaseFacts]:
     for _ in range(n):
         kind = rnd.choice(KINDS)
         received = start + dt.timedelta(days=rnd.randrange(0, 365 * 7))
-        later = lambda lo, hi: received + dt.timedelta(days=rnd.randrange(lo, hi))  # noqa: E731
+
+        def later(lo: int, hi: int, received: dt.date = received) -> dt.date:
+            return received + dt.timedelta(days=rnd.randrange(lo, hi))
+
         out.append(
             CaseFacts(
                 kind=kind,
                 received_on=received,
                 committee_due_on=later(5, 60) if kind == "committee_request" and rnd.random() < 0.4 else None,
-                given_due_on=later(10, 200) if kind not in ("written_questions", "committee_request") and rnd.random() < 0.7 else None,
+                given_due_on=later(10, 200)
+                if kind not in ("written_questions", "committee_request") and rnd.random() < 0.7
+                else None,
                 postponed_on=later(10, 22) if kind == "written_questions" and rnd.random() < 0.3 else None,
                 event=rnd.choice(events) if rnd.random() < 0.2 else None,
                 signatory_id=rnd.choice([None, 1, 2, 3]),
@@ -60,9 +65,10 @@ def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     cases = synthetic_cases(n)
     bridges = frozenset({dt.date(2022, 5, 27), dt.date(2023, 5, 19), dt.date(2024, 5, 10)})
-    recesses = RecessTable([
-        Period("Kerstreces", dt.date(y, 12, 20), dt.date(y + 1, 1, 12)) for y in range(2018, 2027)
-    ] + [Period("Zomerreces", dt.date(y, 7, 5), dt.date(y, 9, 2)) for y in range(2019, 2027)])
+    recesses = RecessTable(
+        [Period("Kerstreces", dt.date(y, 12, 20), dt.date(y + 1, 1, 12)) for y in range(2018, 2027)]
+        + [Period("Zomerreces", dt.date(y, 7, 5), dt.date(y, 9, 2)) for y in range(2019, 2027)]
+    )
     settings = DeadlineSettings(
         milestones_by_kind={"committee_request": MilestoneOffsets(6, 4, 2)},
         milestones_by_signatory={1: MilestoneOffsets(10, 6, 3)},
@@ -84,7 +90,10 @@ def main() -> None:
                 if d.is_binding:
                     risk(d.practical_due_on, today, facts.answered, calendar)
         elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
-        print(f"{label}: {n} cases, {rows} deadlines in {elapsed:.3f} s wall, {cpu:.3f} s CPU ({cpu / n * 1e6:.1f} µs/case)")
+        print(
+            f"{label}: {n} cases, {rows} deadlines in {elapsed:.3f} s wall, "
+            f"{cpu:.3f} s CPU ({cpu / n * 1e6:.1f} µs/case)"
+        )
 
 
 if __name__ == "__main__":

@@ -30,9 +30,7 @@ from parliament_tracker.deadlines.workdays import WorkingCalendar
 
 #: Case kinds, the same values as ``cases.models.CaseKind`` (kept as strings so this module
 #: needs neither SQLAlchemy nor Flask).
-CASE_KINDS = frozenset(
-    {"written_questions", "committee_request", "commitment", "motion", "plenary_request", "other"}
-)
+CASE_KINDS = frozenset({"written_questions", "committee_request", "commitment", "motion", "plenary_request", "other"})
 
 
 class DeadlineKind(enum.StrEnum):
@@ -137,9 +135,7 @@ class DeadlineSettings:
             raise ValueError(f"unknown case kinds: {sorted(unknown)}")
         # Read-only copies: the settings object is shared by every computation.
         object.__setattr__(self, "milestones_by_kind", MappingProxyType(dict(self.milestones_by_kind)))
-        object.__setattr__(
-            self, "milestones_by_signatory", MappingProxyType(dict(self.milestones_by_signatory))
-        )
+        object.__setattr__(self, "milestones_by_signatory", MappingProxyType(dict(self.milestones_by_signatory)))
 
     def milestones_for(self, kind: str, signatory_id: int | None) -> tuple[MilestoneOffsets, str]:
         """The offsets that apply and where they come from (shown in the explanation)."""
@@ -250,8 +246,7 @@ def _written_questions(facts: CaseFacts, settings: DeadlineSettings) -> list[_Ca
             _POSTPONEMENT_NOTICE,
             due,
             "rvo_postponement_notice",
-            f"uitstelbericht vóór het verstrijken van de termijn: {regular}; "
-            f"verzonden op {long_date(postponed_on)}",
+            f"uitstelbericht vóór het verstrijken van de termijn: {regular}; verzonden op {long_date(postponed_on)}",
             False,
             late,
         )
@@ -360,9 +355,10 @@ class RecessTable:
         self.periods = tuple(Period(*r) for r in recesses)
         by_day: dict[int, tuple[str, ...]] = {}
         for name, start, end in self.periods:
+            if end < start:  # would silently match nothing
+                raise ValueError(f"recess {name!r} ends before it starts")
             warning = (
-                f"valt in het reces: {name} ({long_date(start)} t/m {long_date(end)}); "
-                "de Kamer vergadert dan niet"
+                f"valt in het reces: {name} ({long_date(start)} t/m {long_date(end)}); de Kamer vergadert dan niet"
             )
             for o in range(start.toordinal(), end.toordinal() + 1):
                 by_day[o] = by_day.get(o, ()) + (warning,)
@@ -422,9 +418,7 @@ def compute_deadlines(
             warnings += (f"ligt vóór de ontvangstdatum ({long_date(received)})",)
         if recesses.periods:
             warnings += recesses.warnings_for(c.due_on, practical)
-        result.append(
-            ComputedDeadline(c.kind, c.due_on, practical, c.rule, explanation, i == binding_index, warnings)
-        )
+        result.append(ComputedDeadline(c.kind, c.due_on, practical, c.rule, explanation, i == binding_index, warnings))
 
     if binding_index is None:
         return result
@@ -474,9 +468,7 @@ def next_monday(d: dt.date) -> dt.date:
     return d + dt.timedelta(days=(7 - d.weekday()) % 7)
 
 
-def monday_late_list(
-    facts: CaseFacts, on: dt.date, settings: DeadlineSettings = DEFAULT_SETTINGS
-) -> bool:
+def monday_late_list(facts: CaseFacts, on: dt.date, settings: DeadlineSettings = DEFAULT_SETTINGS) -> bool:
     """Will this set of written questions be on the Kamer's Monday overview after ``on``?
 
     The Kamer lists every Monday the questions not answered within 3 weeks, or within 6

@@ -19,7 +19,8 @@ def seed_entries(due: dt.date = dt.date(2021, 11, 26)) -> list[IcsEntry]:
             deadline_uid(42, "external"),
             due,
             "2021Z19601: antwoorden Kamervragen, uiterlijk; Podt (D66)",
-            "ingezonden vrijdag 5 november 2021 + 3 weken (Reglement van Orde) = vrijdag 26 november 2021\nregel 2 \\ einde",
+            "ingezonden vrijdag 5 november 2021 + 3 weken (Reglement van Orde) = vrijdag 26 november 2021"
+            "\nregel 2 \\ einde",
             "https://tracker.example/cases/42?tab=deadlines",
         ),
         IcsEntry(deadline_uid(42, "before_event"), dt.date(2021, 11, 23), "2021Z19601: vóór begrotingsbehandeling"),
@@ -34,7 +35,10 @@ def test_all_day_events_with_escaping_round_trip() -> None:
     assert b"SUMMARY:2021Z19601: antwoorden Kamervragen\\, uiterlijk\\; Podt (D66)" in raw
     cal = icalendar.Calendar.from_ical(raw)
     events = cal.events
-    assert [str(e["uid"]) for e in events] == ["case-42-external@parliament-tracker", "case-42-before_event@parliament-tracker"]
+    assert [str(e["uid"]) for e in events] == [
+        "case-42-external@parliament-tracker",
+        "case-42-before_event@parliament-tracker",
+    ]
     first = events[0]
     assert first["dtstart"].dt == dt.date(2021, 11, 26)
     assert not isinstance(first["dtstart"].dt, dt.datetime)  # all-day

@@ -7,7 +7,7 @@ cache or the rule plumbing they check.
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from functools import cache
 
 import holidays
 import icalendar
@@ -36,7 +36,7 @@ SHARED = WorkingCalendar()
 dates = st.dates(min_value=D(2000, 1, 1), max_value=D(2060, 12, 31))
 
 
-@lru_cache(maxsize=None)
+@cache
 def naive_days_off(year: int) -> frozenset[dt.date]:
     days = set(holidays.NL(years=year))
     days.add(easter(year) - 2 * DAY)  # Goede Vrijdag
@@ -191,9 +191,7 @@ def test_rules_invariants(case: tuple[CaseFacts, DeadlineSettings]) -> None:
 
 # -- ICS -----------------------------------------------------------------------------------
 
-text = st.text(
-    st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from(list(",;:\\\"\n")), max_size=60
-)
+text = st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from(list(',;:\\"\n')), max_size=60)
 
 
 @settings(deadline=None, max_examples=60)

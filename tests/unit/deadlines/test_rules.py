@@ -52,7 +52,10 @@ def test_seed_committee_request_due_in_three_weeks() -> None:
         "default_3_weeks",
         True,
     )
-    assert ext.explanation == "ontvangen dinsdag 2 november 2021 + 3 weken (gebruikelijke termijn) = dinsdag 23 november 2021"
+    assert (
+        ext.explanation
+        == "ontvangen dinsdag 2 november 2021 + 3 weken (gebruikelijke termijn) = dinsdag 23 november 2021"
+    )
 
 
 def test_seed_committee_request_anchored_to_budget_debate() -> None:
@@ -74,7 +77,10 @@ def test_seed_written_questions_three_weeks_with_exact_explanation() -> None:
     assert ext.due_on == ext.practical_due_on == D(2021, 11, 26)
     assert ext.rule == "rvo_3_weeks"
     assert ext.is_binding
-    assert ext.explanation == "ingezonden vrijdag 5 november 2021 + 3 weken (Reglement van Orde) = vrijdag 26 november 2021"
+    assert (
+        ext.explanation
+        == "ingezonden vrijdag 5 november 2021 + 3 weken (Reglement van Orde) = vrijdag 26 november 2021"
+    )
     notice = out[DeadlineKind.postponement_notice]
     assert notice.due_on == D(2021, 11, 26)
     assert not notice.is_binding
@@ -109,7 +115,11 @@ def test_seed_written_questions_anchored_to_budget_debate() -> None:
     )
     assert out[DeadlineKind.external].due_on == D(2021, 11, 26)
     assert not out[DeadlineKind.external].is_binding
-    assert [d for d in compute_deadlines(CaseFacts("written_questions", D(2021, 11, 5), event=BUDGET_DEBATE), calendar=CAL) if d.is_binding] == [event]
+    assert [
+        d
+        for d in compute_deadlines(CaseFacts("written_questions", D(2021, 11, 5), event=BUDGET_DEBATE), calendar=CAL)
+        if d.is_binding
+    ] == [event]
 
 
 def test_seed_milestones_count_back_from_binding_date() -> None:
@@ -143,7 +153,9 @@ def test_recess_warning_when_only_the_practical_date_is_in_recess() -> None:
     ext = compute(CaseFacts("written_questions", D(2023, 6, 25)), recesses=[recess])[DeadlineKind.external]
     assert (ext.due_on, ext.practical_due_on) == (D(2023, 7, 16), D(2023, 7, 14))
     assert len(ext.warnings) == 1 and "Zomerreces (verkort)" in ext.warnings[0]
-    after = compute(CaseFacts("written_questions", D(2023, 6, 25)), recesses=[Period("x", D(2023, 7, 17), D(2023, 7, 30))])
+    after = compute(
+        CaseFacts("written_questions", D(2023, 6, 25)), recesses=[Period("x", D(2023, 7, 17), D(2023, 7, 30))]
+    )
     assert after[DeadlineKind.external].warnings == ()
 
 
@@ -154,11 +166,26 @@ def test_recess_warning_when_only_the_practical_date_is_in_recess() -> None:
     ("received", "due", "practical", "fragment"),
     [
         # Saturday
-        (D(2021, 11, 6), D(2021, 11, 27), D(2021, 11, 26), "valt op zaterdag 27 november 2021; laatste werkdag ervoor: vrijdag 26 november 2021"),
+        (
+            D(2021, 11, 6),
+            D(2021, 11, 27),
+            D(2021, 11, 26),
+            "valt op zaterdag 27 november 2021; laatste werkdag ervoor: vrijdag 26 november 2021",
+        ),
         # Koningsdag (Tuesday 27 April 2021)
-        (D(2021, 4, 6), D(2021, 4, 27), D(2021, 4, 26), "valt op Koningsdag (dinsdag 27 april 2021); laatste werkdag ervoor: maandag 26 april 2021"),
+        (
+            D(2021, 4, 6),
+            D(2021, 4, 27),
+            D(2021, 4, 26),
+            "valt op Koningsdag (dinsdag 27 april 2021); laatste werkdag ervoor: maandag 26 april 2021",
+        ),
         # 2e Paasdag: back over Sunday, Saturday and Goede Vrijdag
-        (D(2021, 3, 15), D(2021, 4, 5), D(2021, 4, 1), "valt op Tweede paasdag (maandag 5 april 2021); laatste werkdag ervoor: donderdag 1 april 2021"),
+        (
+            D(2021, 3, 15),
+            D(2021, 4, 5),
+            D(2021, 4, 1),
+            "valt op Tweede paasdag (maandag 5 april 2021); laatste werkdag ervoor: donderdag 1 april 2021",
+        ),
         # Goede Vrijdag on its own
         (D(2025, 3, 28), D(2025, 4, 18), D(2025, 4, 17), "valt op Goede Vrijdag (vrijdag 18 april 2025)"),
         # Hemelvaart
@@ -166,7 +193,12 @@ def test_recess_warning_when_only_the_practical_date_is_in_recess() -> None:
         # 5 mei in a non-lustrum year
         (D(2022, 4, 14), D(2022, 5, 5), D(2022, 5, 4), "valt op Bevrijdingsdag (donderdag 5 mei 2022)"),
         # Tweede kerstdag 2024 (Thursday) after Eerste kerstdag
-        (D(2024, 12, 5), D(2024, 12, 26), D(2024, 12, 24), "valt op Tweede kerstdag (donderdag 26 december 2024); laatste werkdag ervoor: dinsdag 24 december 2024"),
+        (
+            D(2024, 12, 5),
+            D(2024, 12, 26),
+            D(2024, 12, 24),
+            "valt op Tweede kerstdag (donderdag 26 december 2024); laatste werkdag ervoor: dinsdag 24 december 2024",
+        ),
         # Nieuwjaarsdag 2024 (Monday): back into the old year
         (D(2023, 12, 11), D(2024, 1, 1), D(2023, 12, 29), "laatste werkdag ervoor: vrijdag 29 december 2023"),
     ],
@@ -324,9 +356,7 @@ def test_milestone_before_receipt_warns() -> None:
     assert out[DeadlineKind.internal_signature].warnings == ()  # Fri 19 Nov is not before receipt
 
 
-@pytest.mark.parametrize(
-    "offsets", [(2, 5, 8), (8, 2, 5), (8, 5, -1)]
-)
+@pytest.mark.parametrize("offsets", [(2, 5, 8), (8, 2, 5), (8, 5, -1)])
 def test_milestone_offsets_must_be_ordered(offsets: tuple[int, int, int]) -> None:
     with pytest.raises(ValueError):
         MilestoneOffsets(*offsets)
@@ -342,7 +372,9 @@ def test_invalid_settings_rejected() -> None:
 
 
 def test_custom_terms() -> None:
-    settings = DeadlineSettings(written_questions_term_days=14, postponement_term_days=28, committee_request_term_days=10)
+    settings = DeadlineSettings(
+        written_questions_term_days=14, postponement_term_days=28, committee_request_term_days=10
+    )
     wq = compute(CaseFacts("written_questions", D(2021, 11, 5), postponed_on=D(2021, 11, 10)), settings=settings)
     assert wq[DeadlineKind.external].due_on == D(2021, 11, 19)
     assert "+ 2 weken" in wq[DeadlineKind.external].explanation
@@ -428,6 +460,13 @@ def test_prepared_recess_table_and_overlaps() -> None:
     ].warnings
     assert len(warnings) == 2
     # due Sat 18 Dec, practical Fri 17 Dec: both in the same recess, one warning
-    sat = by_kind(compute_deadlines(CaseFacts("written_questions", D(2021, 11, 27)), calendar=CAL, recesses=overlapping))
+    sat = by_kind(
+        compute_deadlines(CaseFacts("written_questions", D(2021, 11, 27)), calendar=CAL, recesses=overlapping)
+    )
     assert sat[DeadlineKind.external].practical_due_on == D(2021, 12, 17)
     assert len(sat[DeadlineKind.external].warnings) == 2
+
+
+def test_recess_ending_before_it_starts_is_rejected() -> None:
+    with pytest.raises(ValueError):
+        RecessTable([("Kerstreces", D(2022, 1, 10), D(2021, 12, 17))])

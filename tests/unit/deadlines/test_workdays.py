@@ -21,14 +21,22 @@ def test_long_date_is_dutch_and_lower_case() -> None:
     assert long_date(D(2022, 8, 1)) == "maandag 1 augustus 2022"
 
 
-@pytest.mark.parametrize(("days", "words"), [(21, "3 weken"), (42, "6 weken"), (7, "1 week"), (10, "10 dagen"), (1, "1 dag")])
+@pytest.mark.parametrize(
+    ("days", "words"), [(21, "3 weken"), (42, "6 weken"), (7, "1 week"), (10, "10 dagen"), (1, "1 dag")]
+)
 def test_term_words(days: int, words: str) -> None:
     assert term_words(days) == words
 
 
 @pytest.mark.parametrize(
     ("year", "easter"),
-    [(2021, D(2021, 4, 4)), (2022, D(2022, 4, 17)), (2024, D(2024, 3, 31)), (2025, D(2025, 4, 20)), (2038, D(2038, 4, 25))],
+    [
+        (2021, D(2021, 4, 4)),
+        (2022, D(2022, 4, 17)),
+        (2024, D(2024, 3, 31)),
+        (2025, D(2025, 4, 20)),
+        (2038, D(2038, 4, 25)),
+    ],
 )
 def test_easter_sunday(year: int, easter: dt.date) -> None:
     assert easter_sunday(year) == easter
