@@ -33,10 +33,6 @@ def long_date(d: dt.date) -> str:
     return f"{WEEKDAYS[d.weekday()]} {d.day} {MONTHS[d.month - 1]} {d.year}"
 
 
-def weekday_name(d: dt.date) -> str:
-    return WEEKDAYS[d.weekday()]
-
-
 def term_words(days: int) -> str:
     """A term in calendar days as the Kamer says it: 21 → ``3 weken``, 7 → ``1 week``."""
     if days % 7 == 0:
