@@ -1,0 +1,484 @@
+"""Deadline rules as data plus pure computation (DESIGN §4, DOMAIN §2).
+
+Inputs are plain values (``CaseFacts``, ``DeadlineSettings``, a ``WorkingCalendar`` and the
+recess table); the output is a list of ``ComputedDeadline`` that the database layer stores
+as ``Deadline`` rows. Nothing here reads the clock: "today" is always passed in.
+
+Counting follows DOMAIN §2: terms are calendar days from the date received ("ingezonden"),
+recess does not pause them, and a due date on a weekend or holiday is not moved; we only
+show the last working day on or before it as the practical date (ministers do not sign on
+Sundays). Recesses give warnings, never shifts.
+
+User-facing strings (explanations, warnings) are Dutch on purpose: they are quoted in
+letters and reminders to Dutch civil servants. They are plain text, not translated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Literal, NamedTuple
+
+from parliament_tracker.deadlines.dutch import long_date, term_words, working_days_words
+from parliament_tracker.deadlines.workdays import WorkingCalendar
+
+# -- vocabulary ------------------------------------------------------------------------
+
+#: Case kinds, the same values as ``cases.models.CaseKind`` (kept as strings so this module
+#: needs neither SQLAlchemy nor Flask).
+CASE_KINDS = frozenset({"written_questions", "committee_request", "commitment", "motion", "plenary_request", "other"})
+
+
+class DeadlineKind(enum.StrEnum):
+    #: the answer deadline from a term or a given date (RvO 3 weeks, default 3 weeks, given)
+    external = "external"
+    #: written questions after an uitstelbericht: 6 weeks from submission
+    postponed_external = "postponed_external"
+    #: written questions: the uitstelbericht must go out before the 3 weeks run out
+    postponement_notice = "postponement_notice"
+    #: the date the committee asked for
+    committee_date = "committee_date"
+    #: the last working day(s) before a linked event (budget debate, commissiedebat)
+    before_event = "before_event"
+    internal_draft = "internal_draft"
+    internal_approval = "internal_approval"
+    internal_signature = "internal_signature"
+
+
+# Module constants: reading DeadlineKind.x goes through Enum's descriptor each time, which
+# showed up in the 100,000-case profile.
+_EXTERNAL = DeadlineKind.external
+_POSTPONED_EXTERNAL = DeadlineKind.postponed_external
+_POSTPONEMENT_NOTICE = DeadlineKind.postponement_notice
+_COMMITTEE_DATE = DeadlineKind.committee_date
+_BEFORE_EVENT = DeadlineKind.before_event
+
+#: Kinds that are a date for the answer itself; the binding one is the earliest that applies.
+ANSWER_KINDS = frozenset(
+    {
+        DeadlineKind.external,
+        DeadlineKind.postponed_external,
+        DeadlineKind.committee_date,
+        DeadlineKind.before_event,
+    }
+)
+INTERNAL_KINDS = frozenset(
+    {DeadlineKind.internal_draft, DeadlineKind.internal_approval, DeadlineKind.internal_signature}
+)
+
+Risk = Literal["overdue", "due_soon", "on_track", "done"]
+
+
+class Event(NamedTuple):
+    """A dated event a case can be anchored to (e.g. "Begrotingsbehandeling JenV 2022")."""
+
+    name: str
+    starts_on: dt.date
+    ends_on: dt.date | None = None
+
+
+class Period(NamedTuple):
+    """A recess: a plain ``(name, starts_on, ends_on)`` tuple works as well."""
+
+    name: str
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+# -- settings (admin-editable data) -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneOffsets:
+    """Internal milestones in working days back from the binding practical due date."""
+
+    draft: int = 8
+    approval: int = 5
+    signature: int = 2
+
+    def __post_init__(self) -> None:
+        # Enforced here so the milestones always come out in order draft <= approval <=
+        # signature <= due, whatever an admin types.
+        if not 0 <= self.signature <= self.approval <= self.draft:
+            raise ValueError("milestone offsets must satisfy 0 <= signature <= approval <= draft")
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineSettings:
+    written_questions_term_days: int = 21
+    #: counted from submission, not from the first due date (RvO practice: 3 + 3 weeks)
+    postponement_term_days: int = 42
+    committee_request_term_days: int = 21
+    milestones: MilestoneOffsets = MilestoneOffsets()
+    #: per case kind, e.g. {"committee_request": MilestoneOffsets(6, 4, 2)}
+    milestones_by_kind: Mapping[str, MilestoneOffsets] = field(default_factory=dict)
+    #: per signatory id; wins over the per-kind value (a minister's diary is the bottleneck)
+    milestones_by_signatory: Mapping[int, MilestoneOffsets] = field(default_factory=dict)
+    #: 1 = the last working day before the event starts; 0 = the first day of the event
+    event_lead_working_days: int = 1
+    due_soon_working_days: int = 3
+
+    def __post_init__(self) -> None:
+        for name in ("written_questions_term_days", "postponement_term_days", "committee_request_term_days"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1")
+        if self.postponement_term_days < self.written_questions_term_days:
+            raise ValueError("the postponement term cannot be shorter than the normal term")
+        if self.event_lead_working_days < 0 or self.due_soon_working_days < 0:
+            raise ValueError("working-day counts must be zero or positive")
+        unknown = set(self.milestones_by_kind) - CASE_KINDS
+        if unknown:
+            raise ValueError(f"unknown case kinds: {sorted(unknown)}")
+        # Read-only copies: the settings object is shared by every computation.
+        object.__setattr__(self, "milestones_by_kind", MappingProxyType(dict(self.milestones_by_kind)))
+        object.__setattr__(self, "milestones_by_signatory", MappingProxyType(dict(self.milestones_by_signatory)))
+
+    def milestones_for(self, kind: str, signatory_id: int | None) -> tuple[MilestoneOffsets, str]:
+        """The offsets that apply and where they come from (shown in the explanation)."""
+        if signatory_id is not None and signatory_id in self.milestones_by_signatory:
+            return self.milestones_by_signatory[signatory_id], "instelling voor de ondertekenaar"
+        if kind in self.milestones_by_kind:
+            return self.milestones_by_kind[kind], "instelling voor dit soort zaak"
+        return self.milestones, "standaardinstelling"
+
+
+DEFAULT_SETTINGS = DeadlineSettings()
+
+
+# -- input and output ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFacts:
+    kind: str
+    #: for written questions the date submitted ("ingezonden"), else the date received
+    received_on: dt.date
+    #: committee requests: the date the committee asked for
+    committee_due_on: dt.date | None = None
+    #: commitments, motions, plenary requests, other: "the date given"
+    given_due_on: dt.date | None = None
+    #: written questions: the date the uitstelbericht was sent
+    postponed_on: dt.date | None = None
+    event: Event | None = None
+    signatory_id: int | None = None
+    answered: bool = False
+
+    def __post_init__(self) -> None:
+        if self.kind not in CASE_KINDS:
+            raise ValueError(f"unknown case kind {self.kind!r}")
+
+
+# Not frozen on purpose: a frozen dataclass's __init__ goes through object.__setattr__ per
+# field, about 6x slower, which cost 0.6 s on the 100,000-case recompute. Treat as read-only.
+@dataclass(slots=True)
+class ComputedDeadline:
+    kind: DeadlineKind
+    due_on: dt.date
+    #: the last working day on or before due_on: the day it has to be done in practice
+    practical_due_on: dt.date
+    rule: str
+    explanation: str
+    #: True for exactly one answer deadline per case: the earliest that applies
+    is_binding: bool
+    warnings: tuple[str, ...] = ()
+
+
+# -- computation --------------------------------------------------------------------------
+
+_GIVEN_DATE_LABEL = {
+    "commitment": "toegezegde datum",
+    "motion": "datum uit de motie",
+    "plenary_request": "gevraagde datum",
+    "other": "opgegeven datum",
+}
+
+#: (kind, rule code, Dutch label)
+_MILESTONES = tuple(
+    (kind, kind.value, label)
+    for kind, label in (
+        (DeadlineKind.internal_draft, "concept gereed"),
+        (DeadlineKind.internal_approval, "goedkeuring gereed"),
+        (DeadlineKind.internal_signature, "ondertekening"),
+    )
+)
+
+
+class _Candidate(NamedTuple):
+    kind: DeadlineKind
+    due_on: dt.date
+    rule: str
+    explanation: str
+    #: False for a date that is shown but does not count (the 3 weeks after a postponement)
+    applies: bool
+    warnings: tuple[str, ...] = ()
+
+
+def _written_questions(facts: CaseFacts, settings: DeadlineSettings) -> list[_Candidate]:
+    received = facts.received_on
+    term = settings.written_questions_term_days
+    due = received + dt.timedelta(days=term)
+    regular = f"ingezonden {long_date(received)} + {term_words(term)} (Reglement van Orde) = {long_date(due)}"
+    postponed_on = facts.postponed_on
+    out = [_Candidate(_EXTERNAL, due, "rvo_3_weeks", regular, postponed_on is None)]
+    if postponed_on is None:
+        if not facts.answered:
+            out.append(
+                _Candidate(
+                    _POSTPONEMENT_NOTICE,
+                    due,
+                    "rvo_postponement_notice",
+                    f"uitstelbericht vóór het verstrijken van de termijn: {regular}",
+                    False,
+                )
+            )
+        return out
+    late = ()
+    if postponed_on > due:
+        late = (f"uitstelbericht verzonden op {long_date(postponed_on)}, na het verstrijken van de termijn",)
+    elif postponed_on < received:
+        late = (f"uitstelbericht gedateerd vóór de indiening ({long_date(postponed_on)}); controleer de datum",)
+    out.append(
+        _Candidate(
+            _POSTPONEMENT_NOTICE,
+            due,
+            "rvo_postponement_notice",
+            f"uitstelbericht vóór het verstrijken van de termijn: {regular}; verzonden op {long_date(postponed_on)}",
+            False,
+            late,
+        )
+    )
+    long_term = settings.postponement_term_days
+    due6 = received + dt.timedelta(days=long_term)
+    out.append(
+        _Candidate(
+            _POSTPONED_EXTERNAL,
+            due6,
+            "rvo_postponed_6_weeks",
+            f"ingezonden {long_date(received)} + {term_words(long_term)} "
+            f"(uitstelbericht {long_date(postponed_on)}; Reglement van Orde) = {long_date(due6)}",
+            True,
+        )
+    )
+    return out
+
+
+def _event_candidate(facts: CaseFacts, event: Event, settings: DeadlineSettings, cal: WorkingCalendar) -> _Candidate:
+    lead = settings.event_lead_working_days
+    due = cal.subtract_working_days(event.starts_on, lead)
+    where = f"{event.name} ({long_date(event.starts_on)})"
+    if lead == 0:
+        text = f"uiterlijk op de eerste dag van {where} = {long_date(due)}"
+    elif lead == 1:
+        text = f"laatste werkdag vóór {where} = {long_date(due)}"
+    else:
+        text = f"{working_days_words(lead)} vóór {where} = {long_date(due)}"
+    warnings: list[str] = []
+    if event.starts_on <= facts.received_on:
+        warnings.append(f"{event.name} begint niet na de ontvangstdatum; controleer de koppeling")
+    if event.ends_on is not None and event.ends_on < event.starts_on:
+        warnings.append(f"einddatum van {event.name} ligt vóór de begindatum")
+    return _Candidate(_BEFORE_EVENT, due, "before_event", text, True, tuple(warnings))
+
+
+def _answer_candidates(facts: CaseFacts, settings: DeadlineSettings, cal: WorkingCalendar) -> list[_Candidate]:
+    kind = facts.kind
+    if kind == "written_questions":
+        out = _written_questions(facts, settings)
+    elif kind == "committee_request":
+        out = []
+        if facts.committee_due_on is not None:
+            out.append(
+                _Candidate(
+                    _COMMITTEE_DATE,
+                    facts.committee_due_on,
+                    "committee_date",
+                    f"datum gevraagd door de commissie: {long_date(facts.committee_due_on)}",
+                    True,
+                )
+            )
+        elif facts.event is None:
+            # No date and no event: ministries work to the same 3 weeks (DOMAIN §2.2).
+            term = settings.committee_request_term_days
+            due = facts.received_on + dt.timedelta(days=term)
+            out.append(
+                _Candidate(
+                    _EXTERNAL,
+                    due,
+                    "default_3_weeks",
+                    f"ontvangen {long_date(facts.received_on)} + {term_words(term)} "
+                    f"(gebruikelijke termijn) = {long_date(due)}",
+                    True,
+                )
+            )
+    else:
+        out = []
+        if facts.given_due_on is not None:
+            out.append(
+                _Candidate(
+                    _EXTERNAL,
+                    facts.given_due_on,
+                    "given_date",
+                    f"{_GIVEN_DATE_LABEL[kind]}: {long_date(facts.given_due_on)}",
+                    True,
+                )
+            )
+    # Postponement of other kinds is a new date entered by hand (DOMAIN §2.6), so
+    # postponed_on only means something for written questions.
+    if facts.event is not None:
+        out.append(_event_candidate(facts, facts.event, settings, cal))
+    return out
+
+
+def _practical(cal: WorkingCalendar, due: dt.date, explanation: str) -> tuple[dt.date, str]:
+    if cal.is_working_day(due):
+        return due, explanation
+    practical = cal.last_working_day_on_or_before(due)
+    name = cal.holiday_name(due)
+    on = f"{name} ({long_date(due)})" if name else long_date(due)
+    return practical, f"{explanation}; valt op {on}; laatste werkdag ervoor: {long_date(practical)}"
+
+
+class RecessTable:
+    """The recess table prepared for fast lookups: a warning per recess day.
+
+    Build it once per recompute; a linear scan over every recess for every deadline was the
+    slowest part of a 100,000-case run. Overlapping recesses each give their own warning.
+    """
+
+    __slots__ = ("periods", "_by_day")
+
+    def __init__(self, recesses: Iterable[tuple[str, dt.date, dt.date]]) -> None:
+        self.periods = tuple(Period(*r) for r in recesses)
+        by_day: dict[int, tuple[str, ...]] = {}
+        for name, start, end in self.periods:
+            if end < start:  # would silently match nothing
+                raise ValueError(f"recess {name!r} ends before it starts")
+            warning = (
+                f"valt in het reces: {name} ({long_date(start)} t/m {long_date(end)}); de Kamer vergadert dan niet"
+            )
+            for o in range(start.toordinal(), end.toordinal() + 1):
+                by_day[o] = by_day.get(o, ()) + (warning,)
+        self._by_day = by_day
+
+    def warnings_for(self, due_on: dt.date, practical_due_on: dt.date) -> tuple[str, ...]:
+        """Warnings for a deadline whose due or practical date lies in a recess."""
+        found = self._by_day.get(due_on.toordinal(), ())
+        if practical_due_on != due_on:
+            for w in self._by_day.get(practical_due_on.toordinal(), ()):
+                if w not in found:
+                    found += (w,)
+        return found
+
+
+_NO_RECESSES = RecessTable(())
+
+
+# Cached: the same (base date, offset) pairs recur across thousands of cases, and building
+# the sentence was a visible share of the recompute.
+@lru_cache(maxsize=16384)
+def _milestone_text(label: str, n: int, base: dt.date, source: str, due: dt.date) -> str:
+    return f"{label}: {working_days_words(n)} vóór de uiterste datum {long_date(base)} ({source}) = {long_date(due)}"
+
+
+def compute_deadlines(
+    facts: CaseFacts,
+    *,
+    calendar: WorkingCalendar,
+    settings: DeadlineSettings = DEFAULT_SETTINGS,
+    recesses: RecessTable | Sequence[tuple[str, dt.date, dt.date]] = _NO_RECESSES,
+) -> list[ComputedDeadline]:
+    """All deadlines of one case: the answer dates (one binding), then the internal milestones.
+
+    The binding deadline is the earliest answer date that applies; the others stay in the
+    list so the user sees why. Internal milestones are counted back from the binding
+    practical date, so they move when an event moves or a postponement is recorded.
+
+    Pass ``recesses`` as a ``RecessTable`` when computing many cases; a plain list of
+    ``(name, starts_on, ends_on)`` works too but is indexed again on every call.
+    """
+    if not isinstance(recesses, RecessTable):
+        recesses = RecessTable(recesses)
+    candidates = _answer_candidates(facts, settings, calendar)
+    binding_index = None
+    for i, c in enumerate(candidates):
+        # Strictly earlier wins, so on a tie the first (most specific) source stays binding.
+        if c.applies and (binding_index is None or c.due_on < candidates[binding_index].due_on):
+            binding_index = i
+
+    received = facts.received_on
+    result: list[ComputedDeadline] = []
+    for i, c in enumerate(candidates):
+        practical, explanation = _practical(calendar, c.due_on, c.explanation)
+        warnings = c.warnings
+        if c.due_on < received:
+            warnings += (f"ligt vóór de ontvangstdatum ({long_date(received)})",)
+        if recesses.periods:
+            warnings += recesses.warnings_for(c.due_on, practical)
+        result.append(ComputedDeadline(c.kind, c.due_on, practical, c.rule, explanation, i == binding_index, warnings))
+
+    if binding_index is None:
+        return result
+    base = result[binding_index].practical_due_on
+    offsets, source = settings.milestones_for(facts.kind, facts.signatory_id)
+    steps = (offsets.draft, offsets.approval, offsets.signature)
+    days = calendar.subtract_working_days_each(base, steps)
+    for (kind, rule, label), n, due in zip(_MILESTONES, steps, days, strict=True):
+        warnings = ()
+        if due < received:
+            warnings = (f"ligt vóór de ontvangstdatum ({long_date(received)}); niet haalbaar",)
+        text = _milestone_text(label, n, base, source, due)
+        result.append(ComputedDeadline(kind, due, due, rule, text, False, warnings))
+    return result
+
+
+def binding_deadline(deadlines: Iterable[ComputedDeadline]) -> ComputedDeadline | None:
+    return next((d for d in deadlines if d.is_binding), None)
+
+
+# -- status ---------------------------------------------------------------------------------
+
+
+def risk(
+    practical_due_on: dt.date,
+    today: dt.date,
+    done: bool,
+    calendar: WorkingCalendar,
+    soon_working_days: int = DEFAULT_SETTINGS.due_soon_working_days,
+) -> Risk:
+    """Traffic light for one deadline.
+
+    ``due_soon`` means at most ``soon_working_days`` working days left, counting the due
+    day and not today: on Monday a Thursday deadline is due soon, a Friday one is not.
+    """
+    if done:
+        return "done"
+    if today > practical_due_on:
+        return "overdue"
+    if calendar.working_days_between(today, practical_due_on) <= soon_working_days:
+        return "due_soon"
+    return "on_track"
+
+
+def next_monday(d: dt.date) -> dt.date:
+    """The Monday on or after ``d`` (a Monday is its own next list day)."""
+    return d + dt.timedelta(days=(7 - d.weekday()) % 7)
+
+
+def monday_late_list(facts: CaseFacts, on: dt.date, settings: DeadlineSettings = DEFAULT_SETTINGS) -> bool:
+    """Will this set of written questions be on the Kamer's Monday overview after ``on``?
+
+    The Kamer lists every Monday the questions not answered within 3 weeks, or within 6
+    weeks after an uitstelbericht (DOMAIN §2.1). A set is on it when, on that Monday, the
+    applicable term has ended (the due day itself still counts as in time) and it has not
+    been answered. A postponement sent after that Monday does not count yet.
+    """
+    if facts.kind != "written_questions" or facts.answered:
+        return False
+    monday = next_monday(on)
+    postponed = facts.postponed_on is not None and facts.postponed_on <= monday
+    term = settings.postponement_term_days if postponed else settings.written_questions_term_days
+    return monday > facts.received_on + dt.timedelta(days=term)
