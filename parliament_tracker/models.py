@@ -3,17 +3,23 @@
 from parliament_tracker.audit.models import AuditEntry
 from parliament_tracker.auth.models import ApiToken, User
 from parliament_tracker.cases.models import Attachment, Case, CaseLink, Question, case_members
+from parliament_tracker.deadlines.models import CalendarFeed, Deadline, DeadlineSetting, Event, NonWorkingDay
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
 
 __all__ = [
     "ApiToken",
     "Attachment",
     "AuditEntry",
+    "CalendarFeed",
     "Case",
     "CaseLink",
     "Committee",
+    "Deadline",
+    "DeadlineSetting",
     "Directorate",
+    "Event",
     "Member",
+    "NonWorkingDay",
     "Party",
     "Question",
     "Signatory",

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from parliament_tracker.auth.models import User
 from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.db import Base, created_at_now, enum_column, intpk, now_utc
+from parliament_tracker.deadlines.models import Deadline, Event
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Signatory
 
 
@@ -83,6 +84,8 @@ class Case(Base):
         sa.Index("ix_cases_status_received_on", "status", "received_on"),
         sa.Index("ix_cases_kind_received_on", "kind", "received_on"),
         sa.CheckConstraint("version > 0", name="version_positive"),
+        sa.Index("ix_cases_practical_due_on", "practical_due_on"),
+        sa.Index("ix_cases_due_on", "due_on"),
     )
 
     id: Mapped[intpk]
@@ -108,6 +111,22 @@ class Case(Base):
     #: Kamerstukdossier, e.g. "35925-VI"
     dossier: Mapped[str | None] = mapped_column(sa.String(32))
     notes: Mapped[str] = mapped_column(sa.Text, default="")
+    #: committee requests: the date the committee asked for
+    committee_due_on: Mapped[dt.date | None]
+    #: commitments, motions, plenary requests, other: the date given
+    given_due_on: Mapped[dt.date | None]
+    #: answer before this event (e.g. the budget debate)
+    due_before_event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("events.id", ondelete="SET NULL"), index=True)
+    due_before_event: Mapped[Event | None] = relationship(lazy="joined")
+    #: written questions: the date the uitstelbericht was sent, and why
+    postponed_on: Mapped[dt.date | None]
+    postponement_reason: Mapped[str | None] = mapped_column(sa.Text)
+    #: the binding deadline, denormalised from the deadlines table for fast lists and sorting
+    #: (written by deadlines.services without touching ``version``)
+    due_on: Mapped[dt.date | None]
+    practical_due_on: Mapped[dt.date | None]
+    #: the day the case went to "answered" (timeliness statistics)
+    answered_on: Mapped[dt.date | None]
     #: lower-cased text of reference, subject, notes and questions, for search
     search_text: Mapped[str] = deferred(mapped_column(sa.Text, default=""))
     #: optimistic locking: a stale form or PATCH is refused
@@ -120,6 +139,9 @@ class Case(Base):
     )
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="case", order_by="Attachment.id", cascade="all, delete-orphan"
+    )
+    deadlines: Mapped[list[Deadline]] = relationship(
+        back_populates="case", order_by="Deadline.practical_due_on", cascade="all, delete-orphan", passive_deletes=True
     )
 
     __mapper_args__ = {"version_id_col": version}

@@ -1,0 +1,170 @@
+"""Stored deadlines, events (debates, recesses), days off and the admin-editable rule data.
+
+``Deadline`` rows are the output of ``rules.compute_deadlines`` for one case, kept so the
+calendar, the dashboard and the ICS feed can query dates with an index instead of
+recomputing. A director's override is kept next to the computed dates and survives a
+recompute.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from parliament_tracker.auth.models import User
+from parliament_tracker.db import Base, created_at_now, enum_column, intpk, now_utc
+from parliament_tracker.deadlines.rules import ANSWER_KINDS, INTERNAL_KINDS, DeadlineKind
+
+if TYPE_CHECKING:
+    from parliament_tracker.cases.models import Case
+
+
+class EventKind(enum.StrEnum):
+    budget_debate = "budget_debate"
+    committee_debate = "committee_debate"
+    plenary_debate = "plenary_debate"
+    recess = "recess"
+    other = "other"
+
+    @property
+    def title(self) -> str:
+        return str(EVENT_KIND_TITLES[self])
+
+
+EVENT_KIND_TITLES = {
+    EventKind.budget_debate: _l("Budget debate"),
+    EventKind.committee_debate: _l("Committee debate"),
+    EventKind.plenary_debate: _l("Plenary debate"),
+    EventKind.recess: _l("Recess"),
+    EventKind.other: _l("Other event"),
+}
+
+DEADLINE_KIND_TITLES = {
+    DeadlineKind.external: _l("Answer due"),
+    DeadlineKind.postponed_external: _l("Answer due after postponement"),
+    DeadlineKind.postponement_notice: _l("Postponement notice due"),
+    DeadlineKind.committee_date: _l("Date asked by the committee"),
+    DeadlineKind.before_event: _l("Before the event"),
+    DeadlineKind.internal_draft: _l("Draft ready"),
+    DeadlineKind.internal_approval: _l("Approval ready"),
+    DeadlineKind.internal_signature: _l("Signature"),
+}
+
+
+class Event(Base):
+    """A dated parliamentary event: a debate a case can be anchored to, or a recess."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        sa.Index("ix_events_kind_starts_on", "kind", "starts_on"),
+        sa.CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),
+    )
+
+    id: Mapped[intpk]
+    kind: Mapped[EventKind] = enum_column(EventKind)
+    name: Mapped[str] = mapped_column(sa.String(300))
+    starts_on: Mapped[dt.date]
+    ends_on: Mapped[dt.date | None]
+    #: Kamerstukdossier, e.g. "35925-VI"
+    dossier: Mapped[str | None] = mapped_column(sa.String(32))
+    #: the Tweede Kamer's number for the activity, when known
+    tk_number: Mapped[str | None] = mapped_column(sa.String(64))
+    created_at: Mapped[created_at_now]
+    updated_at: Mapped[dt.datetime] = mapped_column(default=now_utc, onupdate=now_utc)
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.starts_on.isoformat()})"
+
+
+class NonWorkingDay(Base):
+    """A day off that is not a public holiday, e.g. a bridge day set by Royal Decree."""
+
+    __tablename__ = "non_working_days"
+
+    id: Mapped[intpk]
+    date: Mapped[dt.date] = mapped_column(unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+
+
+class DeadlineSetting(Base):
+    """One admin-editable rule value (see ``services.SETTING_KEYS``); JSON so offsets fit."""
+
+    __tablename__ = "deadline_settings"
+
+    id: Mapped[intpk]
+    key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    value: Mapped[Any] = mapped_column(sa.JSON)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=now_utc, onupdate=now_utc)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+
+class Deadline(Base):
+    """One computed deadline of one case (the binding answer date, milestones, …)."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (
+        sa.UniqueConstraint("case_id", "kind", name="uq_deadlines_case_kind"),
+        sa.Index("ix_deadlines_practical_due_on", "practical_due_on"),
+        sa.Index("ix_deadlines_is_binding_practical_due_on", "is_binding", "practical_due_on"),
+        sa.Index("ix_deadlines_overridden_due_on", "overridden_due_on"),
+    )
+
+    id: Mapped[intpk]
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"))
+    case: Mapped[Case] = relationship(back_populates="deadlines")
+    kind: Mapped[DeadlineKind] = enum_column(DeadlineKind)
+    due_on: Mapped[dt.date]
+    #: the last working day on or before due_on
+    practical_due_on: Mapped[dt.date]
+    rule: Mapped[str] = mapped_column(sa.String(64))
+    #: Dutch, from the rules engine
+    explanation: Mapped[str] = mapped_column(sa.Text)
+    is_binding: Mapped[bool] = mapped_column(default=False)
+    warnings: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    #: a director's date that replaces the computed one (kept across recomputes)
+    overridden_due_on: Mapped[dt.date | None]
+    override_reason: Mapped[str | None] = mapped_column(sa.Text)
+    overridden_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    overridden_by: Mapped[User | None] = relationship(lazy="joined")
+    overridden_at: Mapped[dt.datetime | None]
+    computed_at: Mapped[dt.datetime] = mapped_column(default=now_utc)
+
+    @property
+    def effective_due_on(self) -> dt.date:
+        """The date that counts: the override if there is one, else the practical date."""
+        return self.overridden_due_on or self.practical_due_on
+
+    @property
+    def is_answer_deadline(self) -> bool:
+        return self.kind in ANSWER_KINDS
+
+    @property
+    def is_internal(self) -> bool:
+        return self.kind in INTERNAL_KINDS
+
+    @property
+    def title(self) -> str:
+        return str(DEADLINE_KIND_TITLES[self.kind])
+
+
+class CalendarFeed(Base):
+    """A personal ICS feed: the secret token is shown once and stored only as a hash."""
+
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user: Mapped[User] = relationship(lazy="joined")
+    #: mine | directorate | all
+    scope: Mapped[str] = mapped_column(sa.String(16))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(sa.String(12))
+    created_at: Mapped[created_at_now]
+    last_used_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]
