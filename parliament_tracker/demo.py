@@ -15,6 +15,7 @@ from parliament_tracker.auth.services import create_user
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case, CaseKind, LinkType
 from parliament_tracker.cases.workflow import CaseStatus
+from parliament_tracker.deadlines.models import Event, EventKind
 from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
 
@@ -120,6 +121,7 @@ def load_demo(today: dt.date | None = None) -> bool:
         )
     registrar = users["registrar"]
     staatssecretaris = signatories[0]
+    events = _load_events(today, users["admin"])
 
     committee_request = case_services.create_case(
         case_services.CaseInput(
@@ -150,17 +152,43 @@ def load_demo(today: dt.date | None = None) -> bool:
             drafter=users["drafter"],
             dossier="35925-VI",
             questions_text=SEED_QUESTIONS,
+            due_before_event=events["budget"],
             notes="Beantwoorden vóór de begrotingsbehandeling JenV (24 november 2021).",
         ),
         actor=registrar,
     )
     case_services.add_link(committee_request, written.reference, LinkType.same_subject, actor=registrar)
 
-    _load_realistic_cases(today, directorates, signatories, committees, list(members.values()), users)
+    _load_realistic_cases(today, directorates, signatories, committees, list(members.values()), users, events)
     return True
 
 
-def _load_realistic_cases(today, directorates, signatories, committees, members, users) -> None:  # type: ignore[no-untyped-def]
+def _load_events(today: dt.date, admin: User) -> dict[str, Event]:
+    """The JenV budget debate of 2021, the Christmas recess 2021 and a few events around today."""
+    from parliament_tracker.deadlines.services import save_event
+
+    def event(kind: EventKind, name: str, starts_on: dt.date, ends_on: dt.date | None, dossier: str | None = None) -> Event:
+        found = db.session.scalar(db.select(Event).where(Event.name == name, Event.starts_on == starts_on))
+        return found or save_event(None, {"kind": kind, "name": name, "starts_on": starts_on, "ends_on": ends_on, "dossier": dossier}, actor=admin)
+
+    events = {
+        "budget": event(EventKind.budget_debate, "Begrotingsbehandeling JenV 2022", dt.date(2021, 11, 24), dt.date(2021, 11, 25), "35925-VI"),
+        "christmas_2021": event(EventKind.recess, "Kerstreces 2021", dt.date(2021, 12, 17), dt.date(2022, 1, 10)),
+        "committee": event(
+            EventKind.committee_debate, "Commissiedebat Vreemdelingen- en asielbeleid", today + dt.timedelta(days=16), None
+        ),
+        "plenary": event(EventKind.plenary_debate, "Plenair debat over de IND", today + dt.timedelta(days=30), None),
+    }
+    if today > dt.date(2022, 1, 10):
+        # Recent recesses relative to today, so the demo calendar shows recess warnings.
+        start = today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=5) - dt.timedelta(days=3)
+        events["recess_next"] = event(EventKind.recess, f"Reces {start.year} (demo)", start, start + dt.timedelta(days=10))
+        past = today - dt.timedelta(days=60)
+        events["recess_past"] = event(EventKind.recess, f"Eerder reces {past.year} (demo)", past, past + dt.timedelta(days=9))
+    return events
+
+
+def _load_realistic_cases(today, directorates, signatories, committees, members, users, events) -> None:  # type: ignore[no-untyped-def]
     """A few dozen recent cases across kinds, directorates and statuses (deterministic)."""
     rng = random.Random(20211123)
     path_after_registration = [CaseStatus.assigned, CaseStatus.drafting, CaseStatus.in_review,
@@ -197,6 +225,12 @@ def _load_realistic_cases(today, directorates, signatories, committees, members,
             )
         elif kind == CaseKind.committee_request:
             data.committee = rng.choice(committees)
+            if i % 3 == 0:
+                data.committee_due_on = received + dt.timedelta(days=rng.randint(10, 35))
+        else:
+            data.given_due_on = received + dt.timedelta(days=rng.randint(14, 60))
+        if i % 7 == 3:
+            data.due_before_event = events["committee"]
         case = case_services.create_case(data, actor=users["registrar"])
         target = rng.choice(statuses)
         if case.drafter is None:
@@ -207,3 +241,7 @@ def _load_realistic_cases(today, directorates, signatories, committees, members,
         order = [CaseStatus.registered, *path_after_registration]
         for step in order[order.index(case.status) + 1 : order.index(target) + 1]:
             case_services.transition(case, step, actor=users["admin"])
+        if case.status == CaseStatus.answered:
+            # The demo is loaded in one go: give answered cases a plausible answer date.
+            answered = min(today, received + dt.timedelta(days=rng.randint(7, 40)))
+            db.session.execute(db.update(Case).where(Case.id == case.id).values(answered_on=answered))

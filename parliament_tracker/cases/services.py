@@ -82,6 +82,10 @@ class CaseInput:
     dossier: str | None = None
     notes: str | None = None
     questions_text: str | None = None
+    #: deadline facts (... = leave unchanged, None = clear)
+    committee_due_on: dt.date | None | object = dataclasses.field(default=...)
+    given_due_on: dt.date | None | object = dataclasses.field(default=...)
+    due_before_event: Any = dataclasses.field(default=...)
 
     def given(self, name: str) -> bool:
         value = getattr(self, name)
@@ -91,7 +95,8 @@ class CaseInput:
 #: fields where None means "not given"; the relation fields use ... for that so None can clear them
 _NONE_MEANS_UNSET = {"reference", "kind", "subject", "received_on", "members", "dossier", "notes", "questions_text"}
 _SIMPLE_FIELDS = ("reference", "kind", "subject", "received_on", "dossier", "notes")
-_RELATION_FIELDS = ("lead_directorate", "drafter", "addressed_to", "committee")
+_RELATION_FIELDS = ("lead_directorate", "drafter", "addressed_to", "committee", "due_before_event")
+_DATE_FIELDS = ("committee_due_on", "given_due_on")
 
 
 def find_case(reference: str) -> Case | None:
@@ -146,6 +151,9 @@ def create_case(data: CaseInput, *, actor: User | None = None) -> Case:
         _replace_questions(case, data.questions_text)
     if case.drafter is not None or case.lead_directorate is not None:
         case.status = CaseStatus.assigned
+    for name in _DATE_FIELDS:
+        if data.given(name):
+            setattr(case, name, getattr(data, name))
     case.search_text = _search_text(case)
     db.session.add(case)
     try:
@@ -158,7 +166,14 @@ def create_case(data: CaseInput, *, actor: User | None = None) -> Case:
             raise DuplicateCase(existing) from None
         raise
     record("case:created", case, f"case {case.reference} registered", actor=actor, kind=case.kind, subject=case.subject)
+    _deadlines().on_case_saved(case, actor, "case registered")
     return case
+
+
+def _deadlines() -> Any:
+    from parliament_tracker.deadlines import services as deadline_services
+
+    return deadline_services
 
 
 def _apply_relations(case: Case, data: CaseInput) -> dict[str, tuple[Any, Any]]:
@@ -214,6 +229,10 @@ def update_case(case: Case, data: CaseInput, *, expected_version: int, actor: Us
         if before != value:
             changes[name] = (before, value)
             setattr(case, name, value)
+    for name in _DATE_FIELDS:
+        if data.given(name) and getattr(case, name) != getattr(data, name):
+            changes[name] = (getattr(case, name), getattr(data, name))
+            setattr(case, name, getattr(data, name))
     changes.update(_apply_relations(case, data))
     if data.members is not None and list(data.members) != list(case.members):
         changes["members"] = ([m.label for m in case.members], [m.label for m in data.members])
@@ -237,6 +256,7 @@ def update_case(case: Case, data: CaseInput, *, expected_version: int, actor: Us
         fresh = db.session.get(Case, case.id)
         raise StaleCase(fresh) from None
     record("case:updated", case, f"case {case.reference} edited: {', '.join(sorted(changes))}", actor=actor, changes=changes)
+    _deadlines().on_case_saved(case, actor, f"case edited: {', '.join(sorted(changes))}")
     return case
 
 
@@ -304,6 +324,7 @@ def transition(case: Case, target: CaseStatus, *, actor: User, expected_version:
         changes={"status": (before, target)},
         comment=comment,
     )
+    _deadlines().on_status_changed(case, before, target, actor)
 
 
 def add_link(case: Case, other_reference: str, link_type: LinkType, *, actor: User | None = None) -> CaseLink:

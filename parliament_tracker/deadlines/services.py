@@ -1,0 +1,562 @@
+"""Deadline verbs: recompute a case's stored deadlines, postpone, override, events, days off.
+
+Like the case services these change state, write audit entries, flush at most, and leave the
+commit to the caller (one commit per request or CLI command).
+
+The denormalised ``cases.due_on`` / ``cases.practical_due_on`` (and ``answered_on``) are
+written with a plain UPDATE that does not touch ``cases.version``: a recompute caused by a
+moved debate or a new bridge day is not an edit of the case, and must not make a drafter's
+open edit form stale.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from flask import g, has_app_context, has_request_context, request
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from parliament_tracker.audit.services import record
+from parliament_tracker.cases.models import Case, CaseKind
+from parliament_tracker.cases.workflow import CLOSED, CaseStatus
+from parliament_tracker.db import now_utc, today_local
+from parliament_tracker.deadlines import rules
+from parliament_tracker.deadlines.models import Deadline, DeadlineSetting, Event, EventKind, NonWorkingDay
+from parliament_tracker.deadlines.rules import (
+    ANSWER_KINDS,
+    CaseFacts,
+    DeadlineKind,
+    DeadlineSettings,
+    MilestoneOffsets,
+    RecessTable,
+    compute_deadlines,
+)
+from parliament_tracker.deadlines.workdays import WorkingCalendar
+from parliament_tracker.extensions import db
+
+
+class DeadlineError(Exception):
+    """A refused change; ``errors`` maps field names to user-facing messages."""
+
+    status = 422
+
+    def __init__(self, message: str, errors: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+# -- settings -------------------------------------------------------------------------------
+
+#: key -> default; what the admin page edits. Offsets are [draft, approval, signature].
+SETTING_DEFAULTS: dict[str, Any] = {
+    "written_questions_term_days": 21,
+    "postponement_term_days": 42,
+    "committee_request_term_days": 21,
+    "event_lead_working_days": 1,
+    "due_soon_working_days": 3,
+    "milestones": [8, 5, 2],
+    "milestones_by_kind": {},
+    "milestones_by_signatory": {},
+}
+INT_SETTINGS = (
+    "written_questions_term_days",
+    "postponement_term_days",
+    "committee_request_term_days",
+    "event_lead_working_days",
+    "due_soon_working_days",
+)
+
+
+def setting_values() -> dict[str, Any]:
+    stored = {row.key: row.value for row in db.session.scalars(db.select(DeadlineSetting))}
+    return {key: stored.get(key, default) for key, default in SETTING_DEFAULTS.items()}
+
+
+def settings_from_values(values: dict[str, Any]) -> DeadlineSettings:
+    """Build the engine's settings; raises ValueError (with the engine's message) if invalid."""
+    try:
+        return DeadlineSettings(
+            **{name: int(values[name]) for name in INT_SETTINGS},
+            milestones=MilestoneOffsets(*(int(n) for n in values["milestones"])),
+            milestones_by_kind={k: MilestoneOffsets(*(int(n) for n in v)) for k, v in values["milestones_by_kind"].items()},
+            milestones_by_signatory={
+                int(k): MilestoneOffsets(*(int(n) for n in v)) for k, v in values["milestones_by_signatory"].items()
+            },
+        )
+    except (TypeError, KeyError) as exc:
+        raise ValueError(str(exc)) from None
+
+
+def save_settings(values: dict[str, Any], *, actor: Any = None) -> int:
+    """Store new rule values and recompute the open cases. Returns the number recomputed."""
+    current = setting_values()
+    merged = {**current, **{k: v for k, v in values.items() if k in SETTING_DEFAULTS}}
+    try:
+        settings_from_values(merged)
+    except ValueError as exc:
+        raise DeadlineError(_("These settings are not valid: %(reason)s", reason=str(exc))) from None
+    changes = {k: (current[k], merged[k]) for k in SETTING_DEFAULTS if current[k] != merged[k]}
+    if not changes:
+        return 0
+    rows = {row.key: row for row in db.session.scalars(db.select(DeadlineSetting))}
+    for key in changes:
+        row = rows.get(key) or DeadlineSetting(key=key)
+        row.value = merged[key]
+        row.updated_by_id = getattr(actor, "id", None)
+        db.session.add(row)
+    db.session.flush()
+    for key, (before, after) in changes.items():
+        record("deadline_setting:changed", rows.get(key) or _setting_row(key), f"deadline setting {key} changed", actor=actor, changes={key: (str(before), str(after))})
+    invalidate_rule_context()
+    return recompute_open_cases(reason="deadline settings changed", actor=actor)
+
+
+def _setting_row(key: str) -> DeadlineSetting:
+    return db.session.scalar(db.select(DeadlineSetting).where(DeadlineSetting.key == key))
+
+
+# -- the rule context (settings, days off, recesses) ------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class RuleContext:
+    calendar: WorkingCalendar
+    settings: DeadlineSettings
+    recesses: RecessTable
+
+
+def load_rule_context() -> RuleContext:
+    days_off = db.session.scalars(db.select(NonWorkingDay)).all()
+    calendar = WorkingCalendar({d.date for d in days_off}, {d.date: d.name for d in days_off})
+    try:
+        settings = settings_from_values(setting_values())
+    except ValueError:
+        settings = rules.DEFAULT_SETTINGS
+    recess_rows = db.session.scalars(db.select(Event).where(Event.kind == EventKind.recess).order_by(Event.starts_on)).all()
+    recesses = RecessTable((e.name, e.starts_on, e.ends_on or e.starts_on) for e in recess_rows)
+    return RuleContext(calendar, settings, recesses)
+
+
+_G_KEY = "_deadline_rule_context"
+
+
+def rule_context() -> RuleContext:
+    """The context for this request (loaded once per request; reloaded after a change)."""
+    if not has_app_context():
+        return load_rule_context()
+    key = id(request._get_current_object()) if has_request_context() else None  # type: ignore[attr-defined]
+    cached = g.get(_G_KEY)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    ctx = load_rule_context()
+    setattr(g, _G_KEY, (key, ctx))
+    return ctx
+
+
+def invalidate_rule_context() -> None:
+    if has_app_context():
+        g.pop(_G_KEY, None)
+
+
+# -- computing and storing ------------------------------------------------------------------------
+
+
+def facts_for(case: Case) -> CaseFacts:
+    event = case.due_before_event
+    return CaseFacts(
+        kind=case.kind.value,
+        received_on=case.received_on,
+        committee_due_on=case.committee_due_on,
+        given_due_on=case.given_due_on,
+        postponed_on=case.postponed_on,
+        event=rules.Event(event.name, event.starts_on, event.ends_on) if event is not None else None,
+        signatory_id=case.addressed_to_id,
+        answered=case.status == CaseStatus.answered,
+    )
+
+
+def _set_quietly(case: Case, **values: Any) -> None:
+    """Write denormalised columns without an ORM change (so ``version`` stays as it is)."""
+    if all(getattr(case, k) == v for k, v in values.items()):
+        return
+    db.session.execute(
+        sa.update(Case).where(Case.id == case.id).values(**values), execution_options={"synchronize_session": False}
+    )
+    for key, value in values.items():
+        set_committed_value(case, key, value)
+
+
+def binding_of(case: Case) -> Deadline | None:
+    return next((d for d in case.deadlines if d.is_binding), None)
+
+
+def recompute_case(
+    case: Case,
+    actor: Any = None,
+    reason: str = "recomputed",
+    *,
+    ctx: RuleContext | None = None,
+    audit: bool = True,
+) -> dict[str, tuple[Any, Any]]:
+    """Compute the case's deadlines and upsert the rows, keeping directors' overrides.
+
+    Returns the changes ``{kind: (before, after)}`` of the practical dates; an audit entry
+    "case:deadlines_recomputed" with those changes and the reason is written when a stored
+    date changed.
+    """
+    ctx = ctx or rule_context()
+    computed = compute_deadlines(facts_for(case), calendar=ctx.calendar, settings=ctx.settings, recesses=ctx.recesses)
+    existing = {d.kind: d for d in case.deadlines}
+    before = {kind: d.practical_due_on for kind, d in existing.items()}
+    before_binding = next((k for k, d in existing.items() if d.is_binding), None)
+    stamp = now_utc()
+    seen: set[DeadlineKind] = set()
+    for c in computed:
+        row = existing.get(c.kind)
+        if row is None:
+            row = Deadline(kind=c.kind)
+            case.deadlines.append(row)
+        if row.due_on != c.due_on:
+            row.due_on = c.due_on
+        if row.practical_due_on != c.practical_due_on:
+            row.practical_due_on = c.practical_due_on
+        if row.rule != c.rule:
+            row.rule = c.rule
+        if row.explanation != c.explanation:
+            row.explanation = c.explanation
+        if row.is_binding != c.is_binding:
+            row.is_binding = c.is_binding
+        if row.warnings != list(c.warnings):
+            row.warnings = list(c.warnings)
+        row.computed_at = stamp
+        seen.add(c.kind)
+    for kind, row in existing.items():
+        if kind not in seen:
+            case.deadlines.remove(row)
+    binding = next((d for d in case.deadlines if d.is_binding), None)
+    _set_binding_dates(case, binding)
+    after = {c.kind: c.practical_due_on for c in computed}
+    changes: dict[str, tuple[Any, Any]] = {
+        kind.value: (before.get(kind), after.get(kind))
+        for kind in sorted(set(before) | set(after))
+        if before.get(kind) != after.get(kind)
+    }
+    after_binding = binding.kind if binding is not None else None
+    if before_binding != after_binding:
+        changes["binding"] = (before_binding, after_binding)
+    if audit and before and changes:
+        record(
+            "case:deadlines_recomputed",
+            case,
+            f"deadlines of {case.reference} recomputed: {reason}",
+            actor=actor,
+            changes=changes,
+            reason=reason,
+        )
+    return changes
+
+
+def _set_binding_dates(case: Case, binding: Deadline | None) -> None:
+    if binding is None:
+        _set_quietly(case, due_on=None, practical_due_on=None)
+    else:
+        _set_quietly(case, due_on=binding.overridden_due_on or binding.due_on, practical_due_on=binding.effective_due_on)
+
+
+def recompute_cases(cases: Iterable[Case], *, reason: str, actor: Any = None, ctx: RuleContext | None = None) -> int:
+    ctx = ctx or rule_context()
+    count = 0
+    for case in cases:
+        recompute_case(case, actor, reason, ctx=ctx)
+        count += 1
+    return count
+
+
+def _batched(query: sa.Select[Any], batch_size: int) -> Iterable[Case]:
+    last_id = 0
+    while True:
+        batch = db.session.scalars(
+            query.where(Case.id > last_id).order_by(Case.id).limit(batch_size).options(selectinload(Case.deadlines))
+        ).all()
+        if not batch:
+            return
+        yield from batch
+        last_id = batch[-1].id
+        db.session.flush()
+
+
+def recompute_open_cases(*, reason: str, actor: Any = None, batch_size: int = 500) -> int:
+    query = db.select(Case).where(Case.status.not_in(list(CLOSED)))
+    return recompute_cases(_batched(query, batch_size), reason=reason, actor=actor)
+
+
+def recompute_all(*, reason: str = "recomputed for all cases", actor: Any = None, batch_size: int = 500) -> int:
+    """Recompute every case in batches (the caller commits once at the end)."""
+    invalidate_rule_context()
+    return recompute_cases(_batched(db.select(Case), batch_size), reason=reason, actor=actor)
+
+
+# -- hooks called by the case services ------------------------------------------------------------
+
+
+def on_case_saved(case: Case, actor: Any = None, reason: str = "case edited") -> None:
+    recompute_case(case, actor, reason)
+
+
+def on_status_changed(case: Case, before: CaseStatus, after: CaseStatus, actor: Any = None) -> None:
+    if after == CaseStatus.answered:
+        _set_quietly(case, answered_on=today_local())
+    elif before == CaseStatus.answered:
+        _set_quietly(case, answered_on=None)
+    if CaseStatus.answered in (before, after):
+        recompute_case(case, actor, f"status {before.value} -> {after.value}")
+
+
+# -- case facts, postponement and overrides ---------------------------------------------------
+
+
+def set_case_facts(case: Case, *, actor: Any = None, **values: Any) -> None:
+    """Set committee_due_on, given_due_on or due_before_event, audit, and recompute."""
+    changes: dict[str, tuple[Any, Any]] = {}
+    for name, value in values.items():
+        before = getattr(case, name)
+        if before != value:
+            label = (lambda v: v.label if isinstance(v, Event) else v)  # noqa: E731
+            changes[name] = (label(before), label(value))
+            setattr(case, name, value)
+    if not changes:
+        return
+    db.session.flush()
+    record("case:updated", case, f"case {case.reference} edited: {', '.join(sorted(changes))}", actor=actor, changes=changes)
+    recompute_case(case, actor, f"{', '.join(sorted(changes))} changed")
+
+
+def anchorable_events() -> Sequence[Event]:
+    return db.session.scalars(db.select(Event).where(Event.kind != EventKind.recess).order_by(Event.starts_on.desc())).all()
+
+
+def check_anchor(event: Event | None) -> None:
+    if event is not None and event.kind == EventKind.recess:
+        raise DeadlineError(_("A case cannot be due before a recess."), {"due_before_event": _("Choose a debate, not a recess.")})
+
+
+def record_postponement(case: Case, sent_on: dt.date | None, reason: str, *, actor: Any = None) -> None:
+    """Record that the uitstelbericht was sent: written questions then have 6 weeks."""
+    errors: dict[str, str] = {}
+    if case.kind != CaseKind.written_questions:
+        raise DeadlineError(_("Only written questions get a postponement notice."), {"sent_on": _("Not a set of written questions.")})
+    if sent_on is None:
+        errors["sent_on"] = _("Enter the date the postponement notice was sent.")
+    elif sent_on < case.received_on:
+        errors["sent_on"] = _("The notice cannot be sent before the questions were submitted.")
+    elif sent_on > today_local() + dt.timedelta(days=1):
+        errors["sent_on"] = _("The date sent cannot be in the future.")
+    if not (reason or "").strip():
+        errors["reason"] = _("Give the reason for the postponement.")
+    elif len(reason) > 5000:
+        errors["reason"] = _("The reason is too long.")
+    if errors:
+        raise DeadlineError(_("The postponement could not be recorded."), errors)
+    changes = {}
+    if case.postponed_on != sent_on:
+        changes["postponed_on"] = (case.postponed_on, sent_on)
+    if (case.postponement_reason or "") != reason.strip():
+        changes["postponement_reason"] = (case.postponement_reason, reason.strip())
+    if not changes:
+        return
+    case.postponed_on = sent_on
+    case.postponement_reason = reason.strip()
+    db.session.flush()
+    record("case:postponed", case, f"postponement notice for {case.reference} sent on {sent_on}", actor=actor, changes=changes)
+    recompute_case(case, actor, "postponement notice sent")
+
+
+def override_deadline(deadline: Deadline, due_on: dt.date | None, reason: str, *, actor: Any = None) -> None:
+    """A director sets (or with ``due_on=None`` clears) the date that counts for a deadline."""
+    reason = (reason or "").strip()
+    if due_on is not None and not reason:
+        raise DeadlineError(_("Give the reason for the new date."), {"reason": _("Give the reason for the new date.")})
+    before = deadline.overridden_due_on
+    if before == due_on and (due_on is None or reason == deadline.override_reason):
+        return
+    deadline.overridden_due_on = due_on
+    deadline.override_reason = reason or None
+    deadline.overridden_by_id = getattr(actor, "id", None) if due_on else None
+    deadline.overridden_at = now_utc() if due_on else None
+    case = deadline.case
+    db.session.flush()
+    if deadline.is_binding:
+        _set_binding_dates(case, deadline)
+    record(
+        "case:deadline_overridden",
+        case,
+        f"deadline {deadline.kind.value} of {case.reference} "
+        + (f"set to {due_on} by hand: {reason}" if due_on else "back to the computed date"),
+        actor=actor,
+        changes={deadline.kind.value: (before, due_on)},
+        reason=reason,
+    )
+
+
+# -- events and days off -----------------------------------------------------------------------
+
+
+EVENT_FIELDS = ("kind", "name", "starts_on", "ends_on", "dossier", "tk_number")
+
+
+def _validate_event(values: dict[str, Any]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not isinstance(values.get("kind"), EventKind):
+        errors["kind"] = _("Choose a kind of event.")
+    if not (values.get("name") or "").strip():
+        errors["name"] = _("Enter a name.")
+    elif len(values["name"]) > 300:
+        errors["name"] = _("The name is too long.")
+    if not isinstance(values.get("starts_on"), dt.date):
+        errors["starts_on"] = _("Enter the first day as a valid date.")
+    ends = values.get("ends_on")
+    if ends is not None and not isinstance(ends, dt.date):
+        errors["ends_on"] = _("Enter the last day as a valid date.")
+    elif ends is not None and isinstance(values.get("starts_on"), dt.date) and ends < values["starts_on"]:
+        errors["ends_on"] = _("The last day cannot be before the first day.")
+    if values.get("kind") == EventKind.recess and ends is None and "ends_on" not in errors:
+        errors["ends_on"] = _("A recess needs a last day.")
+    for name, limit in (("dossier", 32), ("tk_number", 64)):
+        if values.get(name) and len(values[name]) > limit:
+            errors[name] = _("Too long.")
+    return errors
+
+
+def save_event(event: Event | None, values: dict[str, Any], *, actor: Any = None) -> Event:
+    """Create or change an event; cases anchored to it (or all open cases, for a recess) follow."""
+    creating = event is None
+    merged = {name: getattr(event, name) for name in EVENT_FIELDS} if event is not None else {}
+    merged.update({k: v for k, v in values.items() if k in EVENT_FIELDS})
+    for name in ("dossier", "tk_number"):
+        merged[name] = (merged.get(name) or "").strip() or None
+    if isinstance(merged.get("name"), str):
+        merged["name"] = merged["name"].strip()
+    errors = _validate_event(merged)
+    if errors:
+        raise DeadlineError(_("The event could not be saved."), errors)
+    if event is None:
+        event = Event(**{k: merged.get(k) for k in EVENT_FIELDS})
+        db.session.add(event)
+        changes: dict[str, tuple[Any, Any]] = {}
+        was_recess = False
+    else:
+        was_recess = event.kind == EventKind.recess
+        changes = {k: (getattr(event, k), merged.get(k)) for k in EVENT_FIELDS if getattr(event, k) != merged.get(k)}
+        if not changes:
+            return event
+        for key, (_before, after) in changes.items():
+            setattr(event, key, after)
+    db.session.flush()
+    if creating:
+        record("event:created", event, f"event {event.name} ({event.starts_on}) created", actor=actor, kind=event.kind)
+    else:
+        record("event:updated", event, f"event {event.name} changed: {', '.join(sorted(changes))}", actor=actor, changes=changes)
+    invalidate_rule_context()
+    if event.kind == EventKind.recess or was_recess:
+        if creating or {"starts_on", "ends_on", "kind", "name"} & set(changes):
+            recompute_open_cases(reason=f"recess {event.name} {'added' if creating else 'changed'}", actor=actor)
+    elif not creating and {"starts_on", "ends_on", "name"} & set(changes):
+        if "starts_on" in changes:
+            why = f"event {event.name} moved from {changes['starts_on'][0]} to {changes['starts_on'][1]}"
+        else:
+            why = f"event {event.name} changed"
+        anchored = db.session.scalars(
+            db.select(Case).where(Case.due_before_event_id == event.id).options(selectinload(Case.deadlines))
+        ).all()
+        recompute_cases(anchored, reason=why, actor=actor)
+    return event
+
+
+def save_non_working_day(day: NonWorkingDay | None, date: dt.date | None, name: str, *, actor: Any = None) -> NonWorkingDay:
+    errors = {}
+    if date is None:
+        errors["date"] = _("Enter a valid date.")
+    if not (name or "").strip():
+        errors["name"] = _("Enter a name.")
+    if date is not None:
+        other = db.session.scalar(db.select(NonWorkingDay).where(NonWorkingDay.date == date))
+        if other is not None and other is not day:
+            errors["date"] = _("This day is already a day off.")
+    if errors:
+        raise DeadlineError(_("The day off could not be saved."), errors)
+    creating = day is None
+    changes = {}
+    if day is None:
+        day = NonWorkingDay(date=date, name=name.strip())
+        db.session.add(day)
+    else:
+        changes = {k: (getattr(day, k), v) for k, v in (("date", date), ("name", name.strip())) if getattr(day, k) != v}
+        if not changes:
+            return day
+        day.date, day.name = date, name.strip()
+    db.session.flush()
+    record(
+        "non_working_day:" + ("created" if creating else "updated"),
+        day,
+        f"day off {day.date} ({day.name}) {'added' if creating else 'changed'}",
+        actor=actor,
+        changes=changes or None,
+    )
+    invalidate_rule_context()
+    recompute_open_cases(reason=f"day off {day.date} ({day.name}) {'added' if creating else 'changed'}", actor=actor)
+    return day
+
+
+def delete_non_working_day(day: NonWorkingDay, *, actor: Any = None) -> None:
+    record("non_working_day:deleted", day, f"day off {day.date} ({day.name}) removed", actor=actor)
+    db.session.delete(day)
+    db.session.flush()
+    invalidate_rule_context()
+    recompute_open_cases(reason=f"day off {day.date} ({day.name}) removed", actor=actor)
+
+
+# -- status for display -------------------------------------------------------------------------
+
+_DRAFT_DONE = frozenset({CaseStatus.in_review, CaseStatus.awaiting_signature})
+_APPROVAL_DONE = frozenset({CaseStatus.awaiting_signature})
+
+
+def is_done(deadline: Deadline, case: Case) -> bool:
+    if case.status in CLOSED:
+        return True
+    if deadline.kind == DeadlineKind.postponement_notice:
+        return case.postponed_on is not None
+    if deadline.kind == DeadlineKind.internal_draft:
+        return case.status in _DRAFT_DONE
+    if deadline.kind == DeadlineKind.internal_approval:
+        return case.status in _APPROVAL_DONE
+    return False
+
+
+def deadline_risk(deadline: Deadline, case: Case, today: dt.date | None = None, ctx: RuleContext | None = None) -> str | None:
+    """overdue | due_soon | on_track | done; None for an answer date that does not count."""
+    if deadline.kind in ANSWER_KINDS and not deadline.is_binding:
+        return None
+    ctx = ctx or rule_context()
+    return rules.risk(
+        deadline.effective_due_on,
+        today or today_local(),
+        is_done(deadline, case),
+        ctx.calendar,
+        ctx.settings.due_soon_working_days,
+    )
+
+
+_ORDER = {k: i for i, k in enumerate(DeadlineKind)}
+
+
+def ordered(deadlines: Iterable[Deadline]) -> list[Deadline]:
+    """Binding first, then the other answer dates, then the milestones (latest last)."""
+    return sorted(deadlines, key=lambda d: (not d.is_binding, d.kind not in ANSWER_KINDS, d.effective_due_on, _ORDER[d.kind]))
