@@ -43,6 +43,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "case.export": ALL_ROLES,
     "audit.view": ALL_ROLES,
     "admin": frozenset({Role.admin}),
+    "calendar.view": ALL_ROLES,
+    "dashboard.view": frozenset({Role.director, Role.registrar, Role.admin}),
+    "deadline.override": frozenset({Role.director, Role.admin}),
+    "event.manage": frozenset({Role.registrar, Role.admin}),
+    "case.postpone": frozenset({Role.registrar, Role.drafter, Role.director, Role.admin}),
     "account": ALL_ROLES,
 }
 

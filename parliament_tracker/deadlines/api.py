@@ -1,0 +1,372 @@
+"""Deadline endpoints of the JSON API: case deadlines, postponement, events, the calendar.
+
+Case JSON gets its deadline fields through ``CASE_JSON_EXTENDERS`` and accepts
+``committee_due_on``, ``given_due_on`` and ``due_before_event`` through ``EXTRA_INPUT_FIELDS``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import jsonify, request, url_for
+from flask_login import current_user
+
+from parliament_tracker.api import OPENAPI_PATHS, OPENAPI_SCHEMAS, ApiError, api_permission, json_body, make_blueprint
+from parliament_tracker.cases import api as cases_api
+from parliament_tracker.cases import services as case_services
+from parliament_tracker.cases.models import Case
+from parliament_tracker.db import today_local
+from parliament_tracker.deadlines import queries, services
+from parliament_tracker.deadlines.models import Deadline, Event, EventKind
+from parliament_tracker.extensions import db
+from parliament_tracker.organisation.models import Directorate
+
+bp = make_blueprint("deadlines_api", __name__)
+
+MAX_RANGE_DAYS = 400
+
+
+def _iso(d: dt.date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def deadline_json(d: Deadline) -> dict[str, Any]:
+    return {
+        "kind": d.kind.value,
+        "due_on": d.due_on.isoformat(),
+        "practical_due_on": d.practical_due_on.isoformat(),
+        "rule": d.rule,
+        "explanation": d.explanation,
+        "is_binding": d.is_binding,
+        "warnings": list(d.warnings or []),
+        "overridden_due_on": _iso(d.overridden_due_on),
+        "override_reason": d.override_reason,
+    }
+
+
+def case_deadlines_json(case: Case) -> dict[str, Any]:
+    return {
+        "due_on": _iso(case.due_on),
+        "practical_due_on": _iso(case.practical_due_on),
+        "committee_due_on": _iso(case.committee_due_on),
+        "given_due_on": _iso(case.given_due_on),
+        "due_before_event": case.due_before_event_id,
+        "postponed_on": _iso(case.postponed_on),
+        "deadlines": [deadline_json(d) for d in services.ordered(case.deadlines)],
+    }
+
+
+cases_api.CASE_JSON_EXTENDERS.append(case_deadlines_json)
+
+
+def _parse_date_value(value: Any, field: str) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise case_services.CaseError("The request has invalid fields.", {field: "Must be an ISO date (YYYY-MM-DD) or null."})
+
+
+def _date_field(field: str) -> Any:
+    def handler(case: Case, value: Any) -> None:
+        services.set_case_facts(case, actor=current_user, **{field: _parse_date_value(value, field)})
+
+    return handler
+
+
+def _event_field(case: Case, value: Any) -> None:
+    event = None
+    if value is not None:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise case_services.CaseError("The request has invalid fields.", {"due_before_event": "Must be an event id (integer) or null."})
+        event = db.session.get(Event, value)
+        if event is None:
+            raise case_services.CaseError("The request has invalid fields.", {"due_before_event": f"No event with id {value}."})
+        if event.kind == EventKind.recess:
+            raise case_services.CaseError("The request has invalid fields.", {"due_before_event": "A recess cannot be a due-before event."})
+    services.set_case_facts(case, actor=current_user, due_before_event=event)
+
+
+cases_api.EXTRA_INPUT_FIELDS.update(
+    {
+        "committee_due_on": _date_field("committee_due_on"),
+        "given_due_on": _date_field("given_due_on"),
+        "due_before_event": _event_field,
+    }
+)
+
+
+def _error(exc: services.DeadlineError) -> ApiError:
+    return ApiError(exc.status, exc.message, exc.errors or None)
+
+
+@bp.post("/cases/<reference>/postponement")
+@api_permission("case.postpone")
+def postpone(reference: str):
+    """Record the uitstelbericht of a set of written questions: {"sent_on", "reason"}."""
+    case = case_services.find_case(reference)
+    if case is None:
+        raise ApiError(404, f"No case with reference {reference!r}.")
+    body = json_body()
+    errors: dict[str, str] = {}
+    sent_on = None
+    raw = body.get("sent_on")
+    try:
+        sent_on = dt.date.fromisoformat(raw) if isinstance(raw, str) else None
+    except ValueError:
+        sent_on = None
+    if sent_on is None:
+        errors["sent_on"] = "Required: an ISO date (YYYY-MM-DD)."
+    reason = body.get("reason")
+    if not isinstance(reason, str) or not reason.strip():
+        errors["reason"] = "Required: a non-empty string."
+    if errors:
+        raise ApiError(422, "The request has invalid fields.", errors)
+    try:
+        services.record_postponement(case, sent_on, reason, actor=current_user)
+    except services.DeadlineError as exc:
+        db.session.rollback()
+        raise _error(exc) from None
+    db.session.commit()
+    return jsonify(cases_api.case_json(case))
+
+
+def event_json(event: Event) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "kind": event.kind.value,
+        "name": event.name,
+        "starts_on": event.starts_on.isoformat(),
+        "ends_on": _iso(event.ends_on),
+        "dossier": event.dossier,
+        "tk_number": event.tk_number,
+    }
+
+
+def _event_values(body: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    known = {"kind", "name", "starts_on", "ends_on", "dossier", "tk_number"}
+    for key in body:
+        if key not in known:
+            errors[key] = "Unknown field."
+    if "kind" in body or creating:
+        if body.get("kind") not in EventKind.__members__:
+            errors["kind"] = f"Must be one of: {', '.join(EventKind.__members__)}."
+        else:
+            values["kind"] = EventKind(body["kind"])
+    for name in ("name", "dossier", "tk_number"):
+        if name in body:
+            if body[name] is not None and not isinstance(body[name], str):
+                errors[name] = "Must be a string."
+            else:
+                values[name] = body[name]
+    if creating and not isinstance(body.get("name"), str):
+        errors["name"] = "Required."
+    for name in ("starts_on", "ends_on"):
+        if name in body or (creating and name == "starts_on"):
+            raw = body.get(name)
+            if raw is None and name == "ends_on":
+                values[name] = None
+                continue
+            try:
+                values[name] = dt.date.fromisoformat(raw) if isinstance(raw, str) else None
+            except ValueError:
+                values[name] = None
+            if values[name] is None:
+                errors[name] = "Must be an ISO date (YYYY-MM-DD)."
+    if errors:
+        raise ApiError(422, "The request has invalid fields.", errors)
+    return values
+
+
+@bp.get("/events")
+@api_permission("calendar.view")
+def list_events():
+    """Events (debates and recesses), newest first."""
+    rows = db.session.scalars(db.select(Event).order_by(Event.starts_on.desc())).all()
+    return jsonify(items=[event_json(e) for e in rows])
+
+
+@bp.post("/events")
+@api_permission("event.manage")
+def create_event():
+    """Create an event: {"kind", "name", "starts_on", "ends_on"}."""
+    values = _event_values(json_body(), creating=True)
+    try:
+        event = services.save_event(None, values, actor=current_user)
+    except services.DeadlineError as exc:
+        db.session.rollback()
+        raise _error(exc) from None
+    db.session.commit()
+    return jsonify(event_json(event)), 201, {"Location": url_for("deadlines_api.get_event", event_id=event.id)}
+
+
+@bp.get("/events/<int:event_id>")
+@api_permission("calendar.view")
+def get_event(event_id: int):
+    """One event."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise ApiError(404, f"No event with id {event_id}.")
+    return jsonify(event_json(event))
+
+
+@bp.patch("/events/<int:event_id>")
+@api_permission("event.manage")
+def patch_event(event_id: int):
+    """Change an event; the cases anchored to it are recomputed."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise ApiError(404, f"No event with id {event_id}.")
+    values = _event_values(json_body(), creating=False)
+    try:
+        services.save_event(event, values, actor=current_user)
+    except services.DeadlineError as exc:
+        db.session.rollback()
+        raise _error(exc) from None
+    db.session.commit()
+    return jsonify(event_json(event))
+
+
+def _query_date(name: str, default: dt.date, errors: dict[str, str]) -> dt.date:
+    raw = request.args.get(name)
+    if not raw:
+        return default
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        errors[name] = "Must be an ISO date (YYYY-MM-DD)."
+        return default
+
+
+@bp.get("/calendar")
+@api_permission("calendar.view")
+def calendar():
+    """Deadlines whose date (override, else practical date) is in [from, to]."""
+    errors: dict[str, str] = {}
+    today = today_local()
+    start = _query_date("from", today, errors)
+    end = _query_date("to", start + dt.timedelta(days=30), errors)
+    if not errors and end < start:
+        errors["to"] = "Must not be before 'from'."
+    if not errors and (end - start).days > MAX_RANGE_DAYS:
+        errors["to"] = f"The range may be at most {MAX_RANGE_DAYS} days."
+    directorate = None
+    code = request.args.get("directorate")
+    if code:
+        directorate = db.session.scalar(db.select(Directorate).where(Directorate.code == code))
+        if directorate is None:
+            errors["directorate"] = f"Unknown directorate {code!r}."
+    binding_only = request.args.get("binding") in ("1", "true")
+    if errors:
+        raise ApiError(422, "The request has invalid parameters.", errors)
+    rows = queries.deadlines_between(start, end, directorate_id=directorate.id if directorate else None, binding_only=binding_only)
+    ctx = services.rule_context()
+    items = []
+    for d in rows:
+        case = d.case
+        items.append(
+            {
+                **deadline_json(d),
+                "date": d.effective_due_on.isoformat(),
+                "risk": services.deadline_risk(d, case, today, ctx),
+                "case": case.reference,
+                "subject": case.subject,
+                "status": case.status.value,
+                "lead_directorate": case.lead_directorate.code if case.lead_directorate else None,
+                "url": url_for("cases.show", reference=case.reference, _external=True),
+            }
+        )
+    return jsonify({"from": start.isoformat(), "to": end.isoformat(), "items": items})
+
+
+# -- OpenAPI ---------------------------------------------------------------------------------
+
+OPENAPI_SCHEMAS["Deadline"] = {
+    "type": "object",
+    "properties": {
+        "kind": {"type": "string"},
+        "due_on": {"type": "string", "format": "date"},
+        "practical_due_on": {"type": "string", "format": "date"},
+        "rule": {"type": "string"},
+        "explanation": {"type": "string"},
+        "is_binding": {"type": "boolean"},
+        "warnings": {"type": "array", "items": {"type": "string"}},
+        "overridden_due_on": {"type": ["string", "null"], "format": "date"},
+    },
+}
+OPENAPI_SCHEMAS["Case"]["properties"].update(
+    {
+        "due_on": {"type": ["string", "null"], "format": "date"},
+        "practical_due_on": {"type": ["string", "null"], "format": "date"},
+        "committee_due_on": {"type": ["string", "null"], "format": "date"},
+        "given_due_on": {"type": ["string", "null"], "format": "date"},
+        "due_before_event": {"type": ["integer", "null"], "description": "event id"},
+        "postponed_on": {"type": ["string", "null"], "format": "date"},
+        "deadlines": {"type": "array", "items": {"$ref": "#/components/schemas/Deadline"}},
+    }
+)
+OPENAPI_SCHEMAS["Event"] = {
+    "type": "object",
+    "required": ["kind", "name", "starts_on"],
+    "properties": {
+        "id": {"type": "integer", "readOnly": True},
+        "kind": {"type": "string", "enum": list(EventKind.__members__)},
+        "name": {"type": "string"},
+        "starts_on": {"type": "string", "format": "date"},
+        "ends_on": {"type": ["string", "null"], "format": "date"},
+        "dossier": {"type": ["string", "null"]},
+        "tk_number": {"type": ["string", "null"]},
+    },
+}
+_err = {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}}
+_event = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Event"}}}}
+_event_id = {"name": "event_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+OPENAPI_PATHS["/cases/{reference}/postponement"] = {
+    "post": {
+        "summary": "Record the postponement notice (written questions)",
+        "parameters": [{"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}],
+        "requestBody": {
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["sent_on", "reason"],
+                        "properties": {"sent_on": {"type": "string", "format": "date"}, "reason": {"type": "string"}},
+                    }
+                }
+            }
+        },
+        "responses": {"200": {"description": "The case with its new deadlines"}, "404": _err, "422": _err},
+    }
+}
+OPENAPI_PATHS["/events"] = {
+    "get": {"summary": "List events", "responses": {"200": {"description": "Events"}}},
+    "post": {"summary": "Create an event", "requestBody": _event, "responses": {"201": {"description": "Created", **_event}, "422": _err}},
+}
+OPENAPI_PATHS["/events/{event_id}"] = {
+    "get": {"summary": "One event", "parameters": [_event_id], "responses": {"200": {"description": "The event", **_event}, "404": _err}},
+    "patch": {
+        "summary": "Change an event (anchored cases are recomputed)",
+        "parameters": [_event_id],
+        "requestBody": _event,
+        "responses": {"200": {"description": "Saved", **_event}, "404": _err, "422": _err},
+    },
+}
+OPENAPI_PATHS["/calendar"] = {
+    "get": {
+        "summary": "Deadlines in a date range",
+        "parameters": [
+            {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
+            {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}},
+            {"name": "directorate", "in": "query", "schema": {"type": "string"}, "description": "directorate code"},
+            {"name": "binding", "in": "query", "schema": {"type": "string", "enum": ["1"]}},
+        ],
+        "responses": {"200": {"description": "{from, to, items: [deadline + case, date, risk]}"}, "422": _err},
+    }
+}
