@@ -130,15 +130,7 @@ def settings():
     signatories = db.session.scalars(db.select(Signatory).order_by(Signatory.office_title)).all()
     errors: dict[str, str] = {}
     status = 200
-    if request.method == "POST":
-        from flask_wtf.csrf import validate_csrf
-        from wtforms import ValidationError
-
-        try:
-            validate_csrf(request.form.get("csrf_token"))
-        except ValidationError:
-            flash(_("The form expired; please try again."), "error")
-            return redirect(url_for("deadline_admin.settings"))
+    if request.method == "POST":  # CSRFProtect has checked the token already
         new: dict[str, Any] = {}
         for key in services.INT_SETTINGS:
             try:

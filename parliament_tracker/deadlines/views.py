@@ -5,6 +5,9 @@ Routes:
     POST      /deadlines/<id>/override               a director's date for one deadline
     GET       /calendar                              month, week or agenda view
     GET       /dashboard                             the director's dashboard
+    POST      /account/calendar-feeds                create a personal ICS feed (shown once)
+    POST      /account/calendar-feeds/<id>/revoke    revoke it
+    GET       /ics/<secret>.ics                      the feed (public: the secret is the credential)
 """
 
 from __future__ import annotations
@@ -13,18 +16,18 @@ import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from parliament_tracker.auth.permissions import permission_required
+from parliament_tracker.auth.permissions import permission_required, public
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.cases.workflow import CLOSED, CaseStatus
 from parliament_tracker.db import today_local
-from parliament_tracker.deadlines import queries, rules, services
-from parliament_tracker.deadlines.models import DEADLINE_KIND_TITLES, Deadline, Event
+from parliament_tracker.deadlines import feeds, queries, rules, services
+from parliament_tracker.deadlines.models import DEADLINE_KIND_TITLES, CalendarFeed, Deadline, Event
 from parliament_tracker.deadlines.rules import INTERNAL_KINDS, DeadlineKind
 from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Directorate
@@ -115,7 +118,7 @@ def override(deadline_id: int):
 
 @bp.app_context_processor
 def deadline_helpers() -> dict[str, Any]:
-    return {"case_deadline_rows": case_deadline_rows}
+    return {"case_deadline_rows": case_deadline_rows, "calendar_feeds_of": calendar_feeds_of}
 
 
 # -- the calendar ----------------------------------------------------------------------------------
@@ -323,3 +326,56 @@ def dashboard():
         directorate_id=directorate_id,
         selected=next((d for d in directorates if d.id == directorate_id), None),
     )
+
+
+# -- personal ICS feeds -----------------------------------------------------------------------------
+
+
+def _account_page(new_feed_url: str | None = None) -> Any:
+    from parliament_tracker.auth.forms import ChangePasswordForm
+    from parliament_tracker.auth.models import ApiToken
+
+    tokens = db.session.scalars(db.select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.created_at.desc())).all()
+    return render_template("auth/account.html", form=ChangePasswordForm(), tokens=tokens, new_token=None, new_feed_url=new_feed_url)
+
+
+@bp.post("/account/calendar-feeds")
+@permission_required("account")
+def create_feed():
+    """Create a personal calendar feed and show its secret address once."""
+    scope = request.form.get("scope")
+    if scope not in feeds.SCOPES:
+        flash(_("Choose which deadlines the feed shows."), "error")
+        return redirect(url_for("auth.account") + "#calendar-feeds")
+    _feed, token = feeds.create_feed(current_user._get_current_object(), scope)
+    db.session.commit()
+    return _account_page(url_for("deadlines.ics_feed", token=token, _external=True))
+
+
+@bp.post("/account/calendar-feeds/<int:feed_id>/revoke")
+@permission_required("account")
+def revoke_feed(feed_id: int):
+    """Revoke one of the user's calendar feeds: its address stops working."""
+    feed = db.get_or_404(CalendarFeed, feed_id)
+    if feed.user_id != current_user.id:
+        abort(404)
+    feeds.revoke_feed(feed, actor=current_user)
+    db.session.commit()
+    flash(_("The calendar feed has been revoked."), "success")
+    return redirect(url_for("auth.account") + "#calendar-feeds")
+
+
+@bp.get("/ics/<token>.ics")
+@public
+def ics_feed(token: str):
+    """A personal deadline feed (the secret in the address is the credential)."""
+    feed = feeds.feed_for_token(token)
+    if feed is None:
+        abort(404)
+    body = feeds.build_feed(feed)
+    db.session.commit()  # last_used_at
+    return Response(body, mimetype="text/calendar", headers={"Cache-Control": "private, max-age=300", "Content-Disposition": 'inline; filename="termijnen.ics"'})
+
+
+def calendar_feeds_of(user: Any) -> list[CalendarFeed]:
+    return list(db.session.scalars(db.select(CalendarFeed).where(CalendarFeed.user_id == user.id).order_by(CalendarFeed.created_at.desc())))
