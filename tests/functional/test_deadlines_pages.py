@@ -105,3 +105,11 @@ def test_edit_form_sets_committee_date_and_event(login, seed, db):
     assert case.practical_due_on == dt.date(2021, 11, 19)
     page = browser.get("/cases/2021Z19241")
     assert "datum gevraagd door de commissie: vrijdag 19 november 2021" in page.text
+
+
+def test_case_list_sorts_by_deadline(login, seed):
+    from tests.functional.test_cases_pages import listed
+
+    page = login("viewer").get("/cases?sort=due&q=angstcultuur")
+    assert listed(page)[:2] in (["2021Z19241", "2021Z19601"], ["2021Z19601", "2021Z19241"])
+    assert page.text.count("23 nov") == 2 or page.text.count("23 Nov") == 2
