@@ -37,6 +37,7 @@ from parliament_tracker.deadlines.rules import (
     RecessTable,
     compute_deadlines,
 )
+from parliament_tracker.deadlines.dutch import long_date, working_days_words
 from parliament_tracker.deadlines.workdays import WorkingCalendar
 from parliament_tracker.extensions import db
 
@@ -241,8 +242,10 @@ def recompute_case(
         if kind not in seen:
             case.deadlines.remove(row)
     binding = next((d for d in case.deadlines if d.is_binding), None)
+    if binding is not None and binding.overridden_due_on is not None:
+        _milestones_from_override(case, binding, ctx)
     _set_binding_dates(case, binding)
-    after = {c.kind: c.practical_due_on for c in computed}
+    after = {d.kind: d.practical_due_on for d in case.deadlines}
     changes: dict[str, tuple[Any, Any]] = {
         kind.value: (before.get(kind), after.get(kind))
         for kind in sorted(set(before) | set(after))
@@ -261,6 +264,30 @@ def recompute_case(
             reason=reason,
         )
     return changes
+
+
+_MILESTONE_LABELS = (
+    (DeadlineKind.internal_draft, "concept gereed"),
+    (DeadlineKind.internal_approval, "goedkeuring gereed"),
+    (DeadlineKind.internal_signature, "ondertekening"),
+)
+
+
+def _milestones_from_override(case: Case, binding: Deadline, ctx: RuleContext) -> None:
+    """A director's date for the binding deadline moves the internal milestones with it."""
+    base = binding.overridden_due_on
+    assert base is not None
+    offsets, source = ctx.settings.milestones_for(case.kind.value, case.addressed_to_id)
+    steps = (offsets.draft, offsets.approval, offsets.signature)
+    rows = {d.kind: d for d in case.deadlines}
+    for (kind, label), n, due in zip(_MILESTONE_LABELS, steps, ctx.calendar.subtract_working_days_each(base, steps), strict=True):
+        row = rows.get(kind)
+        if row is None or row.overridden_due_on is not None:
+            continue
+        row.due_on = row.practical_due_on = due
+        row.explanation = (
+            f"{label}: {working_days_words(n)} vóór de handmatig vastgestelde uiterste datum {long_date(base)} ({source}) = {long_date(due)}"
+        )
 
 
 def _set_binding_dates(case: Case, binding: Deadline | None) -> None:
@@ -392,8 +419,6 @@ def override_deadline(deadline: Deadline, due_on: dt.date | None, reason: str, *
     deadline.overridden_at = now_utc() if due_on else None
     case = deadline.case
     db.session.flush()
-    if deadline.is_binding:
-        _set_binding_dates(case, deadline)
     record(
         "case:deadline_overridden",
         case,
@@ -403,6 +428,9 @@ def override_deadline(deadline: Deadline, due_on: dt.date | None, reason: str, *
         changes={deadline.kind.value: (before, due_on)},
         reason=reason,
     )
+    if deadline.is_binding:
+        # The case's binding dates and the internal milestones follow the new date.
+        recompute_case(case, actor, "binding deadline set by hand" if due_on else "binding deadline back to the computed date")
 
 
 # -- events and days off -----------------------------------------------------------------------
