@@ -7,7 +7,6 @@ import secrets
 from typing import Any
 
 from flask import url_for
-from sqlalchemy.orm import contains_eager
 
 from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User, hash_token
@@ -16,7 +15,7 @@ from parliament_tracker.cases.workflow import CLOSED
 from parliament_tracker.db import now_utc, today_local
 from parliament_tracker.deadlines import ics
 from parliament_tracker.deadlines.models import CalendarFeed, Deadline
-from parliament_tracker.deadlines.queries import EFFECTIVE, _in_range
+from parliament_tracker.deadlines.queries import CASE_LIGHT, EFFECTIVE, _in_range
 from parliament_tracker.deadlines.rules import INTERNAL_KINDS
 from parliament_tracker.extensions import db
 
@@ -58,7 +57,7 @@ def feed_deadlines(feed: CalendarFeed, today: dt.date | None = None) -> list[Dea
     query = (
         db.select(Deadline)
         .join(Deadline.case)
-        .options(contains_eager(Deadline.case))
+        .options(*CASE_LIGHT)
         .where(_in_range(start, end), Case.status.not_in(list(CLOSED)))
         .where(Deadline.is_binding.is_(True) | Deadline.kind.in_(sorted(INTERNAL_KINDS)))
     )

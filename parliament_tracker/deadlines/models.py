@@ -18,7 +18,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from parliament_tracker.auth.models import User
 from parliament_tracker.db import Base, created_at_now, enum_column, intpk, now_utc
-from parliament_tracker.deadlines.rules import ANSWER_KINDS, INTERNAL_KINDS, DeadlineKind
+from parliament_tracker.deadlines.rules import (
+    ANSWER_KINDS,
+    INTERNAL_KINDS,
+    DeadlineKind,
+)
 
 if TYPE_CHECKING:
     from parliament_tracker.cases.models import Case

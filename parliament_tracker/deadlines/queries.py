@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, lazyload
 
 from parliament_tracker.cases.models import Case
 from parliament_tracker.cases.workflow import CLOSED
@@ -17,6 +17,11 @@ from parliament_tracker.extensions import db
 
 #: the date that counts for a deadline: a director's override, else the practical date
 EFFECTIVE = sa.func.coalesce(Deadline.overridden_due_on, Deadline.practical_due_on)
+
+
+#: load the case's columns only: its members, questions and related rows are not needed for a
+#: list of dates (many-to-ones come from the identity map if a page asks for them after all)
+CASE_LIGHT = (contains_eager(Deadline.case).lazyload("*"), lazyload(Deadline.overridden_by))
 
 
 def _in_range(start: dt.date, end: dt.date) -> Any:
@@ -42,7 +47,7 @@ def deadlines_between(
     query = (
         db.select(Deadline)
         .join(Deadline.case)
-        .options(contains_eager(Deadline.case))
+        .options(*CASE_LIGHT)
         .where(_in_range(start, end))
     )
     if binding_only:

@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import g, has_app_context, has_request_context, request
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from parliament_tracker.audit.services import record
@@ -27,7 +27,14 @@ from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.cases.workflow import CLOSED, CaseStatus
 from parliament_tracker.db import now_utc, today_local
 from parliament_tracker.deadlines import rules
-from parliament_tracker.deadlines.models import Deadline, DeadlineSetting, Event, EventKind, NonWorkingDay
+from parliament_tracker.deadlines.dutch import long_date, working_days_words
+from parliament_tracker.deadlines.models import (
+    Deadline,
+    DeadlineSetting,
+    Event,
+    EventKind,
+    NonWorkingDay,
+)
 from parliament_tracker.deadlines.rules import (
     ANSWER_KINDS,
     CaseFacts,
@@ -37,7 +44,6 @@ from parliament_tracker.deadlines.rules import (
     RecessTable,
     compute_deadlines,
 )
-from parliament_tracker.deadlines.dutch import long_date, working_days_words
 from parliament_tracker.deadlines.workdays import WorkingCalendar
 from parliament_tracker.extensions import db
 
@@ -310,7 +316,11 @@ def _batched(query: sa.Select[Any], batch_size: int) -> Iterable[Case]:
     last_id = 0
     while True:
         batch = db.session.scalars(
-            query.where(Case.id > last_id).order_by(Case.id).limit(batch_size).options(selectinload(Case.deadlines))
+            query.where(Case.id > last_id)
+            .order_by(Case.id)
+            .limit(batch_size)
+            # the rules need the case's own columns, its event and its deadlines only
+            .options(lazyload("*"), joinedload(Case.due_before_event), selectinload(Case.deadlines).lazyload("*"))
         ).all()
         if not batch:
             return

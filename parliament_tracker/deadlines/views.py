@@ -16,10 +16,20 @@ import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import lazyload
 
 from parliament_tracker.auth.permissions import permission_required, public
 from parliament_tracker.cases import services as case_services
@@ -27,7 +37,12 @@ from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.cases.workflow import CLOSED, CaseStatus
 from parliament_tracker.db import today_local
 from parliament_tracker.deadlines import feeds, queries, rules, services
-from parliament_tracker.deadlines.models import DEADLINE_KIND_TITLES, CalendarFeed, Deadline, Event
+from parliament_tracker.deadlines.models import (
+    DEADLINE_KIND_TITLES,
+    CalendarFeed,
+    Deadline,
+    Event,
+)
 from parliament_tracker.deadlines.rules import INTERNAL_KINDS, DeadlineKind
 from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Directorate
@@ -266,17 +281,28 @@ def timeliness(today: dt.date, *, quarters: int = 4, directorate_id: int | None 
     return rows
 
 
-def monday_list_preview(today: dt.date, directorate_id: int | None) -> list[Case]:
-    """Open written questions that will be on the Kamer's Monday overview of late answers."""
-    ctx = services.rule_context()
+def monday_list_preview(today: dt.date, directorate_id: int | None, limit: int = 200) -> tuple[list[Case], int]:
+    """Open written questions that will be on the Kamer's Monday overview of late answers.
+
+    The same condition as ``rules.monday_late_list``, in SQL so it scales: on the list when
+    the Monday is after received + term, where the term is the long one if the postponement
+    notice went out on or before that Monday.
+    """
+    settings = services.rule_context().settings
     monday = rules.next_monday(today)
-    cutoff = monday - dt.timedelta(days=ctx.settings.written_questions_term_days)
+    regular = monday - dt.timedelta(days=settings.written_questions_term_days)
+    long = monday - dt.timedelta(days=settings.postponement_term_days)
     query = db.select(Case).where(
-        Case.kind == CaseKind.written_questions, Case.status.not_in(list(CLOSED)), Case.received_on < cutoff
+        Case.kind == CaseKind.written_questions,
+        Case.status.not_in(list(CLOSED)),
+        Case.received_on < regular,
+        sa.or_(Case.postponed_on.is_(None), Case.postponed_on > monday, Case.received_on < long),
     )
     if directorate_id is not None:
         query = query.where(Case.lead_directorate_id == directorate_id)
-    return [c for c in db.session.scalars(query.order_by(Case.received_on)) if rules.monday_late_list(services.facts_for(c), today, ctx.settings)]
+    total = db.session.scalar(db.select(sa.func.count()).select_from(query.subquery())) or 0
+    items = db.session.scalars(query.options(lazyload("*")).order_by(Case.received_on, Case.id).limit(limit)).all()
+    return list(items), total
 
 
 def _decorate(rows: list[Deadline]) -> list[dict[str, Any]]:
@@ -311,6 +337,7 @@ def dashboard():
         review = review.where(Case.lead_directorate_id == directorate_id)
     awaiting = db.session.scalars(review.order_by(Case.practical_due_on.is_(None), Case.practical_due_on).limit(100)).all()
     stats = timeliness(today, directorate_id=directorate_id)
+    monday_list, monday_total = monday_list_preview(today, directorate_id)
     directorates = db.session.scalars(db.select(Directorate).order_by(Directorate.code)).all()
     return render_template(
         "deadlines/dashboard.html",
@@ -320,7 +347,8 @@ def dashboard():
         this_week=this_week,
         awaiting=awaiting,
         monday=rules.next_monday(today),
-        monday_list=monday_list_preview(today, directorate_id),
+        monday_list=monday_list,
+        monday_total=monday_total,
         stats=stats,
         directorates=directorates,
         directorate_id=directorate_id,
