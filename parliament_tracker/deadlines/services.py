@@ -151,25 +151,32 @@ def load_rule_context() -> RuleContext:
     return RuleContext(calendar, settings, recesses)
 
 
-_G_KEY = "_deadline_rule_context"
+_KEY = "parliament_tracker.rule_context"
 
 
 def rule_context() -> RuleContext:
-    """The context for this request (loaded once per request; reloaded after a change)."""
-    if not has_app_context():
+    """The context for this request (loaded once per request; reloaded after a change).
+
+    Kept in the request's WSGI environ, which lives exactly as long as the request; outside
+    a request (CLI, jobs) in ``g`` for the app context.
+    """
+    if has_request_context():
+        store: Any = request.environ
+    elif has_app_context():
+        store = g.__dict__
+    else:
         return load_rule_context()
-    key = id(request._get_current_object()) if has_request_context() else None  # type: ignore[attr-defined]
-    cached = g.get(_G_KEY)
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    ctx = load_rule_context()
-    setattr(g, _G_KEY, (key, ctx))
+    ctx = store.get(_KEY)
+    if ctx is None:
+        ctx = store[_KEY] = load_rule_context()
     return ctx
 
 
 def invalidate_rule_context() -> None:
+    if has_request_context():
+        request.environ.pop(_KEY, None)
     if has_app_context():
-        g.pop(_G_KEY, None)
+        g.__dict__.pop(_KEY, None)
 
 
 # -- computing and storing ------------------------------------------------------------------------
