@@ -137,6 +137,7 @@ class Deadline(Base):
     overridden_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     overridden_by: Mapped[User | None] = relationship(lazy="joined")
     overridden_at: Mapped[dt.datetime | None]
+    #: when the computed values of this row last changed
     computed_at: Mapped[dt.datetime] = mapped_column(default=now_utc)
 
     @property
