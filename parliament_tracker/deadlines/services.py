@@ -109,6 +109,9 @@ def save_settings(values: dict[str, Any], *, actor: Any = None) -> int:
         settings_from_values(merged)
     except ValueError as exc:
         raise DeadlineError(_("These settings are not valid: %(reason)s", reason=str(exc))) from None
+    offsets = [merged["milestones"], *merged["milestones_by_kind"].values(), *merged["milestones_by_signatory"].values()]
+    if any(int(merged[k]) > 366 for k in INT_SETTINGS) or any(int(n) > 60 for o in offsets for n in o):
+        raise DeadlineError(_("These settings are not valid: terms are at most 366 days and milestones at most 60 working days."))
     changes = {k: (current[k], merged[k]) for k in SETTING_DEFAULTS if current[k] != merged[k]}
     if not changes:
         return 0
@@ -526,6 +529,22 @@ def save_event(event: Event | None, values: dict[str, Any], *, actor: Any = None
         ).all()
         recompute_cases(anchored, reason=why, actor=actor)
     return event
+
+
+def delete_event(event: Event, *, actor: Any = None) -> int:
+    """Remove an event; cases due before it lose the anchor (audited) and are recomputed.
+    Returns the number of cases that were anchored to it."""
+    anchored = db.session.scalars(db.select(Case).where(Case.due_before_event_id == event.id)).all()
+    for case in anchored:
+        set_case_facts(case, actor=actor, due_before_event=None)
+    was_recess = event.kind == EventKind.recess
+    record("event:deleted", event, f"event {event.name} ({event.starts_on}) deleted", actor=actor, anchored=len(anchored))
+    db.session.delete(event)
+    db.session.flush()
+    invalidate_rule_context()
+    if was_recess:
+        recompute_open_cases(reason=f"recess {event.name} removed", actor=actor)
+    return len(anchored)
 
 
 def save_non_working_day(day: NonWorkingDay | None, date: dt.date | None, name: str, *, actor: Any = None) -> NonWorkingDay:

@@ -135,3 +135,15 @@ def test_openapi_lists_the_new_paths(client):
     doc = client.get("/api/v1/openapi.json").json
     assert {"/events", "/events/{event_id}", "/calendar", "/cases/{reference}/postponement"} <= set(doc["paths"])
     assert "deadlines" in doc["components"]["schemas"]["Case"]["properties"]
+
+
+def test_deleting_the_event_unanchors_and_recomputes(client, seed, api_token, db):
+    event_id = _event_id(db, "Begrotingsbehandeling JenV 2022")
+    assert client.delete(f"/api/v1/events/{event_id}", headers=api_token("viewer")).status_code == 403
+    deleted = client.delete(f"/api/v1/events/{event_id}", headers=api_token("admin"))
+    assert deleted.status_code == 200 and deleted.json["cases_recomputed"] == 1
+    case = client.get("/api/v1/cases/2021Z19601", headers=api_token("viewer")).json
+    assert case["due_before_event"] is None and case["due_on"] == "2021-11-26"
+    assert client.delete(f"/api/v1/events/{event_id}", headers=api_token("admin")).status_code == 404
+    recess = _event_id(db, "Kerstreces 2021")
+    assert client.delete(f"/api/v1/events/{recess}", headers=api_token("admin")).status_code == 200
