@@ -20,9 +20,9 @@ from parliament_tracker.deadlines.rules import INTERNAL_KINDS
 from parliament_tracker.extensions import db
 
 SCOPES = ("mine", "directorate", "all")
-#: the window a feed covers, around today
-PAST_DAYS = 60
-FUTURE_DAYS = 400
+#: the window a feed covers, around today (a calendar client re-reads the feed every few hours)
+PAST_DAYS = 30
+FUTURE_DAYS = 183
 
 
 def create_feed(user: User, scope: str) -> tuple[CalendarFeed, str]:
@@ -59,8 +59,14 @@ def feed_deadlines(feed: CalendarFeed, today: dt.date | None = None) -> list[Dea
         .join(Deadline.case)
         .options(*CASE_LIGHT)
         .where(_in_range(start, end), Case.status.not_in(list(CLOSED)))
-        .where(Deadline.is_binding.is_(True) | Deadline.kind.in_(sorted(INTERNAL_KINDS)))
     )
+    if feed.scope == "mine":
+        # A drafter's own work plan: the binding date and the internal milestones.
+        query = query.where(Deadline.is_binding.is_(True) | Deadline.kind.in_(sorted(INTERNAL_KINDS)))
+    else:
+        # A directorate's or everyone's feed: the binding dates only (milestones of thousands
+        # of cases would bury them, and made a 100,000-case feed take seconds to build).
+        query = query.where(Deadline.is_binding.is_(True))
     if feed.scope == "mine":
         query = query.where(Case.drafter_id == feed.user_id)
     elif feed.scope == "directorate":
