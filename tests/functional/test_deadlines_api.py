@@ -97,6 +97,14 @@ def test_422s_and_403s(client, seed, api_token, db):
     assert "due_before_event" in patch(due_before_event=recess).json["errors"]
     assert client.get("/api/v1/cases/2021Z19241", headers=headers).json["version"] == version
 
+    bad_create = client.post(
+        "/api/v1/cases",
+        json={"reference": "2021Z20200", "kind": "committee_request", "subject": "x", "received_on": "2021-11-29", "committee_due_on": "morgen"},
+        headers=headers,
+    )
+    assert bad_create.status_code == 422 and "committee_due_on" in bad_create.json["errors"]
+    assert client.get("/api/v1/cases/2021Z20200", headers=headers).status_code == 404
+
     bad_event = client.post("/api/v1/events", json={"kind": "party", "starts_on": "24-11-2021"}, headers=headers)
     assert bad_event.status_code == 422 and {"kind", "name", "starts_on"} <= set(bad_event.json["errors"])
     inverted = client.post("/api/v1/events", json={"kind": "recess", "name": "R", "starts_on": "2021-12-10", "ends_on": "2021-12-01"}, headers=headers)
@@ -117,6 +125,11 @@ def test_422s_and_403s(client, seed, api_token, db):
     assert client.get("/api/v1/calendar?from=2021-11-31", headers=headers).status_code == 422
     assert client.get("/api/v1/calendar?from=2021-11-01&to=2023-01-01", headers=headers).status_code == 422
     assert client.get("/api/v1/calendar?directorate=NOPE", headers=headers).status_code == 422
+
+
+def test_case_list_api_has_the_binding_date_and_sorts_by_it(client, seed, api_token):
+    got = client.get("/api/v1/cases?sort=due&q=angstcultuur", headers=api_token("viewer")).json
+    assert [i["due_on"] for i in got["items"]][:2] == ["2021-11-23", "2021-11-23"]
 
 
 def test_calendar_api_lists_deadlines_in_range(client, seed, api_token):
