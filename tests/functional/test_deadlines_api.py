@@ -57,6 +57,7 @@ def test_moving_the_event_recomputes_anchored_cases_and_says_why(client, seed, a
     assert moved.json["starts_on"] == "2021-11-23"
     case = client.get("/api/v1/cases/2021Z19601", headers=api_token("viewer")).json
     assert case["due_on"] == "2021-11-22"
+    assert case["version"] == 1  # a moved debate is not an edit: open edit forms stay valid
     entry = db.session.scalar(
         db.select(AuditEntry).where(AuditEntry.action == "case:deadlines_recomputed", AuditEntry.object_id == find_case("2021Z19601").id)
     )
