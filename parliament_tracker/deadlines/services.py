@@ -110,8 +110,12 @@ def save_settings(values: dict[str, Any], *, actor: Any = None) -> int:
     except ValueError as exc:
         raise DeadlineError(_("These settings are not valid: %(reason)s", reason=str(exc))) from None
     offsets = [merged["milestones"], *merged["milestones_by_kind"].values(), *merged["milestones_by_signatory"].values()]
-    if any(int(merged[k]) > 366 for k in INT_SETTINGS) or any(int(n) > 60 for o in offsets for n in o):
-        raise DeadlineError(_("These settings are not valid: terms are at most 366 days and milestones at most 60 working days."))
+    too_long = any(int(merged[k]) > 366 for k in INT_SETTINGS[:3]) or any(int(merged[k]) > 20 for k in INT_SETTINGS[3:])
+    if too_long or any(int(n) > 60 for o in offsets for n in o):
+        # Also keeps DAY_OFF_REACH valid: no rule counts back more than 60 working days.
+        raise DeadlineError(
+            _("These settings are not valid: terms are at most 366 days, working-day counts at most 20 and milestones at most 60 working days.")
+        )
     changes = {k: (current[k], merged[k]) for k in SETTING_DEFAULTS if current[k] != merged[k]}
     if not changes:
         return 0
@@ -343,8 +347,24 @@ def _batched(query: sa.Select[Any], batch_size: int) -> Iterable[Case]:
         db.session.flush()
 
 
-def recompute_open_cases(*, reason: str, actor: Any = None, batch_size: int = 500) -> int:
+#: a day off can move deadline rows up to this many days around it: a due date on it moves to
+#: the day before, and milestones are counted back at most 60 working days (~90 days)
+DAY_OFF_REACH = dt.timedelta(days=100)
+
+
+def recompute_open_cases(
+    *, reason: str, actor: Any = None, batch_size: int = 500, touching: tuple[dt.date, dt.date] | None = None
+) -> int:
+    """Recompute open cases; with ``touching=(start, end)`` only those with a stored deadline
+    in that range (a recess or a day off only affects dates near it: an admin adding one
+    should not wait for every open case to be recomputed)."""
     query = db.select(Case).where(Case.status.not_in(list(CLOSED)))
+    if touching is not None:
+        start, end = touching
+        near = db.select(Deadline.case_id).where(
+            sa.or_(Deadline.due_on.between(start, end), Deadline.practical_due_on.between(start, end))
+        )
+        query = query.where(Case.id.in_(near))
     return recompute_cases(_batched(query, batch_size), reason=reason, actor=actor)
 
 
@@ -518,7 +538,13 @@ def save_event(event: Event | None, values: dict[str, Any], *, actor: Any = None
     invalidate_rule_context()
     if event.kind == EventKind.recess or was_recess:
         if creating or {"starts_on", "ends_on", "kind", "name"} & set(changes):
-            recompute_open_cases(reason=f"recess {event.name} {'added' if creating else 'changed'}", actor=actor)
+            days = [event.starts_on, event.ends_on or event.starts_on]
+            for name in ("starts_on", "ends_on"):
+                if name in changes and changes[name][0] is not None:
+                    days.append(changes[name][0])  # the old range loses its warnings
+            recompute_open_cases(
+                reason=f"recess {event.name} {'added' if creating else 'changed'}", actor=actor, touching=(min(days), max(days))
+            )
     elif not creating and {"starts_on", "ends_on", "name"} & set(changes):
         if "starts_on" in changes:
             why = f"event {event.name} moved from {changes['starts_on'][0]} to {changes['starts_on'][1]}"
@@ -543,7 +569,9 @@ def delete_event(event: Event, *, actor: Any = None) -> int:
     db.session.flush()
     invalidate_rule_context()
     if was_recess:
-        recompute_open_cases(reason=f"recess {event.name} removed", actor=actor)
+        recompute_open_cases(
+            reason=f"recess {event.name} removed", actor=actor, touching=(event.starts_on, event.ends_on or event.starts_on)
+        )
     return len(anchored)
 
 
@@ -578,7 +606,12 @@ def save_non_working_day(day: NonWorkingDay | None, date: dt.date | None, name: 
         changes=changes or None,
     )
     invalidate_rule_context()
-    recompute_open_cases(reason=f"day off {day.date} ({day.name}) {'added' if creating else 'changed'}", actor=actor)
+    days = [day.date, *([changes["date"][0]] if "date" in changes else [])]
+    recompute_open_cases(
+        reason=f"day off {day.date} ({day.name}) {'added' if creating else 'changed'}",
+        actor=actor,
+        touching=(min(days) - DAY_OFF_REACH, max(days) + DAY_OFF_REACH),
+    )
     return day
 
 
@@ -587,7 +620,9 @@ def delete_non_working_day(day: NonWorkingDay, *, actor: Any = None) -> None:
     db.session.delete(day)
     db.session.flush()
     invalidate_rule_context()
-    recompute_open_cases(reason=f"day off {day.date} ({day.name}) removed", actor=actor)
+    recompute_open_cases(
+        reason=f"day off {day.date} ({day.name}) removed", actor=actor, touching=(day.date - DAY_OFF_REACH, day.date + DAY_OFF_REACH)
+    )
 
 
 # -- status for display -------------------------------------------------------------------------

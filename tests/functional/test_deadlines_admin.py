@@ -39,6 +39,11 @@ def test_days_off_recompute_open_cases(login, seed, db):
     browser.post(f"/admin/deadlines/days-off/{day.id}/delete", token_from="/admin/deadlines/days-off")
     assert find_case("2021Z19241").practical_due_on == dt.date(2021, 11, 23)
     assert db.session.scalar(db.select(AuditEntry).where(AuditEntry.action == "non_working_day:deleted")) is not None
+    # A day off far from every stored deadline recomputes nothing.
+    recomputed = db.select(db.func.count()).select_from(AuditEntry).where(AuditEntry.action == "case:deadlines_recomputed")
+    count = db.session.scalar(recomputed)
+    browser.post("/admin/deadlines/days-off", {"date": "2030-05-31", "name": "brugdag 2030"}, token_from="/admin/deadlines/days-off")
+    assert db.session.scalar(recomputed) == count
 
 
 def test_settings_page_changes_terms_and_milestones(login, seed, db):
