@@ -413,11 +413,6 @@ def anchorable_events() -> Sequence[Event]:
     return db.session.scalars(db.select(Event).where(Event.kind != EventKind.recess).order_by(Event.starts_on.desc())).all()
 
 
-def check_anchor(event: Event | None) -> None:
-    if event is not None and event.kind == EventKind.recess:
-        raise DeadlineError(_("A case cannot be due before a recess."), {"due_before_event": _("Choose a debate, not a recess.")})
-
-
 def record_postponement(case: Case, sent_on: dt.date | None, reason: str, *, actor: Any = None) -> None:
     """Record that the uitstelbericht was sent: written questions then have 6 weeks."""
     errors: dict[str, str] = {}

@@ -48,3 +48,16 @@ def test_recompute_writes_an_audit_entry_only_when_a_date_changes(app, seed, db)
     assert changes["external"] == (dt.date(2021, 11, 23), None)
     entries = _recomputed(db, case)
     assert len(entries) == before + 1 and entries[-1].details["reason"] == "committee date"
+
+
+def test_a_recess_is_refused_as_anchor(app, seed, db):
+    import pytest
+
+    from parliament_tracker.cases.services import CaseError, CaseInput, update_case
+    from parliament_tracker.deadlines.models import Event
+
+    recess = db.session.scalar(db.select(Event).where(Event.name == "Kerstreces 2021"))
+    case = find_case("2021Z19241")
+    with app.test_request_context(), pytest.raises(CaseError) as refused:
+        update_case(case, CaseInput(due_before_event=recess), expected_version=case.version)
+    assert "due_before_event" in refused.value.errors
