@@ -96,10 +96,17 @@ def rich_body(body: list[Block] | str) -> RichTextParagraph:
         body = [{"type": "p", "runs": [{"text": chunk.strip("\n")}]}
                 for chunk in body.replace("\r\n", "\n").split("\n\n")]
     rp = RichTextParagraph()
+    previous: str | None = None
     for block in body:
         kind = block.get("type", "p")
         if kind not in _PARA_STYLES:
             raise ValueError(f"unknown body block type {kind!r}")
+        # House style separates paragraphs with one blank line (not "space after"),
+        # so the DOCX the drafter downloads looks like a hand-made Kamerbrief.
+        # Consecutive items of one list stay together.
+        if previous is not None and not (kind == previous and kind in ("li", "ol")):
+            rp.add(RichText(""))
+        previous = kind
         rt = RichText()
         for run in _runs(block):
             # RichText escapes the text itself and turns "\n" into a line break.
