@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+import re
 from html.parser import HTMLParser
 from typing import Any
 
@@ -210,6 +211,9 @@ class _BodyParser(HTMLParser):
         self.current = {"type": kind, "runs": []}
 
     def _close(self) -> None:
+        if self.current is not None and self.current["runs"]:
+            last = self.current["runs"][-1]
+            last["text"] = last["text"].rstrip(" ")
         if self.current is not None and (self.current["runs"] or self.current["type"] == "p"):
             self.blocks.append(self.current)
         self.current = None
@@ -244,7 +248,10 @@ class _BodyParser(HTMLParser):
         if self.skip:
             return
         if data != "\n":
-            data = " ".join(data.split()) if not data.isspace() else (" " if self.current else "")
+            # HTML whitespace rules: runs of whitespace are one space; none at a block start.
+            data = re.sub(r"\s+", " ", data)
+            if self.current is None or not self.current["runs"]:
+                data = data.lstrip()
         if not data:
             return
         if self.current is None:

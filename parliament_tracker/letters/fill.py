@@ -20,7 +20,7 @@ from typing import Any
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
+from jinja2 import StrictUndefined, TemplateAssertionError, TemplateSyntaxError, meta, nodes
 from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
@@ -175,6 +175,14 @@ def _parse(part: _Part) -> nodes.Template:
         raise TemplateError(f"Template syntax error in the {part.name}{where}: {exc.message}") from exc
 
 
+def _names(part: _Part, ast: nodes.Template) -> set[str]:
+    """Undeclared names; Jinja's analysis compiles, so unknown filters/tests surface here."""
+    try:
+        return meta.find_undeclared_variables(ast)
+    except TemplateAssertionError as exc:
+        raise TemplateError(f"In the {part.name}: {exc.message}") from exc
+
+
 def template_variables(template_bytes: bytes) -> set[str]:
     """Names the template reads from the context (body, headers and footers)."""
     try:
@@ -183,7 +191,7 @@ def template_variables(template_bytes: bytes) -> set[str]:
         raise TemplateError("The file is not a readable DOCX document.") from exc
     names: set[str] = set()
     for part in _jinja_parts(tpl):
-        names |= meta.find_undeclared_variables(_parse(part))
+        names |= _names(part, _parse(part))
     return names
 
 
@@ -206,8 +214,13 @@ def check_template(template_bytes: bytes, known_variables: Iterable[str],
         except TemplateError as exc:
             problems.append(exc.message)
             continue
-        problems += _static_problems(part, ast)
-        names |= meta.find_undeclared_variables(ast)
+        static = _static_problems(part, ast)
+        problems += static
+        if not static:
+            try:
+                names |= _names(part, ast)
+            except TemplateError as exc:
+                problems.append(exc.message)
     unknown = sorted(names - set(known_variables))
     if unknown:
         problems.append("Unknown variables: " + ", ".join(unknown) + ".")
@@ -224,8 +237,10 @@ def fill_template(template_bytes: bytes, context: Mapping[str, Any]) -> bytes:
     names: set[str] = set()
     for part in _jinja_parts(tpl):
         ast = _parse(part)
-        problems += _static_problems(part, ast)
-        names |= meta.find_undeclared_variables(ast)
+        static = _static_problems(part, ast)
+        problems += static
+        if not static:
+            names |= _names(part, ast)
     missing = sorted(names - set(context))
     if missing:
         problems.append("Unknown variables: " + ", ".join(missing) + ".")

@@ -19,9 +19,13 @@ import threading
 
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 PDF_VARIANT = "pdf/a-2b"
+
+
+class ExternalResourceRefused(ValueError):
+    """The HTML referred to a file or network resource; letters may only embed data: URLs."""
 
 
 class DataOnlyURLFetcher(URLFetcher):
@@ -52,17 +56,16 @@ def font_config() -> FontConfiguration:
 
 def render_pdf(html: str, *, title: str, lang: str = "nl") -> bytes:
     """Render a complete HTML document to PDF/A-2b bytes with title and /Lang set."""
-    document = HTML(string=html, base_url=None, url_fetcher=DataOnlyURLFetcher()).render(
-        font_config=font_config(), pdf_variant=PDF_VARIANT)
+    try:
+        document = HTML(string=html, base_url=None, url_fetcher=DataOnlyURLFetcher()).render(
+            font_config=font_config(), pdf_variant=PDF_VARIANT)
+    except FatalURLFetchingError as exc:  # a BaseException in WeasyPrint: make it an ordinary error
+        raise ExternalResourceRefused(str(exc)) from None
     # The HTML already has <title> and <html lang>; set both here too so the PDF
     # metadata never depends on what an uploaded DOCX happened to contain.
     document.metadata.title = title
     document.metadata.lang = lang
     return document.write_pdf(pdf_variant=PDF_VARIANT, font_config=font_config())
-
-
-def page_count(html: str) -> int:
-    return len(HTML(string=html, url_fetcher=DataOnlyURLFetcher()).render(font_config=font_config()).pages)
 
 
 def warm_up() -> None:
