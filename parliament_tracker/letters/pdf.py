@@ -65,7 +65,7 @@ def render_pdf(html: str, *, title: str, lang: str = "nl") -> bytes:
     # metadata never depends on what an uploaded DOCX happened to contain.
     document.metadata.title = title
     document.metadata.lang = lang
-    return document.write_pdf(pdf_variant=PDF_VARIANT, font_config=font_config())
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
 
 
 def warm_up() -> None:
