@@ -606,12 +606,6 @@ class _Walker:
 
 # --------------------------------------------------------------------------- headers/footers
 
-@dataclass
-class _MarginContent:
-    position: str  # e.g. "top-center"
-    css: str  # declarations for the margin box
-
-
 def _text_only(container: Any) -> bool:
     return not any(True for _ in container.iter(qn("w:drawing"), qn("w:tbl"), qn("w:pict")))
 
