@@ -52,7 +52,7 @@ def ms(samples: list[float]) -> str:
 
 
 def main(runs: int = 30) -> None:
-    template = (ROOT / "parliament_tracker/letters/letter_templates/kamerbrief.docx").read_bytes()
+    template = (ROOT / "letter_templates/kamerbrief.docx").read_bytes()
     context = seed_context()
     title = context["subject"]
     t0 = time.perf_counter()

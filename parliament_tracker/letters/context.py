@@ -21,7 +21,7 @@ from typing import Any
 
 from docxtpl import RichText, RichTextParagraph
 
-from parliament_tracker.letters.letter_templates.variables import KNOWN_VARIABLE_NAMES
+from parliament_tracker.letters.variables import KNOWN_VARIABLE_NAMES
 
 TWEEDE_KAMER_ADDRESS = (
     "Aan de Voorzitter van de Tweede Kamer",

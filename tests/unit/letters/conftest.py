@@ -13,7 +13,7 @@ if str(ROOT) not in sys.path:  # the package is not installed in the test venv
     sys.path.insert(0, str(ROOT))
 
 FIXTURES = ROOT / "tests" / "fixtures" / "letters"
-TEMPLATES = ROOT / "parliament_tracker" / "letters" / "letter_templates"
+TEMPLATES = ROOT / "letter_templates"
 
 
 @pytest.fixture(scope="session")

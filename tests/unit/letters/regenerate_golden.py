@@ -26,7 +26,7 @@ FIXTURES = ROOT / "tests" / "fixtures" / "letters"
 
 def main() -> None:
     seed = json.loads((FIXTURES / "seed_letter.json").read_text(encoding="utf-8"))
-    template = (ROOT / "parliament_tracker" / "letters" / "letter_templates" / "kamerbrief.docx").read_bytes()
+    template = (ROOT / "letter_templates" / "kamerbrief.docx").read_bytes()
     pdf = render_letter(template, seed_context(seed), font_family="DejaVu Sans").pdf
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "letter.pdf").write_bytes(pdf)

@@ -1,6 +1,6 @@
 """Build the shipped, neutral letter templates with python-docx.
 
-Run ``python -m parliament_tracker.letters.letter_templates.build_templates`` and
+Run ``python -m parliament_tracker.letters.template_builder`` and
 commit the resulting .docx files. The templates are deliberately neutral: no
 Rijkslogo, no Verdana, no RO Sans (those are licensed to the ministry; a
 deployment uploads its own sjabloon). They follow the Kamerbrief blocks: letterhead,
@@ -32,7 +32,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-HERE = Path(__file__).resolve().parent
+#: the shipped templates live in the top-level letter_templates/ folder
+HERE = Path(__file__).resolve().parents[2] / "letter_templates"
 FONT = "DejaVu Sans"  # open, installed on Debian; the PDF font is configured separately
 
 # Page geometry (cm). The body column is narrow; the right margin holds the reference column.
