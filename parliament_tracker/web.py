@@ -61,7 +61,11 @@ def init_web(app: Flask) -> None:
         from parliament_tracker.cases.models import KIND_TITLES
         from parliament_tracker.cases.workflow import STATUS_TITLES
 
+        from parliament_tracker.audit.describe import changes, sentence
+
         return {
+            "audit_sentence": sentence,
+            "audit_changes": changes,
             "current_locale": str(get_locale()),
             "kind_titles": {k.value: v for k, v in KIND_TITLES.items()},
             "status_titles": {k.value: v for k, v in STATUS_TITLES.items()},
