@@ -14,14 +14,17 @@ within 2x of the 1,000-case p95. The CSV export is reported separately (not in t
 Variants (experiments for proposed fixes, applied only to the benchmark database/process):
     baseline        the schema and queries as they are
     pg_trgm         PostgreSQL: CREATE EXTENSION pg_trgm + GIN (search_text gin_trgm_ops)
+    fts5            SQLite: FTS5 trigram table over search_text; LIKE terms become
+                    Case.id IN (SELECT rowid FROM cases_fts WHERE search_text LIKE ...), monkeypatched
     capped_count    count at most 1,001 rows (SELECT count(*) FROM (... LIMIT 1001)), monkeypatched
     filter_index    composite index (lead_directorate_id, kind, status, received_on)
-    all             every change above that applies to the database
+    all             every change above that applies to the database (or a comma-separated list)
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import statistics
@@ -59,49 +62,89 @@ class SqlMeter:
         self.count = 0
         self.seconds = 0.0
         self._t: list[float] = []
+        self.statements: list[tuple[float, str]] = []
         sa.event.listen(engine, "before_cursor_execute", self._before)
         sa.event.listen(engine, "after_cursor_execute", self._after)
 
     def _before(self, *_a: Any) -> None:
         self._t.append(time.perf_counter())
 
-    def _after(self, *_a: Any) -> None:
-        self.seconds += time.perf_counter() - self._t.pop()
+    def _after(self, _conn: Any, _cursor: Any, statement: str, *_a: Any) -> None:
+        elapsed = time.perf_counter() - self._t.pop()
+        self.seconds += elapsed
         self.count += 1
+        self.statements.append((elapsed * 1000, " ".join(statement.split())))
 
     def reset(self) -> None:
         self.count, self.seconds = 0, 0.0
+        self.statements = []
+
+
+def _originals() -> dict[str, Any]:
+    from parliament_tracker.cases import queries
+
+    return {"filtered": queries.filtered, "search": queries.search}
+
+
+_ORIGINAL = _originals()
+VARIANTS = ("baseline", "pg_trgm", "fts5", "capped_count", "filter_index")
 
 
 def apply_variant(app: Any, variant: str) -> list[str]:
-    """Execute the DDL / monkeypatch of an experiment; returns what was done."""
+    """Execute the DDL / monkeypatch of the experiments in ``variant`` (comma-separated, or "all")."""
+    import dataclasses
+
     from parliament_tracker.cases import queries
+    from parliament_tracker.cases.models import Case
     from parliament_tracker.extensions import db
 
+    chosen = set(VARIANTS[1:]) if variant == "all" else set(variant.split(","))
+    # undo the monkeypatches of an earlier run in this process
+    queries.filtered, queries.search = _ORIGINAL["filtered"], _ORIGINAL["search"]
     done = []
     with app.app_context():
         dialect = db.engine.dialect.name
         ddl: list[str] = []
-        if variant in ("pg_trgm", "all") and dialect == "postgresql":
+        if "pg_trgm" in chosen and dialect == "postgresql":
             ddl += [
                 "CREATE EXTENSION IF NOT EXISTS pg_trgm",
                 "CREATE INDEX IF NOT EXISTS ix_cases_search_text_trgm ON cases USING gin (search_text gin_trgm_ops)",
             ]
-        if variant in ("filter_index", "all"):
+        if "fts5" in chosen and dialect == "sqlite":
+            ddl += [
+                "CREATE VIRTUAL TABLE IF NOT EXISTS cases_fts USING fts5(search_text, content='cases', "
+                "content_rowid='id', tokenize='trigram')",
+                "INSERT INTO cases_fts(cases_fts) VALUES ('rebuild')",
+            ]
+        if "filter_index" in chosen:
             ddl += ["CREATE INDEX IF NOT EXISTS ix_cases_dir_kind_status_received "
                     "ON cases (lead_directorate_id, kind, status, received_on, id)"]
         if ddl:
+            started = time.perf_counter()
             with db.engine.begin() as conn:
                 for statement in ddl:
                     conn.execute(sa.text(statement))
-                conn.execute(sa.text("ANALYZE cases"))
-            done += ddl
-    if variant in ("capped_count", "all"):
+                conn.execute(sa.text("ANALYZE"))
+            done += [f"{statement}" for statement in ddl] + [f"(DDL took {time.perf_counter() - started:.1f} s)"]
+    if "fts5" in chosen and dialect == "sqlite":
+        original_filtered, like_terms = queries.filtered, queries._like_terms
+        fts = sa.table("cases_fts", sa.column("rowid"), sa.column("search_text"))
+
+        def filtered(f: queries.CaseFilter):  # type: ignore[no-untyped-def]
+            stmt = original_filtered(dataclasses.replace(f, q=""))
+            for pattern in like_terms(f.q):
+                # the trigram tokenizer answers LIKE from the index (terms of 3+ characters)
+                stmt = stmt.where(Case.id.in_(sa.select(fts.c.rowid).where(fts.c.search_text.like(pattern))))
+            return stmt
+
+        queries.filtered = filtered
+        done.append("monkeypatched queries.filtered: Case.id IN (SELECT rowid FROM cases_fts WHERE search_text LIKE :p)")
+    if "capped_count" in chosen:
         cap = 1000
 
         def search(f: queries.CaseFilter):  # type: ignore[no-untyped-def]
             base = queries.filtered(f)
-            limited = base.order_by(None).with_only_columns(queries.Case.id).limit(cap + 1).subquery()
+            limited = base.order_by(None).with_only_columns(Case.id).limit(cap + 1).subquery()
             total = db.session.scalar(sa.select(sa.func.count()).select_from(limited)) or 0
             order = queries.SORTS.get(f.sort, queries.SORTS[queries.DEFAULT_SORT])
             page = max(1, f.page)
@@ -156,7 +199,8 @@ def pages_for(size: int, linked: list[str], directorate_id: int) -> list[tuple[s
     ]
 
 
-def time_page(client: Any, meter: SqlMeter, paths: Any, *, headers: dict[str, str], warmup: int, samples: int) -> dict[str, Any]:
+def time_page(client: Any, meter: SqlMeter, paths: Any, *, headers: dict[str, str], warmup: int, samples: int,
+              trace: int = 0) -> dict[str, Any]:
     rotation = paths if isinstance(paths, list) else [paths]
     times, sql_counts, sql_times = [], [], []
     size = 0
@@ -173,6 +217,9 @@ def time_page(client: Any, meter: SqlMeter, paths: Any, *, headers: dict[str, st
             sql_counts.append(meter.count)
             sql_times.append(meter.seconds * 1000)
             size = len(body)
+    if trace:
+        for ms, statement in sorted(meter.statements, reverse=True)[:trace]:
+            print(f"      {ms:7.1f} ms  {statement[:150]}{'…' if len(statement) > 150 else ''}")
     return {
         "p50": _percentile(times, 50), "p95": _percentile(times, 95),
         "sql_n": statistics.median(sql_counts), "sql_ms": statistics.median(sql_times), "bytes": size,
@@ -210,12 +257,15 @@ def explain(app: Any, directorate_id: int) -> None:
             page = base.order_by(*order).limit(f.per_page).offset((f.page - 1) * f.per_page)
             for what, stmt in (("count", count), ("page", page)):
                 sql = str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-                started = time.perf_counter()
+                if pg:
+                    sql = sql.replace("%%", "%")
                 with db.engine.connect() as conn:
-                    conn.execute(sa.text(sql)).all()
-                ms = (time.perf_counter() - started) * 1000
-                with db.engine.connect() as conn:
-                    rows = conn.execute(sa.text(prefix + sql)).all()
+                    conn.execute(stmt).all()
+                    started = time.perf_counter()
+                    conn.execute(stmt).all()
+                    ms = (time.perf_counter() - started) * 1000
+                    raw = conn.connection.driver_connection
+                    rows = raw.execute(prefix + sql).fetchall()
                 print(f"\n--- {name} / {what}: {ms:.1f} ms")
                 for row in rows:
                     print("   ", row[-1] if not pg else row[0])
@@ -224,7 +274,7 @@ def explain(app: Any, directorate_id: int) -> None:
 def run(db_kind: str, size: int, args: argparse.Namespace, workdir: str) -> dict[str, Any]:
     from parliament_tracker.extensions import db
 
-    print(f"\n=== {db_kind}, {size:,} cases, variant {args.variant} ===", flush=True)
+    print(f"\n=== {db_kind}, {size:,} cases, variant {args.variant} (load average {os.getloadavg()[0]:.1f}) ===", flush=True)
     app, summary = build_database(db_kind, size, workdir, seed=args.seed)
     print(f"generated: {summary.cases:,} cases, {summary.questions:,} questions, {summary.members:,} case_members, "
           f"{summary.links:,} links, {summary.audit:,} audit entries in {summary.seconds:.1f} s", flush=True)
@@ -239,14 +289,15 @@ def run(db_kind: str, size: int, args: argparse.Namespace, workdir: str) -> dict
     login(client)
     api_headers = {"Authorization": f"Bearer {token}"}
     for label, paths, is_api in pages_for(size, summary.ids["linked_references"], directorate_id):
-        r = time_page(client, meter, paths, headers=api_headers if is_api else {}, warmup=args.warmup, samples=args.samples)
+        r = time_page(client, meter, paths, headers=api_headers if is_api else {}, warmup=args.warmup, samples=args.samples,
+                      trace=args.trace)
         if not is_api and isinstance(paths, str) and paths.startswith("/cases?"):
             r["matches"] = result_count(client, paths)
         results[label] = r
         print(f"  {label:<36} p50 {r['p50']:7.1f}  p95 {r['p95']:7.1f} ms  sql {r['sql_n']:.0f} stmts {r['sql_ms']:6.1f} ms"
               f"  {r.get('matches', '')}", flush=True)
     export = time_page(client, meter, "/cases/export.csv?" + EXPORT.format(d=directorate_id), headers={},
-                       warmup=1, samples=args.export_samples)
+                       warmup=1, samples=args.export_samples, trace=args.trace)
     export["rows"] = client.get("/cases/export.csv?" + EXPORT.format(d=directorate_id)).get_data(as_text=True).count("\r\n") - 1
     results["CSV export (kind+dir)"] = export
     print(f"  {'CSV export (kind+dir)':<36} p50 {export['p50']:7.1f}  p95 {export['p95']:7.1f} ms  sql {export['sql_n']:.0f} stmts "
@@ -301,8 +352,9 @@ def main() -> int:
     parser.add_argument("--samples", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--export-samples", type=int, default=5)
-    parser.add_argument("--variant", default="baseline", choices=["baseline", "pg_trgm", "capped_count", "filter_index", "all"])
+    parser.add_argument("--variant", default="baseline", help=f"comma-separated from {', '.join(VARIANTS)}, or all")
     parser.add_argument("--explain", action="store_true", help="print query plans and timings of the list queries")
+    parser.add_argument("--trace", type=int, default=0, metavar="N", help="print the N slowest SQL statements of each page's last sample")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--keep", action="store_true", help="keep the SQLite files and the bench_cases PostgreSQL database")
     args = parser.parse_args()

@@ -82,6 +82,15 @@ class Case(Base):
         sa.Index("ix_cases_received_on_id", "received_on", "id"),
         sa.Index("ix_cases_status_received_on", "status", "received_on"),
         sa.Index("ix_cases_kind_received_on", "kind", "received_on"),
+        # The list's filter combination (directorate, kind, status) counts from the index alone.
+        sa.Index("ix_cases_directorate_kind_status", "lead_directorate_id", "kind", "status", "received_on", "id"),
+        # Substring search on PostgreSQL: LIKE '%word%' uses a trigram index (pg_trgm).
+        sa.Index(
+            "ix_cases_search_text_trgm",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
         sa.CheckConstraint("version > 0", name="version_positive"),
     )
 

@@ -7,7 +7,11 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from parliament_tracker.cases.models import Case, CaseKind, case_members
+from collections.abc import Iterator
+
+from sqlalchemy.orm import noload
+
+from parliament_tracker.cases.models import Case, CaseKind, Question, case_members
 from parliament_tracker.cases.workflow import CLOSED, CaseStatus
 from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Member
@@ -80,15 +84,31 @@ def filtered(f: CaseFilter) -> sa.Select[tuple[Case]]:
 
 def search(f: CaseFilter) -> tuple[list[Case], int]:
     base = filtered(f)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(base.order_by(None).subquery())) or 0
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(base.with_only_columns(Case.id).order_by(None).subquery())) or 0
     order = SORTS.get(f.sort, SORTS[DEFAULT_SORT])
     page = max(1, f.page)
-    items = db.session.scalars(base.order_by(*order).limit(f.per_page).offset((page - 1) * f.per_page)).all()
-    return list(items), total
+    # Pick the page's ids first, then load those rows with their joined relations: with a
+    # deep OFFSET the joins would otherwise run for every skipped row too.
+    ids = list(
+        db.session.scalars(base.with_only_columns(Case.id).order_by(*order).limit(f.per_page).offset((page - 1) * f.per_page))
+    )
+    if not ids:
+        return [], total
+    rows = {case.id: case for case in db.session.scalars(sa.select(Case).where(Case.id.in_(ids)))}
+    return [rows[i] for i in ids if i in rows], total
 
 
-def iterate_all(f: CaseFilter, batch: int = 1000):
-    """Every matching case in sort order, fetched in batches (CSV export)."""
+def iterate_all(f: CaseFilter, batch: int = 1000) -> Iterator[tuple[Case, int]]:
+    """Every matching case in sort order with its question count, fetched in batches (CSV export)."""
     order = SORTS.get(f.sort, SORTS[DEFAULT_SORT])
-    stmt = filtered(f).order_by(*order).execution_options(yield_per=batch)
-    yield from db.session.scalars(stmt)
+    question_count = (
+        sa.select(sa.func.count(Question.id)).where(Question.case_id == Case.id).correlate(Case).scalar_subquery()
+    )
+    stmt = (
+        filtered(f)
+        .add_columns(question_count)
+        .options(noload(Case.questions))
+        .order_by(*order)
+        .execution_options(yield_per=batch)
+    )
+    yield from db.session.execute(stmt).tuples()
