@@ -58,10 +58,9 @@ def init_web(app: Flask) -> None:
 
     @app.context_processor
     def template_helpers() -> dict[str, Any]:
+        from parliament_tracker.audit.describe import changes, sentence
         from parliament_tracker.cases.models import KIND_TITLES
         from parliament_tracker.cases.workflow import STATUS_TITLES
-
-        from parliament_tracker.audit.describe import changes, sentence
 
         return {
             "audit_sentence": sentence,

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-
-import sqlalchemy as sa
-
 from collections.abc import Iterator
 
+import sqlalchemy as sa
 from sqlalchemy.orm import noload
 
 from parliament_tracker.cases.models import Case, CaseKind, Question, case_members
