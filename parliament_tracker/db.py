@@ -94,7 +94,11 @@ def exists_on(dialect_name: str):  # type: ignore[no-untyped-def]
     """An Alembic ``include_object`` that skips objects created only on another dialect
     (``Index(...).ddl_if(dialect=...)``), so autogenerate and schema checks agree with create_all."""
 
-    def include_object(obj: Any, _name: str | None, _type: str, _reflected: bool, _compare_to: Any) -> bool:
+    from parliament_tracker.cases.search_index import is_shadow_table
+
+    def include_object(obj: Any, name: str | None, type_: str, _reflected: bool, _compare_to: Any) -> bool:
+        if type_ == "table" and is_shadow_table(name):
+            return False
         ddl_if = getattr(obj, "_ddl_if", None)
         return ddl_if is None or ddl_if.dialect in (None, dialect_name)
 

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from parliament_tracker.auth.models import User
+from parliament_tracker.cases import search_index
 from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.db import Base, created_at_now, enum_column, intpk, now_utc
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Signatory
@@ -138,6 +139,10 @@ class Case(Base):
         if self.committee:
             return self.committee.name
         return ", ".join(m.label for m in self.members)
+
+
+sa.event.listen(Case.__table__, "after_create", search_index.install)
+sa.event.listen(Case.__table__, "before_drop", search_index.uninstall)
 
 
 class Question(Base):
