@@ -1,8 +1,16 @@
 """Deadlines through the API: the seed case, postponement, events that move, 422s, the calendar."""
 
 from parliament_tracker.audit.models import AuditEntry
-from parliament_tracker.cases.services import find_case
 from parliament_tracker.deadlines.models import Event
+
+
+def find_case(reference):
+    """The case as stored now (the test body's session keeps objects across requests)."""
+    from parliament_tracker.cases.services import find_case as find
+    from parliament_tracker.extensions import db
+
+    db.session.expire_all()
+    return find(reference)
 
 
 def _binding(case_json):
