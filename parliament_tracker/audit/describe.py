@@ -90,7 +90,7 @@ def sentence(entry: Any) -> str:
     if action == "case:questions_set":
         return _("Corrected the questions (%(n)d now).", n=int(d.get("count", 0)))
     if action == "case:deadlines_recomputed":
-        return _("Deadlines recomputed: %(reason)s.", reason=d.get("reason", ""))
+        return _recomputed(d)
     if action == "case:postponed":
         return _("Recorded the postponement notice.")
     if action == "case:deadline_overridden":
@@ -98,6 +98,50 @@ def sentence(entry: Any) -> str:
             return _("Set a deadline by hand: %(reason)s.", reason=d.get("reason"))
         return _("Put a deadline back to the computed date.")
     return entry.summary
+
+
+def _date(value: Any) -> str:
+    import datetime as dt
+
+    from flask_babel import format_date
+
+    try:
+        return format_date(dt.date.fromisoformat(value), "d MMMM y")
+    except (TypeError, ValueError):
+        return str(value or "")
+
+
+def _recomputed(d: dict[str, Any]) -> str:
+    """Why the deadlines moved, from the structured cause (the stored reason is English)."""
+    cause = d.get("cause") or {}
+    code = cause.get("code")
+    if code == "event_moved":
+        return _(
+            "Deadlines recomputed: %(event)s moved from %(before)s to %(after)s.",
+            event=cause.get("event", ""), before=_date(cause.get("before")), after=_date(cause.get("after")),
+        )
+    if code == "event_changed":
+        return _("Deadlines recomputed: %(event)s changed.", event=cause.get("event", ""))
+    if code == "recess":
+        return _("Deadlines recomputed: the recess %(event)s was added, changed or removed.", event=cause.get("event", ""))
+    if code == "day_off":
+        return _(
+            "Deadlines recomputed: the day off %(date)s (%(name)s) was added, changed or removed.",
+            date=_date(cause.get("date")), name=cause.get("name", ""),
+        )
+    if code == "postponed":
+        return _("Deadlines recomputed after the postponement notice of %(date)s.", date=_date(cause.get("date")))
+    if code == "override":
+        return _("Deadlines recomputed after a date was set by hand.")
+    if code == "status":
+        return _("Deadlines recomputed after the status change.")
+    if code == "case_edited":
+        return _("Deadlines recomputed after an edit of the case.")
+    if code == "settings":
+        return _("Deadlines recomputed: the deadline settings changed.")
+    if code == "all":
+        return _("Deadlines recomputed for all cases.")
+    return _("Deadlines recomputed: %(reason)s.", reason=d.get("reason", ""))
 
 
 def changes(entry: Any) -> list[tuple[str, str, str]]:

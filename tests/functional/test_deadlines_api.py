@@ -72,7 +72,9 @@ def test_moving_the_event_recomputes_anchored_cases_and_says_why(client, seed, a
     assert "moved from 2021-11-24 to 2021-11-23" in entry.summary
     assert entry.details["changes"]["before_event"] == ["2021-11-23", "2021-11-22"]
     page = viewer.get("/cases/2021Z19601")
-    assert "moved from 2021-11-24 to 2021-11-23" in page.text
+    # The timeline says why, in the reader's language (Dutch by default).
+    assert "Begrotingsbehandeling JenV 2022 is verplaatst van 24 november 2021 naar 23 november 2021" in page.text
+    assert entry.details["cause"] == {"code": "event_moved", "event": "Begrotingsbehandeling JenV 2022", "before": "2021-11-24", "after": "2021-11-23"}
 
 
 def test_create_event_and_case_with_committee_date(client, seed, api_token):
