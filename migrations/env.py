@@ -110,6 +110,10 @@ def run_migrations_online():
 
                 for statement in CREATE_STATEMENTS:
                     connection.exec_driver_sql(statement)
+                # SQLite has no transactional DDL, so Alembic has committed its own work already;
+                # these statements ran in a new transaction that must be committed too.
+                if connection.in_transaction():
+                    connection.commit()
 
 
 if context.is_offline_mode():
