@@ -40,6 +40,15 @@ def deadline_uid(case_id: int | str, deadline_kind: str, domain: str = UID_DOMAI
     return uid
 
 
+def _text(value: str) -> icalendar.prop.vInline:
+    """A TEXT value escaped per RFC 5545 §3.3.11. icalendar's own escaping reads a literal
+    backslash-N in the text as an escaped newline, so the text would not come back as written."""
+    escaped = (
+        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+    )
+    return icalendar.prop.vInline(escaped)
+
+
 def build_ics(
     entries: Iterable[IcsEntry],
     calendar_name: str,
@@ -62,10 +71,8 @@ def build_ics(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    # icalendar writes these two verbatim unless given as vText; a comma or semicolon in a
-    # calendar name must be escaped like any other TEXT value.
-    cal.add("name", icalendar.vText(calendar_name))
-    cal.add("x-wr-calname", icalendar.vText(calendar_name))
+    cal.add("name", _text(calendar_name))
+    cal.add("x-wr-calname", _text(calendar_name))
 
     seen: set[str] = set()
     for entry in entries:
@@ -78,9 +85,9 @@ def build_ics(
         event.add("dtstart", entry.date)
         # DTEND is exclusive for all-day events: the next day.
         event.add("dtend", entry.date + dt.timedelta(days=1))
-        event.add("summary", entry.summary)
+        event.add("summary", _text(entry.summary))
         if entry.description:
-            event.add("description", entry.description)
+            event.add("description", _text(entry.description))
         if entry.url:
             if _CONTROL_RE.search(entry.url):
                 raise ValueError("URL must not contain control characters")

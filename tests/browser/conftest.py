@@ -118,8 +118,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             db.engine.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
+    """Module-scoped: Playwright's sync API keeps an asyncio loop running while it is open, and
+    code under test elsewhere (pyHanko) calls asyncio.run(), which refuses to nest in one."""
     reason = missing_browser_reason()
     if reason:
         pytest.skip(reason)

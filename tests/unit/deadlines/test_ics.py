@@ -84,3 +84,17 @@ def test_bad_input_rejected() -> None:
         build_ics([IcsEntry("u", dt.date(2021, 1, 4), "s", url="https://x/\r\nX-EVIL:1")], "c", stamp=STAMP)
     with pytest.raises(ValueError):
         build_ics([], "c", stamp=dt.datetime(2021, 1, 1))  # naive
+
+
+def test_backslash_n_in_text_round_trips():
+    """Found by hypothesis: icalendar's own escaping turned a literal backslash-N into a newline."""
+    import datetime as dt
+
+    import icalendar
+
+    from parliament_tracker.deadlines.ics import IcsEntry, build_ics
+
+    raw = build_ics([IcsEntry(uid="case-1-external@t", date=dt.date(2021, 11, 26), summary="a\\Nb; c,d", description="x\ny\\n")], "Feed")
+    event = icalendar.Calendar.from_ical(raw).walk("VEVENT")[0]
+    assert str(event["summary"]) == "a\\Nb; c,d"
+    assert str(event["description"]) == "x\ny\\n"
