@@ -60,10 +60,12 @@ def register_blueprints(app: Flask) -> None:
     from parliament_tracker.cases.views import bp as cases_bp
     from parliament_tracker.deadlines.api import bp as deadlines_api_bp
     from parliament_tracker.organisation.views import bp as admin_bp
+    from parliament_tracker.tk.views import bp as tk_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(tk_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(cases_api_bp)
     app.register_blueprint(deadlines_api_bp)

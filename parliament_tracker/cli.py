@@ -75,6 +75,58 @@ def demo_load_command() -> None:
         click.echo("Demo data already present; nothing changed.")
 
 
+tk_cli = AppGroup("tk", help="Tweede Kamer open data.")
+
+
+@tk_cli.command("import")
+@click.argument("references", nargs=-1, required=True)
+def tk_import_command(references: tuple[str, ...]) -> None:
+    """Register cases from Tweede Kamer zaak numbers. Existing cases are compared, never overwritten."""
+    from parliament_tracker.cases import references as refs
+    from parliament_tracker.cases.services import CaseError, find_case
+    from parliament_tracker.tk import services
+    from parliament_tracker.tk.errors import TKError
+
+    failures = 0
+    for raw in references:
+        reference = refs.normalise(raw)
+        if not refs.ZAAK_RE.match(reference):
+            click.echo(f"{raw}: not a zaak number (expected e.g. 2021Z19601)", err=True)
+            failures += 1
+            continue
+        try:
+            data = services.fetch(reference)
+        except TKError as exc:
+            click.echo(f"{reference}: {exc.message}", err=True)
+            failures += 1
+            continue
+        if data is None:
+            click.echo(f"{reference}: not found at the Tweede Kamer", err=True)
+            failures += 1
+            continue
+        existing = find_case(reference)
+        if existing is not None:
+            diffs = services.differences(existing, services.case_input(data))
+            db.session.rollback()
+            if not diffs:
+                click.echo(f"{reference}: already registered, matches the Tweede Kamer")
+            for d in diffs:
+                click.echo(f"{reference}: differs in {d.field}: here {d.local!r}, Tweede Kamer {d.remote!r} (not changed; use the case page to take it over)")
+            continue
+        try:
+            case = services.import_new(data, actor=None)
+        except CaseError as exc:
+            db.session.rollback()
+            click.echo(f"{reference}: {exc.message} {exc.errors}", err=True)
+            failures += 1
+            continue
+        db.session.commit()
+        click.echo(f"{case.reference}: registered ({case.kind.value}, received {case.received_on.isoformat()})")
+    if failures:
+        raise SystemExit(1)
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(tk_cli)

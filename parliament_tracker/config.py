@@ -36,6 +36,12 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "ATTACHMENT_MAX_BYTES": 20 * 1024 * 1024,
         "BASE_URL": "http://127.0.0.1:5000",
         "MINISTRY_NAME": "Ministerie van Justitie en Veiligheid",
+        # Tweede Kamer open data (OData v4)
+        "TK_API_URL": "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/",
+        "TK_CONNECT_TIMEOUT": 5.0,
+        "TK_READ_TIMEOUT": 20.0,
+        "TK_MAX_RETRIES": 2,
+        "TK_BACKOFF_SECONDS": 1.0,
     }
 
 

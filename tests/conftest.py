@@ -88,23 +88,36 @@ def _per_worker_database(url: str, worker: str) -> str:
     return base.set(database=name).render_as_string(hide_password=False)
 
 
+def _session_scope() -> Any:
+    """One session per app context (so per request), and one for the test body itself."""
+    from flask.globals import _cv_app
+
+    ctx = _cv_app.get(None)
+    return id(ctx) if ctx is not None else "test-body"
+
+
 @pytest.fixture
 def db(app: Flask) -> Iterator[Any]:
-    """Every test runs inside a transaction that is rolled back; commits become savepoints."""
+    """Every test runs inside a transaction that is rolled back; commits become savepoints.
+
+    No app context stays pushed during the test: each test-client request then gets its own
+    app context, session, ``g`` and current_user, exactly as in production.
+    """
     with app.app_context():
         connection = _db.engine.connect()
-        outer = connection.begin()
-        factory = sa.orm.sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
-        session = sa.orm.scoped_session(factory, scopefunc=_db.session.registry.scopefunc)
-        original = _db.session
-        _db.session = session
-        try:
-            yield _db
-        finally:
-            session.remove()
-            _db.session = original
-            outer.rollback()
-            connection.close()
+    outer = connection.begin()
+    # expire_on_commit=False: fixtures hand out objects whose app context (and session) is gone.
+    factory = sa.orm.sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    session = sa.orm.scoped_session(factory, scopefunc=_session_scope)
+    original = _db.session
+    _db.session = session
+    try:
+        yield _db
+    finally:
+        session.remove()
+        _db.session = original
+        outer.rollback()
+        connection.close()
 
 
 @pytest.fixture
@@ -113,13 +126,14 @@ def client(app: Flask, db: Any) -> FlaskClient:
 
 
 @pytest.fixture
-def make_user(db: Any):
+def make_user(app: Flask, db: Any):
     from parliament_tracker.auth.services import create_user
 
     def make(role: Role | str, username: str | None = None, **kwargs: Any) -> User:
         role = Role(role)
-        user = create_user(username or role.value, PASSWORD, role, display_name=kwargs.pop("display_name", None) or f"Test {role.value}", **kwargs)
-        db.session.commit()
+        with app.app_context():
+            user = create_user(username or role.value, PASSWORD, role, display_name=kwargs.pop("display_name", None) or f"Test {role.value}", **kwargs)
+            db.session.commit()
         return user
 
     return make
@@ -170,26 +184,28 @@ def login(client: FlaskClient, users: dict[str, User]):
 
 
 @pytest.fixture
-def api_token(db: Any, users: dict[str, User]):
+def api_token(app: Flask, db: Any, users: dict[str, User]):
     from parliament_tracker.auth.services import issue_token
 
     def make(role: str) -> dict[str, str]:
-        token = issue_token(users[role])
-        db.session.commit()
+        with app.app_context():
+            token = issue_token(users[role])
+            db.session.commit()
         return {"Authorization": f"Bearer {token}"}
 
     return make
 
 
 @pytest.fixture
-def seed(db: Any, users: dict[str, User]):
+def seed(app: Flask, db: Any, users: dict[str, User]):
     """The demo data set (seed case and realistic cases), loaded as of 1 Dec 2021."""
     import datetime as dt
 
     from parliament_tracker.demo import load_demo
 
-    load_demo(today=dt.date(2021, 12, 1))
-    db.session.commit()
+    with app.app_context():
+        load_demo(today=dt.date(2021, 12, 1))
+        db.session.commit()
     return db
 
 

@@ -19,7 +19,18 @@ import datetime as dt
 import re
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -164,6 +175,21 @@ def _show_errors(form: CaseForm, exc: services.CaseError) -> None:
         if target is not None:
             target.errors = [*list(target.errors or []), message]
     flash(exc.message, "error")
+
+
+def new_case_form_response(prefill: services.CaseInput) -> Any:
+    """The new-case form filled from ``prefill`` (used by the Tweede Kamer import)."""
+    form = CaseForm(formdata=None)
+    _fill_choices(form)
+    form.reference.data = prefill.reference
+    form.kind.data = prefill.kind.value if prefill.kind else None
+    form.subject.data = prefill.subject
+    form.received_on.data = prefill.received_on
+    form.committee_id.data = prefill.committee.id if prefill.committee not in (None, ...) else None
+    form.member_ids.data = [m.id for m in prefill.members or []]
+    form.addressed_to_id.data = prefill.addressed_to.id if prefill.addressed_to not in (None, ...) else None
+    form.dossier.data = prefill.dossier
+    return render_template("cases/form.html", form=form, case=None)
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])

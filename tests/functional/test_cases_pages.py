@@ -6,7 +6,6 @@ import zipfile
 from parliament_tracker.audit.models import AuditEntry
 from parliament_tracker.cases.models import Case, CaseLink
 
-
 _REF = re.compile(r">(\d{4}Z\d{5}|TZ\d{6}-\d{3})</a>")
 
 

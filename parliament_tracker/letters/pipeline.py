@@ -1,0 +1,46 @@
+"""One call per letter: fill the template, convert to HTML, render PDF/A-2b.
+
+Signing is a separate step (``signing.sign_pdf``) because it happens later, after
+approval, and may call a timestamp server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from parliament_tracker.letters.docx2html import docx_to_html
+from parliament_tracker.letters.fill import MAX_TEMPLATE_BYTES, check_docx_upload, fill_template
+from parliament_tracker.letters.pdf import render_pdf
+
+DEFAULT_FONT_FAMILY = "DejaVu Sans"
+
+
+@dataclass(frozen=True)
+class RenderedLetter:
+    docx: bytes
+    html: str
+    pdf: bytes
+
+
+def _title(context: Mapping[str, Any]) -> str:
+    return str(context.get("subject") or "Brief")
+
+
+def render_letter(template_bytes: bytes, context: Mapping[str, Any], *,
+                  font_family: str = DEFAULT_FONT_FAMILY, title: str | None = None,
+                  lang: str = "nl") -> RenderedLetter:
+    """Template + context → filled DOCX, its HTML and the PDF/A-2b."""
+    docx = fill_template(template_bytes, context)
+    title = title or _title(context)
+    html = docx_to_html(docx, font_family=font_family, title=title, lang=lang)
+    return RenderedLetter(docx=docx, html=html, pdf=render_pdf(html, title=title, lang=lang))
+
+
+def pdf_from_docx(docx_bytes: bytes, *, title: str, font_family: str = DEFAULT_FONT_FAMILY,
+                  lang: str = "nl", max_bytes: int = MAX_TEMPLATE_BYTES) -> RenderedLetter:
+    """A drafter's edited DOCX → PDF/A-2b. Raises ``DocxRejected`` for unsafe uploads."""
+    check_docx_upload(docx_bytes, max_bytes)
+    html = docx_to_html(docx_bytes, font_family=font_family, title=title, lang=lang)
+    return RenderedLetter(docx=docx_bytes, html=html, pdf=render_pdf(html, title=title, lang=lang))

@@ -1,0 +1,368 @@
+"""Build the shipped, neutral letter templates with python-docx.
+
+Run ``python -m parliament_tracker.letters.template_builder`` and
+commit the resulting .docx files. The templates are deliberately neutral: no
+Rijkslogo, no Verdana, no RO Sans (those are licensed to the ministry; a
+deployment uploads its own sjabloon). They follow the Kamerbrief blocks: letterhead,
+return address, addressee, Datum/Onderwerp, a reference column in a frame on the
+right of page 1, the body, the signature block and "Pagina x van y".
+
+Layout choices that matter for both Word/LibreOffice and our HTML walker:
+- The reference column is a run of paragraphs with identical ``w:framePr``
+  anchored to the page, so Word, LibreOffice and the walker all place it in the
+  wide right margin without taking space in the text flow.
+- Datum/Onderwerp sit in a borderless table with explicit grid *and* cell widths
+  (LibreOffice honours only the grid).
+- Body text is 9 pt on an exact 12 pt leading (house style); no images sit in
+  exact-spaced paragraphs (Word and LibreOffice would clip them).
+- ``w:lang nl-NL`` is set in the styles so exporters that read it get Dutch.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+#: the shipped templates live in the top-level letter_templates/ folder
+HERE = Path(__file__).resolve().parents[2] / "letter_templates"
+FONT = "DejaVu Sans"  # open, installed on Debian; the PDF font is configured separately
+
+# Page geometry (cm). The body column is narrow; the right margin holds the reference column.
+PAGE_W, PAGE_H = 21.0, 29.7
+MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 4.0, 2.5, 2.3, 6.0
+HEADER_DISTANCE, FOOTER_DISTANCE = 1.2, 1.2
+FRAME_X, FRAME_Y, FRAME_W = 15.6, 4.0, 4.6
+
+
+# --------------------------------------------------------------------------- styles
+
+def _set_font(style, size: float, *, bold: bool | None = None, italic: bool | None = None) -> None:
+    """Set font name/size and drop theme fonts, which would otherwise win in Word."""
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in list(fonts.attrib):
+        if attr.endswith("Theme") or attr.endswith("theme"):
+            del fonts.attrib[attr]
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+    style.font.size = Pt(size)
+    style.font.color.rgb = RGBColor(0, 0, 0)
+    if bold is not None:
+        style.font.bold = bold
+    if italic is not None:
+        style.font.italic = italic
+
+
+def _set_lang(style, lang: str = "nl-NL") -> None:
+    rpr = style.element.get_or_add_rPr()
+    el = rpr.find(qn("w:lang"))
+    if el is None:
+        el = OxmlElement("w:lang")
+        rpr.append(el)
+    el.set(qn("w:val"), lang)
+
+
+def _spacing(style, *, line: float, before: float = 0, after: float = 0, exact: bool = True) -> None:
+    pf = style.paragraph_format
+    pf.space_before = Pt(before)
+    pf.space_after = Pt(after)
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY if exact else WD_LINE_SPACING.AT_LEAST
+    pf.line_spacing = Pt(line)
+
+
+def _paragraph_style(doc, name: str, size: float, line: float, *, bold: bool = False,
+                     before: float = 0, after: float = 0, align=None):
+    try:
+        style = doc.styles[name]
+    except KeyError:
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles["Normal"]
+    style.quick_style = True
+    _set_font(style, size, bold=bold)
+    _spacing(style, line=line, before=before, after=after)
+    if align is not None:
+        style.paragraph_format.alignment = align
+    return style
+
+
+def _styles(doc) -> None:
+    normal = doc.styles["Normal"]
+    _set_font(normal, 9)
+    _set_lang(normal)
+    _spacing(normal, line=12)
+    _paragraph_style(doc, "Briefhoofd", 11.5, 13, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph_style(doc, "Retouradres", 6.5, 9)
+    _paragraph_style(doc, "Referentiegegevens", 6.5, 9)
+    _paragraph_style(doc, "Referentiekop", 6.5, 9, bold=True)
+    _paragraph_style(doc, "Kopregel", 6.5, 9)
+    _paragraph_style(doc, "Voettekst", 6.5, 9)
+    _paragraph_style(doc, "Heading 1", 9, 12, bold=True, after=12)
+    _paragraph_style(doc, "Heading 2", 9, 12, bold=True, before=12)
+    _paragraph_style(doc, "Heading 3", 9, 12, bold=False, before=12)
+    for name in ("List Bullet", "List Number"):
+        _spacing(doc.styles[name], line=12)
+    for name in ("Heading 1", "Heading 2", "Heading 3"):
+        doc.styles[name].font.italic = name == "Heading 3"
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _page_setup(doc) -> None:
+    s = doc.sections[0]
+    s.start_type = WD_SECTION.NEW_PAGE
+    s.page_width, s.page_height = Cm(PAGE_W), Cm(PAGE_H)
+    s.top_margin, s.bottom_margin = Cm(MARGIN_TOP), Cm(MARGIN_BOTTOM)
+    s.left_margin, s.right_margin = Cm(MARGIN_LEFT), Cm(MARGIN_RIGHT)
+    s.header_distance, s.footer_distance = Cm(HEADER_DISTANCE), Cm(FOOTER_DISTANCE)
+    s.different_first_page_header_footer = True
+
+
+def _field(paragraph, instr: str, cached: str) -> None:
+    """A simple field (PAGE, NUMPAGES); Word/LO compute it, the walker maps it to CSS counters."""
+    fld = OxmlElement("w:fldSimple")
+    fld.set(qn("w:instr"), f" {instr} ")
+    r = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.text = cached
+    r.append(t)
+    fld.append(r)
+    paragraph._p.append(fld)
+
+
+def _frame(paragraph) -> None:
+    """Put the paragraph in the page-anchored reference-column frame."""
+    ppr = paragraph._p.get_or_add_pPr()
+    fp = OxmlElement("w:framePr")
+    for key, value in (("w", int(FRAME_W * 567)), ("hSpace", 142), ("wrap", "around"),
+                       ("vAnchor", "page"), ("hAnchor", "page"),
+                       ("x", int(FRAME_X * 567)), ("y", int(FRAME_Y * 567))):
+        fp.set(qn(f"w:{key}"), str(value))
+    # framePr must come right after pStyle/keepNext etc.; after pStyle is valid here.
+    pstyle = ppr.find(qn("w:pStyle"))
+    if pstyle is not None:
+        pstyle.addnext(fp)
+    else:
+        ppr.insert(0, fp)
+
+
+def _ref(doc, text: str, style: str = "Referentiegegevens"):
+    p = doc.add_paragraph(text, style=style)
+    _frame(p)
+    return p
+
+
+def _cell_width(cell, cm: float) -> None:
+    cell.width = Cm(cm)
+
+
+def _meta_table(doc, rows: list[tuple[str, str]]) -> None:
+    """Datum/Onderwerp as a borderless two-column table with fixed widths."""
+    table = doc.add_table(rows=len(rows), cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    widths = (2.5, PAGE_W - MARGIN_LEFT - MARGIN_RIGHT - 2.5)
+    grid = table._tbl.tblGrid
+    for col, w in zip(grid.findall(qn("w:gridCol")), widths):
+        col.set(qn("w:w"), str(int(w * 567)))
+    for row, (label, value) in zip(table.rows, rows):
+        for cell, w, text in zip(row.cells, widths, (label, value)):
+            _cell_width(cell, w)
+            cell.paragraphs[0].text = text
+
+
+def _blank(doc, n: int = 1) -> None:
+    for _ in range(n):
+        doc.add_paragraph()
+
+
+def _new_document():
+    doc = Document()
+    # The default template carries a 438 KB stylesWithEffects part and a thumbnail:
+    # dead weight that docxtpl would parse on every fill.
+    for rid, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            doc.part.drop_rel(rid)
+    pkg = doc.part.package
+    for rid, rel in list(pkg.rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            pkg.rels.pop(rid)
+    _styles(doc)
+    _page_setup(doc)
+    # python-docx starts with one empty paragraph; remove it so the frame comes first.
+    body = doc.element.body
+    for p in body.findall(qn("w:p")):
+        body.remove(p)
+    cp = doc.core_properties
+    cp.author, cp.title, cp.language, cp.comments = "Parliament Tracker", "", "nl-NL", ""
+    cp.last_modified_by = "Parliament Tracker"
+    return doc
+
+
+def _headers(doc) -> None:
+    s = doc.sections[0]
+    first = s.first_page_header.paragraphs[0]
+    first.text = "{{ ministry_name }}"
+    first.style = doc.styles["Briefhoofd"]
+    follow = s.header.paragraphs[0]
+    follow.text = "{{ ministry_name }} | Datum {{ letter_date|nl_date }} | Ons kenmerk {{ our_reference }}"
+    follow.style = doc.styles["Kopregel"]
+    for footer in (s.first_page_footer, s.footer):
+        p = footer.paragraphs[0]
+        p.style = doc.styles["Voettekst"]
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        p.add_run("Pagina ")
+        _field(p, "PAGE", "1")
+        p.add_run(" van ")
+        _field(p, "NUMPAGES", "2")
+
+
+def _reference_column(doc) -> None:
+    _ref(doc, "{{ ministry_name }}", "Referentiekop")
+    _ref(doc, "{% if sender_unit %}{{ sender_unit }}{% endif %}")
+    _ref(doc, "")
+    _ref(doc, "{{ ministry_visiting_address }}")
+    _ref(doc, "{{ ministry_postal_address }}")
+    _ref(doc, "{{ ministry_website }}")
+    _ref(doc, "")
+    _ref(doc, "Ons kenmerk", "Referentiekop")
+    _ref(doc, "{{ our_reference }}")
+    _ref(doc, "{%p if your_reference %}")
+    _ref(doc, "Uw kenmerk", "Referentiekop")
+    _ref(doc, "{{ your_reference }}")
+    _ref(doc, "{%p endif %}")
+    _ref(doc, "{%p if your_letter_date %}")
+    _ref(doc, "Uw brief van", "Referentiekop")
+    _ref(doc, "{{ your_letter_date|nl_date }}")
+    _ref(doc, "{%p endif %}")
+    _ref(doc, "Bijlage(n)", "Referentiekop")
+    _ref(doc, "{{ attachments_count if attachments_count else '-' }}")
+
+
+def _letter_top(doc, subject_expr: str = "{{ subject }}") -> None:
+    """Return address, addressee, Datum/Onderwerp and the 3 blank lines of the house style."""
+    _reference_column(doc)
+    doc.add_paragraph("> Retouradres {{ return_address }}", style="Retouradres")
+    _blank(doc)
+    doc.add_paragraph("{%p for line in addressee_lines %}")
+    doc.add_paragraph("{{ line }}")
+    doc.add_paragraph("{%p endfor %}")
+    _blank(doc, 2)
+    _meta_table(doc, [("Datum", "{{ letter_date|nl_date }}"), ("Onderwerp", subject_expr)])
+    _blank(doc, 3)
+
+
+def _signature_block(doc) -> None:
+    _blank(doc)
+    doc.add_paragraph("{%p for s in signatories %}")
+    doc.add_paragraph("De {{ s.office }},")
+    _blank(doc, 3)
+    doc.add_paragraph("{{ s.name }}")
+    doc.add_paragraph("{%p if not loop.last %}")
+    _blank(doc)
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p endfor %}")
+
+
+# --------------------------------------------------------------------------- templates
+
+def build_kamerbrief():
+    doc = _new_document()
+    _headers(doc)
+    _letter_top(doc)
+    doc.add_paragraph("{{p body }}")
+    _signature_block(doc)
+    return doc
+
+
+def build_aanbiedingsbrief():
+    doc = _new_document()
+    _headers(doc)
+    _letter_top(doc)
+    doc.add_paragraph(
+        "Hierbij bied ik u{% if co_signatories_phrase %}, mede namens {{ co_signatories_phrase }},{% endif %} "
+        "de antwoorden aan op de schriftelijke vragen ({{ case_number }}) van {{ askers_phrase }} "
+        "over {{ questions_subject }} (ingezonden {{ questions_submitted|nl_date }})."
+    )
+    doc.add_paragraph("{%p if body %}")
+    _blank(doc)
+    doc.add_paragraph("{{p body }}")
+    doc.add_paragraph("{%p endif %}")
+    _signature_block(doc)
+    return doc
+
+
+def build_uitstelbericht():
+    doc = _new_document()
+    _headers(doc)
+    _letter_top(doc)
+    doc.add_paragraph(
+        "De vragen van {{ askers_phrase }} over {{ questions_subject }} (ingezonden "
+        "{{ questions_submitted|nl_date }}, {{ case_number }}) kunnen niet binnen de "
+        "gebruikelijke termijn van drie weken worden beantwoord, omdat {{ postponement_reason }}."
+    )
+    _blank(doc)
+    doc.add_paragraph("Ik streef ernaar de vragen zo spoedig mogelijk te beantwoorden.")
+    _signature_block(doc)
+    return doc
+
+
+def build_antwoorden():
+    doc = _new_document()
+    s = doc.sections[0]
+    s.different_first_page_header_footer = False
+    s.header.paragraphs[0].text = "{{ ministry_name }} | {{ case_number }}"
+    s.header.paragraphs[0].style = doc.styles["Kopregel"]
+    p = s.footer.paragraphs[0]
+    p.style = doc.styles["Voettekst"]
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    p.add_run("Pagina ")
+    _field(p, "PAGE", "1")
+    p.add_run(" van ")
+    _field(p, "NUMPAGES", "2")
+    doc.add_paragraph("{{ case_number }}")
+    _blank(doc)
+    doc.add_paragraph(
+        "Antwoorden van de {{ signatory_office }} op vragen van {{ askers_phrase }} over "
+        "{{ questions_subject }} (ingezonden {{ questions_submitted|nl_date }})",
+        style="Heading 1",
+    )
+    doc.add_paragraph("{%p for item in qa_items %}")
+    doc.add_paragraph("{%p if item.kind == 'question' %}")
+    doc.add_paragraph("Vraag {{ item.number }}", style="Heading 2")
+    doc.add_paragraph("{{ item.text }}")
+    doc.add_paragraph("{%p else %}")
+    doc.add_paragraph("{{ item.label }}", style="Heading 2")
+    doc.add_paragraph("{{p item.body }}")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p endfor %}")
+    return doc
+
+
+BUILDERS = {
+    "kamerbrief.docx": build_kamerbrief,
+    "antwoorden.docx": build_antwoorden,
+    "aanbiedingsbrief.docx": build_aanbiedingsbrief,
+    "uitstelbericht.docx": build_uitstelbericht,
+}
+
+
+def main(out_dir: Path = HERE) -> None:
+    for name, build in BUILDERS.items():
+        build().save(out_dir / name)
+        print(out_dir / name)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE)
