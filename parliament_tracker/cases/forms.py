@@ -40,6 +40,15 @@ class CaseForm(BaseForm):
         _l("Questions (paste the text; it is split into numbered questions)"),
         validators=[Optional(), Length(max=100000)],
     )
+    committee_due_on = DateField(
+        _l("Date asked by the committee"), validators=[Optional()], description=_l("Committee requests: the date in the letter, if any")
+    )
+    given_due_on = DateField(
+        _l("Date given"), validators=[Optional()], description=_l("Commitments, motions, plenary requests: the date promised or asked")
+    )
+    due_before_event_id = SelectField(
+        _l("Answer before"), coerce=_coerce_optional_int, validators=[Optional()], description=_l("A debate the answer must be in before")
+    )
     version = HiddenField()
 
 

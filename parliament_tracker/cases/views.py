@@ -44,6 +44,7 @@ from parliament_tracker.cases.forms import AttachmentForm, CaseForm, LinkForm, T
 from parliament_tracker.cases.models import Attachment, Case, CaseKind, LinkType
 from parliament_tracker.cases.uploads import UploadRejected
 from parliament_tracker.cases.workflow import CaseStatus, allowed_targets
+from parliament_tracker.deadlines.models import Event
 from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
 
@@ -143,6 +144,9 @@ def _fill_choices(form: CaseForm) -> None:
     form.lead_directorate_id.choices = none + [
         (d.id, f"{d.code} – {d.name}") for d in db.session.scalars(db.select(Directorate).order_by(Directorate.code))
     ]
+    from parliament_tracker.deadlines.services import anchorable_events
+
+    form.due_before_event_id.choices = none + [(e.id, e.label) for e in anchorable_events()]
     form.drafter_id.choices = none + [
         (u.id, u.display_name)
         for u in db.session.scalars(
@@ -166,6 +170,9 @@ def _input_from_form(form: CaseForm, *, with_questions: bool) -> services.CaseIn
         dossier=form.dossier.data or "",
         notes=form.notes.data or "",
         questions_text=form.questions_text.data if with_questions else None,
+        committee_due_on=form.committee_due_on.data,
+        given_due_on=form.given_due_on.data,
+        due_before_event=db.session.get(Event, form.due_before_event_id.data) if form.due_before_event_id.data else None,
     )
 
 
@@ -259,6 +266,7 @@ def edit(reference: str):
         form.addressed_to_id.data = case.addressed_to_id
         form.lead_directorate_id.data = case.lead_directorate_id
         form.drafter_id.data = case.drafter_id
+        form.due_before_event_id.data = case.due_before_event_id
         form.version.data = str(case.version)
     if form.validate_on_submit():
         try:
