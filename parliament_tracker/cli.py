@@ -130,3 +130,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(tk_cli)
+
+    from parliament_tracker.scheduler import jobs_cli, scheduler_cli
+
+    app.cli.add_command(scheduler_cli)
+    app.cli.add_command(jobs_cli)
