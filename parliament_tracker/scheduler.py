@@ -130,7 +130,7 @@ def run_job(name: str, today: dt.date | None = None) -> JobRun:
     try:
         locked = _acquire(job)
         if not locked:
-            log.info("job %s skipped: another process is running it", name)
+            log.warning("job %s skipped: another process is running it", name)
             db.session.rollback()
             _finish(run_id, JobStatus.skipped, {"skipped": "locked by another process"}, None)
             return db.session.get(JobRun, run_id)  # type: ignore[return-value]
