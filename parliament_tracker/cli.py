@@ -11,6 +11,18 @@ from parliament_tracker.extensions import db
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 demo_cli = AppGroup("demo", help="Demo data.")
+deadlines_cli = AppGroup("deadlines", help="Deadlines.")
+
+
+@deadlines_cli.command("recompute")
+@click.option("--batch-size", default=500, show_default=True, help="Cases loaded per query.")
+def deadlines_recompute_command(batch_size: int) -> None:
+    """Recompute the stored deadlines of every case (one commit at the end)."""
+    from parliament_tracker.deadlines.services import recompute_all
+
+    count = recompute_all(reason="flask deadlines recompute", batch_size=batch_size)
+    db.session.commit()
+    click.echo(f"Recomputed the deadlines of {count} cases.")
 
 
 @users_cli.command("create")
@@ -129,6 +141,7 @@ def tk_import_command(references: tuple[str, ...]) -> None:
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(deadlines_cli)
     app.cli.add_command(tk_cli)
 
     from parliament_tracker.scheduler import jobs_cli, scheduler_cli

@@ -5,6 +5,9 @@ Routes:
     POST      /deadlines/<id>/override               a director's date for one deadline
     GET       /calendar                              month, week or agenda view
     GET       /dashboard                             the director's dashboard
+    POST      /account/calendar-feeds                create a personal ICS feed (shown once)
+    POST      /account/calendar-feeds/<id>/revoke    revoke it
+    GET       /ics/<secret>.ics                      the feed (public: the secret is the credential)
 """
 
 from __future__ import annotations
@@ -12,18 +15,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from parliament_tracker.auth.permissions import permission_required
+from parliament_tracker.auth.permissions import permission_required, public
 from parliament_tracker.cases import services as case_services
-from parliament_tracker.cases.models import Case
+from parliament_tracker.cases.models import Case, CaseKind
+from parliament_tracker.cases.workflow import CLOSED, CaseStatus
 from parliament_tracker.db import today_local
-from parliament_tracker.deadlines import services
-from parliament_tracker.deadlines.models import Deadline
+from parliament_tracker.deadlines import feeds, queries, rules, services
+from parliament_tracker.deadlines.models import DEADLINE_KIND_TITLES, CalendarFeed, Deadline, Event
+from parliament_tracker.deadlines.rules import INTERNAL_KINDS, DeadlineKind
 from parliament_tracker.extensions import db
+from parliament_tracker.organisation.models import Directorate
 
 bp = Blueprint("deadlines", __name__)
 
@@ -111,4 +118,264 @@ def override(deadline_id: int):
 
 @bp.app_context_processor
 def deadline_helpers() -> dict[str, Any]:
-    return {"case_deadline_rows": case_deadline_rows}
+    return {"case_deadline_rows": case_deadline_rows, "calendar_feeds_of": calendar_feeds_of}
+
+
+# -- the calendar ----------------------------------------------------------------------------------
+
+VIEWS = ("month", "week", "agenda")
+AGENDA_DAYS = 42
+#: the kind filter: binding answer dates (default), internal milestones, everything, or one kind
+KIND_FILTERS = ("binding", "internal", "all", *[k.value for k in DeadlineKind])
+
+
+def _calendar_filters(args: Any) -> dict[str, Any]:
+    view = args.get("view") if args.get("view") in VIEWS else "month"
+    day = _parse_date(args.get("date")) or today_local()
+    kind = args.get("kind") if args.get("kind") in KIND_FILTERS else "binding"
+    directorate_id = int(args["directorate"]) if (args.get("directorate") or "").isdigit() else None
+    mine = args.get("mine") == "1"
+    return {"view": view, "date": day, "kind": kind, "directorate": directorate_id, "mine": mine}
+
+
+def _range(view: str, day: dt.date) -> tuple[dt.date, dt.date, dt.date, dt.date]:
+    """(first day shown, last day shown, previous anchor, next anchor)."""
+    if view == "week":
+        start = day - dt.timedelta(days=day.weekday())
+        return start, start + dt.timedelta(days=6), start - dt.timedelta(days=7), start + dt.timedelta(days=7)
+    if view == "agenda":
+        return day, day + dt.timedelta(days=AGENDA_DAYS - 1), day - dt.timedelta(days=AGENDA_DAYS), day + dt.timedelta(days=AGENDA_DAYS)
+    first = day.replace(day=1)
+    next_month = (first + dt.timedelta(days=32)).replace(day=1)
+    last = next_month - dt.timedelta(days=1)
+    start = first - dt.timedelta(days=first.weekday())
+    end = last + dt.timedelta(days=6 - last.weekday())
+    prev_month = (first - dt.timedelta(days=1)).replace(day=1)
+    return start, end, prev_month, next_month
+
+
+def calendar_entries(start: dt.date, end: dt.date, *, kind: str, directorate_id: int | None, drafter_id: int | None) -> list[dict[str, Any]]:
+    kinds = None
+    binding_only = False
+    if kind == "binding":
+        binding_only = True
+    elif kind == "internal":
+        kinds = sorted(INTERNAL_KINDS)
+    elif kind != "all":
+        kinds = [DeadlineKind(kind)]
+    rows = queries.deadlines_between(start, end, directorate_id=directorate_id, drafter_id=drafter_id, kinds=kinds, binding_only=binding_only)
+    ctx = services.rule_context()
+    today = today_local()
+    out = []
+    for d in rows:
+        risk = services.deadline_risk(d, d.case, today, ctx)
+        out.append({"deadline": d, "case": d.case, "date": d.effective_due_on, "title": d.title, "risk": risk, "risk_title": risk_title(risk, ctx)})
+    return out
+
+
+def _events_between(start: dt.date, end: dt.date) -> list[Event]:
+    return list(
+        db.session.scalars(
+            db.select(Event)
+            .where(Event.starts_on <= end, sa.func.coalesce(Event.ends_on, Event.starts_on) >= start)
+            .order_by(Event.starts_on)
+        )
+    )
+
+
+@bp.get("/calendar")
+@permission_required("calendar.view")
+def calendar():
+    """Deadlines by month, week or as an agenda, with filters."""
+    f = _calendar_filters(request.args)
+    start, end, prev_anchor, next_anchor = _range(f["view"], f["date"])
+    entries = calendar_entries(
+        start, end, kind=f["kind"], directorate_id=f["directorate"], drafter_id=current_user.id if f["mine"] else None
+    )
+    by_day: dict[dt.date, list[dict[str, Any]]] = {}
+    for e in entries:
+        by_day.setdefault(e["date"], []).append(e)
+    events = _events_between(start, end)
+    events_by_day: dict[dt.date, list[Event]] = {}
+    for ev in events:
+        last = min(ev.ends_on or ev.starts_on, end)
+        d = max(ev.starts_on, start)
+        while d <= last:
+            events_by_day.setdefault(d, []).append(ev)
+            d += dt.timedelta(days=1)
+    days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+    weeks = [days[i : i + 7] for i in range(0, len(days), 7)]
+    args = {k: v for k, v in {"view": f["view"], "kind": f["kind"], "directorate": f["directorate"], "mine": "1" if f["mine"] else None}.items() if v}
+    return render_template(
+        "deadlines/calendar.html",
+        f=f,
+        start=start,
+        end=end,
+        days=days,
+        weeks=weeks,
+        by_day=by_day,
+        events_by_day=events_by_day,
+        entries=entries,
+        today=today_local(),
+        prev_date=prev_anchor,
+        next_date=next_anchor,
+        args=args,
+        directorates=db.session.scalars(db.select(Directorate).order_by(Directorate.code)).all(),
+        kind_options=_kind_options(),
+    )
+
+
+def _kind_options() -> list[tuple[str, str]]:
+    return [("binding", _("Binding deadlines")), ("internal", _("Internal milestones")), ("all", _("All deadlines"))] + [
+        (k.value, str(DEADLINE_KIND_TITLES[k])) for k in DeadlineKind
+    ]
+
+
+# -- the director's dashboard ---------------------------------------------------------------------
+
+
+def _quarter(d: dt.date) -> str:
+    return f"{d.year}-Q{(d.month - 1) // 3 + 1}"
+
+
+def timeliness(today: dt.date, *, quarters: int = 4, directorate_id: int | None = None) -> list[dict[str, Any]]:
+    """Per directorate and quarter (of the answer date): answered within the term, median days."""
+    first_month = ((today.month - 1) // 3) * 3 + 1
+    since = dt.date(today.year, first_month, 1)
+    for _i in range(quarters - 1):
+        since = (since - dt.timedelta(days=1)).replace(day=1)
+        since = since.replace(month=((since.month - 1) // 3) * 3 + 1)
+    query = (
+        db.select(Directorate.code, Case.received_on, Case.answered_on, Case.practical_due_on)
+        .join(Directorate, Case.lead_directorate_id == Directorate.id)
+        .where(Case.answered_on.is_not(None), Case.answered_on >= since)
+    )
+    if directorate_id is not None:
+        query = query.where(Case.lead_directorate_id == directorate_id)
+    groups: dict[tuple[str, str], list[tuple[int, bool]]] = {}
+    for code, received, answered, due in db.session.execute(query):
+        in_time = due is None or answered <= due
+        groups.setdefault((code, _quarter(answered)), []).append(((answered - received).days, in_time))
+    rows = []
+    for (code, quarter), items in sorted(groups.items()):
+        days = sorted(n for n, _t in items)
+        mid = len(days) // 2
+        median = days[mid] if len(days) % 2 else (days[mid - 1] + days[mid]) / 2
+        share = sum(1 for _n, t in items if t) / len(items)
+        rows.append({"directorate": code, "quarter": quarter, "count": len(items), "share": share, "percent": round(share * 100), "median": median})
+    return rows
+
+
+def monday_list_preview(today: dt.date, directorate_id: int | None) -> list[Case]:
+    """Open written questions that will be on the Kamer's Monday overview of late answers."""
+    ctx = services.rule_context()
+    monday = rules.next_monday(today)
+    cutoff = monday - dt.timedelta(days=ctx.settings.written_questions_term_days)
+    query = db.select(Case).where(
+        Case.kind == CaseKind.written_questions, Case.status.not_in(list(CLOSED)), Case.received_on < cutoff
+    )
+    if directorate_id is not None:
+        query = query.where(Case.lead_directorate_id == directorate_id)
+    return [c for c in db.session.scalars(query.order_by(Case.received_on)) if rules.monday_late_list(services.facts_for(c), today, ctx.settings)]
+
+
+def _decorate(rows: list[Deadline]) -> list[dict[str, Any]]:
+    ctx = services.rule_context()
+    today = today_local()
+    out = []
+    for d in rows:
+        risk = services.deadline_risk(d, d.case, today, ctx)
+        out.append({"deadline": d, "case": d.case, "date": d.effective_due_on, "title": d.title, "risk": risk, "risk_title": risk_title(risk, ctx)})
+    return out
+
+
+@bp.get("/dashboard")
+@permission_required("dashboard.view")
+def dashboard():
+    """Overdue, due this week, awaiting my approval, the Monday list, timeliness."""
+    today = today_local()
+    raw = request.args.get("directorate")
+    if raw == "all":
+        directorate_id = None
+    elif raw and raw.isdigit():
+        directorate_id = int(raw)
+    else:
+        directorate_id = current_user.directorate_id
+    week_end = today + dt.timedelta(days=6 - today.weekday())
+    overdue = _decorate(queries.overdue(today, directorate_id=directorate_id, limit=100))
+    this_week = _decorate(
+        queries.deadlines_between(today, week_end, directorate_id=directorate_id, binding_only=True, open_only=True, limit=200)
+    )
+    review = db.select(Case).where(Case.status == CaseStatus.in_review)
+    if directorate_id is not None:
+        review = review.where(Case.lead_directorate_id == directorate_id)
+    awaiting = db.session.scalars(review.order_by(Case.practical_due_on.is_(None), Case.practical_due_on).limit(100)).all()
+    stats = timeliness(today, directorate_id=directorate_id)
+    directorates = db.session.scalars(db.select(Directorate).order_by(Directorate.code)).all()
+    return render_template(
+        "deadlines/dashboard.html",
+        today=today,
+        week_end=week_end,
+        overdue=overdue,
+        this_week=this_week,
+        awaiting=awaiting,
+        monday=rules.next_monday(today),
+        monday_list=monday_list_preview(today, directorate_id),
+        stats=stats,
+        directorates=directorates,
+        directorate_id=directorate_id,
+        selected=next((d for d in directorates if d.id == directorate_id), None),
+    )
+
+
+# -- personal ICS feeds -----------------------------------------------------------------------------
+
+
+def _account_page(new_feed_url: str | None = None) -> Any:
+    from parliament_tracker.auth.forms import ChangePasswordForm
+    from parliament_tracker.auth.models import ApiToken
+
+    tokens = db.session.scalars(db.select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.created_at.desc())).all()
+    return render_template("auth/account.html", form=ChangePasswordForm(), tokens=tokens, new_token=None, new_feed_url=new_feed_url)
+
+
+@bp.post("/account/calendar-feeds")
+@permission_required("account")
+def create_feed():
+    """Create a personal calendar feed and show its secret address once."""
+    scope = request.form.get("scope")
+    if scope not in feeds.SCOPES:
+        flash(_("Choose which deadlines the feed shows."), "error")
+        return redirect(url_for("auth.account") + "#calendar-feeds")
+    _feed, token = feeds.create_feed(current_user._get_current_object(), scope)
+    db.session.commit()
+    return _account_page(url_for("deadlines.ics_feed", token=token, _external=True))
+
+
+@bp.post("/account/calendar-feeds/<int:feed_id>/revoke")
+@permission_required("account")
+def revoke_feed(feed_id: int):
+    """Revoke one of the user's calendar feeds: its address stops working."""
+    feed = db.get_or_404(CalendarFeed, feed_id)
+    if feed.user_id != current_user.id:
+        abort(404)
+    feeds.revoke_feed(feed, actor=current_user)
+    db.session.commit()
+    flash(_("The calendar feed has been revoked."), "success")
+    return redirect(url_for("auth.account") + "#calendar-feeds")
+
+
+@bp.get("/ics/<token>.ics")
+@public
+def ics_feed(token: str):
+    """A personal deadline feed (the secret in the address is the credential)."""
+    feed = feeds.feed_for_token(token)
+    if feed is None:
+        abort(404)
+    body = feeds.build_feed(feed)
+    db.session.commit()  # last_used_at
+    return Response(body, mimetype="text/calendar", headers={"Cache-Control": "private, max-age=300", "Content-Disposition": 'inline; filename="termijnen.ics"'})
+
+
+def calendar_feeds_of(user: Any) -> list[CalendarFeed]:
+    return list(db.session.scalars(db.select(CalendarFeed).where(CalendarFeed.user_id == user.id).order_by(CalendarFeed.created_at.desc())))

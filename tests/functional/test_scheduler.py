@@ -48,6 +48,15 @@ def staff(app, seed, users):
     return users
 
 
+@pytest.fixture
+def scheduler_log(monkeypatch, caplog):
+    """The scheduler's log; Alembic's fileConfig (migration tests) disables existing loggers."""
+    import logging
+
+    monkeypatch.setattr(logging.getLogger("parliament_tracker.scheduler"), "disabled", False)
+    return caplog
+
+
 def notifications(db, reference: str | None = None, kind: NotificationKind | None = None) -> list[Notification]:
     query = sa.select(Notification).order_by(Notification.id)
     if reference is not None:
@@ -180,7 +189,7 @@ def test_tk_sync_hook_records_not_configured(app, db):
         assert run.status == JobStatus.ok and run.counts == {"status": "not configured"}
 
 
-def test_failing_job_is_recorded_and_the_next_job_still_runs(app, seed, staff, monkeypatch, caplog):
+def test_failing_job_is_recorded_and_the_next_job_still_runs(app, seed, staff, monkeypatch, scheduler_log):
     def boom(today):
         raise RuntimeError("TK API down")
 
@@ -199,13 +208,13 @@ def test_failing_job_is_recorded_and_the_next_job_still_runs(app, seed, staff, m
             ("reminders", JobStatus.ok),
         ]
         assert all(r.started_at <= r.finished_at for r in runs)
-    assert "TK API down" in caplog.text
+    assert "TK API down" in scheduler_log.text
     monkeypatch.undo()
     with app.app_context():  # retried next time: the job works again
         assert run_job("tk_sync", dt.date(2021, 11, 10)).status == JobStatus.ok
 
 
-def test_a_job_locked_by_another_process_is_skipped_and_logged(app, db, caplog):
+def test_a_job_locked_by_another_process_is_skipped_and_logged(app, db, scheduler_log):
     with app.app_context():
         dialect = db.engine.dialect.name
     if dialect != "sqlite":
@@ -223,7 +232,7 @@ def test_a_job_locked_by_another_process_is_skipped_and_logged(app, db, caplog):
         lock = db.session.get(JobLock, "reminders")
         db.session.refresh(lock)
         assert lock.locked_until is None  # released after the run
-    assert "skipped" in caplog.text
+    assert "skipped" in scheduler_log.text
 
 
 def test_cli_jobs_list_and_run(app, seed, staff):

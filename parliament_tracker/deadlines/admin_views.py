@@ -1,0 +1,169 @@
+"""Admin pages for the deadline rules: events (debates, recesses), days off and settings.
+
+Routes:
+    GET/POST  /admin/deadlines/events                list and add events (registrar, admin)
+    GET/POST  /admin/deadlines/events/<id>           edit an event; anchored cases follow
+    GET/POST  /admin/deadlines/days-off              list and add days off (admin)
+    POST      /admin/deadlines/days-off/<id>/delete  remove a day off
+    GET/POST  /admin/deadlines/settings              terms and milestone offsets (admin)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from parliament_tracker.auth.permissions import permission_required
+from parliament_tracker.cases.models import Case, CaseKind
+from parliament_tracker.deadlines import services
+from parliament_tracker.deadlines.forms import EventForm, NonWorkingDayForm
+from parliament_tracker.deadlines.models import Event, EventKind, NonWorkingDay
+from parliament_tracker.extensions import db
+from parliament_tracker.organisation.models import Signatory
+
+bp = Blueprint("deadline_admin", __name__, url_prefix="/admin/deadlines")
+
+
+def _events_page(form: EventForm, event: Event | None, status: int = 200) -> Any:
+    events = db.session.scalars(db.select(Event).order_by(Event.starts_on.desc())).all()
+    counts = dict(
+        db.session.execute(
+            db.select(Case.due_before_event_id, db.func.count()).where(Case.due_before_event_id.is_not(None)).group_by(Case.due_before_event_id)
+        ).all()
+    )
+    return render_template("deadlines/admin_events.html", form=form, event=event, events=events, counts=counts), status
+
+
+def _save_event(event: Event | None) -> Any:
+    form = EventForm(obj=event if request.method == "GET" else None)
+    if request.method == "GET" and event is not None:
+        form.kind.data = event.kind.value
+    if form.validate_on_submit():
+        values = {
+            "kind": EventKind(form.kind.data), "name": form.name.data, "starts_on": form.starts_on.data,
+            "ends_on": form.ends_on.data, "dossier": form.dossier.data, "tk_number": form.tk_number.data,
+        }
+        try:
+            services.save_event(event, values, actor=current_user)
+        except services.DeadlineError as exc:
+            db.session.rollback()
+            for name, message in exc.errors.items():
+                getattr(form, name).errors = [message]
+            return _events_page(form, event, 422)
+        db.session.commit()
+        flash(_("Event saved; the deadlines of the cases linked to it were recomputed."), "success")
+        return redirect(url_for("deadline_admin.events"))
+    return _events_page(form, event, 422 if form.is_submitted() else 200)
+
+
+@bp.route("/events", methods=["GET", "POST"])
+@permission_required("event.manage")
+def events():
+    """Debates and recesses; add one."""
+    return _save_event(None)
+
+
+@bp.route("/events/<int:event_id>", methods=["GET", "POST"])
+@permission_required("event.manage")
+def edit_event(event_id: int):
+    """Change an event (e.g. a debate that moved)."""
+    return _save_event(db.get_or_404(Event, event_id))
+
+
+@bp.route("/days-off", methods=["GET", "POST"])
+@permission_required("admin")
+def days_off():
+    """Days off besides the public holidays, such as bridge days."""
+    form = NonWorkingDayForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.save_non_working_day(None, form.date.data, form.name.data, actor=current_user)
+        except services.DeadlineError as exc:
+            db.session.rollback()
+            for name, message in exc.errors.items():
+                getattr(form, name).errors = [message]
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Day off added; open cases were recomputed."), "success")
+            return redirect(url_for("deadline_admin.days_off"))
+    elif form.is_submitted():
+        status = 422
+    days = db.session.scalars(db.select(NonWorkingDay).order_by(NonWorkingDay.date.desc())).all()
+    return render_template("deadlines/admin_days_off.html", form=form, days=days), status
+
+
+@bp.post("/days-off/<int:day_id>/delete")
+@permission_required("admin")
+def delete_day_off(day_id: int):
+    """Remove a day off."""
+    day = db.get_or_404(NonWorkingDay, day_id)
+    services.delete_non_working_day(day, actor=current_user)
+    db.session.commit()
+    flash(_("Day off removed; open cases were recomputed."), "success")
+    return redirect(url_for("deadline_admin.days_off"))
+
+
+_MILESTONE_PARTS = ("draft", "approval", "signature")
+
+
+def _offsets_from_form(prefix: str, errors: dict[str, str]) -> list[int] | None:
+    raw = [request.form.get(f"{prefix}-{part}", "").strip() for part in _MILESTONE_PARTS]
+    if not any(raw):
+        return None
+    try:
+        return [int(v) for v in raw]
+    except ValueError:
+        errors[prefix] = _("Enter three whole numbers, or leave all three empty.")
+        return None
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@permission_required("admin")
+def settings():
+    """Terms in days and the internal milestones (working days before the deadline)."""
+    values = services.setting_values()
+    signatories = db.session.scalars(db.select(Signatory).order_by(Signatory.office_title)).all()
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":  # CSRFProtect has checked the token already
+        new: dict[str, Any] = {}
+        for key in services.INT_SETTINGS:
+            try:
+                new[key] = int(request.form.get(key, ""))
+            except ValueError:
+                errors[key] = _("Enter a whole number.")
+        new["milestones"] = _offsets_from_form("milestones", errors) or values["milestones"]
+        new["milestones_by_kind"] = {}
+        for kind in CaseKind:
+            offsets = _offsets_from_form(f"kind-{kind.value}", errors)
+            if offsets:
+                new["milestones_by_kind"][kind.value] = offsets
+        new["milestones_by_signatory"] = {}
+        for s in signatories:
+            offsets = _offsets_from_form(f"signatory-{s.id}", errors)
+            if offsets:
+                new["milestones_by_signatory"][str(s.id)] = offsets
+        if not errors:
+            try:
+                count = services.save_settings(new, actor=current_user)
+            except services.DeadlineError as exc:
+                db.session.rollback()
+                flash(exc.message, "error")
+                values = {**values, **new}
+                status = 422
+            else:
+                db.session.commit()
+                flash(_("Settings saved; %(n)d open cases were recomputed.", n=count), "success")
+                return redirect(url_for("deadline_admin.settings"))
+        else:
+            values = {**values, **new}
+            flash(_("The settings could not be saved. Check the fields marked below."), "error")
+            status = 422
+    return render_template(
+        "deadlines/admin_settings.html", values=values, errors=errors, kinds=list(CaseKind), signatories=signatories, parts=_MILESTONE_PARTS
+    ), status

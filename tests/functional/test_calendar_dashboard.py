@@ -1,0 +1,65 @@
+"""Calendar views and the director's dashboard, with 'today' frozen in November 2021."""
+
+import datetime as dt
+
+import time_machine
+
+from parliament_tracker.cases.services import find_case
+from parliament_tracker.cases.workflow import CaseStatus
+from parliament_tracker.organisation.models import Directorate
+
+MONDAY_22_NOV = dt.datetime(2021, 11, 22, 9, 0, tzinfo=dt.UTC)
+THURSDAY_25_NOV = dt.datetime(2021, 11, 25, 9, 0, tzinfo=dt.UTC)
+
+
+def _cell(page, iso):
+    return page.text.split(f'<time datetime="{iso}">', 1)[1].split("</td>", 1)[0]
+
+
+def test_month_view_is_a_table_with_the_seed_deadlines(login, seed):
+    with time_machine.travel(MONDAY_22_NOV, tick=False):
+        page = login("viewer").get("/calendar?view=month&date=2021-11-10")
+        assert page.status_code == 200
+        assert '<table class="month">' in page.text and '<th scope="col">' in page.text
+        cell = _cell(page, "2021-11-23")
+        assert "2021Z19241" in cell and "2021Z19601" in cell
+        assert '<span class="risk risk-due_soon">Due within 3 working days</span>' in cell
+        assert "Before the event" in cell and "Answer due" in cell
+        assert "Begrotingsbehandeling JenV 2022" in _cell(page, "2021-11-24")
+        assert 'date=2021-10-01' in page.text and 'date=2021-12-01' in page.text  # previous / next month
+        assert 'date=2021-11-22' in page.text  # today
+
+
+def test_week_agenda_and_filters(login, seed, db):
+    with time_machine.travel(MONDAY_22_NOV, tick=False):
+        browser = login("drafter")
+        week = browser.get("/calendar?view=week&date=2021-11-24")
+        assert week.status_code == 200 and "2021Z19241" in week.text and "date=2021-11-15" in week.text
+        assert "2021Z19241" in browser.get("/calendar?view=agenda&date=2021-11-20&mine=1").text
+        internal = browser.get("/calendar?view=agenda&date=2021-11-08&kind=internal").text
+        assert "Draft ready" in internal and "2021Z19241" in internal
+        other = db.session.scalar(db.select(Directorate.id).where(Directorate.code == "DGSenB"))
+        assert "2021Z19241" not in browser.get(f"/calendar?view=week&date=2021-11-24&directorate={other}").text
+        # Nonsense parameters fall back to the defaults.
+        assert browser.get("/calendar?view=year&date=never&kind=x&directorate=y").status_code == 200
+
+
+def test_dashboard_for_a_director(login, seed, db):
+    case = find_case("2021Z19241")
+    case.status = CaseStatus.in_review
+    db.session.commit()
+    with time_machine.travel(THURSDAY_25_NOV, tick=False):
+        page = login("director").get("/dashboard")
+    assert page.status_code == 200
+    overdue = page.text.split('id="overdue"', 1)[1].split("</section>", 1)[0]
+    assert "2021Z19241" in overdue and "2021Z19601" in overdue and "risk-overdue" in overdue
+    awaiting = page.text.split('id="awaiting-approval"', 1)[1].split("</section>", 1)[0]
+    assert "2021Z19241" in awaiting
+    monday = page.text.split('id="monday-list"', 1)[1].split("</section>", 1)[0]
+    assert "29 november 2021" in monday.lower() and "2021Z19601" in monday
+    timeliness = page.text.split('id="timeliness"', 1)[1].split("</section>", 1)[0]
+    assert "<svg" in timeliness and "%</span>" in timeliness and "style=" not in timeliness
+
+
+def test_dashboard_permissions(login, seed):
+    assert login("viewer").get("/dashboard").status_code == 403

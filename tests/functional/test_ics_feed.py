@@ -1,0 +1,75 @@
+"""Personal ICS feeds: created on the account page, parse as iCalendar, stable UIDs, revocable."""
+
+import datetime as dt
+import re
+
+import icalendar
+import time_machine
+
+from parliament_tracker.cases.services import find_case
+from parliament_tracker.deadlines.models import CalendarFeed, Event
+from parliament_tracker.deadlines.services import save_event
+
+MONDAY_22_NOV = dt.datetime(2021, 11, 22, 9, 0, tzinfo=dt.UTC)
+
+
+def _events(body):
+    cal = icalendar.Calendar.from_ical(body)
+    return {str(e["UID"]): e for e in cal.walk("VEVENT")}
+
+
+def test_feed_lifecycle(login, seed, db, client):
+    with time_machine.travel(MONDAY_22_NOV, tick=False):
+        browser = login("drafter")
+        page = browser.post("/account/calendar-feeds", {"scope": "mine"}, token_from="/account")
+        assert page.status_code == 200
+        url = re.search(r'<code class="token">(http://tracker\.test/ics/[^<]+\.ics)</code>', page.text).group(1)
+        path = url.removeprefix("http://tracker.test")
+        feed = db.session.scalar(db.select(CalendarFeed))
+        assert path.split("/")[-1].removesuffix(".ics") not in (feed.token_hash, feed.prefix)  # stored hashed
+
+        first = client.get(path)
+        assert first.status_code == 200 and first.mimetype == "text/calendar"
+        events = _events(first.data)
+        case = find_case("2021Z19601")
+        uid = f"case-{case.id}-before_event@parliament-tracker"
+        assert uid in events
+        assert events[uid]["DTSTART"].dt == dt.date(2021, 11, 23)
+        assert str(events[uid]["URL"]) == "http://tracker.test/cases/2021Z19601"
+        assert "2021Z19601" in str(events[uid]["SUMMARY"])
+        # Only the drafter's cases ("mine").
+        assert all(str(e["URL"]).startswith("http://tracker.test/cases/") for e in events.values())
+
+        budget = db.session.scalar(db.select(Event).where(Event.name == "Begrotingsbehandeling JenV 2022"))
+        save_event(budget, {"starts_on": dt.date(2021, 11, 30), "ends_on": dt.date(2021, 12, 1)})
+        db.session.commit()
+        second = _events(client.get(path).data)
+        # The 3 weeks (26 November) now come first: the same UIDs, moved dates.
+        assert f"case-{case.id}-external@parliament-tracker" in second
+        signature = f"case-{case.id}-internal_signature@parliament-tracker"
+        assert signature in events and signature in second
+        assert events[signature]["DTSTART"].dt != second[signature]["DTSTART"].dt
+
+        account = browser.get("/account")
+        assert "calendar-feeds" in account.text and feed.prefix in account.text
+        revoked = browser.post(f"/account/calendar-feeds/{feed.id}/revoke", token_from="/account")
+        assert revoked.status_code == 302
+        assert client.get(path).status_code == 404
+    assert client.get("/ics/not-a-token.ics").status_code == 404
+
+
+def test_directorate_scope_and_other_users_feeds(app, login, seed, db, users):
+    from parliament_tracker.deadlines.feeds import build_feed, create_feed
+    from parliament_tracker.organisation.models import Directorate
+
+    dgmi = db.session.scalar(db.select(Directorate).where(Directorate.code == "DGMI"))
+    director = users["director"]
+    director.directorate = dgmi
+    feed, _token = create_feed(director, "directorate")
+    with app.test_request_context():
+        body = build_feed(feed, today=dt.date(2021, 11, 22))
+    uids = _events(body)
+    assert f"case-{find_case('2021Z19241').id}-external@parliament-tracker" in uids
+    db.session.commit()
+    # Someone else cannot revoke it.
+    assert login("drafter").post(f"/account/calendar-feeds/{feed.id}/revoke", token_from="/account").status_code == 404
