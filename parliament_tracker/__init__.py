@@ -58,8 +58,8 @@ def register_blueprints(app: Flask) -> None:
     from parliament_tracker.auth.views import bp as auth_bp
     from parliament_tracker.cases.api import bp as cases_api_bp
     from parliament_tracker.cases.views import bp as cases_bp
-    from parliament_tracker.deadlines.api import bp as deadlines_api_bp
     from parliament_tracker.deadlines.admin_views import bp as deadline_admin_bp
+    from parliament_tracker.deadlines.api import bp as deadlines_api_bp
     from parliament_tracker.deadlines.views import bp as deadlines_bp
     from parliament_tracker.notifications.views import bp as notifications_bp
     from parliament_tracker.organisation.views import bp as admin_bp

@@ -13,6 +13,7 @@ the unique notification rows (see ``notifications.services.queue``).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -232,10 +233,8 @@ def scheduler_run_command() -> None:
     for job in scheduler.get_jobs():
         click.echo(f"{job.id:15} {job.trigger}")
     click.echo("Scheduler running (Ctrl-C to stop).")
-    try:
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        pass
 
 
 @jobs_cli.command("list")

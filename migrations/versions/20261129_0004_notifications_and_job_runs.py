@@ -5,11 +5,10 @@ Revises: 0002
 Create Date: 2026-11-29 03:19:09.719827
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import parliament_tracker.db
-
 
 # revision identifiers, used by Alembic.
 revision = '0004'

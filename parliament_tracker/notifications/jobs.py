@@ -180,7 +180,7 @@ def escalation(today: dt.date) -> dict[str, Any]:
             Case.drafter_id,
         )
         .join(Case, Case.id == Deadline.case_id)
-        .where(EFFECTIVE < today, _not_done())
+        .where(today > EFFECTIVE, _not_done())
         .where(sa.or_(Deadline.kind.in_(list(REMINDER_FOR)), Deadline.is_binding.is_(True)))
     ).all()
     staff = list(
@@ -343,7 +343,7 @@ def tk_sync(today: dt.date) -> dict[str, Any]:
     return dict(result or {})
 
 
-def send_outbox(today: dt.date) -> dict[str, Any]:  # noqa: ARG001 - every job takes today
+def send_outbox(today: dt.date) -> dict[str, Any]:
     from parliament_tracker.notifications.mail import send_outbox as send
 
     return send()

@@ -8,6 +8,7 @@ and is tried again on the next run: queued, never lost.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import smtplib
@@ -133,10 +134,8 @@ def send_outbox(batch_size: int = 200) -> dict[str, Any]:
             db.session.commit()  # one row at a time: a crash later loses no "sent" mark
     finally:
         if smtp is not None:
-            try:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
                 smtp.quit()
-            except (OSError, smtplib.SMTPException):
-                pass
     if connect_error:
         counts["error"] = connect_error
     return counts

@@ -74,7 +74,7 @@ def race(url: str, work: Callable[[Any], Any], workers: int = 2) -> list[Any]:
                 barrier.wait(timeout=30)
                 results[i] = work(apps[i])
                 db.session.remove()
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(workers)]
