@@ -107,12 +107,14 @@ def test_real_smtp_receives_dutch_mail_with_a_link_to_the_case(app, seed, queued
     mail = next(m for m in inbox.messages if "2021Z19241" in m["Subject"])
     assert mail["To"] == "Test drafter <drafter@example.org>"
     assert mail["From"] == "Parliament Tracker <tracker@example.org>"
-    assert mail["Subject"].endswith("2021Z19241: draft answer ready by donderdag 11 november")  # Dutch once translated
+    assert mail["Subject"] == "Herinnering 2021Z19241: conceptantwoord gereed uiterlijk donderdag 11 november"
     text = mail.get_body(("plain",)).get_content()
     html = mail.get_body(("html",)).get_content()
     assert "https://tracker.example.org/cases/2021Z19241" in text
     assert 'href="https://tracker.example.org/cases/2021Z19241"' in html
-    assert "donderdag 11 november 2021" in text
+    assert "Zaak 2021Z19241 heeft over 2 werkdagen een uiterste datum" in text
+    assert "conceptantwoord gereed: donderdag 11 november 2021" in text
+    assert "Open de zaak: https://tracker.example.org/cases/2021Z19241" in text
 
 
 def test_refusing_server_leaves_messages_queued_and_a_later_run_delivers(app, seed, queued, smtp_server, smtp_config):

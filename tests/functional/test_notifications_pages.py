@@ -26,7 +26,7 @@ def test_every_role_has_my_notifications_in_the_menu(login, db, role):
     browser = login(role)
     page = browser.get("/notifications")
     assert page.status_code == 200
-    assert 'href="/notifications"' in page.text
+    assert 'href="/notifications"' in page.text and "Mijn meldingen" in page.text
     assert browser.get("/notifications/preferences").status_code == 200
     admin_only = browser.get("/admin/outbox").status_code, browser.get("/admin/jobs").status_code
     assert admin_only == ((200, 200) if role == "admin" else (403, 403))
