@@ -135,7 +135,7 @@ def run_job(name: str, today: dt.date | None = None) -> JobRun:
             log.warning("job %s skipped: another process is running it", name)
             db.session.rollback()
             _finish(run_id, JobStatus.skipped, {"skipped": "locked by another process"}, None)
-            return db.session.get(JobRun, run_id)  # type: ignore[return-value]
+            return db.session.get(JobRun, run_id, populate_existing=True)  # type: ignore[return-value]
         counts = job.func(as_of)
         db.session.commit()
         _finish(run_id, JobStatus.ok, counts, None)
@@ -152,7 +152,7 @@ def run_job(name: str, today: dt.date | None = None) -> JobRun:
             except Exception:  # pragma: no cover - the lock expires on its own
                 db.session.rollback()
                 log.exception("could not release the lock of job %s", name)
-    return db.session.get(JobRun, run_id)  # type: ignore[return-value]
+    return db.session.get(JobRun, run_id, populate_existing=True)  # type: ignore[return-value]
 
 
 def _finish(run_id: int, status: JobStatus, counts: dict[str, Any], error: str | None) -> None:
@@ -163,7 +163,6 @@ def _finish(run_id: int, status: JobStatus, counts: dict[str, Any], error: str |
         execution_options={"synchronize_session": False},
     )
     db.session.commit()
-    db.session.expire_all()
 
 
 def recent_runs(limit: int = 100) -> list[JobRun]:
