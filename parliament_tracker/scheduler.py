@@ -270,3 +270,16 @@ def jobs_run_command(name: str, today: dt.datetime | None) -> None:
     if run.status == JobStatus.failed:
         click.echo(run.error or "", err=True)
         raise SystemExit(1)
+
+
+@jobs_cli.command("unlock")
+@click.argument("name", type=click.Choice(sorted(JOBS)))
+def jobs_unlock_command(name: str) -> None:
+    """Release job NAME's lock row after a crashed process (SQLite; PostgreSQL's advisory
+    locks go away with the connection)."""
+    result = db.session.execute(
+        sa.update(JobLock).where(JobLock.name == name).values(locked_until=None, holder=None),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.commit()
+    click.echo(f"{name}: {'unlocked' if result.rowcount else 'was not locked'}")

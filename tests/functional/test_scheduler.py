@@ -232,6 +232,12 @@ def test_a_job_locked_by_another_process_is_skipped_and_logged(app, db, schedule
         lock = db.session.get(JobLock, "reminders")
         db.session.refresh(lock)
         assert lock.locked_until is None  # released after the run
+        lock.locked_until, lock.holder = now_utc() + dt.timedelta(hours=1), "crashed-host:9"
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["jobs", "unlock", "reminders"])
+    assert result.exit_code == 0 and "unlocked" in result.output
+    with app.app_context():
+        assert run_job("reminders", dt.date(2021, 11, 10)).status == JobStatus.ok
     assert "skipped" in scheduler_log.text
 
 
