@@ -61,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
     from parliament_tracker.deadlines.admin_views import bp as deadline_admin_bp
     from parliament_tracker.deadlines.api import bp as deadlines_api_bp
     from parliament_tracker.deadlines.views import bp as deadlines_bp
+    from parliament_tracker.notifications.views import bp as notifications_bp
     from parliament_tracker.organisation.views import bp as admin_bp
     from parliament_tracker.tk.views import bp as tk_bp
 
@@ -71,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(cases_api_bp)
     app.register_blueprint(deadlines_api_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(deadlines_bp)
     app.register_blueprint(deadline_admin_bp)
 

@@ -143,3 +143,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(deadlines_cli)
     app.cli.add_command(tk_cli)
+
+    from parliament_tracker.scheduler import jobs_cli, scheduler_cli
+
+    app.cli.add_command(scheduler_cli)
+    app.cli.add_command(jobs_cli)

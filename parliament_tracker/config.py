@@ -42,6 +42,28 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "TK_READ_TIMEOUT": 20.0,
         "TK_MAX_RETRIES": 2,
         "TK_BACKOFF_SECONDS": 1.0,
+        # E-mail. Without SMTP_HOST nothing is sent: messages wait in the outbox (admin page).
+        "SMTP_HOST": None,
+        "SMTP_PORT": 587,
+        "SMTP_STARTTLS": True,
+        "SMTP_SSL": False,
+        "SMTP_USER": None,
+        "SMTP_PASSWORD": None,
+        "SMTP_TIMEOUT": 30.0,
+        "MAIL_SENDER": "Parliament Tracker <noreply@example.org>",
+        # Reminders go out this many working days before a milestone or due date.
+        "REMINDER_WORKING_DAYS_BEFORE": 2,
+        # A failed message is retried on every send_outbox run, up to this many attempts.
+        "MAIL_MAX_ATTEMPTS": 20,
+        # The scheduler process (flask scheduler run): crontab expressions in Europe/Amsterdam.
+        "SCHEDULER_TIMEZONE": "Europe/Amsterdam",
+        "JOB_SCHEDULES": {
+            "tk_sync": "0 6 * * mon-fri",
+            "reminders": "0 7 * * mon-fri",
+            "escalation": "15 7 * * mon-fri",
+            "weekly_digest": "0 8 * * fri",
+            "send_outbox": "*/5 * * * *",
+        },
     }
 
 

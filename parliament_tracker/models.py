@@ -4,6 +4,7 @@ from parliament_tracker.audit.models import AuditEntry
 from parliament_tracker.auth.models import ApiToken, User
 from parliament_tracker.cases.models import Attachment, Case, CaseLink, Question, case_members
 from parliament_tracker.deadlines.models import CalendarFeed, Deadline, DeadlineSetting, Event, NonWorkingDay
+from parliament_tracker.notifications.models import JobLock, JobRun, Notification, NotificationOptOut
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
 
 __all__ = [
@@ -18,8 +19,12 @@ __all__ = [
     "DeadlineSetting",
     "Directorate",
     "Event",
+    "JobLock",
+    "JobRun",
     "Member",
     "NonWorkingDay",
+    "Notification",
+    "NotificationOptOut",
     "Party",
     "Question",
     "Signatory",

@@ -49,6 +49,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "event.manage": frozenset({Role.registrar, Role.admin}),
     "case.postpone": frozenset({Role.registrar, Role.drafter, Role.director, Role.admin}),
     "account": ALL_ROLES,
+    "notifications.view": ALL_ROLES,
+    "outbox.view": frozenset({Role.admin}),
+    "jobs.view": frozenset({Role.admin}),
 }
 
 

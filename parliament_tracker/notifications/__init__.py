@@ -1,0 +1,1 @@
+"""Notifications: reminders, escalations and the weekly digest, in-app and by e-mail."""

@@ -1,0 +1,352 @@
+"""The bodies of the scheduled jobs. Each takes ``today`` and returns counts for its JobRun.
+
+Every job selects what is "due and not done" and records what it produced (notification
+rows) in the same transaction; the caller (``scheduler.run_job``) commits once. Running a
+job twice for the same day adds nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from parliament_tracker.auth.models import User
+from parliament_tracker.auth.roles import Role
+from parliament_tracker.cases.models import Case, CaseKind
+from parliament_tracker.cases.workflow import CLOSED, CaseStatus
+from parliament_tracker.deadlines import rules
+from parliament_tracker.deadlines.models import Deadline, Event, EventKind
+from parliament_tracker.deadlines.rules import DeadlineKind
+from parliament_tracker.deadlines.services import facts_for, load_rule_context
+from parliament_tracker.deadlines.workdays import WorkingCalendar
+from parliament_tracker.extensions import db
+from parliament_tracker.notifications import services
+from parliament_tracker.notifications.models import NotificationKind
+from parliament_tracker.notifications.services import Draft, Recipient
+from parliament_tracker.organisation.models import Directorate
+
+EFFECTIVE = sa.func.coalesce(Deadline.overridden_due_on, Deadline.practical_due_on)
+
+#: deadline kind -> reminder kind (the binding answer date, whatever its kind, is reminder_due)
+REMINDER_FOR = {
+    DeadlineKind.internal_draft: NotificationKind.reminder_draft,
+    DeadlineKind.internal_approval: NotificationKind.reminder_approval,
+    DeadlineKind.internal_signature: NotificationKind.reminder_signature,
+}
+_OPEN = [s for s in CaseStatus if s not in CLOSED]
+_DRAFT_DONE = [CaseStatus.in_review, CaseStatus.awaiting_signature]
+
+
+def add_working_days(calendar: WorkingCalendar, d: dt.date, n: int) -> dt.date:
+    """The n-th working day after ``d`` (``d`` itself for n == 0)."""
+    while n > 0:
+        d += dt.timedelta(days=1)
+        if calendar.is_working_day(d):
+            n -= 1
+    return d
+
+
+def _not_done() -> Any:
+    """SQL for "this deadline's step has not been done yet" (open cases only)."""
+    return sa.and_(
+        Case.status.in_(_OPEN),
+        sa.or_(
+            Deadline.is_binding.is_(True),
+            sa.and_(Deadline.kind == DeadlineKind.internal_draft, Case.status.not_in(_DRAFT_DONE)),
+            sa.and_(Deadline.kind == DeadlineKind.internal_approval, Case.status != CaseStatus.awaiting_signature),
+            Deadline.kind == DeadlineKind.internal_signature,
+        ),
+    )
+
+
+def _in_range(start: dt.date, end: dt.date) -> Any:
+    # Two indexable predicates instead of one over coalesce() (see deadlines.queries).
+    return sa.or_(
+        sa.and_(Deadline.overridden_due_on.is_(None), Deadline.practical_due_on.between(start, end)),
+        Deadline.overridden_due_on.between(start, end),
+    )
+
+
+def _users(ids: Iterable[int]) -> dict[int, User]:
+    ids = list(set(ids))
+    found: dict[int, User] = {}
+    for start in range(0, len(ids), 5000):
+        for user in db.session.scalars(sa.select(User).where(User.id.in_(ids[start : start + 5000]))):
+            found[user.id] = user
+    return found
+
+
+def _step(kind: DeadlineKind, binding: bool) -> NotificationKind:
+    return NotificationKind.reminder_due if binding else REMINDER_FOR[kind]
+
+
+# -- reminders ------------------------------------------------------------------------------
+
+
+def reminders(today: dt.date) -> dict[str, Any]:
+    """Remind the drafter (or, without one, the lead directorate's mailbox) N working days
+    before each internal milestone and before the answer due date of every open case.
+
+    A sweep over [today, today + N working days] rather than "exactly N days before": a day
+    the scheduler was down is caught up the next working day, and the unique notification
+    row keeps it to one reminder per recipient, step, case and date.
+    """
+    ctx = load_rule_context()
+    if not ctx.calendar.is_working_day(today):
+        return {"skipped": "not a working day"}
+    n = int(current_app.config.get("REMINDER_WORKING_DAYS_BEFORE", 2))
+    horizon = add_working_days(ctx.calendar, today, n)
+    rows = db.session.execute(
+        sa.select(
+            Deadline.case_id,
+            Deadline.kind,
+            Deadline.is_binding,
+            EFFECTIVE.label("due"),
+            Case.reference,
+            Case.subject,
+            Case.drafter_id,
+            Case.lead_directorate_id,
+        )
+        .join(Case, Case.id == Deadline.case_id)
+        .where(_in_range(today, horizon), _not_done())
+        .where(sa.or_(Deadline.kind.in_(list(REMINDER_FOR)), Deadline.is_binding.is_(True)))
+    ).all()
+    users = _users(r.drafter_id for r in rows if r.drafter_id is not None)
+    off = services.opted_out(users)
+    mailboxes = {d.id: d for d in db.session.scalars(sa.select(Directorate))}
+    drafts: list[Draft] = []
+    counts = {"deadlines": len(rows), "opted_out": 0, "no_recipient": 0}
+    recipients: dict[Any, Recipient] = {}
+    for r in rows:
+        kind = _step(r.kind, r.is_binding)
+        user = users.get(r.drafter_id) if r.drafter_id is not None else None
+        if user is not None and user.is_enabled:
+            if (user.id, kind) in off:
+                counts["opted_out"] += 1
+                continue
+            recipient = recipients.get(user.id) or recipients.setdefault(user.id, services.user_recipient(user))
+        else:
+            directorate = mailboxes.get(r.lead_directorate_id) if r.lead_directorate_id else None
+            if directorate is None or not directorate.email:
+                counts["no_recipient"] += 1
+                continue
+            key = ("mailbox", directorate.id)
+            recipient = recipients.get(key) or recipients.setdefault(key, services.mailbox_recipient(directorate.email, directorate.name))
+        drafts.append(
+            Draft(
+                recipient,
+                kind,
+                r.case_id,
+                r.due,
+                "reminder",
+                {
+                    "reference": r.reference,
+                    "case_subject": r.subject,
+                    "due_on": r.due,
+                    "working_days_left": ctx.calendar.working_days_between(today, r.due),
+                    "url": services.case_url(r.reference),
+                    "mailbox": user is None,
+                },
+            )
+        )
+    counts["queued"] = services.queue(drafts)
+    counts["already_sent"] = len(drafts) - counts["queued"]
+    return counts
+
+
+# -- escalation -----------------------------------------------------------------------------
+
+
+def escalation(today: dt.date) -> dict[str, Any]:
+    """A case past a milestone or its due date without the step done: tell the director(s)
+    of the lead directorate and the registrar(s), once per missed date."""
+    ctx = load_rule_context()
+    rows = db.session.execute(
+        sa.select(
+            Deadline.case_id,
+            Deadline.kind,
+            Deadline.is_binding,
+            EFFECTIVE.label("due"),
+            Case.reference,
+            Case.subject,
+            Case.status,
+            Case.lead_directorate_id,
+            Case.drafter_id,
+        )
+        .join(Case, Case.id == Deadline.case_id)
+        .where(today > EFFECTIVE, _not_done())
+        .where(sa.or_(Deadline.kind.in_(list(REMINDER_FOR)), Deadline.is_binding.is_(True)))
+    ).all()
+    staff = list(
+        db.session.scalars(sa.select(User).where(User.is_enabled.is_(True), User.role.in_([Role.director, Role.registrar])))
+    )
+    directors: dict[int, list[User]] = defaultdict(list)
+    registrars = [u for u in staff if u.role == Role.registrar]
+    for u in staff:
+        if u.role == Role.director and u.directorate_id is not None:
+            directors[u.directorate_id].append(u)
+    # One escalation per case for its latest missed date: a case that missed its draft,
+    # approval and signature dates is one message, not three. The next missed date of the
+    # same case escalates again (the unique row is per case and date).
+    latest: dict[int, Any] = {}
+    for r in rows:
+        best = latest.get(r.case_id)
+        if best is None or (r.due, r.is_binding) > (best.due, best.is_binding):
+            latest[r.case_id] = r
+    rows = sorted(latest.values(), key=lambda r: (r.due, r.reference))
+    drafters = _users(r.drafter_id for r in rows if r.drafter_id is not None)
+    recipients = {u.id: services.user_recipient(u) for u in staff}
+    drafts: list[Draft] = []
+    nobody = 0
+    for r in rows:
+        to = [*directors.get(r.lead_directorate_id, []), *registrars]
+        if not to:
+            nobody += 1
+        step = _step(r.kind, r.is_binding)
+        drafter = drafters.get(r.drafter_id)
+        for u in to:
+            drafts.append(
+                Draft(
+                    recipients[u.id],
+                    NotificationKind.escalation,
+                    r.case_id,
+                    r.due,
+                    "escalation",
+                    {
+                        "reference": r.reference,
+                        "case_subject": r.subject,
+                        "step": step,
+                        "due_on": r.due,
+                        "working_days_late": ctx.calendar.working_days_between(r.due, today),
+                        "status": r.status,
+                        "drafter": drafter.display_name if drafter else None,
+                        "url": services.case_url(r.reference),
+                    },
+                )
+            )
+    queued = services.queue(drafts)
+    return {"cases": len(rows), "queued": queued, "already_sent": len(drafts) - queued, "no_recipient": nobody}
+
+
+# -- weekly digest --------------------------------------------------------------------------
+
+
+def weekly_digest(today: dt.date) -> dict[str, Any]:
+    """Per director: what will be on the Kamer's Monday late list, what is due next week,
+    and what waits for approval or signature. A recess in the coming week is mentioned."""
+    ctx = load_rule_context()
+    monday = rules.next_monday(today + dt.timedelta(days=1))
+    sunday = monday + dt.timedelta(days=6)
+    recesses = list(
+        db.session.scalars(
+            sa.select(Event)
+            .where(Event.kind == EventKind.recess, Event.starts_on <= sunday, sa.func.coalesce(Event.ends_on, Event.starts_on) >= monday)
+            .order_by(Event.starts_on)
+        )
+    )
+    directors = list(
+        db.session.scalars(
+            sa.select(User)
+            .where(User.is_enabled.is_(True), User.role == Role.director, User.directorate_id.is_not(None))
+            .order_by(User.id)
+        )
+    )
+    off = services.opted_out(u.id for u in directors)
+    drafts: list[Draft] = []
+    empty = 0
+    by_directorate: dict[int, dict[str, list[Any]]] = {}
+    for director in directors:
+        if (director.id, NotificationKind.weekly_digest) in off:
+            continue
+        sections = by_directorate.get(director.directorate_id)  # type: ignore[arg-type]
+        if sections is None:
+            sections = by_directorate[director.directorate_id] = _digest_sections(director.directorate_id, today, monday, ctx.settings)  # type: ignore[index]
+        if not any(sections.values()) and not recesses:
+            empty += 1
+            continue
+        drafts.append(
+            Draft(
+                services.user_recipient(director),
+                NotificationKind.weekly_digest,
+                None,
+                monday,
+                "weekly_digest",
+                {
+                    "monday": monday,
+                    "friday": monday + dt.timedelta(days=4),
+                    "directorate": director.directorate.name if director.directorate else "",
+                    "recesses": [{"name": e.name, "starts_on": e.starts_on, "ends_on": e.ends_on or e.starts_on} for e in recesses],
+                    **sections,
+                },
+            )
+        )
+    queued = services.queue(drafts)
+    return {"directors": len(directors), "queued": queued, "empty": empty, "recess": bool(recesses)}
+
+
+def _item(case: Case, due_on: dt.date | None = None) -> dict[str, Any]:
+    return {
+        "reference": case.reference,
+        "subject": case.subject,
+        "due_on": due_on or case.practical_due_on,
+        "status": case.status,
+        "drafter": case.drafter.display_name if case.drafter else None,
+        "url": services.case_url(case.reference),
+    }
+
+
+def _digest_sections(directorate_id: int, today: dt.date, monday: dt.date, settings: rules.DeadlineSettings) -> dict[str, list[Any]]:
+    open_cases = list(
+        db.session.scalars(
+            sa.select(Case)
+            .where(Case.lead_directorate_id == directorate_id, Case.status.in_(_OPEN))
+            .order_by(Case.practical_due_on, Case.reference)
+        )
+    )
+    late_list = [
+        _item(c) for c in open_cases if c.kind == CaseKind.written_questions and rules.monday_late_list(facts_for(c), today, settings)
+    ]
+    friday = monday + dt.timedelta(days=4)
+    due_rows = db.session.execute(
+        sa.select(Case, EFFECTIVE.label("due"))
+        .join(Deadline, Deadline.case_id == Case.id)
+        .where(Case.lead_directorate_id == directorate_id, Case.status.in_(_OPEN), Deadline.is_binding.is_(True))
+        .where(_in_range(monday, friday))
+        .order_by(EFFECTIVE, Case.reference)
+    ).all()
+    due_next_week = [_item(c, due) for c, due in due_rows]
+    approval = [_item(c) for c in open_cases if c.status == CaseStatus.in_review]
+    signature = [_item(c) for c in open_cases if c.status == CaseStatus.awaiting_signature]
+    return {"late_list": late_list, "due_next_week": due_next_week, "waiting_approval": approval, "waiting_signature": signature}
+
+
+# -- Tweede Kamer sync hook -----------------------------------------------------------------
+
+#: the hook: ``parliament_tracker.tk.sync.run(today) -> dict`` when that module exists
+TK_SYNC_MODULE = "parliament_tracker.tk.sync"
+
+
+def tk_sync(today: dt.date) -> dict[str, Any]:
+    try:
+        module = importlib.import_module(TK_SYNC_MODULE)
+    except ModuleNotFoundError as exc:
+        if exc.name != TK_SYNC_MODULE:
+            raise
+        return {"status": "not configured"}
+    run = getattr(module, "run", None)
+    if run is None:
+        return {"status": "not configured"}
+    result = run(today)
+    return dict(result or {})
+
+
+def send_outbox(today: dt.date) -> dict[str, Any]:
+    from parliament_tracker.notifications.mail import send_outbox as send
+
+    return send()

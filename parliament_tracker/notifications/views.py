@@ -1,0 +1,113 @@
+"""In-app notifications ("Mijn meldingen"), preferences, and the admin outbox and job runs.
+
+Routes:
+    GET       /notifications                      my notifications           notifications.view
+    POST      /notifications/<id>/read            mark one read              notifications.view
+    POST      /notifications/read-all             mark all read              notifications.view
+    GET/POST  /notifications/preferences          which reminders I receive  notifications.view
+    GET       /admin/outbox                       e-mails not sent (yet)     outbox.view
+    GET       /admin/outbox/<id>                  one message                outbox.view
+    GET       /admin/jobs                         jobs, schedules, runs      jobs.view
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from parliament_tracker.auth.permissions import permission_required
+from parliament_tracker.extensions import db
+from parliament_tracker.notifications import services
+from parliament_tracker.notifications.mail import smtp_configured
+from parliament_tracker.notifications.models import OPTIONAL_KINDS, Notification, NotificationKind
+
+bp = Blueprint("notifications", __name__)
+
+
+@bp.app_context_processor
+def notification_helpers() -> dict[str, Any]:
+    def unread_notifications() -> int:
+        if not current_user.is_authenticated:
+            return 0
+        return services.unread_count(current_user)
+
+    return {"unread_notifications": unread_notifications}
+
+
+@bp.get("/notifications")
+@permission_required("notifications.view")
+def index():
+    items = services.for_user(current_user)
+    unread = sum(1 for n in items if n.read_at is None)
+    return render_template("notifications/index.html", items=items, unread=unread)
+
+
+@bp.post("/notifications/<int:notification_id>/read")
+@permission_required("notifications.view")
+def mark_read(notification_id: int):
+    services.mark_read(current_user, notification_id)
+    db.session.commit()
+    return redirect(url_for("notifications.index"))
+
+
+@bp.post("/notifications/read-all")
+@permission_required("notifications.view")
+def mark_all_read():
+    count = services.mark_read(current_user)
+    db.session.commit()
+    if count:
+        flash(_("All notifications are marked as read."), "success")
+    return redirect(url_for("notifications.index"))
+
+
+@bp.route("/notifications/preferences", methods=["GET", "POST"])
+@permission_required("notifications.view")
+def preferences():
+    optional = [k for k in NotificationKind if k in OPTIONAL_KINDS]
+    if request.method == "POST":
+        chosen = set(request.form.getlist("kinds"))
+        wanted = [k for k in optional if k.value in chosen]
+        services.set_preferences(current_user, wanted)
+        db.session.commit()
+        flash(_("Your choices are saved."), "success")
+        return redirect(url_for("notifications.preferences"))
+    return render_template(
+        "notifications/preferences.html",
+        optional=optional,
+        wanted=services.wanted_kinds(current_user),
+        always=[k for k in NotificationKind if k not in OPTIONAL_KINDS],
+    )
+
+
+@bp.get("/admin/outbox")
+@permission_required("outbox.view")
+def outbox():
+    return render_template(
+        "notifications/outbox.html",
+        waiting=services.outbox(),
+        sent=services.recently_sent(),
+        smtp=smtp_configured(),
+        smtp_host=current_app.config.get("SMTP_HOST"),
+    )
+
+
+@bp.get("/admin/outbox/<int:notification_id>")
+@permission_required("outbox.view")
+def outbox_message(notification_id: int):
+    message = db.session.get(Notification, notification_id)
+    if message is None:
+        abort(404)
+    return render_template("notifications/message.html", message=message)
+
+
+@bp.get("/admin/jobs")
+@permission_required("jobs.view")
+def jobs():
+    from parliament_tracker.scheduler import JOBS, last_runs, recent_runs, schedules
+
+    return render_template(
+        "notifications/jobs.html", jobs=JOBS, schedules=schedules(current_app), last=last_runs(), runs=recent_runs()
+    )

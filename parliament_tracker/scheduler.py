@@ -1,0 +1,285 @@
+"""The scheduler process and the job runner.
+
+``flask scheduler run`` starts an APScheduler ``BlockingScheduler`` in its own process; it is
+never started by ``create_app`` or ``wsgi.py``, so web workers never run jobs (APScheduler
+FAQ). Job functions are module-level and take plain arguments (the job name); each run
+happens inside ``with app.app_context():`` and is recorded in a ``JobRun`` row.
+
+A per-job lock (PostgreSQL ``pg_try_advisory_xact_lock``; on SQLite a conditional UPDATE on
+a ``job_locks`` row) keeps two processes from running the same job body at once, and a
+skipped run is logged. Exactly-once delivery does not depend on that lock: it comes from
+the unique notification rows (see ``notifications.services.queue``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import signal
+import socket
+import traceback
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import click
+import sqlalchemy as sa
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy.dialects import sqlite
+
+from parliament_tracker.db import now_utc, today_local
+from parliament_tracker.extensions import db
+from parliament_tracker.notifications import jobs as job_bodies
+from parliament_tracker.notifications.models import JobLock, JobRun, JobStatus
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    func: Callable[[dt.date], dict[str, Any]]
+    description: str
+    #: a lock row older than this is taken over (a crashed process on SQLite)
+    lock_seconds: int = 3600
+
+
+JOBS: dict[str, Job] = {
+    job.name: job
+    for job in (
+        Job("tk_sync", job_bodies.tk_sync, "Tweede Kamer sync (hook: parliament_tracker.tk.sync.run)"),
+        Job("reminders", job_bodies.reminders, "Reminders N working days before milestones and due dates"),
+        Job("escalation", job_bodies.escalation, "Missed milestones and due dates to directors and registrars"),
+        Job("weekly_digest", job_bodies.weekly_digest, "Friday overview per director: Monday late list, next week, waiting"),
+        Job("send_outbox", job_bodies.send_outbox, "Send queued e-mails over SMTP (without SMTP: keep them in the outbox)"),
+    )
+}
+
+DEFAULT_SCHEDULES = {
+    "tk_sync": "0 6 * * mon-fri",
+    "reminders": "0 7 * * mon-fri",
+    "escalation": "15 7 * * mon-fri",
+    "weekly_digest": "0 8 * * fri",
+    "send_outbox": "*/5 * * * *",
+}
+
+
+def schedules(app: Flask) -> dict[str, str | None]:
+    """Crontab expression per job; a job set to null or "" in JOB_SCHEDULES is not scheduled."""
+    configured = app.config.get("JOB_SCHEDULES") or {}
+    unknown = set(configured) - set(JOBS)
+    if unknown:
+        raise click.ClickException(f"JOB_SCHEDULES names unknown jobs: {', '.join(sorted(unknown))}")
+    return {name: (configured[name] if name in configured else DEFAULT_SCHEDULES[name]) or None for name in JOBS}
+
+
+# -- locks ----------------------------------------------------------------------------------
+
+
+def _holder() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _lock_key(name: str) -> int:
+    # A stable signed 64-bit key per job name for pg advisory locks.
+    return zlib.crc32(f"parliament_tracker.job.{name}".encode()) - 2**31
+
+
+def _acquire(job: Job) -> bool:
+    """Take the job's lock; False when another process holds it."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Held until the job's transaction ends (commit or rollback).
+        return bool(db.session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(_lock_key(job.name)))))
+    now = now_utc()
+    db.session.execute(sqlite.insert(JobLock).values(name=job.name).on_conflict_do_nothing(index_elements=["name"]))
+    taken = db.session.execute(
+        sa.update(JobLock)
+        .where(JobLock.name == job.name, sa.or_(JobLock.locked_until.is_(None), JobLock.locked_until < now))
+        .values(locked_until=now + dt.timedelta(seconds=job.lock_seconds), holder=_holder()),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.commit()  # visible to the other process at once
+    return taken.rowcount == 1
+
+
+def _release(job: Job) -> None:
+    if db.session.get_bind().dialect.name == "postgresql":
+        return  # the advisory xact lock went with the transaction
+    db.session.execute(
+        sa.update(JobLock).where(JobLock.name == job.name, JobLock.holder == _holder()).values(locked_until=None, holder=None),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.commit()
+
+
+# -- running one job ------------------------------------------------------------------------
+
+
+def run_job(name: str, today: dt.date | None = None) -> JobRun:
+    """Run one job now, in the current app context, and record it. Never raises for a
+    failing job body: the error is logged and stored on the JobRun, and the next run retries."""
+    job = JOBS[name]
+    as_of = today or today_local()
+    run = JobRun(job=name, as_of=as_of, status=JobStatus.running, started_at=now_utc(), counts={})
+    db.session.add(run)
+    db.session.commit()
+    run_id = run.id
+    locked = False
+    try:
+        locked = _acquire(job)
+        if not locked:
+            log.warning("job %s skipped: another process is running it", name)
+            db.session.rollback()
+            _finish(run_id, JobStatus.skipped, {"skipped": "locked by another process"}, None)
+            return db.session.get(JobRun, run_id, populate_existing=True)  # type: ignore[return-value]
+        counts = job.func(as_of)
+        db.session.commit()
+        _finish(run_id, JobStatus.ok, counts, None)
+        log.info("job %s (%s) done: %s", name, as_of, counts)
+    except Exception:
+        db.session.rollback()
+        error = traceback.format_exc()
+        log.exception("job %s (%s) failed", name, as_of)
+        _finish(run_id, JobStatus.failed, {}, error)
+    finally:
+        if locked:
+            try:
+                _release(job)
+            except Exception:  # pragma: no cover - the lock expires on its own
+                db.session.rollback()
+                log.exception("could not release the lock of job %s", name)
+    return db.session.get(JobRun, run_id, populate_existing=True)  # type: ignore[return-value]
+
+
+def _finish(run_id: int, status: JobStatus, counts: dict[str, Any], error: str | None) -> None:
+    db.session.execute(
+        sa.update(JobRun)
+        .where(JobRun.id == run_id)
+        .values(status=status, counts=counts, error=error, finished_at=now_utc()),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.commit()
+
+
+def recent_runs(limit: int = 100) -> list[JobRun]:
+    return list(db.session.scalars(sa.select(JobRun).order_by(JobRun.started_at.desc(), JobRun.id.desc()).limit(limit)))
+
+
+def last_runs() -> dict[str, JobRun]:
+    latest = sa.select(JobRun.job, sa.func.max(JobRun.id).label("id")).group_by(JobRun.job).subquery()
+    return {r.job: r for r in db.session.scalars(sa.select(JobRun).join(latest, JobRun.id == latest.c.id))}
+
+
+# -- the scheduler process ------------------------------------------------------------------
+
+_APP: Flask | None = None
+
+
+def scheduled_job(name: str) -> None:
+    """What APScheduler calls: a module-level function with a plain argument."""
+    app = _APP
+    if app is None:  # pragma: no cover - only when called outside ``flask scheduler run``
+        from parliament_tracker import create_app
+
+        app = create_app()
+    with app.app_context():
+        try:
+            run_job(name)
+        except Exception:  # pragma: no cover - run_job records its own errors; this is the last net
+            log.exception("job %s could not be run", name)
+        finally:
+            db.session.remove()
+
+
+def build_scheduler(app: Flask) -> Any:
+    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.triggers.cron import CronTrigger
+
+    tz = app.config.get("SCHEDULER_TIMEZONE", "Europe/Amsterdam")
+    scheduler = BlockingScheduler(timezone=tz)
+    for name, expression in schedules(app).items():
+        if not expression:
+            continue
+        scheduler.add_job(
+            scheduled_job,
+            CronTrigger.from_crontab(expression, timezone=tz),
+            args=[name],
+            id=name,
+            name=name,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=3600,
+            replace_existing=True,
+        )
+    return scheduler
+
+
+scheduler_cli = AppGroup("scheduler", help="The scheduler process (run exactly one, beside the web server).")
+jobs_cli = AppGroup("jobs", help="Scheduled jobs: list them, or run one now.")
+
+
+@scheduler_cli.command("run")
+def scheduler_run_command() -> None:
+    """Run the scheduler in the foreground until stopped (Ctrl-C, SIGTERM)."""
+    global _APP
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    _APP = app
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    scheduler = build_scheduler(app)
+    for job in scheduler.get_jobs():
+        click.echo(f"{job.id:15} {job.trigger}")
+    click.echo("Scheduler running (Ctrl-C to stop).")
+
+    def stop(signum: int, _frame: Any) -> None:
+        # systemd stops with SIGTERM: let a running job finish its transaction, then exit.
+        log.info("signal %s: stopping the scheduler after the running jobs", signum)
+        scheduler.shutdown(wait=True)
+
+    signal.signal(signal.SIGTERM, stop)
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):
+        scheduler.start()
+    click.echo("Scheduler stopped.")
+
+
+@jobs_cli.command("list")
+def jobs_list_command() -> None:
+    """The jobs with their schedules and last run."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    last = {}
+    try:
+        last = last_runs()
+    except sa.exc.SQLAlchemyError:  # database not migrated yet: still list the jobs
+        db.session.rollback()
+    for name, expression in schedules(app).items():
+        run = last.get(name)
+        when = f"last run {run.started_at:%Y-%m-%d %H:%M} UTC: {run.status.value}" if run else "never run"
+        click.echo(f"{name:15} {expression or 'not scheduled':18} {JOBS[name].description} ({when})")
+
+
+@jobs_cli.command("run")
+@click.argument("name", type=click.Choice(sorted(JOBS)))
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Run as if it were this day (YYYY-MM-DD).")
+def jobs_run_command(name: str, today: dt.datetime | None) -> None:
+    """Run job NAME now, once, and record it like a scheduled run."""
+    run = run_job(name, today.date() if today else None)
+    click.echo(f"{name} ({run.as_of.isoformat()}): {run.status.value} {run.counts}")
+    if run.status == JobStatus.failed:
+        click.echo(run.error or "", err=True)
+        raise SystemExit(1)
+
+
+@jobs_cli.command("unlock")
+@click.argument("name", type=click.Choice(sorted(JOBS)))
+def jobs_unlock_command(name: str) -> None:
+    """Release job NAME's lock row after a crashed process (SQLite; PostgreSQL's advisory
+    locks go away with the connection)."""
+    result = db.session.execute(
+        sa.update(JobLock).where(JobLock.name == name).values(locked_until=None, holder=None),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.commit()
+    click.echo(f"{name}: {'unlocked' if result.rowcount else 'was not locked'}")

@@ -1,0 +1,95 @@
+"""Mijn meldingen, preferences, and the admin outbox and job pages, for every role."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+
+from parliament_tracker.auth.models import User
+from parliament_tracker.auth.roles import Role
+from parliament_tracker.notifications.models import Notification, NotificationKind, NotificationOptOut
+from parliament_tracker.scheduler import run_job
+
+
+@pytest.fixture
+def reminded(app, seed, users):
+    with app.app_context():
+        run_job("reminders", dt.date(2021, 11, 9))
+        run_job("escalation", dt.date(2021, 11, 12))
+    return seed
+
+
+@pytest.mark.parametrize("role", [r.value for r in Role])
+def test_every_role_has_my_notifications_in_the_menu(login, db, role):
+    browser = login(role)
+    page = browser.get("/notifications")
+    assert page.status_code == 200
+    assert 'href="/notifications"' in page.text and "Mijn meldingen" in page.text
+    assert browser.get("/notifications/preferences").status_code == 200
+    admin_only = browser.get("/admin/outbox").status_code, browser.get("/admin/jobs").status_code
+    assert admin_only == ((200, 200) if role == "admin" else (403, 403))
+
+
+def test_unread_count_list_and_mark_read(app, login, reminded, users):
+    browser = login("drafter")
+    with app.app_context():
+        mine = reminded.session.scalars(sa.select(Notification).where(Notification.user_id == users["drafter"].id)).all()
+    assert len(mine) >= 2
+    page = browser.get("/notifications")
+    assert '<span class="badge"' in page.text and f">{len(mine)}</span>" in page.text
+    assert "2021Z19241" in page.text and "2021Z19601" in page.text
+    first = mine[0]
+    assert browser.post(f"/notifications/{first.id}/read", token_from="/notifications").status_code == 302
+    with app.app_context():
+        assert reminded.session.get(Notification, first.id).read_at is not None
+    page = browser.get("/notifications")
+    assert f">{len(mine) - 1}</span>" in page.text
+    # Someone else's notification cannot be marked read by me.
+    with app.app_context():
+        other = reminded.session.scalars(sa.select(Notification).where(Notification.user_id != users["drafter"].id)).first()
+    browser.post(f"/notifications/{other.id}/read", token_from="/notifications")
+    with app.app_context():
+        assert reminded.session.get(Notification, other.id).read_at is None
+    browser.post("/notifications/read-all", token_from="/notifications")
+    page = browser.get("/notifications")
+    assert '<span class="badge"' not in page.text
+
+
+def test_preferences_form_switches_reminders_but_not_escalations(app, login, db, users):
+    browser = login("director")
+    page = browser.get("/notifications/preferences")
+    assert 'value="reminder_draft"' in page.text and 'value="escalation"' not in page.text
+    assert "disabled" in page.text
+    response = browser.post(
+        "/notifications/preferences", {"kinds": ["reminder_due", "escalation"]}, token_from="/notifications/preferences"
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        off = {o.kind for o in db.session.scalars(sa.select(NotificationOptOut).where(NotificationOptOut.user_id == users["director"].id))}
+    assert off == {NotificationKind.reminder_draft, NotificationKind.reminder_approval, NotificationKind.reminder_signature, NotificationKind.weekly_digest}
+    page = browser.get("/notifications/preferences")
+    assert 'value="reminder_due" checked' in page.text and 'value="reminder_draft" >' in page.text
+
+
+def test_admin_outbox_and_job_runs(app, login, reminded, users):
+    with app.app_context():
+        registrar = reminded.session.get(User, users["registrar"].id)
+        registrar.email = "registrar@example.org"
+        reminded.session.commit()
+        run_job("escalation", dt.date(2021, 11, 17))
+        message = reminded.session.scalars(sa.select(Notification).where(Notification.email == "registrar@example.org")).first()
+        assert message is not None and message.case is not None
+    browser = login("admin")
+    outbox = browser.get("/admin/outbox")
+    assert "registrar@example.org" in outbox.text and "SMTP_HOST" in outbox.text
+    shown = browser.get(f"/admin/outbox/{message.id}")
+    assert shown.status_code == 200 and f"/cases/{message.case.reference}" in shown.text
+    assert browser.get("/admin/outbox/999999").status_code == 404
+    jobs = browser.get("/admin/jobs")
+    assert jobs.status_code == 200
+    for name in ("reminders", "escalation", "weekly_digest", "tk_sync", "send_outbox"):
+        assert f"<code>{name}</code>" in jobs.text
+    assert "queued=" in jobs.text
+    assert 'href="/admin/outbox"' in browser.get("/admin").text
