@@ -3,6 +3,7 @@
 from parliament_tracker.audit.models import AuditEntry
 from parliament_tracker.auth.models import ApiToken, User
 from parliament_tracker.cases.models import Attachment, Case, CaseLink, Question, case_members
+from parliament_tracker.letters.models import Letter, LetterCase, LetterTemplate, LetterVersion
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
 
 __all__ = [
@@ -13,6 +14,10 @@ __all__ = [
     "CaseLink",
     "Committee",
     "Directorate",
+    "Letter",
+    "LetterCase",
+    "LetterTemplate",
+    "LetterVersion",
     "Member",
     "Party",
     "Question",

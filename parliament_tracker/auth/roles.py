@@ -42,6 +42,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "case.transition": STAFF,
     "case.export": ALL_ROLES,
     "audit.view": ALL_ROLES,
+    "letter.view": ALL_ROLES,
+    "letter.draft": frozenset({Role.registrar, Role.drafter, Role.director, Role.admin}),
+    "template.manage": frozenset({Role.admin}),
     "admin": frozenset({Role.admin}),
     "account": ALL_ROLES,
 }
