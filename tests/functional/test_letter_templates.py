@@ -1,0 +1,114 @@
+"""Admin template pages: upload (checked, versioned), refusals that store nothing, preview, activate."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from parliament_tracker.letters.models import LetterKind, LetterTemplate
+
+SHIPPED = Path(__file__).resolve().parents[2] / "letter_templates"
+
+
+def docx_with(*paragraphs: str) -> bytes:
+    doc = Document()
+    for text in paragraphs:
+        doc.add_paragraph(text)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def template_count(db) -> int:
+    return db.session.scalar(db.select(db.func.count(LetterTemplate.id)))
+
+
+def upload(browser, data: bytes, filename: str = "sjabloon.docx", kind: str = "kamerbrief", activate: bool = False):
+    form = {"kind": kind, "file": (io.BytesIO(data), filename)}
+    if activate:
+        form["activate"] = "y"
+    return browser.post("/letter-templates", form, token_from="/letter-templates", content_type="multipart/form-data")
+
+
+def test_demo_stores_the_shipped_templates_as_version_1(login, seed):
+    browser = login("admin")
+    page = browser.get("/letter-templates")
+    assert page.status_code == 200
+    rows = seed.session.scalars(seed.select(LetterTemplate).order_by(LetterTemplate.kind)).all()
+    assert {(t.kind, t.version, t.is_active) for t in rows} == {(k, 1, True) for k in LetterKind}
+    assert all(t.sha256 in page.text for t in rows)
+
+
+def test_only_admins_manage_templates(login, seed):
+    browser = login("drafter")
+    assert browser.get("/letter-templates").status_code == 403
+    assert upload(browser, (SHIPPED / "kamerbrief.docx").read_bytes()).status_code == 403
+
+
+def test_upload_new_version_preview_and_activate(login, seed):
+    browser = login("admin")
+    data = (SHIPPED / "kamerbrief.docx").read_bytes()
+    response = upload(browser, data, "eigen-kamerbrief.docx")
+    assert response.status_code == 302
+    seed.session.expire_all()
+    new = seed.session.scalar(seed.select(LetterTemplate).where(LetterTemplate.kind == LetterKind.kamerbrief, LetterTemplate.version == 2))
+    assert new is not None and not new.is_active and new.uploaded_by.username == "admin"
+    preview = browser.get(f"/letter-templates/{new.id}/preview")
+    assert preview.status_code == 200 and preview.mimetype == "application/pdf"
+    from tests.functional.test_letters import pdf_text
+
+    text = pdf_text(preview.data)
+    assert "Reactie VJC-verzoek" in text and "Ankie Broekers-Knol" in text and "Pagina 1 van" in text
+    assert browser.get(f"/letter-templates/{new.id}/docx").data == data
+    response = browser.post(f"/letter-templates/{new.id}/activate", token_from="/letter-templates")
+    assert response.status_code == 302
+    seed.session.expire_all()
+    active = seed.session.scalars(seed.select(LetterTemplate).where(LetterTemplate.kind == LetterKind.kamerbrief, LetterTemplate.is_active)).all()
+    assert [t.version for t in active] == [2]
+
+
+def test_uploaded_template_is_used_for_new_versions(login, seed):
+    browser = login("admin")
+    data = docx_with("EIGEN SJABLOON {{ subject }}", "{{p body }}", "{{ signatory_name }}")
+    assert upload(browser, data, "eigen.docx", activate=True).status_code == 302
+    from tests.functional.test_letters import pdf_text, seed_letter
+
+    letter = seed_letter(seed)
+    browser.post(f"/letters/{letter.id}/generate", token_from=f"/letters/{letter.id}")
+    seed.session.expire_all()
+    text = pdf_text(seed_letter(seed).latest_version.pdf)
+    assert text.startswith("EIGEN SJABLOON Reactie VJC-verzoek")
+
+
+REFUSED = {
+    "not a docx": (b"Dit is gewoon tekst.", "sjabloon.docx", "not a DOCX"),
+    "wrong extension": (None, "sjabloon.pdf", ".docx"),
+    "unknown variable": (docx_with("{{ subject }} {{ minister_shoe_size }}"), "sjabloon.docx", "Unknown variables: minister_shoe_size"),
+    "sandbox escape": (docx_with("{{ ''.__class__.__mro__[1].__subclasses__() }}"), "sjabloon.docx", "__class__"),
+    "include": (docx_with("{% include 'x' %}"), "sjabloon.docx", "include"),
+    "syntax error": (docx_with("{{ subject "), "sjabloon.docx", "line"),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSED))
+def test_bad_templates_are_refused_with_a_message_and_nothing_stored(login, seed, case):
+    data, filename, fragment = REFUSED[case]
+    if data is None:
+        data = docx_with("{{ subject }}")
+    browser = login("admin")
+    before = template_count(seed)
+    response = upload(browser, data, filename)
+    assert response.status_code == 422
+    assert fragment.lower() in response.text.lower(), response.text[-3000:]
+    assert 'class="error-summary"' in response.text or "flash-error" in response.text
+    assert template_count(seed) == before
+
+
+def test_load_shipped_templates_is_idempotent(login, seed):
+    browser = login("admin")
+    before = template_count(seed)
+    assert browser.post("/letter-templates/load", token_from="/letter-templates").status_code == 302
+    assert template_count(seed) == before
