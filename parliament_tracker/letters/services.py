@@ -28,6 +28,7 @@ from parliament_tracker.db import today_local
 from parliament_tracker.extensions import db
 from parliament_tracker.letters import context as ctx
 from parliament_tracker.letters import markup, seed_letter
+from parliament_tracker.letters.messages import translate
 from parliament_tracker.letters.fill import DocxRejected, TemplateError, check_template
 from parliament_tracker.letters.models import (
     Letter,
@@ -139,7 +140,7 @@ def upload_template(name: str, kind: LetterKind, data: bytes, *, actor: User | N
         raise UploadRefused(_("Only Word documents (.docx) can be used as templates. Save the template as “Word Document (.docx)” and upload it again."))
     problems = check_template(data, KNOWN_VARIABLE_NAMES, current_app.config["LETTER_MAX_UPLOAD_BYTES"])
     if problems:
-        raise UploadRefused(_("The template was refused. Change the following and upload it again:"), problems)
+        raise UploadRefused(_("The template was refused. Change the following and upload it again:"), [translate(p) for p in problems])
     if activate:
         _deactivate(kind)
     template = LetterTemplate(
@@ -211,7 +212,7 @@ def preview_template(template: LetterTemplate) -> RenderedLetter:
         return render_letter(template.docx, ctx.build_context(demo_letter_data()),
                              font_family=current_app.config["LETTER_FONT_FAMILY"], title=seed_letter.SUBJECT)
     except TemplateError as exc:
-        raise LetterError(_("The template cannot be filled: %(problems)s", problems=" ".join(exc.problems))) from exc
+        raise LetterError(_("The template cannot be filled: %(problems)s", problems=" ".join(translate(p) for p in exc.problems))) from exc
 
 
 # --------------------------------------------------------------------------- letters: data
@@ -510,7 +511,7 @@ def generate_version(letter: Letter, *, actor: User | None, note: str = "") -> L
         rendered = render_letter(template_bytes, ctx.build_context(letter_data(letter)),
                                  font_family=current_app.config["LETTER_FONT_FAMILY"], title=letter.subject)
     except TemplateError as exc:
-        raise LetterError(_("The letter could not be made: %(problems)s", problems=" ".join(exc.problems))) from exc
+        raise LetterError(_("The letter could not be made: %(problems)s", problems=" ".join(translate(p) for p in exc.problems))) from exc
     letter.template = template
     version = _add_version(letter, VersionSource.generated, rendered, actor=actor, filename=file_stem(letter) + ".docx",
                            template=template, note=note)
@@ -530,7 +531,7 @@ def upload_docx(letter: Letter, filename: str, data: bytes, *, actor: User | Non
         rendered = pdf_from_docx(data, title=letter.subject, font_family=current_app.config["LETTER_FONT_FAMILY"],
                                  max_bytes=current_app.config["LETTER_MAX_UPLOAD_BYTES"])
     except DocxRejected as exc:
-        raise UploadRefused(_("The file was refused: %(reason)s", reason=exc.message)) from exc
+        raise UploadRefused(_("The file was refused: %(reason)s", reason=translate(exc.message))) from exc
     except Exception as exc:  # the walker or WeasyPrint choked on a file that passed the checks
         raise UploadRefused(_("The file was refused: it could not be converted to PDF.")) from exc
     version = _add_version(letter, VersionSource.uploaded, rendered, actor=actor, filename=filename, template=None, note=note)

@@ -84,12 +84,12 @@ def test_uploaded_template_is_used_for_new_versions(login, seed):
 
 
 REFUSED = {
-    "not a docx": (b"Dit is gewoon tekst.", "sjabloon.docx", "not a DOCX"),
+    "not a docx": (b"Dit is gewoon tekst.", "sjabloon.docx", "geen DOCX-document"),
     "wrong extension": (None, "sjabloon.pdf", ".docx"),
-    "unknown variable": (docx_with("{{ subject }} {{ minister_shoe_size }}"), "sjabloon.docx", "Unknown variables: minister_shoe_size"),
+    "unknown variable": (docx_with("{{ subject }} {{ minister_shoe_size }}"), "sjabloon.docx", "Onbekende variabelen: minister_shoe_size"),
     "sandbox escape": (docx_with("{{ ''.__class__.__mro__[1].__subclasses__() }}"), "sjabloon.docx", "__class__"),
     "include": (docx_with("{% include 'x' %}"), "sjabloon.docx", "include"),
-    "syntax error": (docx_with("{{ subject "), "sjabloon.docx", "line"),
+    "syntax error": (docx_with("{{ subject "), "sjabloon.docx", "Syntaxfout in het sjabloon"),
 }
 
 

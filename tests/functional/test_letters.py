@@ -352,11 +352,11 @@ def _macro_docx() -> bytes:
 
 
 BAD_UPLOADS = {
-    "not a docx": (b"%PDF-1.7 this is a pdf", "brief.docx", "not a DOCX"),
+    "not a docx": (b"%PDF-1.7 this is a pdf", "brief.docx", "geen DOCX-document"),
     "wrong extension": (b"PK\x03\x04", "brief.pdf", ".docx"),
-    "macros": (None, "brief.docx", "macros"),
-    "zip bomb": (None, "brief.docx", "zip bomb"),
-    "corrupt": (None, "brief.docx", "damaged"),
+    "macros": (None, "brief.docx", "macro’s"),
+    "zip bomb": (None, "brief.docx", "zipbom"),
+    "corrupt": (None, "brief.docx", "beschadigd"),
 }
 
 
@@ -393,5 +393,5 @@ def test_oversize_upload_is_refused(login, seed, app, monkeypatch):
     response = browser.post(f"/letters/{letter.id}/upload", {"file": (io.BytesIO(big), "groot.docx")},
                             token_from=f"/letters/{letter.id}", content_type="multipart/form-data")
     assert response.status_code == 303
-    assert "larger than 10 KB" in browser.get(response.headers["Location"]).text
+    assert "groter dan 10 KB" in browser.get(response.headers["Location"]).text
     assert version_count(seed, letter.id) == 0
