@@ -26,10 +26,19 @@ FIXED = {
     "The file is not a readable DOCX document.": _l("The file is not a readable DOCX document."),
     "The template tries to use something that is not allowed in templates.": _l(
         "The template tries to use something that is not allowed in templates."),
+    "Text boxes are not supported: put their text in ordinary paragraphs or a table without borders.": _l(
+        "Text boxes are not supported: put their text in ordinary paragraphs or a table without borders."),
+    "The template contains tracked changes: accept or reject all changes and switch tracking off.": _l(
+        "The template contains tracked changes: accept or reject all changes and switch tracking off."),
+    "The template has more than one section: use a single section (a different first page is fine).": _l(
+        "The template has more than one section: use a single section (a different first page is fine)."),
+    "Columns are not supported: use a table for side-by-side text.": _l("Columns are not supported: use a table for side-by-side text."),
+    "Footnotes and endnotes are not supported in templates: remove them.": _l("Footnotes and endnotes are not supported in templates: remove them."),
 }
 
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^The file is larger than (?P<kb>\d+) KB\.$"), "larger"),
+    (re.compile(r"^The field (?P<name>\S+) is not supported: only PAGE and NUMPAGES fields can be used\.$"), "field"),
     (re.compile(r"^Unknown variables: (?P<names>.+)\.$"), "unknown"),
     (re.compile(r"^In the (?P<part>.+?): access to '(?P<name>.+)' is not allowed in templates\.$"), "access"),
     (re.compile(r"^In the (?P<part>.+?): the filter '(?P<name>.+)' is not available\.$"), "filter"),
@@ -49,6 +58,8 @@ def translate(message: str) -> str:
         g = m.groupdict()
         if key == "larger":
             return _("The file is larger than %(kb)s KB.", kb=g["kb"])
+        if key == "field":
+            return _("The field %(name)s is not supported: only PAGE and NUMPAGES fields can be used.", name=g["name"])
         if key == "unknown":
             return _("Unknown variables: %(names)s. Use only the variables listed below.", names=g["names"])
         if key == "access":

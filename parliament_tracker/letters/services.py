@@ -28,6 +28,7 @@ from parliament_tracker.db import today_local
 from parliament_tracker.extensions import db
 from parliament_tracker.letters import context as ctx
 from parliament_tracker.letters import markup, seed_letter
+from parliament_tracker.letters.features import feature_problems
 from parliament_tracker.letters.messages import translate
 from parliament_tracker.letters.fill import DocxRejected, TemplateError, check_template
 from parliament_tracker.letters.models import (
@@ -139,6 +140,8 @@ def upload_template(name: str, kind: LetterKind, data: bytes, *, actor: User | N
     if not name.lower().endswith((".docx", ".dotx")):
         raise UploadRefused(_("Only Word documents (.docx) can be used as templates. Save the template as “Word Document (.docx)” and upload it again."))
     problems = check_template(data, KNOWN_VARIABLE_NAMES, current_app.config["LETTER_MAX_UPLOAD_BYTES"])
+    if not problems:
+        problems = feature_problems(data)
     if problems:
         raise UploadRefused(_("The template was refused. Change the following and upload it again:"), [translate(p) for p in problems])
     if activate:

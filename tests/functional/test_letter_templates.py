@@ -22,6 +22,20 @@ def docx_with(*paragraphs: str) -> bytes:
     return out.getvalue()
 
 
+def _with_body_xml(xml: str) -> bytes:
+    """A DOCX with ``xml`` (paragraph content) inside its first paragraph."""
+    from docx.oxml import parse_xml
+
+    doc = Document()
+    p = doc.add_paragraph("{{ subject }}")
+    wrapped = f'<w:p xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">{xml}</w:p>'
+    for child in list(parse_xml(wrapped)):
+        p._p.append(child)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
 def template_count(db) -> int:
     return db.session.scalar(db.select(db.func.count(LetterTemplate.id)))
 
@@ -83,12 +97,30 @@ def test_uploaded_template_is_used_for_new_versions(login, seed):
     assert text.startswith("EIGEN SJABLOON Reactie VJC-verzoek")
 
 
+def docx_with_xml(run_xml: str) -> bytes:
+    """A DOCX whose first paragraph gets raw WordprocessingML (text boxes, tracked changes, fields)."""
+    from docx.oxml import parse_xml
+
+    doc = Document()
+    p = doc.add_paragraph("{{ subject }}")
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    ns += 'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"'
+    p._p.append(parse_xml(run_xml.replace("<ROOT", f"<w:r {ns}").replace("</ROOT>", "</w:r>")))
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
 REFUSED = {
     "not a docx": (b"Dit is gewoon tekst.", "sjabloon.docx", "geen DOCX-document"),
     "wrong extension": (None, "sjabloon.pdf", ".docx"),
     "unknown variable": (docx_with("{{ subject }} {{ minister_shoe_size }}"), "sjabloon.docx", "Onbekende variabelen: minister_shoe_size"),
     "sandbox escape": (docx_with("{{ ''.__class__.__mro__[1].__subclasses__() }}"), "sjabloon.docx", "__class__"),
     "include": (docx_with("{% include 'x' %}"), "sjabloon.docx", "include"),
+    "text box": (docx_with_xml('<ROOT><w:pict><v:shape><v:textbox><w:txbxContent><w:p><w:r><w:t>vak</w:t></w:r></w:p>'
+                               '</w:txbxContent></v:textbox></v:shape></w:pict></ROOT>'), "sjabloon.docx", "Tekstvakken"),
+    "tracked changes": (None, "sjabloon.docx", "bijgehouden wijzigingen"),
+    "other field": (None, "sjabloon.docx", "Het veld DATE"),
     "syntax error": (docx_with("{{ subject "), "sjabloon.docx", "Syntaxfout in het sjabloon"),
 }
 
@@ -96,7 +128,11 @@ REFUSED = {
 @pytest.mark.parametrize("case", list(REFUSED))
 def test_bad_templates_are_refused_with_a_message_and_nothing_stored(login, seed, case):
     data, filename, fragment = REFUSED[case]
-    if data is None:
+    if case == "tracked changes":
+        data = _with_body_xml('<w:ins w:id="1" w:author="x" w:date="2021-11-01T00:00:00Z"><w:r><w:t>nieuw</w:t></w:r></w:ins>')
+    elif case == "other field":
+        data = _with_body_xml('<w:fldSimple w:instr=" DATE \\@ &quot;d MMMM yyyy&quot; "><w:r><w:t>1 januari</w:t></w:r></w:fldSimple>')
+    elif data is None:
         data = docx_with("{{ subject }}")
     browser = login("admin")
     before = template_count(seed)
