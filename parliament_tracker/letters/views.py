@@ -35,8 +35,7 @@ from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.extensions import db
 from parliament_tracker.letters import services
-from parliament_tracker.letters.forms import LetterForm, PostponementForm, StartLetterForm, TemplateUploadForm, UploadForm
-from parliament_tracker.letters.markup import HELP_TEXT
+from parliament_tracker.letters.forms import MARKUP_HELP, LetterForm, PostponementForm, StartLetterForm, TemplateUploadForm, UploadForm
 from parliament_tracker.letters.models import Letter, LetterKind, LetterStatus, LetterTemplate, LetterVersion
 from parliament_tracker.organisation.models import Signatory
 
@@ -272,7 +271,7 @@ def edit(letter_id: int):
             db.session.rollback()
             flash(exc.message, "error")
             form.version.data = str(db.session.get(Letter, letter_id).version)
-            return render_template("letters/edit.html", form=form, letter=letter, rows=rows, answer_errors={}, help=HELP_TEXT, stale=True), 409
+            return render_template("letters/edit.html", form=form, letter=letter, rows=rows, answer_errors={}, help=MARKUP_HELP, stale=True), 409
         except services.LetterError as exc:
             db.session.rollback()
             for name, message in exc.errors.items():
@@ -281,7 +280,7 @@ def edit(letter_id: int):
                     target.errors = [*list(target.errors or []), message]
             flash(exc.message, "error")
             letter = _get_letter(letter_id)
-            return render_template("letters/edit.html", form=form, letter=letter, rows=rows, answer_errors=exc.errors, help=HELP_TEXT), 422
+            return render_template("letters/edit.html", form=form, letter=letter, rows=rows, answer_errors=exc.errors, help=MARKUP_HELP), 422
         db.session.commit()
         if generate:
             flash(_("Saved, and version %(n)d generated.", n=letter.latest_version.number), "success")
@@ -291,7 +290,7 @@ def edit(letter_id: int):
     status = 422 if request.method == "POST" else 200
     if status == 422:
         flash(_("The letter could not be saved. Check the fields marked below."), "error")
-    return render_template("letters/edit.html", form=form, letter=letter, rows=rows, answer_errors={}, help=HELP_TEXT), status
+    return render_template("letters/edit.html", form=form, letter=letter, rows=rows, answer_errors={}, help=MARKUP_HELP), status
 
 
 @bp.post("/letters/<int:letter_id>/generate")
