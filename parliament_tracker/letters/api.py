@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from parliament_tracker.api import OPENAPI_PATHS, OPENAPI_SCHEMAS, ApiError, api_permission, json_body, make_blueprint
 from parliament_tracker.cases import services as case_services
+from parliament_tracker.cases.api import CASE_JSON_EXTENDERS
 from parliament_tracker.extensions import db
 from parliament_tracker.letters import markup, services
 from parliament_tracker.letters.models import Letter, LetterKind, LetterVersion
@@ -58,6 +59,18 @@ def letter_json(letter: Letter) -> dict[str, Any]:
         "docx_url": url_for("letters_api.latest_docx", letter_id=letter.id, _external=True) if letter.versions else None,
         "pdf_url": url_for("letters_api.latest_pdf", letter_id=letter.id, _external=True) if letter.versions else None,
     }
+
+
+def case_letters_json(case: Any) -> dict[str, Any]:
+    """Added to the case JSON: the letters that answer, postpone or mention the case."""
+    return {"letters": [
+        {"id": letter.id, "kind": letter.kind.value, "status": letter.status.value, "subject": letter.subject,
+         "versions": len(letter.versions), "url": url_for("letters_api.get_letter", letter_id=letter.id, _external=True)}
+        for letter in services.letters_for_case(case)
+    ]}
+
+
+CASE_JSON_EXTENDERS.append(case_letters_json)
 
 
 def _body_markup(value: Any, errors: dict[str, str]) -> str | None:

@@ -264,9 +264,6 @@ def edit(letter_id: int):
             if answer_errors:
                 raise services.LetterError(_("The letter could not be saved. Check the fields marked below."), answer_errors)
             services.update_letter(letter, data, expected_version=expected, actor=current_user)
-            generate = "generate" in request.form
-            if generate:
-                services.generate_version(letter, actor=current_user)
         except services.StaleLetter as exc:
             db.session.rollback()
             flash(exc.message, "error")
@@ -281,10 +278,21 @@ def edit(letter_id: int):
             flash(exc.message, "error")
             letter = _get_letter(letter_id)
             return render_template("letters/edit.html", form=form, letter=letter, rows=rows, answer_errors=exc.errors, help=MARKUP_HELP), 422
-        db.session.commit()
+        generate = "generate" in request.form
         if generate:
-            flash(_("Saved, and version %(n)d generated.", n=letter.latest_version.number), "success")
+            try:
+                # A savepoint: if the template cannot be filled, the edits are still kept.
+                with db.session.begin_nested():
+                    version = services.generate_version(letter, actor=current_user)
+            except services.LetterError as exc:
+                db.session.commit()
+                flash(_("Changes saved, but the letter could not be generated."), "warning")
+                flash(exc.message, "error")
+                return redirect(url_for("letters.edit", letter_id=letter.id))
+            db.session.commit()
+            flash(_("Saved, and version %(n)d generated.", n=version.number), "success")
             return redirect(url_for("letters.show", letter_id=letter.id) + "#preview")
+        db.session.commit()
         flash(_("Changes saved."), "success")
         return redirect(url_for("letters.edit", letter_id=letter.id))
     status = 422 if request.method == "POST" else 200

@@ -395,3 +395,30 @@ def test_oversize_upload_is_refused(login, seed, app, monkeypatch):
     assert response.status_code == 303
     assert "groter dan 10 KB" in browser.get(response.headers["Location"]).text
     assert version_count(seed, letter.id) == 0
+
+
+def test_edits_are_kept_when_the_template_cannot_be_filled(login, seed, app):
+    """An active template that fails at fill time: the edit is saved, no version is made."""
+    from parliament_tracker.letters.models import LetterTemplate
+
+    letter = seed_letter(seed)
+    with app.app_context():
+        template = seed.session.scalar(seed.select(LetterTemplate).where(LetterTemplate.kind == LetterKind.kamerbrief))
+        doc = Document()
+        doc.add_paragraph("{{ signatories[0].nonexistent }}")  # StrictUndefined at fill time
+        template.docx = docx_bytes(doc)
+        seed.session.commit()
+    browser = login("drafter")
+    response = browser.post(f"/letters/{letter.id}/edit", _edit_data(letter, subject="Nieuw onderwerp", generate="1"),
+                            token_from=f"/letters/{letter.id}/edit")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/edit")
+    page = browser.get(response.headers["Location"])
+    assert "flash-warning" in page.text and "flash-error" in page.text
+    seed.session.expire_all()
+    assert seed.session.get(Letter, letter.id).subject == "Nieuw onderwerp"
+    assert version_count(seed, letter.id) == 0
+
+
+def test_case_json_lists_its_letters(client, seed, api_token):
+    data = client.get("/api/v1/cases/2021Z19601", headers=api_token("viewer")).json
+    assert [(item["kind"], item["status"]) for item in data["letters"]] == [("kamerbrief", "draft")]
