@@ -137,7 +137,7 @@ def load_shipped_templates(*, actor: User | None = None) -> list[LetterTemplate]
 def upload_template(name: str, kind: LetterKind, data: bytes, *, actor: User | None, activate: bool = False) -> LetterTemplate:
     """Check and store a new template version. Refused templates raise ``UploadRefused``; nothing is stored."""
     name = os.path.basename((name or "").replace("\\", "/")).strip()[:200]
-    if not name.lower().endswith((".docx", ".dotx")):
+    if not name.lower().endswith(".docx"):
         raise UploadRefused(_("Only Word documents (.docx) can be used as templates. Save the template as “Word Document (.docx)” and upload it again."))
     problems = check_template(data, KNOWN_VARIABLE_NAMES, current_app.config["LETTER_MAX_UPLOAD_BYTES"])
     if not problems:
