@@ -28,8 +28,14 @@ from parliament_tracker.extensions import db  # noqa: E402
 def main(runs: int = 20) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite", "WTF_CSRF_ENABLED": False,
-                          "SESSION_COOKIE_SECURE": False, "LETTER_WARM_UP": True})
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite",
+                "WTF_CSRF_ENABLED": False,
+                "SESSION_COOKIE_SECURE": False,
+                "LETTER_WARM_UP": True,
+            }
+        )
         print(f"app start incl. WeasyPrint warm-up: {time.perf_counter() - started:.2f} s")
         with app.app_context():
             db.create_all()
@@ -46,8 +52,10 @@ def main(runs: int = 20) -> None:
                 response = client.post(f"/letters/{letter_id}/generate")
                 times.append((time.perf_counter() - t) * 1000)
                 assert response.status_code == 302, response.status_code
-            print(f"{label}: first {times[0]:.0f} ms, median {statistics.median(times):.0f} ms, "
-                  f"p95 {sorted(times)[int(0.95 * (len(times) - 1))]:.0f} ms over {runs} requests")
+            print(
+                f"{label}: first {times[0]:.0f} ms, median {statistics.median(times):.0f} ms, "
+                f"p95 {sorted(times)[int(0.95 * (len(times) - 1))]:.0f} ms over {runs} requests"
+            )
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """Letter endpoints of the JSON API.
 
-    POST /api/v1/cases/<reference>/letters   start a letter, fill it and generate version 1 → 201
-    GET  /api/v1/letters/<id>                the letter with its status and versions
-    GET  /api/v1/letters/<id>/docx|pdf       the latest version's files
+POST /api/v1/cases/<reference>/letters   start a letter, fill it and generate version 1 → 201
+GET  /api/v1/letters/<id>                the letter with its status and versions
+GET  /api/v1/letters/<id>/docx|pdf       the latest version's files
 """
 
 from __future__ import annotations
@@ -22,7 +22,16 @@ from parliament_tracker.letters.views import DOCX_MIME
 
 bp = make_blueprint("letters_api", __name__)
 
-KNOWN_FIELDS = {"kind", "subject", "body", "answers", "mentions", "also_answers", "postponement_reason", "our_reference"}
+KNOWN_FIELDS = {
+    "kind",
+    "subject",
+    "body",
+    "answers",
+    "mentions",
+    "also_answers",
+    "postponement_reason",
+    "our_reference",
+}
 
 
 def version_json(letter: Letter, version: LetterVersion) -> dict[str, Any]:
@@ -56,18 +65,28 @@ def letter_json(letter: Letter) -> dict[str, Any]:
         "version": letter.version,
         "versions": [version_json(letter, v) for v in letter.versions],
         "url": url_for("letters.show", letter_id=letter.id, _external=True),
-        "docx_url": url_for("letters_api.latest_docx", letter_id=letter.id, _external=True) if letter.versions else None,
+        "docx_url": url_for("letters_api.latest_docx", letter_id=letter.id, _external=True)
+        if letter.versions
+        else None,
         "pdf_url": url_for("letters_api.latest_pdf", letter_id=letter.id, _external=True) if letter.versions else None,
     }
 
 
 def case_letters_json(case: Any) -> dict[str, Any]:
     """Added to the case JSON: the letters that answer, postpone or mention the case."""
-    return {"letters": [
-        {"id": letter.id, "kind": letter.kind.value, "status": letter.status.value, "subject": letter.subject,
-         "versions": len(letter.versions), "url": url_for("letters_api.get_letter", letter_id=letter.id, _external=True)}
-        for letter in services.letters_for_case(case)
-    ]}
+    return {
+        "letters": [
+            {
+                "id": letter.id,
+                "kind": letter.kind.value,
+                "status": letter.status.value,
+                "subject": letter.subject,
+                "versions": len(letter.versions),
+                "url": url_for("letters_api.get_letter", letter_id=letter.id, _external=True),
+            }
+            for letter in services.letters_for_case(case)
+        ]
+    }
 
 
 CASE_JSON_EXTENDERS.append(case_letters_json)
@@ -80,7 +99,9 @@ def _body_markup(value: Any, errors: dict[str, str]) -> str | None:
         return value
     if isinstance(value, list) and all(isinstance(p, str) for p in value):
         # a list of paragraphs: each one is a paragraph even if it contains single line breaks
-        return markup.from_blocks([b for p in value for b in (markup.to_blocks(p) or [{"type": "p", "runs": [{"text": ""}]}])])
+        return markup.from_blocks(
+            [b for p in value for b in (markup.to_blocks(p) or [{"type": "p", "runs": [{"text": ""}]}])]
+        )
     errors["body"] = "Must be a string (with the drafting markup) or a list of paragraph strings."
     return None
 
@@ -128,12 +149,20 @@ def create_letter(reference: str) -> Any:
     kind = LetterKind(kind_raw)
     try:
         if kind == LetterKind.postponement_notice and not (body.get("postponement_reason") or "").strip():
-            raise services.LetterError("A postponement notice must give its reason.",
-                                       {"postponement_reason": "A postponement notice must give its reason."})
-        letter = services.start_letter([case, *others], kind, actor=current_user, mentions=mentions,
-                                       postponement_reason=body.get("postponement_reason") or "")
-        data = services.LetterInput(subject=body.get("subject"), body=text, answers=answers,
-                                    our_reference=body.get("our_reference"))
+            raise services.LetterError(
+                "A postponement notice must give its reason.",
+                {"postponement_reason": "A postponement notice must give its reason."},
+            )
+        letter = services.start_letter(
+            [case, *others],
+            kind,
+            actor=current_user,
+            mentions=mentions,
+            postponement_reason=body.get("postponement_reason") or "",
+        )
+        data = services.LetterInput(
+            subject=body.get("subject"), body=text, answers=answers, our_reference=body.get("our_reference")
+        )
         services.update_letter(letter, data, expected_version=letter.version, actor=current_user)
         services.generate_version(letter, actor=current_user)
     except services.LetterError as exc:
@@ -170,8 +199,11 @@ def _latest(letter_id: int) -> tuple[Letter, LetterVersion]:
 def latest_docx(letter_id: int) -> Any:
     """The latest version's DOCX."""
     letter, version = _latest(letter_id)
-    return Response(version.docx, mimetype=DOCX_MIME,
-                    headers={"Content-Disposition": f'attachment; filename="{services.file_stem(letter)}-v{version.number}.docx"'})
+    return Response(
+        version.docx,
+        mimetype=DOCX_MIME,
+        headers={"Content-Disposition": f'attachment; filename="{services.file_stem(letter)}-v{version.number}.docx"'},
+    )
 
 
 @bp.get("/letters/<int:letter_id>/pdf")
@@ -179,8 +211,11 @@ def latest_docx(letter_id: int) -> Any:
 def latest_pdf(letter_id: int) -> Any:
     """The latest version's PDF/A-2b."""
     letter, version = _latest(letter_id)
-    return Response(version.pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{services.file_stem(letter)}-v{version.number}.pdf"'})
+    return Response(
+        version.pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{services.file_stem(letter)}-v{version.number}.pdf"'},
+    )
 
 
 OPENAPI_SCHEMAS["LetterInput"] = {
@@ -189,10 +224,24 @@ OPENAPI_SCHEMAS["LetterInput"] = {
     "properties": {
         "kind": {"enum": [k.value for k in LetterKind]},
         "subject": {"type": "string"},
-        "body": {"oneOf": [{"type": "string", "description": markup.HELP_TEXT}, {"type": "array", "items": {"type": "string"}}]},
-        "answers": {"type": "array", "items": {"type": "object", "required": ["questions"], "properties": {
-            "questions": {"type": "array", "items": {"type": "integer"}},
-            "text": {"type": "string"}, "see": {"type": "integer", "description": "'Zie het antwoord op vraag n'"}}}},
+        "body": {
+            "oneOf": [
+                {"type": "string", "description": markup.HELP_TEXT},
+                {"type": "array", "items": {"type": "string"}},
+            ]
+        },
+        "answers": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["questions"],
+                "properties": {
+                    "questions": {"type": "array", "items": {"type": "integer"}},
+                    "text": {"type": "string"},
+                    "see": {"type": "integer", "description": "'Zie het antwoord op vraag n'"},
+                },
+            },
+        },
         "mentions": {"type": "array", "items": {"type": "string"}},
         "also_answers": {"type": "array", "items": {"type": "string"}},
         "postponement_reason": {"type": "string"},
@@ -202,11 +251,25 @@ OPENAPI_SCHEMAS["LetterInput"] = {
 OPENAPI_SCHEMAS["Letter"] = {
     "type": "object",
     "properties": {
-        "id": {"type": "integer"}, "kind": {"type": "string"}, "status": {"type": "string"}, "subject": {"type": "string"},
+        "id": {"type": "integer"},
+        "kind": {"type": "string"},
+        "status": {"type": "string"},
+        "subject": {"type": "string"},
         "cases": {"type": "array", "items": {"type": "object"}},
-        "versions": {"type": "array", "items": {"type": "object", "properties": {
-            "number": {"type": "integer"}, "source": {"enum": ["generated", "uploaded"]}, "created_at": {"type": "string"},
-            "created_by": {"type": ["string", "null"]}, "docx_sha256": {"type": "string"}, "pdf_sha256": {"type": "string"}}}},
+        "versions": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "number": {"type": "integer"},
+                    "source": {"enum": ["generated", "uploaded"]},
+                    "created_at": {"type": "string"},
+                    "created_by": {"type": ["string", "null"]},
+                    "docx_sha256": {"type": "string"},
+                    "pdf_sha256": {"type": "string"},
+                },
+            },
+        },
     },
 }
 OPENAPI_PATHS["/cases/{reference}/letters"] = {
@@ -214,21 +277,47 @@ OPENAPI_PATHS["/cases/{reference}/letters"] = {
         "summary": "Start a letter from a case and generate its first version",
         "parameters": [{"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}],
         "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/LetterInput"}}}},
-        "responses": {"201": {"description": "Created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Letter"}}}},
-                      "404": {"description": "No such case"}, "422": {"description": "Invalid fields"}},
+        "responses": {
+            "201": {
+                "description": "Created",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Letter"}}},
+            },
+            "404": {"description": "No such case"},
+            "422": {"description": "Invalid fields"},
+        },
     }
 }
 _ID = [{"name": "letter_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
 OPENAPI_PATHS["/letters/{letter_id}"] = {
-    "get": {"summary": "A letter with its status and versions", "parameters": _ID,
-            "responses": {"200": {"description": "The letter", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Letter"}}}},
-                          "404": {"description": "No such letter"}}}
+    "get": {
+        "summary": "A letter with its status and versions",
+        "parameters": _ID,
+        "responses": {
+            "200": {
+                "description": "The letter",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Letter"}}},
+            },
+            "404": {"description": "No such letter"},
+        },
+    }
 }
 OPENAPI_PATHS["/letters/{letter_id}/docx"] = {
-    "get": {"summary": "The latest version as DOCX", "parameters": _ID,
-            "responses": {"200": {"description": "DOCX", "content": {DOCX_MIME: {}}}, "404": {"description": "No letter or no version"}}}
+    "get": {
+        "summary": "The latest version as DOCX",
+        "parameters": _ID,
+        "responses": {
+            "200": {"description": "DOCX", "content": {DOCX_MIME: {}}},
+            "404": {"description": "No letter or no version"},
+        },
+    }
 }
 OPENAPI_PATHS["/letters/{letter_id}/pdf"] = {
-    "get": {"summary": "The latest version as PDF/A-2b", "parameters": _ID,
-            "responses": {"200": {"description": "PDF", "content": {"application/pdf": {}}}, "404": {"description": "No letter or no version"}}}
+    "get": {
+        "summary": "The latest version as PDF/A-2b",
+        "parameters": _ID,
+        "responses": {
+            "200": {"description": "PDF", "content": {"application/pdf": {}}},
+            "404": {"description": "No letter or no version"},
+        },
+    }
 }

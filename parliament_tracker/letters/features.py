@@ -34,11 +34,17 @@ def feature_problems(docx: bytes) -> list[str]:
         sections = 0
         for name in parts:
             root = etree.fromstring(zf.read(name), _PARSER)
-            if root.find(f".//{_q('txbxContent')}") is not None or root.find(".//{urn:schemas-microsoft-com:vml}textbox") is not None:
+            if (
+                root.find(f".//{_q('txbxContent')}") is not None
+                or root.find(".//{urn:schemas-microsoft-com:vml}textbox") is not None
+            ):
                 found.add("textbox")
             if any(root.find(f".//{_q(tag)}") is not None for tag in ("ins", "del", "moveFrom", "moveTo")):
                 found.add("tracked")
-            if root.find(f".//{_q('footnoteReference')}") is not None or root.find(f".//{_q('endnoteReference')}") is not None:
+            if (
+                root.find(f".//{_q('footnoteReference')}") is not None
+                or root.find(f".//{_q('endnoteReference')}") is not None
+            ):
                 found.add("notes")
             for cols in root.iter(_q("cols")):
                 if int(cols.get(_q("num"), "1") or 1) > 1:
@@ -50,11 +56,15 @@ def feature_problems(docx: bytes) -> list[str]:
             for simple in root.iter(_q("fldSimple")):
                 fields.update(_field_name(simple.get(_q("instr"), "")))
     if "textbox" in found:
-        problems.append("Text boxes are not supported: put their text in ordinary paragraphs or a table without borders.")
+        problems.append(
+            "Text boxes are not supported: put their text in ordinary paragraphs or a table without borders."
+        )
     if "tracked" in found:
         problems.append("The template contains tracked changes: accept or reject all changes and switch tracking off.")
     if sections > 1:
-        problems.append("The template has more than one section: use a single section (a different first page is fine).")
+        problems.append(
+            "The template has more than one section: use a single section (a different first page is fine)."
+        )
     if "columns" in found:
         problems.append("Columns are not supported: use a table for side-by-side text.")
     if "notes" in found:

@@ -17,18 +17,24 @@ def _coerce_optional_int(value: object) -> int | None:
     return int(value)  # type: ignore[arg-type]
 
 
-MARKUP_HELP = _l("A blank line starts a new paragraph. **bold**, *italic*, __underlined__. "
-                 "Lines starting with “- ” are bullets, “1. ” numbered items, “## ” a sub-heading.")
+MARKUP_HELP = _l(
+    "A blank line starts a new paragraph. **bold**, *italic*, __underlined__. "
+    "Lines starting with “- ” are bullets, “1. ” numbered items, “## ” a sub-heading."
+)
 
 
 class StartLetterForm(BaseForm):
-    kind = SelectField(_l("Kind of letter"), choices=[(k.value, k.title) for k in LetterKind], validators=[DataRequired()])
+    kind = SelectField(
+        _l("Kind of letter"), choices=[(k.value, k.title) for k in LetterKind], validators=[DataRequired()]
+    )
     also_answers = StringField(
-        _l("Also answers (reference numbers)"), validators=[Optional(), Length(max=500)],
+        _l("Also answers (reference numbers)"),
+        validators=[Optional(), Length(max=500)],
         description=_l("Other cases this letter answers, separated by commas or spaces."),
     )
     mentions = StringField(
-        _l("Mentions (reference numbers)"), validators=[Optional(), Length(max=500)],
+        _l("Mentions (reference numbers)"),
+        validators=[Optional(), Length(max=500)],
         description=_l("Cases the letter refers to without answering them, e.g. 2021Z19601."),
     )
 
@@ -39,11 +45,14 @@ class LetterForm(BaseForm):
     our_reference = StringField(_l("Our reference"), validators=[Optional(), Length(max=100)])
     your_reference = StringField(_l("Your reference"), validators=[Optional(), Length(max=200)])
     your_letter_date = DateField(_l("Your letter of"), validators=[Optional()])
-    addressee = TextAreaField(_l("Addressee"), validators=[DataRequired(message=_l("Enter the address block.")), Length(max=1000)])
+    addressee = TextAreaField(
+        _l("Addressee"), validators=[DataRequired(message=_l("Enter the address block.")), Length(max=1000)]
+    )
     signatory_id = SelectField(_l("Signatory"), coerce=_coerce_optional_int, validators=[Optional()])
     body = TextAreaField(_l("Text of the letter"), validators=[Optional(), Length(max=100000)], description=MARKUP_HELP)
     postponement_reason = TextAreaField(
-        _l("Reason for the postponement"), validators=[Optional(), Length(max=2000)],
+        _l("Reason for the postponement"),
+        validators=[Optional(), Length(max=2000)],
         description=_l("Completes the sentence “… cannot be answered within the usual three weeks, because …”."),
     )
     version = HiddenField()
@@ -63,6 +72,8 @@ class UploadForm(BaseForm):
 
 
 class TemplateUploadForm(BaseForm):
-    kind = SelectField(_l("Kind of letter"), choices=[(k.value, k.title) for k in LetterKind], validators=[DataRequired()])
+    kind = SelectField(
+        _l("Kind of letter"), choices=[(k.value, k.title) for k in LetterKind], validators=[DataRequired()]
+    )
     file = FileField(_l("Template (DOCX)"), validators=[FileRequired(message=_l("Choose a file."))])
     activate = BooleanField(_l("Use this version from now on"))

@@ -23,8 +23,10 @@ _NUMBER = re.compile(r"^\s*\d{1,3}[.)]\s+(.*)$")
 _HEADING = re.compile(r"^\s*#{1,4}\s+(.*)$")
 _MARK = re.compile(r"(\*\*.+?\*\*|__.+?__|(?<![\w*])\*(?!\s).+?(?<!\s)\*(?![\w*]))", re.DOTALL)
 
-HELP_TEXT = ("Blank line = new paragraph; **bold**; *italic*; __underline__; "
-             "lines starting with “- ” = bulleted list; “1. ” = numbered list; “## ” = sub-heading.")
+HELP_TEXT = (
+    "Blank line = new paragraph; **bold**; *italic*; __underline__; "
+    "lines starting with “- ” = bulleted list; “1. ” = numbered list; “## ” = sub-heading."
+)
 
 
 def runs(text: str) -> list[dict[str, Any]]:
@@ -33,7 +35,7 @@ def runs(text: str) -> list[dict[str, Any]]:
     pos = 0
     for match in _MARK.finditer(text):
         if match.start() > pos:
-            out.append({"text": text[pos:match.start()]})
+            out.append({"text": text[pos : match.start()]})
         token = match.group(0)
         if token.startswith("**"):
             out.append({"text": token[2:-2], "bold": True})
@@ -47,29 +49,32 @@ def runs(text: str) -> list[dict[str, Any]]:
     return out or [{"text": ""}]
 
 
+def _line_block(line: str) -> Block | None:
+    """A list item or heading line as its block; None for an ordinary line."""
+    for kind, pattern in (("li", _BULLET), ("ol", _NUMBER), ("h", _HEADING)):
+        match = pattern.match(line)
+        if match:
+            return {"type": kind, "runs": runs(match.group(1).strip())}
+    return None
+
+
 def to_blocks(text: str) -> list[Block]:
     """Markup → [{"type": "p"|"li"|"ol"|"h", "runs": [...]}]."""
     blocks: list[Block] = []
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
     for chunk in re.split(r"\n\s*\n", text):
-        lines = [line.rstrip() for line in chunk.split("\n") if line.strip()]
         paragraph: list[str] = []
-
-        def flush() -> None:
+        for line in (line.rstrip() for line in chunk.split("\n") if line.strip()):
+            block = _line_block(line)
+            if block is None:
+                paragraph.append(line.strip())
+                continue
             if paragraph:
                 blocks.append({"type": "p", "runs": runs("\n".join(paragraph))})
-                paragraph.clear()
-
-        for line in lines:
-            for kind, pattern in (("li", _BULLET), ("ol", _NUMBER), ("h", _HEADING)):
-                match = pattern.match(line)
-                if match:
-                    flush()
-                    blocks.append({"type": kind, "runs": runs(match.group(1).strip())})
-                    break
-            else:
-                paragraph.append(line.strip())
-        flush()
+                paragraph = []
+            blocks.append(block)
+        if paragraph:
+            blocks.append({"type": "p", "runs": runs("\n".join(paragraph))})
     return blocks
 
 

@@ -29,8 +29,8 @@ from parliament_tracker.extensions import db
 from parliament_tracker.letters import context as ctx
 from parliament_tracker.letters import markup, seed_letter
 from parliament_tracker.letters.features import feature_problems
-from parliament_tracker.letters.messages import translate
 from parliament_tracker.letters.fill import DocxRejected, TemplateError, check_template
+from parliament_tracker.letters.messages import translate
 from parliament_tracker.letters.models import (
     Letter,
     LetterCase,
@@ -45,7 +45,9 @@ from parliament_tracker.letters.pipeline import RenderedLetter, pdf_from_docx, r
 from parliament_tracker.letters.variables import KNOWN_VARIABLE_NAMES
 from parliament_tracker.organisation.models import Signatory
 
-SHIPPED_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "letter_templates")
+SHIPPED_DIR = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "letter_templates"
+)
 ADDRESSEE_DEFAULT = "\n".join(ctx.TWEEDE_KAMER_ADDRESS)
 MAX_SUBJECT = 2000
 MAX_BODY = 100_000
@@ -67,7 +69,10 @@ class StaleLetter(LetterError):
 
     def __init__(self, letter: Letter) -> None:
         super().__init__(
-            _("Someone else changed this letter in the meantime (now version %(v)d). Your changes were not saved.", v=letter.version)
+            _(
+                "Someone else changed this letter in the meantime (now version %(v)d). Your changes were not saved.",
+                v=letter.version,
+            )
         )
         self.letter = letter
 
@@ -91,7 +96,9 @@ def shipped_template(kind: LetterKind) -> bytes:
 
 def active_template(kind: LetterKind) -> LetterTemplate | None:
     return db.session.scalar(
-        db.select(LetterTemplate).where(LetterTemplate.kind == kind, LetterTemplate.is_active).order_by(LetterTemplate.version.desc())
+        db.select(LetterTemplate)
+        .where(LetterTemplate.kind == kind, LetterTemplate.is_active)
+        .order_by(LetterTemplate.version.desc())
     )
 
 
@@ -104,7 +111,9 @@ def template_for(kind: LetterKind) -> tuple[bytes, LetterTemplate | None]:
 
 
 def templates_by_kind() -> dict[LetterKind, list[LetterTemplate]]:
-    rows = db.session.scalars(db.select(LetterTemplate).order_by(LetterTemplate.kind, LetterTemplate.version.desc())).all()
+    rows = db.session.scalars(
+        db.select(LetterTemplate).order_by(LetterTemplate.kind, LetterTemplate.version.desc())
+    ).all()
     out: dict[LetterKind, list[LetterTemplate]] = {k: [] for k in LetterKind}
     for row in rows:
         out[row.kind].append(row)
@@ -124,41 +133,75 @@ def load_shipped_templates(*, actor: User | None = None) -> list[LetterTemplate]
             continue
         data = shipped_template(kind)
         template = LetterTemplate(
-            name=kind.shipped_file, kind=kind, version=1, docx=data, size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(), is_active=True, uploaded_by=actor,
+            name=kind.shipped_file,
+            kind=kind,
+            version=1,
+            docx=data,
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            is_active=True,
+            uploaded_by=actor,
         )
         db.session.add(template)
         db.session.flush()
-        record("template:loaded", template, f"Shipped template {kind.shipped_file} loaded as version 1", actor=actor, sha256=template.sha256)
+        record(
+            "template:loaded",
+            template,
+            f"Shipped template {kind.shipped_file} loaded as version 1",
+            actor=actor,
+            sha256=template.sha256,
+        )
         created.append(template)
     return created
 
 
-def upload_template(name: str, kind: LetterKind, data: bytes, *, actor: User | None, activate: bool = False) -> LetterTemplate:
+def upload_template(
+    name: str, kind: LetterKind, data: bytes, *, actor: User | None, activate: bool = False
+) -> LetterTemplate:
     """Check and store a new template version. Refused templates raise ``UploadRefused``; nothing is stored."""
     name = os.path.basename((name or "").replace("\\", "/")).strip()[:200]
     if not name.lower().endswith(".docx"):
-        raise UploadRefused(_("Only Word documents (.docx) can be used as templates. Save the template as “Word Document (.docx)” and upload it again."))
+        raise UploadRefused(
+            _(
+                "Only Word documents (.docx) can be used as templates. Save the template as “Word Document (.docx)” and upload it again."
+            )
+        )
     problems = check_template(data, KNOWN_VARIABLE_NAMES, current_app.config["LETTER_MAX_UPLOAD_BYTES"])
     if not problems:
         problems = feature_problems(data)
     if problems:
-        raise UploadRefused(_("The template was refused. Change the following and upload it again:"), [translate(p) for p in problems])
+        raise UploadRefused(
+            _("The template was refused. Change the following and upload it again:"), [translate(p) for p in problems]
+        )
     if activate:
         _deactivate(kind)
     template = LetterTemplate(
-        name=name, kind=kind, version=_next_template_version(kind), docx=data, size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(), is_active=activate, uploaded_by=actor,
+        name=name,
+        kind=kind,
+        version=_next_template_version(kind),
+        docx=data,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        is_active=activate,
+        uploaded_by=actor,
     )
     db.session.add(template)
     db.session.flush()
-    record("template:uploaded", template, f"Template {name} uploaded as version {template.version} ({kind.value})",
-           actor=actor, sha256=template.sha256, active=activate)
+    record(
+        "template:uploaded",
+        template,
+        f"Template {name} uploaded as version {template.version} ({kind.value})",
+        actor=actor,
+        sha256=template.sha256,
+        active=activate,
+    )
     return template
 
 
 def _deactivate(kind: LetterKind) -> None:
-    for other in db.session.scalars(db.select(LetterTemplate).where(LetterTemplate.kind == kind, LetterTemplate.is_active)):
+    for other in db.session.scalars(
+        db.select(LetterTemplate).where(LetterTemplate.kind == kind, LetterTemplate.is_active)
+    ):
         other.is_active = False
 
 
@@ -168,14 +211,23 @@ def activate_template(template: LetterTemplate, *, actor: User | None) -> None:
     _deactivate(template.kind)
     template.is_active = True
     db.session.flush()
-    record("template:activated", template, f"Template {template.name} version {template.version} activated ({template.kind.value})", actor=actor)
+    record(
+        "template:activated",
+        template,
+        f"Template {template.name} version {template.version} activated ({template.kind.value})",
+        actor=actor,
+    )
 
 
 def ministry() -> ctx.Ministry:
     cfg = current_app.config
     return ctx.Ministry(
-        name=cfg["MINISTRY_NAME"], visiting_address=cfg["LETTER_VISITING_ADDRESS"], postal_address=cfg["LETTER_POSTAL_ADDRESS"],
-        website=cfg["LETTER_WEBSITE"], return_address=cfg["LETTER_RETURN_ADDRESS"], sender_unit=cfg["LETTER_SENDER_UNIT"],
+        name=cfg["MINISTRY_NAME"],
+        visiting_address=cfg["LETTER_VISITING_ADDRESS"],
+        postal_address=cfg["LETTER_POSTAL_ADDRESS"],
+        website=cfg["LETTER_WEBSITE"],
+        return_address=cfg["LETTER_RETURN_ADDRESS"],
+        sender_unit=cfg["LETTER_SENDER_UNIT"],
     )
 
 
@@ -212,17 +264,23 @@ def demo_letter_data() -> ctx.LetterData:
 def preview_template(template: LetterTemplate) -> RenderedLetter:
     """Render a template version with demo data (raises LetterError when it cannot be filled)."""
     try:
-        return render_letter(template.docx, ctx.build_context(demo_letter_data()),
-                             font_family=current_app.config["LETTER_FONT_FAMILY"], title=seed_letter.SUBJECT)
+        return render_letter(
+            template.docx,
+            ctx.build_context(demo_letter_data()),
+            font_family=current_app.config["LETTER_FONT_FAMILY"],
+            title=seed_letter.SUBJECT,
+        )
     except TemplateError as exc:
-        raise LetterError(_("The template cannot be filled: %(problems)s", problems=" ".join(translate(p) for p in exc.problems))) from exc
+        raise LetterError(
+            _("The template cannot be filled: %(problems)s", problems=" ".join(translate(p) for p in exc.problems))
+        ) from exc
 
 
 # --------------------------------------------------------------------------- letters: data
 
 
 def office_without_article(office_title: str) -> str:
-    """"De Staatssecretaris van Justitie en Veiligheid" → "Staatssecretaris van Justitie en Veiligheid"."""
+    """ "De Staatssecretaris van Justitie en Veiligheid" → "Staatssecretaris van Justitie en Veiligheid"."""
     return re.sub(r"^(de|het)\s+", "", office_title.strip(), flags=re.IGNORECASE)
 
 
@@ -279,7 +337,11 @@ def letter_data(letter: Letter) -> ctx.LetterData:
     base = ministry()
     if main is not None and main.lead_directorate is not None and not base.sender_unit:
         base = dataclasses.replace(base, sender_unit=main.lead_directorate.name)
-    signatories = (ctx.Signatory(office_without_article(letter.signatory.office_title), letter.signatory.name),) if letter.signatory else ()
+    signatories = (
+        (ctx.Signatory(office_without_article(letter.signatory.office_title), letter.signatory.name),)
+        if letter.signatory
+        else ()
+    )
     wq = questions_case(letter)
     return ctx.LetterData(
         subject=letter.subject,
@@ -302,13 +364,15 @@ def letter_data(letter: Letter) -> ctx.LetterData:
 
 
 def answers_title(letter: Letter) -> str:
-    """"Antwoorden van de <office> op vragen van de leden … over … (ingezonden …)"."""
+    """ "Antwoorden van de <office> op vragen van de leden … over … (ingezonden …)"."""
     from parliament_tracker.letters.dates import nl_date
 
     data = letter_data(letter)
     office = data.signatories[0].office if data.signatories else ""
-    return (f"Antwoorden van de {office} op vragen van {ctx.askers_phrase(data.askers)} over {data.questions_subject} "
-            f"(ingezonden {nl_date(data.questions_submitted)})")
+    return (
+        f"Antwoorden van de {office} op vragen van {ctx.askers_phrase(data.askers)} over {data.questions_subject} "
+        f"(ingezonden {nl_date(data.questions_submitted)})"
+    )
 
 
 # --------------------------------------------------------------------------- letters: verbs
@@ -333,8 +397,14 @@ def _default_answers(case: Case) -> list[dict[str, Any]]:
     return answers
 
 
-def start_letter(cases: Sequence[Case], kind: LetterKind, *, actor: User | None, mentions: Sequence[Case] = (),
-                 postponement_reason: str = "") -> Letter:
+def start_letter(
+    cases: Sequence[Case],
+    kind: LetterKind,
+    *,
+    actor: User | None,
+    mentions: Sequence[Case] = (),
+    postponement_reason: str = "",
+) -> Letter:
     """A draft prefilled from the cases: subject, Uw kenmerk, Uw brief van, addressee, signatory, answers."""
     cases = list(dict.fromkeys(cases))
     if not cases:
@@ -370,9 +440,13 @@ def start_letter(cases: Sequence[Case], kind: LetterKind, *, actor: User | None,
     db.session.add(letter)
     db.session.flush()
     refs = ", ".join(c.reference for c in cases)
-    record("letter:started", letter, f"{kind.value} started for {refs}", actor=actor, cases=[c.reference for c in cases])
+    record(
+        "letter:started", letter, f"{kind.value} started for {refs}", actor=actor, cases=[c.reference for c in cases]
+    )
     for case in cases:
-        record("case:letter_started", case, f"Letter {letter.id} ({kind.value}) started", actor=actor, letter_id=letter.id)
+        record(
+            "case:letter_started", case, f"Letter {letter.id} ({kind.value}) started", actor=actor, letter_id=letter.id
+        )
     return letter
 
 
@@ -401,12 +475,20 @@ def normalise_answers(items: Any, question_numbers: Sequence[int]) -> list[dict[
     out: list[dict[str, Any]] = []
     for item in items:
         if not isinstance(item, dict):
-            raise LetterError(_("Each answer needs its question numbers."), {"answers": _("Each answer needs its question numbers.")})
+            raise LetterError(
+                _("Each answer needs its question numbers."), {"answers": _("Each answer needs its question numbers.")}
+            )
         numbers = item.get("questions")
         if isinstance(numbers, int):
             numbers = [numbers]
-        if not isinstance(numbers, list) or not numbers or not all(isinstance(n, int) and not isinstance(n, bool) for n in numbers):
-            raise LetterError(_("Each answer needs its question numbers."), {"answers": _("Each answer needs its question numbers.")})
+        if (
+            not isinstance(numbers, list)
+            or not numbers
+            or not all(isinstance(n, int) and not isinstance(n, bool) for n in numbers)
+        ):
+            raise LetterError(
+                _("Each answer needs its question numbers."), {"answers": _("Each answer needs its question numbers.")}
+            )
         unknown = [n for n in numbers if n not in known]
         if unknown:
             message = _("There is no question %(n)d.", n=unknown[0])
@@ -460,12 +542,24 @@ def update_letter(letter: Letter, data: LetterInput, *, expected_version: int, a
             answers = normalise_answers(data.answers, _question_numbers(letter))
         except LetterError as exc:
             errors.update(exc.errors)
-    if letter.kind == LetterKind.postponement_notice and data.postponement_reason is not None and not data.postponement_reason.strip():
+    if (
+        letter.kind == LetterKind.postponement_notice
+        and data.postponement_reason is not None
+        and not data.postponement_reason.strip()
+    ):
         errors["postponement_reason"] = _("A postponement notice must give its reason.")
     if errors:
         raise LetterError(_("The letter could not be saved. Check the fields marked below."), errors)
     changes: dict[str, tuple[Any, Any]] = {}
-    for name in ("subject", "letter_date", "our_reference", "your_reference", "your_letter_date", "addressee", "postponement_reason"):
+    for name in (
+        "subject",
+        "letter_date",
+        "our_reference",
+        "your_reference",
+        "your_letter_date",
+        "addressee",
+        "postponement_reason",
+    ):
         value = getattr(data, name)
         if value is None or value is ...:
             continue
@@ -475,7 +569,10 @@ def update_letter(letter: Letter, data: LetterInput, *, expected_version: int, a
             changes[name] = (getattr(letter, name), value)
             setattr(letter, name, value)
     if data.signatory is not ... and data.signatory != letter.signatory:
-        changes["signatory"] = (letter.signatory.label if letter.signatory else None, data.signatory.label if data.signatory else None)  # type: ignore[union-attr]
+        changes["signatory"] = (
+            letter.signatory.label if letter.signatory else None,
+            data.signatory.label if data.signatory else None,
+        )  # type: ignore[union-attr]
         letter.signatory = data.signatory  # type: ignore[assignment]
     if data.body is not None and data.body.replace("\r\n", "\n") != letter.body:
         changes["body"] = (f"{len(letter.body)} characters", f"{len(data.body)} characters")
@@ -489,13 +586,31 @@ def update_letter(letter: Letter, data: LetterInput, *, expected_version: int, a
     return letter
 
 
-def _add_version(letter: Letter, source: VersionSource, rendered: RenderedLetter, *, actor: User | None,
-                 filename: str, template: LetterTemplate | None, note: str = "") -> LetterVersion:
-    number = (db.session.scalar(db.select(db.func.max(LetterVersion.number)).where(LetterVersion.letter_id == letter.id)) or 0) + 1
+def _add_version(
+    letter: Letter,
+    source: VersionSource,
+    rendered: RenderedLetter,
+    *,
+    actor: User | None,
+    filename: str,
+    template: LetterTemplate | None,
+    note: str = "",
+) -> LetterVersion:
+    number = (
+        db.session.scalar(db.select(db.func.max(LetterVersion.number)).where(LetterVersion.letter_id == letter.id)) or 0
+    ) + 1
     version = LetterVersion(
-        letter=letter, number=number, source=source, filename=filename, docx=rendered.docx, pdf=rendered.pdf,
-        docx_sha256=hashlib.sha256(rendered.docx).hexdigest(), pdf_sha256=hashlib.sha256(rendered.pdf).hexdigest(),
-        template_id=template.id if template else None, created_by=actor, note=note[:1000],
+        letter=letter,
+        number=number,
+        source=source,
+        filename=filename,
+        docx=rendered.docx,
+        pdf=rendered.pdf,
+        docx_sha256=hashlib.sha256(rendered.docx).hexdigest(),
+        pdf_sha256=hashlib.sha256(rendered.pdf).hexdigest(),
+        template_id=template.id if template else None,
+        created_by=actor,
+        note=note[:1000],
     )
     db.session.add(version)
     db.session.flush()
@@ -511,15 +626,36 @@ def generate_version(letter: Letter, *, actor: User | None, note: str = "") -> L
     """Fill the active template with the draft, render HTML and PDF/A, and keep both files."""
     template_bytes, template = template_for(letter.kind)
     try:
-        rendered = render_letter(template_bytes, ctx.build_context(letter_data(letter)),
-                                 font_family=current_app.config["LETTER_FONT_FAMILY"], title=letter.subject)
+        rendered = render_letter(
+            template_bytes,
+            ctx.build_context(letter_data(letter)),
+            font_family=current_app.config["LETTER_FONT_FAMILY"],
+            title=letter.subject,
+        )
     except TemplateError as exc:
-        raise LetterError(_("The letter could not be made: %(problems)s", problems=" ".join(translate(p) for p in exc.problems))) from exc
+        raise LetterError(
+            _("The letter could not be made: %(problems)s", problems=" ".join(translate(p) for p in exc.problems))
+        ) from exc
     letter.template = template
-    version = _add_version(letter, VersionSource.generated, rendered, actor=actor, filename=file_stem(letter) + ".docx",
-                           template=template, note=note)
-    record("letter:generated", letter, f"Version {version.number} generated", actor=actor, version=version.number,
-           docx_sha256=version.docx_sha256, pdf_sha256=version.pdf_sha256, template=template.version if template else "shipped")
+    version = _add_version(
+        letter,
+        VersionSource.generated,
+        rendered,
+        actor=actor,
+        filename=file_stem(letter) + ".docx",
+        template=template,
+        note=note,
+    )
+    record(
+        "letter:generated",
+        letter,
+        f"Version {version.number} generated",
+        actor=actor,
+        version=version.number,
+        docx_sha256=version.docx_sha256,
+        pdf_sha256=version.pdf_sha256,
+        template=template.version if template else "shipped",
+    )
     return version
 
 
@@ -529,17 +665,35 @@ def upload_docx(letter: Letter, filename: str, data: bytes, *, actor: User | Non
     if letter.status != LetterStatus.draft:
         raise LetterError(_("Only draft letters can be changed."))
     if not filename.lower().endswith(".docx"):
-        raise UploadRefused(_("Only Word documents (.docx) can be uploaded. Save the letter as “Word Document (.docx)” and upload it again."))
+        raise UploadRefused(
+            _(
+                "Only Word documents (.docx) can be uploaded. Save the letter as “Word Document (.docx)” and upload it again."
+            )
+        )
     try:
-        rendered = pdf_from_docx(data, title=letter.subject, font_family=current_app.config["LETTER_FONT_FAMILY"],
-                                 max_bytes=current_app.config["LETTER_MAX_UPLOAD_BYTES"])
+        rendered = pdf_from_docx(
+            data,
+            title=letter.subject,
+            font_family=current_app.config["LETTER_FONT_FAMILY"],
+            max_bytes=current_app.config["LETTER_MAX_UPLOAD_BYTES"],
+        )
     except DocxRejected as exc:
         raise UploadRefused(_("The file was refused: %(reason)s", reason=translate(exc.message))) from exc
     except Exception as exc:  # the walker or WeasyPrint choked on a file that passed the checks
         raise UploadRefused(_("The file was refused: it could not be converted to PDF.")) from exc
-    version = _add_version(letter, VersionSource.uploaded, rendered, actor=actor, filename=filename, template=None, note=note)
-    record("letter:uploaded", letter, f"Version {version.number} uploaded ({filename})", actor=actor, version=version.number,
-           filename=filename, docx_sha256=version.docx_sha256, pdf_sha256=version.pdf_sha256)
+    version = _add_version(
+        letter, VersionSource.uploaded, rendered, actor=actor, filename=filename, template=None, note=note
+    )
+    record(
+        "letter:uploaded",
+        letter,
+        f"Version {version.number} uploaded ({filename})",
+        actor=actor,
+        version=version.number,
+        filename=filename,
+        docx_sha256=version.docx_sha256,
+        pdf_sha256=version.pdf_sha256,
+    )
     return version
 
 
@@ -560,13 +714,20 @@ def prepare_postponement(case: Case, reason: str, *, actor: User | None) -> Lett
 
 
 def letters_for_case(case: Case) -> list[Letter]:
-    return list(db.session.scalars(
-        db.select(Letter).join(LetterCase).where(LetterCase.case_id == case.id).order_by(Letter.created_at.desc(), Letter.id.desc())
-    ).unique())
+    return list(
+        db.session.scalars(
+            db.select(Letter)
+            .join(LetterCase)
+            .where(LetterCase.case_id == case.id)
+            .order_by(Letter.created_at.desc(), Letter.id.desc())
+        ).unique()
+    )
 
 
 def get_version(letter: Letter, number: int) -> LetterVersion | None:
-    return db.session.scalar(db.select(LetterVersion).where(LetterVersion.letter_id == letter.id, LetterVersion.number == number))
+    return db.session.scalar(
+        db.select(LetterVersion).where(LetterVersion.letter_id == letter.id, LetterVersion.number == number)
+    )
 
 
 # --------------------------------------------------------------------------- compare

@@ -35,7 +35,14 @@ from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.extensions import db
 from parliament_tracker.letters import services
-from parliament_tracker.letters.forms import MARKUP_HELP, LetterForm, PostponementForm, StartLetterForm, TemplateUploadForm, UploadForm
+from parliament_tracker.letters.forms import (
+    MARKUP_HELP,
+    LetterForm,
+    PostponementForm,
+    StartLetterForm,
+    TemplateUploadForm,
+    UploadForm,
+)
 from parliament_tracker.letters.models import Letter, LetterKind, LetterStatus, LetterTemplate, LetterVersion
 from parliament_tracker.organisation.models import Signatory
 
@@ -103,7 +110,9 @@ def new(reference: str):
         if kind in LetterKind.__members__:
             form.kind.data = kind
         else:
-            form.kind.data = (LetterKind.answers if case.kind == CaseKind.written_questions else LetterKind.kamerbrief).value
+            form.kind.data = (
+                LetterKind.answers if case.kind == CaseKind.written_questions else LetterKind.kamerbrief
+            ).value
         if request.args.get("mentions"):
             form.mentions.data = request.args["mentions"]
     if form.validate_on_submit():
@@ -115,7 +124,9 @@ def new(reference: str):
             form.mentions.errors = [error2]
         if not error and not error2:
             try:
-                letter = services.start_letter([case, *others], LetterKind(form.kind.data), actor=current_user, mentions=mentions)
+                letter = services.start_letter(
+                    [case, *others], LetterKind(form.kind.data), actor=current_user, mentions=mentions
+                )
             except services.LetterError as exc:
                 db.session.rollback()
                 for name, message in exc.errors.items():
@@ -161,9 +172,14 @@ def show(letter_id: int):
     letter = _get_letter(letter_id)
     versions = list(reversed(letter.versions))
     return render_template(
-        "letters/show.html", letter=letter, versions=versions, latest=letter.latest_version,
-        upload_form=UploadForm(), timeline=entries_for(letter),
-        answered=services.answered_cases(letter), mentioned=services.mentioned_cases(letter),
+        "letters/show.html",
+        letter=letter,
+        versions=versions,
+        latest=letter.latest_version,
+        upload_form=UploadForm(),
+        timeline=entries_for(letter),
+        answered=services.answered_cases(letter),
+        mentioned=services.mentioned_cases(letter),
         max_upload_kb=current_app.config["LETTER_MAX_UPLOAD_BYTES"] // 1024,
     )
 
@@ -188,9 +204,16 @@ def _answer_rows(letter: Letter, posted: Any = None) -> list[dict[str, Any]]:
         mode, text = current.get(q.number, ("own", ""))
         if posted is not None:
             mode, text = posted.get(f"mode-{q.number}", "own"), posted.get(f"answer-{q.number}", "")
-        rows.append({"number": q.number, "question": q.text, "mode": mode, "text": text,
-                     "others": [o.number for o in case.questions if o.number != q.number],
-                     "earlier": [o.number for o in case.questions if o.number < q.number]})
+        rows.append(
+            {
+                "number": q.number,
+                "question": q.text,
+                "mode": mode,
+                "text": text,
+                "others": [o.number for o in case.questions if o.number != q.number],
+                "earlier": [o.number for o in case.questions if o.number < q.number],
+            }
+        )
     return rows
 
 
@@ -207,7 +230,10 @@ def answers_from_form(formdata: Any, numbers: list[int]) -> tuple[list[dict[str,
             m = int(match.group(2))
             target = by_number.get(m)
             if target is None or "see" in target:
-                errors[f"answer-{n}"] = _("Question %(n)d can only be answered together with an earlier question that has its own answer.", n=n)
+                errors[f"answer-{n}"] = _(
+                    "Question %(n)d can only be answered together with an earlier question that has its own answer.",
+                    n=n,
+                )
                 continue
             target["questions"].append(n)
             by_number[n] = target
@@ -227,7 +253,8 @@ def answers_from_form(formdata: Any, numbers: list[int]) -> tuple[list[dict[str,
 
 def _signatory_choices(form: LetterForm) -> None:
     form.signatory_id.choices = [(None, "—")] + [
-        (s.id, s.label) for s in db.session.scalars(db.select(Signatory).where(Signatory.is_active).order_by(Signatory.office_title))
+        (s.id, s.label)
+        for s in db.session.scalars(db.select(Signatory).where(Signatory.is_active).order_by(Signatory.office_title))
     ]
 
 
@@ -253,22 +280,32 @@ def edit(letter_id: int):
         except ValueError:
             expected = 0
         data = services.LetterInput(
-            subject=form.subject.data, letter_date=form.letter_date.data, our_reference=form.our_reference.data or "",
-            your_reference=form.your_reference.data or "", your_letter_date=form.your_letter_date.data,
-            addressee=form.addressee.data, body=form.body.data or "",
+            subject=form.subject.data,
+            letter_date=form.letter_date.data,
+            our_reference=form.our_reference.data or "",
+            your_reference=form.your_reference.data or "",
+            your_letter_date=form.your_letter_date.data,
+            addressee=form.addressee.data,
+            body=form.body.data or "",
             signatory=db.session.get(Signatory, form.signatory_id.data) if form.signatory_id.data else None,
             answers=answers,
-            postponement_reason=form.postponement_reason.data if letter.kind == LetterKind.postponement_notice else None,
+            postponement_reason=form.postponement_reason.data
+            if letter.kind == LetterKind.postponement_notice
+            else None,
         )
         try:
             if answer_errors:
-                raise services.LetterError(_("The letter could not be saved. Check the fields marked below."), answer_errors)
+                raise services.LetterError(
+                    _("The letter could not be saved. Check the fields marked below."), answer_errors
+                )
             services.update_letter(letter, data, expected_version=expected, actor=current_user)
         except services.StaleLetter as exc:
             db.session.rollback()
             flash(exc.message, "error")
             form.version.data = str(db.session.get(Letter, letter_id).version)
-            return render_template("letters/edit.html", form=form, letter=letter, rows=rows, answer_errors={}, help=MARKUP_HELP, stale=True), 409
+            return render_template(
+                "letters/edit.html", form=form, letter=letter, rows=rows, answer_errors={}, help=MARKUP_HELP, stale=True
+            ), 409
         except services.LetterError as exc:
             db.session.rollback()
             for name, message in exc.errors.items():
@@ -277,7 +314,9 @@ def edit(letter_id: int):
                     target.errors = [*list(target.errors or []), message]
             flash(exc.message, "error")
             letter = _get_letter(letter_id)
-            return render_template("letters/edit.html", form=form, letter=letter, rows=rows, answer_errors=exc.errors, help=MARKUP_HELP), 422
+            return render_template(
+                "letters/edit.html", form=form, letter=letter, rows=rows, answer_errors=exc.errors, help=MARKUP_HELP
+            ), 422
         generate = "generate" in request.form
         if generate:
             try:
@@ -298,7 +337,9 @@ def edit(letter_id: int):
     status = 422 if request.method == "POST" else 200
     if status == 422:
         flash(_("The letter could not be saved. Check the fields marked below."), "error")
-    return render_template("letters/edit.html", form=form, letter=letter, rows=rows, answer_errors={}, help=MARKUP_HELP), status
+    return render_template(
+        "letters/edit.html", form=form, letter=letter, rows=rows, answer_errors={}, help=MARKUP_HELP
+    ), status
 
 
 @bp.post("/letters/<int:letter_id>/generate")
@@ -332,7 +373,9 @@ def upload(letter_id: int):
     limit = current_app.config["LETTER_MAX_UPLOAD_BYTES"]
     data = form.file.data.read(limit + 1)
     try:
-        version = services.upload_docx(letter, form.file.data.filename or "", data, actor=current_user, note=form.note.data or "")
+        version = services.upload_docx(
+            letter, form.file.data.filename or "", data, actor=current_user, note=form.note.data or ""
+        )
     except services.LetterError as exc:
         db.session.rollback()
         flash(exc.message, "error")
@@ -357,8 +400,12 @@ def version_pdf(letter_id: int, number: int):
     """Download a version's PDF/A (``?inline=1`` shows it in the browser)."""
     letter = _get_letter(letter_id)
     version = _get_version(letter, number)
-    return _file_response(version.pdf, "application/pdf", f"{services.file_stem(letter)}-v{number}.pdf",
-                          inline=request.args.get("inline") == "1")
+    return _file_response(
+        version.pdf,
+        "application/pdf",
+        f"{services.file_stem(letter)}-v{number}.pdf",
+        inline=request.args.get("inline") == "1",
+    )
 
 
 @bp.get("/letters/<int:letter_id>/compare")
@@ -373,8 +420,14 @@ def compare(letter_id: int):
         return redirect(url_for("letters.show", letter_id=letter.id) + "#versions")
     old, new_ = _get_version(letter, a), _get_version(letter, b)
     lines = services.compare_versions(old, new_)
-    return render_template("letters/compare.html", letter=letter, old=old, new=new_, lines=lines,
-                           changed=any(line.op != "same" for line in lines))
+    return render_template(
+        "letters/compare.html",
+        letter=letter,
+        old=old,
+        new=new_,
+        lines=lines,
+        changed=any(line.op != "same" for line in lines),
+    )
 
 
 # --------------------------------------------------------------------------- templates (admin)
@@ -399,8 +452,13 @@ def templates():
             limit = current_app.config["LETTER_MAX_UPLOAD_BYTES"]
             data = form.file.data.read(limit + 1)
             try:
-                template = services.upload_template(form.file.data.filename or "", LetterKind(form.kind.data), data,
-                                                    actor=current_user, activate=form.activate.data)
+                template = services.upload_template(
+                    form.file.data.filename or "",
+                    LetterKind(form.kind.data),
+                    data,
+                    actor=current_user,
+                    activate=form.activate.data,
+                )
             except services.UploadRefused as exc:
                 db.session.rollback()
                 flash(exc.message, "error")
@@ -415,8 +473,14 @@ def templates():
             status = 422
     from parliament_tracker.letters.variables import KNOWN_VARIABLES
 
-    return render_template("letters/templates.html", form=form, problems=problems, by_kind=services.templates_by_kind(),
-                           kinds=list(LetterKind), variables=KNOWN_VARIABLES), status
+    return render_template(
+        "letters/templates.html",
+        form=form,
+        problems=problems,
+        by_kind=services.templates_by_kind(),
+        kinds=list(LetterKind),
+        variables=KNOWN_VARIABLES,
+    ), status
 
 
 @bp.get("/letter-templates/<int:template_id>/preview")
@@ -429,7 +493,9 @@ def template_preview(template_id: int):
     except services.LetterError as exc:
         flash(exc.message, "error")
         return redirect(url_for("letters.templates"))
-    return _file_response(rendered.pdf, "application/pdf", f"preview-{template.kind.value}-v{template.version}.pdf", inline=True)
+    return _file_response(
+        rendered.pdf, "application/pdf", f"preview-{template.kind.value}-v{template.version}.pdf", inline=True
+    )
 
 
 @bp.get("/letter-templates/<int:template_id>/docx")

@@ -37,13 +37,15 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from parliament_tracker.extensions import db
 
     instance = tmp_path_factory.mktemp("live-instance")
-    app = create_app({
-        "TESTING": False,
-        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(instance / "live.sqlite"),
-        "SECRET_KEY": "browser-test",
-        "SESSION_COOKIE_SECURE": False,
-        "REMEMBER_COOKIE_SECURE": False,
-    })
+    app = create_app(
+        {
+            "TESTING": False,
+            "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(instance / "live.sqlite"),
+            "SECRET_KEY": "browser-test",
+            "SESSION_COOKIE_SECURE": False,
+            "REMEMBER_COOKIE_SECURE": False,
+        }
+    )
     with app.app_context():
         db.create_all()
         load_demo(today=dt.date(2021, 12, 1))

@@ -15,7 +15,10 @@ def test_start_generate_and_preview_a_letter(login_as, live_server):
     page.click("form.letter-start button[type=submit]")
     page.wait_for_url(re.compile(r"/letters/\d+/edit$"))
     assert page.input_value("input[name=your_reference]") == "2021Z19241"
-    page.fill("textarea[name=body]", "Bij brief van 2 november 2021 heeft de commissie mij **verzocht** te reageren.\n\n- punt een\n- punt twee")
+    page.fill(
+        "textarea[name=body]",
+        "Bij brief van 2 november 2021 heeft de commissie mij **verzocht** te reageren.\n\n- punt een\n- punt twee",
+    )
     page.click("button[name=generate]")
     page.wait_for_url(re.compile(r"/letters/\d+#preview$"))
     preview = page.locator("object#pdf-preview")

@@ -68,7 +68,9 @@ def test_upload_new_version_preview_and_activate(login, seed):
     response = upload(browser, data, "eigen-kamerbrief.docx")
     assert response.status_code == 302
     seed.session.expire_all()
-    new = seed.session.scalar(seed.select(LetterTemplate).where(LetterTemplate.kind == LetterKind.kamerbrief, LetterTemplate.version == 2))
+    new = seed.session.scalar(
+        seed.select(LetterTemplate).where(LetterTemplate.kind == LetterKind.kamerbrief, LetterTemplate.version == 2)
+    )
     assert new is not None and not new.is_active and new.uploaded_by.username == "admin"
     preview = browser.get(f"/letter-templates/{new.id}/preview")
     assert preview.status_code == 200 and preview.mimetype == "application/pdf"
@@ -80,7 +82,9 @@ def test_upload_new_version_preview_and_activate(login, seed):
     response = browser.post(f"/letter-templates/{new.id}/activate", token_from="/letter-templates")
     assert response.status_code == 302
     seed.session.expire_all()
-    active = seed.session.scalars(seed.select(LetterTemplate).where(LetterTemplate.kind == LetterKind.kamerbrief, LetterTemplate.is_active)).all()
+    active = seed.session.scalars(
+        seed.select(LetterTemplate).where(LetterTemplate.kind == LetterKind.kamerbrief, LetterTemplate.is_active)
+    ).all()
     assert [t.version for t in active] == [2]
 
 
@@ -114,11 +118,21 @@ def docx_with_xml(run_xml: str) -> bytes:
 REFUSED = {
     "not a docx": (b"Dit is gewoon tekst.", "sjabloon.docx", "geen DOCX-document"),
     "wrong extension": (None, "sjabloon.pdf", ".docx"),
-    "unknown variable": (docx_with("{{ subject }} {{ minister_shoe_size }}"), "sjabloon.docx", "Onbekende variabelen: minister_shoe_size"),
+    "unknown variable": (
+        docx_with("{{ subject }} {{ minister_shoe_size }}"),
+        "sjabloon.docx",
+        "Onbekende variabelen: minister_shoe_size",
+    ),
     "sandbox escape": (docx_with("{{ ''.__class__.__mro__[1].__subclasses__() }}"), "sjabloon.docx", "__class__"),
     "include": (docx_with("{% include 'x' %}"), "sjabloon.docx", "include"),
-    "text box": (docx_with_xml('<ROOT><w:pict><v:shape><v:textbox><w:txbxContent><w:p><w:r><w:t>vak</w:t></w:r></w:p>'
-                               '</w:txbxContent></v:textbox></v:shape></w:pict></ROOT>'), "sjabloon.docx", "Tekstvakken"),
+    "text box": (
+        docx_with_xml(
+            "<ROOT><w:pict><v:shape><v:textbox><w:txbxContent><w:p><w:r><w:t>vak</w:t></w:r></w:p>"
+            "</w:txbxContent></v:textbox></v:shape></w:pict></ROOT>"
+        ),
+        "sjabloon.docx",
+        "Tekstvakken",
+    ),
     "tracked changes": (None, "sjabloon.docx", "bijgehouden wijzigingen"),
     "other field": (None, "sjabloon.docx", "Het veld DATE"),
     "syntax error": (docx_with("{{ subject "), "sjabloon.docx", "Syntaxfout in het sjabloon"),
@@ -129,9 +143,13 @@ REFUSED = {
 def test_bad_templates_are_refused_with_a_message_and_nothing_stored(login, seed, case):
     data, filename, fragment = REFUSED[case]
     if case == "tracked changes":
-        data = _with_body_xml('<w:ins w:id="1" w:author="x" w:date="2021-11-01T00:00:00Z"><w:r><w:t>nieuw</w:t></w:r></w:ins>')
+        data = _with_body_xml(
+            '<w:ins w:id="1" w:author="x" w:date="2021-11-01T00:00:00Z"><w:r><w:t>nieuw</w:t></w:r></w:ins>'
+        )
     elif case == "other field":
-        data = _with_body_xml('<w:fldSimple w:instr=" DATE \\@ &quot;d MMMM yyyy&quot; "><w:r><w:t>1 januari</w:t></w:r></w:fldSimple>')
+        data = _with_body_xml(
+            '<w:fldSimple w:instr=" DATE \\@ &quot;d MMMM yyyy&quot; "><w:r><w:t>1 januari</w:t></w:r></w:fldSimple>'
+        )
     elif data is None:
         data = docx_with("{{ subject }}")
     browser = login("admin")

@@ -95,7 +95,9 @@ def test_seed_letter_generates_pdf_and_docx(login, seed):
     assert version.source == VersionSource.generated and version.created_by.username == "drafter"
     assert version.pdf_sha256 == hashlib.sha256(download.data).hexdigest()
     assert version.docx_sha256 in page.text
-    assert seed.session.scalar(seed.select(AuditEntry).where(AuditEntry.action == "letter:generated", AuditEntry.object_id == letter.id))
+    assert seed.session.scalar(
+        seed.select(AuditEntry).where(AuditEntry.action == "letter:generated", AuditEntry.object_id == letter.id)
+    )
 
 
 def test_case_page_lists_letters_and_offers_new_letter(login, seed):
@@ -125,16 +127,23 @@ def test_viewer_sees_letters_but_cannot_start_one(login, seed):
 def test_start_letter_from_several_cases_prefills_blocks(login, seed):
     browser = login("drafter")
     form = browser.get("/cases/2021Z19241/letters/new")
-    assert form.status_code == 200 and re.search(r'selected[^>]*value="kamerbrief"|value="kamerbrief"[^>]*selected', form.text)
+    assert form.status_code == 200 and re.search(
+        r'selected[^>]*value="kamerbrief"|value="kamerbrief"[^>]*selected', form.text
+    )
     response = _start(browser, "2021Z19241", kind="kamerbrief", also_answers="", mentions="2021z19601")
     assert response.status_code == 302 and response.headers["Location"].endswith("/edit")
     letter = seed.session.get(Letter, _id_from(response.headers["Location"]))
     assert letter.subject.startswith("Verzoek om een reactie")
     assert letter.your_reference == "2021Z19241"
     assert letter.your_letter_date.isoformat() == "2021-11-02"
-    assert letter.addressee.startswith("Aan de Voorzitter van de Tweede Kamer\nder Staten-Generaal\nPostbus 20018\n2500 EA")
+    assert letter.addressee.startswith(
+        "Aan de Voorzitter van de Tweede Kamer\nder Staten-Generaal\nPostbus 20018\n2500 EA"
+    )
     assert letter.signatory.office_title == "De Staatssecretaris van Justitie en Veiligheid"
-    assert {link.case.reference: link.role.value for link in letter.case_links} == {"2021Z19241": "answers", "2021Z19601": "mentions"}
+    assert {link.case.reference: link.role.value for link in letter.case_links} == {
+        "2021Z19241": "answers",
+        "2021Z19601": "mentions",
+    }
     both = _start(browser, "2021Z19241", kind="kamerbrief", also_answers="2021Z19601")
     letter2 = seed.session.get(Letter, _id_from(both.headers["Location"]))
     assert letter2.your_reference == "2021Z19241, 2021Z19601"
@@ -155,9 +164,15 @@ def test_start_letter_refuses_unknown_reference_and_wrong_kind(login, seed):
 
 def _edit_data(letter: Letter, **overrides):
     data = {
-        "subject": letter.subject, "letter_date": "2021-11-23", "our_reference": "3612345",
-        "your_reference": letter.your_reference, "your_letter_date": "2021-11-02", "addressee": letter.addressee,
-        "signatory_id": str(letter.signatory_id or ""), "body": letter.body, "postponement_reason": "",
+        "subject": letter.subject,
+        "letter_date": "2021-11-23",
+        "our_reference": "3612345",
+        "your_reference": letter.your_reference,
+        "your_letter_date": "2021-11-02",
+        "addressee": letter.addressee,
+        "signatory_id": str(letter.signatory_id or ""),
+        "body": letter.body,
+        "postponement_reason": "",
         "version": str(letter.version),
     }
     data.update(overrides)
@@ -170,7 +185,11 @@ def test_edit_body_markup_and_generate(login, seed):
     page = browser.get(f"/letters/{letter.id}/edit")
     assert page.status_code == 200 and "**" in page.text  # the markup help
     body = "Eerste alinea met **vet** en *cursief*.\n\n- punt een\n- punt twee\n\n1. stap een\n2. stap twee\n\nSlot."
-    response = browser.post(f"/letters/{letter.id}/edit", _edit_data(letter, body=body, generate="1"), token_from=f"/letters/{letter.id}/edit")
+    response = browser.post(
+        f"/letters/{letter.id}/edit",
+        _edit_data(letter, body=body, generate="1"),
+        token_from=f"/letters/{letter.id}/edit",
+    )
     assert response.status_code == 302, response.text
     seed.session.expire_all()
     letter = seed.session.get(Letter, letter.id)
@@ -189,10 +208,15 @@ def test_edit_body_markup_and_generate(login, seed):
 def test_edit_refuses_empty_subject_and_stale_version(login, seed):
     letter = seed_letter(seed)
     browser = login("drafter")
-    response = browser.post(f"/letters/{letter.id}/edit", _edit_data(letter, subject=""), token_from=f"/letters/{letter.id}/edit")
+    response = browser.post(
+        f"/letters/{letter.id}/edit", _edit_data(letter, subject=""), token_from=f"/letters/{letter.id}/edit"
+    )
     assert response.status_code == 422
-    stale = browser.post(f"/letters/{letter.id}/edit", _edit_data(letter, subject="Nieuw", version=str(letter.version - 1 or 99)),
-                         token_from=f"/letters/{letter.id}/edit")
+    stale = browser.post(
+        f"/letters/{letter.id}/edit",
+        _edit_data(letter, subject="Nieuw", version=str(letter.version - 1 or 99)),
+        token_from=f"/letters/{letter.id}/edit",
+    )
     assert stale.status_code == 409
     seed.session.expire_all()
     assert seed.session.get(Letter, letter.id).subject == letter.subject
@@ -207,12 +231,18 @@ def test_answers_document_with_combined_and_see_answers(login, seed):
     page = browser.get(f"/letters/{letter_id}/edit")
     assert 'name="answer-8"' in page.text and 'value="see-1"' in page.text and 'value="with-1"' in page.text
     data = _edit_data(letter, body="", generate="1")
-    data.update({
-        "mode-1": "own", "answer-1": "Ja.",
-        "mode-2": "own", "answer-2": "De werksfeer moet *veilig* zijn.",
-        "mode-3": "with-2", "answer-3": "",
-        "mode-4": "see-2", "answer-4": "",
-    })
+    data.update(
+        {
+            "mode-1": "own",
+            "answer-1": "Ja.",
+            "mode-2": "own",
+            "answer-2": "De werksfeer moet *veilig* zijn.",
+            "mode-3": "with-2",
+            "answer-3": "",
+            "mode-4": "see-2",
+            "answer-4": "",
+        }
+    )
     for n in range(5, 9):
         data.update({f"mode-{n}": "own", f"answer-{n}": f"Antwoord {n}."})
     response = browser.post(f"/letters/{letter_id}/edit", data, token_from=f"/letters/{letter_id}/edit")
@@ -222,8 +252,10 @@ def test_answers_document_with_combined_and_see_answers(login, seed):
     assert letter.answers[1] == {"questions": [2, 3], "text": "De werksfeer moet *veilig* zijn."}
     assert letter.answers[2] == {"questions": [4], "see": 2}
     text = pdf_text(letter.latest_version.pdf)
-    assert ("Antwoorden van de Staatssecretaris van Justitie en Veiligheid op vragen van de leden Podt (D66) en Ceder "
-            "(ChristenUnie) over het bericht") in text
+    assert (
+        "Antwoorden van de Staatssecretaris van Justitie en Veiligheid op vragen van de leden Podt (D66) en Ceder "
+        "(ChristenUnie) over het bericht"
+    ) in text
     assert "(ingezonden 5 november 2021)" in text
     assert "Vraag 1" in text and "Antwoord op vraag 1" in text
     assert "Antwoord op vraag 2 en 3" in text
@@ -261,14 +293,20 @@ def test_cover_letter_for_written_questions(login, seed):
 
 def test_postponement_notice_in_one_click(login, seed):
     browser = login("drafter")
-    response = browser.post("/cases/2021Z19601/postponement", {"reason": "de benodigde afstemming met de IND meer tijd vraagt"},
-                            token_from="/cases/2021Z19601")
+    response = browser.post(
+        "/cases/2021Z19601/postponement",
+        {"reason": "de benodigde afstemming met de IND meer tijd vraagt"},
+        token_from="/cases/2021Z19601",
+    )
     assert response.status_code == 302
     letter = seed.session.get(Letter, _id_from(response.headers["Location"]))
     assert letter.kind == LetterKind.postponement_notice
     assert letter.case_links[0].role.value == "postpones"
     text = pdf_text(letter.latest_version.pdf)
-    assert "kunnen niet binnen de gebruikelijke termijn van drie weken worden beantwoord, omdat de benodigde afstemming met de IND meer tijd vraagt." in text
+    assert (
+        "kunnen niet binnen de gebruikelijke termijn van drie weken worden beantwoord, omdat de benodigde afstemming met de IND meer tijd vraagt."
+        in text
+    )
     assert "2021Z19601" in text and "Podt (D66) en Ceder (ChristenUnie)" in text
 
 
@@ -303,12 +341,22 @@ def test_round_trip_upload_of_an_edited_docx_and_compare(login, seed):
         run.text = ""
     target.runs[0].text = "Deze zin is in Word aangepast door de behandelaar."
     edited = docx_bytes(doc)
-    response = browser.post(f"/letters/{letter.id}/upload", {"file": (io.BytesIO(edited), "brief bewerkt.docx"), "note": "na overleg"},
-                            token_from=f"/letters/{letter.id}", content_type="multipart/form-data")
+    response = browser.post(
+        f"/letters/{letter.id}/upload",
+        {"file": (io.BytesIO(edited), "brief bewerkt.docx"), "note": "na overleg"},
+        token_from=f"/letters/{letter.id}",
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302, response.text
     seed.session.expire_all()
-    version = seed.session.scalar(seed.select(LetterVersion).where(LetterVersion.letter_id == letter.id, LetterVersion.number == 2))
-    assert version.source == VersionSource.uploaded and version.filename == "brief bewerkt.docx" and version.note == "na overleg"
+    version = seed.session.scalar(
+        seed.select(LetterVersion).where(LetterVersion.letter_id == letter.id, LetterVersion.number == 2)
+    )
+    assert (
+        version.source == VersionSource.uploaded
+        and version.filename == "brief bewerkt.docx"
+        and version.note == "na overleg"
+    )
     import hashlib
 
     assert version.docx == edited and version.docx_sha256 == hashlib.sha256(edited).hexdigest()
@@ -347,8 +395,14 @@ def _macro_docx() -> bytes:
     plain = _plain_docx()
     with zipfile.ZipFile(io.BytesIO(plain)) as zf:
         types = zf.read("[Content_Types].xml").decode()
-    types = types.replace("</Types>", '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>')
-    return _rebuild(plain, add={"word/vbaProject.bin": b"\xd0\xcf\x11\xe0" + b"\0" * 64}, replace={"[Content_Types].xml": types.encode()})
+    types = types.replace(
+        "</Types>", '<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>'
+    )
+    return _rebuild(
+        plain,
+        add={"word/vbaProject.bin": b"\xd0\xcf\x11\xe0" + b"\0" * 64},
+        replace={"[Content_Types].xml": types.encode()},
+    )
 
 
 BAD_UPLOADS = {
@@ -375,8 +429,12 @@ def test_bad_uploads_are_refused_and_nothing_is_stored(login, seed, case):
     before = version_count(seed, letter.id)
     count_audit = seed.select(seed.func.count(AuditEntry.id))
     audit_before = seed.session.scalar(count_audit)
-    response = browser.post(f"/letters/{letter.id}/upload", {"file": (io.BytesIO(data), filename)},
-                            token_from=f"/letters/{letter.id}", content_type="multipart/form-data")
+    response = browser.post(
+        f"/letters/{letter.id}/upload",
+        {"file": (io.BytesIO(data), filename)},
+        token_from=f"/letters/{letter.id}",
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 303
     page = browser.get(response.headers["Location"])
     assert fragment.lower() in page.text.lower(), page.text[:2000]
@@ -390,8 +448,12 @@ def test_oversize_upload_is_refused(login, seed, app, monkeypatch):
     letter = seed_letter(seed)
     big = _rebuild(_plain_docx(), add={"word/media/noise.bin": bytes(range(256)) * 200})
     assert len(big) > 10 * 1024
-    response = browser.post(f"/letters/{letter.id}/upload", {"file": (io.BytesIO(big), "groot.docx")},
-                            token_from=f"/letters/{letter.id}", content_type="multipart/form-data")
+    response = browser.post(
+        f"/letters/{letter.id}/upload",
+        {"file": (io.BytesIO(big), "groot.docx")},
+        token_from=f"/letters/{letter.id}",
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 303
     assert "groter dan 10 KB" in browser.get(response.headers["Location"]).text
     assert version_count(seed, letter.id) == 0
@@ -409,8 +471,11 @@ def test_edits_are_kept_when_the_template_cannot_be_filled(login, seed, app):
         template.docx = docx_bytes(doc)
         seed.session.commit()
     browser = login("drafter")
-    response = browser.post(f"/letters/{letter.id}/edit", _edit_data(letter, subject="Nieuw onderwerp", generate="1"),
-                            token_from=f"/letters/{letter.id}/edit")
+    response = browser.post(
+        f"/letters/{letter.id}/edit",
+        _edit_data(letter, subject="Nieuw onderwerp", generate="1"),
+        token_from=f"/letters/{letter.id}/edit",
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith("/edit")
     page = browser.get(response.headers["Location"])
     assert "flash-warning" in page.text and "flash-error" in page.text

@@ -37,14 +37,22 @@ def test_plain_document_passes():
     assert feature_problems(_doc()) == []
 
 
-@pytest.mark.parametrize("kwargs, fragment", [
-    ({"xml": '<w:del w:id="1" w:author="a"><w:r><w:delText>x</w:delText></w:r></w:del>'}, "tracked changes"),
-    ({"sections": 2}, "more than one section"),
-    ({"columns": 2}, "Columns"),
-    ({"xml": '<w:r><w:footnoteReference w:id="1"/></w:r>'}, "Footnotes"),
-    ({"xml": '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> MERGEFIELD naam </w:instrText></w:r>'
-              '<w:r><w:fldChar w:fldCharType="end"/></w:r>'}, "field MERGEFIELD"),
-])
+@pytest.mark.parametrize(
+    "kwargs, fragment",
+    [
+        ({"xml": '<w:del w:id="1" w:author="a"><w:r><w:delText>x</w:delText></w:r></w:del>'}, "tracked changes"),
+        ({"sections": 2}, "more than one section"),
+        ({"columns": 2}, "Columns"),
+        ({"xml": '<w:r><w:footnoteReference w:id="1"/></w:r>'}, "Footnotes"),
+        (
+            {
+                "xml": '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> MERGEFIELD naam </w:instrText></w:r>'
+                '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+            },
+            "field MERGEFIELD",
+        ),
+    ],
+)
 def test_unsupported_features_are_named(kwargs, fragment):
     problems = feature_problems(_doc(**kwargs))
     assert any(fragment in p for p in problems), problems
