@@ -86,6 +86,12 @@ def test_upload_new_version_preview_and_activate(login, seed):
         seed.select(LetterTemplate).where(LetterTemplate.kind == LetterKind.kamerbrief, LetterTemplate.is_active)
     ).all()
     assert [t.version for t in active] == [2]
+    from parliament_tracker.audit.models import AuditEntry
+
+    actions = seed.session.scalars(
+        seed.select(AuditEntry.action).where(AuditEntry.object_type == "letter_template", AuditEntry.object_id == new.id)
+    ).all()
+    assert sorted(actions) == ["template:activated", "template:uploaded"]
 
 
 def test_uploaded_template_is_used_for_new_versions(login, seed):

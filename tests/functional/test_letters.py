@@ -308,6 +308,14 @@ def test_postponement_notice_in_one_click(login, seed):
         in text
     )
     assert "2021Z19601" in text and "Podt (D66) en Ceder (ChristenUnie)" in text
+    actions = set(
+        seed.session.scalars(
+            seed.select(AuditEntry.action).where(AuditEntry.object_type == "letter", AuditEntry.object_id == letter.id)
+        )
+    )
+    assert actions == {"letter:started", "letter:generated"}
+    case_page = browser.get("/cases/2021Z19601")
+    assert f"Letter {letter.id} (postponement_notice) started" in case_page.text
 
 
 def test_postponement_needs_a_reason_and_written_questions(login, seed):
@@ -363,6 +371,12 @@ def test_round_trip_upload_of_an_edited_docx_and_compare(login, seed):
     text = pdf_text(version.pdf)
     assert "Deze zin is in Word aangepast door de behandelaar." in text  # the PDF is made from the upload
     assert "ligt de zaak voor bij de rechter" not in text
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(version.pdf))
+    assert reader.metadata.title == letter.subject  # PDF/A metadata from the letter, not from the upload
+    assert str(reader.trailer["/Root"]["/Lang"]) == "nl"
+    assert "pdfaid:part" in reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
     page = browser.get(f"/letters/{letter.id}")
     assert "brief bewerkt.docx" in page.text and version.pdf_sha256 in page.text
     compare = browser.get(f"/letters/{letter.id}/compare?a=1&b=2")
