@@ -18,6 +18,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+import sqlalchemy as sa
+
 from flask import current_app
 from flask_babel import gettext as _
 
@@ -600,7 +602,7 @@ def _add_version(
         db.session.scalar(db.select(db.func.max(LetterVersion.number)).where(LetterVersion.letter_id == letter.id)) or 0
     ) + 1
     version = LetterVersion(
-        letter=letter,
+        letter_id=letter.id,
         number=number,
         source=source,
         filename=filename,
@@ -612,8 +614,17 @@ def _add_version(
         created_by=actor,
         note=note[:1000],
     )
-    db.session.add(version)
-    db.session.flush()
+    db.session.flush()  # pending changes go in before the savepoint, not inside it
+    try:
+        # Two people generating at the same moment: the unique number makes one of them fail,
+        # and only this insert is undone; they get a clear message instead of an error page.
+        with db.session.begin_nested():
+            db.session.add(version)
+    except sa.exc.IntegrityError as exc:
+        raise LetterError(
+            _("Someone else made a version of this letter at the same moment. Please try again.")
+        ) from exc
+    db.session.expire(letter, ["versions"])
     return version
 
 

@@ -501,3 +501,20 @@ def test_edits_are_kept_when_the_template_cannot_be_filled(login, seed, app):
 def test_case_json_lists_its_letters(client, seed, api_token):
     data = client.get("/api/v1/cases/2021Z19601", headers=api_token("viewer")).json
     assert [(item["kind"], item["status"]) for item in data["letters"]] == [("kamerbrief", "draft")]
+
+
+def test_simultaneous_versions_get_a_clear_message(app, seed, monkeypatch):
+    """Two requests that compute the same version number: the second is refused cleanly."""
+    from parliament_tracker.letters import services
+
+    letter = seed_letter(seed)
+    with app.test_request_context():
+        services.generate_version(seed.session.get(Letter, letter.id), actor=None)
+        original = seed.session.scalar
+        monkeypatch.setattr(
+            seed.session, "scalar", lambda stmt, *a, **k: 0 if "max" in str(stmt) else original(stmt, *a, **k)
+        )
+        with pytest.raises(services.LetterError, match="same moment|hetzelfde moment"):
+            services.generate_version(seed.session.get(Letter, letter.id), actor=None)
+        monkeypatch.undo()
+        assert version_count(seed, letter.id) == 1
