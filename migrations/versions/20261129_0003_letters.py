@@ -46,7 +46,7 @@ def upgrade():
     sa.Column('your_letter_date', sa.Date(), nullable=True),
     sa.Column('addressee', sa.Text(), nullable=False),
     sa.Column('signatory_id', sa.Integer(), nullable=True),
-    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('body', sa.JSON(), nullable=False),
     sa.Column('answers', sa.JSON(), nullable=False),
     sa.Column('postponement_reason', sa.Text(), nullable=False),
     sa.Column('template_id', sa.Integer(), nullable=True),

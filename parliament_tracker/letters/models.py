@@ -134,8 +134,9 @@ class Letter(Base):
     addressee: Mapped[str] = mapped_column(sa.Text, default="")
     signatory_id: Mapped[int | None] = mapped_column(sa.ForeignKey("signatories.id"))
     signatory: Mapped[Signatory | None] = relationship(lazy="joined")
-    #: the drafter's text in the small markup (see letters.markup)
-    body: Mapped[str] = mapped_column(sa.Text, default="")
+    #: the body as blocks: [{"type": "p"|"li"|"ol"|"h", "runs": [{"text", "bold", "italic", "underline"}]}]
+    #: (letters.context); the browser edits it as the small markup of letters.markup
+    body: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
     #: [{"questions": [2, 3], "text": "…"} | {"questions": [4], "see": 2}]
     answers: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
     postponement_reason: Mapped[str] = mapped_column(sa.Text, default="")

@@ -350,7 +350,7 @@ def letter_data(letter: Letter) -> ctx.LetterData:
         letter_date=letter.letter_date,
         ministry=base,
         signatories=signatories,
-        body=markup.to_blocks(letter.body),
+        body=letter.body or [],
         our_reference=letter.our_reference,
         your_reference=letter.your_reference,
         your_letter_date=letter.your_letter_date,
@@ -429,7 +429,7 @@ def start_letter(
         your_letter_date=main.received_on,
         addressee=ADDRESSEE_DEFAULT,
         signatory=main.addressed_to,
-        body="",
+        body=[],
         answers=_default_answers(main) if kind == LetterKind.answers else [],
         postponement_reason=postponement_reason.strip(),
         created_by=actor,
@@ -463,6 +463,7 @@ class LetterInput:
     your_letter_date: dt.date | None | object = ...
     addressee: str | None = None
     signatory: Signatory | None | object = ...
+    #: the body in the drafting markup (letters.markup); stored as blocks
     body: str | None = None
     answers: list[dict[str, Any]] | None = None
     postponement_reason: str | None = None
@@ -576,9 +577,11 @@ def update_letter(letter: Letter, data: LetterInput, *, expected_version: int, a
             data.signatory.label if data.signatory else None,
         )  # type: ignore[union-attr]
         letter.signatory = data.signatory  # type: ignore[assignment]
-    if data.body is not None and data.body.replace("\r\n", "\n") != letter.body:
-        changes["body"] = (f"{len(letter.body)} characters", f"{len(data.body)} characters")
-        letter.body = data.body.replace("\r\n", "\n")
+    if data.body is not None:
+        blocks = markup.to_blocks(data.body)
+        if blocks != (letter.body or []):
+            changes["body"] = (f"{len(letter.body or [])} paragraphs", f"{len(blocks)} paragraphs")
+            letter.body = blocks
     if answers is not None and answers != (letter.answers or []):
         changes["answers"] = (f"{len(letter.answers or [])} answers", f"{len(answers)} answers")
         letter.answers = answers

@@ -34,7 +34,7 @@ from parliament_tracker.cases import references
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.extensions import db
-from parliament_tracker.letters import services
+from parliament_tracker.letters import markup, services
 from parliament_tracker.letters.forms import (
     MARKUP_HELP,
     LetterForm,
@@ -270,6 +270,7 @@ def edit(letter_id: int):
     _signatory_choices(form)
     if request.method == "GET":
         form.signatory_id.data = letter.signatory_id
+        form.body.data = markup.from_blocks(letter.body or [])
         form.version.data = str(letter.version)
     rows = _answer_rows(letter, request.form if request.method == "POST" else None)
     if form.validate_on_submit():

@@ -10,6 +10,7 @@ import pytest
 from docx import Document
 
 from parliament_tracker.audit.models import AuditEntry
+from parliament_tracker.letters import markup
 from parliament_tracker.letters.models import Letter, LetterCase, LetterKind, LetterVersion, VersionSource
 
 
@@ -59,7 +60,8 @@ def test_demo_has_the_seed_reply_as_a_draft(seed):
     assert roles == {"2021Z19241": "answers", "2021Z19601": "mentions"}
     assert letter.your_reference == "2021Z19241"
     assert letter.signatory.name == "Ankie Broekers-Knol"
-    assert "Podt (D66) en Ceder (ChristenUnie)" in letter.body
+    assert len(letter.body) == 7 and letter.body[0]["type"] == "p"
+    assert "Podt (D66) en Ceder (ChristenUnie)" in letter.body[1]["runs"][0]["text"]
     assert letter.versions == []
 
 
@@ -171,7 +173,7 @@ def _edit_data(letter: Letter, **overrides):
         "your_letter_date": "2021-11-02",
         "addressee": letter.addressee,
         "signatory_id": str(letter.signatory_id or ""),
-        "body": letter.body,
+        "body": markup.from_blocks(letter.body),
         "postponement_reason": "",
         "version": str(letter.version),
     }
@@ -193,7 +195,10 @@ def test_edit_body_markup_and_generate(login, seed):
     assert response.status_code == 302, response.text
     seed.session.expire_all()
     letter = seed.session.get(Letter, letter.id)
-    assert letter.body == body and letter.our_reference == "3612345"
+    assert letter.our_reference == "3612345"
+    assert [b["type"] for b in letter.body] == ["p", "li", "li", "ol", "ol", "p"]
+    assert letter.body[0]["runs"][1] == {"text": "vet", "bold": True}
+    assert markup.from_blocks(letter.body) == body  # the edit page shows the same markup again
     version = letter.latest_version
     doc = Document(io.BytesIO(version.docx))
     bold = [r.text for p in doc.paragraphs for r in p.runs if r.bold]
