@@ -84,7 +84,7 @@ def translate(message: str) -> str:
         if key == "field":
             return _("The field %(name)s is not supported: only PAGE and NUMPAGES fields can be used.", name=g["name"])
         if key == "fill":
-            return _("The template could not be filled with the demo data: %(detail)s", detail=g["detail"])
+            return _("The template could not be filled: %(detail)s", detail=g["detail"])
         if key == "unknown":
             return _("Unknown variables: %(names)s. Use only the variables listed below.", names=g["names"])
         if key == "access":
