@@ -72,7 +72,7 @@ def _get_version(letter: Letter, number: int) -> LetterVersion:
     return version
 
 
-def _cases_from(text: str | None, field: str) -> tuple[list[Case], str | None]:
+def _cases_from(text: str | None) -> tuple[list[Case], str | None]:
     found: list[Case] = []
     for token in re.split(r"[\s,;]+", text or ""):
         if not token:
@@ -116,10 +116,10 @@ def new(reference: str):
         if request.args.get("mentions"):
             form.mentions.data = request.args["mentions"]
     if form.validate_on_submit():
-        others, error = _cases_from(form.also_answers.data, "also_answers")
+        others, error = _cases_from(form.also_answers.data)
         if error:
             form.also_answers.errors = [error]
-        mentions, error2 = _cases_from(form.mentions.data, "mentions")
+        mentions, error2 = _cases_from(form.mentions.data)
         if error2:
             form.mentions.errors = [error2]
         if not error and not error2:
