@@ -532,3 +532,10 @@ def test_unknown_letters_and_versions_are_404(login, seed):
     assert browser.get(f"/letters/{letter.id}/versions/5/pdf").status_code == 404
     assert browser.get(f"/letters/{letter.id}/versions/5/docx").status_code == 404
     assert browser.get("/cases/2021Z99999/letters/new").status_code == 404
+
+
+def test_letters_overview(login, seed):
+    browser = login("viewer")
+    page = browser.get("/letters")
+    assert page.status_code == 200 and "Reactie VJC-verzoek" in page.text and 'href="/letters"' in page.text
+    assert "Reactie VJC-verzoek" not in browser.get("/letters?mine=1").text  # the demo drafter started it
