@@ -1,0 +1,125 @@
+"""Timeline sentences: audit entries told in the reader's language.
+
+The stored ``summary`` stays one untranslated line for logs and exports; the timeline is
+built from the action and its details, so a Dutch reader sees Dutch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+#: field names shown in "before → after" lists
+FIELD_TITLES = {
+    "reference": _l("Reference number"),
+    "kind": _l("Kind"),
+    "subject": _l("Subject"),
+    "received_on": _l("Received"),
+    "status": _l("Status"),
+    "lead_directorate": _l("Lead directorate"),
+    "drafter": _l("Drafter"),
+    "addressed_to": _l("Addressed to"),
+    "committee": _l("Requested by committee"),
+    "members": _l("Requested by members"),
+    "dossier": _l("Dossier"),
+    "notes": _l("Notes"),
+    "questions": _l("Questions"),
+}
+
+
+def _value(field: str, value: Any) -> str:
+    """A stored before/after value in words (enum values become their titles)."""
+    from parliament_tracker.cases.models import KIND_TITLES, CaseKind
+    from parliament_tracker.cases.workflow import STATUS_TITLES, CaseStatus
+
+    if value is None or value == "" or value == []:
+        return "—"
+    if field == "status" and value in CaseStatus.__members__:
+        return str(STATUS_TITLES[CaseStatus(value)])
+    if field == "kind" and value in CaseKind.__members__:
+        return str(KIND_TITLES[CaseKind(value)])
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _link_title(value: str | None) -> str:
+    from parliament_tracker.cases.models import LINK_TITLES, LinkType
+
+    return str(LINK_TITLES[LinkType(value)]).lower() if value in LinkType.__members__ else (value or "")
+
+
+def sentence(entry: Any) -> str:
+    """One line describing what happened."""
+    d = entry.details or {}
+    action = entry.action
+    if action == "case:created":
+        return _("Registered the case.")
+    if action == "case:updated":
+        fields = ", ".join(str(FIELD_TITLES.get(f, f)).lower() for f in (d.get("changes") or {}))
+        return _("Edited: %(fields)s.", fields=fields)
+    if action == "case:status_changed":
+        before, after = (d.get("changes") or {}).get("status", [None, None])
+        return _("Status changed from “%(before)s” to “%(after)s”.", before=_value("status", before), after=_value("status", after))
+    if action == "case:linked":
+        return _("Linked to %(ref)s (%(type)s).", ref=d.get("other", ""), type=_link_title(d.get("link_type")))
+    if action == "case:unlinked":
+        return _("Link with %(ref)s removed.", ref=d.get("other", ""))
+    if action == "case:attachment_added":
+        return _("Attached %(name)s.", name=d.get("filename", ""))
+    if action == "case:questions_set":
+        return _("Corrected the questions (%(n)d now).", n=int(d.get("count", 0)))
+    letter_sentence = _letter_sentence(action, d)
+    if letter_sentence is not None:
+        return letter_sentence
+    return entry.summary
+
+
+def _letter_sentence(action: str, d: dict[str, Any]) -> str | None:
+    """Letters and letter templates (parliament_tracker.letters)."""
+    from parliament_tracker.letters.models import LETTER_KIND_TITLES, LetterKind
+
+    kind = d.get("kind")
+    kind_title = str(LETTER_KIND_TITLES[LetterKind(kind)]).lower() if kind in LetterKind.__members__ else ""
+    if action == "case:letter_started":
+        return _("Started a letter: %(kind)s.", kind=kind_title)
+    if action == "letter:started":
+        return _("Started the letter for %(refs)s.", refs=", ".join(d.get("cases") or []))
+    if action == "letter:updated":
+        fields = ", ".join(str(LETTER_FIELD_TITLES.get(f, f)).lower() for f in (d.get("changes") or {}))
+        return _("Edited: %(fields)s.", fields=fields)
+    if action == "letter:generated":
+        return _("Generated version %(n)s.", n=d.get("version", ""))
+    if action == "letter:uploaded":
+        return _("Uploaded version %(n)s (%(name)s).", n=d.get("version", ""), name=d.get("filename", ""))
+    if action in ("template:loaded", "template:uploaded", "template:activated"):
+        return None  # shown only in the template list, which has its own columns
+    return None
+
+
+#: letter fields in "before → after" lists
+LETTER_FIELD_TITLES = {
+    "letter_date": _l("Date"),
+    "our_reference": _l("Our reference"),
+    "your_reference": _l("Your reference"),
+    "your_letter_date": _l("Your letter of"),
+    "addressee": _l("Addressee"),
+    "signatory": _l("Signatory"),
+    "body": _l("Text of the letter"),
+    "answers": _l("Answers to the questions"),
+    "postponement_reason": _l("Reason for the postponement"),
+}
+
+
+def changes(entry: Any) -> list[tuple[str, str, str]]:
+    """(field title, before, after) rows for an entry with recorded changes."""
+    if entry.action == "case:status_changed":
+        return []
+    rows = []
+    for field, pair in ((entry.details or {}).get("changes") or {}).items():
+        before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+        title = FIELD_TITLES.get(field) or LETTER_FIELD_TITLES.get(field, field)
+        rows.append((str(title), _value(field, before), _value(field, after)))
+    return rows
