@@ -31,6 +31,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_web_hooks(app)
     register_cli(app)
+    if app.config.get("LETTER_WARM_UP"):
+        # Render one dummy PDF so the first real letter in this worker is not ~1 s slower
+        # (WeasyPrint itself is imported with the letter views; gunicorn --preload shares it).
+        from parliament_tracker.letters.pdf import warm_up
+
+        warm_up()
     return app
 
 
@@ -62,6 +68,8 @@ def register_blueprints(app: Flask) -> None:
     from parliament_tracker.deadlines.api import bp as deadlines_api_bp
     from parliament_tracker.deadlines.views import bp as deadlines_bp
     from parliament_tracker.notifications.views import bp as notifications_bp
+    from parliament_tracker.letters.api import bp as letters_api_bp
+    from parliament_tracker.letters.views import bp as letters_bp
     from parliament_tracker.organisation.views import bp as admin_bp
     from parliament_tracker.tk.views import bp as tk_bp
 
@@ -75,6 +83,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(deadlines_bp)
     app.register_blueprint(deadline_admin_bp)
+    app.register_blueprint(letters_bp)
+    app.register_blueprint(letters_api_bp)
 
 
 def register_web_hooks(app: Flask) -> None:

@@ -138,6 +138,19 @@ def tk_import_command(references: tuple[str, ...]) -> None:
         raise SystemExit(1)
 
 
+letters_cli = AppGroup("letters", help="Letter templates.")
+
+
+@letters_cli.command("load-templates")
+def letters_load_templates_command() -> None:
+    """Store the shipped default templates as version 1 of every kind that has none."""
+    from parliament_tracker.letters.services import load_shipped_templates
+
+    created = load_shipped_templates()
+    db.session.commit()
+    click.echo(f"{len(created)} shipped templates stored." if created else "Every kind already has a template; nothing changed.")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
@@ -148,3 +161,4 @@ def register_commands(app: Flask) -> None:
 
     app.cli.add_command(scheduler_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(letters_cli)

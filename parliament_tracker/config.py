@@ -36,6 +36,16 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "ATTACHMENT_MAX_BYTES": 20 * 1024 * 1024,
         "BASE_URL": "http://127.0.0.1:5000",
         "MINISTRY_NAME": "Ministerie van Justitie en Veiligheid",
+        # Letters: the PDF font (an installed, open font), upload limit and the sender's blocks.
+        "LETTER_FONT_FAMILY": "DejaVu Sans",
+        "LETTER_MAX_UPLOAD_BYTES": 5 * 1024 * 1024,
+        "LETTER_SENDER_UNIT": "",
+        "LETTER_VISITING_ADDRESS": "Turfmarkt 147, 2511 DP Den Haag",
+        "LETTER_POSTAL_ADDRESS": "Postbus 20301, 2500 EH Den Haag",
+        "LETTER_WEBSITE": "www.rijksoverheid.nl/jenv",
+        "LETTER_RETURN_ADDRESS": "Postbus 20301 2500 EH Den Haag",
+        #: render one dummy letter at start-up so the first real one is not slow
+        "LETTER_WARM_UP": False,
         # Tweede Kamer open data (OData v4)
         "TK_API_URL": "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/",
         "TK_CONNECT_TIMEOUT": 5.0,

@@ -158,6 +158,7 @@ def load_demo(today: dt.date | None = None) -> bool:
         actor=registrar,
     )
     case_services.add_link(committee_request, written.reference, LinkType.same_subject, actor=registrar)
+    _load_letters(committee_request, written, users["drafter"])
 
     _load_realistic_cases(today, directorates, signatories, committees, list(members.values()), users, events)
     return True
@@ -186,6 +187,22 @@ def _load_events(today: dt.date, admin: User) -> dict[str, Event]:
         past = today - dt.timedelta(days=60)
         events["recess_past"] = event(EventKind.recess, f"Eerder reces {past.year} (demo)", past, past + dt.timedelta(days=9))
     return events
+
+
+def _load_letters(committee_request: Case, written: Case, drafter: User) -> None:
+    """The shipped templates, and the seed reply letter as a draft (no version generated yet)."""
+    from parliament_tracker.letters import seed_letter
+    from parliament_tracker.letters import services as letter_services
+    from parliament_tracker.letters.models import LetterKind
+
+    letter_services.load_shipped_templates()
+    letter = letter_services.start_letter([committee_request], LetterKind.kamerbrief, actor=drafter, mentions=[written])
+    letter_services.update_letter(
+        letter,
+        letter_services.LetterInput(subject=seed_letter.SUBJECT, letter_date=seed_letter.LETTER_DATE, body=seed_letter.body_markup()),
+        expected_version=letter.version,
+        actor=drafter,
+    )
 
 
 def _load_realistic_cases(today, directorates, signatories, committees, members, users, events) -> None:  # type: ignore[no-untyped-def]

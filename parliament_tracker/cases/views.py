@@ -46,6 +46,8 @@ from parliament_tracker.cases.uploads import UploadRejected
 from parliament_tracker.cases.workflow import CaseStatus, allowed_targets
 from parliament_tracker.deadlines.models import Event
 from parliament_tracker.extensions import db
+from parliament_tracker.letters.forms import PostponementForm
+from parliament_tracker.letters.services import letters_for_case
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
 
 bp = Blueprint("cases", __name__)
@@ -249,6 +251,8 @@ def show(reference: str):
         targets=allowed_targets(case.status, current_user.role),
         timeline=entries_for(case),
         link_types=list(LinkType),
+        letters=letters_for_case(case),
+        postponement_form=PostponementForm(),
     )
 
 

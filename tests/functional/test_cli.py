@@ -43,3 +43,14 @@ def test_demo_seed_case(seed, db):
     assert committee.committee.name == "vaste commissie voor Justitie en Veiligheid"
     assert written.addressed_to.office_title == "De Staatssecretaris van Justitie en Veiligheid"
     assert written.addressed_to.name == "Ankie Broekers-Knol"
+
+
+def test_letters_load_templates_is_idempotent(app, db):
+    from parliament_tracker.letters.models import LetterTemplate
+
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["letters", "load-templates"])
+    assert first.exit_code == 0 and "4 shipped templates stored" in first.output, first.output
+    second = runner.invoke(args=["letters", "load-templates"])
+    assert second.exit_code == 0 and "nothing changed" in second.output
+    assert db.session.scalar(db.select(db.func.count()).select_from(LetterTemplate)) == 4

@@ -1,0 +1,324 @@
+"""Letter endpoints of the JSON API.
+
+POST /api/v1/cases/<reference>/letters   start a letter, fill it and generate version 1 → 201
+GET  /api/v1/letters/<id>                the letter with its status and versions
+GET  /api/v1/letters/<id>/docx|pdf       the latest version's files
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, url_for
+from flask_login import current_user
+
+from parliament_tracker.api import OPENAPI_PATHS, OPENAPI_SCHEMAS, ApiError, api_permission, json_body, make_blueprint
+from parliament_tracker.cases import services as case_services
+from parliament_tracker.cases.api import CASE_JSON_EXTENDERS
+from parliament_tracker.extensions import db
+from parliament_tracker.letters import markup, services
+from parliament_tracker.letters.models import Letter, LetterKind, LetterVersion
+from parliament_tracker.letters.views import DOCX_MIME
+
+bp = make_blueprint("letters_api", __name__)
+
+KNOWN_FIELDS = {
+    "kind",
+    "subject",
+    "body",
+    "answers",
+    "mentions",
+    "also_answers",
+    "postponement_reason",
+    "our_reference",
+}
+
+
+def version_json(letter: Letter, version: LetterVersion) -> dict[str, Any]:
+    return {
+        "number": version.number,
+        "source": version.source.value,
+        "filename": version.filename,
+        "created_at": version.created_at.isoformat(),
+        "created_by": version.created_by.username if version.created_by else None,
+        "docx_sha256": version.docx_sha256,
+        "pdf_sha256": version.pdf_sha256,
+        "note": version.note,
+    }
+
+
+def letter_json(letter: Letter) -> dict[str, Any]:
+    return {
+        "id": letter.id,
+        "kind": letter.kind.value,
+        "status": letter.status.value,
+        "subject": letter.subject,
+        "letter_date": letter.letter_date.isoformat() if letter.letter_date else None,
+        "our_reference": letter.our_reference,
+        "your_reference": letter.your_reference,
+        "your_letter_date": letter.your_letter_date.isoformat() if letter.your_letter_date else None,
+        "signatory": letter.signatory.office_title if letter.signatory else None,
+        "cases": [{"reference": link.case.reference, "role": link.role.value} for link in letter.case_links],
+        "body": markup.from_blocks(letter.body or []),
+        "body_blocks": letter.body or [],
+        "answers": letter.answers or [],
+        "postponement_reason": letter.postponement_reason,
+        "version": letter.version,
+        "versions": [version_json(letter, v) for v in letter.versions],
+        "url": url_for("letters.show", letter_id=letter.id, _external=True),
+        "docx_url": url_for("letters_api.latest_docx", letter_id=letter.id, _external=True)
+        if letter.versions
+        else None,
+        "pdf_url": url_for("letters_api.latest_pdf", letter_id=letter.id, _external=True) if letter.versions else None,
+    }
+
+
+def case_letters_json(case: Any) -> dict[str, Any]:
+    """Added to the case JSON: the letters that answer, postpone or mention the case."""
+    return {
+        "letters": [
+            {
+                "id": letter.id,
+                "kind": letter.kind.value,
+                "status": letter.status.value,
+                "subject": letter.subject,
+                "versions": len(letter.versions),
+                "url": url_for("letters_api.get_letter", letter_id=letter.id, _external=True),
+            }
+            for letter in services.letters_for_case(case)
+        ]
+    }
+
+
+CASE_JSON_EXTENDERS.append(case_letters_json)
+
+
+def _body_markup(value: Any, errors: dict[str, str]) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(p, str) for p in value):
+        # a list of paragraphs: each one is a paragraph even if it contains single line breaks
+        return markup.from_blocks(
+            [b for p in value for b in (markup.to_blocks(p) or [{"type": "p", "runs": [{"text": ""}]}])]
+        )
+    errors["body"] = "Must be a string (with the drafting markup) or a list of paragraph strings."
+    return None
+
+
+def _references(body: dict[str, Any], name: str, errors: dict[str, str]) -> list[Any]:
+    value = body.get(name) or []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        errors[name] = "Must be a list of reference numbers."
+        return []
+    found = []
+    for ref in value:
+        case = case_services.find_case(ref)
+        if case is None:
+            errors[name] = f"Unknown case: {ref!r}."
+        else:
+            found.append(case)
+    return found
+
+
+@bp.post("/cases/<reference>/letters")
+@api_permission("letter.draft")
+def create_letter(reference: str) -> Any:
+    """Start a letter from a case, fill it with the given text and generate version 1."""
+    case = case_services.find_case(reference)
+    if case is None:
+        raise ApiError(404, f"No case with reference {reference}.")
+    body = json_body()
+    errors: dict[str, str] = {key: "Unknown field." for key in body if key not in KNOWN_FIELDS}
+    kind_raw = body.get("kind")
+    if kind_raw not in LetterKind.__members__:
+        errors["kind"] = f"Must be one of: {', '.join(LetterKind.__members__)}."
+    for name in ("subject", "postponement_reason", "our_reference"):
+        if name in body and not isinstance(body[name], str):
+            errors[name] = "Must be a string."
+    text = _body_markup(body.get("body"), errors)
+    mentions = _references(body, "mentions", errors)
+    others = _references(body, "also_answers", errors)
+    answers = body.get("answers")
+    if answers is not None and not isinstance(answers, list):
+        errors["answers"] = "Must be a list of {questions: [numbers], text} or {questions: [numbers], see: number}."
+    if errors:
+        raise ApiError(422, "The request has invalid fields.", errors)
+    kind = LetterKind(kind_raw)
+    try:
+        if kind == LetterKind.postponement_notice and not (body.get("postponement_reason") or "").strip():
+            raise services.LetterError(
+                "A postponement notice must give its reason.",
+                {"postponement_reason": "A postponement notice must give its reason."},
+            )
+        letter = services.start_letter(
+            [case, *others],
+            kind,
+            actor=current_user,
+            mentions=mentions,
+            postponement_reason=body.get("postponement_reason") or "",
+        )
+        data = services.LetterInput(
+            subject=body.get("subject"), body=text, answers=answers, our_reference=body.get("our_reference")
+        )
+        services.update_letter(letter, data, expected_version=letter.version, actor=current_user)
+        services.generate_version(letter, actor=current_user)
+    except services.LetterError as exc:
+        db.session.rollback()
+        raise ApiError(exc.status, exc.message, exc.errors or None) from exc
+    db.session.commit()
+    response = letter_json(letter)
+    return response, 201, {"Location": url_for("letters_api.get_letter", letter_id=letter.id, _external=True)}
+
+
+def _letter(letter_id: int) -> Letter:
+    letter = db.session.get(Letter, letter_id)
+    if letter is None:
+        raise ApiError(404, f"No letter {letter_id}.")
+    return letter
+
+
+@bp.get("/letters/<int:letter_id>")
+@api_permission("letter.view")
+def get_letter(letter_id: int) -> Any:
+    """The letter with its status and versions."""
+    return letter_json(_letter(letter_id))
+
+
+def _latest(letter_id: int) -> tuple[Letter, LetterVersion]:
+    letter = _letter(letter_id)
+    if letter.latest_version is None:
+        raise ApiError(404, "The letter has no version yet.")
+    return letter, letter.latest_version
+
+
+@bp.get("/letters/<int:letter_id>/docx")
+@api_permission("letter.view")
+def latest_docx(letter_id: int) -> Any:
+    """The latest version's DOCX."""
+    letter, version = _latest(letter_id)
+    return Response(
+        version.docx,
+        mimetype=DOCX_MIME,
+        headers={"Content-Disposition": f'attachment; filename="{services.file_stem(letter)}-v{version.number}.docx"'},
+    )
+
+
+@bp.get("/letters/<int:letter_id>/pdf")
+@api_permission("letter.view")
+def latest_pdf(letter_id: int) -> Any:
+    """The latest version's PDF/A-2b."""
+    letter, version = _latest(letter_id)
+    return Response(
+        version.pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{services.file_stem(letter)}-v{version.number}.pdf"'},
+    )
+
+
+OPENAPI_SCHEMAS["LetterInput"] = {
+    "type": "object",
+    "required": ["kind"],
+    "properties": {
+        "kind": {"enum": [k.value for k in LetterKind]},
+        "subject": {"type": "string"},
+        "body": {
+            "oneOf": [
+                {"type": "string", "description": markup.HELP_TEXT},
+                {"type": "array", "items": {"type": "string"}},
+            ]
+        },
+        "answers": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["questions"],
+                "properties": {
+                    "questions": {"type": "array", "items": {"type": "integer"}},
+                    "text": {"type": "string"},
+                    "see": {"type": "integer", "description": "'Zie het antwoord op vraag n'"},
+                },
+            },
+        },
+        "mentions": {"type": "array", "items": {"type": "string"}},
+        "also_answers": {"type": "array", "items": {"type": "string"}},
+        "postponement_reason": {"type": "string"},
+        "our_reference": {"type": "string"},
+    },
+}
+OPENAPI_SCHEMAS["Letter"] = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "kind": {"type": "string"},
+        "status": {"type": "string"},
+        "subject": {"type": "string"},
+        "cases": {"type": "array", "items": {"type": "object"}},
+        "versions": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "number": {"type": "integer"},
+                    "source": {"enum": ["generated", "uploaded"]},
+                    "created_at": {"type": "string"},
+                    "created_by": {"type": ["string", "null"]},
+                    "docx_sha256": {"type": "string"},
+                    "pdf_sha256": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+OPENAPI_PATHS["/cases/{reference}/letters"] = {
+    "post": {
+        "summary": "Start a letter from a case and generate its first version",
+        "parameters": [{"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}],
+        "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/LetterInput"}}}},
+        "responses": {
+            "201": {
+                "description": "Created",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Letter"}}},
+            },
+            "404": {"description": "No such case"},
+            "422": {"description": "Invalid fields"},
+        },
+    }
+}
+_ID = [{"name": "letter_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+OPENAPI_PATHS["/letters/{letter_id}"] = {
+    "get": {
+        "summary": "A letter with its status and versions",
+        "parameters": _ID,
+        "responses": {
+            "200": {
+                "description": "The letter",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Letter"}}},
+            },
+            "404": {"description": "No such letter"},
+        },
+    }
+}
+OPENAPI_PATHS["/letters/{letter_id}/docx"] = {
+    "get": {
+        "summary": "The latest version as DOCX",
+        "parameters": _ID,
+        "responses": {
+            "200": {"description": "DOCX", "content": {DOCX_MIME: {}}},
+            "404": {"description": "No letter or no version"},
+        },
+    }
+}
+OPENAPI_PATHS["/letters/{letter_id}/pdf"] = {
+    "get": {
+        "summary": "The latest version as PDF/A-2b",
+        "parameters": _ID,
+        "responses": {
+            "200": {"description": "PDF", "content": {"application/pdf": {}}},
+            "404": {"description": "No letter or no version"},
+        },
+    }
+}

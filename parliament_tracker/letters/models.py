@@ -1,0 +1,212 @@
+"""Letters: templates (versioned DOCX), drafts, the cases they belong to, and every version."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from parliament_tracker.auth.models import User
+from parliament_tracker.cases.models import Case
+from parliament_tracker.db import Base, created_at_now, enum_column, intpk, now_utc
+from parliament_tracker.organisation.models import Signatory
+
+
+class LetterKind(enum.StrEnum):
+    kamerbrief = "kamerbrief"
+    answers = "answers"
+    cover_letter = "cover_letter"
+    postponement_notice = "postponement_notice"
+
+    @property
+    def title(self) -> str:
+        return str(LETTER_KIND_TITLES[self])
+
+    @property
+    def shipped_file(self) -> str:
+        return SHIPPED_FILES[self]
+
+
+LETTER_KIND_TITLES = {
+    LetterKind.kamerbrief: _l("Letter to the Tweede Kamer"),
+    LetterKind.answers: _l("Answers to written questions"),
+    LetterKind.cover_letter: _l("Cover letter"),
+    LetterKind.postponement_notice: _l("Postponement notice"),
+}
+
+#: the shipped default template (in the top-level letter_templates/) for each kind
+SHIPPED_FILES = {
+    LetterKind.kamerbrief: "kamerbrief.docx",
+    LetterKind.answers: "antwoorden.docx",
+    LetterKind.cover_letter: "aanbiedingsbrief.docx",
+    LetterKind.postponement_notice: "uitstelbericht.docx",
+}
+
+
+class LetterStatus(enum.StrEnum):
+    draft = "draft"
+    in_review = "in_review"
+    approved = "approved"
+    signed = "signed"
+    sent = "sent"
+    withdrawn = "withdrawn"
+
+    @property
+    def title(self) -> str:
+        return str(LETTER_STATUS_TITLES[self])
+
+
+LETTER_STATUS_TITLES = {
+    LetterStatus.draft: _l("Draft"),
+    LetterStatus.in_review: _l("In review"),
+    LetterStatus.approved: _l("Approved"),
+    LetterStatus.signed: _l("Signed"),
+    LetterStatus.sent: _l("Sent"),
+    LetterStatus.withdrawn: _l("Withdrawn"),
+}
+
+
+class LetterCaseRole(enum.StrEnum):
+    answers = "answers"
+    postpones = "postpones"
+    mentions = "mentions"
+
+    @property
+    def title(self) -> str:
+        return str(LETTER_CASE_ROLE_TITLES[self])
+
+
+LETTER_CASE_ROLE_TITLES = {
+    LetterCaseRole.answers: _l("Answers"),
+    LetterCaseRole.postpones: _l("Postpones"),
+    LetterCaseRole.mentions: _l("Mentions"),
+}
+
+
+class VersionSource(enum.StrEnum):
+    generated = "generated"
+    uploaded = "uploaded"
+
+    @property
+    def title(self) -> str:
+        return str(VERSION_SOURCE_TITLES[self])
+
+
+VERSION_SOURCE_TITLES = {VersionSource.generated: _l("Generated"), VersionSource.uploaded: _l("Uploaded")}
+
+
+class LetterTemplate(Base):
+    """One uploaded (or loaded) version of a DOCX template; one active version per kind."""
+
+    __tablename__ = "letter_templates"
+    __table_args__ = (sa.UniqueConstraint("kind", "version", name="uq_letter_templates_kind_version"),)
+
+    id: Mapped[intpk]
+    name: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[LetterKind] = enum_column(LetterKind)
+    version: Mapped[int]
+    docx: Mapped[bytes] = deferred(mapped_column(sa.LargeBinary))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    is_active: Mapped[bool] = mapped_column(default=False)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    uploaded_by: Mapped[User | None] = relationship()
+    created_at: Mapped[created_at_now]
+
+
+class Letter(Base):
+    __tablename__ = "letters"
+    __table_args__ = (sa.CheckConstraint("version > 0", name="version_positive"),)
+
+    id: Mapped[intpk]
+    kind: Mapped[LetterKind] = enum_column(LetterKind)
+    status: Mapped[LetterStatus] = enum_column(LetterStatus, default=LetterStatus.draft)
+    subject: Mapped[str] = mapped_column(sa.Text)
+    letter_date: Mapped[dt.date | None]
+    our_reference: Mapped[str] = mapped_column(sa.String(100), default="")
+    your_reference: Mapped[str] = mapped_column(sa.String(200), default="")
+    your_letter_date: Mapped[dt.date | None]
+    #: address block, one line per line
+    addressee: Mapped[str] = mapped_column(sa.Text, default="")
+    signatory_id: Mapped[int | None] = mapped_column(sa.ForeignKey("signatories.id"))
+    signatory: Mapped[Signatory | None] = relationship(lazy="joined")
+    #: the body as blocks: [{"type": "p"|"li"|"ol"|"h", "runs": [{"text", "bold", "italic", "underline"}]}]
+    #: (letters.context); the browser edits it as the small markup of letters.markup
+    body: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+    #: [{"questions": [2, 3], "text": "…"} | {"questions": [4], "see": 2}]
+    answers: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+    postponement_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    #: the template version used for the last generation (None: the active one)
+    template_id: Mapped[int | None] = mapped_column(sa.ForeignKey("letter_templates.id"))
+    template: Mapped[LetterTemplate | None] = relationship()
+    version: Mapped[int] = mapped_column(default=1)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_by: Mapped[User | None] = relationship()
+    created_at: Mapped[created_at_now]
+    updated_at: Mapped[dt.datetime] = mapped_column(default=now_utc, onupdate=now_utc)
+
+    case_links: Mapped[list[LetterCase]] = relationship(
+        back_populates="letter", cascade="all, delete-orphan", order_by="LetterCase.id", lazy="selectin"
+    )
+    versions: Mapped[list[LetterVersion]] = relationship(
+        back_populates="letter", cascade="all, delete-orphan", order_by="LetterVersion.number"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def cases(self) -> list[Case]:
+        return [link.case for link in self.case_links]
+
+    @property
+    def main_case(self) -> Case | None:
+        for link in self.case_links:
+            if link.role != LetterCaseRole.mentions:
+                return link.case
+        return self.case_links[0].case if self.case_links else None
+
+    @property
+    def latest_version(self) -> LetterVersion | None:
+        return self.versions[-1] if self.versions else None
+
+
+class LetterCase(Base):
+    __tablename__ = "letter_cases"
+    __table_args__ = (sa.UniqueConstraint("letter_id", "case_id", name="uq_letter_cases_letter_case"),)
+
+    id: Mapped[intpk]
+    letter_id: Mapped[int] = mapped_column(sa.ForeignKey("letters.id", ondelete="CASCADE"))
+    letter: Mapped[Letter] = relationship(back_populates="case_links")
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    case: Mapped[Case] = relationship(lazy="joined")
+    role: Mapped[LetterCaseRole] = enum_column(LetterCaseRole)
+
+
+class LetterVersion(Base):
+    """A DOCX and its PDF/A, generated from the draft or uploaded by the drafter. Never changed."""
+
+    __tablename__ = "letter_versions"
+    __table_args__ = (
+        sa.UniqueConstraint("letter_id", "number", name="uq_letter_versions_letter_number"),
+        sa.CheckConstraint("number > 0", name="number_positive"),
+    )
+
+    id: Mapped[intpk]
+    letter_id: Mapped[int] = mapped_column(sa.ForeignKey("letters.id", ondelete="CASCADE"))
+    letter: Mapped[Letter] = relationship(back_populates="versions")
+    number: Mapped[int]
+    source: Mapped[VersionSource] = enum_column(VersionSource)
+    filename: Mapped[str] = mapped_column(sa.String(255), default="")
+    docx: Mapped[bytes] = deferred(mapped_column(sa.LargeBinary))
+    pdf: Mapped[bytes] = deferred(mapped_column(sa.LargeBinary))
+    docx_sha256: Mapped[str] = mapped_column(sa.String(64))
+    pdf_sha256: Mapped[str] = mapped_column(sa.String(64))
+    template_id: Mapped[int | None] = mapped_column(sa.ForeignKey("letter_templates.id"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_by: Mapped[User | None] = relationship()
+    created_at: Mapped[created_at_now]
+    note: Mapped[str] = mapped_column(sa.Text, default="")
