@@ -13,13 +13,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import icalendar
-
 PRODID = "-//Parliament Tracker//Deadlines//NL"
 UID_DOMAIN = "parliament-tracker"
 
-# Control characters would break the content-line structure; TEXT values are escaped by
-# icalendar, but URI values are written verbatim, so we refuse them there.
+# Control characters would break the content-line structure; TEXT values are escaped, but URI
+# values are written verbatim, so we refuse them there.
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -40,13 +38,30 @@ def deadline_uid(case_id: int | str, deadline_kind: str, domain: str = UID_DOMAI
     return uid
 
 
-def _text(value: str) -> icalendar.prop.vInline:
-    """A TEXT value escaped per RFC 5545 §3.3.11. icalendar's own escaping reads a literal
-    backslash-N in the text as an escaped newline, so the text would not come back as written."""
-    escaped = (
+def _text(value: str) -> str:
+    """A TEXT value escaped per RFC 5545 §3.3.11 (backslash, semicolon, comma, newline)."""
+    return (
         value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
     )
-    return icalendar.prop.vInline(escaped)
+
+
+def _fold(line: str) -> str:
+    """Fold a content line at 75 octets (RFC 5545 §3.1) without splitting a UTF-8 character."""
+    if len(line) <= 75 and line.isascii():
+        return line
+    parts: list[str] = []
+    current: list[str] = []
+    size = 0
+    limit = 75
+    for char in line:
+        width = len(char.encode())
+        if size + width > limit:
+            parts.append("".join(current))
+            current, size, limit = [], 0, 74  # continuation lines start with a space
+        current.append(char)
+        size += width
+    parts.append("".join(current))
+    return "\r\n ".join(parts)
 
 
 def build_ics(
@@ -55,44 +70,47 @@ def build_ics(
     *,
     stamp: dt.datetime | None = None,
 ) -> bytes:
-    """Serialise ``entries`` as a VCALENDAR with all-day events.
+    """An iCalendar feed of all-day events, one per entry.
 
-    ``stamp`` is the DTSTAMP of every event (the time the feed was generated); it defaults
-    to now and can be passed for reproducible output. It must be timezone-aware.
+    Written directly rather than through the ``icalendar`` package: a directorate's feed has
+    thousands of events, and building component objects cost about ten times as much. The
+    tests parse the output with ``icalendar``.
     """
     if stamp is None:
         stamp = dt.datetime.now(dt.UTC)
     elif stamp.tzinfo is None:
         raise ValueError("stamp must be timezone-aware")
-    stamp = stamp.astimezone(dt.UTC).replace(microsecond=0)
-
-    cal = icalendar.Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("name", _text(calendar_name))
-    cal.add("x-wr-calname", _text(calendar_name))
-
+    stamp_text = stamp.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    name = _text(calendar_name)
+    lines = [
+        "BEGIN:VCALENDAR",
+        f"PRODID:{PRODID}",
+        "VERSION:2.0",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        _fold(f"NAME:{name}"),
+        _fold(f"X-WR-CALNAME:{name}"),
+    ]
     seen: set[str] = set()
     for entry in entries:
         if entry.uid in seen:
             raise ValueError(f"duplicate UID {entry.uid!r}")
         seen.add(entry.uid)
-        event = icalendar.Event()
-        event.add("uid", entry.uid)
-        event.add("dtstamp", stamp)
-        event.add("dtstart", entry.date)
+        lines.append("BEGIN:VEVENT")
+        lines.append(_fold(f"UID:{_text(entry.uid)}"))
+        lines.append(f"DTSTAMP:{stamp_text}")
+        lines.append(f"DTSTART;VALUE=DATE:{entry.date:%Y%m%d}")
         # DTEND is exclusive for all-day events: the next day.
-        event.add("dtend", entry.date + dt.timedelta(days=1))
-        event.add("summary", _text(entry.summary))
+        lines.append(f"DTEND;VALUE=DATE:{entry.date + dt.timedelta(days=1):%Y%m%d}")
+        lines.append(_fold(f"SUMMARY:{_text(entry.summary)}"))
         if entry.description:
-            event.add("description", _text(entry.description))
+            lines.append(_fold(f"DESCRIPTION:{_text(entry.description)}"))
         if entry.url:
             if _CONTROL_RE.search(entry.url):
                 raise ValueError("URL must not contain control characters")
-            event.add("url", entry.url)
+            lines.append(_fold(f"URL:{entry.url}"))
         # Deadlines are reminders, not appointments: do not block the day in free/busy.
-        event.add("transp", "TRANSPARENT")
-        cal.add_component(event)
-    return cal.to_ical()
+        lines.append("TRANSP:TRANSPARENT")
+        lines.append("END:VEVENT")
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(lines) + "\r\n").encode()

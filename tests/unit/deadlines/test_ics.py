@@ -98,3 +98,18 @@ def test_backslash_n_in_text_round_trips():
     event = icalendar.Calendar.from_ical(raw).walk("VEVENT")[0]
     assert str(event["summary"]) == "a\\Nb; c,d"
     assert str(event["description"]) == "x\ny\\n"
+
+
+def test_long_lines_are_folded_at_75_octets_without_splitting_characters():
+    import datetime as dt
+
+    import icalendar
+
+    from parliament_tracker.deadlines.ics import IcsEntry, build_ics
+
+    subject = "Vragen over «angstcultuur» bij de IND " * 6
+    raw = build_ics([IcsEntry(uid="case-7-external@t", date=dt.date(2021, 11, 26), summary=subject, description="é" * 120)], "Feed")
+    assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
+    raw.decode("utf-8")  # no character split across a fold
+    event = icalendar.Calendar.from_ical(raw).walk("VEVENT")[0]
+    assert str(event["summary"]) == subject and str(event["description"]) == "é" * 120
