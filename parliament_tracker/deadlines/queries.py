@@ -81,6 +81,7 @@ def binding_between(
     open_only: bool = True,
     limit: int | None = None,
     count: bool = True,
+    case_ids: set[int] | None = None,
 ) -> tuple[list[Deadline], int]:
     """Binding deadlines by the case's denormalised date (index on cases.practical_due_on),
     with the total count (-1 when ``count`` is False); faster than a join from deadlines."""
@@ -97,6 +98,9 @@ def binding_between(
     ids = db.select(Case.id).where(*where).order_by(Case.practical_due_on, Case.reference)
     if limit:
         ids = ids.limit(limit)
+    if case_ids is not None:
+        # Only these cases (a few hundred at most, chosen by the caller), still in date order.
+        ids = ids.where(Case.id.in_(case_ids))
     case_ids = list(db.session.scalars(ids))
     if not case_ids:
         return [], total
@@ -118,3 +122,77 @@ def binding_between(
 def overdue(today: dt.date, *, directorate_id: int | None = None, limit: int = 100) -> tuple[list[Deadline], int]:
     """Binding deadlines of open cases whose date has passed, oldest first, and how many."""
     return binding_between(dt.date(1990, 1, 1), today - dt.timedelta(days=1), directorate_id=directorate_id, limit=limit)
+
+
+def capped_per_day(
+    start: dt.date,
+    end: dt.date,
+    per_day: int,
+    *,
+    directorate_id: int | None = None,
+    drafter_id: int | None = None,
+    kinds: Iterable[DeadlineKind] | None = None,
+    binding_only: bool = False,
+) -> tuple[list[Deadline], dict[dt.date, int]]:
+    """At most ``per_day`` deadlines per date (by case reference) and the full count per date.
+
+    A month grid over a large register would otherwise load and render thousands of entries;
+    the cell shows the first few and says how many more there are.
+    """
+    if binding_only and not kinds:
+        # The binding date is denormalised on the case (open and closed cases, as the calendar shows both).
+        where = [Case.practical_due_on.between(start, end)]
+        if directorate_id is not None:
+            where.append(Case.lead_directorate_id == directorate_id)
+        if drafter_id is not None:
+            where.append(Case.drafter_id == drafter_id)
+        totals = dict(
+            db.session.execute(
+                db.select(Case.practical_due_on, sa.func.count()).where(*where).group_by(Case.practical_due_on)
+            ).all()
+        )
+        ranked = (
+            db.select(
+                Case.id.label("case_id"),
+                sa.func.row_number()
+                .over(partition_by=Case.practical_due_on, order_by=Case.reference)
+                .label("rank"),
+            )
+            .where(*where)
+            .subquery()
+        )
+        case_ids = set(db.session.scalars(db.select(ranked.c.case_id).where(ranked.c.rank <= per_day)))
+        rows, _total = binding_between(
+            start, end, directorate_id=directorate_id, drafter_id=drafter_id, open_only=False, count=False, case_ids=case_ids
+        )
+        return rows, totals
+    where = [_in_range(start, end)]
+    if binding_only:
+        where.append(Deadline.is_binding.is_(True))
+    if kinds:
+        where.append(Deadline.kind.in_(list(kinds)))
+    if directorate_id is not None:
+        where.append(Case.lead_directorate_id == directorate_id)
+    if drafter_id is not None:
+        where.append(Case.drafter_id == drafter_id)
+    totals = dict(
+        db.session.execute(db.select(EFFECTIVE, sa.func.count()).select_from(Deadline).join(Deadline.case).where(*where).group_by(EFFECTIVE)).all()
+    )
+    ranked = (
+        db.select(
+            Deadline.id.label("deadline_id"),
+            sa.func.row_number().over(partition_by=EFFECTIVE, order_by=(Case.reference, Deadline.kind)).label("rank"),
+        )
+        .join(Deadline.case)
+        .where(*where)
+        .subquery()
+    )
+    ids = db.select(ranked.c.deadline_id).where(ranked.c.rank <= per_day)
+    query = (
+        db.select(Deadline)
+        .join(Deadline.case)
+        .options(*CASE_LIGHT)
+        .where(Deadline.id.in_(ids))
+        .order_by(EFFECTIVE, Case.reference, Deadline.kind)
+    )
+    return list(db.session.scalars(query).unique()), totals

@@ -173,7 +173,14 @@ def _range(view: str, day: dt.date) -> tuple[dt.date, dt.date, dt.date, dt.date]
     return start, end, prev_month, next_month
 
 
-def calendar_entries(start: dt.date, end: dt.date, *, kind: str, directorate_id: int | None, drafter_id: int | None) -> list[dict[str, Any]]:
+#: a month cell lists this many deadlines and links to the day's agenda for the rest
+MONTH_CELL_ENTRIES = 8
+
+
+def calendar_entries(
+    start: dt.date, end: dt.date, *, kind: str, directorate_id: int | None, drafter_id: int | None, per_day: int | None = None
+) -> tuple[list[dict[str, Any]], dict[dt.date, int] | None]:
+    """The decorated entries, and with ``per_day`` the full count of deadlines per date."""
     kinds = None
     binding_only = False
     if kind == "binding":
@@ -182,8 +189,13 @@ def calendar_entries(start: dt.date, end: dt.date, *, kind: str, directorate_id:
         kinds = sorted(INTERNAL_KINDS)
     elif kind != "all":
         kinds = [DeadlineKind(kind)]
+    if per_day:
+        rows, totals = queries.capped_per_day(
+            start, end, per_day, directorate_id=directorate_id, drafter_id=drafter_id, kinds=kinds, binding_only=binding_only
+        )
+        return _decorate(rows), totals
     rows = queries.deadlines_between(start, end, directorate_id=directorate_id, drafter_id=drafter_id, kinds=kinds, binding_only=binding_only)
-    return _decorate(rows)
+    return _decorate(rows), None
 
 
 def _events_between(start: dt.date, end: dt.date) -> list[Event]:
@@ -202,8 +214,13 @@ def calendar():
     """Deadlines by month, week or as an agenda, with filters."""
     f = _calendar_filters(request.args)
     start, end, prev_anchor, next_anchor = _range(f["view"], f["date"])
-    entries = calendar_entries(
-        start, end, kind=f["kind"], directorate_id=f["directorate"], drafter_id=current_user.id if f["mine"] else None
+    entries, day_totals = calendar_entries(
+        start,
+        end,
+        kind=f["kind"],
+        directorate_id=f["directorate"],
+        drafter_id=current_user.id if f["mine"] else None,
+        per_day=MONTH_CELL_ENTRIES if f["view"] == "month" else None,
     )
     by_day: dict[dt.date, list[dict[str, Any]]] = {}
     for e in entries:
@@ -229,6 +246,8 @@ def calendar():
         by_day=by_day,
         events_by_day=events_by_day,
         entries=entries,
+        day_totals=day_totals or {},
+        total_shown=sum(day_totals.values()) if day_totals else len(entries),
         today=today_local(),
         prev_date=prev_anchor,
         next_date=next_anchor,

@@ -91,3 +91,18 @@ def test_monday_list_query_agrees_with_the_rules(app, seed, db):
             items, total = monday_list_preview(today, None)
             expected = {c.reference for c in questions if not c.status.is_closed and rules.monday_late_list(facts_for(c), today)}
             assert {c.reference for c in items} == expected and total == len(expected), today
+
+
+def test_month_cell_shows_the_first_entries_and_links_to_the_rest(login, seed, monkeypatch):
+    from parliament_tracker.deadlines import views
+
+    browser = login("director")
+    full = browser.get("/calendar?view=month&date=2021-11-01").text
+    assert "2021Z19241" in full and "2021Z19601" in full  # both due on Tuesday 23 November
+    monkeypatch.setattr(views, "MONTH_CELL_ENTRIES", 1)
+    capped = browser.get("/calendar?view=month&date=2021-11-01").text
+    cell = capped.split('datetime="2021-11-23"', 1)[1].split("</td>", 1)[0]
+    assert cell.count('<li class="entry') == 1
+    assert 'class="more"' in cell and "view=agenda" in cell and "date=2021-11-23" in cell
+    agenda = browser.get("/calendar?view=agenda&date=2021-11-23").text
+    assert "2021Z19241" in agenda and "2021Z19601" in agenda
