@@ -95,6 +95,8 @@ class Case(Base):
         ).ddl_if(dialect="postgresql"),
         sa.CheckConstraint("version > 0", name="version_positive"),
         sa.Index("ix_cases_practical_due_on", "practical_due_on"),
+        # Open cases by binding date (overdue, due this week): "status IN (open)" seeks per status.
+        sa.Index("ix_cases_status_practical_due_on", "status", "practical_due_on"),
         sa.Index("ix_cases_due_on", "due_on"),
     )
 

@@ -43,6 +43,8 @@ STATUS_TITLES = {
 }
 
 CLOSED = frozenset({CaseStatus.answered, CaseStatus.withdrawn, CaseStatus.transferred, CaseStatus.no_reply_needed})
+#: the open statuses, listed (not "not closed") so an index on (status, date) serves queries
+OPEN = tuple(s for s in CaseStatus if s not in CLOSED)
 
 S = CaseStatus
 R = Role

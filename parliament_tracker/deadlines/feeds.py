@@ -5,17 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from typing import Any
+from urllib.parse import quote
 
 from flask import url_for
 
 from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User, hash_token
 from parliament_tracker.cases.models import Case
-from parliament_tracker.cases.workflow import CLOSED
+from parliament_tracker.cases.workflow import CLOSED, CaseStatus
 from parliament_tracker.db import now_utc, today_local
 from parliament_tracker.deadlines import ics
-from parliament_tracker.deadlines.models import CalendarFeed, Deadline
-from parliament_tracker.deadlines.queries import CASE_LIGHT, EFFECTIVE, _in_range
+from parliament_tracker.deadlines.models import DEADLINE_KIND_TITLES, CalendarFeed, Deadline
+from parliament_tracker.deadlines.queries import CASE_LIGHT, EFFECTIVE, _in_range, binding_between
 from parliament_tracker.deadlines.rules import INTERNAL_KINDS
 from parliament_tracker.extensions import db
 
@@ -54,33 +55,33 @@ def feed_for_token(token: str) -> CalendarFeed | None:
 def feed_deadlines(feed: CalendarFeed, today: dt.date | None = None) -> list[Deadline]:
     today = today or today_local()
     start, end = today - dt.timedelta(days=PAST_DAYS), today + dt.timedelta(days=FUTURE_DAYS)
+    if feed.scope != "mine":
+        # A directorate's or everyone's feed: the binding dates only (milestones of thousands
+        # of cases would bury them), found through the case's denormalised binding date.
+        if feed.scope == "directorate" and feed.user.directorate_id is None:
+            return []
+        directorate_id = feed.user.directorate_id if feed.scope == "directorate" else None
+        return binding_between(start, end, directorate_id=directorate_id, open_only=True, count=False)[0]
     query = (
         db.select(Deadline)
         .join(Deadline.case)
         .options(*CASE_LIGHT)
         .where(_in_range(start, end), Case.status.not_in(list(CLOSED)))
     )
-    if feed.scope == "mine":
-        # A drafter's own work plan: the binding date and the internal milestones.
-        query = query.where(Deadline.is_binding.is_(True) | Deadline.kind.in_(sorted(INTERNAL_KINDS)))
-    else:
-        # A directorate's or everyone's feed: the binding dates only (milestones of thousands
-        # of cases would bury them, and made a 100,000-case feed take seconds to build).
-        query = query.where(Deadline.is_binding.is_(True))
-    if feed.scope == "mine":
-        query = query.where(Case.drafter_id == feed.user_id)
-    elif feed.scope == "directorate":
-        if feed.user.directorate_id is None:
-            return []
-        query = query.where(Case.lead_directorate_id == feed.user.directorate_id)
+    # A drafter's own work plan: the binding date and the internal milestones.
+    query = query.where(Deadline.is_binding.is_(True) | Deadline.kind.in_(sorted(INTERNAL_KINDS)))
+    query = query.where(Case.drafter_id == feed.user_id)
     return list(db.session.scalars(query.order_by(EFFECTIVE, Case.id, Deadline.kind)).unique())
 
 
 def build_feed(feed: CalendarFeed, today: dt.date | None = None) -> bytes:
     entries = []
+    status_titles = {s: s.title for s in CaseStatus}  # translated once, not per entry
+    kind_titles = {k: str(v) for k, v in DEADLINE_KIND_TITLES.items()}
+    case_url = url_for("cases.show", reference="0", _external=True)[:-1]  # references are URL-safe
     for d in feed_deadlines(feed, today):
         case = d.case
-        lines = [d.explanation, f"Status: {case.status.title}"]
+        lines = [d.explanation, f"Status: {status_titles[case.status]}"]
         if d.overridden_due_on:
             lines.append(f"Datum aangepast: {d.override_reason or ''}")
         lines += [f"Let op: {w}" for w in d.warnings or []]
@@ -88,9 +89,9 @@ def build_feed(feed: CalendarFeed, today: dt.date | None = None) -> bytes:
             ics.IcsEntry(
                 uid=ics.deadline_uid(case.id, d.kind.value),
                 date=d.effective_due_on,
-                summary=f"{case.reference}: {d.title} – {case.subject[:100]}",
+                summary=f"{case.reference}: {kind_titles[d.kind]} – {case.subject[:100]}",
                 description="\n".join(lines),
-                url=url_for("cases.show", reference=case.reference, _external=True),
+                url=case_url + quote(case.reference),
             )
         )
     name = {"mine": "Mijn termijnen", "directorate": "Termijnen directie", "all": "Alle termijnen"}[feed.scope]

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager, lazyload
 
 from parliament_tracker.cases.models import Case
-from parliament_tracker.cases.workflow import CLOSED
+from parliament_tracker.cases.workflow import OPEN
 from parliament_tracker.deadlines.models import Deadline
 from parliament_tracker.deadlines.rules import ANSWER_KINDS, DeadlineKind
 from parliament_tracker.extensions import db
@@ -65,7 +65,7 @@ def deadlines_between(
     if drafter_id is not None:
         query = query.where(Case.drafter_id == drafter_id)
     if open_only:
-        query = query.where(Case.status.not_in(list(CLOSED)))
+        query = query.where(Case.status.in_(OPEN))
     query = query.order_by(EFFECTIVE, Case.reference, Deadline.kind)
     if limit:
         query = query.limit(limit)
@@ -91,7 +91,7 @@ def binding_between(
     if drafter_id is not None:
         where.append(Case.drafter_id == drafter_id)
     if open_only:
-        where.append(Case.status.not_in(list(CLOSED)))
+        where.append(Case.status.in_(OPEN))
     total = (db.session.scalar(db.select(sa.func.count()).select_from(Case).where(*where)) or 0) if count else -1
     # Two steps: the case ids from the cases index first (a join lets SQLite start from the
     # deadlines index and sort tens of thousands of rows), then their binding deadline rows.

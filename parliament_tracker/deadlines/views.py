@@ -21,6 +21,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -35,7 +36,7 @@ from sqlalchemy.orm import lazyload
 from parliament_tracker.auth.permissions import permission_required, public
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case, CaseKind
-from parliament_tracker.cases.workflow import CLOSED, CaseStatus
+from parliament_tracker.cases.workflow import OPEN, CaseStatus
 from parliament_tracker.db import today_local
 from parliament_tracker.deadlines import feeds, queries, rules, services
 from parliament_tracker.deadlines.models import (
@@ -270,7 +271,28 @@ def _quarter(d: dt.date) -> str:
     return f"{d.year}-Q{(d.month - 1) // 3 + 1}"
 
 
+#: (today, directorate, quarters) -> (computed at, rows): the chart covers whole quarters of
+#: answered cases and changes slowly, while computing it reads every answer of the last year
+_TIMELINESS_CACHE: dict[tuple[dt.date, int | None, int], tuple[float, list[dict[str, Any]]]] = {}
+TIMELINESS_CACHE_SECONDS = 300
+
+
 def timeliness(today: dt.date, *, quarters: int = 4, directorate_id: int | None = None) -> list[dict[str, Any]]:
+    """Per directorate and quarter, cached for a few minutes per worker (see _TIMELINESS_CACHE)."""
+    import time
+
+    key = (today, directorate_id, quarters)
+    hit = _TIMELINESS_CACHE.get(key)
+    if hit is not None and time.monotonic() - hit[0] < TIMELINESS_CACHE_SECONDS and not current_app.testing:
+        return hit[1]
+    rows = compute_timeliness(today, quarters=quarters, directorate_id=directorate_id)
+    if len(_TIMELINESS_CACHE) > 256:
+        _TIMELINESS_CACHE.clear()
+    _TIMELINESS_CACHE[key] = (time.monotonic(), rows)
+    return rows
+
+
+def compute_timeliness(today: dt.date, *, quarters: int = 4, directorate_id: int | None = None) -> list[dict[str, Any]]:
     """Per directorate and quarter (of the answer date): answered within the term, median days."""
     first_month = ((today.month - 1) // 3) * 3 + 1
     since = dt.date(today.year, first_month, 1)
@@ -311,7 +333,7 @@ def monday_list_preview(today: dt.date, directorate_id: int | None, limit: int =
     long = monday - dt.timedelta(days=settings.postponement_term_days)
     query = db.select(Case).where(
         Case.kind == CaseKind.written_questions,
-        Case.status.not_in(list(CLOSED)),
+        Case.status.in_(OPEN),
         Case.received_on < regular,
         sa.or_(Case.postponed_on.is_(None), Case.postponed_on > monday, Case.received_on < long),
     )

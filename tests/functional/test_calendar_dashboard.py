@@ -106,3 +106,22 @@ def test_month_cell_shows_the_first_entries_and_links_to_the_rest(login, seed, m
     assert 'class="more"' in cell and "view=agenda" in cell and "date=2021-11-23" in cell
     agenda = browser.get("/calendar?view=agenda&date=2021-11-23").text
     assert "2021Z19241" in agenda and "2021Z19601" in agenda
+
+
+def test_timeliness_is_cached_for_a_few_minutes_outside_tests(app, monkeypatch):
+    import datetime as dt
+
+    from parliament_tracker.deadlines import views
+
+    calls = []
+    monkeypatch.setattr(views, "compute_timeliness", lambda today, **kw: calls.append(today) or [{"n": len(calls)}])
+    monkeypatch.setattr(views, "_TIMELINESS_CACHE", {})
+    monkeypatch.setattr(app, "testing", False)
+    with app.app_context():
+        first = views.timeliness(dt.date(2021, 12, 1))
+        assert views.timeliness(dt.date(2021, 12, 1)) == first and len(calls) == 1
+        views.timeliness(dt.date(2021, 12, 2))
+        assert len(calls) == 2
+        monkeypatch.setattr(views, "TIMELINESS_CACHE_SECONDS", 0)
+        views.timeliness(dt.date(2021, 12, 1))
+        assert len(calls) == 3
