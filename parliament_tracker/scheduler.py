@@ -17,6 +17,7 @@ import contextlib
 import datetime as dt
 import logging
 import os
+import signal
 import socket
 import traceback
 import zlib
@@ -233,8 +234,16 @@ def scheduler_run_command() -> None:
     for job in scheduler.get_jobs():
         click.echo(f"{job.id:15} {job.trigger}")
     click.echo("Scheduler running (Ctrl-C to stop).")
+
+    def stop(signum: int, _frame: Any) -> None:
+        # systemd stops with SIGTERM: let a running job finish its transaction, then exit.
+        log.info("signal %s: stopping the scheduler after the running jobs", signum)
+        scheduler.shutdown(wait=True)
+
+    signal.signal(signal.SIGTERM, stop)
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()
+    click.echo("Scheduler stopped.")
 
 
 @jobs_cli.command("list")
