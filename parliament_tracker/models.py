@@ -6,6 +6,7 @@ from parliament_tracker.cases.models import Attachment, Case, CaseLink, Question
 from parliament_tracker.deadlines.models import CalendarFeed, Deadline, DeadlineSetting, Event, NonWorkingDay
 from parliament_tracker.notifications.models import JobLock, JobRun, Notification, NotificationOptOut
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
+from parliament_tracker.tk.models import TKSyncState
 
 __all__ = [
     "ApiToken",
@@ -28,6 +29,7 @@ __all__ = [
     "Party",
     "Question",
     "Signatory",
+    "TKSyncState",
     "User",
     "case_members",
 ]

@@ -26,6 +26,10 @@ FIELD_TITLES = {
     "dossier": _l("Dossier"),
     "notes": _l("Notes"),
     "questions": _l("Questions"),
+    "tk_answered_on": _l("Answer published (Tweede Kamer)"),
+    "tk_postponed_on": _l("Postponement notice published (Tweede Kamer)"),
+    "tk_withdrawn_on": _l("Withdrawn (Tweede Kamer)"),
+    "event_starts_on": _l("Date of the event"),
 }
 
 
@@ -71,6 +75,16 @@ def sentence(entry: Any) -> str:
         return _("Attached %(name)s.", name=d.get("filename", ""))
     if action == "case:questions_set":
         return _("Corrected the questions (%(n)d now).", n=int(d.get("count", 0)))
+    if action == "case:tk_reconciled":
+        return _("Took over what the Tweede Kamer lists for this case.")
+    if action == "case:tk_event_moved":
+        before, after = (d.get("changes") or {}).get("event_starts_on", [None, None])
+        return _(
+            "The Tweede Kamer moved %(event)s from %(before)s to %(after)s; the deadlines were recomputed.",
+            event=d.get("event", ""), before=_value("", before), after=_value("", after),
+        )
+    if action == "case:tk_event_cancelled":
+        return _("The Tweede Kamer cancelled %(event)s; this case is still due before it.", event=d.get("event", ""))
     return entry.summary
 
 
