@@ -145,7 +145,7 @@ def run_job(name: str, today: dt.date | None = None) -> JobRun:
             log.warning("job %s skipped: another process is running it", name)
             db.session.rollback()
             _finish(run_id, JobStatus.skipped, {"skipped": "locked by another process"}, None)
-            return db.session.get(JobRun, run_id)  # type: ignore[return-value]
+            return db.session.get(JobRun, run_id, populate_existing=True)  # type: ignore[return-value]
         counts = job.func(as_of)
         db.session.commit()
         _finish(run_id, JobStatus.ok, counts, None)
@@ -162,7 +162,7 @@ def run_job(name: str, today: dt.date | None = None) -> JobRun:
             except Exception:  # pragma: no cover - the lock expires on its own
                 db.session.rollback()
                 log.exception("could not release the lock of job %s", name)
-    return db.session.get(JobRun, run_id)  # type: ignore[return-value]
+    return db.session.get(JobRun, run_id, populate_existing=True)  # type: ignore[return-value]
 
 
 def _finish(run_id: int, status: JobStatus, counts: dict[str, Any], error: str | None) -> None:
@@ -173,7 +173,6 @@ def _finish(run_id: int, status: JobStatus, counts: dict[str, Any], error: str |
         execution_options={"synchronize_session": False},
     )
     db.session.commit()
-    db.session.expire_all()
 
 
 def recent_runs(limit: int = 100) -> list[JobRun]:
@@ -281,3 +280,16 @@ def jobs_run_command(name: str, today: dt.datetime | None) -> None:
     if run.status == JobStatus.failed:
         click.echo(run.error or "", err=True)
         raise SystemExit(1)
+
+
+@jobs_cli.command("unlock")
+@click.argument("name", type=click.Choice(sorted(JOBS)))
+def jobs_unlock_command(name: str) -> None:
+    """Release job NAME's lock row after a crashed process (SQLite; PostgreSQL's advisory
+    locks go away with the connection)."""
+    result = db.session.execute(
+        sa.update(JobLock).where(JobLock.name == name).values(locked_until=None, holder=None),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.commit()
+    click.echo(f"{name}: {'unlocked' if result.rowcount else 'was not locked'}")

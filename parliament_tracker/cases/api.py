@@ -35,6 +35,9 @@ def case_json(case: Case, *, full: bool = True) -> dict[str, Any]:
         "committee": case.committee.name if case.committee else None,
         "members": [{"name": m.name, "party": m.party.abbreviation if m.party else None} for m in case.members],
         "dossier": case.dossier,
+        # the binding deadline (denormalised; the full list comes from CASE_JSON_EXTENDERS)
+        "due_on": case.due_on.isoformat() if case.due_on else None,
+        "practical_due_on": case.practical_due_on.isoformat() if case.practical_due_on else None,
         "url": url_for("cases.show", reference=case.reference, _external=True),
     }
     if full:
@@ -265,7 +268,7 @@ ok = lambda d: {"description": d, "content": {"application/json": {"schema": cas
 OPENAPI_PATHS["/cases"] = {
     "get": {
         "summary": "Search cases",
-        "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}} for n in ("q", "kind", "status", "state", "page", "per_page")],
+        "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}} for n in ("q", "kind", "status", "state", "sort", "page", "per_page")],
         "responses": {"200": {"description": "A page of cases with the total"}, "401": err, "403": err},
     },
     "post": {

@@ -22,6 +22,8 @@ SORTS = {
     "reference_desc": (Case.reference.desc(),),
     "subject": (Case.subject.asc(), Case.id.asc()),
     "status": (Case.status.asc(), Case.received_on.desc(), Case.id.desc()),
+    # the binding deadline (denormalised on the case), cases without one last
+    "due": (Case.practical_due_on.is_(None), Case.practical_due_on.asc(), Case.id.asc()),
 }
 DEFAULT_SORT = "received_desc"
 

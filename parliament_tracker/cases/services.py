@@ -118,6 +118,9 @@ def _validate(data: CaseInput, kind: CaseKind, *, creating: bool) -> dict[str, s
         errors["received_on"] = _("The date received cannot be in the future.")
     if data.received_on and data.received_on.year < 1990:
         errors["received_on"] = _("The date received is too far in the past.")
+    event = data.due_before_event
+    if event is not ... and event is not None and event.kind == "recess":
+        errors["due_before_event"] = _("Choose a debate, not a recess.")
     if data.dossier and len(data.dossier) > 32:
         errors["dossier"] = _("The dossier number is too long.")
     if data.subject and len(data.subject) > 2000:

@@ -4,6 +4,7 @@ Routes:
     GET/POST  /admin/deadlines/events                list and add events (registrar, admin)
     GET/POST  /admin/deadlines/events/<id>           edit an event; anchored cases follow
     GET/POST  /admin/deadlines/days-off              list and add days off (admin)
+    POST      /admin/deadlines/events/<id>/delete    delete an event; anchored cases are recomputed
     POST      /admin/deadlines/days-off/<id>/delete  remove a day off
     GET/POST  /admin/deadlines/settings              terms and milestone offsets (admin)
 """
@@ -71,6 +72,17 @@ def events():
 def edit_event(event_id: int):
     """Change an event (e.g. a debate that moved)."""
     return _save_event(db.get_or_404(Event, event_id))
+
+
+@bp.post("/events/<int:event_id>/delete")
+@permission_required("event.manage")
+def delete_event(event_id: int):
+    """Delete an event; cases due before it are recomputed without it."""
+    event = db.get_or_404(Event, event_id)
+    count = services.delete_event(event, actor=current_user)
+    db.session.commit()
+    flash(_("Event deleted; %(n)d cases no longer have it as their deadline.", n=count), "success")
+    return redirect(url_for("deadline_admin.events"))
 
 
 @bp.route("/days-off", methods=["GET", "POST"])

@@ -12,7 +12,14 @@ from typing import Any
 from flask import jsonify, request, url_for
 from flask_login import current_user
 
-from parliament_tracker.api import OPENAPI_PATHS, OPENAPI_SCHEMAS, ApiError, api_permission, json_body, make_blueprint
+from parliament_tracker.api import (
+    OPENAPI_PATHS,
+    OPENAPI_SCHEMAS,
+    ApiError,
+    api_permission,
+    json_body,
+    make_blueprint,
+)
 from parliament_tracker.cases import api as cases_api
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case
@@ -233,6 +240,18 @@ def patch_event(event_id: int):
     return jsonify(event_json(event))
 
 
+@bp.delete("/events/<int:event_id>")
+@api_permission("event.manage")
+def delete_event(event_id: int):
+    """Delete an event; cases due before it lose that date and are recomputed."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise ApiError(404, f"No event with id {event_id}.")
+    count = services.delete_event(event, actor=current_user)
+    db.session.commit()
+    return jsonify(deleted=event_id, cases_recomputed=count)
+
+
 def _query_date(name: str, default: dt.date, errors: dict[str, str]) -> dt.date:
     raw = request.args.get(name)
     if not raw:
@@ -356,6 +375,11 @@ OPENAPI_PATHS["/events/{event_id}"] = {
         "parameters": [_event_id],
         "requestBody": _event,
         "responses": {"200": {"description": "Saved", **_event}, "404": _err, "422": _err},
+    },
+    "delete": {
+        "summary": "Delete an event (cases due before it lose that date and are recomputed)",
+        "parameters": [_event_id],
+        "responses": {"200": {"description": "Deleted"}, "404": _err},
     },
 }
 OPENAPI_PATHS["/calendar"] = {

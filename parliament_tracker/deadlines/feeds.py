@@ -7,7 +7,6 @@ import secrets
 from typing import Any
 
 from flask import url_for
-from sqlalchemy.orm import contains_eager
 
 from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User, hash_token
@@ -16,14 +15,14 @@ from parliament_tracker.cases.workflow import CLOSED
 from parliament_tracker.db import now_utc, today_local
 from parliament_tracker.deadlines import ics
 from parliament_tracker.deadlines.models import CalendarFeed, Deadline
-from parliament_tracker.deadlines.queries import EFFECTIVE, _in_range
+from parliament_tracker.deadlines.queries import CASE_LIGHT, EFFECTIVE, _in_range
 from parliament_tracker.deadlines.rules import INTERNAL_KINDS
 from parliament_tracker.extensions import db
 
 SCOPES = ("mine", "directorate", "all")
-#: the window a feed covers, around today
-PAST_DAYS = 60
-FUTURE_DAYS = 400
+#: the window a feed covers, around today (a calendar client re-reads the feed every few hours)
+PAST_DAYS = 30
+FUTURE_DAYS = 183
 
 
 def create_feed(user: User, scope: str) -> tuple[CalendarFeed, str]:
@@ -58,10 +57,16 @@ def feed_deadlines(feed: CalendarFeed, today: dt.date | None = None) -> list[Dea
     query = (
         db.select(Deadline)
         .join(Deadline.case)
-        .options(contains_eager(Deadline.case))
+        .options(*CASE_LIGHT)
         .where(_in_range(start, end), Case.status.not_in(list(CLOSED)))
-        .where(Deadline.is_binding.is_(True) | Deadline.kind.in_(sorted(INTERNAL_KINDS)))
     )
+    if feed.scope == "mine":
+        # A drafter's own work plan: the binding date and the internal milestones.
+        query = query.where(Deadline.is_binding.is_(True) | Deadline.kind.in_(sorted(INTERNAL_KINDS)))
+    else:
+        # A directorate's or everyone's feed: the binding dates only (milestones of thousands
+        # of cases would bury them, and made a 100,000-case feed take seconds to build).
+        query = query.where(Deadline.is_binding.is_(True))
     if feed.scope == "mine":
         query = query.where(Case.drafter_id == feed.user_id)
     elif feed.scope == "directorate":

@@ -18,7 +18,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from parliament_tracker.auth.models import User
 from parliament_tracker.db import Base, created_at_now, enum_column, intpk, now_utc
-from parliament_tracker.deadlines.rules import ANSWER_KINDS, INTERNAL_KINDS, DeadlineKind
+from parliament_tracker.deadlines.rules import (
+    ANSWER_KINDS,
+    INTERNAL_KINDS,
+    DeadlineKind,
+)
 
 if TYPE_CHECKING:
     from parliament_tracker.cases.models import Case
@@ -133,6 +137,7 @@ class Deadline(Base):
     overridden_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     overridden_by: Mapped[User | None] = relationship(lazy="joined")
     overridden_at: Mapped[dt.datetime | None]
+    #: when the computed values of this row last changed
     computed_at: Mapped[dt.datetime] = mapped_column(default=now_utc)
 
     @property

@@ -7,16 +7,21 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, lazyload
 
 from parliament_tracker.cases.models import Case
 from parliament_tracker.cases.workflow import CLOSED
 from parliament_tracker.deadlines.models import Deadline
-from parliament_tracker.deadlines.rules import DeadlineKind
+from parliament_tracker.deadlines.rules import ANSWER_KINDS, DeadlineKind
 from parliament_tracker.extensions import db
 
 #: the date that counts for a deadline: a director's override, else the practical date
 EFFECTIVE = sa.func.coalesce(Deadline.overridden_due_on, Deadline.practical_due_on)
+
+
+#: load the case's columns only: its members, questions and related rows are not needed for a
+#: list of dates (many-to-ones come from the identity map if a page asks for them after all)
+CASE_LIGHT = (contains_eager(Deadline.case).lazyload("*"), lazyload(Deadline.overridden_by))
 
 
 def _in_range(start: dt.date, end: dt.date) -> Any:
@@ -42,9 +47,15 @@ def deadlines_between(
     query = (
         db.select(Deadline)
         .join(Deadline.case)
-        .options(contains_eager(Deadline.case))
+        .options(*CASE_LIGHT)
         .where(_in_range(start, end))
     )
+    if binding_only and not kinds:
+        # The binding date is denormalised on the case: use the cases index.
+        rows, _total = binding_between(
+            start, end, directorate_id=directorate_id, drafter_id=drafter_id, open_only=open_only, limit=limit, count=False
+        )
+        return rows
     if binding_only:
         query = query.where(Deadline.is_binding.is_(True))
     if kinds:
@@ -61,6 +72,49 @@ def deadlines_between(
     return list(db.session.scalars(query).unique())
 
 
-def overdue(today: dt.date, *, directorate_id: int | None = None, limit: int = 200) -> list[Deadline]:
-    """Binding deadlines of open cases whose date has passed."""
-    return deadlines_between(dt.date(1990, 1, 1), today - dt.timedelta(days=1), directorate_id=directorate_id, binding_only=True, open_only=True, limit=limit)
+def binding_between(
+    start: dt.date,
+    end: dt.date,
+    *,
+    directorate_id: int | None = None,
+    drafter_id: int | None = None,
+    open_only: bool = True,
+    limit: int | None = None,
+    count: bool = True,
+) -> tuple[list[Deadline], int]:
+    """Binding deadlines by the case's denormalised date (index on cases.practical_due_on),
+    with the total count (-1 when ``count`` is False); faster than a join from deadlines."""
+    where = [Case.practical_due_on.between(start, end)]
+    if directorate_id is not None:
+        where.append(Case.lead_directorate_id == directorate_id)
+    if drafter_id is not None:
+        where.append(Case.drafter_id == drafter_id)
+    if open_only:
+        where.append(Case.status.not_in(list(CLOSED)))
+    total = (db.session.scalar(db.select(sa.func.count()).select_from(Case).where(*where)) or 0) if count else -1
+    # Two steps: the case ids from the cases index first (a join lets SQLite start from the
+    # deadlines index and sort tens of thousands of rows), then their binding deadline rows.
+    ids = db.select(Case.id).where(*where).order_by(Case.practical_due_on, Case.reference)
+    if limit:
+        ids = ids.limit(limit)
+    case_ids = list(db.session.scalars(ids))
+    if not case_ids:
+        return [], total
+    # All rows of those cases through the (case_id, kind) index, the binding one picked here:
+    # with "is_binding" in the WHERE, SQLite prefers the is_binding index and scans.
+    binding: dict[int, Deadline] = {}
+    for i in range(0, len(case_ids), 1000):
+        chunk = case_ids[i : i + 1000]
+        query = (
+            db.select(Deadline)
+            .join(Deadline.case)
+            .options(*CASE_LIGHT)
+            .where(Deadline.case_id.in_(chunk), Deadline.kind.in_(sorted(ANSWER_KINDS)))
+        )
+        binding.update((d.case_id, d) for d in db.session.scalars(query).unique() if d.is_binding)
+    return [binding[i] for i in case_ids if i in binding], total
+
+
+def overdue(today: dt.date, *, directorate_id: int | None = None, limit: int = 100) -> tuple[list[Deadline], int]:
+    """Binding deadlines of open cases whose date has passed, oldest first, and how many."""
+    return binding_between(dt.date(1990, 1, 1), today - dt.timedelta(days=1), directorate_id=directorate_id, limit=limit)

@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import g, has_app_context, has_request_context, request
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from parliament_tracker.audit.services import record
@@ -27,7 +27,14 @@ from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.cases.workflow import CLOSED, CaseStatus
 from parliament_tracker.db import now_utc, today_local
 from parliament_tracker.deadlines import rules
-from parliament_tracker.deadlines.models import Deadline, DeadlineSetting, Event, EventKind, NonWorkingDay
+from parliament_tracker.deadlines.dutch import long_date, working_days_words
+from parliament_tracker.deadlines.models import (
+    Deadline,
+    DeadlineSetting,
+    Event,
+    EventKind,
+    NonWorkingDay,
+)
 from parliament_tracker.deadlines.rules import (
     ANSWER_KINDS,
     CaseFacts,
@@ -102,6 +109,13 @@ def save_settings(values: dict[str, Any], *, actor: Any = None) -> int:
         settings_from_values(merged)
     except ValueError as exc:
         raise DeadlineError(_("These settings are not valid: %(reason)s", reason=str(exc))) from None
+    offsets = [merged["milestones"], *merged["milestones_by_kind"].values(), *merged["milestones_by_signatory"].values()]
+    too_long = any(int(merged[k]) > 366 for k in INT_SETTINGS[:3]) or any(int(merged[k]) > 20 for k in INT_SETTINGS[3:])
+    if too_long or any(int(n) > 60 for o in offsets for n in o):
+        # Also keeps DAY_OFF_REACH valid: no rule counts back more than 60 working days.
+        raise DeadlineError(
+            _("These settings are not valid: terms are at most 366 days, working-day counts at most 20 and milestones at most 60 working days.")
+        )
     changes = {k: (current[k], merged[k]) for k in SETTING_DEFAULTS if current[k] != merged[k]}
     if not changes:
         return 0
@@ -144,25 +158,32 @@ def load_rule_context() -> RuleContext:
     return RuleContext(calendar, settings, recesses)
 
 
-_G_KEY = "_deadline_rule_context"
+_KEY = "parliament_tracker.rule_context"
 
 
 def rule_context() -> RuleContext:
-    """The context for this request (loaded once per request; reloaded after a change)."""
-    if not has_app_context():
+    """The context for this request (loaded once per request; reloaded after a change).
+
+    Kept in the request's WSGI environ, which lives exactly as long as the request; outside
+    a request (CLI, jobs) in ``g`` for the app context.
+    """
+    if has_request_context():
+        store: Any = request.environ
+    elif has_app_context():
+        store = g.__dict__
+    else:
         return load_rule_context()
-    key = id(request._get_current_object()) if has_request_context() else None  # type: ignore[attr-defined]
-    cached = g.get(_G_KEY)
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    ctx = load_rule_context()
-    setattr(g, _G_KEY, (key, ctx))
+    ctx = store.get(_KEY)
+    if ctx is None:
+        ctx = store[_KEY] = load_rule_context()
     return ctx
 
 
 def invalidate_rule_context() -> None:
+    if has_request_context():
+        request.environ.pop(_KEY, None)
     if has_app_context():
-        g.pop(_G_KEY, None)
+        g.__dict__.pop(_KEY, None)
 
 
 # -- computing and storing ------------------------------------------------------------------------
@@ -235,14 +256,18 @@ def recompute_case(
             row.is_binding = c.is_binding
         if row.warnings != list(c.warnings):
             row.warnings = list(c.warnings)
-        row.computed_at = stamp
+        if row.id is None or sa.inspect(row).modified:
+            # only rows that changed: a no-op recompute of 100,000 cases then writes nothing
+            row.computed_at = stamp
         seen.add(c.kind)
     for kind, row in existing.items():
         if kind not in seen:
             case.deadlines.remove(row)
     binding = next((d for d in case.deadlines if d.is_binding), None)
+    if binding is not None and binding.overridden_due_on is not None:
+        _milestones_from_override(case, binding, ctx)
     _set_binding_dates(case, binding)
-    after = {c.kind: c.practical_due_on for c in computed}
+    after = {d.kind: d.practical_due_on for d in case.deadlines}
     changes: dict[str, tuple[Any, Any]] = {
         kind.value: (before.get(kind), after.get(kind))
         for kind in sorted(set(before) | set(after))
@@ -261,6 +286,30 @@ def recompute_case(
             reason=reason,
         )
     return changes
+
+
+_MILESTONE_LABELS = (
+    (DeadlineKind.internal_draft, "concept gereed"),
+    (DeadlineKind.internal_approval, "goedkeuring gereed"),
+    (DeadlineKind.internal_signature, "ondertekening"),
+)
+
+
+def _milestones_from_override(case: Case, binding: Deadline, ctx: RuleContext) -> None:
+    """A director's date for the binding deadline moves the internal milestones with it."""
+    base = binding.overridden_due_on
+    assert base is not None
+    offsets, source = ctx.settings.milestones_for(case.kind.value, case.addressed_to_id)
+    steps = (offsets.draft, offsets.approval, offsets.signature)
+    rows = {d.kind: d for d in case.deadlines}
+    for (kind, label), n, due in zip(_MILESTONE_LABELS, steps, ctx.calendar.subtract_working_days_each(base, steps), strict=True):
+        row = rows.get(kind)
+        if row is None or row.overridden_due_on is not None:
+            continue
+        row.due_on = row.practical_due_on = due
+        row.explanation = (
+            f"{label}: {working_days_words(n)} vóór de handmatig vastgestelde uiterste datum {long_date(base)} ({source}) = {long_date(due)}"
+        )
 
 
 def _set_binding_dates(case: Case, binding: Deadline | None) -> None:
@@ -283,17 +332,39 @@ def _batched(query: sa.Select[Any], batch_size: int) -> Iterable[Case]:
     last_id = 0
     while True:
         batch = db.session.scalars(
-            query.where(Case.id > last_id).order_by(Case.id).limit(batch_size).options(selectinload(Case.deadlines))
+            query.where(Case.id > last_id)
+            .order_by(Case.id)
+            .limit(batch_size)
+            # the rules need the case's own columns, its event and its deadlines only
+            .options(lazyload("*"), joinedload(Case.due_before_event), selectinload(Case.deadlines).lazyload("*"))
         ).all()
         if not batch:
             return
         yield from batch
         last_id = batch[-1].id
+        # Flushed, the batch's objects are clean; the identity map holds clean objects weakly,
+        # so memory stays flat over 100,000 cases once ``batch`` is replaced.
         db.session.flush()
 
 
-def recompute_open_cases(*, reason: str, actor: Any = None, batch_size: int = 500) -> int:
+#: a day off can move deadline rows up to this many days around it: a due date on it moves to
+#: the day before, and milestones are counted back at most 60 working days (~90 days)
+DAY_OFF_REACH = dt.timedelta(days=100)
+
+
+def recompute_open_cases(
+    *, reason: str, actor: Any = None, batch_size: int = 500, touching: tuple[dt.date, dt.date] | None = None
+) -> int:
+    """Recompute open cases; with ``touching=(start, end)`` only those with a stored deadline
+    in that range (a recess or a day off only affects dates near it: an admin adding one
+    should not wait for every open case to be recomputed)."""
     query = db.select(Case).where(Case.status.not_in(list(CLOSED)))
+    if touching is not None:
+        start, end = touching
+        near = db.select(Deadline.case_id).where(
+            sa.or_(Deadline.due_on.between(start, end), Deadline.practical_due_on.between(start, end))
+        )
+        query = query.where(Case.id.in_(near))
     return recompute_cases(_batched(query, batch_size), reason=reason, actor=actor)
 
 
@@ -342,11 +413,6 @@ def anchorable_events() -> Sequence[Event]:
     return db.session.scalars(db.select(Event).where(Event.kind != EventKind.recess).order_by(Event.starts_on.desc())).all()
 
 
-def check_anchor(event: Event | None) -> None:
-    if event is not None and event.kind == EventKind.recess:
-        raise DeadlineError(_("A case cannot be due before a recess."), {"due_before_event": _("Choose a debate, not a recess.")})
-
-
 def record_postponement(case: Case, sent_on: dt.date | None, reason: str, *, actor: Any = None) -> None:
     """Record that the uitstelbericht was sent: written questions then have 6 weeks."""
     errors: dict[str, str] = {}
@@ -392,8 +458,6 @@ def override_deadline(deadline: Deadline, due_on: dt.date | None, reason: str, *
     deadline.overridden_at = now_utc() if due_on else None
     case = deadline.case
     db.session.flush()
-    if deadline.is_binding:
-        _set_binding_dates(case, deadline)
     record(
         "case:deadline_overridden",
         case,
@@ -403,6 +467,9 @@ def override_deadline(deadline: Deadline, due_on: dt.date | None, reason: str, *
         changes={deadline.kind.value: (before, due_on)},
         reason=reason,
     )
+    if deadline.is_binding:
+        # The case's binding dates and the internal milestones follow the new date.
+        recompute_case(case, actor, "binding deadline set by hand" if due_on else "binding deadline back to the computed date")
 
 
 # -- events and days off -----------------------------------------------------------------------
@@ -466,7 +533,13 @@ def save_event(event: Event | None, values: dict[str, Any], *, actor: Any = None
     invalidate_rule_context()
     if event.kind == EventKind.recess or was_recess:
         if creating or {"starts_on", "ends_on", "kind", "name"} & set(changes):
-            recompute_open_cases(reason=f"recess {event.name} {'added' if creating else 'changed'}", actor=actor)
+            days = [event.starts_on, event.ends_on or event.starts_on]
+            for name in ("starts_on", "ends_on"):
+                if name in changes and changes[name][0] is not None:
+                    days.append(changes[name][0])  # the old range loses its warnings
+            recompute_open_cases(
+                reason=f"recess {event.name} {'added' if creating else 'changed'}", actor=actor, touching=(min(days), max(days))
+            )
     elif not creating and {"starts_on", "ends_on", "name"} & set(changes):
         if "starts_on" in changes:
             why = f"event {event.name} moved from {changes['starts_on'][0]} to {changes['starts_on'][1]}"
@@ -477,6 +550,24 @@ def save_event(event: Event | None, values: dict[str, Any], *, actor: Any = None
         ).all()
         recompute_cases(anchored, reason=why, actor=actor)
     return event
+
+
+def delete_event(event: Event, *, actor: Any = None) -> int:
+    """Remove an event; cases due before it lose the anchor (audited) and are recomputed.
+    Returns the number of cases that were anchored to it."""
+    anchored = db.session.scalars(db.select(Case).where(Case.due_before_event_id == event.id)).all()
+    for case in anchored:
+        set_case_facts(case, actor=actor, due_before_event=None)
+    was_recess = event.kind == EventKind.recess
+    record("event:deleted", event, f"event {event.name} ({event.starts_on}) deleted", actor=actor, anchored=len(anchored))
+    db.session.delete(event)
+    db.session.flush()
+    invalidate_rule_context()
+    if was_recess:
+        recompute_open_cases(
+            reason=f"recess {event.name} removed", actor=actor, touching=(event.starts_on, event.ends_on or event.starts_on)
+        )
+    return len(anchored)
 
 
 def save_non_working_day(day: NonWorkingDay | None, date: dt.date | None, name: str, *, actor: Any = None) -> NonWorkingDay:
@@ -510,7 +601,12 @@ def save_non_working_day(day: NonWorkingDay | None, date: dt.date | None, name: 
         changes=changes or None,
     )
     invalidate_rule_context()
-    recompute_open_cases(reason=f"day off {day.date} ({day.name}) {'added' if creating else 'changed'}", actor=actor)
+    days = [day.date, *([changes["date"][0]] if "date" in changes else [])]
+    recompute_open_cases(
+        reason=f"day off {day.date} ({day.name}) {'added' if creating else 'changed'}",
+        actor=actor,
+        touching=(min(days) - DAY_OFF_REACH, max(days) + DAY_OFF_REACH),
+    )
     return day
 
 
@@ -519,7 +615,9 @@ def delete_non_working_day(day: NonWorkingDay, *, actor: Any = None) -> None:
     db.session.delete(day)
     db.session.flush()
     invalidate_rule_context()
-    recompute_open_cases(reason=f"day off {day.date} ({day.name}) removed", actor=actor)
+    recompute_open_cases(
+        reason=f"day off {day.date} ({day.name}) removed", actor=actor, touching=(day.date - DAY_OFF_REACH, day.date + DAY_OFF_REACH)
+    )
 
 
 # -- status for display -------------------------------------------------------------------------

@@ -63,3 +63,21 @@ def test_dashboard_for_a_director(login, seed, db):
 
 def test_dashboard_permissions(login, seed):
     assert login("viewer").get("/dashboard").status_code == 403
+
+
+def test_monday_list_query_agrees_with_the_rules(app, seed, db):
+    from parliament_tracker.cases.models import Case, CaseKind
+    from parliament_tracker.deadlines import rules
+    from parliament_tracker.deadlines.services import facts_for
+    from parliament_tracker.deadlines.views import monday_list_preview
+
+    questions = db.session.scalars(db.select(Case).where(Case.kind == CaseKind.written_questions)).all()
+    for i, case in enumerate(questions):  # some postponed, before and after the Monday
+        if i % 3 == 1:
+            case.postponed_on = case.received_on + dt.timedelta(days=10 + i % 15)
+    db.session.flush()
+    with app.test_request_context():
+        for today in (dt.date(2021, 11, 10), dt.date(2021, 11, 25), dt.date(2021, 12, 1), dt.date(2021, 12, 20), dt.date(2022, 1, 3)):
+            items, total = monday_list_preview(today, None)
+            expected = {c.reference for c in questions if not c.status.is_closed and rules.monday_late_list(facts_for(c), today)}
+            assert {c.reference for c in items} == expected and total == len(expected), today

@@ -39,6 +39,11 @@ def test_days_off_recompute_open_cases(login, seed, db):
     browser.post(f"/admin/deadlines/days-off/{day.id}/delete", token_from="/admin/deadlines/days-off")
     assert find_case("2021Z19241").practical_due_on == dt.date(2021, 11, 23)
     assert db.session.scalar(db.select(AuditEntry).where(AuditEntry.action == "non_working_day:deleted")) is not None
+    # A day off far from every stored deadline recomputes nothing.
+    recomputed = db.select(db.func.count()).select_from(AuditEntry).where(AuditEntry.action == "case:deadlines_recomputed")
+    count = db.session.scalar(recomputed)
+    browser.post("/admin/deadlines/days-off", {"date": "2030-05-31", "name": "brugdag 2030"}, token_from="/admin/deadlines/days-off")
+    assert db.session.scalar(recomputed) == count
 
 
 def test_settings_page_changes_terms_and_milestones(login, seed, db):
@@ -61,6 +66,10 @@ def test_settings_page_changes_terms_and_milestones(login, seed, db):
     assert invalid.status_code == 422
     inverted = browser.post("/admin/deadlines/settings", {**data, "milestones-draft": "1"}, token_from="/admin/deadlines/settings")
     assert inverted.status_code == 422
+    absurd = browser.post("/admin/deadlines/settings", {**data, "written_questions_term_days": "5000", "postponement_term_days": "6000"}, token_from="/admin/deadlines/settings")
+    assert absurd.status_code == 422
+    not_a_number = browser.post("/admin/deadlines/settings", {**data, "due_soon_working_days": "drie"}, token_from="/admin/deadlines/settings")
+    assert not_a_number.status_code == 422 and "Enter a whole number." in not_a_number.text
     assert db.session.scalar(db.select(DeadlineSetting.value).where(DeadlineSetting.key == "committee_request_term_days")) == 28
     browser.post("/logout", token_from="/cases")
     assert login("director").get("/admin/deadlines/settings").status_code == 403

@@ -57,6 +57,7 @@ def test_moving_the_event_recomputes_anchored_cases_and_says_why(client, seed, a
     assert moved.json["starts_on"] == "2021-11-23"
     case = client.get("/api/v1/cases/2021Z19601", headers=api_token("viewer")).json
     assert case["due_on"] == "2021-11-22"
+    assert case["version"] == 1  # a moved debate is not an edit: open edit forms stay valid
     entry = db.session.scalar(
         db.select(AuditEntry).where(AuditEntry.action == "case:deadlines_recomputed", AuditEntry.object_id == find_case("2021Z19601").id)
     )
@@ -97,6 +98,14 @@ def test_422s_and_403s(client, seed, api_token, db):
     assert "due_before_event" in patch(due_before_event=recess).json["errors"]
     assert client.get("/api/v1/cases/2021Z19241", headers=headers).json["version"] == version
 
+    bad_create = client.post(
+        "/api/v1/cases",
+        json={"reference": "2021Z20200", "kind": "committee_request", "subject": "x", "received_on": "2021-11-29", "committee_due_on": "morgen"},
+        headers=headers,
+    )
+    assert bad_create.status_code == 422 and "committee_due_on" in bad_create.json["errors"]
+    assert client.get("/api/v1/cases/2021Z20200", headers=headers).status_code == 404
+
     bad_event = client.post("/api/v1/events", json={"kind": "party", "starts_on": "24-11-2021"}, headers=headers)
     assert bad_event.status_code == 422 and {"kind", "name", "starts_on"} <= set(bad_event.json["errors"])
     inverted = client.post("/api/v1/events", json={"kind": "recess", "name": "R", "starts_on": "2021-12-10", "ends_on": "2021-12-01"}, headers=headers)
@@ -119,6 +128,11 @@ def test_422s_and_403s(client, seed, api_token, db):
     assert client.get("/api/v1/calendar?directorate=NOPE", headers=headers).status_code == 422
 
 
+def test_case_list_api_has_the_binding_date_and_sorts_by_it(client, seed, api_token):
+    got = client.get("/api/v1/cases?sort=due&q=angstcultuur", headers=api_token("viewer")).json
+    assert [i["due_on"] for i in got["items"]][:2] == ["2021-11-23", "2021-11-23"]
+
+
 def test_calendar_api_lists_deadlines_in_range(client, seed, api_token):
     got = client.get("/api/v1/calendar?from=2021-11-22&to=2021-11-26&directorate=DGMI&binding=1", headers=api_token("viewer"))
     assert got.status_code == 200
@@ -135,3 +149,15 @@ def test_openapi_lists_the_new_paths(client):
     doc = client.get("/api/v1/openapi.json").json
     assert {"/events", "/events/{event_id}", "/calendar", "/cases/{reference}/postponement"} <= set(doc["paths"])
     assert "deadlines" in doc["components"]["schemas"]["Case"]["properties"]
+
+
+def test_deleting_the_event_unanchors_and_recomputes(client, seed, api_token, db):
+    event_id = _event_id(db, "Begrotingsbehandeling JenV 2022")
+    assert client.delete(f"/api/v1/events/{event_id}", headers=api_token("viewer")).status_code == 403
+    deleted = client.delete(f"/api/v1/events/{event_id}", headers=api_token("admin"))
+    assert deleted.status_code == 200 and deleted.json["cases_recomputed"] == 1
+    case = client.get("/api/v1/cases/2021Z19601", headers=api_token("viewer")).json
+    assert case["due_before_event"] is None and case["due_on"] == "2021-11-26"
+    assert client.delete(f"/api/v1/events/{event_id}", headers=api_token("admin")).status_code == 404
+    recess = _event_id(db, "Kerstreces 2021")
+    assert client.delete(f"/api/v1/events/{recess}", headers=api_token("admin")).status_code == 200

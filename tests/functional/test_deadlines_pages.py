@@ -74,8 +74,11 @@ def test_director_override_is_audited_and_others_are_refused(login, seed, db):
     assert case.practical_due_on == dt.date(2021, 11, 30)
     entry = db.session.scalar(db.select(AuditEntry).where(AuditEntry.action == "case:deadline_overridden"))
     assert entry.actor.username == "director" and entry.details["reason"] == "Commissie akkoord met later antwoord"
+    # The milestones follow: signature 2 working days before Tuesday 30 November.
+    assert _deadline(db, "2021Z19241", "internal_signature").due_on == dt.date(2021, 11, 26)
     page = director.get("/cases/2021Z19241")
     assert "Commissie akkoord met later antwoord" in page.text and "<del>" in page.text
+    assert "handmatig vastgestelde uiterste datum dinsdag 30 november 2021" in page.text
     # The override survives a recompute caused by an edit.
     from parliament_tracker.deadlines.services import recompute_case
 
@@ -85,6 +88,7 @@ def test_director_override_is_audited_and_others_are_refused(login, seed, db):
     assert find_case("2021Z19241").practical_due_on == dt.date(2021, 11, 30)
     cleared = director.post(f"/deadlines/{binding.id}/override", {"clear": "1"}, token_from="/cases/2021Z19241")
     assert cleared.status_code == 302 and find_case("2021Z19241").practical_due_on == dt.date(2021, 11, 23)
+    assert _deadline(db, "2021Z19241", "internal_signature").due_on == dt.date(2021, 11, 19)
 
 
 def test_edit_form_sets_committee_date_and_event(login, seed, db):
@@ -105,3 +109,11 @@ def test_edit_form_sets_committee_date_and_event(login, seed, db):
     assert case.practical_due_on == dt.date(2021, 11, 19)
     page = browser.get("/cases/2021Z19241")
     assert "datum gevraagd door de commissie: vrijdag 19 november 2021" in page.text
+
+
+def test_case_list_sorts_by_deadline(login, seed):
+    from tests.functional.test_cases_pages import listed
+
+    page = login("viewer").get("/cases?sort=due&q=angstcultuur")
+    assert listed(page)[:2] in (["2021Z19241", "2021Z19601"], ["2021Z19601", "2021Z19241"])
+    assert page.text.count("23 nov") == 2 or page.text.count("23 Nov") == 2

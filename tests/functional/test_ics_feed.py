@@ -70,6 +70,7 @@ def test_directorate_scope_and_other_users_feeds(app, login, seed, db, users):
         body = build_feed(feed, today=dt.date(2021, 11, 22))
     uids = _events(body)
     assert f"case-{find_case('2021Z19241').id}-external@parliament-tracker" in uids
+    assert not any("internal_" in uid for uid in uids)  # binding dates only outside "mine"
     db.session.commit()
     # Someone else cannot revoke it.
     assert login("drafter").post(f"/account/calendar-feeds/{feed.id}/revoke", token_from="/account").status_code == 404

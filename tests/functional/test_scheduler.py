@@ -233,6 +233,12 @@ def test_a_job_locked_by_another_process_is_skipped_and_logged(app, db, schedule
         lock = db.session.get(JobLock, "reminders")
         db.session.refresh(lock)
         assert lock.locked_until is None  # released after the run
+        lock.locked_until, lock.holder = now_utc() + dt.timedelta(hours=1), "crashed-host:9"
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["jobs", "unlock", "reminders"])
+    assert result.exit_code == 0 and "unlocked" in result.output
+    with app.app_context():
+        assert run_job("reminders", dt.date(2021, 11, 10)).status == JobStatus.ok
     assert "skipped" in scheduler_log.text
 
 
@@ -260,3 +266,21 @@ def test_scheduler_is_built_only_on_demand_with_every_job(app):
     assert not scheduler.running
     reminders = next(j for j in scheduler.get_jobs() if j.id == "reminders")
     assert reminders.args == ("reminders",) and reminders.func.__module__ == "parliament_tracker.scheduler"
+
+
+def test_messages_are_in_the_users_language(app, seed, staff):
+    with app.app_context():
+        drafter = seed.session.get(User, staff["drafter"].id)
+        drafter.locale = "en"
+        seed.session.commit()
+        run_job("reminders", dt.date(2021, 11, 9))
+        [to_drafter] = notifications(seed, SEED)
+        seed.session.execute(sa.update(Case).where(Case.reference == "2021Z19601").values(drafter_id=None))
+        seed.session.commit()
+        run_job("reminders", dt.date(2021, 11, 10))
+        [to_mailbox] = [n for n in notifications(seed, "2021Z19601") if n.user_id is None]
+    assert to_drafter.locale == "en"
+    assert to_drafter.subject == "Reminder 2021Z19241: draft answer ready by Thursday 11 November"
+    assert to_mailbox.locale == "nl"
+    assert to_mailbox.subject.startswith("Herinnering 2021Z19601: ")
+    assert "functionele postbus" in to_mailbox.body_text
