@@ -26,15 +26,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from parliament_tracker import create_app  # noqa: E402
-from parliament_tracker.auth.roles import Role  # noqa: E402
-from parliament_tracker.cases.models import Case, CaseKind  # noqa: E402
-from parliament_tracker.cases.workflow import CaseStatus  # noqa: E402
-from parliament_tracker.db import now_utc, today_local  # noqa: E402
-from parliament_tracker.deadlines import rules  # noqa: E402
-from parliament_tracker.deadlines.models import Deadline, Event, EventKind  # noqa: E402
-from parliament_tracker.extensions import db  # noqa: E402
-from parliament_tracker.organisation.models import Directorate, Signatory  # noqa: E402
+from parliament_tracker import create_app
+from parliament_tracker.auth.roles import Role
+from parliament_tracker.cases.models import Case, CaseKind
+from parliament_tracker.cases.workflow import CaseStatus
+from parliament_tracker.db import now_utc, today_local
+from parliament_tracker.deadlines import rules
+from parliament_tracker.deadlines.models import Deadline, Event, EventKind
+from parliament_tracker.extensions import db
+from parliament_tracker.organisation.models import Directorate, Signatory
 
 PASSWORD = "bench-password-1"
 KINDS = [CaseKind.written_questions] * 6 + [CaseKind.committee_request] * 2 + [CaseKind.commitment, CaseKind.motion, CaseKind.plenary_request]

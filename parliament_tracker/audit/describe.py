@@ -26,11 +26,27 @@ FIELD_TITLES = {
     "dossier": _l("Dossier"),
     "notes": _l("Notes"),
     "questions": _l("Questions"),
+    "committee_due_on": _l("Date asked by the committee"),
+    "given_due_on": _l("Date given"),
+    "due_before_event": _l("Answer before"),
+    "postponed_on": _l("Postponement notice sent on"),
+    "postponement_reason": _l("Reason for the postponement"),
     "tk_answered_on": _l("Answer published (Tweede Kamer)"),
     "tk_postponed_on": _l("Postponement notice published (Tweede Kamer)"),
     "tk_withdrawn_on": _l("Withdrawn (Tweede Kamer)"),
     "event_starts_on": _l("Date of the event"),
 }
+
+
+def _deadline_title(field: str) -> str | None:
+    from parliament_tracker.deadlines.models import DEADLINE_KIND_TITLES
+    from parliament_tracker.deadlines.rules import DeadlineKind
+
+    if field in DeadlineKind.__members__:
+        return str(DEADLINE_KIND_TITLES[DeadlineKind(field)])
+    if field == "binding":
+        return str(_l("Binding deadline"))
+    return None
 
 
 def _value(field: str, value: Any) -> str:
@@ -44,6 +60,8 @@ def _value(field: str, value: Any) -> str:
         return str(STATUS_TITLES[CaseStatus(value)])
     if field == "kind" and value in CaseKind.__members__:
         return str(KIND_TITLES[CaseKind(value)])
+    if field == "binding" and isinstance(value, str):
+        return _deadline_title(value) or value
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
@@ -75,6 +93,14 @@ def sentence(entry: Any) -> str:
         return _("Attached %(name)s.", name=d.get("filename", ""))
     if action == "case:questions_set":
         return _("Corrected the questions (%(n)d now).", n=int(d.get("count", 0)))
+    if action == "case:deadlines_recomputed":
+        return _recomputed(d)
+    if action == "case:postponed":
+        return _("Recorded the postponement notice.")
+    if action == "case:deadline_overridden":
+        if d.get("reason"):
+            return _("Set a deadline by hand: %(reason)s.", reason=d.get("reason"))
+        return _("Put a deadline back to the computed date.")
     if action == "case:tk_reconciled":
         return _("Took over what the Tweede Kamer lists for this case.")
     if action == "case:tk_event_moved":
@@ -88,6 +114,50 @@ def sentence(entry: Any) -> str:
     return entry.summary
 
 
+def _date(value: Any) -> str:
+    import datetime as dt
+
+    from flask_babel import format_date
+
+    try:
+        return format_date(dt.date.fromisoformat(value), "d MMMM y")
+    except (TypeError, ValueError):
+        return str(value or "")
+
+
+def _recomputed(d: dict[str, Any]) -> str:
+    """Why the deadlines moved, from the structured cause (the stored reason is English)."""
+    cause = d.get("cause") or {}
+    code = cause.get("code")
+    if code == "event_moved":
+        return _(
+            "Deadlines recomputed: %(event)s moved from %(before)s to %(after)s.",
+            event=cause.get("event", ""), before=_date(cause.get("before")), after=_date(cause.get("after")),
+        )
+    if code == "event_changed":
+        return _("Deadlines recomputed: %(event)s changed.", event=cause.get("event", ""))
+    if code == "recess":
+        return _("Deadlines recomputed: the recess %(event)s was added, changed or removed.", event=cause.get("event", ""))
+    if code == "day_off":
+        return _(
+            "Deadlines recomputed: the day off %(date)s (%(name)s) was added, changed or removed.",
+            date=_date(cause.get("date")), name=cause.get("name", ""),
+        )
+    if code == "postponed":
+        return _("Deadlines recomputed after the postponement notice of %(date)s.", date=_date(cause.get("date")))
+    if code == "override":
+        return _("Deadlines recomputed after a date was set by hand.")
+    if code == "status":
+        return _("Deadlines recomputed after the status change.")
+    if code == "case_edited":
+        return _("Deadlines recomputed after an edit of the case.")
+    if code == "settings":
+        return _("Deadlines recomputed: the deadline settings changed.")
+    if code == "all":
+        return _("Deadlines recomputed for all cases.")
+    return _("Deadlines recomputed: %(reason)s.", reason=d.get("reason", ""))
+
+
 def changes(entry: Any) -> list[tuple[str, str, str]]:
     """(field title, before, after) rows for an entry with recorded changes."""
     if entry.action == "case:status_changed":
@@ -95,5 +165,6 @@ def changes(entry: Any) -> list[tuple[str, str, str]]:
     rows = []
     for field, pair in ((entry.details or {}).get("changes") or {}).items():
         before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
-        rows.append((str(FIELD_TITLES.get(field, field)), _value(field, before), _value(field, after)))
+        title = FIELD_TITLES.get(field) or _deadline_title(field) or field
+        rows.append((str(title), _value(field, before), _value(field, after)))
     return rows

@@ -129,7 +129,7 @@ def save_settings(values: dict[str, Any], *, actor: Any = None) -> int:
     for key, (before, after) in changes.items():
         record("deadline_setting:changed", rows.get(key) or _setting_row(key), f"deadline setting {key} changed", actor=actor, changes={key: (str(before), str(after))})
     invalidate_rule_context()
-    return recompute_open_cases(reason="deadline settings changed", actor=actor)
+    return recompute_open_cases(reason="deadline settings changed", actor=actor, cause={"code": "settings"})
 
 
 def _setting_row(key: str) -> DeadlineSetting:
@@ -225,12 +225,14 @@ def recompute_case(
     *,
     ctx: RuleContext | None = None,
     audit: bool = True,
+    cause: dict[str, Any] | None = None,
 ) -> dict[str, tuple[Any, Any]]:
     """Compute the case's deadlines and upsert the rows, keeping directors' overrides.
 
     Returns the changes ``{kind: (before, after)}`` of the practical dates; an audit entry
     "case:deadlines_recomputed" with those changes and the reason is written when a stored
-    date changed.
+    date changed. ``reason`` is the untranslated line for logs; ``cause`` ({"code": ..., plus
+    values}) lets the timeline say the same in the reader's language (audit.describe).
     """
     ctx = ctx or rule_context()
     computed = compute_deadlines(facts_for(case), calendar=ctx.calendar, settings=ctx.settings, recesses=ctx.recesses)
@@ -284,6 +286,7 @@ def recompute_case(
             actor=actor,
             changes=changes,
             reason=reason,
+            cause=cause or {},
         )
     return changes
 
@@ -319,11 +322,13 @@ def _set_binding_dates(case: Case, binding: Deadline | None) -> None:
         _set_quietly(case, due_on=binding.overridden_due_on or binding.due_on, practical_due_on=binding.effective_due_on)
 
 
-def recompute_cases(cases: Iterable[Case], *, reason: str, actor: Any = None, ctx: RuleContext | None = None) -> int:
+def recompute_cases(
+    cases: Iterable[Case], *, reason: str, actor: Any = None, ctx: RuleContext | None = None, cause: dict[str, Any] | None = None
+) -> int:
     ctx = ctx or rule_context()
     count = 0
     for case in cases:
-        recompute_case(case, actor, reason, ctx=ctx)
+        recompute_case(case, actor, reason, ctx=ctx, cause=cause)
         count += 1
     return count
 
@@ -353,7 +358,12 @@ DAY_OFF_REACH = dt.timedelta(days=100)
 
 
 def recompute_open_cases(
-    *, reason: str, actor: Any = None, batch_size: int = 500, touching: tuple[dt.date, dt.date] | None = None
+    *,
+    reason: str,
+    actor: Any = None,
+    batch_size: int = 500,
+    touching: tuple[dt.date, dt.date] | None = None,
+    cause: dict[str, Any] | None = None,
 ) -> int:
     """Recompute open cases; with ``touching=(start, end)`` only those with a stored deadline
     in that range (a recess or a day off only affects dates near it: an admin adding one
@@ -365,20 +375,20 @@ def recompute_open_cases(
             sa.or_(Deadline.due_on.between(start, end), Deadline.practical_due_on.between(start, end))
         )
         query = query.where(Case.id.in_(near))
-    return recompute_cases(_batched(query, batch_size), reason=reason, actor=actor)
+    return recompute_cases(_batched(query, batch_size), reason=reason, actor=actor, cause=cause)
 
 
 def recompute_all(*, reason: str = "recomputed for all cases", actor: Any = None, batch_size: int = 500) -> int:
     """Recompute every case in batches (the caller commits once at the end)."""
     invalidate_rule_context()
-    return recompute_cases(_batched(db.select(Case), batch_size), reason=reason, actor=actor)
+    return recompute_cases(_batched(db.select(Case), batch_size), reason=reason, actor=actor, cause={"code": "all"})
 
 
 # -- hooks called by the case services ------------------------------------------------------------
 
 
 def on_case_saved(case: Case, actor: Any = None, reason: str = "case edited") -> None:
-    recompute_case(case, actor, reason)
+    recompute_case(case, actor, reason, cause={"code": "case_edited"})
 
 
 def on_status_changed(case: Case, before: CaseStatus, after: CaseStatus, actor: Any = None) -> None:
@@ -387,7 +397,7 @@ def on_status_changed(case: Case, before: CaseStatus, after: CaseStatus, actor: 
     elif before == CaseStatus.answered:
         _set_quietly(case, answered_on=None)
     if CaseStatus.answered in (before, after):
-        recompute_case(case, actor, f"status {before.value} -> {after.value}")
+        recompute_case(case, actor, f"status {before.value} -> {after.value}", cause={"code": "status", "status": after.value})
 
 
 # -- case facts, postponement and overrides ---------------------------------------------------
@@ -406,7 +416,7 @@ def set_case_facts(case: Case, *, actor: Any = None, **values: Any) -> None:
         return
     db.session.flush()
     record("case:updated", case, f"case {case.reference} edited: {', '.join(sorted(changes))}", actor=actor, changes=changes)
-    recompute_case(case, actor, f"{', '.join(sorted(changes))} changed")
+    recompute_case(case, actor, f"{', '.join(sorted(changes))} changed", cause={"code": "case_edited"})
 
 
 def anchorable_events() -> Sequence[Event]:
@@ -441,7 +451,7 @@ def record_postponement(case: Case, sent_on: dt.date | None, reason: str, *, act
     case.postponement_reason = reason.strip()
     db.session.flush()
     record("case:postponed", case, f"postponement notice for {case.reference} sent on {sent_on}", actor=actor, changes=changes)
-    recompute_case(case, actor, "postponement notice sent")
+    recompute_case(case, actor, "postponement notice sent", cause={"code": "postponed", "date": sent_on.isoformat() if sent_on else None})
 
 
 def override_deadline(deadline: Deadline, due_on: dt.date | None, reason: str, *, actor: Any = None) -> None:
@@ -469,7 +479,12 @@ def override_deadline(deadline: Deadline, due_on: dt.date | None, reason: str, *
     )
     if deadline.is_binding:
         # The case's binding dates and the internal milestones follow the new date.
-        recompute_case(case, actor, "binding deadline set by hand" if due_on else "binding deadline back to the computed date")
+        recompute_case(
+            case,
+            actor,
+            "binding deadline set by hand" if due_on else "binding deadline back to the computed date",
+            cause={"code": "override"},
+        )
 
 
 # -- events and days off -----------------------------------------------------------------------
@@ -538,17 +553,22 @@ def save_event(event: Event | None, values: dict[str, Any], *, actor: Any = None
                 if name in changes and changes[name][0] is not None:
                     days.append(changes[name][0])  # the old range loses its warnings
             recompute_open_cases(
-                reason=f"recess {event.name} {'added' if creating else 'changed'}", actor=actor, touching=(min(days), max(days))
+                reason=f"recess {event.name} {'added' if creating else 'changed'}",
+                actor=actor,
+                touching=(min(days), max(days)),
+                cause={"code": "recess", "event": event.name},
             )
     elif not creating and {"starts_on", "ends_on", "name"} & set(changes):
         if "starts_on" in changes:
             why = f"event {event.name} moved from {changes['starts_on'][0]} to {changes['starts_on'][1]}"
+            cause = {"code": "event_moved", "event": event.name, "before": changes["starts_on"][0].isoformat(), "after": event.starts_on.isoformat()}
         else:
             why = f"event {event.name} changed"
+            cause = {"code": "event_changed", "event": event.name}
         anchored = db.session.scalars(
             db.select(Case).where(Case.due_before_event_id == event.id).options(selectinload(Case.deadlines))
         ).all()
-        recompute_cases(anchored, reason=why, actor=actor)
+        recompute_cases(anchored, reason=why, actor=actor, cause=cause)
     return event
 
 
@@ -565,7 +585,10 @@ def delete_event(event: Event, *, actor: Any = None) -> int:
     invalidate_rule_context()
     if was_recess:
         recompute_open_cases(
-            reason=f"recess {event.name} removed", actor=actor, touching=(event.starts_on, event.ends_on or event.starts_on)
+            reason=f"recess {event.name} removed",
+            actor=actor,
+            touching=(event.starts_on, event.ends_on or event.starts_on),
+            cause={"code": "recess", "event": event.name},
         )
     return len(anchored)
 
@@ -606,6 +629,7 @@ def save_non_working_day(day: NonWorkingDay | None, date: dt.date | None, name: 
         reason=f"day off {day.date} ({day.name}) {'added' if creating else 'changed'}",
         actor=actor,
         touching=(min(days) - DAY_OFF_REACH, max(days) + DAY_OFF_REACH),
+        cause={"code": "day_off", "date": day.date.isoformat(), "name": day.name},
     )
     return day
 
@@ -616,7 +640,10 @@ def delete_non_working_day(day: NonWorkingDay, *, actor: Any = None) -> None:
     db.session.flush()
     invalidate_rule_context()
     recompute_open_cases(
-        reason=f"day off {day.date} ({day.name}) removed", actor=actor, touching=(day.date - DAY_OFF_REACH, day.date + DAY_OFF_REACH)
+        reason=f"day off {day.date} ({day.name}) removed",
+        actor=actor,
+        touching=(day.date - DAY_OFF_REACH, day.date + DAY_OFF_REACH),
+        cause={"code": "day_off", "date": day.date.isoformat(), "name": day.name},
     )
 
 

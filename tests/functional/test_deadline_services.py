@@ -17,10 +17,10 @@ def _recomputed(db, case):
 
 
 def test_answering_sets_the_date_drops_the_notice_and_marks_done(app, seed, db, users):
-    case = find_case("2021Z19601")
-    admin = users["admin"]
-    assert "postponement_notice" in {d.kind.value for d in case.deadlines}
     with time_machine.travel(dt.datetime(2021, 11, 23, 15, 0, tzinfo=dt.UTC), tick=False), app.test_request_context():
+        case = find_case("2021Z19601")
+        admin = users["admin"]
+        assert "postponement_notice" in {d.kind.value for d in case.deadlines}
         for step in (CaseStatus.drafting, CaseStatus.in_review, CaseStatus.awaiting_signature, CaseStatus.answered):
             transition(case, step, actor=admin)
         db.session.commit()
@@ -30,13 +30,13 @@ def test_answering_sets_the_date_drops_the_notice_and_marks_done(app, seed, db, 
         assert deadline_risk(binding, case) == "done"
         transition(case, CaseStatus.drafting, actor=users["registrar"])  # reopened
         db.session.commit()
-    assert case.answered_on is None
-    assert "postponement_notice" in {d.kind.value for d in case.deadlines}
+        assert case.answered_on is None
+        assert "postponement_notice" in {d.kind.value for d in case.deadlines}
 
 
 def test_recompute_writes_an_audit_entry_only_when_a_date_changes(app, seed, db):
-    case = find_case("2021Z19241")
-    with app.test_request_context():
+    with app.test_request_context():  # one app context: one session for the whole test
+        case = find_case("2021Z19241")
         before = len(_recomputed(db, case))
         assert recompute_case(case, reason="nothing changed") == {}
         db.session.flush()
@@ -44,9 +44,9 @@ def test_recompute_writes_an_audit_entry_only_when_a_date_changes(app, seed, db)
         case.committee_due_on = dt.date(2021, 11, 19)
         changes = recompute_case(case, reason="committee date")
         db.session.flush()
+        entries = _recomputed(db, case)
     assert changes["committee_date"] == (None, dt.date(2021, 11, 19))
     assert changes["external"] == (dt.date(2021, 11, 23), None)
-    entries = _recomputed(db, case)
     assert len(entries) == before + 1 and entries[-1].details["reason"] == "committee date"
 
 
@@ -56,8 +56,8 @@ def test_a_recess_is_refused_as_anchor(app, seed, db):
     from parliament_tracker.cases.services import CaseError, CaseInput, update_case
     from parliament_tracker.deadlines.models import Event
 
-    recess = db.session.scalar(db.select(Event).where(Event.name == "Kerstreces 2021"))
-    case = find_case("2021Z19241")
     with app.test_request_context(), pytest.raises(CaseError) as refused:
+        recess = db.session.scalar(db.select(Event).where(Event.name == "Kerstreces 2021"))
+        case = find_case("2021Z19241")
         update_case(case, CaseInput(due_before_event=recess), expected_version=case.version)
     assert "due_before_event" in refused.value.errors

@@ -3,8 +3,16 @@
 import datetime as dt
 
 from parliament_tracker.audit.models import AuditEntry
-from parliament_tracker.cases.services import find_case
 from parliament_tracker.deadlines.models import Deadline, DeadlineSetting, Event, NonWorkingDay
+
+
+def find_case(reference):
+    """The case as stored now (the test body's session keeps objects across requests)."""
+    from parliament_tracker.cases.services import find_case as find
+    from parliament_tracker.extensions import db
+
+    db.session.expire_all()
+    return find(reference)
 
 
 def test_event_pages_add_and_move_an_event(login, seed, db):
@@ -12,7 +20,7 @@ def test_event_pages_add_and_move_an_event(login, seed, db):
     page = browser.get("/admin/deadlines/events")
     assert page.status_code == 200 and "Begrotingsbehandeling JenV 2022" in page.text and "Kerstreces 2021" in page.text
     bad = browser.post("/admin/deadlines/events", {"kind": "recess", "name": "Reces", "starts_on": "2021-12-10", "ends_on": "2021-12-01"}, token_from="/admin/deadlines/events")
-    assert bad.status_code == 422 and "The last day cannot be before the first day." in bad.text
+    assert bad.status_code == 422 and "De laatste dag kan niet vóór de eerste dag liggen." in bad.text
     added = browser.post("/admin/deadlines/events", {"kind": "committee_debate", "name": "Commissiedebat Politie", "starts_on": "2021-12-08"}, token_from="/admin/deadlines/events")
     assert added.status_code == 302
     budget = db.session.scalar(db.select(Event).where(Event.name == "Begrotingsbehandeling JenV 2022"))
@@ -69,7 +77,7 @@ def test_settings_page_changes_terms_and_milestones(login, seed, db):
     absurd = browser.post("/admin/deadlines/settings", {**data, "written_questions_term_days": "5000", "postponement_term_days": "6000"}, token_from="/admin/deadlines/settings")
     assert absurd.status_code == 422
     not_a_number = browser.post("/admin/deadlines/settings", {**data, "due_soon_working_days": "drie"}, token_from="/admin/deadlines/settings")
-    assert not_a_number.status_code == 422 and "Enter a whole number." in not_a_number.text
+    assert not_a_number.status_code == 422 and "Vul een heel getal in." in not_a_number.text
     assert db.session.scalar(db.select(DeadlineSetting.value).where(DeadlineSetting.key == "committee_request_term_days")) == 28
     browser.post("/logout", token_from="/cases")
     assert login("director").get("/admin/deadlines/settings").status_code == 403
