@@ -1,10 +1,7 @@
 """tk sync: sync state per job, what the Kamer lists on each case, two notification kinds
 
-Also the merge point of the two heads on this branch (0001b from main's search index, 0004
-from the scheduler), so ``flask db upgrade`` has one head again.
-
 Revision ID: 0006
-Revises: 0001b, 0004
+Revises: 0004
 Create Date: 2026-11-29 03:55:10.139406
 
 """
@@ -29,7 +26,7 @@ def _kinds(values):
 
 # revision identifiers, used by Alembic.
 revision = '0006'
-down_revision = ('0001b', '0004')
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

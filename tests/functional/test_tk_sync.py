@@ -340,3 +340,14 @@ def test_admin_page_runs_a_job_now(app, db, fake_tk, signatory, users, login, mo
     assert "time-out" in page.text
     refused = admin.post("/admin/tk/run", {"job": "reminders"}, token_from="/admin/tk")
     assert refused.status_code == 302 and count(db, JobRun, JobRun.job == "reminders") == 0
+
+
+def test_tk_sync_hook_runs_all_three_when_asked(app, db, fake_tk, seed, monkeypatch):
+    fake_tk.zaken.extend(load_fixture("zaak-2021Z19601-uitstel-variant"))
+    fake_tk.activiteiten.append(_budget_activity())
+    assert run(app, db, "tk_sync", dt.date(2021, 11, 29)).counts == {"status": "not configured"}
+    monkeypatch.setitem(app.config, "TK_SYNC_HOOK_RUNS_ALL", True)
+    result = run(app, db, "tk_sync", dt.date(2021, 11, 29))
+    assert result.status == JobStatus.ok, result.error
+    assert result.counts["watch_existing"] == 1 and result.counts["reconcile_postponed"] == 1 and result.counts["events_updated"] == 1
+    assert {k for k, s in ((k, sync_state(db, k)) for k in ("watch", "reconcile", "events")) if s and s.last_success} == {"watch", "reconcile", "events"}
