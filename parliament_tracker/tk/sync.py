@@ -25,6 +25,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -114,7 +115,9 @@ def _run(key: str, body: Callable[[dt.date, TKClient], dict[str, Any]], today: d
     own = client is None
     client = client or make_client()
     try:
-        return body(today, client)
+        # Services translate their messages; a job has no request to choose the language from.
+        with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "nl")):
+            return body(today, client)
     except TKError as exc:
         log.warning("tk %s failed: %s", key, exc)
         _failed(key, exc)
@@ -196,7 +199,7 @@ def watch(today: dt.date, client: TKClient) -> dict[str, Any]:
     created = 0
     drafts: list[notifications.Draft] = []
     registrars = _registrars()
-    invalid = 0
+    invalid: list[str] = []
     todo = [d for r, d in wanted.items() if r not in existing]
     signatories = list(db.session.scalars(sa.select(Signatory).where(Signatory.is_active)))
     members = members_for(pair for d in todo for pair in d.members)
@@ -213,10 +216,12 @@ def watch(today: dt.date, client: TKClient) -> dict[str, Any]:
             raise  # registered meanwhile by someone else (the session was rolled back): retry next run
         except case_services.CaseError as exc:  # e.g. no submission date: leave it to a person
             log.warning("tk watch: %s not registered: %s %s", reference, exc.message, getattr(exc, "errors", ""))
-            invalid += 1
+            invalid.append(reference)
     # One batch: rendered per language once, one existence check, bulk inserts.
     notified = notifications.queue(drafts)
-    counts = {"seen": len(wanted), "new": created, "existing": len(wanted) - created - invalid, "not_registered": invalid, "notified": notified}
+    counts: dict[str, Any] = {"seen": len(wanted), "new": created, "existing": len(wanted) - created - len(invalid), "not_registered": len(invalid), "notified": notified}
+    if invalid:  # the watermark moves past them: name them so a registrar can import them by hand
+        counts["not_registered_references"] = invalid[:50]
     _succeeded(WATCH, counts, watermark)
     return counts
 

@@ -351,3 +351,14 @@ def test_tk_sync_hook_runs_all_three_when_asked(app, db, fake_tk, seed, monkeypa
     assert result.status == JobStatus.ok, result.error
     assert result.counts["watch_existing"] == 1 and result.counts["reconcile_postponed"] == 1 and result.counts["events_updated"] == 1
     assert {k for k, s in ((k, sync_state(db, k)) for k in ("watch", "reconcile", "events")) if s and s.last_success} == {"watch", "reconcile", "events"}
+
+
+def test_watch_names_questions_it_could_not_register(app, db, fake_tk, signatory, users):
+    questions = synthetic_written_questions(3)
+    questions[1]["GestartOp"] = None  # no submission date: a person has to look at it
+    fake_tk.zaken.extend(questions)
+    result = run(app, db, "tk_watch", dt.date(2021, 9, 10))
+    assert result.status == JobStatus.ok
+    assert result.counts["new"] == 1 and result.counts["not_registered"] == 1
+    assert result.counts["not_registered_references"] == ["2021Z50001"]
+    assert sync_state(db, "watch").last_counts["not_registered_references"] == ["2021Z50001"]
