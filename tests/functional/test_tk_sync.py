@@ -362,3 +362,29 @@ def test_watch_names_questions_it_could_not_register(app, db, fake_tk, signatory
     assert result.counts["new"] == 1 and result.counts["not_registered"] == 1
     assert result.counts["not_registered_references"] == ["2021Z50001"]
     assert sync_state(db, "watch").last_counts["not_registered_references"] == ["2021Z50001"]
+
+
+def test_reconcile_stores_a_withdrawal(app, db, fake_tk, seed, users, login):
+    zaak = load_fixture("zaak-2021Z19601-open")[0]
+    notice = {**zaak["Document"][0], "Id": "0f1a0000-2021-4000-8000-00001960199a", "Soort": "Mededeling",
+              "Titel": "Vragen ingetrokken", "Onderwerp": "Mededeling: de vragen zijn ingetrokken",
+              "DocumentNummer": "2021D99699", "Datum": "2021-11-12T00:00:00+01:00"}
+    zaak["Document"].append(notice)
+    fake_tk.zaken.append(zaak)
+    result = run(app, db, "tk_reconcile", dt.date(2021, 11, 15))
+    assert result.counts["withdrawn"] == 1
+    case = _case(db, "2021Z19601")
+    assert case.tk_withdrawn_on == dt.date(2021, 11, 12) and case.status not in (CaseStatus.withdrawn, CaseStatus.answered)
+    page = login("drafter").get("/cases/2021Z19601")
+    assert "De Tweede Kamer meldt: vragen ingetrokken op vrijdag 12 november 2021." in page.text
+    assert "Gegevens van de Tweede Kamer over deze zaak overgenomen." in page.text
+
+
+def test_events_error_changes_nothing(app, db, fake_tk, seed):
+    fake_tk.activiteiten.append(_budget_activity(Datum="2021-12-01T00:00:00+01:00", Aanvangstijd=None, Eindtijd=None))
+    fake_tk.fail_next("body", payload={"value": "not a list"})
+    result = run(app, db, "tk_events", dt.date(2021, 11, 20))
+    assert result.status == JobStatus.failed
+    budget = db.session.scalar(sa.select(Event).where(Event.name == "Begrotingsbehandeling JenV 2022"))
+    assert budget.starts_on == dt.date(2021, 11, 24) and budget.tk_number is None
+    assert sync_state(db, "events").last_error.startswith("TKBadResponse")
