@@ -7,9 +7,10 @@ test client, as a logged-in director of one of five directorates.
     /tmp/venv/bin/python bench/bench_deadlines.py [n_cases ...]      # default: 1000 100000
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench ... (the database is dropped and refilled)
 
-Medians of 3 on SQLite, 29 Nov 2026 (shared dev container), 100,000 cases / 466,387 deadlines:
-calendar month all directorates 0.48 s (1.8 MB of HTML), one directorate 0.11 s; dashboard own
-directorate 0.22 s, all 0.47 s; a directorate's ICS feed 0.66 s. At 1,000 cases all under 0.1 s.
+Medians of 3 on SQLite, 29 Nov 2026, shared dev container (two runs; the machine was busy in the
+second), 100,000 cases / 466,387 deadlines: calendar month all directorates 0.48-1.2 s (1.9 MB of
+HTML), one directorate 0.11-0.21 s; dashboard own directorate 0.22-0.41 s, all 0.47-0.93 s; a
+directorate's ICS feed 0.66-1.1 s. At 1,000 cases all under 0.1 s.
 """
 
 from __future__ import annotations

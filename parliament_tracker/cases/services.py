@@ -118,6 +118,10 @@ def _validate(data: CaseInput, kind: CaseKind, *, creating: bool) -> dict[str, s
         errors["received_on"] = _("The date received cannot be in the future.")
     if data.received_on and data.received_on.year < 1990:
         errors["received_on"] = _("The date received is too far in the past.")
+    for name in _DATE_FIELDS:
+        value = getattr(data, name)
+        if isinstance(value, dt.date) and not dt.date(1990, 1, 1) <= value <= dt.date(2199, 12, 31):
+            errors[name] = _("Enter a date between 1990 and 2199.")
     event = data.due_before_event
     if event is not ... and event is not None and event.kind == "recess":
         errors["due_before_event"] = _("Choose a debate, not a recess.")

@@ -80,7 +80,10 @@ def _parse_date_value(value: Any, field: str) -> dt.date | None:
 
 def _date_field(field: str) -> Any:
     def handler(case: Case, value: Any) -> None:
-        services.set_case_facts(case, actor=current_user, **{field: _parse_date_value(value, field)})
+        try:
+            services.set_case_facts(case, actor=current_user, **{field: _parse_date_value(value, field)})
+        except services.DeadlineError as exc:
+            raise case_services.CaseError("The request has invalid fields.", exc.errors) from None
 
     return handler
 
@@ -257,10 +260,14 @@ def _query_date(name: str, default: dt.date, errors: dict[str, str]) -> dt.date:
     if not raw:
         return default
     try:
-        return dt.date.fromisoformat(raw)
+        value = dt.date.fromisoformat(raw)
     except ValueError:
         errors[name] = "Must be an ISO date (YYYY-MM-DD)."
         return default
+    if not dt.date(1990, 1, 1) <= value <= dt.date(2199, 12, 31):
+        errors[name] = "Must be between 1990-01-01 and 2199-12-31."
+        return default
+    return value
 
 
 @bp.get("/calendar")

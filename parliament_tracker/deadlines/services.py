@@ -47,6 +47,13 @@ from parliament_tracker.deadlines.rules import (
 from parliament_tracker.deadlines.workdays import WorkingCalendar
 from parliament_tracker.extensions import db
 
+#: dates outside this range are refused: the working-day calendar covers real years only
+EARLIEST, LATEST = dt.date(1990, 1, 1), dt.date(2199, 12, 31)
+
+
+def _in_range(value: Any) -> bool:
+    return isinstance(value, dt.date) and EARLIEST <= value <= LATEST
+
 
 class DeadlineError(Exception):
     """A refused change; ``errors`` maps field names to user-facing messages."""
@@ -405,6 +412,9 @@ def on_status_changed(case: Case, before: CaseStatus, after: CaseStatus, actor: 
 
 def set_case_facts(case: Case, *, actor: Any = None, **values: Any) -> None:
     """Set committee_due_on, given_due_on or due_before_event, audit, and recompute."""
+    for name, value in values.items():
+        if isinstance(value, dt.date) and not _in_range(value):
+            raise DeadlineError(_("Enter a date between 1990 and 2199."), {name: _("Enter a date between 1990 and 2199.")})
     changes: dict[str, tuple[Any, Any]] = {}
     for name, value in values.items():
         before = getattr(case, name)
@@ -457,6 +467,8 @@ def record_postponement(case: Case, sent_on: dt.date | None, reason: str, *, act
 def override_deadline(deadline: Deadline, due_on: dt.date | None, reason: str, *, actor: Any = None) -> None:
     """A director sets (or with ``due_on=None`` clears) the date that counts for a deadline."""
     reason = (reason or "").strip()
+    if due_on is not None and not _in_range(due_on):
+        raise DeadlineError(_("Enter a date between 1990 and 2199."), {"due_on": _("Enter a date between 1990 and 2199.")})
     if due_on is not None and not reason:
         raise DeadlineError(_("Give the reason for the new date."), {"reason": _("Give the reason for the new date.")})
     before = deadline.overridden_due_on
@@ -501,10 +513,10 @@ def _validate_event(values: dict[str, Any]) -> dict[str, str]:
         errors["name"] = _("Enter a name.")
     elif len(values["name"]) > 300:
         errors["name"] = _("The name is too long.")
-    if not isinstance(values.get("starts_on"), dt.date):
+    if not _in_range(values.get("starts_on")):
         errors["starts_on"] = _("Enter the first day as a valid date.")
     ends = values.get("ends_on")
-    if ends is not None and not isinstance(ends, dt.date):
+    if ends is not None and not _in_range(ends):
         errors["ends_on"] = _("Enter the last day as a valid date.")
     elif ends is not None and isinstance(values.get("starts_on"), dt.date) and ends < values["starts_on"]:
         errors["ends_on"] = _("The last day cannot be before the first day.")
@@ -595,7 +607,7 @@ def delete_event(event: Event, *, actor: Any = None) -> int:
 
 def save_non_working_day(day: NonWorkingDay | None, date: dt.date | None, name: str, *, actor: Any = None) -> NonWorkingDay:
     errors = {}
-    if date is None:
+    if not _in_range(date):
         errors["date"] = _("Enter a valid date.")
     if not (name or "").strip():
         errors["name"] = _("Enter a name.")

@@ -140,6 +140,7 @@ def deadline_helpers() -> dict[str, Any]:
 # -- the calendar ----------------------------------------------------------------------------------
 
 VIEWS = ("month", "week", "agenda")
+MIN_DATE, MAX_DATE = dt.date(1990, 1, 1), dt.date(2199, 12, 31)
 AGENDA_DAYS = 42
 #: the kind filter: binding answer dates (default), internal milestones, everything, or one kind
 KIND_FILTERS = ("binding", "internal", "all", *[k.value for k in DeadlineKind])
@@ -148,6 +149,8 @@ KIND_FILTERS = ("binding", "internal", "all", *[k.value for k in DeadlineKind])
 def _calendar_filters(args: Any) -> dict[str, Any]:
     view = args.get("view") if args.get("view") in VIEWS else "month"
     day = _parse_date(args.get("date")) or today_local()
+    if not MIN_DATE <= day <= MAX_DATE:  # previous/next must stay valid dates
+        day = today_local()
     kind = args.get("kind") if args.get("kind") in KIND_FILTERS else "binding"
     directorate_id = int(args["directorate"]) if (args.get("directorate") or "").isdigit() else None
     mine = args.get("mine") == "1"

@@ -203,8 +203,11 @@ def escalation(today: dt.date) -> dict[str, Any]:
     drafters = _users(r.drafter_id for r in rows if r.drafter_id is not None)
     recipients = {u.id: services.user_recipient(u) for u in staff}
     drafts: list[Draft] = []
+    nobody = 0
     for r in rows:
         to = [*directors.get(r.lead_directorate_id, []), *registrars]
+        if not to:
+            nobody += 1
         step = _step(r.kind, r.is_binding)
         drafter = drafters.get(r.drafter_id)
         for u in to:
@@ -228,7 +231,7 @@ def escalation(today: dt.date) -> dict[str, Any]:
                 )
             )
     queued = services.queue(drafts)
-    return {"cases": len(rows), "queued": queued, "already_sent": len(drafts) - queued}
+    return {"cases": len(rows), "queued": queued, "already_sent": len(drafts) - queued, "no_recipient": nobody}
 
 
 # -- weekly digest --------------------------------------------------------------------------

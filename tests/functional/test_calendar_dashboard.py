@@ -50,6 +50,8 @@ def test_week_agenda_and_filters(login, seed, db):
         assert "2021Z19241" not in browser.get(f"/calendar?view=week&date=2021-11-24&directorate={other}").text
         # Nonsense parameters fall back to the defaults.
         assert browser.get("/calendar?view=year&date=never&kind=x&directorate=y").status_code == 200
+        for edge in ("0001-01-01", "9999-12-31"):
+            assert browser.get(f"/calendar?view=month&date={edge}").status_code == 200
 
 
 def test_dashboard_for_a_director(login, seed, db):

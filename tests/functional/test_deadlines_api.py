@@ -102,6 +102,9 @@ def test_422s_and_403s(client, seed, api_token, db):
 
     assert patch(committee_due_on="6 december").status_code == 422
     assert "committee_due_on" in patch(committee_due_on="2021-13-01").json["errors"]
+    assert "committee_due_on" in patch(committee_due_on="9999-12-31").json["errors"]
+    far = client.post("/api/v1/events", json={"kind": "plenary_debate", "name": "Ver weg", "starts_on": "9999-12-30"}, headers=headers)
+    assert far.status_code == 422 and "starts_on" in far.json["errors"]
     assert "due_before_event" in patch(due_before_event=999999).json["errors"]
     assert "due_before_event" in patch(due_before_event="1").json["errors"]
     recess = _event_id(db, "Kerstreces 2021")
@@ -136,6 +139,7 @@ def test_422s_and_403s(client, seed, api_token, db):
     assert client.get("/api/v1/calendar?from=2021-11-31", headers=headers).status_code == 422
     assert client.get("/api/v1/calendar?from=2021-11-01&to=2023-01-01", headers=headers).status_code == 422
     assert client.get("/api/v1/calendar?directorate=NOPE", headers=headers).status_code == 422
+    assert client.get("/api/v1/calendar?from=9999-12-31", headers=headers).status_code == 422
 
 
 def test_case_list_api_has_the_binding_date_and_sorts_by_it(client, seed, api_token):

@@ -74,6 +74,8 @@ def test_director_override_is_audited_and_others_are_refused(login, seed, db):
     assert "Andere datum vaststellen" in page.text
     no_reason = director.post(f"/deadlines/{binding.id}/override", {"due_on": "2021-11-30", "reason": ""}, token_from="/cases/2021Z19241")
     assert no_reason.status_code == 302 and _deadline(db, "2021Z19241", "external").overridden_due_on is None
+    far = director.post(f"/deadlines/{binding.id}/override", {"due_on": "9999-12-31", "reason": "x"}, token_from="/cases/2021Z19241")
+    assert far.status_code == 302 and _deadline(db, "2021Z19241", "external").overridden_due_on is None
     ok = director.post(
         f"/deadlines/{binding.id}/override", {"due_on": "2021-11-30", "reason": "Commissie akkoord met later antwoord"}, token_from="/cases/2021Z19241"
     )

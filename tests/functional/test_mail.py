@@ -178,3 +178,36 @@ def test_mailbox_recipient_gets_the_mail_too(app, seed, queued, smtp_server, smt
         run_job("send_outbox")
     to = {m["To"] for m in inbox.messages}
     assert to & mailboxes or any(addr.endswith("kamerstukken@example.org") for addr in to)
+
+
+def test_smtp_login_with_user_and_password(app, seed, queued, smtp_config, monkeypatch):
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    logins: list[tuple[bytes, bytes]] = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and auth_data.password == b"geheim-wachtwoord"
+        logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=ok)
+
+    inbox = Inbox()
+    port = free_port()
+    # Plain-text AUTH is allowed here only because the test server has no TLS.
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=authenticator, auth_require_tls=False)
+    controller.start()
+    try:
+        smtp_config(port)
+        monkeypatch.setitem(app.config, "SMTP_USER", "tracker")
+        monkeypatch.setitem(app.config, "SMTP_PASSWORD", "verkeerd")
+        monkeypatch.setitem(app.config, "SMTP_TIMEOUT", 2)
+        with app.app_context():
+            refused = run_job("send_outbox")
+            assert refused.counts["sent"] == 0 and refused.counts["error"]  # refused login: nothing sent
+            assert len(unsent(seed)) == queued
+        monkeypatch.setitem(app.config, "SMTP_PASSWORD", "geheim-wachtwoord")
+        with app.app_context():
+            assert run_job("send_outbox").counts["sent"] == queued
+    finally:
+        controller.stop()
+    assert logins[-1] == (b"tracker", b"geheim-wachtwoord")
+    assert len(inbox.messages) == queued
