@@ -52,6 +52,25 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "TK_READ_TIMEOUT": 20.0,
         "TK_MAX_RETRIES": 2,
         "TK_BACKOFF_SECONDS": 1.0,
+        # Sync jobs (tk_watch, tk_reconcile, tk_events; see parliament_tracker/tk/sync.py).
+        # Offices whose new written questions are registered; None: the active signatories' titles.
+        "TK_WATCH_OFFICES": None,
+        # The first watch run (no watermark yet) looks this many days back.
+        "TK_WATCH_FIRST_DAYS": 14,
+        # When the Kamer publishes an uitstelbericht, record the postponement (deadline to 6 weeks).
+        "TK_RECONCILE_RECORD_POSTPONEMENT": True,
+        # When the Kamer publishes the answer, move the case to "answered" (off: only show it).
+        "TK_RECONCILE_MARK_ANSWERED": False,
+        # Committees (names, abbreviations or ids) whose debates become events; "Tweede Kamer"
+        # leads the plenary debates, of which only those naming TK_EVENT_PLENARY_KEYWORDS are kept.
+        "TK_EVENT_COMMITTEES": ["Justitie en Veiligheid", "Tweede Kamer"],
+        "TK_EVENT_PLENARY_KEYWORDS": ["Justitie en Veiligheid"],
+        "TK_EVENT_KINDS": ["budget_debate", "committee_debate"],
+        "TK_EVENT_DAYS_BACK": 30,
+        "TK_EVENT_DAYS_AHEAD": 365,
+        # The scheduled jobs are tk_watch, tk_reconcile and tk_events. Set this to make the older
+        # tk_sync hook run all three as well (e.g. when JOB_SCHEDULES keeps only tk_sync).
+        "TK_SYNC_HOOK_RUNS_ALL": False,
         # E-mail. Without SMTP_HOST nothing is sent: messages wait in the outbox (admin page).
         "SMTP_HOST": None,
         "SMTP_PORT": 587,

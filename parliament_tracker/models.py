@@ -7,6 +7,7 @@ from parliament_tracker.deadlines.models import CalendarFeed, Deadline, Deadline
 from parliament_tracker.letters.models import Letter, LetterCase, LetterTemplate, LetterVersion
 from parliament_tracker.notifications.models import JobLock, JobRun, Notification, NotificationOptOut
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
+from parliament_tracker.tk.models import TKSyncState
 
 __all__ = [
     "ApiToken",
@@ -33,6 +34,7 @@ __all__ = [
     "Party",
     "Question",
     "Signatory",
+    "TKSyncState",
     "User",
     "case_members",
 ]

@@ -35,6 +35,7 @@ from parliament_tracker.db import now_utc, today_local
 from parliament_tracker.extensions import db
 from parliament_tracker.notifications import jobs as job_bodies
 from parliament_tracker.notifications.models import JobLock, JobRun, JobStatus
+from parliament_tracker.tk import sync as tk_sync
 
 log = logging.getLogger(__name__)
 
@@ -56,15 +57,24 @@ JOBS: dict[str, Job] = {
         Job("escalation", job_bodies.escalation, "Missed milestones and due dates to directors and registrars"),
         Job("weekly_digest", job_bodies.weekly_digest, "Friday overview per director: Monday late list, next week, waiting"),
         Job("send_outbox", job_bodies.send_outbox, "Send queued e-mails over SMTP (without SMTP: keep them in the outbox)"),
+        # The Tweede Kamer jobs (parliament_tracker/tk/sync.py); tk_sync runs all three only
+        # when TK_SYNC_HOOK_RUNS_ALL is set.
+        Job("tk_watch", tk_sync.watch_job, "Tweede Kamer: register new written questions to the ministry, notify registrars"),
+        Job("tk_reconcile", tk_sync.reconcile_job, "Tweede Kamer: answers, postponements and withdrawals of open cases"),
+        Job("tk_events", tk_sync.events_job, "Tweede Kamer: budget and committee debates as events (moves, cancellations)"),
     )
 }
 
-DEFAULT_SCHEDULES = {
+DEFAULT_SCHEDULES: dict[str, str | None] = {
     "tk_sync": "0 6 * * mon-fri",
     "reminders": "0 7 * * mon-fri",
     "escalation": "15 7 * * mon-fri",
     "weekly_digest": "0 8 * * fri",
     "send_outbox": "*/5 * * * *",
+    # New questions each hour of the working day; answers and debates once each morning.
+    "tk_watch": "20 7-18 * * mon-fri",
+    "tk_reconcile": "30 6 * * mon-fri",
+    "tk_events": "45 6 * * mon-fri",
 }
 
 

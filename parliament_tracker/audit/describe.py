@@ -31,6 +31,10 @@ FIELD_TITLES = {
     "due_before_event": _l("Answer before"),
     "postponed_on": _l("Postponement notice sent on"),
     "postponement_reason": _l("Reason for the postponement"),
+    "tk_answered_on": _l("Answer published (Tweede Kamer)"),
+    "tk_postponed_on": _l("Postponement notice published (Tweede Kamer)"),
+    "tk_withdrawn_on": _l("Withdrawn (Tweede Kamer)"),
+    "event_starts_on": _l("Date of the event"),
 }
 
 
@@ -100,6 +104,16 @@ def sentence(entry: Any) -> str:
     letter_sentence = _letter_sentence(action, d)
     if letter_sentence is not None:
         return letter_sentence
+    if action == "case:tk_reconciled":
+        return _("Took over what the Tweede Kamer lists for this case.")
+    if action == "case:tk_event_moved":
+        before, after = (d.get("changes") or {}).get("event_starts_on", [None, None])
+        return _(
+            "The Tweede Kamer moved %(event)s from %(before)s to %(after)s; the deadlines were recomputed.",
+            event=d.get("event", ""), before=_value("", before), after=_value("", after),
+        )
+    if action == "case:tk_event_cancelled":
+        return _("The Tweede Kamer cancelled %(event)s; this case is still due before it.", event=d.get("event", ""))
     return entry.summary
 
 

@@ -139,6 +139,11 @@ class Case(Base):
     practical_due_on: Mapped[dt.date | None]
     #: the day the case went to "answered" (timeliness statistics)
     answered_on: Mapped[dt.date | None]
+    #: what the Tweede Kamer lists for this zaak (written by tk.sync without touching ``version``)
+    tk_answered_on: Mapped[dt.date | None]
+    tk_postponed_on: Mapped[dt.date | None]
+    tk_withdrawn_on: Mapped[dt.date | None]
+    tk_checked_at: Mapped[dt.datetime | None]
     #: lower-cased text of reference, subject, notes and questions, for search
     search_text: Mapped[str] = deferred(mapped_column(sa.Text, default=""))
     #: optimistic locking: a stale form or PATCH is refused

@@ -31,6 +31,8 @@ class NotificationKind(enum.StrEnum):
     reminder_due = "reminder_due"
     escalation = "escalation"
     weekly_digest = "weekly_digest"
+    tk_new_case = "tk_new_case"
+    tk_update = "tk_update"
 
     @property
     def title(self) -> str:
@@ -49,6 +51,8 @@ KIND_TITLES = {
     NotificationKind.reminder_due: _l("Reminder: answer due"),
     NotificationKind.escalation: _l("Escalation: deadline missed"),
     NotificationKind.weekly_digest: _l("Weekly overview"),
+    NotificationKind.tk_new_case: _l("New questions from the Tweede Kamer"),
+    NotificationKind.tk_update: _l("News from the Tweede Kamer about a case"),
 }
 
 #: the step a reminder or escalation is about, as a phrase ("… by Thursday 11 November")

@@ -8,6 +8,7 @@ audit log and optimistic locking apply as for any edit).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from typing import Any
 
 from flask import current_app
@@ -17,7 +18,7 @@ from parliament_tracker.auth.models import User
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.extensions import db
-from parliament_tracker.organisation.models import Signatory
+from parliament_tracker.organisation.models import Member, Party, Signatory
 from parliament_tracker.organisation.services import committee_for, member_for
 from parliament_tracker.tk.client import TKClient
 from parliament_tracker.tk.mapping import ZaakData, signatory_matches, to_zaak_data
@@ -44,23 +45,63 @@ def fetch(reference: str) -> ZaakData | None:
     return to_zaak_data(zaak) if zaak is not None else None
 
 
-def _signatory(offices: tuple[str, ...]) -> Signatory | None:
-    for signatory in db.session.scalars(db.select(Signatory).where(Signatory.is_active)):
+def _signatory(offices: tuple[str, ...], signatories: list[Signatory] | None = None) -> Signatory | None:
+    if signatories is None:
+        signatories = list(db.session.scalars(db.select(Signatory).where(Signatory.is_active)))
+    for signatory in signatories:
         if any(signatory_matches(office, signatory.office_title) for office in offices):
             return signatory
     return None
 
 
-def case_input(data: ZaakData) -> case_services.CaseInput:
-    """Map the Kamer's data onto a case input; reference data (members, parties) is created."""
+def members_for(pairs: Iterable[tuple[str, str | None]]) -> dict[tuple[str, str | None], Member]:
+    """``member_for`` for many (name, party) pairs at once: a few queries instead of two each."""
+    pairs = set(pairs)
+    abbreviations = sorted({p for _n, p in pairs if p})
+    parties: dict[str, Party] = {}
+    for start in range(0, len(abbreviations), 500):
+        chunk = abbreviations[start : start + 500]
+        parties.update({p.abbreviation: p for p in db.session.scalars(db.select(Party).where(Party.abbreviation.in_(chunk)))})
+    for abbreviation in abbreviations:
+        if abbreviation not in parties:
+            parties[abbreviation] = Party(abbreviation=abbreviation, name=abbreviation)
+            db.session.add(parties[abbreviation])
+    db.session.flush()
+    names = sorted({n for n, _p in pairs})
+    known: dict[tuple[str, int | None], Member] = {}
+    for start in range(0, len(names), 500):
+        for member in db.session.scalars(db.select(Member).where(Member.name.in_(names[start : start + 500]))):
+            known.setdefault((member.name, member.party_id), member)
+    found = {}
+    for name, abbreviation in pairs:
+        party = parties[abbreviation] if abbreviation else None
+        key = (name, party.id if party else None)
+        if key not in known:
+            known[key] = Member(name=name, party=party)
+            db.session.add(known[key])
+        found[(name, abbreviation)] = known[key]
+    return found
+
+
+def case_input(
+    data: ZaakData,
+    *,
+    signatories: list[Signatory] | None = None,
+    members: dict[tuple[str, str | None], Member] | None = None,
+) -> case_services.CaseInput:
+    """Map the Kamer's data onto a case input; reference data (members, parties) is created.
+
+    ``signatories`` (the active ones) and ``members`` (from ``members_for``) save queries when
+    the caller maps many Zaken at once.
+    """
     return case_services.CaseInput(
         reference=data.reference,
         kind=CaseKind(data.kind),
         subject=data.subject,
         received_on=data.received_on,
-        members=[member_for(name, party) for name, party in data.members],
+        members=[members[(n, p)] if members is not None else member_for(n, p) for n, p in data.members],
         committee=committee_for(data.committee),
-        addressed_to=_signatory(data.addressed_to_offices),
+        addressed_to=_signatory(data.addressed_to_offices, signatories),
         dossier=data.dossier or "",
     )
 

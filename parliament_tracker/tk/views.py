@@ -3,9 +3,13 @@
 Routes:
     GET       /cases/new/from-tk?reference=      fetch a Zaak and open the prefilled new-case form
     GET/POST  /cases/<ref>/tk                    compare a case with the Kamer; apply accepted fields
+    GET       /admin/tk                          sync state of the Tweede Kamer jobs       admin
+    POST      /admin/tk/run                      run one of them now (form field ``job``)  admin
 """
 
 from __future__ import annotations
+
+import re
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -20,6 +24,27 @@ from parliament_tracker.tk import services
 from parliament_tracker.tk.errors import TKBadResponse, TKError, TKNotFound, TKUnavailable
 
 bp = Blueprint("tk", __name__)
+
+
+def error_message(stored: str | None) -> str:
+    """Words for a stored ``last_error`` ("TKUnavailable: after 3 attempts, last: timeout ...")."""
+    if not stored:
+        return ""
+    kind, _sep, detail = stored.partition(": ")
+    status = re.search(r"HTTP (\d{3})", detail)
+    if kind == "TKUnavailable":
+        if "timeout" in detail.casefold():
+            return _("The Tweede Kamer did not answer in time (time-out). The job will try again at its next run.")
+        if status:
+            return _("The Tweede Kamer's server reported an error (HTTP %(status)s). The job will try again at its next run.", status=status.group(1))
+        return _("The Tweede Kamer could not be reached (network error). The job will try again at its next run.")
+    if kind == "TKBadResponse":
+        return _("The Tweede Kamer sent an answer that could not be read (malformed or changed data). Nothing was changed.")
+    if kind == "TKNotFound":
+        return _("The Tweede Kamer data service was not found (HTTP 404); check the setting TK_API_URL.")
+    if status:
+        return _("The Tweede Kamer refused the request (HTTP %(status)s). Nothing was changed.", status=status.group(1))
+    return _("The Tweede Kamer data service could not be used. Nothing was changed.")
 
 
 def _tk_problem(exc: TKError) -> str:
@@ -109,3 +134,51 @@ def compare(reference: str):
         return redirect(url_for("cases.show", reference=case.reference))
     db.session.commit()
     return render_template("tk/compare.html", case=case, diffs=diffs, data=data, field_titles=FIELD_TITLES)
+
+
+SYNC_JOBS = {
+    "tk_watch": _l("New written questions"),
+    "tk_reconcile": _l("Answers, postponements and withdrawals"),
+    "tk_events": _l("Debates (events)"),
+}
+
+
+@bp.get("/admin/tk")
+@permission_required("admin")
+def sync_state():
+    """Watermarks, last runs and last errors of the Tweede Kamer jobs, with "run now" buttons."""
+    from parliament_tracker.scheduler import last_runs, schedules
+    from parliament_tracker.tk import sync
+
+    states = sync.states()
+    rows = []
+    for job, title in SYNC_JOBS.items():
+        key = sync.JOB_KEYS[job]
+        rows.append({"job": job, "title": title, "state": states[key], "error": error_message(states[key].last_error if states[key] else None)})
+    return render_template(
+        "tk/admin.html", rows=rows, last=last_runs(), schedules=schedules(current_app), api_url=current_app.config["TK_API_URL"]
+    )
+
+
+@bp.post("/admin/tk/run")
+@permission_required("admin")
+def run_now():
+    from parliament_tracker.notifications.models import JobStatus
+    from parliament_tracker.scheduler import run_job
+    from parliament_tracker.tk import sync
+
+    job = request.form.get("job", "")
+    if job not in SYNC_JOBS:
+        flash(_("Choose one of the Tweede Kamer jobs."), "error")
+        return redirect(url_for("tk.sync_state"))
+    run = run_job(job)
+    if run.status == JobStatus.ok:
+        counts = ", ".join(f"{k}: {v}" for k, v in (run.counts or {}).items())
+        flash(_("%(job)s done (%(counts)s).", job=SYNC_JOBS[job], counts=counts), "success")
+    elif run.status == JobStatus.skipped:
+        flash(_("%(job)s is already running in another process; try again in a moment.", job=SYNC_JOBS[job]), "info")
+    else:
+        state = sync.states()[sync.JOB_KEYS[job]]
+        reason = error_message(state.last_error if state else None) or _("An unexpected error occurred; see the job runs page.")
+        flash(_("%(job)s failed: %(reason)s", job=SYNC_JOBS[job], reason=reason), "error")
+    return redirect(url_for("tk.sync_state"))

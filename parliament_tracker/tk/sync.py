@@ -1,0 +1,466 @@
+"""Keeping the tracker in step with the Tweede Kamer: three scheduled jobs.
+
+* ``watch``: new written questions addressed to the ministry's offices become cases, and the
+  registrars are notified (one notification per case).
+* ``reconcile``: open cases with a zaak number are compared with the Kamer's documents; an
+  answer, uitstelbericht or withdrawal is stored on the case (``tk_*`` columns), optionally
+  acted on (postponement recorded, case marked answered), audited, and the drafter notified.
+* ``events``: debates of the configured committees become Events (matched by ``tk_number``);
+  a moved debate moves the event (anchored cases are recomputed by the deadline services), a
+  cancelled one is renamed "… (geannuleerd)" and the anchored cases get a warning.
+
+Each job first reads everything it needs from the Kamer, then writes in the caller's single
+transaction (services flush, never commit). On a Tweede Kamer error the job changes nothing:
+``run_job`` rolls back, and the error is stored on the job's ``TKSyncState`` row in a separate
+commit before it is raised again, so the JobRun records it as well.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from parliament_tracker.audit.services import record
+from parliament_tracker.auth.models import User
+from parliament_tracker.auth.roles import Role
+from parliament_tracker.cases import references
+from parliament_tracker.cases import services as case_services
+from parliament_tracker.cases.models import Case, CaseKind
+from parliament_tracker.cases.workflow import CLOSED, CaseStatus
+from parliament_tracker.db import now_utc
+from parliament_tracker.deadlines import services as deadline_services
+from parliament_tracker.deadlines.models import Event, EventKind
+from parliament_tracker.extensions import db
+from parliament_tracker.notifications import services as notifications
+from parliament_tracker.notifications.models import NotificationKind
+from parliament_tracker.organisation.models import Signatory
+from parliament_tracker.tk.client import WRITTEN_QUESTIONS, TKClient, odata_string
+from parliament_tracker.tk.errors import TKError
+from parliament_tracker.tk.mapping import ActivityData, ZaakData, normalise_office, to_activity_data, to_zaak_data
+from parliament_tracker.tk.models import TKSyncState
+from parliament_tracker.tk.services import case_input, make_client, members_for
+from parliament_tracker.tk.timestamps import AMSTERDAM
+
+log = logging.getLogger(__name__)
+
+WATCH, RECONCILE, EVENTS = "watch", "reconcile", "events"
+KEYS = (WATCH, RECONCILE, EVENTS)
+#: job name in the scheduler -> sync state key
+JOB_KEYS = {"tk_watch": WATCH, "tk_reconcile": RECONCILE, "tk_events": EVENTS}
+CANCELLED_SUFFIX = " (geannuleerd)"
+POSTPONEMENT_REASON = "Uitstelbericht gepubliceerd door de Tweede Kamer (automatisch overgenomen)."
+_DOSSIER_RE = re.compile(r"\((\d{5}(?:-[A-Z]+)?)\)")
+
+
+class TKSyncFailed(Exception):
+    """A sync job stopped on a Tweede Kamer error; nothing was changed."""
+
+    def __init__(self, key: str, error: TKError) -> None:
+        self.key = key
+        self.error = error
+        super().__init__(f"tk {key}: {describe_error(error)}")
+
+
+# -- sync state ---------------------------------------------------------------------------------
+
+
+def state(key: str) -> TKSyncState:
+    row = db.session.get(TKSyncState, key)
+    if row is None:
+        row = TKSyncState(key=key)
+        db.session.add(row)
+    return row
+
+
+def states() -> dict[str, TKSyncState | None]:
+    found = {s.key: s for s in db.session.scalars(sa.select(TKSyncState))}
+    return {key: found.get(key) for key in KEYS}
+
+
+def describe_error(error: TKError) -> str:
+    """``Kind: detail`` as stored in ``last_error``; ``error_message`` turns it into words."""
+    return f"{type(error).__name__}: {error.detail or error.message}"[:2000]
+
+
+def _succeeded(key: str, counts: dict[str, Any], watermark: dt.datetime | None = None) -> None:
+    row = state(key)
+    now = now_utc()
+    if watermark is not None and (row.watermark is None or watermark > row.watermark):
+        row.watermark = watermark
+    row.last_run = row.last_success = now
+    row.last_error = None
+    row.last_counts = counts
+    db.session.flush()
+
+
+def _failed(key: str, error: TKError) -> None:
+    """Store the error in its own transaction; everything the job did is rolled back first."""
+    db.session.rollback()
+    row = state(key)
+    row.last_run = now_utc()
+    row.last_error = describe_error(error)
+    db.session.commit()
+
+
+def _run(key: str, body: Callable[[dt.date, TKClient], dict[str, Any]], today: dt.date, client: TKClient | None) -> dict[str, Any]:
+    own = client is None
+    client = client or make_client()
+    try:
+        # Services translate their messages; a job has no request to choose the language from.
+        with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "nl")):
+            return body(today, client)
+    except TKError as exc:
+        log.warning("tk %s failed: %s", key, exc)
+        _failed(key, exc)
+        raise TKSyncFailed(key, exc) from exc
+    finally:
+        if own:
+            client.close()
+
+
+# -- notifications ------------------------------------------------------------------------------
+
+
+def _registrars() -> list[User]:
+    return list(db.session.scalars(sa.select(User).where(User.role == Role.registrar, User.is_enabled.is_(True)).order_by(User.id)))
+
+
+def _case_context(case: Case) -> dict[str, Any]:
+    return {"reference": case.reference, "case_subject": case.subject, "url": notifications.case_url(case.reference)}
+
+
+def _drafts(users: Iterable[User], kind: NotificationKind, case: Case, on: dt.date | None, template: str, **context: Any) -> list[notifications.Draft]:
+    return [
+        notifications.Draft(
+            recipient=notifications.user_recipient(user),
+            kind=kind,
+            case_id=case.id,
+            due_on=on,
+            template=template,
+            context={**_case_context(case), **context},
+        )
+        for user in users
+    ]
+
+
+def _notify(users: Iterable[User], kind: NotificationKind, case: Case, on: dt.date | None, template: str, **context: Any) -> int:
+    return notifications.queue(_drafts(users, kind, case, on, template, **context))
+
+
+# -- watch --------------------------------------------------------------------------------------
+
+
+def watch_offices() -> list[str]:
+    configured = current_app.config.get("TK_WATCH_OFFICES")
+    if configured:
+        return [configured] if isinstance(configured, str) else list(configured)
+    return [s.office_title for s in db.session.scalars(sa.select(Signatory).where(Signatory.is_active))]
+
+
+def _addressed_to(zaak_offices: Iterable[str], needles: list[str]) -> bool:
+    offices = [normalise_office(o) for o in zaak_offices]
+    return any(needle in office for needle in needles for office in offices)
+
+
+def watch(today: dt.date, client: TKClient) -> dict[str, Any]:
+    """Register new written questions addressed to the watched offices since the watermark."""
+    needles = [normalise_office(o) for o in watch_offices() if o and o.strip()]
+    if not needles:
+        _succeeded(WATCH, {"status": "no offices to watch"})
+        return {"status": "no offices to watch"}
+    row = state(WATCH)
+    since = row.watermark
+    if since is None:
+        first = today - dt.timedelta(days=int(current_app.config.get("TK_WATCH_FIRST_DAYS", 14)))
+        since = dt.datetime(first.year, first.month, first.day, tzinfo=AMSTERDAM)
+    # Read everything first: an error half-way must leave the database as it was.
+    seen: list[ZaakData] = []
+    watermark = row.watermark
+    for zaak in client.iter_zaken(f"Soort eq {odata_string(WRITTEN_QUESTIONS)}", since):
+        if zaak.changed_at is not None and (watermark is None or zaak.changed_at > watermark):
+            watermark = zaak.changed_at
+        data = to_zaak_data(zaak)
+        if _addressed_to(data.addressed_to_offices, needles):
+            seen.append(data)
+    wanted = {d.reference: d for d in seen}
+    existing: set[str] = set()
+    refs = list(wanted)
+    for start in range(0, len(refs), 500):
+        existing.update(db.session.scalars(sa.select(Case.reference).where(Case.reference.in_(refs[start : start + 500]))))
+    created = 0
+    drafts: list[notifications.Draft] = []
+    registrars = _registrars()
+    invalid: list[str] = []
+    todo = [d for r, d in wanted.items() if r not in existing]
+    signatories = list(db.session.scalars(sa.select(Signatory).where(Signatory.is_active)))
+    members = members_for(pair for d in todo for pair in d.members)
+    for data in todo:
+        reference = data.reference
+        try:
+            case = case_services.create_case(case_input(data, signatories=signatories, members=members), actor=None)
+            created += 1
+            drafts += _drafts(registrars, NotificationKind.tk_new_case, case, None, "tk_new_case")
+            # Written; keep the session small (flushes and garbage collection slow down with it).
+            db.session.flush()
+            db.session.expunge(case)
+        except case_services.DuplicateCase:
+            raise  # registered meanwhile by someone else (the session was rolled back): retry next run
+        except case_services.CaseError as exc:  # e.g. no submission date: leave it to a person
+            log.warning("tk watch: %s not registered: %s %s", reference, exc.message, getattr(exc, "errors", ""))
+            invalid.append(reference)
+    # One batch: rendered per language once, one existence check, bulk inserts.
+    notified = notifications.queue(drafts)
+    counts: dict[str, Any] = {"seen": len(wanted), "new": created, "existing": len(wanted) - created - len(invalid), "not_registered": len(invalid), "notified": notified}
+    if invalid:  # the watermark moves past them: name them so a registrar can import them by hand
+        counts["not_registered_references"] = invalid[:50]
+    _succeeded(WATCH, counts, watermark)
+    return counts
+
+
+# -- reconcile ----------------------------------------------------------------------------------
+
+_TK_FIELDS = ("answered_on", "postponed_on", "withdrawn_on")
+
+
+def _open_zaak_cases() -> list[Case]:
+    query = (
+        sa.select(Case)
+        .where(Case.status.not_in(list(CLOSED)), Case.reference.like("____Z%"))
+        .order_by(Case.id)
+        .options(selectinload(Case.deadlines))
+    )
+    return [c for c in db.session.scalars(query) if references.ZAAK_RE.match(c.reference)]
+
+
+def _set_quietly(case: Case, **values: Any) -> None:
+    """Write TK columns without an ORM change, so ``version`` (open forms) is not disturbed."""
+    db.session.execute(sa.update(Case).where(Case.id == case.id).values(**values), execution_options={"synchronize_session": False})
+    for key, value in values.items():
+        set_committed_value(case, key, value)
+
+
+def _mark_answered(case: Case, answered_on: dt.date) -> None:
+    before = case.status
+    case.status = CaseStatus.answered
+    db.session.flush()
+    record(
+        "case:status_changed",
+        case,
+        f"case {case.reference}: {before.value} -> answered (Tweede Kamer published the answer on {answered_on})",
+        changes={"status": (before, CaseStatus.answered)},
+        comment=f"Tweede Kamer: antwoord gepubliceerd op {answered_on.isoformat()}",
+    )
+    deadline_services.on_status_changed(case, before, CaseStatus.answered)
+    _set_quietly(case, answered_on=answered_on)
+
+
+def reconcile(today: dt.date, client: TKClient, *, chunk_size: int = 20) -> dict[str, Any]:
+    """Store what the Kamer lists for open cases and act on it as configured."""
+    config = current_app.config
+    cases = _open_zaak_cases()
+    by_reference = {c.reference: c for c in cases}
+    zaken = client.zaken_by_numbers(list(by_reference), chunk_size=chunk_size)  # all reads first
+    now = now_utc()
+    counts = {"checked": len(cases), "found": len(zaken), "changed": 0, "answered": 0, "postponed": 0, "withdrawn": 0,
+              "postponements_recorded": 0, "marked_answered": 0, "notified": 0, "refused": 0}
+    watermark = None
+    for zaak in zaken:
+        data = to_zaak_data(zaak)
+        case = by_reference.get(data.reference)
+        if case is None:
+            continue
+        if data.changed_at is not None and (watermark is None or data.changed_at > watermark):
+            watermark = data.changed_at
+        changes = {
+            f"tk_{name}": (getattr(case, f"tk_{name}"), getattr(data, name))
+            for name in _TK_FIELDS
+            if getattr(case, f"tk_{name}") != getattr(data, name)
+        }
+        if not changes:
+            continue
+        counts["changed"] += 1
+        _set_quietly(case, **{k: after for k, (_before, after) in changes.items()})
+        record("case:tk_reconciled", case, f"Tweede Kamer lists for {case.reference}: " + ", ".join(f"{k} {a}" for k, (_b, a) in changes.items()), changes=changes)
+        news = [(name, getattr(data, name)) for name in _TK_FIELDS if f"tk_{name}" in changes and getattr(data, name) is not None]
+        for name, _on in news:
+            counts[name.removesuffix("_on")] += 1
+        postponed = dict(news).get("postponed_on")
+        if postponed and config.get("TK_RECONCILE_RECORD_POSTPONEMENT", True) and case.kind == CaseKind.written_questions and case.postponed_on is None:
+            try:
+                deadline_services.record_postponement(case, postponed, POSTPONEMENT_REASON)
+                counts["postponements_recorded"] += 1
+            except deadline_services.DeadlineError as exc:
+                log.warning("tk reconcile: postponement of %s not recorded: %s %s", case.reference, exc, getattr(exc, "errors", ""))
+                counts["refused"] += 1
+        answered = dict(news).get("answered_on")
+        if answered and config.get("TK_RECONCILE_MARK_ANSWERED", False) and case.status not in CLOSED:
+            _mark_answered(case, answered)
+            counts["marked_answered"] += 1
+        if news and case.drafter is not None and case.drafter.is_enabled:
+            name, on = news[-1]
+            counts["notified"] += _notify([case.drafter], NotificationKind.tk_update, case, on, "tk_update", tk_what=name, tk_date=on)
+    # One statement for "checked now" instead of one per case.
+    ids = [c.id for c in cases]
+    for start in range(0, len(ids), 500):
+        db.session.execute(sa.update(Case).where(Case.id.in_(ids[start : start + 500])).values(tk_checked_at=now), execution_options={"synchronize_session": False})
+    for case in cases:
+        set_committed_value(case, "tk_checked_at", now)
+    _succeeded(RECONCILE, counts, watermark)
+    return counts
+
+
+# -- events -------------------------------------------------------------------------------------
+
+
+def _dossier(subject: str) -> str | None:
+    match = _DOSSIER_RE.search(subject or "")
+    return match.group(1) if match else None
+
+
+def _wanted_activity(data: ActivityData) -> bool:
+    config = current_app.config
+    if data.kind not in set(config.get("TK_EVENT_KINDS") or ()):
+        return False
+    if (data.committee or "").casefold() == "tweede kamer":
+        keywords = [k.casefold() for k in config.get("TK_EVENT_PLENARY_KEYWORDS") or ()]
+        return not keywords or any(k in (data.name or "").casefold() for k in keywords)
+    return True
+
+
+def _find_event(data: ActivityData) -> Event | None:
+    event = db.session.scalar(sa.select(Event).where(Event.tk_number == data.number))
+    if event is not None or data.starts_on is None:
+        return event
+    # An event typed in by hand before the import (the demo's budget debate): same kind and day,
+    # and the same dossier or name. It gets the Kamer's number from now on.
+    candidates = db.session.scalars(
+        sa.select(Event).where(Event.tk_number.is_(None), Event.kind == EventKind(data.kind), Event.starts_on == data.starts_on)
+    ).all()
+    dossier = _dossier(data.name)
+    for candidate in candidates:
+        if (dossier and candidate.dossier == dossier) or candidate.name == data.name:
+            return candidate
+    return None
+
+
+def _anchored(event: Event) -> list[Case]:
+    return list(db.session.scalars(sa.select(Case).where(Case.due_before_event_id == event.id, Case.status.not_in(list(CLOSED)))))
+
+
+def events(today: dt.date, client: TKClient) -> dict[str, Any]:
+    """Import the committees' debates as events; follow moves and cancellations."""
+    config = current_app.config
+    committees = config.get("TK_EVENT_COMMITTEES") or []
+    counts = {"seen": 0, "created": 0, "moved": 0, "updated": 0, "cancelled": 0, "unchanged": 0, "warned": 0}
+    if not committees:
+        _succeeded(EVENTS, {"status": "no committees configured"})
+        return {"status": "no committees configured"}
+    since = today - dt.timedelta(days=int(config.get("TK_EVENT_DAYS_BACK", 30)))
+    until = today + dt.timedelta(days=int(config.get("TK_EVENT_DAYS_AHEAD", 365)))
+    records = client.activiteiten(committees, since, until=until)  # all reads first
+    watermark = max((r.changed_at for r in records if r.changed_at is not None), default=None)
+    for activity in [to_activity_data(r) for r in records]:
+        if not _wanted_activity(activity):
+            continue
+        counts["seen"] += 1
+        event = _find_event(activity)
+        if activity.is_cancelled:
+            if event is None or event.name.endswith(CANCELLED_SUFFIX):
+                counts["unchanged"] += 1
+                continue
+            original = event.name
+            name = original[: 300 - len(CANCELLED_SUFFIX)] + CANCELLED_SUFFIX
+            deadline_services.save_event(event, {"name": name, "tk_number": activity.number})
+            counts["cancelled"] += 1
+            # The deadline stays as it was; the people on the case are told to choose anew.
+            for case in _anchored(event):
+                record("case:tk_event_cancelled", case, f"Tweede Kamer cancelled {original}; the case is still anchored to it", event=original)
+                people = [u for u in (case.drafter, *_registrars()) if u is not None and u.is_enabled]
+                _notify(people, NotificationKind.tk_update, case, event.starts_on, "tk_update", tk_what="event_cancelled", tk_date=event.starts_on, event_name=original)
+                counts["warned"] += 1
+            continue
+        if activity.starts_on is None:
+            counts["unchanged"] += 1
+            continue
+        values: dict[str, Any] = {
+            "kind": EventKind(activity.kind),
+            "name": (activity.name or activity.tk_soort)[:300],
+            "starts_on": activity.starts_on,
+            "ends_on": activity.ends_on if activity.ends_on and activity.ends_on > activity.starts_on else None,
+            "tk_number": activity.number,
+        }
+        dossier = _dossier(activity.name)
+        if event is None:
+            values["dossier"] = dossier
+            deadline_services.save_event(None, values)
+            counts["created"] += 1
+            continue
+        if dossier and not event.dossier:
+            values["dossier"] = dossier
+        # A name typed by hand is kept; the dates and number are the Kamer's.
+        values.pop("name")
+        values.pop("kind")
+        before = event.starts_on
+        changed = {k for k, v in values.items() if getattr(event, k) != v}
+        if not changed:
+            counts["unchanged"] += 1
+            continue
+        anchored = _anchored(event) if "starts_on" in changed else []
+        deadline_services.save_event(event, values)
+        if "starts_on" in changed:
+            counts["moved"] += 1
+            for case in anchored:
+                record(
+                    "case:tk_event_moved",
+                    case,
+                    f"Tweede Kamer moved {event.name} from {before} to {event.starts_on}; deadlines recomputed",
+                    event=event.name,
+                    changes={"event_starts_on": (before, event.starts_on)},
+                )
+                if case.drafter is not None:
+                    _notify([case.drafter], NotificationKind.tk_update, case, event.starts_on, "tk_update", tk_what="event_moved", tk_date=event.starts_on, event_name=event.name)
+                counts["warned"] += 1
+        else:
+            counts["updated"] += 1
+    _succeeded(EVENTS, counts, watermark)
+    return counts
+
+
+# -- job bodies (scheduler.JOBS) -------------------------------------------------------------------
+
+
+def watch_job(today: dt.date, client: TKClient | None = None) -> dict[str, Any]:
+    return _run(WATCH, watch, today, client)
+
+
+def reconcile_job(today: dt.date, client: TKClient | None = None) -> dict[str, Any]:
+    return _run(RECONCILE, reconcile, today, client)
+
+
+def events_job(today: dt.date, client: TKClient | None = None) -> dict[str, Any]:
+    return _run(EVENTS, events, today, client)
+
+
+def run(today: dt.date) -> dict[str, Any]:
+    """The ``tk_sync`` hook: all three in one transaction, when ``TK_SYNC_HOOK_RUNS_ALL`` is set.
+
+    By default the three run as their own jobs (``tk_watch``, ``tk_reconcile``, ``tk_events``)
+    and this hook does nothing.
+    """
+    if not current_app.config.get("TK_SYNC_HOOK_RUNS_ALL"):
+        return {"status": "not configured"}
+    with make_client() as client:
+        counts: dict[str, Any] = {}
+        for key, body in ((WATCH, watch), (RECONCILE, reconcile), (EVENTS, events)):
+            result = _run(key, body, today, client)
+            counts.update({f"{key}_{k}": v for k, v in result.items()})
+    return counts
