@@ -74,8 +74,9 @@ def main(runs: int = 30) -> None:
             htmls.append(c - b)
             pdfs.append(d - c)
             totals.append(d - a)
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
 
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
     print(f"letter: {pages} pages, {len(pdf)} bytes, {runs} runs")

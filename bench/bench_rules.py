@@ -17,7 +17,7 @@ from pathlib import Path
 # Run from a checkout without installing the package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from parliament_tracker.deadlines.rules import (  # noqa: E402
+from parliament_tracker.deadlines.rules import (
     CaseFacts,
     DeadlineSettings,
     Event,
@@ -27,7 +27,7 @@ from parliament_tracker.deadlines.rules import (  # noqa: E402
     compute_deadlines,
     risk,
 )
-from parliament_tracker.deadlines.workdays import WorkingCalendar  # noqa: E402
+from parliament_tracker.deadlines.workdays import WorkingCalendar
 
 KINDS = ["written_questions"] * 6 + ["committee_request"] * 2 + ["commitment", "motion", "plenary_request", "other"]
 

@@ -318,8 +318,9 @@ def populate(engine: sa.Engine, count: int, *, seed: int = 42) -> Summary:
     analyze(engine)
     summary.cases, summary.questions, summary.members = len(case_rows), len(question_rows), len(member_link_rows)
     summary.links, summary.audit = len(link_rows), len(audit_rows)
+    sources = {s for s, _t in seen}
     summary.ids = {
-        "linked_references": [r["reference"] for r in case_rows if r["id"] in {s for s, _t in seen}][:200],
+        "linked_references": [r["reference"] for r in case_rows if r["id"] in sources][:200],
         "directorate_id": 1,
     }
     summary.seconds = time.perf_counter() - started

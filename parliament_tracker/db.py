@@ -81,3 +81,25 @@ def enum_column(enum_cls: type, **kwargs: Any) -> Any:
         ),
         **kwargs,
     )
+
+
+@sa.event.listens_for(Base.metadata, "before_create")
+def _postgresql_extensions(target: sa.MetaData, connection: sa.Connection, **_kw: Any) -> None:
+    """create_all (tests) needs pg_trgm for the search index; migrations create it too."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+
+
+def exists_on(dialect_name: str):  # type: ignore[no-untyped-def]
+    """An Alembic ``include_object`` that skips objects created only on another dialect
+    (``Index(...).ddl_if(dialect=...)``), so autogenerate and schema checks agree with create_all."""
+
+    from parliament_tracker.cases.search_index import is_shadow_table
+
+    def include_object(obj: Any, name: str | None, type_: str, _reflected: bool, _compare_to: Any) -> bool:
+        if type_ == "table" and is_shadow_table(name):
+            return False
+        ddl_if = getattr(obj, "_ddl_if", None)
+        return ddl_if is None or ddl_if.dialect in (None, dialect_name)
+
+    return include_object

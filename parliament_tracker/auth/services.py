@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import secrets
 
@@ -85,10 +86,8 @@ def authenticate(username: str, password: str) -> LoginResult:
     """Check a password. Failures count towards a temporary lock-out of the account."""
     user = find_user(username)
     if user is None or not user.is_enabled:
-        try:
+        with contextlib.suppress(VerificationError):
             _hasher.verify(_DUMMY_HASH, password)
-        except VerificationError:
-            pass
         return LoginResult(None)
     now = now_utc()
     if user.locked_until and user.locked_until > now:

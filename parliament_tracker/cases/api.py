@@ -14,7 +14,8 @@ from parliament_tracker.cases import queries, services
 from parliament_tracker.cases.models import Case, CaseKind, LinkType
 from parliament_tracker.cases.views import filter_from_args
 from parliament_tracker.extensions import db
-from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
+from parliament_tracker.organisation.models import Committee, Directorate, Signatory
+from parliament_tracker.organisation.services import member_for
 
 #: extra fields that other features add to the case JSON (e.g. deadlines)
 CASE_JSON_EXTENDERS: list[Any] = []
@@ -111,7 +112,7 @@ def input_from_json(body: dict[str, Any], *, creating: bool) -> services.CaseInp
                 if not isinstance(item, dict) or not isinstance(item.get("name"), str):
                     errors["members"] = "Must be a list of {name, party}."
                     break
-                member = _member(item["name"], item.get("party"))
+                member = member_for(item["name"], item.get("party"))
                 members.append(member)
             data.members = members
     if errors:
@@ -121,20 +122,6 @@ def input_from_json(body: dict[str, Any], *, creating: bool) -> services.CaseInp
 
 #: other features may accept more case fields (name -> handler(case, value))
 EXTRA_INPUT_FIELDS: dict[str, Any] = {}
-
-
-def _member(name: str, party_abbreviation: str | None) -> Member:
-    party = None
-    if party_abbreviation:
-        party = db.session.scalar(db.select(Party).where(Party.abbreviation == party_abbreviation))
-        if party is None:
-            party = Party(abbreviation=party_abbreviation, name=party_abbreviation)
-            db.session.add(party)
-    member = db.session.scalar(db.select(Member).where(Member.name == name, Member.party == party))
-    if member is None:
-        member = Member(name=name, party=party)
-        db.session.add(member)
-    return member
 
 
 def _error_from(exc: services.CaseError) -> ApiError:

@@ -33,7 +33,7 @@ def excel_safe(value: Any) -> str:
     return text
 
 
-def case_row(case: Any) -> list[str]:
+def case_row(case: Any, question_count: int) -> list[str]:
     return [
         excel_safe(v)
         for v in (
@@ -47,20 +47,20 @@ def case_row(case: Any) -> list[str]:
             case.addressed_to.office_title if case.addressed_to else "",
             case.requested_by_label,
             case.dossier or "",
-            len(case.questions),
+            question_count,
             case.version,
         )
     ]
 
 
-def csv_lines(cases: Iterable[Any]) -> Iterator[str]:
-    """The CSV text in chunks, starting with the BOM and the header row."""
+def csv_lines(rows: Iterable[tuple[Any, int]]) -> Iterator[str]:
+    """The CSV text in chunks, starting with the BOM and the header row; rows are (case, question count)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write("\ufeff")
     writer.writerow(COLUMNS)
-    for i, case in enumerate(cases, start=1):
-        writer.writerow(case_row(case))
+    for i, (case, question_count) in enumerate(rows, start=1):
+        writer.writerow(case_row(case, question_count))
         if i % 500 == 0:
             yield buffer.getvalue()
             buffer.seek(0)

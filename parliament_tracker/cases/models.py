@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from parliament_tracker.auth.models import User
+from parliament_tracker.cases import search_index
 from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.db import Base, created_at_now, enum_column, intpk, now_utc
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Signatory
@@ -82,6 +83,15 @@ class Case(Base):
         sa.Index("ix_cases_received_on_id", "received_on", "id"),
         sa.Index("ix_cases_status_received_on", "status", "received_on"),
         sa.Index("ix_cases_kind_received_on", "kind", "received_on"),
+        # The list's filter combination (directorate, kind, status) counts from the index alone.
+        sa.Index("ix_cases_directorate_kind_status", "lead_directorate_id", "kind", "status", "received_on", "id"),
+        # Substring search on PostgreSQL: LIKE '%word%' uses a trigram index (pg_trgm).
+        sa.Index(
+            "ix_cases_search_text_trgm",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ).ddl_if(dialect="postgresql"),
         sa.CheckConstraint("version > 0", name="version_positive"),
     )
 
@@ -129,6 +139,10 @@ class Case(Base):
         if self.committee:
             return self.committee.name
         return ", ".join(m.label for m in self.members)
+
+
+sa.event.listen(Case.__table__, "after_create", search_index.install)
+sa.event.listen(Case.__table__, "before_drop", search_index.uninstall)
 
 
 class Question(Base):

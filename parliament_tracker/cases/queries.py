@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterator
 
 import sqlalchemy as sa
+from sqlalchemy.orm import noload
 
-from parliament_tracker.cases.models import Case, CaseKind, case_members
+from parliament_tracker.cases import search_index
+from parliament_tracker.cases.models import Case, CaseKind, Question, case_members
 from parliament_tracker.cases.workflow import CLOSED, CaseStatus
 from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Member
@@ -46,10 +49,24 @@ def _like_terms(q: str) -> list[str]:
     return ["%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for t in terms[:8]]
 
 
-def filtered(f: CaseFilter) -> sa.Select[tuple[Case]]:
+def _terms(q: str) -> list[str]:
+    return [t for t in q.lower().split() if t][:8]
+
+
+def _use_fts(f: CaseFilter) -> bool:
+    return db.session.get_bind().dialect.name == "sqlite" and search_index.indexable(_terms(f.q))
+
+
+def filtered(f: CaseFilter, *, fts: bool = False) -> sa.Select[tuple[Case]]:
+    """The filter as a query. ``fts``: match the search terms through SQLite's FTS5 index."""
     stmt = sa.select(Case)
-    for pattern in _like_terms(f.q):
-        stmt = stmt.where(Case.search_text.like(pattern, escape="\\"))
+    if fts:
+        fts_table = search_index.cases_fts
+        matches = sa.select(fts_table.c.rowid).where(*(fts_table.c.search_text.like(f"%{t}%") for t in _terms(f.q)))
+        stmt = stmt.where(Case.id.in_(matches))
+    else:
+        for pattern in _like_terms(f.q):
+            stmt = stmt.where(Case.search_text.like(pattern, escape="\\"))
     if f.kind:
         stmt = stmt.where(Case.kind == f.kind)
     if f.status:
@@ -78,17 +95,41 @@ def filtered(f: CaseFilter) -> sa.Select[tuple[Case]]:
     return stmt
 
 
+#: with more matches than this, walking the sort index with LIKE finds a page sooner than the FTS index
+FTS_PAGE_LIMIT = 2000
+
+
 def search(f: CaseFilter) -> tuple[list[Case], int]:
-    base = filtered(f)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(base.order_by(None).subquery())) or 0
+    fts = _use_fts(f)
+    base = filtered(f, fts=fts)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(base.with_only_columns(Case.id).order_by(None).subquery())) or 0
+    if fts and total > FTS_PAGE_LIMIT:
+        # A frequent word: the newest matches are near the start of the sort index.
+        base = filtered(f)
     order = SORTS.get(f.sort, SORTS[DEFAULT_SORT])
     page = max(1, f.page)
-    items = db.session.scalars(base.order_by(*order).limit(f.per_page).offset((page - 1) * f.per_page)).all()
-    return list(items), total
+    # Pick the page's ids first, then load those rows with their joined relations: with a
+    # deep OFFSET the joins would otherwise run for every skipped row too.
+    ids = list(
+        db.session.scalars(base.with_only_columns(Case.id).order_by(*order).limit(f.per_page).offset((page - 1) * f.per_page))
+    )
+    if not ids:
+        return [], total
+    rows = {case.id: case for case in db.session.scalars(sa.select(Case).where(Case.id.in_(ids)))}
+    return [rows[i] for i in ids if i in rows], total
 
 
-def iterate_all(f: CaseFilter, batch: int = 1000):
-    """Every matching case in sort order, fetched in batches (CSV export)."""
+def iterate_all(f: CaseFilter, batch: int = 1000) -> Iterator[tuple[Case, int]]:
+    """Every matching case in sort order with its question count, fetched in batches (CSV export)."""
     order = SORTS.get(f.sort, SORTS[DEFAULT_SORT])
-    stmt = filtered(f).order_by(*order).execution_options(yield_per=batch)
-    yield from db.session.scalars(stmt)
+    question_count = (
+        sa.select(sa.func.count(Question.id)).where(Question.case_id == Case.id).correlate(Case).scalar_subquery()
+    )
+    stmt = (
+        filtered(f, fts=_use_fts(f))
+        .add_columns(question_count)
+        .options(noload(Case.questions))
+        .order_by(*order)
+        .execution_options(yield_per=batch)
+    )
+    yield from db.session.execute(stmt).tuples()

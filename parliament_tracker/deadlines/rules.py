@@ -349,7 +349,7 @@ class RecessTable:
     slowest part of a 100,000-case run. Overlapping recesses each give their own warning.
     """
 
-    __slots__ = ("periods", "_by_day")
+    __slots__ = ("_by_day", "periods")
 
     def __init__(self, recesses: Iterable[tuple[str, dt.date, dt.date]]) -> None:
         self.periods = tuple(Period(*r) for r in recesses)

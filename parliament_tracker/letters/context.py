@@ -13,9 +13,9 @@ i/em, u, br) into it; everything else is reduced to its text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
-import re
 from html.parser import HTMLParser
 from typing import Any
 

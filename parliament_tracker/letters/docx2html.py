@@ -190,7 +190,7 @@ class _Styles:
     used: set[str] = field(default_factory=set)
 
     @classmethod
-    def from_document(cls, doc: Any) -> "_Styles":
+    def from_document(cls, doc: Any) -> _Styles:
         root = doc.styles.element
         by_id = {s.get(qn("w:styleId")): s for s in root.findall(qn("w:style"))}
         default_id = None

@@ -239,7 +239,7 @@ def make_dev_certificate(path: str | os.PathLike[str], passphrase: str | bytes, 
     (and ``pdfsig -nssdir``-style checks) can trust it. Never for production.
     """
     pw = passphrase.encode() if isinstance(passphrase, str) else passphrase
-    now = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5)
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
     ca_key = rsa.generate_private_key(public_exponent=65537, key_size=key_size)
     ca_name = _name(f"{common_name} development root CA")
     ca_cert = (

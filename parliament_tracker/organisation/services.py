@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from parliament_tracker.audit.services import record
 from parliament_tracker.extensions import db
+from parliament_tracker.organisation.models import Committee, Member, Party
 
 
 class DuplicateValue(ValueError):
@@ -43,3 +44,32 @@ def save(obj: Any, values: dict[str, Any], *, unique: tuple[str, ...] = (), acto
     elif changes:
         record(f"{kind}:updated", obj, f"{kind} {obj.id} edited: {', '.join(sorted(changes))}", actor=actor, changes=changes)
     return obj
+
+
+def member_for(name: str, party_abbreviation: str | None) -> Member:
+    """The member with this name and party, created (with the party) when new."""
+    party = None
+    if party_abbreviation:
+        party = db.session.scalar(sa.select(Party).where(Party.abbreviation == party_abbreviation))
+        if party is None:
+            party = Party(abbreviation=party_abbreviation, name=party_abbreviation)
+            db.session.add(party)
+            db.session.flush()
+    member = db.session.scalar(
+        sa.select(Member).where(Member.name == name, Member.party_id == (party.id if party else None))
+    )
+    if member is None:
+        member = Member(name=name, party=party)
+        db.session.add(member)
+    return member
+
+
+def committee_for(name: str | None) -> Committee | None:
+    """The committee with this name (case-insensitive), created when new."""
+    if not name:
+        return None
+    found = db.session.scalar(sa.select(Committee).where(sa.func.lower(Committee.name) == name.lower()))
+    if found is None:
+        found = Committee(name=name)
+        db.session.add(found)
+    return found

@@ -10,7 +10,6 @@ they are plain strings here so this module does not import the models.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime

@@ -17,7 +17,8 @@ from parliament_tracker.auth.models import User
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.extensions import db
-from parliament_tracker.organisation.models import Committee, Member, Party, Signatory
+from parliament_tracker.organisation.models import Signatory
+from parliament_tracker.organisation.services import committee_for, member_for
 from parliament_tracker.tk.client import TKClient
 from parliament_tracker.tk.mapping import ZaakData, signatory_matches, to_zaak_data
 
@@ -43,31 +44,6 @@ def fetch(reference: str) -> ZaakData | None:
     return to_zaak_data(zaak) if zaak is not None else None
 
 
-def _committee(name: str | None) -> Committee | None:
-    if not name:
-        return None
-    found = db.session.scalar(db.select(Committee).where(db.func.lower(Committee.name) == name.lower()))
-    if found is None:
-        found = Committee(name=name)
-        db.session.add(found)
-    return found
-
-
-def _member(name: str, party: str | None) -> Member:
-    party_row = None
-    if party:
-        party_row = db.session.scalar(db.select(Party).where(Party.abbreviation == party))
-        if party_row is None:
-            party_row = Party(abbreviation=party, name=party)
-            db.session.add(party_row)
-            db.session.flush()
-    member = db.session.scalar(db.select(Member).where(Member.name == name, Member.party_id == (party_row.id if party_row else None)))
-    if member is None:
-        member = Member(name=name, party=party_row)
-        db.session.add(member)
-    return member
-
-
 def _signatory(offices: tuple[str, ...]) -> Signatory | None:
     for signatory in db.session.scalars(db.select(Signatory).where(Signatory.is_active)):
         if any(signatory_matches(office, signatory.office_title) for office in offices):
@@ -82,8 +58,8 @@ def case_input(data: ZaakData) -> case_services.CaseInput:
         kind=CaseKind(data.kind),
         subject=data.subject,
         received_on=data.received_on,
-        members=[_member(name, party) for name, party in data.members],
-        committee=_committee(data.committee),
+        members=[member_for(name, party) for name, party in data.members],
+        committee=committee_for(data.committee),
         addressed_to=_signatory(data.addressed_to_offices),
         dossier=data.dossier or "",
     )

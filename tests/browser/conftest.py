@@ -1,102 +1,162 @@
-"""Browser tests: a live server with the demo data and Debian's Chromium driven by Playwright.
+"""Browser fixtures: a real HTTP server with committed demo data, and Debian's Chromium via Playwright.
 
-Run them on their own (the main suite ignores this folder):
+The server is ``werkzeug.serving.make_server`` in a background thread on 127.0.0.1 with a free
+port. It serves its own app built by ``create_app`` against a fresh SQLite file in a temporary
+folder: the browser needs committed data, so the rolled-back ``db`` fixture of ``tests/conftest.py``
+is not used here. With pytest-xdist each worker builds its own server and browser.
 
-    PYTHONPATH=. /tmp/venv/bin/pytest tests/browser -q -p no:cacheprovider
-
-They are skipped when Playwright or a Chromium binary is missing.
+Playwright drives the Chromium of Debian's ``chromium`` package (``/usr/bin/chromium``, or
+``$BROWSER_TEST_CHROMIUM``); Playwright's own browser download does not work on these machines.
+Playwright itself is imported lazily so that this file loads where it is not installed; the test
+modules skip themselves then (see ``require_browser``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import importlib.util
 import os
-import shutil
 import threading
+import traceback
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 
-CHROMIUM_CANDIDATES = (os.environ.get("CHROMIUM_PATH", ""), "/usr/bin/chromium", "/usr/bin/chromium-browser")
+CHROMIUM = os.environ.get("BROWSER_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # Without these Chromium keeps trying to reach Google's hosts, which this network refuses.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DEMO_PASSWORD = "demo-wachtwoord"
 
 
-def _chromium() -> str | None:
-    for candidate in CHROMIUM_CANDIDATES:
-        if candidate and (os.path.exists(candidate) or shutil.which(candidate)):
-            return candidate
+def missing_browser_reason() -> str | None:
+    """Why browser tests cannot run here, or None when they can."""
+    if importlib.util.find_spec("playwright") is None:
+        return "the Python package 'playwright' is not installed (pip install -e '.[test]')"
+    if not os.access(CHROMIUM, os.X_OK):
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
     return None
 
 
+def require_browser() -> None:
+    """Call at the top of a browser test module: skips the whole module with a clear reason."""
+    reason = missing_browser_reason()
+    if reason:
+        pytest.skip(f"browser tests skipped: {reason}", allow_module_level=True)
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: Any
+    #: exceptions the app raised while serving (a 500 in the browser), with their request
+    errors: list[str] = field(default_factory=list)
+
+    def __call__(self, path: str = "/") -> str:
+        return self.url + path
+
+
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app on 127.0.0.1 with its own SQLite file and the demo data (as of 1 Dec 2021)."""
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    from flask import got_request_exception
     from werkzeug.serving import make_server
 
     from parliament_tracker import create_app
     from parliament_tracker.demo import load_demo
     from parliament_tracker.extensions import db
 
-    instance = tmp_path_factory.mktemp("live-instance")
-    app = create_app(
-        {
-            "TESTING": False,
-            "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(instance / "live.sqlite"),
-            "SECRET_KEY": "browser-test",
-            "SESSION_COOKIE_SECURE": False,
-            "REMEMBER_COOKIE_SECURE": False,
-        }
-    )
+    folder = tmp_path_factory.mktemp("browser-server")
+    # An empty instance folder: a developer's instance/config.py must not leak into the test.
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PARLIAMENT_TRACKER_INSTANCE_PATH", str(folder))
+        app = create_app(
+            {
+                "TESTING": False,
+                "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(folder / "browser.sqlite"),
+                "SECRET_KEY": "browser-test",
+                "SESSION_COOKIE_SECURE": False,
+                "REMEMBER_COOKIE_SECURE": False,
+            }
+        )
+    app.config["SERVER_NAME"] = None  # the browser uses 127.0.0.1:<port>; no host matching
     with app.app_context():
         db.create_all()
-        load_demo(today=dt.date(2021, 12, 1))
+        load_demo()
         db.session.commit()
+        db.session.remove()
+
+    live = LiveServer(url="", app=app)
+
+    def record_error(sender: Any, exception: BaseException, **extra: Any) -> None:
+        from flask import request
+
+        text = "".join(traceback.format_exception(exception))
+        live.errors.append(f"{request.method} {request.full_path}\n{text}")
+
+    got_request_exception.connect(record_error, app, weak=False)
+
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name="browser-test-server", daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        live.url = f"http://127.0.0.1:{server.server_port}"
+        yield live
     finally:
         server.shutdown()
-        thread.join(timeout=5)
+        thread.join(timeout=10)
+        server.server_close()
         with app.app_context():
             db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
-def browser():  # type: ignore[no-untyped-def]
-    playwright_sync = pytest.importorskip("playwright.sync_api")
-    executable = _chromium()
-    if executable is None:
-        pytest.skip("no Chromium binary found (set CHROMIUM_PATH)")
-    pw = playwright_sync.sync_playwright().start()
-    chromium = pw.chromium.launch(executable_path=executable, headless=True, args=["--no-sandbox", "--disable-gpu"])
-    try:
-        yield chromium
-    finally:
-        chromium.close()
-        pw.stop()
+def chromium() -> Iterator[Any]:
+    reason = missing_browser_reason()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 @pytest.fixture
-def page(browser, live_server):  # type: ignore[no-untyped-def]
-    context = browser.new_context(base_url=live_server, locale="nl-NL")
+def page(chromium: Any, live_server: LiveServer) -> Iterator[Any]:
+    """A fresh browser context (no cookies) and page; default timeouts short enough to fail fast."""
+    live_server.errors.clear()
+    context = chromium.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
     page = context.new_page()
-    page.set_default_timeout(20_000)
     try:
         yield page
     finally:
         context.close()
+    if live_server.errors:
+        pytest.fail("the server raised while the browser used it:\n\n" + "\n\n".join(live_server.errors), pytrace=False)
 
 
 @pytest.fixture
-def login_as(page):  # type: ignore[no-untyped-def]
-    from parliament_tracker.demo import DEMO_PASSWORD
+def log_in(page: Any, live_server: LiveServer):
+    """Log in through the login form as a demo user; returns the page."""
 
-    def do(username: str):  # type: ignore[no-untyped-def]
+    def do(username: str = "registrar", password: str = DEMO_PASSWORD) -> Any:
         page.goto("/login")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", DEMO_PASSWORD)
-        page.click("main form button[type=submit].primary")
+        page.fill("#username", username)
+        page.fill("#password", password)
+        page.click("form button[type=submit].primary")
         page.wait_for_url(lambda url: "/login" not in url)
         return page
 

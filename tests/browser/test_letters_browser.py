@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 
-def test_start_generate_and_preview_a_letter(login_as, live_server):
-    page = login_as("drafter")
+def test_start_generate_and_preview_a_letter(log_in, live_server):
+    page = log_in("drafter")
     page.goto("/cases/2021Z19241")
     page.click("#letters a[href$='/letters/new']")
     page.wait_for_url(re.compile(r"/cases/2021Z19241/letters/new$"))
@@ -26,7 +26,7 @@ def test_start_generate_and_preview_a_letter(login_as, live_server):
     data = preview.get_attribute("data")
     assert re.search(r"/letters/\d+/versions/1/pdf\?inline=1$", data)
     assert preview.get_attribute("type") == "application/pdf"
-    response = page.request.get(live_server + data)
+    response = page.request.get(live_server.url + data)
     assert response.ok and response.headers["content-type"] == "application/pdf"
     assert response.body().startswith(b"%PDF-")
     # the versions table shows who made it and its SHA-256

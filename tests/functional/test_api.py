@@ -65,7 +65,7 @@ def test_links_from_both_ends(client, api_token, seed):
     assert client.post("/api/v1/cases/2021Z20003/links", json={"reference": "2021Z19601", "type": "x"}, headers=headers).status_code == 422
     removed = client.delete("/api/v1/cases/2021Z20003/links?reference=2021Z19601", headers=headers)
     assert removed.status_code == 200
-    assert all(l["reference"] != "2021Z20003" for l in client.get("/api/v1/cases/2021Z19601", headers=headers).json["links"])
+    assert all(link["reference"] != "2021Z20003" for link in client.get("/api/v1/cases/2021Z19601", headers=headers).json["links"])
     assert client.delete("/api/v1/cases/2021Z20003/links?reference=2021Z19601", headers=headers).status_code == 404
 
 

@@ -6,7 +6,6 @@ import zipfile
 from parliament_tracker.audit.models import AuditEntry
 from parliament_tracker.cases.models import Case, CaseLink
 
-
 _REF = re.compile(r">(\d{4}Z\d{5}|TZ\d{6}-\d{3})</a>")
 
 
@@ -242,3 +241,11 @@ def test_attachments_checked(login, seed, db):
 
 def test_unknown_case_is_404(login):
     assert login("viewer").get("/cases/2021Z00000").status_code == 404
+
+
+def test_timeline_reads_in_dutch(login, seed):
+    browser = login("viewer")
+    timeline = browser.get("/cases/2021Z19601").text.split('id="timeline-heading"', 1)[1]
+    assert "Zaak geregistreerd." in timeline
+    assert "Gekoppeld aan 2021Z19601 (zelfde onderwerp als)" in browser.get("/cases/2021Z19241").text
+    assert "case 2021Z19601 registered" not in timeline, "the untranslated log line is not shown"

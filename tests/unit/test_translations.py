@@ -18,9 +18,11 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 
 try:  # Babel >= 2.15
-    from babel.messages.frontend import parse_keywords, parse_mapping_cfg as _parse_mapping
+    from babel.messages.frontend import parse_keywords
+    from babel.messages.frontend import parse_mapping_cfg as _parse_mapping
 except ImportError:  # pragma: no cover - older Babel
-    from babel.messages.frontend import parse_keywords, parse_mapping as _parse_mapping
+    from babel.messages.frontend import parse_keywords
+    from babel.messages.frontend import parse_mapping as _parse_mapping
 
 ROOT = Path(__file__).resolve().parents[2]
 BABEL_CFG = ROOT / "babel.cfg"

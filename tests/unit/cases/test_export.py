@@ -24,8 +24,8 @@ def _case(subject: str):
     return SimpleNamespace(
         reference="2021Z19601", kind=CaseKind.written_questions, subject=subject, received_on=dt.date(2021, 11, 5),
         status=CaseStatus.drafting, lead_directorate=None, drafter=None, addressed_to=None,
-        requested_by_label="Podt (D66), Ceder (ChristenUnie)", dossier="35925-VI", questions=[1, 2], version=3,
-    )
+        requested_by_label="Podt (D66), Ceder (ChristenUnie)", dossier="35925-VI", version=3,
+    ), 2
 
 
 def test_csv_has_bom_stable_columns_and_escapes():

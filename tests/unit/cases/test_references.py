@@ -42,9 +42,8 @@ def test_valid_per_kind(app, raw, kind):
     ],
 )
 def test_invalid_per_kind_has_dutch_message(app, raw, kind):
-    with app.test_request_context(headers={"Cookie": "lang=nl"}):
-        with pytest.raises(references.ReferenceError_) as info:
-            references.validate(raw, kind)
+    with app.test_request_context(headers={"Cookie": "lang=nl"}), pytest.raises(references.ReferenceError_) as info:
+        references.validate(raw, kind)
     # The message names what was typed (normalised) and gives an example of the right format.
     assert references.normalise(raw) in info.value.message
     assert re.search(r"\d{4}Z\d{5}", info.value.message)
@@ -60,7 +59,6 @@ def test_find_references_ignores_lookalikes():
 
 
 def test_empty_reference_asks_for_one(app):
-    with app.test_request_context():
-        with pytest.raises(references.ReferenceError_) as info:
-            references.validate("  ", "written_questions")
+    with app.test_request_context(), pytest.raises(references.ReferenceError_) as info:
+        references.validate("  ", "written_questions")
     assert "reference" in info.value.message.lower() or "kenmerk" in info.value.message.lower()

@@ -1,5 +1,12 @@
 from parliament_tracker.auth.roles import Role
-from parliament_tracker.cases.workflow import CLOSED, TRANSITIONS, CaseStatus, allowed_targets, is_allowed, reachable_from
+from parliament_tracker.cases.workflow import (
+    CLOSED,
+    TRANSITIONS,
+    CaseStatus,
+    allowed_targets,
+    is_allowed,
+    reachable_from,
+)
 
 
 def test_every_state_can_reach_an_end():

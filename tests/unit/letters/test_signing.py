@@ -125,7 +125,7 @@ def test_timestamp_is_embedded_and_trusted(seed_rendered, loaded_signer, dev_cer
 
     ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test TSA")])
-    now = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=1)
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
     tsa_cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(ca_key.public_key())
                 .serial_number(1).not_valid_before(now).not_valid_after(now + dt.timedelta(days=1))
                 .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)

@@ -1,0 +1,41 @@
+"""Search gives the same answers through SQLite's FTS5 index, the LIKE walk and PostgreSQL."""
+
+import pytest
+
+from parliament_tracker.cases import queries
+from parliament_tracker.cases.models import Case
+
+
+def _refs(app, q, **kw):
+    with app.app_context():
+        items, total = queries.search(queries.CaseFilter(q=q, per_page=100, **kw))
+        return [c.reference for c in items], total
+
+
+@pytest.mark.parametrize("q", ["angstcultuur", "ind", "cultuuronderzoek ind", "wachttijden", "2021z196", "xyzzy", "ab", "100%"])
+def test_index_and_scan_agree(app, seed, monkeypatch, q):
+    indexed = _refs(app, q)
+    monkeypatch.setattr(queries, "_use_fts", lambda f: False)
+    scanned = _refs(app, q)
+    assert indexed == scanned
+
+
+def test_frequent_words_take_the_sorted_walk_with_the_same_result(app, seed, monkeypatch):
+    expected = _refs(app, "vragen")
+    monkeypatch.setattr(queries, "FTS_PAGE_LIMIT", 1)
+    assert _refs(app, "vragen") == expected
+    assert expected[1] > 10
+
+
+def test_index_follows_edits_and_deletes(app, seed, db):
+    assert _refs(app, "angstcultuur")[1] == 2
+    with app.app_context():
+        case = db.session.scalar(db.select(Case).where(Case.reference == "2021Z19241"))
+        case.search_text = "iets heel anders over de reclassering"
+        db.session.commit()
+    assert _refs(app, "angstcultuur")[0] == ["2021Z19601"]
+    assert "2021Z19241" in _refs(app, "heel anders")[0]
+    with app.app_context():
+        db.session.execute(db.delete(Case).where(Case.reference == "2021Z19601"))
+        db.session.commit()
+    assert _refs(app, "angstcultuur") == ([], 0)
