@@ -172,3 +172,9 @@ def test_load_shipped_templates_is_idempotent(login, seed):
     before = template_count(seed)
     assert browser.post("/letter-templates/load", token_from="/letter-templates").status_code == 302
     assert template_count(seed) == before
+
+
+def test_kind_choices_follow_the_language(login, seed):
+    browser = login("admin")
+    assert ">Kamerbrief</option>" in browser.get("/letter-templates").text
+    assert ">Uitstelbericht</option>" in browser.get("/cases/2021Z19601/letters/new").text
