@@ -66,6 +66,8 @@ def register_blueprints(app: Flask) -> None:
     from parliament_tracker.cases.views import bp as cases_bp
     from parliament_tracker.letters.api import bp as letters_api_bp
     from parliament_tracker.letters.views import bp as letters_bp
+    from parliament_tracker.letters.workflow_api import bp as letter_workflow_api_bp
+    from parliament_tracker.letters.workflow_views import bp as letter_workflow_bp
     from parliament_tracker.organisation.views import bp as admin_bp
     from parliament_tracker.tk.views import bp as tk_bp
 
@@ -77,6 +79,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cases_api_bp)
     app.register_blueprint(letters_bp)
     app.register_blueprint(letters_api_bp)
+    app.register_blueprint(letter_workflow_bp)
+    app.register_blueprint(letter_workflow_api_bp)
 
 
 def register_web_hooks(app: Flask) -> None:
