@@ -56,6 +56,7 @@ FIXED = {
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^The file is larger than (?P<kb>\d+) KB\.$"), "larger"),
     (re.compile(r"^The field (?P<name>\S+) is not supported: only PAGE and NUMPAGES fields can be used\.$"), "field"),
+    (re.compile(r"^The template could not be filled: (?P<detail>.+)$", re.DOTALL), "fill"),
     (re.compile(r"^Unknown variables: (?P<names>.+)\.$"), "unknown"),
     (re.compile(r"^In the (?P<part>.+?): access to '(?P<name>.+)' is not allowed in templates\.$"), "access"),
     (re.compile(r"^In the (?P<part>.+?): the filter '(?P<name>.+)' is not available\.$"), "filter"),
@@ -82,6 +83,8 @@ def translate(message: str) -> str:
             return _("The file is larger than %(kb)s KB.", kb=g["kb"])
         if key == "field":
             return _("The field %(name)s is not supported: only PAGE and NUMPAGES fields can be used.", name=g["name"])
+        if key == "fill":
+            return _("The template could not be filled: %(detail)s", detail=g["detail"])
         if key == "unknown":
             return _("Unknown variables: %(names)s. Use only the variables listed below.", names=g["names"])
         if key == "access":

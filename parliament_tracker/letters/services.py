@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
-
 from flask import current_app
 from flask_babel import gettext as _
 
@@ -31,7 +30,12 @@ from parliament_tracker.extensions import db
 from parliament_tracker.letters import context as ctx
 from parliament_tracker.letters import markup, seed_letter
 from parliament_tracker.letters.features import feature_problems
-from parliament_tracker.letters.fill import DocxRejected, TemplateError, check_template
+from parliament_tracker.letters.fill import (
+    DocxRejected,
+    TemplateError,
+    check_template,
+    fill_template,
+)
 from parliament_tracker.letters.messages import translate
 from parliament_tracker.letters.models import (
     Letter,
@@ -43,7 +47,11 @@ from parliament_tracker.letters.models import (
     LetterVersion,
     VersionSource,
 )
-from parliament_tracker.letters.pipeline import RenderedLetter, pdf_from_docx, render_letter
+from parliament_tracker.letters.pipeline import (
+    RenderedLetter,
+    pdf_from_docx,
+    render_letter,
+)
 from parliament_tracker.letters.variables import KNOWN_VARIABLE_NAMES
 from parliament_tracker.organisation.models import Signatory
 
@@ -192,6 +200,12 @@ def upload_template(
     problems = check_template(data, KNOWN_VARIABLE_NAMES, current_app.config["LETTER_MAX_UPLOAD_BYTES"])
     if not problems:
         problems = feature_problems(data)
+    if not problems:
+        # The last check is the real thing: fill it with the demo data (no PDF, ~50 ms).
+        try:
+            fill_template(data, ctx.build_context(demo_letter_data()))
+        except TemplateError as exc:
+            problems = list(exc.problems)
     if problems:
         raise UploadRefused(
             _("The template was refused. Change the following and upload it again:"), [translate(p) for p in problems]

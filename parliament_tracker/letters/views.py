@@ -4,6 +4,7 @@ and the administrators' template pages.
 Routes:
     GET/POST  /cases/<ref>/letters/new                   start a letter from the case (and others)
     POST      /cases/<ref>/postponement                  one click: the postponement notice, generated
+    GET       /letters                                   all letters (?mine=1: the ones I started)
     GET       /letters/<id>                              the letter: preview, downloads, versions
     GET/POST  /letters/<id>/edit                         edit the draft (optimistic locking)
     POST      /letters/<id>/generate                     make a new version from the draft
@@ -94,7 +95,7 @@ def _checked(letter: Letter, version: LetterVersion) -> LetterVersion:
     return version
 
 
-def _cases_from(text: str | None, field: str) -> tuple[list[Case], str | None]:
+def _cases_from(text: str | None) -> tuple[list[Case], str | None]:
     found: list[Case] = []
     for token in re.split(r"[\s,;]+", text or ""):
         if not token:
@@ -138,10 +139,10 @@ def new(reference: str):
         if request.args.get("mentions"):
             form.mentions.data = request.args["mentions"]
     if form.validate_on_submit():
-        others, error = _cases_from(form.also_answers.data, "also_answers")
+        others, error = _cases_from(form.also_answers.data)
         if error:
             form.also_answers.errors = [error]
-        mentions, error2 = _cases_from(form.mentions.data, "mentions")
+        mentions, error2 = _cases_from(form.mentions.data)
         if error2:
             form.mentions.errors = [error2]
         if not error and not error2:
@@ -185,6 +186,18 @@ def postpone(reference: str):
 
 
 # --------------------------------------------------------------------------- the letter
+
+
+@bp.get("/letters")
+@permission_required("letter.view")
+def index():
+    """All letters, newest first (``?mine=1``: the ones I started)."""
+    query = db.select(Letter).order_by(Letter.updated_at.desc(), Letter.id.desc()).limit(200)
+    mine = request.args.get("mine") == "1"
+    if mine:
+        query = query.where(Letter.created_by_id == current_user.id)
+    letters = db.session.scalars(query).all()
+    return render_template("letters/index.html", letters=letters, mine=mine)
 
 
 @bp.get("/letters/<int:letter_id>")

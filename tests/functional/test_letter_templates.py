@@ -178,3 +178,25 @@ def test_kind_choices_follow_the_language(login, seed):
     browser = login("admin")
     assert ">Kamerbrief</option>" in browser.get("/letter-templates").text
     assert ">Uitstelbericht</option>" in browser.get("/cases/2021Z19601/letters/new").text
+
+
+def test_template_that_fails_with_demo_data_is_refused(login, seed):
+    browser = login("admin")
+    before = template_count(seed)
+    response = upload(browser, docx_with("{{ signatories[0].shoe_size }}"), "kapot.docx")
+    assert response.status_code == 422 and "shoe_size" in response.text
+    assert template_count(seed) == before
+
+
+def test_preview_of_a_stored_template_that_cannot_be_filled_says_why(login, seed, app):
+    with app.app_context():
+        template = seed.session.scalar(seed.select(LetterTemplate).where(LetterTemplate.kind == LetterKind.answers))
+        template.docx = docx_with("{{ signatories[0].shoe_size }}")
+        seed.session.commit()
+        template_id = template.id
+    browser = login("admin")
+    response = browser.get(f"/letter-templates/{template_id}/preview")
+    assert response.status_code == 302
+    page = browser.get(response.headers["Location"])
+    assert "flash-error" in page.text and "shoe_size" in page.text
+    assert browser.get("/letter-templates/999999/preview").status_code == 404

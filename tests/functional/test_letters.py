@@ -523,3 +523,19 @@ def test_simultaneous_versions_get_a_clear_message(app, seed, monkeypatch):
             services.generate_version(seed.session.get(Letter, letter.id), actor=None)
         monkeypatch.undo()
         assert version_count(seed, letter.id) == 1
+
+
+def test_unknown_letters_and_versions_are_404(login, seed):
+    browser = login("drafter")
+    letter = seed_letter(seed)
+    assert browser.get("/letters/999999").status_code == 404
+    assert browser.get(f"/letters/{letter.id}/versions/5/pdf").status_code == 404
+    assert browser.get(f"/letters/{letter.id}/versions/5/docx").status_code == 404
+    assert browser.get("/cases/2021Z99999/letters/new").status_code == 404
+
+
+def test_letters_overview(login, seed):
+    browser = login("viewer")
+    page = browser.get("/letters")
+    assert page.status_code == 200 and "Reactie VJC-verzoek" in page.text and 'href="/letters"' in page.text
+    assert "Reactie VJC-verzoek" not in browser.get("/letters?mine=1").text  # the demo drafter started it
