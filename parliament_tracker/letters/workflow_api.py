@@ -17,6 +17,8 @@ import datetime as dt
 from typing import Any
 
 from flask import current_app, request
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from flask_login import current_user
 
 from parliament_tracker.api import OPENAPI_PATHS, ApiError, api_permission, json_body, make_blueprint
@@ -73,10 +75,13 @@ def _letter(letter_id: int) -> Letter:
 def _run(letter: Letter, step: Any) -> Any:
     try:
         step()
+        db.session.commit()
     except services.LetterError as exc:
         db.session.rollback()
         raise ApiError(exc.status, exc.message, exc.errors or None) from exc
-    db.session.commit()
+    except (StaleDataError, IntegrityError) as exc:  # someone else took a step on this letter at the same moment
+        db.session.rollback()
+        raise ApiError(409, "Someone else changed this letter at the same moment. Reload it and try again.") from exc
     return workflow_letter_json(letter)
 
 

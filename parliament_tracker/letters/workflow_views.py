@@ -19,6 +19,8 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.permissions import permission_required
@@ -49,6 +51,17 @@ def _refused(exc: services.LetterError, letter: Letter) -> Any:
         abort(403)
     flash(exc.message, "error")
     return _back(letter), 303
+
+
+def _commit(letter: Letter) -> Any:
+    """Commit one step; a concurrent step on the same letter gives a message, not an error page."""
+    try:
+        db.session.commit()
+    except (StaleDataError, IntegrityError):
+        db.session.rollback()
+        flash(_("Someone else changed this letter at the same moment. Check it and try again."), "error")
+        return _back(letter), 303
+    return None
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -90,7 +103,8 @@ def submit(letter_id: int):
         workflow.submit(letter, approvers, actor=current_user._get_current_object())
     except services.LetterError as exc:
         return _refused(exc, letter)
-    db.session.commit()
+    if (conflict := _commit(letter)) is not None:
+        return conflict
     flash(_("Submitted for approval."), "success")
     return _back(letter)
 
@@ -110,7 +124,8 @@ def approve(letter_id: int):
         workflow.approve(letter, actor=current_user._get_current_object(), comment=request.form.get("comment", ""))
     except services.LetterError as exc:
         return _refused(exc, letter)
-    db.session.commit()
+    if (conflict := _commit(letter)) is not None:
+        return conflict
     flash(_("Letter approved.") if letter.status == LetterStatus.approved else _("Approved; the next approver has it now."), "success")
     return _back(letter)
 
@@ -123,7 +138,8 @@ def request_changes(letter_id: int):
         workflow.request_changes(letter, actor=current_user._get_current_object(), comment=request.form.get("comment", ""))
     except services.LetterError as exc:
         return _refused(exc, letter)
-    db.session.commit()
+    if (conflict := _commit(letter)) is not None:
+        return conflict
     flash(_("Changes requested; the letter is a draft again."), "success")
     return _back(letter)
 
@@ -156,7 +172,8 @@ def sign(letter_id: int):
         )
     except services.LetterError as exc:
         return _refused(exc, letter)
-    db.session.commit()
+    if (conflict := _commit(letter)) is not None:
+        return conflict
     flash(_("Letter signed (Ons kenmerk %(ref)s).", ref=letter.our_reference), "success")
     return _back(letter)
 
@@ -169,7 +186,8 @@ def send(letter_id: int):
         workflow.send(letter, sent_on=_date(request.form.get("sent_on")), actor=current_user._get_current_object())
     except services.LetterError as exc:
         return _refused(exc, letter)
-    db.session.commit()
+    if (conflict := _commit(letter)) is not None:
+        return conflict
     flash(_("Letter recorded as sent."), "success")
     return _back(letter)
 

@@ -336,3 +336,35 @@ def test_signing_without_certificate_is_a_clear_error(app, client, approved_id, 
     monkeypatch.setitem(app.config, "SIGNING_PKCS12_PATH", "/nonexistent/dev.p12")
     r = post(client, f"/api/v1/letters/{approved_id}/sign", api_token("signatory_office"))
     assert r.status_code == 503 and "dev-cert" in r.json["error"]["message"]
+
+
+def test_flask_signing_dev_cert(app, tmp_path):
+    from parliament_tracker.letters.signing import load_signer
+
+    runner = app.test_cli_runner()
+    path = tmp_path / "signing" / "dev.p12"
+    result = runner.invoke(args=["signing", "dev-cert", "--path", str(path), "--passphrase", "geheim"])
+    assert result.exit_code == 0, result.output
+    assert path.exists() and (tmp_path / "signing" / "dev.root-ca.pem").exists()
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert "Parliament Tracker demo signer" in load_signer(path, "geheim").subject
+    again = runner.invoke(args=["signing", "dev-cert", "--path", str(path)])
+    assert again.exit_code != 0 and "--force" in again.output
+    assert runner.invoke(args=["signing", "dev-cert", "--path", str(path), "--force"]).exit_code == 0
+
+
+def test_demo_load_creates_the_dev_certificate(app, db, tmp_path, monkeypatch):
+    path = tmp_path / "instance-signing" / "dev.p12"
+    monkeypatch.setitem(app.config, "SIGNING_PKCS12_PATH", str(path))
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert path.exists() and "certificate" in result.output
+
+
+def test_second_signature_is_refused(app, client, approved_id, api_token, users):
+    """Signed through the service by one office: another signing attempt gets 409."""
+    with app.test_request_context():
+        letter = _db.session.get(Letter, approved_id)
+        workflow.sign(letter, actor=_db.session.merge(users["signatory_office"]))
+        _db.session.commit()
+    assert post(client, f"/api/v1/letters/{approved_id}/sign", api_token("admin")).status_code == 409
