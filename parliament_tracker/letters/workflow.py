@@ -294,10 +294,18 @@ def trust_roots() -> list[bytes]:
     return out
 
 
-def signature_box(html: str) -> tuple[int, tuple[float, float, float, float]] | None:
-    """Where the template reserved room for a visible signature (an element with id ``sigbox``).
+#: size of the visible stamp when the template marks only its top-left corner (a DOCX bookmark)
+STAMP_WIDTH_PT = 190.0
+STAMP_HEIGHT_PT = 30.0
 
-    Returns (page index, (x1, y1, x2, y2) in PDF points) or None for an invisible signature.
+
+def signature_box(html: str) -> tuple[int, tuple[float, float, float, float]] | None:
+    """Where the template reserved room for a visible signature: an element with id ``sigbox``
+    (from a DOCX bookmark named "sigbox"; its top-left corner, with a fixed stamp size, unless
+    the element itself has a size).
+
+    Returns (page index, (x1, y1, x2, y2) in PDF points, origin bottom-left) or None, which
+    means an invisible signature.
     """
     if 'id="sigbox"' not in html:
         return None
@@ -309,9 +317,11 @@ def signature_box(html: str) -> tuple[int, tuple[float, float, float, float]] | 
     for index, page in enumerate(document.pages):
         anchor = page.anchors.get("sigbox")
         if anchor:
-            x1, y1, x2, y2 = anchor
+            x1, y1, x2, y2 = (v * 0.75 for v in anchor)  # CSS px → pt
+            if x2 - x1 < 50 or y2 - y1 < 20:
+                x2, y2 = x1 + STAMP_WIDTH_PT, y1 + STAMP_HEIGHT_PT
             height = page.height * 0.75
-            return index, (x1 * 0.75, height - y2 * 0.75, x2 * 0.75, height - y1 * 0.75)
+            return index, (x1, height - y2, x2, height - y1)
     return None
 
 

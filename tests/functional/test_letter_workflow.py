@@ -368,3 +368,51 @@ def test_second_signature_is_refused(app, client, approved_id, api_token, users)
         workflow.sign(letter, actor=_db.session.merge(users["signatory_office"]))
         _db.session.commit()
     assert post(client, f"/api/v1/letters/{approved_id}/sign", api_token("admin")).status_code == 409
+
+
+def _template_with_sigbox() -> bytes:
+    """The shipped kamerbrief with a "sigbox" bookmark in the blank line under "De {{ s.office }},"."""
+    from docx import Document
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    doc = Document(io.BytesIO(services.shipped_template(LetterKind.kamerbrief)))
+    paragraphs = doc.paragraphs
+    index = next(i for i, p in enumerate(paragraphs) if p.text.strip() == "De {{ s.office }},")
+    target = paragraphs[index + 1]
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    start.set(qn("w:id"), "90")
+    start.set(qn("w:name"), "sigbox")
+    end.set(qn("w:id"), "90")
+    target._p.append(start)
+    target._p.append(end)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def test_visible_signature_where_the_template_reserves_room(app, client, seed, users, api_token, signing_cert):
+    with app.test_request_context():
+        services.upload_template("kamerbrief-sigbox.docx", LetterKind.kamerbrief, _template_with_sigbox(),
+                                 actor=_db.session.merge(users["admin"]), activate=True)
+        _db.session.commit()
+    letter_id = seed_letter_id(app, users["drafter"])
+    post(client, f"/api/v1/letters/{letter_id}/submit", api_token("drafter"), {"approvers": ["director"]})
+    post(client, f"/api/v1/letters/{letter_id}/approve", api_token("director"))
+    r = post(client, f"/api/v1/letters/{letter_id}/sign", api_token("signatory_office"))
+    assert r.status_code == 200, r.json
+    pdf = signed_pdf(client, letter_id, api_token("viewer"))
+    assert verify_pdf(pdf, [signing_cert.root_pem_path.read_bytes()]).ok
+    reader = PdfReader(io.BytesIO(pdf))
+    widgets = [(n, a.get_object()) for n, p in enumerate(reader.pages) for a in (p.get("/Annots") or [])]
+    assert len(widgets) == 1
+    _page, widget = widgets[0]
+    x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
+    assert x2 - x1 > 100 and y2 - y1 > 20  # a real, visible box
+    appearance = widget["/AP"]["/N"].get_object()
+    for font in appearance["/Resources"]["/Font"].values():
+        for desc in font.get_object().get("/DescendantFonts", [font]):
+            descriptor = desc.get_object()["/FontDescriptor"].get_object()
+            assert "/FontFile2" in descriptor or "/FontFile3" in descriptor  # embedded: PDF/A
+    with app.app_context():
+        assert _db.session.scalar(_db.select(Signature).where(Signature.letter_id == letter_id)).visible
