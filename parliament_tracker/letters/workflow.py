@@ -296,7 +296,7 @@ def trust_roots() -> list[bytes]:
 
 #: size of the visible stamp when the template marks only its top-left corner (a DOCX bookmark)
 STAMP_WIDTH_PT = 190.0
-STAMP_HEIGHT_PT = 30.0
+STAMP_HEIGHT_PT = 24.0
 
 
 def signature_box(html: str) -> tuple[int, tuple[float, float, float, float]] | None:
