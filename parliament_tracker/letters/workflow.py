@@ -77,7 +77,9 @@ def approvals(letter: Letter, round_: int | None = None) -> list[Approval]:
     round_ = current_round(letter) if round_ is None else round_
     return list(
         db.session.scalars(
-            sa.select(Approval).where(Approval.letter_id == letter.id, Approval.round == round_).order_by(Approval.position)
+            sa.select(Approval)
+            .where(Approval.letter_id == letter.id, Approval.round == round_)
+            .order_by(Approval.position)
         )
     )
 
@@ -139,7 +141,9 @@ def _comment(comment: str | None) -> str:
 def submit(letter: Letter, approvers: Sequence[User], *, actor: User) -> list[Approval]:
     """Send a draft to one or more approvers, who decide in the given order."""
     if letter.status != LetterStatus.draft:
-        raise WrongState(_("Only a draft can be submitted for approval; this letter is “%(s)s”.", s=letter.status.title))
+        raise WrongState(
+            _("Only a draft can be submitted for approval; this letter is “%(s)s”.", s=letter.status.title)
+        )
     if letter.latest_version is None:
         message = _("Generate or upload the letter before submitting it for approval.")
         raise WrongState(message)
@@ -156,7 +160,9 @@ def submit(letter: Letter, approvers: Sequence[User], *, actor: User) -> list[Ap
             message = _("Nobody approves their own draft: choose someone else than %(name)s.", name=user.display_name)
             raise services.LetterError(message, {"approvers": message})
         if user.role not in approver_roles() or not user.is_enabled:
-            message = _("%(name)s cannot approve letters (role: %(role)s).", name=user.display_name, role=user.role.title)
+            message = _(
+                "%(name)s cannot approve letters (role: %(role)s).", name=user.display_name, role=user.role.title
+            )
             raise services.LetterError(message, {"approvers": message})
     round_ = current_round(letter) + 1
     rows = [
@@ -188,7 +194,9 @@ def _turn(letter: Letter, actor: User) -> Approval:
     if letter.created_by_id == actor.id:
         raise NotAllowed(_("Nobody approves their own draft."))
     if current.approver_id != actor.id:
-        raise NotAllowed(_("It is %(name)s's turn to decide on this letter, not yours.", name=current.approver.display_name))
+        raise NotAllowed(
+            _("It is %(name)s's turn to decide on this letter, not yours.", name=current.approver.display_name)
+        )
     return current
 
 

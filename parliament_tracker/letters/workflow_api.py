@@ -17,9 +17,9 @@ import datetime as dt
 from typing import Any
 
 from flask import current_app, request
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
-from flask_login import current_user
 
 from parliament_tracker.api import OPENAPI_PATHS, ApiError, api_permission, json_body, make_blueprint
 from parliament_tracker.auth.models import User

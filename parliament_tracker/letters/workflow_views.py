@@ -126,7 +126,12 @@ def approve(letter_id: int):
         return _refused(exc, letter)
     if (conflict := _commit(letter)) is not None:
         return conflict
-    flash(_("Letter approved.") if letter.status == LetterStatus.approved else _("Approved; the next approver has it now."), "success")
+    flash(
+        _("Letter approved.")
+        if letter.status == LetterStatus.approved
+        else _("Approved; the next approver has it now."),
+        "success",
+    )
     return _back(letter)
 
 
@@ -135,7 +140,9 @@ def approve(letter_id: int):
 def request_changes(letter_id: int):
     letter = _letter(letter_id)
     try:
-        workflow.request_changes(letter, actor=current_user._get_current_object(), comment=request.form.get("comment", ""))
+        workflow.request_changes(
+            letter, actor=current_user._get_current_object(), comment=request.form.get("comment", "")
+        )
     except services.LetterError as exc:
         return _refused(exc, letter)
     if (conflict := _commit(letter)) is not None:
@@ -207,8 +214,13 @@ def signed_pdf(letter_id: int):
         workflow.check_download(letter, version)
     except workflow.TamperedLetter as exc:
         current_app.logger.error("%s", exc)
-        abort(500, _("The stored signed letter does not match its recorded SHA-256; it was not handed out. "
-                     "Tell the administrator."))
+        abort(
+            500,
+            _(
+                "The stored signed letter does not match its recorded SHA-256; it was not handed out. "
+                "Tell the administrator."
+            ),
+        )
     return _file_response(version.pdf, "application/pdf", f"{services.file_stem(letter)}-ondertekend.pdf")
 
 

@@ -83,7 +83,12 @@ def test_seed_reply_end_to_end(app, client, seed, users, api_token):
     assert "Parliament Tracker test signatory" in body["signature"]["certificate_subject"]
     final = body["versions"][-1]
     assert final["pdf_sha256"] == body["signature"]["pdf_sha256"] and final["number"] == 2
-    r = post(client, f"/api/v1/letters/{letter_id}/send", api_token("signatory_office"), {"sent_on": today_local().isoformat()})
+    r = post(
+        client,
+        f"/api/v1/letters/{letter_id}/send",
+        api_token("signatory_office"),
+        {"sent_on": today_local().isoformat()},
+    )
     assert r.status_code == 200 and r.json["status"] == "sent" and r.json["sent_on"] == today_local().isoformat()
     with app.app_context():
         assert _case("2021Z19241").status == CaseStatus.answered
@@ -98,15 +103,21 @@ def test_seed_reply_end_to_end(app, client, seed, users, api_token):
         case_actions = [e.action for e in entries_for(_case("2021Z19241"))]
         assert "case:status_changed" in case_actions
     # The signed letter's Ons kenmerk and date are in the signed PDF.
-    text = subprocess.run(["pdftotext", "-", "-"], input=signed_pdf(client, letter_id, api_token("viewer")),
-                          capture_output=True, timeout=30).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", "-", "-"],
+        input=signed_pdf(client, letter_id, api_token("viewer")),
+        capture_output=True,
+        timeout=30,
+    ).stdout.decode()
     assert body["our_reference"] in text
 
 
 def test_two_approvers_in_order_and_changes_requested(app, client, seed, users, api_token, make_user):
     make_user("director", "director2")
     letter_id = seed_letter_id(app, users["drafter"])
-    r = post(client, f"/api/v1/letters/{letter_id}/submit", api_token("drafter"), {"approvers": ["director2", "director"]})
+    r = post(
+        client, f"/api/v1/letters/{letter_id}/submit", api_token("drafter"), {"approvers": ["director2", "director"]}
+    )
     assert r.status_code == 200 and r.json["current_approver"] == "director2"
     # Not the current approver.
     r = post(client, f"/api/v1/letters/{letter_id}/approve", api_token("director"))
@@ -125,7 +136,9 @@ def test_two_approvers_in_order_and_changes_requested(app, client, seed, users, 
     assert r.status_code == 200 and r.json["status"] == "in_review" and r.json["current_approver"] == "director"
     r = post(client, f"/api/v1/letters/{letter_id}/request-changes", api_token("director"), {"comment": ""})
     assert r.status_code == 422
-    r = post(client, f"/api/v1/letters/{letter_id}/request-changes", api_token("director"), {"comment": "Alinea 2 korter."})
+    r = post(
+        client, f"/api/v1/letters/{letter_id}/request-changes", api_token("director"), {"comment": "Alinea 2 korter."}
+    )
     assert r.status_code == 200 and r.json["status"] == "draft"
     assert [a["decision"] for a in r.json["approvals"]] == ["approved", "changes_requested"]
     # Back in draft: it can be edited and submitted again (a new round).
@@ -149,7 +162,9 @@ def test_forbidden_steps_are_refused(app, client, seed, users, api_token):
     assert post(client, url + "/submit", api_token("drafter"), {"approvers": []}).status_code == 422
     assert post(client, url + "/submit", api_token("drafter"), {"approvers": ["nobody"]}).status_code == 422
     assert post(client, url + "/submit", api_token("drafter"), {"approvers": ["signatory_office"]}).status_code == 422
-    assert post(client, url + "/submit", api_token("drafter"), {"approvers": ["director", "director"]}).status_code == 422
+    assert (
+        post(client, url + "/submit", api_token("drafter"), {"approvers": ["director", "director"]}).status_code == 422
+    )
     # Nobody approves their own draft: a director submitting their own letter cannot name themselves…
     r = post(client, url + "/submit", api_token("director"), {"approvers": ["director"]})
     assert r.status_code == 422 and "eigen concept" in r.json["error"]["message"]
@@ -167,7 +182,9 @@ def test_director_cannot_approve_own_draft(app, client, seed, users, api_token):
         from parliament_tracker.letters.workflow_models import Approval
 
         letter.status = LetterStatus.in_review
-        _db.session.add(Approval(letter_id=letter.id, round=1, position=1, approver=_db.session.merge(users["director"])))
+        _db.session.add(
+            Approval(letter_id=letter.id, round=1, position=1, approver=_db.session.merge(users["director"]))
+        )
         _db.session.commit()
         letter_id = letter.id
     r = post(client, f"/api/v1/letters/{letter_id}/approve", api_token("director"))
@@ -177,8 +194,12 @@ def test_director_cannot_approve_own_draft(app, client, seed, users, api_token):
 def test_signed_letter_is_immutable(app, client, seed, signed_id, login, api_token):
     browser = login("drafter")
     assert browser.post(f"/letters/{signed_id}/generate").status_code == 409
-    r = browser.post(f"/letters/{signed_id}/upload", data={"file": (io.BytesIO(b"PK\x03\x04"), "brief.docx")},
-                     content_type="multipart/form-data", token_from=f"/letters/{signed_id}")
+    r = browser.post(
+        f"/letters/{signed_id}/upload",
+        data={"file": (io.BytesIO(b"PK\x03\x04"), "brief.docx")},
+        content_type="multipart/form-data",
+        token_from=f"/letters/{signed_id}",
+    )
     assert r.status_code == 409
     r = browser.get(f"/letters/{signed_id}/edit")
     assert r.status_code == 409 and ("signed" in r.text.lower() or "ondertekend" in r.text.lower())
@@ -187,7 +208,9 @@ def test_signed_letter_is_immutable(app, client, seed, signed_id, login, api_tok
         for step in (
             lambda: services.generate_version(letter, actor=None),
             lambda: services.upload_docx(letter, "a.docx", b"x", actor=None),
-            lambda: services.update_letter(letter, services.LetterInput(subject="x"), expected_version=letter.version, actor=None),
+            lambda: services.update_letter(
+                letter, services.LetterInput(subject="x"), expected_version=letter.version, actor=None
+            ),
         ):
             with pytest.raises(services.LetterLocked) as exc:
                 step()
@@ -241,8 +264,12 @@ def test_signed_pdf_validates_and_keeps_pdfa(app, client, seed, signed_id, api_t
 
 def test_verify_page_and_endpoint(app, client, seed, signed_id, api_token, login):
     pdf = signed_pdf(client, signed_id, api_token("viewer"))
-    r = client.post("/api/v1/verify", headers=api_token("viewer"), data={"file": (io.BytesIO(pdf), "brief.pdf")},
-                    content_type="multipart/form-data")
+    r = client.post(
+        "/api/v1/verify",
+        headers=api_token("viewer"),
+        data={"file": (io.BytesIO(pdf), "brief.pdf")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 200
     body = r.json
     assert body["signed_by_this_system"] and body["intact"] and body["trusted"] and body["known_letter"]
@@ -250,17 +277,29 @@ def test_verify_page_and_endpoint(app, client, seed, signed_id, api_token, login
     assert body["signing_time"]
     tampered = bytearray(pdf)
     tampered[pdf.index(b"stream", 1000) + 40] ^= 1
-    r = client.post("/api/v1/verify", headers=api_token("viewer"), data={"file": (io.BytesIO(bytes(tampered)), "b.pdf")},
-                    content_type="multipart/form-data")
+    r = client.post(
+        "/api/v1/verify",
+        headers=api_token("viewer"),
+        data={"file": (io.BytesIO(bytes(tampered)), "b.pdf")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 200 and not r.json["intact"] and not r.json["signed_by_this_system"]
     assert not r.json["known_letter"]
-    r = client.post("/api/v1/verify", headers=api_token("viewer"), data={"file": (io.BytesIO(b"not a pdf"), "x.pdf")},
-                    content_type="multipart/form-data")
+    r = client.post(
+        "/api/v1/verify",
+        headers=api_token("viewer"),
+        data={"file": (io.BytesIO(b"not a pdf"), "x.pdf")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 200 and not r.json["signed"]
     assert client.post("/api/v1/verify", headers=api_token("viewer")).status_code == 422
     browser = login("viewer")
-    r = browser.post("/verify", data={"file": (io.BytesIO(pdf), "brief.pdf")}, content_type="multipart/form-data",
-                     token_from="/verify")
+    r = browser.post(
+        "/verify",
+        data={"file": (io.BytesIO(pdf), "brief.pdf")},
+        content_type="multipart/form-data",
+        token_from="/verify",
+    )
     assert r.status_code == 200 and 'id="verification"' in r.text
     assert "Test signatory_office" in r.text
 
@@ -269,7 +308,9 @@ def test_postponement_notice_sent_records_the_postponement(app, client, seed, us
     with app.app_context():
         case = _case("2021Z19601")
         status_before = case.status
-        letter = services.prepare_postponement(case, "de afstemming meer tijd vraagt", actor=_db.session.merge(users["drafter"]))
+        letter = services.prepare_postponement(
+            case, "de afstemming meer tijd vraagt", actor=_db.session.merge(users["drafter"])
+        )
         _db.session.commit()
         letter_id = letter.id
     post(client, f"/api/v1/letters/{letter_id}/submit", api_token("drafter"), {"approvers": ["director"]})
@@ -322,7 +363,9 @@ def test_pages_submit_approve_sign_send(app, client, seed, users, login):
     director.post("/logout", token_from="/cases")
     office = login("signatory_office")
     assert 'id="sign-form"' in office.get(page).text
-    r = office.post(f"{page}/sign", data={"our_reference": "", "letter_date": today_local().isoformat()}, token_from=page)
+    r = office.post(
+        f"{page}/sign", data={"our_reference": "", "letter_date": today_local().isoformat()}, token_from=page
+    )
     assert r.status_code == 302
     text = office.get(page).text
     assert 'id="signature-facts"' in text and 'id="send-form"' in text
@@ -393,8 +436,13 @@ def _template_with_sigbox() -> bytes:
 
 def test_visible_signature_where_the_template_reserves_room(app, client, seed, users, api_token, signing_cert):
     with app.test_request_context():
-        services.upload_template("kamerbrief-sigbox.docx", LetterKind.kamerbrief, _template_with_sigbox(),
-                                 actor=_db.session.merge(users["admin"]), activate=True)
+        services.upload_template(
+            "kamerbrief-sigbox.docx",
+            LetterKind.kamerbrief,
+            _template_with_sigbox(),
+            actor=_db.session.merge(users["admin"]),
+            activate=True,
+        )
         _db.session.commit()
     letter_id = seed_letter_id(app, users["drafter"])
     post(client, f"/api/v1/letters/{letter_id}/submit", api_token("drafter"), {"approvers": ["director"]})
@@ -416,3 +464,58 @@ def test_visible_signature_where_the_template_reserves_room(app, client, seed, u
             assert "/FontFile2" in descriptor or "/FontFile3" in descriptor  # embedded: PDF/A
     with app.app_context():
         assert _db.session.scalar(_db.select(Signature).where(Signature.letter_id == letter_id)).visible
+
+
+def _dummy_tsa():
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test TSA")])
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now)
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    der = cert.public_bytes(serialization.Encoding.DER)
+    key_der = key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    stamper = DummyTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(der), tsa_key=asn1_keys.PrivateKeyInfo.load(key_der)
+    )
+    return stamper, cert.public_bytes(serialization.Encoding.PEM)
+
+
+def test_timestamp_server_is_used_when_configured(app, client, approved_id, api_token, signing_cert, monkeypatch):
+    from parliament_tracker.letters import signing
+
+    stamper, tsa_pem = _dummy_tsa()
+    urls = []
+
+    def fake_http_timestamper(url):
+        urls.append(url)
+        return stamper
+
+    monkeypatch.setattr(signing, "HTTPTimeStamper", fake_http_timestamper)
+    monkeypatch.setitem(app.config, "SIGNING_TSA_URL", "https://tsa.example.test/tsr")
+    r = post(client, f"/api/v1/letters/{approved_id}/sign", api_token("signatory_office"))
+    assert r.status_code == 200, r.json
+    assert urls == ["https://tsa.example.test/tsr"]
+    pdf = signed_pdf(client, approved_id, api_token("viewer"))
+    result = verify_pdf(pdf, [signing_cert.root_pem_path.read_bytes(), tsa_pem])
+    assert result.ok and result.timestamp_trusted is True
+    with app.app_context():
+        assert _db.session.scalar(_db.select(Signature).where(Signature.letter_id == approved_id)).timestamped
