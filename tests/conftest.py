@@ -96,6 +96,11 @@ def _session_scope() -> Any:
     return id(ctx) if ctx is not None else "test-body"
 
 
+def _refresh_loaded_objects(state: sa.orm.ORMExecuteState) -> None:
+    if state.is_select:
+        state.update_execution_options(populate_existing=True)
+
+
 @pytest.fixture
 def db(app: Flask) -> Iterator[Any]:
     """Every test runs inside a transaction that is rolled back; commits become savepoints.
@@ -108,6 +113,9 @@ def db(app: Flask) -> Iterator[Any]:
     outer = connection.begin()
     # expire_on_commit=False: fixtures hand out objects whose app context (and session) is gone.
     factory = sa.orm.sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    # The test body's session outlives the requests it makes: let every query refresh the objects
+    # it returns, so a test reads what the requests committed rather than its identity map.
+    sa.event.listen(factory, "do_orm_execute", _refresh_loaded_objects)
     session = sa.orm.scoped_session(factory, scopefunc=_session_scope)
     original = _db.session
     _db.session = session

@@ -1,7 +1,7 @@
 """letters
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0001b
 Create Date: 2026-11-29 03:11:54.896202
 
 """
@@ -13,7 +13,7 @@ import parliament_tracker.db
 
 # revision identifiers, used by Alembic.
 revision = '0003'
-down_revision = '0001'
+down_revision = '0001b'
 branch_labels = None
 depends_on = None
 

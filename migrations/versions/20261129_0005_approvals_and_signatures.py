@@ -1,7 +1,7 @@
 """approvals and signatures
 
 Revision ID: 0005
-Revises: 0001b, 0003
+Revises: 0003
 Create Date: 2026-11-29 03:53:28.094024
 
 """
@@ -13,8 +13,7 @@ import parliament_tracker.db
 
 # revision identifiers, used by Alembic.
 revision = '0005'
-# Also merges the two heads left by merging main (search indexes) and letters.
-down_revision = ('0001b', '0003')
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

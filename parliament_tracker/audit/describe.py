@@ -71,7 +71,59 @@ def sentence(entry: Any) -> str:
         return _("Attached %(name)s.", name=d.get("filename", ""))
     if action == "case:questions_set":
         return _("Corrected the questions (%(n)d now).", n=int(d.get("count", 0)))
+    letter_sentence = _letter_sentence(action, d)
+    if letter_sentence is not None:
+        return letter_sentence
     return entry.summary
+
+
+def _letter_sentence(action: str, d: dict[str, Any]) -> str | None:
+    """Letters and letter templates (parliament_tracker.letters)."""
+    from parliament_tracker.letters.models import LETTER_KIND_TITLES, LetterKind
+
+    kind = d.get("kind")
+    kind_title = str(LETTER_KIND_TITLES[LetterKind(kind)]).lower() if kind in LetterKind.__members__ else ""
+    if action == "case:letter_started":
+        return _("Started a letter: %(kind)s.", kind=kind_title)
+    if action == "letter:started":
+        return _("Started the letter for %(refs)s.", refs=", ".join(d.get("cases") or []))
+    if action == "letter:updated":
+        fields = ", ".join(str(LETTER_FIELD_TITLES.get(f, f)).lower() for f in (d.get("changes") or {}))
+        return _("Edited: %(fields)s.", fields=fields)
+    if action == "letter:generated":
+        return _("Generated version %(n)s.", n=d.get("version", ""))
+    if action == "letter:uploaded":
+        return _("Uploaded version %(n)s (%(name)s).", n=d.get("version", ""), name=d.get("filename", ""))
+    if action == "letter:submitted":
+        return _("Submitted for approval to %(names)s.", names=", ".join(d.get("approvers") or []))
+    if action == "letter:approved":
+        comment = d.get("comment") or ""
+        return _("Approved: “%(comment)s”.", comment=comment) if comment else _("Approved.")
+    if action == "letter:changes_requested":
+        return _("Changes requested: “%(comment)s”.", comment=d.get("comment") or "")
+    if action == "letter:signed":
+        return _("Signed on behalf of %(who)s (version %(n)s).", who=d.get("signatory", ""), n=d.get("version", ""))
+    if action == "letter:sent":
+        return _("Sent on %(date)s.", date=d.get("sent_on", ""))
+    if action == "case:postponed":
+        return _("Postponement notice sent (letter %(id)s).", id=d.get("letter_id", "")) if d.get("letter_id") else None
+    if action in ("template:loaded", "template:uploaded", "template:activated"):
+        return None  # shown only in the template list, which has its own columns
+    return None
+
+
+#: letter fields in "before → after" lists
+LETTER_FIELD_TITLES = {
+    "letter_date": _l("Date"),
+    "our_reference": _l("Our reference"),
+    "your_reference": _l("Your reference"),
+    "your_letter_date": _l("Your letter of"),
+    "addressee": _l("Addressee"),
+    "signatory": _l("Signatory"),
+    "body": _l("Text of the letter"),
+    "answers": _l("Answers to the questions"),
+    "postponement_reason": _l("Reason for the postponement"),
+}
 
 
 def changes(entry: Any) -> list[tuple[str, str, str]]:
@@ -81,5 +133,6 @@ def changes(entry: Any) -> list[tuple[str, str, str]]:
     rows = []
     for field, pair in ((entry.details or {}).get("changes") or {}).items():
         before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
-        rows.append((str(FIELD_TITLES.get(field, field)), _value(field, before), _value(field, after)))
+        title = FIELD_TITLES.get(field) or LETTER_FIELD_TITLES.get(field, field)
+        rows.append((str(title), _value(field, before), _value(field, after)))
     return rows

@@ -482,7 +482,12 @@ def start_letter(
     )
     for case in cases:
         record(
-            "case:letter_started", case, f"Letter {letter.id} ({kind.value}) started", actor=actor, letter_id=letter.id
+            "case:letter_started",
+            case,
+            f"Letter {letter.id} ({kind.value}) started",
+            actor=actor,
+            letter_id=letter.id,
+            kind=kind.value,
         )
     return letter
 

@@ -89,7 +89,9 @@ def test_upload_new_version_preview_and_activate(login, seed):
     from parliament_tracker.audit.models import AuditEntry
 
     actions = seed.session.scalars(
-        seed.select(AuditEntry.action).where(AuditEntry.object_type == "letter_template", AuditEntry.object_id == new.id)
+        seed.select(AuditEntry.action).where(
+            AuditEntry.object_type == "letter_template", AuditEntry.object_id == new.id
+        )
     ).all()
     assert sorted(actions) == ["template:activated", "template:uploaded"]
 

@@ -34,6 +34,10 @@ def test_migrations_match_models(tmp_path):
                 opts = {"compare_type": True, "include_object": exists_on(conn.dialect.name)}
                 diff = compare_metadata(MigrationContext.configure(conn, opts=opts), db.metadata)
             assert diff == []
+            if db.engine.dialect.name == "sqlite":
+                with db.engine.connect() as conn:
+                    triggers = set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars())
+                assert {"cases_fts_ai", "cases_fts_ad", "cases_fts_au"} <= triggers
             db.engine.dispose()
     finally:
         if admin is not None:
