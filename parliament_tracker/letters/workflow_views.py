@@ -46,9 +46,8 @@ def _back(letter: Letter, anchor: str = "workflow") -> Any:
 
 
 def _refused(exc: services.LetterError, letter: Letter) -> Any:
+    """Back to the letter with the reason (not your turn, wrong state, bad input); nothing was changed."""
     db.session.rollback()
-    if exc.status == 403:
-        abort(403)
     flash(exc.message, "error")
     return _back(letter), 303
 

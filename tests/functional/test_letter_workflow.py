@@ -493,9 +493,7 @@ def _dummy_tsa():
     key_der = key.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    stamper = DummyTimeStamper(
-        tsa_cert=asn1_x509.Certificate.load(der), tsa_key=asn1_keys.PrivateKeyInfo.load(key_der)
-    )
+    stamper = DummyTimeStamper(tsa_cert=asn1_x509.Certificate.load(der), tsa_key=asn1_keys.PrivateKeyInfo.load(key_der))
     return stamper, cert.public_bytes(serialization.Encoding.PEM)
 
 
@@ -519,3 +517,21 @@ def test_timestamp_server_is_used_when_configured(app, client, approved_id, api_
     assert result.ok and result.timestamp_trusted is True
     with app.app_context():
         assert _db.session.scalar(_db.select(Signature).where(Signature.letter_id == approved_id)).timestamped
+
+
+def test_pages_refuse_with_a_reason(app, client, seed, users, login):
+    letter_id = seed_letter_id(app, users["drafter"])
+    page = f"/letters/{letter_id}"
+    drafter = login("drafter")
+    r = drafter.post(f"{page}/submit", data={"approver_1": str(users["drafter"].id)}, token_from=page)
+    assert r.status_code == 303
+    assert "eigen concept" in drafter.get(page).text
+    assert drafter.post(f"{page}/approve", data={}, token_from=page).status_code == 403  # not an approver role
+    drafter.post(f"{page}/submit", data={"approver_1": str(users["director"].id)}, token_from=page)
+    drafter.post("/logout", token_from="/cases")
+    browser = login("admin")  # may approve, but it is the director's turn
+    r = browser.post(f"{page}/approve", data={}, token_from=page)
+    assert r.status_code == 303 and "aan de beurt" in browser.get(page).text
+    assert browser.post(f"{page}/sign", data={}, token_from=page).status_code == 303  # wrong state
+    with app.app_context():
+        assert _db.session.get(Letter, letter_id).status == LetterStatus.in_review
