@@ -484,7 +484,13 @@ def _record_postponement(case: Case, letter: Letter, actor: User) -> None:
     except ImportError:
         record_postponement = None
     if record_postponement is not None:
-        record_postponement(case, letter.sent_on, reason, actor=actor)
+        try:
+            record_postponement(case, letter.sent_on, reason, actor=actor)
+        except Exception as exc:  # DeadlineError: refused date or reason, with its own message
+            if not hasattr(exc, "errors"):
+                raise
+            message = getattr(exc, "message", None) or str(exc)
+            raise services.LetterError(message, {"sent_on": message}) from exc
         return
     changes: dict[str, tuple[Any, Any]] = {}
     if hasattr(case, "postponed_on"):  # fields arrive with deadlines-db

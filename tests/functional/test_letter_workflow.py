@@ -535,3 +535,50 @@ def test_pages_refuse_with_a_reason(app, client, seed, users, login):
     assert browser.post(f"{page}/sign", data={}, token_from=page).status_code == 303  # wrong state
     with app.app_context():
         assert _db.session.get(Letter, letter_id).status == LetterStatus.in_review
+
+
+def _signed_postponement(app, client, users, api_token) -> int:
+    with app.app_context():
+        letter = services.prepare_postponement(
+            _case("2021Z19601"), "de afstemming meer tijd vraagt", actor=_db.session.merge(users["drafter"])
+        )
+        _db.session.commit()
+        letter_id = letter.id
+    post(client, f"/api/v1/letters/{letter_id}/submit", api_token("drafter"), {"approvers": ["director"]})
+    post(client, f"/api/v1/letters/{letter_id}/approve", api_token("director"))
+    assert post(client, f"/api/v1/letters/{letter_id}/sign", api_token("signatory_office")).status_code == 200
+    return letter_id
+
+
+def test_postponement_goes_through_the_deadlines_service_when_present(app, client, seed, users, api_token, monkeypatch):
+    """With deadlines-db merged, record_postponement moves the deadline; its refusals become a 422."""
+    import sys
+    import types
+
+    calls = []
+
+    class DeadlineError(Exception):
+        def __init__(self, message, errors=None):
+            super().__init__(message)
+            self.message, self.errors = message, errors or {}
+
+    def record_postponement(case, sent_on, reason, *, actor=None):
+        calls.append((case.reference, sent_on, reason, actor.username))
+        if reason == "refuse":
+            raise DeadlineError("De verzenddatum kan niet vóór de vragen liggen.", {"sent_on": "te vroeg"})
+
+    fake = types.ModuleType("parliament_tracker.deadlines.services")
+    fake.record_postponement = record_postponement
+    monkeypatch.setitem(sys.modules, "parliament_tracker.deadlines.services", fake)
+    letter_id = _signed_postponement(app, client, users, api_token)
+    today = today_local()
+    r = post(client, f"/api/v1/letters/{letter_id}/send", api_token("registrar"), {"sent_on": today.isoformat()})
+    assert r.status_code == 200, r.json
+    assert calls == [("2021Z19601", today, "de afstemming meer tijd vraagt", "registrar")]
+    with app.test_request_context():
+        letter = _db.session.get(Letter, letter_id)
+        letter.postponement_reason = "refuse"
+        with pytest.raises(services.LetterError, match="vóór de vragen") as exc:
+            workflow._record_postponement(letter.case_links[0].case, letter, _db.session.merge(users["registrar"]))
+        assert exc.value.status == 422
+        _db.session.rollback()
