@@ -182,7 +182,36 @@ def submit(letter: Letter, approvers: Sequence[User], *, actor: User) -> list[Ap
         round=round_,
         version=letter.latest_version.number,
     )
+    _follow_cases(letter, "submitted", actor)
     return rows
+
+
+#: (from, to) case status steps that follow the letter; cases elsewhere (registered, closed…) are left alone
+CASE_STEPS = {
+    "submitted": (CaseStatus.drafting, CaseStatus.in_review),
+    "approved": (CaseStatus.in_review, CaseStatus.awaiting_signature),
+    "changes_requested": (CaseStatus.in_review, CaseStatus.drafting),
+}
+
+
+def _follow_cases(letter: Letter, step: str, actor: User) -> None:
+    """The cases the letter answers follow it through review (only from the expected status; audited)."""
+    before, after = CASE_STEPS[step]
+    for link in letter.case_links:
+        case = link.case
+        if link.role != LetterCaseRole.answers or case.status != before:
+            continue
+        case.status = after
+        db.session.flush()
+        record(
+            "case:status_changed",
+            case,
+            f"case {case.reference}: {before.value} -> {after.value} (letter {letter.id} {step.replace('_', ' ')})",
+            actor=actor,
+            changes={"status": (before, after)},
+            comment=f"Letter {letter.id}",
+            letter_id=letter.id,
+        )
 
 
 def _turn(letter: Letter, actor: User) -> Approval:
@@ -220,6 +249,8 @@ def approve(letter: Letter, *, actor: User, comment: str = "") -> Approval:
         position=current.position,
         round=current.round,
     )
+    if last:
+        _follow_cases(letter, "approved", actor)
     return current
 
 
@@ -244,6 +275,7 @@ def request_changes(letter: Letter, *, actor: User, comment: str) -> Approval:
         position=current.position,
         round=current.round,
     )
+    _follow_cases(letter, "changes_requested", actor)
     return current
 
 

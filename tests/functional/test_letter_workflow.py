@@ -582,3 +582,27 @@ def test_postponement_goes_through_the_deadlines_service_when_present(app, clien
             workflow._record_postponement(letter.case_links[0].case, letter, _db.session.merge(users["registrar"]))
         assert exc.value.status == 422
         _db.session.rollback()
+
+
+def test_answered_case_follows_the_letter_through_review(app, client, seed, users, api_token):
+    letter_id = seed_letter_id(app, users["drafter"])
+    with app.app_context():
+        _case("2021Z19241").status = CaseStatus.drafting
+        mentioned_before = _case("2021Z19601").status
+        _db.session.commit()
+
+    def statuses():
+        with app.app_context():
+            return _case("2021Z19241").status, _case("2021Z19601").status
+
+    url = f"/api/v1/letters/{letter_id}"
+    post(client, url + "/submit", api_token("drafter"), {"approvers": ["director"]})
+    assert statuses() == (CaseStatus.in_review, mentioned_before)
+    post(client, url + "/request-changes", api_token("director"), {"comment": "Korter."})
+    assert statuses() == (CaseStatus.drafting, mentioned_before)
+    post(client, url + "/submit", api_token("drafter"), {"approvers": ["director"]})
+    post(client, url + "/approve", api_token("director"))
+    assert statuses() == (CaseStatus.awaiting_signature, mentioned_before)
+    post(client, url + "/sign", api_token("signatory_office"))
+    post(client, url + "/send", api_token("signatory_office"), {"sent_on": today_local().isoformat()})
+    assert statuses() == (CaseStatus.answered, mentioned_before)
