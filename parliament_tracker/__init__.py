@@ -70,6 +70,8 @@ def register_blueprints(app: Flask) -> None:
     from parliament_tracker.letters.api import bp as letters_api_bp
     from parliament_tracker.letters.views import bp as letters_bp
     from parliament_tracker.notifications.views import bp as notifications_bp
+    from parliament_tracker.letters.workflow_api import bp as letter_workflow_api_bp
+    from parliament_tracker.letters.workflow_views import bp as letter_workflow_bp
     from parliament_tracker.organisation.views import bp as admin_bp
     from parliament_tracker.tk.views import bp as tk_bp
 
@@ -85,6 +87,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(deadline_admin_bp)
     app.register_blueprint(letters_bp)
     app.register_blueprint(letters_api_bp)
+    app.register_blueprint(letter_workflow_bp)
+    app.register_blueprint(letter_workflow_api_bp)
 
 
 def register_web_hooks(app: Flask) -> None:

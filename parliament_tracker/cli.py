@@ -81,6 +81,9 @@ def demo_load_command() -> None:
 
     created = load_demo()
     db.session.commit()
+    cert = ensure_dev_certificate()
+    if cert:
+        click.echo(f"Development signing certificate created: {cert}")
     if created:
         click.echo(f"Demo data loaded. Log in as registrar, drafter, director, signer, admin or viewer with password {DEMO_PASSWORD!r}.")
     else:
@@ -151,6 +154,51 @@ def letters_load_templates_command() -> None:
     click.echo(f"{len(created)} shipped templates stored." if created else "Every kind already has a template; nothing changed.")
 
 
+signing_cli = AppGroup("signing", help="Signing certificates.")
+
+DEV_COMMON_NAME = "Parliament Tracker demo signer"
+
+
+def ensure_dev_certificate() -> str | None:
+    """Create the development certificate at the configured path when none exists (demo only)."""
+    import os
+
+    from flask import current_app
+
+    path = current_app.config.get("SIGNING_PKCS12_PATH")
+    if not path or os.path.exists(path):
+        return None
+    from parliament_tracker.letters.signing import make_dev_certificate
+
+    made = make_dev_certificate(path, current_app.config.get("SIGNING_PKCS12_PASSPHRASE") or "", DEV_COMMON_NAME)
+    return str(made.p12_path)
+
+
+@signing_cli.command("dev-cert")
+@click.option("--path", default=None, help="Where to write the PKCS#12 (default: SIGNING_PKCS12_PATH, instance/signing/dev.p12).")
+@click.option("--passphrase", default=None, help="Its passphrase (default: SIGNING_PKCS12_PASSPHRASE, 'demo').")
+@click.option("--common-name", default=DEV_COMMON_NAME, show_default=True)
+@click.option("--force", is_flag=True, help="Replace an existing file.")
+def signing_dev_cert_command(path: str | None, passphrase: str | None, common_name: str, force: bool) -> None:
+    """Create a self-signed development certificate so the demo can sign letters. Never for production."""
+    import os
+
+    from flask import current_app
+
+    from parliament_tracker.letters.signing import make_dev_certificate
+
+    path = path or current_app.config["SIGNING_PKCS12_PATH"]
+    if passphrase is None:
+        passphrase = current_app.config.get("SIGNING_PKCS12_PASSPHRASE") or ""
+    if os.path.exists(path) and not force:
+        raise click.ClickException(f"{path} exists; use --force to replace it.")
+    made = make_dev_certificate(path, passphrase, common_name)
+    click.echo(f"Signing certificate: {made.p12_path}")
+    click.echo(f"Development root CA (trusted by /verify): {made.root_pem_path}")
+    if os.path.abspath(path) != os.path.abspath(current_app.config["SIGNING_PKCS12_PATH"]):
+        click.echo("Set SIGNING_PKCS12_PATH (and SIGNING_PKCS12_PASSPHRASE) in instance/config.py to use it.")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
@@ -162,3 +210,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(scheduler_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(letters_cli)
+    app.cli.add_command(signing_cli)

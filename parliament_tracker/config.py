@@ -46,6 +46,15 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "LETTER_RETURN_ADDRESS": "Postbus 20301 2500 EH Den Haag",
         #: render one dummy letter at start-up so the first real one is not slow
         "LETTER_WARM_UP": False,
+        # Signing (PAdES with pyHanko): the PKCS#12 and its passphrase (``flask signing dev-cert``
+        # makes a self-signed one here), an optional RFC 3161 timestamp server, the PEM roots
+        # trusted by /verify (default: the dev root beside the PKCS#12) and the Ons kenmerk scheme.
+        "SIGNING_PKCS12_PATH": os.path.join(instance_path, "signing", "dev.p12"),
+        "SIGNING_PKCS12_PASSPHRASE": os.environ.get("SIGNING_PKCS12_PASSPHRASE", "demo"),
+        "SIGNING_TSA_URL": "",
+        "SIGNING_TRUST_ROOTS": [],
+        "SIGNING_LOCATION": "Den Haag",
+        "OUR_REFERENCE_FORMAT": "{year}-{seq:07d}",
         # Tweede Kamer open data (OData v4)
         "TK_API_URL": "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/",
         "TK_CONNECT_TIMEOUT": 5.0,

@@ -6,11 +6,13 @@ from parliament_tracker.cases.models import Attachment, Case, CaseLink, Question
 from parliament_tracker.deadlines.models import CalendarFeed, Deadline, DeadlineSetting, Event, NonWorkingDay
 from parliament_tracker.letters.models import Letter, LetterCase, LetterTemplate, LetterVersion
 from parliament_tracker.notifications.models import JobLock, JobRun, Notification, NotificationOptOut
+from parliament_tracker.letters.workflow_models import Approval, OurReferenceCounter, Signature
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
 from parliament_tracker.tk.models import TKSyncState
 
 __all__ = [
     "ApiToken",
+    "Approval",
     "Attachment",
     "AuditEntry",
     "CalendarFeed",
@@ -35,6 +37,8 @@ __all__ = [
     "Question",
     "Signatory",
     "TKSyncState",
+    "OurReferenceCounter",
+    "Signature",
     "User",
     "case_members",
 ]

@@ -227,3 +227,14 @@ def seed(app: Flask, db: Any, users: dict[str, User]):
 def tmp_dir() -> Iterator[str]:
     with tempfile.TemporaryDirectory() as path:
         yield path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def signing_cert(app: Flask, tmp_path_factory: pytest.TempPathFactory):
+    """A development signing certificate for the whole session (never the real instance folder)."""
+    from parliament_tracker.letters.signing import make_dev_certificate
+
+    path = tmp_path_factory.mktemp("signing") / "dev.p12"
+    cert = make_dev_certificate(path, "test-signing", "Parliament Tracker test signatory")
+    app.config.update(SIGNING_PKCS12_PATH=str(cert.p12_path), SIGNING_PKCS12_PASSPHRASE="test-signing", SIGNING_TRUST_ROOTS=[])
+    return cert

@@ -178,6 +178,19 @@ def _letter_sentence(action: str, d: dict[str, Any]) -> str | None:
         return _("Generated version %(n)s.", n=d.get("version", ""))
     if action == "letter:uploaded":
         return _("Uploaded version %(n)s (%(name)s).", n=d.get("version", ""), name=d.get("filename", ""))
+    if action == "letter:submitted":
+        return _("Submitted for approval to %(names)s.", names=", ".join(d.get("approvers") or []))
+    if action == "letter:approved":
+        comment = d.get("comment") or ""
+        return _("Approved: “%(comment)s”.", comment=comment) if comment else _("Approved.")
+    if action == "letter:changes_requested":
+        return _("Changes requested: “%(comment)s”.", comment=d.get("comment") or "")
+    if action == "letter:signed":
+        return _("Signed on behalf of %(who)s (version %(n)s).", who=d.get("signatory", ""), n=d.get("version", ""))
+    if action == "letter:sent":
+        return _("Sent on %(date)s.", date=d.get("sent_on", ""))
+    if action == "case:postponed":
+        return _("Postponement notice sent (letter %(id)s).", id=d.get("letter_id", "")) if d.get("letter_id") else None
     if action in ("template:loaded", "template:uploaded", "template:activated"):
         return None  # shown only in the template list, which has its own columns
     return None

@@ -192,6 +192,12 @@ def _latest(letter_id: int) -> tuple[Letter, LetterVersion]:
     letter = _letter(letter_id)
     if letter.latest_version is None:
         raise ApiError(404, "The letter has no version yet.")
+    from parliament_tracker.letters.workflow import TamperedLetter, check_download
+
+    try:
+        check_download(letter, letter.latest_version)
+    except TamperedLetter as exc:
+        raise ApiError(500, "The stored signed letter does not match its recorded SHA-256; it was not handed out.") from exc
     return letter, letter.latest_version
 
 

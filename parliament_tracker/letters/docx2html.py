@@ -45,6 +45,8 @@ TWIP_PER_CM = 566.929
 # Word's "single" line is the font's natural line height; ~1.17 em for DejaVu/Liberation.
 SINGLE_LINE_EM = 1.17
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif"}
+#: a bookmark with this name marks where the visible signature goes (its top-left corner)
+SIGNATURE_BOOKMARK = "sigbox"
 SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
 FONT_FAMILY_OK = re.compile(r"^[A-Za-z0-9 _\-]{1,64}$")
 PAGE_FIELDS = {"PAGE": "counter(page)", "NUMPAGES": "counter(pages)", "SECTIONPAGES": "counter(pages)"}
@@ -427,7 +429,10 @@ class _Walker:
                 content = child.find(qn("w:sdtContent"))
                 if content is not None:
                     self._inline_children(content, segments, link)
-            # w:del, bookmarks, proofing marks, comments: nothing visible
+            elif tag == qn("w:bookmarkStart") and (child.get(qn("w:name")) or "").lower() == SIGNATURE_BOOKMARK:
+                # The template reserves room for a visible signature here (letters.workflow.signature_box).
+                segments[-1].append(f'<span id="{SIGNATURE_BOOKMARK}"></span>')
+            # w:del, other bookmarks, proofing marks, comments: nothing visible
 
     def _run(self, r: Any, segments: list[list[str]], link: str | None) -> None:
         props: dict[str, Any] = {}

@@ -140,6 +140,8 @@ class Letter(Base):
     #: [{"questions": [2, 3], "text": "…"} | {"questions": [4], "see": 2}]
     answers: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
     postponement_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    #: the date the signed letter was sent to the Kamer
+    sent_on: Mapped[dt.date | None]
     #: the template version used for the last generation (None: the active one)
     template_id: Mapped[int | None] = mapped_column(sa.ForeignKey("letter_templates.id"))
     template: Mapped[LetterTemplate | None] = relationship()

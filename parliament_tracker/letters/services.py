@@ -87,6 +87,27 @@ class StaleLetter(LetterError):
         self.letter = letter
 
 
+class LetterLocked(LetterError):
+    """A signed or sent letter is immutable: its DOCX and PDF cannot be replaced or regenerated."""
+
+    status = 409
+
+    def __init__(self, letter: Letter) -> None:
+        super().__init__(
+            _(
+                "This letter is %(status)s and can no longer be changed: a signed letter is final. "
+                "Start a new letter if something must change.",
+                status=letter.status.title.lower(),
+            )
+        )
+        self.letter = letter
+
+
+def ensure_unlocked(letter: Letter) -> None:
+    if letter.status in (LetterStatus.signed, LetterStatus.sent):
+        raise LetterLocked(letter)
+
+
 class UploadRefused(LetterError):
     """An uploaded DOCX (letter or template) is refused; nothing was stored."""
 
@@ -540,6 +561,7 @@ def _question_numbers(letter: Letter) -> list[int]:
 
 
 def update_letter(letter: Letter, data: LetterInput, *, expected_version: int, actor: User | None) -> Letter:
+    ensure_unlocked(letter)
     if letter.status != LetterStatus.draft:
         raise LetterError(_("Only draft letters can be changed."))
     if expected_version != letter.version:
@@ -657,6 +679,7 @@ def file_stem(letter: Letter) -> str:
 
 def generate_version(letter: Letter, *, actor: User | None, note: str = "") -> LetterVersion:
     """Fill the active template with the draft, render HTML and PDF/A, and keep both files."""
+    ensure_unlocked(letter)
     template_bytes, template = template_for(letter.kind)
     try:
         rendered = render_letter(
@@ -695,6 +718,7 @@ def generate_version(letter: Letter, *, actor: User | None, note: str = "") -> L
 def upload_docx(letter: Letter, filename: str, data: bytes, *, actor: User | None, note: str = "") -> LetterVersion:
     """Keep a DOCX edited in Word as a new version, with its PDF made from it. Refusals store nothing."""
     filename = os.path.basename((filename or "").replace("\\", "/")).strip()[:255]
+    ensure_unlocked(letter)
     if letter.status != LetterStatus.draft:
         raise LetterError(_("Only draft letters can be changed."))
     if not filename.lower().endswith(".docx"):

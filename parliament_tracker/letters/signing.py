@@ -18,8 +18,11 @@ PDF/A traps handled here (LETTERS.md §8):
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import io
 import os
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,6 +124,32 @@ def _normalise_producer(writer: IncrementalPdfFileWriter) -> None:
         writer.update_container(info)
 
 
+@functools.cache
+def stamp_font_file(path: str) -> str:
+    """A copy of the stamp font with 1000 units per em, made once per process.
+
+    pyHanko 0.38's GlyphAccumulator mixes glyph widths in font units with TJ adjustments in
+    thousandths of an em, so a 2048-unit font (DejaVu, Liberation) is drawn with every glyph
+    spread far apart. Fonts already at 1000 units are used as they are.
+    """
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, lazy=False)
+    if font["head"].unitsPerEm == 1000:
+        return path
+    from fontTools.ttLib.scaleUpem import scale_upem
+
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+    target = Path(tempfile.gettempdir()) / "parliament-tracker-fonts" / f"{Path(path).stem}-{digest}-upem1000.ttf"
+    if not target.exists():
+        scale_upem(font, 1000)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        font.save(str(tmp))
+        os.replace(tmp, target)
+    return str(target)
+
+
 def sign_pdf(
     pdf_bytes: bytes,
     signer: LoadedSigner,
@@ -149,7 +178,7 @@ def sign_pdf(
         from pyhanko.stamp import TextStampStyle
 
         stamp_style = TextStampStyle(stamp_text=STAMP_TEXT,
-                                     text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(stamp_font)))
+                                     text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(stamp_font_file(stamp_font))))
     spec = fields.SigFieldSpec(field_name, on_page=page, box=box)
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,

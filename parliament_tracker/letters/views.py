@@ -45,6 +45,7 @@ from parliament_tracker.letters.forms import (
     UploadForm,
 )
 from parliament_tracker.letters.models import Letter, LetterKind, LetterStatus, LetterTemplate, LetterVersion
+from parliament_tracker.letters.workflow_views import workflow_context
 from parliament_tracker.organisation.models import Signatory
 
 bp = Blueprint("letters", __name__)
@@ -70,6 +71,27 @@ def _get_version(letter: Letter, number: int) -> LetterVersion:
     version = services.get_version(letter, number)
     if version is None:
         abort(404)
+    return version
+
+
+def _refuse_locked(letter: Letter) -> None:
+    """A signed or sent letter is final: edits, generation and uploads get a 409 with the reason."""
+    try:
+        services.ensure_unlocked(letter)
+    except services.LetterLocked as exc:
+        abort(409, exc.message)
+
+
+def _checked(letter: Letter, version: LetterVersion) -> LetterVersion:
+    """Signed letters: refuse to hand out files that no longer match their recorded SHA-256."""
+    from parliament_tracker.letters.workflow import TamperedLetter, check_download
+
+    try:
+        check_download(letter, version)
+    except TamperedLetter as exc:
+        current_app.logger.error("%s", exc)
+        abort(500, _("The stored signed letter does not match its recorded SHA-256; it was not handed out. "
+                     "Tell the administrator."))
     return version
 
 
@@ -194,6 +216,7 @@ def show(letter_id: int):
         answered=services.answered_cases(letter),
         mentioned=services.mentioned_cases(letter),
         max_upload_kb=current_app.config["LETTER_MAX_UPLOAD_BYTES"] // 1024,
+        wf=workflow_context(letter),
     )
 
 
@@ -276,6 +299,7 @@ def _signatory_choices(form: LetterForm) -> None:
 def edit(letter_id: int):
     """Edit the draft: letter blocks, the text, and one answer per question for written questions."""
     letter = _get_letter(letter_id)
+    _refuse_locked(letter)
     if letter.status != LetterStatus.draft:
         flash(_("Only draft letters can be changed."), "error")
         return redirect(url_for("letters.show", letter_id=letter.id))
@@ -361,6 +385,7 @@ def edit(letter_id: int):
 def generate(letter_id: int):
     """Fill the active template with the draft and keep the DOCX and PDF/A as a new version."""
     letter = _get_letter(letter_id)
+    _refuse_locked(letter)
     if letter.status != LetterStatus.draft:
         flash(_("Only draft letters can be changed."), "error")
         return redirect(url_for("letters.show", letter_id=letter.id))
@@ -380,6 +405,7 @@ def generate(letter_id: int):
 def upload(letter_id: int):
     """Upload the DOCX edited in Word; the PDF is made from it. Refused files store nothing."""
     letter = _get_letter(letter_id)
+    _refuse_locked(letter)
     form = UploadForm()
     if not form.validate_on_submit():
         flash(_("Choose a DOCX file."), "error")
@@ -404,7 +430,7 @@ def upload(letter_id: int):
 def version_docx(letter_id: int, number: int):
     """Download a version's DOCX."""
     letter = _get_letter(letter_id)
-    version = _get_version(letter, number)
+    version = _checked(letter, _get_version(letter, number))
     return _file_response(version.docx, DOCX_MIME, f"{services.file_stem(letter)}-v{number}.docx")
 
 
@@ -413,7 +439,7 @@ def version_docx(letter_id: int, number: int):
 def version_pdf(letter_id: int, number: int):
     """Download a version's PDF/A (``?inline=1`` shows it in the browser)."""
     letter = _get_letter(letter_id)
-    version = _get_version(letter, number)
+    version = _checked(letter, _get_version(letter, number))
     return _file_response(
         version.pdf,
         "application/pdf",

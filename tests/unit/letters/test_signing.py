@@ -139,3 +139,12 @@ def test_timestamp_is_embedded_and_trusted(seed_rendered, loaded_signer, dev_cer
     pem = tsa_cert.public_bytes(serialization.Encoding.PEM)
     result = verify_pdf(signed, roots(dev_cert) + [pem])
     assert result.ok and result.timestamp_trusted is True
+
+
+def test_stamp_font_is_rescaled_to_1000_units_per_em():
+    """pyHanko's glyph accumulator assumes 1000 units per em; DejaVu has 2048 (glyphs drawn spread out)."""
+    from fontTools.ttLib import TTFont
+
+    path = signing.stamp_font_file(signing.DEFAULT_STAMP_FONT)
+    assert TTFont(path)["head"].unitsPerEm == 1000
+    assert signing.stamp_font_file(signing.DEFAULT_STAMP_FONT) == path

@@ -1,0 +1,268 @@
+"""Letter workflow endpoints of the JSON API.
+
+POST /api/v1/letters/<id>/submit           {"approvers": [usernames in order]}
+POST /api/v1/letters/<id>/approve          {"comment": "…"}
+POST /api/v1/letters/<id>/request-changes  {"comment": "…"}
+POST /api/v1/letters/<id>/sign             {"signatory": office title or id, "our_reference", "letter_date"}
+POST /api/v1/letters/<id>/send             {"sent_on": "YYYY-MM-DD"}
+POST /api/v1/verify                        multipart "file": a PDF
+
+Each step answers with the letter JSON; 409 when the letter's state does not allow it,
+403 for the wrong role or the wrong person, 422 for bad input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import current_app, request
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from parliament_tracker.api import OPENAPI_PATHS, ApiError, api_permission, json_body, make_blueprint
+from parliament_tracker.auth.models import User
+from parliament_tracker.extensions import db
+from parliament_tracker.letters import services, workflow
+from parliament_tracker.letters.api import letter_json
+from parliament_tracker.letters.models import Letter
+from parliament_tracker.organisation.models import Signatory
+
+bp = make_blueprint("letter_workflow_api", __name__)
+
+
+def workflow_letter_json(letter: Letter) -> dict[str, Any]:
+    signature = workflow.signature_of(letter)
+    current = workflow.current_approval(letter)
+    return {
+        **letter_json(letter),
+        "sent_on": letter.sent_on.isoformat() if letter.sent_on else None,
+        "approvals": [
+            {
+                "round": a.round,
+                "position": a.position,
+                "approver": a.approver.username,
+                "decision": a.decision.value,
+                "comment": a.comment,
+                "decided_at": a.decided_at.isoformat() if a.decided_at else None,
+            }
+            for a in workflow.all_approvals(letter)
+        ],
+        "current_approver": current.approver.username if current else None,
+        "signature": None
+        if signature is None
+        else {
+            "signatory": signature.signatory.office_title if signature.signatory else None,
+            "signed_by": signature.signed_by.username if signature.signed_by else None,
+            "signed_at": signature.signed_at.isoformat(),
+            "pdf_sha256": signature.pdf_sha256,
+            "certificate_subject": signature.certificate_subject,
+            "our_reference": signature.our_reference,
+            "letter_date": signature.letter_date.isoformat(),
+            "version": signature.version.number,
+        },
+    }
+
+
+def _letter(letter_id: int) -> Letter:
+    letter = db.session.get(Letter, letter_id)
+    if letter is None:
+        raise ApiError(404, f"No letter {letter_id}.")
+    return letter
+
+
+def _run(letter: Letter, step: Any) -> Any:
+    try:
+        step()
+        db.session.commit()
+    except services.LetterError as exc:
+        db.session.rollback()
+        raise ApiError(exc.status, exc.message, exc.errors or None) from exc
+    except (StaleDataError, IntegrityError) as exc:  # someone else took a step on this letter at the same moment
+        db.session.rollback()
+        raise ApiError(409, "Someone else changed this letter at the same moment. Reload it and try again.") from exc
+    return workflow_letter_json(letter)
+
+
+def _only(body: dict[str, Any], allowed: set[str]) -> None:
+    errors = {key: "Unknown field." for key in body if key not in allowed}
+    if errors:
+        raise ApiError(422, "The request has invalid fields.", errors)
+
+
+def _comment(body: dict[str, Any]) -> str:
+    comment = body.get("comment", "")
+    if not isinstance(comment, str):
+        raise ApiError(422, "The request has invalid fields.", {"comment": "Must be a string."})
+    return comment
+
+
+def _date_field(body: dict[str, Any], name: str, *, required: bool) -> dt.date | None:
+    raw = body.get(name)
+    if raw in (None, ""):
+        if required:
+            raise ApiError(422, "The request has invalid fields.", {name: "Required (YYYY-MM-DD)."})
+        return None
+    try:
+        return dt.date.fromisoformat(raw) if isinstance(raw, str) else None
+    except ValueError:
+        pass
+    raise ApiError(422, "The request has invalid fields.", {name: "Must be a date (YYYY-MM-DD)."})
+
+
+def _user() -> User:
+    return current_user._get_current_object()
+
+
+@bp.post("/letters/<int:letter_id>/submit")
+@api_permission("letter.submit")
+def submit(letter_id: int) -> Any:
+    """Submit a draft to approvers (usernames, in order)."""
+    letter = _letter(letter_id)
+    body = json_body()
+    _only(body, {"approvers"})
+    names = body.get("approvers")
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise ApiError(422, "The request has invalid fields.", {"approvers": "A list of usernames, in order."})
+    approvers = []
+    for name in names:
+        user = db.session.scalar(db.select(User).where(User.username == name))
+        if user is None:
+            raise ApiError(422, "The request has invalid fields.", {"approvers": f"Unknown user: {name!r}."})
+        approvers.append(user)
+    return _run(letter, lambda: workflow.submit(letter, approvers, actor=_user()))
+
+
+@bp.post("/letters/<int:letter_id>/approve")
+@api_permission("letter.approve")
+def approve(letter_id: int) -> Any:
+    """The current approver approves; the last approval makes the letter approved."""
+    letter = _letter(letter_id)
+    body = json_body() if request.get_data() else {}
+    _only(body, {"comment"})
+    comment = _comment(body)
+    return _run(letter, lambda: workflow.approve(letter, actor=_user(), comment=comment))
+
+
+@bp.post("/letters/<int:letter_id>/request-changes")
+@api_permission("letter.approve")
+def request_changes(letter_id: int) -> Any:
+    """The current approver sends the letter back to draft with a comment."""
+    letter = _letter(letter_id)
+    body = json_body()
+    _only(body, {"comment"})
+    comment = _comment(body)
+    return _run(letter, lambda: workflow.request_changes(letter, actor=_user(), comment=comment))
+
+
+@bp.post("/letters/<int:letter_id>/sign")
+@api_permission("letter.sign")
+def sign(letter_id: int) -> Any:
+    """Sign an approved letter (signatory optional when the letter names one)."""
+    letter = _letter(letter_id)
+    body = json_body() if request.get_data() else {}
+    _only(body, {"signatory", "our_reference", "letter_date"})
+    signatory = None
+    raw = body.get("signatory")
+    if raw not in (None, ""):
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            signatory = db.session.get(Signatory, raw)
+        elif isinstance(raw, str):
+            signatory = db.session.scalar(db.select(Signatory).where(Signatory.office_title == raw))
+        if signatory is None:
+            raise ApiError(422, "The request has invalid fields.", {"signatory": f"Unknown signatory: {raw!r}."})
+    our_reference = body.get("our_reference") or ""
+    if not isinstance(our_reference, str):
+        raise ApiError(422, "The request has invalid fields.", {"our_reference": "Must be a string."})
+    letter_date = _date_field(body, "letter_date", required=False)
+    return _run(
+        letter,
+        lambda: workflow.sign(
+            letter, actor=_user(), signatory=signatory, our_reference=our_reference, letter_date=letter_date
+        ),
+    )
+
+
+@bp.post("/letters/<int:letter_id>/send")
+@api_permission("letter.send")
+def send(letter_id: int) -> Any:
+    """Record the date the signed letter was sent; the cases it answers become answered."""
+    letter = _letter(letter_id)
+    body = json_body()
+    _only(body, {"sent_on"})
+    sent_on = _date_field(body, "sent_on", required=True)
+    return _run(letter, lambda: workflow.send(letter, sent_on=sent_on, actor=_user()))
+
+
+@bp.post("/verify")
+@api_permission("letter.verify")
+def verify() -> Any:
+    """Upload a PDF (multipart field "file"): signed by this system? intact? who signed and when?"""
+    upload = request.files.get("file")
+    data = upload.read(current_app.config["LETTER_MAX_UPLOAD_BYTES"] * 4 + 1) if upload else b""
+    if not data:
+        raise ApiError(422, "Send the PDF as multipart form field 'file'.", {"file": "Required."})
+    return workflow.verify(data).as_json()
+
+
+_ID = [{"name": "letter_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+
+
+def _step(summary: str, properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    return {
+        "post": {
+            "summary": summary,
+            "parameters": _ID,
+            "requestBody": {
+                "content": {
+                    "application/json": {
+                        "schema": {"type": "object", "properties": properties, "required": required or []}
+                    }
+                }
+            },
+            "responses": {
+                "200": {
+                    "description": "The letter",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Letter"}}},
+                },
+                "403": {"description": "Wrong role, or not this user's turn"},
+                "404": {"description": "No such letter"},
+                "409": {"description": "The letter's state does not allow this step"},
+                "422": {"description": "Invalid input"},
+            },
+        }
+    }
+
+
+OPENAPI_PATHS["/letters/{letter_id}/submit"] = _step(
+    "Submit a draft for approval", {"approvers": {"type": "array", "items": {"type": "string"}}}, ["approvers"]
+)
+OPENAPI_PATHS["/letters/{letter_id}/approve"] = _step("Approve (the current approver)", {"comment": {"type": "string"}})
+OPENAPI_PATHS["/letters/{letter_id}/request-changes"] = _step(
+    "Request changes: back to draft", {"comment": {"type": "string"}}, ["comment"]
+)
+OPENAPI_PATHS["/letters/{letter_id}/sign"] = _step(
+    "Sign an approved letter (PAdES)",
+    {
+        "signatory": {"type": ["string", "integer"], "description": "office title or id"},
+        "our_reference": {"type": "string", "description": "empty: the next number of the scheme"},
+        "letter_date": {"type": "string", "format": "date"},
+    },
+)
+OPENAPI_PATHS["/letters/{letter_id}/send"] = _step(
+    "Record the signed letter as sent", {"sent_on": {"type": "string", "format": "date"}}, ["sent_on"]
+)
+OPENAPI_PATHS["/verify"] = {
+    "post": {
+        "summary": "Verify a signed PDF",
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+                }
+            }
+        },
+        "responses": {"200": {"description": "The verification result"}, "422": {"description": "No file"}},
+    }
+}

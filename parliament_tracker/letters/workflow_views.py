@@ -1,0 +1,240 @@
+"""Letter workflow pages: submit for approval, approve / request changes, sign, send, verify.
+
+Routes:
+    POST      /letters/<id>/submit            the drafter submits to approvers in order
+    GET       /approvals                      letters waiting for my approval
+    POST      /letters/<id>/approve           the current approver approves (with a comment)
+    POST      /letters/<id>/request-changes   … or sends it back to draft with a comment
+    POST      /letters/<id>/sign              the signatory's office signs (date, Ons kenmerk, signatory)
+    POST      /letters/<id>/send              record the date sent; answered cases are closed
+    GET       /letters/<id>/signed.pdf        the signed PDF (its SHA-256 is checked first)
+    GET/POST  /verify                         upload a PDF: signed by us? intact? who, when?
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from parliament_tracker.auth.models import User
+from parliament_tracker.auth.permissions import permission_required
+from parliament_tracker.extensions import db
+from parliament_tracker.letters import services, workflow
+from parliament_tracker.letters.models import Letter, LetterStatus
+from parliament_tracker.organisation.models import Signatory
+
+bp = Blueprint("letter_workflow", __name__)
+
+MAX_APPROVERS = 3
+
+
+def _letter(letter_id: int) -> Letter:
+    letter = db.session.get(Letter, letter_id)
+    if letter is None:
+        abort(404)
+    return letter
+
+
+def _back(letter: Letter, anchor: str = "workflow") -> Any:
+    return redirect(url_for("letters.show", letter_id=letter.id) + "#" + anchor)
+
+
+def _refused(exc: services.LetterError, letter: Letter) -> Any:
+    """Back to the letter with the reason (not your turn, wrong state, bad input); nothing was changed."""
+    db.session.rollback()
+    flash(exc.message, "error")
+    return _back(letter), 303
+
+
+def _commit(letter: Letter) -> Any:
+    """Commit one step; a concurrent step on the same letter gives a message, not an error page."""
+    try:
+        db.session.commit()
+    except (StaleDataError, IntegrityError):
+        db.session.rollback()
+        flash(_("Someone else changed this letter at the same moment. Check it and try again."), "error")
+        return _back(letter), 303
+    return None
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((value or "").strip())
+    except ValueError:
+        return None
+
+
+def workflow_context(letter: Letter) -> dict[str, Any]:
+    """What the letter page shows about approvals, signing and sending."""
+    return {
+        "approvals": workflow.all_approvals(letter),
+        "current_approval": workflow.current_approval(letter),
+        "possible_approvers": workflow.possible_approvers(letter, current_user._get_current_object()),
+        "signature": workflow.signature_of(letter),
+        "signatories": db.session.scalars(db.select(Signatory).order_by(Signatory.office_title)).all(),
+        "today": dt.date.today().isoformat(),
+        "max_approvers": MAX_APPROVERS,
+    }
+
+
+@bp.post("/letters/<int:letter_id>/submit")
+@permission_required("letter.submit")
+def submit(letter_id: int):
+    """Submit the draft to one to three approvers, in the order chosen."""
+    letter = _letter(letter_id)
+    approvers: list[User] = []
+    for i in range(1, MAX_APPROVERS + 1):
+        raw = request.form.get(f"approver_{i}", "").strip()
+        if not raw:
+            continue
+        user = db.session.get(User, int(raw)) if raw.isdigit() else None
+        if user is None:
+            flash(_("Unknown approver."), "error")
+            return _back(letter), 303
+        approvers.append(user)
+    try:
+        workflow.submit(letter, approvers, actor=current_user._get_current_object())
+    except services.LetterError as exc:
+        return _refused(exc, letter)
+    if (conflict := _commit(letter)) is not None:
+        return conflict
+    flash(_("Submitted for approval."), "success")
+    return _back(letter)
+
+
+@bp.get("/approvals")
+@permission_required("letter.approve")
+def approvals():
+    """Letters waiting for my decision."""
+    return render_template("letters/approvals.html", letters=workflow.awaiting(current_user._get_current_object()))
+
+
+@bp.post("/letters/<int:letter_id>/approve")
+@permission_required("letter.approve")
+def approve(letter_id: int):
+    letter = _letter(letter_id)
+    try:
+        workflow.approve(letter, actor=current_user._get_current_object(), comment=request.form.get("comment", ""))
+    except services.LetterError as exc:
+        return _refused(exc, letter)
+    if (conflict := _commit(letter)) is not None:
+        return conflict
+    flash(
+        _("Letter approved.")
+        if letter.status == LetterStatus.approved
+        else _("Approved; the next approver has it now."),
+        "success",
+    )
+    return _back(letter)
+
+
+@bp.post("/letters/<int:letter_id>/request-changes")
+@permission_required("letter.approve")
+def request_changes(letter_id: int):
+    letter = _letter(letter_id)
+    try:
+        workflow.request_changes(
+            letter, actor=current_user._get_current_object(), comment=request.form.get("comment", "")
+        )
+    except services.LetterError as exc:
+        return _refused(exc, letter)
+    if (conflict := _commit(letter)) is not None:
+        return conflict
+    flash(_("Changes requested; the letter is a draft again."), "success")
+    return _back(letter)
+
+
+@bp.post("/letters/<int:letter_id>/sign")
+@permission_required("letter.sign")
+def sign(letter_id: int):
+    """Fix the date and Ons kenmerk, make the final PDF/A and sign it."""
+    letter = _letter(letter_id)
+    signatory = None
+    raw = request.form.get("signatory_id", "").strip()
+    if raw:
+        signatory = db.session.get(Signatory, int(raw)) if raw.isdigit() else None
+        if signatory is None:
+            flash(_("Choose the signatory."), "error")
+            return _back(letter), 303
+    letter_date = None
+    if request.form.get("letter_date", "").strip():
+        letter_date = _date(request.form.get("letter_date"))
+        if letter_date is None:
+            flash(_("Enter the letter date as YYYY-MM-DD."), "error")
+            return _back(letter), 303
+    try:
+        workflow.sign(
+            letter,
+            actor=current_user._get_current_object(),
+            signatory=signatory,
+            our_reference=request.form.get("our_reference", ""),
+            letter_date=letter_date,
+        )
+    except services.LetterError as exc:
+        return _refused(exc, letter)
+    if (conflict := _commit(letter)) is not None:
+        return conflict
+    flash(_("Letter signed (Ons kenmerk %(ref)s).", ref=letter.our_reference), "success")
+    return _back(letter)
+
+
+@bp.post("/letters/<int:letter_id>/send")
+@permission_required("letter.send")
+def send(letter_id: int):
+    letter = _letter(letter_id)
+    try:
+        workflow.send(letter, sent_on=_date(request.form.get("sent_on")), actor=current_user._get_current_object())
+    except services.LetterError as exc:
+        return _refused(exc, letter)
+    if (conflict := _commit(letter)) is not None:
+        return conflict
+    flash(_("Letter recorded as sent."), "success")
+    return _back(letter)
+
+
+@bp.get("/letters/<int:letter_id>/signed.pdf")
+@permission_required("letter.view")
+def signed_pdf(letter_id: int):
+    """The signed PDF, after checking it still matches the SHA-256 recorded at signing."""
+    from parliament_tracker.letters.views import _file_response
+
+    letter = _letter(letter_id)
+    signature = workflow.signature_of(letter)
+    if signature is None:
+        abort(404)
+    version = signature.version
+    try:
+        workflow.check_download(letter, version)
+    except workflow.TamperedLetter as exc:
+        current_app.logger.error("%s", exc)
+        abort(
+            500,
+            _(
+                "The stored signed letter does not match its recorded SHA-256; it was not handed out. "
+                "Tell the administrator."
+            ),
+        )
+    return _file_response(version.pdf, "application/pdf", f"{services.file_stem(letter)}-ondertekend.pdf")
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@permission_required("letter.verify")
+def verify():
+    """Upload a PDF to learn whether this system signed it, whether it is intact, who signed and when."""
+    result = None
+    status = 200
+    if request.method == "POST":
+        upload = request.files.get("file")
+        data = upload.read(current_app.config["LETTER_MAX_UPLOAD_BYTES"] * 4 + 1) if upload else b""
+        if not data:
+            flash(_("Choose a PDF file."), "error")
+            status = 422
+        else:
+            result = workflow.verify(data)
+    return render_template("letters/verify.html", result=result), status

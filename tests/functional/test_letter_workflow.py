@@ -1,0 +1,608 @@
+"""Approval, signing and sending: the signed letter closes the case."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import shutil
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from parliament_tracker.cases.models import Case
+from parliament_tracker.cases.workflow import CaseStatus
+from parliament_tracker.db import today_local
+from parliament_tracker.extensions import db as _db
+from parliament_tracker.letters import services, workflow
+from parliament_tracker.letters.models import Letter, LetterKind, LetterStatus, LetterVersion
+from parliament_tracker.letters.signing import make_dev_certificate, verify_pdf
+from parliament_tracker.letters.workflow_models import Signature
+
+
+def _case(reference: str) -> Case:
+    return _db.session.scalar(_db.select(Case).where(Case.reference == reference))
+
+
+def seed_letter_id(app, drafter, *, generate: bool = True) -> int:
+    """The demo reply to 2021Z19241 (mentions 2021Z19601), with version 1 generated."""
+    with app.app_context():
+        letter = _db.session.scalar(_db.select(Letter).where(Letter.kind == LetterKind.kamerbrief).order_by(Letter.id))
+        assert [c.reference for c in services.answered_cases(letter)] == ["2021Z19241"]
+        if generate:
+            services.generate_version(letter, actor=_db.session.merge(drafter))
+            _db.session.commit()
+        return letter.id
+
+
+def post(client, url, headers, json=None, **kwargs):
+    return client.post(url, headers=headers, json=json if json is not None else {}, **kwargs)
+
+
+@pytest.fixture
+def approved_id(app, client, seed, users, api_token):
+    letter_id = seed_letter_id(app, users["drafter"])
+    r = post(client, f"/api/v1/letters/{letter_id}/submit", api_token("drafter"), {"approvers": ["director"]})
+    assert r.status_code == 200, r.json
+    r = post(client, f"/api/v1/letters/{letter_id}/approve", api_token("director"), {"comment": "Akkoord."})
+    assert r.status_code == 200 and r.json["status"] == "approved", r.json
+    return letter_id
+
+
+@pytest.fixture
+def signed_id(approved_id, client, api_token):
+    r = post(client, f"/api/v1/letters/{approved_id}/sign", api_token("signatory_office"))
+    assert r.status_code == 200, r.json
+    return approved_id
+
+
+def signed_pdf(client, letter_id, headers) -> bytes:
+    r = client.get(f"/api/v1/letters/{letter_id}/pdf", headers=headers)
+    assert r.status_code == 200
+    return r.data
+
+
+def test_seed_reply_end_to_end(app, client, seed, users, api_token):
+    letter_id = seed_letter_id(app, users["drafter"])
+    with app.app_context():
+        before_mentioned = _case("2021Z19601").status
+    r = post(client, f"/api/v1/letters/{letter_id}/submit", api_token("drafter"), {"approvers": ["director"]})
+    assert r.status_code == 200 and r.json["status"] == "in_review"
+    assert r.json["current_approver"] == "director"
+    r = post(client, f"/api/v1/letters/{letter_id}/approve", api_token("director"), {"comment": "Akkoord."})
+    assert r.status_code == 200 and r.json["status"] == "approved"
+    r = post(client, f"/api/v1/letters/{letter_id}/sign", api_token("signatory_office"))
+    assert r.status_code == 200, r.json
+    body = r.json
+    assert body["status"] == "signed"
+    assert body["letter_date"] == today_local().isoformat()
+    assert re.fullmatch(rf"{today_local().year}-\d{{7}}", body["our_reference"])
+    assert body["signature"]["signatory"] == body["signatory"]
+    assert body["signature"]["signed_by"] == "signatory_office"
+    assert "Parliament Tracker test signatory" in body["signature"]["certificate_subject"]
+    final = body["versions"][-1]
+    assert final["pdf_sha256"] == body["signature"]["pdf_sha256"] and final["number"] == 2
+    r = post(
+        client,
+        f"/api/v1/letters/{letter_id}/send",
+        api_token("signatory_office"),
+        {"sent_on": today_local().isoformat()},
+    )
+    assert r.status_code == 200 and r.json["status"] == "sent" and r.json["sent_on"] == today_local().isoformat()
+    with app.app_context():
+        assert _case("2021Z19241").status == CaseStatus.answered
+        assert _case("2021Z19601").status == before_mentioned  # only mentioned: unchanged
+        assert not _case("2021Z19601").status.is_closed
+        letter = _db.session.get(Letter, letter_id)
+        from parliament_tracker.audit.services import entries_for
+
+        actions = [e.action for e in entries_for(letter)]
+        for action in ("letter:submitted", "letter:approved", "letter:signed", "letter:sent"):
+            assert action in actions
+        case_actions = [e.action for e in entries_for(_case("2021Z19241"))]
+        assert "case:status_changed" in case_actions
+    # The signed letter's Ons kenmerk and date are in the signed PDF.
+    text = subprocess.run(
+        ["pdftotext", "-", "-"],
+        input=signed_pdf(client, letter_id, api_token("viewer")),
+        capture_output=True,
+        timeout=30,
+    ).stdout.decode()
+    assert body["our_reference"] in text
+
+
+def test_two_approvers_in_order_and_changes_requested(app, client, seed, users, api_token, make_user):
+    make_user("director", "director2")
+    letter_id = seed_letter_id(app, users["drafter"])
+    r = post(
+        client, f"/api/v1/letters/{letter_id}/submit", api_token("drafter"), {"approvers": ["director2", "director"]}
+    )
+    assert r.status_code == 200 and r.json["current_approver"] == "director2"
+    # Not the current approver.
+    r = post(client, f"/api/v1/letters/{letter_id}/approve", api_token("director"))
+    assert r.status_code == 403
+    with app.app_context():
+        from parliament_tracker.auth.models import User
+
+        d2 = _db.session.scalar(_db.select(User).where(User.username == "director2"))
+        assert [letter.id for letter in workflow.awaiting(d2)] == [letter_id]
+        assert workflow.awaiting(_db.session.merge(users["director"])) == []
+        from parliament_tracker.auth.services import issue_token
+
+        token = {"Authorization": f"Bearer {issue_token(d2)}"}
+        _db.session.commit()
+    r = post(client, f"/api/v1/letters/{letter_id}/approve", token, {"comment": "Prima"})
+    assert r.status_code == 200 and r.json["status"] == "in_review" and r.json["current_approver"] == "director"
+    r = post(client, f"/api/v1/letters/{letter_id}/request-changes", api_token("director"), {"comment": ""})
+    assert r.status_code == 422
+    r = post(
+        client, f"/api/v1/letters/{letter_id}/request-changes", api_token("director"), {"comment": "Alinea 2 korter."}
+    )
+    assert r.status_code == 200 and r.json["status"] == "draft"
+    assert [a["decision"] for a in r.json["approvals"]] == ["approved", "changes_requested"]
+    # Back in draft: it can be edited and submitted again (a new round).
+    r = post(client, f"/api/v1/letters/{letter_id}/submit", api_token("drafter"), {"approvers": ["director"]})
+    assert r.status_code == 200 and r.json["approvals"][-1]["round"] == 2
+
+
+def test_forbidden_steps_are_refused(app, client, seed, users, api_token):
+    letter_id = seed_letter_id(app, users["drafter"])
+    url = f"/api/v1/letters/{letter_id}"
+    # Wrong state: approving, signing, sending a draft.
+    assert post(client, url + "/approve", api_token("director")).status_code == 409
+    assert post(client, url + "/sign", api_token("signatory_office")).status_code == 409
+    assert post(client, url + "/send", api_token("signatory_office"), {"sent_on": "2021-12-01"}).status_code == 409
+    # Wrong role.
+    assert post(client, url + "/submit", api_token("viewer"), {"approvers": ["director"]}).status_code == 403
+    assert post(client, url + "/approve", api_token("drafter")).status_code == 403
+    assert post(client, url + "/sign", api_token("director")).status_code == 403
+    assert post(client, url + "/send", api_token("drafter"), {"sent_on": "2021-12-01"}).status_code == 403
+    # Bad input.
+    assert post(client, url + "/submit", api_token("drafter"), {"approvers": []}).status_code == 422
+    assert post(client, url + "/submit", api_token("drafter"), {"approvers": ["nobody"]}).status_code == 422
+    assert post(client, url + "/submit", api_token("drafter"), {"approvers": ["signatory_office"]}).status_code == 422
+    assert (
+        post(client, url + "/submit", api_token("drafter"), {"approvers": ["director", "director"]}).status_code == 422
+    )
+    # Nobody approves their own draft: a director submitting their own letter cannot name themselves…
+    r = post(client, url + "/submit", api_token("director"), {"approvers": ["director"]})
+    assert r.status_code == 422 and "eigen concept" in r.json["error"]["message"]
+    # … nor the drafter who wrote it.
+    r = post(client, url + "/submit", api_token("admin"), {"approvers": ["drafter"]})
+    assert r.status_code == 422
+
+
+def test_director_cannot_approve_own_draft(app, client, seed, users, api_token):
+    with app.app_context():
+        case = _case("2021Z19601")
+        letter = services.start_letter([case], LetterKind.answers, actor=_db.session.merge(users["director"]))
+        services.generate_version(letter, actor=_db.session.merge(users["director"]))
+        # Submitted (by someone else) to the director who drafted it: still refused at the decision.
+        from parliament_tracker.letters.workflow_models import Approval
+
+        letter.status = LetterStatus.in_review
+        _db.session.add(
+            Approval(letter_id=letter.id, round=1, position=1, approver=_db.session.merge(users["director"]))
+        )
+        _db.session.commit()
+        letter_id = letter.id
+    r = post(client, f"/api/v1/letters/{letter_id}/approve", api_token("director"))
+    assert r.status_code == 403 and "eigen concept" in r.json["error"]["message"]
+
+
+def test_signed_letter_is_immutable(app, client, seed, signed_id, login, api_token):
+    browser = login("drafter")
+    assert browser.post(f"/letters/{signed_id}/generate").status_code == 409
+    r = browser.post(
+        f"/letters/{signed_id}/upload",
+        data={"file": (io.BytesIO(b"PK\x03\x04"), "brief.docx")},
+        content_type="multipart/form-data",
+        token_from=f"/letters/{signed_id}",
+    )
+    assert r.status_code == 409
+    r = browser.get(f"/letters/{signed_id}/edit")
+    assert r.status_code == 409 and ("signed" in r.text.lower() or "ondertekend" in r.text.lower())
+    with app.test_request_context():
+        letter = _db.session.get(Letter, signed_id)
+        for step in (
+            lambda: services.generate_version(letter, actor=None),
+            lambda: services.upload_docx(letter, "a.docx", b"x", actor=None),
+            lambda: services.update_letter(
+                letter, services.LetterInput(subject="x"), expected_version=letter.version, actor=None
+            ),
+        ):
+            with pytest.raises(services.LetterLocked) as exc:
+                step()
+            assert exc.value.status == 409
+    # Signing twice is a wrong state.
+    assert post(client, f"/api/v1/letters/{signed_id}/sign", api_token("signatory_office")).status_code == 409
+
+
+def test_download_of_a_tampered_signed_letter_is_refused(app, client, seed, signed_id, login, api_token):
+    browser = login("viewer")
+    assert browser.get(f"/letters/{signed_id}/signed.pdf").status_code == 200
+    with app.app_context():
+        sig = _db.session.scalar(_db.select(Signature).where(Signature.letter_id == signed_id))
+        version = _db.session.get(LetterVersion, sig.version_id)
+        data = bytearray(version.pdf)
+        data[len(data) // 2] ^= 1
+        version.pdf = bytes(data)
+        _db.session.commit()
+    r = browser.get(f"/letters/{signed_id}/signed.pdf")
+    assert r.status_code == 500 and "SHA-256" in r.text
+    assert browser.get(f"/letters/{signed_id}/versions/2/pdf").status_code == 500
+    assert client.get(f"/api/v1/letters/{signed_id}/pdf", headers=api_token("viewer")).status_code == 500
+
+
+def test_signed_pdf_validates_and_keeps_pdfa(app, client, seed, signed_id, api_token, signing_cert, tmp_path):
+    pdf = signed_pdf(client, signed_id, api_token("viewer"))
+    root = signing_cert.root_pem_path.read_bytes()
+    result = verify_pdf(pdf, [root])
+    assert result.ok and result.intact and result.trusted and result.covers_whole_document
+    # One changed byte inside the signed range.
+    start = pdf.index(b"stream", 1000) + 40
+    tampered = bytearray(pdf)
+    tampered[start] ^= 1
+    assert not verify_pdf(bytes(tampered), [root]).intact
+    other = make_dev_certificate(tmp_path / "other.p12", "x", "Someone else")
+    foreign = verify_pdf(pdf, [other.root_pem_path.read_bytes()])
+    assert foreign.intact and not foreign.trusted
+    # PDF/A identification survives and Info/XMP agree.
+    reader = PdfReader(io.BytesIO(pdf))
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert re.search(r'pdfaid:part(="|>)2', xmp) and re.search(r'pdfaid:conformance(="|>)B', xmp)
+    producer = re.search(r'pdf:Producer(?:="|>)([^"<]*)', xmp).group(1)
+    assert reader.metadata.producer == producer
+    assert reader.pdf_header == "%PDF-1.7" and "/Version" not in reader.trailer["/Root"]
+    if shutil.which("pdfsig"):
+        path = tmp_path / "signed.pdf"
+        path.write_bytes(pdf)
+        out = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, timeout=30).stdout
+        assert "Signature is Valid" in out and "Total document signed" in out
+
+
+def test_verify_page_and_endpoint(app, client, seed, signed_id, api_token, login):
+    pdf = signed_pdf(client, signed_id, api_token("viewer"))
+    r = client.post(
+        "/api/v1/verify",
+        headers=api_token("viewer"),
+        data={"file": (io.BytesIO(pdf), "brief.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 200
+    body = r.json
+    assert body["signed_by_this_system"] and body["intact"] and body["trusted"] and body["known_letter"]
+    assert body["letter"]["id"] == signed_id and body["letter"]["signed_by"] == "signatory_office"
+    assert body["signing_time"]
+    tampered = bytearray(pdf)
+    tampered[pdf.index(b"stream", 1000) + 40] ^= 1
+    r = client.post(
+        "/api/v1/verify",
+        headers=api_token("viewer"),
+        data={"file": (io.BytesIO(bytes(tampered)), "b.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 200 and not r.json["intact"] and not r.json["signed_by_this_system"]
+    assert not r.json["known_letter"]
+    r = client.post(
+        "/api/v1/verify",
+        headers=api_token("viewer"),
+        data={"file": (io.BytesIO(b"not a pdf"), "x.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 200 and not r.json["signed"]
+    assert client.post("/api/v1/verify", headers=api_token("viewer")).status_code == 422
+    browser = login("viewer")
+    r = browser.post(
+        "/verify",
+        data={"file": (io.BytesIO(pdf), "brief.pdf")},
+        content_type="multipart/form-data",
+        token_from="/verify",
+    )
+    assert r.status_code == 200 and 'id="verification"' in r.text
+    assert "Test signatory_office" in r.text
+
+
+def test_postponement_notice_sent_records_the_postponement(app, client, seed, users, api_token):
+    with app.app_context():
+        case = _case("2021Z19601")
+        status_before = case.status
+        letter = services.prepare_postponement(
+            case, "de afstemming meer tijd vraagt", actor=_db.session.merge(users["drafter"])
+        )
+        _db.session.commit()
+        letter_id = letter.id
+    post(client, f"/api/v1/letters/{letter_id}/submit", api_token("drafter"), {"approvers": ["director"]})
+    post(client, f"/api/v1/letters/{letter_id}/approve", api_token("director"))
+    r = post(client, f"/api/v1/letters/{letter_id}/sign", api_token("signatory_office"), {"our_reference": "3612345"})
+    assert r.status_code == 200 and r.json["our_reference"] == "3612345"
+    sent_on = today_local()
+    r = post(client, f"/api/v1/letters/{letter_id}/send", api_token("registrar"), {"sent_on": sent_on.isoformat()})
+    assert r.status_code == 200, r.json
+    with app.app_context():
+        case = _case("2021Z19601")
+        assert case.status == status_before  # postponed, not answered
+        from parliament_tracker.audit.services import entries_for
+
+        assert "case:postponed" in [e.action for e in entries_for(case)]
+        if hasattr(case, "postponed_on"):  # with deadlines-db merged: the deadline moves to 6 weeks
+            assert case.postponed_on == sent_on
+
+
+def test_send_refuses_bad_dates(app, client, seed, signed_id, api_token):
+    url = f"/api/v1/letters/{signed_id}/send"
+    assert post(client, url, api_token("registrar"), {}).status_code == 422
+    assert post(client, url, api_token("registrar"), {"sent_on": "gisteren"}).status_code == 422
+    future = (today_local() + dt.timedelta(days=10)).isoformat()
+    assert post(client, url, api_token("registrar"), {"sent_on": future}).status_code == 422
+    assert post(client, url, api_token("registrar"), {"sent_on": "2000-01-01"}).status_code == 422
+
+
+def test_our_reference_numbers_count_up_per_year(app, db):
+    with app.app_context():
+        first = workflow.next_our_reference(2031)
+        second = workflow.next_our_reference(2031)
+        other = workflow.next_our_reference(2032)
+        _db.session.rollback()
+    assert (first, second, other) == ("2031-0000001", "2031-0000002", "2032-0000001")
+
+
+def test_pages_submit_approve_sign_send(app, client, seed, users, login):
+    letter_id = seed_letter_id(app, users["drafter"])
+    page = f"/letters/{letter_id}"
+    drafter = login("drafter")
+    assert 'id="submit-form"' in drafter.get(page).text
+    r = drafter.post(f"{page}/submit", data={"approver_1": str(users["director"].id)}, token_from=page)
+    assert r.status_code == 302
+    drafter.post("/logout", token_from="/cases")
+    director = login("director")
+    assert f"/letters/{letter_id}" in director.get("/approvals").text
+    assert 'id="decision-form"' in director.get(page).text
+    assert director.post(f"{page}/approve", data={"comment": "Akkoord"}, token_from=page).status_code == 302
+    director.post("/logout", token_from="/cases")
+    office = login("signatory_office")
+    assert 'id="sign-form"' in office.get(page).text
+    r = office.post(
+        f"{page}/sign", data={"our_reference": "", "letter_date": today_local().isoformat()}, token_from=page
+    )
+    assert r.status_code == 302
+    text = office.get(page).text
+    assert 'id="signature-facts"' in text and 'id="send-form"' in text
+    assert office.post(f"{page}/send", data={"sent_on": today_local().isoformat()}, token_from=page).status_code == 302
+    with app.app_context():
+        assert _db.session.get(Letter, letter_id).status == LetterStatus.sent
+        assert _case("2021Z19241").status == CaseStatus.answered
+
+
+def test_signing_without_certificate_is_a_clear_error(app, client, approved_id, api_token, monkeypatch):
+    monkeypatch.setitem(app.config, "SIGNING_PKCS12_PATH", "/nonexistent/dev.p12")
+    r = post(client, f"/api/v1/letters/{approved_id}/sign", api_token("signatory_office"))
+    assert r.status_code == 503 and "dev-cert" in r.json["error"]["message"]
+
+
+def test_flask_signing_dev_cert(app, tmp_path):
+    from parliament_tracker.letters.signing import load_signer
+
+    runner = app.test_cli_runner()
+    path = tmp_path / "signing" / "dev.p12"
+    result = runner.invoke(args=["signing", "dev-cert", "--path", str(path), "--passphrase", "geheim"])
+    assert result.exit_code == 0, result.output
+    assert path.exists() and (tmp_path / "signing" / "dev.root-ca.pem").exists()
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    assert "Parliament Tracker demo signer" in load_signer(path, "geheim").subject
+    again = runner.invoke(args=["signing", "dev-cert", "--path", str(path)])
+    assert again.exit_code != 0 and "--force" in again.output
+    assert runner.invoke(args=["signing", "dev-cert", "--path", str(path), "--force"]).exit_code == 0
+
+
+def test_demo_load_creates_the_dev_certificate(app, db, tmp_path, monkeypatch):
+    path = tmp_path / "instance-signing" / "dev.p12"
+    monkeypatch.setitem(app.config, "SIGNING_PKCS12_PATH", str(path))
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert path.exists() and "certificate" in result.output
+
+
+def test_second_signature_is_refused(app, client, approved_id, api_token, users):
+    """Signed through the service by one office: another signing attempt gets 409."""
+    with app.test_request_context():
+        letter = _db.session.get(Letter, approved_id)
+        workflow.sign(letter, actor=_db.session.merge(users["signatory_office"]))
+        _db.session.commit()
+    assert post(client, f"/api/v1/letters/{approved_id}/sign", api_token("admin")).status_code == 409
+
+
+def _template_with_sigbox() -> bytes:
+    """The shipped kamerbrief with a "sigbox" bookmark in the blank line under "De {{ s.office }},"."""
+    from docx import Document
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    doc = Document(io.BytesIO(services.shipped_template(LetterKind.kamerbrief)))
+    paragraphs = doc.paragraphs
+    index = next(i for i, p in enumerate(paragraphs) if p.text.strip() == "De {{ s.office }},")
+    target = paragraphs[index + 1]
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    start.set(qn("w:id"), "90")
+    start.set(qn("w:name"), "sigbox")
+    end.set(qn("w:id"), "90")
+    target._p.append(start)
+    target._p.append(end)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def test_visible_signature_where_the_template_reserves_room(app, client, seed, users, api_token, signing_cert):
+    with app.test_request_context():
+        services.upload_template(
+            "kamerbrief-sigbox.docx",
+            LetterKind.kamerbrief,
+            _template_with_sigbox(),
+            actor=_db.session.merge(users["admin"]),
+            activate=True,
+        )
+        _db.session.commit()
+    letter_id = seed_letter_id(app, users["drafter"])
+    post(client, f"/api/v1/letters/{letter_id}/submit", api_token("drafter"), {"approvers": ["director"]})
+    post(client, f"/api/v1/letters/{letter_id}/approve", api_token("director"))
+    r = post(client, f"/api/v1/letters/{letter_id}/sign", api_token("signatory_office"))
+    assert r.status_code == 200, r.json
+    pdf = signed_pdf(client, letter_id, api_token("viewer"))
+    assert verify_pdf(pdf, [signing_cert.root_pem_path.read_bytes()]).ok
+    reader = PdfReader(io.BytesIO(pdf))
+    widgets = [(n, a.get_object()) for n, p in enumerate(reader.pages) for a in (p.get("/Annots") or [])]
+    assert len(widgets) == 1
+    _page, widget = widgets[0]
+    x1, y1, x2, y2 = (float(v) for v in widget["/Rect"])
+    assert x2 - x1 > 100 and y2 - y1 > 20  # a real, visible box
+    appearance = widget["/AP"]["/N"].get_object()
+    for font in appearance["/Resources"]["/Font"].values():
+        for desc in font.get_object().get("/DescendantFonts", [font]):
+            descriptor = desc.get_object()["/FontDescriptor"].get_object()
+            assert "/FontFile2" in descriptor or "/FontFile3" in descriptor  # embedded: PDF/A
+    with app.app_context():
+        assert _db.session.scalar(_db.select(Signature).where(Signature.letter_id == letter_id)).visible
+
+
+def _dummy_tsa():
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test TSA")])
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now)
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    der = cert.public_bytes(serialization.Encoding.DER)
+    key_der = key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    stamper = DummyTimeStamper(tsa_cert=asn1_x509.Certificate.load(der), tsa_key=asn1_keys.PrivateKeyInfo.load(key_der))
+    return stamper, cert.public_bytes(serialization.Encoding.PEM)
+
+
+def test_timestamp_server_is_used_when_configured(app, client, approved_id, api_token, signing_cert, monkeypatch):
+    from parliament_tracker.letters import signing
+
+    stamper, tsa_pem = _dummy_tsa()
+    urls = []
+
+    def fake_http_timestamper(url):
+        urls.append(url)
+        return stamper
+
+    monkeypatch.setattr(signing, "HTTPTimeStamper", fake_http_timestamper)
+    monkeypatch.setitem(app.config, "SIGNING_TSA_URL", "https://tsa.example.test/tsr")
+    r = post(client, f"/api/v1/letters/{approved_id}/sign", api_token("signatory_office"))
+    assert r.status_code == 200, r.json
+    assert urls == ["https://tsa.example.test/tsr"]
+    pdf = signed_pdf(client, approved_id, api_token("viewer"))
+    result = verify_pdf(pdf, [signing_cert.root_pem_path.read_bytes(), tsa_pem])
+    assert result.ok and result.timestamp_trusted is True
+    with app.app_context():
+        assert _db.session.scalar(_db.select(Signature).where(Signature.letter_id == approved_id)).timestamped
+
+
+def test_pages_refuse_with_a_reason(app, client, seed, users, login):
+    letter_id = seed_letter_id(app, users["drafter"])
+    page = f"/letters/{letter_id}"
+    drafter = login("drafter")
+    r = drafter.post(f"{page}/submit", data={"approver_1": str(users["drafter"].id)}, token_from=page)
+    assert r.status_code == 303
+    assert "eigen concept" in drafter.get(page).text
+    assert drafter.post(f"{page}/approve", data={}, token_from=page).status_code == 403  # not an approver role
+    drafter.post(f"{page}/submit", data={"approver_1": str(users["director"].id)}, token_from=page)
+    drafter.post("/logout", token_from="/cases")
+    browser = login("admin")  # may approve, but it is the director's turn
+    r = browser.post(f"{page}/approve", data={}, token_from=page)
+    assert r.status_code == 303 and "aan de beurt" in browser.get(page).text
+    assert browser.post(f"{page}/sign", data={}, token_from=page).status_code == 303  # wrong state
+    with app.app_context():
+        assert _db.session.get(Letter, letter_id).status == LetterStatus.in_review
+
+
+def _signed_postponement(app, client, users, api_token) -> int:
+    with app.app_context():
+        letter = services.prepare_postponement(
+            _case("2021Z19601"), "de afstemming meer tijd vraagt", actor=_db.session.merge(users["drafter"])
+        )
+        _db.session.commit()
+        letter_id = letter.id
+    post(client, f"/api/v1/letters/{letter_id}/submit", api_token("drafter"), {"approvers": ["director"]})
+    post(client, f"/api/v1/letters/{letter_id}/approve", api_token("director"))
+    assert post(client, f"/api/v1/letters/{letter_id}/sign", api_token("signatory_office")).status_code == 200
+    return letter_id
+
+
+def test_postponement_goes_through_the_deadlines_service_when_present(app, client, seed, users, api_token, monkeypatch):
+    """With deadlines-db merged, record_postponement moves the deadline; its refusals become a 422."""
+    import sys
+    import types
+
+    calls = []
+
+    class DeadlineError(Exception):
+        def __init__(self, message, errors=None):
+            super().__init__(message)
+            self.message, self.errors = message, errors or {}
+
+    def record_postponement(case, sent_on, reason, *, actor=None):
+        calls.append((case.reference, sent_on, reason, actor.username))
+        if reason == "refuse":
+            raise DeadlineError("De verzenddatum kan niet vóór de vragen liggen.", {"sent_on": "te vroeg"})
+
+    fake = types.ModuleType("parliament_tracker.deadlines.services")
+    fake.record_postponement = record_postponement
+    monkeypatch.setitem(sys.modules, "parliament_tracker.deadlines.services", fake)
+    letter_id = _signed_postponement(app, client, users, api_token)
+    today = today_local()
+    r = post(client, f"/api/v1/letters/{letter_id}/send", api_token("registrar"), {"sent_on": today.isoformat()})
+    assert r.status_code == 200, r.json
+    assert calls == [("2021Z19601", today, "de afstemming meer tijd vraagt", "registrar")]
+    with app.test_request_context():
+        letter = _db.session.get(Letter, letter_id)
+        letter.postponement_reason = "refuse"
+        with pytest.raises(services.LetterError, match="vóór de vragen") as exc:
+            workflow._record_postponement(letter.case_links[0].case, letter, _db.session.merge(users["registrar"]))
+        assert exc.value.status == 422
+        _db.session.rollback()
+
+
+def test_answered_case_follows_the_letter_through_review(app, client, seed, users, api_token):
+    letter_id = seed_letter_id(app, users["drafter"])
+    with app.app_context():
+        _case("2021Z19241").status = CaseStatus.drafting
+        mentioned_before = _case("2021Z19601").status
+        _db.session.commit()
+
+    def statuses():
+        with app.app_context():
+            return _case("2021Z19241").status, _case("2021Z19601").status
+
+    url = f"/api/v1/letters/{letter_id}"
+    post(client, url + "/submit", api_token("drafter"), {"approvers": ["director"]})
+    assert statuses() == (CaseStatus.in_review, mentioned_before)
+    post(client, url + "/request-changes", api_token("director"), {"comment": "Korter."})
+    assert statuses() == (CaseStatus.drafting, mentioned_before)
+    post(client, url + "/submit", api_token("drafter"), {"approvers": ["director"]})
+    post(client, url + "/approve", api_token("director"))
+    assert statuses() == (CaseStatus.awaiting_signature, mentioned_before)
+    post(client, url + "/sign", api_token("signatory_office"))
+    post(client, url + "/send", api_token("signatory_office"), {"sent_on": today_local().isoformat()})
+    assert statuses() == (CaseStatus.answered, mentioned_before)
