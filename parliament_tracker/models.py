@@ -5,8 +5,8 @@ from parliament_tracker.auth.models import ApiToken, User
 from parliament_tracker.cases.models import Attachment, Case, CaseLink, Question, case_members
 from parliament_tracker.deadlines.models import CalendarFeed, Deadline, DeadlineSetting, Event, NonWorkingDay
 from parliament_tracker.letters.models import Letter, LetterCase, LetterTemplate, LetterVersion
-from parliament_tracker.notifications.models import JobLock, JobRun, Notification, NotificationOptOut
 from parliament_tracker.letters.workflow_models import Approval, OurReferenceCounter, Signature
+from parliament_tracker.notifications.models import JobLock, JobRun, Notification, NotificationOptOut
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
 from parliament_tracker.tk.models import TKSyncState
 
@@ -33,12 +33,12 @@ __all__ = [
     "NonWorkingDay",
     "Notification",
     "NotificationOptOut",
+    "OurReferenceCounter",
     "Party",
     "Question",
     "Signatory",
-    "TKSyncState",
-    "OurReferenceCounter",
     "Signature",
+    "TKSyncState",
     "User",
     "case_members",
 ]

@@ -509,38 +509,17 @@ def _close_case(case: Case, letter: Letter, actor: User) -> None:
 
 
 def _record_postponement(case: Case, letter: Letter, actor: User) -> None:
-    """A sent postponement notice: written questions get 6 weeks instead of 3."""
-    reason = letter.postponement_reason or ""
+    """A sent postponement notice: written questions get 6 weeks instead of 3 (the deadlines
+    service records it on the case, recomputes and writes the audit entry)."""
+    from parliament_tracker.deadlines.services import record_postponement
+
     try:
-        from parliament_tracker.deadlines.services import record_postponement  # deadlines-db
-    except ImportError:
-        record_postponement = None
-    if record_postponement is not None:
-        try:
-            record_postponement(case, letter.sent_on, reason, actor=actor)
-        except Exception as exc:  # DeadlineError: refused date or reason, with its own message
-            if not hasattr(exc, "errors"):
-                raise
-            message = getattr(exc, "message", None) or str(exc)
-            raise services.LetterError(message, {"sent_on": message}) from exc
-        return
-    changes: dict[str, tuple[Any, Any]] = {}
-    if hasattr(case, "postponed_on"):  # fields arrive with deadlines-db
-        changes["postponed_on"] = (case.postponed_on, letter.sent_on)
-        case.postponed_on = letter.sent_on
-        if hasattr(case, "postponement_reason"):
-            changes["postponement_reason"] = (case.postponement_reason, reason)
-            case.postponement_reason = reason
-    db.session.flush()
-    record(
-        "case:postponed",
-        case,
-        f"postponement notice for {case.reference} sent on {letter.sent_on} (letter {letter.id})",
-        actor=actor,
-        changes=changes or None,
-        letter_id=letter.id,
-        reason=reason,
-    )
+        record_postponement(case, letter.sent_on, letter.postponement_reason or "", actor=actor)
+    except Exception as exc:  # DeadlineError: refused date or reason, with its own message
+        if not hasattr(exc, "errors"):
+            raise
+        message = getattr(exc, "message", None) or str(exc)
+        raise services.LetterError(message, {"sent_on": message}) from exc
 
 
 def send(letter: Letter, *, sent_on: dt.date | None, actor: User) -> Letter:
