@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -300,6 +301,21 @@ def edit(reference: str):
     return render_template("cases/form.html", form=form, case=case), status
 
 
+def _commit_or_explain(case: Case, anchor: str, action: Callable[[], Any], success: Callable[[], str]) -> Any:
+    """Run one service call for a form on the case page: commit and say so, or roll back and
+    show why it was refused. Either way, back to the case page (at ``anchor``)."""
+    target = url_for("cases.show", reference=case.reference) + anchor
+    try:
+        action()
+    except (services.CaseError, UploadRejected) as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(target)
+    db.session.commit()
+    flash(success(), "success")
+    return redirect(target)
+
+
 _Q_FIELD = re.compile(r"^q-(\d+)-text$")
 
 
@@ -323,15 +339,14 @@ def save_questions(reference: str):
     new_text = (request.form.get("new_question") or "").strip()
     if new_text:
         items.append((max([n for n, _t in items] + [0]) + 1, new_text))
-    try:
-        services.set_questions(case, items, expected_version=int(request.form.get("version", 0)), actor=current_user)
-    except services.CaseError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("cases.show", reference=case.reference) + "#questions")
-    db.session.commit()
-    flash(_("Questions saved."), "success")
-    return redirect(url_for("cases.show", reference=case.reference) + "#questions")
+    version = request.form.get("version", "")
+    expected = int(version) if version.isdigit() else 0
+    return _commit_or_explain(
+        case,
+        "#questions",
+        lambda: services.set_questions(case, items, expected_version=expected, actor=current_user),
+        lambda: _("Questions saved."),
+    )
 
 
 @bp.post("/cases/<reference>/transition")
@@ -343,17 +358,14 @@ def change_status(reference: str):
     if not form.validate_on_submit() or form.target.data not in CaseStatus.__members__:
         flash(_("Choose a valid status."), "error")
         return redirect(url_for("cases.show", reference=case.reference))
-    try:
-        services.transition(
+    return _commit_or_explain(
+        case,
+        "",
+        lambda: services.transition(
             case, CaseStatus(form.target.data), actor=current_user, expected_version=form.version.data, comment=form.comment.data or ""
-        )
-    except services.CaseError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("cases.show", reference=case.reference)), 303
-    db.session.commit()
-    flash(_("Status changed to “%(status)s”.", status=case.status.title), "success")
-    return redirect(url_for("cases.show", reference=case.reference))
+        ),
+        lambda: _("Status changed to “%(status)s”.", status=case.status.title),
+    )
 
 
 @bp.post("/cases/<reference>/links")
@@ -365,15 +377,12 @@ def add_link(reference: str):
     if not form.validate_on_submit():
         flash(_("Enter a reference and a link type."), "error")
         return redirect(url_for("cases.show", reference=case.reference) + "#links")
-    try:
-        services.add_link(case, form.reference.data, LinkType(form.link_type.data), actor=current_user)
-    except services.CaseError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("cases.show", reference=case.reference) + "#links")
-    db.session.commit()
-    flash(_("Link added."), "success")
-    return redirect(url_for("cases.show", reference=case.reference) + "#links")
+    return _commit_or_explain(
+        case,
+        "#links",
+        lambda: services.add_link(case, form.reference.data, LinkType(form.link_type.data), actor=current_user),
+        lambda: _("Link added."),
+    )
 
 
 @bp.post("/cases/<reference>/links/remove")
@@ -381,15 +390,12 @@ def add_link(reference: str):
 def remove_link(reference: str):
     """Remove the link with another case."""
     case = _get_case(reference)
-    try:
-        services.remove_link(case, request.form.get("reference", ""), actor=current_user)
-    except services.CaseError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("cases.show", reference=case.reference) + "#links")
-    db.session.commit()
-    flash(_("Link removed."), "success")
-    return redirect(url_for("cases.show", reference=case.reference) + "#links")
+    return _commit_or_explain(
+        case,
+        "#links",
+        lambda: services.remove_link(case, request.form.get("reference", ""), actor=current_user),
+        lambda: _("Link removed."),
+    )
 
 
 @bp.post("/cases/<reference>/attachments")
@@ -402,16 +408,14 @@ def add_attachment(reference: str):
         flash(_("Choose a PDF or DOCX file."), "error")
         return redirect(url_for("cases.show", reference=case.reference) + "#attachments")
     upload = form.file.data
-    data = upload.read(current_app.config["ATTACHMENT_MAX_BYTES"] + 1)
-    try:
-        services.add_attachment(case, upload.filename or "", data, max_bytes=current_app.config["ATTACHMENT_MAX_BYTES"], actor=current_user)
-    except UploadRejected as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("cases.show", reference=case.reference) + "#attachments")
-    db.session.commit()
-    flash(_("File attached."), "success")
-    return redirect(url_for("cases.show", reference=case.reference) + "#attachments")
+    max_bytes = current_app.config["ATTACHMENT_MAX_BYTES"]
+    data = upload.read(max_bytes + 1)
+    return _commit_or_explain(
+        case,
+        "#attachments",
+        lambda: services.add_attachment(case, upload.filename or "", data, max_bytes=max_bytes, actor=current_user),
+        lambda: _("File attached."),
+    )
 
 
 @bp.get("/cases/<reference>/attachments/<int:attachment_id>")

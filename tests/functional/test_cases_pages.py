@@ -249,3 +249,10 @@ def test_timeline_reads_in_dutch(login, seed):
     assert "Zaak geregistreerd." in timeline
     assert "Gekoppeld aan 2021Z19601 (zelfde onderwerp als)" in browser.get("/cases/2021Z19241").text
     assert "case 2021Z19601 registered" not in timeline, "the untranslated log line is not shown"
+
+
+def test_questions_form_with_a_broken_version_is_refused_not_a_crash(login, seed, db):
+    browser = login("drafter")
+    response = browser.post("/cases/2021Z19601/questions", {"version": "abc", "q-1-number": "1", "q-1-text": "Gewijzigd?"}, token_from="/cases/2021Z19601")
+    assert response.status_code == 302
+    assert "Gewijzigd?" not in browser.get("/cases/2021Z19601").text
