@@ -8,7 +8,15 @@ from typing import Any
 from flask import current_app, jsonify, request, url_for
 from flask_login import current_user
 
-from parliament_tracker.api import OPENAPI_PATHS, OPENAPI_SCHEMAS, ApiError, api_permission, json_body, make_blueprint
+from parliament_tracker.api import (
+    OPENAPI_PATHS,
+    OPENAPI_SCHEMAS,
+    ApiError,
+    api_error,
+    api_permission,
+    json_body,
+    make_blueprint,
+)
 from parliament_tracker.auth.models import User
 from parliament_tracker.cases import queries, services
 from parliament_tracker.cases.models import Case, CaseKind, LinkType
@@ -147,6 +155,13 @@ def _apply_extras(case: Case, body: dict[str, Any]) -> None:
 bp = make_blueprint("cases_api", __name__)
 
 
+@bp.errorhandler(services.CaseError)
+def refused(exc: services.CaseError) -> Any:
+    """A refused change: nothing of it is kept, and the client learns why (409/404/422)."""
+    db.session.rollback()
+    return api_error(_error_from(exc))
+
+
 @bp.post("/cases")
 @api_permission("case.create")
 def create_case():
@@ -163,11 +178,9 @@ def create_case():
             errors=exc.errors,
             existing=url_for("cases_api.get_case", reference=exc.existing.reference),
         ), 409
-    except services.CaseError as exc:
-        db.session.rollback()
-        raise _error_from(exc) from None
     db.session.commit()
     return jsonify(case_json(case)), 201, {"Location": url_for("cases_api.get_case", reference=case.reference)}
+
 
 @bp.get("/cases")
 @api_permission("case.view")
@@ -182,11 +195,13 @@ def list_cases():
     items, total = queries.search(f)
     return jsonify(items=[case_json(c, full=False) for c in items], total=total, page=f.page, per_page=f.per_page)
 
+
 @bp.get("/cases/<reference>")
 @api_permission("case.view")
 def get_case(reference: str):
     """One case, with its links."""
     return jsonify(case_json(_get(reference)))
+
 
 @bp.patch("/cases/<reference>")
 @api_permission("case.edit")
@@ -198,14 +213,11 @@ def patch_case(reference: str):
     if not isinstance(version, int) or isinstance(version, bool):
         raise ApiError(422, "The request has invalid fields.", {"version": "Required: the version you read (integer)."})
     data = input_from_json(body, creating=False)
-    try:
-        services.update_case(case, data, expected_version=version, actor=current_user)
-        _apply_extras(case, body)
-    except services.CaseError as exc:
-        db.session.rollback()
-        raise _error_from(exc) from None
+    services.update_case(case, data, expected_version=version, actor=current_user)
+    _apply_extras(case, body)
     db.session.commit()
     return jsonify(case_json(case))
+
 
 @bp.post("/cases/<reference>/links")
 @api_permission("case.link")
@@ -218,24 +230,17 @@ def add_link(reference: str):
         raise ApiError(422, "The request has invalid fields.", {"type": f"Must be one of: {', '.join(LinkType.__members__)}."})
     if not isinstance(body.get("reference"), str):
         raise ApiError(422, "The request has invalid fields.", {"reference": "Required."})
-    try:
-        services.add_link(case, body["reference"], LinkType(raw_type), actor=current_user)
-    except services.CaseError as exc:
-        db.session.rollback()
-        raise _error_from(exc) from None
+    services.add_link(case, body["reference"], LinkType(raw_type), actor=current_user)
     db.session.commit()
     return jsonify(case_json(case)), 201
+
 
 @bp.delete("/cases/<reference>/links")
 @api_permission("case.link")
 def delete_link(reference: str):
     """Remove a link: ``?reference=`` names the other case."""
     case = _get(reference)
-    try:
-        services.remove_link(case, request.args.get("reference", ""), actor=current_user)
-    except services.CaseError as exc:
-        db.session.rollback()
-        raise _error_from(exc) from None
+    services.remove_link(case, request.args.get("reference", ""), actor=current_user)
     db.session.commit()
     return jsonify(case_json(case))
 
