@@ -15,6 +15,7 @@ from parliament_tracker.auth.services import create_user
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case, CaseKind, LinkType
 from parliament_tracker.cases.workflow import CaseStatus
+from parliament_tracker.db import today_local
 from parliament_tracker.deadlines.models import Event, EventKind
 from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
@@ -104,7 +105,7 @@ def load_demo(today: dt.date | None = None) -> bool:
     """Load the demo once. Returns False when it is already there."""
     if db.session.scalar(db.select(Case).where(Case.reference == "2021Z19601")) is not None:
         return False
-    today = today or dt.date.today()
+    today = today or today_local()
     directorates = {code: _get_or_create(Directorate, {"code": code}, name=name, email=email) for code, name, email in DIRECTORATES}
     signatories = [_get_or_create(Signatory, {"office_title": title}, name=name) for title, name in SIGNATORIES]
     committees = [_get_or_create(Committee, {"name": name}, abbreviation=abbr) for name, abbr in COMMITTEES]

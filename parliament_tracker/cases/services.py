@@ -18,6 +18,7 @@ from parliament_tracker.cases.models import Attachment, Case, CaseKind, CaseLink
 from parliament_tracker.cases.questions import split_questions
 from parliament_tracker.cases.uploads import check_attachment
 from parliament_tracker.cases.workflow import CaseStatus, is_allowed
+from parliament_tracker.db import today_local
 from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Signatory
 
@@ -114,7 +115,7 @@ def _validate(data: CaseInput, kind: CaseKind, *, creating: bool) -> dict[str, s
         errors["subject"] = _("Enter a subject.")
     if creating and data.received_on is None:
         errors["received_on"] = _("Enter the date received.")
-    if data.received_on and data.received_on > dt.date.today() + dt.timedelta(days=1):
+    if data.received_on and data.received_on > today_local() + dt.timedelta(days=1):
         errors["received_on"] = _("The date received cannot be in the future.")
     if data.received_on and data.received_on.year < 1990:
         errors["received_on"] = _("The date received is too far in the past.")

@@ -45,6 +45,7 @@ from parliament_tracker.cases.forms import AttachmentForm, CaseForm, LinkForm, T
 from parliament_tracker.cases.models import Attachment, Case, CaseKind, LinkType
 from parliament_tracker.cases.uploads import UploadRejected
 from parliament_tracker.cases.workflow import CaseStatus, allowed_targets
+from parliament_tracker.db import today_local
 from parliament_tracker.deadlines.models import Event
 from parliament_tracker.extensions import db
 from parliament_tracker.letters.forms import PostponementForm
@@ -129,7 +130,7 @@ def index():
 def export_csv():
     """The current list (same filters) as an Excel-safe CSV file."""
     f = filter_from_args(request.args)
-    stamp = dt.date.today().isoformat()
+    stamp = today_local().isoformat()
     return Response(
         stream_with_context(csv_lines(queries.iterate_all(f))),
         mimetype="text/csv; charset=utf-8",
