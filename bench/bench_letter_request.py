@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 from parliament_tracker import create_app  # noqa: E402
 from parliament_tracker.demo import DEMO_PASSWORD, load_demo  # noqa: E402
 from parliament_tracker.extensions import db  # noqa: E402
+from parliament_tracker.letters.pdf import warm_up  # noqa: E402
 
 
 def main(runs: int = 20) -> None:
@@ -33,9 +34,9 @@ def main(runs: int = 20) -> None:
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite",
                 "WTF_CSRF_ENABLED": False,
                 "SESSION_COOKIE_SECURE": False,
-                "LETTER_WARM_UP": True,
             }
         )
+        warm_up()  # as wsgi.py does under gunicorn
         print(f"app start incl. WeasyPrint warm-up: {time.perf_counter() - started:.2f} s")
         with app.app_context():
             db.create_all()

@@ -31,12 +31,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_web_hooks(app)
     register_cli(app)
-    if app.config.get("LETTER_WARM_UP"):
-        # Render one dummy PDF so the first real letter in this worker is not ~1 s slower
-        # (WeasyPrint itself is imported with the letter views; gunicorn --preload shares it).
-        from parliament_tracker.letters.pdf import warm_up
-
-        warm_up()
     return app
 
 

@@ -44,8 +44,6 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "LETTER_POSTAL_ADDRESS": "Postbus 20301, 2500 EH Den Haag",
         "LETTER_WEBSITE": "www.rijksoverheid.nl/jenv",
         "LETTER_RETURN_ADDRESS": "Postbus 20301 2500 EH Den Haag",
-        #: render one dummy letter at start-up so the first real one is not slow
-        "LETTER_WARM_UP": False,
         # Signing (PAdES with pyHanko): the PKCS#12 and its passphrase (``flask signing dev-cert``
         # makes a self-signed one here), an optional RFC 3161 timestamp server, the PEM roots
         # trusted by /verify (default: the dev root beside the PKCS#12) and the Ons kenmerk scheme.
