@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import abort, current_app, request
+from flask import abort, current_app
 from flask_login import current_user
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -37,7 +37,3 @@ def public(view: F) -> F:
     """Marks a view as open to anonymous users (login page, health check)."""
     setattr(view, PERMISSION_ATTR, None)
     return view
-
-
-def wants_json() -> bool:
-    return request.path.startswith("/api/")
