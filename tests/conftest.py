@@ -220,3 +220,14 @@ def seed(app: Flask, db: Any, users: dict[str, User]):
         load_demo(today=dt.date(2021, 12, 1))
         db.session.commit()
     return db
+
+
+@pytest.fixture(scope="session", autouse=True)
+def signing_cert(app: Flask, tmp_path_factory: pytest.TempPathFactory):
+    """A development signing certificate for the whole session (never the real instance folder)."""
+    from parliament_tracker.letters.signing import make_dev_certificate
+
+    path = tmp_path_factory.mktemp("signing") / "dev.p12"
+    cert = make_dev_certificate(path, "test-signing", "Parliament Tracker test signatory")
+    app.config.update(SIGNING_PKCS12_PATH=str(cert.p12_path), SIGNING_PKCS12_PASSPHRASE="test-signing", SIGNING_TRUST_ROOTS=[])
+    return cert
