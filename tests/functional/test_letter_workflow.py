@@ -552,25 +552,19 @@ def _signed_postponement(app, client, users, api_token) -> int:
 
 
 def test_postponement_goes_through_the_deadlines_service_when_present(app, client, seed, users, api_token, monkeypatch):
-    """With deadlines-db merged, record_postponement moves the deadline; its refusals become a 422."""
-    import sys
-    import types
+    """Sending goes through deadlines.services.record_postponement; its refusals become a 422."""
+    from parliament_tracker.deadlines import services as deadline_services
 
     calls = []
-
-    class DeadlineError(Exception):
-        def __init__(self, message, errors=None):
-            super().__init__(message)
-            self.message, self.errors = message, errors or {}
 
     def record_postponement(case, sent_on, reason, *, actor=None):
         calls.append((case.reference, sent_on, reason, actor.username))
         if reason == "refuse":
-            raise DeadlineError("De verzenddatum kan niet vóór de vragen liggen.", {"sent_on": "te vroeg"})
+            raise deadline_services.DeadlineError(
+                "De verzenddatum kan niet vóór de vragen liggen.", {"sent_on": "te vroeg"}
+            )
 
-    fake = types.ModuleType("parliament_tracker.deadlines.services")
-    fake.record_postponement = record_postponement
-    monkeypatch.setitem(sys.modules, "parliament_tracker.deadlines.services", fake)
+    monkeypatch.setattr(deadline_services, "record_postponement", record_postponement)
     letter_id = _signed_postponement(app, client, users, api_token)
     today = today_local()
     r = post(client, f"/api/v1/letters/{letter_id}/send", api_token("registrar"), {"sent_on": today.isoformat()})
