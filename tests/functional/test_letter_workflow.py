@@ -191,6 +191,22 @@ def test_director_cannot_approve_own_draft(app, client, seed, users, api_token):
     assert r.status_code == 403 and "eigen concept" in r.json["error"]["message"]
 
 
+def test_letter_in_review_cannot_be_edited_or_generated(app, client, seed, users, login, api_token):
+    letter_id = seed_letter_id(app, users["drafter"])
+    r = post(client, f"/api/v1/letters/{letter_id}/submit", api_token("drafter"), {"approvers": ["director"]})
+    assert r.status_code == 200 and r.json["status"] == "in_review", r.json
+    with app.app_context():
+        versions_before = len(_db.session.get(Letter, letter_id).versions)
+    browser = login("drafter")
+    for response in (browser.get(f"/letters/{letter_id}/edit"), browser.post(f"/letters/{letter_id}/generate")):
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith(f"/letters/{letter_id}")
+    with app.app_context():
+        letter = _db.session.get(Letter, letter_id)
+        assert letter.status == LetterStatus.in_review
+        assert len(letter.versions) == versions_before
+
+
 def test_signed_letter_is_immutable(app, client, seed, signed_id, login, api_token):
     browser = login("drafter")
     assert browser.post(f"/letters/{signed_id}/generate").status_code == 409
