@@ -156,25 +156,32 @@ def _next_template_version(kind: LetterKind) -> int:
     return (current or 0) + 1
 
 
+def _store_template(
+    name: str, kind: LetterKind, version: int, data: bytes, *, active: bool, actor: User | None
+) -> LetterTemplate:
+    """Add one template version (with its size and SHA-256) and flush so it has an id."""
+    template = LetterTemplate(
+        name=name,
+        kind=kind,
+        version=version,
+        docx=data,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        is_active=active,
+        uploaded_by=actor,
+    )
+    db.session.add(template)
+    db.session.flush()
+    return template
+
+
 def load_shipped_templates(*, actor: User | None = None) -> list[LetterTemplate]:
     """Store the shipped defaults as version 1 of every kind that has no version yet."""
     created = []
     for kind in LetterKind:
         if db.session.scalar(db.select(LetterTemplate.id).where(LetterTemplate.kind == kind).limit(1)) is not None:
             continue
-        data = shipped_template(kind)
-        template = LetterTemplate(
-            name=kind.shipped_file,
-            kind=kind,
-            version=1,
-            docx=data,
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
-            is_active=True,
-            uploaded_by=actor,
-        )
-        db.session.add(template)
-        db.session.flush()
+        template = _store_template(kind.shipped_file, kind, 1, shipped_template(kind), active=True, actor=actor)
         record(
             "template:loaded",
             template,
@@ -212,18 +219,7 @@ def upload_template(
         )
     if activate:
         _deactivate(kind)
-    template = LetterTemplate(
-        name=name,
-        kind=kind,
-        version=_next_template_version(kind),
-        docx=data,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        is_active=activate,
-        uploaded_by=actor,
-    )
-    db.session.add(template)
-    db.session.flush()
+    template = _store_template(name, kind, _next_template_version(kind), data, active=activate, actor=actor)
     record(
         "template:uploaded",
         template,

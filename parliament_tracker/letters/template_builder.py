@@ -277,19 +277,23 @@ def _signature_block(doc) -> None:
 
 # --------------------------------------------------------------------------- templates
 
-def build_kamerbrief():
+def _letter_document():
+    """A new document with the letter headers, letterhead and address block: how every letter starts."""
     doc = _new_document()
     _headers(doc)
     _letter_top(doc)
+    return doc
+
+
+def build_kamerbrief():
+    doc = _letter_document()
     doc.add_paragraph("{{p body }}")
     _signature_block(doc)
     return doc
 
 
 def build_aanbiedingsbrief():
-    doc = _new_document()
-    _headers(doc)
-    _letter_top(doc)
+    doc = _letter_document()
     doc.add_paragraph(
         "Hierbij bied ik u{% if co_signatories_phrase %}, mede namens {{ co_signatories_phrase }},{% endif %} "
         "de antwoorden aan op de schriftelijke vragen ({{ case_number }}) van {{ askers_phrase }} "
@@ -304,9 +308,7 @@ def build_aanbiedingsbrief():
 
 
 def build_uitstelbericht():
-    doc = _new_document()
-    _headers(doc)
-    _letter_top(doc)
+    doc = _letter_document()
     doc.add_paragraph(
         "De vragen van {{ askers_phrase }} over {{ questions_subject }} (ingezonden "
         "{{ questions_submitted|nl_date }}, {{ case_number }}) kunnen niet binnen de "

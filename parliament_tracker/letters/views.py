@@ -60,6 +60,16 @@ def _get_case(reference: str) -> Case:
     return case
 
 
+def _refuse_non_draft(letter: Letter):
+    """Editing and generating need a draft: a signed or sent letter gets a 409, one in review
+    goes back to its page with a message. Returns the response to send, or None to go on."""
+    _refuse_locked(letter)
+    if letter.status != LetterStatus.draft:
+        flash(_("Only draft letters can be changed."), "error")
+        return redirect(url_for("letters.show", letter_id=letter.id))
+    return None
+
+
 def _get_letter(letter_id: int) -> Letter:
     letter = db.session.get(Letter, letter_id)
     if letter is None:
@@ -299,10 +309,8 @@ def _signatory_choices(form: LetterForm) -> None:
 def edit(letter_id: int):
     """Edit the draft: letter blocks, the text, and one answer per question for written questions."""
     letter = _get_letter(letter_id)
-    _refuse_locked(letter)
-    if letter.status != LetterStatus.draft:
-        flash(_("Only draft letters can be changed."), "error")
-        return redirect(url_for("letters.show", letter_id=letter.id))
+    if (refused := _refuse_non_draft(letter)) is not None:
+        return refused
     form = LetterForm(obj=letter if request.method == "GET" else None)
     _signatory_choices(form)
     if request.method == "GET":
@@ -385,10 +393,8 @@ def edit(letter_id: int):
 def generate(letter_id: int):
     """Fill the active template with the draft and keep the DOCX and PDF/A as a new version."""
     letter = _get_letter(letter_id)
-    _refuse_locked(letter)
-    if letter.status != LetterStatus.draft:
-        flash(_("Only draft letters can be changed."), "error")
-        return redirect(url_for("letters.show", letter_id=letter.id))
+    if (refused := _refuse_non_draft(letter)) is not None:
+        return refused
     try:
         version = services.generate_version(letter, actor=current_user)
     except services.LetterError as exc:

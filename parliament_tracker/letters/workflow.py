@@ -494,7 +494,7 @@ def _close_case(case: Case, letter: Letter, actor: User) -> None:
         return
     before = case.status
     case.status = CaseStatus.answered
-    if hasattr(case, "answered_on") and getattr(case, "answered_on", None) is None:
+    if case.answered_on is None:
         case.answered_on = letter.sent_on
     db.session.flush()
     record(
@@ -511,15 +511,12 @@ def _close_case(case: Case, letter: Letter, actor: User) -> None:
 def _record_postponement(case: Case, letter: Letter, actor: User) -> None:
     """A sent postponement notice: written questions get 6 weeks instead of 3 (the deadlines
     service records it on the case, recomputes and writes the audit entry)."""
-    from parliament_tracker.deadlines.services import record_postponement
+    from parliament_tracker.deadlines.services import DeadlineError, record_postponement
 
     try:
         record_postponement(case, letter.sent_on, letter.postponement_reason or "", actor=actor)
-    except Exception as exc:  # DeadlineError: refused date or reason, with its own message
-        if not hasattr(exc, "errors"):
-            raise
-        message = getattr(exc, "message", None) or str(exc)
-        raise services.LetterError(message, {"sent_on": message}) from exc
+    except DeadlineError as exc:  # refused date or reason, with its own message
+        raise services.LetterError(exc.message, {"sent_on": exc.message}) from exc
 
 
 def send(letter: Letter, *, sent_on: dt.date | None, actor: User) -> Letter:

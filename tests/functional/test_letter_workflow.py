@@ -191,6 +191,22 @@ def test_director_cannot_approve_own_draft(app, client, seed, users, api_token):
     assert r.status_code == 403 and "eigen concept" in r.json["error"]["message"]
 
 
+def test_letter_in_review_cannot_be_edited_or_generated(app, client, seed, users, login, api_token):
+    letter_id = seed_letter_id(app, users["drafter"])
+    r = post(client, f"/api/v1/letters/{letter_id}/submit", api_token("drafter"), {"approvers": ["director"]})
+    assert r.status_code == 200 and r.json["status"] == "in_review", r.json
+    with app.app_context():
+        versions_before = len(_db.session.get(Letter, letter_id).versions)
+    browser = login("drafter")
+    for response in (browser.get(f"/letters/{letter_id}/edit"), browser.post(f"/letters/{letter_id}/generate")):
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith(f"/letters/{letter_id}")
+    with app.app_context():
+        letter = _db.session.get(Letter, letter_id)
+        assert letter.status == LetterStatus.in_review
+        assert len(letter.versions) == versions_before
+
+
 def test_signed_letter_is_immutable(app, client, seed, signed_id, login, api_token):
     browser = login("drafter")
     assert browser.post(f"/letters/{signed_id}/generate").status_code == 409
@@ -552,25 +568,19 @@ def _signed_postponement(app, client, users, api_token) -> int:
 
 
 def test_postponement_goes_through_the_deadlines_service_when_present(app, client, seed, users, api_token, monkeypatch):
-    """With deadlines-db merged, record_postponement moves the deadline; its refusals become a 422."""
-    import sys
-    import types
+    """Sending goes through deadlines.services.record_postponement; its refusals become a 422."""
+    from parliament_tracker.deadlines import services as deadline_services
 
     calls = []
-
-    class DeadlineError(Exception):
-        def __init__(self, message, errors=None):
-            super().__init__(message)
-            self.message, self.errors = message, errors or {}
 
     def record_postponement(case, sent_on, reason, *, actor=None):
         calls.append((case.reference, sent_on, reason, actor.username))
         if reason == "refuse":
-            raise DeadlineError("De verzenddatum kan niet vóór de vragen liggen.", {"sent_on": "te vroeg"})
+            raise deadline_services.DeadlineError(
+                "De verzenddatum kan niet vóór de vragen liggen.", {"sent_on": "te vroeg"}
+            )
 
-    fake = types.ModuleType("parliament_tracker.deadlines.services")
-    fake.record_postponement = record_postponement
-    monkeypatch.setitem(sys.modules, "parliament_tracker.deadlines.services", fake)
+    monkeypatch.setattr(deadline_services, "record_postponement", record_postponement)
     letter_id = _signed_postponement(app, client, users, api_token)
     today = today_local()
     r = post(client, f"/api/v1/letters/{letter_id}/send", api_token("registrar"), {"sent_on": today.isoformat()})

@@ -179,8 +179,14 @@ def test_too_many_entries_are_refused(plain_docx):
         fill.check_docx_upload(many, max_bytes=10 * 1024 * 1024)
 
 
-@pytest.mark.parametrize("damage", ["not a zip", "truncated", "no content types", "broken xml", "xlsx"])
-def test_corrupt_uploads_are_refused(plain_docx, damage):
+@pytest.mark.parametrize(("damage", "reason"), [
+    ("not a zip", "The file is not a DOCX document."),
+    ("truncated", "The file is not a DOCX document or it is damaged."),
+    ("no content types", "The file is not a DOCX document."),
+    ("broken xml", "The file is damaged and cannot be read as a DOCX document."),
+    ("xlsx", "The file is not a Word document (.docx)."),
+])
+def test_corrupt_uploads_are_refused(plain_docx, damage, reason):
     if damage == "not a zip":
         data = b"%PDF-1.7 this is not a docx"
     elif damage == "truncated":
@@ -194,8 +200,17 @@ def test_corrupt_uploads_are_refused(plain_docx, damage):
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml")
         data = rebuild_zip(plain_docx, replace={"[Content_Types].xml": ct.encode()})
-    with pytest.raises(DocxRejected):
+    with pytest.raises(DocxRejected) as exc:
         fill.check_docx_upload(data, max_bytes=1024 * 1024)
+    assert exc.value.message == reason
+
+
+def test_encrypted_entries_are_refused(plain_docx):
+    raw = bytearray(plain_docx)
+    central = raw.find(b"PK\x01\x02")
+    raw[central + 8] |= 0x1  # general purpose flag: the entry is encrypted
+    with pytest.raises(DocxRejected, match="Encrypted documents are not accepted."):
+        fill.check_docx_upload(bytes(raw), max_bytes=1024 * 1024)
 
 
 def test_check_template_reports_upload_problems_as_text():
@@ -245,3 +260,22 @@ def test_body_from_html_keeps_only_the_safe_subset():
     assert "".join(r["text"] for r in runs) == "Bij brief van 2 november"
     assert [r for r in runs if r["text"] == "brief"][0]["bold"] is True
     assert [r for r in runs if r["text"] == "2 november"][0]["italic"] is True
+
+
+def test_every_fixed_refusal_has_a_translation():
+    """fill.py speaks English; the web layer translates through messages.FIXED, so a new
+    refusal message without an entry there would reach Dutch users untranslated. (The summary
+    "The template has problems." is never shown: callers show ``problems`` one by one.)"""
+    import ast
+    import inspect
+
+    from parliament_tracker.letters import messages
+
+    fixed = []
+    for node in ast.walk(ast.parse(inspect.getsource(fill))):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in {"DocxRejected", "TemplateError"}:
+            first = node.args[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                fixed.append(first.value)
+    assert len(fixed) >= 10
+    assert [m for m in fixed if m not in messages.FIXED] == []
