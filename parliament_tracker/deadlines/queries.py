@@ -32,6 +32,18 @@ def _in_range(start: dt.date, end: dt.date) -> Any:
     )
 
 
+def _case_filters(directorate_id: int | None, drafter_id: int | None, open_only: bool = False) -> list[Any]:
+    """The case-side conditions every list shares: lead directorate, drafter, open cases only."""
+    where: list[Any] = []
+    if directorate_id is not None:
+        where.append(Case.lead_directorate_id == directorate_id)
+    if drafter_id is not None:
+        where.append(Case.drafter_id == drafter_id)
+    if open_only:
+        where.append(Case.status.in_(OPEN))
+    return where
+
+
 def deadlines_between(
     start: dt.date,
     end: dt.date,
@@ -60,13 +72,7 @@ def deadlines_between(
         query = query.where(Deadline.is_binding.is_(True))
     if kinds:
         query = query.where(Deadline.kind.in_(list(kinds)))
-    if directorate_id is not None:
-        query = query.where(Case.lead_directorate_id == directorate_id)
-    if drafter_id is not None:
-        query = query.where(Case.drafter_id == drafter_id)
-    if open_only:
-        query = query.where(Case.status.in_(OPEN))
-    query = query.order_by(EFFECTIVE, Case.reference, Deadline.kind)
+    query = query.where(*_case_filters(directorate_id, drafter_id, open_only)).order_by(EFFECTIVE, Case.reference, Deadline.kind)
     if limit:
         query = query.limit(limit)
     return list(db.session.scalars(query).unique())
@@ -85,13 +91,7 @@ def binding_between(
 ) -> tuple[list[Deadline], int]:
     """Binding deadlines by the case's denormalised date (index on cases.practical_due_on),
     with the total count (-1 when ``count`` is False); faster than a join from deadlines."""
-    where = [Case.practical_due_on.between(start, end)]
-    if directorate_id is not None:
-        where.append(Case.lead_directorate_id == directorate_id)
-    if drafter_id is not None:
-        where.append(Case.drafter_id == drafter_id)
-    if open_only:
-        where.append(Case.status.in_(OPEN))
+    where = [Case.practical_due_on.between(start, end), *_case_filters(directorate_id, drafter_id, open_only)]
     total = (db.session.scalar(db.select(sa.func.count()).select_from(Case).where(*where)) or 0) if count else -1
     # Two steps: the case ids from the cases index first (a join lets SQLite start from the
     # deadlines index and sort tens of thousands of rows), then their binding deadline rows.
@@ -141,11 +141,7 @@ def capped_per_day(
     """
     if binding_only and not kinds:
         # The binding date is denormalised on the case (open and closed cases, as the calendar shows both).
-        where = [Case.practical_due_on.between(start, end)]
-        if directorate_id is not None:
-            where.append(Case.lead_directorate_id == directorate_id)
-        if drafter_id is not None:
-            where.append(Case.drafter_id == drafter_id)
+        where = [Case.practical_due_on.between(start, end), *_case_filters(directorate_id, drafter_id)]
         totals = dict(
             db.session.execute(
                 db.select(Case.practical_due_on, sa.func.count()).where(*where).group_by(Case.practical_due_on)
@@ -171,10 +167,7 @@ def capped_per_day(
         where.append(Deadline.is_binding.is_(True))
     if kinds:
         where.append(Deadline.kind.in_(list(kinds)))
-    if directorate_id is not None:
-        where.append(Case.lead_directorate_id == directorate_id)
-    if drafter_id is not None:
-        where.append(Case.drafter_id == drafter_id)
+    where += _case_filters(directorate_id, drafter_id)
     totals = dict(
         db.session.execute(db.select(EFFECTIVE, sa.func.count()).select_from(Deadline).join(Deadline.case).where(*where).group_by(EFFECTIVE)).all()
     )
