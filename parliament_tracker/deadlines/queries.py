@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import contains_eager, lazyload
 
-from parliament_tracker.cases.models import Case
+from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.cases.workflow import OPEN
+from parliament_tracker.deadlines import rules
 from parliament_tracker.deadlines.models import Deadline
 from parliament_tracker.deadlines.rules import ANSWER_KINDS, DeadlineKind
+from parliament_tracker.deadlines.services import rule_context
 from parliament_tracker.extensions import db
+from parliament_tracker.organisation.models import Directorate
 
 #: the date that counts for a deadline: a director's override, else the practical date
 EFFECTIVE = sa.func.coalesce(Deadline.overridden_due_on, Deadline.practical_due_on)
@@ -189,3 +194,81 @@ def capped_per_day(
         .order_by(EFFECTIVE, Case.reference, Deadline.kind)
     )
     return list(db.session.scalars(query).unique()), totals
+
+
+# -- the director's dashboard ---------------------------------------------------------------------
+
+
+def _quarter(d: dt.date) -> str:
+    return f"{d.year}-Q{(d.month - 1) // 3 + 1}"
+
+
+#: (today, directorate, quarters) -> (computed at, rows): the chart covers whole quarters of
+#: answered cases and changes slowly, while computing it reads every answer of the last year
+_TIMELINESS_CACHE: dict[tuple[dt.date, int | None, int], tuple[float, list[dict[str, Any]]]] = {}
+TIMELINESS_CACHE_SECONDS = 300
+
+
+def timeliness(today: dt.date, *, quarters: int = 4, directorate_id: int | None = None) -> list[dict[str, Any]]:
+    """Per directorate and quarter, cached for a few minutes per worker (see _TIMELINESS_CACHE)."""
+    key = (today, directorate_id, quarters)
+    hit = _TIMELINESS_CACHE.get(key)
+    if hit is not None and time.monotonic() - hit[0] < TIMELINESS_CACHE_SECONDS and not current_app.testing:
+        return hit[1]
+    rows = compute_timeliness(today, quarters=quarters, directorate_id=directorate_id)
+    if len(_TIMELINESS_CACHE) > 256:
+        _TIMELINESS_CACHE.clear()
+    _TIMELINESS_CACHE[key] = (time.monotonic(), rows)
+    return rows
+
+
+def compute_timeliness(today: dt.date, *, quarters: int = 4, directorate_id: int | None = None) -> list[dict[str, Any]]:
+    """Per directorate and quarter (of the answer date): answered within the term, median days."""
+    first_month = ((today.month - 1) // 3) * 3 + 1
+    since = dt.date(today.year, first_month, 1)
+    for _i in range(quarters - 1):
+        since = (since - dt.timedelta(days=1)).replace(day=1)
+        since = since.replace(month=((since.month - 1) // 3) * 3 + 1)
+    query = (
+        db.select(Directorate.code, Case.received_on, Case.answered_on, Case.practical_due_on)
+        .join(Directorate, Case.lead_directorate_id == Directorate.id)
+        .where(Case.answered_on.is_not(None), Case.answered_on >= since)
+    )
+    if directorate_id is not None:
+        query = query.where(Case.lead_directorate_id == directorate_id)
+    groups: dict[tuple[str, str], list[tuple[int, bool]]] = {}
+    for code, received, answered, due in db.session.execute(query):
+        in_time = due is None or answered <= due
+        groups.setdefault((code, _quarter(answered)), []).append(((answered - received).days, in_time))
+    rows = []
+    for (code, quarter), items in sorted(groups.items()):
+        days = sorted(n for n, _t in items)
+        mid = len(days) // 2
+        median = days[mid] if len(days) % 2 else (days[mid - 1] + days[mid]) / 2
+        share = sum(1 for _n, t in items if t) / len(items)
+        rows.append({"directorate": code, "quarter": quarter, "count": len(items), "share": share, "percent": round(share * 100), "median": median})
+    return rows
+
+
+def monday_list_preview(today: dt.date, directorate_id: int | None, limit: int = 200) -> tuple[list[Case], int]:
+    """Open written questions that will be on the Kamer's Monday overview of late answers.
+
+    The same condition as ``rules.monday_late_list``, in SQL so it scales: on the list when
+    the Monday is after received + term, where the term is the long one if the postponement
+    notice went out on or before that Monday.
+    """
+    settings = rule_context().settings
+    monday = rules.next_monday(today)
+    regular = monday - dt.timedelta(days=settings.written_questions_term_days)
+    long = monday - dt.timedelta(days=settings.postponement_term_days)
+    query = db.select(Case).where(
+        Case.kind == CaseKind.written_questions,
+        Case.status.in_(OPEN),
+        Case.received_on < regular,
+        sa.or_(Case.postponed_on.is_(None), Case.postponed_on > monday, Case.received_on < long),
+    )
+    if directorate_id is not None:
+        query = query.where(Case.lead_directorate_id == directorate_id)
+    total = db.session.scalar(query.with_only_columns(sa.func.count(Case.id))) or 0
+    items = db.session.scalars(query.options(lazyload("*")).order_by(Case.received_on, Case.id).limit(limit)).all()
+    return list(items), total
