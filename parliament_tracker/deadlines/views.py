@@ -13,6 +13,7 @@ Routes:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -91,6 +92,19 @@ def _case_or_404(reference: str) -> Case:
     return case
 
 
+def _committed(change: Callable[[], Any]) -> bool:
+    """Run one deadline change and commit it; on a DeadlineError roll back, flash its
+    messages and return False."""
+    try:
+        change()
+    except services.DeadlineError as exc:
+        db.session.rollback()
+        flash(" ".join([exc.message, *exc.errors.values()]), "error")
+        return False
+    db.session.commit()
+    return True
+
+
 @bp.post("/cases/<reference>/postponement")
 @permission_required("case.postpone")
 def postpone(reference: str):
@@ -98,13 +112,8 @@ def postpone(reference: str):
     case = _case_or_404(reference)
     target = url_for("cases.show", reference=case.reference) + "#deadlines"
     sent_on = _parse_date(request.form.get("sent_on"))
-    try:
-        services.record_postponement(case, sent_on, request.form.get("reason", ""), actor=current_user)
-    except services.DeadlineError as exc:
-        db.session.rollback()
-        flash(" ".join([exc.message, *exc.errors.values()]), "error")
+    if not _committed(lambda: services.record_postponement(case, sent_on, request.form.get("reason", ""), actor=current_user)):
         return redirect(target)
-    db.session.commit()
     flash(_("Postponement recorded; the deadline is now %(date)s.", date=case.practical_due_on.isoformat() if case.practical_due_on else "—"), "success")
     return redirect(target)
 
@@ -120,13 +129,8 @@ def override(deadline_id: int):
     if not clear and due_on is None:
         flash(_("Enter the new date as a valid date."), "error")
         return redirect(target)
-    try:
-        services.override_deadline(deadline, due_on, request.form.get("reason", ""), actor=current_user)
-    except services.DeadlineError as exc:
-        db.session.rollback()
-        flash(" ".join([exc.message, *exc.errors.values()]), "error")
+    if not _committed(lambda: services.override_deadline(deadline, due_on, request.form.get("reason", ""), actor=current_user)):
         return redirect(target)
-    db.session.commit()
     flash(_("The deadline date was changed.") if due_on else _("The deadline is back to the computed date."), "success")
     return redirect(target)
 
