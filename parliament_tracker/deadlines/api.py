@@ -216,13 +216,18 @@ def create_event():
     return jsonify(event_json(event)), 201, {"Location": url_for("deadlines_api.get_event", event_id=event.id)}
 
 
+def _event_or_404(event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise ApiError(404, f"No event with id {event_id}.")
+    return event
+
+
 @bp.get("/events/<int:event_id>")
 @api_permission("calendar.view")
 def get_event(event_id: int):
     """One event."""
-    event = db.session.get(Event, event_id)
-    if event is None:
-        raise ApiError(404, f"No event with id {event_id}.")
+    event = _event_or_404(event_id)
     return jsonify(event_json(event))
 
 
@@ -230,9 +235,7 @@ def get_event(event_id: int):
 @api_permission("event.manage")
 def patch_event(event_id: int):
     """Change an event; the cases anchored to it are recomputed."""
-    event = db.session.get(Event, event_id)
-    if event is None:
-        raise ApiError(404, f"No event with id {event_id}.")
+    event = _event_or_404(event_id)
     values = _event_values(json_body(), creating=False)
     try:
         services.save_event(event, values, actor=current_user)
@@ -247,9 +250,7 @@ def patch_event(event_id: int):
 @api_permission("event.manage")
 def delete_event(event_id: int):
     """Delete an event; cases due before it lose that date and are recomputed."""
-    event = db.session.get(Event, event_id)
-    if event is None:
-        raise ApiError(404, f"No event with id {event_id}.")
+    event = _event_or_404(event_id)
     count = services.delete_event(event, actor=current_user)
     db.session.commit()
     return jsonify(deleted=event_id, cases_recomputed=count)

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import contains_eager, lazyload
 
-from parliament_tracker.cases.models import Case
+from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.cases.workflow import OPEN
+from parliament_tracker.deadlines import rules
 from parliament_tracker.deadlines.models import Deadline
 from parliament_tracker.deadlines.rules import ANSWER_KINDS, DeadlineKind
+from parliament_tracker.deadlines.services import rule_context
 from parliament_tracker.extensions import db
+from parliament_tracker.organisation.models import Directorate
 
 #: the date that counts for a deadline: a director's override, else the practical date
 EFFECTIVE = sa.func.coalesce(Deadline.overridden_due_on, Deadline.practical_due_on)
@@ -30,6 +35,18 @@ def _in_range(start: dt.date, end: dt.date) -> Any:
         sa.and_(Deadline.overridden_due_on.is_(None), Deadline.practical_due_on.between(start, end)),
         Deadline.overridden_due_on.between(start, end),
     )
+
+
+def _case_filters(directorate_id: int | None, drafter_id: int | None, open_only: bool = False) -> list[Any]:
+    """The case-side conditions every list shares: lead directorate, drafter, open cases only."""
+    where: list[Any] = []
+    if directorate_id is not None:
+        where.append(Case.lead_directorate_id == directorate_id)
+    if drafter_id is not None:
+        where.append(Case.drafter_id == drafter_id)
+    if open_only:
+        where.append(Case.status.in_(OPEN))
+    return where
 
 
 def deadlines_between(
@@ -60,13 +77,7 @@ def deadlines_between(
         query = query.where(Deadline.is_binding.is_(True))
     if kinds:
         query = query.where(Deadline.kind.in_(list(kinds)))
-    if directorate_id is not None:
-        query = query.where(Case.lead_directorate_id == directorate_id)
-    if drafter_id is not None:
-        query = query.where(Case.drafter_id == drafter_id)
-    if open_only:
-        query = query.where(Case.status.in_(OPEN))
-    query = query.order_by(EFFECTIVE, Case.reference, Deadline.kind)
+    query = query.where(*_case_filters(directorate_id, drafter_id, open_only)).order_by(EFFECTIVE, Case.reference, Deadline.kind)
     if limit:
         query = query.limit(limit)
     return list(db.session.scalars(query).unique())
@@ -85,13 +96,7 @@ def binding_between(
 ) -> tuple[list[Deadline], int]:
     """Binding deadlines by the case's denormalised date (index on cases.practical_due_on),
     with the total count (-1 when ``count`` is False); faster than a join from deadlines."""
-    where = [Case.practical_due_on.between(start, end)]
-    if directorate_id is not None:
-        where.append(Case.lead_directorate_id == directorate_id)
-    if drafter_id is not None:
-        where.append(Case.drafter_id == drafter_id)
-    if open_only:
-        where.append(Case.status.in_(OPEN))
+    where = [Case.practical_due_on.between(start, end), *_case_filters(directorate_id, drafter_id, open_only)]
     total = (db.session.scalar(db.select(sa.func.count()).select_from(Case).where(*where)) or 0) if count else -1
     # Two steps: the case ids from the cases index first (a join lets SQLite start from the
     # deadlines index and sort tens of thousands of rows), then their binding deadline rows.
@@ -141,11 +146,7 @@ def capped_per_day(
     """
     if binding_only and not kinds:
         # The binding date is denormalised on the case (open and closed cases, as the calendar shows both).
-        where = [Case.practical_due_on.between(start, end)]
-        if directorate_id is not None:
-            where.append(Case.lead_directorate_id == directorate_id)
-        if drafter_id is not None:
-            where.append(Case.drafter_id == drafter_id)
+        where = [Case.practical_due_on.between(start, end), *_case_filters(directorate_id, drafter_id)]
         totals = dict(
             db.session.execute(
                 db.select(Case.practical_due_on, sa.func.count()).where(*where).group_by(Case.practical_due_on)
@@ -171,10 +172,7 @@ def capped_per_day(
         where.append(Deadline.is_binding.is_(True))
     if kinds:
         where.append(Deadline.kind.in_(list(kinds)))
-    if directorate_id is not None:
-        where.append(Case.lead_directorate_id == directorate_id)
-    if drafter_id is not None:
-        where.append(Case.drafter_id == drafter_id)
+    where += _case_filters(directorate_id, drafter_id)
     totals = dict(
         db.session.execute(db.select(EFFECTIVE, sa.func.count()).select_from(Deadline).join(Deadline.case).where(*where).group_by(EFFECTIVE)).all()
     )
@@ -196,3 +194,81 @@ def capped_per_day(
         .order_by(EFFECTIVE, Case.reference, Deadline.kind)
     )
     return list(db.session.scalars(query).unique()), totals
+
+
+# -- the director's dashboard ---------------------------------------------------------------------
+
+
+def _quarter(d: dt.date) -> str:
+    return f"{d.year}-Q{(d.month - 1) // 3 + 1}"
+
+
+#: (today, directorate, quarters) -> (computed at, rows): the chart covers whole quarters of
+#: answered cases and changes slowly, while computing it reads every answer of the last year
+_TIMELINESS_CACHE: dict[tuple[dt.date, int | None, int], tuple[float, list[dict[str, Any]]]] = {}
+TIMELINESS_CACHE_SECONDS = 300
+
+
+def timeliness(today: dt.date, *, quarters: int = 4, directorate_id: int | None = None) -> list[dict[str, Any]]:
+    """Per directorate and quarter, cached for a few minutes per worker (see _TIMELINESS_CACHE)."""
+    key = (today, directorate_id, quarters)
+    hit = _TIMELINESS_CACHE.get(key)
+    if hit is not None and time.monotonic() - hit[0] < TIMELINESS_CACHE_SECONDS and not current_app.testing:
+        return hit[1]
+    rows = compute_timeliness(today, quarters=quarters, directorate_id=directorate_id)
+    if len(_TIMELINESS_CACHE) > 256:
+        _TIMELINESS_CACHE.clear()
+    _TIMELINESS_CACHE[key] = (time.monotonic(), rows)
+    return rows
+
+
+def compute_timeliness(today: dt.date, *, quarters: int = 4, directorate_id: int | None = None) -> list[dict[str, Any]]:
+    """Per directorate and quarter (of the answer date): answered within the term, median days."""
+    first_month = ((today.month - 1) // 3) * 3 + 1
+    since = dt.date(today.year, first_month, 1)
+    for _i in range(quarters - 1):
+        since = (since - dt.timedelta(days=1)).replace(day=1)
+        since = since.replace(month=((since.month - 1) // 3) * 3 + 1)
+    query = (
+        db.select(Directorate.code, Case.received_on, Case.answered_on, Case.practical_due_on)
+        .join(Directorate, Case.lead_directorate_id == Directorate.id)
+        .where(Case.answered_on.is_not(None), Case.answered_on >= since)
+    )
+    if directorate_id is not None:
+        query = query.where(Case.lead_directorate_id == directorate_id)
+    groups: dict[tuple[str, str], list[tuple[int, bool]]] = {}
+    for code, received, answered, due in db.session.execute(query):
+        in_time = due is None or answered <= due
+        groups.setdefault((code, _quarter(answered)), []).append(((answered - received).days, in_time))
+    rows = []
+    for (code, quarter), items in sorted(groups.items()):
+        days = sorted(n for n, _t in items)
+        mid = len(days) // 2
+        median = days[mid] if len(days) % 2 else (days[mid - 1] + days[mid]) / 2
+        share = sum(1 for _n, t in items if t) / len(items)
+        rows.append({"directorate": code, "quarter": quarter, "count": len(items), "share": share, "percent": round(share * 100), "median": median})
+    return rows
+
+
+def monday_list_preview(today: dt.date, directorate_id: int | None, limit: int = 200) -> tuple[list[Case], int]:
+    """Open written questions that will be on the Kamer's Monday overview of late answers.
+
+    The same condition as ``rules.monday_late_list``, in SQL so it scales: on the list when
+    the Monday is after received + term, where the term is the long one if the postponement
+    notice went out on or before that Monday.
+    """
+    settings = rule_context().settings
+    monday = rules.next_monday(today)
+    regular = monday - dt.timedelta(days=settings.written_questions_term_days)
+    long = monday - dt.timedelta(days=settings.postponement_term_days)
+    query = db.select(Case).where(
+        Case.kind == CaseKind.written_questions,
+        Case.status.in_(OPEN),
+        Case.received_on < regular,
+        sa.or_(Case.postponed_on.is_(None), Case.postponed_on > monday, Case.received_on < long),
+    )
+    if directorate_id is not None:
+        query = query.where(Case.lead_directorate_id == directorate_id)
+    total = db.session.scalar(query.with_only_columns(sa.func.count(Case.id))) or 0
+    items = db.session.scalars(query.options(lazyload("*")).order_by(Case.received_on, Case.id).limit(limit)).all()
+    return list(items), total

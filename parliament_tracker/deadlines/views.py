@@ -13,6 +13,7 @@ Routes:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -21,7 +22,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -31,12 +31,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm import lazyload
 
 from parliament_tracker.auth.permissions import permission_required, public
 from parliament_tracker.cases import services as case_services
-from parliament_tracker.cases.models import Case, CaseKind
-from parliament_tracker.cases.workflow import OPEN, CaseStatus
+from parliament_tracker.cases.models import Case
+from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.db import today_local
 from parliament_tracker.deadlines import feeds, queries, rules, services
 from parliament_tracker.deadlines.models import (
@@ -93,6 +92,19 @@ def _case_or_404(reference: str) -> Case:
     return case
 
 
+def _committed(change: Callable[[], Any]) -> bool:
+    """Run one deadline change and commit it; on a DeadlineError roll back, flash its
+    messages and return False."""
+    try:
+        change()
+    except services.DeadlineError as exc:
+        db.session.rollback()
+        flash(" ".join([exc.message, *exc.errors.values()]), "error")
+        return False
+    db.session.commit()
+    return True
+
+
 @bp.post("/cases/<reference>/postponement")
 @permission_required("case.postpone")
 def postpone(reference: str):
@@ -100,13 +112,8 @@ def postpone(reference: str):
     case = _case_or_404(reference)
     target = url_for("cases.show", reference=case.reference) + "#deadlines"
     sent_on = _parse_date(request.form.get("sent_on"))
-    try:
-        services.record_postponement(case, sent_on, request.form.get("reason", ""), actor=current_user)
-    except services.DeadlineError as exc:
-        db.session.rollback()
-        flash(" ".join([exc.message, *exc.errors.values()]), "error")
+    if not _committed(lambda: services.record_postponement(case, sent_on, request.form.get("reason", ""), actor=current_user)):
         return redirect(target)
-    db.session.commit()
     flash(_("Postponement recorded; the deadline is now %(date)s.", date=case.practical_due_on.isoformat() if case.practical_due_on else "—"), "success")
     return redirect(target)
 
@@ -122,13 +129,8 @@ def override(deadline_id: int):
     if not clear and due_on is None:
         flash(_("Enter the new date as a valid date."), "error")
         return redirect(target)
-    try:
-        services.override_deadline(deadline, due_on, request.form.get("reason", ""), actor=current_user)
-    except services.DeadlineError as exc:
-        db.session.rollback()
-        flash(" ".join([exc.message, *exc.errors.values()]), "error")
+    if not _committed(lambda: services.override_deadline(deadline, due_on, request.form.get("reason", ""), actor=current_user)):
         return redirect(target)
-    db.session.commit()
     flash(_("The deadline date was changed.") if due_on else _("The deadline is back to the computed date."), "success")
     return redirect(target)
 
@@ -267,83 +269,6 @@ def _kind_options() -> list[tuple[str, str]]:
 # -- the director's dashboard ---------------------------------------------------------------------
 
 
-def _quarter(d: dt.date) -> str:
-    return f"{d.year}-Q{(d.month - 1) // 3 + 1}"
-
-
-#: (today, directorate, quarters) -> (computed at, rows): the chart covers whole quarters of
-#: answered cases and changes slowly, while computing it reads every answer of the last year
-_TIMELINESS_CACHE: dict[tuple[dt.date, int | None, int], tuple[float, list[dict[str, Any]]]] = {}
-TIMELINESS_CACHE_SECONDS = 300
-
-
-def timeliness(today: dt.date, *, quarters: int = 4, directorate_id: int | None = None) -> list[dict[str, Any]]:
-    """Per directorate and quarter, cached for a few minutes per worker (see _TIMELINESS_CACHE)."""
-    import time
-
-    key = (today, directorate_id, quarters)
-    hit = _TIMELINESS_CACHE.get(key)
-    if hit is not None and time.monotonic() - hit[0] < TIMELINESS_CACHE_SECONDS and not current_app.testing:
-        return hit[1]
-    rows = compute_timeliness(today, quarters=quarters, directorate_id=directorate_id)
-    if len(_TIMELINESS_CACHE) > 256:
-        _TIMELINESS_CACHE.clear()
-    _TIMELINESS_CACHE[key] = (time.monotonic(), rows)
-    return rows
-
-
-def compute_timeliness(today: dt.date, *, quarters: int = 4, directorate_id: int | None = None) -> list[dict[str, Any]]:
-    """Per directorate and quarter (of the answer date): answered within the term, median days."""
-    first_month = ((today.month - 1) // 3) * 3 + 1
-    since = dt.date(today.year, first_month, 1)
-    for _i in range(quarters - 1):
-        since = (since - dt.timedelta(days=1)).replace(day=1)
-        since = since.replace(month=((since.month - 1) // 3) * 3 + 1)
-    query = (
-        db.select(Directorate.code, Case.received_on, Case.answered_on, Case.practical_due_on)
-        .join(Directorate, Case.lead_directorate_id == Directorate.id)
-        .where(Case.answered_on.is_not(None), Case.answered_on >= since)
-    )
-    if directorate_id is not None:
-        query = query.where(Case.lead_directorate_id == directorate_id)
-    groups: dict[tuple[str, str], list[tuple[int, bool]]] = {}
-    for code, received, answered, due in db.session.execute(query):
-        in_time = due is None or answered <= due
-        groups.setdefault((code, _quarter(answered)), []).append(((answered - received).days, in_time))
-    rows = []
-    for (code, quarter), items in sorted(groups.items()):
-        days = sorted(n for n, _t in items)
-        mid = len(days) // 2
-        median = days[mid] if len(days) % 2 else (days[mid - 1] + days[mid]) / 2
-        share = sum(1 for _n, t in items if t) / len(items)
-        rows.append({"directorate": code, "quarter": quarter, "count": len(items), "share": share, "percent": round(share * 100), "median": median})
-    return rows
-
-
-def monday_list_preview(today: dt.date, directorate_id: int | None, limit: int = 200) -> tuple[list[Case], int]:
-    """Open written questions that will be on the Kamer's Monday overview of late answers.
-
-    The same condition as ``rules.monday_late_list``, in SQL so it scales: on the list when
-    the Monday is after received + term, where the term is the long one if the postponement
-    notice went out on or before that Monday.
-    """
-    settings = services.rule_context().settings
-    monday = rules.next_monday(today)
-    regular = monday - dt.timedelta(days=settings.written_questions_term_days)
-    long = monday - dt.timedelta(days=settings.postponement_term_days)
-    query = db.select(Case).where(
-        Case.kind == CaseKind.written_questions,
-        Case.status.in_(OPEN),
-        Case.received_on < regular,
-        sa.or_(Case.postponed_on.is_(None), Case.postponed_on > monday, Case.received_on < long),
-    )
-    if directorate_id is not None:
-        query = query.where(Case.lead_directorate_id == directorate_id)
-    total = db.session.scalar(query.with_only_columns(sa.func.count(Case.id))) or 0
-    items = db.session.scalars(query.options(lazyload("*")).order_by(Case.received_on, Case.id).limit(limit)).all()
-    return list(items), total
-
-
 def _decorate(rows: list[Deadline]) -> list[dict[str, Any]]:
     """Entries for the calendar and dashboard lists; titles are translated once per call
     (thousands of lazy strings per month view were a third of the page time)."""
@@ -392,8 +317,8 @@ def dashboard():
     if directorate_id is not None:
         review = review.where(Case.lead_directorate_id == directorate_id)
     awaiting = db.session.scalars(review.order_by(Case.practical_due_on.is_(None), Case.practical_due_on).limit(100)).all()
-    stats = timeliness(today, directorate_id=directorate_id)
-    monday_list, monday_total = monday_list_preview(today, directorate_id)
+    stats = queries.timeliness(today, directorate_id=directorate_id)
+    monday_list, monday_total = queries.monday_list_preview(today, directorate_id)
     directorates = db.session.scalars(db.select(Directorate).order_by(Directorate.code)).all()
     return render_template(
         "deadlines/dashboard.html",

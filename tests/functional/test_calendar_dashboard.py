@@ -78,8 +78,8 @@ def test_dashboard_permissions(login, seed):
 def test_monday_list_query_agrees_with_the_rules(app, seed, db):
     from parliament_tracker.cases.models import Case, CaseKind
     from parliament_tracker.deadlines import rules
+    from parliament_tracker.deadlines.queries import monday_list_preview
     from parliament_tracker.deadlines.services import facts_for
-    from parliament_tracker.deadlines.views import monday_list_preview
 
     questions = db.session.scalars(db.select(Case).where(Case.kind == CaseKind.written_questions)).all()
     for i, case in enumerate(questions):  # some postponed, before and after the Monday
@@ -111,17 +111,17 @@ def test_month_cell_shows_the_first_entries_and_links_to_the_rest(login, seed, m
 def test_timeliness_is_cached_for_a_few_minutes_outside_tests(app, monkeypatch):
     import datetime as dt
 
-    from parliament_tracker.deadlines import views
+    from parliament_tracker.deadlines import queries
 
     calls = []
-    monkeypatch.setattr(views, "compute_timeliness", lambda today, **kw: calls.append(today) or [{"n": len(calls)}])
-    monkeypatch.setattr(views, "_TIMELINESS_CACHE", {})
+    monkeypatch.setattr(queries, "compute_timeliness", lambda today, **kw: calls.append(today) or [{"n": len(calls)}])
+    monkeypatch.setattr(queries, "_TIMELINESS_CACHE", {})
     monkeypatch.setattr(app, "testing", False)
     with app.app_context():
-        first = views.timeliness(dt.date(2021, 12, 1))
-        assert views.timeliness(dt.date(2021, 12, 1)) == first and len(calls) == 1
-        views.timeliness(dt.date(2021, 12, 2))
+        first = queries.timeliness(dt.date(2021, 12, 1))
+        assert queries.timeliness(dt.date(2021, 12, 1)) == first and len(calls) == 1
+        queries.timeliness(dt.date(2021, 12, 2))
         assert len(calls) == 2
-        monkeypatch.setattr(views, "TIMELINESS_CACHE_SECONDS", 0)
-        views.timeliness(dt.date(2021, 12, 1))
+        monkeypatch.setattr(queries, "TIMELINESS_CACHE_SECONDS", 0)
+        queries.timeliness(dt.date(2021, 12, 1))
         assert len(calls) == 3

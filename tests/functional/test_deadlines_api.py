@@ -124,6 +124,8 @@ def test_422s_and_403s(client, seed, api_token, db):
     inverted = client.post("/api/v1/events", json={"kind": "recess", "name": "R", "starts_on": "2021-12-10", "ends_on": "2021-12-01"}, headers=headers)
     assert inverted.status_code == 422 and "ends_on" in inverted.json["errors"]
     assert client.patch("/api/v1/events/999999", json={"name": "x"}, headers=headers).status_code == 404
+    missing = client.get("/api/v1/events/999999", headers=headers)
+    assert missing.status_code == 404 and "999999" in missing.text
 
     not_questions = client.post("/api/v1/cases/2021Z19241/postponement", json={"sent_on": "2021-11-20", "reason": "x"}, headers=headers)
     assert not_questions.status_code == 422

@@ -127,3 +127,21 @@ def test_case_list_sorts_by_deadline(login, seed):
     page = login("viewer").get("/cases?sort=due&q=angstcultuur")
     assert listed(page)[:2] in (["2021Z19241", "2021Z19601"], ["2021Z19601", "2021Z19241"])
     assert page.text.count("23 nov") == 2 or page.text.count("23 Nov") == 2
+
+
+def test_a_refused_override_or_postponement_says_why_and_changes_nothing(login, seed, db):
+    binding = _deadline(db, "2021Z19241", "external")
+    director = login("director")
+    not_a_date = director.post(f"/deadlines/{binding.id}/override", {"due_on": "30-11-2021", "reason": "x"}, token_from="/cases/2021Z19241")
+    assert not_a_date.status_code == 302
+    assert "Vul de nieuwe datum in als geldige datum." in director.get("/cases/2021Z19241").text
+    director.post(f"/deadlines/{binding.id}/override", {"due_on": "2021-11-30", "reason": ""}, token_from="/cases/2021Z19241")
+    assert "Geef de reden voor de nieuwe datum." in director.get("/cases/2021Z19241").text
+    assert _deadline(db, "2021Z19241", "external").overridden_due_on is None
+    assert not db.session.scalar(db.select(AuditEntry).where(AuditEntry.action == "case:deadline_overridden"))
+    director.post("/logout", token_from="/cases")
+
+    drafter = login("drafter")
+    drafter.post("/cases/2021Z19601/postponement", {"sent_on": "2021-11-25", "reason": ""}, token_from="/cases/2021Z19601")
+    assert "Het uitstel kon niet worden vastgelegd." in drafter.get("/cases/2021Z19601").text
+    assert find_case("2021Z19601").postponed_on is None
