@@ -6,26 +6,14 @@ import pytest
 
 from parliament_tracker.audit.models import AuditEntry
 from parliament_tracker.cases.models import Case
-from tests.tk_fake import FakeTK, load_fixture
+from tests.tk_fake import FakeTK, load_fixture, serve_to_app
 
 
 @pytest.fixture
 def fake_tk(app, monkeypatch):
-    with FakeTK(load_fixture("zaak-2021Z19601-open") + load_fixture("zaak-2021Z19241-commissieverzoek")) as fake:
-        monkeypatch.setitem(app.config, "TK_API_URL", fake.base_url)
-        monkeypatch.setitem(app.config, "TK_READ_TIMEOUT", 0.5)
-        monkeypatch.setitem(app.config, "TK_BACKOFF_SECONDS", 0.001)
-        yield fake
-
-
-@pytest.fixture
-def signatory(db):
-    from parliament_tracker.organisation.models import Signatory
-
-    row = Signatory(office_title="De Staatssecretaris van Justitie en Veiligheid", name="Ankie Broekers-Knol")
-    db.session.add(row)
-    db.session.commit()
-    return row
+    fake = FakeTK(load_fixture("zaak-2021Z19601-open") + load_fixture("zaak-2021Z19241-commissieverzoek"))
+    with serve_to_app(fake, app, monkeypatch, read_timeout=0.5) as served:
+        yield served
 
 
 def test_fetch_fills_the_new_case_form(login, fake_tk, signatory, db):
