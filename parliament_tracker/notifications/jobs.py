@@ -8,7 +8,6 @@ job twice for the same day adds nothing.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -324,26 +323,6 @@ def _digest_sections(directorate_id: int, today: dt.date, monday: dt.date, setti
     approval = [_item(c) for c in open_cases if c.status == CaseStatus.in_review]
     signature = [_item(c) for c in open_cases if c.status == CaseStatus.awaiting_signature]
     return {"late_list": late_list, "due_next_week": due_next_week, "waiting_approval": approval, "waiting_signature": signature}
-
-
-# -- Tweede Kamer sync hook -----------------------------------------------------------------
-
-#: the hook: ``parliament_tracker.tk.sync.run(today) -> dict`` when that module exists
-TK_SYNC_MODULE = "parliament_tracker.tk.sync"
-
-
-def tk_sync(today: dt.date) -> dict[str, Any]:
-    try:
-        module = importlib.import_module(TK_SYNC_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name != TK_SYNC_MODULE:
-            raise
-        return {"status": "not configured"}
-    run = getattr(module, "run", None)
-    if run is None:
-        return {"status": "not configured"}
-    result = run(today)
-    return dict(result or {})
 
 
 def send_outbox(today: dt.date) -> dict[str, Any]:

@@ -184,10 +184,10 @@ def test_weekly_digest_lists_late_list_due_and_waiting_and_mentions_the_recess(a
         assert len(recess) == 1 and "Kerstreces 2021" in recess[0].body_text
 
 
-def test_tk_sync_hook_records_not_configured(app, db):
+def test_tk_sync_hook_records_that_it_is_off_by_default(app, db):
     with app.app_context():
         run = run_job("tk_sync", dt.date(2021, 11, 9))
-        assert run.status == JobStatus.ok and run.counts == {"status": "not configured"}
+        assert run.status == JobStatus.ok and run.counts == {"status": "off: TK_SYNC_HOOK_RUNS_ALL is not set (tk_watch, tk_reconcile, tk_events run on their own)"}
 
 
 def test_failing_job_is_recorded_and_the_next_job_still_runs(app, seed, staff, monkeypatch, scheduler_log):

@@ -330,7 +330,7 @@ def test_admin_page_runs_a_job_now(app, db, fake_tk, signatory, users, login, mo
 def test_tk_sync_hook_runs_all_three_when_asked(app, db, fake_tk, seed, monkeypatch):
     fake_tk.zaken.extend(load_fixture("zaak-2021Z19601-uitstel-variant"))
     fake_tk.activiteiten.append(_budget_activity())
-    assert run(app, db, "tk_sync", dt.date(2021, 11, 29)).counts == {"status": "not configured"}
+    assert run(app, db, "tk_sync", dt.date(2021, 11, 29)).counts == {"status": "off: TK_SYNC_HOOK_RUNS_ALL is not set (tk_watch, tk_reconcile, tk_events run on their own)"}
     monkeypatch.setitem(app.config, "TK_SYNC_HOOK_RUNS_ALL", True)
     result = run(app, db, "tk_sync", dt.date(2021, 11, 29))
     assert result.status == JobStatus.ok, result.error
