@@ -72,6 +72,29 @@ def _in_range(start: dt.date, end: dt.date) -> Any:
     )
 
 
+def _steps_not_done(when: Any) -> list[Any]:
+    """The reminded steps (internal milestones and the binding answer date) not done yet whose
+    effective date matches ``when``, with the fields of their case the messages need."""
+    return list(
+        db.session.execute(
+            sa.select(
+                Deadline.case_id,
+                Deadline.kind,
+                Deadline.is_binding,
+                EFFECTIVE.label("due"),
+                Case.reference,
+                Case.subject,
+                Case.status,
+                Case.drafter_id,
+                Case.lead_directorate_id,
+            )
+            .join(Case, Case.id == Deadline.case_id)
+            .where(when, _not_done())
+            .where(sa.or_(Deadline.kind.in_(list(REMINDER_FOR)), Deadline.is_binding.is_(True)))
+        ).all()
+    )
+
+
 def _users(ids: Iterable[int]) -> dict[int, User]:
     ids = list(set(ids))
     found: dict[int, User] = {}
@@ -101,21 +124,7 @@ def reminders(today: dt.date) -> dict[str, Any]:
         return {"skipped": "not a working day"}
     n = int(current_app.config.get("REMINDER_WORKING_DAYS_BEFORE", 2))
     horizon = add_working_days(ctx.calendar, today, n)
-    rows = db.session.execute(
-        sa.select(
-            Deadline.case_id,
-            Deadline.kind,
-            Deadline.is_binding,
-            EFFECTIVE.label("due"),
-            Case.reference,
-            Case.subject,
-            Case.drafter_id,
-            Case.lead_directorate_id,
-        )
-        .join(Case, Case.id == Deadline.case_id)
-        .where(_in_range(today, horizon), _not_done())
-        .where(sa.or_(Deadline.kind.in_(list(REMINDER_FOR)), Deadline.is_binding.is_(True)))
-    ).all()
+    rows = _steps_not_done(_in_range(today, horizon))
     users = _users(r.drafter_id for r in rows if r.drafter_id is not None)
     off = services.opted_out(users)
     mailboxes = {d.id: d for d in db.session.scalars(sa.select(Directorate))}
@@ -166,22 +175,7 @@ def escalation(today: dt.date) -> dict[str, Any]:
     """A case past a milestone or its due date without the step done: tell the director(s)
     of the lead directorate and the registrar(s), once per missed date."""
     ctx = load_rule_context()
-    rows = db.session.execute(
-        sa.select(
-            Deadline.case_id,
-            Deadline.kind,
-            Deadline.is_binding,
-            EFFECTIVE.label("due"),
-            Case.reference,
-            Case.subject,
-            Case.status,
-            Case.lead_directorate_id,
-            Case.drafter_id,
-        )
-        .join(Case, Case.id == Deadline.case_id)
-        .where(today > EFFECTIVE, _not_done())
-        .where(sa.or_(Deadline.kind.in_(list(REMINDER_FOR)), Deadline.is_binding.is_(True)))
-    ).all()
+    rows = _steps_not_done(today > EFFECTIVE)
     staff = list(
         db.session.scalars(sa.select(User).where(User.is_enabled.is_(True), User.role.in_([Role.director, Role.registrar])))
     )
