@@ -66,6 +66,19 @@ def test_existing_case_differences_applied_only_when_accepted(login, fake_tk, si
     assert db.session.scalar(db.select(AuditEntry).where(AuditEntry.action == "case:updated")) is not None
 
 
+def test_a_garbled_version_is_refused_with_a_message(login, fake_tk, signatory, db, app):
+    app.test_cli_runner().invoke(args=["tk", "import", "2021Z19601"])
+    case = db.session.scalar(db.select(Case).where(Case.reference == "2021Z19601"))
+    case.subject = "Lokale onderwerpregel"
+    db.session.commit()
+    browser = login("registrar")
+    response = browser.post("/cases/2021Z19601/tk", {"version": "abc", "accept": "subject"}, token_from="/cases/2021Z19601")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/cases/2021Z19601/tk")
+    assert "Iemand anders heeft deze zaak intussen gewijzigd" in browser.get(response.headers["Location"]).text
+    db.session.refresh(case)
+    assert case.subject == "Lokale onderwerpregel"
+
+
 def test_network_errors_give_a_message_and_store_nothing(login, fake_tk, db):
     browser = login("registrar")
     fake_tk.fail_next("status", status=500, times=5)
