@@ -246,9 +246,10 @@ def test_cli_jobs_list_and_run(app, seed, staff):
     runner = app.test_cli_runner()
     listing = runner.invoke(args=["jobs", "list"])
     assert listing.exit_code == 0, listing.output
-    for name in ("reminders", "escalation", "weekly_digest", "tk_sync", "send_outbox"):
+    for name in ("reminders", "escalation", "weekly_digest", "tk_sync", "send_outbox", "tk_watch", "tk_reconcile", "tk_events"):
         assert name in listing.output
     assert "0 8 * * fri" in listing.output
+    assert "20 7-18 * * mon-fri" in listing.output, "tk_watch keeps its default schedule beside JOB_SCHEDULES"
     result = runner.invoke(args=["jobs", "run", "reminders", "--today", "2021-11-09"])
     assert result.exit_code == 0, result.output
     assert "reminders (2021-11-09): ok" in result.output
