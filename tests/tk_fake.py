@@ -25,7 +25,8 @@ import re
 import threading
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -225,6 +226,17 @@ class Fault:
 class _QuietHandler(WSGIRequestHandler):
     def log_request(self, *args: Any, **kwargs: Any) -> None:  # no access log in test output
         pass
+
+
+@contextmanager
+def serve_to_app(fake: FakeTK, app: Any, monkeypatch: Any, *, read_timeout: float) -> Iterator[FakeTK]:
+    """Start ``fake`` and point ``app``'s TK client at it (short time-outs and back-off), for a
+    pytest fixture: ``with serve_to_app(FakeTK(...), app, monkeypatch, read_timeout=0.2) as fake: yield fake``."""
+    with fake:
+        monkeypatch.setitem(app.config, "TK_API_URL", fake.base_url)
+        monkeypatch.setitem(app.config, "TK_READ_TIMEOUT", read_timeout)
+        monkeypatch.setitem(app.config, "TK_BACKOFF_SECONDS", 0.001)
+        yield fake
 
 
 class FakeTK:

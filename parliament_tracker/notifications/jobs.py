@@ -8,7 +8,6 @@ job twice for the same day adds nothing.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -73,6 +72,29 @@ def _in_range(start: dt.date, end: dt.date) -> Any:
     )
 
 
+def _steps_not_done(when: Any) -> list[Any]:
+    """The reminded steps (internal milestones and the binding answer date) not done yet whose
+    effective date matches ``when``, with the fields of their case the messages need."""
+    return list(
+        db.session.execute(
+            sa.select(
+                Deadline.case_id,
+                Deadline.kind,
+                Deadline.is_binding,
+                EFFECTIVE.label("due"),
+                Case.reference,
+                Case.subject,
+                Case.status,
+                Case.drafter_id,
+                Case.lead_directorate_id,
+            )
+            .join(Case, Case.id == Deadline.case_id)
+            .where(when, _not_done())
+            .where(sa.or_(Deadline.kind.in_(list(REMINDER_FOR)), Deadline.is_binding.is_(True)))
+        ).all()
+    )
+
+
 def _users(ids: Iterable[int]) -> dict[int, User]:
     ids = list(set(ids))
     found: dict[int, User] = {}
@@ -102,21 +124,7 @@ def reminders(today: dt.date) -> dict[str, Any]:
         return {"skipped": "not a working day"}
     n = int(current_app.config.get("REMINDER_WORKING_DAYS_BEFORE", 2))
     horizon = add_working_days(ctx.calendar, today, n)
-    rows = db.session.execute(
-        sa.select(
-            Deadline.case_id,
-            Deadline.kind,
-            Deadline.is_binding,
-            EFFECTIVE.label("due"),
-            Case.reference,
-            Case.subject,
-            Case.drafter_id,
-            Case.lead_directorate_id,
-        )
-        .join(Case, Case.id == Deadline.case_id)
-        .where(_in_range(today, horizon), _not_done())
-        .where(sa.or_(Deadline.kind.in_(list(REMINDER_FOR)), Deadline.is_binding.is_(True)))
-    ).all()
+    rows = _steps_not_done(_in_range(today, horizon))
     users = _users(r.drafter_id for r in rows if r.drafter_id is not None)
     off = services.opted_out(users)
     mailboxes = {d.id: d for d in db.session.scalars(sa.select(Directorate))}
@@ -167,22 +175,7 @@ def escalation(today: dt.date) -> dict[str, Any]:
     """A case past a milestone or its due date without the step done: tell the director(s)
     of the lead directorate and the registrar(s), once per missed date."""
     ctx = load_rule_context()
-    rows = db.session.execute(
-        sa.select(
-            Deadline.case_id,
-            Deadline.kind,
-            Deadline.is_binding,
-            EFFECTIVE.label("due"),
-            Case.reference,
-            Case.subject,
-            Case.status,
-            Case.lead_directorate_id,
-            Case.drafter_id,
-        )
-        .join(Case, Case.id == Deadline.case_id)
-        .where(today > EFFECTIVE, _not_done())
-        .where(sa.or_(Deadline.kind.in_(list(REMINDER_FOR)), Deadline.is_binding.is_(True)))
-    ).all()
+    rows = _steps_not_done(today > EFFECTIVE)
     staff = list(
         db.session.scalars(sa.select(User).where(User.is_enabled.is_(True), User.role.in_([Role.director, Role.registrar])))
     )
@@ -324,26 +317,6 @@ def _digest_sections(directorate_id: int, today: dt.date, monday: dt.date, setti
     approval = [_item(c) for c in open_cases if c.status == CaseStatus.in_review]
     signature = [_item(c) for c in open_cases if c.status == CaseStatus.awaiting_signature]
     return {"late_list": late_list, "due_next_week": due_next_week, "waiting_approval": approval, "waiting_signature": signature}
-
-
-# -- Tweede Kamer sync hook -----------------------------------------------------------------
-
-#: the hook: ``parliament_tracker.tk.sync.run(today) -> dict`` when that module exists
-TK_SYNC_MODULE = "parliament_tracker.tk.sync"
-
-
-def tk_sync(today: dt.date) -> dict[str, Any]:
-    try:
-        module = importlib.import_module(TK_SYNC_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name != TK_SYNC_MODULE:
-            raise
-        return {"status": "not configured"}
-    run = getattr(module, "run", None)
-    if run is None:
-        return {"status": "not configured"}
-    result = run(today)
-    return dict(result or {})
 
 
 def send_outbox(today: dt.date) -> dict[str, Any]:

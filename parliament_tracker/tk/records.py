@@ -107,7 +107,7 @@ def _text(record: JSON, key: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise TKBadResponse(detail=f"field {key} is {type(value).__name__}, expected text")
+        raise TKBadResponse(detail=f"field {key} is {type(value).__name__}, expected text: Id={record.get('Id')!r}")
     value = value.strip()
     return value or None
 
@@ -123,7 +123,7 @@ def _timestamp(record: JSON, key: str) -> datetime | None:
     try:
         return parse_timestamp(record.get(key))
     except ValueError as exc:
-        raise TKBadResponse(detail=f"field {key}: {exc}") from exc
+        raise TKBadResponse(detail=f"field {key}: {exc}: Id={record.get('Id')!r}") from exc
 
 
 def _expansion(record: JSON, key: str) -> list[JSON]:
@@ -138,7 +138,7 @@ def _expansion(record: JSON, key: str) -> list[JSON]:
     if isinstance(value, Mapping):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(item, Mapping) for item in value):
-        raise TKBadResponse(detail=f"expanded {key} is not a list of records")
+        raise TKBadResponse(detail=f"expanded {key} is not a list of records: Id={record.get('Id')!r}")
     return [item for item in value if not is_deleted(item)]
 
 

@@ -124,7 +124,9 @@ def compare(reference: str):
             flash(_("Nothing selected; the case was not changed."), "info")
             return redirect(url_for("cases.show", reference=case.reference))
         try:
-            services.apply_accepted(case, remote, accepted, expected_version=int(request.form.get("version", 0)), actor=current_user)
+            # A missing or garbled version is never a case's version (> 0): "changed meanwhile".
+            version = request.form.get("version", 0, type=int)
+            services.apply_accepted(case, remote, accepted, expected_version=version, actor=current_user)
         except case_services.CaseError as exc:
             db.session.rollback()
             flash(exc.message, "error")

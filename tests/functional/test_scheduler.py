@@ -184,10 +184,10 @@ def test_weekly_digest_lists_late_list_due_and_waiting_and_mentions_the_recess(a
         assert len(recess) == 1 and "Kerstreces 2021" in recess[0].body_text
 
 
-def test_tk_sync_hook_records_not_configured(app, db):
+def test_tk_sync_hook_records_that_it_is_off_by_default(app, db):
     with app.app_context():
         run = run_job("tk_sync", dt.date(2021, 11, 9))
-        assert run.status == JobStatus.ok and run.counts == {"status": "not configured"}
+        assert run.status == JobStatus.ok and run.counts == {"status": "off: TK_SYNC_HOOK_RUNS_ALL is not set (tk_watch, tk_reconcile, tk_events run on their own)"}
 
 
 def test_failing_job_is_recorded_and_the_next_job_still_runs(app, seed, staff, monkeypatch, scheduler_log):
@@ -246,9 +246,10 @@ def test_cli_jobs_list_and_run(app, seed, staff):
     runner = app.test_cli_runner()
     listing = runner.invoke(args=["jobs", "list"])
     assert listing.exit_code == 0, listing.output
-    for name in ("reminders", "escalation", "weekly_digest", "tk_sync", "send_outbox"):
+    for name in ("reminders", "escalation", "weekly_digest", "tk_sync", "send_outbox", "tk_watch", "tk_reconcile", "tk_events"):
         assert name in listing.output
     assert "0 8 * * fri" in listing.output
+    assert "20 7-18 * * mon-fri" in listing.output, "tk_watch keeps its default schedule beside JOB_SCHEDULES"
     result = runner.invoke(args=["jobs", "run", "reminders", "--today", "2021-11-09"])
     assert result.exit_code == 0, result.output
     assert "reminders (2021-11-09): ok" in result.output

@@ -6,26 +6,14 @@ import pytest
 
 from parliament_tracker.audit.models import AuditEntry
 from parliament_tracker.cases.models import Case
-from tests.tk_fake import FakeTK, load_fixture
+from tests.tk_fake import FakeTK, load_fixture, serve_to_app
 
 
 @pytest.fixture
 def fake_tk(app, monkeypatch):
-    with FakeTK(load_fixture("zaak-2021Z19601-open") + load_fixture("zaak-2021Z19241-commissieverzoek")) as fake:
-        monkeypatch.setitem(app.config, "TK_API_URL", fake.base_url)
-        monkeypatch.setitem(app.config, "TK_READ_TIMEOUT", 0.5)
-        monkeypatch.setitem(app.config, "TK_BACKOFF_SECONDS", 0.001)
-        yield fake
-
-
-@pytest.fixture
-def signatory(db):
-    from parliament_tracker.organisation.models import Signatory
-
-    row = Signatory(office_title="De Staatssecretaris van Justitie en Veiligheid", name="Ankie Broekers-Knol")
-    db.session.add(row)
-    db.session.commit()
-    return row
+    fake = FakeTK(load_fixture("zaak-2021Z19601-open") + load_fixture("zaak-2021Z19241-commissieverzoek"))
+    with serve_to_app(fake, app, monkeypatch, read_timeout=0.5) as served:
+        yield served
 
 
 def test_fetch_fills_the_new_case_form(login, fake_tk, signatory, db):
@@ -76,6 +64,19 @@ def test_existing_case_differences_applied_only_when_accepted(login, fake_tk, si
     assert case.subject.startswith("Vragen van de leden Podt")
     assert case.dossier == "35925-VI", "a field not accepted keeps the local value"
     assert db.session.scalar(db.select(AuditEntry).where(AuditEntry.action == "case:updated")) is not None
+
+
+def test_a_garbled_version_is_refused_with_a_message(login, fake_tk, signatory, db, app):
+    app.test_cli_runner().invoke(args=["tk", "import", "2021Z19601"])
+    case = db.session.scalar(db.select(Case).where(Case.reference == "2021Z19601"))
+    case.subject = "Lokale onderwerpregel"
+    db.session.commit()
+    browser = login("registrar")
+    response = browser.post("/cases/2021Z19601/tk", {"version": "abc", "accept": "subject"}, token_from="/cases/2021Z19601")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/cases/2021Z19601/tk")
+    assert "Iemand anders heeft deze zaak intussen gewijzigd" in browser.get(response.headers["Location"]).text
+    db.session.refresh(case)
+    assert case.subject == "Lokale onderwerpregel"
 
 
 def test_network_errors_give_a_message_and_store_nothing(login, fake_tk, db):

@@ -17,28 +17,13 @@ from parliament_tracker.notifications.models import JobRun, JobStatus, Notificat
 from parliament_tracker.scheduler import run_job
 from parliament_tracker.tk.models import TKSyncState
 from parliament_tracker.tk.timestamps import parse_timestamp
-from tests.tk_fake import FakeTK, load_fixture, synthetic_written_questions
-
-OFFICE = "De Staatssecretaris van Justitie en Veiligheid"
+from tests.tk_fake import FakeTK, load_fixture, serve_to_app, synthetic_written_questions
 
 
 @pytest.fixture
 def fake_tk(app, monkeypatch):
-    with FakeTK(page_size=5) as fake:
-        monkeypatch.setitem(app.config, "TK_API_URL", fake.base_url)
-        monkeypatch.setitem(app.config, "TK_READ_TIMEOUT", 0.2)
-        monkeypatch.setitem(app.config, "TK_BACKOFF_SECONDS", 0.001)
+    with serve_to_app(FakeTK(page_size=5), app, monkeypatch, read_timeout=0.2) as fake:
         yield fake
-
-
-@pytest.fixture
-def signatory(db):
-    from parliament_tracker.organisation.models import Signatory
-
-    row = Signatory(office_title=OFFICE, name="Ankie Broekers-Knol")
-    db.session.add(row)
-    db.session.commit()
-    return row
 
 
 def run(app, db, job: str, today: dt.date) -> SimpleNamespace:
@@ -345,7 +330,7 @@ def test_admin_page_runs_a_job_now(app, db, fake_tk, signatory, users, login, mo
 def test_tk_sync_hook_runs_all_three_when_asked(app, db, fake_tk, seed, monkeypatch):
     fake_tk.zaken.extend(load_fixture("zaak-2021Z19601-uitstel-variant"))
     fake_tk.activiteiten.append(_budget_activity())
-    assert run(app, db, "tk_sync", dt.date(2021, 11, 29)).counts == {"status": "not configured"}
+    assert run(app, db, "tk_sync", dt.date(2021, 11, 29)).counts == {"status": "off: TK_SYNC_HOOK_RUNS_ALL is not set (tk_watch, tk_reconcile, tk_events run on their own)"}
     monkeypatch.setitem(app.config, "TK_SYNC_HOOK_RUNS_ALL", True)
     result = run(app, db, "tk_sync", dt.date(2021, 11, 29))
     assert result.status == JobStatus.ok, result.error

@@ -179,14 +179,20 @@ def test_committee_falls_back_to_a_submitting_committee() -> None:
 
 
 @pytest.mark.parametrize(
-    "change",
-    [{"GestartOp": "5 november"}, {"Nummer": None}, {"Document": "none"}, {"Titel": 12}],
+    "change, names",
+    [
+        ({"GestartOp": "5 november"}, "field GestartOp"),
+        ({"Nummer": None}, "Zaak record without Nummer"),
+        ({"Document": "none"}, "expanded Document is not a list of records"),
+        ({"Titel": 12}, "field Titel is int, expected text"),
+    ],
 )
-def test_malformed_records_raise_bad_response(change: dict) -> None:
+def test_malformed_records_raise_bad_response(change: dict, names: str) -> None:
     record = _zaak("zaak-2021Z19601-open")
     record.update(change)
-    with pytest.raises(TKBadResponse):
+    with pytest.raises(TKBadResponse) as caught:
         zaak_data_from_api(record)
+    assert names in caught.value.detail and repr(record["Id"]) in caught.value.detail, "the log names the field and the record"
 
 
 def test_document_url_uses_the_configured_service() -> None:
@@ -255,6 +261,28 @@ def test_cancelled_and_undated_activity() -> None:
     assert data.kind == "procedure_meeting"
     assert data.is_cancelled
     assert data.starts_on is None and data.ends_on is None
+
+
+@pytest.mark.parametrize(
+    "change, names",
+    [
+        ({"Datum": "8 december"}, "field Datum"),
+        ({"Id": None}, "Activiteit record without Id"),
+        ({"Status": True}, "field Status is bool, expected text"),
+        ({"Zaak": 7}, "expanded Zaak is not a list of records"),
+    ],
+)
+def test_malformed_activity_raises_bad_response(change: dict, names: str) -> None:
+    record = load_fixture("activiteit-begrotingsbehandeling-jenv-2022")[0]
+    record.update(change)
+    with pytest.raises(TKBadResponse) as caught:
+        activity_data_from_api(record)
+    assert names in caught.value.detail
+
+
+def test_an_activity_that_is_not_an_object_raises_bad_response() -> None:
+    with pytest.raises(TKBadResponse, match="Activiteit record is not an object"):
+        activity_data_from_api(["not", "a", "record"])  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
