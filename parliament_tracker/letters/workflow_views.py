@@ -24,6 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.permissions import permission_required
+from parliament_tracker.db import today_local
 from parliament_tracker.extensions import db
 from parliament_tracker.letters import services, workflow
 from parliament_tracker.letters.models import Letter, LetterStatus
@@ -78,7 +79,7 @@ def workflow_context(letter: Letter) -> dict[str, Any]:
         "possible_approvers": workflow.possible_approvers(letter, current_user._get_current_object()),
         "signature": workflow.signature_of(letter),
         "signatories": db.session.scalars(db.select(Signatory).order_by(Signatory.office_title)).all(),
-        "today": dt.date.today().isoformat(),
+        "today": today_local().isoformat(),
         "max_approvers": MAX_APPROVERS,
     }
 

@@ -209,7 +209,7 @@ def test_encrypted_entries_are_refused(plain_docx):
     raw = bytearray(plain_docx)
     central = raw.find(b"PK\x01\x02")
     raw[central + 8] |= 0x1  # general purpose flag: the entry is encrypted
-    with pytest.raises(DocxRejected, match="Encrypted documents are not accepted."):
+    with pytest.raises(DocxRejected, match=r"Encrypted documents are not accepted\."):
         fill.check_docx_upload(bytes(raw), max_bytes=1024 * 1024)
 
 
