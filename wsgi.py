@@ -7,9 +7,9 @@ from parliament_tracker import create_app
 app = create_app()
 
 if os.environ.get("FLASK_RUN_FROM_CLI") != "true":
-    # Under a WSGI server, render one dummy PDF at start so the first letter in a worker is as
-    # fast as the rest (with gunicorn --preload the warm state is shared by the forked workers).
-    # The flask CLI (migrations, users, demo) does not need it.
-    from parliament_tracker.letters.pdf import warm_up
+    # Under a WSGI server: warm the PDF renderer and freeze the start-up objects out of the
+    # garbage collector (see serving.prepare_worker). The flask CLI (migrations, users, demo,
+    # the scheduler) does not need it.
+    from parliament_tracker.serving import prepare_worker
 
-    warm_up()
+    prepare_worker()

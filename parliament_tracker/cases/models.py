@@ -98,6 +98,9 @@ class Case(Base):
         # Open cases by binding date (overdue, due this week): "status IN (open)" seeks per status.
         sa.Index("ix_cases_status_practical_due_on", "status", "practical_due_on"),
         sa.Index("ix_cases_due_on", "due_on"),
+        # The Monday late list counts open written questions by received date and postponement
+        # from this index alone (without it, every open written question's row is read).
+        sa.Index("ix_cases_kind_status_received_on", "kind", "status", "received_on", "postponed_on"),
     )
 
     id: Mapped[intpk]

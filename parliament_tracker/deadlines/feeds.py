@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from flask import url_for
@@ -12,12 +12,12 @@ from flask import url_for
 from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User, hash_token
 from parliament_tracker.cases.models import Case
-from parliament_tracker.cases.workflow import CLOSED, CaseStatus
+from parliament_tracker.cases.workflow import OPEN, CaseStatus
 from parliament_tracker.db import now_utc, today_local
 from parliament_tracker.deadlines import ics
 from parliament_tracker.deadlines.models import DEADLINE_KIND_TITLES, CalendarFeed, Deadline
-from parliament_tracker.deadlines.queries import CASE_LIGHT, EFFECTIVE, _in_range, binding_between
-from parliament_tracker.deadlines.rules import INTERNAL_KINDS
+from parliament_tracker.deadlines.queries import EFFECTIVE, effective_between
+from parliament_tracker.deadlines.rules import ANSWER_KINDS, INTERNAL_KINDS, DeadlineKind
 from parliament_tracker.extensions import db
 
 SCOPES = ("mine", "directorate", "all")
@@ -52,26 +52,69 @@ def feed_for_token(token: str) -> CalendarFeed | None:
     return feed
 
 
-def feed_deadlines(feed: CalendarFeed, today: dt.date | None = None) -> list[Deadline]:
+class FeedRow(NamedTuple):
+    """One deadline as a feed shows it: plain columns, no ORM objects (a feed has thousands)."""
+
+    case_id: int
+    reference: str
+    subject: str
+    status: CaseStatus
+    kind: DeadlineKind
+    date: dt.date
+    explanation: str
+    overridden: bool
+    override_reason: str | None
+    warnings: list[str] | None
+
+
+_DEADLINE_COLUMNS = (
+    Deadline.kind,
+    EFFECTIVE,
+    Deadline.explanation,
+    Deadline.overridden_due_on.is_not(None),
+    Deadline.override_reason,
+    Deadline.warnings,
+)
+
+
+def feed_rows(feed: CalendarFeed, today: dt.date | None = None) -> list[FeedRow]:
+    """The deadlines a feed shows, by date: open cases, from a month back to half a year ahead."""
     today = today or today_local()
     start, end = today - dt.timedelta(days=PAST_DAYS), today + dt.timedelta(days=FUTURE_DAYS)
-    if feed.scope != "mine":
-        # A directorate's or everyone's feed: the binding dates only (milestones of thousands
-        # of cases would bury them), found through the case's denormalised binding date.
-        if feed.scope == "directorate" and feed.user.directorate_id is None:
-            return []
-        directorate_id = feed.user.directorate_id if feed.scope == "directorate" else None
-        return binding_between(start, end, directorate_id=directorate_id, open_only=True, count=False)[0]
-    query = (
-        db.select(Deadline)
-        .join(Deadline.case)
-        .options(*CASE_LIGHT)
-        .where(_in_range(start, end), Case.status.not_in(list(CLOSED)))
+    if feed.scope == "mine":
+        # A drafter's own work plan: the binding date and the internal milestones.
+        query = (
+            db.select(Case.id, Case.reference, Case.subject, Case.status, *_DEADLINE_COLUMNS)
+            .join(Deadline.case)
+            .where(
+                effective_between(start, end),
+                Case.status.in_(OPEN),
+                Case.drafter_id == feed.user_id,
+                Deadline.is_binding.is_(True) | Deadline.kind.in_(sorted(INTERNAL_KINDS)),
+            )
+            .order_by(EFFECTIVE, Case.id, Deadline.kind)
+        )
+        return [FeedRow(*row) for row in db.session.execute(query)]
+    # A directorate's or everyone's feed: the binding dates only (milestones of thousands of
+    # cases would bury them), found through the case's denormalised binding date.
+    if feed.scope == "directorate" and feed.user.directorate_id is None:
+        return []
+    cases = db.select(Case.id, Case.reference, Case.subject, Case.status).where(
+        Case.practical_due_on.between(start, end), Case.status.in_(OPEN)
     )
-    # A drafter's own work plan: the binding date and the internal milestones.
-    query = query.where(Deadline.is_binding.is_(True) | Deadline.kind.in_(sorted(INTERNAL_KINDS)))
-    query = query.where(Case.drafter_id == feed.user_id)
-    return list(db.session.scalars(query.order_by(EFFECTIVE, Case.id, Deadline.kind)).unique())
+    if feed.scope == "directorate":
+        cases = cases.where(Case.lead_directorate_id == feed.user.directorate_id)
+    case_rows = db.session.execute(cases.order_by(Case.practical_due_on, Case.reference)).all()
+    # Their binding rows through the (case_id, kind) index; "is_binding" is checked here, as
+    # in the WHERE it leads SQLite to the is_binding index and a scan.
+    binding: dict[int, tuple[Any, ...]] = {}
+    ids = [row[0] for row in case_rows]
+    for i in range(0, len(ids), 1000):
+        query = db.select(Deadline.case_id, Deadline.is_binding, *_DEADLINE_COLUMNS).where(
+            Deadline.case_id.in_(ids[i : i + 1000]), Deadline.kind.in_(sorted(ANSWER_KINDS))
+        )
+        binding.update((row[0], row[2:]) for row in db.session.execute(query) if row[1])
+    return [FeedRow(*case, *binding[case[0]]) for case in case_rows if case[0] in binding]
 
 
 def build_feed(feed: CalendarFeed, today: dt.date | None = None) -> bytes:
@@ -79,19 +122,18 @@ def build_feed(feed: CalendarFeed, today: dt.date | None = None) -> bytes:
     status_titles = {s: s.title for s in CaseStatus}  # translated once, not per entry
     kind_titles = {k: str(v) for k, v in DEADLINE_KIND_TITLES.items()}
     case_url = url_for("cases.show", reference="0", _external=True)[:-1]  # references are URL-safe
-    for d in feed_deadlines(feed, today):
-        case = d.case
-        lines = [d.explanation, f"Status: {status_titles[case.status]}"]
-        if d.overridden_due_on:
-            lines.append(f"Datum aangepast: {d.override_reason or ''}")
-        lines += [f"Let op: {w}" for w in d.warnings or []]
+    for row in feed_rows(feed, today):
+        lines = [row.explanation, f"Status: {status_titles[row.status]}"]
+        if row.overridden:
+            lines.append(f"Datum aangepast: {row.override_reason or ''}")
+        lines += [f"Let op: {w}" for w in row.warnings or []]
         entries.append(
             ics.IcsEntry(
-                uid=ics.deadline_uid(case.id, d.kind.value),
-                date=d.effective_due_on,
-                summary=f"{case.reference}: {kind_titles[d.kind]} – {case.subject[:100]}",
+                uid=ics.deadline_uid(row.case_id, row.kind.value),
+                date=row.date,
+                summary=f"{row.reference}: {kind_titles[row.kind]} – {row.subject[:100]}",
                 description="\n".join(lines),
-                url=case_url + quote(case.reference),
+                url=case_url + quote(row.reference),
             )
         )
     name = {"mine": "Mijn termijnen", "directorate": "Termijnen directie", "all": "Alle termijnen"}[feed.scope]

@@ -1,0 +1,21 @@
+"""index: open written questions by received date and postponement (the Monday late list)
+
+Revision ID: 0007
+Revises: 0005
+Create Date: 2026-11-29
+
+"""
+from alembic import op
+
+revision = "0007"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_index("ix_cases_kind_status_received_on", "cases", ["kind", "status", "received_on", "postponed_on"])
+
+
+def downgrade():
+    op.drop_index("ix_cases_kind_status_received_on", table_name="cases")
