@@ -75,17 +75,17 @@ class CaseInput:
     kind: CaseKind | None = None
     subject: str | None = None
     received_on: dt.date | None = None
-    lead_directorate: Directorate | None | object = dataclasses.field(default=...)
-    drafter: User | None | object = dataclasses.field(default=...)
-    addressed_to: Signatory | None | object = dataclasses.field(default=...)
-    committee: Committee | None | object = dataclasses.field(default=...)
+    lead_directorate: Directorate | object | None = dataclasses.field(default=...)
+    drafter: User | object | None = dataclasses.field(default=...)
+    addressed_to: Signatory | object | None = dataclasses.field(default=...)
+    committee: Committee | object | None = dataclasses.field(default=...)
     members: Sequence[Member] | None = None
     dossier: str | None = None
     notes: str | None = None
     questions_text: str | None = None
     #: deadline facts (... = leave unchanged, None = clear)
-    committee_due_on: dt.date | None | object = dataclasses.field(default=...)
-    given_due_on: dt.date | None | object = dataclasses.field(default=...)
+    committee_due_on: dt.date | object | None = dataclasses.field(default=...)
+    given_due_on: dt.date | object | None = dataclasses.field(default=...)
     due_before_event: Any = dataclasses.field(default=...)
 
     def given(self, name: str) -> bool:

@@ -38,13 +38,23 @@ def effective_between(start: dt.date, end: dt.date) -> Any:
     )
 
 
-def _case_filters(directorate_id: int | None, drafter_id: int | None, open_only: bool = False) -> list[Any]:
-    """The case-side conditions every list shares: lead directorate, drafter, open cases only."""
+def _case_filters(
+    directorate_id: int | None, drafter_id: int | None, open_only: bool = False, *, dates_first: bool = False
+) -> list[Any]:
+    """The case-side conditions every list shares: lead directorate, drafter, open cases only.
+
+    ``dates_first``: the query starts from a range of deadline dates, joined to the cases.
+    On SQLite the directorate and drafter are then compared as ``column + 0``, which no index
+    serves, so the planner does not start from the directorate's cases instead: without table
+    statistics it did, reading every deadline of 20,000 cases to keep a month's 5,000 (80 ms
+    against 15). PostgreSQL plans from its statistics and is faster left alone.
+    """
+    dates_first = dates_first and db.session.get_bind().dialect.name == "sqlite"
     where: list[Any] = []
     if directorate_id is not None:
-        where.append(Case.lead_directorate_id == directorate_id)
+        where.append((Case.lead_directorate_id + 0 if dates_first else Case.lead_directorate_id) == directorate_id)
     if drafter_id is not None:
-        where.append(Case.drafter_id == drafter_id)
+        where.append((Case.drafter_id + 0 if dates_first else Case.drafter_id) == drafter_id)
     if open_only:
         where.append(Case.status.in_(OPEN))
     return where
@@ -78,7 +88,7 @@ def deadlines_between(
         query = query.where(Deadline.is_binding.is_(True))
     if kinds:
         query = query.where(Deadline.kind.in_(list(kinds)))
-    query = query.where(*_case_filters(directorate_id, drafter_id, open_only)).order_by(EFFECTIVE, Case.reference, Deadline.kind)
+    query = query.where(*_case_filters(directorate_id, drafter_id, open_only, dates_first=True)).order_by(EFFECTIVE, Case.reference, Deadline.kind)
     if limit:
         query = query.limit(limit)
     return list(db.session.scalars(query).unique())
@@ -196,28 +206,31 @@ def capped_per_day(
         where.append(Deadline.is_binding.is_(True))
     if kinds:
         where.append(Deadline.kind.in_(list(kinds)))
-    where += _case_filters(directorate_id, drafter_id)
-    totals = dict(
-        db.session.execute(db.select(EFFECTIVE, sa.func.count()).select_from(Deadline).join(Deadline.case).where(*where).group_by(EFFECTIVE)).all()
-    )
-    ranked = (
-        db.select(
-            Deadline.id.label("deadline_id"),
-            sa.func.row_number().over(partition_by=EFFECTIVE, order_by=(Case.reference, Deadline.kind)).label("rank"),
-        )
+    where += _case_filters(directorate_id, drafter_id, dates_first=True)
+    # One pass over two plain columns, in display order (a few thousand rows for a directorate's
+    # month of all kinds), counted and capped here; only the rows shown are then loaded as
+    # objects. A count and a row_number() window in SQL joined the same rows twice. The date
+    # comes as stored (text on SQLite) and is parsed once per distinct day, not once per row.
+    matches = db.session.execute(
+        db.select(sa.type_coerce(EFFECTIVE, sa.String), Deadline.id)
         .join(Deadline.case)
         .where(*where)
-        .subquery()
-    )
-    ids = db.select(ranked.c.deadline_id).where(ranked.c.rank <= per_day)
-    query = (
-        db.select(Deadline)
-        .join(Deadline.case)
-        .options(*CASE_LIGHT)
-        .where(Deadline.id.in_(ids))
         .order_by(EFFECTIVE, Case.reference, Deadline.kind)
-    )
-    return list(db.session.scalars(query).unique()), totals
+    ).all()
+    counts: dict[Any, int] = {}
+    shown: list[int] = []
+    for day, deadline_id in matches:
+        seen = counts.get(day, 0)
+        counts[day] = seen + 1
+        if seen < per_day:
+            shown.append(deadline_id)
+    totals = {(dt.date.fromisoformat(day) if isinstance(day, str) else day): n for day, n in counts.items()}
+    rows: list[Deadline] = []
+    for i in range(0, len(shown), 1000):
+        query = db.select(Deadline).join(Deadline.case).options(*CASE_LIGHT).where(Deadline.id.in_(shown[i : i + 1000]))
+        rows += db.session.scalars(query).unique()
+    rows.sort(key=lambda d: (d.effective_due_on, d.case.reference, d.kind.value))
+    return rows, totals
 
 
 # -- the director's dashboard ---------------------------------------------------------------------

@@ -1,0 +1,132 @@
+"""The read-side deadline queries agree with a plain reading of every stored row.
+
+The queries take shortcuts for speed (one index seek per open status merged, counting and
+capping in Python, column tuples for feeds); these tests check them against the obvious
+computation over the demo data, with statuses spread over all states and some overrides.
+"""
+
+import datetime as dt
+import random
+
+import pytest
+
+from parliament_tracker.cases.models import Case
+from parliament_tracker.cases.workflow import OPEN, CaseStatus
+from parliament_tracker.deadlines import queries
+from parliament_tracker.deadlines.models import Deadline
+from parliament_tracker.deadlines.rules import INTERNAL_KINDS
+
+TODAY = dt.date(2021, 12, 1)
+
+
+@pytest.fixture
+def spread(app, seed, db):
+    """Statuses spread over every state and some non-binding deadlines overridden (set directly:
+    these tests read the stored columns, as the queries do)."""
+    rnd = random.Random(20211201)
+    cases = db.session.scalars(db.select(Case).order_by(Case.id)).all()
+    for case in cases:
+        case.status = rnd.choice(list(CaseStatus))
+    for d in db.session.scalars(db.select(Deadline).where(Deadline.is_binding.is_(False)).order_by(Deadline.id)).all()[::4]:
+        d.overridden_due_on = d.practical_due_on + dt.timedelta(days=rnd.randrange(-6, 7))
+        d.override_reason = "test"
+    db.session.commit()
+    directorates = sorted({c.lead_directorate_id for c in cases if c.lead_directorate_id})
+    assert len(cases) > 20 and len(directorates) > 1 and any(c.status not in OPEN for c in cases)
+    return db
+
+
+def _cases(db):
+    return db.session.scalars(db.select(Case)).all()
+
+
+def _deadlines(db):
+    return db.session.scalars(db.select(Deadline)).all()
+
+
+@pytest.mark.parametrize("limit", [1, 3, 500])
+def test_overdue_is_the_oldest_open_cases_across_statuses(app, spread, limit):
+    db = spread
+    with app.test_request_context():
+        for directorate_id in (None, *sorted({c.lead_directorate_id for c in _cases(db) if c.lead_directorate_id})):
+            rows, total = queries.overdue(TODAY, directorate_id=directorate_id, limit=limit)
+            expected = sorted(
+                (c for c in _cases(db)
+                 if c.status in OPEN and c.practical_due_on and c.practical_due_on < TODAY
+                 and directorate_id in (None, c.lead_directorate_id)),
+                key=lambda c: (c.practical_due_on, c.reference),
+            )
+            assert total == len(expected)
+            assert [d.case.reference for d in rows] == [c.reference for c in expected[:limit]]
+            assert all(d.is_binding for d in rows)
+            if directorate_id is None:  # the data has more than the cap, in several statuses
+                assert total > 3 and len({c.status for c in expected}) > 1
+
+
+def test_due_this_week_with_a_limit(app, spread):
+    db = spread
+    start, end = dt.date(2021, 11, 22), dt.date(2021, 12, 31)
+    with app.test_request_context():
+        rows, total = queries.binding_between(start, end, limit=2)
+        expected = sorted(
+            (c for c in _cases(db) if c.status in OPEN and c.practical_due_on and start <= c.practical_due_on <= end),
+            key=lambda c: (c.practical_due_on, c.reference),
+        )
+        assert total == len(expected) > 2
+        assert [d.case.reference for d in rows] == [c.reference for c in expected[:2]]
+
+
+@pytest.mark.parametrize("per_day", [1, 2, 50])
+def test_month_cells_are_capped_and_counted(app, spread, per_day):
+    db = spread
+    start, end = dt.date(2021, 10, 25), dt.date(2021, 12, 31)
+    with app.test_request_context():
+        for directorate_id in (None, *sorted({c.lead_directorate_id for c in _cases(db) if c.lead_directorate_id})):
+            rows, totals = queries.capped_per_day(start, end, per_day, directorate_id=directorate_id)
+            matching = sorted(
+                (d for d in _deadlines(db)
+                 if start <= d.effective_due_on <= end and directorate_id in (None, d.case.lead_directorate_id)),
+                key=lambda d: (d.effective_due_on, d.case.reference, d.kind.value),
+            )
+            expected_totals: dict[dt.date, int] = {}
+            expected_rows = []
+            for d in matching:
+                expected_totals[d.effective_due_on] = expected_totals.get(d.effective_due_on, 0) + 1
+                if expected_totals[d.effective_due_on] <= per_day:
+                    expected_rows.append(d.id)
+            assert totals == expected_totals
+            assert [d.id for d in rows] == expected_rows
+            if directorate_id is None:  # some days are over the cap; overrides count on their own date
+                assert max(totals.values()) > 2 and any(d.overridden_due_on for d in matching)
+
+
+def test_feed_rows_per_scope(app, spread, users):
+    from parliament_tracker.deadlines.feeds import FUTURE_DAYS, PAST_DAYS, create_feed, feed_rows
+
+    db = spread
+    start, end = TODAY - dt.timedelta(days=PAST_DAYS), TODAY + dt.timedelta(days=FUTURE_DAYS)
+    director = users["director"]
+    some_case = next(c for c in _cases(db) if c.status in OPEN and c.lead_directorate_id and c.drafter_id)
+    director.directorate_id = some_case.lead_directorate_id
+    db.session.commit()
+    drafter_id = some_case.drafter_id
+    with app.test_request_context():
+        for scope, owner in (("mine", db.session.get(type(director), drafter_id)), ("directorate", director), ("all", director)):
+            feed, _token = create_feed(owner, scope)
+            got = [(r.case_id, r.kind, r.date) for r in feed_rows(feed, TODAY)]
+            if scope == "mine":
+                wanted = [
+                    d for d in _deadlines(db)
+                    if d.case.drafter_id == drafter_id and d.case.status in OPEN and start <= d.effective_due_on <= end
+                    and (d.is_binding or d.kind in INTERNAL_KINDS)
+                ]
+                wanted.sort(key=lambda d: (d.effective_due_on, d.case_id, d.kind.value))
+            else:
+                wanted = [
+                    d for d in _deadlines(db)
+                    if d.is_binding and d.case.status in OPEN and start <= d.case.practical_due_on <= end
+                    and (scope == "all" or d.case.lead_directorate_id == director.directorate_id)
+                ]
+                wanted.sort(key=lambda d: (d.case.practical_due_on, d.case.reference))
+            assert got == [(d.case_id, d.kind, d.effective_due_on) for d in wanted], scope
+            assert got, scope
