@@ -9,10 +9,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import contains_eager, lazyload
+from sqlalchemy.orm import contains_eager, joinedload, lazyload
 
 from parliament_tracker.cases.models import Case, CaseKind
-from parliament_tracker.cases.workflow import OPEN
+from parliament_tracker.cases.workflow import OPEN, CaseStatus
 from parliament_tracker.deadlines import rules
 from parliament_tracker.deadlines.models import Deadline
 from parliament_tracker.deadlines.rules import ANSWER_KINDS, DeadlineKind
@@ -285,6 +285,23 @@ def compute_timeliness(today: dt.date, *, quarters: int = 4, directorate_id: int
         share = sum(1 for _n, t in items if t) / len(items)
         rows.append({"directorate": code, "quarter": quarter, "count": len(items), "share": share, "percent": round(share * 100), "median": median})
     return rows
+
+
+def awaiting_approval(directorate_id: int | None, limit: int = 100) -> list[Case]:
+    """Cases in review, soonest binding date first, those without a date last.
+
+    Two index walks on (status, practical_due_on) rather than one "ORDER BY date IS NULL,
+    date", which no index serves and which sorted every case in review.
+    """
+    query = db.select(Case).where(Case.status == CaseStatus.in_review).options(lazyload("*"), joinedload(Case.drafter))
+    if directorate_id is not None:
+        query = query.where(Case.lead_directorate_id == directorate_id)
+    dated = list(
+        db.session.scalars(query.where(Case.practical_due_on.is_not(None)).order_by(Case.practical_due_on, Case.id).limit(limit))
+    )
+    if len(dated) < limit:
+        dated += db.session.scalars(query.where(Case.practical_due_on.is_(None)).order_by(Case.id).limit(limit - len(dated)))
+    return dated
 
 
 def monday_list_preview(today: dt.date, directorate_id: int | None, limit: int = 200) -> tuple[list[Case], int]:

@@ -313,10 +313,7 @@ def dashboard():
     overdue_rows, overdue_total = queries.overdue(today, directorate_id=directorate_id, limit=100)
     week_rows, week_total = queries.binding_between(today, week_end, directorate_id=directorate_id, limit=200)
     overdue, this_week = _decorate(overdue_rows), _decorate(week_rows)
-    review = db.select(Case).where(Case.status == CaseStatus.in_review)
-    if directorate_id is not None:
-        review = review.where(Case.lead_directorate_id == directorate_id)
-    awaiting = db.session.scalars(review.order_by(Case.practical_due_on.is_(None), Case.practical_due_on).limit(100)).all()
+    awaiting = queries.awaiting_approval(directorate_id, limit=100)
     stats = queries.timeliness(today, directorate_id=directorate_id)
     monday_list, monday_total = queries.monday_list_preview(today, directorate_id)
     directorates = db.session.scalars(db.select(Directorate).order_by(Directorate.code)).all()

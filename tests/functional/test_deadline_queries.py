@@ -130,3 +130,20 @@ def test_feed_rows_per_scope(app, spread, users):
                 wanted.sort(key=lambda d: (d.case.practical_due_on, d.case.reference))
             assert got == [(d.case_id, d.kind, d.effective_due_on) for d in wanted], scope
             assert got, scope
+
+
+@pytest.mark.parametrize("limit", [1, 500])
+def test_awaiting_approval_soonest_first_undated_last(app, spread, limit):
+    db = spread
+    # A case in review without a binding date (e.g. a commitment with no term): listed last.
+    undated = min(_cases(db), key=lambda c: c.id)
+    undated.status, undated.due_on, undated.practical_due_on = CaseStatus.in_review, None, None
+    db.session.commit()
+    with app.test_request_context():
+        got = [c.reference for c in queries.awaiting_approval(None, limit=limit)]
+    expected = sorted(
+        (c for c in _cases(db) if c.status == CaseStatus.in_review),
+        key=lambda c: (c.practical_due_on is None, c.practical_due_on or dt.date.min, c.id),
+    )
+    assert len(expected) > 2 and expected[-1].id == undated.id
+    assert got == [c.reference for c in expected[:limit]]
