@@ -94,8 +94,13 @@ def deadlines_between(
     return list(db.session.scalars(query).unique())
 
 
+def _binding_in(start: dt.date | None, end: dt.date) -> Any:
+    """The case's binding date in [start, end]; no lower bound when ``start`` is None."""
+    return Case.practical_due_on <= end if start is None else Case.practical_due_on.between(start, end)
+
+
 def binding_between(
-    start: dt.date,
+    start: dt.date | None,
     end: dt.date,
     *,
     directorate_id: int | None = None,
@@ -107,7 +112,7 @@ def binding_between(
 ) -> tuple[list[Deadline], int]:
     """Binding deadlines by the case's denormalised date (index on cases.practical_due_on),
     with the total count (-1 when ``count`` is False); faster than a join from deadlines."""
-    where = [Case.practical_due_on.between(start, end), *_case_filters(directorate_id, drafter_id, open_only)]
+    where = [_binding_in(start, end), *_case_filters(directorate_id, drafter_id, open_only)]
     total = (db.session.scalar(db.select(sa.func.count()).select_from(Case).where(*where)) or 0) if count else -1
     # Two steps: the case ids from the cases index first (a join lets SQLite start from the
     # deadlines index and sort tens of thousands of rows), then their binding deadline rows.
@@ -138,7 +143,7 @@ def binding_between(
     return [binding[i] for i in case_ids if i in binding], total
 
 
-def _first_open_cases(start: dt.date, end: dt.date, directorate_id: int | None, drafter_id: int | None, limit: int) -> Any:
+def _first_open_cases(start: dt.date | None, end: dt.date, directorate_id: int | None, drafter_id: int | None, limit: int) -> Any:
     """The ids of the first ``limit`` open cases by binding date in [start, end].
 
     One seek per open status on (status, practical_due_on), each stopping after ``limit``
@@ -148,7 +153,7 @@ def _first_open_cases(start: dt.date, end: dt.date, directorate_id: int | None, 
     order = (Case.practical_due_on, Case.reference)
     parts = [
         db.select(Case.id, *order)
-        .where(Case.practical_due_on.between(start, end), Case.status == status, *_case_filters(directorate_id, drafter_id))
+        .where(_binding_in(start, end), Case.status == status, *_case_filters(directorate_id, drafter_id))
         .order_by(*order)
         .limit(limit)
         .subquery()
@@ -160,7 +165,7 @@ def _first_open_cases(start: dt.date, end: dt.date, directorate_id: int | None, 
 
 def overdue(today: dt.date, *, directorate_id: int | None = None, limit: int = 100) -> tuple[list[Deadline], int]:
     """Binding deadlines of open cases whose date has passed, oldest first, and how many."""
-    return binding_between(dt.date(1990, 1, 1), today - dt.timedelta(days=1), directorate_id=directorate_id, limit=limit)
+    return binding_between(None, today - dt.timedelta(days=1), directorate_id=directorate_id, limit=limit)
 
 
 def capped_per_day(
