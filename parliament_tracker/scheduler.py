@@ -31,7 +31,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy.dialects import sqlite
 
-from parliament_tracker.db import now_utc, today_local
+from parliament_tracker.db import now_utc, refresh_statistics, today_local
 from parliament_tracker.extensions import db
 from parliament_tracker.notifications import jobs as job_bodies
 from parliament_tracker.notifications.models import JobLock, JobRun, JobStatus
@@ -57,6 +57,7 @@ JOBS: dict[str, Job] = {
         Job("escalation", job_bodies.escalation, "Missed milestones and due dates to directors and registrars"),
         Job("weekly_digest", job_bodies.weekly_digest, "Friday overview per director: Monday late list, next week, waiting"),
         Job("send_outbox", job_bodies.send_outbox, "Send queued e-mails over SMTP (without SMTP: keep them in the outbox)"),
+        Job("db_statistics", lambda _today: refresh_statistics(db.session), "Refresh the database's query-planner statistics (ANALYZE)"),
         # The Tweede Kamer jobs (parliament_tracker/tk/sync.py); tk_sync above runs all three
         # only when TK_SYNC_HOOK_RUNS_ALL is set and otherwise records that it is off.
         Job("tk_watch", tk_sync.watch_job, "Tweede Kamer: register new written questions to the ministry, notify registrars"),
@@ -71,6 +72,7 @@ DEFAULT_SCHEDULES: dict[str, str | None] = {
     "escalation": "15 7 * * mon-fri",
     "weekly_digest": "0 8 * * fri",
     "send_outbox": "*/5 * * * *",
+    "db_statistics": "30 2 * * *",
     # New questions each hour of the working day; answers and debates once each morning.
     "tk_watch": "20 7-18 * * mon-fri",
     "tk_reconcile": "30 6 * * mon-fri",
