@@ -75,9 +75,6 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "TK_EVENT_KINDS": ["budget_debate", "committee_debate"],
         "TK_EVENT_DAYS_BACK": 30,
         "TK_EVENT_DAYS_AHEAD": 365,
-        # The scheduled jobs are tk_watch, tk_reconcile and tk_events. Set this to make the older
-        # tk_sync hook run all three as well (e.g. when JOB_SCHEDULES keeps only tk_sync).
-        "TK_SYNC_HOOK_RUNS_ALL": False,
         # E-mail. Without SMTP_HOST nothing is sent: messages wait in the outbox (admin page).
         "SMTP_HOST": None,
         "SMTP_PORT": 587,
@@ -94,7 +91,6 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         # The scheduler process (flask scheduler run): crontab expressions in Europe/Amsterdam.
         "SCHEDULER_TIMEZONE": "Europe/Amsterdam",
         "JOB_SCHEDULES": {
-            "tk_sync": "0 6 * * mon-fri",
             "reminders": "0 7 * * mon-fri",
             "escalation": "15 7 * * mon-fri",
             "weekly_digest": "0 8 * * fri",

@@ -52,14 +52,12 @@ class Job:
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
-        Job("tk_sync", tk_sync.run, "Tweede Kamer: tk_watch, tk_reconcile and tk_events in one run, only with TK_SYNC_HOOK_RUNS_ALL"),
         Job("reminders", job_bodies.reminders, "Reminders N working days before milestones and due dates"),
         Job("escalation", job_bodies.escalation, "Missed milestones and due dates to directors and registrars"),
         Job("weekly_digest", job_bodies.weekly_digest, "Friday overview per director: Monday late list, next week, waiting"),
         Job("send_outbox", job_bodies.send_outbox, "Send queued e-mails over SMTP (without SMTP: keep them in the outbox)"),
         Job("db_statistics", lambda _today: refresh_statistics(db.session), "Refresh the database's query-planner statistics (ANALYZE)"),
-        # The Tweede Kamer jobs (parliament_tracker/tk/sync.py); tk_sync above runs all three
-        # only when TK_SYNC_HOOK_RUNS_ALL is set and otherwise records that it is off.
+        # The Tweede Kamer jobs (parliament_tracker/tk/sync.py).
         Job("tk_watch", tk_sync.watch_job, "Tweede Kamer: register new written questions to the ministry, notify registrars"),
         Job("tk_reconcile", tk_sync.reconcile_job, "Tweede Kamer: answers, postponements and withdrawals of open cases"),
         Job("tk_events", tk_sync.events_job, "Tweede Kamer: budget and committee debates as events (moves, cancellations)"),
@@ -67,7 +65,6 @@ JOBS: dict[str, Job] = {
 }
 
 DEFAULT_SCHEDULES: dict[str, str | None] = {
-    "tk_sync": "0 6 * * mon-fri",
     "reminders": "0 7 * * mon-fri",
     "escalation": "15 7 * * mon-fri",
     "weekly_digest": "0 8 * * fri",

@@ -78,12 +78,18 @@ def _parse_date_value(value: Any, field: str) -> dt.date | None:
     raise case_services.CaseError("The request has invalid fields.", {field: "Must be an ISO date (YYYY-MM-DD) or null."})
 
 
+def _set_fact(case: Case, field: str, value: Any) -> None:
+    """``set_case_facts`` for one field; a refusal becomes the CaseError the cases API answers
+    with 422 (after rolling back the whole request), naming ``field``."""
+    try:
+        services.set_case_facts(case, actor=current_user, **{field: value})
+    except services.DeadlineError as exc:
+        raise case_services.CaseError("The request has invalid fields.", exc.errors or {field: exc.message}) from None
+
+
 def _date_field(field: str) -> Any:
     def handler(case: Case, value: Any) -> None:
-        try:
-            services.set_case_facts(case, actor=current_user, **{field: _parse_date_value(value, field)})
-        except services.DeadlineError as exc:
-            raise case_services.CaseError("The request has invalid fields.", exc.errors) from None
+        _set_fact(case, field, _parse_date_value(value, field))
 
     return handler
 
@@ -98,7 +104,7 @@ def _event_field(case: Case, value: Any) -> None:
             raise case_services.CaseError("The request has invalid fields.", {"due_before_event": f"No event with id {value}."})
         if event.kind == EventKind.recess:
             raise case_services.CaseError("The request has invalid fields.", {"due_before_event": "A recess cannot be a due-before event."})
-    services.set_case_facts(case, actor=current_user, due_before_event=event)
+    _set_fact(case, "due_before_event", event)
 
 
 cases_api.EXTRA_INPUT_FIELDS.update(

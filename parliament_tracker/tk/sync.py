@@ -448,23 +448,3 @@ def reconcile_job(today: dt.date, client: TKClient | None = None) -> dict[str, A
 
 def events_job(today: dt.date, client: TKClient | None = None) -> dict[str, Any]:
     return _run(EVENTS, events, today, client)
-
-
-#: what the ``tk_sync`` job records while ``TK_SYNC_HOOK_RUNS_ALL`` is not set
-HOOK_OFF: dict[str, Any] = {"status": "off: TK_SYNC_HOOK_RUNS_ALL is not set (tk_watch, tk_reconcile, tk_events run on their own)"}
-
-
-def run(today: dt.date) -> dict[str, Any]:
-    """The ``tk_sync`` hook: all three in one transaction, when ``TK_SYNC_HOOK_RUNS_ALL`` is set.
-
-    By default the three run as their own jobs (``tk_watch``, ``tk_reconcile``, ``tk_events``)
-    and this hook does nothing.
-    """
-    if not current_app.config.get("TK_SYNC_HOOK_RUNS_ALL"):
-        return dict(HOOK_OFF)
-    with make_client() as client:
-        counts: dict[str, Any] = {}
-        for key, body in ((WATCH, watch), (RECONCILE, reconcile), (EVENTS, events)):
-            result = _run(key, body, today, client)
-            counts.update({f"{key}_{k}": v for k, v in result.items()})
-    return counts

@@ -89,7 +89,7 @@ def test_admin_outbox_and_job_runs(app, login, reminded, users):
     assert browser.get("/admin/outbox/999999").status_code == 404
     jobs = browser.get("/admin/jobs")
     assert jobs.status_code == 200
-    for name in ("reminders", "escalation", "weekly_digest", "tk_sync", "send_outbox", "tk_watch", "tk_reconcile", "tk_events"):
+    for name in ("reminders", "escalation", "weekly_digest", "send_outbox", "db_statistics", "tk_watch", "tk_reconcile", "tk_events"):
         assert f"<code>{name}</code>" in jobs.text
     assert "queued=" in jobs.text
     assert 'href="/admin/outbox"' in browser.get("/admin").text

@@ -17,6 +17,7 @@ from parliament_tracker.notifications import services
 from parliament_tracker.notifications.models import JobLock, JobRun, JobStatus, Notification, NotificationKind
 from parliament_tracker.organisation.models import Directorate
 from parliament_tracker.scheduler import JOBS, Job, run_job, scheduled_job
+from tests.tk_fake import FakeTK, serve_to_app
 
 AMS = ZoneInfo("Europe/Amsterdam")
 SEED = "2021Z19241"
@@ -184,35 +185,30 @@ def test_weekly_digest_lists_late_list_due_and_waiting_and_mentions_the_recess(a
         assert len(recess) == 1 and "Kerstreces 2021" in recess[0].body_text
 
 
-def test_tk_sync_hook_records_that_it_is_off_by_default(app, db):
-    with app.app_context():
-        run = run_job("tk_sync", dt.date(2021, 11, 9))
-        assert run.status == JobStatus.ok and run.counts == {"status": "off: TK_SYNC_HOOK_RUNS_ALL is not set (tk_watch, tk_reconcile, tk_events run on their own)"}
-
-
 def test_failing_job_is_recorded_and_the_next_job_still_runs(app, seed, staff, monkeypatch, scheduler_log):
     def boom(today):
         raise RuntimeError("TK API down")
 
-    monkeypatch.setitem(JOBS, "tk_sync", Job("tk_sync", boom, "broken"))
+    monkeypatch.setitem(JOBS, "tk_events", Job("tk_events", boom, "broken"))
     monkeypatch.setattr("parliament_tracker.scheduler._APP", app)  # as `flask scheduler run` sets it
-    scheduled_job("tk_sync")  # what APScheduler calls: must not raise
+    scheduled_job("tk_events")  # what APScheduler calls: must not raise
     with app.app_context():
-        failed = run_job("tk_sync", dt.date(2021, 11, 9))
+        failed = run_job("tk_events", dt.date(2021, 11, 9))
         assert failed.status == JobStatus.failed and "TK API down" in failed.error and failed.finished_at
         ok = run_job("reminders", dt.date(2021, 11, 9))
         assert ok.status == JobStatus.ok and ok.counts["queued"] > 0
         runs = seed.session.scalars(sa.select(JobRun).order_by(JobRun.id)).all()
         assert [(r.job, r.status) for r in runs] == [
-            ("tk_sync", JobStatus.failed),
-            ("tk_sync", JobStatus.failed),
+            ("tk_events", JobStatus.failed),
+            ("tk_events", JobStatus.failed),
             ("reminders", JobStatus.ok),
         ]
         assert all(r.started_at <= r.finished_at for r in runs)
     assert "TK API down" in scheduler_log.text
     monkeypatch.undo()
-    with app.app_context():  # retried next time: the job works again
-        assert run_job("tk_sync", dt.date(2021, 11, 10)).status == JobStatus.ok
+    # Retried next time: the real job works again (against the fake Tweede Kamer server).
+    with serve_to_app(FakeTK(), app, monkeypatch, read_timeout=0.2), app.app_context():
+        assert run_job("tk_events", dt.date(2021, 11, 10)).status == JobStatus.ok
 
 
 def test_a_job_locked_by_another_process_is_skipped_and_logged(app, db, scheduler_log):
@@ -246,7 +242,7 @@ def test_cli_jobs_list_and_run(app, seed, staff):
     runner = app.test_cli_runner()
     listing = runner.invoke(args=["jobs", "list"])
     assert listing.exit_code == 0, listing.output
-    for name in ("reminders", "escalation", "weekly_digest", "tk_sync", "send_outbox", "tk_watch", "tk_reconcile", "tk_events"):
+    for name in ("reminders", "escalation", "weekly_digest", "send_outbox", "db_statistics", "tk_watch", "tk_reconcile", "tk_events"):
         assert name in listing.output
     assert "0 8 * * fri" in listing.output
     assert "20 7-18 * * mon-fri" in listing.output, "tk_watch keeps its default schedule beside JOB_SCHEDULES"
@@ -285,3 +281,15 @@ def test_messages_are_in_the_users_language(app, seed, staff):
     assert to_mailbox.locale == "nl"
     assert to_mailbox.subject.startswith("Herinnering 2021Z19601: ")
     assert "functionele postbus" in to_mailbox.body_text
+
+
+def test_the_removed_tk_sync_job_is_an_unknown_job(app, monkeypatch):
+    import click
+
+    from parliament_tracker.scheduler import schedules
+
+    assert "tk_sync" not in JOBS and {"tk_watch", "tk_reconcile", "tk_events"} <= set(JOBS)
+    assert "tk_sync" not in schedules(app)
+    monkeypatch.setitem(app.config, "JOB_SCHEDULES", {"tk_sync": "0 6 * * mon-fri"})
+    with pytest.raises(click.ClickException, match="JOB_SCHEDULES names unknown jobs: tk_sync"):
+        schedules(app)

@@ -327,14 +327,14 @@ def test_admin_page_runs_a_job_now(app, db, fake_tk, signatory, users, login, mo
     assert refused.status_code == 302 and count(db, JobRun, JobRun.job == "reminders") == 0
 
 
-def test_tk_sync_hook_runs_all_three_when_asked(app, db, fake_tk, seed, monkeypatch):
+def test_the_three_jobs_run_one_after_another_on_the_same_data(app, db, fake_tk, seed):
     fake_tk.zaken.extend(load_fixture("zaak-2021Z19601-uitstel-variant"))
     fake_tk.activiteiten.append(_budget_activity())
-    assert run(app, db, "tk_sync", dt.date(2021, 11, 29)).counts == {"status": "off: TK_SYNC_HOOK_RUNS_ALL is not set (tk_watch, tk_reconcile, tk_events run on their own)"}
-    monkeypatch.setitem(app.config, "TK_SYNC_HOOK_RUNS_ALL", True)
-    result = run(app, db, "tk_sync", dt.date(2021, 11, 29))
-    assert result.status == JobStatus.ok, result.error
-    assert result.counts["watch_existing"] == 1 and result.counts["reconcile_postponed"] == 1 and result.counts["events_updated"] == 1
+    results = {job: run(app, db, job, dt.date(2021, 11, 29)) for job in ("tk_watch", "tk_reconcile", "tk_events")}
+    assert {job: r.status for job, r in results.items()} == dict.fromkeys(results, JobStatus.ok), {j: r.error for j, r in results.items()}
+    assert results["tk_watch"].counts["existing"] == 1
+    assert results["tk_reconcile"].counts["postponed"] == 1
+    assert results["tk_events"].counts["updated"] == 1
     assert {k for k, s in ((k, sync_state(db, k)) for k in ("watch", "reconcile", "events")) if s and s.last_success} == {"watch", "reconcile", "events"}
 
 
