@@ -77,12 +77,21 @@ DEFAULT_SCHEDULES: dict[str, str | None] = {
 }
 
 
-def schedules(app: Flask) -> dict[str, str | None]:
-    """Crontab expression per job; a job set to null or "" in JOB_SCHEDULES is not scheduled."""
+def unknown_scheduled_jobs(app: Flask) -> list[str]:
+    """Names in JOB_SCHEDULES that are not jobs (a typo, or a job removed in an upgrade)."""
+    return sorted(set(app.config.get("JOB_SCHEDULES") or {}) - set(JOBS))
+
+
+def schedules(app: Flask, *, strict: bool = True) -> dict[str, str | None]:
+    """Crontab expression per job; a job set to null or "" in JOB_SCHEDULES is not scheduled.
+
+    ``strict`` (the scheduler process, ``jobs list``): unknown names are an error, so a typo
+    never silently leaves a job unscheduled. The admin pages pass False and show a warning.
+    """
     configured = app.config.get("JOB_SCHEDULES") or {}
-    unknown = set(configured) - set(JOBS)
-    if unknown:
-        raise click.ClickException(f"JOB_SCHEDULES names unknown jobs: {', '.join(sorted(unknown))}")
+    unknown = unknown_scheduled_jobs(app)
+    if unknown and strict:
+        raise click.ClickException(f"JOB_SCHEDULES names unknown jobs: {', '.join(unknown)}")
     return {name: (configured[name] if name in configured else DEFAULT_SCHEDULES[name]) or None for name in JOBS}
 
 

@@ -106,8 +106,13 @@ def outbox_message(notification_id: int):
 @bp.get("/admin/jobs")
 @permission_required("jobs.view")
 def jobs():
-    from parliament_tracker.scheduler import JOBS, last_runs, recent_runs, schedules
+    from parliament_tracker.scheduler import JOBS, last_runs, recent_runs, schedules, unknown_scheduled_jobs
 
     return render_template(
-        "notifications/jobs.html", jobs=JOBS, schedules=schedules(current_app), last=last_runs(), runs=recent_runs()
+        "notifications/jobs.html",
+        jobs=JOBS,
+        schedules=schedules(current_app, strict=False),
+        unknown=unknown_scheduled_jobs(current_app),
+        last=last_runs(),
+        runs=recent_runs(),
     )

@@ -158,7 +158,7 @@ def sync_state():
         key = sync.JOB_KEYS[job]
         rows.append({"job": job, "title": title, "state": states[key], "error": error_message(states[key].last_error if states[key] else None)})
     return render_template(
-        "tk/admin.html", rows=rows, last=last_runs(), schedules=schedules(current_app), api_url=current_app.config["TK_API_URL"]
+        "tk/admin.html", rows=rows, last=last_runs(), schedules=schedules(current_app, strict=False), api_url=current_app.config["TK_API_URL"]
     )
 
 

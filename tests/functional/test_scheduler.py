@@ -293,3 +293,13 @@ def test_the_removed_tk_sync_job_is_an_unknown_job(app, monkeypatch):
     monkeypatch.setitem(app.config, "JOB_SCHEDULES", {"tk_sync": "0 6 * * mon-fri"})
     with pytest.raises(click.ClickException, match="JOB_SCHEDULES names unknown jobs: tk_sync"):
         schedules(app)
+
+
+def test_admin_pages_warn_about_unknown_scheduled_jobs(app, login, monkeypatch):
+    monkeypatch.setitem(app.config, "JOB_SCHEDULES", {"tk_sync": "0 6 * * mon-fri", "reminders": "0 9 * * mon-fri"})
+    browser = login("admin")
+    jobs = browser.get("/admin/jobs")
+    assert jobs.status_code == 200
+    assert "tk_sync" in jobs.text and 'role="alert"' in jobs.text
+    assert "0 9 * * mon-fri" in jobs.text  # the known names still apply
+    assert browser.get("/admin/tk").status_code == 200
