@@ -32,7 +32,7 @@ from parliament_tracker import create_app
 from parliament_tracker.auth.roles import Role
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.cases.workflow import CaseStatus
-from parliament_tracker.db import now_utc, today_local
+from parliament_tracker.db import now_utc, refresh_statistics, today_local
 from parliament_tracker.deadlines import rules
 from parliament_tracker.deadlines.models import Deadline, Event, EventKind
 from parliament_tracker.extensions import db
@@ -138,7 +138,7 @@ def timed(client, path: str, runs: int = RUNS) -> tuple[float, float, int]:
     return statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))], len(response.data)
 
 
-def run(n: int) -> dict[str, tuple[float, float]]:
+def run(n: int) -> dict[str, tuple[float, float, int]]:
     url = os.environ.get("BENCH_DATABASE_URL")
     tmp = tempfile.mkdtemp()
     app = create_app(
@@ -156,10 +156,13 @@ def run(n: int) -> dict[str, tuple[float, float]]:
         start = time.perf_counter()
         fill(n)
         fill_seconds = time.perf_counter() - start
+        # What the nightly db_statistics job does after a load; on PostgreSQL also the VACUUM
+        # that autovacuum would otherwise start in the middle of the measurements.
+        refresh_statistics(db.session)
+        db.session.commit()
         if db.engine.dialect.name == "postgresql":
-            # What autovacuum does shortly after a bulk load; the planner needs the statistics.
-            db.session.execute(db.text("ANALYZE"))
-            db.session.commit()
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(db.text("VACUUM"))
         # Measure a worker as production runs it (wsgi.py): warmed up, start-up objects frozen.
         db.session.remove()
         gc.collect()
@@ -170,7 +173,7 @@ def run(n: int) -> dict[str, tuple[float, float]]:
         today = today_local().isoformat()
         page = client.post("/account/calendar-feeds", data={"scope": "directorate"})
         feed = re.search(r"http://bench\.test(/ics/[^<]+\.ics)", page.text).group(1)
-        results: dict[str, tuple[float, float]] = {}
+        results: dict[str, tuple[float, float, int]] = {}
         print(f"\n{n:,} cases ({db.session.scalar(db.select(db.func.count()).select_from(Deadline)):,} deadlines; filled in {fill_seconds:.1f} s)")
         for label, path in [
             ("calendar month, all directorates, binding", f"/calendar?view=month&date={today}"),
@@ -181,7 +184,7 @@ def run(n: int) -> dict[str, tuple[float, float]]:
             ("ICS feed, directorate", feed),
         ]:
             p50, p95, size = timed(client, path)
-            results[label] = (p50, p95)
+            results[label] = (p50, p95, size)
             print(f"  {label:45} p50 {p50 * 1000:7.1f} ms  p95 {p95 * 1000:7.1f} ms  {size / 1024:8.0f} kB")
         if n <= 10000:
             from parliament_tracker.deadlines.services import recompute_all
@@ -201,7 +204,13 @@ if __name__ == "__main__":
     figures = {size: run(size) for size in sizes}
     if len(sizes) > 1:
         base, largest = sizes[0], sizes[-1]
-        print(f"\np95 at {largest:,} against {base:,} in this run (aim: at most 150 ms and within 2x):")
-        for label, (_p50, p95) in figures[largest].items():
-            base_p95 = figures[base][label][1]
-            print(f"  {label:45} {p95 * 1000:7.1f} ms / {base_p95 * 1000:5.1f} ms = {p95 / base_p95:5.1f}x")
+        # The aim (issue #3) is p95 <= 150 ms at 100,000 cases. The ratio is shown beside the
+        # growth of the response: a feed of a month ahead holds 100x more entries at 100x the cases.
+        print(f"\np95 at {largest:,} against {base:,} in this run (aim: p95 <= 150 ms at 100,000):")
+        for label, (_p50, p95, size) in figures[largest].items():
+            _b50, base_p95, base_size = figures[base][label]
+            verdict = "ok" if p95 <= 0.150 else "OVER 150 ms"
+            print(
+                f"  {label:45} {p95 * 1000:7.1f} ms / {base_p95 * 1000:5.1f} ms = {p95 / base_p95:5.1f}x"
+                f"  (response {size / base_size:5.1f}x)  {verdict}"
+            )

@@ -328,6 +328,6 @@ def monday_list_preview(today: dt.date, directorate_id: int | None, limit: int =
     )
     if directorate_id is not None:
         query = query.where(Case.lead_directorate_id == directorate_id)
-    total = db.session.scalar(query.with_only_columns(sa.func.count(Case.id))) or 0
+    total = db.session.scalar(query.with_only_columns(sa.func.count())) or 0
     items = db.session.scalars(query.options(lazyload("*")).order_by(Case.received_on, Case.id).limit(limit)).all()
     return list(items), total
