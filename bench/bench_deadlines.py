@@ -1,16 +1,21 @@
 """Benchmark (not a test): the calendar month, the dashboard and a directorate's ICS feed.
 
 Fills a fresh database with N synthetic cases (received over the last two years, deadlines
-computed by the rules engine and bulk-inserted), then times the pages through the Flask
-test client, as a logged-in director of one of five directorates.
+computed by the rules engine and bulk-inserted), refreshes the planner statistics as the nightly
+``db_statistics`` job does (PostgreSQL: also VACUUM, as autovacuum would), prepares the process
+as ``wsgi.py`` prepares a web worker, then times the pages through the Flask test client as a
+logged-in director of one of five directorates. Prints p50/p95 per page and size, then the p95
+at the largest size against the smallest, in the same run.
 
     /tmp/venv/bin/python bench/bench_deadlines.py [n_cases ...]      # default: 1000 100000
-    BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench ... (the database is dropped and refilled)
+    BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_dl ...   (tables dropped and refilled)
+    BENCH_RUNS=30 ...                                                 # samples per page (default 20)
 
-Medians of 3 on SQLite, 29 Nov 2026, shared dev container (two runs; the machine was busy in the
-second), 100,000 cases / 466,387 deadlines: calendar month all directorates 0.48-1.2 s (1.9 MB of
-HTML), one directorate 0.11-0.21 s; dashboard own directorate 0.22-0.41 s, all 0.47-0.93 s; a
-directorate's ICS feed 0.66-1.1 s. At 1,000 cases all under 0.1 s.
+p95 at 100,000 cases (466,387 deadlines), 29 Nov 2026, 2-CPU machine otherwise idle, 30 samples,
+SQLite / PostgreSQL: calendar month all directorates 55 / 46 ms, one directorate 54 / 51,
+one directorate all kinds 65 / 101; dashboard own directorate 62 / 82, all directorates 69 / 121
+(PostgreSQL 73 after the count(*) change); directorate ICS feed (704 kB) 95 / 112.
+Before this round (same machine, earlier): dashboard all 266 / 263, ICS feed 207 / 358.
 """
 
 from __future__ import annotations
