@@ -12,10 +12,10 @@ at the largest size against the smallest, in the same run.
     BENCH_RUNS=30 ...                                                 # samples per page (default 20)
 
 p95 at 100,000 cases (466,387 deadlines), 29 Nov 2026, 2-CPU machine otherwise idle, 30 samples,
-SQLite / PostgreSQL: calendar month all directorates 55 / 46 ms, one directorate 54 / 51,
-one directorate all kinds 65 / 101; dashboard own directorate 62 / 82, all directorates 69 / 121
-(PostgreSQL 73 after the count(*) change); directorate ICS feed (704 kB) 95 / 112.
-Before this round (same machine, earlier): dashboard all 266 / 263, ICS feed 207 / 358.
+SQLite / PostgreSQL: calendar month all directorates 51 / 63 ms, one directorate 53 / 56, one
+directorate all kinds 73 / 102; dashboard own directorate 85 / 88, all directorates 49 / 62;
+directorate ICS feed (704 kB) 62 / 101. At 1,000 cases all p95 are 8-77 ms. Before this round
+(same machine, loaded): dashboard all 266 / 263 ms, ICS feed 207 / 358 ms.
 """
 
 from __future__ import annotations
