@@ -184,6 +184,8 @@ def run(n: int) -> dict[str, tuple[float, float, int]]:
             ("calendar month, all directorates, binding", f"/calendar?view=month&date={today}"),
             ("calendar month, one directorate, binding", f"/calendar?view=month&date={today}&directorate={directorate_id}"),
             ("calendar month, one directorate, all kinds", f"/calendar?view=month&date={today}&directorate={directorate_id}&kind=all"),
+            ("calendar week, all directorates, all kinds", f"/calendar?view=week&date={today}&kind=all"),
+            ("agenda (6 weeks), all, all kinds, page 1", f"/calendar?view=agenda&date={today}&kind=all"),
             ("dashboard, own directorate", "/dashboard"),
             ("dashboard, all directorates", "/dashboard?directorate=all"),
             ("ICS feed, directorate", feed),

@@ -32,6 +32,9 @@ from parliament_tracker.organisation.models import Directorate
 bp = make_blueprint("deadlines_api", __name__)
 
 MAX_RANGE_DAYS = 400
+#: /calendar returns the deadlines a page at a time (a year of every kind is ~10^5 rows at scale)
+CALENDAR_PER_PAGE = 500
+CALENDAR_MAX_PER_PAGE = 2000
 
 
 def _iso(d: dt.date | None) -> str | None:
@@ -296,9 +299,13 @@ def calendar():
         if directorate is None:
             errors["directorate"] = f"Unknown directorate {code!r}."
     binding_only = request.args.get("binding") in ("1", "true")
+    page = _query_int("page", 1, 1, 1_000_000, errors)
+    per_page = _query_int("per_page", CALENDAR_PER_PAGE, 1, CALENDAR_MAX_PER_PAGE, errors)
     if errors:
         raise ApiError(422, "The request has invalid parameters.", errors)
-    rows = queries.deadlines_between(start, end, directorate_id=directorate.id if directorate else None, binding_only=binding_only)
+    rows, total = queries.paged_between(
+        start, end, page=page, per_page=per_page, directorate_id=directorate.id if directorate else None, binding_only=binding_only
+    )
     ctx = services.rule_context()
     items = []
     for d in rows:
@@ -315,7 +322,17 @@ def calendar():
                 "url": url_for("cases.show", reference=case.reference, _external=True),
             }
         )
-    return jsonify({"from": start.isoformat(), "to": end.isoformat(), "items": items})
+    return jsonify({"from": start.isoformat(), "to": end.isoformat(), "items": items, "total": total, "page": page, "per_page": per_page})
+
+
+def _query_int(name: str, default: int, low: int, high: int, errors: dict[str, str]) -> int:
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        errors[name] = f"Must be a whole number from {low} to {high}."
+        return default
+    return int(raw)
 
 
 # -- OpenAPI ---------------------------------------------------------------------------------
@@ -404,7 +421,12 @@ OPENAPI_PATHS["/calendar"] = {
             {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}},
             {"name": "directorate", "in": "query", "schema": {"type": "string"}, "description": "directorate code"},
             {"name": "binding", "in": "query", "schema": {"type": "string", "enum": ["1"]}},
+            {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+            {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 2000, "default": 500}},
         ],
-        "responses": {"200": {"description": "{from, to, items: [deadline + case, date, risk]}"}, "422": _err},
+        "responses": {
+            "200": {"description": "{from, to, items: [deadline + case, date, risk], total, page, per_page}, items by date"},
+            "422": _err,
+        },
     }
 }

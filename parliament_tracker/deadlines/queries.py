@@ -60,40 +60,6 @@ def _case_filters(
     return where
 
 
-def deadlines_between(
-    start: dt.date,
-    end: dt.date,
-    *,
-    directorate_id: int | None = None,
-    drafter_id: int | None = None,
-    kinds: Iterable[DeadlineKind] | None = None,
-    binding_only: bool = False,
-    open_only: bool = False,
-    limit: int | None = None,
-) -> list[Deadline]:
-    """Deadlines whose effective date lies in [start, end], with their case loaded, by date."""
-    query = (
-        db.select(Deadline)
-        .join(Deadline.case)
-        .options(*CASE_LIGHT)
-        .where(effective_between(start, end))
-    )
-    if binding_only and not kinds:
-        # The binding date is denormalised on the case: use the cases index.
-        rows, _total = binding_between(
-            start, end, directorate_id=directorate_id, drafter_id=drafter_id, open_only=open_only, limit=limit, count=False
-        )
-        return rows
-    if binding_only:
-        query = query.where(Deadline.is_binding.is_(True))
-    if kinds:
-        query = query.where(Deadline.kind.in_(list(kinds)))
-    query = query.where(*_case_filters(directorate_id, drafter_id, open_only, dates_first=True)).order_by(EFFECTIVE, Case.reference, Deadline.kind)
-    if limit:
-        query = query.limit(limit)
-    return list(db.session.scalars(query).unique())
-
-
 def _binding_in(start: dt.date | None, end: dt.date) -> Any:
     """The case's binding date in [start, end]; no lower bound when ``start`` is None."""
     return Case.practical_due_on <= end if start is None else Case.practical_due_on.between(start, end)
@@ -109,6 +75,7 @@ def binding_between(
     limit: int | None = None,
     count: bool = True,
     case_ids: set[int] | None = None,
+    offset: int = 0,
 ) -> tuple[list[Deadline], int]:
     """Binding deadlines by the case's denormalised date (index on cases.practical_due_on),
     with the total count (-1 when ``count`` is False); faster than a join from deadlines."""
@@ -116,12 +83,12 @@ def binding_between(
     total = (db.session.scalar(db.select(sa.func.count()).select_from(Case).where(*where)) or 0) if count else -1
     # Two steps: the case ids from the cases index first (a join lets SQLite start from the
     # deadlines index and sort tens of thousands of rows), then their binding deadline rows.
-    if open_only and limit and case_ids is None:
+    if open_only and limit and case_ids is None and not offset:
         ids = _first_open_cases(start, end, directorate_id, drafter_id, limit)
     else:
         ids = db.select(Case.id).where(*where).order_by(Case.practical_due_on, Case.reference)
         if limit:
-            ids = ids.limit(limit)
+            ids = ids.limit(limit).offset(offset)
     if case_ids is not None:
         # Only these cases (a few hundred at most, chosen by the caller), still in date order.
         ids = ids.where(Case.id.in_(case_ids))
@@ -206,36 +173,78 @@ def capped_per_day(
             start, end, directorate_id=directorate_id, drafter_id=drafter_id, open_only=False, count=False, case_ids=case_ids
         )
         return rows, totals
+    counts: dict[Any, int] = {}
+    shown: list[int] = []
+    for day, deadline_id in _ordered_matches(start, end, directorate_id, drafter_id, kinds, binding_only):
+        seen = counts.get(day, 0)
+        counts[day] = seen + 1
+        if seen < per_day:
+            shown.append(deadline_id)
+    totals = {(dt.date.fromisoformat(day) if isinstance(day, str) else day): n for day, n in counts.items()}
+    return _load_deadlines(shown), totals
+
+
+def paged_between(
+    start: dt.date,
+    end: dt.date,
+    *,
+    page: int,
+    per_page: int,
+    directorate_id: int | None = None,
+    drafter_id: int | None = None,
+    kinds: Iterable[DeadlineKind] | None = None,
+    binding_only: bool = False,
+) -> tuple[list[Deadline], int]:
+    """One page (from 1) of the deadlines in [start, end] in date order, and how many there are.
+
+    The agenda and the calendar API: six weeks of every deadline kind in a large register are
+    tens of thousands of rows, more than anyone reads on one page.
+    """
+    offset = (page - 1) * per_page
+    if binding_only and not kinds:
+        return binding_between(
+            start, end, directorate_id=directorate_id, drafter_id=drafter_id, open_only=False, limit=per_page, offset=offset
+        )
+    matches = _ordered_matches(start, end, directorate_id, drafter_id, kinds, binding_only)
+    return _load_deadlines([deadline_id for _day, deadline_id in matches[offset : offset + per_page]]), len(matches)
+
+
+def _ordered_matches(
+    start: dt.date,
+    end: dt.date,
+    directorate_id: int | None,
+    drafter_id: int | None,
+    kinds: Iterable[DeadlineKind] | None,
+    binding_only: bool,
+) -> list[Any]:
+    """(date, deadline id) of every match in display order: two plain columns, cheap to read
+    for thousands of rows, so that counting, capping and paging happen without loading
+    objects (and without a second join for a count). The date comes as stored (text on
+    SQLite); callers parse only the few distinct days they need."""
     where = [effective_between(start, end)]
     if binding_only:
         where.append(Deadline.is_binding.is_(True))
     if kinds:
         where.append(Deadline.kind.in_(list(kinds)))
     where += _case_filters(directorate_id, drafter_id, dates_first=True)
-    # One pass over two plain columns, in display order (a few thousand rows for a directorate's
-    # month of all kinds), counted and capped here; only the rows shown are then loaded as
-    # objects. A count and a row_number() window in SQL joined the same rows twice. The date
-    # comes as stored (text on SQLite) and is parsed once per distinct day, not once per row.
-    matches = db.session.execute(
-        db.select(sa.type_coerce(EFFECTIVE, sa.String), Deadline.id)
-        .join(Deadline.case)
-        .where(*where)
-        .order_by(EFFECTIVE, Case.reference, Deadline.kind)
-    ).all()
-    counts: dict[Any, int] = {}
-    shown: list[int] = []
-    for day, deadline_id in matches:
-        seen = counts.get(day, 0)
-        counts[day] = seen + 1
-        if seen < per_day:
-            shown.append(deadline_id)
-    totals = {(dt.date.fromisoformat(day) if isinstance(day, str) else day): n for day, n in counts.items()}
+    return list(
+        db.session.execute(
+            db.select(sa.type_coerce(EFFECTIVE, sa.String), Deadline.id)
+            .join(Deadline.case)
+            .where(*where)
+            .order_by(EFFECTIVE, Case.reference, Deadline.kind)
+        )
+    )
+
+
+def _load_deadlines(ids: list[int]) -> list[Deadline]:
+    """These deadlines with their case, in display order."""
     rows: list[Deadline] = []
-    for i in range(0, len(shown), 1000):
-        query = db.select(Deadline).join(Deadline.case).options(*CASE_LIGHT).where(Deadline.id.in_(shown[i : i + 1000]))
+    for i in range(0, len(ids), 1000):
+        query = db.select(Deadline).join(Deadline.case).options(*CASE_LIGHT).where(Deadline.id.in_(ids[i : i + 1000]))
         rows += db.session.scalars(query).unique()
     rows.sort(key=lambda d: (d.effective_due_on, d.case.reference, d.kind.value))
-    return rows, totals
+    return rows
 
 
 # -- the director's dashboard ---------------------------------------------------------------------

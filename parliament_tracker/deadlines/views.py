@@ -178,12 +178,24 @@ def _range(view: str, day: dt.date) -> tuple[dt.date, dt.date, dt.date, dt.date]
 
 #: a month cell lists this many deadlines and links to the day's agenda for the rest
 MONTH_CELL_ENTRIES = 8
+#: the same for a day of the week view
+WEEK_DAY_ENTRIES = 30
+#: the agenda lists this many deadlines a page
+AGENDA_PAGE_ENTRIES = 200
 
 
 def calendar_entries(
-    start: dt.date, end: dt.date, *, kind: str, directorate_id: int | None, drafter_id: int | None, per_day: int | None = None
-) -> tuple[list[dict[str, Any]], dict[dt.date, int] | None]:
-    """The decorated entries, and with ``per_day`` the full count of deadlines per date."""
+    start: dt.date,
+    end: dt.date,
+    *,
+    kind: str,
+    directorate_id: int | None,
+    drafter_id: int | None,
+    per_day: int | None = None,
+    page: int | None = None,
+) -> tuple[list[dict[str, Any]], dict[dt.date, int] | None, int]:
+    """The decorated entries; with ``per_day`` the full count of deadlines per date; and the
+    total number of deadlines in the range. With ``page`` one page of AGENDA_PAGE_ENTRIES."""
     kinds = None
     binding_only = False
     if kind == "binding":
@@ -196,9 +208,18 @@ def calendar_entries(
         rows, totals = queries.capped_per_day(
             start, end, per_day, directorate_id=directorate_id, drafter_id=drafter_id, kinds=kinds, binding_only=binding_only
         )
-        return _decorate(rows), totals
-    rows = queries.deadlines_between(start, end, directorate_id=directorate_id, drafter_id=drafter_id, kinds=kinds, binding_only=binding_only)
-    return _decorate(rows), None
+        return _decorate(rows), totals, sum(totals.values())
+    rows, total = queries.paged_between(
+        start,
+        end,
+        page=page or 1,
+        per_page=AGENDA_PAGE_ENTRIES,
+        directorate_id=directorate_id,
+        drafter_id=drafter_id,
+        kinds=kinds,
+        binding_only=binding_only,
+    )
+    return _decorate(rows), None, total
 
 
 def _events_between(start: dt.date, end: dt.date) -> list[Event]:
@@ -217,14 +238,20 @@ def calendar():
     """Deadlines by month, week or as an agenda, with filters."""
     f = _calendar_filters(request.args)
     start, end, prev_anchor, next_anchor = _range(f["view"], f["date"])
-    entries, day_totals = calendar_entries(
+    page = request.args.get("page", 1, type=int) if f["view"] == "agenda" else None
+    page = max(1, min(page, 10_000)) if page else None
+    entries, day_totals, total = calendar_entries(
         start,
         end,
         kind=f["kind"],
         directorate_id=f["directorate"],
         drafter_id=current_user.id if f["mine"] else None,
-        per_day=MONTH_CELL_ENTRIES if f["view"] == "month" else None,
+        per_day={"month": MONTH_CELL_ENTRIES, "week": WEEK_DAY_ENTRIES}.get(f["view"]),
+        page=page,
     )
+    pages = max(1, -(-total // AGENDA_PAGE_ENTRIES))
+    if page and page > pages:  # past the end (the data changed, or a typed address): the last page
+        return redirect(url_for("deadlines.calendar", **{**request.args.to_dict(), "page": pages}))
     by_day: dict[dt.date, list[dict[str, Any]]] = {}
     for e in entries:
         by_day.setdefault(e["date"], []).append(e)
@@ -250,7 +277,10 @@ def calendar():
         events_by_day=events_by_day,
         entries=entries,
         day_totals=day_totals or {},
-        total_shown=sum(day_totals.values()) if day_totals else len(entries),
+        total=total,
+        page=page,
+        pages=pages,
+        first_shown=((page or 1) - 1) * AGENDA_PAGE_ENTRIES + 1,
         today=today_local(),
         prev_date=prev_anchor,
         next_date=next_anchor,

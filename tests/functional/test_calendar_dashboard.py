@@ -1,6 +1,7 @@
 """Calendar views and the director's dashboard, with 'today' frozen in November 2021."""
 
 import datetime as dt
+import re
 
 import time_machine
 
@@ -125,3 +126,28 @@ def test_timeliness_is_cached_for_a_few_minutes_outside_tests(app, monkeypatch):
         monkeypatch.setattr(queries, "TIMELINESS_CACHE_SECONDS", 0)
         queries.timeliness(dt.date(2021, 12, 1))
         assert len(calls) == 3
+
+
+def test_week_days_are_capped_and_the_agenda_pages(login, seed, monkeypatch):
+    from parliament_tracker.deadlines import views
+
+    browser = login("director")
+    monkeypatch.setattr(views, "WEEK_DAY_ENTRIES", 1)
+    week = browser.get("/calendar?view=week&date=2021-11-23").text
+    day = week.split('id="day-2021-11-23"', 1)[1].split("</section>", 1)[0]
+    assert day.count('<li class="entry') == 1  # 2021Z19241 and 2021Z19601 are both due that day
+    assert 'class="more"' in day and "view=agenda" in day and "date=2021-11-23" in day
+
+    full = browser.get("/calendar?view=agenda&date=2021-11-01&kind=all").text
+    total = int(re.search(r"(\d+) termijnen in deze periode", full).group(1))
+    assert total > 4
+    monkeypatch.setattr(views, "AGENDA_PAGE_ENTRIES", 3)
+    first = browser.get("/calendar?view=agenda&date=2021-11-01&kind=all").text
+    assert first.count('<li class="entry') == 3
+    assert f"Termijnen 1–3 van {total}." in first and "page=2" in first
+    last_page = -(-total // 3)
+    past = browser.get("/calendar?view=agenda&date=2021-11-01&kind=all&page=999")
+    assert past.status_code == 302 and f"page={last_page}" in past.headers["Location"]
+    last = browser.get(f"/calendar?view=agenda&date=2021-11-01&kind=all&page={last_page}").text
+    assert last.count('<li class="entry') == total - 3 * (last_page - 1)
+    assert browser.get("/calendar?view=agenda&date=2021-11-01&page=abc").status_code == 200

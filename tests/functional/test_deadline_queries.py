@@ -147,3 +147,28 @@ def test_awaiting_approval_soonest_first_undated_last(app, spread, limit):
     )
     assert len(expected) > 2 and expected[-1].id == undated.id
     assert got == [c.reference for c in expected[:limit]]
+
+
+@pytest.mark.parametrize("binding_only", [False, True])
+def test_pages_cover_the_range_in_order(app, spread, binding_only):
+    db = spread
+    start, end = dt.date(2021, 10, 25), dt.date(2022, 1, 31)
+    with app.test_request_context():
+        for directorate_id in (None, *sorted({c.lead_directorate_id for c in _cases(db) if c.lead_directorate_id})):
+            expected = sorted(
+                (d for d in _deadlines(db)
+                 if start <= d.effective_due_on <= end and directorate_id in (None, d.case.lead_directorate_id)
+                 and (d.is_binding or not binding_only)),
+                key=lambda d: (d.effective_due_on, d.case.reference, d.kind.value),
+            )
+            got, page = [], 1
+            while True:
+                rows, total = queries.paged_between(start, end, page=page, per_page=3, directorate_id=directorate_id, binding_only=binding_only)
+                assert total == len(expected) and len(rows) <= 3
+                if not rows:
+                    break
+                got += rows
+                page += 1
+            assert [d.id for d in got] == [d.id for d in expected]
+            if directorate_id is None:
+                assert len(expected) > 6

@@ -177,3 +177,27 @@ def test_deleting_the_event_unanchors_and_recomputes(client, seed, api_token, db
     assert client.delete(f"/api/v1/events/{event_id}", headers=api_token("admin")).status_code == 404
     recess = _event_id(db, "Kerstreces 2021")
     assert client.delete(f"/api/v1/events/{recess}", headers=api_token("admin")).status_code == 200
+
+
+def test_calendar_api_pages_by_date(client, seed, api_token):
+    headers = api_token("viewer")
+    url = "/api/v1/calendar?from=2021-10-01&to=2022-03-31"
+    whole = client.get(url, headers=headers).json
+    assert whole["page"] == 1 and whole["per_page"] == 500 and whole["total"] == len(whole["items"]) > 6
+    dates = [i["date"] for i in whole["items"]]
+    assert dates == sorted(dates)
+    pages, page = [], 1
+    while True:
+        got = client.get(f"{url}&per_page=4&page={page}", headers=headers).json
+        assert got["total"] == whole["total"] and got["per_page"] == 4
+        if not got["items"]:
+            break
+        pages += got["items"]
+        page += 1
+    assert [(i["case"], i["kind"]) for i in pages] == [(i["case"], i["kind"]) for i in whole["items"]]
+    binding = client.get(f"{url}&binding=1&per_page=2&page=2", headers=headers).json
+    assert len(binding["items"]) == 2 and binding["total"] > 4 and all(i["is_binding"] for i in binding["items"])
+    for bad in ("page=0", "page=x", "per_page=0", "per_page=2001", "per_page=-1"):
+        refused = client.get(f"{url}&{bad}", headers=headers)
+        assert refused.status_code == 422, bad
+        assert set(refused.json["errors"]) <= {"page", "per_page"} and refused.json["errors"]
