@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, jsonify, render_template, request
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_decimal, get_locale
 from werkzeug.exceptions import HTTPException
 
 from parliament_tracker.extensions import db, login_manager
@@ -69,6 +69,11 @@ def init_web(app: Flask) -> None:
             "kind_titles": {k.value: v for k, v in KIND_TITLES.items()},
             "status_titles": {k.value: v for k, v in STATUS_TITLES.items()},
         }
+
+    @app.template_filter("number")
+    def number(value: Any) -> str:
+        """A count with the locale's digit grouping: 17.728 in Dutch, 17,728 in English."""
+        return format_decimal(value)
 
     @app.template_filter("nl_date")
     def nl_date(value: Any, fmt: str = "EEEE d MMMM y") -> str:

@@ -252,6 +252,10 @@ def calendar():
     pages = max(1, -(-total // AGENDA_PAGE_ENTRIES))
     if page and page > pages:  # past the end (the data changed, or a typed address): the last page
         return redirect(url_for("deadlines.calendar", **{**request.args.to_dict(), "page": pages}))
+    # A page of the agenda covers the days from its first entry to its last: days outside it
+    # have their deadlines on other pages and must not read "no deadlines".
+    page_from = entries[0]["date"] if page and page > 1 and entries else start
+    page_to = entries[-1]["date"] if page and page < pages and entries else end
     by_day: dict[dt.date, list[dict[str, Any]]] = {}
     for e in entries:
         by_day.setdefault(e["date"], []).append(e)
@@ -281,6 +285,8 @@ def calendar():
         page=page,
         pages=pages,
         first_shown=((page or 1) - 1) * AGENDA_PAGE_ENTRIES + 1,
+        page_from=page_from,
+        page_to=page_to,
         today=today_local(),
         prev_date=prev_anchor,
         next_date=next_anchor,

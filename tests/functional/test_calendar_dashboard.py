@@ -139,7 +139,7 @@ def test_week_days_are_capped_and_the_agenda_pages(login, seed, monkeypatch):
     assert 'class="more"' in day and "view=agenda" in day and "date=2021-11-23" in day
 
     full = browser.get("/calendar?view=agenda&date=2021-11-01&kind=all").text
-    total = int(re.search(r"(\d+) termijnen in deze periode", full).group(1))
+    total = int(re.search(r"([\d.]+) termijnen in deze periode", full).group(1).replace(".", ""))
     assert total > 4
     monkeypatch.setattr(views, "AGENDA_PAGE_ENTRIES", 3)
     first = browser.get("/calendar?view=agenda&date=2021-11-01&kind=all").text
@@ -151,3 +151,21 @@ def test_week_days_are_capped_and_the_agenda_pages(login, seed, monkeypatch):
     last = browser.get(f"/calendar?view=agenda&date=2021-11-01&kind=all&page={last_page}").text
     assert last.count('<li class="entry') == total - 3 * (last_page - 1)
     assert browser.get("/calendar?view=agenda&date=2021-11-01&page=abc").status_code == 200
+
+
+def test_an_agenda_page_shows_only_the_days_it_covers(login, seed, monkeypatch):
+    from parliament_tracker.deadlines import views
+
+    browser = login("director")
+    monkeypatch.setattr(views, "AGENDA_PAGE_ENTRIES", 2)
+    pages = []
+    for page in (1, 2, 3):
+        html = browser.get(f"/calendar?view=agenda&date=2021-11-01&kind=all&page={page}").text
+        sections = html.split('<section aria-labelledby="day-')[1:]
+        days = [(s[:10], '<li class="entry' in s) for s in sections]
+        with_entries = [d for d, has in days if has]
+        assert with_entries, page
+        # A day without entries is only shown between this page's first and last entry.
+        assert all(with_entries[0] <= d <= with_entries[-1] for d, has in days if not has), (page, days)
+        pages.append(with_entries)
+    assert pages[0][-1] <= pages[1][0] <= pages[1][-1] <= pages[2][0]  # pages follow each other by date
