@@ -205,8 +205,20 @@ def paged_between(
         return binding_between(
             start, end, directorate_id=directorate_id, drafter_id=drafter_id, open_only=False, limit=per_page, offset=offset
         )
-    matches = _ordered_matches(start, end, directorate_id, drafter_id, kinds, binding_only)
-    return _load_deadlines([deadline_id for _day, deadline_id in matches[offset : offset + per_page]]), len(matches)
+    where = _deadline_filters(start, end, directorate_id, drafter_id, kinds, binding_only)
+    count = db.select(sa.func.count()).select_from(Deadline)
+    if directorate_id is not None or drafter_id is not None:
+        count = count.join(Deadline.case)
+    total = db.session.scalar(count.where(*where)) or 0
+    ids = db.session.scalars(
+        db.select(Deadline.id)
+        .join(Deadline.case)
+        .where(*where)
+        .order_by(EFFECTIVE, Case.reference, Deadline.kind)
+        .limit(per_page)
+        .offset(offset)
+    )
+    return _load_deadlines(list(ids)), total
 
 
 def _ordered_matches(
@@ -221,12 +233,7 @@ def _ordered_matches(
     for thousands of rows, so that counting, capping and paging happen without loading
     objects (and without a second join for a count). The date comes as stored (text on
     SQLite); callers parse only the few distinct days they need."""
-    where = [effective_between(start, end)]
-    if binding_only:
-        where.append(Deadline.is_binding.is_(True))
-    if kinds:
-        where.append(Deadline.kind.in_(list(kinds)))
-    where += _case_filters(directorate_id, drafter_id, dates_first=True)
+    where = _deadline_filters(start, end, directorate_id, drafter_id, kinds, binding_only)
     return list(
         db.session.execute(
             db.select(sa.type_coerce(EFFECTIVE, sa.String), Deadline.id)
@@ -235,6 +242,22 @@ def _ordered_matches(
             .order_by(EFFECTIVE, Case.reference, Deadline.kind)
         )
     )
+
+
+def _deadline_filters(
+    start: dt.date,
+    end: dt.date,
+    directorate_id: int | None,
+    drafter_id: int | None,
+    kinds: Iterable[DeadlineKind] | None,
+    binding_only: bool,
+) -> list[Any]:
+    where = [effective_between(start, end)]
+    if binding_only:
+        where.append(Deadline.is_binding.is_(True))
+    if kinds:
+        where.append(Deadline.kind.in_(list(kinds)))
+    return where + _case_filters(directorate_id, drafter_id, dates_first=True)
 
 
 def _load_deadlines(ids: list[int]) -> list[Deadline]:
