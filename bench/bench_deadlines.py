@@ -12,10 +12,12 @@ at the largest size against the smallest, in the same run.
     BENCH_RUNS=30 ...                                                 # samples per page (default 20)
 
 p95 at 100,000 cases (466,387 deadlines), 29 Nov 2026, 2-CPU machine otherwise idle, 30 samples,
-SQLite / PostgreSQL: calendar month all directorates 51 / 63 ms, one directorate 53 / 56, one
-directorate all kinds 73 / 102; dashboard own directorate 85 / 88, all directorates 49 / 62;
-directorate ICS feed (704 kB) 62 / 101. At 1,000 cases all p95 are 8-77 ms. Before this round
-(same machine, loaded): dashboard all 266 / 263 ms, ICS feed 207 / 358 ms.
+SQLite / PostgreSQL: calendar month all directorates 57 / 70 ms, one directorate 59 / 70, one
+directorate all kinds 98 / 109; week of every kind, all directorates 50 / 73; agenda page 1 of
+every kind, all directorates 51 / 90; dashboard own directorate 58 / 94, all directorates 57 / 89;
+directorate ICS feed (704 kB) 63 / 110. At 1,000 cases all p95 are 7-72 ms. Before this round
+(same machine, loaded): dashboard all 266 / 263 ms, ICS feed 207 / 358 ms; the unpaged agenda of
+every kind took 870 ms on SQLite.
 """
 
 from __future__ import annotations
