@@ -175,7 +175,7 @@ def capped_per_day(
         return rows, totals
     counts: dict[Any, int] = {}
     shown: list[int] = []
-    for day, deadline_id in _ordered_matches(start, end, directorate_id, drafter_id, kinds, binding_only):
+    for day, deadline_id in _ordered_matches(_deadline_filters(start, end, directorate_id, drafter_id, kinds, binding_only)):
         seen = counts.get(day, 0)
         counts[day] = seen + 1
         if seen < per_day:
@@ -221,19 +221,11 @@ def paged_between(
     return _load_deadlines(list(ids)), total
 
 
-def _ordered_matches(
-    start: dt.date,
-    end: dt.date,
-    directorate_id: int | None,
-    drafter_id: int | None,
-    kinds: Iterable[DeadlineKind] | None,
-    binding_only: bool,
-) -> list[Any]:
+def _ordered_matches(where: list[Any]) -> list[Any]:
     """(date, deadline id) of every match in display order: two plain columns, cheap to read
-    for thousands of rows, so that counting, capping and paging happen without loading
-    objects (and without a second join for a count). The date comes as stored (text on
-    SQLite); callers parse only the few distinct days they need."""
-    where = _deadline_filters(start, end, directorate_id, drafter_id, kinds, binding_only)
+    for thousands of rows, so that counting and capping per day happen without loading objects
+    (and without a second join for a count). The date comes as stored (text on SQLite);
+    callers parse only the few distinct days they need."""
     return list(
         db.session.execute(
             db.select(sa.type_coerce(EFFECTIVE, sa.String), Deadline.id)
@@ -252,6 +244,7 @@ def _deadline_filters(
     kinds: Iterable[DeadlineKind] | None,
     binding_only: bool,
 ) -> list[Any]:
+    """The conditions of a range of deadlines: dates, binding or kinds, directorate, drafter."""
     where = [effective_between(start, end)]
     if binding_only:
         where.append(Deadline.is_binding.is_(True))
