@@ -203,24 +203,13 @@ def send(letter_id: int):
 @permission_required("letter.view")
 def signed_pdf(letter_id: int):
     """The signed PDF, after checking it still matches the SHA-256 recorded at signing."""
-    from parliament_tracker.letters.views import _file_response
+    from parliament_tracker.letters.views import _checked, _file_response
 
     letter = _letter(letter_id)
     signature = workflow.signature_of(letter)
     if signature is None:
         abort(404)
-    version = signature.version
-    try:
-        workflow.check_download(letter, version)
-    except workflow.TamperedLetter as exc:
-        current_app.logger.error("%s", exc)
-        abort(
-            500,
-            _(
-                "The stored signed letter does not match its recorded SHA-256; it was not handed out. "
-                "Tell the administrator."
-            ),
-        )
+    version = _checked(letter, signature.version)
     return _file_response(version.pdf, "application/pdf", f"{services.file_stem(letter)}-ondertekend.pdf")
 
 
