@@ -56,6 +56,14 @@ def test_header_and_footer_placeholders_are_filled():
     assert doc.sections[0].footer.paragraphs[0].text == "Datum 23 november 2021"
 
 
+def test_join_and_filter_lists_names_the_dutch_way():
+    tpl = make_template("{{ askers|join_and }}|{{ one|join_and }}|{{ nobody|join_and }}|{{ numbers|join_and }}")
+    out = fill.fill_template(
+        tpl, {"askers": ["Podt (D66)", "Ceder (ChristenUnie)", "Kuik (CDA)"], "one": ["Podt"], "nobody": [],
+              "numbers": [2, 3]})
+    assert "Podt (D66), Ceder (ChristenUnie) en Kuik (CDA)|Podt||2 en 3" in document_text(out)
+
+
 def test_paragraph_loop_repeats_paragraphs():
     tpl = make_template("Vooraf", "{%p for item in items %}", "Punt {{ loop.index }}: {{ item }}", "{%p endfor %}",
                         "Achteraf")
