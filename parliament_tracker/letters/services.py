@@ -396,18 +396,6 @@ def letter_data(letter: Letter) -> ctx.LetterData:
     )
 
 
-def answers_title(letter: Letter) -> str:
-    """ "Antwoorden van de <office> op vragen van de leden … over … (ingezonden …)"."""
-    from parliament_tracker.letters.dates import nl_date
-
-    data = letter_data(letter)
-    office = data.signatories[0].office if data.signatories else ""
-    return (
-        f"Antwoorden van de {office} op vragen van {ctx.askers_phrase(data.askers)} over {data.questions_subject} "
-        f"(ingezonden {nl_date(data.questions_submitted)})"
-    )
-
-
 # --------------------------------------------------------------------------- letters: verbs
 
 
