@@ -103,8 +103,12 @@ class LetterLocked(LetterError):
         self.letter = letter
 
 
+#: a signed or sent letter is immutable
+LOCKED_STATUSES = frozenset({LetterStatus.signed, LetterStatus.sent})
+
+
 def ensure_unlocked(letter: Letter) -> None:
-    if letter.status in (LetterStatus.signed, LetterStatus.sent):
+    if letter.status in LOCKED_STATUSES:
         raise LetterLocked(letter)
 
 

@@ -32,7 +32,6 @@ from parliament_tracker.letters.pipeline import RenderedLetter, pdf_from_docx, r
 from parliament_tracker.letters.workflow_models import Approval, ApprovalDecision, OurReferenceCounter, Signature
 from parliament_tracker.organisation.models import Signatory
 
-LOCKED_STATUSES = frozenset({LetterStatus.signed, LetterStatus.sent})
 MAX_COMMENT = 5000
 
 
@@ -474,7 +473,7 @@ def signature_of(letter: Letter) -> Signature | None:
 
 def check_download(letter: Letter, version: LetterVersion) -> None:
     """Refuse to hand out a signed letter's files when they no longer match their recorded SHA-256."""
-    if letter.status not in LOCKED_STATUSES:
+    if letter.status not in services.LOCKED_STATUSES:
         return
     signature = signature_of(letter)
     pdf_hash = hashlib.sha256(version.pdf).hexdigest()
