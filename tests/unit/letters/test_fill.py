@@ -16,7 +16,7 @@ from parliament_tracker.letters import fill
 from parliament_tracker.letters.context import body_from_html
 from parliament_tracker.letters.dates import MONTHS_NL, nl_date
 from parliament_tracker.letters.fill import DocxRejected, TemplateError
-from parliament_tracker.letters.variables import KNOWN_VARIABLE_NAMES, SHIPPED_TEMPLATES
+from parliament_tracker.letters.variables import KNOWN_VARIABLE_NAMES
 
 
 def make_template(*paragraphs: str, header: str | None = None, footer: str | None = None) -> bytes:
@@ -135,7 +135,7 @@ def test_sandbox_refuses_dynamically_built_attribute_names():
 def test_shipped_templates_pass_the_check_with_the_context_contract(kamerbrief_template):
     from parliament_tracker.letters import template_builder as build_templates
 
-    for name in SHIPPED_TEMPLATES:
+    for name in build_templates.BUILDERS:
         data = (build_templates.HERE / name).read_bytes()
         assert fill.check_template(data, KNOWN_VARIABLE_NAMES) == [], name
 
