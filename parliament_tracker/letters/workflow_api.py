@@ -25,7 +25,7 @@ from parliament_tracker.api import OPENAPI_PATHS, ApiError, api_permission, json
 from parliament_tracker.auth.models import User
 from parliament_tracker.extensions import db
 from parliament_tracker.letters import services, workflow
-from parliament_tracker.letters.api import letter_json
+from parliament_tracker.letters.api import _letter, letter_json
 from parliament_tracker.letters.models import Letter
 from parliament_tracker.organisation.models import Signatory
 
@@ -63,13 +63,6 @@ def workflow_letter_json(letter: Letter) -> dict[str, Any]:
             "version": signature.version.number,
         },
     }
-
-
-def _letter(letter_id: int) -> Letter:
-    letter = db.session.get(Letter, letter_id)
-    if letter is None:
-        raise ApiError(404, f"No letter {letter_id}.")
-    return letter
 
 
 def _run(letter: Letter, step: Any) -> Any:

@@ -617,3 +617,12 @@ def test_answered_case_follows_the_letter_through_review(app, client, seed, user
     post(client, url + "/sign", api_token("signatory_office"))
     post(client, url + "/send", api_token("signatory_office"), {"sent_on": today_local().isoformat()})
     assert statuses() == (CaseStatus.answered, mentioned_before)
+
+
+def test_workflow_steps_on_an_unknown_letter_are_404(client, seed, login, api_token):
+    browser = login("admin")
+    for step in ("submit", "approve", "request-changes", "sign", "send"):
+        assert browser.post(f"/letters/999999/{step}", data={}, token_from="/letters").status_code == 404, step
+        r = post(client, f"/api/v1/letters/999999/{step}", api_token("admin"))
+        assert r.status_code == 404 and r.json["error"]["message"] == "No letter 999999.", step
+    assert browser.get("/letters/999999/signed.pdf").status_code == 404
