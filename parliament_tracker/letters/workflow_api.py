@@ -97,10 +97,11 @@ def _date_field(body: dict[str, Any], name: str, *, required: bool) -> dt.date |
         if required:
             raise ApiError(422, "The request has invalid fields.", {name: "Required (YYYY-MM-DD)."})
         return None
-    try:
-        return dt.date.fromisoformat(raw) if isinstance(raw, str) else None
-    except ValueError:
-        pass
+    if isinstance(raw, str):
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            pass
     raise ApiError(422, "The request has invalid fields.", {name: "Must be a date (YYYY-MM-DD)."})
 
 

@@ -354,6 +354,15 @@ def test_send_refuses_bad_dates(app, client, seed, signed_id, api_token):
     future = (today_local() + dt.timedelta(days=10)).isoformat()
     assert post(client, url, api_token("registrar"), {"sent_on": future}).status_code == 422
     assert post(client, url, api_token("registrar"), {"sent_on": "2000-01-01"}).status_code == 422
+    r = post(client, url, api_token("registrar"), {"sent_on": 20211201})
+    assert r.status_code == 422 and r.json["errors"]["sent_on"] == "Must be a date (YYYY-MM-DD)."
+
+
+def test_sign_refuses_a_letter_date_that_is_not_a_date_string(app, client, seed, approved_id, api_token):
+    r = post(client, f"/api/v1/letters/{approved_id}/sign", api_token("signatory_office"), {"letter_date": 20211123})
+    assert r.status_code == 422 and r.json["errors"]["letter_date"] == "Must be a date (YYYY-MM-DD)."
+    with app.app_context():
+        assert _db.session.get(Letter, approved_id).status == LetterStatus.approved
 
 
 def test_our_reference_numbers_count_up_per_year(app, db):
