@@ -492,7 +492,8 @@ def start_letter(
 
 @dataclasses.dataclass
 class LetterInput:
-    """Field values for editing a letter; None = leave unchanged."""
+    """Field values for editing a letter: None = leave unchanged. The dates and the signatory
+    can be cleared, so for them None clears and ``...`` (the default) leaves unchanged."""
 
     subject: str | None = None
     letter_date: dt.date | object | None = ...
