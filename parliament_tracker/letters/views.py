@@ -110,6 +110,15 @@ def _cases_from(text: str | None) -> tuple[list[Case], str | None]:
     return found, None
 
 
+def _show_errors(form: Any, exc: services.LetterError) -> None:
+    """A refused change: each message under its field (when the form has it), the summary flashed."""
+    for name, message in exc.errors.items():
+        target = getattr(form, name, None)
+        if target is not None:
+            target.errors = [*list(target.errors or []), message]
+    flash(exc.message, "error")
+
+
 def _safe_filename(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name)[:120] or "brief"
 
@@ -155,11 +164,7 @@ def new(reference: str):
                 )
             except services.LetterError as exc:
                 db.session.rollback()
-                for name, message in exc.errors.items():
-                    target = getattr(form, name, None)
-                    if target is not None:
-                        target.errors = [message]
-                flash(exc.message, "error")
+                _show_errors(form, exc)
                 return render_template("letters/new.html", form=form, case=case), 422
             db.session.commit()
             flash(_("Letter started. Write the text and generate the letter."), "success")
@@ -347,11 +352,7 @@ def edit(letter_id: int):
             ), 409
         except services.LetterError as exc:
             db.session.rollback()
-            for name, message in exc.errors.items():
-                target = getattr(form, name, None)
-                if target is not None:
-                    target.errors = [*list(target.errors or []), message]
-            flash(exc.message, "error")
+            _show_errors(form, exc)
             letter = db.get_or_404(Letter, letter_id)
             return render_template(
                 "letters/edit.html", form=form, letter=letter, rows=rows, answer_errors=exc.errors, help=MARKUP_HELP
