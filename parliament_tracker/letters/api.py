@@ -34,7 +34,7 @@ KNOWN_FIELDS = {
 }
 
 
-def version_json(letter: Letter, version: LetterVersion) -> dict[str, Any]:
+def version_json(version: LetterVersion) -> dict[str, Any]:
     return {
         "number": version.number,
         "source": version.source.value,
@@ -64,7 +64,7 @@ def letter_json(letter: Letter) -> dict[str, Any]:
         "answers": letter.answers or [],
         "postponement_reason": letter.postponement_reason,
         "version": letter.version,
-        "versions": [version_json(letter, v) for v in letter.versions],
+        "versions": [version_json(v) for v in letter.versions],
         "url": url_for("letters.show", letter_id=letter.id, _external=True),
         "docx_url": url_for("letters_api.latest_docx", letter_id=letter.id, _external=True)
         if letter.versions

@@ -14,6 +14,7 @@ i/em, u, br) into it; everything else is reduced to its text.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
@@ -124,8 +125,9 @@ def body_text(body: list[Block] | str) -> str:
     return "\n\n".join("".join(str(r.get("text", "")) for r in _runs(b)) for b in body)
 
 
-def join_and(items: list[str] | tuple[str, ...]) -> str:
-    items = list(items)
+def join_and(values: Iterable[Any]) -> str:
+    """["A", "B", "C"] → "A, B en C": how Dutch letters list names (also the template filter)."""
+    items = [str(v) for v in values]
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " en " + items[-1]

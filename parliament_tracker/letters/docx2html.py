@@ -396,14 +396,14 @@ class _Walker:
     def inline(self, p: Any) -> list[str]:
         """Paragraph content as HTML segments split at page breaks."""
         segments: list[list[str]] = [[]]
-        self._inline_children(p, segments, link=None)
+        self._inline_children(p, segments)
         return ["".join(s) for s in segments]
 
-    def _inline_children(self, parent: Any, segments: list[list[str]], link: str | None) -> None:
+    def _inline_children(self, parent: Any, segments: list[list[str]]) -> None:
         for child in parent.iterchildren():
             tag = child.tag
             if tag == qn("w:r"):
-                self._run(child, segments, link)
+                self._run(child, segments)
             elif tag == qn("w:hyperlink"):
                 target = None
                 rid = child.get(R_ID)
@@ -411,10 +411,10 @@ class _Walker:
                     target = self.part.rels[rid].target_ref
                 if target and SAFE_LINK.match(target):
                     segments[-1].append(f'<a href="{_esc(target)}">')
-                    self._inline_children(child, segments, link=target)
+                    self._inline_children(child, segments)
                     segments[-1].append("</a>")
                 else:
-                    self._inline_children(child, segments, link=link)
+                    self._inline_children(child, segments)
             elif tag == qn("w:fldSimple"):
                 instr = (child.get(qn("w:instr")) or "").split()
                 name = instr[0].upper() if instr else ""
@@ -422,19 +422,19 @@ class _Walker:
                     self.has_page_field = True
                     segments[-1].append(f'<span class="field" data-field="{name}"></span>')
                 else:
-                    self._inline_children(child, segments, link)
+                    self._inline_children(child, segments)
             elif tag in (qn("w:ins"), qn("w:smartTag"), qn("w:customXml")):
-                self._inline_children(child, segments, link)
+                self._inline_children(child, segments)
             elif tag == qn("w:sdt"):
                 content = child.find(qn("w:sdtContent"))
                 if content is not None:
-                    self._inline_children(content, segments, link)
+                    self._inline_children(content, segments)
             elif tag == qn("w:bookmarkStart") and (child.get(qn("w:name")) or "").lower() == SIGNATURE_BOOKMARK:
                 # The template reserves room for a visible signature here (letters.workflow.signature_box).
                 segments[-1].append(f'<span id="{SIGNATURE_BOOKMARK}"></span>')
             # w:del, other bookmarks, proofing marks, comments: nothing visible
 
-    def _run(self, r: Any, segments: list[list[str]], link: str | None) -> None:
+    def _run(self, r: Any, segments: list[list[str]]) -> None:
         props: dict[str, Any] = {}
         _read_rpr(r.find(qn("w:rPr")), props)
         pieces: list[str] = []

@@ -24,6 +24,7 @@ from jinja2 import StrictUndefined, TemplateAssertionError, TemplateSyntaxError,
 from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from parliament_tracker.letters.context import join_and
 from parliament_tracker.letters.dates import nl_date
 
 # Limits for uploads. A Kamerbrief template is typically 20–60 KB; images push it up.
@@ -69,14 +70,6 @@ def _filter_join(value: Iterable[Any], separator: str = ", ") -> str:
     return separator.join(str(v) for v in value)
 
 
-def _filter_join_and(value: Iterable[Any]) -> str:
-    """["A", "B", "C"] → "A, B en C": how Dutch letters list names."""
-    items = [str(v) for v in value]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " en " + items[-1]
-
-
 # Only these filters exist in templates; the Jinja defaults (e.g. `attr`, `map`
 # with attribute names, `format`) widen what a template can reach.
 ALLOWED_FILTERS: dict[str, Any] = {
@@ -87,7 +80,7 @@ ALLOWED_FILTERS: dict[str, Any] = {
     "trim": lambda s: str(s).strip(),
     "default": _filter_default,
     "join": _filter_join,
-    "join_and": _filter_join_and,
+    "join_and": join_and,
     "length": len,
     "count": len,
     "string": str,

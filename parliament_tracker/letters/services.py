@@ -103,8 +103,12 @@ class LetterLocked(LetterError):
         self.letter = letter
 
 
+#: a signed or sent letter is immutable
+LOCKED_STATUSES = frozenset({LetterStatus.signed, LetterStatus.sent})
+
+
 def ensure_unlocked(letter: Letter) -> None:
-    if letter.status in (LetterStatus.signed, LetterStatus.sent):
+    if letter.status in LOCKED_STATUSES:
         raise LetterLocked(letter)
 
 
@@ -294,15 +298,25 @@ def demo_letter_data() -> ctx.LetterData:
     )
 
 
+def render(template_bytes: bytes, data: ctx.LetterData, *, title: str) -> RenderedLetter:
+    """Fill a template with the letter data and render it in the configured letter font."""
+    return render_letter(
+        template_bytes, ctx.build_context(data), font_family=current_app.config["LETTER_FONT_FAMILY"], title=title
+    )
+
+
+def render_uploaded(docx: bytes, *, title: str) -> RenderedLetter:
+    """A drafter's DOCX as it is, in the configured font and within the upload limit (``DocxRejected``)."""
+    cfg = current_app.config
+    return pdf_from_docx(
+        docx, title=title, font_family=cfg["LETTER_FONT_FAMILY"], max_bytes=cfg["LETTER_MAX_UPLOAD_BYTES"]
+    )
+
+
 def preview_template(template: LetterTemplate) -> RenderedLetter:
     """Render a template version with demo data (raises LetterError when it cannot be filled)."""
     try:
-        return render_letter(
-            template.docx,
-            ctx.build_context(demo_letter_data()),
-            font_family=current_app.config["LETTER_FONT_FAMILY"],
-            title=seed_letter.SUBJECT,
-        )
+        return render(template.docx, demo_letter_data(), title=seed_letter.SUBJECT)
     except TemplateError as exc:
         raise LetterError(
             _("The template cannot be filled: %(problems)s", problems=" ".join(translate(p) for p in exc.problems))
@@ -396,18 +410,6 @@ def letter_data(letter: Letter) -> ctx.LetterData:
     )
 
 
-def answers_title(letter: Letter) -> str:
-    """ "Antwoorden van de <office> op vragen van de leden … over … (ingezonden …)"."""
-    from parliament_tracker.letters.dates import nl_date
-
-    data = letter_data(letter)
-    office = data.signatories[0].office if data.signatories else ""
-    return (
-        f"Antwoorden van de {office} op vragen van {ctx.askers_phrase(data.askers)} over {data.questions_subject} "
-        f"(ingezonden {nl_date(data.questions_submitted)})"
-    )
-
-
 # --------------------------------------------------------------------------- letters: verbs
 
 
@@ -490,7 +492,8 @@ def start_letter(
 
 @dataclasses.dataclass
 class LetterInput:
-    """Field values for editing a letter; None = leave unchanged."""
+    """Field values for editing a letter: None = leave unchanged. The dates and the signatory
+    can be cleared, so for them None clears and ``...`` (the default) leaves unchanged."""
 
     subject: str | None = None
     letter_date: dt.date | object | None = ...
@@ -678,12 +681,7 @@ def generate_version(letter: Letter, *, actor: User | None, note: str = "") -> L
     ensure_unlocked(letter)
     template_bytes, template = template_for(letter.kind)
     try:
-        rendered = render_letter(
-            template_bytes,
-            ctx.build_context(letter_data(letter)),
-            font_family=current_app.config["LETTER_FONT_FAMILY"],
-            title=letter.subject,
-        )
+        rendered = render(template_bytes, letter_data(letter), title=letter.subject)
     except TemplateError as exc:
         raise LetterError(
             _("The letter could not be made: %(problems)s", problems=" ".join(translate(p) for p in exc.problems))
@@ -724,12 +722,7 @@ def upload_docx(letter: Letter, filename: str, data: bytes, *, actor: User | Non
             )
         )
     try:
-        rendered = pdf_from_docx(
-            data,
-            title=letter.subject,
-            font_family=current_app.config["LETTER_FONT_FAMILY"],
-            max_bytes=current_app.config["LETTER_MAX_UPLOAD_BYTES"],
-        )
+        rendered = render_uploaded(data, title=letter.subject)
     except DocxRejected as exc:
         raise UploadRefused(_("The file was refused: %(reason)s", reason=translate(exc.message))) from exc
     except Exception as exc:  # the walker or WeasyPrint choked on a file that passed the checks

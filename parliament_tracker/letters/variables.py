@@ -43,5 +43,3 @@ KNOWN_VARIABLES: dict[str, str] = {
 }
 
 KNOWN_VARIABLE_NAMES: frozenset[str] = frozenset(KNOWN_VARIABLES)
-
-SHIPPED_TEMPLATES = ("kamerbrief.docx", "antwoorden.docx", "aanbiedingsbrief.docx", "uitstelbericht.docx")

@@ -70,13 +70,6 @@ def _refuse_non_draft(letter: Letter):
     return None
 
 
-def _get_letter(letter_id: int) -> Letter:
-    letter = db.session.get(Letter, letter_id)
-    if letter is None:
-        abort(404)
-    return letter
-
-
 def _get_version(letter: Letter, number: int) -> LetterVersion:
     version = services.get_version(letter, number)
     if version is None:
@@ -115,6 +108,15 @@ def _cases_from(text: str | None) -> tuple[list[Case], str | None]:
             return [], _("No case with reference %(ref)s.", ref=references.normalise(token))
         found.append(case)
     return found, None
+
+
+def _show_errors(form: Any, exc: services.LetterError) -> None:
+    """A refused change: each message under its field (when the form has it), the summary flashed."""
+    for name, message in exc.errors.items():
+        target = getattr(form, name, None)
+        if target is not None:
+            target.errors = [*list(target.errors or []), message]
+    flash(exc.message, "error")
 
 
 def _safe_filename(name: str) -> str:
@@ -162,11 +164,7 @@ def new(reference: str):
                 )
             except services.LetterError as exc:
                 db.session.rollback()
-                for name, message in exc.errors.items():
-                    target = getattr(form, name, None)
-                    if target is not None:
-                        target.errors = [message]
-                flash(exc.message, "error")
+                _show_errors(form, exc)
                 return render_template("letters/new.html", form=form, case=case), 422
             db.session.commit()
             flash(_("Letter started. Write the text and generate the letter."), "success")
@@ -214,7 +212,7 @@ def index():
 @permission_required("letter.view")
 def show(letter_id: int):
     """The letter: PDF preview of the latest version, downloads, versions and compare."""
-    letter = _get_letter(letter_id)
+    letter = db.get_or_404(Letter, letter_id)
     versions = list(reversed(letter.versions))
     return render_template(
         "letters/show.html",
@@ -308,7 +306,7 @@ def _signatory_choices(form: LetterForm) -> None:
 @permission_required("letter.draft")
 def edit(letter_id: int):
     """Edit the draft: letter blocks, the text, and one answer per question for written questions."""
-    letter = _get_letter(letter_id)
+    letter = db.get_or_404(Letter, letter_id)
     if (refused := _refuse_non_draft(letter)) is not None:
         return refused
     form = LetterForm(obj=letter if request.method == "GET" else None)
@@ -354,12 +352,8 @@ def edit(letter_id: int):
             ), 409
         except services.LetterError as exc:
             db.session.rollback()
-            for name, message in exc.errors.items():
-                target = getattr(form, name, None)
-                if target is not None:
-                    target.errors = [*list(target.errors or []), message]
-            flash(exc.message, "error")
-            letter = _get_letter(letter_id)
+            _show_errors(form, exc)
+            letter = db.get_or_404(Letter, letter_id)
             return render_template(
                 "letters/edit.html", form=form, letter=letter, rows=rows, answer_errors=exc.errors, help=MARKUP_HELP
             ), 422
@@ -392,7 +386,7 @@ def edit(letter_id: int):
 @permission_required("letter.draft")
 def generate(letter_id: int):
     """Fill the active template with the draft and keep the DOCX and PDF/A as a new version."""
-    letter = _get_letter(letter_id)
+    letter = db.get_or_404(Letter, letter_id)
     if (refused := _refuse_non_draft(letter)) is not None:
         return refused
     try:
@@ -410,7 +404,7 @@ def generate(letter_id: int):
 @permission_required("letter.draft")
 def upload(letter_id: int):
     """Upload the DOCX edited in Word; the PDF is made from it. Refused files store nothing."""
-    letter = _get_letter(letter_id)
+    letter = db.get_or_404(Letter, letter_id)
     _refuse_locked(letter)
     form = UploadForm()
     if not form.validate_on_submit():
@@ -435,7 +429,7 @@ def upload(letter_id: int):
 @permission_required("letter.view")
 def version_docx(letter_id: int, number: int):
     """Download a version's DOCX."""
-    letter = _get_letter(letter_id)
+    letter = db.get_or_404(Letter, letter_id)
     version = _checked(letter, _get_version(letter, number))
     return _file_response(version.docx, DOCX_MIME, f"{services.file_stem(letter)}-v{number}.docx")
 
@@ -444,7 +438,7 @@ def version_docx(letter_id: int, number: int):
 @permission_required("letter.view")
 def version_pdf(letter_id: int, number: int):
     """Download a version's PDF/A (``?inline=1`` shows it in the browser)."""
-    letter = _get_letter(letter_id)
+    letter = db.get_or_404(Letter, letter_id)
     version = _checked(letter, _get_version(letter, number))
     return _file_response(
         version.pdf,
@@ -458,7 +452,7 @@ def version_pdf(letter_id: int, number: int):
 @permission_required("letter.view")
 def compare(letter_id: int):
     """Compare two versions as text, paragraph by paragraph."""
-    letter = _get_letter(letter_id)
+    letter = db.get_or_404(Letter, letter_id)
     try:
         a, b = int(request.args.get("a", "")), int(request.args.get("b", ""))
     except ValueError:
@@ -477,13 +471,6 @@ def compare(letter_id: int):
 
 
 # --------------------------------------------------------------------------- templates (admin)
-
-
-def _get_template(template_id: int) -> LetterTemplate:
-    template = db.session.get(LetterTemplate, template_id)
-    if template is None:
-        abort(404)
-    return template
 
 
 @bp.route("/letter-templates", methods=["GET", "POST"])
@@ -533,7 +520,7 @@ def templates():
 @permission_required("template.manage")
 def template_preview(template_id: int):
     """The template version filled with demo data, as PDF."""
-    template = _get_template(template_id)
+    template = db.get_or_404(LetterTemplate, template_id)
     try:
         rendered = services.preview_template(template)
     except services.LetterError as exc:
@@ -548,7 +535,7 @@ def template_preview(template_id: int):
 @permission_required("template.manage")
 def template_docx(template_id: int):
     """Download a template version."""
-    template = _get_template(template_id)
+    template = db.get_or_404(LetterTemplate, template_id)
     return _file_response(template.docx, DOCX_MIME, template.name)
 
 
@@ -556,7 +543,7 @@ def template_docx(template_id: int):
 @permission_required("template.manage")
 def template_activate(template_id: int):
     """Use this template version for new letters of its kind."""
-    template = _get_template(template_id)
+    template = db.get_or_404(LetterTemplate, template_id)
     services.activate_template(template, actor=current_user)
     db.session.commit()
     flash(_("Template version %(v)d is now in use.", v=template.version), "success")

@@ -25,14 +25,19 @@ from parliament_tracker.cases.models import Case
 from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.db import now_utc, today_local
 from parliament_tracker.extensions import db
-from parliament_tracker.letters import context as ctx
 from parliament_tracker.letters import services, signing
-from parliament_tracker.letters.models import Letter, LetterCaseRole, LetterKind, LetterStatus, LetterVersion
-from parliament_tracker.letters.pipeline import RenderedLetter, pdf_from_docx, render_letter
+from parliament_tracker.letters.models import (
+    Letter,
+    LetterCaseRole,
+    LetterKind,
+    LetterStatus,
+    LetterVersion,
+    VersionSource,
+)
+from parliament_tracker.letters.pipeline import RenderedLetter
 from parliament_tracker.letters.workflow_models import Approval, ApprovalDecision, OurReferenceCounter, Signature
 from parliament_tracker.organisation.models import Signatory
 
-LOCKED_STATUSES = frozenset({LetterStatus.signed, LetterStatus.sent})
 MAX_COMMENT = 5000
 
 
@@ -367,17 +372,12 @@ def signature_box(html: str) -> tuple[int, tuple[float, float, float, float]] | 
 
 def _final_rendering(letter: Letter) -> RenderedLetter:
     latest = letter.latest_version
-    font = current_app.config["LETTER_FONT_FAMILY"]
-    if latest.source.value == "generated":
+    if latest.source == VersionSource.generated:
         template = letter.template
         template_bytes = template.docx if template is not None else services.template_for(letter.kind)[0]
-        return render_letter(
-            template_bytes, ctx.build_context(services.letter_data(letter)), font_family=font, title=letter.subject
-        )
+        return services.render(template_bytes, services.letter_data(letter), title=letter.subject)
     # An uploaded DOCX is the drafter's final text: used as is.
-    return pdf_from_docx(
-        latest.docx, title=letter.subject, font_family=font, max_bytes=current_app.config["LETTER_MAX_UPLOAD_BYTES"]
-    )
+    return services.render_uploaded(latest.docx, title=letter.subject)
 
 
 def sign(
@@ -432,7 +432,7 @@ def sign(
         RenderedLetter(docx=rendered.docx, html=rendered.html, pdf=signed_pdf),
         actor=actor,
         filename=services.file_stem(letter) + "-ondertekend.docx",
-        template=letter.template if latest.source.value == "generated" else None,
+        template=letter.template if latest.source == VersionSource.generated else None,
         note=f"Signed final version (Ons kenmerk {letter.our_reference})",
     )
     signature = Signature(
@@ -474,7 +474,7 @@ def signature_of(letter: Letter) -> Signature | None:
 
 def check_download(letter: Letter, version: LetterVersion) -> None:
     """Refuse to hand out a signed letter's files when they no longer match their recorded SHA-256."""
-    if letter.status not in LOCKED_STATUSES:
+    if letter.status not in services.LOCKED_STATUSES:
         return
     signature = signature_of(letter)
     pdf_hash = hashlib.sha256(version.pdf).hexdigest()

@@ -25,7 +25,7 @@ from parliament_tracker.api import OPENAPI_PATHS, ApiError, api_permission, json
 from parliament_tracker.auth.models import User
 from parliament_tracker.extensions import db
 from parliament_tracker.letters import services, workflow
-from parliament_tracker.letters.api import letter_json
+from parliament_tracker.letters.api import _letter, letter_json
 from parliament_tracker.letters.models import Letter
 from parliament_tracker.organisation.models import Signatory
 
@@ -65,13 +65,6 @@ def workflow_letter_json(letter: Letter) -> dict[str, Any]:
     }
 
 
-def _letter(letter_id: int) -> Letter:
-    letter = db.session.get(Letter, letter_id)
-    if letter is None:
-        raise ApiError(404, f"No letter {letter_id}.")
-    return letter
-
-
 def _run(letter: Letter, step: Any) -> Any:
     try:
         step()
@@ -104,10 +97,11 @@ def _date_field(body: dict[str, Any], name: str, *, required: bool) -> dt.date |
         if required:
             raise ApiError(422, "The request has invalid fields.", {name: "Required (YYYY-MM-DD)."})
         return None
-    try:
-        return dt.date.fromisoformat(raw) if isinstance(raw, str) else None
-    except ValueError:
-        pass
+    if isinstance(raw, str):
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            pass
     raise ApiError(422, "The request has invalid fields.", {name: "Must be a date (YYYY-MM-DD)."})
 
 

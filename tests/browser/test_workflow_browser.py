@@ -5,6 +5,14 @@ from __future__ import annotations
 import os
 import re
 
+import pytest
+
+from tests.browser.conftest import require_browser
+
+require_browser()
+
+pytestmark = pytest.mark.browser
+
 
 def _logout(page) -> None:
     page.context.clear_cookies()

@@ -202,3 +202,10 @@ def test_preview_of_a_stored_template_that_cannot_be_filled_says_why(login, seed
     page = browser.get(response.headers["Location"])
     assert "flash-error" in page.text and "shoe_size" in page.text
     assert browser.get("/letter-templates/999999/preview").status_code == 404
+
+
+def test_every_kind_ships_a_template_the_builder_makes():
+    from parliament_tracker.letters.template_builder import BUILDERS
+
+    assert sorted(k.shipped_file for k in LetterKind) == sorted(BUILDERS)
+    assert all((SHIPPED / name).is_file() for name in BUILDERS)

@@ -354,6 +354,15 @@ def test_send_refuses_bad_dates(app, client, seed, signed_id, api_token):
     future = (today_local() + dt.timedelta(days=10)).isoformat()
     assert post(client, url, api_token("registrar"), {"sent_on": future}).status_code == 422
     assert post(client, url, api_token("registrar"), {"sent_on": "2000-01-01"}).status_code == 422
+    r = post(client, url, api_token("registrar"), {"sent_on": 20211201})
+    assert r.status_code == 422 and r.json["errors"]["sent_on"] == "Must be a date (YYYY-MM-DD)."
+
+
+def test_sign_refuses_a_letter_date_that_is_not_a_date_string(app, client, seed, approved_id, api_token):
+    r = post(client, f"/api/v1/letters/{approved_id}/sign", api_token("signatory_office"), {"letter_date": 20211123})
+    assert r.status_code == 422 and r.json["errors"]["letter_date"] == "Must be a date (YYYY-MM-DD)."
+    with app.app_context():
+        assert _db.session.get(Letter, approved_id).status == LetterStatus.approved
 
 
 def test_our_reference_numbers_count_up_per_year(app, db):
@@ -617,3 +626,12 @@ def test_answered_case_follows_the_letter_through_review(app, client, seed, user
     post(client, url + "/sign", api_token("signatory_office"))
     post(client, url + "/send", api_token("signatory_office"), {"sent_on": today_local().isoformat()})
     assert statuses() == (CaseStatus.answered, mentioned_before)
+
+
+def test_workflow_steps_on_an_unknown_letter_are_404(client, seed, login, api_token):
+    browser = login("admin")
+    for step in ("submit", "approve", "request-changes", "sign", "send"):
+        assert browser.post(f"/letters/999999/{step}", data={}, token_from="/letters").status_code == 404, step
+        r = post(client, f"/api/v1/letters/999999/{step}", api_token("admin"))
+        assert r.status_code == 404 and r.json["error"]["message"] == "No letter 999999.", step
+    assert browser.get("/letters/999999/signed.pdf").status_code == 404

@@ -195,3 +195,27 @@ def test_complex_field_is_mapped_and_its_cached_value_dropped():
 def test_css_injection_through_font_family_is_refused():
     with pytest.raises(ValueError):
         docx_to_html(docx_bytes(Document()), font_family='x"; } body { background: url(file:///etc/passwd', title="x")
+
+
+def test_hyperlinks_keep_safe_targets_only():
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    doc = Document()
+    p = doc.add_paragraph("Zie ")
+
+    def link(url: str, text: str) -> None:
+        h = OxmlElement("w:hyperlink")
+        h.set(qn("r:id"), doc.part.relate_to(url, RT.HYPERLINK, is_external=True))
+        r = OxmlElement("w:r")
+        t = OxmlElement("w:t")
+        t.text = text
+        r.append(t)
+        h.append(r)
+        p._p.append(h)
+
+    link("https://www.rijksoverheid.nl/", "de website")
+    link("javascript:alert(1)", " en niet dit")
+    html = docx_to_html(docx_bytes(doc), font_family="DejaVu Sans", title="x")
+    assert '<a href="https://www.rijksoverheid.nl/">de website</a> en niet dit' in html
+    assert "javascript" not in html
+    assert_balanced(html)

@@ -7,12 +7,12 @@ from docx import Document
 from docx.oxml import parse_xml
 
 from parliament_tracker.letters.features import feature_problems
-from parliament_tracker.letters.variables import SHIPPED_TEMPLATES
+from parliament_tracker.letters.template_builder import BUILDERS
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
-@pytest.mark.parametrize("name", SHIPPED_TEMPLATES)
+@pytest.mark.parametrize("name", list(BUILDERS))
 def test_shipped_templates_are_within_the_subset(name):
     from conftest import TEMPLATES
 
@@ -61,3 +61,23 @@ def test_unsupported_features_are_named(kwargs, fragment):
 def test_page_fields_are_allowed():
     xml = '<w:fldSimple w:instr=" PAGE \\* MERGEFORMAT "><w:r><w:t>1</w:t></w:r></w:fldSimple>'
     assert feature_problems(_doc(xml)) == []
+
+
+def test_every_fixed_feature_problem_has_a_translation():
+    """Like fill.py's refusals: each fixed problem text needs its entry in messages.FIXED."""
+    import ast
+    import inspect
+
+    from parliament_tracker.letters import features, messages
+
+    fixed = [
+        node.args[0].value
+        for node in ast.walk(ast.parse(inspect.getsource(features)))
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "attr", None) == "append"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    ]
+    assert len(fixed) == 5
+    assert [m for m in fixed if m not in messages.FIXED] == []

@@ -16,7 +16,7 @@ from parliament_tracker.letters import fill
 from parliament_tracker.letters.context import body_from_html
 from parliament_tracker.letters.dates import MONTHS_NL, nl_date
 from parliament_tracker.letters.fill import DocxRejected, TemplateError
-from parliament_tracker.letters.variables import KNOWN_VARIABLE_NAMES, SHIPPED_TEMPLATES
+from parliament_tracker.letters.variables import KNOWN_VARIABLE_NAMES
 
 
 def make_template(*paragraphs: str, header: str | None = None, footer: str | None = None) -> bytes:
@@ -54,6 +54,14 @@ def test_header_and_footer_placeholders_are_filled():
     doc = Document(io.BytesIO(out))
     assert doc.sections[0].header.paragraphs[0].text == "Kenmerk 3612345"
     assert doc.sections[0].footer.paragraphs[0].text == "Datum 23 november 2021"
+
+
+def test_join_and_filter_lists_names_the_dutch_way():
+    tpl = make_template("{{ askers|join_and }}|{{ one|join_and }}|{{ nobody|join_and }}|{{ numbers|join_and }}")
+    out = fill.fill_template(
+        tpl, {"askers": ["Podt (D66)", "Ceder (ChristenUnie)", "Kuik (CDA)"], "one": ["Podt"], "nobody": [],
+              "numbers": [2, 3]})
+    assert "Podt (D66), Ceder (ChristenUnie) en Kuik (CDA)|Podt||2 en 3" in document_text(out)
 
 
 def test_paragraph_loop_repeats_paragraphs():
@@ -127,7 +135,7 @@ def test_sandbox_refuses_dynamically_built_attribute_names():
 def test_shipped_templates_pass_the_check_with_the_context_contract(kamerbrief_template):
     from parliament_tracker.letters import template_builder as build_templates
 
-    for name in SHIPPED_TEMPLATES:
+    for name in build_templates.BUILDERS:
         data = (build_templates.HERE / name).read_bytes()
         assert fill.check_template(data, KNOWN_VARIABLE_NAMES) == [], name
 

@@ -21,9 +21,10 @@ def test_every_body_paragraph_is_in_the_pdf_in_order(seed_rendered, seed_letter)
     text = body_text_of_pdf(seed_rendered.pdf)
     position = 0
     for paragraph in seed_letter["body"]:
-        found = text.find(squash(paragraph), position)
+        wanted = squash(paragraph)
+        found = text.find(wanted, position)
         assert found >= 0, paragraph[:60]
-        position = found + len(paragraph)
+        position = found + len(wanted)
 
 
 def test_signature_block_follows_the_body(seed_rendered, seed_letter):
