@@ -506,6 +506,11 @@ def _close_case(case: Case, letter: Letter, actor: User) -> None:
         comment=f"Letter {letter.id} sent on {letter.sent_on}",
         letter_id=letter.id,
     )
+    # Answered changes the deadlines (no postponement notice is due any more), as a status
+    # change through cases.services does; answered_on stays the letter's sent date.
+    from parliament_tracker.deadlines.services import recompute_case
+
+    recompute_case(case, actor, f"status {before.value} -> answered (letter {letter.id} sent)", cause={"code": "status", "status": "answered"})
 
 
 def _record_postponement(case: Case, letter: Letter, actor: User) -> None:

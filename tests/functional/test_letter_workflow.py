@@ -635,3 +635,31 @@ def test_workflow_steps_on_an_unknown_letter_are_404(client, seed, login, api_to
         r = post(client, f"/api/v1/letters/999999/{step}", api_token("admin"))
         assert r.status_code == 404 and r.json["error"]["message"] == "No letter 999999.", step
     assert browser.get("/letters/999999/signed.pdf").status_code == 404
+
+
+def test_sending_an_answer_recomputes_the_answered_cases_deadlines(app, client, seed, users, api_token):
+    from parliament_tracker.deadlines.models import Deadline
+    from parliament_tracker.deadlines.rules import DeadlineKind
+    from parliament_tracker.deadlines.services import recompute_case
+    from parliament_tracker.letters.models import LetterCaseRole
+
+    letter_id = seed_letter_id(app, users["drafter"])
+    with app.app_context():
+        letter = _db.session.get(Letter, letter_id)
+        for link in letter.case_links:  # the letter answers the written questions 2021Z19601 too
+            link.role = LetterCaseRole.answers if link.case.reference == "2021Z19601" else link.role
+        _db.session.commit()
+        kinds = {d.kind for d in _db.session.scalars(_db.select(Deadline).where(Deadline.case_id == _case("2021Z19601").id))}
+        assert DeadlineKind.postponement_notice in kinds  # open and not postponed: a notice is due
+    url = f"/api/v1/letters/{letter_id}"
+    post(client, url + "/submit", api_token("drafter"), {"approvers": ["director"]})
+    post(client, url + "/approve", api_token("director"))
+    post(client, url + "/sign", api_token("signatory_office"))
+    sent_on = today_local()
+    assert post(client, url + "/send", api_token("signatory_office"), {"sent_on": sent_on.isoformat()}).status_code == 200
+    with app.app_context():
+        case = _case("2021Z19601")
+        assert case.status == CaseStatus.answered and case.answered_on == sent_on
+        kinds = {d.kind for d in _db.session.scalars(_db.select(Deadline).where(Deadline.case_id == case.id))}
+        assert DeadlineKind.postponement_notice not in kinds  # answered: no notice is due any more
+        assert recompute_case(case, audit=False) == {}  # the stored rows are what the rules say
