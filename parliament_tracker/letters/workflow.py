@@ -596,6 +596,12 @@ class Verification:
         }
 
 
+def verify_max_bytes() -> int:
+    """The largest PDF the verification accepts: a signed letter is bigger than the letters
+    that may be uploaded (embedded fonts, the signature), so four times that limit."""
+    return current_app.config["LETTER_MAX_UPLOAD_BYTES"] * 4
+
+
 def verify(pdf_bytes: bytes) -> Verification:
     sha = hashlib.sha256(pdf_bytes).hexdigest()
     result = signing.verify_pdf(pdf_bytes, trust_roots())

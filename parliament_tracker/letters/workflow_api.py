@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import current_app, request
+from flask import request
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -194,9 +194,12 @@ def send(letter_id: int) -> Any:
 def verify() -> Any:
     """Upload a PDF (multipart field "file"): signed by this system? intact? who signed and when?"""
     upload = request.files.get("file")
-    data = upload.read(current_app.config["LETTER_MAX_UPLOAD_BYTES"] * 4 + 1) if upload else b""
+    limit = workflow.verify_max_bytes()
+    data = upload.read(limit + 1) if upload else b""
     if not data:
         raise ApiError(422, "Send the PDF as multipart form field 'file'.", {"file": "Required."})
+    if len(data) > limit:
+        raise ApiError(422, "The file is too large.", {"file": f"At most {limit} bytes."})
     return workflow.verify(data).as_json()
 
 

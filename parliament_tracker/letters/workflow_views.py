@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -214,9 +214,13 @@ def verify():
     status = 200
     if request.method == "POST":
         upload = request.files.get("file")
-        data = upload.read(current_app.config["LETTER_MAX_UPLOAD_BYTES"] * 4 + 1) if upload else b""
+        limit = workflow.verify_max_bytes()
+        data = upload.read(limit + 1) if upload else b""
         if not data:
             flash(_("Choose a PDF file."), "error")
+            status = 422
+        elif len(data) > limit:  # read no further: it is not one of our letters
+            flash(_("The file is too large (at most %(mb)d MB).", mb=limit // (1024 * 1024)), "error")
             status = 422
         else:
             result = workflow.verify(data)

@@ -663,3 +663,17 @@ def test_sending_an_answer_recomputes_the_answered_cases_deadlines(app, client, 
         kinds = {d.kind for d in _db.session.scalars(_db.select(Deadline).where(Deadline.case_id == case.id))}
         assert DeadlineKind.postponement_notice not in kinds  # answered: no notice is due any more
         assert recompute_case(case, audit=False) == {}  # the stored rows are what the rules say
+
+
+def test_verify_refuses_a_file_over_the_limit(app, client, seed, api_token, login, monkeypatch):
+    monkeypatch.setitem(app.config, "LETTER_MAX_UPLOAD_BYTES", 1024)  # verification takes 4 KB
+    big = b"%PDF-1.7\n" + b"0" * 5000
+    r = client.post("/api/v1/verify", headers=api_token("viewer"), data={"file": (io.BytesIO(big), "x.pdf")}, content_type="multipart/form-data")
+    assert r.status_code == 422 and r.json["errors"] == {"file": "At most 4096 bytes."} and "too large" in r.json["error"]["message"]
+    browser = login("viewer")
+    page = browser.post("/verify", data={"file": (io.BytesIO(big), "x.pdf")}, content_type="multipart/form-data", token_from="/verify")
+    assert page.status_code == 422 and "te groot" in page.text and 'id="verification"' not in page.text
+    just_right = client.post(
+        "/api/v1/verify", headers=api_token("viewer"), data={"file": (io.BytesIO(big[:4096]), "x.pdf")}, content_type="multipart/form-data"
+    )
+    assert just_right.status_code == 200 and not just_right.json["signed"]
