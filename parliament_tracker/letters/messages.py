@@ -98,11 +98,12 @@ def translate(message: str) -> str:
         if key == "tag":
             return _("In the %(part)s: '%(name)s' tags are not allowed.", part=g["part"], name=g["name"])
         if key == "syntax":
-            near = g.get("near") or ""
+            if not g.get("near"):  # the error has no text around it (e.g. at the very end)
+                return _("Template syntax error in the %(part)s: %(detail)s", part=g["part"], detail=g["detail"])
             return _(
                 "Template syntax error in the %(part)s near “%(near)s”: %(detail)s",
                 part=g["part"],
-                near=near,
+                near=g["near"],
                 detail=g["detail"],
             )
     return message

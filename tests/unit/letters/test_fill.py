@@ -287,3 +287,13 @@ def test_every_fixed_refusal_has_a_translation():
                 fixed.append(first.value)
     assert len(fixed) >= 10
     assert [m for m in fixed if m not in messages.FIXED] == []
+
+
+def test_syntax_errors_are_translated_with_and_without_nearby_text(app):
+    from parliament_tracker.letters import messages
+
+    with app.test_request_context():  # the UI's default language: Dutch
+        near = messages.translate('Template syntax error in the body near "{{ subject": unexpected end of template')
+        assert near == "Syntaxfout in het sjabloon (body) bij “{{ subject”: unexpected end of template"
+        bare = messages.translate("Template syntax error in the body: unexpected end of template")
+        assert bare == "Syntaxfout in het sjabloon (body): unexpected end of template"
