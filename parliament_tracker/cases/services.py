@@ -335,6 +335,18 @@ def transition(case: Case, target: CaseStatus, *, actor: User, expected_version:
     _deadlines().on_status_changed(case, before, target, actor)
 
 
+def _link_between(case: Case, other: Case) -> CaseLink | None:
+    """The link between two cases, whichever end it was made from."""
+    return db.session.scalar(
+        db.select(CaseLink).where(
+            sa.or_(
+                sa.and_(CaseLink.source_id == case.id, CaseLink.target_id == other.id),
+                sa.and_(CaseLink.source_id == other.id, CaseLink.target_id == case.id),
+            )
+        )
+    )
+
+
 def add_link(case: Case, other_reference: str, link_type: LinkType, *, actor: User | None = None) -> CaseLink:
     """Link two cases. The link is stored once and shown from both ends."""
     ref = references.normalise(other_reference)
@@ -344,14 +356,7 @@ def add_link(case: Case, other_reference: str, link_type: LinkType, *, actor: Us
         raise CaseNotFound(message, {"reference": message})
     if other.id == case.id:
         raise CaseError(_("A case cannot be linked to itself."), {"reference": _("A case cannot be linked to itself.")})
-    existing = db.session.scalar(
-        db.select(CaseLink).where(
-            sa.or_(
-                sa.and_(CaseLink.source_id == case.id, CaseLink.target_id == other.id),
-                sa.and_(CaseLink.source_id == other.id, CaseLink.target_id == case.id),
-            )
-        )
-    )
+    existing = _link_between(case, other)
     if existing is not None:
         raise AlreadyLinked(
             _("These cases are already linked (%(type)s).", type=existing.link_type.title),
@@ -367,16 +372,7 @@ def add_link(case: Case, other_reference: str, link_type: LinkType, *, actor: Us
 
 def remove_link(case: Case, other_reference: str, *, actor: User | None = None) -> None:
     other = find_case(other_reference)
-    link = None
-    if other is not None:
-        link = db.session.scalar(
-            db.select(CaseLink).where(
-                sa.or_(
-                    sa.and_(CaseLink.source_id == case.id, CaseLink.target_id == other.id),
-                    sa.and_(CaseLink.source_id == other.id, CaseLink.target_id == case.id),
-                )
-            )
-        )
+    link = _link_between(case, other) if other is not None else None
     if link is None or other is None:
         raise CaseNotFound(_("These cases are not linked."), {"reference": _("These cases are not linked.")})
     link_type = link.link_type
