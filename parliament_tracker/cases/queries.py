@@ -46,13 +46,14 @@ class CaseFilter:
     per_page: int = 50
 
 
-def _like_terms(q: str) -> list[str]:
-    terms = [t for t in q.lower().split() if t]
-    return ["%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for t in terms[:8]]
-
-
 def _terms(q: str) -> list[str]:
-    return [t for t in q.lower().split() if t][:8]
+    """The search words: lower case, at most eight."""
+    return q.lower().split()[:8]
+
+
+def _like_terms(q: str) -> list[str]:
+    """The search words as LIKE patterns, with LIKE's wildcards escaped."""
+    return ["%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for t in _terms(q)]
 
 
 def _use_fts(f: CaseFilter) -> bool:
