@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import current_app, jsonify, request, url_for
+from flask import jsonify, request, url_for
 from flask_login import current_user
 
 from parliament_tracker.api import (
@@ -186,12 +186,10 @@ def create_case():
 @api_permission("case.view")
 def list_cases():
     """Search and filter cases."""
-    f = filter_from_args(request.args)
+    f = filter_from_args(request.args)  # per_page: the configured CASES_PER_PAGE
     per_page = request.args.get("per_page", type=int)
     if per_page:
         f.per_page = max(1, min(per_page, 500))
-    else:
-        f.per_page = current_app.config["CASES_PER_PAGE"]
     items, total = queries.search(f)
     return jsonify(items=[case_json(c, full=False) for c in items], total=total, page=f.page, per_page=f.per_page)
 

@@ -50,6 +50,15 @@ def test_list_search_and_filters(client, api_token, seed):
     assert len(page2["items"]) == 5 and page2["total"] > 10
 
 
+def test_list_page_size_defaults_to_the_setting_and_is_capped(app, client, api_token, seed):
+    headers = api_token("viewer")
+    assert client.get("/api/v1/cases", headers=headers).json["per_page"] == app.config["CASES_PER_PAGE"]
+    assert client.get("/api/v1/cases?per_page=0", headers=headers).json["per_page"] == app.config["CASES_PER_PAGE"]
+    assert client.get("/api/v1/cases?per_page=x", headers=headers).json["per_page"] == app.config["CASES_PER_PAGE"]
+    assert client.get("/api/v1/cases?per_page=9999", headers=headers).json["per_page"] == 500
+    assert client.get("/api/v1/cases?per_page=-3", headers=headers).json["per_page"] == 1
+
+
 def test_links_from_both_ends(client, api_token, seed):
     headers = api_token("drafter")
     one = client.get("/api/v1/cases/2021Z19241", headers=headers).json
