@@ -78,12 +78,13 @@ class Draft:
 # -- rendering ------------------------------------------------------------------------------
 
 
+def _base_url() -> str:
+    """BASE_URL without a trailing slash: the links in e-mails are absolute."""
+    return current_app.config["BASE_URL"].rstrip("/")
+
+
 def case_url(reference: str) -> str:
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/cases/{reference}"
-
-
-def app_url(path: str) -> str:
-    return f"{current_app.config['BASE_URL'].rstrip('/')}{path}"
+    return f"{_base_url()}/cases/{reference}"
 
 
 def render_many(drafts: Sequence[Draft]) -> list[tuple[str, str, str]]:
@@ -97,7 +98,7 @@ def render_many(drafts: Sequence[Draft]) -> list[tuple[str, str, str]]:
     by_locale: dict[str, list[int]] = defaultdict(list)
     for i, d in enumerate(drafts):
         by_locale[d.recipient.locale].append(i)
-    base = {"base_url": current_app.config["BASE_URL"].rstrip("/"), "ministry": current_app.config.get("MINISTRY_NAME", "")}
+    base = {"base_url": _base_url(), "ministry": current_app.config.get("MINISTRY_NAME", "")}
     for locale, indexes in by_locale.items():
         with force_locale(locale):
             cache: dict[str, tuple[Any, Any, Any]] = {}
