@@ -96,9 +96,6 @@ def default_settings(instance_path: str) -> dict[str, Any]:
     }
 
 
-_TYPED_ENV = {"SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"}
-
-
 def environment_overrides(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
     """Settings taken from the environment (values parsed as JSON where they look like it)."""
     import json
