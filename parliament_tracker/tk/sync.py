@@ -382,9 +382,11 @@ def events(today: dt.date, client: TKClient) -> dict[str, Any]:
             deadline_services.save_event(event, {"name": name, "tk_number": activity.number})
             counts["cancelled"] += 1
             # The deadline stays as it was; the people on the case are told to choose anew.
-            for case in _anchored(event):
+            anchored = _anchored(event)
+            registrars = _registrars() if anchored else []
+            for case in anchored:
                 record("case:tk_event_cancelled", case, f"Tweede Kamer cancelled {original}; the case is still anchored to it", event=original)
-                people = [u for u in (case.drafter, *_registrars()) if u is not None and u.is_enabled]
+                people = [u for u in (case.drafter, *registrars) if u is not None and u.is_enabled]
                 _notify(people, NotificationKind.tk_update, case, event.starts_on, "tk_update", tk_what="event_cancelled", tk_date=event.starts_on, event_name=original)
                 counts["warned"] += 1
             continue
