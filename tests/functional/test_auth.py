@@ -88,6 +88,16 @@ def test_account_token_create_and_revoke(login, client, db):
     assert client.get("/api/v1/cases", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
 
+def test_a_token_of_another_user_cannot_be_revoked(login, client, db, users, api_token):
+    from parliament_tracker.auth.models import ApiToken
+
+    headers = api_token("viewer")
+    row = db.session.scalar(db.select(ApiToken).where(ApiToken.user_id == users["viewer"].id))
+    refused = login("drafter").post(f"/account/tokens/{row.id}/revoke", token_from="/account")
+    assert refused.status_code == 404
+    assert client.get("/api/v1/cases", headers=headers).status_code == 200
+
+
 def test_change_password(login, client):
     browser = login("drafter")
     bad = browser.post("/account", {"current_password": "wrong", "new_password": "another-password-1"}, token_from="/account")

@@ -237,6 +237,7 @@ def test_attachments_checked(login, seed, db):
     attachment = db.session.scalar(db.select(Attachment).where(Attachment.filename == "brief.pdf"))
     download = browser.get(f"/cases/2021Z19601/attachments/{attachment.id}")
     assert download.data == b"%PDF-1.7\n..."
+    assert browser.get(f"/cases/2021Z19241/attachments/{attachment.id}").status_code == 404, "only under its own case"
 
 
 def test_unknown_case_is_404(login):
