@@ -42,12 +42,11 @@ from parliament_tracker.deadlines.models import Event, EventKind
 from parliament_tracker.extensions import db
 from parliament_tracker.notifications import services as notifications
 from parliament_tracker.notifications.models import NotificationKind
-from parliament_tracker.organisation.models import Signatory
 from parliament_tracker.tk.client import WRITTEN_QUESTIONS, TKClient, odata_string
 from parliament_tracker.tk.errors import TKError
 from parliament_tracker.tk.mapping import ActivityData, ZaakData, normalise_office, to_activity_data, to_zaak_data
 from parliament_tracker.tk.models import TKSyncState
-from parliament_tracker.tk.services import case_input, make_client, members_for
+from parliament_tracker.tk.services import active_signatories, case_input, make_client, members_for
 from parliament_tracker.tk.timestamps import AMSTERDAM
 
 log = logging.getLogger(__name__)
@@ -163,7 +162,7 @@ def watch_offices() -> list[str]:
     configured = current_app.config.get("TK_WATCH_OFFICES")
     if configured:
         return [configured] if isinstance(configured, str) else list(configured)
-    return [s.office_title for s in db.session.scalars(sa.select(Signatory).where(Signatory.is_active))]
+    return [s.office_title for s in active_signatories()]
 
 
 def _addressed_to(zaak_offices: Iterable[str], needles: list[str]) -> bool:
@@ -201,7 +200,7 @@ def watch(today: dt.date, client: TKClient) -> dict[str, Any]:
     registrars = _registrars()
     invalid: list[str] = []
     todo = [d for r, d in wanted.items() if r not in existing]
-    signatories = list(db.session.scalars(sa.select(Signatory).where(Signatory.is_active)))
+    signatories = active_signatories()
     members = members_for(pair for d in todo for pair in d.members)
     for data in todo:
         reference = data.reference
