@@ -403,13 +403,16 @@ def links_of(case: Case) -> list[LinkView]:
     return result
 
 
-def suggested_links(case: Case) -> list[Case]:
-    """Cases whose reference is mentioned in this case's texts and that are not linked yet."""
+def suggested_links(case: Case, links: Sequence[LinkView] | None = None) -> list[Case]:
+    """Cases whose reference is mentioned in this case's texts and that are not linked yet.
+
+    ``links``: the case's ``links_of`` when the caller has them already (the case page).
+    """
     mentioned = references.find_references([case.subject, case.notes, *(q.text for q in case.questions)])
     mentioned = [r for r in mentioned if r != case.reference]
     if not mentioned:
         return []
-    linked = {v.case.id for v in links_of(case)}
+    linked = {v.case.id for v in (links if links is not None else links_of(case))}
     found = db.session.scalars(db.select(Case).where(Case.reference.in_(mentioned))).all()
     return [c for c in found if c.id not in linked]
 

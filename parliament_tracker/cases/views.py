@@ -210,11 +210,12 @@ def show(reference: str):
     case = _get_case(reference)
     if case.reference != reference:
         return redirect(url_for("cases.show", reference=case.reference))
+    links = services.links_of(case)
     return render_template(
         "cases/show.html",
         case=case,
-        links=services.links_of(case),
-        suggestions=services.suggested_links(case) if current_user.can("case.link") else [],
+        links=links,
+        suggestions=services.suggested_links(case, links) if current_user.can("case.link") else [],
         link_form=LinkForm(),
         attachment_form=AttachmentForm(),
         targets=allowed_targets(case.status, current_user.role),
