@@ -44,7 +44,14 @@ from parliament_tracker.notifications import services as notifications
 from parliament_tracker.notifications.models import NotificationKind
 from parliament_tracker.tk.client import WRITTEN_QUESTIONS, TKClient, odata_string
 from parliament_tracker.tk.errors import TKError
-from parliament_tracker.tk.mapping import ActivityData, ZaakData, normalise_office, to_activity_data, to_zaak_data
+from parliament_tracker.tk.mapping import (
+    ActivityData,
+    ZaakData,
+    is_addressed_to,
+    normalise_office,
+    to_activity_data,
+    to_zaak_data,
+)
 from parliament_tracker.tk.models import TKSyncState
 from parliament_tracker.tk.services import active_signatories, case_input, make_client, members_for
 from parliament_tracker.tk.timestamps import AMSTERDAM
@@ -165,11 +172,6 @@ def watch_offices() -> list[str]:
     return [s.office_title for s in active_signatories()]
 
 
-def _addressed_to(zaak_offices: Iterable[str], needles: list[str]) -> bool:
-    offices = [normalise_office(o) for o in zaak_offices]
-    return any(needle in office for needle in needles for office in offices)
-
-
 def watch(today: dt.date, client: TKClient) -> dict[str, Any]:
     """Register new written questions addressed to the watched offices since the watermark."""
     needles = [normalise_office(o) for o in watch_offices() if o and o.strip()]
@@ -188,7 +190,7 @@ def watch(today: dt.date, client: TKClient) -> dict[str, Any]:
         if zaak.changed_at is not None and (watermark is None or zaak.changed_at > watermark):
             watermark = zaak.changed_at
         data = to_zaak_data(zaak)
-        if _addressed_to(data.addressed_to_offices, needles):
+        if is_addressed_to(data.addressed_to_offices, needles):
             seen.append(data)
     wanted = {d.reference: d for d in seen}
     existing: set[str] = set()
