@@ -29,6 +29,7 @@ from parliament_tracker.notifications.models import (
     NotificationKind,
     NotificationOptOut,
     dedupe_key,
+    in_outbox,
     recipient_key,
 )
 
@@ -250,7 +251,7 @@ def outbox(limit: int = 500) -> list[Notification]:
     return list(
         db.session.scalars(
             sa.select(Notification)
-            .where(Notification.email.is_not(None), Notification.sent_at.is_(None))
+            .where(in_outbox())
             .order_by(Notification.created_at, Notification.id)
             .limit(limit)
         )
