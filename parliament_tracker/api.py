@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, g, jsonify, request
 
-from parliament_tracker.auth.permissions import PERMISSION_ATTR
+from parliament_tracker.auth.permissions import PERMISSION_ATTR, public
 from parliament_tracker.extensions import csrf
 
 API_PREFIX = "/api/v1"
@@ -84,6 +84,7 @@ bp = make_blueprint("api", __name__)
 
 
 @bp.get("/openapi.json")
+@public
 def openapi() -> Any:
     """The OpenAPI 3.1 description of this API."""
     return jsonify(
@@ -99,6 +100,3 @@ def openapi() -> Any:
             "paths": OPENAPI_PATHS,
         }
     )
-
-
-setattr(openapi, PERMISSION_ATTR, None)

@@ -90,16 +90,10 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "MAIL_MAX_ATTEMPTS": 20,
         # The scheduler process (flask scheduler run): crontab expressions in Europe/Amsterdam.
         "SCHEDULER_TIMEZONE": "Europe/Amsterdam",
-        "JOB_SCHEDULES": {
-            "reminders": "0 7 * * mon-fri",
-            "escalation": "15 7 * * mon-fri",
-            "weekly_digest": "0 8 * * fri",
-            "send_outbox": "*/5 * * * *",
-        },
+        # Per job, a crontab expression that replaces its default (scheduler.DEFAULT_SCHEDULES);
+        # null or "" switches the job off.
+        "JOB_SCHEDULES": {},
     }
-
-
-_TYPED_ENV = {"SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"}
 
 
 def environment_overrides(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import format_date, format_decimal, get_locale
 from werkzeug.exceptions import HTTPException
 
+from parliament_tracker.auth.permissions import public
 from parliament_tracker.extensions import db, login_manager
 
 
@@ -50,11 +51,10 @@ def init_web(app: Flask) -> None:
         return render_template("error.html", error=error), error.code
 
     @app.get("/healthz")
+    @public
     def healthz() -> Any:
         db.session.execute(db.text("SELECT 1"))
         return jsonify(status="ok")
-
-    healthz.required_permission = None  # type: ignore[attr-defined]
 
     @app.context_processor
     def template_helpers() -> dict[str, Any]:

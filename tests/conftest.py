@@ -5,6 +5,7 @@ The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Iterator
@@ -91,6 +92,27 @@ def _per_worker_database(url: str, worker: str) -> str:
             conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return base.set(database=name).render_as_string(hide_password=False)
+
+
+@contextlib.contextmanager
+def scratch_postgres_database(suffix: str) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database next to TEST_DATABASE_URL's, dropped afterwards.
+
+    For tests that need committed data or their own engines (the per-test rollback of the
+    ``db`` fixture cannot be shared between connections). Yields its psycopg URL.
+    """
+    base = sa.engine.make_url(_database_url(""))
+    name = f"{base.database}_{suffix}_{os.getpid()}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def _session_scope() -> Any:

@@ -27,6 +27,11 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+def object_type(model: type) -> str:
+    """The audit name of a model's rows: its table name in the singular ("case", "user")."""
+    return model.__tablename__.rstrip("s")  # type: ignore[attr-defined]
+
+
 def record(
     action: str,
     obj: Any,
@@ -46,7 +51,7 @@ def record(
     entry = AuditEntry(
         actor=actor,
         action=action,
-        object_type=type(obj).__tablename__.rstrip("s"),
+        object_type=object_type(type(obj)),
         object_id=obj.id,
         summary=summary,
         details=payload,
@@ -59,7 +64,7 @@ def entries_for(obj: Any) -> list[AuditEntry]:
     return list(
         db.session.scalars(
             db.select(AuditEntry)
-            .where(AuditEntry.object_type == type(obj).__tablename__.rstrip("s"), AuditEntry.object_id == obj.id)
+            .where(AuditEntry.object_type == object_type(type(obj)), AuditEntry.object_id == obj.id)
             .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
         )
     )

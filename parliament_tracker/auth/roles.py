@@ -41,7 +41,6 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "case.attach": frozenset({Role.registrar, Role.drafter, Role.director, Role.admin}),
     "case.transition": STAFF,
     "case.export": ALL_ROLES,
-    "audit.view": ALL_ROLES,
     "letter.view": ALL_ROLES,
     "letter.draft": frozenset({Role.registrar, Role.drafter, Role.director, Role.admin}),
     "letter.submit": frozenset({Role.registrar, Role.drafter, Role.director, Role.admin}),

@@ -32,6 +32,11 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters.")
+
+
 def find_user(username: str) -> User | None:
     return db.session.scalar(db.select(User).where(User.username == username.strip().lower()))
 
@@ -51,8 +56,7 @@ def create_user(
         raise AccountError("A user name is required.")
     if find_user(username):
         raise AccountError(f"The user name {username!r} is taken.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters.")
+    _check_password(password)
     user = User(
         username=username,
         display_name=display_name or username,
@@ -68,8 +72,7 @@ def create_user(
 
 
 def set_password(user: User, password: str, *, actor: User | None = None) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters.")
+    _check_password(password)
     user.password_hash = hash_password(password)
     user.failed_logins = 0
     user.locked_until = None

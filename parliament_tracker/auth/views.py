@@ -10,7 +10,7 @@ from flask_login import current_user, login_user, logout_user
 
 from parliament_tracker.auth import services
 from parliament_tracker.auth.forms import ChangePasswordForm, LoginForm
-from parliament_tracker.auth.models import ApiToken
+from parliament_tracker.auth.models import ApiToken, User
 from parliament_tracker.auth.permissions import permission_required, public
 from parliament_tracker.db import now_utc
 from parliament_tracker.extensions import db
@@ -22,6 +22,11 @@ def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
     return url_for("cases.index")
+
+
+def _tokens_of(user: User) -> list[ApiToken]:
+    """The user's API tokens for the account page, newest first."""
+    return list(db.session.scalars(db.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -82,10 +87,7 @@ def account():
             db.session.commit()
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.account"))
-    tokens = db.session.scalars(
-        db.select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.created_at.desc())
-    ).all()
-    return render_template("auth/account.html", form=form, tokens=tokens, new_token=None)
+    return render_template("auth/account.html", form=form, tokens=_tokens_of(current_user), new_token=None)
 
 
 @bp.route("/account/tokens", methods=["POST"])
@@ -94,10 +96,7 @@ def create_token():
     """Issue a new API token and show it once."""
     token = services.issue_token(current_user)
     db.session.commit()
-    tokens = db.session.scalars(
-        db.select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.created_at.desc())
-    ).all()
-    return render_template("auth/account.html", form=ChangePasswordForm(), tokens=tokens, new_token=token)
+    return render_template("auth/account.html", form=ChangePasswordForm(), tokens=_tokens_of(current_user), new_token=token)
 
 
 @bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])

@@ -20,7 +20,6 @@ from parliament_tracker.api import (
 from parliament_tracker.auth.models import User
 from parliament_tracker.cases import queries, services
 from parliament_tracker.cases.models import Case, CaseKind, LinkType
-from parliament_tracker.cases.views import filter_from_args
 from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Committee, Directorate, Signatory
 from parliament_tracker.organisation.services import member_for
@@ -186,12 +185,10 @@ def create_case():
 @api_permission("case.view")
 def list_cases():
     """Search and filter cases."""
-    f = filter_from_args(request.args)
+    f = queries.filter_from_args(request.args, per_page=current_app.config["CASES_PER_PAGE"])
     per_page = request.args.get("per_page", type=int)
     if per_page:
         f.per_page = max(1, min(per_page, 500))
-    else:
-        f.per_page = current_app.config["CASES_PER_PAGE"]
     items, total = queries.search(f)
     return jsonify(items=[case_json(c, full=False) for c in items], total=total, page=f.page, per_page=f.per_page)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import sqlalchemy as sa
 from sqlalchemy.orm import noload
@@ -46,13 +46,47 @@ class CaseFilter:
     per_page: int = 50
 
 
-def _like_terms(q: str) -> list[str]:
-    terms = [t for t in q.lower().split() if t]
-    return ["%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for t in terms[:8]]
+def _parse_date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _parse_int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def filter_from_args(args: Mapping[str, str], *, per_page: int) -> CaseFilter:
+    """Read list filters from query arguments (the case list and the API); values that do not
+    parse are ignored."""
+    kind = args.get("kind")
+    status = args.get("status")
+    return CaseFilter(
+        q=(args.get("q") or "").strip()[:200],
+        kind=CaseKind(kind) if kind in CaseKind.__members__ else None,
+        status=CaseStatus(status) if status in CaseStatus.__members__ else None,
+        state=args.get("state") if args.get("state") in ("open", "closed") else None,
+        directorate_id=_parse_int(args.get("directorate")),
+        drafter_id=_parse_int(args.get("drafter")),
+        committee_id=_parse_int(args.get("committee")),
+        party_id=_parse_int(args.get("party")),
+        received_from=_parse_date(args.get("received_from")),
+        received_to=_parse_date(args.get("received_to")),
+        sort=args.get("sort") if args.get("sort") in SORTS else DEFAULT_SORT,
+        page=max(1, _parse_int(args.get("page")) or 1),
+        per_page=per_page,
+    )
 
 
 def _terms(q: str) -> list[str]:
-    return [t for t in q.lower().split() if t][:8]
+    """The search words: lower case, at most eight."""
+    return q.lower().split()[:8]
+
+
+def _like_terms(q: str) -> list[str]:
+    """The search words as LIKE patterns, with LIKE's wildcards escaped."""
+    return ["%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for t in _terms(q)]
 
 
 def _use_fts(f: CaseFilter) -> bool:

@@ -335,6 +335,18 @@ def transition(case: Case, target: CaseStatus, *, actor: User, expected_version:
     _deadlines().on_status_changed(case, before, target, actor)
 
 
+def _link_between(case: Case, other: Case) -> CaseLink | None:
+    """The link between two cases, whichever end it was made from."""
+    return db.session.scalar(
+        db.select(CaseLink).where(
+            sa.or_(
+                sa.and_(CaseLink.source_id == case.id, CaseLink.target_id == other.id),
+                sa.and_(CaseLink.source_id == other.id, CaseLink.target_id == case.id),
+            )
+        )
+    )
+
+
 def add_link(case: Case, other_reference: str, link_type: LinkType, *, actor: User | None = None) -> CaseLink:
     """Link two cases. The link is stored once and shown from both ends."""
     ref = references.normalise(other_reference)
@@ -344,14 +356,7 @@ def add_link(case: Case, other_reference: str, link_type: LinkType, *, actor: Us
         raise CaseNotFound(message, {"reference": message})
     if other.id == case.id:
         raise CaseError(_("A case cannot be linked to itself."), {"reference": _("A case cannot be linked to itself.")})
-    existing = db.session.scalar(
-        db.select(CaseLink).where(
-            sa.or_(
-                sa.and_(CaseLink.source_id == case.id, CaseLink.target_id == other.id),
-                sa.and_(CaseLink.source_id == other.id, CaseLink.target_id == case.id),
-            )
-        )
-    )
+    existing = _link_between(case, other)
     if existing is not None:
         raise AlreadyLinked(
             _("These cases are already linked (%(type)s).", type=existing.link_type.title),
@@ -367,16 +372,7 @@ def add_link(case: Case, other_reference: str, link_type: LinkType, *, actor: Us
 
 def remove_link(case: Case, other_reference: str, *, actor: User | None = None) -> None:
     other = find_case(other_reference)
-    link = None
-    if other is not None:
-        link = db.session.scalar(
-            db.select(CaseLink).where(
-                sa.or_(
-                    sa.and_(CaseLink.source_id == case.id, CaseLink.target_id == other.id),
-                    sa.and_(CaseLink.source_id == other.id, CaseLink.target_id == case.id),
-                )
-            )
-        )
+    link = _link_between(case, other) if other is not None else None
     if link is None or other is None:
         raise CaseNotFound(_("These cases are not linked."), {"reference": _("These cases are not linked.")})
     link_type = link.link_type
@@ -407,13 +403,16 @@ def links_of(case: Case) -> list[LinkView]:
     return result
 
 
-def suggested_links(case: Case) -> list[Case]:
-    """Cases whose reference is mentioned in this case's texts and that are not linked yet."""
+def suggested_links(case: Case, links: Sequence[LinkView] | None = None) -> list[Case]:
+    """Cases whose reference is mentioned in this case's texts and that are not linked yet.
+
+    ``links``: the case's ``links_of`` when the caller has them already (the case page).
+    """
     mentioned = references.find_references([case.subject, case.notes, *(q.text for q in case.questions)])
     mentioned = [r for r in mentioned if r != case.reference]
     if not mentioned:
         return []
-    linked = {v.case.id for v in links_of(case)}
+    linked = {v.case.id for v in (links if links is not None else links_of(case))}
     found = db.session.scalars(db.select(Case).where(Case.reference.in_(mentioned))).all()
     return [c for c in found if c.id not in linked]
 

@@ -15,7 +15,6 @@ Routes:
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
@@ -62,38 +61,6 @@ def _get_case(reference: str) -> Case:
     return case
 
 
-def _parse_date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
-
-
-def _parse_int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
-def filter_from_args(args: Any) -> queries.CaseFilter:
-    """Read list filters from query arguments; values that do not parse are ignored."""
-    kind = args.get("kind")
-    status = args.get("status")
-    return queries.CaseFilter(
-        q=(args.get("q") or "").strip()[:200],
-        kind=CaseKind(kind) if kind in CaseKind.__members__ else None,
-        status=CaseStatus(status) if status in CaseStatus.__members__ else None,
-        state=args.get("state") if args.get("state") in ("open", "closed") else None,
-        directorate_id=_parse_int(args.get("directorate")),
-        drafter_id=_parse_int(args.get("drafter")),
-        committee_id=_parse_int(args.get("committee")),
-        party_id=_parse_int(args.get("party")),
-        received_from=_parse_date(args.get("received_from")),
-        received_to=_parse_date(args.get("received_to")),
-        sort=args.get("sort") if args.get("sort") in queries.SORTS else queries.DEFAULT_SORT,
-        page=max(1, _parse_int(args.get("page")) or 1),
-        per_page=current_app.config["CASES_PER_PAGE"],
-    )
-
-
 def _filter_options() -> dict[str, Any]:
     return {
         "directorates": db.session.scalars(db.select(Directorate).order_by(Directorate.code)).all(),
@@ -114,7 +81,7 @@ def home():
 @permission_required("case.view")
 def index():
     """The case list with search, filters, sorting and pages."""
-    f = filter_from_args(request.args)
+    f = queries.filter_from_args(request.args, per_page=current_app.config["CASES_PER_PAGE"])
     if f.q and references.looks_like_reference(f.q):
         exact = services.find_case(f.q)
         if exact is not None:
@@ -129,7 +96,7 @@ def index():
 @permission_required("case.export")
 def export_csv():
     """The current list (same filters) as an Excel-safe CSV file."""
-    f = filter_from_args(request.args)
+    f = queries.filter_from_args(request.args, per_page=current_app.config["CASES_PER_PAGE"])
     stamp = today_local().isoformat()
     return Response(
         stream_with_context(csv_lines(queries.iterate_all(f))),
@@ -243,11 +210,12 @@ def show(reference: str):
     case = _get_case(reference)
     if case.reference != reference:
         return redirect(url_for("cases.show", reference=case.reference))
+    links = services.links_of(case)
     return render_template(
         "cases/show.html",
         case=case,
-        links=services.links_of(case),
-        suggestions=services.suggested_links(case) if current_user.can("case.link") else [],
+        links=links,
+        suggestions=services.suggested_links(case, links) if current_user.can("case.link") else [],
         link_form=LinkForm(),
         attachment_form=AttachmentForm(),
         targets=allowed_targets(case.status, current_user.role),

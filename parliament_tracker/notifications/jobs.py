@@ -18,7 +18,7 @@ from flask import current_app
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import Role
 from parliament_tracker.cases.models import Case, CaseKind
-from parliament_tracker.cases.workflow import CLOSED, CaseStatus
+from parliament_tracker.cases.workflow import OPEN, CaseStatus
 from parliament_tracker.deadlines import rules
 from parliament_tracker.deadlines.models import Deadline, Event, EventKind
 from parliament_tracker.deadlines.rules import DeadlineKind
@@ -38,7 +38,6 @@ REMINDER_FOR = {
     DeadlineKind.internal_approval: NotificationKind.reminder_approval,
     DeadlineKind.internal_signature: NotificationKind.reminder_signature,
 }
-_OPEN = [s for s in CaseStatus if s not in CLOSED]
 _DRAFT_DONE = [CaseStatus.in_review, CaseStatus.awaiting_signature]
 
 
@@ -54,7 +53,7 @@ def add_working_days(calendar: WorkingCalendar, d: dt.date, n: int) -> dt.date:
 def _not_done() -> Any:
     """SQL for "this deadline's step has not been done yet" (open cases only)."""
     return sa.and_(
-        Case.status.in_(_OPEN),
+        Case.status.in_(OPEN),
         sa.or_(
             Deadline.is_binding.is_(True),
             sa.and_(Deadline.kind == DeadlineKind.internal_draft, Case.status.not_in(_DRAFT_DONE)),
@@ -298,7 +297,7 @@ def _digest_sections(directorate_id: int, today: dt.date, monday: dt.date, setti
     open_cases = list(
         db.session.scalars(
             sa.select(Case)
-            .where(Case.lead_directorate_id == directorate_id, Case.status.in_(_OPEN))
+            .where(Case.lead_directorate_id == directorate_id, Case.status.in_(OPEN))
             .order_by(Case.practical_due_on, Case.reference)
         )
     )
@@ -309,7 +308,7 @@ def _digest_sections(directorate_id: int, today: dt.date, monday: dt.date, setti
     due_rows = db.session.execute(
         sa.select(Case, EFFECTIVE.label("due"))
         .join(Deadline, Deadline.case_id == Case.id)
-        .where(Case.lead_directorate_id == directorate_id, Case.status.in_(_OPEN), Deadline.is_binding.is_(True))
+        .where(Case.lead_directorate_id == directorate_id, Case.status.in_(OPEN), Deadline.is_binding.is_(True))
         .where(_in_range(monday, friday))
         .order_by(EFFECTIVE, Case.reference)
     ).all()

@@ -22,7 +22,7 @@ from flask import current_app
 
 from parliament_tracker.db import now_utc
 from parliament_tracker.extensions import db
-from parliament_tracker.notifications.models import Notification
+from parliament_tracker.notifications.models import Notification, in_outbox
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def _claim(notification_id: int, until: dt.datetime, now: dt.datetime) -> bool:
 
 def send_outbox(batch_size: int = 200) -> dict[str, Any]:
     """Send what waits in the outbox. Without SMTP configured, only count it."""
-    waiting = sa.and_(Notification.email.is_not(None), Notification.sent_at.is_(None))
+    waiting = in_outbox()
     if not smtp_configured():
         count = db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(waiting)) or 0
         return {"smtp": "not configured", "in_outbox": count}

@@ -132,6 +132,11 @@ class Notification(Base):
         return self.email or self.recipient
 
 
+def in_outbox() -> sa.ColumnElement[bool]:
+    """SQL for "an e-mail not sent (yet)": the outbox page lists these, the sender sends them."""
+    return sa.and_(Notification.email.is_not(None), Notification.sent_at.is_(None))
+
+
 class NotificationOptOut(Base):
     """A kind of optional notification a user does not want (absence means: wanted)."""
 

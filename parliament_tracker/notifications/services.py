@@ -29,6 +29,7 @@ from parliament_tracker.notifications.models import (
     NotificationKind,
     NotificationOptOut,
     dedupe_key,
+    in_outbox,
     recipient_key,
 )
 
@@ -78,12 +79,13 @@ class Draft:
 # -- rendering ------------------------------------------------------------------------------
 
 
+def _base_url() -> str:
+    """BASE_URL without a trailing slash: the links in e-mails are absolute."""
+    return current_app.config["BASE_URL"].rstrip("/")
+
+
 def case_url(reference: str) -> str:
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/cases/{reference}"
-
-
-def app_url(path: str) -> str:
-    return f"{current_app.config['BASE_URL'].rstrip('/')}{path}"
+    return f"{_base_url()}/cases/{reference}"
 
 
 def render_many(drafts: Sequence[Draft]) -> list[tuple[str, str, str]]:
@@ -97,7 +99,7 @@ def render_many(drafts: Sequence[Draft]) -> list[tuple[str, str, str]]:
     by_locale: dict[str, list[int]] = defaultdict(list)
     for i, d in enumerate(drafts):
         by_locale[d.recipient.locale].append(i)
-    base = {"base_url": current_app.config["BASE_URL"].rstrip("/"), "ministry": current_app.config.get("MINISTRY_NAME", "")}
+    base = {"base_url": _base_url(), "ministry": current_app.config.get("MINISTRY_NAME", "")}
     for locale, indexes in by_locale.items():
         with force_locale(locale):
             cache: dict[str, tuple[Any, Any, Any]] = {}
@@ -249,7 +251,7 @@ def outbox(limit: int = 500) -> list[Notification]:
     return list(
         db.session.scalars(
             sa.select(Notification)
-            .where(Notification.email.is_not(None), Notification.sent_at.is_(None))
+            .where(in_outbox())
             .order_by(Notification.created_at, Notification.id)
             .limit(limit)
         )

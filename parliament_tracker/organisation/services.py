@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from parliament_tracker.audit.services import record
+from parliament_tracker.audit.services import object_type, record
 from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Committee, Member, Party
 
@@ -38,7 +38,7 @@ def save(obj: Any, values: dict[str, Any], *, unique: tuple[str, ...] = (), acto
     if creating:
         db.session.add(obj)
     db.session.flush()
-    kind = model.__tablename__.rstrip("s")
+    kind = object_type(model)
     if creating:
         record(f"{kind}:created", obj, f"{kind} {obj.id} created", actor=actor, changes=changes)
     elif changes:

@@ -27,7 +27,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 
 from parliament_tracker.tk.errors import TKBadResponse, TKError, TKNotFound, TKUnavailable
-from parliament_tracker.tk.mapping import normalise_office
+from parliament_tracker.tk.mapping import addressed_offices, is_addressed_to, normalise_office
 from parliament_tracker.tk.records import (
     JSON,
     Activiteit,
@@ -176,16 +176,8 @@ class TKClient:
         needles = [normalise_office(s) for s in addressed_to_office_substring if s.strip()]
         if not needles:
             raise ValueError("an office to watch is required")
-        matches = []
-        for zaak in self.iter_zaken(f"Soort eq {odata_string(WRITTEN_QUESTIONS)}", since):
-            offices = [
-                normalise_office(a.function or a.name)
-                for a in zaak.actors
-                if a.relation.casefold() == "gericht aan"
-            ]
-            if any(needle in office for needle in needles for office in offices):
-                matches.append(zaak)
-        return matches
+        zaken = self.iter_zaken(f"Soort eq {odata_string(WRITTEN_QUESTIONS)}", since)
+        return [zaak for zaak in zaken if is_addressed_to(addressed_offices(zaak), needles)]
 
     # -- Activiteit ---------------------------------------------------------------------------
 

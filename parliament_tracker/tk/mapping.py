@@ -140,6 +140,12 @@ def signatory_matches(functie: str | None, office_title: str | None) -> bool:
     return bool(left) and left == right
 
 
+def is_addressed_to(offices: Iterable[str], needles: Iterable[str]) -> bool:
+    """Whether one of a Zaak's "Gericht aan" offices contains one of the (normalised) needles."""
+    normalised = [normalise_office(o) for o in offices]
+    return any(needle in office for needle in needles for office in normalised)
+
+
 # -- Zaak ---------------------------------------------------------------------------------------
 
 
@@ -182,11 +188,16 @@ def _actors(zaak: records.Zaak, relation: str) -> list[records.ZaakActor]:
     return [a for a in zaak.actors if a.relation.casefold() == relation]
 
 
+def addressed_offices(zaak: records.Zaak) -> tuple[str, ...]:
+    """The offices a Zaak is addressed to ("Gericht aan": the Functie, else the name), once each."""
+    return tuple(dict.fromkeys(a.function or a.name for a in _actors(zaak, "gericht aan")))
+
+
 def to_zaak_data(zaak: records.Zaak, *, resource_base: str = DEFAULT_RESOURCE_BASE) -> ZaakData:
     submitters = _actors(zaak, "indiener") + _actors(zaak, "medeindiener")
     members = tuple(dict.fromkeys((a.name, a.party) for a in submitters if not a.is_committee))
     leading = _actors(zaak, "voortouwcommissie") or [a for a in submitters if a.is_committee]
-    offices = tuple(dict.fromkeys(a.function or a.name for a in _actors(zaak, "gericht aan")))
+    offices = addressed_offices(zaak)
     documents = sorted(zaak.documents, key=lambda d: (d.date is None, d.date or datetime.min, d.number or ""))
     answered_on, postponed_on, withdrawn_on = reconcile(documents)
     return ZaakData(

@@ -45,9 +45,14 @@ def fetch(reference: str) -> ZaakData | None:
     return to_zaak_data(zaak) if zaak is not None else None
 
 
+def active_signatories() -> list[Signatory]:
+    """The offices new questions are matched to (and, by default, the ones tk_watch follows)."""
+    return list(db.session.scalars(db.select(Signatory).where(Signatory.is_active)))
+
+
 def _signatory(offices: tuple[str, ...], signatories: list[Signatory] | None = None) -> Signatory | None:
     if signatories is None:
-        signatories = list(db.session.scalars(db.select(Signatory).where(Signatory.is_active)))
+        signatories = active_signatories()
     for signatory in signatories:
         if any(signatory_matches(office, signatory.office_title) for office in offices):
             return signatory

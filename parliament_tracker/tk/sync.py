@@ -42,12 +42,18 @@ from parliament_tracker.deadlines.models import Event, EventKind
 from parliament_tracker.extensions import db
 from parliament_tracker.notifications import services as notifications
 from parliament_tracker.notifications.models import NotificationKind
-from parliament_tracker.organisation.models import Signatory
 from parliament_tracker.tk.client import WRITTEN_QUESTIONS, TKClient, odata_string
 from parliament_tracker.tk.errors import TKError
-from parliament_tracker.tk.mapping import ActivityData, ZaakData, normalise_office, to_activity_data, to_zaak_data
+from parliament_tracker.tk.mapping import (
+    ActivityData,
+    ZaakData,
+    is_addressed_to,
+    normalise_office,
+    to_activity_data,
+    to_zaak_data,
+)
 from parliament_tracker.tk.models import TKSyncState
-from parliament_tracker.tk.services import case_input, make_client, members_for
+from parliament_tracker.tk.services import active_signatories, case_input, make_client, members_for
 from parliament_tracker.tk.timestamps import AMSTERDAM
 
 log = logging.getLogger(__name__)
@@ -163,12 +169,7 @@ def watch_offices() -> list[str]:
     configured = current_app.config.get("TK_WATCH_OFFICES")
     if configured:
         return [configured] if isinstance(configured, str) else list(configured)
-    return [s.office_title for s in db.session.scalars(sa.select(Signatory).where(Signatory.is_active))]
-
-
-def _addressed_to(zaak_offices: Iterable[str], needles: list[str]) -> bool:
-    offices = [normalise_office(o) for o in zaak_offices]
-    return any(needle in office for needle in needles for office in offices)
+    return [s.office_title for s in active_signatories()]
 
 
 def watch(today: dt.date, client: TKClient) -> dict[str, Any]:
@@ -189,7 +190,7 @@ def watch(today: dt.date, client: TKClient) -> dict[str, Any]:
         if zaak.changed_at is not None and (watermark is None or zaak.changed_at > watermark):
             watermark = zaak.changed_at
         data = to_zaak_data(zaak)
-        if _addressed_to(data.addressed_to_offices, needles):
+        if is_addressed_to(data.addressed_to_offices, needles):
             seen.append(data)
     wanted = {d.reference: d for d in seen}
     existing: set[str] = set()
@@ -201,7 +202,7 @@ def watch(today: dt.date, client: TKClient) -> dict[str, Any]:
     registrars = _registrars()
     invalid: list[str] = []
     todo = [d for r, d in wanted.items() if r not in existing]
-    signatories = list(db.session.scalars(sa.select(Signatory).where(Signatory.is_active)))
+    signatories = active_signatories()
     members = members_for(pair for d in todo for pair in d.members)
     for data in todo:
         reference = data.reference
@@ -382,9 +383,11 @@ def events(today: dt.date, client: TKClient) -> dict[str, Any]:
             deadline_services.save_event(event, {"name": name, "tk_number": activity.number})
             counts["cancelled"] += 1
             # The deadline stays as it was; the people on the case are told to choose anew.
-            for case in _anchored(event):
+            anchored = _anchored(event)
+            registrars = _registrars() if anchored else []
+            for case in anchored:
                 record("case:tk_event_cancelled", case, f"Tweede Kamer cancelled {original}; the case is still anchored to it", event=original)
-                people = [u for u in (case.drafter, *_registrars()) if u is not None and u.is_enabled]
+                people = [u for u in (case.drafter, *registrars) if u is not None and u.is_enabled]
                 _notify(people, NotificationKind.tk_update, case, event.starts_on, "tk_update", tk_what="event_cancelled", tk_date=event.starts_on, event_name=original)
                 counts["warned"] += 1
             continue

@@ -35,8 +35,17 @@ def test_invalid_input_422_with_field_errors(client, api_token, users):
     assert fit.status_code == 422 and "reference" in fit.json["errors"]
     not_json = client.post("/api/v1/cases", data="nope", headers=headers)
     assert not_json.status_code == 400
-    missing_version = client.patch("/api/v1/cases/2021Z19601", json={"subject": "x"}, headers=headers)
-    assert missing_version.status_code in (404, 422)
+    unknown_case = client.patch("/api/v1/cases/2021Z19601", json={"subject": "x"}, headers=headers)
+    assert unknown_case.status_code == 404, "no seed here: the case is looked up before the body is read"
+
+
+def test_patch_needs_the_version_read(client, api_token, seed):
+    headers = api_token("registrar")
+    for body in ({"subject": "x"}, {"subject": "x", "version": "1"}, {"subject": "x", "version": True}):
+        response = client.patch("/api/v1/cases/2021Z19601", json=body, headers=headers)
+        assert response.status_code == 422, body
+        assert set(response.json["errors"]) == {"version"}
+    assert client.get("/api/v1/cases/2021Z19601", headers=headers).json["subject"] != "x"
 
 
 def test_list_search_and_filters(client, api_token, seed):
@@ -48,6 +57,15 @@ def test_list_search_and_filters(client, api_token, seed):
     assert [c["reference"] for c in only["items"]] == ["2021Z19601"]
     page2 = client.get("/api/v1/cases?per_page=5&page=2", headers=headers).json
     assert len(page2["items"]) == 5 and page2["total"] > 10
+
+
+def test_list_page_size_defaults_to_the_setting_and_is_capped(app, client, api_token, seed):
+    headers = api_token("viewer")
+    assert client.get("/api/v1/cases", headers=headers).json["per_page"] == app.config["CASES_PER_PAGE"]
+    assert client.get("/api/v1/cases?per_page=0", headers=headers).json["per_page"] == app.config["CASES_PER_PAGE"]
+    assert client.get("/api/v1/cases?per_page=x", headers=headers).json["per_page"] == app.config["CASES_PER_PAGE"]
+    assert client.get("/api/v1/cases?per_page=9999", headers=headers).json["per_page"] == 500
+    assert client.get("/api/v1/cases?per_page=-3", headers=headers).json["per_page"] == 1
 
 
 def test_links_from_both_ends(client, api_token, seed):

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from parliament_tracker import create_app
 from parliament_tracker.extensions import db
 from parliament_tracker.notifications.models import JobRun, JobStatus, Notification
+from tests.conftest import scratch_postgres_database
 
 URL = os.environ.get("TEST_DATABASE_URL", "")
 
@@ -33,28 +34,17 @@ DAYS = [dt.date(2021, 11, d) for d in (8, 9, 10, 11, 12, 15, 16, 17, 18, 19, 22,
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    base = sa.engine.make_url(URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"{base.database}_scheduler_{os.getpid()}"
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = base.set(database=name).render_as_string(hide_password=False)
-    app = make_app(url)
-    with app.app_context():
-        from parliament_tracker.demo import load_demo
+    with scratch_postgres_database("scheduler") as url:
+        app = make_app(url)
+        with app.app_context():
+            from parliament_tracker.demo import load_demo
 
-        db.create_all()
-        load_demo(today=dt.date(2021, 12, 1))
-        db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
-    try:
+            db.create_all()
+            load_demo(today=dt.date(2021, 12, 1))
+            db.session.commit()
+            db.session.remove()
+            db.engine.dispose()
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def make_app(url: str) -> Any:
