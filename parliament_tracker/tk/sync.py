@@ -429,7 +429,7 @@ def events(today: dt.date, client: TKClient) -> dict[str, Any]:
                     event=event.name,
                     changes={"event_starts_on": (before, event.starts_on)},
                 )
-                if case.drafter is not None:
+                if case.drafter is not None and case.drafter.is_enabled:
                     _notify([case.drafter], NotificationKind.tk_update, case, event.starts_on, "tk_update", tk_what="event_moved", tk_date=event.starts_on, event_name=event.name)
                 counts["warned"] += 1
         else:

@@ -373,3 +373,37 @@ def test_events_error_changes_nothing(app, db, fake_tk, seed):
     budget = db.session.scalar(sa.select(Event).where(Event.name == "Begrotingsbehandeling JenV 2022"))
     assert budget.starts_on == dt.date(2021, 11, 24) and budget.tk_number is None
     assert sync_state(db, "events").last_error.startswith("TKBadResponse")
+
+
+def _moved_to(day: str, changed_at: str) -> dict:
+    return _budget_activity(
+        Status="Verplaatst", Datum=f"{day}T00:00:00+01:00", Aanvangstijd=f"{day}T10:15:00+01:00", Eindtijd=f"{day}T23:00:00+01:00", ApiGewijzigdOp=changed_at
+    )
+
+
+def test_a_moved_debate_notifies_enabled_drafters_only(app, db, fake_tk, seed, users):
+    fake_tk.activiteiten.append(_budget_activity(Status="Gepland"))
+    assert run(app, db, "tk_events", dt.date(2021, 11, 20)).status == JobStatus.ok
+    written = _case(db, "2021Z19601")
+    drafter = db.session.get(type(users["drafter"]), users["drafter"].id)
+    written.drafter_id = drafter.id
+    drafter.is_enabled = False
+    db.session.commit()
+
+    def event_moved_notices():
+        return db.session.scalar(
+            sa.select(sa.func.count()).select_from(Notification).where(
+                Notification.user_id == drafter.id, Notification.kind == NotificationKind.tk_update, Notification.case_id == written.id
+            )
+        )
+
+    fake_tk.activiteiten[:] = [_moved_to("2021-12-01", "2021-11-27T08:00:00.0000000Z")]
+    moved = run(app, db, "tk_events", dt.date(2021, 11, 27))
+    assert moved.counts["moved"] == 1 and moved.counts["warned"] >= 1
+    assert event_moved_notices() == 0
+    # Enabled again, the next move reaches them.
+    drafter.is_enabled = True
+    db.session.commit()
+    fake_tk.activiteiten[:] = [_moved_to("2021-12-08", "2021-11-29T08:00:00.0000000Z")]
+    assert run(app, db, "tk_events", dt.date(2021, 11, 29)).counts["moved"] == 1
+    assert event_moved_notices() == 1
