@@ -298,13 +298,6 @@ def recompute_case(
     return changes
 
 
-_MILESTONE_LABELS = (
-    (DeadlineKind.internal_draft, "concept gereed"),
-    (DeadlineKind.internal_approval, "goedkeuring gereed"),
-    (DeadlineKind.internal_signature, "ondertekening"),
-)
-
-
 def _milestones_from_override(case: Case, binding: Deadline, ctx: RuleContext) -> None:
     """A director's date for the binding deadline moves the internal milestones with it."""
     base = binding.overridden_due_on
@@ -312,7 +305,7 @@ def _milestones_from_override(case: Case, binding: Deadline, ctx: RuleContext) -
     offsets, source = ctx.settings.milestones_for(case.kind.value, case.addressed_to_id)
     steps = (offsets.draft, offsets.approval, offsets.signature)
     rows = {d.kind: d for d in case.deadlines}
-    for (kind, label), n, due in zip(_MILESTONE_LABELS, steps, ctx.calendar.subtract_working_days_each(base, steps), strict=True):
+    for (kind, _rule, label), n, due in zip(rules.MILESTONES, steps, ctx.calendar.subtract_working_days_each(base, steps), strict=True):
         row = rows.get(kind)
         if row is None or row.overridden_due_on is not None:
             continue
