@@ -272,7 +272,7 @@ def recompute_case(
     for kind, row in existing.items():
         if kind not in seen:
             case.deadlines.remove(row)
-    binding = next((d for d in case.deadlines if d.is_binding), None)
+    binding = binding_of(case)
     if binding is not None and binding.overridden_due_on is not None:
         _milestones_from_override(case, binding, ctx)
     _set_binding_dates(case, binding)
