@@ -274,8 +274,8 @@ def _query_date(name: str, default: dt.date, errors: dict[str, str]) -> dt.date:
     except ValueError:
         errors[name] = "Must be an ISO date (YYYY-MM-DD)."
         return default
-    if not dt.date(1990, 1, 1) <= value <= dt.date(2199, 12, 31):
-        errors[name] = "Must be between 1990-01-01 and 2199-12-31."
+    if not services.EARLIEST <= value <= services.LATEST:
+        errors[name] = f"Must be between {services.EARLIEST} and {services.LATEST}."
         return default
     return value
 

@@ -143,7 +143,6 @@ def deadline_helpers() -> dict[str, Any]:
 # -- the calendar ----------------------------------------------------------------------------------
 
 VIEWS = ("month", "week", "agenda")
-MIN_DATE, MAX_DATE = dt.date(1990, 1, 1), dt.date(2199, 12, 31)
 AGENDA_DAYS = 42
 #: the kind filter: binding answer dates (default), internal milestones, everything, or one kind
 KIND_FILTERS = ("binding", "internal", "all", *[k.value for k in DeadlineKind])
@@ -152,7 +151,7 @@ KIND_FILTERS = ("binding", "internal", "all", *[k.value for k in DeadlineKind])
 def _calendar_filters(args: Any) -> dict[str, Any]:
     view = args.get("view") if args.get("view") in VIEWS else "month"
     day = _parse_date(args.get("date")) or today_local()
-    if not MIN_DATE <= day <= MAX_DATE:  # previous/next must stay valid dates
+    if not services.EARLIEST <= day <= services.LATEST:  # previous/next must stay valid dates
         day = today_local()
     kind = args.get("kind") if args.get("kind") in KIND_FILTERS else "binding"
     directorate_id = int(args["directorate"]) if (args.get("directorate") or "").isdigit() else None

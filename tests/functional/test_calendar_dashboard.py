@@ -51,8 +51,11 @@ def test_week_agenda_and_filters(login, seed, db):
         assert "2021Z19241" not in browser.get(f"/calendar?view=week&date=2021-11-24&directorate={other}").text
         # Nonsense parameters fall back to the defaults.
         assert browser.get("/calendar?view=year&date=never&kind=x&directorate=y").status_code == 200
-        for edge in ("0001-01-01", "9999-12-31"):
-            assert browser.get(f"/calendar?view=month&date={edge}").status_code == 200
+        for edge in ("0001-01-01", "9999-12-31"):  # outside 1990..2199: today's month
+            page = browser.get(f"/calendar?view=month&date={edge}")
+            assert page.status_code == 200 and "date=2021-10-01" in page.text and "date=2021-12-01" in page.text
+        for edge, previous in (("1990-01-01", "date=1989-12-01"), ("2199-12-31", "date=2199-11-01")):  # the bounds
+            assert previous in browser.get(f"/calendar?view=month&date={edge}").text
 
 
 def test_dashboard_for_a_director(login, seed, db):

@@ -141,7 +141,9 @@ def test_422s_and_403s(client, seed, api_token, db):
     assert client.get("/api/v1/calendar?from=2021-11-31", headers=headers).status_code == 422
     assert client.get("/api/v1/calendar?from=2021-11-01&to=2023-01-01", headers=headers).status_code == 422
     assert client.get("/api/v1/calendar?directorate=NOPE", headers=headers).status_code == 422
-    assert client.get("/api/v1/calendar?from=9999-12-31", headers=headers).status_code == 422
+    too_late = client.get("/api/v1/calendar?from=9999-12-31", headers=headers)
+    assert too_late.status_code == 422
+    assert too_late.json["errors"] == {"from": "Must be between 1990-01-01 and 2199-12-31."}
 
 
 def test_case_list_api_has_the_binding_date_and_sorts_by_it(client, seed, api_token):
