@@ -203,3 +203,24 @@ def test_calendar_api_pages_by_date(client, seed, api_token):
         refused = client.get(f"{url}&{bad}", headers=headers)
         assert refused.status_code == 422, bad
         assert set(refused.json["errors"]) <= {"page", "per_page"} and refused.json["errors"]
+
+
+def test_dates_that_are_not_iso_strings_are_refused_with_the_field_named(client, seed, api_token):
+    headers = api_token("registrar")
+    for sent_on in ("20-11-2021", "2021-11-31", 20211120, None):
+        refused = client.post("/api/v1/cases/2021Z19601/postponement", json={"sent_on": sent_on, "reason": "x"}, headers=headers)
+        assert refused.status_code == 422
+        assert refused.json["errors"] == {"sent_on": "Required: an ISO date (YYYY-MM-DD)."}
+    assert find_case("2021Z19601").postponed_on is None
+    for field, dates in (
+        ("starts_on", {"starts_on": "2021-12-32"}),
+        ("starts_on", {"starts_on": 20211201}),
+        ("ends_on", {"starts_on": "2021-12-01", "ends_on": ["2021-12-02"]}),
+    ):
+        refused = client.post("/api/v1/events", json={"kind": "other", "name": "E", **dates}, headers=headers)
+        assert refused.status_code == 422
+        assert refused.json["errors"] == {field: "Must be an ISO date (YYYY-MM-DD)."}
+    ok = client.post("/api/v1/events", json={"kind": "other", "name": "E", "starts_on": "2021-12-01", "ends_on": None}, headers=headers)
+    assert ok.status_code == 201 and ok.json["ends_on"] is None
+    bad_from = client.get("/api/v1/calendar?from=2021-11-31", headers=headers)
+    assert bad_from.json["errors"] == {"from": "Must be an ISO date (YYYY-MM-DD)."}
