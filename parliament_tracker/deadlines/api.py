@@ -70,15 +70,23 @@ def case_deadlines_json(case: Case) -> dict[str, Any]:
 cases_api.CASE_JSON_EXTENDERS.append(case_deadlines_json)
 
 
-def _parse_date_value(value: Any, field: str) -> dt.date | None:
-    if value is None:
-        return None
+def _iso_date(value: Any) -> dt.date | None:
+    """``value`` as a date when it is an ISO date string (YYYY-MM-DD), else None."""
     if isinstance(value, str):
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise case_services.CaseError("The request has invalid fields.", {field: "Must be an ISO date (YYYY-MM-DD) or null."})
+    return None
+
+
+def _parse_date_value(value: Any, field: str) -> dt.date | None:
+    if value is None:
+        return None
+    parsed = _iso_date(value)
+    if parsed is None:
+        raise case_services.CaseError("The request has invalid fields.", {field: "Must be an ISO date (YYYY-MM-DD) or null."})
+    return parsed
 
 
 def _set_fact(case: Case, field: str, value: Any) -> None:
@@ -132,12 +140,7 @@ def postpone(reference: str):
         raise ApiError(404, f"No case with reference {reference!r}.")
     body = json_body()
     errors: dict[str, str] = {}
-    sent_on = None
-    raw = body.get("sent_on")
-    try:
-        sent_on = dt.date.fromisoformat(raw) if isinstance(raw, str) else None
-    except ValueError:
-        sent_on = None
+    sent_on = _iso_date(body.get("sent_on"))
     if sent_on is None:
         errors["sent_on"] = "Required: an ISO date (YYYY-MM-DD)."
     reason = body.get("reason")
@@ -192,10 +195,7 @@ def _event_values(body: dict[str, Any], *, creating: bool) -> dict[str, Any]:
             if raw is None and name == "ends_on":
                 values[name] = None
                 continue
-            try:
-                values[name] = dt.date.fromisoformat(raw) if isinstance(raw, str) else None
-            except ValueError:
-                values[name] = None
+            values[name] = _iso_date(raw)
             if values[name] is None:
                 errors[name] = "Must be an ISO date (YYYY-MM-DD)."
     if errors:
@@ -269,9 +269,8 @@ def _query_date(name: str, default: dt.date, errors: dict[str, str]) -> dt.date:
     raw = request.args.get(name)
     if not raw:
         return default
-    try:
-        value = dt.date.fromisoformat(raw)
-    except ValueError:
+    value = _iso_date(raw)
+    if value is None:
         errors[name] = "Must be an ISO date (YYYY-MM-DD)."
         return default
     if not services.EARLIEST <= value <= services.LATEST:
