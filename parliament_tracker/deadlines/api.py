@@ -7,7 +7,8 @@ Case JSON gets its deadline fields through ``CASE_JSON_EXTENDERS`` and accepts
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import jsonify, request, url_for
 from flask_login import current_user
@@ -30,6 +31,7 @@ from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Directorate
 
 bp = make_blueprint("deadlines_api", __name__)
+T = TypeVar("T")
 
 MAX_RANGE_DAYS = 400
 #: /calendar returns the deadlines a page at a time (a year of every kind is ~10^5 rows at scale)
@@ -127,8 +129,16 @@ cases_api.EXTRA_INPUT_FIELDS.update(
 )
 
 
-def _error(exc: services.DeadlineError) -> ApiError:
-    return ApiError(exc.status, exc.message, exc.errors or None)
+def _committed(change: Callable[[], T]) -> T:
+    """Run one deadline change and commit it; a DeadlineError rolls the request back and
+    becomes the ApiError (422 with the fields it names)."""
+    try:
+        result = change()
+    except services.DeadlineError as exc:
+        db.session.rollback()
+        raise ApiError(exc.status, exc.message, exc.errors or None) from None
+    db.session.commit()
+    return result
 
 
 @bp.post("/cases/<reference>/postponement")
@@ -148,12 +158,7 @@ def postpone(reference: str):
         errors["reason"] = "Required: a non-empty string."
     if errors:
         raise ApiError(422, "The request has invalid fields.", errors)
-    try:
-        services.record_postponement(case, sent_on, reason, actor=current_user)
-    except services.DeadlineError as exc:
-        db.session.rollback()
-        raise _error(exc) from None
-    db.session.commit()
+    _committed(lambda: services.record_postponement(case, sent_on, reason, actor=current_user))
     return jsonify(cases_api.case_json(case))
 
 
@@ -216,12 +221,7 @@ def list_events():
 def create_event():
     """Create an event: {"kind", "name", "starts_on", "ends_on"}."""
     values = _event_values(json_body(), creating=True)
-    try:
-        event = services.save_event(None, values, actor=current_user)
-    except services.DeadlineError as exc:
-        db.session.rollback()
-        raise _error(exc) from None
-    db.session.commit()
+    event = _committed(lambda: services.save_event(None, values, actor=current_user))
     return jsonify(event_json(event)), 201, {"Location": url_for("deadlines_api.get_event", event_id=event.id)}
 
 
@@ -246,12 +246,7 @@ def patch_event(event_id: int):
     """Change an event; the cases anchored to it are recomputed."""
     event = _event_or_404(event_id)
     values = _event_values(json_body(), creating=False)
-    try:
-        services.save_event(event, values, actor=current_user)
-    except services.DeadlineError as exc:
-        db.session.rollback()
-        raise _error(exc) from None
-    db.session.commit()
+    _committed(lambda: services.save_event(event, values, actor=current_user))
     return jsonify(event_json(event))
 
 
