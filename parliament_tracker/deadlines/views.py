@@ -17,7 +17,6 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
@@ -42,7 +41,6 @@ from parliament_tracker.deadlines.models import (
     DEADLINE_KIND_TITLES,
     CalendarFeed,
     Deadline,
-    Event,
 )
 from parliament_tracker.deadlines.rules import INTERNAL_KINDS, DeadlineKind
 from parliament_tracker.extensions import db
@@ -221,16 +219,6 @@ def calendar_entries(
     return _decorate(rows), None, total
 
 
-def _events_between(start: dt.date, end: dt.date) -> list[Event]:
-    return list(
-        db.session.scalars(
-            db.select(Event)
-            .where(Event.starts_on <= end, sa.func.coalesce(Event.ends_on, Event.starts_on) >= start)
-            .order_by(Event.starts_on)
-        )
-    )
-
-
 @bp.get("/calendar")
 @permission_required("calendar.view")
 def calendar():
@@ -258,14 +246,6 @@ def calendar():
     by_day: dict[dt.date, list[dict[str, Any]]] = {}
     for e in entries:
         by_day.setdefault(e["date"], []).append(e)
-    events = _events_between(start, end)
-    events_by_day: dict[dt.date, list[Event]] = {}
-    for ev in events:
-        last = min(ev.ends_on or ev.starts_on, end)
-        d = max(ev.starts_on, start)
-        while d <= last:
-            events_by_day.setdefault(d, []).append(ev)
-            d += dt.timedelta(days=1)
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
     weeks = [days[i : i + 7] for i in range(0, len(days), 7)]
     args = {k: v for k, v in {"view": f["view"], "kind": f["kind"], "directorate": f["directorate"], "mine": "1" if f["mine"] else None}.items() if v}
@@ -277,7 +257,7 @@ def calendar():
         days=days,
         weeks=weeks,
         by_day=by_day,
-        events_by_day=events_by_day,
+        events_by_day=queries.events_by_day(start, end),
         entries=entries,
         day_totals=day_totals or {},
         total=total,
