@@ -61,3 +61,28 @@ def test_a_recess_is_refused_as_anchor(app, seed, db):
         case = find_case("2021Z19241")
         update_case(case, CaseInput(due_before_event=recess), expected_version=case.version)
     assert "due_before_event" in refused.value.errors
+
+
+def test_saving_settings_audits_each_changed_key_on_its_row(app, seed, db, users):
+    from parliament_tracker.deadlines.models import DeadlineSetting
+    from parliament_tracker.deadlines.services import save_settings
+
+    def audited():
+        return db.session.execute(
+            db.select(AuditEntry.object_id, AuditEntry.details).where(AuditEntry.action == "deadline_setting:changed").order_by(AuditEntry.id)
+        ).all()
+
+    with app.test_request_context():
+        admin = users["admin"]
+        assert save_settings({"committee_request_term_days": 21}, actor=admin) == 0  # the default: nothing stored
+        assert audited() == []
+        save_settings({"committee_request_term_days": 28, "milestones": [6, 4, 1]}, actor=admin)  # new rows
+        save_settings({"committee_request_term_days": 35}, actor=admin)  # an existing row
+        db.session.flush()
+        rows = {r.key: r for r in db.session.scalars(db.select(DeadlineSetting))}
+        assert rows["committee_request_term_days"].value == 35 and rows["milestones"].value == [6, 4, 1]
+        assert audited() == [
+            (rows["committee_request_term_days"].id, {"changes": {"committee_request_term_days": ["21", "28"]}}),
+            (rows["milestones"].id, {"changes": {"milestones": ["[8, 5, 2]", "[6, 4, 1]"]}}),
+            (rows["committee_request_term_days"].id, {"changes": {"committee_request_term_days": ["28", "35"]}}),
+        ]
