@@ -128,19 +128,17 @@ def save_settings(values: dict[str, Any], *, actor: Any = None) -> int:
         return 0
     rows = {row.key: row for row in db.session.scalars(db.select(DeadlineSetting))}
     for key in changes:
-        row = rows.get(key) or DeadlineSetting(key=key)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = DeadlineSetting(key=key)
         row.value = merged[key]
         row.updated_by_id = getattr(actor, "id", None)
         db.session.add(row)
     db.session.flush()
     for key, (before, after) in changes.items():
-        record("deadline_setting:changed", rows.get(key) or _setting_row(key), f"deadline setting {key} changed", actor=actor, changes={key: (str(before), str(after))})
+        record("deadline_setting:changed", rows[key], f"deadline setting {key} changed", actor=actor, changes={key: (str(before), str(after))})
     invalidate_rule_context()
     return recompute_open_cases(reason="deadline settings changed", actor=actor, cause={"code": "settings"})
-
-
-def _setting_row(key: str) -> DeadlineSetting:
-    return db.session.scalar(db.select(DeadlineSetting).where(DeadlineSetting.key == key))
 
 
 # -- the rule context (settings, days off, recesses) ------------------------------------------
