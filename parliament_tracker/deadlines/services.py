@@ -596,42 +596,26 @@ def delete_event(event: Event, *, actor: Any = None) -> int:
     return len(anchored)
 
 
-def save_non_working_day(day: NonWorkingDay | None, date: dt.date | None, name: str, *, actor: Any = None) -> NonWorkingDay:
+def add_non_working_day(date: dt.date | None, name: str, *, actor: Any = None) -> NonWorkingDay:
+    """Add a day off (e.g. a bridge day); open cases with a deadline near it are recomputed."""
     errors = {}
     if not _in_range(date):
         errors["date"] = _("Enter a valid date.")
     if not (name or "").strip():
         errors["name"] = _("Enter a name.")
-    if date is not None:
-        other = db.session.scalar(db.select(NonWorkingDay).where(NonWorkingDay.date == date))
-        if other is not None and other is not day:
-            errors["date"] = _("This day is already a day off.")
+    if date is not None and db.session.scalar(db.select(NonWorkingDay).where(NonWorkingDay.date == date)) is not None:
+        errors["date"] = _("This day is already a day off.")
     if errors:
         raise DeadlineError(_("The day off could not be saved."), errors)
-    creating = day is None
-    changes = {}
-    if day is None:
-        day = NonWorkingDay(date=date, name=name.strip())
-        db.session.add(day)
-    else:
-        changes = {k: (getattr(day, k), v) for k, v in (("date", date), ("name", name.strip())) if getattr(day, k) != v}
-        if not changes:
-            return day
-        day.date, day.name = date, name.strip()
+    day = NonWorkingDay(date=date, name=name.strip())
+    db.session.add(day)
     db.session.flush()
-    record(
-        "non_working_day:" + ("created" if creating else "updated"),
-        day,
-        f"day off {day.date} ({day.name}) {'added' if creating else 'changed'}",
-        actor=actor,
-        changes=changes or None,
-    )
+    record("non_working_day:created", day, f"day off {day.date} ({day.name}) added", actor=actor)
     invalidate_rule_context()
-    days = [day.date, *([changes["date"][0]] if "date" in changes else [])]
     recompute_open_cases(
-        reason=f"day off {day.date} ({day.name}) {'added' if creating else 'changed'}",
+        reason=f"day off {day.date} ({day.name}) added",
         actor=actor,
-        touching=(min(days) - DAY_OFF_REACH, max(days) + DAY_OFF_REACH),
+        touching=(day.date - DAY_OFF_REACH, day.date + DAY_OFF_REACH),
         cause={"code": "day_off", "date": day.date.isoformat(), "name": day.name},
     )
     return day
