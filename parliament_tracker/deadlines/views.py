@@ -225,8 +225,7 @@ def calendar():
     """Deadlines by month, week or as an agenda, with filters."""
     f = _calendar_filters(request.args)
     start, end, prev_anchor, next_anchor = _range(f["view"], f["date"])
-    page = request.args.get("page", 1, type=int) if f["view"] == "agenda" else None
-    page = max(1, min(page, 10_000)) if page else None
+    page = max(1, min(request.args.get("page", 1, type=int), 10_000)) if f["view"] == "agenda" else None
     entries, day_totals, total = calendar_entries(
         start,
         end,

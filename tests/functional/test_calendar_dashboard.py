@@ -154,6 +154,10 @@ def test_week_days_are_capped_and_the_agenda_pages(login, seed, monkeypatch):
     last = browser.get(f"/calendar?view=agenda&date=2021-11-01&kind=all&page={last_page}").text
     assert last.count('<li class="entry') == total - 3 * (last_page - 1)
     assert browser.get("/calendar?view=agenda&date=2021-11-01&page=abc").status_code == 200
+    for bad in ("0", "-2", "abc"):  # the first page
+        page = browser.get(f"/calendar?view=agenda&date=2021-11-01&kind=all&page={bad}")
+        assert page.status_code == 200 and f"Termijnen 1–3 van {total}." in page.text
+        assert page.text.split('<div class="agenda">', 1)[1] == first.split('<div class="agenda">', 1)[1]
 
 
 def test_an_agenda_page_shows_only_the_days_it_covers(login, seed, monkeypatch):
