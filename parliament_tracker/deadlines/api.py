@@ -323,7 +323,7 @@ def _query_int(name: str, default: int, low: int, high: int, errors: dict[str, s
     raw = request.args.get(name)
     if raw in (None, ""):
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:  # isdigit() alone takes "²"
         errors[name] = f"Must be a whole number from {low} to {high}."
         return default
     return int(raw)

@@ -83,6 +83,14 @@ def _parse_date(value: str | None) -> dt.date | None:
         return None
 
 
+def _id_arg(value: str | None) -> int | None:
+    """A database id from a query argument; None for anything else, including digits that
+    int() refuses ("²" is a digit to isdigit()) and numbers past an integer column."""
+    if value and value.isascii() and value.isdigit() and int(value) < 2**31:
+        return int(value)
+    return None
+
+
 def _case_or_404(reference: str) -> Case:
     case = case_services.find_case(reference)
     if case is None:
@@ -152,7 +160,7 @@ def _calendar_filters(args: Any) -> dict[str, Any]:
     if not services.EARLIEST <= day <= services.LATEST:  # previous/next must stay valid dates
         day = today_local()
     kind = args.get("kind") if args.get("kind") in KIND_FILTERS else "binding"
-    directorate_id = int(args["directorate"]) if (args.get("directorate") or "").isdigit() else None
+    directorate_id = _id_arg(args.get("directorate"))
     mine = args.get("mine") == "1"
     return {"view": view, "date": day, "kind": kind, "directorate": directorate_id, "mine": mine}
 
@@ -319,10 +327,10 @@ def dashboard():
     raw = request.args.get("directorate")
     if raw == "all":
         directorate_id = None
-    elif raw and raw.isdigit():
-        directorate_id = int(raw)
-    else:
-        directorate_id = current_user.directorate_id
+    else:  # a directorate's id, else the user's own
+        directorate_id = _id_arg(raw)
+        if directorate_id is None:
+            directorate_id = current_user.directorate_id
     week_end = today + dt.timedelta(days=6 - today.weekday())
     overdue_rows, overdue_total = queries.overdue(today, directorate_id=directorate_id, limit=100)
     week_rows, week_total = queries.binding_between(today, week_end, directorate_id=directorate_id, limit=200)

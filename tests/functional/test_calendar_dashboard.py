@@ -56,6 +56,9 @@ def test_week_agenda_and_filters(login, seed, db):
             assert page.status_code == 200 and "date=2021-10-01" in page.text and "date=2021-12-01" in page.text
         for edge, previous in (("1990-01-01", "date=1989-12-01"), ("2199-12-31", "date=2199-11-01")):  # the bounds
             assert previous in browser.get(f"/calendar?view=month&date={edge}").text
+        for nonsense in ("²", "99999999999999999999"):  # not an id: every directorate
+            page = browser.get(f"/calendar?view=week&date=2021-11-24&directorate={nonsense}")
+            assert page.status_code == 200 and "2021Z19241" in page.text
 
 
 def test_dashboard_for_a_director(login, seed, db):
@@ -73,6 +76,19 @@ def test_dashboard_for_a_director(login, seed, db):
     assert "29 november 2021" in monday.lower() and "2021Z19601" in monday
     timeliness = page.text.split('id="timeliness"', 1)[1].split("</section>", 1)[0]
     assert "<svg" in timeliness and "%</span>" in timeliness and "style=" not in timeliness
+
+
+def test_dashboard_directorate_argument(login, seed, db, users):
+    dgmi = db.session.scalar(db.select(Directorate).where(Directorate.code == "DGMI"))
+    db.session.get(type(users["director"]), users["director"].id).directorate = dgmi
+    db.session.commit()
+    with time_machine.travel(THURSDAY_25_NOV, tick=False):
+        browser = login("director")
+        assert f'<option value="{dgmi.id}" selected>' in browser.get("/dashboard").text  # the user's own
+        assert "selected" not in browser.get("/dashboard?directorate=all").text.split('id="dash-directorate"', 1)[1].split("</select>", 1)[0]
+        for nonsense in ("²", "99999999999999999999", "x"):  # not an id: the user's own directorate
+            page = browser.get(f"/dashboard?directorate={nonsense}")
+            assert page.status_code == 200 and f'<option value="{dgmi.id}" selected>' in page.text
 
 
 def test_dashboard_permissions(login, seed):

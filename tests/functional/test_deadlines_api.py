@@ -199,7 +199,7 @@ def test_calendar_api_pages_by_date(client, seed, api_token):
     assert [(i["case"], i["kind"]) for i in pages] == [(i["case"], i["kind"]) for i in whole["items"]]
     binding = client.get(f"{url}&binding=1&per_page=2&page=2", headers=headers).json
     assert len(binding["items"]) == 2 and binding["total"] > 4 and all(i["is_binding"] for i in binding["items"])
-    for bad in ("page=0", "page=x", "per_page=0", "per_page=2001", "per_page=-1"):
+    for bad in ("page=0", "page=x", "page=²", "per_page=0", "per_page=2001", "per_page=-1", "per_page=²"):
         refused = client.get(f"{url}&{bad}", headers=headers)
         assert refused.status_code == 422, bad
         assert set(refused.json["errors"]) <= {"page", "per_page"} and refused.json["errors"]
