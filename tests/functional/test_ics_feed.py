@@ -82,3 +82,22 @@ def test_directorate_scope_and_other_users_feeds(app, login, seed, db, users):
     db.session.commit()
     # Someone else cannot revoke it.
     assert login("drafter").post(f"/account/calendar-feeds/{feed.id}/revoke", token_from="/account").status_code == 404
+
+
+def test_a_feed_needs_a_known_scope_and_an_enabled_owner(login, seed, db, client, users):
+    from parliament_tracker.auth.models import User
+
+    browser = login("drafter")
+    refused = browser.post("/account/calendar-feeds", {"scope": "everyone"}, token_from="/account")
+    assert refused.status_code == 302 and refused.headers["Location"].endswith("/account#calendar-feeds")
+    assert db.session.scalar(db.select(db.func.count()).select_from(CalendarFeed)) == 0
+
+    page = browser.post("/account/calendar-feeds", {"scope": "all"}, token_from="/account")
+    path = re.search(r'<code class="token">http://tracker\.test(/ics/[^<]+\.ics)</code>', page.text).group(1)
+    assert db.session.scalar(db.select(CalendarFeed.last_used_at)) is None
+    assert client.get(path).status_code == 200
+    db.session.expire_all()
+    assert db.session.scalar(db.select(CalendarFeed.last_used_at)) is not None
+    db.session.get(User, users["drafter"].id).is_enabled = False
+    db.session.commit()
+    assert client.get(path).status_code == 404  # a disabled account's feeds stop working
