@@ -68,17 +68,6 @@ class DeadlineError(Exception):
 
 # -- settings -------------------------------------------------------------------------------
 
-#: key -> default; what the admin page edits. Offsets are [draft, approval, signature].
-SETTING_DEFAULTS: dict[str, Any] = {
-    "written_questions_term_days": 21,
-    "postponement_term_days": 42,
-    "committee_request_term_days": 21,
-    "event_lead_working_days": 1,
-    "due_soon_working_days": 3,
-    "milestones": [8, 5, 2],
-    "milestones_by_kind": {},
-    "milestones_by_signatory": {},
-}
 INT_SETTINGS = (
     "written_questions_term_days",
     "postponement_term_days",
@@ -86,6 +75,14 @@ INT_SETTINGS = (
     "event_lead_working_days",
     "due_soon_working_days",
 )
+#: key -> default (the engine's own defaults); what the admin page edits. Offsets are
+#: [draft, approval, signature].
+SETTING_DEFAULTS: dict[str, Any] = {
+    **{name: getattr(rules.DEFAULT_SETTINGS, name) for name in INT_SETTINGS},
+    "milestones": list(dataclasses.astuple(rules.DEFAULT_SETTINGS.milestones)),
+    "milestones_by_kind": {},
+    "milestones_by_signatory": {},
+}
 
 
 def setting_values() -> dict[str, Any]:
