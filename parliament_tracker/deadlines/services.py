@@ -226,7 +226,6 @@ def recompute_case(
     reason: str = "recomputed",
     *,
     ctx: RuleContext | None = None,
-    audit: bool = True,
     cause: dict[str, Any] | None = None,
 ) -> dict[str, tuple[Any, Any]]:
     """Compute the case's deadlines and upsert the rows, keeping directors' overrides.
@@ -280,7 +279,7 @@ def recompute_case(
     after_binding = binding.kind if binding is not None else None
     if before_binding != after_binding:
         changes["binding"] = (before_binding, after_binding)
-    if audit and before and changes:
+    if before and changes:
         record(
             "case:deadlines_recomputed",
             case,
@@ -317,10 +316,8 @@ def _set_binding_dates(case: Case, binding: Deadline | None) -> None:
         _set_quietly(case, due_on=binding.overridden_due_on or binding.due_on, practical_due_on=binding.effective_due_on)
 
 
-def recompute_cases(
-    cases: Iterable[Case], *, reason: str, actor: Any = None, ctx: RuleContext | None = None, cause: dict[str, Any] | None = None
-) -> int:
-    ctx = ctx or rule_context()
+def recompute_cases(cases: Iterable[Case], *, reason: str, actor: Any = None, cause: dict[str, Any] | None = None) -> int:
+    ctx = rule_context()
     count = 0
     for case in cases:
         recompute_case(case, actor, reason, ctx=ctx, cause=cause)
