@@ -94,3 +94,20 @@ def test_the_setting_defaults_are_the_engines_defaults():
 
     assert settings_from_values(SETTING_DEFAULTS) == rules.DEFAULT_SETTINGS
     assert SETTING_DEFAULTS["milestones"] == [8, 5, 2] and SETTING_DEFAULTS["written_questions_term_days"] == 21
+
+
+def test_a_milestone_with_its_own_date_stays_when_the_binding_date_is_overridden(app, seed, db, users):
+    from parliament_tracker.deadlines.services import override_deadline
+
+    with app.test_request_context():
+        case = find_case("2021Z19241")  # binding 23 November; signature 19, draft 11 November
+        rows = {d.kind.value: d for d in case.deadlines}
+        signature, draft = rows["internal_signature"], rows["internal_draft"]
+        override_deadline(signature, dt.date(2021, 11, 17), "minister eerder weg", actor=users["director"])
+        assert case.practical_due_on == dt.date(2021, 11, 23)  # a milestone's date does not move the case
+        override_deadline(rows["external"], dt.date(2021, 11, 30), "later antwoord", actor=users["director"])
+        db.session.commit()
+        assert case.practical_due_on == dt.date(2021, 11, 30)
+        assert draft.due_on == dt.date(2021, 11, 18)  # 8 working days before 30 November
+        assert signature.due_on == dt.date(2021, 11, 19) and signature.effective_due_on == dt.date(2021, 11, 17)
+        assert "handmatig" not in signature.explanation
