@@ -192,7 +192,7 @@ def _event_values(body: dict[str, Any], *, creating: bool) -> dict[str, Any]:
                 errors[name] = "Must be a string."
             else:
                 values[name] = body[name]
-    if creating and not isinstance(body.get("name"), str):
+    if creating and body.get("name") is None:  # a name of the wrong type keeps "Must be a string."
         errors["name"] = "Required."
     for name in ("starts_on", "ends_on"):
         if name in body or (creating and name == "starts_on"):

@@ -220,6 +220,11 @@ def test_dates_that_are_not_iso_strings_are_refused_with_the_field_named(client,
         refused = client.post("/api/v1/events", json={"kind": "other", "name": "E", **dates}, headers=headers)
         assert refused.status_code == 422
         assert refused.json["errors"] == {field: "Must be an ISO date (YYYY-MM-DD)."}
+    for name, message in ((None, "Required."), (5, "Must be a string."), (["E"], "Must be a string.")):
+        refused = client.post("/api/v1/events", json={"kind": "other", "name": name, "starts_on": "2021-12-01"}, headers=headers)
+        assert refused.status_code == 422 and refused.json["errors"] == {"name": message}, name
+    without = client.post("/api/v1/events", json={"kind": "other", "starts_on": "2021-12-01"}, headers=headers)
+    assert without.json["errors"] == {"name": "Required."}
     ok = client.post("/api/v1/events", json={"kind": "other", "name": "E", "starts_on": "2021-12-01", "ends_on": None}, headers=headers)
     assert ok.status_code == 201 and ok.json["ends_on"] is None
     bad_from = client.get("/api/v1/calendar?from=2021-11-31", headers=headers)
