@@ -7,18 +7,10 @@ import time_machine
 
 from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.organisation.models import Directorate
+from tests.functional.deadline_helpers import find_case
 
 MONDAY_22_NOV = dt.datetime(2021, 11, 22, 9, 0, tzinfo=dt.UTC)
 THURSDAY_25_NOV = dt.datetime(2021, 11, 25, 9, 0, tzinfo=dt.UTC)
-
-
-def find_case(reference):
-    """The case as stored now (the test body's session keeps objects across requests)."""
-    from parliament_tracker.cases.services import find_case as find
-    from parliament_tracker.extensions import db
-
-    db.session.expire_all()
-    return find(reference)
 
 
 def _cell(page, iso):

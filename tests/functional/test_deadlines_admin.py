@@ -4,15 +4,7 @@ import datetime as dt
 
 from parliament_tracker.audit.models import AuditEntry
 from parliament_tracker.deadlines.models import Deadline, DeadlineSetting, Event, NonWorkingDay
-
-
-def find_case(reference):
-    """The case as stored now (the test body's session keeps objects across requests)."""
-    from parliament_tracker.cases.services import find_case as find
-    from parliament_tracker.extensions import db
-
-    db.session.expire_all()
-    return find(reference)
+from tests.functional.deadline_helpers import find_case
 
 
 def test_event_pages_add_and_move_an_event(login, seed, db):

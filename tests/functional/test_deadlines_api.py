@@ -2,15 +2,7 @@
 
 from parliament_tracker.audit.models import AuditEntry
 from parliament_tracker.deadlines.models import Event
-
-
-def find_case(reference):
-    """The case as stored now (the test body's session keeps objects across requests)."""
-    from parliament_tracker.cases.services import find_case as find
-    from parliament_tracker.extensions import db
-
-    db.session.expire_all()
-    return find(reference)
+from tests.functional.deadline_helpers import find_case
 
 
 def _binding(case_json):
