@@ -93,7 +93,7 @@ def days_off():
     status = 200
     if form.validate_on_submit():
         try:
-            services.save_non_working_day(None, form.date.data, form.name.data, actor=current_user)
+            services.add_non_working_day(form.date.data, form.name.data, actor=current_user)
         except services.DeadlineError as exc:
             db.session.rollback()
             for name, message in exc.errors.items():

@@ -7,7 +7,8 @@ Case JSON gets its deadline fields through ``CASE_JSON_EXTENDERS`` and accepts
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import jsonify, request, url_for
 from flask_login import current_user
@@ -30,6 +31,7 @@ from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Directorate
 
 bp = make_blueprint("deadlines_api", __name__)
+T = TypeVar("T")
 
 MAX_RANGE_DAYS = 400
 #: /calendar returns the deadlines a page at a time (a year of every kind is ~10^5 rows at scale)
@@ -70,15 +72,23 @@ def case_deadlines_json(case: Case) -> dict[str, Any]:
 cases_api.CASE_JSON_EXTENDERS.append(case_deadlines_json)
 
 
-def _parse_date_value(value: Any, field: str) -> dt.date | None:
-    if value is None:
-        return None
+def _iso_date(value: Any) -> dt.date | None:
+    """``value`` as a date when it is an ISO date string (YYYY-MM-DD), else None."""
     if isinstance(value, str):
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise case_services.CaseError("The request has invalid fields.", {field: "Must be an ISO date (YYYY-MM-DD) or null."})
+    return None
+
+
+def _parse_date_value(value: Any, field: str) -> dt.date | None:
+    if value is None:
+        return None
+    parsed = _iso_date(value)
+    if parsed is None:
+        raise case_services.CaseError("The request has invalid fields.", {field: "Must be an ISO date (YYYY-MM-DD) or null."})
+    return parsed
 
 
 def _set_fact(case: Case, field: str, value: Any) -> None:
@@ -119,8 +129,16 @@ cases_api.EXTRA_INPUT_FIELDS.update(
 )
 
 
-def _error(exc: services.DeadlineError) -> ApiError:
-    return ApiError(exc.status, exc.message, exc.errors or None)
+def _committed(change: Callable[[], T]) -> T:
+    """Run one deadline change and commit it; a DeadlineError rolls the request back and
+    becomes the ApiError (422 with the fields it names)."""
+    try:
+        result = change()
+    except services.DeadlineError as exc:
+        db.session.rollback()
+        raise ApiError(exc.status, exc.message, exc.errors or None) from None
+    db.session.commit()
+    return result
 
 
 @bp.post("/cases/<reference>/postponement")
@@ -132,12 +150,7 @@ def postpone(reference: str):
         raise ApiError(404, f"No case with reference {reference!r}.")
     body = json_body()
     errors: dict[str, str] = {}
-    sent_on = None
-    raw = body.get("sent_on")
-    try:
-        sent_on = dt.date.fromisoformat(raw) if isinstance(raw, str) else None
-    except ValueError:
-        sent_on = None
+    sent_on = _iso_date(body.get("sent_on"))
     if sent_on is None:
         errors["sent_on"] = "Required: an ISO date (YYYY-MM-DD)."
     reason = body.get("reason")
@@ -145,12 +158,7 @@ def postpone(reference: str):
         errors["reason"] = "Required: a non-empty string."
     if errors:
         raise ApiError(422, "The request has invalid fields.", errors)
-    try:
-        services.record_postponement(case, sent_on, reason, actor=current_user)
-    except services.DeadlineError as exc:
-        db.session.rollback()
-        raise _error(exc) from None
-    db.session.commit()
+    _committed(lambda: services.record_postponement(case, sent_on, reason, actor=current_user))
     return jsonify(cases_api.case_json(case))
 
 
@@ -184,7 +192,7 @@ def _event_values(body: dict[str, Any], *, creating: bool) -> dict[str, Any]:
                 errors[name] = "Must be a string."
             else:
                 values[name] = body[name]
-    if creating and not isinstance(body.get("name"), str):
+    if creating and body.get("name") is None:  # a name of the wrong type keeps "Must be a string."
         errors["name"] = "Required."
     for name in ("starts_on", "ends_on"):
         if name in body or (creating and name == "starts_on"):
@@ -192,10 +200,7 @@ def _event_values(body: dict[str, Any], *, creating: bool) -> dict[str, Any]:
             if raw is None and name == "ends_on":
                 values[name] = None
                 continue
-            try:
-                values[name] = dt.date.fromisoformat(raw) if isinstance(raw, str) else None
-            except ValueError:
-                values[name] = None
+            values[name] = _iso_date(raw)
             if values[name] is None:
                 errors[name] = "Must be an ISO date (YYYY-MM-DD)."
     if errors:
@@ -216,12 +221,7 @@ def list_events():
 def create_event():
     """Create an event: {"kind", "name", "starts_on", "ends_on"}."""
     values = _event_values(json_body(), creating=True)
-    try:
-        event = services.save_event(None, values, actor=current_user)
-    except services.DeadlineError as exc:
-        db.session.rollback()
-        raise _error(exc) from None
-    db.session.commit()
+    event = _committed(lambda: services.save_event(None, values, actor=current_user))
     return jsonify(event_json(event)), 201, {"Location": url_for("deadlines_api.get_event", event_id=event.id)}
 
 
@@ -246,12 +246,7 @@ def patch_event(event_id: int):
     """Change an event; the cases anchored to it are recomputed."""
     event = _event_or_404(event_id)
     values = _event_values(json_body(), creating=False)
-    try:
-        services.save_event(event, values, actor=current_user)
-    except services.DeadlineError as exc:
-        db.session.rollback()
-        raise _error(exc) from None
-    db.session.commit()
+    _committed(lambda: services.save_event(event, values, actor=current_user))
     return jsonify(event_json(event))
 
 
@@ -269,13 +264,12 @@ def _query_date(name: str, default: dt.date, errors: dict[str, str]) -> dt.date:
     raw = request.args.get(name)
     if not raw:
         return default
-    try:
-        value = dt.date.fromisoformat(raw)
-    except ValueError:
+    value = _iso_date(raw)
+    if value is None:
         errors[name] = "Must be an ISO date (YYYY-MM-DD)."
         return default
-    if not dt.date(1990, 1, 1) <= value <= dt.date(2199, 12, 31):
-        errors[name] = "Must be between 1990-01-01 and 2199-12-31."
+    if not services.EARLIEST <= value <= services.LATEST:
+        errors[name] = f"Must be between {services.EARLIEST} and {services.LATEST}."
         return default
     return value
 
@@ -329,7 +323,7 @@ def _query_int(name: str, default: int, low: int, high: int, errors: dict[str, s
     raw = request.args.get(name)
     if raw in (None, ""):
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:  # isdigit() alone takes "²"
         errors[name] = f"Must be a whole number from {low} to {high}."
         return default
     return int(raw)

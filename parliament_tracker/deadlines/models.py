@@ -18,11 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from parliament_tracker.auth.models import User
 from parliament_tracker.db import Base, created_at_now, enum_column, intpk, now_utc
-from parliament_tracker.deadlines.rules import (
-    ANSWER_KINDS,
-    INTERNAL_KINDS,
-    DeadlineKind,
-)
+from parliament_tracker.deadlines.rules import INTERNAL_KINDS, DeadlineKind
 
 if TYPE_CHECKING:
     from parliament_tracker.cases.models import Case
@@ -97,7 +93,7 @@ class NonWorkingDay(Base):
 
 
 class DeadlineSetting(Base):
-    """One admin-editable rule value (see ``services.SETTING_KEYS``); JSON so offsets fit."""
+    """One admin-editable rule value (see ``services.SETTING_DEFAULTS``); JSON so offsets fit."""
 
     __tablename__ = "deadline_settings"
 
@@ -147,10 +143,6 @@ class Deadline(Base):
     def effective_due_on(self) -> dt.date:
         """The date that counts: the override if there is one, else the practical date."""
         return self.overridden_due_on or self.practical_due_on
-
-    @property
-    def is_answer_deadline(self) -> bool:
-        return self.kind in ANSWER_KINDS
 
     @property
     def is_internal(self) -> bool:

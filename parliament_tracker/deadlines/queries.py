@@ -14,7 +14,7 @@ from sqlalchemy.orm import contains_eager, joinedload, lazyload
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.cases.workflow import OPEN, CaseStatus
 from parliament_tracker.deadlines import rules
-from parliament_tracker.deadlines.models import Deadline
+from parliament_tracker.deadlines.models import Deadline, Event
 from parliament_tracker.deadlines.rules import ANSWER_KINDS, DeadlineKind
 from parliament_tracker.deadlines.services import rule_context
 from parliament_tracker.extensions import db
@@ -261,6 +261,24 @@ def _load_deadlines(ids: list[int]) -> list[Deadline]:
         rows += db.session.scalars(query).unique()
     rows.sort(key=lambda d: (d.effective_due_on, d.case.reference, d.kind.value))
     return rows
+
+
+def events_by_day(start: dt.date, end: dt.date) -> dict[dt.date, list[Event]]:
+    """The events (debates, recesses) on each day of [start, end], by start date; an event
+    of several days is listed on each of its days in the range."""
+    events = db.session.scalars(
+        db.select(Event)
+        .where(Event.starts_on <= end, sa.func.coalesce(Event.ends_on, Event.starts_on) >= start)
+        .order_by(Event.starts_on)
+    )
+    by_day: dict[dt.date, list[Event]] = {}
+    for ev in events:
+        last = min(ev.ends_on or ev.starts_on, end)
+        d = max(ev.starts_on, start)
+        while d <= last:
+            by_day.setdefault(d, []).append(ev)
+            d += dt.timedelta(days=1)
+    return by_day
 
 
 # -- the director's dashboard ---------------------------------------------------------------------

@@ -196,8 +196,8 @@ _GIVEN_DATE_LABEL = {
     "other": "opgegeven datum",
 }
 
-#: (kind, rule code, Dutch label)
-_MILESTONES = tuple(
+#: (kind, rule code, Dutch label) of the internal milestones, in order draft, approval, signature
+MILESTONES = tuple(
     (kind, kind.value, label)
     for kind, label in (
         (DeadlineKind.internal_draft, "concept gereed"),
@@ -426,7 +426,7 @@ def compute_deadlines(
     offsets, source = settings.milestones_for(facts.kind, facts.signatory_id)
     steps = (offsets.draft, offsets.approval, offsets.signature)
     days = calendar.subtract_working_days_each(base, steps)
-    for (kind, rule, label), n, due in zip(_MILESTONES, steps, days, strict=True):
+    for (kind, rule, label), n, due in zip(MILESTONES, steps, days, strict=True):
         warnings = ()
         if due < received:
             warnings = (f"ligt vóór de ontvangstdatum ({long_date(received)}); niet haalbaar",)

@@ -68,17 +68,6 @@ class DeadlineError(Exception):
 
 # -- settings -------------------------------------------------------------------------------
 
-#: key -> default; what the admin page edits. Offsets are [draft, approval, signature].
-SETTING_DEFAULTS: dict[str, Any] = {
-    "written_questions_term_days": 21,
-    "postponement_term_days": 42,
-    "committee_request_term_days": 21,
-    "event_lead_working_days": 1,
-    "due_soon_working_days": 3,
-    "milestones": [8, 5, 2],
-    "milestones_by_kind": {},
-    "milestones_by_signatory": {},
-}
 INT_SETTINGS = (
     "written_questions_term_days",
     "postponement_term_days",
@@ -86,6 +75,14 @@ INT_SETTINGS = (
     "event_lead_working_days",
     "due_soon_working_days",
 )
+#: key -> default (the engine's own defaults); what the admin page edits. Offsets are
+#: [draft, approval, signature].
+SETTING_DEFAULTS: dict[str, Any] = {
+    **{name: getattr(rules.DEFAULT_SETTINGS, name) for name in INT_SETTINGS},
+    "milestones": list(dataclasses.astuple(rules.DEFAULT_SETTINGS.milestones)),
+    "milestones_by_kind": {},
+    "milestones_by_signatory": {},
+}
 
 
 def setting_values() -> dict[str, Any]:
@@ -128,19 +125,17 @@ def save_settings(values: dict[str, Any], *, actor: Any = None) -> int:
         return 0
     rows = {row.key: row for row in db.session.scalars(db.select(DeadlineSetting))}
     for key in changes:
-        row = rows.get(key) or DeadlineSetting(key=key)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = DeadlineSetting(key=key)
         row.value = merged[key]
         row.updated_by_id = getattr(actor, "id", None)
         db.session.add(row)
     db.session.flush()
     for key, (before, after) in changes.items():
-        record("deadline_setting:changed", rows.get(key) or _setting_row(key), f"deadline setting {key} changed", actor=actor, changes={key: (str(before), str(after))})
+        record("deadline_setting:changed", rows[key], f"deadline setting {key} changed", actor=actor, changes={key: (str(before), str(after))})
     invalidate_rule_context()
     return recompute_open_cases(reason="deadline settings changed", actor=actor, cause={"code": "settings"})
-
-
-def _setting_row(key: str) -> DeadlineSetting:
-    return db.session.scalar(db.select(DeadlineSetting).where(DeadlineSetting.key == key))
 
 
 # -- the rule context (settings, days off, recesses) ------------------------------------------
@@ -231,7 +226,6 @@ def recompute_case(
     reason: str = "recomputed",
     *,
     ctx: RuleContext | None = None,
-    audit: bool = True,
     cause: dict[str, Any] | None = None,
 ) -> dict[str, tuple[Any, Any]]:
     """Compute the case's deadlines and upsert the rows, keeping directors' overrides.
@@ -272,7 +266,7 @@ def recompute_case(
     for kind, row in existing.items():
         if kind not in seen:
             case.deadlines.remove(row)
-    binding = next((d for d in case.deadlines if d.is_binding), None)
+    binding = binding_of(case)
     if binding is not None and binding.overridden_due_on is not None:
         _milestones_from_override(case, binding, ctx)
     _set_binding_dates(case, binding)
@@ -285,7 +279,7 @@ def recompute_case(
     after_binding = binding.kind if binding is not None else None
     if before_binding != after_binding:
         changes["binding"] = (before_binding, after_binding)
-    if audit and before and changes:
+    if before and changes:
         record(
             "case:deadlines_recomputed",
             case,
@@ -298,13 +292,6 @@ def recompute_case(
     return changes
 
 
-_MILESTONE_LABELS = (
-    (DeadlineKind.internal_draft, "concept gereed"),
-    (DeadlineKind.internal_approval, "goedkeuring gereed"),
-    (DeadlineKind.internal_signature, "ondertekening"),
-)
-
-
 def _milestones_from_override(case: Case, binding: Deadline, ctx: RuleContext) -> None:
     """A director's date for the binding deadline moves the internal milestones with it."""
     base = binding.overridden_due_on
@@ -312,7 +299,7 @@ def _milestones_from_override(case: Case, binding: Deadline, ctx: RuleContext) -
     offsets, source = ctx.settings.milestones_for(case.kind.value, case.addressed_to_id)
     steps = (offsets.draft, offsets.approval, offsets.signature)
     rows = {d.kind: d for d in case.deadlines}
-    for (kind, label), n, due in zip(_MILESTONE_LABELS, steps, ctx.calendar.subtract_working_days_each(base, steps), strict=True):
+    for (kind, _rule, label), n, due in zip(rules.MILESTONES, steps, ctx.calendar.subtract_working_days_each(base, steps), strict=True):
         row = rows.get(kind)
         if row is None or row.overridden_due_on is not None:
             continue
@@ -329,10 +316,8 @@ def _set_binding_dates(case: Case, binding: Deadline | None) -> None:
         _set_quietly(case, due_on=binding.overridden_due_on or binding.due_on, practical_due_on=binding.effective_due_on)
 
 
-def recompute_cases(
-    cases: Iterable[Case], *, reason: str, actor: Any = None, ctx: RuleContext | None = None, cause: dict[str, Any] | None = None
-) -> int:
-    ctx = ctx or rule_context()
+def recompute_cases(cases: Iterable[Case], *, reason: str, actor: Any = None, cause: dict[str, Any] | None = None) -> int:
+    ctx = rule_context()
     count = 0
     for case in cases:
         recompute_case(case, actor, reason, ctx=ctx, cause=cause)
@@ -605,42 +590,26 @@ def delete_event(event: Event, *, actor: Any = None) -> int:
     return len(anchored)
 
 
-def save_non_working_day(day: NonWorkingDay | None, date: dt.date | None, name: str, *, actor: Any = None) -> NonWorkingDay:
+def add_non_working_day(date: dt.date | None, name: str, *, actor: Any = None) -> NonWorkingDay:
+    """Add a day off (e.g. a bridge day); open cases with a deadline near it are recomputed."""
     errors = {}
     if not _in_range(date):
         errors["date"] = _("Enter a valid date.")
     if not (name or "").strip():
         errors["name"] = _("Enter a name.")
-    if date is not None:
-        other = db.session.scalar(db.select(NonWorkingDay).where(NonWorkingDay.date == date))
-        if other is not None and other is not day:
-            errors["date"] = _("This day is already a day off.")
+    if date is not None and db.session.scalar(db.select(NonWorkingDay).where(NonWorkingDay.date == date)) is not None:
+        errors["date"] = _("This day is already a day off.")
     if errors:
         raise DeadlineError(_("The day off could not be saved."), errors)
-    creating = day is None
-    changes = {}
-    if day is None:
-        day = NonWorkingDay(date=date, name=name.strip())
-        db.session.add(day)
-    else:
-        changes = {k: (getattr(day, k), v) for k, v in (("date", date), ("name", name.strip())) if getattr(day, k) != v}
-        if not changes:
-            return day
-        day.date, day.name = date, name.strip()
+    day = NonWorkingDay(date=date, name=name.strip())
+    db.session.add(day)
     db.session.flush()
-    record(
-        "non_working_day:" + ("created" if creating else "updated"),
-        day,
-        f"day off {day.date} ({day.name}) {'added' if creating else 'changed'}",
-        actor=actor,
-        changes=changes or None,
-    )
+    record("non_working_day:created", day, f"day off {day.date} ({day.name}) added", actor=actor)
     invalidate_rule_context()
-    days = [day.date, *([changes["date"][0]] if "date" in changes else [])]
     recompute_open_cases(
-        reason=f"day off {day.date} ({day.name}) {'added' if creating else 'changed'}",
+        reason=f"day off {day.date} ({day.name}) added",
         actor=actor,
-        touching=(min(days) - DAY_OFF_REACH, max(days) + DAY_OFF_REACH),
+        touching=(day.date - DAY_OFF_REACH, day.date + DAY_OFF_REACH),
         cause={"code": "day_off", "date": day.date.isoformat(), "name": day.name},
     )
     return day

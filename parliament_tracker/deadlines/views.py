@@ -17,7 +17,6 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
@@ -42,7 +41,6 @@ from parliament_tracker.deadlines.models import (
     DEADLINE_KIND_TITLES,
     CalendarFeed,
     Deadline,
-    Event,
 )
 from parliament_tracker.deadlines.rules import INTERNAL_KINDS, DeadlineKind
 from parliament_tracker.extensions import db
@@ -83,6 +81,14 @@ def _parse_date(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value) if value else None
     except ValueError:
         return None
+
+
+def _id_arg(value: str | None) -> int | None:
+    """A database id from a query argument; None for anything else, including digits that
+    int() refuses ("²" is a digit to isdigit()) and numbers past an integer column."""
+    if value and value.isascii() and value.isdigit() and int(value) < 2**31:
+        return int(value)
+    return None
 
 
 def _case_or_404(reference: str) -> Case:
@@ -143,7 +149,6 @@ def deadline_helpers() -> dict[str, Any]:
 # -- the calendar ----------------------------------------------------------------------------------
 
 VIEWS = ("month", "week", "agenda")
-MIN_DATE, MAX_DATE = dt.date(1990, 1, 1), dt.date(2199, 12, 31)
 AGENDA_DAYS = 42
 #: the kind filter: binding answer dates (default), internal milestones, everything, or one kind
 KIND_FILTERS = ("binding", "internal", "all", *[k.value for k in DeadlineKind])
@@ -152,10 +157,10 @@ KIND_FILTERS = ("binding", "internal", "all", *[k.value for k in DeadlineKind])
 def _calendar_filters(args: Any) -> dict[str, Any]:
     view = args.get("view") if args.get("view") in VIEWS else "month"
     day = _parse_date(args.get("date")) or today_local()
-    if not MIN_DATE <= day <= MAX_DATE:  # previous/next must stay valid dates
+    if not services.EARLIEST <= day <= services.LATEST:  # previous/next must stay valid dates
         day = today_local()
     kind = args.get("kind") if args.get("kind") in KIND_FILTERS else "binding"
-    directorate_id = int(args["directorate"]) if (args.get("directorate") or "").isdigit() else None
+    directorate_id = _id_arg(args.get("directorate"))
     mine = args.get("mine") == "1"
     return {"view": view, "date": day, "kind": kind, "directorate": directorate_id, "mine": mine}
 
@@ -222,24 +227,13 @@ def calendar_entries(
     return _decorate(rows), None, total
 
 
-def _events_between(start: dt.date, end: dt.date) -> list[Event]:
-    return list(
-        db.session.scalars(
-            db.select(Event)
-            .where(Event.starts_on <= end, sa.func.coalesce(Event.ends_on, Event.starts_on) >= start)
-            .order_by(Event.starts_on)
-        )
-    )
-
-
 @bp.get("/calendar")
 @permission_required("calendar.view")
 def calendar():
     """Deadlines by month, week or as an agenda, with filters."""
     f = _calendar_filters(request.args)
     start, end, prev_anchor, next_anchor = _range(f["view"], f["date"])
-    page = request.args.get("page", 1, type=int) if f["view"] == "agenda" else None
-    page = max(1, min(page, 10_000)) if page else None
+    page = max(1, min(request.args.get("page", 1, type=int), 10_000)) if f["view"] == "agenda" else None
     entries, day_totals, total = calendar_entries(
         start,
         end,
@@ -259,14 +253,6 @@ def calendar():
     by_day: dict[dt.date, list[dict[str, Any]]] = {}
     for e in entries:
         by_day.setdefault(e["date"], []).append(e)
-    events = _events_between(start, end)
-    events_by_day: dict[dt.date, list[Event]] = {}
-    for ev in events:
-        last = min(ev.ends_on or ev.starts_on, end)
-        d = max(ev.starts_on, start)
-        while d <= last:
-            events_by_day.setdefault(d, []).append(ev)
-            d += dt.timedelta(days=1)
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
     weeks = [days[i : i + 7] for i in range(0, len(days), 7)]
     args = {k: v for k, v in {"view": f["view"], "kind": f["kind"], "directorate": f["directorate"], "mine": "1" if f["mine"] else None}.items() if v}
@@ -278,7 +264,7 @@ def calendar():
         days=days,
         weeks=weeks,
         by_day=by_day,
-        events_by_day=events_by_day,
+        events_by_day=queries.events_by_day(start, end),
         entries=entries,
         day_totals=day_totals or {},
         total=total,
@@ -341,10 +327,10 @@ def dashboard():
     raw = request.args.get("directorate")
     if raw == "all":
         directorate_id = None
-    elif raw and raw.isdigit():
-        directorate_id = int(raw)
-    else:
-        directorate_id = current_user.directorate_id
+    else:  # a directorate's id, else the user's own
+        directorate_id = _id_arg(raw)
+        if directorate_id is None:
+            directorate_id = current_user.directorate_id
     week_end = today + dt.timedelta(days=6 - today.weekday())
     overdue_rows, overdue_total = queries.overdue(today, directorate_id=directorate_id, limit=100)
     week_rows, week_total = queries.binding_between(today, week_end, directorate_id=directorate_id, limit=200)

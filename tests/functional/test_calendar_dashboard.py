@@ -7,18 +7,10 @@ import time_machine
 
 from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.organisation.models import Directorate
+from tests.functional.deadline_helpers import find_case
 
 MONDAY_22_NOV = dt.datetime(2021, 11, 22, 9, 0, tzinfo=dt.UTC)
 THURSDAY_25_NOV = dt.datetime(2021, 11, 25, 9, 0, tzinfo=dt.UTC)
-
-
-def find_case(reference):
-    """The case as stored now (the test body's session keeps objects across requests)."""
-    from parliament_tracker.cases.services import find_case as find
-    from parliament_tracker.extensions import db
-
-    db.session.expire_all()
-    return find(reference)
 
 
 def _cell(page, iso):
@@ -51,8 +43,14 @@ def test_week_agenda_and_filters(login, seed, db):
         assert "2021Z19241" not in browser.get(f"/calendar?view=week&date=2021-11-24&directorate={other}").text
         # Nonsense parameters fall back to the defaults.
         assert browser.get("/calendar?view=year&date=never&kind=x&directorate=y").status_code == 200
-        for edge in ("0001-01-01", "9999-12-31"):
-            assert browser.get(f"/calendar?view=month&date={edge}").status_code == 200
+        for edge in ("0001-01-01", "9999-12-31"):  # outside 1990..2199: today's month
+            page = browser.get(f"/calendar?view=month&date={edge}")
+            assert page.status_code == 200 and "date=2021-10-01" in page.text and "date=2021-12-01" in page.text
+        for edge, previous in (("1990-01-01", "date=1989-12-01"), ("2199-12-31", "date=2199-11-01")):  # the bounds
+            assert previous in browser.get(f"/calendar?view=month&date={edge}").text
+        for nonsense in ("²", "99999999999999999999"):  # not an id: every directorate
+            page = browser.get(f"/calendar?view=week&date=2021-11-24&directorate={nonsense}")
+            assert page.status_code == 200 and "2021Z19241" in page.text
 
 
 def test_dashboard_for_a_director(login, seed, db):
@@ -70,6 +68,19 @@ def test_dashboard_for_a_director(login, seed, db):
     assert "29 november 2021" in monday.lower() and "2021Z19601" in monday
     timeliness = page.text.split('id="timeliness"', 1)[1].split("</section>", 1)[0]
     assert "<svg" in timeliness and "%</span>" in timeliness and "style=" not in timeliness
+
+
+def test_dashboard_directorate_argument(login, seed, db, users):
+    dgmi = db.session.scalar(db.select(Directorate).where(Directorate.code == "DGMI"))
+    db.session.get(type(users["director"]), users["director"].id).directorate = dgmi
+    db.session.commit()
+    with time_machine.travel(THURSDAY_25_NOV, tick=False):
+        browser = login("director")
+        assert f'<option value="{dgmi.id}" selected>' in browser.get("/dashboard").text  # the user's own
+        assert "selected" not in browser.get("/dashboard?directorate=all").text.split('id="dash-directorate"', 1)[1].split("</select>", 1)[0]
+        for nonsense in ("²", "99999999999999999999", "x"):  # not an id: the user's own directorate
+            page = browser.get(f"/dashboard?directorate={nonsense}")
+            assert page.status_code == 200 and f'<option value="{dgmi.id}" selected>' in page.text
 
 
 def test_dashboard_permissions(login, seed):
@@ -151,6 +162,10 @@ def test_week_days_are_capped_and_the_agenda_pages(login, seed, monkeypatch):
     last = browser.get(f"/calendar?view=agenda&date=2021-11-01&kind=all&page={last_page}").text
     assert last.count('<li class="entry') == total - 3 * (last_page - 1)
     assert browser.get("/calendar?view=agenda&date=2021-11-01&page=abc").status_code == 200
+    for bad in ("0", "-2", "abc"):  # the first page
+        page = browser.get(f"/calendar?view=agenda&date=2021-11-01&kind=all&page={bad}")
+        assert page.status_code == 200 and f"Termijnen 1–3 van {total}." in page.text
+        assert page.text.split('<div class="agenda">', 1)[1] == first.split('<div class="agenda">', 1)[1]
 
 
 def test_an_agenda_page_shows_only_the_days_it_covers(login, seed, monkeypatch):

@@ -172,3 +172,20 @@ def test_pages_cover_the_range_in_order(app, spread, binding_only):
             assert [d.id for d in got] == [d.id for d in expected]
             if directorate_id is None:
                 assert len(expected) > 6
+
+
+def test_events_by_day_lists_each_day_of_an_event_within_the_range(app, db):
+    from parliament_tracker.deadlines.models import Event, EventKind
+
+    def day(n):
+        return dt.date(2021, 12, n)
+
+    recess = Event(kind=EventKind.recess, name="Reces", starts_on=day(1), ends_on=day(20))
+    debate = Event(kind=EventKind.committee_debate, name="Debat", starts_on=day(9))
+    outside = Event(kind=EventKind.plenary_debate, name="Later", starts_on=day(16))
+    db.session.add_all([recess, debate, outside])
+    db.session.flush()
+    got = queries.events_by_day(day(8), day(14))
+    assert sorted(got) == [day(n) for n in range(8, 15)]  # the recess is cut to the range
+    assert got[day(9)] == [recess, debate] and all(got[day(n)] == [recess] for n in (8, 10, 11, 12, 13, 14))
+    assert queries.events_by_day(day(21), day(31)) == {}

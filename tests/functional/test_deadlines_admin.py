@@ -4,15 +4,7 @@ import datetime as dt
 
 from parliament_tracker.audit.models import AuditEntry
 from parliament_tracker.deadlines.models import Deadline, DeadlineSetting, Event, NonWorkingDay
-
-
-def find_case(reference):
-    """The case as stored now (the test body's session keeps objects across requests)."""
-    from parliament_tracker.cases.services import find_case as find
-    from parliament_tracker.extensions import db
-
-    db.session.expire_all()
-    return find(reference)
+from tests.functional.deadline_helpers import find_case
 
 
 def test_event_pages_add_and_move_an_event(login, seed, db):
@@ -41,6 +33,8 @@ def test_days_off_recompute_open_cases(login, seed, db):
     assert case.due_on == dt.date(2021, 11, 23) and case.practical_due_on == dt.date(2021, 11, 22)
     binding = db.session.scalar(db.select(Deadline).where(Deadline.case_id == case.id, Deadline.is_binding))
     assert "brugdag (test)" in binding.explanation
+    created = db.session.scalar(db.select(AuditEntry).where(AuditEntry.action == "non_working_day:created"))
+    assert created is not None and created.summary == "day off 2021-11-23 (brugdag (test)) added"
     duplicate = browser.post("/admin/deadlines/days-off", {"date": "2021-11-23", "name": "nogmaals"}, token_from="/admin/deadlines/days-off")
     assert duplicate.status_code == 422
     day = db.session.scalar(db.select(NonWorkingDay))

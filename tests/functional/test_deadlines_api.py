@@ -2,15 +2,7 @@
 
 from parliament_tracker.audit.models import AuditEntry
 from parliament_tracker.deadlines.models import Event
-
-
-def find_case(reference):
-    """The case as stored now (the test body's session keeps objects across requests)."""
-    from parliament_tracker.cases.services import find_case as find
-    from parliament_tracker.extensions import db
-
-    db.session.expire_all()
-    return find(reference)
+from tests.functional.deadline_helpers import find_case
 
 
 def _binding(case_json):
@@ -141,7 +133,9 @@ def test_422s_and_403s(client, seed, api_token, db):
     assert client.get("/api/v1/calendar?from=2021-11-31", headers=headers).status_code == 422
     assert client.get("/api/v1/calendar?from=2021-11-01&to=2023-01-01", headers=headers).status_code == 422
     assert client.get("/api/v1/calendar?directorate=NOPE", headers=headers).status_code == 422
-    assert client.get("/api/v1/calendar?from=9999-12-31", headers=headers).status_code == 422
+    too_late = client.get("/api/v1/calendar?from=9999-12-31", headers=headers)
+    assert too_late.status_code == 422
+    assert too_late.json["errors"] == {"from": "Must be between 1990-01-01 and 2199-12-31."}
 
 
 def test_case_list_api_has_the_binding_date_and_sorts_by_it(client, seed, api_token):
@@ -197,7 +191,33 @@ def test_calendar_api_pages_by_date(client, seed, api_token):
     assert [(i["case"], i["kind"]) for i in pages] == [(i["case"], i["kind"]) for i in whole["items"]]
     binding = client.get(f"{url}&binding=1&per_page=2&page=2", headers=headers).json
     assert len(binding["items"]) == 2 and binding["total"] > 4 and all(i["is_binding"] for i in binding["items"])
-    for bad in ("page=0", "page=x", "per_page=0", "per_page=2001", "per_page=-1"):
+    for bad in ("page=0", "page=x", "page=²", "per_page=0", "per_page=2001", "per_page=-1", "per_page=²"):
         refused = client.get(f"{url}&{bad}", headers=headers)
         assert refused.status_code == 422, bad
         assert set(refused.json["errors"]) <= {"page", "per_page"} and refused.json["errors"]
+
+
+def test_dates_that_are_not_iso_strings_are_refused_with_the_field_named(client, seed, api_token):
+    headers = api_token("registrar")
+    for sent_on in ("20-11-2021", "2021-11-31", 20211120, None):
+        refused = client.post("/api/v1/cases/2021Z19601/postponement", json={"sent_on": sent_on, "reason": "x"}, headers=headers)
+        assert refused.status_code == 422
+        assert refused.json["errors"] == {"sent_on": "Required: an ISO date (YYYY-MM-DD)."}
+    assert find_case("2021Z19601").postponed_on is None
+    for field, dates in (
+        ("starts_on", {"starts_on": "2021-12-32"}),
+        ("starts_on", {"starts_on": 20211201}),
+        ("ends_on", {"starts_on": "2021-12-01", "ends_on": ["2021-12-02"]}),
+    ):
+        refused = client.post("/api/v1/events", json={"kind": "other", "name": "E", **dates}, headers=headers)
+        assert refused.status_code == 422
+        assert refused.json["errors"] == {field: "Must be an ISO date (YYYY-MM-DD)."}
+    for name, message in ((None, "Required."), (5, "Must be a string."), (["E"], "Must be a string.")):
+        refused = client.post("/api/v1/events", json={"kind": "other", "name": name, "starts_on": "2021-12-01"}, headers=headers)
+        assert refused.status_code == 422 and refused.json["errors"] == {"name": message}, name
+    without = client.post("/api/v1/events", json={"kind": "other", "starts_on": "2021-12-01"}, headers=headers)
+    assert without.json["errors"] == {"name": "Required."}
+    ok = client.post("/api/v1/events", json={"kind": "other", "name": "E", "starts_on": "2021-12-01", "ends_on": None}, headers=headers)
+    assert ok.status_code == 201 and ok.json["ends_on"] is None
+    bad_from = client.get("/api/v1/calendar?from=2021-11-31", headers=headers)
+    assert bad_from.json["errors"] == {"from": "Must be an ISO date (YYYY-MM-DD)."}

@@ -7,17 +7,9 @@ import time_machine
 
 from parliament_tracker.audit.models import AuditEntry
 from parliament_tracker.deadlines.models import Deadline, Event
+from tests.functional.deadline_helpers import find_case
 
 MONDAY_22_NOV = dt.datetime(2021, 11, 22, 9, 0, tzinfo=dt.UTC)
-
-
-def find_case(reference):
-    """The case as stored now (the test body's session keeps objects across requests)."""
-    from parliament_tracker.cases.services import find_case as find
-    from parliament_tracker.extensions import db
-
-    db.session.expire_all()
-    return find(reference)
 
 
 def _deadline(db, reference, kind):

@@ -8,17 +8,9 @@ import time_machine
 
 from parliament_tracker.deadlines.models import CalendarFeed, Event
 from parliament_tracker.deadlines.services import save_event
+from tests.functional.deadline_helpers import find_case
 
 MONDAY_22_NOV = dt.datetime(2021, 11, 22, 9, 0, tzinfo=dt.UTC)
-
-
-def find_case(reference):
-    """The case as stored now (the test body's session keeps objects across requests)."""
-    from parliament_tracker.cases.services import find_case as find
-    from parliament_tracker.extensions import db
-
-    db.session.expire_all()
-    return find(reference)
 
 
 def _events(body):
@@ -82,3 +74,22 @@ def test_directorate_scope_and_other_users_feeds(app, login, seed, db, users):
     db.session.commit()
     # Someone else cannot revoke it.
     assert login("drafter").post(f"/account/calendar-feeds/{feed.id}/revoke", token_from="/account").status_code == 404
+
+
+def test_a_feed_needs_a_known_scope_and_an_enabled_owner(login, seed, db, client, users):
+    from parliament_tracker.auth.models import User
+
+    browser = login("drafter")
+    refused = browser.post("/account/calendar-feeds", {"scope": "everyone"}, token_from="/account")
+    assert refused.status_code == 302 and refused.headers["Location"].endswith("/account#calendar-feeds")
+    assert db.session.scalar(db.select(db.func.count()).select_from(CalendarFeed)) == 0
+
+    page = browser.post("/account/calendar-feeds", {"scope": "all"}, token_from="/account")
+    path = re.search(r'<code class="token">http://tracker\.test(/ics/[^<]+\.ics)</code>', page.text).group(1)
+    assert db.session.scalar(db.select(CalendarFeed.last_used_at)) is None
+    assert client.get(path).status_code == 200
+    db.session.expire_all()
+    assert db.session.scalar(db.select(CalendarFeed.last_used_at)) is not None
+    db.session.get(User, users["drafter"].id).is_enabled = False
+    db.session.commit()
+    assert client.get(path).status_code == 404  # a disabled account's feeds stop working
