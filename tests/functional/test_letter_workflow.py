@@ -662,7 +662,7 @@ def test_sending_an_answer_recomputes_the_answered_cases_deadlines(app, client, 
         assert case.status == CaseStatus.answered and case.answered_on == sent_on
         kinds = {d.kind for d in _db.session.scalars(_db.select(Deadline).where(Deadline.case_id == case.id))}
         assert DeadlineKind.postponement_notice not in kinds  # answered: no notice is due any more
-        assert recompute_case(case, audit=False) == {}  # the stored rows are what the rules say
+        assert recompute_case(case) == {}  # the stored rows are what the rules say
 
 
 def test_verify_refuses_a_file_over_the_limit(app, client, seed, api_token, login, monkeypatch):
