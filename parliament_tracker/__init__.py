@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from parliament_tracker.config import default_settings, environment_overrides
 
@@ -28,10 +29,23 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     register_extensions(app)
     register_models()
+    app.url_map.converters["int"] = DatabaseIntConverter
     register_blueprints(app)
     register_web_hooks(app)
     register_cli(app)
     return app
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """``<int:...>`` in every route, capped at what an INTEGER column holds: a longer number in
+    an address is a 404 like any unknown id, not a database error (SQLite raises OverflowError,
+    PostgreSQL "integer out of range")."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        from parliament_tracker.forms import MAX_INT
+
+        kwargs.setdefault("max", MAX_INT)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def register_extensions(app: Flask) -> None:

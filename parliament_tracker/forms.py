@@ -1,4 +1,5 @@
-"""Shared form base: strips whitespace from every text field."""
+"""Shared form pieces: a base form that strips whitespace from every text field, and the
+parsing of whole numbers from query and form arguments."""
 
 from __future__ import annotations
 
@@ -19,3 +20,16 @@ class BaseForm(FlaskForm):
                 filters.append(_strip)
             unbound_field.kwargs["filters"] = filters
             return unbound_field.bind(form=form, **options)
+
+
+#: the largest value of an INTEGER column on PostgreSQL (ids, versions, page numbers)
+MAX_INT = 2**31 - 1
+
+
+def int_arg(value: str | None) -> int | None:
+    """A whole number from a query or form argument, as an integer column can hold it; None
+    for anything else, including digits that int() refuses ("²" is a digit to isdigit()) and
+    numbers past the column (the database would raise instead of finding nothing)."""
+    if value and value.isascii() and value.isdigit() and int(value) <= MAX_INT:
+        return int(value)
+    return None

@@ -13,6 +13,7 @@ from parliament_tracker.cases import search_index
 from parliament_tracker.cases.models import Case, CaseKind, Question, case_members
 from parliament_tracker.cases.workflow import CLOSED, CaseStatus
 from parliament_tracker.extensions import db
+from parliament_tracker.forms import int_arg
 from parliament_tracker.organisation.models import Member
 
 SORTS = {
@@ -53,10 +54,6 @@ def _parse_date(value: str | None) -> dt.date | None:
         return None
 
 
-def _parse_int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 def filter_from_args(args: Mapping[str, str], *, per_page: int) -> CaseFilter:
     """Read list filters from query arguments (the case list and the API); values that do not
     parse are ignored."""
@@ -67,14 +64,14 @@ def filter_from_args(args: Mapping[str, str], *, per_page: int) -> CaseFilter:
         kind=CaseKind(kind) if kind in CaseKind.__members__ else None,
         status=CaseStatus(status) if status in CaseStatus.__members__ else None,
         state=args.get("state") if args.get("state") in ("open", "closed") else None,
-        directorate_id=_parse_int(args.get("directorate")),
-        drafter_id=_parse_int(args.get("drafter")),
-        committee_id=_parse_int(args.get("committee")),
-        party_id=_parse_int(args.get("party")),
+        directorate_id=int_arg(args.get("directorate")),
+        drafter_id=int_arg(args.get("drafter")),
+        committee_id=int_arg(args.get("committee")),
+        party_id=int_arg(args.get("party")),
         received_from=_parse_date(args.get("received_from")),
         received_to=_parse_date(args.get("received_to")),
         sort=args.get("sort") if args.get("sort") in SORTS else DEFAULT_SORT,
-        page=max(1, _parse_int(args.get("page")) or 1),
+        page=max(1, int_arg(args.get("page")) or 1),
         per_page=per_page,
     )
 

@@ -47,6 +47,7 @@ from parliament_tracker.cases.workflow import CaseStatus, allowed_targets
 from parliament_tracker.db import today_local
 from parliament_tracker.deadlines.models import Event
 from parliament_tracker.extensions import db
+from parliament_tracker.forms import int_arg
 from parliament_tracker.letters.forms import PostponementForm
 from parliament_tracker.letters.services import letters_for_case
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
@@ -309,7 +310,7 @@ def save_questions(reference: str):
     if new_text:
         items.append((max([n for n, _t in items] + [0]) + 1, new_text))
     version = request.form.get("version", "")
-    expected = int(version) if version.isdigit() else 0
+    expected = int_arg(version) or 0
     return _commit_or_explain(
         case,
         "#questions",

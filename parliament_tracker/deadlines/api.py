@@ -28,6 +28,7 @@ from parliament_tracker.db import today_local
 from parliament_tracker.deadlines import queries, services
 from parliament_tracker.deadlines.models import Deadline, Event, EventKind
 from parliament_tracker.extensions import db
+from parliament_tracker.forms import MAX_INT
 from parliament_tracker.organisation.models import Directorate
 
 bp = make_blueprint("deadlines_api", __name__)
@@ -112,7 +113,7 @@ def _event_field(case: Case, value: Any) -> None:
     if value is not None:
         if not isinstance(value, int) or isinstance(value, bool):
             raise case_services.CaseError("The request has invalid fields.", {"due_before_event": "Must be an event id (integer) or null."})
-        event = db.session.get(Event, value)
+        event = db.session.get(Event, value) if 0 < value <= MAX_INT else None
         if event is None:
             raise case_services.CaseError("The request has invalid fields.", {"due_before_event": f"No event with id {value}."})
         if event.kind == EventKind.recess:

@@ -44,6 +44,7 @@ from parliament_tracker.deadlines.models import (
 )
 from parliament_tracker.deadlines.rules import INTERNAL_KINDS, DeadlineKind
 from parliament_tracker.extensions import db
+from parliament_tracker.forms import int_arg
 from parliament_tracker.organisation.models import Directorate
 
 bp = Blueprint("deadlines", __name__)
@@ -81,14 +82,6 @@ def _parse_date(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value) if value else None
     except ValueError:
         return None
-
-
-def _id_arg(value: str | None) -> int | None:
-    """A database id from a query argument; None for anything else, including digits that
-    int() refuses ("²" is a digit to isdigit()) and numbers past an integer column."""
-    if value and value.isascii() and value.isdigit() and int(value) < 2**31:
-        return int(value)
-    return None
 
 
 def _case_or_404(reference: str) -> Case:
@@ -160,7 +153,7 @@ def _calendar_filters(args: Any) -> dict[str, Any]:
     if not services.EARLIEST <= day <= services.LATEST:  # previous/next must stay valid dates
         day = today_local()
     kind = args.get("kind") if args.get("kind") in KIND_FILTERS else "binding"
-    directorate_id = _id_arg(args.get("directorate"))
+    directorate_id = int_arg(args.get("directorate"))
     mine = args.get("mine") == "1"
     return {"view": view, "date": day, "kind": kind, "directorate": directorate_id, "mine": mine}
 
@@ -328,7 +321,7 @@ def dashboard():
     if raw == "all":
         directorate_id = None
     else:  # a directorate's id, else the user's own
-        directorate_id = _id_arg(raw)
+        directorate_id = int_arg(raw)
         if directorate_id is None:
             directorate_id = current_user.directorate_id
     week_end = today + dt.timedelta(days=6 - today.weekday())

@@ -24,6 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from parliament_tracker.api import OPENAPI_PATHS, ApiError, api_permission, json_body, make_blueprint
 from parliament_tracker.auth.models import User
 from parliament_tracker.extensions import db
+from parliament_tracker.forms import MAX_INT
 from parliament_tracker.letters import services, workflow
 from parliament_tracker.letters.api import _letter, letter_json
 from parliament_tracker.letters.models import Letter
@@ -161,7 +162,7 @@ def sign(letter_id: int) -> Any:
     raw = body.get("signatory")
     if raw not in (None, ""):
         if isinstance(raw, int) and not isinstance(raw, bool):
-            signatory = db.session.get(Signatory, raw)
+            signatory = db.session.get(Signatory, raw) if 0 < raw <= MAX_INT else None
         elif isinstance(raw, str):
             signatory = db.session.scalar(db.select(Signatory).where(Signatory.office_title == raw))
         if signatory is None:

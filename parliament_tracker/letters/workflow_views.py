@@ -26,6 +26,7 @@ from parliament_tracker.auth.models import User
 from parliament_tracker.auth.permissions import permission_required
 from parliament_tracker.db import today_local
 from parliament_tracker.extensions import db
+from parliament_tracker.forms import int_arg
 from parliament_tracker.letters import services, workflow
 from parliament_tracker.letters.models import Letter, LetterStatus
 from parliament_tracker.organisation.models import Signatory
@@ -87,7 +88,7 @@ def submit(letter_id: int):
         raw = request.form.get(f"approver_{i}", "").strip()
         if not raw:
             continue
-        user = db.session.get(User, int(raw)) if raw.isdigit() else None
+        user = db.session.get(User, int_arg(raw)) if int_arg(raw) else None
         if user is None:
             flash(_("Unknown approver."), "error")
             return _back(letter), 303
@@ -152,7 +153,7 @@ def sign(letter_id: int):
     signatory = None
     raw = request.form.get("signatory_id", "").strip()
     if raw:
-        signatory = db.session.get(Signatory, int(raw)) if raw.isdigit() else None
+        signatory = db.session.get(Signatory, int_arg(raw)) if int_arg(raw) else None
         if signatory is None:
             flash(_("Choose the signatory."), "error")
             return _back(letter), 303
