@@ -177,5 +177,12 @@ def settings():
             flash(_("The settings could not be saved. Check the fields marked below."), "error")
             status = 422
     return render_template(
-        "deadlines/admin_settings.html", values=values, errors=errors, kinds=list(CaseKind), signatories=signatories, parts=_MILESTONE_PARTS
+        "deadlines/admin_settings.html",
+        values=values,
+        errors=errors,
+        kinds=list(CaseKind),
+        signatories=signatories,
+        parts=_MILESTONE_PARTS,
+        maxima=services.SETTING_MAXIMA,
+        milestone_maximum=services.MILESTONE_MAXIMUM,
     ), status

@@ -75,6 +75,11 @@ INT_SETTINGS = (
     "event_lead_working_days",
     "due_soon_working_days",
 )
+#: the largest value each number may take (the settings page uses them as the fields' max):
+#: terms at most a year, working-day counts at most 20
+SETTING_MAXIMA = {k: (366 if k.endswith("_term_days") else 20) for k in INT_SETTINGS}
+#: milestones are counted back at most this many working days (keeps DAY_OFF_REACH valid)
+MILESTONE_MAXIMUM = 60
 #: key -> default (the engine's own defaults); what the admin page edits. Offsets are
 #: [draft, approval, signature].
 SETTING_DEFAULTS: dict[str, Any] = {
@@ -114,8 +119,8 @@ def save_settings(values: dict[str, Any], *, actor: Any = None) -> int:
     except ValueError as exc:
         raise DeadlineError(_("These settings are not valid: %(reason)s", reason=str(exc))) from None
     offsets = [merged["milestones"], *merged["milestones_by_kind"].values(), *merged["milestones_by_signatory"].values()]
-    too_long = any(int(merged[k]) > 366 for k in INT_SETTINGS[:3]) or any(int(merged[k]) > 20 for k in INT_SETTINGS[3:])
-    if too_long or any(int(n) > 60 for o in offsets for n in o):
+    too_long = any(int(merged[k]) > SETTING_MAXIMA[k] for k in INT_SETTINGS)
+    if too_long or any(int(n) > MILESTONE_MAXIMUM for o in offsets for n in o):
         # Also keeps DAY_OFF_REACH valid: no rule counts back more than 60 working days.
         raise DeadlineError(
             _("These settings are not valid: terms are at most 366 days, working-day counts at most 20 and milestones at most 60 working days.")

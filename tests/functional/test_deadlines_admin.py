@@ -87,3 +87,25 @@ def test_recompute_command(app, seed, db):
     db.session.expire_all()
     binding = db.session.scalar(db.select(Deadline).where(Deadline.case_id == case.id, Deadline.is_binding))
     assert binding.practical_due_on == dt.date(2021, 11, 23)
+
+
+def test_settings_fields_offer_the_limits_the_service_applies(login, seed):
+    from parliament_tracker.deadlines.services import MILESTONE_MAXIMUM, SETTING_MAXIMA
+
+    browser = login("admin")
+    page = browser.get("/admin/deadlines/settings").text
+    assert SETTING_MAXIMA["written_questions_term_days"] == 366 and SETTING_MAXIMA["due_soon_working_days"] == 20
+    for key, maximum in SETTING_MAXIMA.items():
+        assert f'max="{maximum}" id="{key}"' in page
+    assert f'max="{MILESTONE_MAXIMUM}" id="milestones-draft"' in page
+    data = {
+        "written_questions_term_days": "21", "postponement_term_days": "42", "committee_request_term_days": "21",
+        "event_lead_working_days": "1", "due_soon_working_days": "3",
+        "milestones-draft": "8", "milestones-approval": "5", "milestones-signature": "2",
+    }
+    for key, maximum in SETTING_MAXIMA.items():
+        just_over = {**data, key: str(maximum + 1), "postponement_term_days": str(max(42, maximum + 1))}
+        refused = browser.post("/admin/deadlines/settings", just_over, token_from="/admin/deadlines/settings")
+        assert refused.status_code == 422, key
+    allowed = {**data, "written_questions_term_days": "366", "postponement_term_days": "366", "due_soon_working_days": "20"}
+    assert browser.post("/admin/deadlines/settings", allowed, token_from="/admin/deadlines/settings").status_code == 302
