@@ -92,6 +92,14 @@ class Period(NamedTuple):
 # -- settings (admin-editable data) -------------------------------------------------------
 
 
+class InvalidSettings(ValueError):
+    """A rule value the engine refuses; ``code`` names the rule so the UI can word it."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
 @dataclass(frozen=True, slots=True)
 class MilestoneOffsets:
     """Internal milestones in working days back from the binding practical due date."""
@@ -104,7 +112,7 @@ class MilestoneOffsets:
         # Enforced here so the milestones always come out in order draft <= approval <=
         # signature <= due, whatever an admin types.
         if not 0 <= self.signature <= self.approval <= self.draft:
-            raise ValueError("milestone offsets must satisfy 0 <= signature <= approval <= draft")
+            raise InvalidSettings("milestone_order", "milestone offsets must satisfy 0 <= signature <= approval <= draft")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,14 +133,14 @@ class DeadlineSettings:
     def __post_init__(self) -> None:
         for name in ("written_questions_term_days", "postponement_term_days", "committee_request_term_days"):
             if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1")
+                raise InvalidSettings("term_too_short", f"{name} must be at least 1")
         if self.postponement_term_days < self.written_questions_term_days:
-            raise ValueError("the postponement term cannot be shorter than the normal term")
+            raise InvalidSettings("postponement_shorter", "the postponement term cannot be shorter than the normal term")
         if self.event_lead_working_days < 0 or self.due_soon_working_days < 0:
-            raise ValueError("working-day counts must be zero or positive")
+            raise InvalidSettings("negative_working_days", "working-day counts must be zero or positive")
         unknown = set(self.milestones_by_kind) - CASE_KINDS
         if unknown:
-            raise ValueError(f"unknown case kinds: {sorted(unknown)}")
+            raise InvalidSettings("unknown_kinds", f"unknown case kinds: {sorted(unknown)}")
         # Read-only copies: the settings object is shared by every computation.
         object.__setattr__(self, "milestones_by_kind", MappingProxyType(dict(self.milestones_by_kind)))
         object.__setattr__(self, "milestones_by_signatory", MappingProxyType(dict(self.milestones_by_signatory)))

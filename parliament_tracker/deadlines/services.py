@@ -110,6 +110,21 @@ def settings_from_values(values: dict[str, Any]) -> DeadlineSettings:
         raise ValueError(str(exc)) from None
 
 
+def _settings_problem(exc: ValueError) -> str:
+    """The engine's refusal (rules.InvalidSettings) in the reader's language."""
+    code = getattr(exc, "code", None)
+    if code == "milestone_order":
+        return _("Milestones must be in order: the draft at least as many working days before the deadline as the approval, the approval at least as many as the signature.")
+    if code == "term_too_short":
+        return _("Every term must be at least one day.")
+    if code == "postponement_shorter":
+        return _("The term after a postponement notice cannot be shorter than the normal term.")
+    if code == "negative_working_days":
+        return _("Working-day counts cannot be negative.")
+    # Not reachable from the settings page (unknown case kinds, malformed stored values).
+    return _("These settings are not valid: %(reason)s", reason=str(exc))
+
+
 def save_settings(values: dict[str, Any], *, actor: Any = None) -> int:
     """Store new rule values and recompute the open cases. Returns the number recomputed."""
     current = setting_values()
@@ -117,7 +132,7 @@ def save_settings(values: dict[str, Any], *, actor: Any = None) -> int:
     try:
         settings_from_values(merged)
     except ValueError as exc:
-        raise DeadlineError(_("These settings are not valid: %(reason)s", reason=str(exc))) from None
+        raise DeadlineError(_settings_problem(exc)) from None
     offsets = [merged["milestones"], *merged["milestones_by_kind"].values(), *merged["milestones_by_signatory"].values()]
     too_long = any(int(merged[k]) > SETTING_MAXIMA[k] for k in INT_SETTINGS)
     if too_long or any(int(n) > MILESTONE_MAXIMUM for o in offsets for n in o):

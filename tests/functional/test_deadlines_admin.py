@@ -109,3 +109,21 @@ def test_settings_fields_offer_the_limits_the_service_applies(login, seed):
         assert refused.status_code == 422, key
     allowed = {**data, "written_questions_term_days": "366", "postponement_term_days": "366", "due_soon_working_days": "20"}
     assert browser.post("/admin/deadlines/settings", allowed, token_from="/admin/deadlines/settings").status_code == 302
+
+
+def test_refused_settings_are_explained_in_dutch(login, seed):
+    browser = login("admin")
+    data = {
+        "written_questions_term_days": "21", "postponement_term_days": "42", "committee_request_term_days": "21",
+        "event_lead_working_days": "1", "due_soon_working_days": "3",
+        "milestones-draft": "8", "milestones-approval": "5", "milestones-signature": "2",
+    }
+    cases = {
+        "milestones in the wrong order": ({"milestones-draft": "1"}, "Mijlpalen moeten op volgorde staan"),
+        "a term of zero days": ({"committee_request_term_days": "0"}, "Elke termijn moet minstens één dag zijn."),
+        "postponement shorter than the term": ({"postponement_term_days": "7"}, "kan niet korter zijn dan de gewone termijn"),
+    }
+    for what, (change, dutch) in cases.items():
+        page = browser.post("/admin/deadlines/settings", {**data, **change}, token_from="/admin/deadlines/settings")
+        assert page.status_code == 422 and dutch in page.text, what
+        assert "must" not in page.text, what  # no English engine text on the page
