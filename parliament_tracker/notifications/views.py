@@ -41,7 +41,7 @@ def notification_helpers() -> dict[str, Any]:
 @permission_required("notifications.view")
 def index():
     items = services.for_user(current_user)
-    unread = sum(1 for n in items if n.read_at is None)
+    unread = services.unread_count(current_user)  # all of them, as the menu badge says, not only the 200 shown
     return render_template("notifications/index.html", items=items, unread=unread)
 
 

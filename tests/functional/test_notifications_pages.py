@@ -93,3 +93,16 @@ def test_admin_outbox_and_job_runs(app, login, reminded, users):
         assert f"<code>{name}</code>" in jobs.text
     assert "queued=" in jobs.text
     assert 'href="/admin/outbox"' in browser.get("/admin").text
+
+
+def test_the_page_counts_every_unread_notification_not_only_those_listed(app, login, reminded, users, monkeypatch):
+    from parliament_tracker.notifications import services
+
+    with app.app_context():
+        mine = reminded.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(Notification.user_id == users["drafter"].id))
+    assert mine >= 2
+    real_for_user = services.for_user
+    monkeypatch.setattr(services, "for_user", lambda user, limit=1: real_for_user(user, limit=1))  # the list shows one
+    page = login("drafter").get("/notifications").text
+    assert page.count('<tr class="unread">') == 1
+    assert f"{mine} ongelezen meldingen." in page and f">{mine}</span>" in page  # the text and the menu badge agree
