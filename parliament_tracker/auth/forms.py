@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from parliament_tracker.auth.services import MIN_PASSWORD_LENGTH
 from parliament_tracker.forms import BaseForm
 
 
@@ -16,5 +17,5 @@ class ChangePasswordForm(BaseForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(), Length(min=10, message=_l("The password must be at least 10 characters."))],
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, message=_l("The password must be at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))],
     )

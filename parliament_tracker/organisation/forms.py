@@ -7,6 +7,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from parliament_tracker.auth.roles import ROLE_TITLES, Role
+from parliament_tracker.auth.services import MIN_PASSWORD_LENGTH
 from parliament_tracker.forms import BaseForm
 
 
@@ -55,6 +56,6 @@ class UserForm(BaseForm):
     is_enabled = BooleanField(_l("Account enabled"), default=True)
     password = PasswordField(
         _l("Password"),
-        validators=[Optional(), Length(min=10, message=_l("The password must be at least 10 characters."))],
+        validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, message=_l("The password must be at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))],
         description=_l("Leave empty to keep the current password."),
     )

@@ -106,3 +106,11 @@ def test_change_password(login, client):
     assert ok.status_code == 302
     browser.post("/logout", token_from="/cases")
     assert Browser(client).login("drafter", "another-password-1").status_code == 302
+
+
+def test_a_short_new_password_is_refused_with_the_minimum(login):
+    from parliament_tracker.auth.services import MIN_PASSWORD_LENGTH
+
+    browser = login("drafter")
+    short = browser.post("/account", {"current_password": PASSWORD, "new_password": "x" * (MIN_PASSWORD_LENGTH - 1)}, token_from="/account")
+    assert short.status_code == 200 and f"Het wachtwoord moet minstens {MIN_PASSWORD_LENGTH} tekens lang zijn." in short.text
