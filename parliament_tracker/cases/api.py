@@ -237,7 +237,10 @@ def add_link(reference: str):
 def delete_link(reference: str):
     """Remove a link: ``?reference=`` names the other case."""
     case = _get(reference)
-    services.remove_link(case, request.args.get("reference", ""), actor=current_user)
+    other = request.args.get("reference", "").strip()
+    if not other:
+        raise ApiError(422, "Name the other case: ?reference=.", {"reference": "Required."})
+    services.remove_link(case, other, actor=current_user)
     db.session.commit()
     return jsonify(case_json(case))
 
@@ -293,6 +296,6 @@ OPENAPI_PATHS["/cases/{reference}/links"] = {
     "delete": {
         "summary": "Remove a link",
         "parameters": [ref_param, {"name": "reference", "in": "query", "required": True, "schema": {"type": "string"}}],
-        "responses": {"200": ok("Unlinked"), "404": err},
+        "responses": {"200": ok("Unlinked"), "404": err, "422": err},
     },
 }

@@ -85,6 +85,9 @@ def test_links_from_both_ends(client, api_token, seed):
     assert removed.status_code == 200
     assert all(link["reference"] != "2021Z20003" for link in client.get("/api/v1/cases/2021Z19601", headers=headers).json["links"])
     assert client.delete("/api/v1/cases/2021Z20003/links?reference=2021Z19601", headers=headers).status_code == 404
+    for missing in ("", "?reference=", "?reference=%20"):
+        refused = client.delete(f"/api/v1/cases/2021Z20003/links{missing}", headers=headers)
+        assert refused.status_code == 422 and refused.json["errors"] == {"reference": "Required."}
 
 
 def test_role_without_right_gets_403(client, api_token, users):
