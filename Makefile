@@ -90,10 +90,10 @@ translations: $(STAMP) ## Extract, update and compile message catalogues (needs 
 	@if [ ! -f babel.cfg ]; then echo "No babel.cfg: nothing to translate yet."; exit 0; fi; \
 	set -e; \
 	mkdir -p $(TRANSLATIONS); \
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --sort-by-file --project "Parliament Tracker" -o $(POT) . ; \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 --no-location --sort-output --no-wrap --project "Parliament Tracker" -o $(POT) . ; \
 	for locale in $(LOCALES); do \
 		if [ -f $(TRANSLATIONS)/$$locale/LC_MESSAGES/messages.po ]; then \
-			$(BIN)/pybabel update -i $(POT) -d $(TRANSLATIONS) -l $$locale; \
+			$(BIN)/pybabel update --ignore-obsolete --no-wrap -i $(POT) -d $(TRANSLATIONS) -l $$locale; \
 		else \
 			$(BIN)/pybabel init -i $(POT) -d $(TRANSLATIONS) -l $$locale; \
 		fi; \
