@@ -319,6 +319,8 @@ def _digest_sections(directorate_id: int, today: dt.date, monday: dt.date, setti
 
 
 def send_outbox(today: dt.date) -> dict[str, Any]:
-    from parliament_tracker.notifications.mail import send_outbox as send
+    """Send the e-mails waiting (the e-mail channel's deliveries)."""
+    from parliament_tracker.notifications import channels
+    from parliament_tracker.notifications.delivery import send_pending
 
-    return send()
+    return send_pending(channels.get("email"))

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from parliament_tracker import create_app
 from parliament_tracker.extensions import db
-from parliament_tracker.notifications.models import JobRun, JobStatus, Notification
+from parliament_tracker.notifications.models import Delivery, JobRun, JobStatus, Notification
 from tests.conftest import scratch_postgres_database
 
 URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -144,7 +144,7 @@ def test_two_senders_at_once_send_each_message_once(pg_url):
         jobs.reminders(dt.date(2021, 11, 9))
         jobs.escalation(dt.date(2021, 11, 30))
         db.session.commit()
-        waiting = db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(Notification.email.is_not(None)))
+        waiting = db.session.scalar(sa.select(sa.func.count()).select_from(Delivery).where(Delivery.channel == "email"))
         db.engine.dispose()
     assert waiting > 10
     inbox = Inbox()
