@@ -33,6 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_web_hooks(app)
     register_cli(app)
+    register_receivers(app)
     return app
 
 
@@ -97,6 +98,13 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(letters_api_bp)
     app.register_blueprint(letter_workflow_bp)
     app.register_blueprint(letter_workflow_api_bp)
+
+
+def register_receivers(app: Flask) -> None:
+    """Higher packages hear the domain events lower ones send (``parliament_tracker.signals``)."""
+    from parliament_tracker.notifications.receivers import register_receivers as notifications
+
+    notifications(app)
 
 
 def register_web_hooks(app: Flask) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from parliament_tracker import signals
 from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User
 from parliament_tracker.cases import references
@@ -175,6 +176,8 @@ def create_case(data: CaseInput, *, actor: User | None = None) -> Case:
         raise
     record("case:created", case, f"case {case.reference} registered", actor=actor, kind=case.kind, subject=case.subject)
     _deadlines().on_case_saved(case, actor, "case registered")
+    if case.drafter is not None or case.lead_directorate is not None:
+        signals.case_assigned.send(case, drafter=case.drafter, directorate=case.lead_directorate, actor=actor)
     return case
 
 
@@ -265,6 +268,8 @@ def update_case(case: Case, data: CaseInput, *, expected_version: int, actor: Us
         raise StaleCase(fresh) from None
     record("case:updated", case, f"case {case.reference} edited: {', '.join(sorted(changes))}", actor=actor, changes=changes)
     _deadlines().on_case_saved(case, actor, f"case edited: {', '.join(sorted(changes))}")
+    if ("drafter" in changes and case.drafter is not None) or ("lead_directorate" in changes and case.drafter is None and case.lead_directorate):
+        signals.case_assigned.send(case, drafter=case.drafter, directorate=case.lead_directorate, actor=actor)
     return case
 
 

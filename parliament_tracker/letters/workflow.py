@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from parliament_tracker import signals
 from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import PERMISSIONS, has_permission
@@ -188,6 +189,9 @@ def submit(letter: Letter, approvers: Sequence[User], *, actor: User) -> list[Ap
         version=letter.latest_version.number,
     )
     _follow_cases(letter, "submitted", actor)
+    signals.letter_status_changed.send(
+        letter, before=LetterStatus.draft, after=LetterStatus.in_review, actor=actor, comment="", next_approvers=[rows[0].approver]
+    )
     return rows
 
 
@@ -256,6 +260,11 @@ def approve(letter: Letter, *, actor: User, comment: str = "") -> Approval:
     )
     if last:
         _follow_cases(letter, "approved", actor)
+    turn = current_approval(letter)
+    signals.letter_status_changed.send(
+        letter, before=before, after=letter.status, actor=actor, comment=current.comment,
+        next_approvers=[turn.approver] if turn is not None else [],
+    )
     return current
 
 
@@ -281,6 +290,9 @@ def request_changes(letter: Letter, *, actor: User, comment: str) -> Approval:
         round=current.round,
     )
     _follow_cases(letter, "changes_requested", actor)
+    signals.letter_status_changed.send(
+        letter, before=LetterStatus.in_review, after=LetterStatus.draft, actor=actor, comment=comment, next_approvers=[]
+    )
     return current
 
 
@@ -465,6 +477,9 @@ def sign(
         pdf_sha256=version.pdf_sha256,
         certificate=identity.subject,
     )
+    signals.letter_status_changed.send(
+        letter, before=LetterStatus.approved, after=LetterStatus.signed, actor=actor, comment="", next_approvers=[]
+    )
     return signature
 
 
@@ -547,11 +562,18 @@ def send(letter: Letter, *, sent_on: dt.date | None, actor: User) -> Letter:
         changes={"status": (LetterStatus.signed, LetterStatus.sent)},
         sent_on=sent_on,
     )
+    postponed = []
     for link in letter.case_links:
         if link.role == LetterCaseRole.answers:
             _close_case(link.case, letter, actor)
         elif link.role == LetterCaseRole.postpones and letter.kind == LetterKind.postponement_notice:
             _record_postponement(link.case, letter, actor)
+            postponed.append(link.case)
+    signals.letter_status_changed.send(
+        letter, before=LetterStatus.signed, after=LetterStatus.sent, actor=actor, comment="", next_approvers=[]
+    )
+    if postponed:
+        signals.postponement_sent.send(letter, cases=postponed, actor=actor)
     return letter
 
 
