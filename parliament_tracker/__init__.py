@@ -83,6 +83,9 @@ def register_blueprints(app: Flask) -> None:
     from parliament_tracker.notifications.views import bp as notifications_bp
     from parliament_tracker.organisation.views import bp as admin_bp
     from parliament_tracker.tk.views import bp as tk_bp
+    from parliament_tracker.worklist.api import bp as worklist_api_bp
+    from parliament_tracker.worklist.views import bp as worklist_bp
+    from parliament_tracker.notifications.api import bp as notifications_api_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
@@ -98,6 +101,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(letters_api_bp)
     app.register_blueprint(letter_workflow_bp)
     app.register_blueprint(letter_workflow_api_bp)
+    app.register_blueprint(worklist_bp)
+    app.register_blueprint(worklist_api_bp)
+    app.register_blueprint(notifications_api_bp)
 
 
 def register_receivers(app: Flask) -> None:

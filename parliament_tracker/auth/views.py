@@ -21,7 +21,7 @@ bp = Blueprint("auth", __name__)
 def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
-    return url_for("cases.index")
+    return url_for("worklist.index")
 
 
 def _tokens_of(user: User) -> list[ApiToken]:
@@ -34,7 +34,7 @@ def _tokens_of(user: User) -> list[ApiToken]:
 def login():
     """The login form."""
     if current_user.is_authenticated:
-        return redirect(url_for("cases.index"))
+        return redirect(url_for("worklist.index"))
     form = LoginForm()
     if form.validate_on_submit():
         result = services.authenticate(form.username.data, form.password.data)

@@ -74,8 +74,8 @@ def _filter_options() -> dict[str, Any]:
 @bp.get("/")
 @permission_required("case.view")
 def home():
-    """Start page: the case list."""
-    return redirect(url_for("cases.index"))
+    """Start page: the user's worklist (Mijn werk)."""
+    return redirect(url_for("worklist.index"))
 
 
 @bp.get("/cases")

@@ -64,6 +64,10 @@ def _not_done() -> Any:
     )
 
 
+#: public name for the worklists (one definition of "this deadline's step is not done yet")
+not_done = _not_done
+
+
 def _in_range(start: dt.date, end: dt.date) -> Any:
     # Two indexable predicates instead of one over coalesce() (see deadlines.queries).
     return sa.or_(
