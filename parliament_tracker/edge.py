@@ -45,8 +45,6 @@ class UnitOfWork:
     actor: Any = None
     #: called after the rollback with the DomainError; returns the response (or None: default)
     refusal: Callable[[DomainError], Any] | None = None
-    #: a form whose fields get the error's per-field messages (its input is kept)
-    form: Any = None
     #: the message for a concurrent change found at commit (stale version, unique row taken)
     conflict_message: str | None = None
     #: run after a rollback, in a transaction of their own (see :func:`after_rollback`)
@@ -85,17 +83,16 @@ def rule_context() -> Any:
     return uow._rule_context
 
 
-def on_refusal(render: Callable[[DomainError], Any] | None = None, *, form: Any = None, conflict: str | None = None) -> None:
-    """Declare how a refusal in this unit is answered: ``render(exc)`` after the rollback
-    (returning a response, or None for the default), ``form`` to carry the field messages,
-    ``conflict`` as the message for a concurrent change found at commit."""
+def on_refusal(render: Callable[[DomainError], Any] | None = None, *, conflict: str | None = None) -> None:
+    """Declare how a refusal in this unit is answered: ``render(exc)`` runs after the rollback
+    (objects read what is stored) and returns the response, typically the form again with the
+    messages under its fields and what the user typed, or None for the default answer;
+    ``conflict`` is the message for a concurrent change found at the flush or commit."""
     uow = _current.get()
     if uow is None:
         return
     if render is not None:
         uow.refusal = render
-    if form is not None:
-        uow.form = form
     if conflict is not None:
         uow.conflict_message = conflict
 
@@ -230,11 +227,6 @@ def refusal_response(exc: DomainError, uow: UnitOfWork) -> Any:
         from parliament_tracker.api import ApiError, api_error
 
         return api_error(ApiError(exc.status, exc.message, exc.errors or None))
-    if uow.form is not None:
-        for name, message in exc.errors.items():
-            field = getattr(uow.form, name, None) or getattr(uow.form, f"{name}_id", None)
-            if field is not None and hasattr(field, "errors"):
-                field.errors = [*list(field.errors or []), message]
     flash(exc.message, "error")
     return redirect(_safe_back(), 303)
 

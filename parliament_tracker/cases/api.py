@@ -192,6 +192,7 @@ def create_case():
     data = input_from_json(body, creating=True)
     edge.on_refusal(_duplicate)
     case = services.create_case(data, actor=edge.actor())
+    db.session.flush()  # the answer shows the stored version (the recompute changed the case)
     return jsonify(case_json(case)), 201, {"Location": url_for("cases_api.get_case", reference=case.reference)}
 
 
@@ -225,6 +226,7 @@ def patch_case(reference: str):
         raise ApiError(422, "The request has invalid fields.", {"version": "Required: the version you read (integer)."})
     data = input_from_json(body, creating=False)
     services.update_case(case, data, expected_version=version, actor=edge.actor())
+    db.session.flush()
     return jsonify(case_json(case))
 
 
@@ -240,6 +242,7 @@ def add_link(reference: str):
     if not isinstance(body.get("reference"), str):
         raise ApiError(422, "The request has invalid fields.", {"reference": "Required."})
     services.add_link(case, body["reference"], LinkType(raw_type), actor=edge.actor())
+    db.session.flush()
     return jsonify(case_json(case)), 201
 
 
@@ -252,6 +255,7 @@ def delete_link(reference: str):
     if not other:
         raise ApiError(422, "Name the other case: ?reference=.", {"reference": "Required."})
     services.remove_link(case, other, actor=edge.actor())
+    db.session.flush()
     return jsonify(case_json(case))
 
 OPENAPI_SCHEMAS["Case"] = {

@@ -307,7 +307,7 @@ def save_questions(reference: str):
     return _on_case_page(
         case,
         "#questions",
-        lambda: services.set_questions(case, items, expected_version=expected, actor=current_user),
+        lambda: services.set_questions(case, items, expected_version=expected, actor=edge.actor()),
         lambda: _("Questions saved."),
     )
 
@@ -325,7 +325,7 @@ def change_status(reference: str):
         case,
         "",
         lambda: services.transition(
-            case, CaseStatus(form.target.data), actor=current_user, expected_version=form.version.data, comment=form.comment.data or ""
+            case, CaseStatus(form.target.data), actor=edge.actor(), expected_version=form.version.data, comment=form.comment.data or ""
         ),
         lambda: _("Status changed to “%(status)s”.", status=case.status.title),
     )
@@ -343,7 +343,7 @@ def add_link(reference: str):
     return _on_case_page(
         case,
         "#links",
-        lambda: services.add_link(case, form.reference.data, LinkType(form.link_type.data), actor=current_user),
+        lambda: services.add_link(case, form.reference.data, LinkType(form.link_type.data), actor=edge.actor()),
         lambda: _("Link added."),
     )
 
@@ -356,7 +356,7 @@ def remove_link(reference: str):
     return _on_case_page(
         case,
         "#links",
-        lambda: services.remove_link(case, request.form.get("reference", ""), actor=current_user),
+        lambda: services.remove_link(case, request.form.get("reference", ""), actor=edge.actor()),
         lambda: _("Link removed."),
     )
 
@@ -376,7 +376,7 @@ def add_attachment(reference: str):
     return _on_case_page(
         case,
         "#attachments",
-        lambda: services.add_attachment(case, upload.filename or "", data, max_bytes=max_bytes, actor=current_user),
+        lambda: services.add_attachment(case, upload.filename or "", data, max_bytes=max_bytes, actor=edge.actor()),
         lambda: _("File attached."),
     )
 

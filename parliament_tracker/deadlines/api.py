@@ -91,16 +91,19 @@ def postpone(reference: str):
     if case is None:
         raise ApiError(404, f"No case with reference {reference!r}.")
     body = json_body()
+    # Only the shape is checked here; the rules (a date, not before the questions, a reason)
+    # are the service's, for the page and the API alike.
     errors: dict[str, str] = {}
     sent_on = _iso_date(body.get("sent_on"))
-    if sent_on is None:
-        errors["sent_on"] = "Required: an ISO date (YYYY-MM-DD)."
+    if body.get("sent_on") is not None and sent_on is None:
+        errors["sent_on"] = "Must be an ISO date (YYYY-MM-DD)."
     reason = body.get("reason")
-    if not isinstance(reason, str) or not reason.strip():
-        errors["reason"] = "Required: a non-empty string."
+    if reason is not None and not isinstance(reason, str):
+        errors["reason"] = "Must be a string."
     if errors:
         raise ApiError(422, "The request has invalid fields.", errors)
-    services.record_postponement(case, sent_on, reason, actor=edge.actor())
+    services.record_postponement(case, sent_on, reason or "", actor=edge.actor())
+    db.session.flush()  # the answer shows the stored version
     return jsonify(cases_api.case_json(case))
 
 
@@ -190,6 +193,7 @@ def patch_event(event_id: int):
     event = _event_or_404(event_id)
     values = _event_values(json_body(), creating=False)
     services.save_event(event, values, actor=edge.actor())
+    db.session.flush()
     return jsonify(event_json(event))
 
 
