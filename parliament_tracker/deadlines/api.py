@@ -91,12 +91,12 @@ def postpone(reference: str):
     if case is None:
         raise ApiError(404, f"No case with reference {reference!r}.")
     body = json_body()
-    # Only the shape is checked here; the rules (a date, not before the questions, a reason)
-    # are the service's, for the page and the API alike.
+    # Only the shape is checked here; the rules (not before the questions, not in the future, a
+    # reason) are the service's, for the page and the API alike.
     errors: dict[str, str] = {}
     sent_on = _iso_date(body.get("sent_on"))
-    if body.get("sent_on") is not None and sent_on is None:
-        errors["sent_on"] = "Must be an ISO date (YYYY-MM-DD)."
+    if sent_on is None:
+        errors["sent_on"] = "Required: an ISO date (YYYY-MM-DD)."
     reason = body.get("reason")
     if reason is not None and not isinstance(reason, str):
         errors["reason"] = "Must be a string."

@@ -17,8 +17,10 @@ MAY_COMMIT = {"edge.py", "scheduler.py", "notifications/mail.py"}
 
 #: the web layer: modules that handle requests and may read the request, ``g``, the session and
 #: the logged-in user. Every other module is a service, a rule or a model: it gets what it needs
-#: (the actor, the rule context) as arguments.
-WEB_LAYER = re.compile(r"(^|/)(views|[a-z_]+_views|api|[a-z_]+_api)\.py$|^(edge|web|i18n|cli)\.py$")
+#: (the actor, the rule context) as arguments. Request guards and the response policy are web layer.
+WEB_LAYER = re.compile(
+    r"(^|/)(views|[a-z_]+_views|api|[a-z_]+_api)\.py$|^(edge|web|i18n|cli|input_guard|response_policy)\.py$"
+)
 
 REQUEST_NAMES = {"flask": {"request", "g", "session"}, "flask_login": {"current_user"}}
 
