@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, jsonify, request
+from flask import jsonify, request
 
+from parliament_tracker import edge
 from parliament_tracker.api import OPENAPI_PATHS, OPENAPI_SCHEMAS, ApiError, api_permission, make_blueprint
 from parliament_tracker.extensions import db
 from parliament_tracker.notifications import services
@@ -42,7 +43,7 @@ def index() -> Any:
     raw = request.args.get("limit", "50")
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
         raise ApiError(422, f"limit must be a whole number from 1 to {MAX_LIMIT}.", {"limit": "out of range"})
-    user = g.api_user
+    user = edge.actor()
     items = services.for_user(user, limit=int(raw))
     return jsonify({"unread": services.unread_count(user), "items": [notification_json(n) for n in items]})
 
@@ -50,21 +51,19 @@ def index() -> Any:
 @bp.post("/me/notifications/<int:notification_id>/read")
 @api_permission("notifications.view")
 def mark_read(notification_id: int) -> Any:
-    user = g.api_user
+    user = edge.actor()
     n = db.session.get(Notification, notification_id)
     if n is None or n.user_id != user.id or not n.in_app:
         raise ApiError(404, "You have no notification with this id.")
     services.mark_read(user, notification_id)
-    db.session.commit()
-    db.session.refresh(n)
+    db.session.refresh(n)  # the UPDATE bypassed the identity map
     return jsonify(notification_json(n))
 
 
 @bp.post("/me/notifications/read")
 @api_permission("notifications.view")
 def mark_all_read() -> Any:
-    count = services.mark_read(g.api_user)
-    db.session.commit()
+    count = services.mark_read(edge.actor())
     return jsonify({"marked": count, "unread": 0})
 
 

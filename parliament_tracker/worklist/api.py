@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, jsonify
+from flask import jsonify
 
+from parliament_tracker import edge
 from parliament_tracker.api import OPENAPI_PATHS, OPENAPI_SCHEMAS, api_permission, make_blueprint
 from parliament_tracker.db import today_local
 from parliament_tracker.worklist import queries
@@ -21,8 +22,9 @@ bp = make_blueprint("worklist_api", __name__)
 @api_permission("case.view")
 def worklist() -> Any:
     today = today_local()
-    sections = queries.for_user(g.api_user, today)
-    return jsonify({"today": today.isoformat(), "role": g.api_user.role.value, "sections": [s.as_json() for s in sections]})
+    user = edge.actor()
+    sections = queries.for_user(user, today)
+    return jsonify({"today": today.isoformat(), "role": user.role.value, "sections": [s.as_json() for s in sections]})
 
 
 OPENAPI_SCHEMAS["WorklistItem"] = {
