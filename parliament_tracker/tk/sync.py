@@ -40,6 +40,7 @@ from parliament_tracker.cases.workflow import CLOSED, CaseStatus
 from parliament_tracker.db import now_utc
 from parliament_tracker.deadlines import services as deadline_services
 from parliament_tracker.deadlines.models import Event, EventKind
+from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
 from parliament_tracker.notifications import services as notifications
 from parliament_tracker.notifications.models import NotificationKind
@@ -218,8 +219,8 @@ def watch(today: dt.date, client: TKClient) -> dict[str, Any]:
             db.session.flush()
             db.session.expunge(case)
         except case_services.DuplicateCase:
-            raise  # registered meanwhile by someone else (the session was rolled back): retry next run
-        except case_services.CaseError as exc:  # e.g. no submission date: leave it to a person
+            raise  # registered meanwhile by someone else: the job is rolled back and retried next run
+        except DomainError as exc:  # e.g. no submission date: leave it to a person
             log.warning("tk watch: %s not registered: %s %s", reference, exc.message, getattr(exc, "errors", ""))
             invalid.append(reference)
     # One batch: rendered per language once, one existence check, bulk inserts.
@@ -303,7 +304,7 @@ def reconcile(today: dt.date, client: TKClient, *, chunk_size: int = 20) -> dict
             try:
                 deadline_services.record_postponement(case, postponed, POSTPONEMENT_REASON)
                 counts["postponements_recorded"] += 1
-            except deadline_services.DeadlineError as exc:
+            except DomainError as exc:
                 log.warning("tk reconcile: postponement of %s not recorded: %s %s", case.reference, exc, getattr(exc, "errors", ""))
                 counts["refused"] += 1
         answered = dict(news).get("answered_on")
