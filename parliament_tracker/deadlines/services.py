@@ -3,7 +3,7 @@
 Like the case services these change state, write audit entries, flush at most, and leave the
 commit to the caller (one commit per request or CLI command).
 
-The denormalised ``cases.due_on`` / ``cases.practical_due_on`` (and ``answered_on``) are
+The denormalised ``cases.due_on`` / ``cases.practical_due_on`` are
 written with a plain UPDATE that does not touch ``cases.version``: a recompute caused by a
 moved debate or a new bridge day is not an edit of the case, and must not make a drafter's
 open edit form stale.
@@ -404,10 +404,7 @@ def on_case_saved(case: Case, actor: Any = None, reason: str = "case edited") ->
 
 
 def on_status_changed(case: Case, before: CaseStatus, after: CaseStatus, actor: Any = None) -> None:
-    if after == CaseStatus.answered:
-        _set_quietly(case, answered_on=today_local())
-    elif before == CaseStatus.answered:
-        _set_quietly(case, answered_on=None)
+    """Answered (or reopened) changes the deadlines; ``answered_on`` is set by the case workflow."""
     if CaseStatus.answered in (before, after):
         recompute_case(case, actor, f"status {before.value} -> {after.value}", cause={"code": "status", "status": after.value})
 

@@ -487,6 +487,10 @@ def start_letter(
             letter_id=letter.id,
             kind=kind.value,
         )
+    # Drafting starts: the cases the letter answers are "in behandeling" (the approval workflow owns that step).
+    from parliament_tracker.letters.approval.cases import follow
+
+    follow(letter, "started", actor)
     return letter
 
 

@@ -250,18 +250,14 @@ def _set_quietly(case: Case, **values: Any) -> None:
 
 
 def _mark_answered(case: Case, answered_on: dt.date) -> None:
-    before = case.status
-    case.status = CaseStatus.answered
-    db.session.flush()
-    record(
-        "case:status_changed",
+    case_services.system_transition(
         case,
-        f"case {case.reference}: {before.value} -> answered (Tweede Kamer published the answer on {answered_on})",
-        changes={"status": (before, CaseStatus.answered)},
+        CaseStatus.answered,
+        actor=None,
+        reason=f"Tweede Kamer published the answer on {answered_on}",
         comment=f"Tweede Kamer: antwoord gepubliceerd op {answered_on.isoformat()}",
+        answered_on=answered_on,
     )
-    deadline_services.on_status_changed(case, before, CaseStatus.answered)
-    _set_quietly(case, answered_on=answered_on)
 
 
 def reconcile(today: dt.date, client: TKClient, *, chunk_size: int = 20) -> dict[str, Any]:

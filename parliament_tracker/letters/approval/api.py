@@ -25,7 +25,9 @@ from parliament_tracker.api import OPENAPI_PATHS, ApiError, api_permission, json
 from parliament_tracker.auth.models import User
 from parliament_tracker.extensions import db
 from parliament_tracker.forms import MAX_INT
-from parliament_tracker.letters import services, workflow
+from parliament_tracker.letters import services
+from parliament_tracker.letters.approval import services as workflow
+from parliament_tracker.letters.approval import signing, verification
 from parliament_tracker.letters.api import _letter, letter_json
 from parliament_tracker.letters.models import Letter
 from parliament_tracker.organisation.models import Signatory
@@ -34,7 +36,7 @@ bp = make_blueprint("letter_workflow_api", __name__)
 
 
 def workflow_letter_json(letter: Letter) -> dict[str, Any]:
-    signature = workflow.signature_of(letter)
+    signature = signing.signature_of(letter)
     current = workflow.current_approval(letter)
     return {
         **letter_json(letter),
@@ -173,7 +175,7 @@ def sign(letter_id: int) -> Any:
     letter_date = _date_field(body, "letter_date", required=False)
     return _run(
         letter,
-        lambda: workflow.sign(
+        lambda: signing.sign(
             letter, actor=_user(), signatory=signatory, our_reference=our_reference, letter_date=letter_date
         ),
     )
@@ -195,13 +197,13 @@ def send(letter_id: int) -> Any:
 def verify() -> Any:
     """Upload a PDF (multipart field "file"): signed by this system? intact? who signed and when?"""
     upload = request.files.get("file")
-    limit = workflow.verify_max_bytes()
+    limit = verification.verify_max_bytes()
     data = upload.read(limit + 1) if upload else b""
     if not data:
         raise ApiError(422, "Send the PDF as multipart form field 'file'.", {"file": "Required."})
     if len(data) > limit:
         raise ApiError(422, "The file is too large.", {"file": f"At most {limit} bytes."})
-    return workflow.verify(data).as_json()
+    return verification.verify(data).as_json()
 
 
 _ID = [{"name": "letter_id", "in": "path", "required": True, "schema": {"type": "integer"}}]

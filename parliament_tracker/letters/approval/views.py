@@ -27,7 +27,9 @@ from parliament_tracker.auth.permissions import permission_required
 from parliament_tracker.db import today_local
 from parliament_tracker.extensions import db
 from parliament_tracker.forms import int_arg
-from parliament_tracker.letters import services, workflow
+from parliament_tracker.letters import services
+from parliament_tracker.letters.approval import services as workflow
+from parliament_tracker.letters.approval import signing, verification
 from parliament_tracker.letters.models import Letter, LetterStatus
 from parliament_tracker.organisation.models import Signatory
 
@@ -71,7 +73,7 @@ def workflow_context(letter: Letter) -> dict[str, Any]:
         "approvals": workflow.all_approvals(letter),
         "current_approval": workflow.current_approval(letter),
         "possible_approvers": workflow.possible_approvers(letter, current_user._get_current_object()),
-        "signature": workflow.signature_of(letter),
+        "signature": signing.signature_of(letter),
         "signatories": db.session.scalars(db.select(Signatory).order_by(Signatory.office_title)).all(),
         "today": today_local().isoformat(),
         "max_approvers": MAX_APPROVERS,
@@ -164,7 +166,7 @@ def sign(letter_id: int):
             flash(_("Enter the letter date as YYYY-MM-DD."), "error")
             return _back(letter), 303
     try:
-        workflow.sign(
+        signing.sign(
             letter,
             actor=current_user._get_current_object(),
             signatory=signatory,
@@ -200,7 +202,7 @@ def signed_pdf(letter_id: int):
     from parliament_tracker.letters.views import _checked, _file_response
 
     letter = db.get_or_404(Letter, letter_id)
-    signature = workflow.signature_of(letter)
+    signature = signing.signature_of(letter)
     if signature is None:
         abort(404)
     version = _checked(letter, signature.version)
@@ -215,7 +217,7 @@ def verify():
     status = 200
     if request.method == "POST":
         upload = request.files.get("file")
-        limit = workflow.verify_max_bytes()
+        limit = verification.verify_max_bytes()
         data = upload.read(limit + 1) if upload else b""
         if not data:
             flash(_("Choose a PDF file."), "error")
@@ -224,5 +226,5 @@ def verify():
             flash(_("The file is too large (at most %(mb)d MB).", mb=limit // (1024 * 1024)), "error")
             status = 422
         else:
-            result = workflow.verify(data)
+            result = verification.verify(data)
     return render_template("letters/verify.html", result=result), status
