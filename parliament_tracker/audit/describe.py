@@ -189,6 +189,9 @@ def _letter_sentence(action: str, d: dict[str, Any]) -> str | None:
         return _("Signed on behalf of %(who)s (version %(n)s).", who=d.get("signatory", ""), n=d.get("version", ""))
     if action == "letter:sent":
         return _("Sent on %(date)s.", date=d.get("sent_on", ""))
+    if action == "letter:withdrawn":
+        comment = d.get("comment") or ""
+        return _("Withdrawn: “%(comment)s”.", comment=comment) if comment else _("Withdrawn.")
     if action == "case:postponed":
         return _("Postponement notice sent (letter %(id)s).", id=d.get("letter_id", "")) if d.get("letter_id") else None
     if action in ("template:loaded", "template:uploaded", "template:activated"):

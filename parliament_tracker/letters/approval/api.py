@@ -5,6 +5,7 @@ POST /api/v1/letters/<id>/approve          {"comment": "…"}
 POST /api/v1/letters/<id>/request-changes  {"comment": "…"}
 POST /api/v1/letters/<id>/sign             {"signatory": office title or id, "our_reference", "letter_date"}
 POST /api/v1/letters/<id>/send             {"sent_on": "YYYY-MM-DD"}
+POST /api/v1/letters/<id>/withdraw         {"comment": "…"}
 POST /api/v1/verify                        multipart "file": a PDF
 
 Each step answers with the letter JSON; 409 when the letter's state does not allow it,
@@ -192,6 +193,17 @@ def send(letter_id: int) -> Any:
     return _run(letter, lambda: workflow.send(letter, sent_on=sent_on, actor=_user()))
 
 
+@bp.post("/letters/<int:letter_id>/withdraw")
+@api_permission("letter.draft")
+def withdraw(letter_id: int) -> Any:
+    """Withdraw a letter that was not sent; the cases it answered are back in drafting."""
+    letter = _letter(letter_id)
+    body = json_body() if request.get_data() else {}
+    _only(body, {"comment"})
+    comment = _comment(body)
+    return _run(letter, lambda: workflow.withdraw(letter, actor=_user(), comment=comment))
+
+
 @bp.post("/verify")
 @api_permission("letter.verify")
 def verify() -> Any:
@@ -252,6 +264,9 @@ OPENAPI_PATHS["/letters/{letter_id}/sign"] = _step(
 )
 OPENAPI_PATHS["/letters/{letter_id}/send"] = _step(
     "Record the signed letter as sent", {"sent_on": {"type": "string", "format": "date"}}, ["sent_on"]
+)
+OPENAPI_PATHS["/letters/{letter_id}/withdraw"] = _step(
+    "Withdraw a letter that was not sent", {"comment": {"type": "string", "description": "the reason"}}
 )
 OPENAPI_PATHS["/verify"] = {
     "post": {

@@ -7,6 +7,7 @@ Routes:
     POST      /letters/<id>/request-changes   … or sends it back to draft with a comment
     POST      /letters/<id>/sign              the signatory's office signs (date, Ons kenmerk, signatory)
     POST      /letters/<id>/send              record the date sent; answered cases are closed
+    POST      /letters/<id>/withdraw          withdraw a letter not yet sent (with a reason)
     GET       /letters/<id>/signed.pdf        the signed PDF (its SHA-256 is checked first)
     GET/POST  /verify                         upload a PDF: signed by us? intact? who, when?
 """
@@ -29,7 +30,7 @@ from parliament_tracker.extensions import db
 from parliament_tracker.forms import int_arg
 from parliament_tracker.letters import services
 from parliament_tracker.letters.approval import services as workflow
-from parliament_tracker.letters.approval import signing, verification
+from parliament_tracker.letters.approval import signing, transitions, verification
 from parliament_tracker.letters.models import Letter, LetterStatus
 from parliament_tracker.organisation.models import Signatory
 
@@ -77,6 +78,9 @@ def workflow_context(letter: Letter) -> dict[str, Any]:
         "signatories": db.session.scalars(db.select(Signatory).order_by(Signatory.office_title)).all(),
         "today": today_local().isoformat(),
         "max_approvers": MAX_APPROVERS,
+        "stage": workflow.stage_of(letter),
+        "can_withdraw": transitions.Stage.withdrawn
+        in transitions.allowed_targets(workflow.stage_of(letter), current_user.role),
     }
 
 
@@ -192,6 +196,21 @@ def send(letter_id: int):
     if (conflict := _commit(letter)) is not None:
         return conflict
     flash(_("Letter recorded as sent."), "success")
+    return _back(letter)
+
+
+@bp.post("/letters/<int:letter_id>/withdraw")
+@permission_required("letter.draft")
+def withdraw(letter_id: int):
+    """The letter will not go; the cases it answered are back in drafting."""
+    letter = db.get_or_404(Letter, letter_id)
+    try:
+        workflow.withdraw(letter, actor=current_user._get_current_object(), comment=request.form.get("comment", ""))
+    except services.LetterError as exc:
+        return _refused(exc, letter)
+    if (conflict := _commit(letter)) is not None:
+        return conflict
+    flash(_("Letter withdrawn."), "success")
     return _back(letter)
 
 
