@@ -26,7 +26,7 @@ from parliament_tracker.audit.services import record
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.cases.workflow import CLOSED, CaseStatus
 from parliament_tracker.db import now_utc, today_local
-from parliament_tracker.deadlines import rules
+from parliament_tracker.deadlines import progress, rules
 from parliament_tracker.deadlines.dutch import long_date, working_days_words
 from parliament_tracker.deadlines.models import (
     Deadline,
@@ -647,20 +647,9 @@ def delete_non_working_day(day: NonWorkingDay, *, actor: Any = None) -> None:
 
 # -- status for display -------------------------------------------------------------------------
 
-_DRAFT_DONE = frozenset({CaseStatus.in_review, CaseStatus.awaiting_signature})
-_APPROVAL_DONE = frozenset({CaseStatus.awaiting_signature})
-
-
 def is_done(deadline: Deadline, case: Case) -> bool:
-    if case.status in CLOSED:
-        return True
-    if deadline.kind == DeadlineKind.postponement_notice:
-        return case.postponed_on is not None
-    if deadline.kind == DeadlineKind.internal_draft:
-        return case.status in _DRAFT_DONE
-    if deadline.kind == DeadlineKind.internal_approval:
-        return case.status in _APPROVAL_DONE
-    return False
+    """Whether the deadline's step is done (the one rule: ``deadlines.progress``)."""
+    return progress.is_done(deadline.kind, case.status, case.postponed_on)
 
 
 def deadline_risk(deadline: Deadline, case: Case, today: dt.date | None = None, ctx: RuleContext | None = None) -> str | None:
