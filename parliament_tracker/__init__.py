@@ -31,6 +31,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_models()
     app.url_map.converters["int"] = DatabaseIntConverter
     register_blueprints(app)
+    register_receivers()
     register_web_hooks(app)
     register_cli(app)
     return app
@@ -97,6 +98,13 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(letters_api_bp)
     app.register_blueprint(letter_workflow_bp)
     app.register_blueprint(letter_workflow_api_bp)
+
+
+def register_receivers() -> None:
+    """Connect the higher packages' receivers to the domain events (parliament_tracker.signals)."""
+    from parliament_tracker.notifications import event_notices
+
+    event_notices.connect()
 
 
 def register_web_hooks(app: Flask) -> None:

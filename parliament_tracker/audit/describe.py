@@ -106,14 +106,23 @@ def sentence(entry: Any) -> str:
         return letter_sentence
     if action == "case:tk_reconciled":
         return _("Took over what the Tweede Kamer lists for this case.")
-    if action == "case:tk_event_moved":
+    if action == "case:tk_event_moved":  # by the Kamer sync (no actor) or by hand: the same entry
         before, after = (d.get("changes") or {}).get("event_starts_on", [None, None])
+        if entry.actor_id is None:
+            return _(
+                "The Tweede Kamer moved %(event)s from %(before)s to %(after)s; the deadlines were recomputed.",
+                event=d.get("event", ""), before=_value("", before), after=_value("", after),
+            )
         return _(
-            "The Tweede Kamer moved %(event)s from %(before)s to %(after)s; the deadlines were recomputed.",
+            "%(event)s was moved from %(before)s to %(after)s; the deadlines were recomputed.",
             event=d.get("event", ""), before=_value("", before), after=_value("", after),
         )
     if action == "case:tk_event_cancelled":
-        return _("The Tweede Kamer cancelled %(event)s; this case is still due before it.", event=d.get("event", ""))
+        if entry.actor_id is None:
+            return _("The Tweede Kamer cancelled %(event)s; this case is still due before it.", event=d.get("event", ""))
+        if d.get("still_due_before", True):
+            return _("%(event)s was cancelled; this case is still due before it.", event=d.get("event", ""))
+        return _("%(event)s was cancelled; this case is no longer due before it.", event=d.get("event", ""))
     return entry.summary
 
 

@@ -26,7 +26,7 @@ from parliament_tracker.audit.services import record
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.cases.workflow import CLOSED, CaseStatus
 from parliament_tracker.db import now_utc, today_local
-from parliament_tracker.deadlines import progress, rules
+from parliament_tracker.deadlines import event_moves, progress, rules
 from parliament_tracker.deadlines.dutch import long_date, working_days_words
 from parliament_tracker.deadlines.models import (
     Deadline,
@@ -552,6 +552,7 @@ def save_event(event: Event | None, values: dict[str, Any], *, actor: Any = None
         changes = {k: (getattr(event, k), merged.get(k)) for k in EVENT_FIELDS if getattr(event, k) != merged.get(k)}
         if not changes:
             return event
+        before_dates = {"starts_on": event.starts_on, "ends_on": event.ends_on}
         for key, (_before, after) in changes.items():
             setattr(event, key, after)
     db.session.flush()
@@ -583,13 +584,40 @@ def save_event(event: Event | None, values: dict[str, Any], *, actor: Any = None
             db.select(Case).where(Case.due_before_event_id == event.id).options(selectinload(Case.deadlines))
         ).all()
         recompute_cases(anchored, reason=why, actor=actor, cause=cause)
+        if "starts_on" in changes:
+            open_cases = [c for c in anchored if c.status not in CLOSED]
+            event_moves.announce(event, open_cases, before=before_dates, cancelled=False, name=event.name, actor=actor)
     return event
+
+
+#: the name of a debate the Tweede Kamer cancelled ends with this; the cases keep it as anchor
+CANCELLED_SUFFIX = " (geannuleerd)"
+
+
+def cancel_event(event: Event, *, actor: Any = None, **values: Any) -> list[Case]:
+    """A debate that will not take place: kept, renamed "… (geannuleerd)", the deadlines stay
+    and the open cases due before it are told to choose anew. Returns those cases ([] when it
+    was cancelled already). ``values``: other event fields to save with it (the Kamer's number)."""
+    if event.name.endswith(CANCELLED_SUFFIX):
+        return []
+    original = event.name
+    cases = event_moves.anchored_open_cases(event)
+    before = {"starts_on": event.starts_on, "ends_on": event.ends_on}
+    save_event(event, {**values, "name": original[: 300 - len(CANCELLED_SUFFIX)] + CANCELLED_SUFFIX}, actor=actor)
+    event_moves.announce(event, cases, before=before, cancelled=True, name=original, actor=actor)
+    return cases
 
 
 def delete_event(event: Event, *, actor: Any = None) -> int:
     """Remove an event; cases due before it lose the anchor (audited) and are recomputed.
     Returns the number of cases that were anchored to it."""
     anchored = db.session.scalars(db.select(Case).where(Case.due_before_event_id == event.id)).all()
+    if event.kind != EventKind.recess:
+        # A debate removed by hand is cancelled as far as its cases know (as when the Kamer
+        # cancels it), but they lose the anchor instead of keeping it.
+        open_cases = [c for c in anchored if c.status not in CLOSED]
+        before = {"starts_on": event.starts_on, "ends_on": event.ends_on}
+        event_moves.announce(event, open_cases, before=before, cancelled=True, name=event.name, actor=actor, still_due_before=False)
     for case in anchored:
         set_case_facts(case, actor=actor, due_before_event=None)
     was_recess = event.kind == EventKind.recess

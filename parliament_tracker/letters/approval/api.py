@@ -27,9 +27,9 @@ from parliament_tracker.auth.models import User
 from parliament_tracker.extensions import db
 from parliament_tracker.forms import MAX_INT
 from parliament_tracker.letters import services
+from parliament_tracker.letters.api import _letter, letter_json
 from parliament_tracker.letters.approval import services as workflow
 from parliament_tracker.letters.approval import signing, verification
-from parliament_tracker.letters.api import _letter, letter_json
 from parliament_tracker.letters.models import Letter
 from parliament_tracker.organisation.models import Signatory
 

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import PERMISSIONS
+from parliament_tracker.cases.models import Case
 from parliament_tracker.db import now_utc, today_local
 from parliament_tracker.extensions import db
 from parliament_tracker.letters import services
@@ -320,7 +321,7 @@ def withdraw(letter: Letter, *, actor: User, comment: str = "") -> Letter:
 # --------------------------------------------------------------------------- sending
 
 
-def _record_postponement(case, letter: Letter, actor: User) -> None:  # noqa: ANN001
+def _record_postponement(case: Case, letter: Letter, actor: User) -> None:
     """A sent postponement notice: written questions get 6 weeks instead of 3 (the deadlines
     service records it on the case, recomputes and writes the audit entry)."""
     from parliament_tracker.deadlines.services import DeadlineError, record_postponement
