@@ -77,9 +77,9 @@ def register_blueprints(app: Flask) -> None:
     from parliament_tracker.deadlines.api import bp as deadlines_api_bp
     from parliament_tracker.deadlines.views import bp as deadlines_bp
     from parliament_tracker.letters.api import bp as letters_api_bp
-    from parliament_tracker.letters.views import bp as letters_bp
     from parliament_tracker.letters.approval.api import bp as letter_workflow_api_bp
     from parliament_tracker.letters.approval.views import bp as letter_workflow_bp
+    from parliament_tracker.letters.views import bp as letters_bp
     from parliament_tracker.notifications.views import bp as notifications_bp
     from parliament_tracker.organisation.views import bp as admin_bp
     from parliament_tracker.tk.views import bp as tk_bp

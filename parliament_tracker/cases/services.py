@@ -319,8 +319,17 @@ def set_questions(case: Case, items: Sequence[tuple[int, str]], *, expected_vers
         record("case:questions_set", case, f"questions of {case.reference} corrected", actor=actor, count=len(new))
 
 
-def transition(case: Case, target: CaseStatus, *, actor: User, expected_version: int | None = None, comment: str = "") -> None:
-    """Move a case to ``target`` if the workflow table allows it for the actor's role."""
+def transition(
+    case: Case,
+    target: CaseStatus,
+    *,
+    actor: User,
+    expected_version: int | None = None,
+    comment: str = "",
+    answered_on: dt.date | None = None,
+) -> None:
+    """Move a case to ``target`` if the workflow table allows it for the actor's role.
+    ``answered_on``: the date answered, when not today (a demo or an import of old cases)."""
     if expected_version is not None and expected_version != case.version:
         raise StaleCase(case)
     if not is_allowed(case.status, target, actor.role):
@@ -331,7 +340,7 @@ def transition(case: Case, target: CaseStatus, *, actor: User, expected_version:
                 **{"from": case.status.title, "to": target.title},
             )
         )
-    _change_status(case, target, actor=actor, comment=comment)
+    _change_status(case, target, actor=actor, comment=comment, answered_on=answered_on)
 
 
 def system_transition(

@@ -36,6 +36,7 @@ from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.extensions import db
 from parliament_tracker.letters import markup, services
+from parliament_tracker.letters.approval.views import workflow_context
 from parliament_tracker.letters.forms import (
     MARKUP_HELP,
     LetterForm,
@@ -45,7 +46,6 @@ from parliament_tracker.letters.forms import (
     UploadForm,
 )
 from parliament_tracker.letters.models import Letter, LetterKind, LetterStatus, LetterTemplate, LetterVersion
-from parliament_tracker.letters.approval.views import workflow_context
 from parliament_tracker.organisation.models import Signatory
 
 bp = Blueprint("letters", __name__)

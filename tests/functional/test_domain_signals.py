@@ -90,8 +90,8 @@ def test_letter_steps_say_whose_turn_it_is(app, db, client, users, make_user, ap
     client.post(url + "/approve", headers=api_token("director"), json={"comment": "Prima"})
     assert letter_events() == [(LetterStatus.in_review, LetterStatus.in_review, Stage.in_review, ["director2"], "Prima")]
     with app.app_context():
-        from parliament_tracker.auth.services import issue_token
         from parliament_tracker.auth.models import User
+        from parliament_tracker.auth.services import issue_token
 
         token = issue_token(_db.session.scalar(_db.select(User).where(User.username == "director2")))
         _db.session.commit()

@@ -71,7 +71,7 @@ def _notices(case_id: int) -> list[tuple]:
 
 def test_a_move_by_hand_and_by_the_kamer_give_the_same_entry_and_notice(app, db, client, fake_tk, two, users, api_token, login):
     admin_event, admin_case = two["admin"]
-    kamer_event, kamer_case = two["kamer"]
+    _kamer_event, kamer_case = two["kamer"]
     r = client.patch(f"/api/v1/events/{admin_event}", headers=api_token("admin"), json={"starts_on": "2021-12-01", "ends_on": "2021-12-02"})
     assert r.status_code == 200, r.json
     fake_tk.activiteiten[:] = [

@@ -18,9 +18,9 @@ from parliament_tracker.extensions import db as _db
 from parliament_tracker.letters import services
 from parliament_tracker.letters.approval import services as workflow
 from parliament_tracker.letters.approval import signing as approval_signing
+from parliament_tracker.letters.approval.models import Signature
 from parliament_tracker.letters.models import Letter, LetterKind, LetterStatus, LetterVersion
 from parliament_tracker.letters.signing import make_dev_certificate, verify_pdf
-from parliament_tracker.letters.approval.models import Signature
 
 
 def _case(reference: str) -> Case:
