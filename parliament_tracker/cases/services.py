@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm.attributes import set_committed_value
 
 from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User
@@ -363,7 +364,7 @@ def system_transition(
         raise TransitionRefused(
             _("A case cannot move from “%(from)s” to “%(to)s”.", **{"from": case.status.title, "to": target.title})
         )
-    _change_status(case, target, actor=actor, comment=comment, reason=reason, answered_on=answered_on, **details)
+    _change_status(case, target, actor=actor, comment=comment, reason=reason, answered_on=answered_on, system=True, **details)
     return True
 
 
@@ -375,16 +376,22 @@ def _change_status(
     comment: str,
     reason: str = "",
     answered_on: dt.date | None = None,
+    system: bool = False,
     **details: Any,
 ) -> None:
     """The one place a case's status and its answered date are written."""
     before = case.status
-    case.status = target
+    values: dict[str, Any] = {"status": target}
     if target == CaseStatus.answered:
-        case.answered_on = answered_on or today_local()
+        values["answered_on"] = answered_on or today_local()
     elif before == CaseStatus.answered:
-        case.answered_on = None
-    db.session.flush()
+        values["answered_on"] = None
+    if system:
+        _set_status_quietly(case, before, values)
+    else:
+        for name, value in values.items():
+            setattr(case, name, value)
+        db.session.flush()
     record(
         "case:status_changed",
         case,
@@ -396,6 +403,21 @@ def _change_status(
     )
     _deadlines().on_status_changed(case, before, target, actor)
     case_status_changed.send(case, before=before, after=target, actor=actor, reason=reason or comment)
+
+
+def _set_status_quietly(case: Case, before: CaseStatus, values: dict[str, Any]) -> None:
+    """A system move is not an edit of the case: written without touching ``version``, so a
+    drafter's open edit form stays valid (as the Kamer sync's and the deadlines' columns are),
+    and only while the status is still ``before``, so a concurrent move is never overwritten."""
+    db.session.flush()
+    result = db.session.execute(
+        sa.update(Case).where(Case.id == case.id, Case.status == before).values(**values),
+        execution_options={"synchronize_session": False},
+    )
+    if result.rowcount != 1:
+        raise sa.orm.exc.StaleDataError(f"case {case.reference} changed status at the same moment")
+    for name, value in values.items():
+        set_committed_value(case, name, value)
 
 
 def _link_between(case: Case, other: Case) -> CaseLink | None:

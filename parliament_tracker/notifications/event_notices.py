@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from flask import has_app_context
 
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import Role
@@ -28,7 +29,9 @@ def _registrars() -> list[User]:
 
 def notify_event_moved(event: Any, *, cases: Sequence[Case], cancelled: bool, name: str, **_: Any) -> int:
     """Queue the notices; returns how many were new."""
-    if not cases:
+    if not cases or not has_app_context():
+        # Without an application (code working on the session directly) there are no
+        # templates or settings to write a notice with; pages, API, CLI and jobs always have one.
         return 0
     registrars = _registrars() if cancelled else []
     drafts = []

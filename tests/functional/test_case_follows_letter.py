@@ -187,3 +187,23 @@ def test_a_closed_case_is_left_alone(app, client, case_ref, users, api_token):
     r = client.post(f"/api/v1/cases/{case_ref}/letters", headers=api_token("drafter"), json={"kind": "kamerbrief", "body": "Tekst."})
     assert r.status_code == 201
     assert status(app) == CaseStatus.no_reply_needed and timeline(app) == []
+
+
+def test_following_is_not_an_edit_and_never_overwrites_a_concurrent_move(app, db, case_ref, users):
+    import sqlalchemy as sa
+
+    from parliament_tracker.letters import services as letter_services
+    from parliament_tracker.letters.models import LetterKind
+
+    with app.app_context():
+        case = _db.session.scalar(_db.select(Case).where(Case.reference == REFERENCE))
+        version = case.version
+        letter_services.start_letter([case], LetterKind.kamerbrief, actor=_db.session.merge(users["drafter"]))
+        assert case.status == CaseStatus.drafting and case.version == version  # an open edit form stays valid
+        _db.session.flush()
+        assert _db.session.scalar(_db.select(Case.version).where(Case.id == case.id)) == version
+        # Someone else moved the case in the meantime: the system's move is refused, not written over it.
+        _db.session.execute(_db.update(Case).where(Case.id == case.id).values(status=CaseStatus.withdrawn), execution_options={"synchronize_session": False})
+        with pytest.raises(sa.orm.exc.StaleDataError):
+            case_services.system_transition(case, CaseStatus.in_review, actor=None, reason="test")
+        _db.session.rollback()
