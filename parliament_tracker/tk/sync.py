@@ -29,6 +29,7 @@ from flask_babel import force_locale
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from parliament_tracker import edge
 from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import Role
@@ -40,6 +41,7 @@ from parliament_tracker.db import now_utc
 from parliament_tracker.deadlines import services as deadline_services
 from parliament_tracker.deadlines.event_moves import anchored_open_cases
 from parliament_tracker.deadlines.models import Event, EventKind
+from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
 from parliament_tracker.notifications import services as notifications
 from parliament_tracker.notifications.models import NotificationKind
@@ -110,12 +112,15 @@ def _succeeded(key: str, counts: dict[str, Any], watermark: dt.datetime | None =
 
 
 def _failed(key: str, error: TKError) -> None:
-    """Store the error in its own transaction; everything the job did is rolled back first."""
-    db.session.rollback()
-    row = state(key)
-    row.last_run = now_utc()
-    row.last_error = describe_error(error)
-    db.session.commit()
+    """Store the error once everything the job did is rolled back (the edge runs this in a
+    transaction of its own after the job's rollback)."""
+
+    def store() -> None:
+        row = state(key)
+        row.last_run = now_utc()
+        row.last_error = describe_error(error)
+
+    edge.after_rollback(store)
 
 
 def _run(key: str, body: Callable[[dt.date, TKClient], dict[str, Any]], today: dt.date, client: TKClient | None) -> dict[str, Any]:
@@ -216,7 +221,7 @@ def watch(today: dt.date, client: TKClient) -> dict[str, Any]:
             db.session.expunge(case)
         except case_services.DuplicateCase:
             raise  # registered meanwhile by someone else (the session was rolled back): retry next run
-        except case_services.CaseError as exc:  # e.g. no submission date: leave it to a person
+        except DomainError as exc:  # e.g. no submission date: leave it to a person
             log.warning("tk watch: %s not registered: %s %s", reference, exc.message, getattr(exc, "errors", ""))
             invalid.append(reference)
     # One batch: rendered per language once, one existence check, bulk inserts.
@@ -296,7 +301,7 @@ def reconcile(today: dt.date, client: TKClient, *, chunk_size: int = 20) -> dict
             try:
                 deadline_services.record_postponement(case, postponed, POSTPONEMENT_REASON)
                 counts["postponements_recorded"] += 1
-            except deadline_services.DeadlineError as exc:
+            except DomainError as exc:
                 log.warning("tk reconcile: postponement of %s not recorded: %s %s", case.reference, exc, getattr(exc, "errors", ""))
                 counts["refused"] += 1
         answered = dict(news).get("answered_on")

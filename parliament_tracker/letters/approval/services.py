@@ -20,6 +20,7 @@ from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import PERMISSIONS
 from parliament_tracker.cases.models import Case
 from parliament_tracker.db import now_utc, today_local
+from parliament_tracker.errors import DomainError, Kind
 from parliament_tracker.extensions import db
 from parliament_tracker.letters import services
 from parliament_tracker.letters.approval import cases as following
@@ -31,16 +32,16 @@ from parliament_tracker.signals import letter_status_changed, postponement_sent
 MAX_COMMENT = 5000
 
 
-class WrongState(services.LetterError):
+class WrongState(DomainError):
     """The letter is not in a state that allows this step."""
 
-    status = 409
+    kind = Kind.conflict
 
 
-class NotAllowed(services.LetterError):
+class NotAllowed(DomainError):
     """This user may not take this step on this letter (not the current approver, own draft…)."""
 
-    status = 403
+    kind = Kind.refused
 
 
 # Re-exported: services.LetterLocked is raised by the editing verbs there.
@@ -167,28 +168,28 @@ def _comment(comment: str | None) -> str:
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT:
         message = _("The comment is too long (at most %(n)d characters).", n=MAX_COMMENT)
-        raise services.LetterError(message, {"comment": message})
+        raise DomainError(message, {"comment": message})
     return comment
 
 
 def _check_approvers(letter: Letter, approvers: Sequence[User], actor: User) -> None:
     if not approvers:
         message = _("Choose at least one approver.")
-        raise services.LetterError(message, {"approvers": message})
+        raise DomainError(message, {"approvers": message})
     seen: set[int] = set()
     for user in approvers:
         if user.id in seen:
             message = _("%(name)s is in the list twice.", name=user.display_name)
-            raise services.LetterError(message, {"approvers": message})
+            raise DomainError(message, {"approvers": message})
         seen.add(user.id)
         if user.id == actor.id or (letter.created_by_id is not None and user.id == letter.created_by_id):
             message = _("Nobody approves their own draft: choose someone else than %(name)s.", name=user.display_name)
-            raise services.LetterError(message, {"approvers": message})
+            raise DomainError(message, {"approvers": message})
         if user.role not in approver_roles() or not user.is_enabled:
             message = _(
                 "%(name)s cannot approve letters (role: %(role)s).", name=user.display_name, role=user.role.title
             )
-            raise services.LetterError(message, {"approvers": message})
+            raise DomainError(message, {"approvers": message})
 
 
 def submit(letter: Letter, approvers: Sequence[User], *, actor: User) -> list[Approval]:
@@ -273,7 +274,7 @@ def request_changes(letter: Letter, *, actor: User, comment: str) -> Approval:
     comment = _comment(comment)
     if not comment:
         message = _("Say what should change.")
-        raise services.LetterError(message, {"comment": message})
+        raise DomainError(message, {"comment": message})
     current.decision = ApprovalDecision.changes_requested
     current.comment = comment
     current.decided_at = now_utc()
@@ -324,24 +325,24 @@ def withdraw(letter: Letter, *, actor: User, comment: str = "") -> Letter:
 def _record_postponement(case: Case, letter: Letter, actor: User) -> None:
     """A sent postponement notice: written questions get 6 weeks instead of 3 (the deadlines
     service records it on the case, recomputes and writes the audit entry)."""
-    from parliament_tracker.deadlines.services import DeadlineError, record_postponement
+    from parliament_tracker.deadlines.services import record_postponement
 
     try:
         record_postponement(case, letter.sent_on, letter.postponement_reason or "", actor=actor)
-    except DeadlineError as exc:  # refused date or reason, with its own message
-        raise services.LetterError(exc.message, {"sent_on": exc.message}) from exc
+    except DomainError as exc:  # refused date or reason, with its own message
+        raise DomainError(exc.message, {"sent_on": exc.message}) from exc
 
 
 def _check_sent_on(letter: Letter, sent_on: dt.date | None) -> dt.date:
     if sent_on is None:
         message = _("Enter the date the letter was sent.")
-        raise services.LetterError(message, {"sent_on": message})
+        raise DomainError(message, {"sent_on": message})
     if letter.letter_date and sent_on < letter.letter_date:
         message = _("The letter cannot be sent before its date (%(d)s).", d=letter.letter_date.isoformat())
-        raise services.LetterError(message, {"sent_on": message})
+        raise DomainError(message, {"sent_on": message})
     if sent_on > today_local() + dt.timedelta(days=1):
         message = _("The date sent cannot be in the future.")
-        raise services.LetterError(message, {"sent_on": message})
+        raise DomainError(message, {"sent_on": message})
     return sent_on
 
 

@@ -20,6 +20,7 @@ from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import has_permission
 from parliament_tracker.db import today_local
+from parliament_tracker.errors import DomainError, Kind
 from parliament_tracker.extensions import db
 from parliament_tracker.letters import services, signing
 from parliament_tracker.letters.approval.models import OurReferenceCounter, Signature
@@ -30,10 +31,10 @@ from parliament_tracker.letters.pipeline import RenderedLetter
 from parliament_tracker.organisation.models import Signatory
 
 
-class SigningUnavailable(services.LetterError):
+class SigningUnavailable(DomainError):
     """The signing certificate is missing or cannot be opened."""
 
-    status = 503
+    kind = Kind.unavailable
 
 
 class TamperedLetter(Exception):
@@ -148,11 +149,11 @@ def _check_can_sign(letter: Letter, actor: User, signatory: Signatory | None, ou
     signatory = signatory or letter.signatory
     if signatory is None:
         message = _("Choose the signatory.")
-        raise services.LetterError(message, {"signatory": message})
+        raise DomainError(message, {"signatory": message})
     our_reference = (our_reference or "").strip()
     if len(our_reference) > 100:
         message = _("Too long (at most %(n)d characters).", n=100)
-        raise services.LetterError(message, {"our_reference": message})
+        raise DomainError(message, {"our_reference": message})
     return signatory, our_reference
 
 
@@ -170,7 +171,7 @@ def _render_and_sign(letter: Letter, signatory: Signatory, identity: signing.Loa
     try:
         rendered = _final_rendering(letter)
     except Exception as exc:
-        raise services.LetterError(_("The final letter could not be made: %(e)s", e=str(exc))) from exc
+        raise DomainError(_("The final letter could not be made: %(e)s", e=str(exc))) from exc
     placed = signature_box(rendered.html)
     cfg = current_app.config
     try:
