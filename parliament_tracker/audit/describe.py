@@ -106,14 +106,23 @@ def sentence(entry: Any) -> str:
         return letter_sentence
     if action == "case:tk_reconciled":
         return _("Took over what the Tweede Kamer lists for this case.")
-    if action == "case:tk_event_moved":
+    if action == "case:tk_event_moved":  # by the Kamer sync (no actor) or by hand: the same entry
         before, after = (d.get("changes") or {}).get("event_starts_on", [None, None])
+        if entry.actor_id is None:
+            return _(
+                "The Tweede Kamer moved %(event)s from %(before)s to %(after)s; the deadlines were recomputed.",
+                event=d.get("event", ""), before=_value("", before), after=_value("", after),
+            )
         return _(
-            "The Tweede Kamer moved %(event)s from %(before)s to %(after)s; the deadlines were recomputed.",
+            "%(event)s was moved from %(before)s to %(after)s; the deadlines were recomputed.",
             event=d.get("event", ""), before=_value("", before), after=_value("", after),
         )
     if action == "case:tk_event_cancelled":
-        return _("The Tweede Kamer cancelled %(event)s; this case is still due before it.", event=d.get("event", ""))
+        if entry.actor_id is None:
+            return _("The Tweede Kamer cancelled %(event)s; this case is still due before it.", event=d.get("event", ""))
+        if d.get("still_due_before", True):
+            return _("%(event)s was cancelled; this case is still due before it.", event=d.get("event", ""))
+        return _("%(event)s was cancelled; this case is no longer due before it.", event=d.get("event", ""))
     return entry.summary
 
 
@@ -189,6 +198,9 @@ def _letter_sentence(action: str, d: dict[str, Any]) -> str | None:
         return _("Signed on behalf of %(who)s (version %(n)s).", who=d.get("signatory", ""), n=d.get("version", ""))
     if action == "letter:sent":
         return _("Sent on %(date)s.", date=d.get("sent_on", ""))
+    if action == "letter:withdrawn":
+        comment = d.get("comment") or ""
+        return _("Withdrawn: “%(comment)s”.", comment=comment) if comment else _("Withdrawn.")
     if action == "case:postponed":
         return _("Postponement notice sent (letter %(id)s).", id=d.get("letter_id", "")) if d.get("letter_id") else None
     if action in ("template:loaded", "template:uploaded", "template:activated"):

@@ -73,6 +73,20 @@ TRANSITIONS: dict[tuple[CaseStatus, CaseStatus], frozenset[Role]] = {
 }
 
 
+#: The moves the system makes on its own, never offered to users (``allowed_targets`` does not
+#: list them): a case follows its answer letter (letters.approval.cases) whatever open status
+#: it had, the Kamer sync marks a case answered (tk.sync), and an edit that gives a registered
+#: case a drafter or directorate assigns it (cases.services.update_case).
+SYSTEM_TARGETS = (S.drafting, S.in_review, S.awaiting_signature, S.answered)
+SYSTEM_TRANSITIONS: frozenset[tuple[CaseStatus, CaseStatus]] = frozenset(
+    {(s, target) for target in SYSTEM_TARGETS for s in OPEN if s != target} | {(S.registered, S.assigned)}
+)
+
+
+def is_system_move(current: CaseStatus, target: CaseStatus) -> bool:
+    return (current, target) in SYSTEM_TRANSITIONS
+
+
 def allowed_targets(current: CaseStatus, role: Role | None) -> list[CaseStatus]:
     return [to for (frm, to), roles in TRANSITIONS.items() if frm == current and role in roles]
 

@@ -15,10 +15,12 @@ from parliament_tracker.cases.models import Case
 from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.db import today_local
 from parliament_tracker.extensions import db as _db
-from parliament_tracker.letters import services, workflow
+from parliament_tracker.letters import services
+from parliament_tracker.letters.approval import services as workflow
+from parliament_tracker.letters.approval import signing as approval_signing
+from parliament_tracker.letters.approval.models import Signature
 from parliament_tracker.letters.models import Letter, LetterKind, LetterStatus, LetterVersion
 from parliament_tracker.letters.signing import make_dev_certificate, verify_pdf
-from parliament_tracker.letters.workflow_models import Signature
 
 
 def _case(reference: str) -> Case:
@@ -179,7 +181,7 @@ def test_director_cannot_approve_own_draft(app, client, seed, users, api_token):
         letter = services.start_letter([case], LetterKind.answers, actor=_db.session.merge(users["director"]))
         services.generate_version(letter, actor=_db.session.merge(users["director"]))
         # Submitted (by someone else) to the director who drafted it: still refused at the decision.
-        from parliament_tracker.letters.workflow_models import Approval
+        from parliament_tracker.letters.approval.models import Approval
 
         letter.status = LetterStatus.in_review
         _db.session.add(
@@ -367,9 +369,9 @@ def test_sign_refuses_a_letter_date_that_is_not_a_date_string(app, client, seed,
 
 def test_our_reference_numbers_count_up_per_year(app, db):
     with app.app_context():
-        first = workflow.next_our_reference(2031)
-        second = workflow.next_our_reference(2031)
-        other = workflow.next_our_reference(2032)
+        first = approval_signing.next_our_reference(2031)
+        second = approval_signing.next_our_reference(2031)
+        other = approval_signing.next_our_reference(2032)
         _db.session.rollback()
     assert (first, second, other) == ("2031-0000001", "2031-0000002", "2032-0000001")
 
@@ -434,7 +436,7 @@ def test_second_signature_is_refused(app, client, approved_id, api_token, users)
     """Signed through the service by one office: another signing attempt gets 409."""
     with app.test_request_context():
         letter = _db.session.get(Letter, approved_id)
-        workflow.sign(letter, actor=_db.session.merge(users["signatory_office"]))
+        approval_signing.sign(letter, actor=_db.session.merge(users["signatory_office"]))
         _db.session.commit()
     assert post(client, f"/api/v1/letters/{approved_id}/sign", api_token("admin")).status_code == 409
 
