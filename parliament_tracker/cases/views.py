@@ -334,7 +334,7 @@ def change_status(reference: str):
         lambda: services.transition(
             case, CaseStatus(form.target.data), actor=current_user, expected_version=form.version.data, comment=form.comment.data or ""
         ),
-        lambda: _("Status changed to “%(status)s”.", status=case.status.title),
+        lambda: _("Status changed to “%(status)s”.", status=case.status.label),
     )
 
 

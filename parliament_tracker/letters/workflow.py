@@ -147,7 +147,7 @@ def submit(letter: Letter, approvers: Sequence[User], *, actor: User) -> list[Ap
     """Send a draft to one or more approvers, who decide in the given order."""
     if letter.status != LetterStatus.draft:
         raise WrongState(
-            _("Only a draft can be submitted for approval; this letter is “%(s)s”.", s=letter.status.title)
+            _("Only a draft can be submitted for approval; this letter is “%(s)s”.", s=letter.status.label)
         )
     if letter.latest_version is None:
         message = _("Generate or upload the letter before submitting it for approval.")
@@ -166,7 +166,7 @@ def submit(letter: Letter, approvers: Sequence[User], *, actor: User) -> list[Ap
             raise services.LetterError(message, {"approvers": message})
         if user.role not in approver_roles() or not user.is_enabled:
             message = _(
-                "%(name)s cannot approve letters (role: %(role)s).", name=user.display_name, role=user.role.title
+                "%(name)s cannot approve letters (role: %(role)s).", name=user.display_name, role=user.role.label
             )
             raise services.LetterError(message, {"approvers": message})
     round_ = current_round(letter) + 1
@@ -221,7 +221,7 @@ def _follow_cases(letter: Letter, step: str, actor: User) -> None:
 
 def _turn(letter: Letter, actor: User) -> Approval:
     if letter.status != LetterStatus.in_review:
-        raise WrongState(_("This letter is not waiting for approval (it is “%(s)s”).", s=letter.status.title))
+        raise WrongState(_("This letter is not waiting for approval (it is “%(s)s”).", s=letter.status.label))
     current = current_approval(letter)
     if current is None:  # pragma: no cover - in review always has a pending approval
         raise WrongState(_("This letter is not waiting for approval."))
@@ -392,7 +392,7 @@ def sign(
     if not has_permission(actor.role, "letter.sign"):
         raise NotAllowed(_("Only the signatory's office signs letters."))
     if letter.status != LetterStatus.approved:
-        raise WrongState(_("Only an approved letter can be signed; this letter is “%(s)s”.", s=letter.status.title))
+        raise WrongState(_("Only an approved letter can be signed; this letter is “%(s)s”.", s=letter.status.label))
     signatory = signatory or letter.signatory
     if signatory is None:
         message = _("Choose the signatory.")
@@ -526,7 +526,7 @@ def _record_postponement(case: Case, letter: Letter, actor: User) -> None:
 
 def send(letter: Letter, *, sent_on: dt.date | None, actor: User) -> Letter:
     if letter.status != LetterStatus.signed:
-        raise WrongState(_("Only a signed letter can be sent; this letter is “%(s)s”.", s=letter.status.title))
+        raise WrongState(_("Only a signed letter can be sent; this letter is “%(s)s”.", s=letter.status.label))
     if sent_on is None:
         message = _("Enter the date the letter was sent.")
         raise services.LetterError(message, {"sent_on": message})
