@@ -257,7 +257,7 @@ def seed_case(app: Flask, db: Any, users: dict[str, User]):
 
 
 @pytest.fixture
-def seed_letter(app: Flask, db: Any, users: dict[str, User], seed_case: Any):
+def seed_draft(app: Flask, db: Any, users: dict[str, User], seed_case: Any):
     """The seed case plus the shipped templates and the seed reply letter as a draft."""
     from tests import factories
 
