@@ -232,3 +232,29 @@ def seed_letter(request: Case, written: Case, drafter: User) -> Any:
     )
     db.session.flush()
     return draft
+
+
+def varied_cases(count: int = 24, today: dt.date = TODAY, seed: int = 20211123) -> list[Case]:
+    """``count`` cases spread over kinds, two directorates, drafters or none, received in the 60
+    days before ``today``, some with a given or committee date and some anchored to an event
+    (deterministic for a given ``seed``). Statuses are left registered: tests set what they need."""
+    import random
+
+    rng = random.Random(seed)
+    directorates = [directorate("DGMI"), directorate("DGSenB")]
+    drafters = [user(Role.drafter), user(Role.drafter, "drafter2"), None]
+    debate = event("Commissiedebat Vreemdelingen- en asielbeleid", today + dt.timedelta(days=16), None, EventKind.committee_debate)
+    kinds = list(CaseKind)
+    made = []
+    for i in range(count):
+        kind = kinds[i % len(kinds)]
+        received = today - dt.timedelta(days=rng.randint(0, 60))
+        fields: dict[str, Any] = {"lead_directorate": rng.choice(directorates), "drafter": rng.choice(drafters)}
+        if kind == CaseKind.committee_request and i % 3 == 0:
+            fields["committee_due_on"] = received + dt.timedelta(days=rng.randint(10, 35))
+        elif kind not in (CaseKind.written_questions, CaseKind.committee_request):
+            fields["given_due_on"] = received + dt.timedelta(days=rng.randint(14, 60))
+        if i % 7 == 3:
+            fields["due_before_event"] = debate
+        made.append(case(kind=kind, received_on=received, **fields))
+    return made
