@@ -29,7 +29,7 @@ def test_every_consumer_lists_exactly_the_table_kinds(app) -> None:
     from parliament_tracker.cases.models import Case
 
     table = set(KINDS)
-    assert rules.CASE_KINDS == table
+    assert table == rules.CASE_KINDS
     assert set(references.FORMATS_BY_KIND) == table
     assert set(mapping.KINDS) == table
     assert set(mapping._KIND_BY_SOORT.values()) <= table
