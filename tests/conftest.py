@@ -234,7 +234,10 @@ def api_token(app: Flask, db: Any, users: dict[str, User]):
 
 @pytest.fixture
 def seed(app: Flask, db: Any, users: dict[str, User]):
-    """The demo data set (seed case and realistic cases), loaded as of 1 Dec 2021."""
+    """The whole demo data set, loaded as of 1 Dec 2021: only for tests of the demo itself.
+
+    Other tests build what they need with ``tests/factories.py`` (``seed_case``, ``seed_draft``).
+    """
     import datetime as dt
 
     from parliament_tracker.demo import load_demo
