@@ -23,6 +23,11 @@ Adding a kind (e.g. a "motie" with its own rule) touches:
 
 ``tests/unit/cases/test_kinds.py`` checks that every consumer lists exactly these kinds.
 
+Not table-driven (yet): what belongs to written questions only, the uitstelbericht (deadline
+services, Kamer sync), the "answers" letter (letters) and the Monday-list query
+(``deadlines.queries``), still names ``CaseKind.written_questions``; a new kind with numbered
+questions would touch those too. A kind without them (the usual case) does not.
+
 Pure: no Flask, no database (``deadlines.rules`` reads it).
 """
 
