@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from flask_babel import lazy_gettext as _l
 
 from parliament_tracker.cases.kinds import FALLBACK, KINDS, ZAAK_RE, all_reference_formats
+from parliament_tracker.errors import DomainError
 
 __all__ = ["FORMATS_BY_KIND", "ZAAK_RE", "ReferenceError_", "find_references", "looks_like_reference", "normalise", "validate"]
 
@@ -26,12 +27,11 @@ _EXAMPLES = {k: s.reference_example for k, s in KINDS.items()}
 _ANY_FORMAT = all_reference_formats()
 
 
-class ReferenceError_(ValueError):
+class ReferenceError_(DomainError):
     """A reference that does not fit its kind; ``message`` is ready for the user."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(message, {"reference": message})
 
 
 def normalise(raw: str) -> str:
