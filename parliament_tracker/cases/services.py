@@ -325,8 +325,8 @@ def transition(
         raise TransitionRefused(
             _(
                 "A %(role)s cannot move a case from “%(from)s” to “%(to)s”.",
-                role=actor.role.title,
-                **{"from": case.status.title, "to": target.title},
+                role=actor.role.label,
+                **{"from": case.status.label, "to": target.label},
             )
         )
     _change_status(case, target, actor=actor, comment=comment, answered_on=answered_on)
@@ -350,7 +350,7 @@ def system_transition(
         return False
     if not is_system_move(case.status, target):
         raise TransitionRefused(
-            _("A case cannot move from “%(from)s” to “%(to)s”.", **{"from": case.status.title, "to": target.title})
+            _("A case cannot move from “%(from)s” to “%(to)s”.", **{"from": case.status.label, "to": target.label})
         )
     _change_status(case, target, actor=actor, comment=comment, reason=reason, answered_on=answered_on, system=True, **details)
     return True
@@ -432,7 +432,7 @@ def add_link(case: Case, other_reference: str, link_type: LinkType, *, actor: Us
     existing = _link_between(case, other)
     if existing is not None:
         raise AlreadyLinked(
-            _("These cases are already linked (%(type)s).", type=existing.link_type.title),
+            _("These cases are already linked (%(type)s).", type=existing.link_type.label),
             {"reference": _("Already linked.")},
         )
     link = CaseLink(source=case, target=other, link_type=link_type, created_by_id=actor.id if actor else None)
@@ -470,9 +470,9 @@ def links_of(case: Case) -> list[LinkView]:
     result = []
     for link in rows:
         if link.source_id == case.id:
-            result.append(LinkView(link.target, link.link_type.title, link.link_type, True))
+            result.append(LinkView(link.target, link.link_type.label, link.link_type, True))
         else:
-            result.append(LinkView(link.source, link.link_type.reverse_title, link.link_type, False))
+            result.append(LinkView(link.source, link.link_type.reverse_label, link.link_type, False))
     return result
 
 

@@ -88,7 +88,7 @@ class LetterLocked(DomainError):
             _(
                 "This letter is %(status)s and can no longer be changed: a signed letter is final. "
                 "Start a new letter if something must change.",
-                status=letter.status.title.lower(),
+                status=letter.status.label.lower(),
             )
         )
         self.letter = letter

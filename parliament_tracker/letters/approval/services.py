@@ -71,8 +71,8 @@ def check_step(letter: Letter, target: Stage, actor: User) -> Stage:
         raise NotAllowed(
             _(
                 "A %(role)s cannot move a letter from “%(from)s” to “%(to)s”.",
-                role=actor.role.title,
-                **{"from": stage.title, "to": target.title},
+                role=actor.role.label,
+                **{"from": stage.label, "to": target.label},
             )
         )
     return stage
@@ -187,7 +187,7 @@ def _check_approvers(letter: Letter, approvers: Sequence[User], actor: User) -> 
             raise DomainError(message, {"approvers": message})
         if user.role not in approver_roles() or not user.is_enabled:
             message = _(
-                "%(name)s cannot approve letters (role: %(role)s).", name=user.display_name, role=user.role.title
+                "%(name)s cannot approve letters (role: %(role)s).", name=user.display_name, role=user.role.label
             )
             raise DomainError(message, {"approvers": message})
 
@@ -196,7 +196,7 @@ def submit(letter: Letter, approvers: Sequence[User], *, actor: User) -> list[Ap
     """Send a draft to one or more approvers, who decide in the given order."""
     if letter.status != LetterStatus.draft:
         raise WrongState(
-            _("Only a draft can be submitted for approval; this letter is “%(s)s”.", s=letter.status.title)
+            _("Only a draft can be submitted for approval; this letter is “%(s)s”.", s=letter.status.label)
         )
     if letter.latest_version is None:
         raise WrongState(_("Generate or upload the letter before submitting it for approval."))
@@ -227,7 +227,7 @@ def submit(letter: Letter, approvers: Sequence[User], *, actor: User) -> list[Ap
 
 def _turn(letter: Letter, actor: User) -> Approval:
     if letter.status != LetterStatus.in_review:
-        raise WrongState(_("This letter is not waiting for approval (it is “%(s)s”).", s=letter.status.title))
+        raise WrongState(_("This letter is not waiting for approval (it is “%(s)s”).", s=letter.status.label))
     current = current_approval(letter)
     if current is None:  # pragma: no cover - in review always has a pending approval
         raise WrongState(_("This letter is not waiting for approval."))
@@ -299,7 +299,7 @@ def withdraw(letter: Letter, *, actor: User, comment: str = "") -> Letter:
     """Withdraw a letter that has not been sent: it will not go; the cases it answered are
     back in drafting (a new answer letter can be started)."""
     if letter.status in (LetterStatus.sent, LetterStatus.withdrawn):
-        raise WrongState(_("A letter that is “%(s)s” cannot be withdrawn.", s=letter.status.title))
+        raise WrongState(_("A letter that is “%(s)s” cannot be withdrawn.", s=letter.status.label))
     before = check_step(letter, Stage.withdrawn, actor)
     comment = _comment(comment)
     current = current_approval(letter)
@@ -350,7 +350,7 @@ def send(letter: Letter, *, sent_on: dt.date | None, actor: User) -> Letter:
     """Record the date the signed letter was sent: the cases it answers are answered on that
     date; a postponement notice gives its cases the longer term."""
     if letter.status != LetterStatus.signed:
-        raise WrongState(_("Only a signed letter can be sent; this letter is “%(s)s”.", s=letter.status.title))
+        raise WrongState(_("Only a signed letter can be sent; this letter is “%(s)s”.", s=letter.status.label))
     check_step(letter, Stage.sent, actor)
     letter.sent_on = _check_sent_on(letter, sent_on)
     letter.status = LetterStatus.sent

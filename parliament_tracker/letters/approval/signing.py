@@ -144,7 +144,7 @@ def _check_can_sign(letter: Letter, actor: User, signatory: Signatory | None, ou
     if not has_permission(actor.role, "letter.sign"):
         raise NotAllowed(_("Only the signatory's office signs letters."))
     if letter.status != LetterStatus.approved:
-        raise WrongState(_("Only an approved letter can be signed; this letter is “%(s)s”.", s=letter.status.title))
+        raise WrongState(_("Only an approved letter can be signed; this letter is “%(s)s”.", s=letter.status.label))
     check_step(letter, Stage.signed, actor)
     signatory = signatory or letter.signatory
     if signatory is None:

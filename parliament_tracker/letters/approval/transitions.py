@@ -8,29 +8,21 @@ Flask, no database; ``services`` asks this table before every step.
 
 from __future__ import annotations
 
-import enum
 from collections import deque
 
-from flask_babel import lazy_gettext as _l
-
 from parliament_tracker.auth.roles import PERMISSIONS, Role
-from parliament_tracker.letters.models import LETTER_STATUS_TITLES, LetterStatus
+from parliament_tracker.enums import N_, TitledEnum
+from parliament_tracker.letters.models import LetterStatus
 
 
-class Stage(enum.StrEnum):
-    draft = "draft"
-    in_review = "in_review"
-    changes_requested = "changes_requested"
-    approved = "approved"
-    signed = "signed"
-    sent = "sent"
-    withdrawn = "withdrawn"
-
-    @property
-    def title(self) -> str:  # type: ignore[override]
-        if self is Stage.changes_requested:
-            return str(_l("Changes requested"))
-        return str(LETTER_STATUS_TITLES[LetterStatus(self.value)])
+class Stage(TitledEnum):
+    draft = "draft", N_("Draft")
+    in_review = "in_review", N_("In review")
+    changes_requested = "changes_requested", N_("Changes requested")
+    approved = "approved", N_("Approved")
+    signed = "signed", N_("Signed")
+    sent = "sent", N_("Sent")
+    withdrawn = "withdrawn", N_("Withdrawn")
 
     @property
     def status(self) -> LetterStatus:
