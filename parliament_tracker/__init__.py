@@ -35,6 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_models()
     app.url_map.converters["int"] = DatabaseIntConverter
     register_blueprints(app)
+    register_receivers()
     register_web_hooks(app)
     register_cli(app)
     return app
@@ -80,9 +81,9 @@ def register_blueprints(app: Flask) -> None:
     from parliament_tracker.deadlines.api import bp as deadlines_api_bp
     from parliament_tracker.deadlines.views import bp as deadlines_bp
     from parliament_tracker.letters.api import bp as letters_api_bp
+    from parliament_tracker.letters.approval.api import bp as letter_workflow_api_bp
+    from parliament_tracker.letters.approval.views import bp as letter_workflow_bp
     from parliament_tracker.letters.views import bp as letters_bp
-    from parliament_tracker.letters.workflow_api import bp as letter_workflow_api_bp
-    from parliament_tracker.letters.workflow_views import bp as letter_workflow_bp
     from parliament_tracker.notifications.views import bp as notifications_bp
     from parliament_tracker.organisation.views import bp as admin_bp
     from parliament_tracker.tk.views import bp as tk_bp
@@ -107,6 +108,13 @@ def register_blueprints(app: Flask) -> None:
 
     init_deadlines_api(app)
     init_letters_api(app)
+
+
+def register_receivers() -> None:
+    """Connect the higher packages' receivers to the domain events (parliament_tracker.signals)."""
+    from parliament_tracker.notifications import event_notices
+
+    event_notices.connect()
 
 
 def register_web_hooks(app: Flask) -> None:

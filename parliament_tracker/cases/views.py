@@ -327,7 +327,7 @@ def change_status(reference: str):
         lambda: services.transition(
             case, CaseStatus(form.target.data), actor=edge.actor(), expected_version=form.version.data, comment=form.comment.data or ""
         ),
-        lambda: _("Status changed to “%(status)s”.", status=case.status.title),
+        lambda: _("Status changed to “%(status)s”.", status=case.status.label),
     )
 
 

@@ -192,7 +192,7 @@ def _latest(letter_id: int) -> tuple[Letter, LetterVersion]:
     letter = _letter(letter_id)
     if letter.latest_version is None:
         raise ApiError(404, "The letter has no version yet.")
-    from parliament_tracker.letters.workflow import TamperedLetter, check_download
+    from parliament_tracker.letters.approval.signing import TamperedLetter, check_download
 
     try:
         check_download(letter, letter.latest_version)

@@ -30,6 +30,7 @@ from parliament_tracker.errors import DomainError, Kind
 from parliament_tracker.extensions import db
 from parliament_tracker.letters import context as ctx
 from parliament_tracker.letters import markup, seed_letter
+from parliament_tracker.letters.approval.cases import follow as cases_follow
 from parliament_tracker.letters.features import feature_problems
 from parliament_tracker.letters.fill import (
     DocxRejected,
@@ -87,7 +88,7 @@ class LetterLocked(DomainError):
             _(
                 "This letter is %(status)s and can no longer be changed: a signed letter is final. "
                 "Start a new letter if something must change.",
-                status=letter.status.title.lower(),
+                status=letter.status.label.lower(),
             )
         )
         self.letter = letter
@@ -477,6 +478,8 @@ def start_letter(
             letter_id=letter.id,
             kind=kind.value,
         )
+    # Drafting starts: the cases the letter answers are "in behandeling".
+    cases_follow(letter, "started", actor)
     return letter
 
 

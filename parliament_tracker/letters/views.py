@@ -38,6 +38,7 @@ from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
 from parliament_tracker.letters import markup, services
+from parliament_tracker.letters.approval.views import workflow_context
 from parliament_tracker.letters.forms import (
     MARKUP_HELP,
     LetterForm,
@@ -47,7 +48,6 @@ from parliament_tracker.letters.forms import (
     UploadForm,
 )
 from parliament_tracker.letters.models import Letter, LetterKind, LetterStatus, LetterTemplate, LetterVersion
-from parliament_tracker.letters.workflow_views import workflow_context
 from parliament_tracker.organisation.models import Signatory
 
 bp = Blueprint("letters", __name__)
@@ -89,7 +89,7 @@ def _refuse_locked(letter: Letter) -> None:
 
 def _checked(letter: Letter, version: LetterVersion) -> LetterVersion:
     """Signed letters: refuse to hand out files that no longer match their recorded SHA-256."""
-    from parliament_tracker.letters.workflow import TamperedLetter, check_download
+    from parliament_tracker.letters.approval.signing import TamperedLetter, check_download
 
     try:
         check_download(letter, version)

@@ -52,7 +52,7 @@ SECTIONS: dict[str, Section] = {
 
 def _cell(obj: Any, column: str) -> Any:
     if column == "role_title":
-        return obj.role.title
+        return obj.role.label
     if column == "directorate_code":
         return obj.directorate.code if obj.directorate else ""
     if column == "enabled_label":

@@ -129,7 +129,7 @@ def _show(field: str, value: Any) -> str:
     if field == "addressed_to":
         return value.office_title
     if field == "kind":
-        return value.title
+        return value.label
     if field == "received_on":
         return value.isoformat()
     return str(value)
