@@ -168,7 +168,7 @@ def ensure_dev_certificate() -> str | None:
     path = current_app.config.get("SIGNING_PKCS12_PATH")
     if not path or os.path.exists(path):
         return None
-    from parliament_tracker.letters.signing import make_dev_certificate
+    from parliament_tracker.letters.engine.signing import make_dev_certificate
 
     made = make_dev_certificate(path, current_app.config.get("SIGNING_PKCS12_PASSPHRASE") or "", DEV_COMMON_NAME)
     return str(made.p12_path)
@@ -185,7 +185,7 @@ def signing_dev_cert_command(path: str | None, passphrase: str | None, common_na
 
     from flask import current_app
 
-    from parliament_tracker.letters.signing import make_dev_certificate
+    from parliament_tracker.letters.engine.signing import make_dev_certificate
 
     path = path or current_app.config["SIGNING_PKCS12_PATH"]
     if passphrase is None:

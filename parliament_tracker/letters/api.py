@@ -16,7 +16,8 @@ from parliament_tracker.api import OPENAPI_PATHS, OPENAPI_SCHEMAS, ApiError, api
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.api import CASE_JSON_EXTENDERS
 from parliament_tracker.extensions import db
-from parliament_tracker.letters import markup, services
+from parliament_tracker.letters import services
+from parliament_tracker.letters.engine import markup
 from parliament_tracker.letters.models import Letter, LetterKind, LetterVersion
 from parliament_tracker.letters.views import DOCX_MIME
 

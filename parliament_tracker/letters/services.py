@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import functools
 import hashlib
-import io
 import os
 import re
 from collections.abc import Sequence
@@ -27,10 +25,11 @@ from parliament_tracker.auth.models import User
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.db import today_local
 from parliament_tracker.extensions import db
-from parliament_tracker.letters import context as ctx
-from parliament_tracker.letters import markup, seed_letter
-from parliament_tracker.letters.features import feature_problems
-from parliament_tracker.letters.fill import (
+from parliament_tracker.letters.engine import context as ctx
+from parliament_tracker.letters.engine import markup, seed_letter
+from parliament_tracker.letters.engine.compare import DiffLine, diff_paragraphs
+from parliament_tracker.letters.engine.features import feature_problems
+from parliament_tracker.letters.engine.fill import (
     DocxRejected,
     TemplateError,
     check_template,
@@ -47,12 +46,12 @@ from parliament_tracker.letters.models import (
     LetterVersion,
     VersionSource,
 )
-from parliament_tracker.letters.pipeline import (
+from parliament_tracker.letters.engine.pipeline import (
     RenderedLetter,
     pdf_from_docx,
     render_letter,
 )
-from parliament_tracker.letters.variables import KNOWN_VARIABLE_NAMES
+from parliament_tracker.letters.engine.variables import KNOWN_VARIABLE_NAMES
 from parliament_tracker.organisation.models import Signatory
 
 SHIPPED_DIR = os.path.join(
@@ -502,7 +501,7 @@ class LetterInput:
     your_letter_date: dt.date | object | None = ...
     addressee: str | None = None
     signatory: Signatory | object | None = ...
-    #: the body in the drafting markup (letters.markup); stored as blocks
+    #: the body in the drafting markup (letters.engine.markup); stored as blocks
     body: str | None = None
     answers: list[dict[str, Any]] | None = None
     postponement_reason: str | None = None
@@ -779,34 +778,6 @@ def get_version(letter: Letter, number: int) -> LetterVersion | None:
 # --------------------------------------------------------------------------- compare
 
 
-def docx_paragraphs(data: bytes) -> list[str]:
-    """The text of a DOCX, one entry per non-empty paragraph (body, then table cells in order)."""
-    from docx import Document
-    from docx.oxml.ns import qn
-
-    doc = Document(io.BytesIO(data))
-    out: list[str] = []
-    for element in doc.element.body.iter(qn("w:p")):
-        text = "".join(t.text or "" for t in element.iter(qn("w:t")))
-        if text.strip():
-            out.append(" ".join(text.split()))
-    return out
-
-
-@dataclasses.dataclass(frozen=True)
-class DiffLine:
-    op: str  # "same", "removed", "added"
-    text: str
-
-
 def compare_versions(a: LetterVersion, b: LetterVersion) -> list[DiffLine]:
-    """Paragraph-level text diff of two versions (difflib over python-docx paragraphs)."""
-    old, new = docx_paragraphs(a.docx), docx_paragraphs(b.docx)
-    lines: list[DiffLine] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
-        if tag == "equal":
-            lines += [DiffLine("same", t) for t in old[i1:i2]]
-        else:
-            lines += [DiffLine("removed", t) for t in old[i1:i2]]
-            lines += [DiffLine("added", t) for t in new[j1:j2]]
-    return lines
+    """Paragraph-level text diff of two versions."""
+    return diff_paragraphs(a.docx, b.docx)

@@ -35,7 +35,8 @@ from parliament_tracker.cases import references
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.extensions import db
-from parliament_tracker.letters import markup, services
+from parliament_tracker.letters import services
+from parliament_tracker.letters.engine import markup
 from parliament_tracker.letters.forms import (
     MARKUP_HELP,
     LetterForm,
@@ -504,7 +505,7 @@ def templates():
         else:
             flash(_("Choose a kind of letter and a DOCX file."), "error")
             status = 422
-    from parliament_tracker.letters.variables import KNOWN_VARIABLES
+    from parliament_tracker.letters.engine.variables import KNOWN_VARIABLES
 
     return render_template(
         "letters/templates.html",

@@ -25,7 +25,8 @@ from parliament_tracker.cases.models import Case
 from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.db import now_utc, today_local
 from parliament_tracker.extensions import db
-from parliament_tracker.letters import services, signing
+from parliament_tracker.letters import services
+from parliament_tracker.letters.engine import signing
 from parliament_tracker.letters.models import (
     Letter,
     LetterCaseRole,
@@ -34,7 +35,7 @@ from parliament_tracker.letters.models import (
     LetterVersion,
     VersionSource,
 )
-from parliament_tracker.letters.pipeline import RenderedLetter
+from parliament_tracker.letters.engine.pipeline import RenderedLetter
 from parliament_tracker.letters.workflow_models import Approval, ApprovalDecision, OurReferenceCounter, Signature
 from parliament_tracker.organisation.models import Signatory
 
@@ -356,7 +357,7 @@ def signature_box(html: str) -> tuple[int, tuple[float, float, float, float]] | 
         return None
     from weasyprint import HTML
 
-    from parliament_tracker.letters.pdf import DataOnlyURLFetcher, font_config
+    from parliament_tracker.letters.engine.pdf import DataOnlyURLFetcher, font_config
 
     document = HTML(string=html, url_fetcher=DataOnlyURLFetcher()).render(font_config=font_config())
     for index, page in enumerate(document.pages):

@@ -17,7 +17,7 @@ from parliament_tracker.db import today_local
 from parliament_tracker.extensions import db as _db
 from parliament_tracker.letters import services, workflow
 from parliament_tracker.letters.models import Letter, LetterKind, LetterStatus, LetterVersion
-from parliament_tracker.letters.signing import make_dev_certificate, verify_pdf
+from parliament_tracker.letters.engine.signing import make_dev_certificate, verify_pdf
 from parliament_tracker.letters.workflow_models import Signature
 
 
@@ -408,7 +408,7 @@ def test_signing_without_certificate_is_a_clear_error(app, client, approved_id, 
 
 
 def test_flask_signing_dev_cert(app, tmp_path):
-    from parliament_tracker.letters.signing import load_signer
+    from parliament_tracker.letters.engine.signing import load_signer
 
     runner = app.test_cli_runner()
     path = tmp_path / "signing" / "dev.p12"
@@ -524,7 +524,7 @@ def _dummy_tsa():
 
 
 def test_timestamp_server_is_used_when_configured(app, client, approved_id, api_token, signing_cert, monkeypatch):
-    from parliament_tracker.letters import signing
+    from parliament_tracker.letters.engine import signing
 
     stamper, tsa_pem = _dummy_tsa()
     urls = []
