@@ -147,7 +147,7 @@ letters_cli = AppGroup("letters", help="Letter templates.")
 @letters_cli.command("load-templates")
 def letters_load_templates_command() -> None:
     """Store the shipped default templates as version 1 of every kind that has none."""
-    from parliament_tracker.letters.services import load_shipped_templates
+    from parliament_tracker.letters.templates import load_shipped_templates
 
     created = load_shipped_templates()
     db.session.commit()

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -35,7 +35,8 @@ from parliament_tracker.cases import references
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.extensions import db
-from parliament_tracker.letters import services
+from parliament_tracker.letters import downloads, rendering, services, versions
+from parliament_tracker.letters import templates as letter_templates
 from parliament_tracker.letters.engine import markup
 from parliament_tracker.letters.forms import (
     MARKUP_HELP,
@@ -50,9 +51,6 @@ from parliament_tracker.letters.workflow_views import workflow_context
 from parliament_tracker.organisation.models import Signatory
 
 bp = Blueprint("letters", __name__)
-
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
 
 def _get_case(reference: str) -> Case:
     case = case_services.find_case(reference)
@@ -72,7 +70,7 @@ def _refuse_non_draft(letter: Letter):
 
 
 def _get_version(letter: Letter, number: int) -> LetterVersion:
-    version = services.get_version(letter, number)
+    version = versions.get_version(letter, number)
     if version is None:
         abort(404)
     return version
@@ -84,19 +82,6 @@ def _refuse_locked(letter: Letter) -> None:
         services.ensure_unlocked(letter)
     except services.LetterLocked as exc:
         abort(409, exc.message)
-
-
-def _checked(letter: Letter, version: LetterVersion) -> LetterVersion:
-    """Signed letters: refuse to hand out files that no longer match their recorded SHA-256."""
-    from parliament_tracker.letters.workflow import TamperedLetter, check_download
-
-    try:
-        check_download(letter, version)
-    except TamperedLetter as exc:
-        current_app.logger.error("%s", exc)
-        abort(500, _("The stored signed letter does not match its recorded SHA-256; it was not handed out. "
-                     "Tell the administrator."))
-    return version
 
 
 def _cases_from(text: str | None) -> tuple[list[Case], str | None]:
@@ -118,18 +103,6 @@ def _show_errors(form: Any, exc: services.LetterError) -> None:
         if target is not None:
             target.errors = [*list(target.errors or []), message]
     flash(exc.message, "error")
-
-
-def _safe_filename(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", name)[:120] or "brief"
-
-
-def _file_response(data: bytes, mimetype: str, filename: str, *, inline: bool = False) -> Response:
-    disposition = "inline" if inline else "attachment"
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'{disposition}; filename="{_safe_filename(filename)}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --------------------------------------------------------------------------- start
@@ -222,8 +195,8 @@ def show(letter_id: int):
         latest=letter.latest_version,
         upload_form=UploadForm(),
         timeline=entries_for(letter),
-        answered=services.answered_cases(letter),
-        mentioned=services.mentioned_cases(letter),
+        answered=rendering.answered_cases(letter),
+        mentioned=rendering.mentioned_cases(letter),
         max_upload_kb=current_app.config["LETTER_MAX_UPLOAD_BYTES"] // 1024,
         wf=workflow_context(letter),
     )
@@ -231,7 +204,7 @@ def show(letter_id: int):
 
 def _answer_rows(letter: Letter, posted: Any = None) -> list[dict[str, Any]]:
     """One row per question: its text, the answer text and how it is answered."""
-    case = services.questions_case(letter)
+    case = rendering.questions_case(letter)
     if case is None or letter.kind != LetterKind.answers:
         return []
     current: dict[int, tuple[str, str]] = {}
@@ -363,7 +336,7 @@ def edit(letter_id: int):
             try:
                 # A savepoint: if the template cannot be filled, the edits are still kept.
                 with db.session.begin_nested():
-                    version = services.generate_version(letter, actor=current_user)
+                    version = versions.generate_version(letter, actor=current_user)
             except services.LetterError as exc:
                 db.session.commit()
                 flash(_("Changes saved, but the letter could not be generated."), "warning")
@@ -391,7 +364,7 @@ def generate(letter_id: int):
     if (refused := _refuse_non_draft(letter)) is not None:
         return refused
     try:
-        version = services.generate_version(letter, actor=current_user)
+        version = versions.generate_version(letter, actor=current_user)
     except services.LetterError as exc:
         db.session.rollback()
         flash(exc.message, "error")
@@ -414,7 +387,7 @@ def upload(letter_id: int):
     limit = current_app.config["LETTER_MAX_UPLOAD_BYTES"]
     data = form.file.data.read(limit + 1)
     try:
-        version = services.upload_docx(
+        version = versions.upload_docx(
             letter, form.file.data.filename or "", data, actor=current_user, note=form.note.data or ""
         )
     except services.LetterError as exc:
@@ -431,8 +404,7 @@ def upload(letter_id: int):
 def version_docx(letter_id: int, number: int):
     """Download a version's DOCX."""
     letter = db.get_or_404(Letter, letter_id)
-    version = _checked(letter, _get_version(letter, number))
-    return _file_response(version.docx, DOCX_MIME, f"{services.file_stem(letter)}-v{number}.docx")
+    return downloads.send_version(letter, _get_version(letter, number), "docx")
 
 
 @bp.get("/letters/<int:letter_id>/versions/<int:number>/pdf")
@@ -440,13 +412,7 @@ def version_docx(letter_id: int, number: int):
 def version_pdf(letter_id: int, number: int):
     """Download a version's PDF/A (``?inline=1`` shows it in the browser)."""
     letter = db.get_or_404(Letter, letter_id)
-    version = _checked(letter, _get_version(letter, number))
-    return _file_response(
-        version.pdf,
-        "application/pdf",
-        f"{services.file_stem(letter)}-v{number}.pdf",
-        inline=request.args.get("inline") == "1",
-    )
+    return downloads.send_version(letter, _get_version(letter, number), "pdf", inline=request.args.get("inline") == "1")
 
 
 @bp.get("/letters/<int:letter_id>/compare")
@@ -460,7 +426,7 @@ def compare(letter_id: int):
         flash(_("Choose two versions to compare."), "error")
         return redirect(url_for("letters.show", letter_id=letter.id) + "#versions")
     old, new_ = _get_version(letter, a), _get_version(letter, b)
-    lines = services.compare_versions(old, new_)
+    lines = versions.compare_versions(old, new_)
     return render_template(
         "letters/compare.html",
         letter=letter,
@@ -486,7 +452,7 @@ def templates():
             limit = current_app.config["LETTER_MAX_UPLOAD_BYTES"]
             data = form.file.data.read(limit + 1)
             try:
-                template = services.upload_template(
+                template = letter_templates.upload_template(
                     form.file.data.filename or "",
                     LetterKind(form.kind.data),
                     data,
@@ -511,7 +477,7 @@ def templates():
         "letters/templates.html",
         form=form,
         problems=problems,
-        by_kind=services.templates_by_kind(),
+        by_kind=letter_templates.templates_by_kind(),
         kinds=list(LetterKind),
         variables=KNOWN_VARIABLES,
     ), status
@@ -523,12 +489,12 @@ def template_preview(template_id: int):
     """The template version filled with demo data, as PDF."""
     template = db.get_or_404(LetterTemplate, template_id)
     try:
-        rendered = services.preview_template(template)
+        rendered = letter_templates.preview_template(template)
     except services.LetterError as exc:
         flash(exc.message, "error")
         return redirect(url_for("letters.templates"))
-    return _file_response(
-        rendered.pdf, "application/pdf", f"preview-{template.kind.value}-v{template.version}.pdf", inline=True
+    return downloads.file_response(
+        rendered.pdf, downloads.PDF_MIME, f"preview-{template.kind.value}-v{template.version}.pdf", inline=True
     )
 
 
@@ -537,7 +503,7 @@ def template_preview(template_id: int):
 def template_docx(template_id: int):
     """Download a template version."""
     template = db.get_or_404(LetterTemplate, template_id)
-    return _file_response(template.docx, DOCX_MIME, template.name)
+    return downloads.file_response(template.docx, downloads.DOCX_MIME, template.name)
 
 
 @bp.post("/letter-templates/<int:template_id>/activate")
@@ -545,7 +511,7 @@ def template_docx(template_id: int):
 def template_activate(template_id: int):
     """Use this template version for new letters of its kind."""
     template = db.get_or_404(LetterTemplate, template_id)
-    services.activate_template(template, actor=current_user)
+    letter_templates.activate_template(template, actor=current_user)
     db.session.commit()
     flash(_("Template version %(v)d is now in use.", v=template.version), "success")
     return redirect(url_for("letters.templates"))
@@ -555,7 +521,7 @@ def template_activate(template_id: int):
 @permission_required("template.manage")
 def templates_load():
     """Store the shipped default templates as version 1 where a kind has none."""
-    created = services.load_shipped_templates(actor=current_user)
+    created = letter_templates.load_shipped_templates(actor=current_user)
     db.session.commit()
     flash(_("%(n)d shipped templates stored.", n=len(created)), "success")
     return redirect(url_for("letters.templates"))

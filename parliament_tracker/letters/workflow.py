@@ -27,6 +27,7 @@ from parliament_tracker.db import now_utc, today_local
 from parliament_tracker.extensions import db
 from parliament_tracker.letters import services
 from parliament_tracker.letters.engine import signing
+from parliament_tracker.letters.engine.pipeline import RenderedLetter
 from parliament_tracker.letters.models import (
     Letter,
     LetterCaseRole,
@@ -35,7 +36,6 @@ from parliament_tracker.letters.models import (
     LetterVersion,
     VersionSource,
 )
-from parliament_tracker.letters.engine.pipeline import RenderedLetter
 from parliament_tracker.letters.workflow_models import Approval, ApprovalDecision, OurReferenceCounter, Signature
 from parliament_tracker.organisation.models import Signatory
 

@@ -15,9 +15,9 @@ from parliament_tracker.cases.models import Case
 from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.db import today_local
 from parliament_tracker.extensions import db as _db
-from parliament_tracker.letters import services, workflow
-from parliament_tracker.letters.models import Letter, LetterKind, LetterStatus, LetterVersion
+from parliament_tracker.letters import rendering, services, templates, versions, workflow
 from parliament_tracker.letters.engine.signing import make_dev_certificate, verify_pdf
+from parliament_tracker.letters.models import Letter, LetterKind, LetterStatus, LetterVersion
 from parliament_tracker.letters.workflow_models import Signature
 
 
@@ -29,7 +29,7 @@ def seed_letter_id(app, drafter, *, generate: bool = True) -> int:
     """The demo reply to 2021Z19241 (mentions 2021Z19601), with version 1 generated."""
     with app.app_context():
         letter = _db.session.scalar(_db.select(Letter).where(Letter.kind == LetterKind.kamerbrief).order_by(Letter.id))
-        assert [c.reference for c in services.answered_cases(letter)] == ["2021Z19241"]
+        assert [c.reference for c in rendering.answered_cases(letter)] == ["2021Z19241"]
         if generate:
             services.generate_version(letter, actor=_db.session.merge(drafter))
             _db.session.commit()
@@ -223,7 +223,7 @@ def test_signed_letter_is_immutable(app, client, seed, signed_id, login, api_tok
         letter = _db.session.get(Letter, signed_id)
         for step in (
             lambda: services.generate_version(letter, actor=None),
-            lambda: services.upload_docx(letter, "a.docx", b"x", actor=None),
+            lambda: versions.upload_docx(letter, "a.docx", b"x", actor=None),
             lambda: services.update_letter(
                 letter, services.LetterInput(subject="x"), expected_version=letter.version, actor=None
             ),
@@ -445,7 +445,7 @@ def _template_with_sigbox() -> bytes:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    doc = Document(io.BytesIO(services.shipped_template(LetterKind.kamerbrief)))
+    doc = Document(io.BytesIO(templates.shipped_template(LetterKind.kamerbrief)))
     paragraphs = doc.paragraphs
     index = next(i for i, p in enumerate(paragraphs) if p.text.strip() == "De {{ s.office }},")
     target = paragraphs[index + 1]
@@ -462,7 +462,7 @@ def _template_with_sigbox() -> bytes:
 
 def test_visible_signature_where_the_template_reserves_room(app, client, seed, users, api_token, signing_cert):
     with app.test_request_context():
-        services.upload_template(
+        templates.upload_template(
             "kamerbrief-sigbox.docx",
             LetterKind.kamerbrief,
             _template_with_sigbox(),
