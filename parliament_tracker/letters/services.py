@@ -54,6 +54,10 @@ MAX_BODY = 100_000
 
 
 
+def _refused(field: str, message: str) -> LetterError:
+    return LetterError(message, {field: message})
+
+
 def _default_subject(kind: LetterKind, main: Case) -> str:
     if main.kind == CaseKind.written_questions and kind != LetterKind.kamerbrief:
         about = questions_subject(main)
@@ -73,6 +77,24 @@ def _default_answers(case: Case) -> list[dict[str, Any]]:
     return answers
 
 
+#: kinds of letter that answer (or postpone answering) written questions
+QUESTION_KINDS = (LetterKind.answers, LetterKind.cover_letter, LetterKind.postponement_notice)
+
+
+def _answered_cases(cases: Sequence[Case], kind: LetterKind) -> list[Case]:
+    """The cases the letter answers, without repeats, the main one first: the written-questions
+    case for the kinds that need one (refused when there is none)."""
+    cases = list(dict.fromkeys(cases))
+    if not cases:
+        raise _refused("cases", _("Choose at least one case."))
+    if kind not in QUESTION_KINDS or cases[0].kind == CaseKind.written_questions:
+        return cases
+    main = next((c for c in cases if c.kind == CaseKind.written_questions), None)
+    if main is None:
+        raise _refused("kind", _("This kind of letter needs a written-questions case."))
+    return [main] + [c for c in cases if c is not main]
+
+
 def start_letter(
     cases: Sequence[Case],
     kind: LetterKind,
@@ -82,18 +104,8 @@ def start_letter(
     postponement_reason: str = "",
 ) -> Letter:
     """A draft prefilled from the cases: subject, Uw kenmerk, Uw brief van, addressee, signatory, answers."""
-    cases = list(dict.fromkeys(cases))
-    if not cases:
-        raise LetterError(_("Choose at least one case."), {"cases": _("Choose at least one case.")})
+    cases = _answered_cases(cases, kind)
     main = cases[0]
-    needs_questions = kind in (LetterKind.answers, LetterKind.cover_letter, LetterKind.postponement_notice)
-    if needs_questions and not any(c.kind == CaseKind.written_questions for c in cases):
-        message = _("This kind of letter needs a written-questions case.")
-        raise LetterError(message, {"kind": message})
-    if needs_questions and main.kind != CaseKind.written_questions:
-        main = next(c for c in cases if c.kind == CaseKind.written_questions)
-        cases = [main] + [c for c in cases if c is not main]
-    role = LetterCaseRole.postpones if kind == LetterKind.postponement_notice else LetterCaseRole.answers
     letter = Letter(
         kind=kind,
         status=LetterStatus.draft,
@@ -108,27 +120,26 @@ def start_letter(
         postponement_reason=postponement_reason.strip(),
         created_by=actor,
     )
-    for case in cases:
-        letter.case_links.append(LetterCase(case=case, role=role))
-    for case in mentions:
-        if case not in cases:
-            letter.case_links.append(LetterCase(case=case, role=LetterCaseRole.mentions))
+    role = LetterCaseRole.postpones if kind == LetterKind.postponement_notice else LetterCaseRole.answers
+    letter.case_links.extend(LetterCase(case=case, role=role) for case in cases)
+    letter.case_links.extend(
+        LetterCase(case=case, role=LetterCaseRole.mentions) for case in mentions if case not in cases
+    )
     db.session.add(letter)
     db.session.flush()
-    refs = ", ".join(c.reference for c in cases)
-    record(
-        "letter:started", letter, f"{kind.value} started for {refs}", actor=actor, cases=[c.reference for c in cases]
-    )
+    _audit_start(letter, cases, actor)
+    return letter
+
+
+def _audit_start(letter: Letter, cases: list[Case], actor: User | None) -> None:
+    """One entry on the letter and one on each case it answers."""
+    kind = letter.kind.value
+    refs = [c.reference for c in cases]
+    record("letter:started", letter, f"{kind} started for {', '.join(refs)}", actor=actor, cases=refs)
     for case in cases:
         record(
-            "case:letter_started",
-            case,
-            f"Letter {letter.id} ({kind.value}) started",
-            actor=actor,
-            letter_id=letter.id,
-            kind=kind.value,
+            "case:letter_started", case, f"Letter {letter.id} ({kind}) started", actor=actor, letter_id=letter.id, kind=kind
         )
-    return letter
 
 
 @dataclasses.dataclass
@@ -147,10 +158,6 @@ class LetterInput:
     body: str | None = None
     answers: list[dict[str, Any]] | None = None
     postponement_reason: str | None = None
-
-
-def _refused(field: str, message: str) -> LetterError:
-    return LetterError(message, {field: message})
 
 
 def _answer_numbers(item: Any, known: set[int], seen: set[int]) -> list[int]:

@@ -11,7 +11,8 @@ The steps, each usable on its own:
   context built from plain dataclasses by ``context.build_context``; ``fill.check_template``,
   ``fill.check_docx_upload`` and ``features.feature_problems`` vet uploads (English messages,
   worded for the reader by ``letters.messages``); ``variables`` is the context contract.
-- html: ``docx2html.docx_to_html(docx, font_family=…, title=…)``.
+- html: ``docx2html.docx_to_html(docx, font_family=…, title=…)`` (page set-up, headers and
+  footers), walking the body with ``docx_walker`` and the styles read by ``docx_styles``.
 - pdf: ``pdf.render_pdf(html, title=…)`` (PDF/A-2b, data: URLs only).
 - sign: ``signing.load_signer`` once per process, ``signing.sign_pdf`` and
   ``signing.verify_pdf``; ``signing.make_dev_certificate`` for development.
