@@ -45,6 +45,8 @@ from parliament_tracker.letters.forms import (
     StartLetterForm,
     TemplateUploadForm,
     UploadForm,
+    answer_rows,
+    answers_from_form,
 )
 from parliament_tracker.letters.models import Letter, LetterKind, LetterStatus, LetterTemplate, LetterVersion
 from parliament_tracker.letters.workflow_views import workflow_context
@@ -202,73 +204,6 @@ def show(letter_id: int):
     )
 
 
-def _answer_rows(letter: Letter, posted: Any = None) -> list[dict[str, Any]]:
-    """One row per question: its text, the answer text and how it is answered."""
-    case = rendering.questions_case(letter)
-    if case is None or letter.kind != LetterKind.answers:
-        return []
-    current: dict[int, tuple[str, str]] = {}
-    for item in letter.answers or []:
-        numbers = item.get("questions", [])
-        for i, n in enumerate(numbers):
-            if item.get("see"):
-                current[n] = (f"see-{item['see']}", "")
-            elif i == 0:
-                current[n] = ("own", item.get("text", ""))
-            else:
-                current[n] = (f"with-{numbers[0]}", "")
-    rows = []
-    for q in case.questions:
-        mode, text = current.get(q.number, ("own", ""))
-        if posted is not None:
-            mode, text = posted.get(f"mode-{q.number}", "own"), posted.get(f"answer-{q.number}", "")
-        rows.append(
-            {
-                "number": q.number,
-                "question": q.text,
-                "mode": mode,
-                "text": text,
-                "others": [o.number for o in case.questions if o.number != q.number],
-                "earlier": [o.number for o in case.questions if o.number < q.number],
-            }
-        )
-    return rows
-
-
-def answers_from_form(formdata: Any, numbers: list[int]) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """Per-question fields → stored answers. "with-m" joins the answer of question m."""
-    items: list[dict[str, Any]] = []
-    by_number: dict[int, dict[str, Any]] = {}
-    errors: dict[str, str] = {}
-    for n in numbers:
-        mode = formdata.get(f"mode-{n}", "own") or "own"
-        text = formdata.get(f"answer-{n}", "") or ""
-        match = re.fullmatch(r"(with|see)-(\d+)", mode)
-        if match and match.group(1) == "with":
-            m = int(match.group(2))
-            target = by_number.get(m)
-            if target is None or "see" in target:
-                errors[f"answer-{n}"] = _(
-                    "Question %(n)d can only be answered together with an earlier question that has its own answer.",
-                    n=n,
-                )
-                continue
-            target["questions"].append(n)
-            by_number[n] = target
-            continue
-        if match:
-            m = int(match.group(2))
-            if m == n or m not in numbers:
-                errors[f"answer-{n}"] = _("“See the answer to question %(n)s” must point to another question.", n=m)
-                continue
-            item: dict[str, Any] = {"questions": [n], "see": m}
-        else:
-            item = {"questions": [n], "text": text.replace("\r\n", "\n")}
-        items.append(item)
-        by_number[n] = item
-    return items, errors
-
-
 def _signatory_choices(form: LetterForm) -> None:
     form.signatory_id.choices = [(None, "—")] + [
         (s.id, s.label)
@@ -289,7 +224,7 @@ def edit(letter_id: int):
         form.signatory_id.data = letter.signatory_id
         form.body.data = markup.from_blocks(letter.body or [])
         form.version.data = str(letter.version)
-    rows = _answer_rows(letter, request.form if request.method == "POST" else None)
+    rows = answer_rows(letter, request.form if request.method == "POST" else None)
     if form.validate_on_submit():
         numbers = [r["number"] for r in rows]
         answers, answer_errors = answers_from_form(request.form, numbers) if rows else (None, {})
