@@ -1,5 +1,4 @@
-"""Letter pages: start from a case, edit, generate, preview, download, upload, versions, compare;
-and the administrators' template pages.
+"""Letter pages: start from a case, edit, generate, preview, download, upload, versions, compare.
 
 Routes:
     GET/POST  /cases/<ref>/letters/new                   start a letter from the case (and others)
@@ -11,11 +10,9 @@ Routes:
     POST      /letters/<id>/upload                       upload a DOCX edited in Word
     GET       /letters/<id>/versions/<n>/docx|pdf        download (pdf?inline=1 for the preview)
     GET       /letters/<id>/compare?a=1&b=2              compare two versions as text
-    GET/POST  /letter-templates                          list and upload templates (admin)
-    GET       /letter-templates/<id>/preview             the template filled with demo data (PDF)
-    GET       /letter-templates/<id>/docx                download a template version
-    POST      /letter-templates/<id>/activate            use this version from now on
-    POST      /letter-templates/load                     store the shipped defaults
+
+The administrators' template pages (``/letter-templates``...) are in ``template_views`` and
+registered on this blueprint.
 
 A single letter renders inline in the request (~0.2–0.3 s with WeasyPrint warm).
 """
@@ -35,24 +32,23 @@ from parliament_tracker.cases import references
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.extensions import db
-from parliament_tracker.letters import downloads, rendering, services, versions
-from parliament_tracker.letters import templates as letter_templates
+from parliament_tracker.letters import downloads, rendering, services, template_views, versions
 from parliament_tracker.letters.engine import markup
 from parliament_tracker.letters.forms import (
     MARKUP_HELP,
     LetterForm,
     PostponementForm,
     StartLetterForm,
-    TemplateUploadForm,
     UploadForm,
     answer_rows,
     answers_from_form,
 )
-from parliament_tracker.letters.models import Letter, LetterKind, LetterStatus, LetterTemplate, LetterVersion
+from parliament_tracker.letters.models import Letter, LetterKind, LetterStatus, LetterVersion
 from parliament_tracker.letters.workflow_views import workflow_context
 from parliament_tracker.organisation.models import Signatory
 
 bp = Blueprint("letters", __name__)
+template_views.register(bp)
 
 def _get_case(reference: str) -> Case:
     case = case_services.find_case(reference)
@@ -370,93 +366,3 @@ def compare(letter_id: int):
         lines=lines,
         changed=any(line.op != "same" for line in lines),
     )
-
-
-# --------------------------------------------------------------------------- templates (admin)
-
-
-@bp.route("/letter-templates", methods=["GET", "POST"])
-@permission_required("template.manage")
-def templates():
-    """Template versions per kind of letter; upload a new version."""
-    form = TemplateUploadForm()
-    problems: list[str] = []
-    status = 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            limit = current_app.config["LETTER_MAX_UPLOAD_BYTES"]
-            data = form.file.data.read(limit + 1)
-            try:
-                template = letter_templates.upload_template(
-                    form.file.data.filename or "",
-                    LetterKind(form.kind.data),
-                    data,
-                    actor=current_user,
-                    activate=form.activate.data,
-                )
-            except services.UploadRefused as exc:
-                db.session.rollback()
-                flash(exc.message, "error")
-                problems = exc.problems
-                status = 422
-            else:
-                db.session.commit()
-                flash(_("Template version %(v)d uploaded.", v=template.version), "success")
-                return redirect(url_for("letters.templates"))
-        else:
-            flash(_("Choose a kind of letter and a DOCX file."), "error")
-            status = 422
-    from parliament_tracker.letters.engine.variables import KNOWN_VARIABLES
-
-    return render_template(
-        "letters/templates.html",
-        form=form,
-        problems=problems,
-        by_kind=letter_templates.templates_by_kind(),
-        kinds=list(LetterKind),
-        variables=KNOWN_VARIABLES,
-    ), status
-
-
-@bp.get("/letter-templates/<int:template_id>/preview")
-@permission_required("template.manage")
-def template_preview(template_id: int):
-    """The template version filled with demo data, as PDF."""
-    template = db.get_or_404(LetterTemplate, template_id)
-    try:
-        rendered = letter_templates.preview_template(template)
-    except services.LetterError as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("letters.templates"))
-    return downloads.file_response(
-        rendered.pdf, downloads.PDF_MIME, f"preview-{template.kind.value}-v{template.version}.pdf", inline=True
-    )
-
-
-@bp.get("/letter-templates/<int:template_id>/docx")
-@permission_required("template.manage")
-def template_docx(template_id: int):
-    """Download a template version."""
-    template = db.get_or_404(LetterTemplate, template_id)
-    return downloads.file_response(template.docx, downloads.DOCX_MIME, template.name)
-
-
-@bp.post("/letter-templates/<int:template_id>/activate")
-@permission_required("template.manage")
-def template_activate(template_id: int):
-    """Use this template version for new letters of its kind."""
-    template = db.get_or_404(LetterTemplate, template_id)
-    letter_templates.activate_template(template, actor=current_user)
-    db.session.commit()
-    flash(_("Template version %(v)d is now in use.", v=template.version), "success")
-    return redirect(url_for("letters.templates"))
-
-
-@bp.post("/letter-templates/load")
-@permission_required("template.manage")
-def templates_load():
-    """Store the shipped default templates as version 1 where a kind has none."""
-    created = letter_templates.load_shipped_templates(actor=current_user)
-    db.session.commit()
-    flash(_("%(n)d shipped templates stored.", n=len(created)), "success")
-    return redirect(url_for("letters.templates"))
