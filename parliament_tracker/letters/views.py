@@ -207,6 +207,30 @@ def _signatory_choices(form: LetterForm) -> None:
     ]
 
 
+def _expected_version(form: LetterForm) -> int:
+    """The version the editor started from (optimistic locking); garbage counts as stale."""
+    try:
+        return int(form.version.data or 0)
+    except ValueError:
+        return 0
+
+
+def _letter_input(form: LetterForm, letter: Letter, answers: list[dict[str, Any]] | None) -> services.LetterInput:
+    """The edit form's fields as the service's input (the dates and the signatory may be cleared)."""
+    return services.LetterInput(
+        subject=form.subject.data,
+        letter_date=form.letter_date.data,
+        our_reference=form.our_reference.data or "",
+        your_reference=form.your_reference.data or "",
+        your_letter_date=form.your_letter_date.data,
+        addressee=form.addressee.data,
+        body=form.body.data or "",
+        signatory=db.session.get(Signatory, form.signatory_id.data) if form.signatory_id.data else None,
+        answers=answers,
+        postponement_reason=form.postponement_reason.data if letter.kind == LetterKind.postponement_notice else None,
+    )
+
+
 @bp.route("/letters/<int:letter_id>/edit", methods=["GET", "POST"])
 @permission_required("letter.draft")
 def edit(letter_id: int):
@@ -224,24 +248,8 @@ def edit(letter_id: int):
     if form.validate_on_submit():
         numbers = [r["number"] for r in rows]
         answers, answer_errors = answers_from_form(request.form, numbers) if rows else (None, {})
-        try:
-            expected = int(form.version.data or 0)
-        except ValueError:
-            expected = 0
-        data = services.LetterInput(
-            subject=form.subject.data,
-            letter_date=form.letter_date.data,
-            our_reference=form.our_reference.data or "",
-            your_reference=form.your_reference.data or "",
-            your_letter_date=form.your_letter_date.data,
-            addressee=form.addressee.data,
-            body=form.body.data or "",
-            signatory=db.session.get(Signatory, form.signatory_id.data) if form.signatory_id.data else None,
-            answers=answers,
-            postponement_reason=form.postponement_reason.data
-            if letter.kind == LetterKind.postponement_notice
-            else None,
-        )
+        expected = _expected_version(form)
+        data = _letter_input(form, letter, answers)
         try:
             if answer_errors:
                 raise services.LetterError(
