@@ -7,7 +7,8 @@
   (the one way letter bytes are handed out, page and API), ``rendering`` (rows and app config →
   the engine's input), ``errors``, ``messages`` (the engine's refusals in the reader's
   language), and the web side: ``forms``, ``views``, ``template_views``, ``api``.
-- the approval workflow (``workflow*.py``): approvals, the signing step, sending, verification.
+- ``approval/``: the approval workflow (its transition table, approvals, the signing step,
+  sending, withdrawing, verification); the cases a letter answers follow it.
 
 Services change state, write the audit entry and flush; the caller commits.
 """

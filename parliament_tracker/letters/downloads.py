@@ -53,7 +53,7 @@ def check_hashes(letter: Letter, version: LetterVersion) -> None:
         raise TamperedFile(f"letter {letter.id} version {version.number}: stored file does not match its SHA-256")
     if letter.status in LOCKED_STATUSES:
         # The signature record belongs to the approval workflow, which sits above drafting.
-        from parliament_tracker.letters.workflow import TamperedLetter, check_download
+        from parliament_tracker.letters.approval.signing import TamperedLetter, check_download
 
         try:
             check_download(letter, version)

@@ -1,29 +1,17 @@
-"""Refusals of the drafting verbs, and the rule that a signed or sent letter is final.
-
-``LetterError`` carries a message in the user's language and ``errors`` per field; the views
-flash it and the API returns it as the JSON error with its ``status``.
+"""The drafting verbs' refusals (``DomainError`` subclasses), and the rule that a signed or sent
+letter is final.
 """
 
 from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from parliament_tracker.errors import DomainError, Kind
 from parliament_tracker.letters.models import Letter, LetterStatus
 
 
-class LetterError(Exception):
-    """A refused change; ``errors`` maps field names to user-facing messages."""
-
-    status = 422
-
-    def __init__(self, message: str, errors: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
-
-
-class StaleLetter(LetterError):
-    status = 409
+class StaleLetter(DomainError):
+    kind = Kind.conflict
 
     def __init__(self, letter: Letter) -> None:
         super().__init__(
@@ -35,17 +23,17 @@ class StaleLetter(LetterError):
         self.letter = letter
 
 
-class LetterLocked(LetterError):
+class LetterLocked(DomainError):
     """A signed or sent letter is immutable: its DOCX and PDF cannot be replaced or regenerated."""
 
-    status = 409
+    kind = Kind.conflict
 
     def __init__(self, letter: Letter) -> None:
         super().__init__(
             _(
                 "This letter is %(status)s and can no longer be changed: a signed letter is final. "
                 "Start a new letter if something must change.",
-                status=letter.status.title.lower(),
+                status=letter.status.label.lower(),
             )
         )
         self.letter = letter
@@ -60,7 +48,7 @@ def ensure_unlocked(letter: Letter) -> None:
         raise LetterLocked(letter)
 
 
-class UploadRefused(LetterError):
+class UploadRefused(DomainError):
     """An uploaded DOCX (letter or template) is refused; nothing was stored."""
 
     def __init__(self, message: str, problems: list[str] | None = None) -> None:

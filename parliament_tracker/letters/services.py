@@ -4,7 +4,7 @@ Each verb changes state, writes the audit entry and flushes; the caller commits 
 per request). The drafting part of ``letters`` is cut into these modules, each importing only
 the ones above it:
 
-- ``errors``: the refusals (``LetterError`` and kin) and "a signed letter is final";
+- ``errors``: the refusals (``DomainError`` subclasses) and "a signed letter is final";
 - ``rendering``: rows and app config → the engine's plain input, and rendering with it;
 - ``templates``: shipped and uploaded templates, the active one per kind, previews;
 - ``versions``: generated and uploaded versions with their SHA-256, lookup and compare;
@@ -25,14 +25,15 @@ from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.db import today_local
+from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
+from parliament_tracker.letters.approval.cases import follow as cases_follow
 from parliament_tracker.letters.engine import context as ctx
 from parliament_tracker.letters.engine import markup
 
-# The refusals are raised here and caught as services.LetterError & co. by views, API and tests.
+# Raised here, and named services.StaleLetter, services.LetterLocked & co. by views and tests.
 from parliament_tracker.letters.errors import (  # noqa: F401
     LOCKED_STATUSES,
-    LetterError,
     LetterLocked,
     StaleLetter,
     UploadRefused,
@@ -40,8 +41,8 @@ from parliament_tracker.letters.errors import (  # noqa: F401
 )
 from parliament_tracker.letters.models import Letter, LetterCase, LetterCaseRole, LetterKind, LetterStatus
 
-# The approval workflow (workflow.py) still reaches these through this module; once it moves
-# to letters/approval/ it imports them from their own modules and these lines go.
+# The approval workflow's signing step (approval/signing.py) still reaches these through this
+# module; once it imports them from rendering, templates and versions, these lines go.
 from parliament_tracker.letters.rendering import letter_data, questions_case, questions_subject, render, render_uploaded  # noqa: F401
 from parliament_tracker.letters.templates import template_for  # noqa: F401
 from parliament_tracker.letters.versions import add_version as _add_version  # noqa: F401
@@ -54,8 +55,8 @@ MAX_BODY = 100_000
 
 
 
-def _refused(field: str, message: str) -> LetterError:
-    return LetterError(message, {field: message})
+def _refused(field: str, message: str) -> DomainError:
+    return DomainError(message, {field: message})
 
 
 def _default_subject(kind: LetterKind, main: Case) -> str:
@@ -128,6 +129,8 @@ def start_letter(
     db.session.add(letter)
     db.session.flush()
     _audit_start(letter, cases, actor)
+    # Drafting starts: the cases the letter answers are "in behandeling".
+    cases_follow(letter, "started", actor)
     return letter
 
 
@@ -247,7 +250,7 @@ def update_letter(letter: Letter, data: LetterInput, *, expected_version: int, a
 def _ensure_editable(letter: Letter, expected_version: int) -> None:
     ensure_unlocked(letter)
     if letter.status != LetterStatus.draft:
-        raise LetterError(_("Only draft letters can be changed."))
+        raise DomainError(_("Only draft letters can be changed."))
     if expected_version != letter.version:
         raise StaleLetter(letter)
 
@@ -272,19 +275,19 @@ def _text_errors(data: LetterInput) -> dict[str, str]:
 
 
 def _validate(letter: Letter, data: LetterInput) -> list[dict[str, Any]] | None:
-    """Every field's refusal in one ``LetterError``; otherwise the normalised answers (None: unchanged)."""
+    """Every field's refusal in one ``DomainError``; otherwise the normalised answers (None: unchanged)."""
     errors = _text_errors(data)
     answers = None
     if data.answers is not None:
         try:
             answers = normalise_answers(data.answers, _question_numbers(letter))
-        except LetterError as exc:
+        except DomainError as exc:
             errors.update(exc.errors)
     reason = data.postponement_reason
     if letter.kind == LetterKind.postponement_notice and reason is not None and not reason.strip():
         errors["postponement_reason"] = _("A postponement notice must give its reason.")
     if errors:
-        raise LetterError(_("The letter could not be saved. Check the fields marked below."), errors)
+        raise DomainError(_("The letter could not be saved. Check the fields marked below."), errors)
     return answers
 
 
@@ -334,13 +337,13 @@ def prepare_postponement(case: Case, reason: str, *, actor: User | None) -> Lett
     """One click from a written-questions case: the postponement notice, generated."""
     if case.kind != CaseKind.written_questions:
         message = _("A postponement notice is only for written questions.")
-        raise LetterError(message, {"kind": message})
+        raise DomainError(message, {"kind": message})
     if not (reason or "").strip():
         message = _("A postponement notice must give its reason.")
-        raise LetterError(message, {"postponement_reason": message})
+        raise DomainError(message, {"postponement_reason": message})
     if len(reason) > 2000:
         message = _("The reason is too long (at most 2000 characters).")
-        raise LetterError(message, {"postponement_reason": message})
+        raise DomainError(message, {"postponement_reason": message})
     letter = start_letter([case], LetterKind.postponement_notice, actor=actor, postponement_reason=reason)
     generate_version(letter, actor=actor)
     return letter

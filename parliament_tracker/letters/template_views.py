@@ -11,13 +11,16 @@ download, activate, store the shipped defaults. Registered on the ``letters`` bl
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
+from parliament_tracker import edge
 from parliament_tracker.auth.permissions import permission_required
+from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
-from parliament_tracker.letters import downloads, services
+from parliament_tracker.letters import downloads
 from parliament_tracker.letters import templates as letter_templates
 from parliament_tracker.letters.engine.variables import KNOWN_VARIABLES
 from parliament_tracker.letters.forms import TemplateUploadForm
@@ -36,40 +39,34 @@ def register(bp: Blueprint) -> None:
 def templates():
     """Template versions per kind of letter; upload a new version."""
     form = TemplateUploadForm()
-    problems: list[str] = []
-    status = 200
+
+    def page(problems: list[str], status: int) -> Any:
+        return render_template(
+            "letters/templates.html",
+            form=form,
+            problems=problems,
+            by_kind=letter_templates.templates_by_kind(),
+            kinds=list(LetterKind),
+            variables=KNOWN_VARIABLES,
+        ), status
+
+    def refused(exc: DomainError) -> Any:
+        flash(exc.message, "error")
+        return page(getattr(exc, "problems", []), 422)
+
     if request.method == "POST":
         if form.validate_on_submit():
             limit = current_app.config["LETTER_MAX_UPLOAD_BYTES"]
             data = form.file.data.read(limit + 1)
-            try:
-                template = letter_templates.upload_template(
-                    form.file.data.filename or "",
-                    LetterKind(form.kind.data),
-                    data,
-                    actor=current_user,
-                    activate=form.activate.data,
-                )
-            except services.UploadRefused as exc:
-                db.session.rollback()
-                flash(exc.message, "error")
-                problems = exc.problems
-                status = 422
-            else:
-                db.session.commit()
-                flash(_("Template version %(v)d uploaded.", v=template.version), "success")
-                return redirect(url_for("letters.templates"))
-        else:
-            flash(_("Choose a kind of letter and a DOCX file."), "error")
-            status = 422
-    return render_template(
-        "letters/templates.html",
-        form=form,
-        problems=problems,
-        by_kind=letter_templates.templates_by_kind(),
-        kinds=list(LetterKind),
-        variables=KNOWN_VARIABLES,
-    ), status
+            edge.on_refusal(refused)
+            template = letter_templates.upload_template(
+                form.file.data.filename or "", LetterKind(form.kind.data), data, actor=edge.actor(), activate=form.activate.data
+            )
+            flash(_("Template version %(v)d uploaded.", v=template.version), "success")
+            return redirect(url_for("letters.templates"))
+        flash(_("Choose a kind of letter and a DOCX file."), "error")
+        return page([], 422)
+    return page([], 200)
 
 
 @permission_required("template.manage")
@@ -78,7 +75,7 @@ def template_preview(template_id: int):
     template = db.get_or_404(LetterTemplate, template_id)
     try:
         rendered = letter_templates.preview_template(template)
-    except services.LetterError as exc:
+    except DomainError as exc:
         flash(exc.message, "error")
         return redirect(url_for("letters.templates"))
     return downloads.file_response(
@@ -97,8 +94,7 @@ def template_docx(template_id: int):
 def template_activate(template_id: int):
     """Use this template version for new letters of its kind."""
     template = db.get_or_404(LetterTemplate, template_id)
-    letter_templates.activate_template(template, actor=current_user)
-    db.session.commit()
+    letter_templates.activate_template(template, actor=edge.actor())
     flash(_("Template version %(v)d is now in use.", v=template.version), "success")
     return redirect(url_for("letters.templates"))
 
@@ -106,7 +102,6 @@ def template_activate(template_id: int):
 @permission_required("template.manage")
 def templates_load():
     """Store the shipped default templates as version 1 where a kind has none."""
-    created = letter_templates.load_shipped_templates(actor=current_user)
-    db.session.commit()
+    created = letter_templates.load_shipped_templates(actor=edge.actor())
     flash(_("%(n)d shipped templates stored.", n=len(created)), "success")
     return redirect(url_for("letters.templates"))

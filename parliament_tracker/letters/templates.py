@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 
 from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User
+from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
 from parliament_tracker.letters.engine import context as ctx
 from parliament_tracker.letters.engine import markup, seed_letter
@@ -24,7 +25,7 @@ from parliament_tracker.letters.engine.features import feature_problems
 from parliament_tracker.letters.engine.fill import TemplateError, check_template, fill_template
 from parliament_tracker.letters.engine.pipeline import RenderedLetter
 from parliament_tracker.letters.engine.variables import KNOWN_VARIABLE_NAMES
-from parliament_tracker.letters.errors import LetterError, UploadRefused
+from parliament_tracker.letters.errors import UploadRefused
 from parliament_tracker.letters.messages import translate
 from parliament_tracker.letters.models import LetterKind, LetterTemplate
 from parliament_tracker.letters.rendering import ministry, render
@@ -198,10 +199,10 @@ def demo_letter_data() -> ctx.LetterData:
 
 
 def preview_template(template: LetterTemplate) -> RenderedLetter:
-    """Render a template version with demo data (raises LetterError when it cannot be filled)."""
+    """Render a template version with demo data (raises DomainError when it cannot be filled)."""
     try:
         return render(template.docx, demo_letter_data(), title=seed_letter.SUBJECT)
     except TemplateError as exc:
-        raise LetterError(
+        raise DomainError(
             _("The template cannot be filled: %(problems)s", problems=" ".join(translate(p) for p in exc.problems))
         ) from exc

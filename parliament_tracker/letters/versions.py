@@ -12,11 +12,12 @@ from flask_babel import gettext as _
 
 from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User
+from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
 from parliament_tracker.letters.engine.compare import DiffLine, diff_paragraphs
 from parliament_tracker.letters.engine.fill import DocxRejected, TemplateError
 from parliament_tracker.letters.engine.pipeline import RenderedLetter
-from parliament_tracker.letters.errors import LetterError, UploadRefused, ensure_unlocked
+from parliament_tracker.letters.errors import UploadRefused, ensure_unlocked
 from parliament_tracker.letters.messages import translate
 from parliament_tracker.letters.models import Letter, LetterStatus, LetterTemplate, LetterVersion, VersionSource
 from parliament_tracker.letters.rendering import answered_cases, letter_data, render, render_uploaded
@@ -56,7 +57,7 @@ def add_version(
         with db.session.begin_nested():
             db.session.add(version)
     except sa.exc.IntegrityError as exc:
-        raise LetterError(
+        raise DomainError(
             _("Someone else made a version of this letter at the same moment. Please try again.")
         ) from exc
     db.session.expire(letter, ["versions"])
@@ -75,7 +76,7 @@ def generate_version(letter: Letter, *, actor: User | None, note: str = "") -> L
     try:
         rendered = render(template_bytes, letter_data(letter), title=letter.subject)
     except TemplateError as exc:
-        raise LetterError(
+        raise DomainError(
             _("The letter could not be made: %(problems)s", problems=" ".join(translate(p) for p in exc.problems))
         ) from exc
     letter.template = template
@@ -106,7 +107,7 @@ def upload_docx(letter: Letter, filename: str, data: bytes, *, actor: User | Non
     filename = os.path.basename((filename or "").replace("\\", "/")).strip()[:255]
     ensure_unlocked(letter)
     if letter.status != LetterStatus.draft:
-        raise LetterError(_("Only draft letters can be changed."))
+        raise DomainError(_("Only draft letters can be changed."))
     if not filename.lower().endswith(".docx"):
         raise UploadRefused(
             _(

@@ -26,13 +26,16 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from parliament_tracker import edge
 from parliament_tracker.audit.services import entries_for
 from parliament_tracker.auth.permissions import permission_required
 from parliament_tracker.cases import references
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case, CaseKind
+from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
 from parliament_tracker.letters import downloads, rendering, services, template_views, versions
+from parliament_tracker.letters.approval.views import workflow_context
 from parliament_tracker.letters.engine import markup
 from parliament_tracker.letters.forms import (
     MARKUP_HELP,
@@ -44,11 +47,11 @@ from parliament_tracker.letters.forms import (
     answers_from_form,
 )
 from parliament_tracker.letters.models import Letter, LetterKind, LetterStatus, LetterVersion
-from parliament_tracker.letters.workflow_views import workflow_context
 from parliament_tracker.organisation.models import Signatory
 
 bp = Blueprint("letters", __name__)
 template_views.register(bp)
+
 
 def _get_case(reference: str) -> Case:
     case = case_services.find_case(reference)
@@ -94,7 +97,7 @@ def _cases_from(text: str | None) -> tuple[list[Case], str | None]:
     return found, None
 
 
-def _show_errors(form: Any, exc: services.LetterError) -> None:
+def _show_errors(form: Any, exc: DomainError) -> None:
     """A refused change: each message under its field (when the form has it), the summary flashed."""
     for name, message in exc.errors.items():
         target = getattr(form, name, None)
@@ -130,15 +133,13 @@ def new(reference: str):
         if error2:
             form.mentions.errors = [error2]
         if not error and not error2:
-            try:
-                letter = services.start_letter(
-                    [case, *others], LetterKind(form.kind.data), actor=current_user, mentions=mentions
-                )
-            except services.LetterError as exc:
-                db.session.rollback()
+
+            def refused(exc: DomainError) -> Any:
                 _show_errors(form, exc)
                 return render_template("letters/new.html", form=form, case=case), 422
-            db.session.commit()
+
+            edge.on_refusal(refused)
+            letter = services.start_letter([case, *others], LetterKind(form.kind.data), actor=edge.actor(), mentions=mentions)
             flash(_("Letter started. Write the text and generate the letter."), "success")
             return redirect(url_for("letters.edit", letter_id=letter.id))
     status = 422 if request.method == "POST" else 200
@@ -154,13 +155,8 @@ def postpone(reference: str):
     if not form.validate_on_submit():
         flash(_("Give the reason for the postponement."), "error")
         return redirect(url_for("cases.show", reference=case.reference) + "#letters")
-    try:
-        letter = services.prepare_postponement(case, form.reason.data, actor=current_user)
-    except services.LetterError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("cases.show", reference=case.reference) + "#letters")
-    db.session.commit()
+    edge.on_refusal_redirect(url_for("cases.show", reference=case.reference) + "#letters")
+    letter = services.prepare_postponement(case, form.reason.data, actor=edge.actor())
     flash(_("Postponement notice prepared."), "success")
     return redirect(url_for("letters.show", letter_id=letter.id))
 
@@ -250,41 +246,36 @@ def edit(letter_id: int):
         answers, answer_errors = answers_from_form(request.form, numbers) if rows else (None, {})
         expected = _expected_version(form)
         data = _letter_input(form, letter, answers)
-        try:
-            if answer_errors:
-                raise services.LetterError(
-                    _("The letter could not be saved. Check the fields marked below."), answer_errors
-                )
-            services.update_letter(letter, data, expected_version=expected, actor=current_user)
-        except services.StaleLetter as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            form.version.data = str(db.session.get(Letter, letter_id).version)
-            return render_template(
-                "letters/edit.html", form=form, letter=letter, rows=rows, answer_errors={}, help=MARKUP_HELP, stale=True
-            ), 409
-        except services.LetterError as exc:
-            db.session.rollback()
+
+        def refused(exc: DomainError) -> Any:
+            # after the rollback ``letter`` reads what is stored now
+            if isinstance(exc, services.StaleLetter):
+                flash(exc.message, "error")
+                form.version.data = str(letter.version)
+                return render_template(
+                    "letters/edit.html", form=form, letter=letter, rows=rows, answer_errors={}, help=MARKUP_HELP, stale=True
+                ), 409
             _show_errors(form, exc)
-            letter = db.get_or_404(Letter, letter_id)
             return render_template(
                 "letters/edit.html", form=form, letter=letter, rows=rows, answer_errors=exc.errors, help=MARKUP_HELP
             ), 422
+
+        edge.on_refusal(refused)
+        if answer_errors:
+            raise DomainError(_("The letter could not be saved. Check the fields marked below."), answer_errors)
+        services.update_letter(letter, data, expected_version=expected, actor=edge.actor())
         generate = "generate" in request.form
         if generate:
             try:
                 # A savepoint: if the template cannot be filled, the edits are still kept.
                 with db.session.begin_nested():
-                    version = versions.generate_version(letter, actor=current_user)
-            except services.LetterError as exc:
-                db.session.commit()
+                    version = versions.generate_version(letter, actor=edge.actor())
+            except DomainError as exc:
                 flash(_("Changes saved, but the letter could not be generated."), "warning")
                 flash(exc.message, "error")
                 return redirect(url_for("letters.edit", letter_id=letter.id))
-            db.session.commit()
             flash(_("Saved, and version %(n)d generated.", n=version.number), "success")
             return redirect(url_for("letters.show", letter_id=letter.id) + "#preview")
-        db.session.commit()
         flash(_("Changes saved."), "success")
         return redirect(url_for("letters.edit", letter_id=letter.id))
     status = 422 if request.method == "POST" else 200
@@ -302,13 +293,8 @@ def generate(letter_id: int):
     letter = db.get_or_404(Letter, letter_id)
     if (refused := _refuse_non_draft(letter)) is not None:
         return refused
-    try:
-        version = versions.generate_version(letter, actor=current_user)
-    except services.LetterError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("letters.show", letter_id=letter.id))
-    db.session.commit()
+    edge.on_refusal_redirect(url_for("letters.show", letter_id=letter.id))
+    version = versions.generate_version(letter, actor=edge.actor())
     flash(_("Version %(n)d generated.", n=version.number), "success")
     return redirect(url_for("letters.show", letter_id=letter.id) + "#preview")
 
@@ -325,15 +311,8 @@ def upload(letter_id: int):
         return redirect(url_for("letters.show", letter_id=letter.id) + "#upload")
     limit = current_app.config["LETTER_MAX_UPLOAD_BYTES"]
     data = form.file.data.read(limit + 1)
-    try:
-        version = versions.upload_docx(
-            letter, form.file.data.filename or "", data, actor=current_user, note=form.note.data or ""
-        )
-    except services.LetterError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("letters.show", letter_id=letter.id) + "#upload"), 303
-    db.session.commit()
+    edge.on_refusal_redirect(url_for("letters.show", letter_id=letter.id) + "#upload", 303)
+    version = versions.upload_docx(letter, form.file.data.filename or "", data, actor=edge.actor(), note=form.note.data or "")
     flash(_("Version %(n)d uploaded; its PDF was made from your DOCX.", n=version.number), "success")
     return redirect(url_for("letters.show", letter_id=letter.id) + "#preview")
 
