@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from parliament_tracker import create_app  # noqa: E402
 from parliament_tracker.demo import DEMO_PASSWORD, load_demo  # noqa: E402
 from parliament_tracker.extensions import db  # noqa: E402
-from parliament_tracker.letters.pdf import warm_up  # noqa: E402
+from parliament_tracker.letters.engine.pdf import warm_up  # noqa: E402
 
 
 def main(runs: int = 20) -> None:

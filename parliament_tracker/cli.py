@@ -150,7 +150,7 @@ letters_cli = AppGroup("letters", help="Letter templates.")
 @edge.command
 def letters_load_templates_command() -> None:
     """Store the shipped default templates as version 1 of every kind that has none."""
-    from parliament_tracker.letters.services import load_shipped_templates
+    from parliament_tracker.letters.templates import load_shipped_templates
 
     created = load_shipped_templates()
     click.echo(f"{len(created)} shipped templates stored." if created else "Every kind already has a template; nothing changed.")
@@ -170,7 +170,7 @@ def ensure_dev_certificate() -> str | None:
     path = current_app.config.get("SIGNING_PKCS12_PATH")
     if not path or os.path.exists(path):
         return None
-    from parliament_tracker.letters.signing import make_dev_certificate
+    from parliament_tracker.letters.engine.signing import make_dev_certificate
 
     made = make_dev_certificate(path, current_app.config.get("SIGNING_PKCS12_PASSPHRASE") or "", DEV_COMMON_NAME)
     return str(made.p12_path)
@@ -188,7 +188,7 @@ def signing_dev_cert_command(path: str | None, passphrase: str | None, common_na
 
     from flask import current_app
 
-    from parliament_tracker.letters.signing import make_dev_certificate
+    from parliament_tracker.letters.engine.signing import make_dev_certificate
 
     path = path or current_app.config["SIGNING_PKCS12_PATH"]
     if passphrase is None:
