@@ -28,10 +28,16 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": "nl",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
         "LANGUAGES": ["nl", "en"],
-        # Failed-login throttling: after this many failures the account waits
-        # LOGIN_LOCKOUT_SECONDS before the next attempt is even checked.
+        # Failed-login throttling, per account name and per client address: after
+        # LOGIN_MAX_FAILURES failures for a name (or LOGIN_MAX_FAILURES_PER_ADDRESS from one
+        # address) the next attempt waits LOGIN_DELAY_SECONDS, doubling with every further
+        # failure up to LOGIN_LOCKOUT_SECONDS. A browser that logged in to the account before
+        # (signed "known device" cookie) is not held by the account's throttle.
         "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+        "LOGIN_DELAY_SECONDS": 30,
         "LOGIN_LOCKOUT_SECONDS": 15 * 60,
+        "KNOWN_DEVICE_DAYS": 90,
         "CASES_PER_PAGE": 50,
         "ATTACHMENT_MAX_BYTES": 20 * 1024 * 1024,
         "BASE_URL": "http://127.0.0.1:5000",
