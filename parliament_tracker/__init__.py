@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from parliament_tracker.config import default_settings, environment_overrides
+from parliament_tracker.config import default_settings, environment_overrides, require_secret_key
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -26,8 +26,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update(environment_overrides(os.environ))
     if test_config is not None:
         app.config.update(test_config)
+    require_secret_key(app.config, app.instance_path)
 
     register_extensions(app)
+    register_hardening(app)
     register_models()
     app.url_map.converters["int"] = DatabaseIntConverter
     register_blueprints(app)
@@ -60,6 +62,15 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
+
+
+def register_hardening(app: Flask) -> None:
+    """Input refused at the edge (bad bytes, deep JSON) and response policies (caching, 401s)."""
+    from parliament_tracker.input_guard import init_input_guard
+    from parliament_tracker.response_policy import init_response_policy
+
+    init_input_guard(app)
+    init_response_policy(app)
 
 
 def register_models() -> None:
