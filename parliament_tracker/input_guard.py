@@ -123,6 +123,8 @@ def _server_error(error: InternalServerError) -> Any:
     except Exception:  # pragma: no cover - a dead connection: the page below needs none
         log.exception("rollback after an error failed")
     message = _("Something went wrong on our side. Your last change may not have been saved; try again.")
+    if error.original_exception is None and error.description != InternalServerError.description:
+        message = error.description  # abort(500, "…") with its own explanation
     if request.path.startswith("/api/"):
         return jsonify(error={"status": 500, "message": message}), 500
     try:

@@ -21,6 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
 
 from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User
@@ -559,7 +560,17 @@ def _question_numbers(letter: Letter) -> list[int]:
     return [q.number for q in case.questions] if case else []
 
 
+def lock_letter(letter: Letter) -> None:
+    """Wait for a concurrent change of this letter to finish and read what it left (a row lock on
+    PostgreSQL; on SQLite writes are serialised by BEGIN IMMEDIATE). Then the version and status
+    checks that follow see the other person's change, and refuse with a 409 instead of a stale
+    UPDATE failing at the commit."""
+    db.session.execute(sa.select(Letter.id).where(Letter.id == letter.id).with_for_update())
+    db.session.refresh(letter)
+
+
 def update_letter(letter: Letter, data: LetterInput, *, expected_version: int, actor: User | None) -> Letter:
+    lock_letter(letter)
     ensure_unlocked(letter)
     if letter.status != LetterStatus.draft:
         raise LetterError(_("Only draft letters can be changed."))
@@ -657,7 +668,10 @@ def _add_version(
         created_by=actor,
         note=note[:1000],
     )
-    db.session.flush()  # pending changes go in before the savepoint, not inside it
+    try:
+        db.session.flush()  # pending changes go in before the savepoint, not inside it
+    except StaleDataError as exc:  # the letter row changed under us since it was read
+        raise StaleLetter(letter) from exc
     try:
         # Two people generating at the same moment: the unique number makes one of them fail,
         # and only this insert is undone; they get a clear message instead of an error page.

@@ -389,6 +389,7 @@ def sign(
     letter_date: dt.date | None = None,
 ) -> Signature:
     """Fix date and Ons kenmerk, render the final PDF/A, sign it (PAdES) and keep it as the final version."""
+    services.lock_letter(letter)  # a second signer at the same moment waits, then finds it signed
     if not has_permission(actor.role, "letter.sign"):
         raise NotAllowed(_("Only the signatory's office signs letters."))
     if letter.status != LetterStatus.approved:
