@@ -17,6 +17,9 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "SECRET_KEY": None,
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "parliament_tracker.sqlite"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # SQLite only: how long a write waits for the writer before it (writes queue up, since
+        # they begin IMMEDIATE) before it fails with "database is locked".
+        "SQLITE_BUSY_TIMEOUT_MS": 30000,
         # Session cookies: HttpOnly always; Secure unless explicitly running over plain HTTP
         # (the embedded demo on 127.0.0.1 sets SESSION_COOKIE_SECURE=False through make run).
         "SESSION_COOKIE_HTTPONLY": True,
