@@ -29,6 +29,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -287,7 +288,7 @@ def create(app: Flask, path: str | os.PathLike[str], *, include_keys: bool = Tru
             with tarfile.open(partial, "w:gz") as archive:
                 data = json.dumps(manifest, indent=2, sort_keys=True).encode()
                 info = tarfile.TarInfo(MANIFEST)
-                info.size, info.mode = len(data), 0o600
+                info.size, info.mode, info.mtime = len(data), 0o600, int(time.time())
                 archive.addfile(info, io.BytesIO(data))
                 for name, file in files.items():
                     archive.add(file, arcname=name, recursive=False, filter=_private)
