@@ -14,8 +14,12 @@ PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the application. No threads, no migrations, no network: that is the CLI's job."""
-    app = Flask(
+    """Build the application. No threads, no migrations, no network: that is the CLI's job.
+
+    Every view runs inside one unit of work (``edge.App``): authenticated, committed once."""
+    from parliament_tracker.edge import App
+
+    app = App(
         __name__,
         instance_path=os.environ.get("PARLIAMENT_TRACKER_INSTANCE_PATH", os.path.join(PROJECT_ROOT, "instance")),
         instance_relative_config=True,
@@ -33,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_models()
     app.url_map.converters["int"] = DatabaseIntConverter
     register_blueprints(app)
+    register_receivers()
     register_web_hooks(app)
     register_cli(app)
     return app
@@ -87,9 +92,9 @@ def register_blueprints(app: Flask) -> None:
     from parliament_tracker.deadlines.api import bp as deadlines_api_bp
     from parliament_tracker.deadlines.views import bp as deadlines_bp
     from parliament_tracker.letters.api import bp as letters_api_bp
+    from parliament_tracker.letters.approval.api import bp as letter_workflow_api_bp
+    from parliament_tracker.letters.approval.views import bp as letter_workflow_bp
     from parliament_tracker.letters.views import bp as letters_bp
-    from parliament_tracker.letters.workflow_api import bp as letter_workflow_api_bp
-    from parliament_tracker.letters.workflow_views import bp as letter_workflow_bp
     from parliament_tracker.notifications.views import bp as notifications_bp
     from parliament_tracker.organisation.views import bp as admin_bp
     from parliament_tracker.tk.views import bp as tk_bp
@@ -108,6 +113,19 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(letters_api_bp)
     app.register_blueprint(letter_workflow_bp)
     app.register_blueprint(letter_workflow_api_bp)
+    # Hooks that lower packages offer and higher ones register with (never at import time).
+    from parliament_tracker.deadlines.api import init_app as init_deadlines_api
+    from parliament_tracker.letters.api import init_app as init_letters_api
+
+    init_deadlines_api(app)
+    init_letters_api(app)
+
+
+def register_receivers() -> None:
+    """Connect the higher packages' receivers to the domain events (parliament_tracker.signals)."""
+    from parliament_tracker.notifications import event_notices
+
+    event_notices.connect()
 
 
 def register_web_hooks(app: Flask) -> None:

@@ -183,8 +183,8 @@ def _restore_database(member: str, source: Path) -> None:
 def counts() -> dict[str, int]:
     from parliament_tracker.audit.models import AuditEntry
     from parliament_tracker.cases.models import Attachment, Case
+    from parliament_tracker.letters.approval.models import Signature
     from parliament_tracker.letters.models import Letter, LetterVersion
-    from parliament_tracker.letters.workflow_models import Signature
 
     models = {
         "cases": Case, "attachments": Attachment, "letters": Letter, "letter_versions": LetterVersion,
@@ -215,10 +215,10 @@ class CheckReport:
 def check() -> CheckReport:
     """Read the whole database: every letter version's DOCX and PDF against their SHA-256, every
     signature's PDF against its record and its signature against the trusted roots."""
+    from parliament_tracker.letters.approval.models import Signature
+    from parliament_tracker.letters.approval.signing import trust_roots
     from parliament_tracker.letters.models import LetterVersion
     from parliament_tracker.letters.signing import verify_pdf
-    from parliament_tracker.letters.workflow import trust_roots
-    from parliament_tracker.letters.workflow_models import Signature
 
     report = CheckReport(counts=counts())
     ids = db.session.scalars(sa.select(LetterVersion.id).order_by(LetterVersion.id)).all()

@@ -257,9 +257,7 @@ def _load_realistic_cases(today, directorates, signatories, committees, members,
             target = CaseStatus.drafting
         # Walk the workflow step by step so each case's timeline looks like real work.
         order = [CaseStatus.registered, *path_after_registration]
+        # The demo is loaded in one go: give answered cases a plausible answer date.
+        answered = min(today, received + dt.timedelta(days=rng.randint(7, 40))) if target == CaseStatus.answered else None
         for step in order[order.index(case.status) + 1 : order.index(target) + 1]:
-            case_services.transition(case, step, actor=users["admin"])
-        if case.status == CaseStatus.answered:
-            # The demo is loaded in one go: give answered cases a plausible answer date.
-            answered = min(today, received + dt.timedelta(days=rng.randint(7, 40)))
-            db.session.execute(db.update(Case).where(Case.id == case.id).values(answered_on=answered))
+            case_services.transition(case, step, actor=users["admin"], answered_on=answered)

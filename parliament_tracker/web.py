@@ -46,12 +46,6 @@ def init_web(app: Flask) -> None:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
 
-    @app.teardown_request
-    def rollback_unfinished(exc: BaseException | None) -> None:
-        # Whatever a failed request left in the session is thrown away, never half-committed.
-        if exc is not None:
-            db.session.rollback()
-
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
         if request.path.startswith("/api/"):
@@ -67,15 +61,15 @@ def init_web(app: Flask) -> None:
     @app.context_processor
     def template_helpers() -> dict[str, Any]:
         from parliament_tracker.audit.describe import changes, sentence
-        from parliament_tracker.cases.models import KIND_TITLES
-        from parliament_tracker.cases.workflow import STATUS_TITLES
+        from parliament_tracker.cases.kinds import CaseKind
+        from parliament_tracker.cases.workflow import CaseStatus
 
         return {
             "audit_sentence": sentence,
             "audit_changes": changes,
             "current_locale": str(get_locale()),
-            "kind_titles": {k.value: v for k, v in KIND_TITLES.items()},
-            "status_titles": {k.value: v for k, v in STATUS_TITLES.items()},
+            "kind_titles": CaseKind.labels(),
+            "status_titles": CaseStatus.labels(),
         }
 
     @app.template_filter("number")

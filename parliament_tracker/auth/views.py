@@ -60,7 +60,6 @@ def login():
         result = services.authenticate(
             form.username.data, form.password.data, address=request.remote_addr, device_user_id=_device_user_id()
         )
-        db.session.commit()  # failed-login counters must persist too
         if result.user:
             login_user(result.user)
             response = redirect(_safe_next(request.args.get("next")))
@@ -96,7 +95,6 @@ def logout():
     of the cookie no longer works (nor do the user's sessions in other browsers)."""
     if current_user.is_authenticated:
         services.end_sessions(current_user, actor=current_user, reason="ended by logging out")
-        db.session.commit()
     logout_user()
     flash(_("You have been logged out."), "info")
     return redirect(url_for("auth.login"))
@@ -110,7 +108,6 @@ def set_language(code: str):
         code = current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user.is_authenticated:
         current_user.locale = code
-        db.session.commit()
     response = redirect(_safe_next(request.form.get("next")))
     response.set_cookie(
         "lang", code, max_age=365 * 86400, samesite="Lax", httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"]
@@ -125,11 +122,9 @@ def account():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if not services.authenticate(current_user.username, form.current_password.data).user:
-            db.session.commit()
             form.current_password.errors.append(_("The current password is incorrect."))
         else:
             services.set_password(current_user, form.new_password.data)
-            db.session.commit()
             # The change ended every session of the user; this browser continues with a new one.
             login_user(current_user._get_current_object())
             flash(_("Your password has been changed."), "success")
@@ -142,7 +137,6 @@ def account():
 def create_token():
     """Issue a new API token and show it once."""
     token = services.issue_token(current_user)
-    db.session.commit()
     return render_template("auth/account.html", form=ChangePasswordForm(), tokens=_tokens_of(current_user), new_token=token)
 
 
@@ -155,6 +149,5 @@ def revoke_token(token_id: int):
         return ("", 404)
     if row.revoked_at is None:
         row.revoked_at = now_utc()
-        db.session.commit()
     flash(_("The token has been revoked."), "success")
     return redirect(url_for("auth.account"))

@@ -7,7 +7,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from parliament_tracker.cases.models import KIND_TITLES, LINK_TITLES, CaseKind, LinkType
+from parliament_tracker.cases.models import CaseKind, LinkType
 from parliament_tracker.forms import BaseForm
 
 
@@ -29,7 +29,7 @@ class CaseForm(BaseForm):
         validators=[DataRequired(message=_l("Enter the Tweede Kamer reference number.")), Length(max=TEXT_LIMITS["reference"])],
         description=_l("For example 2021Z19601"),
     )
-    kind = SelectField(_l("Kind"), choices=[(k.value, KIND_TITLES[k]) for k in CaseKind], validators=[DataRequired()])
+    kind = SelectField(_l("Kind"), choices=CaseKind.choices(), validators=[DataRequired()])
     subject = TextAreaField(_l("Subject"), validators=[DataRequired(message=_l("Enter a subject.")), Length(max=TEXT_LIMITS["subject"])])
     received_on = DateField(
         _l("Received (for written questions: date submitted)"),
@@ -64,7 +64,7 @@ class CaseForm(BaseForm):
 
 class LinkForm(BaseForm):
     reference = StringField(_l("Reference of the other case"), validators=[DataRequired(message=_l("Enter a reference."))])
-    link_type = SelectField(_l("Link type"), choices=[(t.value, LINK_TITLES[t]) for t in LinkType], validators=[DataRequired()])
+    link_type = SelectField(_l("Link type"), choices=LinkType.choices(), validators=[DataRequired()])
 
 
 class TransitionForm(BaseForm):

@@ -430,7 +430,7 @@ class _Walker:
                 if content is not None:
                     self._inline_children(content, segments)
             elif tag == qn("w:bookmarkStart") and (child.get(qn("w:name")) or "").lower() == SIGNATURE_BOOKMARK:
-                # The template reserves room for a visible signature here (letters.workflow.signature_box).
+                # The template reserves room for a visible signature here (letters.approval.signing.signature_box).
                 segments[-1].append(f'<span id="{SIGNATURE_BOOKMARK}"></span>')
             # w:del, other bookmarks, proofing marks, comments: nothing visible
 

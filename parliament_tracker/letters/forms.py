@@ -8,7 +8,7 @@ from wtforms import BooleanField, DateField, HiddenField, SelectField, StringFie
 from wtforms.validators import DataRequired, Length, Optional
 
 from parliament_tracker.forms import BaseForm
-from parliament_tracker.letters.models import LETTER_KIND_TITLES, LetterKind
+from parliament_tracker.letters.models import LetterKind
 
 
 def _coerce_optional_int(value: object) -> int | None:
@@ -25,7 +25,7 @@ MARKUP_HELP = _l(
 
 class StartLetterForm(BaseForm):
     kind = SelectField(
-        _l("Kind of letter"), choices=[(k.value, LETTER_KIND_TITLES[k]) for k in LetterKind], validators=[DataRequired()]
+        _l("Kind of letter"), choices=LetterKind.choices(), validators=[DataRequired()]
     )
     also_answers = StringField(
         _l("Also answers (reference numbers)"),
@@ -73,7 +73,7 @@ class UploadForm(BaseForm):
 
 class TemplateUploadForm(BaseForm):
     kind = SelectField(
-        _l("Kind of letter"), choices=[(k.value, LETTER_KIND_TITLES[k]) for k in LetterKind], validators=[DataRequired()]
+        _l("Kind of letter"), choices=LetterKind.choices(), validators=[DataRequired()]
     )
     file = FileField(_l("Template (DOCX)"), validators=[FileRequired(message=_l("Choose a file."))])
     activate = BooleanField(_l("Use this version from now on"))

@@ -5,7 +5,7 @@ import pytest
 from parliament_tracker.audit.models import AuditEntry
 
 
-def test_entries_cannot_be_changed_or_deleted(app, seed, db):
+def test_entries_cannot_be_changed_or_deleted(app, seed_case, db):
     with app.app_context():
         entry = db.session.scalar(db.select(AuditEntry).order_by(AuditEntry.id))
         entry.summary = "rewritten history"

@@ -41,7 +41,9 @@ def _signed_register(app) -> None:
     """The demo register with its reply letter generated, approved and signed."""
     from parliament_tracker.auth.models import User
     from parliament_tracker.demo import load_demo
-    from parliament_tracker.letters import services, workflow
+    from parliament_tracker.letters import services
+    from parliament_tracker.letters.approval import services as workflow
+    from parliament_tracker.letters.approval import signing as approval_signing
     from parliament_tracker.letters.models import Letter, LetterKind
 
     with app.app_context():
@@ -53,14 +55,14 @@ def _signed_register(app) -> None:
         services.generate_version(letter, actor=users["drafter"])
         workflow.submit(letter, [users["director"]], actor=users["drafter"])
         workflow.approve(letter, actor=users["director"], comment="Akkoord.")
-        workflow.sign(letter, actor=users["signer"])
+        approval_signing.sign(letter, actor=users["signer"])
         db.session.commit()
 
 
 def _contents(app) -> dict:
     from parliament_tracker.cases.models import Case
+    from parliament_tracker.letters.approval.models import Signature
     from parliament_tracker.letters.models import LetterVersion
-    from parliament_tracker.letters.workflow_models import Signature
 
     with app.app_context():
         versions = db.session.scalars(db.select(LetterVersion).order_by(LetterVersion.id)).all()
@@ -105,7 +107,7 @@ def test_backup_restores_into_a_fresh_database_with_its_keys(tmp_path, monkeypat
         assert checked.exit_code == 0, checked.output
         assert f"{len(before['signatures'])} signatures verified" in checked.output
         with target.app_context():
-            from parliament_tracker.letters.workflow import signing_identity
+            from parliament_tracker.letters.approval.signing import signing_identity
 
             signing_identity()  # signing works again (no 503)
             assert (target_keys / "dev.p12").stat().st_mode & 0o077 == 0

@@ -5,7 +5,8 @@ the page loaded the letter and before the change is checked: exactly where a rea
 import sqlalchemy as sa
 
 from parliament_tracker.extensions import db as _db
-from parliament_tracker.letters import services, workflow
+from parliament_tracker.letters import services
+from parliament_tracker.letters.approval import signing as approval_signing
 from parliament_tracker.letters.models import Letter, LetterStatus
 from tests.functional.test_letter_workflow import approved_id  # noqa: F401 (fixture)
 from tests.functional.test_letters import _edit_data, seed_letter
@@ -37,13 +38,13 @@ def test_concurrent_edit_is_a_409_with_the_input_kept(login, seed, monkeypatch):
 
 
 def test_concurrent_sign_through_the_api_is_a_409(client, api_token, approved_id, monkeypatch):  # noqa: F811
-    real = workflow.sign
+    real = approval_signing.sign
 
     def racing(letter, **kwargs):
         _meanwhile(letter.id, status=LetterStatus.signed.value)
         return real(letter, **kwargs)
 
-    monkeypatch.setattr(workflow, "sign", racing)
+    monkeypatch.setattr(approval_signing, "sign", racing)
     response = client.post(f"/api/v1/letters/{approved_id}/sign", headers=api_token("signatory_office"), json={})
     assert response.status_code == 409, response.json
 
@@ -51,13 +52,13 @@ def test_concurrent_sign_through_the_api_is_a_409(client, api_token, approved_id
 def test_concurrent_sign_on_the_page_is_a_message_not_an_error(app, login, approved_id, monkeypatch):  # noqa: F811
     from tests.conftest import csrf_token
 
-    real = workflow.sign
+    real = approval_signing.sign
 
     def racing(letter, **kwargs):
         _meanwhile(letter.id, status=LetterStatus.signed.value)
         return real(letter, **kwargs)
 
-    monkeypatch.setattr(workflow, "sign", racing)
+    monkeypatch.setattr(approval_signing, "sign", racing)
     browser = login("signatory_office")
     token = csrf_token(browser.client, f"/letters/{approved_id}")
     response = browser.client.post(f"/letters/{approved_id}/sign", data={"csrf_token": token})

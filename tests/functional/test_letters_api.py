@@ -5,7 +5,7 @@ from __future__ import annotations
 from parliament_tracker.letters.models import Letter
 
 
-def test_create_letter_generates_version_1(client, seed, api_token):
+def test_create_letter_generates_version_1(client, seed_draft, api_token):
     headers = api_token("drafter")
     body = {
         "kind": "kamerbrief",
@@ -35,7 +35,7 @@ def test_create_letter_generates_version_1(client, seed, api_token):
     assert docx.status_code == 200 and docx.data.startswith(b"PK")
 
 
-def test_create_answers_with_combined_answers(client, seed, api_token):
+def test_create_answers_with_combined_answers(client, seed_draft, api_token):
     headers = api_token("drafter")
     body = {
         "kind": "answers",
@@ -55,9 +55,9 @@ def test_create_answers_with_combined_answers(client, seed, api_token):
     assert "Zie het antwoord op vraag 2." in text
 
 
-def test_create_letter_validation(client, seed, api_token):
+def test_create_letter_validation(client, seed_draft, api_token):
     headers = api_token("drafter")
-    before = seed.session.scalar(seed.select(seed.func.count(Letter.id)))
+    before = seed_draft.session.scalar(seed_draft.select(seed_draft.func.count(Letter.id)))
     assert client.post("/api/v1/cases/2021Z19241/letters", json={}, headers=headers).json["errors"]["kind"]
     bad = client.post(
         "/api/v1/cases/2021Z19241/letters", json={"kind": "kamerbrief", "body": 3, "colour": "red"}, headers=headers
@@ -81,22 +81,22 @@ def test_create_letter_validation(client, seed, api_token):
     nowhy = client.post("/api/v1/cases/2021Z19601/letters", json={"kind": "postponement_notice"}, headers=headers)
     assert nowhy.status_code == 422 and "postponement_reason" in nowhy.json["errors"]
     assert client.post("/api/v1/cases/2021Z19241/letters", json={"kind": "answers"}, headers=headers).status_code == 422
-    assert seed.session.scalar(seed.select(seed.func.count(Letter.id))) == before
+    assert seed_draft.session.scalar(seed_draft.select(seed_draft.func.count(Letter.id))) == before
 
 
-def test_viewer_reads_but_cannot_create(client, seed, api_token):
+def test_viewer_reads_but_cannot_create(client, seed_draft, api_token):
     headers = api_token("viewer")
     assert (
         client.post("/api/v1/cases/2021Z19241/letters", json={"kind": "kamerbrief"}, headers=headers).status_code == 403
     )
-    letter_id = seed.session.scalar(seed.select(Letter.id).order_by(Letter.id))
+    letter_id = seed_draft.session.scalar(seed_draft.select(Letter.id).order_by(Letter.id))
     got = client.get(f"/api/v1/letters/{letter_id}", headers=headers)
     assert got.status_code == 200 and got.json["versions"] == []
     assert client.get(f"/api/v1/letters/{letter_id}/pdf", headers=headers).status_code == 404
     assert client.get("/api/v1/letters/999999", headers=headers).status_code == 404
 
 
-def test_openapi_lists_letter_endpoints(client, seed, api_token):
+def test_openapi_lists_letter_endpoints(client, seed_draft, api_token):
     paths = client.get("/api/v1/openapi.json").json["paths"]
     assert {
         "/cases/{reference}/letters",
