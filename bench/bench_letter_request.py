@@ -31,6 +31,7 @@ def main(runs: int = 20) -> None:
         started = time.perf_counter()
         app = create_app(
             {
+                "SECRET_KEY": "bench-only-key",
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite",
                 "WTF_CSRF_ENABLED": False,
                 "SESSION_COOKIE_SECURE": False,

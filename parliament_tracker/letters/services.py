@@ -19,6 +19,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from parliament_tracker.audit.services import record
@@ -231,6 +232,16 @@ PLAIN_FIELDS = (
 REFERENCE_LIMITS = (("our_reference", 100), ("your_reference", 200))
 
 
+def lock_letter(letter: Letter) -> None:
+    """Wait for a concurrent change of this letter to finish and read what it left (a row lock on
+    PostgreSQL; on SQLite writes are serialised by BEGIN IMMEDIATE). Then the version and status
+    checks that follow see the other person's change, and refuse with a 409 instead of a stale
+    UPDATE failing at the commit."""
+    db.session.execute(sa.select(Letter.id).where(Letter.id == letter.id).with_for_update())
+    db.session.refresh(letter)
+
+
+
 def update_letter(letter: Letter, data: LetterInput, *, expected_version: int, actor: User | None) -> Letter:
     """Edit a draft: refuse a final, non-draft or stale letter, validate every field (all errors
     at once, nothing applied), apply what changed, then flush (which bumps ``letter.version``)
@@ -248,6 +259,7 @@ def update_letter(letter: Letter, data: LetterInput, *, expected_version: int, a
 
 
 def _ensure_editable(letter: Letter, expected_version: int) -> None:
+    lock_letter(letter)
     ensure_unlocked(letter)
     if letter.status != LetterStatus.draft:
         raise DomainError(_("Only draft letters can be changed."))

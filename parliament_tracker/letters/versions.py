@@ -9,6 +9,7 @@ import os
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
 
 from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User
@@ -17,7 +18,7 @@ from parliament_tracker.extensions import db
 from parliament_tracker.letters.engine.compare import DiffLine, diff_paragraphs
 from parliament_tracker.letters.engine.fill import DocxRejected, TemplateError
 from parliament_tracker.letters.engine.pipeline import RenderedLetter
-from parliament_tracker.letters.errors import UploadRefused, ensure_unlocked
+from parliament_tracker.letters.errors import StaleLetter, UploadRefused, ensure_unlocked
 from parliament_tracker.letters.messages import translate
 from parliament_tracker.letters.models import Letter, LetterStatus, LetterTemplate, LetterVersion, VersionSource
 from parliament_tracker.letters.rendering import answered_cases, letter_data, render, render_uploaded
@@ -50,7 +51,10 @@ def add_version(
         created_by=actor,
         note=note[:1000],
     )
-    db.session.flush()  # pending changes go in before the savepoint, not inside it
+    try:
+        db.session.flush()  # pending changes go in before the savepoint, not inside it
+    except StaleDataError as exc:  # the letter row changed under us since it was read
+        raise StaleLetter(letter) from exc
     try:
         # Two people generating at the same moment: the unique number makes one of them fail,
         # and only this insert is undone; they get a clear message instead of an error page.

@@ -228,6 +228,7 @@ def sign(
     letter_date: dt.date | None = None,
 ) -> Signature:
     """Fix date and Ons kenmerk, render the final PDF/A, sign it (PAdES) and keep it as the final version."""
+    services.lock_letter(letter)  # a second signer at the same moment waits, then finds it signed
     signatory, our_reference = _check_can_sign(letter, actor, signatory, our_reference)
     letter_date = letter_date or today_local()
     identity = signing_identity()
