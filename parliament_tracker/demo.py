@@ -192,11 +192,12 @@ def _load_events(today: dt.date, admin: User) -> dict[str, Event]:
 
 def _load_letters(committee_request: Case, written: Case, drafter: User) -> None:
     """The shipped templates, and the seed reply letter as a draft (no version generated yet)."""
-    from parliament_tracker.letters import seed_letter
     from parliament_tracker.letters import services as letter_services
+    from parliament_tracker.letters import templates as letter_templates
+    from parliament_tracker.letters.engine import seed_letter
     from parliament_tracker.letters.models import LetterKind
 
-    letter_services.load_shipped_templates()
+    letter_templates.load_shipped_templates()
     letter = letter_services.start_letter([committee_request], LetterKind.kamerbrief, actor=drafter, mentions=[written])
     letter_services.update_letter(
         letter,

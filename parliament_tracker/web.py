@@ -21,7 +21,15 @@ def init_web(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id))
+        # "<id>:<generation>" (User.get_id): a session from before a logout, a password or role
+        # change, disabling or "log out everywhere" names an old generation and is refused.
+        ident, _, generation = user_id.partition(":")
+        if not (ident.isdigit() and generation.isdigit()):
+            return None
+        user = db.session.get(User, int(ident))
+        if user is None or user.session_generation != int(generation):
+            return None
+        return user
 
     @app.after_request
     def security_headers(response: Any) -> Any:

@@ -275,7 +275,7 @@ def seed_draft(app: Flask, db: Any, users: dict[str, User], seed_case: Any):
 @pytest.fixture(scope="session", autouse=True)
 def signing_cert(app: Flask, tmp_path_factory: pytest.TempPathFactory):
     """A development signing certificate for the whole session (never the real instance folder)."""
-    from parliament_tracker.letters.signing import make_dev_certificate
+    from parliament_tracker.letters.engine.signing import make_dev_certificate
 
     path = tmp_path_factory.mktemp("signing") / "dev.p12"
     cert = make_dev_certificate(path, "test-signing", "Parliament Tracker test signatory")

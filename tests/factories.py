@@ -210,9 +210,10 @@ def seed_pair(users: dict[str, User] | None = None, today: dt.date = TODAY) -> t
 def letter(cases: Sequence[Case], kind: Any = None, *, actor: User | None = None, mentions: Sequence[Case] = ()) -> Any:
     """A draft letter for ``cases`` (the shipped templates are loaded first)."""
     from parliament_tracker.letters import services as letter_services
+    from parliament_tracker.letters import templates as letter_templates
     from parliament_tracker.letters.models import LetterKind
 
-    letter_services.load_shipped_templates()
+    letter_templates.load_shipped_templates()
     started = letter_services.start_letter(list(cases), kind or LetterKind.kamerbrief, actor=actor, mentions=list(mentions))
     db.session.flush()
     return started
@@ -220,8 +221,8 @@ def letter(cases: Sequence[Case], kind: Any = None, *, actor: User | None = None
 
 def seed_letter(request: Case, written: Case, drafter: User) -> Any:
     """The seed reply letter to 2021Z19241 (mentioning 2021Z19601) as a draft, as in the demo."""
-    from parliament_tracker.letters import seed_letter as text
     from parliament_tracker.letters import services as letter_services
+    from parliament_tracker.letters.engine import seed_letter as text
 
     draft = letter([request], actor=drafter, mentions=[written])
     letter_services.update_letter(

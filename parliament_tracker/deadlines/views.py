@@ -30,7 +30,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from parliament_tracker import edge
+from parliament_tracker import edge, writes_on_get
 from parliament_tracker.auth.permissions import permission_required, public
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case
@@ -374,6 +374,7 @@ def revoke_feed(feed_id: int):
 
 @bp.get("/ics/<token>.ics")
 @public
+@writes_on_get  # last_used_at
 def ics_feed(token: str):
     """A personal deadline feed (the secret in the address is the credential)."""
     feed = feeds.feed_for_token(token)

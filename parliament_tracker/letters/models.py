@@ -94,7 +94,7 @@ class Letter(Base):
     signatory_id: Mapped[int | None] = mapped_column(sa.ForeignKey("signatories.id"))
     signatory: Mapped[Signatory | None] = relationship(lazy="joined")
     #: the body as blocks: [{"type": "p"|"li"|"ol"|"h", "runs": [{"text", "bold", "italic", "underline"}]}]
-    #: (letters.context); the browser edits it as the small markup of letters.markup
+    #: (letters.engine.context); the browser edits it as the small markup of letters.engine.markup
     body: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
     #: [{"questions": [2, 3], "text": "…"} | {"questions": [4], "see": 2}]
     answers: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)

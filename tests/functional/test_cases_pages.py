@@ -3,6 +3,8 @@ import io
 import re
 import zipfile
 
+import pytest
+
 from parliament_tracker.audit.models import AuditEntry
 from parliament_tracker.cases.models import Case, CaseLink
 
@@ -275,3 +277,52 @@ def test_questions_form_with_a_broken_version_is_refused_not_a_crash(login, seed
     response = browser.post("/cases/2021Z19601/questions", {"version": "abc", "q-1-number": "1", "q-1-text": "Gewijzigd?"}, token_from="/cases/2021Z19601")
     assert response.status_code == 302
     assert "Gewijzigd?" not in browser.get("/cases/2021Z19601").text
+
+
+@pytest.mark.parametrize("name", ["Beslissing-ş.pdf", "報告.pdf", "Ответ.pdf", "رد.pdf"])
+def test_attachments_keep_their_names(login, seed, db, name):
+    """Issue 20: a name outside Latin-1 uploads, and its download sends it as filename* with an
+    ASCII fallback (the header must be Latin-1: gunicorn answered 500 before)."""
+    from urllib.parse import unquote
+
+    from parliament_tracker.cases.models import Attachment
+
+    browser = login("registrar")
+    response = browser.post(
+        "/cases/2021Z19601/attachments",
+        {"file": (io.BytesIO(b"%PDF-1.7\n..."), name)},
+        token_from="/cases/2021Z19601",
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    attachment = db.session.scalar(db.select(Attachment).where(Attachment.filename == name))
+    assert attachment is not None
+    download = browser.get(f"/cases/2021Z19601/attachments/{attachment.id}")
+    assert download.status_code == 200 and download.data == b"%PDF-1.7\n..."
+    header = download.headers["Content-Disposition"]
+    header.encode("latin-1")
+    assert unquote(header.split("filename*=UTF-8''", 1)[1]) == name
+    assert 'filename="' in header
+
+
+def test_macro_parts_are_found_by_content_type_too(login, seed, db):
+    from parliament_tracker.cases.models import Attachment
+
+    browser = login("registrar")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(
+            "[Content_Types].xml",
+            '<Types><Override PartName="/word/innocent.bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>',
+        )
+        z.writestr("word/document.xml", "<w:document/>")
+        z.writestr("word/innocent.bin", b"macro")
+    for name, data in (("renamed.docx", buf.getvalue()), ("activex.docx", _docx({"word/activeX/activeX1.xml": b"<x/>"}))):
+        response = browser.post(
+            "/cases/2021Z19601/attachments",
+            {"file": (io.BytesIO(data), name)},
+            token_from="/cases/2021Z19601",
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 302
+        assert db.session.scalar(db.select(Attachment).where(Attachment.filename == name)) is None, name

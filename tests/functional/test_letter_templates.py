@@ -205,7 +205,7 @@ def test_preview_of_a_stored_template_that_cannot_be_filled_says_why(login, seed
 
 
 def test_every_kind_ships_a_template_the_builder_makes():
-    from parliament_tracker.letters.template_builder import BUILDERS
+    from parliament_tracker.letters.engine.template_builder import BUILDERS
 
     assert sorted(k.shipped_file for k in LetterKind) == sorted(BUILDERS)
     assert all((SHIPPED / name).is_file() for name in BUILDERS)

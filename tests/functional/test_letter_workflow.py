@@ -15,12 +15,12 @@ from parliament_tracker.cases.models import Case
 from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.db import today_local
 from parliament_tracker.extensions import db as _db
-from parliament_tracker.letters import services
+from parliament_tracker.letters import rendering, services, templates, versions
 from parliament_tracker.letters.approval import services as workflow
 from parliament_tracker.letters.approval import signing as approval_signing
 from parliament_tracker.letters.approval.models import Signature
+from parliament_tracker.letters.engine.signing import make_dev_certificate, verify_pdf
 from parliament_tracker.letters.models import Letter, LetterKind, LetterStatus, LetterVersion
-from parliament_tracker.letters.signing import make_dev_certificate, verify_pdf
 
 
 def _case(reference: str) -> Case:
@@ -31,7 +31,7 @@ def seed_letter_id(app, drafter, *, generate: bool = True) -> int:
     """The demo reply to 2021Z19241 (mentions 2021Z19601), with version 1 generated."""
     with app.app_context():
         letter = _db.session.scalar(_db.select(Letter).where(Letter.kind == LetterKind.kamerbrief).order_by(Letter.id))
-        assert [c.reference for c in services.answered_cases(letter)] == ["2021Z19241"]
+        assert [c.reference for c in rendering.answered_cases(letter)] == ["2021Z19241"]
         if generate:
             services.generate_version(letter, actor=_db.session.merge(drafter))
             _db.session.commit()
@@ -225,7 +225,7 @@ def test_signed_letter_is_immutable(app, client, seed_draft, signed_id, login, a
         letter = _db.session.get(Letter, signed_id)
         for step in (
             lambda: services.generate_version(letter, actor=None),
-            lambda: services.upload_docx(letter, "a.docx", b"x", actor=None),
+            lambda: versions.upload_docx(letter, "a.docx", b"x", actor=None),
             lambda: services.update_letter(
                 letter, services.LetterInput(subject="x"), expected_version=letter.version, actor=None
             ),
@@ -410,7 +410,7 @@ def test_signing_without_certificate_is_a_clear_error(app, client, approved_id, 
 
 
 def test_flask_signing_dev_cert(app, tmp_path):
-    from parliament_tracker.letters.signing import load_signer
+    from parliament_tracker.letters.engine.signing import load_signer
 
     runner = app.test_cli_runner()
     path = tmp_path / "signing" / "dev.p12"
@@ -447,7 +447,7 @@ def _template_with_sigbox() -> bytes:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    doc = Document(io.BytesIO(services.shipped_template(LetterKind.kamerbrief)))
+    doc = Document(io.BytesIO(templates.shipped_template(LetterKind.kamerbrief)))
     paragraphs = doc.paragraphs
     index = next(i for i, p in enumerate(paragraphs) if p.text.strip() == "De {{ s.office }},")
     target = paragraphs[index + 1]
@@ -464,7 +464,7 @@ def _template_with_sigbox() -> bytes:
 
 def test_visible_signature_where_the_template_reserves_room(app, client, seed_draft, users, api_token, signing_cert):
     with app.test_request_context():
-        services.upload_template(
+        templates.upload_template(
             "kamerbrief-sigbox.docx",
             LetterKind.kamerbrief,
             _template_with_sigbox(),
@@ -526,7 +526,7 @@ def _dummy_tsa():
 
 
 def test_timestamp_server_is_used_when_configured(app, client, approved_id, api_token, signing_cert, monkeypatch):
-    from parliament_tracker.letters import signing
+    from parliament_tracker.letters.engine import signing
 
     stamper, tsa_pem = _dummy_tsa()
     urls = []

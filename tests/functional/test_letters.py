@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 
 from parliament_tracker.audit.models import AuditEntry
-from parliament_tracker.letters import markup
+from parliament_tracker.letters.engine import markup
 from parliament_tracker.letters.models import Letter, LetterCase, LetterKind, LetterVersion, VersionSource
 
 

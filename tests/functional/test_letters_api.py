@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from parliament_tracker.letters.models import Letter
+from parliament_tracker.letters.downloads import DOCX_MIME
+from parliament_tracker.letters.models import Letter, LetterVersion
 
 
 def test_create_letter_generates_version_1(client, seed_draft, api_token):
@@ -104,3 +105,29 @@ def test_openapi_lists_letter_endpoints(client, seed_draft, api_token):
         "/letters/{letter_id}/docx",
         "/letters/{letter_id}/pdf",
     } <= set(paths)
+
+
+def test_page_and_api_downloads_share_one_path(client, seed, api_token, login):
+    """The same headers on every download of letter bytes, and a changed stored file is never handed out."""
+    headers = api_token("drafter")
+    created = client.post("/api/v1/cases/2021z19241/letters", json={"kind": "kamerbrief"}, headers=headers)
+    assert created.status_code == 201, created.json
+    letter_id = created.json["id"]
+    stem = "kamerbrief-2021Z19241-v1"
+    browser = login("viewer")
+    for fmt, mimetype in (("pdf", "application/pdf"), ("docx", DOCX_MIME)):
+        api = client.get(f"/api/v1/letters/{letter_id}/{fmt}", headers=headers)
+        page = browser.get(f"/letters/{letter_id}/versions/1/{fmt}")
+        for response in (api, page):
+            assert response.status_code == 200 and response.mimetype == mimetype
+            assert response.headers["Cache-Control"] == "private, no-store"
+            assert response.headers["Content-Disposition"] == f'attachment; filename="{stem}.{fmt}"'
+        assert api.data == page.data
+    version = seed.session.scalar(seed.select(LetterVersion).where(LetterVersion.letter_id == letter_id))
+    version.docx = version.docx + b"\0"  # a draft's stored DOCX changed behind the app's back
+    seed.session.commit()
+    for fmt in ("pdf", "docx"):
+        api = client.get(f"/api/v1/letters/{letter_id}/{fmt}", headers=headers)
+        assert api.status_code == 500 and "SHA-256" in api.json["error"]["message"]
+        page = browser.get(f"/letters/{letter_id}/versions/1/{fmt}")
+        assert page.status_code == 500 and "SHA-256" in page.text and not page.data.startswith((b"%PDF", b"PK"))

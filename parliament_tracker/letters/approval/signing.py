@@ -22,12 +22,13 @@ from parliament_tracker.auth.roles import has_permission
 from parliament_tracker.db import today_local
 from parliament_tracker.errors import DomainError, Kind
 from parliament_tracker.extensions import db
-from parliament_tracker.letters import services, signing
+from parliament_tracker.letters import services
 from parliament_tracker.letters.approval.models import OurReferenceCounter, Signature
 from parliament_tracker.letters.approval.services import NotAllowed, WrongState, announce, check_step
 from parliament_tracker.letters.approval.transitions import Stage
+from parliament_tracker.letters.engine import signing
+from parliament_tracker.letters.engine.pipeline import RenderedLetter
 from parliament_tracker.letters.models import Letter, LetterStatus, LetterVersion, VersionSource
-from parliament_tracker.letters.pipeline import RenderedLetter
 from parliament_tracker.organisation.models import Signatory
 
 
@@ -113,7 +114,7 @@ def signature_box(html: str) -> tuple[int, tuple[float, float, float, float]] | 
         return None
     from weasyprint import HTML
 
-    from parliament_tracker.letters.pdf import DataOnlyURLFetcher, font_config
+    from parliament_tracker.letters.engine.pdf import DataOnlyURLFetcher, font_config
 
     document = HTML(string=html, url_fetcher=DataOnlyURLFetcher()).render(font_config=font_config())
     for index, page in enumerate(document.pages):
@@ -227,6 +228,7 @@ def sign(
     letter_date: dt.date | None = None,
 ) -> Signature:
     """Fix date and Ons kenmerk, render the final PDF/A, sign it (PAdES) and keep it as the final version."""
+    services.lock_letter(letter)  # a second signer at the same moment waits, then finds it signed
     signatory, our_reference = _check_can_sign(letter, actor, signatory, our_reference)
     letter_date = letter_date or today_local()
     identity = signing_identity()

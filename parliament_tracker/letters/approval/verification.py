@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from flask import current_app
 
 from parliament_tracker.extensions import db
-from parliament_tracker.letters import signing
 from parliament_tracker.letters.approval.models import Signature
 from parliament_tracker.letters.approval.signing import trust_roots
+from parliament_tracker.letters.engine import signing
 
 
 @dataclasses.dataclass(frozen=True)

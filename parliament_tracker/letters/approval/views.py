@@ -182,7 +182,8 @@ def withdraw(letter_id: int):
 @permission_required("letter.view")
 def signed_pdf(letter_id: int):
     """The signed PDF, after checking it still matches the SHA-256 recorded at signing."""
-    from parliament_tracker.letters.views import _checked, _file_response
+    from parliament_tracker.letters.downloads import checked_version as _checked
+    from parliament_tracker.letters.downloads import file_response as _file_response
 
     letter = db.get_or_404(Letter, letter_id)
     signature = signing.signature_of(letter)
