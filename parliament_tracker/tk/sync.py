@@ -220,7 +220,7 @@ def watch(today: dt.date, client: TKClient) -> dict[str, Any]:
             db.session.flush()
             db.session.expunge(case)
         except case_services.DuplicateCase:
-            raise  # registered meanwhile by someone else (the session was rolled back): retry next run
+            raise  # registered meanwhile by someone else: the job is rolled back and retried next run
         except DomainError as exc:  # e.g. no submission date: leave it to a person
             log.warning("tk watch: %s not registered: %s %s", reference, exc.message, getattr(exc, "errors", ""))
             invalid.append(reference)
