@@ -65,6 +65,7 @@ class FeedRow(NamedTuple):
     overridden: bool
     override_reason: str | None
     warnings: list[str] | None
+    is_binding: bool
 
 
 _DEADLINE_COLUMNS = (
@@ -74,6 +75,7 @@ _DEADLINE_COLUMNS = (
     Deadline.overridden_due_on.is_not(None),
     Deadline.override_reason,
     Deadline.warnings,
+    Deadline.is_binding,
 )
 
 
@@ -129,9 +131,9 @@ def build_feed(feed: CalendarFeed, today: dt.date | None = None) -> bytes:
         lines += [f"Let op: {w}" for w in row.warnings or []]
         entries.append(
             ics.IcsEntry(
-                uid=ics.deadline_uid(row.case_id, row.kind.value),
+                uid=ics.entry_uid(row.case_id, row.kind.value, row.is_binding),
                 date=row.date,
-                summary=f"{row.reference}: {kind_titles[row.kind]} – {row.subject[:100]}",
+                summary=ics.shorten(f"{row.reference}: {kind_titles[row.kind]} – {row.subject}"),
                 description="\n".join(lines),
                 url=case_url + quote(row.reference),
             )
