@@ -1,4 +1,5 @@
-"""``flask`` commands: users, demo data. Each command commits once at the end."""
+"""``flask`` commands: users, demo data. Each command is one unit of work (``edge.command``):
+committed once at the end, rolled back on any error."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from parliament_tracker import edge
 from parliament_tracker.auth.roles import Role
 from parliament_tracker.extensions import db
 
@@ -16,12 +18,12 @@ deadlines_cli = AppGroup("deadlines", help="Deadlines.")
 
 @deadlines_cli.command("recompute")
 @click.option("--batch-size", default=500, show_default=True, help="Cases loaded per query.")
+@edge.command
 def deadlines_recompute_command(batch_size: int) -> None:
     """Recompute the stored deadlines of every case (one commit at the end)."""
     from parliament_tracker.deadlines.services import recompute_all
 
     count = recompute_all(reason="flask deadlines recompute", batch_size=batch_size)
-    db.session.commit()
     click.echo(f"Recomputed the deadlines of {count} cases.")
 
 
@@ -32,9 +34,10 @@ def deadlines_recompute_command(batch_size: int) -> None:
 @click.option("--email", default=None)
 @click.option("--name", "display_name", default=None, help="Full name shown in the UI.")
 @click.option("--directorate", default=None, help="Directorate code, e.g. DGMI.")
+@edge.command
 def create_user_command(username: str, role: str, password: str, email: str | None, display_name: str | None, directorate: str | None) -> None:
     """Create a user account."""
-    from parliament_tracker.auth.services import AccountError, create_user
+    from parliament_tracker.auth.services import create_user
     from parliament_tracker.organisation.models import Directorate
 
     directorate_obj = None
@@ -42,16 +45,13 @@ def create_user_command(username: str, role: str, password: str, email: str | No
         directorate_obj = db.session.scalar(db.select(Directorate).where(Directorate.code == directorate))
         if directorate_obj is None:
             raise click.ClickException(f"Unknown directorate {directorate!r}.")
-    try:
-        user = create_user(username, password, Role(role), email=email, display_name=display_name, directorate=directorate_obj)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from None
-    db.session.commit()
+    user = create_user(username, password, Role(role), email=email, display_name=display_name, directorate=directorate_obj)
     click.echo(f"Created {user.username} ({user.role.value}).")
 
 
 @users_cli.command("token")
 @click.argument("username")
+@edge.command
 def token_command(username: str) -> None:
     """Issue a new API token for USERNAME; the token is the last line printed."""
     from parliament_tracker.auth.services import find_user, issue_token
@@ -60,12 +60,12 @@ def token_command(username: str) -> None:
     if user is None:
         raise click.ClickException(f"No user {username!r}.")
     token = issue_token(user)
-    db.session.commit()
     click.echo(f"New API token for {user.username} (shown once, store it safely):")
     click.echo(token)
 
 
 @users_cli.command("list")
+@edge.command
 def list_users_command() -> None:
     """List user accounts."""
     from parliament_tracker.auth.models import User
@@ -75,12 +75,12 @@ def list_users_command() -> None:
 
 
 @demo_cli.command("load")
+@edge.command
 def demo_load_command() -> None:
     """Load the demo data (idempotent: a second run adds nothing)."""
     from parliament_tracker.demo import DEMO_PASSWORD, load_demo
 
     created = load_demo()
-    db.session.commit()
     cert = ensure_dev_certificate()
     if cert:
         click.echo(f"Development signing certificate created: {cert}")
@@ -95,10 +95,12 @@ tk_cli = AppGroup("tk", help="Tweede Kamer open data.")
 
 @tk_cli.command("import")
 @click.argument("references", nargs=-1, required=True)
+@edge.command
 def tk_import_command(references: tuple[str, ...]) -> None:
     """Register cases from Tweede Kamer zaak numbers. Existing cases are compared, never overwritten."""
     from parliament_tracker.cases import references as refs
-    from parliament_tracker.cases.services import CaseError, find_case
+    from parliament_tracker.cases.services import find_case
+    from parliament_tracker.errors import DomainError
     from parliament_tracker.tk import services
     from parliament_tracker.tk.errors import TKError
 
@@ -121,21 +123,21 @@ def tk_import_command(references: tuple[str, ...]) -> None:
             continue
         existing = find_case(reference)
         if existing is not None:
-            diffs = services.differences(existing, services.case_input(data))
-            db.session.rollback()
+            with edge.unit_of_work():
+                diffs = services.differences(existing, services.case_input(data))
+                edge.discard()  # compared, never overwritten: keep nothing case_input added
             if not diffs:
                 click.echo(f"{reference}: already registered, matches the Tweede Kamer")
             for d in diffs:
                 click.echo(f"{reference}: differs in {d.field}: here {d.local!r}, Tweede Kamer {d.remote!r} (not changed; use the case page to take it over)")
             continue
         try:
-            case = services.import_new(data, actor=None)
-        except CaseError as exc:
-            db.session.rollback()
+            with edge.unit_of_work():  # one case at a time: a refused one does not undo the others
+                case = services.import_new(data, actor=None)
+        except DomainError as exc:
             click.echo(f"{reference}: {exc.message} {exc.errors}", err=True)
             failures += 1
             continue
-        db.session.commit()
         click.echo(f"{case.reference}: registered ({case.kind.value}, received {case.received_on.isoformat()})")
     if failures:
         raise SystemExit(1)
@@ -145,12 +147,12 @@ letters_cli = AppGroup("letters", help="Letter templates.")
 
 
 @letters_cli.command("load-templates")
+@edge.command
 def letters_load_templates_command() -> None:
     """Store the shipped default templates as version 1 of every kind that has none."""
-    from parliament_tracker.letters.services import load_shipped_templates
+    from parliament_tracker.letters.templates import load_shipped_templates
 
     created = load_shipped_templates()
-    db.session.commit()
     click.echo(f"{len(created)} shipped templates stored." if created else "Every kind already has a template; nothing changed.")
 
 
@@ -168,7 +170,7 @@ def ensure_dev_certificate() -> str | None:
     path = current_app.config.get("SIGNING_PKCS12_PATH")
     if not path or os.path.exists(path):
         return None
-    from parliament_tracker.letters.signing import make_dev_certificate
+    from parliament_tracker.letters.engine.signing import make_dev_certificate
 
     made = make_dev_certificate(path, current_app.config.get("SIGNING_PKCS12_PASSPHRASE") or "", DEV_COMMON_NAME)
     return str(made.p12_path)
@@ -179,13 +181,14 @@ def ensure_dev_certificate() -> str | None:
 @click.option("--passphrase", default=None, help="Its passphrase (default: SIGNING_PKCS12_PASSPHRASE, 'demo').")
 @click.option("--common-name", default=DEV_COMMON_NAME, show_default=True)
 @click.option("--force", is_flag=True, help="Replace an existing file.")
+@edge.command
 def signing_dev_cert_command(path: str | None, passphrase: str | None, common_name: str, force: bool) -> None:
     """Create a self-signed development certificate so the demo can sign letters. Never for production."""
     import os
 
     from flask import current_app
 
-    from parliament_tracker.letters.signing import make_dev_certificate
+    from parliament_tracker.letters.engine.signing import make_dev_certificate
 
     path = path or current_app.config["SIGNING_PKCS12_PATH"]
     if passphrase is None:
@@ -199,7 +202,74 @@ def signing_dev_cert_command(path: str | None, passphrase: str | None, common_na
         click.echo("Set SIGNING_PKCS12_PATH (and SIGNING_PKCS12_PASSPHRASE) in instance/config.py to use it.")
 
 
+backup_cli = AppGroup("backup", help="Back up and restore the database with the signing key material.")
+
+
+@backup_cli.command("create")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+@click.option("--without-keys", is_flag=True, help="Leave the signing key material out (keep it elsewhere).")
+def backup_create_command(path: str, without_keys: bool) -> None:
+    """Write a backup archive to PATH (.tar.gz): the database, copied while the app runs, and
+    the signing key material. Readable only by you: it holds the signing key."""
+    from flask import current_app
+
+    from parliament_tracker import backup
+
+    try:
+        manifest = backup.create(current_app._get_current_object(), path, include_keys=not without_keys)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Backup written to {path} ({manifest['database']}, revision {manifest['alembic_revision']}).")
+    click.echo("  " + ", ".join(f"{n} {k}" for k, n in manifest["counts"].items()))
+    if manifest["signing_files"]:
+        click.echo(f"  key material from {manifest['signing_folder']}: {', '.join(manifest['signing_files'])}")
+    else:
+        click.echo(f"  NO key material in the archive: back up {manifest['signing_folder']} yourself.")
+    click.echo("  Not included: the PKCS#12 passphrase (SIGNING_PKCS12_PASSPHRASE); keep it in the password store.")
+
+
+@backup_cli.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--without-keys", is_flag=True, help="Restore the database only; leave the signing folder alone.")
+@click.option("--replace-keys", is_flag=True, help="Overwrite different key material already in the signing folder.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def backup_restore_command(path: str, without_keys: bool, replace_keys: bool, yes: bool) -> None:
+    """Replace the configured database with the backup at PATH and put its key material back.
+    Stop the web server and the scheduler first; run `flask db upgrade` and `flask backup check` after."""
+    from flask import current_app
+
+    from parliament_tracker import backup
+
+    if not yes:
+        click.confirm(f"This REPLACES everything in {db.engine.url.render_as_string(hide_password=True)}. Continue?", abort=True)
+    try:
+        result = backup.restore(current_app._get_current_object(), path, restore_keys=not without_keys, replace_keys=replace_keys)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    manifest = result["manifest"]
+    click.echo(f"Restored the backup of {manifest['created_at']} (revision {manifest['alembic_revision']}).")
+    for written in result["keys_written"]:
+        click.echo(f"  key material: {written}")
+    click.echo("Next: flask db upgrade (when this version is newer), then flask backup check.")
+
+
+@backup_cli.command("check")
+def backup_check_command() -> None:
+    """Check the database (after a restore): every letter version against its SHA-256, every
+    signature against the trusted roots. Exits 1 when anything does not match."""
+    from parliament_tracker import backup
+
+    report = backup.check()
+    click.echo(", ".join(f"{n} {k}" for k, n in report.counts.items()))
+    click.echo(f"{report.versions_checked} letter versions match their SHA-256; {report.signatures_verified} signatures verified.")
+    for problem in report.problems:
+        click.echo(f"PROBLEM: {problem}", err=True)
+    if not report.ok:
+        raise SystemExit(1)
+
+
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(backup_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(deadlines_cli)

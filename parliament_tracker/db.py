@@ -114,9 +114,11 @@ def refresh_statistics(session: Any) -> dict[str, Any]:
     (bench/bench_deadlines.py). PostgreSQL's autovacuum analyses on its own; running it here
     as well costs a second and keeps both databases alike. A scheduled job (``db_statistics``).
     """
-    bind = session.get_bind()
     session.execute(sa.text("ANALYZE"))
-    return {"database": bind.dialect.name, "tables": len(sa.inspect(bind).get_table_names())}
+    # The tables through the session's own connection: a second connection would wait for
+    # this transaction's write lock on SQLite (every job begins IMMEDIATE) and time out.
+    connection = session.connection()
+    return {"database": connection.dialect.name, "tables": len(sa.inspect(connection).get_table_names())}
 
 
 class unindexed(sa.sql.expression.ColumnElement[Any]):

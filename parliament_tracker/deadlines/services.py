@@ -3,7 +3,7 @@
 Like the case services these change state, write audit entries, flush at most, and leave the
 commit to the caller (one commit per request or CLI command).
 
-The denormalised ``cases.due_on`` / ``cases.practical_due_on`` (and ``answered_on``) are
+The denormalised ``cases.due_on`` / ``cases.practical_due_on`` are
 written with a plain UPDATE that does not touch ``cases.version``: a recompute caused by a
 moved debate or a new bridge day is not an edit of the case, and must not make a drafter's
 open edit form stale.
@@ -17,7 +17,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from flask import g, has_app_context, has_request_context, request
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -26,7 +25,7 @@ from parliament_tracker.audit.services import record
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.cases.workflow import CLOSED, CaseStatus
 from parliament_tracker.db import now_utc, today_local
-from parliament_tracker.deadlines import rules
+from parliament_tracker.deadlines import event_moves, progress, rules
 from parliament_tracker.deadlines.dutch import long_date, working_days_words
 from parliament_tracker.deadlines.models import (
     Deadline,
@@ -45,6 +44,7 @@ from parliament_tracker.deadlines.rules import (
     compute_deadlines,
 )
 from parliament_tracker.deadlines.workdays import WorkingCalendar
+from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
 
 #: dates outside this range are refused: the working-day calendar covers real years only
@@ -53,17 +53,6 @@ EARLIEST, LATEST = dt.date(1990, 1, 1), dt.date(2199, 12, 31)
 
 def _in_range(value: Any) -> bool:
     return isinstance(value, dt.date) and EARLIEST <= value <= LATEST
-
-
-class DeadlineError(Exception):
-    """A refused change; ``errors`` maps field names to user-facing messages."""
-
-    status = 422
-
-    def __init__(self, message: str, errors: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
 
 
 # -- settings -------------------------------------------------------------------------------
@@ -132,12 +121,12 @@ def save_settings(values: dict[str, Any], *, actor: Any = None) -> int:
     try:
         settings_from_values(merged)
     except ValueError as exc:
-        raise DeadlineError(_settings_problem(exc)) from None
+        raise DomainError(_settings_problem(exc)) from None
     offsets = [merged["milestones"], *merged["milestones_by_kind"].values(), *merged["milestones_by_signatory"].values()]
     too_long = any(int(merged[k]) > SETTING_MAXIMA[k] for k in INT_SETTINGS)
     if too_long or any(int(n) > MILESTONE_MAXIMUM for o in offsets for n in o):
         # Also keeps DAY_OFF_REACH valid: no rule counts back more than 60 working days.
-        raise DeadlineError(
+        raise DomainError(
             _("These settings are not valid: terms are at most 366 days, working-day counts at most 20 and milestones at most 60 working days.")
         )
     changes = {k: (current[k], merged[k]) for k in SETTING_DEFAULTS if current[k] != merged[k]}
@@ -154,7 +143,6 @@ def save_settings(values: dict[str, Any], *, actor: Any = None) -> int:
     db.session.flush()
     for key, (before, after) in changes.items():
         record("deadline_setting:changed", rows[key], f"deadline setting {key} changed", actor=actor, changes={key: (str(before), str(after))})
-    invalidate_rule_context()
     return recompute_open_cases(reason="deadline settings changed", actor=actor, cause={"code": "settings"})
 
 
@@ -180,32 +168,10 @@ def load_rule_context() -> RuleContext:
     return RuleContext(calendar, settings, recesses)
 
 
-_KEY = "parliament_tracker.rule_context"
-
-
 def rule_context() -> RuleContext:
-    """The context for this request (loaded once per request; reloaded after a change).
-
-    Kept in the request's WSGI environ, which lives exactly as long as the request; outside
-    a request (CLI, jobs) in ``g`` for the app context.
-    """
-    if has_request_context():
-        store: Any = request.environ
-    elif has_app_context():
-        store = g.__dict__
-    else:
-        return load_rule_context()
-    ctx = store.get(_KEY)
-    if ctx is None:
-        ctx = store[_KEY] = load_rule_context()
-    return ctx
-
-
-def invalidate_rule_context() -> None:
-    if has_request_context():
-        request.environ.pop(_KEY, None)
-    if has_app_context():
-        g.__dict__.pop(_KEY, None)
+    """The context as stored now. A unit of work keeps one for its reads (``edge.rule_context``)
+    and passes it in; a service that changed settings, days off or recesses loads its own."""
+    return load_rule_context()
 
 
 # -- computing and storing ------------------------------------------------------------------------
@@ -392,7 +358,6 @@ def recompute_open_cases(
 
 def recompute_all(*, reason: str = "recomputed for all cases", actor: Any = None, batch_size: int = 500) -> int:
     """Recompute every case in batches (the caller commits once at the end)."""
-    invalidate_rule_context()
     return recompute_cases(_batched(db.select(Case), batch_size), reason=reason, actor=actor, cause={"code": "all"})
 
 
@@ -404,10 +369,7 @@ def on_case_saved(case: Case, actor: Any = None, reason: str = "case edited") ->
 
 
 def on_status_changed(case: Case, before: CaseStatus, after: CaseStatus, actor: Any = None) -> None:
-    if after == CaseStatus.answered:
-        _set_quietly(case, answered_on=today_local())
-    elif before == CaseStatus.answered:
-        _set_quietly(case, answered_on=None)
+    """Answered (or reopened) changes the deadlines; ``answered_on`` is set by the case workflow."""
     if CaseStatus.answered in (before, after):
         recompute_case(case, actor, f"status {before.value} -> {after.value}", cause={"code": "status", "status": after.value})
 
@@ -419,7 +381,7 @@ def set_case_facts(case: Case, *, actor: Any = None, **values: Any) -> None:
     """Set committee_due_on, given_due_on or due_before_event, audit, and recompute."""
     for name, value in values.items():
         if isinstance(value, dt.date) and not _in_range(value):
-            raise DeadlineError(_("Enter a date between 1990 and 2199."), {name: _("Enter a date between 1990 and 2199.")})
+            raise DomainError(_("Enter a date between 1990 and 2199."), {name: _("Enter a date between 1990 and 2199.")})
     changes: dict[str, tuple[Any, Any]] = {}
     for name, value in values.items():
         before = getattr(case, name)
@@ -442,7 +404,7 @@ def record_postponement(case: Case, sent_on: dt.date | None, reason: str, *, act
     """Record that the uitstelbericht was sent: written questions then have 6 weeks."""
     errors: dict[str, str] = {}
     if case.kind != CaseKind.written_questions:
-        raise DeadlineError(_("Only written questions get a postponement notice."), {"sent_on": _("Not a set of written questions.")})
+        raise DomainError(_("Only written questions get a postponement notice."), {"sent_on": _("Not a set of written questions.")})
     if sent_on is None:
         errors["sent_on"] = _("Enter the date the postponement notice was sent.")
     elif sent_on < case.received_on:
@@ -454,7 +416,7 @@ def record_postponement(case: Case, sent_on: dt.date | None, reason: str, *, act
     elif len(reason) > 5000:
         errors["reason"] = _("The reason is too long.")
     if errors:
-        raise DeadlineError(_("The postponement could not be recorded."), errors)
+        raise DomainError(_("The postponement could not be recorded."), errors)
     changes = {}
     if case.postponed_on != sent_on:
         changes["postponed_on"] = (case.postponed_on, sent_on)
@@ -473,9 +435,9 @@ def override_deadline(deadline: Deadline, due_on: dt.date | None, reason: str, *
     """A director sets (or with ``due_on=None`` clears) the date that counts for a deadline."""
     reason = (reason or "").strip()
     if due_on is not None and not _in_range(due_on):
-        raise DeadlineError(_("Enter a date between 1990 and 2199."), {"due_on": _("Enter a date between 1990 and 2199.")})
+        raise DomainError(_("Enter a date between 1990 and 2199."), {"due_on": _("Enter a date between 1990 and 2199.")})
     if due_on is not None and not reason:
-        raise DeadlineError(_("Give the reason for the new date."), {"reason": _("Give the reason for the new date.")})
+        raise DomainError(_("Give the reason for the new date."), {"reason": _("Give the reason for the new date.")})
     before = deadline.overridden_due_on
     if before == due_on and (due_on is None or reason == deadline.override_reason):
         return
@@ -544,7 +506,7 @@ def save_event(event: Event | None, values: dict[str, Any], *, actor: Any = None
         merged["name"] = merged["name"].strip()
     errors = _validate_event(merged)
     if errors:
-        raise DeadlineError(_("The event could not be saved."), errors)
+        raise DomainError(_("The event could not be saved."), errors)
     if event is None:
         event = Event(**{k: merged.get(k) for k in EVENT_FIELDS})
         db.session.add(event)
@@ -555,6 +517,7 @@ def save_event(event: Event | None, values: dict[str, Any], *, actor: Any = None
         changes = {k: (getattr(event, k), merged.get(k)) for k in EVENT_FIELDS if getattr(event, k) != merged.get(k)}
         if not changes:
             return event
+        before_dates = {"starts_on": event.starts_on, "ends_on": event.ends_on}
         for key, (_before, after) in changes.items():
             setattr(event, key, after)
     db.session.flush()
@@ -562,7 +525,6 @@ def save_event(event: Event | None, values: dict[str, Any], *, actor: Any = None
         record("event:created", event, f"event {event.name} ({event.starts_on}) created", actor=actor, kind=event.kind)
     else:
         record("event:updated", event, f"event {event.name} changed: {', '.join(sorted(changes))}", actor=actor, changes=changes)
-    invalidate_rule_context()
     if event.kind == EventKind.recess or was_recess:
         if creating or {"starts_on", "ends_on", "kind", "name"} & set(changes):
             days = [event.starts_on, event.ends_on or event.starts_on]
@@ -586,20 +548,46 @@ def save_event(event: Event | None, values: dict[str, Any], *, actor: Any = None
             db.select(Case).where(Case.due_before_event_id == event.id).options(selectinload(Case.deadlines))
         ).all()
         recompute_cases(anchored, reason=why, actor=actor, cause=cause)
+        if "starts_on" in changes:
+            open_cases = [c for c in anchored if c.status not in CLOSED]
+            event_moves.announce(event, open_cases, before=before_dates, cancelled=False, name=event.name, actor=actor)
     return event
+
+
+#: the name of a debate the Tweede Kamer cancelled ends with this; the cases keep it as anchor
+CANCELLED_SUFFIX = " (geannuleerd)"
+
+
+def cancel_event(event: Event, *, actor: Any = None, **values: Any) -> list[Case]:
+    """A debate that will not take place: kept, renamed "… (geannuleerd)", the deadlines stay
+    and the open cases due before it are told to choose anew. Returns those cases ([] when it
+    was cancelled already). ``values``: other event fields to save with it (the Kamer's number)."""
+    if event.name.endswith(CANCELLED_SUFFIX):
+        return []
+    original = event.name
+    cases = event_moves.anchored_open_cases(event)
+    before = {"starts_on": event.starts_on, "ends_on": event.ends_on}
+    save_event(event, {**values, "name": original[: 300 - len(CANCELLED_SUFFIX)] + CANCELLED_SUFFIX}, actor=actor)
+    event_moves.announce(event, cases, before=before, cancelled=True, name=original, actor=actor)
+    return cases
 
 
 def delete_event(event: Event, *, actor: Any = None) -> int:
     """Remove an event; cases due before it lose the anchor (audited) and are recomputed.
     Returns the number of cases that were anchored to it."""
     anchored = db.session.scalars(db.select(Case).where(Case.due_before_event_id == event.id)).all()
+    if event.kind != EventKind.recess:
+        # A debate removed by hand is cancelled as far as its cases know (as when the Kamer
+        # cancels it), but they lose the anchor instead of keeping it.
+        open_cases = [c for c in anchored if c.status not in CLOSED]
+        before = {"starts_on": event.starts_on, "ends_on": event.ends_on}
+        event_moves.announce(event, open_cases, before=before, cancelled=True, name=event.name, actor=actor, still_due_before=False)
     for case in anchored:
         set_case_facts(case, actor=actor, due_before_event=None)
     was_recess = event.kind == EventKind.recess
     record("event:deleted", event, f"event {event.name} ({event.starts_on}) deleted", actor=actor, anchored=len(anchored))
     db.session.delete(event)
     db.session.flush()
-    invalidate_rule_context()
     if was_recess:
         recompute_open_cases(
             reason=f"recess {event.name} removed",
@@ -620,12 +608,11 @@ def add_non_working_day(date: dt.date | None, name: str, *, actor: Any = None) -
     if date is not None and db.session.scalar(db.select(NonWorkingDay).where(NonWorkingDay.date == date)) is not None:
         errors["date"] = _("This day is already a day off.")
     if errors:
-        raise DeadlineError(_("The day off could not be saved."), errors)
+        raise DomainError(_("The day off could not be saved."), errors)
     day = NonWorkingDay(date=date, name=name.strip())
     db.session.add(day)
     db.session.flush()
     record("non_working_day:created", day, f"day off {day.date} ({day.name}) added", actor=actor)
-    invalidate_rule_context()
     recompute_open_cases(
         reason=f"day off {day.date} ({day.name}) added",
         actor=actor,
@@ -639,7 +626,6 @@ def delete_non_working_day(day: NonWorkingDay, *, actor: Any = None) -> None:
     record("non_working_day:deleted", day, f"day off {day.date} ({day.name}) removed", actor=actor)
     db.session.delete(day)
     db.session.flush()
-    invalidate_rule_context()
     recompute_open_cases(
         reason=f"day off {day.date} ({day.name}) removed",
         actor=actor,
@@ -650,20 +636,9 @@ def delete_non_working_day(day: NonWorkingDay, *, actor: Any = None) -> None:
 
 # -- status for display -------------------------------------------------------------------------
 
-_DRAFT_DONE = frozenset({CaseStatus.in_review, CaseStatus.awaiting_signature})
-_APPROVAL_DONE = frozenset({CaseStatus.awaiting_signature})
-
-
 def is_done(deadline: Deadline, case: Case) -> bool:
-    if case.status in CLOSED:
-        return True
-    if deadline.kind == DeadlineKind.postponement_notice:
-        return case.postponed_on is not None
-    if deadline.kind == DeadlineKind.internal_draft:
-        return case.status in _DRAFT_DONE
-    if deadline.kind == DeadlineKind.internal_approval:
-        return case.status in _APPROVAL_DONE
-    return False
+    """Whether the deadline's step is done (the one rule: ``deadlines.progress``)."""
+    return progress.is_done(deadline.kind, case.status, case.postponed_on)
 
 
 def deadline_risk(deadline: Deadline, case: Case, today: dt.date | None = None, ctx: RuleContext | None = None) -> str | None:

@@ -5,16 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from parliament_tracker.audit.services import object_type, record
+from parliament_tracker.errors import DomainError, Kind
 from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Committee, Member, Party
 
 
-class DuplicateValue(ValueError):
+class DuplicateValue(DomainError):
+    """A value a unique column already holds; ``field`` names it."""
+
+    kind = Kind.conflict
+
     def __init__(self, field: str) -> None:
-        super().__init__(field)
+        message = _("This value is already in use.")
+        super().__init__(message, {field: message})
         self.field = field
+
+
+#: a user's sessions end when an admin changes one of these
+SESSION_ENDING_FIELDS = frozenset({"password_hash", "role", "is_enabled"})
 
 
 def save(obj: Any, values: dict[str, Any], *, unique: tuple[str, ...] = (), actor: Any = None) -> Any:
@@ -39,6 +50,10 @@ def save(obj: Any, values: dict[str, Any], *, unique: tuple[str, ...] = (), acto
         db.session.add(obj)
     db.session.flush()
     kind = object_type(model)
+    if not creating and changes.keys() & SESSION_ENDING_FIELDS and hasattr(obj, "session_generation"):
+        from parliament_tracker.auth.services import end_sessions
+
+        end_sessions(obj, actor=actor, reason=f"ended by a change of {', '.join(sorted(changes.keys() & SESSION_ENDING_FIELDS))}")
     if creating:
         record(f"{kind}:created", obj, f"{kind} {obj.id} created", actor=actor, changes=changes)
     elif changes:

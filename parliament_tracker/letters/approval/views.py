@@ -7,6 +7,7 @@ Routes:
     POST      /letters/<id>/request-changes   … or sends it back to draft with a comment
     POST      /letters/<id>/sign              the signatory's office signs (date, Ons kenmerk, signatory)
     POST      /letters/<id>/send              record the date sent; answered cases are closed
+    POST      /letters/<id>/withdraw          withdraw a letter not yet sent (with a reason)
     GET       /letters/<id>/signed.pdf        the signed PDF (its SHA-256 is checked first)
     GET/POST  /verify                         upload a PDF: signed by us? intact? who, when?
 """
@@ -18,16 +19,16 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
+from parliament_tracker import edge
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.permissions import permission_required
 from parliament_tracker.db import today_local
 from parliament_tracker.extensions import db
 from parliament_tracker.forms import int_arg
-from parliament_tracker.letters import services, workflow
+from parliament_tracker.letters import services
+from parliament_tracker.letters.approval import services as workflow
+from parliament_tracker.letters.approval import signing, transitions, verification
 from parliament_tracker.letters.models import Letter, LetterStatus
 from parliament_tracker.organisation.models import Signatory
 
@@ -40,22 +41,12 @@ def _back(letter: Letter, anchor: str = "workflow") -> Any:
     return redirect(url_for("letters.show", letter_id=letter.id) + "#" + anchor)
 
 
-def _refused(exc: services.LetterError, letter: Letter) -> Any:
-    """Back to the letter with the reason (not your turn, wrong state, bad input); nothing was changed."""
-    db.session.rollback()
-    flash(exc.message, "error")
-    return _back(letter), 303
-
-
-def _commit(letter: Letter) -> Any:
-    """Commit one step; a concurrent step on the same letter gives a message, not an error page."""
-    try:
-        db.session.commit()
-    except (StaleDataError, IntegrityError):
-        db.session.rollback()
-        flash(_("Someone else changed this letter at the same moment. Check it and try again."), "error")
-        return _back(letter), 303
-    return None
+def _step(letter: Letter) -> None:
+    """One workflow step on ``letter``, committed by the edge. A refusal (not your turn, wrong
+    state, bad input) goes back to the letter with the reason; so does someone else taking a step
+    on the same letter at the same moment. Nothing of a refused step is kept."""
+    edge.on_refusal_redirect(url_for("letters.show", letter_id=letter.id) + "#workflow", 303)
+    edge.on_refusal(conflict=_("Someone else changed this letter at the same moment. Check it and try again."))
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -70,11 +61,14 @@ def workflow_context(letter: Letter) -> dict[str, Any]:
     return {
         "approvals": workflow.all_approvals(letter),
         "current_approval": workflow.current_approval(letter),
-        "possible_approvers": workflow.possible_approvers(letter, current_user._get_current_object()),
-        "signature": workflow.signature_of(letter),
+        "possible_approvers": workflow.possible_approvers(letter, edge.actor()),
+        "signature": signing.signature_of(letter),
         "signatories": db.session.scalars(db.select(Signatory).order_by(Signatory.office_title)).all(),
         "today": today_local().isoformat(),
         "max_approvers": MAX_APPROVERS,
+        "stage": workflow.stage_of(letter),
+        "can_withdraw": transitions.Stage.withdrawn
+        in transitions.allowed_targets(workflow.stage_of(letter), edge.actor().role),
     }
 
 
@@ -93,12 +87,8 @@ def submit(letter_id: int):
             flash(_("Unknown approver."), "error")
             return _back(letter), 303
         approvers.append(user)
-    try:
-        workflow.submit(letter, approvers, actor=current_user._get_current_object())
-    except services.LetterError as exc:
-        return _refused(exc, letter)
-    if (conflict := _commit(letter)) is not None:
-        return conflict
+    _step(letter)
+    workflow.submit(letter, approvers, actor=edge.actor())
     flash(_("Submitted for approval."), "success")
     return _back(letter)
 
@@ -107,19 +97,15 @@ def submit(letter_id: int):
 @permission_required("letter.approve")
 def approvals():
     """Letters waiting for my decision."""
-    return render_template("letters/approvals.html", letters=workflow.awaiting(current_user._get_current_object()))
+    return render_template("letters/approvals.html", letters=workflow.awaiting(edge.actor()))
 
 
 @bp.post("/letters/<int:letter_id>/approve")
 @permission_required("letter.approve")
 def approve(letter_id: int):
     letter = db.get_or_404(Letter, letter_id)
-    try:
-        workflow.approve(letter, actor=current_user._get_current_object(), comment=request.form.get("comment", ""))
-    except services.LetterError as exc:
-        return _refused(exc, letter)
-    if (conflict := _commit(letter)) is not None:
-        return conflict
+    _step(letter)
+    workflow.approve(letter, actor=edge.actor(), comment=request.form.get("comment", ""))
     flash(
         _("Letter approved.")
         if letter.status == LetterStatus.approved
@@ -133,14 +119,10 @@ def approve(letter_id: int):
 @permission_required("letter.approve")
 def request_changes(letter_id: int):
     letter = db.get_or_404(Letter, letter_id)
-    try:
-        workflow.request_changes(
-            letter, actor=current_user._get_current_object(), comment=request.form.get("comment", "")
-        )
-    except services.LetterError as exc:
-        return _refused(exc, letter)
-    if (conflict := _commit(letter)) is not None:
-        return conflict
+    _step(letter)
+    workflow.request_changes(
+        letter, actor=edge.actor(), comment=request.form.get("comment", "")
+    )
     flash(_("Changes requested; the letter is a draft again."), "success")
     return _back(letter)
 
@@ -163,18 +145,14 @@ def sign(letter_id: int):
         if letter_date is None:
             flash(_("Enter the letter date as YYYY-MM-DD."), "error")
             return _back(letter), 303
-    try:
-        workflow.sign(
-            letter,
-            actor=current_user._get_current_object(),
-            signatory=signatory,
-            our_reference=request.form.get("our_reference", ""),
-            letter_date=letter_date,
-        )
-    except services.LetterError as exc:
-        return _refused(exc, letter)
-    if (conflict := _commit(letter)) is not None:
-        return conflict
+    _step(letter)
+    signing.sign(
+        letter,
+        actor=edge.actor(),
+        signatory=signatory,
+        our_reference=request.form.get("our_reference", ""),
+        letter_date=letter_date,
+    )
     flash(_("Letter signed (Ons kenmerk %(ref)s).", ref=letter.our_reference), "success")
     return _back(letter)
 
@@ -183,13 +161,20 @@ def sign(letter_id: int):
 @permission_required("letter.send")
 def send(letter_id: int):
     letter = db.get_or_404(Letter, letter_id)
-    try:
-        workflow.send(letter, sent_on=_date(request.form.get("sent_on")), actor=current_user._get_current_object())
-    except services.LetterError as exc:
-        return _refused(exc, letter)
-    if (conflict := _commit(letter)) is not None:
-        return conflict
+    _step(letter)
+    workflow.send(letter, sent_on=_date(request.form.get("sent_on")), actor=edge.actor())
     flash(_("Letter recorded as sent."), "success")
+    return _back(letter)
+
+
+@bp.post("/letters/<int:letter_id>/withdraw")
+@permission_required("letter.draft")
+def withdraw(letter_id: int):
+    """The letter will not go; the cases it answered are back in drafting."""
+    letter = db.get_or_404(Letter, letter_id)
+    _step(letter)
+    workflow.withdraw(letter, actor=edge.actor(), comment=request.form.get("comment", ""))
+    flash(_("Letter withdrawn."), "success")
     return _back(letter)
 
 
@@ -197,10 +182,11 @@ def send(letter_id: int):
 @permission_required("letter.view")
 def signed_pdf(letter_id: int):
     """The signed PDF, after checking it still matches the SHA-256 recorded at signing."""
-    from parliament_tracker.letters.views import _checked, _file_response
+    from parliament_tracker.letters.downloads import checked_version as _checked
+    from parliament_tracker.letters.downloads import file_response as _file_response
 
     letter = db.get_or_404(Letter, letter_id)
-    signature = workflow.signature_of(letter)
+    signature = signing.signature_of(letter)
     if signature is None:
         abort(404)
     version = _checked(letter, signature.version)
@@ -215,7 +201,7 @@ def verify():
     status = 200
     if request.method == "POST":
         upload = request.files.get("file")
-        limit = workflow.verify_max_bytes()
+        limit = verification.verify_max_bytes()
         data = upload.read(limit + 1) if upload else b""
         if not data:
             flash(_("Choose a PDF file."), "error")
@@ -224,5 +210,5 @@ def verify():
             flash(_("The file is too large (at most %(mb)d MB).", mb=limit // (1024 * 1024)), "error")
             status = 422
         else:
-            result = workflow.verify(data)
+            result = verification.verify(data)
     return render_template("letters/verify.html", result=result), status
