@@ -5,7 +5,7 @@ Moves every stored e-mail (address, attempts, claim, sent, error) into a deliver
 ``email`` channel; an opt-out of a kind becomes an opt-out on the app and on e-mail.
 
 Revision ID: 0009_notify
-Revises: 0008
+Revises: 0010_harden
 Create Date: 2026-12-07
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 import parliament_tracker.db
 
 revision = "0009_notify"
-down_revision = "0008"
+down_revision = "0010_harden"
 branch_labels = None
 depends_on = None
 
@@ -26,8 +26,7 @@ OLD_KINDS = (
 NEW_KINDS = (
     *OLD_KINDS,
     "case_assigned", "approval_requested", "changes_requested", "letter_to_sign", "letter_withdrawn", "letter_signed",
-    "letter_sent", "postponement_sent", "event_moved", "contribution_asked", "contribution_delivered",
-    "contribution_overdue", "daily_summary",
+    "letter_sent", "postponement_sent", "daily_summary",
 )
 KIND_TABLES = ("notifications", "notification_opt_outs")
 

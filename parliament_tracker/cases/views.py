@@ -47,6 +47,7 @@ from parliament_tracker.cases.models import Attachment, Case, CaseKind, LinkType
 from parliament_tracker.cases.workflow import CaseStatus, allowed_targets
 from parliament_tracker.db import today_local
 from parliament_tracker.deadlines.models import Event
+from parliament_tracker.downloads import content_disposition
 from parliament_tracker.errors import DomainError, Kind
 from parliament_tracker.extensions import db
 from parliament_tracker.forms import int_arg
@@ -138,8 +139,8 @@ def _export_rows(f: queries.CaseFilter) -> Iterator[dict[str, Any]]:
         risk = rules.risk(due, today, status.is_closed, ctx.calendar, ctx.settings.due_soon_working_days) if due else None
         yield {
             **row,
-            "kind": CaseKind(row["kind"]).title,
-            "status": status.title,
+            "kind": CaseKind(row["kind"]).label,
+            "status": status.label,
             "deadline_state": risk_title(risk, ctx) if risk and risk != "done" else "",
         }
 
@@ -153,7 +154,7 @@ def export_csv():
     return Response(
         stream_with_context(csv_lines(_export_rows(f))),
         mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="zaken-{stamp}.csv"'},
+        headers={"Content-Disposition": content_disposition(f"zaken-{stamp}.csv")},
     )
 
 
@@ -390,7 +391,7 @@ def change_status(reference: str):
         lambda: services.transition(
             case, CaseStatus(form.target.data), actor=edge.actor(), expected_version=form.version.data, comment=form.comment.data or ""
         ),
-        lambda: _("Status changed to “%(status)s”.", status=case.status.title),
+        lambda: _("Status changed to “%(status)s”.", status=case.status.label),
     )
 
 
@@ -455,5 +456,5 @@ def download_attachment(reference: str, attachment_id: int):
     return Response(
         attachment.content,
         mimetype=attachment.content_type,
-        headers={"Content-Disposition": f'attachment; filename="{attachment.filename}"'},
+        headers={"Content-Disposition": content_disposition(attachment.filename, default="bijlage")},
     )

@@ -30,7 +30,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from parliament_tracker import edge
+from parliament_tracker import edge, writes_on_get
 from parliament_tracker.auth.permissions import permission_required, public
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case
@@ -38,7 +38,6 @@ from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.db import today_local
 from parliament_tracker.deadlines import feeds, queries, rules, services
 from parliament_tracker.deadlines.models import (
-    DEADLINE_KIND_TITLES,
     CalendarFeed,
     Deadline,
 )
@@ -264,7 +263,7 @@ def calendar():
 
 def _kind_options() -> list[tuple[str, str]]:
     return [("binding", _("Binding deadlines")), ("internal", _("Internal milestones")), ("all", _("All deadlines"))] + [
-        (k.value, str(DEADLINE_KIND_TITLES[k])) for k in DeadlineKind
+        (k.value, k.label) for k in DeadlineKind
     ]
 
 
@@ -276,8 +275,8 @@ def _decorate(rows: list[Deadline]) -> list[dict[str, Any]]:
     (thousands of lazy strings per month view were a third of the page time)."""
     ctx = edge.rule_context()
     today = today_local()
-    kind_titles = {k: str(v) for k, v in DEADLINE_KIND_TITLES.items()}
-    status_titles = {s: s.title for s in CaseStatus}
+    kind_titles = {k: k.label for k in DeadlineKind}
+    status_titles = {s: s.label for s in CaseStatus}
     risk_titles = {r: risk_title(r, ctx) for r in (*RISK_TITLES, None)}
     # url_for once; references are letters, digits and "-" (cases.references), safe in a path
     prefix = url_for("cases.show", reference="0")[:-1]
@@ -299,6 +298,33 @@ def _decorate(rows: list[Deadline]) -> list[dict[str, Any]]:
     return out
 
 
+def dashboard_lists(today: dt.date, directorate_id: int | None, user: Any) -> dict[str, Any]:
+    """What the dashboard shows, each list with the count its heading gives.
+
+    "Awaiting my approval" is the approvals page's list (letters whose current approver is
+    ``user``), so the count on the dashboard is the length of the page it links to.
+    """
+    from parliament_tracker.letters.approval import services as workflow
+
+    week_end = today + dt.timedelta(days=6 - today.weekday())
+    overdue_rows, overdue_total = queries.overdue(today, directorate_id=directorate_id, limit=100)
+    week_rows, week_total = queries.binding_between(today, week_end, directorate_id=directorate_id, limit=200)
+    awaiting = workflow.awaiting(user)
+    monday_list, monday_total = queries.monday_list_preview(today, directorate_id)
+    return {
+        "week_end": week_end,
+        "overdue": _decorate(overdue_rows),
+        "overdue_total": overdue_total,
+        "this_week": _decorate(week_rows),
+        "week_total": week_total,
+        "awaiting": awaiting,
+        "awaiting_total": len(awaiting),
+        "monday": rules.next_monday(today),
+        "monday_list": monday_list,
+        "monday_total": monday_total,
+    }
+
+
 @bp.get("/dashboard")
 @permission_required("dashboard.view")
 def dashboard():
@@ -311,26 +337,13 @@ def dashboard():
         directorate_id = int_arg(raw)
         if directorate_id is None:
             directorate_id = current_user.directorate_id
-    week_end = today + dt.timedelta(days=6 - today.weekday())
-    overdue_rows, overdue_total = queries.overdue(today, directorate_id=directorate_id, limit=100)
-    week_rows, week_total = queries.binding_between(today, week_end, directorate_id=directorate_id, limit=200)
-    overdue, this_week = _decorate(overdue_rows), _decorate(week_rows)
-    awaiting = queries.awaiting_approval(directorate_id, limit=100)
+    lists = dashboard_lists(today, directorate_id, current_user._get_current_object())
     stats = queries.timeliness(today, directorate_id=directorate_id)
-    monday_list, monday_total = queries.monday_list_preview(today, directorate_id)
     directorates = db.session.scalars(db.select(Directorate).order_by(Directorate.code)).all()
     return render_template(
         "deadlines/dashboard.html",
         today=today,
-        week_end=week_end,
-        overdue=overdue,
-        overdue_total=overdue_total,
-        this_week=this_week,
-        week_total=week_total,
-        awaiting=awaiting,
-        monday=rules.next_monday(today),
-        monday_list=monday_list,
-        monday_total=monday_total,
+        **lists,
         stats=stats,
         directorates=directorates,
         directorate_id=directorate_id,
@@ -375,6 +388,7 @@ def revoke_feed(feed_id: int):
 
 @bp.get("/ics/<token>.ics")
 @public
+@writes_on_get  # last_used_at
 def ics_feed(token: str):
     """A personal deadline feed (the secret in the address is the credential)."""
     feed = feeds.feed_for_token(token)

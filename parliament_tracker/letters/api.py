@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, url_for
+from flask import Flask, url_for
 
 from parliament_tracker import edge
 from parliament_tracker.api import OPENAPI_PATHS, OPENAPI_SCHEMAS, ApiError, api_permission, json_body, make_blueprint
 from parliament_tracker.cases import api as cases_api
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.extensions import db
-from parliament_tracker.letters import markup, services
+from parliament_tracker.letters import downloads, services, versions
+from parliament_tracker.letters.downloads import DOCX_MIME
+from parliament_tracker.letters.engine import markup
 from parliament_tracker.letters.models import Letter, LetterKind, LetterVersion
-from parliament_tracker.letters.views import DOCX_MIME
 
 bp = make_blueprint("letters_api", __name__)
 
@@ -168,7 +169,7 @@ def create_letter(reference: str) -> Any:
         subject=body.get("subject"), body=text, answers=answers, our_reference=body.get("our_reference")
     )
     services.update_letter(letter, data, expected_version=letter.version, actor=actor)
-    services.generate_version(letter, actor=actor)
+    versions.generate_version(letter, actor=actor)
     db.session.flush()  # the answer shows what is stored (versions, numbers)
     response = letter_json(letter)
     return response, 201, {"Location": url_for("letters_api.get_letter", letter_id=letter.id, _external=True)}
@@ -192,12 +193,6 @@ def _latest(letter_id: int) -> tuple[Letter, LetterVersion]:
     letter = _letter(letter_id)
     if letter.latest_version is None:
         raise ApiError(404, "The letter has no version yet.")
-    from parliament_tracker.letters.workflow import TamperedLetter, check_download
-
-    try:
-        check_download(letter, letter.latest_version)
-    except TamperedLetter as exc:
-        raise ApiError(500, "The stored signed letter does not match its recorded SHA-256; it was not handed out.") from exc
     return letter, letter.latest_version
 
 
@@ -205,24 +200,14 @@ def _latest(letter_id: int) -> tuple[Letter, LetterVersion]:
 @api_permission("letter.view")
 def latest_docx(letter_id: int) -> Any:
     """The latest version's DOCX."""
-    letter, version = _latest(letter_id)
-    return Response(
-        version.docx,
-        mimetype=DOCX_MIME,
-        headers={"Content-Disposition": f'attachment; filename="{services.file_stem(letter)}-v{version.number}.docx"'},
-    )
+    return downloads.send_version(*_latest(letter_id), "docx")
 
 
 @bp.get("/letters/<int:letter_id>/pdf")
 @api_permission("letter.view")
 def latest_pdf(letter_id: int) -> Any:
     """The latest version's PDF/A-2b."""
-    letter, version = _latest(letter_id)
-    return Response(
-        version.pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{services.file_stem(letter)}-v{version.number}.pdf"'},
-    )
+    return downloads.send_version(*_latest(letter_id), "pdf")
 
 
 OPENAPI_SCHEMAS["LetterInput"] = {

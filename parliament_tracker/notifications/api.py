@@ -27,7 +27,7 @@ def notification_json(n: Notification) -> dict[str, Any]:
     return {
         "id": n.id,
         "kind": n.kind.value,
-        "kind_title": n.kind.title,
+        "kind_title": n.kind.label,
         "subject": n.subject,
         "text": n.body_text,
         "url": n.url,

@@ -21,10 +21,9 @@ from parliament_tracker.audit.models import AuditEntry
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import Role
 from parliament_tracker.cases.models import Case
-from parliament_tracker.deadlines.models import Event
 from parliament_tracker.extensions import db
 from parliament_tracker.letters.models import Letter, LetterCaseRole, LetterStatus
-from parliament_tracker.letters.workflow_models import Approval, ApprovalDecision
+from parliament_tracker.letters.approval.models import Approval, ApprovalDecision
 from parliament_tracker.notifications import services
 from parliament_tracker.notifications.models import NotificationKind as K
 from parliament_tracker.notifications.services import Draft, Recipient
@@ -81,16 +80,6 @@ PHRASES: dict[tuple[K, str], tuple[Any, Any, Any]] = {
     (K.postponement_sent, ""): (
         _l("Postponement notice for %(ref)s sent"),
         _l("A postponement notice for case %(ref)s was sent on %(date)s; the deadlines were moved."),
-        _l("Open the case"),
-    ),
-    (K.event_moved, "moved"): (
-        _l("%(event)s moved: deadlines of %(ref)s changed"),
-        _l("%(event)s moved from %(before)s to %(date)s. The deadlines of case %(ref)s follow it."),
-        _l("Open the case"),
-    ),
-    (K.event_moved, "cancelled"): (
-        _l("%(event)s cancelled: deadlines of %(ref)s changed"),
-        _l("%(event)s (%(before)s) was cancelled. The deadlines of case %(ref)s were recomputed."),
         _l("Open the case"),
     ),
 }
@@ -228,6 +217,7 @@ def letter_status_changed(
     actor: User | None,
     comment: str = "",
     next_approvers: Sequence[User] = (),
+    pending_approvers: Sequence[User] = (),
     **_: Any,
 ) -> int:
     cases = _answered(letter)
@@ -262,7 +252,7 @@ def letter_status_changed(
         had_it: list[User | None] = []
         if before == LetterStatus.in_review:
             pending = _pending(letter)
-            had_it = [pending[0].approver] if pending else []
+            had_it = list(pending_approvers) or ([pending[0].approver] if pending else [])
         elif before == LetterStatus.approved:
             had_it = list(with_role(Role.signatory_office))
         elif before == LetterStatus.signed:
@@ -288,30 +278,4 @@ def postponement_sent(letter: Letter, *, cases: Sequence[Case], actor: User | No
                       url=services.case_url(case.reference), ref=case.reference, actor=_name(actor), subject=case.subject,
                       date=_date(letter.sent_on))
             )
-    return services.queue(drafts)
-
-
-# -- events -------------------------------------------------------------------------------------
-
-
-def event_moved(event: Event, *, before: dict[str, Any], cancelled: bool, cases: Sequence[Case], actor: User | None, **_: Any) -> int:
-    """Everyone drafting a case whose deadlines the event moved; the same message whether an
-    admin or the Kamer's data moved it (the actor is not named)."""
-    old = before.get("starts_on")
-    key = f"event:{event.id}:{old}:{'cancelled' if cancelled else event.starts_on}"
-    mailboxes = {d.id: d for d in db.session.scalars(sa.select(Directorate))}
-    drafts: list[Draft] = []
-    for case in cases:
-        params = {"ref": case.reference, "event": event.name, "before": _date(old), "date": _date(event.starts_on),
-                  "subject": case.subject}
-        variant = "cancelled" if cancelled else "moved"
-        url = services.case_url(case.reference)
-        people = _people([case.drafter], actor=None)
-        if people:
-            drafts.extend(draft(services.user_recipient(u), K.event_moved, f"{key}:{case.id}", variant=variant, case=case, url=url, **params) for u in people)
-        else:
-            d = mailboxes.get(case.lead_directorate_id) if case.lead_directorate_id else None
-            if d is not None and d.email:
-                drafts.append(draft(services.mailbox_recipient(d.email, d.name), K.event_moved, f"{key}:{case.id}", variant=variant,
-                                    case=case, url=url, **params))
     return services.queue(drafts)

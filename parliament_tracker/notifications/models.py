@@ -20,68 +20,37 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from parliament_tracker.auth.models import User
 from parliament_tracker.db import Base, created_at_now, enum_column, intpk
+from parliament_tracker.enums import N_, TitledEnum
 
 if TYPE_CHECKING:
     from parliament_tracker.cases.models import Case
 
 
-class NotificationKind(enum.StrEnum):
-    reminder_draft = "reminder_draft"
-    reminder_approval = "reminder_approval"
-    reminder_signature = "reminder_signature"
-    reminder_due = "reminder_due"
-    escalation = "escalation"
-    weekly_digest = "weekly_digest"
-    tk_new_case = "tk_new_case"
-    tk_update = "tk_update"
+class NotificationKind(TitledEnum):
+    reminder_draft = "reminder_draft", N_("Reminder: draft ready")
+    reminder_approval = "reminder_approval", N_("Reminder: approval ready")
+    reminder_signature = "reminder_signature", N_("Reminder: signature")
+    reminder_due = "reminder_due", N_("Reminder: answer due")
+    escalation = "escalation", N_("Escalation: deadline missed")
+    weekly_digest = "weekly_digest", N_("Weekly overview")
+    tk_new_case = "tk_new_case", N_("New questions from the Tweede Kamer")
+    tk_update = "tk_update", N_("News from the Tweede Kamer about a case")
     # hand-overs: the next person has something to do
-    case_assigned = "case_assigned"
-    approval_requested = "approval_requested"
-    changes_requested = "changes_requested"
-    letter_to_sign = "letter_to_sign"
-    letter_withdrawn = "letter_withdrawn"
-    letter_signed = "letter_signed"
-    letter_sent = "letter_sent"
-    postponement_sent = "postponement_sent"
-    event_moved = "event_moved"
-    contribution_asked = "contribution_asked"
-    contribution_delivered = "contribution_delivered"
-    contribution_overdue = "contribution_overdue"
-    daily_summary = "daily_summary"
-
-    @property
-    def title(self) -> str:
-        return str(KIND_TITLES[self])
+    case_assigned = "case_assigned", N_("Case assigned")
+    approval_requested = "approval_requested", N_("Letter waiting for your approval")
+    changes_requested = "changes_requested", N_("Changes requested in a letter")
+    letter_to_sign = "letter_to_sign", N_("Letter to sign")
+    letter_withdrawn = "letter_withdrawn", N_("Letter withdrawn")
+    letter_signed = "letter_signed", N_("Letter signed")
+    letter_sent = "letter_sent", N_("Letter sent")
+    postponement_sent = "postponement_sent", N_("Postponement notice sent")
+    daily_summary = "daily_summary", N_("Daily summary")
 
     @property
     def optional(self) -> bool:
         """Users may switch this kind off (escalations cannot be)."""
         return self in OPTIONAL_KINDS
 
-
-KIND_TITLES = {
-    NotificationKind.reminder_draft: _l("Reminder: draft ready"),
-    NotificationKind.reminder_approval: _l("Reminder: approval ready"),
-    NotificationKind.reminder_signature: _l("Reminder: signature"),
-    NotificationKind.reminder_due: _l("Reminder: answer due"),
-    NotificationKind.escalation: _l("Escalation: deadline missed"),
-    NotificationKind.weekly_digest: _l("Weekly overview"),
-    NotificationKind.tk_new_case: _l("New questions from the Tweede Kamer"),
-    NotificationKind.tk_update: _l("News from the Tweede Kamer about a case"),
-    NotificationKind.case_assigned: _l("Case assigned"),
-    NotificationKind.approval_requested: _l("Letter waiting for your approval"),
-    NotificationKind.changes_requested: _l("Changes requested in a letter"),
-    NotificationKind.letter_to_sign: _l("Letter to sign"),
-    NotificationKind.letter_withdrawn: _l("Letter withdrawn"),
-    NotificationKind.letter_signed: _l("Letter signed"),
-    NotificationKind.letter_sent: _l("Letter sent"),
-    NotificationKind.postponement_sent: _l("Postponement notice sent"),
-    NotificationKind.event_moved: _l("Event moved or cancelled"),
-    NotificationKind.contribution_asked: _l("Contribution asked"),
-    NotificationKind.contribution_delivered: _l("Contribution delivered"),
-    NotificationKind.contribution_overdue: _l("Contribution overdue"),
-    NotificationKind.daily_summary: _l("Daily summary"),
-}
 
 #: the kinds a hand-over sends (the next person has something to do)
 HANDOVER_KINDS = frozenset(
@@ -94,10 +63,6 @@ HANDOVER_KINDS = frozenset(
         NotificationKind.letter_signed,
         NotificationKind.letter_sent,
         NotificationKind.postponement_sent,
-        NotificationKind.event_moved,
-        NotificationKind.contribution_asked,
-        NotificationKind.contribution_delivered,
-        NotificationKind.contribution_overdue,
     }
 )
 
@@ -127,13 +92,9 @@ SUMMARISED_KINDS = OPTIONAL_KINDS - {NotificationKind.weekly_digest}
 APP_CHANNEL = "app"
 
 
-class EmailMode(enum.StrEnum):
-    immediate = "immediate"
-    daily = "daily"
-
-    @property
-    def title(self) -> str:
-        return str({EmailMode.immediate: _l("At once"), EmailMode.daily: _l("One daily summary")}[self])
+class EmailMode(TitledEnum):
+    immediate = "immediate", N_("At once")
+    daily = "daily", N_("One daily summary")
 
 
 def recipient_key(user_id: int | None, email: str | None) -> str:

@@ -17,10 +17,12 @@ from flask_babel import gettext as _
 from parliament_tracker.auth.models import User
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case, CaseKind
+from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Member, Party, Signatory
-from parliament_tracker.organisation.services import committee_for, member_for
+from parliament_tracker.organisation.services import member_for
 from parliament_tracker.tk.client import TKClient
+from parliament_tracker.tk.committees import committee_for
 from parliament_tracker.tk.mapping import ZaakData, signatory_matches, to_zaak_data
 
 #: fields compared between the tracker and the Kamer, in display order
@@ -105,7 +107,7 @@ def case_input(
         subject=data.subject,
         received_on=data.received_on,
         members=[members[(n, p)] if members is not None else member_for(n, p) for n, p in data.members],
-        committee=committee_for(data.committee),
+        committee=committee_for(data.committee, data.committee_abbreviation),
         addressed_to=_signatory(data.addressed_to_offices, signatories),
         dossier=data.dossier or "",
     )
@@ -128,7 +130,7 @@ def _show(field: str, value: Any) -> str:
     if field == "addressed_to":
         return value.office_title
     if field == "kind":
-        return value.title
+        return value.label
     if field == "received_on":
         return value.isoformat()
     return str(value)
@@ -154,7 +156,7 @@ def apply_accepted(case: Case, remote: case_services.CaseInput, accepted: set[st
     """Apply the accepted fields from the Kamer's data; returns what changed."""
     unknown = accepted - set(COMPARED_FIELDS)
     if unknown:
-        raise case_services.CaseError(_("Unknown field: %(f)s.", f=", ".join(sorted(unknown))))
+        raise DomainError(_("Unknown field: %(f)s.", f=", ".join(sorted(unknown))))
     update = case_services.CaseInput()
     for field in accepted:
         setattr(update, field, getattr(remote, field))

@@ -1,7 +1,7 @@
 """The worklist of one user: sections of items, each with what to do and where.
 
 Reuses the dashboard's queries (``deadlines.queries``) and the approvals page's list
-(``letters.workflow.awaiting``) so the numbers agree wherever they are shown. Read-only.
+(``letters.approval.services.awaiting``) so the numbers agree wherever they are shown. Read-only.
 """
 
 from __future__ import annotations
@@ -20,12 +20,13 @@ from parliament_tracker.auth.roles import Role
 from parliament_tracker.cases.models import Case
 from parliament_tracker.cases.workflow import OPEN, CaseStatus
 from parliament_tracker.deadlines import queries as deadline_queries
-from parliament_tracker.deadlines.models import DEADLINE_KIND_TITLES, Deadline
+from parliament_tracker.deadlines.models import Deadline
 from parliament_tracker.extensions import db
-from parliament_tracker.letters import workflow
+from parliament_tracker.letters.approval import services as workflow
 from parliament_tracker.letters.models import Letter, LetterCase, LetterCaseRole, LetterStatus
-from parliament_tracker.letters.workflow_models import Approval, ApprovalDecision
-from parliament_tracker.notifications.jobs import EFFECTIVE, not_done
+from parliament_tracker.letters.approval.models import Approval, ApprovalDecision
+from parliament_tracker.deadlines.progress import not_done_sql
+from parliament_tracker.notifications.jobs import EFFECTIVE
 
 LIMIT = 100
 
@@ -86,7 +87,7 @@ def _case_item(case: Case, *, due_on: dt.date | None = None, step: str = "", ste
         case.subject,
         url_for("cases.show", reference=case.reference),
         due_on=due_on if due_on is not None else case.practical_due_on,
-        status=case.status.title,
+        status=case.status.label,
         step=step,
         step_due_on=step_due_on,
         note=note,
@@ -101,7 +102,7 @@ def _letter_item(letter: Letter, due_on: dt.date | None = None, note: str = "") 
         letter.subject,
         url_for("letters.show", letter_id=letter.id),
         due_on=due_on if due_on is not None else min((c.practical_due_on for c in cases if c.practical_due_on), default=None),
-        status=letter.status.title,
+        status=letter.status.label,
         note=note,
     )
 
@@ -127,14 +128,14 @@ def my_cases(user: User, today: dt.date) -> Section:
         for case_id, kind, due in db.session.execute(
             sa.select(Deadline.case_id, Deadline.kind, EFFECTIVE)
             .join(Case, Case.id == Deadline.case_id)
-            .where(Deadline.case_id.in_(case_ids), not_done())
+            .where(Deadline.case_id.in_(case_ids), not_done_sql())
             .order_by(EFFECTIVE)
         ):
             steps.setdefault(case_id, (due, kind))
     items = []
     for d in rows:
         due, kind = steps.get(d.case_id, (None, None))
-        items.append(_case_item(d.case, due_on=d.effective_due_on, step=str(DEADLINE_KIND_TITLES[kind]) if kind else "", step_due_on=due))
+        items.append(_case_item(d.case, due_on=d.effective_due_on, step=kind.label if kind else "", step_due_on=due))
     return _section("my_cases", items, total)
 
 

@@ -7,6 +7,8 @@ import time_machine
 
 from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.organisation.models import Directorate
+from tests import factories
+from tests.conftest import Browser
 from tests.functional.deadline_helpers import find_case
 
 MONDAY_22_NOV = dt.datetime(2021, 11, 22, 9, 0, tzinfo=dt.UTC)
@@ -17,7 +19,7 @@ def _cell(page, iso):
     return page.text.split(f'<time datetime="{iso}">', 1)[1].split("</td>", 1)[0]
 
 
-def test_month_view_is_a_table_with_the_seed_deadlines(login, seed):
+def test_month_view_is_a_table_with_the_seed_deadlines(login, seed_case):
     with time_machine.travel(MONDAY_22_NOV, tick=False):
         page = login("viewer").get("/calendar?view=month&date=2021-11-10")
         assert page.status_code == 200
@@ -31,7 +33,7 @@ def test_month_view_is_a_table_with_the_seed_deadlines(login, seed):
         assert 'date=2021-11-22' in page.text  # today
 
 
-def test_week_agenda_and_filters(login, seed, db):
+def test_week_agenda_and_filters(login, seed_case, db):
     with time_machine.travel(MONDAY_22_NOV, tick=False):
         browser = login("drafter")
         week = browser.get("/calendar?view=week&date=2021-11-24")
@@ -39,7 +41,8 @@ def test_week_agenda_and_filters(login, seed, db):
         assert "2021Z19241" in browser.get("/calendar?view=agenda&date=2021-11-20&mine=1").text
         internal = browser.get("/calendar?view=agenda&date=2021-11-08&kind=internal").text
         assert "Concept gereed" in internal and "2021Z19241" in internal
-        other = db.session.scalar(db.select(Directorate.id).where(Directorate.code == "DGSenB"))
+        other = factories.directorate("DGSenB").id
+        db.session.commit()
         assert "2021Z19241" not in browser.get(f"/calendar?view=week&date=2021-11-24&directorate={other}").text
         # Nonsense parameters fall back to the defaults.
         assert browser.get("/calendar?view=year&date=never&kind=x&directorate=y").status_code == 200
@@ -53,24 +56,28 @@ def test_week_agenda_and_filters(login, seed, db):
             assert page.status_code == 200 and "2021Z19241" in page.text
 
 
-def test_dashboard_for_a_director(login, seed, db):
+def test_dashboard_for_a_director(app, login, seed_case, db):
     case = find_case("2021Z19241")
     case.status = CaseStatus.in_review
     db.session.commit()
+    with app.app_context():  # one answered case, for the timeliness chart
+        answered = factories.case(received_on=dt.date(2021, 9, 1), status=CaseStatus.answered, lead_directorate=factories.directorate("DGMI"))
+        answered.answered_on = dt.date(2021, 9, 15)
+        db.session.commit()
     with time_machine.travel(THURSDAY_25_NOV, tick=False):
         page = login("director").get("/dashboard")
     assert page.status_code == 200
     overdue = page.text.split('id="overdue"', 1)[1].split("</section>", 1)[0]
     assert "2021Z19241" in overdue and "2021Z19601" in overdue and "risk-overdue" in overdue
     awaiting = page.text.split('id="awaiting-approval"', 1)[1].split("</section>", 1)[0]
-    assert "2021Z19241" in awaiting
+    assert '<span class="count-badge">0</span>' in awaiting and "Er wacht niets op uw goedkeuring." in awaiting
     monday = page.text.split('id="monday-list"', 1)[1].split("</section>", 1)[0]
     assert "29 november 2021" in monday.lower() and "2021Z19601" in monday
     timeliness = page.text.split('id="timeliness"', 1)[1].split("</section>", 1)[0]
     assert "<svg" in timeliness and "%</span>" in timeliness and "style=" not in timeliness
 
 
-def test_dashboard_directorate_argument(login, seed, db, users):
+def test_dashboard_directorate_argument(login, seed_case, db, users):
     dgmi = db.session.scalar(db.select(Directorate).where(Directorate.code == "DGMI"))
     db.session.get(type(users["director"]), users["director"].id).directorate = dgmi
     db.session.commit()
@@ -83,11 +90,11 @@ def test_dashboard_directorate_argument(login, seed, db, users):
             assert page.status_code == 200 and f'<option value="{dgmi.id}" selected>' in page.text
 
 
-def test_dashboard_permissions(login, seed):
+def test_dashboard_permissions(login, seed_case):
     assert login("viewer").get("/dashboard").status_code == 403
 
 
-def test_monday_list_query_agrees_with_the_rules(app, seed, db):
+def test_monday_list_query_agrees_with_the_rules(app, seed_case, db):
     from parliament_tracker.cases.models import Case, CaseKind
     from parliament_tracker.deadlines import rules
     from parliament_tracker.deadlines.queries import monday_list_preview
@@ -105,7 +112,7 @@ def test_monday_list_query_agrees_with_the_rules(app, seed, db):
             assert {c.reference for c in items} == expected and total == len(expected), today
 
 
-def test_month_cell_shows_the_first_entries_and_links_to_the_rest(login, seed, monkeypatch):
+def test_month_cell_shows_the_first_entries_and_links_to_the_rest(login, seed_case, monkeypatch):
     from parliament_tracker.deadlines import views
 
     browser = login("director")
@@ -139,7 +146,7 @@ def test_timeliness_is_cached_for_a_few_minutes_outside_tests(app, monkeypatch):
         assert len(calls) == 3
 
 
-def test_week_days_are_capped_and_the_agenda_pages(login, seed, monkeypatch):
+def test_week_days_are_capped_and_the_agenda_pages(login, seed_case, monkeypatch):
     from parliament_tracker.deadlines import views
 
     browser = login("director")
@@ -168,7 +175,7 @@ def test_week_days_are_capped_and_the_agenda_pages(login, seed, monkeypatch):
         assert page.text.split('<div class="agenda">', 1)[1] == first.split('<div class="agenda">', 1)[1]
 
 
-def test_an_agenda_page_shows_only_the_days_it_covers(login, seed, monkeypatch):
+def test_an_agenda_page_shows_only_the_days_it_covers(login, seed_case, monkeypatch):
     from parliament_tracker.deadlines import views
 
     browser = login("director")
@@ -184,3 +191,49 @@ def test_an_agenda_page_shows_only_the_days_it_covers(login, seed, monkeypatch):
         assert all(with_entries[0] <= d <= with_entries[-1] for d, has in days if not has), (page, days)
         pages.append(with_entries)
     assert pages[0][-1] <= pages[1][0] <= pages[1][-1] <= pages[2][0]  # pages follow each other by date
+
+
+def _awaiting_section(browser):
+    page = browser.get("/dashboard")
+    assert page.status_code == 200
+    section = page.text.split('id="awaiting-approval"', 1)[1].split("</section>", 1)[0]
+    count = int(re.search(r'<span class="count-badge">(\d+)</span>', section).group(1))
+    return count, section
+
+
+def _approvals_page(browser):
+    page = browser.get("/approvals")
+    assert page.status_code == 200
+    return page.text.split("<main", 1)[1].count('#workflow">')
+
+
+def test_awaiting_my_approval_counts_the_approvals_page_for_each_approver(app, client, seed_draft, users, make_user, api_token, login, db):
+    """The dashboard's count and list are the approvals page's: letters whose current
+    approver is this user (not the cases in review), for each of several approvers."""
+    from tests.functional.test_letter_workflow import seed_letter_id
+
+    make_user("director", "director2")
+    case = find_case("2021Z19241")
+    case.status = CaseStatus.in_review  # a case in review that waits for nobody's approval
+    db.session.commit()
+    letter_id = seed_letter_id(app, users["drafter"])
+    r = client.post(f"/api/v1/letters/{letter_id}/submit", headers=api_token("drafter"), json={"approvers": ["director", "director2"]})
+    assert r.status_code == 200, r.json
+
+    def seen(username):
+        browser = Browser(app.test_client())
+        assert browser.login(username).status_code == 302
+        count, section = _awaiting_section(browser)
+        assert count == _approvals_page(browser) == section.count('#workflow">')
+        return count, section
+
+    count, section = seen("director")
+    assert count == 1 and f"/letters/{letter_id}#workflow" in section and "2021Z19241" in section
+    assert seen("director2")[0] == 0  # second in line: not yet
+    r = client.post(f"/api/v1/letters/{letter_id}/approve", headers=api_token("director"), json={"comment": "Akkoord."})
+    assert r.status_code == 200, r.json
+    assert seen("director")[0] == 0
+    count, section = seen("director2")
+    assert count == 1 and f"/letters/{letter_id}#workflow" in section
+    # A registrar sees the dashboard but approves nothing: no such section.
+    assert 'id="awaiting-approval"' not in login("registrar").get("/dashboard").text

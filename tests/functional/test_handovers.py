@@ -12,7 +12,6 @@ from parliament_tracker import signals
 from parliament_tracker.auth.models import User
 from parliament_tracker.cases.models import Case
 from parliament_tracker.db import today_local
-from parliament_tracker.deadlines.models import Event, EventKind
 from parliament_tracker.extensions import db as _db
 from parliament_tracker.letters import services as letter_services
 from parliament_tracker.letters.models import Letter, LetterKind, LetterStatus
@@ -154,22 +153,6 @@ def test_assigning_a_drafter_on_the_edit_page_notifies_them(app, seed, users, lo
                     actor=_db.session.get(User, users["registrar"].id))
         _db.session.commit()
         assert len(mine(users["drafter"].id, K.case_assigned)) == before + 1
-
-
-def test_an_event_move_is_the_same_message_whoever_moved_it(app, seed, users):
-    with app.app_context():
-        case = _db.session.scalar(sa.select(Case).where(Case.reference == SEED))
-        event = Event(kind=EventKind.committee_debate, name="Commissiedebat Vreemdelingenbeleid", starts_on=dt.date(2021, 12, 9))
-        _db.session.add(event)
-        _db.session.flush()
-        before = {"starts_on": dt.date(2021, 12, 2), "ends_on": None}
-        signals.event_moved.send(event, before=before, cancelled=False, cases=[case], actor=_db.session.get(User, users["admin"].id))
-        signals.event_moved.send(event, before=before, cancelled=False, cases=[case], actor=None)  # the Kamer's data: same move
-        [n] = mine(users["drafter"].id, K.event_moved)
-        assert "02-12-2021" in n.body_text and "09-12-2021" in n.body_text and "Test admin" not in n.body_text
-        event.starts_on = dt.date(2021, 12, 16)
-        signals.event_moved.send(event, before={"starts_on": dt.date(2021, 12, 9)}, cancelled=False, cases=[case], actor=None)
-        assert len(mine(users["drafter"].id, K.event_moved)) == 2  # a second move is a new message
 
 
 def test_daily_summary_users_get_one_email_a_day(app, seed, users, letter_id, client, api_token):

@@ -78,7 +78,7 @@ def test_watch_registers_new_questions_once_and_advances_the_watermark(app, db, 
     assert sync_state(db, "watch").watermark == parse_timestamp(questions[13]["ApiGewijzigdOp"])
 
 
-def test_watch_skips_cases_registered_by_hand(app, db, fake_tk, signatory, users, seed):
+def test_watch_skips_cases_registered_by_hand(app, db, fake_tk, signatory, users, seed_case):
     fake_tk.zaken.extend(load_fixture("zaak-2021Z19601-open"))
     result = run(app, db, "tk_watch", dt.date(2021, 11, 10))
     assert result.counts == {**result.counts, "new": 0, "existing": 1}
@@ -148,7 +148,7 @@ def _case(db, reference: str) -> Case:
     return db.session.scalar(sa.select(Case).where(Case.reference == reference))
 
 
-def test_reconcile_records_the_postponement_and_the_answer(app, db, fake_tk, seed, users, login):
+def test_reconcile_records_the_postponement_and_the_answer(app, db, fake_tk, seed_case, users, login):
     drafter = login("drafter")
     written = _case(db, "2021Z19601")
     written.due_before_event = None  # as in the deadline page test: the 6 weeks then bind
@@ -188,7 +188,7 @@ def test_reconcile_records_the_postponement_and_the_answer(app, db, fake_tk, see
     assert "De Tweede Kamer meldt: antwoord gepubliceerd op dinsdag 23 november 2021." in page.text
 
 
-def test_reconcile_can_mark_the_case_answered(app, db, fake_tk, seed, users, monkeypatch):
+def test_reconcile_can_mark_the_case_answered(app, db, fake_tk, seed_case, users, monkeypatch):
     monkeypatch.setitem(app.config, "TK_RECONCILE_MARK_ANSWERED", True)
     fake_tk.zaken.extend(load_fixture("zaak-2021Z19601-answered"))
     result = run(app, db, "tk_reconcile", dt.date(2021, 11, 29))
@@ -201,7 +201,7 @@ def test_reconcile_can_mark_the_case_answered(app, db, fake_tk, seed, users, mon
     assert entry.details["comment"].startswith("Tweede Kamer: antwoord gepubliceerd op 2021-11-23")
 
 
-def test_reconcile_postponement_can_be_switched_off(app, db, fake_tk, seed, monkeypatch):
+def test_reconcile_postponement_can_be_switched_off(app, db, fake_tk, seed_case, monkeypatch):
     monkeypatch.setitem(app.config, "TK_RECONCILE_RECORD_POSTPONEMENT", False)
     fake_tk.zaken.extend(load_fixture("zaak-2021Z19601-uitstel-variant"))
     run(app, db, "tk_reconcile", dt.date(2021, 11, 29))
@@ -209,7 +209,7 @@ def test_reconcile_postponement_can_be_switched_off(app, db, fake_tk, seed, monk
     assert case.tk_postponed_on == dt.date(2021, 11, 26) and case.postponed_on is None
 
 
-def test_reconcile_error_changes_nothing(app, db, fake_tk, seed):
+def test_reconcile_error_changes_nothing(app, db, fake_tk, seed_case):
     fake_tk.zaken.extend(load_fixture("zaak-2021Z19601-uitstel-variant"))
     fake_tk.fail_next("status", status=503, times=3)
     result = run(app, db, "tk_reconcile", dt.date(2021, 11, 29))
@@ -228,7 +228,7 @@ def _budget_activity(**changes):
     return record
 
 
-def test_events_import_matches_the_seed_event_then_follows_a_move_and_a_cancellation(app, db, fake_tk, seed, users, login):
+def test_events_import_matches_the_seed_event_then_follows_a_move_and_a_cancellation(app, db, fake_tk, seed_case, users, login):
     drafter = login("drafter")
     fake_tk.activiteiten.append(_budget_activity(Status="Gepland"))
     first = run(app, db, "tk_events", dt.date(2021, 11, 20))
@@ -327,7 +327,7 @@ def test_admin_page_runs_a_job_now(app, db, fake_tk, signatory, users, login, mo
     assert refused.status_code == 302 and count(db, JobRun, JobRun.job == "reminders") == 0
 
 
-def test_the_three_jobs_run_one_after_another_on_the_same_data(app, db, fake_tk, seed):
+def test_the_three_jobs_run_one_after_another_on_the_same_data(app, db, fake_tk, seed_case):
     fake_tk.zaken.extend(load_fixture("zaak-2021Z19601-uitstel-variant"))
     fake_tk.activiteiten.append(_budget_activity())
     results = {job: run(app, db, job, dt.date(2021, 11, 29)) for job in ("tk_watch", "tk_reconcile", "tk_events")}
@@ -349,7 +349,7 @@ def test_watch_names_questions_it_could_not_register(app, db, fake_tk, signatory
     assert sync_state(db, "watch").last_counts["not_registered_references"] == ["2021Z50001"]
 
 
-def test_reconcile_stores_a_withdrawal(app, db, fake_tk, seed, users, login):
+def test_reconcile_stores_a_withdrawal(app, db, fake_tk, seed_case, users, login):
     zaak = load_fixture("zaak-2021Z19601-open")[0]
     notice = {**zaak["Document"][0], "Id": "0f1a0000-2021-4000-8000-00001960199a", "Soort": "Mededeling",
               "Titel": "Vragen ingetrokken", "Onderwerp": "Mededeling: de vragen zijn ingetrokken",
@@ -365,7 +365,7 @@ def test_reconcile_stores_a_withdrawal(app, db, fake_tk, seed, users, login):
     assert "Gegevens van de Tweede Kamer over deze zaak overgenomen." in page.text
 
 
-def test_events_error_changes_nothing(app, db, fake_tk, seed):
+def test_events_error_changes_nothing(app, db, fake_tk, seed_case):
     fake_tk.activiteiten.append(_budget_activity(Datum="2021-12-01T00:00:00+01:00", Aanvangstijd=None, Eindtijd=None))
     fake_tk.fail_next("body", payload={"value": "not a list"})
     result = run(app, db, "tk_events", dt.date(2021, 11, 20))
@@ -381,7 +381,7 @@ def _moved_to(day: str, changed_at: str) -> dict:
     )
 
 
-def test_a_moved_debate_notifies_enabled_drafters_only(app, db, fake_tk, seed, users):
+def test_a_moved_debate_notifies_enabled_drafters_only(app, db, fake_tk, seed_case, users):
     fake_tk.activiteiten.append(_budget_activity(Status="Gepland"))
     assert run(app, db, "tk_events", dt.date(2021, 11, 20)).status == JobStatus.ok
     written = _case(db, "2021Z19601")
@@ -407,3 +407,71 @@ def test_a_moved_debate_notifies_enabled_drafters_only(app, db, fake_tk, seed, u
     fake_tk.activiteiten[:] = [_moved_to("2021-12-08", "2021-11-29T08:00:00.0000000Z")]
     assert run(app, db, "tk_events", dt.date(2021, 11, 29)).counts["moved"] == 1
     assert event_moved_notices() == 1
+
+
+# -- committees by full name, abbreviation and short name -------------------------------------------
+
+
+def _jv_debate(number, **names):
+    return _budget_activity(
+        Id=f"0f1a0000-2021-4000-8000-0000a00000{number[-2:]}",
+        Nummer=number,
+        Soort="Commissiedebat",
+        Onderwerp="Vreemdelingen- en asielbeleid",
+        DatumSoort="Dag",
+        Datum="2021-12-08T00:00:00+01:00",
+        Aanvangstijd="2021-12-08T10:00:00+01:00",
+        Eindtijd="2021-12-08T14:00:00+01:00",
+        **names,
+    )
+
+
+JV = {"Voortouwnaam": "vaste commissie voor Justitie en Veiligheid", "Voortouwafkorting": "J&V", "Voortouwkortenaam": "Justitie en Veiligheid"}
+FIN = {"Voortouwnaam": "vaste commissie voor Financiën", "Voortouwafkorting": "FIN", "Voortouwkortenaam": "Financiën"}
+
+
+@pytest.mark.parametrize("configured", ["Justitie en Veiligheid", "J&V", "vaste commissie voor Justitie en Veiligheid"])
+def test_committee_debates_match_on_full_name_abbreviation_or_short_name(app, db, fake_tk, monkeypatch, configured):
+    """The Kamer's open data names the committee three ways; any one of them in the
+    configuration finds its debates (the default "Justitie en Veiligheid" is the short name)."""
+    monkeypatch.setitem(app.config, "TK_EVENT_COMMITTEES", [configured])
+    fake_tk.activiteiten.extend([_jv_debate("2021A99011", **JV), _jv_debate("2021A99012", **FIN)])
+    result = run(app, db, "tk_events", dt.date(2021, 11, 20))
+    assert result.status == JobStatus.ok, result.error
+    assert {e.tk_number for e in db.session.scalars(sa.select(Event))} == {"2021A99011"}
+
+
+def test_committee_records_link_the_names_the_configuration_does_not_give(app, db, fake_tk, monkeypatch):
+    """Configured as "J&V", a debate whose record carries only the full and short name is
+    found through the committee record (name "vaste commissie …", abbreviation "J&V")."""
+    from parliament_tracker.organisation.models import Committee
+
+    db.session.add(Committee(name="vaste commissie voor Justitie en Veiligheid", abbreviation="J&V"))
+    db.session.commit()
+    monkeypatch.setitem(app.config, "TK_EVENT_COMMITTEES", ["J&V"])
+    fake_tk.activiteiten.append(_jv_debate("2021A99021", Voortouwnaam=JV["Voortouwnaam"], Voortouwafkorting=None, Voortouwkortenaam=JV["Voortouwkortenaam"]))
+    assert run(app, db, "tk_events", dt.date(2021, 11, 20)).counts["created"] == 1
+    monkeypatch.setitem(app.config, "TK_EVENT_COMMITTEES", ["Financiën"])  # no record, no other name
+    fake_tk.activiteiten[:] = [_jv_debate("2021A99022", **{**FIN, "Voortouwnaam": "vaste commissie voor Financiën"})]
+    assert run(app, db, "tk_events", dt.date(2021, 11, 20)).counts["created"] == 1
+
+
+def test_a_zaaks_committee_is_matched_on_abbreviation_or_short_name_not_duplicated(app, db):
+    from parliament_tracker.organisation.models import Committee
+    from parliament_tracker.tk.committees import committee_for, find_committee, query_names, short_name
+
+    with app.app_context():
+        jv = Committee(name="Justitie en Veiligheid", abbreviation=None)  # typed in by hand, short
+        fin = Committee(name="vaste commissie voor Financiën", abbreviation="FIN")
+        db.session.add_all([jv, fin])
+        db.session.flush()
+        assert committee_for("vaste commissie voor Justitie en Veiligheid", "J&V").id == jv.id
+        assert committee_for("FIN").id == fin.id and find_committee(None, None, "financiën").id == fin.id
+        assert find_committee("vaste commissie voor Defensie", "DEF") is None
+        created = committee_for("vaste commissie voor Defensie", "DEF")
+        assert created.id is not None and created.abbreviation == "DEF"
+        assert committee_for("Defensie").id == created.id
+        assert short_name("vaste commissie voor Justitie en Veiligheid") == "Justitie en Veiligheid"
+        assert short_name("Tweede Kamer") == "Tweede Kamer"
+        assert query_names(["FIN", "Tweede Kamer"]) == ["FIN", "vaste commissie voor Financiën", "Financiën", "Tweede Kamer"]
+        db.session.rollback()

@@ -91,3 +91,15 @@ def test_the_commit_check_sees_commits_and_rollbacks():
     assert ENDS_TRANSACTION.search("    db.session.commit()")
     assert ENDS_TRANSACTION.search("db.session.rollback()  # why")
     assert not ENDS_TRANSACTION.search("with db.session.begin_nested():")
+
+
+def test_one_domain_error():
+    """CaseError, DeadlineError and LetterError were the same class three times; DomainError is
+    the one left (subclasses carry what a caller needs, e.g. the existing case of a duplicate)."""
+    found = [
+        f"{_name(path)}:{number}: {line.strip()}"
+        for path in _modules()
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if re.search(r"\b(CaseError|DeadlineError|LetterError)\b", line)
+    ]
+    assert not found, "the old error classes are still named:\n" + "\n".join(found)
