@@ -80,3 +80,24 @@ def init_web(app: Flask) -> None:
     @app.template_filter("nl_date")
     def nl_date(value: Any, fmt: str = "EEEE d MMMM y") -> str:
         return format_date(value, fmt) if value else ""
+
+
+#: a view attribute: this GET request writes (e.g. a feed's last-used time), begin it IMMEDIATE
+WRITES_ON_GET_ATTR = "sqlite_writes_on_get"
+
+
+def writes_on_get(view: Any) -> Any:
+    """Mark a GET view that writes, so its SQLite transaction takes the write lock up front."""
+    setattr(view, WRITES_ON_GET_ATTR, True)
+    return view
+
+
+def sqlite_writes_expected() -> bool:
+    from flask import current_app, has_request_context
+
+    if not has_request_context():
+        return True  # CLI commands, scheduled jobs, tests' own transactions
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, WRITES_ON_GET_ATTR, False))
