@@ -20,6 +20,7 @@ from parliament_tracker import create_app
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import Role
 from parliament_tracker.extensions import db as _db
+from tests.contract import ContractClient
 
 PASSWORD = "correct-horse-battery"
 
@@ -65,6 +66,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "LOGIN_MAX_FAILURES": 3,
         }
     )
+    # every /api/v1 response any test receives is checked against the OpenAPI document
+    app.test_client_class = ContractClient
     with app.app_context():
         if _db.engine.dialect.name == "postgresql":
             # Start from an empty schema: tables of other versions of the app may be left behind.

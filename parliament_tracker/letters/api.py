@@ -12,12 +12,24 @@ from typing import Any
 from flask import Response, url_for
 from flask_login import current_user
 
-from parliament_tracker.api import OPENAPI_PATHS, OPENAPI_SCHEMAS, ApiError, api_permission, json_body, make_blueprint
+from parliament_tracker.api import (
+    OPENAPI_PATHS,
+    OPENAPI_SCHEMAS,
+    ApiError,
+    api_permission,
+    error_response,
+    json_body,
+    json_body_of,
+    json_response,
+    make_blueprint,
+    nullable,
+    obj,
+)
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.api import CASE_JSON_EXTENDERS
 from parliament_tracker.extensions import db
 from parliament_tracker.letters import markup, services
-from parliament_tracker.letters.models import Letter, LetterKind, LetterVersion
+from parliament_tracker.letters.models import Letter, LetterCaseRole, LetterKind, LetterStatus, LetterVersion, VersionSource
 from parliament_tracker.letters.views import DOCX_MIME
 
 bp = make_blueprint("letters_api", __name__)
@@ -47,8 +59,12 @@ def version_json(version: LetterVersion) -> dict[str, Any]:
     }
 
 
+#: extra fields other modules add to the letter JSON (the approval workflow's)
+LETTER_JSON_EXTENDERS: list[Any] = []
+
+
 def letter_json(letter: Letter) -> dict[str, Any]:
-    return {
+    data = {
         "id": letter.id,
         "kind": letter.kind.value,
         "status": letter.status.value,
@@ -71,6 +87,9 @@ def letter_json(letter: Letter) -> dict[str, Any]:
         else None,
         "pdf_url": url_for("letters_api.latest_pdf", letter_id=letter.id, _external=True) if letter.versions else None,
     }
+    for extend in LETTER_JSON_EXTENDERS:
+        data.update(extend(letter))
+    return data
 
 
 def case_letters_json(case: Any) -> dict[str, Any]:
@@ -225,106 +244,122 @@ def latest_pdf(letter_id: int) -> Any:
     )
 
 
+_ANSWER = {
+    "type": "object",
+    "required": ["questions"],
+    "additionalProperties": False,
+    "properties": {
+        "questions": {"type": "array", "items": {"type": "integer"}},
+        "text": {"type": "string"},
+        "see": {"type": "integer", "description": "'Zie het antwoord op vraag n'"},
+    },
+}
+_BODY = {
+    "oneOf": [
+        {"type": "string", "description": markup.HELP_TEXT},
+        {"type": "array", "items": {"type": "string"}, "description": "one string a paragraph"},
+    ]
+}
 OPENAPI_SCHEMAS["LetterInput"] = {
     "type": "object",
     "required": ["kind"],
+    "additionalProperties": False,
     "properties": {
         "kind": {"enum": [k.value for k in LetterKind]},
         "subject": {"type": "string"},
-        "body": {
-            "oneOf": [
-                {"type": "string", "description": markup.HELP_TEXT},
-                {"type": "array", "items": {"type": "string"}},
-            ]
-        },
-        "answers": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["questions"],
-                "properties": {
-                    "questions": {"type": "array", "items": {"type": "integer"}},
-                    "text": {"type": "string"},
-                    "see": {"type": "integer", "description": "'Zie het antwoord op vraag n'"},
-                },
-            },
-        },
+        "body": _BODY,
+        "answers": {"type": "array", "items": _ANSWER},
         "mentions": {"type": "array", "items": {"type": "string"}},
         "also_answers": {"type": "array", "items": {"type": "string"}},
         "postponement_reason": {"type": "string"},
         "our_reference": {"type": "string"},
     },
 }
-OPENAPI_SCHEMAS["Letter"] = {
-    "type": "object",
-    "properties": {
+OPENAPI_SCHEMAS["LetterVersion"] = obj(
+    {
+        "number": {"type": "integer"},
+        "source": {"enum": [s.value for s in VersionSource]},
+        "filename": nullable("string"),
+        "created_at": {"type": "string", "format": "date-time"},
+        "created_by": nullable("string"),
+        "docx_sha256": {"type": "string"},
+        "pdf_sha256": {"type": "string"},
+        "note": nullable("string"),
+    }
+)
+OPENAPI_SCHEMAS["Letter"] = obj(
+    {
         "id": {"type": "integer"},
-        "kind": {"type": "string"},
-        "status": {"type": "string"},
+        "kind": {"enum": [k.value for k in LetterKind]},
+        "status": {"enum": [s.value for s in LetterStatus]},
         "subject": {"type": "string"},
-        "cases": {"type": "array", "items": {"type": "object"}},
-        "versions": {
+        "letter_date": nullable("string", format="date"),
+        "our_reference": nullable("string"),
+        "your_reference": nullable("string"),
+        "your_letter_date": nullable("string", format="date"),
+        "signatory": nullable("string", description="office title"),
+        "cases": {
             "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "number": {"type": "integer"},
-                    "source": {"enum": ["generated", "uploaded"]},
-                    "created_at": {"type": "string"},
-                    "created_by": {"type": ["string", "null"]},
-                    "docx_sha256": {"type": "string"},
-                    "pdf_sha256": {"type": "string"},
-                },
-            },
+            "items": obj({"reference": {"type": "string"}, "role": {"enum": [r.value for r in LetterCaseRole]}}),
         },
-    },
+        "body": {"type": "string", "description": "the body in the drafting markup"},
+        "body_blocks": {"type": "array", "items": {"type": "object"}, "description": "the body as stored blocks"},
+        "answers": {"type": "array", "items": _ANSWER},
+        "postponement_reason": nullable("string"),
+        "version": {"type": "integer", "description": "send it back when you change the content"},
+        "versions": {"type": "array", "items": {"$ref": "#/components/schemas/LetterVersion"}},
+        "url": {"type": "string"},
+        "docx_url": nullable("string"),
+        "pdf_url": nullable("string"),
+    }
+)
+OPENAPI_SCHEMAS["Case"]["properties"]["letters"] = {
+    "type": "array",
+    "items": obj(
+        {
+            "id": {"type": "integer"},
+            "kind": {"enum": [k.value for k in LetterKind]},
+            "status": {"enum": [s.value for s in LetterStatus]},
+            "subject": {"type": "string"},
+            "versions": {"type": "integer", "description": "how many"},
+            "url": {"type": "string"},
+        }
+    ),
 }
+OPENAPI_SCHEMAS["Case"]["required"].append("letters")
+_ID = [{"name": "letter_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+_FILE_ERRORS = {"404": error_response(404, "No letter, or no version yet"), "500": error_response(500)}
 OPENAPI_PATHS["/cases/{reference}/letters"] = {
     "post": {
         "summary": "Start a letter from a case and generate its first version",
         "parameters": [{"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}],
-        "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/LetterInput"}}}},
+        "requestBody": json_body_of("LetterInput"),
         "responses": {
-            "201": {
-                "description": "Created",
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Letter"}}},
-            },
-            "404": {"description": "No such case"},
-            "422": {"description": "Invalid fields"},
+            "201": json_response("Created", "Letter"),
+            "404": error_response(404),
+            "409": error_response(409),
+            "422": error_response(422),
         },
     }
 }
-_ID = [{"name": "letter_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
 OPENAPI_PATHS["/letters/{letter_id}"] = {
     "get": {
-        "summary": "A letter with its status and versions",
+        "summary": "A letter with its content, status, versions and approvals",
         "parameters": _ID,
-        "responses": {
-            "200": {
-                "description": "The letter",
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Letter"}}},
-            },
-            "404": {"description": "No such letter"},
-        },
+        "responses": {"200": json_response("The letter", "Letter"), "404": error_response(404)},
     }
 }
 OPENAPI_PATHS["/letters/{letter_id}/docx"] = {
     "get": {
         "summary": "The latest version as DOCX",
         "parameters": _ID,
-        "responses": {
-            "200": {"description": "DOCX", "content": {DOCX_MIME: {}}},
-            "404": {"description": "No letter or no version"},
-        },
+        "responses": {"200": {"description": "DOCX", "content": {DOCX_MIME: {}}}, **_FILE_ERRORS},
     }
 }
 OPENAPI_PATHS["/letters/{letter_id}/pdf"] = {
     "get": {
-        "summary": "The latest version as PDF/A-2b",
+        "summary": "The latest version as PDF/A-2b (signed once the letter is signed)",
         "parameters": _ID,
-        "responses": {
-            "200": {"description": "PDF", "content": {"application/pdf": {}}},
-            "404": {"description": "No letter or no version"},
-        },
+        "responses": {"200": {"description": "PDF", "content": {"application/pdf": {}}}, **_FILE_ERRORS},
     }
 }
