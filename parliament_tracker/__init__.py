@@ -80,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     from parliament_tracker.letters.workflow_api import bp as letter_workflow_api_bp
     from parliament_tracker.letters.workflow_views import bp as letter_workflow_bp
     from parliament_tracker.notifications.views import bp as notifications_bp
+    from parliament_tracker.organisation.api import bp as organisation_api_bp
     from parliament_tracker.organisation.views import bp as admin_bp
     from parliament_tracker.tk.views import bp as tk_bp
 
@@ -97,6 +98,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(letters_api_bp)
     app.register_blueprint(letter_workflow_bp)
     app.register_blueprint(letter_workflow_api_bp)
+    app.register_blueprint(organisation_api_bp)
 
 
 def register_web_hooks(app: Flask) -> None:

@@ -32,7 +32,8 @@ from parliament_tracker.cases import api as cases_api
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case
 from parliament_tracker.db import today_local
-from parliament_tracker.deadlines import queries, services
+from parliament_tracker.auth.models import User
+from parliament_tracker.deadlines import queries, rules, services
 from parliament_tracker.deadlines.models import Deadline, Event, EventKind
 from parliament_tracker.deadlines.rules import DeadlineKind
 from parliament_tracker.extensions import db
@@ -301,14 +302,32 @@ def calendar():
         directorate = db.session.scalar(db.select(Directorate).where(Directorate.code == code))
         if directorate is None:
             errors["directorate"] = f"Unknown directorate {code!r}."
+    drafter = None
+    username = request.args.get("drafter")
+    if username:
+        drafter = db.session.scalar(db.select(User).where(User.username == username))
+        if drafter is None:
+            errors["drafter"] = f"Unknown user {username!r}."
     binding_only = request.args.get("binding") in ("1", "true")
     page = _query_int("page", 1, 1, 1_000_000, errors)
     per_page = _query_int("per_page", CALENDAR_PER_PAGE, 1, CALENDAR_MAX_PER_PAGE, errors)
     if errors:
         raise ApiError(422, "The request has invalid parameters.", errors)
     rows, total = queries.paged_between(
-        start, end, page=page, per_page=per_page, directorate_id=directorate.id if directorate else None, binding_only=binding_only
+                start,
+        end,
+        page=page,
+        per_page=per_page,
+        directorate_id=directorate.id if directorate else None,
+        drafter_id=drafter.id if drafter else None,
+        binding_only=binding_only,
     )
+    items = calendar_entries(rows, today)
+    return jsonify({"from": start.isoformat(), "to": end.isoformat(), "items": items, "total": total, "page": page, "per_page": per_page})
+
+
+def calendar_entries(rows: list[Deadline], today: dt.date) -> list[dict[str, Any]]:
+    """Deadlines with their case, date and risk: the calendar's and the dashboard's entries."""
     ctx = services.rule_context()
     items = []
     for d in rows:
@@ -325,7 +344,41 @@ def calendar():
                 "url": url_for("cases.show", reference=case.reference, _external=True),
             }
         )
-    return jsonify({"from": start.isoformat(), "to": end.isoformat(), "items": items, "total": total, "page": page, "per_page": per_page})
+    return items
+
+
+@bp.get("/dashboard")
+@api_permission("dashboard.view")
+def dashboard():
+    """The dashboard's lists: overdue, due this week, awaiting approval and the Monday list,
+    for a directorate (``?directorate=CODE``), every directorate (``all``), else the user's own."""
+    today = today_local()
+    code = request.args.get("directorate")
+    if code == "all":
+        directorate_id = None
+    elif code:
+        directorate = db.session.scalar(db.select(Directorate).where(Directorate.code == code))
+        if directorate is None:
+            raise ApiError(422, "The request has invalid parameters.", {"directorate": f"Unknown directorate {code!r}."})
+        directorate_id = directorate.id
+    else:
+        directorate_id = current_user.directorate_id
+    week_end = today + dt.timedelta(days=6 - today.weekday())
+    overdue_rows, overdue_total = queries.overdue(today, directorate_id=directorate_id, limit=100)
+    week_rows, week_total = queries.binding_between(today, week_end, directorate_id=directorate_id, limit=200)
+    awaiting = queries.awaiting_approval(directorate_id, limit=100)
+    monday_rows, monday_total = queries.monday_list_preview(today, directorate_id)
+    chosen = db.session.get(Directorate, directorate_id) if directorate_id else None
+    return jsonify(
+        today=today.isoformat(),
+        week_end=week_end.isoformat(),
+        monday=rules.next_monday(today).isoformat(),
+        directorate=chosen.code if chosen else None,
+        overdue={"items": calendar_entries(overdue_rows, today), "total": overdue_total},
+        this_week={"items": calendar_entries(week_rows, today), "total": week_total},
+        awaiting_approval={"items": [cases_api.case_json(c, full=False) for c in awaiting], "total": len(awaiting)},
+        monday_list={"items": [cases_api.case_json(c, full=False) for c in monday_rows], "total": monday_total},
+    )
 
 
 def _query_int(name: str, default: int, low: int, high: int, errors: dict[str, str]) -> int:
@@ -450,6 +503,7 @@ OPENAPI_PATHS["/calendar"] = {
             {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
             {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}},
             {"name": "directorate", "in": "query", "schema": {"type": "string"}, "description": "directorate code"},
+            {"name": "drafter", "in": "query", "schema": {"type": "string"}, "description": "username: that drafter's cases"},
             {"name": "binding", "in": "query", "schema": {"type": "string", "enum": ["1", "true"]}},
             {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
             {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 2000, "default": 500}},
@@ -458,6 +512,39 @@ OPENAPI_PATHS["/calendar"] = {
             "200": json_response(
                 "A page of deadlines in [from, to]",
                 page_of("CalendarEntry", **{"from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"}}),
+            ),
+            "422": error_response(422),
+        },
+    }
+}
+
+_listed = lambda items: obj({"items": {"type": "array", "items": items}, "total": {"type": "integer", "description": "all that match; items holds the first ones"}})  # noqa: E731
+OPENAPI_PATHS["/dashboard"] = {
+    "get": {
+        "summary": "The dashboard's lists: overdue, due this week, awaiting approval, the Monday list",
+        "parameters": [
+            {
+                "name": "directorate",
+                "in": "query",
+                "schema": {"type": "string"},
+                "description": "a directorate code, or `all`; default: the user's own directorate",
+            }
+        ],
+        "responses": {
+            "200": json_response(
+                "The lists",
+                obj(
+                    {
+                        "today": {"type": "string", "format": "date"},
+                        "week_end": {"type": "string", "format": "date"},
+                        "monday": {"type": "string", "format": "date", "description": "the Monday of the next late-answers list"},
+                        "directorate": nullable("string"),
+                        "overdue": _listed({"$ref": "#/components/schemas/CalendarEntry"}),
+                        "this_week": _listed({"$ref": "#/components/schemas/CalendarEntry"}),
+                        "awaiting_approval": _listed({"$ref": "#/components/schemas/CaseSummary"}),
+                        "monday_list": _listed({"$ref": "#/components/schemas/CaseSummary"}),
+                    }
+                ),
             ),
             "422": error_response(422),
         },

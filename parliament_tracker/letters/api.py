@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, url_for
+from flask import Response, current_app, request, url_for
 from flask_login import current_user
 
 from parliament_tracker.api import (
@@ -21,6 +21,7 @@ from parliament_tracker.api import (
     json_body,
     json_body_of,
     json_response,
+    list_of,
     make_blueprint,
     nullable,
     obj,
@@ -244,6 +245,88 @@ def latest_pdf(letter_id: int) -> Any:
     )
 
 
+CONTENT_FIELDS = {"version", "subject", "body", "answers", "our_reference", "postponement_reason"}
+
+
+def _refused(exc: services.LetterError) -> ApiError:
+    db.session.rollback()
+    return ApiError(exc.status, exc.message, exc.errors or None)
+
+
+@bp.patch("/letters/<int:letter_id>")
+@api_permission("letter.draft")
+def update_letter(letter_id: int) -> Any:
+    """Change a draft's content; ``version`` must be the version you read (else 409)."""
+    letter = _letter(letter_id)
+    body = json_body()
+    errors: dict[str, str] = {key: "Unknown field." for key in body if key not in CONTENT_FIELDS}
+    version = body.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        errors["version"] = "Required: the version you read (integer)."
+    for name in ("subject", "our_reference", "postponement_reason"):
+        if name in body and not isinstance(body[name], str):
+            errors[name] = "Must be a string."
+    text = _body_markup(body.get("body"), errors)
+    answers = body.get("answers")
+    if answers is not None and not isinstance(answers, list):
+        errors["answers"] = "Must be a list of {questions: [numbers], text} or {questions: [numbers], see: number}."
+    if errors:
+        raise ApiError(422, "The request has invalid fields.", errors)
+    data = services.LetterInput(
+        subject=body.get("subject"),
+        body=text,
+        answers=answers,
+        our_reference=body.get("our_reference"),
+        postponement_reason=body.get("postponement_reason"),
+    )
+    try:
+        services.update_letter(letter, data, expected_version=version, actor=current_user)
+    except services.LetterError as exc:
+        raise _refused(exc) from exc
+    db.session.commit()
+    return letter_json(letter)
+
+
+@bp.get("/letters/<int:letter_id>/versions")
+@api_permission("letter.view")
+def list_versions(letter_id: int) -> Any:
+    """The letter's versions, oldest first."""
+    return {"items": [version_json(v) for v in _letter(letter_id).versions]}
+
+
+@bp.post("/letters/<int:letter_id>/versions")
+@api_permission("letter.draft")
+def generate(letter_id: int) -> Any:
+    """Generate a new version (DOCX and PDF) from the draft's content."""
+    letter = _letter(letter_id)
+    try:
+        version = services.generate_version(letter, actor=current_user)
+    except services.LetterError as exc:
+        raise _refused(exc) from exc
+    db.session.commit()
+    return version_json(version), 201
+
+
+@bp.post("/letters/<int:letter_id>/upload")
+@api_permission("letter.draft")
+def upload(letter_id: int) -> Any:
+    """Upload a DOCX edited in Word (multipart ``file``, optional ``note``); its PDF is made from it."""
+    letter = _letter(letter_id)
+    upload = request.files.get("file")
+    limit = current_app.config["LETTER_MAX_UPLOAD_BYTES"]
+    data = upload.read(limit + 1) if upload else b""
+    if not data:
+        raise ApiError(422, "Send the DOCX as multipart form field 'file'.", {"file": "Required."})
+    try:
+        version = services.upload_docx(
+            letter, upload.filename or "", data, actor=current_user, note=request.form.get("note", "")
+        )
+    except services.LetterError as exc:
+        raise _refused(exc) from exc
+    db.session.commit()
+    return version_json(version), 201
+
+
 _ANSWER = {
     "type": "object",
     "required": ["questions"],
@@ -361,5 +444,70 @@ OPENAPI_PATHS["/letters/{letter_id}/pdf"] = {
         "summary": "The latest version as PDF/A-2b (signed once the letter is signed)",
         "parameters": _ID,
         "responses": {"200": {"description": "PDF", "content": {"application/pdf": {}}}, **_FILE_ERRORS},
+    }
+}
+OPENAPI_SCHEMAS["LetterContent"] = {
+    "type": "object",
+    "required": ["version"],
+    "additionalProperties": False,
+    "properties": {
+        "version": {"type": "integer", "description": "the version you read; another one gets 409"},
+        "subject": {"type": "string"},
+        "body": _BODY,
+        "answers": {"type": "array", "items": _ANSWER},
+        "our_reference": {"type": "string"},
+        "postponement_reason": {"type": "string"},
+    },
+}
+OPENAPI_PATHS["/letters/{letter_id}"]["patch"] = {
+    "summary": "Change a draft's content (subject, body, answers); send the version you read",
+    "parameters": _ID,
+    "requestBody": json_body_of("LetterContent"),
+    "responses": {
+        "200": json_response("Saved", "Letter"),
+        "404": error_response(404),
+        "409": error_response(409, "Someone changed the letter since you read it, or it is signed"),
+        "422": error_response(422),
+    },
+}
+OPENAPI_PATHS["/letters/{letter_id}/versions"] = {
+    "get": {
+        "summary": "The letter's versions",
+        "parameters": _ID,
+        "responses": {"200": json_response("Versions, oldest first", list_of("LetterVersion")), "404": error_response(404)},
+    },
+    "post": {
+        "summary": "Generate a new version from the draft",
+        "parameters": _ID,
+        "responses": {
+            "201": json_response("The new version", "LetterVersion"),
+            "404": error_response(404),
+            "409": error_response(409, "The letter is signed or sent"),
+            "422": error_response(422),
+        },
+    },
+}
+OPENAPI_PATHS["/letters/{letter_id}/upload"] = {
+    "post": {
+        "summary": "Upload a DOCX edited in Word as a new version",
+        "parameters": _ID,
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {"file": {"type": "string", "format": "binary"}, "note": {"type": "string"}},
+                    }
+                }
+            },
+        },
+        "responses": {
+            "201": json_response("The new version", "LetterVersion"),
+            "404": error_response(404),
+            "409": error_response(409, "The letter is signed or sent"),
+            "422": error_response(422, "No file, or a file that is not a usable DOCX"),
+        },
     }
 }
