@@ -47,7 +47,7 @@ FIELDS: dict[str, dict[str, dict[str, Any]]] = {
     "signatories": {
         "office_title": {"type": "string", "maxLength": 200},
         "name": {"type": "string", "maxLength": 200},
-        "is_active": {"type": "boolean"},
+        "is_active": {"type": "boolean", "default": True},
     },
     "committees": {"name": {"type": "string", "maxLength": 200}, "abbreviation": nullable("string", maxLength=32)},
     "parties": {"abbreviation": {"type": "string", "maxLength": 32}, "name": {"type": "string", "maxLength": 200}},
@@ -63,7 +63,7 @@ def item_json(kind: str, item: Any) -> dict[str, Any]:
     return data
 
 
-def _values(kind: str, item: Any, body: dict[str, Any]) -> dict[str, Any]:
+def checked_values(kind: str, item: Any, body: dict[str, Any]) -> dict[str, Any]:
     """Check the body with the admin page's form (over the stored values for a change)."""
     section = SECTIONS[kind]
     fields = FIELDS[kind]
@@ -75,7 +75,8 @@ def _values(kind: str, item: Any, body: dict[str, Any]) -> dict[str, Any]:
             errors[key] = "Must be true or false." if schema_type == "boolean" else "Must be a string."
     if errors:
         raise ApiError(422, "The request has invalid fields.", errors)
-    current = item_json(kind, item) if item.id else {}
+    # a new object starts from the admin form's defaults (a new signatory is active)
+    current = item_json(kind, item) if item.id else {"is_active": True} if kind == "signatories" else {}
     merged = {**current, **body}
     formdata = MultiDict()
     for name, value in merged.items():
@@ -104,7 +105,7 @@ def _values(kind: str, item: Any, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _save(kind: str, item: Any, body: dict[str, Any]) -> Any:
-    values = _values(kind, item, body)
+    values = checked_values(kind, item, body)
     try:
         services.save(item, values, unique=SECTIONS[kind].unique, actor=current_user)
     except services.DuplicateValue as exc:
