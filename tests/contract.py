@@ -48,7 +48,7 @@ def check_response(app: Flask, response: Any) -> None:
     try:
         spec.validate_response(_SentRequest(request), WerkzeugOpenAPIResponse(response))
     except Exception as exc:  # every openapi-core complaint is a broken contract
-        details = "; ".join(str(e) for e in getattr(exc, "schema_errors", None) or getattr(exc, "__cause__", None) and [exc.__cause__] or [])
+        details = "; ".join(str(e) for e in getattr(exc, "schema_errors", None) or (getattr(exc, "__cause__", None) and [exc.__cause__]) or [])
         body = response.get_data(as_text=True)[:600] if response.mimetype == "application/json" else response.mimetype
         raise ContractViolation(
             f"{request.method} {request.full_path.rstrip('?')} -> {response.status_code} breaks the OpenAPI document: "

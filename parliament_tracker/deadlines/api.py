@@ -28,11 +28,11 @@ from parliament_tracker.api import (
     obj,
     page_of,
 )
+from parliament_tracker.auth.models import User
 from parliament_tracker.cases import api as cases_api
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case
 from parliament_tracker.db import today_local
-from parliament_tracker.auth.models import User
 from parliament_tracker.deadlines import queries, rules, services
 from parliament_tracker.deadlines.models import Deadline, Event, EventKind
 from parliament_tracker.deadlines.rules import DeadlineKind

@@ -30,7 +30,14 @@ from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.api import CASE_JSON_EXTENDERS
 from parliament_tracker.extensions import db
 from parliament_tracker.letters import markup, services
-from parliament_tracker.letters.models import Letter, LetterCaseRole, LetterKind, LetterStatus, LetterVersion, VersionSource
+from parliament_tracker.letters.models import (
+    Letter,
+    LetterCaseRole,
+    LetterKind,
+    LetterStatus,
+    LetterVersion,
+    VersionSource,
+)
 from parliament_tracker.letters.views import DOCX_MIME
 
 bp = make_blueprint("letters_api", __name__)

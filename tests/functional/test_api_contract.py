@@ -48,7 +48,7 @@ def test_every_api_route_is_documented_with_its_statuses(app):
             responses = op["responses"]
             assert {"401", "403"} <= set(responses), (method, path)
             for status, response in responses.items():
-                if status == "200" and method != "get" or status in ("200", "201"):
+                if (status == "200" and method != "get") or status in ("200", "201"):
                     content = response.get("content")
                     assert content, f"{method} {path} {status} has no content"
                     for media, body in content.items():
@@ -67,12 +67,11 @@ def _closed(schema, doc, seen=()):
     for alternative in schema.get("oneOf", []):
         _closed(alternative, doc, seen)
     types = schema.get("type")
-    if types == "object" or (isinstance(types, list) and "object" in types):
-        if "properties" in schema:
-            assert schema.get("additionalProperties") is False, schema
-            assert set(schema.get("required", [])) <= set(schema["properties"])
-            for value in schema["properties"].values():
-                _closed(value, doc, seen)
+    if (types == "object" or (isinstance(types, list) and "object" in types)) and "properties" in schema:
+        assert schema.get("additionalProperties") is False, schema
+        assert set(schema.get("required", [])) <= set(schema["properties"])
+        for value in schema["properties"].values():
+            _closed(value, doc, seen)
     if "items" in schema:
         _closed(schema["items"], doc, seen)
 
