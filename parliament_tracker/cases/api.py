@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import current_app, jsonify, request, url_for
+from flask import Response, current_app, jsonify, request, url_for
 from flask_login import current_user
 
 from parliament_tracker.api import (
@@ -18,6 +18,7 @@ from parliament_tracker.api import (
     json_body,
     json_body_of,
     json_response,
+    list_of,
     make_blueprint,
     nullable,
     obj,
@@ -25,7 +26,8 @@ from parliament_tracker.api import (
 )
 from parliament_tracker.auth.models import User
 from parliament_tracker.cases import queries, services
-from parliament_tracker.cases.models import Case, CaseKind, LinkType
+from parliament_tracker.cases.models import Attachment, Case, CaseKind, LinkType
+from parliament_tracker.cases.uploads import UploadRejected
 from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Committee, Directorate, Signatory
@@ -258,6 +260,61 @@ def delete_link(reference: str):
     db.session.commit()
     return jsonify(case_json(case))
 
+def attachment_json(case: Case, attachment: Attachment) -> dict[str, Any]:
+    return {
+        "id": attachment.id,
+        "filename": attachment.filename,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "sha256": attachment.sha256,
+        "uploaded_by": attachment.uploaded_by.username if attachment.uploaded_by else None,
+        "created_at": attachment.created_at.isoformat(),
+        "url": url_for("cases_api.download_attachment", reference=case.reference, attachment_id=attachment.id, _external=True),
+    }
+
+
+@bp.get("/cases/<reference>/attachments")
+@api_permission("case.view")
+def list_attachments(reference: str):
+    """The incoming documents kept with the case."""
+    case = _get(reference)
+    return jsonify(items=[attachment_json(case, a) for a in case.attachments])
+
+
+@bp.post("/cases/<reference>/attachments")
+@api_permission("case.attach")
+def add_attachment(reference: str):
+    """Attach an incoming PDF or DOCX (multipart ``file``)."""
+    case = _get(reference)
+    upload = request.files.get("file")
+    max_bytes = current_app.config["ATTACHMENT_MAX_BYTES"]
+    data = upload.read(max_bytes + 1) if upload else b""
+    if upload is None:
+        raise ApiError(422, "Send the file as multipart form field 'file'.", {"file": "Required."})
+    try:
+        attachment = services.add_attachment(case, upload.filename or "", data, max_bytes=max_bytes, actor=current_user)
+    except UploadRejected as exc:
+        db.session.rollback()
+        raise ApiError(422, exc.message, {"file": exc.message}) from None
+    db.session.commit()
+    return jsonify(attachment_json(case, attachment)), 201
+
+
+@bp.get("/cases/<reference>/attachments/<int:attachment_id>")
+@api_permission("case.view")
+def download_attachment(reference: str, attachment_id: int):
+    """The attachment's file."""
+    case = _get(reference)
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.case_id != case.id:
+        raise ApiError(404, f"No attachment {attachment_id} on {case.reference}.")
+    return Response(
+        attachment.content,
+        mimetype=attachment.content_type,
+        headers={"Content-Disposition": f'attachment; filename="{attachment.filename}"'},
+    )
+
+
 # -- OpenAPI ---------------------------------------------------------------------------------
 
 _summary_properties: dict[str, Any] = {
@@ -372,4 +429,56 @@ OPENAPI_PATHS["/cases/{reference}/links"] = {
         "parameters": [ref_param, {"name": "reference", "in": "query", "required": True, "schema": {"type": "string"}}],
         "responses": {"200": ok("Unlinked"), "404": error_response(404), "422": error_response(422)},
     },
+}
+OPENAPI_SCHEMAS["Attachment"] = obj(
+    {
+        "id": {"type": "integer"},
+        "filename": {"type": "string"},
+        "content_type": {"enum": ["application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"]},
+        "size": {"type": "integer"},
+        "sha256": {"type": "string"},
+        "uploaded_by": nullable("string"),
+        "created_at": {"type": "string", "format": "date-time"},
+        "url": {"type": "string"},
+    }
+)
+OPENAPI_PATHS["/cases/{reference}/attachments"] = {
+    "get": {
+        "summary": "A case's attachments",
+        "parameters": [ref_param],
+        "responses": {"200": json_response("The attachments", list_of("Attachment")), "404": error_response(404)},
+    },
+    "post": {
+        "summary": "Attach an incoming PDF or DOCX",
+        "parameters": [ref_param],
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {"type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}}}
+                }
+            },
+        },
+        "responses": {
+            "201": json_response("Attached", "Attachment"),
+            "404": error_response(404),
+            "422": error_response(422, "No file, or not a clean PDF or DOCX within the size limit"),
+        },
+    },
+}
+OPENAPI_PATHS["/cases/{reference}/attachments/{attachment_id}"] = {
+    "get": {
+        "summary": "Download an attachment",
+        "parameters": [ref_param, {"name": "attachment_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        "responses": {
+            "200": {
+                "description": "The file",
+                "content": {
+                    "application/pdf": {},
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {},
+                },
+            },
+            "404": error_response(404),
+        },
+    }
 }

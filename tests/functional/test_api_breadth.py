@@ -217,3 +217,23 @@ def test_fresh_installation_to_a_sent_signed_letter_through_the_api(fresh_app, t
     r = client.post("/api/v1/verify", headers=admin, data={"file": (io.BytesIO(pdf), "brief.pdf")}, content_type="multipart/form-data")
     assert r.json["verdict"] == "valid" and r.json["letter"]["id"] == letter_id
     assert client.get("/api/v1/cases/2026Z01234", headers=admin).json["status"] == "answered"
+
+
+def test_attachments_list_upload_download(client, seed, api_token):
+    headers = api_token("registrar")
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    r = client.post(
+        "/api/v1/cases/2021Z19601/attachments", headers=headers, data={"file": (io.BytesIO(pdf), "brief.pdf")}, content_type="multipart/form-data"
+    )
+    assert r.status_code == 201 and r.json["content_type"] == "application/pdf" and r.json["size"] == len(pdf)
+    attachment_id = r.json["id"]
+    listed = client.get("/api/v1/cases/2021Z19601/attachments", headers=api_token("viewer")).json["items"]
+    assert attachment_id in [a["id"] for a in listed]
+    r = client.get(f"/api/v1/cases/2021Z19601/attachments/{attachment_id}", headers=api_token("viewer"))
+    assert r.status_code == 200 and r.data == pdf
+    assert client.get(f"/api/v1/cases/2021Z19241/attachments/{attachment_id}", headers=headers).status_code == 404
+    r = client.post(
+        "/api/v1/cases/2021Z19601/attachments", headers=headers, data={"file": (io.BytesIO(b"MZ"), "virus.exe")}, content_type="multipart/form-data"
+    )
+    assert r.status_code == 422 and "file" in r.json["errors"]
+    assert client.post("/api/v1/cases/2021Z19601/attachments", headers=api_token("viewer"), data={}).status_code == 403
