@@ -17,7 +17,7 @@ from parliament_tracker.api import API_PREFIX, openapi_document
 from tests.contract import ContractViolation, openapi_for
 
 #: examples per operation and mode; SCHEMATHESIS_EXAMPLES=50 for a longer local run
-EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "4"))
 
 
 def _document(app):
