@@ -14,8 +14,12 @@ PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the application. No threads, no migrations, no network: that is the CLI's job."""
-    app = Flask(
+    """Build the application. No threads, no migrations, no network: that is the CLI's job.
+
+    Every view runs inside one unit of work (``edge.App``): authenticated, committed once."""
+    from parliament_tracker.edge import App
+
+    app = App(
         __name__,
         instance_path=os.environ.get("PARLIAMENT_TRACKER_INSTANCE_PATH", os.path.join(PROJECT_ROOT, "instance")),
         instance_relative_config=True,
@@ -99,6 +103,14 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(letter_workflow_bp)
     app.register_blueprint(letter_workflow_api_bp)
     app.register_blueprint(organisation_api_bp)
+    # Hooks that lower packages offer and higher ones register with (never at import time).
+    from parliament_tracker.deadlines.api import init_app as init_deadlines_api
+    from parliament_tracker.letters.api import init_app as init_letters_api
+    from parliament_tracker.letters.workflow_api import init_app as init_letter_workflow_api
+
+    init_deadlines_api(app)
+    init_letters_api(app)
+    init_letter_workflow_api(app)
 
 
 def register_web_hooks(app: Flask) -> None:

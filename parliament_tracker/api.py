@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, jsonify, request
 
 from parliament_tracker.auth.permissions import PERMISSION_ATTR, public
+from parliament_tracker.edge import BEARER_ATTR
 from parliament_tracker.extensions import csrf
 
 API_PREFIX = "/api/v1"
@@ -41,7 +41,8 @@ def api_error(error: ApiError) -> Any:
     return jsonify(body), error.status
 
 
-def _authenticate() -> Any:
+def bearer_user() -> Any:
+    """The user of the request's bearer token; 401 without a valid one (the edge calls this)."""
     from parliament_tracker.auth.services import user_for_token
 
     header = request.headers.get("Authorization", "")
@@ -55,20 +56,13 @@ def _authenticate() -> Any:
 
 
 def api_permission(permission: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(view)
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            user = _authenticate()
-            if not user.can(permission):
-                raise ApiError(403, f"Your role ({user.role.value}) may not do this ({permission}).")
-            g.api_user = user
-            # Services read current_user for the audit actor. Flask-Login reads g._login_user;
-            # setting it here makes the token's user current without writing a session cookie.
-            g._login_user = user
-            return view(*args, **kwargs)
+    """Declares an API view: the edge authenticates its bearer token and checks ``permission``
+    before the view runs, and makes the token's user the actor."""
 
-        setattr(wrapped, PERMISSION_ATTR, permission)
-        return wrapped
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        setattr(view, PERMISSION_ATTR, permission)
+        setattr(view, BEARER_ATTR, True)
+        return view
 
     return decorator
 
@@ -158,7 +152,8 @@ OPENAPI_SCHEMAS["Error"] = obj(
 
 def openapi_document() -> dict[str, Any]:
     """The document, with the statuses every operation shares filled in: 401 and 403 on each
-    protected operation, 400 on each that reads a JSON body, 413 on each that reads a body."""
+    protected operation, 400 on each that reads a JSON body, 413 on each that reads a body, 409 on
+    each that writes."""
     paths: dict[str, Any] = {}
     for path, operations in sorted(OPENAPI_PATHS.items()):
         paths[path] = {}
@@ -172,6 +167,8 @@ def openapi_document() -> dict[str, Any]:
                 responses.setdefault("400", error_response(400))
             if "requestBody" in operation:
                 responses.setdefault("413", error_response(413))
+            if method in ("post", "patch", "delete"):  # the edge finds a concurrent change at commit
+                responses.setdefault("409", error_response(409, "Someone else changed this at the same moment"))
             operation.setdefault("operationId", f"{method}{path.replace('/', '_').replace('{', '').replace('}', '')}")
             paths[path][method] = operation
     return {

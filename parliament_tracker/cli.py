@@ -1,4 +1,5 @@
-"""``flask`` commands: users, demo data. Each command commits once at the end."""
+"""``flask`` commands: users, demo data. Each command is one unit of work (``edge.command``):
+committed once at the end, rolled back on any error."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from parliament_tracker import edge
 from parliament_tracker.auth.roles import Role
 from parliament_tracker.extensions import db
 
@@ -17,6 +19,7 @@ org_cli = AppGroup("org", help="Reference data: directorates, signatories, commi
 
 @org_cli.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@edge.command
 def org_import_command(path: str) -> None:
     """Load directorates, signatories and committees from a CSV or YAML file (idempotent)."""
     from parliament_tracker.organisation.imports import ImportRefused, import_file
@@ -27,7 +30,6 @@ def org_import_command(path: str) -> None:
         result = import_file(path, data)
     except ImportRefused as exc:
         raise click.ClickException("Nothing was imported:\n" + "\n".join(exc.problems)) from None
-    db.session.commit()
     for kind in result.created:
         click.echo(f"{kind}: {result.created[kind]} created, {result.updated[kind]} updated")
     click.echo(f"unchanged: {result.unchanged}")
@@ -35,12 +37,12 @@ def org_import_command(path: str) -> None:
 
 @deadlines_cli.command("recompute")
 @click.option("--batch-size", default=500, show_default=True, help="Cases loaded per query.")
+@edge.command
 def deadlines_recompute_command(batch_size: int) -> None:
     """Recompute the stored deadlines of every case (one commit at the end)."""
     from parliament_tracker.deadlines.services import recompute_all
 
     count = recompute_all(reason="flask deadlines recompute", batch_size=batch_size)
-    db.session.commit()
     click.echo(f"Recomputed the deadlines of {count} cases.")
 
 
@@ -51,9 +53,10 @@ def deadlines_recompute_command(batch_size: int) -> None:
 @click.option("--email", default=None)
 @click.option("--name", "display_name", default=None, help="Full name shown in the UI.")
 @click.option("--directorate", default=None, help="Directorate code, e.g. DGMI.")
+@edge.command
 def create_user_command(username: str, role: str, password: str, email: str | None, display_name: str | None, directorate: str | None) -> None:
     """Create a user account."""
-    from parliament_tracker.auth.services import AccountError, create_user
+    from parliament_tracker.auth.services import create_user
     from parliament_tracker.organisation.models import Directorate
 
     directorate_obj = None
@@ -61,16 +64,13 @@ def create_user_command(username: str, role: str, password: str, email: str | No
         directorate_obj = db.session.scalar(db.select(Directorate).where(Directorate.code == directorate))
         if directorate_obj is None:
             raise click.ClickException(f"Unknown directorate {directorate!r}.")
-    try:
-        user = create_user(username, password, Role(role), email=email, display_name=display_name, directorate=directorate_obj)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from None
-    db.session.commit()
+    user = create_user(username, password, Role(role), email=email, display_name=display_name, directorate=directorate_obj)
     click.echo(f"Created {user.username} ({user.role.value}).")
 
 
 @users_cli.command("token")
 @click.argument("username")
+@edge.command
 def token_command(username: str) -> None:
     """Issue a new API token for USERNAME; the token is the last line printed."""
     from parliament_tracker.auth.services import find_user, issue_token
@@ -79,12 +79,12 @@ def token_command(username: str) -> None:
     if user is None:
         raise click.ClickException(f"No user {username!r}.")
     token = issue_token(user)
-    db.session.commit()
     click.echo(f"New API token for {user.username} (shown once, store it safely):")
     click.echo(token)
 
 
 @users_cli.command("list")
+@edge.command
 def list_users_command() -> None:
     """List user accounts."""
     from parliament_tracker.auth.models import User
@@ -94,12 +94,12 @@ def list_users_command() -> None:
 
 
 @demo_cli.command("load")
+@edge.command
 def demo_load_command() -> None:
     """Load the demo data (idempotent: a second run adds nothing)."""
     from parliament_tracker.demo import DEMO_PASSWORD, load_demo
 
     created = load_demo()
-    db.session.commit()
     cert = ensure_dev_certificate()
     if cert:
         click.echo(f"Development signing certificate created: {cert}")
@@ -114,10 +114,12 @@ tk_cli = AppGroup("tk", help="Tweede Kamer open data.")
 
 @tk_cli.command("import")
 @click.argument("references", nargs=-1, required=True)
+@edge.command
 def tk_import_command(references: tuple[str, ...]) -> None:
     """Register cases from Tweede Kamer zaak numbers. Existing cases are compared, never overwritten."""
     from parliament_tracker.cases import references as refs
-    from parliament_tracker.cases.services import CaseError, find_case
+    from parliament_tracker.cases.services import find_case
+    from parliament_tracker.errors import DomainError
     from parliament_tracker.tk import services
     from parliament_tracker.tk.errors import TKError
 
@@ -140,21 +142,21 @@ def tk_import_command(references: tuple[str, ...]) -> None:
             continue
         existing = find_case(reference)
         if existing is not None:
-            diffs = services.differences(existing, services.case_input(data))
-            db.session.rollback()
+            with edge.unit_of_work():
+                diffs = services.differences(existing, services.case_input(data))
+                edge.discard()  # compared, never overwritten: keep nothing case_input added
             if not diffs:
                 click.echo(f"{reference}: already registered, matches the Tweede Kamer")
             for d in diffs:
                 click.echo(f"{reference}: differs in {d.field}: here {d.local!r}, Tweede Kamer {d.remote!r} (not changed; use the case page to take it over)")
             continue
         try:
-            case = services.import_new(data, actor=None)
-        except CaseError as exc:
-            db.session.rollback()
+            with edge.unit_of_work():  # one case at a time: a refused one does not undo the others
+                case = services.import_new(data, actor=None)
+        except DomainError as exc:
             click.echo(f"{reference}: {exc.message} {exc.errors}", err=True)
             failures += 1
             continue
-        db.session.commit()
         click.echo(f"{case.reference}: registered ({case.kind.value}, received {case.received_on.isoformat()})")
     if failures:
         raise SystemExit(1)
@@ -164,12 +166,12 @@ letters_cli = AppGroup("letters", help="Letter templates.")
 
 
 @letters_cli.command("load-templates")
+@edge.command
 def letters_load_templates_command() -> None:
     """Store the shipped default templates as version 1 of every kind that has none."""
     from parliament_tracker.letters.services import load_shipped_templates
 
     created = load_shipped_templates()
-    db.session.commit()
     click.echo(f"{len(created)} shipped templates stored." if created else "Every kind already has a template; nothing changed.")
 
 
@@ -198,6 +200,7 @@ def ensure_dev_certificate() -> str | None:
 @click.option("--passphrase", default=None, help="Its passphrase (default: SIGNING_PKCS12_PASSPHRASE, 'demo').")
 @click.option("--common-name", default=DEV_COMMON_NAME, show_default=True)
 @click.option("--force", is_flag=True, help="Replace an existing file.")
+@edge.command
 def signing_dev_cert_command(path: str | None, passphrase: str | None, common_name: str, force: bool) -> None:
     """Create a self-signed development certificate so the demo can sign letters. Never for production."""
     import os

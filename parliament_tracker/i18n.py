@@ -1,4 +1,5 @@
-"""Language choice: the user's setting, then a ``lang`` cookie, then Dutch."""
+"""Language choice: the user's setting (the session's user, or the API token's: the edge's
+actor), then a ``lang`` cookie, then Dutch."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ def select_locale() -> str | None:
     if not has_request_context():
         # Jobs and commands: the ministry's language (e-mails choose their reader's locale themselves).
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user and current_user.is_authenticated and getattr(current_user, "locale", None) in languages:
-        return current_user.locale
+    from parliament_tracker import edge
+
+    user = edge.actor() or (current_user if current_user and current_user.is_authenticated else None)
+    if getattr(user, "locale", None) in languages:
+        return user.locale  # type: ignore[union-attr]
     cookie = request.cookies.get("lang")
     if cookie in languages:
         return cookie

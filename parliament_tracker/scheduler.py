@@ -32,6 +32,7 @@ from flask.cli import AppGroup
 from sqlalchemy.dialects import sqlite
 
 from parliament_tracker.db import now_utc, refresh_statistics, today_local
+from parliament_tracker.edge import run_job as run_in_unit_of_work
 from parliament_tracker.extensions import db
 from parliament_tracker.notifications import jobs as job_bodies
 from parliament_tracker.notifications.models import JobLock, JobRun, JobStatus
@@ -154,12 +155,13 @@ def run_job(name: str, today: dt.date | None = None) -> JobRun:
             db.session.rollback()
             _finish(run_id, JobStatus.skipped, {"skipped": "locked by another process"}, None)
             return db.session.get(JobRun, run_id, populate_existing=True)  # type: ignore[return-value]
-        counts = job.func(as_of)
-        db.session.commit()
+        # The job's body is one unit of work (committed, or rolled back on any error); the run
+        # record and the lock around it are the scheduler's own bookkeeping.
+        counts = run_in_unit_of_work(lambda: job.func(as_of))
         _finish(run_id, JobStatus.ok, counts, None)
         log.info("job %s (%s) done: %s", name, as_of, counts)
     except Exception:
-        db.session.rollback()
+        db.session.rollback()  # bookkeeping: whatever a failed lock attempt left
         error = traceback.format_exc()
         log.exception("job %s (%s) failed", name, as_of)
         _finish(run_id, JobStatus.failed, {}, error)

@@ -38,12 +38,6 @@ def init_web(app: Flask) -> None:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
 
-    @app.teardown_request
-    def rollback_unfinished(exc: BaseException | None) -> None:
-        # Whatever a failed request left in the session is thrown away, never half-committed.
-        if exc is not None:
-            db.session.rollback()
-
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
         if request.path.startswith("/api/"):

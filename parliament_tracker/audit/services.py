@@ -1,13 +1,11 @@
-"""Writing audit entries. Services call ``record``; it flushes nothing and never commits."""
+"""Writing audit entries. Services call ``record`` with the actor they were given (None: the
+system); it flushes nothing, never commits and never reads the request."""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
 from typing import Any
-
-from flask import has_request_context
-from flask_login import current_user
 
 from parliament_tracker.audit.models import AuditEntry
 from parliament_tracker.extensions import db
@@ -41,10 +39,9 @@ def record(
     changes: dict[str, tuple[Any, Any]] | None = None,
     **details: Any,
 ) -> AuditEntry:
-    """Add an audit entry for ``obj`` (a model with ``id``) to the session."""
-    obj = getattr(obj, "_get_current_object", lambda: obj)()  # current_user is a proxy
-    if actor is None and has_request_context() and current_user.is_authenticated:
-        actor = current_user._get_current_object()
+    """Add an audit entry for ``obj`` (a model with ``id``) to the session, by ``actor``."""
+    obj = getattr(obj, "_get_current_object", lambda: obj)()  # a proxy (e.g. a user) stands for its object
+    actor = getattr(actor, "_get_current_object", lambda: actor)()
     payload: dict[str, Any] = {k: _plain(v) for k, v in details.items()}
     if changes:
         payload["changes"] = {k: [_plain(a), _plain(b)] for k, (a, b) in changes.items()}

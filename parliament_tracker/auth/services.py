@@ -14,6 +14,7 @@ from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import ApiToken, User, hash_token
 from parliament_tracker.auth.roles import Role
 from parliament_tracker.db import now_utc
+from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Directorate
 
@@ -24,8 +25,8 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password")
 MIN_PASSWORD_LENGTH = 10
 
 
-class AccountError(ValueError):
-    pass
+class AccountError(DomainError):
+    """A refused account change (e.g. a password too short)."""
 
 
 def hash_password(password: str) -> str:

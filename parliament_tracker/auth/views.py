@@ -38,7 +38,6 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         result = services.authenticate(form.username.data, form.password.data)
-        db.session.commit()  # failed-login counters must persist too
         if result.user:
             login_user(result.user)
             return redirect(_safe_next(request.args.get("next")))
@@ -67,7 +66,6 @@ def set_language(code: str):
         code = current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user.is_authenticated:
         current_user.locale = code
-        db.session.commit()
     response = redirect(_safe_next(request.form.get("next")))
     response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax", httponly=True)
     return response
@@ -80,11 +78,9 @@ def account():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         if not services.authenticate(current_user.username, form.current_password.data).user:
-            db.session.commit()
             form.current_password.errors.append(_("The current password is incorrect."))
         else:
             services.set_password(current_user, form.new_password.data)
-            db.session.commit()
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form, tokens=_tokens_of(current_user), new_token=None)
@@ -95,7 +91,6 @@ def account():
 def create_token():
     """Issue a new API token and show it once."""
     token = services.issue_token(current_user)
-    db.session.commit()
     return render_template("auth/account.html", form=ChangePasswordForm(), tokens=_tokens_of(current_user), new_token=token)
 
 
@@ -108,6 +103,5 @@ def revoke_token(token_id: int):
         return ("", 404)
     if row.revoked_at is None:
         row.revoked_at = now_utc()
-        db.session.commit()
     flash(_("The token has been revoked."), "success")
     return redirect(url_for("auth.account"))

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-from flask import Response, current_app, jsonify, request, url_for
-from flask_login import current_user
+from flask import Flask, Response, current_app, jsonify, request, url_for
 
+from parliament_tracker import edge
 from parliament_tracker.api import (
     OPENAPI_PATHS,
     OPENAPI_SCHEMAS,
     ApiError,
-    api_error,
     api_permission,
     error_response,
     json_body,
@@ -30,11 +30,18 @@ from parliament_tracker.cases.models import Attachment, Case, CaseKind, LinkType
 from parliament_tracker.cases.uploads import UploadRejected
 from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.extensions import db
+from parliament_tracker.forms import MAX_INT
 from parliament_tracker.organisation.models import Committee, Directorate, Signatory
 from parliament_tracker.organisation.services import member_for
 
-#: extra fields that other features add to the case JSON (e.g. deadlines)
-CASE_JSON_EXTENDERS: list[Any] = []
+#: ``app.extensions`` key: the functions that add fields to a case's JSON (e.g. its deadlines)
+_EXTENDERS_KEY = "case_json_extenders"
+
+
+def register_case_json_extender(app: Flask, extend: Callable[[Case], dict[str, Any]]) -> None:
+    """The hook a higher package registers with at app creation to add fields to the case JSON
+    (deadlines adds the deadline list); cases itself never imports it."""
+    app.extensions.setdefault(_EXTENDERS_KEY, []).append(extend)
 
 
 def case_json(case: Case, *, full: bool = True) -> dict[str, Any]:
@@ -51,7 +58,7 @@ def case_json(case: Case, *, full: bool = True) -> dict[str, Any]:
         "committee": case.committee.name if case.committee else None,
         "members": [{"name": m.name, "party": m.party.abbreviation if m.party else None} for m in case.members],
         "dossier": case.dossier,
-        # the binding deadline (denormalised; the full list comes from CASE_JSON_EXTENDERS)
+        # the binding deadline (denormalised; the full list comes from the registered extenders)
         "due_on": case.due_on.isoformat() if case.due_on else None,
         "practical_due_on": case.practical_due_on.isoformat() if case.practical_due_on else None,
         "url": url_for("cases.show", reference=case.reference, _external=True),
@@ -65,7 +72,7 @@ def case_json(case: Case, *, full: bool = True) -> dict[str, Any]:
             {"reference": v.case.reference, "type": v.link_type.value, "direction": "outgoing" if v.outgoing else "incoming"}
             for v in services.links_of(case)
         ]
-        for extend in CASE_JSON_EXTENDERS:
+        for extend in current_app.extensions.get(_EXTENDERS_KEY, ()):
             data.update(extend(case))
     return data
 
@@ -89,7 +96,8 @@ def input_from_json(body: dict[str, Any], *, creating: bool) -> services.CaseInp
     known = {
         "reference", "kind", "subject", "received_on", "lead_directorate", "drafter", "addressed_to",
         "committee", "members", "dossier", "notes", "questions_text", "version",
-    } | set(EXTRA_INPUT_FIELDS)
+        "committee_due_on", "given_due_on", "due_before_event",
+    }
     for key in body:
         if key not in known:
             errors[key] = "Unknown field."
@@ -141,17 +149,34 @@ def input_from_json(body: dict[str, Any], *, creating: bool) -> services.CaseInp
                 member = member_for(item["name"], item.get("party"))
                 members.append(member)
             data.members = members
+    for name in ("committee_due_on", "given_due_on"):
+        if name in body:
+            raw = body[name]
+            try:
+                setattr(data, name, None if raw is None else dt.date.fromisoformat(raw))
+            except (TypeError, ValueError):
+                errors[name] = "Must be an ISO date (YYYY-MM-DD) or null."
+    if "due_before_event" in body:
+        data.due_before_event = _event(body["due_before_event"], errors)
     if errors:
         raise ApiError(422, "The request has invalid fields.", errors)
     return data
 
 
-#: other features may accept more case fields (name -> handler(case, value))
-EXTRA_INPUT_FIELDS: dict[str, Any] = {}
-
-
-def _error_from(exc: services.CaseError) -> ApiError:
-    return ApiError(exc.status, exc.message, exc.errors or None)
+def _event(value: Any, errors: dict[str, str]) -> Any:
+    """The event a case is due before, by id (None clears it). Whether it may be one (not a
+    recess) is the case service's rule, for the form and the API alike."""
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        errors["due_before_event"] = "Must be an event id (integer) or null."
+        return ...
+    event_model = Case.due_before_event.property.mapper.class_
+    event = db.session.get(event_model, value) if 0 < value <= MAX_INT else None
+    if event is None:
+        errors["due_before_event"] = f"No event with id {value}."
+        return ...
+    return event
 
 
 def _get(reference: str) -> Case:
@@ -161,39 +186,29 @@ def _get(reference: str) -> Case:
     return case
 
 
-def _apply_extras(case: Case, body: dict[str, Any]) -> None:
-    for name, handler in EXTRA_INPUT_FIELDS.items():
-        if name in body:
-            handler(case, body[name])
-
-
 bp = make_blueprint("cases_api", __name__)
 
 
-@bp.errorhandler(services.CaseError)
-def refused(exc: services.CaseError) -> Any:
-    """A refused change: nothing of it is kept, and the client learns why (409/404/422)."""
-    db.session.rollback()
-    return api_error(_error_from(exc))
+def _duplicate(exc: Any) -> Any:
+    """A duplicate reference also names where the existing case is."""
+    if not isinstance(exc, services.DuplicateCase):
+        return None
+    return jsonify(
+        error={"status": exc.status, "message": exc.message},
+        errors=exc.errors,
+        existing=url_for("cases_api.get_case", reference=exc.existing.reference),
+    ), exc.status
 
 
 @bp.post("/cases")
 @api_permission("case.create")
 def create_case():
-    """Register a case."""
+    """Register a case: the same service call, audit entry and recompute as the form."""
     body = json_body()
     data = input_from_json(body, creating=True)
-    try:
-        case = services.create_case(data, actor=current_user)
-        _apply_extras(case, body)
-    except services.DuplicateCase as exc:
-        db.session.rollback()
-        return jsonify(
-            error={"status": 409, "message": exc.message},
-            errors=exc.errors,
-            existing=url_for("cases_api.get_case", reference=exc.existing.reference),
-        ), 409
-    db.session.commit()
+    edge.on_refusal(_duplicate)
+    case = services.create_case(data, actor=edge.actor())
+    db.session.flush()  # the answer shows the stored version (the recompute changed the case)
     return jsonify(case_json(case)), 201, {"Location": url_for("cases_api.get_case", reference=case.reference)}
 
 
@@ -226,9 +241,8 @@ def patch_case(reference: str):
     if not isinstance(version, int) or isinstance(version, bool):
         raise ApiError(422, "The request has invalid fields.", {"version": "Required: the version you read (integer)."})
     data = input_from_json(body, creating=False)
-    services.update_case(case, data, expected_version=version, actor=current_user)
-    _apply_extras(case, body)
-    db.session.commit()
+    services.update_case(case, data, expected_version=version, actor=edge.actor())
+    db.session.flush()
     return jsonify(case_json(case))
 
 
@@ -243,8 +257,8 @@ def add_link(reference: str):
         raise ApiError(422, "The request has invalid fields.", {"type": f"Must be one of: {', '.join(LinkType.__members__)}."})
     if not isinstance(body.get("reference"), str):
         raise ApiError(422, "The request has invalid fields.", {"reference": "Required."})
-    services.add_link(case, body["reference"], LinkType(raw_type), actor=current_user)
-    db.session.commit()
+    services.add_link(case, body["reference"], LinkType(raw_type), actor=edge.actor())
+    db.session.flush()
     return jsonify(case_json(case)), 201
 
 
@@ -256,8 +270,8 @@ def delete_link(reference: str):
     other = request.args.get("reference", "").strip()
     if not other:
         raise ApiError(422, "Name the other case: ?reference=.", {"reference": "Required."})
-    services.remove_link(case, other, actor=current_user)
-    db.session.commit()
+    services.remove_link(case, other, actor=edge.actor())
+    db.session.flush()
     return jsonify(case_json(case))
 
 def attachment_json(case: Case, attachment: Attachment) -> dict[str, Any]:
@@ -292,11 +306,9 @@ def add_attachment(reference: str):
     if upload is None:
         raise ApiError(422, "Send the file as multipart form field 'file'.", {"file": "Required."})
     try:
-        attachment = services.add_attachment(case, upload.filename or "", data, max_bytes=max_bytes, actor=current_user)
+        attachment = services.add_attachment(case, upload.filename or "", data, max_bytes=max_bytes, actor=edge.actor())
     except UploadRejected as exc:
-        db.session.rollback()
         raise ApiError(422, exc.message, {"file": exc.message}) from None
-    db.session.commit()
     return jsonify(attachment_json(case, attachment)), 201
 
 
@@ -374,6 +386,9 @@ OPENAPI_SCHEMAS["CaseInput"] = {
         "notes": nullable("string"),
         "questions_text": nullable("string", description="the questions, numbered 1. 2. …"),
         "version": {"type": "integer", "description": "PATCH: the version you read"},
+        "committee_due_on": nullable("string", format="date"),
+        "given_due_on": nullable("string", format="date"),
+        "due_before_event": nullable("integer", description="event id"),
     },
 }
 ref_param = {"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
 
+from parliament_tracker.errors import DomainError
+
 #: Zaak numbers: year, "Z", five digits (DOMAIN §1.5), e.g. 2021Z19241
 ZAAK_RE = re.compile(r"^(19|20)\d{2}Z\d{5}$")
 #: Commitments (toezeggingen): TZ + yyyymm + "-" + 3 digits, e.g. TZ202412-116
@@ -41,12 +43,11 @@ _EXAMPLES = {
 }
 
 
-class ReferenceError_(ValueError):
+class ReferenceError_(DomainError):
     """A reference that does not fit its kind; ``message`` is ready for the user."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(message, {"reference": message})
 
 
 def normalise(raw: str) -> str:

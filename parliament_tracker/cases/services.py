@@ -19,23 +19,13 @@ from parliament_tracker.cases.questions import split_questions
 from parliament_tracker.cases.uploads import check_attachment
 from parliament_tracker.cases.workflow import CaseStatus, is_allowed
 from parliament_tracker.db import today_local
+from parliament_tracker.errors import DomainError, Kind
 from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Signatory
 
 
-class CaseError(Exception):
-    """A refused change; ``errors`` maps field names to user-facing messages."""
-
-    status = 422
-
-    def __init__(self, message: str, errors: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
-
-
-class DuplicateCase(CaseError):
-    status = 409
+class DuplicateCase(DomainError):
+    kind = Kind.conflict
 
     def __init__(self, existing: Case) -> None:
         super().__init__(
@@ -45,8 +35,8 @@ class DuplicateCase(CaseError):
         self.existing = existing
 
 
-class StaleCase(CaseError):
-    status = 409
+class StaleCase(DomainError):
+    kind = Kind.conflict
 
     def __init__(self, case: Case) -> None:
         super().__init__(
@@ -55,16 +45,16 @@ class StaleCase(CaseError):
         self.case = case
 
 
-class TransitionRefused(CaseError):
-    status = 409
+class TransitionRefused(DomainError):
+    kind = Kind.conflict
 
 
-class CaseNotFound(CaseError):
-    status = 404
+class CaseNotFound(DomainError):
+    kind = Kind.not_found
 
 
-class AlreadyLinked(CaseError):
-    status = 409
+class AlreadyLinked(DomainError):
+    kind = Kind.conflict
 
 
 @dataclasses.dataclass
@@ -144,7 +134,7 @@ def create_case(data: CaseInput, *, actor: User | None = None) -> Case:
     kind = data.kind or CaseKind.other
     errors = _validate(data, kind, creating=True)
     if errors:
-        raise CaseError(_("The case could not be saved."), errors)
+        raise DomainError(_("The case could not be saved."), errors)
     assert data.reference is not None
     existing = find_case(data.reference)
     if existing:
@@ -163,12 +153,13 @@ def create_case(data: CaseInput, *, actor: User | None = None) -> Case:
         if data.given(name):
             setattr(case, name, getattr(data, name))
     case.search_text = _search_text(case)
-    db.session.add(case)
     try:
-        db.session.flush()
+        # A savepoint: when someone registered the same reference between our check and the
+        # insert, only the insert is undone and the existing case can still be read.
+        with db.session.begin_nested():
+            db.session.add(case)
+            db.session.flush()
     except sa.exc.IntegrityError:
-        # Someone registered the same reference between our check and the insert.
-        db.session.rollback()
         existing = find_case(data.reference)
         if existing:
             raise DuplicateCase(existing) from None
@@ -219,7 +210,7 @@ def update_case(case: Case, data: CaseInput, *, expected_version: int, actor: Us
         except references.ReferenceError_ as exc:
             errors["kind"] = exc.message
     if errors:
-        raise CaseError(_("The case could not be saved."), errors)
+        raise DomainError(_("The case could not be saved."), errors)
     if data.reference and data.reference != case.reference:
         other = find_case(data.reference)
         if other is not None and other.id != case.id:
@@ -257,12 +248,9 @@ def update_case(case: Case, data: CaseInput, *, expected_version: int, actor: Us
         changes["status"] = (case.status, CaseStatus.assigned)
         case.status = CaseStatus.assigned
     case.search_text = _search_text(case)
-    try:
-        db.session.flush()
-    except sa.orm.exc.StaleDataError:
-        db.session.rollback()
-        fresh = db.session.get(Case, case.id)
-        raise StaleCase(fresh) from None
+    # Someone saving the same version at the same moment makes this flush raise StaleDataError;
+    # the edge rolls back and answers with a conflict.
+    db.session.flush()
     record("case:updated", case, f"case {case.reference} edited: {', '.join(sorted(changes))}", actor=actor, changes=changes)
     _deadlines().on_case_saved(case, actor, f"case edited: {', '.join(sorted(changes))}")
     return case
@@ -288,9 +276,9 @@ def set_questions(case: Case, items: Sequence[tuple[int, str]], *, expected_vers
         raise StaleCase(case)
     numbers = [n for n, t in items if t.strip()]
     if len(set(numbers)) != len(numbers):
-        raise CaseError(_("Each question needs its own number."), {"questions": _("Each question needs its own number.")})
+        raise DomainError(_("Each question needs its own number."), {"questions": _("Each question needs its own number.")})
     if any(n < 1 for n in numbers):
-        raise CaseError(_("Question numbers start at 1."), {"questions": _("Question numbers start at 1.")})
+        raise DomainError(_("Question numbers start at 1."), {"questions": _("Question numbers start at 1.")})
     existing = {q.number: q for q in case.questions}
     before = [(q.number, q.text) for q in case.questions]
     new: list[Question] = []
@@ -355,7 +343,7 @@ def add_link(case: Case, other_reference: str, link_type: LinkType, *, actor: Us
         message = _("No case with reference %(ref)s.", ref=ref or "…")
         raise CaseNotFound(message, {"reference": message})
     if other.id == case.id:
-        raise CaseError(_("A case cannot be linked to itself."), {"reference": _("A case cannot be linked to itself.")})
+        raise DomainError(_("A case cannot be linked to itself."), {"reference": _("A case cannot be linked to itself.")})
     existing = _link_between(case, other)
     if existing is not None:
         raise AlreadyLinked(

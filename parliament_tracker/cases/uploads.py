@@ -8,16 +8,16 @@ import zipfile
 
 from flask_babel import gettext as _
 
+from parliament_tracker.errors import DomainError
+
 #: a DOCX this large once unpacked, or this compressed, is refused as a likely zip bomb
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_RATIO = 100
 MAX_ENTRIES = 2000
 
 
-class UploadRejected(ValueError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class UploadRejected(DomainError):
+    """An attachment that is refused (too large, not an allowed type); nothing was stored."""
 
 
 def safe_filename(name: str) -> str:

@@ -34,6 +34,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from parliament_tracker import edge
 from parliament_tracker.audit.services import entries_for
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.permissions import permission_required
@@ -42,10 +43,10 @@ from parliament_tracker.cases import queries, references, services
 from parliament_tracker.cases.export import csv_lines
 from parliament_tracker.cases.forms import AttachmentForm, CaseForm, LinkForm, TransitionForm
 from parliament_tracker.cases.models import Attachment, Case, CaseKind, LinkType
-from parliament_tracker.cases.uploads import UploadRejected
 from parliament_tracker.cases.workflow import CaseStatus, allowed_targets
 from parliament_tracker.db import today_local
 from parliament_tracker.deadlines.models import Event
+from parliament_tracker.errors import DomainError, Kind
 from parliament_tracker.extensions import db
 from parliament_tracker.forms import int_arg
 from parliament_tracker.letters.forms import PostponementForm
@@ -148,7 +149,7 @@ def _input_from_form(form: CaseForm, *, with_questions: bool) -> services.CaseIn
     )
 
 
-def _show_errors(form: CaseForm, exc: services.CaseError) -> None:
+def _show_errors(form: CaseForm, exc: DomainError) -> None:
     for field, message in exc.errors.items():
         target = getattr(form, field, None) or getattr(form, f"{field}_id", None)
         if target is not None:
@@ -182,20 +183,19 @@ def new():
         if request.args.get("kind") in CaseKind.__members__:
             form.kind.data = request.args["kind"]
     if form.validate_on_submit():
-        try:
-            case = services.create_case(_input_from_form(form, with_questions=True), actor=current_user)
-        except services.DuplicateCase as exc:
-            db.session.rollback()
-            flash(
-                _("%(ref)s is already registered; here it is. Nothing new was saved.", ref=exc.existing.reference),
-                "warning",
-            )
-            return redirect(url_for("cases.show", reference=exc.existing.reference))
-        except services.CaseError as exc:
-            db.session.rollback()
+
+        def refused(exc: DomainError) -> Any:
+            if isinstance(exc, services.DuplicateCase):
+                flash(
+                    _("%(ref)s is already registered; here it is. Nothing new was saved.", ref=exc.existing.reference),
+                    "warning",
+                )
+                return redirect(url_for("cases.show", reference=exc.existing.reference))
             _show_errors(form, exc)
-            return render_template("cases/form.html", form=form, case=None), 422
-        db.session.commit()
+            return render_template("cases/form.html", form=form, case=None), exc.status
+
+        edge.on_refusal(refused)
+        case = services.create_case(_input_from_form(form, with_questions=True), actor=edge.actor())
         flash(_("Case %(ref)s registered.", ref=case.reference), "success")
         return redirect(url_for("cases.show", reference=case.reference))
     status = 422 if request.method == "POST" else 200
@@ -248,21 +248,19 @@ def edit(reference: str):
             expected = int(form.version.data or 0)
         except ValueError:
             expected = 0
-        try:
-            services.update_case(case, _input_from_form(form, with_questions=False), expected_version=expected, actor=current_user)
-        except services.StaleCase as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            return render_template("cases/form.html", form=form, case=exc.case, stale=True), 409
-        except services.DuplicateCase as exc:
-            db.session.rollback()
+
+        def refused(exc: DomainError) -> Any:
+            # after the rollback ``case`` reads what is stored now
+            if isinstance(exc, services.StaleCase) or (exc.kind == Kind.conflict and not isinstance(exc, services.DuplicateCase)):
+                if not isinstance(exc, services.StaleCase):
+                    exc = services.StaleCase(case)
+                flash(exc.message, "error")
+                return render_template("cases/form.html", form=form, case=case, stale=True), 409
             _show_errors(form, exc)
-            return render_template("cases/form.html", form=form, case=case), 409
-        except services.CaseError as exc:
-            db.session.rollback()
-            _show_errors(form, exc)
-            return render_template("cases/form.html", form=form, case=case), 422
-        db.session.commit()
+            return render_template("cases/form.html", form=form, case=case), exc.status
+
+        edge.on_refusal(refused)
+        services.update_case(case, _input_from_form(form, with_questions=False), expected_version=expected, actor=edge.actor())
         flash(_("Changes saved."), "success")
         return redirect(url_for("cases.show", reference=case.reference))
     status = 422 if request.method == "POST" else 200
@@ -271,17 +269,12 @@ def edit(reference: str):
     return render_template("cases/form.html", form=form, case=case), status
 
 
-def _commit_or_explain(case: Case, anchor: str, action: Callable[[], Any], success: Callable[[], str]) -> Any:
-    """Run one service call for a form on the case page: commit and say so, or roll back and
-    show why it was refused. Either way, back to the case page (at ``anchor``)."""
+def _on_case_page(case: Case, anchor: str, action: Callable[[], Any], success: Callable[[], str]) -> Any:
+    """Run one service call for a form on the case page and say so; a refusal (rolled back by
+    the edge) is flashed. Either way, back to the case page (at ``anchor``)."""
     target = url_for("cases.show", reference=case.reference) + anchor
-    try:
-        action()
-    except (services.CaseError, UploadRejected) as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(target)
-    db.session.commit()
+    edge.on_refusal_redirect(target)
+    action()
     flash(success(), "success")
     return redirect(target)
 
@@ -311,10 +304,10 @@ def save_questions(reference: str):
         items.append((max([n for n, _t in items] + [0]) + 1, new_text))
     version = request.form.get("version", "")
     expected = int_arg(version) or 0
-    return _commit_or_explain(
+    return _on_case_page(
         case,
         "#questions",
-        lambda: services.set_questions(case, items, expected_version=expected, actor=current_user),
+        lambda: services.set_questions(case, items, expected_version=expected, actor=edge.actor()),
         lambda: _("Questions saved."),
     )
 
@@ -328,11 +321,11 @@ def change_status(reference: str):
     if not form.validate_on_submit() or form.target.data not in CaseStatus.__members__:
         flash(_("Choose a valid status."), "error")
         return redirect(url_for("cases.show", reference=case.reference))
-    return _commit_or_explain(
+    return _on_case_page(
         case,
         "",
         lambda: services.transition(
-            case, CaseStatus(form.target.data), actor=current_user, expected_version=form.version.data, comment=form.comment.data or ""
+            case, CaseStatus(form.target.data), actor=edge.actor(), expected_version=form.version.data, comment=form.comment.data or ""
         ),
         lambda: _("Status changed to “%(status)s”.", status=case.status.title),
     )
@@ -347,10 +340,10 @@ def add_link(reference: str):
     if not form.validate_on_submit():
         flash(_("Enter a reference and a link type."), "error")
         return redirect(url_for("cases.show", reference=case.reference) + "#links")
-    return _commit_or_explain(
+    return _on_case_page(
         case,
         "#links",
-        lambda: services.add_link(case, form.reference.data, LinkType(form.link_type.data), actor=current_user),
+        lambda: services.add_link(case, form.reference.data, LinkType(form.link_type.data), actor=edge.actor()),
         lambda: _("Link added."),
     )
 
@@ -360,10 +353,10 @@ def add_link(reference: str):
 def remove_link(reference: str):
     """Remove the link with another case."""
     case = _get_case(reference)
-    return _commit_or_explain(
+    return _on_case_page(
         case,
         "#links",
-        lambda: services.remove_link(case, request.form.get("reference", ""), actor=current_user),
+        lambda: services.remove_link(case, request.form.get("reference", ""), actor=edge.actor()),
         lambda: _("Link removed."),
     )
 
@@ -380,10 +373,10 @@ def add_attachment(reference: str):
     upload = form.file.data
     max_bytes = current_app.config["ATTACHMENT_MAX_BYTES"]
     data = upload.read(max_bytes + 1)
-    return _commit_or_explain(
+    return _on_case_page(
         case,
         "#attachments",
-        lambda: services.add_attachment(case, upload.filename or "", data, max_bytes=max_bytes, actor=current_user),
+        lambda: services.add_attachment(case, upload.filename or "", data, max_bytes=max_bytes, actor=edge.actor()),
         lambda: _("File attached."),
     )
 

@@ -15,13 +15,14 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
+from parliament_tracker import edge
 from parliament_tracker.auth.permissions import permission_required
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.deadlines import services
 from parliament_tracker.deadlines.forms import EventForm, NonWorkingDayForm
 from parliament_tracker.deadlines.models import Event, EventKind, NonWorkingDay
+from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Signatory
 
@@ -38,6 +39,15 @@ def _events_page(form: EventForm, event: Event | None, status: int = 200) -> Any
     return render_template("deadlines/admin_events.html", form=form, event=event, events=events, counts=counts), status
 
 
+def _with_errors(form: Any, exc: DomainError) -> Any:
+    """``form`` with the refusal's messages under its fields (what was typed stays)."""
+    for name, message in exc.errors.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = [message]
+    return form
+
+
 def _save_event(event: Event | None) -> Any:
     form = EventForm(obj=event if request.method == "GET" else None)
     if request.method == "GET" and event is not None:
@@ -47,14 +57,8 @@ def _save_event(event: Event | None) -> Any:
             "kind": EventKind(form.kind.data), "name": form.name.data, "starts_on": form.starts_on.data,
             "ends_on": form.ends_on.data, "dossier": form.dossier.data, "tk_number": form.tk_number.data,
         }
-        try:
-            services.save_event(event, values, actor=current_user)
-        except services.DeadlineError as exc:
-            db.session.rollback()
-            for name, message in exc.errors.items():
-                getattr(form, name).errors = [message]
-            return _events_page(form, event, 422)
-        db.session.commit()
+        edge.on_refusal(lambda exc: _events_page(_with_errors(form, exc), event, exc.status))
+        services.save_event(event, values, actor=edge.actor())
         flash(_("Event saved; the deadlines of the cases linked to it were recomputed."), "success")
         return redirect(url_for("deadline_admin.events"))
     return _events_page(form, event, 422 if form.is_submitted() else 200)
@@ -79,8 +83,7 @@ def edit_event(event_id: int):
 def delete_event(event_id: int):
     """Delete an event; cases due before it are recomputed without it."""
     event = db.get_or_404(Event, event_id)
-    count = services.delete_event(event, actor=current_user)
-    db.session.commit()
+    count = services.delete_event(event, actor=edge.actor())
     flash(_("Event deleted; %(n)d cases no longer have it as their deadline.", n=count), "success")
     return redirect(url_for("deadline_admin.events"))
 
@@ -90,23 +93,21 @@ def delete_event(event_id: int):
 def days_off():
     """Days off besides the public holidays, such as bridge days."""
     form = NonWorkingDayForm()
-    status = 200
+
+    def page(status: int) -> Any:
+        days = db.session.scalars(db.select(NonWorkingDay).order_by(NonWorkingDay.date.desc())).all()
+        return render_template("deadlines/admin_days_off.html", form=form, days=days), status
+
+    def refused(exc: DomainError) -> Any:
+        _with_errors(form, exc)
+        return page(exc.status)
+
     if form.validate_on_submit():
-        try:
-            services.add_non_working_day(form.date.data, form.name.data, actor=current_user)
-        except services.DeadlineError as exc:
-            db.session.rollback()
-            for name, message in exc.errors.items():
-                getattr(form, name).errors = [message]
-            status = 422
-        else:
-            db.session.commit()
-            flash(_("Day off added; open cases were recomputed."), "success")
-            return redirect(url_for("deadline_admin.days_off"))
-    elif form.is_submitted():
-        status = 422
-    days = db.session.scalars(db.select(NonWorkingDay).order_by(NonWorkingDay.date.desc())).all()
-    return render_template("deadlines/admin_days_off.html", form=form, days=days), status
+        edge.on_refusal(refused)
+        services.add_non_working_day(form.date.data, form.name.data, actor=edge.actor())
+        flash(_("Day off added; open cases were recomputed."), "success")
+        return redirect(url_for("deadline_admin.days_off"))
+    return page(422 if form.is_submitted() else 200)
 
 
 @bp.post("/days-off/<int:day_id>/delete")
@@ -114,8 +115,7 @@ def days_off():
 def delete_day_off(day_id: int):
     """Remove a day off."""
     day = db.get_or_404(NonWorkingDay, day_id)
-    services.delete_non_working_day(day, actor=current_user)
-    db.session.commit()
+    services.delete_non_working_day(day, actor=edge.actor())
     flash(_("Day off removed; open cases were recomputed."), "success")
     return redirect(url_for("deadline_admin.days_off"))
 
@@ -142,6 +142,18 @@ def settings():
     signatories = db.session.scalars(db.select(Signatory).order_by(Signatory.office_title)).all()
     errors: dict[str, str] = {}
     status = 200
+
+    def page(shown: dict[str, Any], status: int) -> Any:
+        return render_template(
+            "deadlines/admin_settings.html",
+            values=shown,
+            errors=errors,
+            kinds=list(CaseKind),
+            signatories=signatories,
+            parts=_MILESTONE_PARTS,
+            maxima=services.SETTING_MAXIMA,
+            milestone_maximum=services.MILESTONE_MAXIMUM,
+        ), status
     if request.method == "POST":  # CSRFProtect has checked the token already
         new: dict[str, Any] = {}
         for key in services.INT_SETTINGS:
@@ -161,28 +173,17 @@ def settings():
             if offsets:
                 new["milestones_by_signatory"][str(s.id)] = offsets
         if not errors:
-            try:
-                count = services.save_settings(new, actor=current_user)
-            except services.DeadlineError as exc:
-                db.session.rollback()
+
+            def refused(exc: DomainError) -> Any:
                 flash(exc.message, "error")
-                values = {**values, **new}
-                status = 422
-            else:
-                db.session.commit()
-                flash(_("Settings saved; %(n)d open cases were recomputed.", n=count), "success")
-                return redirect(url_for("deadline_admin.settings"))
+                return page({**values, **new}, 422)
+
+            edge.on_refusal(refused)
+            count = services.save_settings(new, actor=edge.actor())
+            flash(_("Settings saved; %(n)d open cases were recomputed.", n=count), "success")
+            return redirect(url_for("deadline_admin.settings"))
         else:
             values = {**values, **new}
             flash(_("The settings could not be saved. Check the fields marked below."), "error")
             status = 422
-    return render_template(
-        "deadlines/admin_settings.html",
-        values=values,
-        errors=errors,
-        kinds=list(CaseKind),
-        signatories=signatories,
-        parts=_MILESTONE_PARTS,
-        maxima=services.SETTING_MAXIMA,
-        milestone_maximum=services.MILESTONE_MAXIMUM,
-    ), status
+    return page(values, status)

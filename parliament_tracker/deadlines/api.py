@@ -1,18 +1,18 @@
 """Deadline endpoints of the JSON API: case deadlines, postponement, events, the calendar.
 
-Case JSON gets its deadline fields through ``CASE_JSON_EXTENDERS`` and accepts
-``committee_due_on``, ``given_due_on`` and ``due_before_event`` through ``EXTRA_INPUT_FIELDS``.
+Case JSON gets its deadline fields through the cases API's extender hook, registered at app
+creation (:func:`init_app`). ``committee_due_on``, ``given_due_on`` and ``due_before_event``
+are case fields: the cases API passes them to the case service, as the form does.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from flask import jsonify, request, url_for
-from flask_login import current_user
+from flask import Flask, jsonify, request, url_for
 
+from parliament_tracker import edge
 from parliament_tracker.api import (
     OPENAPI_PATHS,
     OPENAPI_SCHEMAS,
@@ -37,11 +37,9 @@ from parliament_tracker.deadlines import queries, rules, services
 from parliament_tracker.deadlines.models import Deadline, Event, EventKind
 from parliament_tracker.deadlines.rules import DeadlineKind
 from parliament_tracker.extensions import db
-from parliament_tracker.forms import MAX_INT
 from parliament_tracker.organisation.models import Directorate
 
 bp = make_blueprint("deadlines_api", __name__)
-T = TypeVar("T")
 
 MAX_RANGE_DAYS = 400
 #: /calendar returns the deadlines a page at a time (a year of every kind is ~10^5 rows at scale)
@@ -79,7 +77,9 @@ def case_deadlines_json(case: Case) -> dict[str, Any]:
     }
 
 
-cases_api.CASE_JSON_EXTENDERS.append(case_deadlines_json)
+def init_app(app: Flask) -> None:
+    """At app creation: the case JSON gets the deadline fields (the cases API's hook)."""
+    cases_api.register_case_json_extender(app, case_deadlines_json)
 
 
 def _iso_date(value: Any) -> dt.date | None:
@@ -92,65 +92,6 @@ def _iso_date(value: Any) -> dt.date | None:
     return None
 
 
-def _parse_date_value(value: Any, field: str) -> dt.date | None:
-    if value is None:
-        return None
-    parsed = _iso_date(value)
-    if parsed is None:
-        raise case_services.CaseError("The request has invalid fields.", {field: "Must be an ISO date (YYYY-MM-DD) or null."})
-    return parsed
-
-
-def _set_fact(case: Case, field: str, value: Any) -> None:
-    """``set_case_facts`` for one field; a refusal becomes the CaseError the cases API answers
-    with 422 (after rolling back the whole request), naming ``field``."""
-    try:
-        services.set_case_facts(case, actor=current_user, **{field: value})
-    except services.DeadlineError as exc:
-        raise case_services.CaseError("The request has invalid fields.", exc.errors or {field: exc.message}) from None
-
-
-def _date_field(field: str) -> Any:
-    def handler(case: Case, value: Any) -> None:
-        _set_fact(case, field, _parse_date_value(value, field))
-
-    return handler
-
-
-def _event_field(case: Case, value: Any) -> None:
-    event = None
-    if value is not None:
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise case_services.CaseError("The request has invalid fields.", {"due_before_event": "Must be an event id (integer) or null."})
-        event = db.session.get(Event, value) if 0 < value <= MAX_INT else None
-        if event is None:
-            raise case_services.CaseError("The request has invalid fields.", {"due_before_event": f"No event with id {value}."})
-        if event.kind == EventKind.recess:
-            raise case_services.CaseError("The request has invalid fields.", {"due_before_event": "A recess cannot be a due-before event."})
-    _set_fact(case, "due_before_event", event)
-
-
-cases_api.EXTRA_INPUT_FIELDS.update(
-    {
-        "committee_due_on": _date_field("committee_due_on"),
-        "given_due_on": _date_field("given_due_on"),
-        "due_before_event": _event_field,
-    }
-)
-
-
-def _committed(change: Callable[[], T]) -> T:
-    """Run one deadline change and commit it; a DeadlineError rolls the request back and
-    becomes the ApiError (422 with the fields it names)."""
-    try:
-        result = change()
-    except services.DeadlineError as exc:
-        db.session.rollback()
-        raise ApiError(exc.status, exc.message, exc.errors or None) from None
-    db.session.commit()
-    return result
-
-
 @bp.post("/cases/<reference>/postponement")
 @api_permission("case.postpone")
 def postpone(reference: str):
@@ -159,16 +100,19 @@ def postpone(reference: str):
     if case is None:
         raise ApiError(404, f"No case with reference {reference!r}.")
     body = json_body()
+    # Only the shape is checked here; the rules (not before the questions, not in the future, a
+    # reason) are the service's, for the page and the API alike.
     errors: dict[str, str] = {}
     sent_on = _iso_date(body.get("sent_on"))
     if sent_on is None:
         errors["sent_on"] = "Required: an ISO date (YYYY-MM-DD)."
     reason = body.get("reason")
-    if not isinstance(reason, str) or not reason.strip():
-        errors["reason"] = "Required: a non-empty string."
+    if reason is not None and not isinstance(reason, str):
+        errors["reason"] = "Must be a string."
     if errors:
         raise ApiError(422, "The request has invalid fields.", errors)
-    _committed(lambda: services.record_postponement(case, sent_on, reason, actor=current_user))
+    services.record_postponement(case, sent_on, reason or "", actor=edge.actor())
+    db.session.flush()  # the answer shows the stored version
     return jsonify(cases_api.case_json(case))
 
 
@@ -231,7 +175,8 @@ def list_events():
 def create_event():
     """Create an event: {"kind", "name", "starts_on", "ends_on"}."""
     values = _event_values(json_body(), creating=True)
-    event = _committed(lambda: services.save_event(None, values, actor=current_user))
+    event = services.save_event(None, values, actor=edge.actor())
+    db.session.flush()  # the id for the Location header
     return jsonify(event_json(event)), 201, {"Location": url_for("deadlines_api.get_event", event_id=event.id)}
 
 
@@ -256,7 +201,8 @@ def patch_event(event_id: int):
     """Change an event; the cases anchored to it are recomputed."""
     event = _event_or_404(event_id)
     values = _event_values(json_body(), creating=False)
-    _committed(lambda: services.save_event(event, values, actor=current_user))
+    services.save_event(event, values, actor=edge.actor())
+    db.session.flush()
     return jsonify(event_json(event))
 
 
@@ -265,8 +211,7 @@ def patch_event(event_id: int):
 def delete_event(event_id: int):
     """Delete an event; cases due before it lose that date and are recomputed."""
     event = _event_or_404(event_id)
-    count = services.delete_event(event, actor=current_user)
-    db.session.commit()
+    count = services.delete_event(event, actor=edge.actor())
     return jsonify(deleted=event_id, cases_recomputed=count)
 
 
@@ -328,7 +273,7 @@ def calendar():
 
 def calendar_entries(rows: list[Deadline], today: dt.date) -> list[dict[str, Any]]:
     """Deadlines with their case, date and risk: the calendar's and the dashboard's entries."""
-    ctx = services.rule_context()
+    ctx = edge.rule_context()
     items = []
     for d in rows:
         case = d.case
@@ -362,7 +307,7 @@ def dashboard():
             raise ApiError(422, "The request has invalid parameters.", {"directorate": f"Unknown directorate {code!r}."})
         directorate_id = directorate.id
     else:
-        directorate_id = current_user.directorate_id
+        directorate_id = edge.actor().directorate_id
     week_end = today + dt.timedelta(days=6 - today.weekday())
     overdue_rows, overdue_total = queries.overdue(today, directorate_id=directorate_id, limit=100)
     week_rows, week_total = queries.binding_between(today, week_end, directorate_id=directorate_id, limit=200)
@@ -415,13 +360,6 @@ OPENAPI_SCHEMAS["Case"]["properties"].update(
     }
 )
 OPENAPI_SCHEMAS["Case"]["required"] += ["committee_due_on", "given_due_on", "due_before_event", "postponed_on", "deadlines"]
-OPENAPI_SCHEMAS["CaseInput"]["properties"].update(
-    {
-        "committee_due_on": nullable("string", format="date"),
-        "given_due_on": nullable("string", format="date"),
-        "due_before_event": nullable("integer", description="event id"),
-    }
-)
 _EVENT_PROPERTIES: dict[str, Any] = {
     "id": {"type": "integer"},
     "kind": {"type": "string", "enum": list(EventKind.__members__)},

@@ -17,7 +17,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from flask import g, has_app_context, has_request_context, request
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -45,6 +44,7 @@ from parliament_tracker.deadlines.rules import (
     compute_deadlines,
 )
 from parliament_tracker.deadlines.workdays import WorkingCalendar
+from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
 
 #: dates outside this range are refused: the working-day calendar covers real years only
@@ -53,17 +53,6 @@ EARLIEST, LATEST = dt.date(1990, 1, 1), dt.date(2199, 12, 31)
 
 def _in_range(value: Any) -> bool:
     return isinstance(value, dt.date) and EARLIEST <= value <= LATEST
-
-
-class DeadlineError(Exception):
-    """A refused change; ``errors`` maps field names to user-facing messages."""
-
-    status = 422
-
-    def __init__(self, message: str, errors: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
 
 
 # -- settings -------------------------------------------------------------------------------
@@ -132,12 +121,12 @@ def save_settings(values: dict[str, Any], *, actor: Any = None) -> int:
     try:
         settings_from_values(merged)
     except ValueError as exc:
-        raise DeadlineError(_settings_problem(exc)) from None
+        raise DomainError(_settings_problem(exc)) from None
     offsets = [merged["milestones"], *merged["milestones_by_kind"].values(), *merged["milestones_by_signatory"].values()]
     too_long = any(int(merged[k]) > SETTING_MAXIMA[k] for k in INT_SETTINGS)
     if too_long or any(int(n) > MILESTONE_MAXIMUM for o in offsets for n in o):
         # Also keeps DAY_OFF_REACH valid: no rule counts back more than 60 working days.
-        raise DeadlineError(
+        raise DomainError(
             _("These settings are not valid: terms are at most 366 days, working-day counts at most 20 and milestones at most 60 working days.")
         )
     changes = {k: (current[k], merged[k]) for k in SETTING_DEFAULTS if current[k] != merged[k]}
@@ -154,7 +143,6 @@ def save_settings(values: dict[str, Any], *, actor: Any = None) -> int:
     db.session.flush()
     for key, (before, after) in changes.items():
         record("deadline_setting:changed", rows[key], f"deadline setting {key} changed", actor=actor, changes={key: (str(before), str(after))})
-    invalidate_rule_context()
     return recompute_open_cases(reason="deadline settings changed", actor=actor, cause={"code": "settings"})
 
 
@@ -180,32 +168,10 @@ def load_rule_context() -> RuleContext:
     return RuleContext(calendar, settings, recesses)
 
 
-_KEY = "parliament_tracker.rule_context"
-
-
 def rule_context() -> RuleContext:
-    """The context for this request (loaded once per request; reloaded after a change).
-
-    Kept in the request's WSGI environ, which lives exactly as long as the request; outside
-    a request (CLI, jobs) in ``g`` for the app context.
-    """
-    if has_request_context():
-        store: Any = request.environ
-    elif has_app_context():
-        store = g.__dict__
-    else:
-        return load_rule_context()
-    ctx = store.get(_KEY)
-    if ctx is None:
-        ctx = store[_KEY] = load_rule_context()
-    return ctx
-
-
-def invalidate_rule_context() -> None:
-    if has_request_context():
-        request.environ.pop(_KEY, None)
-    if has_app_context():
-        g.__dict__.pop(_KEY, None)
+    """The context as stored now. A unit of work keeps one for its reads (``edge.rule_context``)
+    and passes it in; a service that changed settings, days off or recesses loads its own."""
+    return load_rule_context()
 
 
 # -- computing and storing ------------------------------------------------------------------------
@@ -392,7 +358,6 @@ def recompute_open_cases(
 
 def recompute_all(*, reason: str = "recomputed for all cases", actor: Any = None, batch_size: int = 500) -> int:
     """Recompute every case in batches (the caller commits once at the end)."""
-    invalidate_rule_context()
     return recompute_cases(_batched(db.select(Case), batch_size), reason=reason, actor=actor, cause={"code": "all"})
 
 
@@ -419,7 +384,7 @@ def set_case_facts(case: Case, *, actor: Any = None, **values: Any) -> None:
     """Set committee_due_on, given_due_on or due_before_event, audit, and recompute."""
     for name, value in values.items():
         if isinstance(value, dt.date) and not _in_range(value):
-            raise DeadlineError(_("Enter a date between 1990 and 2199."), {name: _("Enter a date between 1990 and 2199.")})
+            raise DomainError(_("Enter a date between 1990 and 2199."), {name: _("Enter a date between 1990 and 2199.")})
     changes: dict[str, tuple[Any, Any]] = {}
     for name, value in values.items():
         before = getattr(case, name)
@@ -442,7 +407,7 @@ def record_postponement(case: Case, sent_on: dt.date | None, reason: str, *, act
     """Record that the uitstelbericht was sent: written questions then have 6 weeks."""
     errors: dict[str, str] = {}
     if case.kind != CaseKind.written_questions:
-        raise DeadlineError(_("Only written questions get a postponement notice."), {"sent_on": _("Not a set of written questions.")})
+        raise DomainError(_("Only written questions get a postponement notice."), {"sent_on": _("Not a set of written questions.")})
     if sent_on is None:
         errors["sent_on"] = _("Enter the date the postponement notice was sent.")
     elif sent_on < case.received_on:
@@ -454,7 +419,7 @@ def record_postponement(case: Case, sent_on: dt.date | None, reason: str, *, act
     elif len(reason) > 5000:
         errors["reason"] = _("The reason is too long.")
     if errors:
-        raise DeadlineError(_("The postponement could not be recorded."), errors)
+        raise DomainError(_("The postponement could not be recorded."), errors)
     changes = {}
     if case.postponed_on != sent_on:
         changes["postponed_on"] = (case.postponed_on, sent_on)
@@ -473,9 +438,9 @@ def override_deadline(deadline: Deadline, due_on: dt.date | None, reason: str, *
     """A director sets (or with ``due_on=None`` clears) the date that counts for a deadline."""
     reason = (reason or "").strip()
     if due_on is not None and not _in_range(due_on):
-        raise DeadlineError(_("Enter a date between 1990 and 2199."), {"due_on": _("Enter a date between 1990 and 2199.")})
+        raise DomainError(_("Enter a date between 1990 and 2199."), {"due_on": _("Enter a date between 1990 and 2199.")})
     if due_on is not None and not reason:
-        raise DeadlineError(_("Give the reason for the new date."), {"reason": _("Give the reason for the new date.")})
+        raise DomainError(_("Give the reason for the new date."), {"reason": _("Give the reason for the new date.")})
     before = deadline.overridden_due_on
     if before == due_on and (due_on is None or reason == deadline.override_reason):
         return
@@ -544,7 +509,7 @@ def save_event(event: Event | None, values: dict[str, Any], *, actor: Any = None
         merged["name"] = merged["name"].strip()
     errors = _validate_event(merged)
     if errors:
-        raise DeadlineError(_("The event could not be saved."), errors)
+        raise DomainError(_("The event could not be saved."), errors)
     if event is None:
         event = Event(**{k: merged.get(k) for k in EVENT_FIELDS})
         db.session.add(event)
@@ -562,7 +527,6 @@ def save_event(event: Event | None, values: dict[str, Any], *, actor: Any = None
         record("event:created", event, f"event {event.name} ({event.starts_on}) created", actor=actor, kind=event.kind)
     else:
         record("event:updated", event, f"event {event.name} changed: {', '.join(sorted(changes))}", actor=actor, changes=changes)
-    invalidate_rule_context()
     if event.kind == EventKind.recess or was_recess:
         if creating or {"starts_on", "ends_on", "kind", "name"} & set(changes):
             days = [event.starts_on, event.ends_on or event.starts_on]
@@ -599,7 +563,6 @@ def delete_event(event: Event, *, actor: Any = None) -> int:
     record("event:deleted", event, f"event {event.name} ({event.starts_on}) deleted", actor=actor, anchored=len(anchored))
     db.session.delete(event)
     db.session.flush()
-    invalidate_rule_context()
     if was_recess:
         recompute_open_cases(
             reason=f"recess {event.name} removed",
@@ -620,12 +583,11 @@ def add_non_working_day(date: dt.date | None, name: str, *, actor: Any = None) -
     if date is not None and db.session.scalar(db.select(NonWorkingDay).where(NonWorkingDay.date == date)) is not None:
         errors["date"] = _("This day is already a day off.")
     if errors:
-        raise DeadlineError(_("The day off could not be saved."), errors)
+        raise DomainError(_("The day off could not be saved."), errors)
     day = NonWorkingDay(date=date, name=name.strip())
     db.session.add(day)
     db.session.flush()
     record("non_working_day:created", day, f"day off {day.date} ({day.name}) added", actor=actor)
-    invalidate_rule_context()
     recompute_open_cases(
         reason=f"day off {day.date} ({day.name}) added",
         actor=actor,
@@ -639,7 +601,6 @@ def delete_non_working_day(day: NonWorkingDay, *, actor: Any = None) -> None:
     record("non_working_day:deleted", day, f"day off {day.date} ({day.name}) removed", actor=actor)
     db.session.delete(day)
     db.session.flush()
-    invalidate_rule_context()
     recompute_open_cases(
         reason=f"day off {day.date} ({day.name}) removed",
         actor=actor,

@@ -13,7 +13,6 @@ Routes:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -31,6 +30,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from parliament_tracker import edge
 from parliament_tracker.auth.permissions import permission_required, public
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case
@@ -61,14 +61,14 @@ def risk_title(risk: str | None, ctx: services.RuleContext | None = None) -> str
     if risk is None:
         return ""
     if risk == "due_soon":
-        n = (ctx or services.rule_context()).settings.due_soon_working_days
+        n = (ctx or edge.rule_context()).settings.due_soon_working_days
         return _("Due within %(n)d working days", n=n)
     return str(RISK_TITLES[risk])
 
 
 def case_deadline_rows(case: Case) -> list[dict[str, Any]]:
     """What the case page shows per deadline (used from the template)."""
-    ctx = services.rule_context()
+    ctx = edge.rule_context()
     today = today_local()
     rows = []
     for d in services.ordered(case.deadlines):
@@ -91,19 +91,6 @@ def _case_or_404(reference: str) -> Case:
     return case
 
 
-def _committed(change: Callable[[], Any]) -> bool:
-    """Run one deadline change and commit it; on a DeadlineError roll back, flash its
-    messages and return False."""
-    try:
-        change()
-    except services.DeadlineError as exc:
-        db.session.rollback()
-        flash(" ".join([exc.message, *exc.errors.values()]), "error")
-        return False
-    db.session.commit()
-    return True
-
-
 @bp.post("/cases/<reference>/postponement")
 @permission_required("case.postpone")
 def postpone(reference: str):
@@ -111,8 +98,8 @@ def postpone(reference: str):
     case = _case_or_404(reference)
     target = url_for("cases.show", reference=case.reference) + "#deadlines"
     sent_on = _parse_date(request.form.get("sent_on"))
-    if not _committed(lambda: services.record_postponement(case, sent_on, request.form.get("reason", ""), actor=current_user)):
-        return redirect(target)
+    edge.on_refusal_redirect(target, with_fields=True)
+    services.record_postponement(case, sent_on, request.form.get("reason", ""), actor=edge.actor())
     flash(_("Postponement recorded; the deadline is now %(date)s.", date=case.practical_due_on.isoformat() if case.practical_due_on else "—"), "success")
     return redirect(target)
 
@@ -128,8 +115,8 @@ def override(deadline_id: int):
     if not clear and due_on is None:
         flash(_("Enter the new date as a valid date."), "error")
         return redirect(target)
-    if not _committed(lambda: services.override_deadline(deadline, due_on, request.form.get("reason", ""), actor=current_user)):
-        return redirect(target)
+    edge.on_refusal_redirect(target, with_fields=True)
+    services.override_deadline(deadline, due_on, request.form.get("reason", ""), actor=edge.actor())
     flash(_("The deadline date was changed.") if due_on else _("The deadline is back to the computed date."), "success")
     return redirect(target)
 
@@ -287,7 +274,7 @@ def _kind_options() -> list[tuple[str, str]]:
 def _decorate(rows: list[Deadline]) -> list[dict[str, Any]]:
     """Entries for the calendar and dashboard lists; titles are translated once per call
     (thousands of lazy strings per month view were a third of the page time)."""
-    ctx = services.rule_context()
+    ctx = edge.rule_context()
     today = today_local()
     kind_titles = {k: str(v) for k, v in DEADLINE_KIND_TITLES.items()}
     status_titles = {s: s.title for s in CaseStatus}
@@ -370,8 +357,7 @@ def create_feed():
     if scope not in feeds.SCOPES:
         flash(_("Choose which deadlines the feed shows."), "error")
         return redirect(url_for("auth.account") + "#calendar-feeds")
-    _feed, token = feeds.create_feed(current_user._get_current_object(), scope)
-    db.session.commit()
+    _feed, token = feeds.create_feed(edge.actor(), scope)
     return _account_page(url_for("deadlines.ics_feed", token=token, _external=True))
 
 
@@ -382,8 +368,7 @@ def revoke_feed(feed_id: int):
     feed = db.get_or_404(CalendarFeed, feed_id)
     if feed.user_id != current_user.id:
         abort(404)
-    feeds.revoke_feed(feed, actor=current_user)
-    db.session.commit()
+    feeds.revoke_feed(feed, actor=edge.actor())
     flash(_("The calendar feed has been revoked."), "success")
     return redirect(url_for("auth.account") + "#calendar-feeds")
 
@@ -395,8 +380,7 @@ def ics_feed(token: str):
     feed = feeds.feed_for_token(token)
     if feed is None:
         abort(404)
-    body = feeds.build_feed(feed)
-    db.session.commit()  # last_used_at
+    body = feeds.build_feed(feed)  # sets last_used_at, committed by the edge
     return Response(body, mimetype="text/calendar", headers={"Cache-Control": "private, max-age=300", "Content-Disposition": 'inline; filename="termijnen.ics"'})
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, request, url_for
-from flask_login import current_user
+from flask import Flask, Response, current_app, request, url_for
 
+from parliament_tracker import edge
 from parliament_tracker.api import (
     OPENAPI_PATHS,
     OPENAPI_SCHEMAS,
@@ -26,8 +26,8 @@ from parliament_tracker.api import (
     nullable,
     obj,
 )
+from parliament_tracker.cases import api as cases_api
 from parliament_tracker.cases import services as case_services
-from parliament_tracker.cases.api import CASE_JSON_EXTENDERS
 from parliament_tracker.extensions import db
 from parliament_tracker.letters import markup, services
 from parliament_tracker.letters.models import (
@@ -67,8 +67,13 @@ def version_json(version: LetterVersion) -> dict[str, Any]:
     }
 
 
-#: extra fields other modules add to the letter JSON (the approval workflow's)
-LETTER_JSON_EXTENDERS: list[Any] = []
+#: ``app.extensions`` key: the functions that add fields to a letter's JSON (the approval workflow's)
+_EXTENDERS_KEY = "letter_json_extenders"
+
+
+def register_letter_json_extender(app: Flask, extend: Any) -> None:
+    """The hook the approval workflow registers with at app creation to add its fields."""
+    app.extensions.setdefault(_EXTENDERS_KEY, []).append(extend)
 
 
 def letter_json(letter: Letter) -> dict[str, Any]:
@@ -95,7 +100,7 @@ def letter_json(letter: Letter) -> dict[str, Any]:
         else None,
         "pdf_url": url_for("letters_api.latest_pdf", letter_id=letter.id, _external=True) if letter.versions else None,
     }
-    for extend in LETTER_JSON_EXTENDERS:
+    for extend in current_app.extensions.get(_EXTENDERS_KEY, ()):
         data.update(extend(letter))
     return data
 
@@ -117,7 +122,9 @@ def case_letters_json(case: Any) -> dict[str, Any]:
     }
 
 
-CASE_JSON_EXTENDERS.append(case_letters_json)
+def init_app(app: Flask) -> None:
+    """At app creation: the case JSON lists the case's letters (the cases API's hook)."""
+    cases_api.register_case_json_extender(app, case_letters_json)
 
 
 def _body_markup(value: Any, errors: dict[str, str]) -> str | None:
@@ -175,28 +182,26 @@ def create_letter(reference: str) -> Any:
     if errors:
         raise ApiError(422, "The request has invalid fields.", errors)
     kind = LetterKind(kind_raw)
-    try:
-        if kind == LetterKind.postponement_notice and not (body.get("postponement_reason") or "").strip():
-            raise services.LetterError(
-                "A postponement notice must give its reason.",
-                {"postponement_reason": "A postponement notice must give its reason."},
-            )
-        letter = services.start_letter(
-            [case, *others],
-            kind,
-            actor=current_user,
-            mentions=mentions,
-            postponement_reason=body.get("postponement_reason") or "",
+    if kind == LetterKind.postponement_notice and not (body.get("postponement_reason") or "").strip():
+        raise ApiError(
+            422,
+            "A postponement notice must give its reason.",
+            {"postponement_reason": "A postponement notice must give its reason."},
         )
-        data = services.LetterInput(
-            subject=body.get("subject"), body=text, answers=answers, our_reference=body.get("our_reference")
-        )
-        services.update_letter(letter, data, expected_version=letter.version, actor=current_user)
-        services.generate_version(letter, actor=current_user)
-    except services.LetterError as exc:
-        db.session.rollback()
-        raise ApiError(exc.status, exc.message, exc.errors or None) from exc
-    db.session.commit()
+    actor = edge.actor()
+    letter = services.start_letter(
+        [case, *others],
+        kind,
+        actor=actor,
+        mentions=mentions,
+        postponement_reason=body.get("postponement_reason") or "",
+    )
+    data = services.LetterInput(
+        subject=body.get("subject"), body=text, answers=answers, our_reference=body.get("our_reference")
+    )
+    services.update_letter(letter, data, expected_version=letter.version, actor=actor)
+    services.generate_version(letter, actor=actor)
+    db.session.flush()  # the answer shows what is stored (versions, numbers)
     response = letter_json(letter)
     return response, 201, {"Location": url_for("letters_api.get_letter", letter_id=letter.id, _external=True)}
 
@@ -255,11 +260,6 @@ def latest_pdf(letter_id: int) -> Any:
 CONTENT_FIELDS = {"version", "subject", "body", "answers", "our_reference", "postponement_reason"}
 
 
-def _refused(exc: services.LetterError) -> ApiError:
-    db.session.rollback()
-    return ApiError(exc.status, exc.message, exc.errors or None)
-
-
 @bp.patch("/letters/<int:letter_id>")
 @api_permission("letter.draft")
 def update_letter(letter_id: int) -> Any:
@@ -286,11 +286,8 @@ def update_letter(letter_id: int) -> Any:
         our_reference=body.get("our_reference"),
         postponement_reason=body.get("postponement_reason"),
     )
-    try:
-        services.update_letter(letter, data, expected_version=version, actor=current_user)
-    except services.LetterError as exc:
-        raise _refused(exc) from exc
-    db.session.commit()
+    services.update_letter(letter, data, expected_version=version, actor=edge.actor())
+    db.session.flush()
     return letter_json(letter)
 
 
@@ -306,11 +303,8 @@ def list_versions(letter_id: int) -> Any:
 def generate(letter_id: int) -> Any:
     """Generate a new version (DOCX and PDF) from the draft's content."""
     letter = _letter(letter_id)
-    try:
-        version = services.generate_version(letter, actor=current_user)
-    except services.LetterError as exc:
-        raise _refused(exc) from exc
-    db.session.commit()
+    version = services.generate_version(letter, actor=edge.actor())
+    db.session.flush()
     return version_json(version), 201
 
 
@@ -324,13 +318,8 @@ def upload(letter_id: int) -> Any:
     data = upload.read(limit + 1) if upload else b""
     if not data:
         raise ApiError(422, "Send the DOCX as multipart form field 'file'.", {"file": "Required."})
-    try:
-        version = services.upload_docx(
-            letter, upload.filename or "", data, actor=current_user, note=request.form.get("note", "")
-        )
-    except services.LetterError as exc:
-        raise _refused(exc) from exc
-    db.session.commit()
+    version = services.upload_docx(letter, upload.filename or "", data, actor=edge.actor(), note=request.form.get("note", ""))
+    db.session.flush()
     return version_json(version), 201
 
 

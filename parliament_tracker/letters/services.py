@@ -26,6 +26,7 @@ from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.db import today_local
+from parliament_tracker.errors import DomainError, Kind
 from parliament_tracker.extensions import db
 from parliament_tracker.letters import context as ctx
 from parliament_tracker.letters import markup, seed_letter
@@ -63,19 +64,8 @@ MAX_SUBJECT = 2000
 MAX_BODY = 100_000
 
 
-class LetterError(Exception):
-    """A refused change; ``errors`` maps field names to user-facing messages."""
-
-    status = 422
-
-    def __init__(self, message: str, errors: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
-
-
-class StaleLetter(LetterError):
-    status = 409
+class StaleLetter(DomainError):
+    kind = Kind.conflict
 
     def __init__(self, letter: Letter) -> None:
         super().__init__(
@@ -87,10 +77,10 @@ class StaleLetter(LetterError):
         self.letter = letter
 
 
-class LetterLocked(LetterError):
+class LetterLocked(DomainError):
     """A signed or sent letter is immutable: its DOCX and PDF cannot be replaced or regenerated."""
 
-    status = 409
+    kind = Kind.conflict
 
     def __init__(self, letter: Letter) -> None:
         super().__init__(
@@ -112,7 +102,7 @@ def ensure_unlocked(letter: Letter) -> None:
         raise LetterLocked(letter)
 
 
-class UploadRefused(LetterError):
+class UploadRefused(DomainError):
     """An uploaded DOCX (letter or template) is refused; nothing was stored."""
 
     def __init__(self, message: str, problems: list[str] | None = None) -> None:
@@ -314,11 +304,11 @@ def render_uploaded(docx: bytes, *, title: str) -> RenderedLetter:
 
 
 def preview_template(template: LetterTemplate) -> RenderedLetter:
-    """Render a template version with demo data (raises LetterError when it cannot be filled)."""
+    """Render a template version with demo data (raises DomainError when it cannot be filled)."""
     try:
         return render(template.docx, demo_letter_data(), title=seed_letter.SUBJECT)
     except TemplateError as exc:
-        raise LetterError(
+        raise DomainError(
             _("The template cannot be filled: %(problems)s", problems=" ".join(translate(p) for p in exc.problems))
         ) from exc
 
@@ -443,12 +433,12 @@ def start_letter(
     """A draft prefilled from the cases: subject, Uw kenmerk, Uw brief van, addressee, signatory, answers."""
     cases = list(dict.fromkeys(cases))
     if not cases:
-        raise LetterError(_("Choose at least one case."), {"cases": _("Choose at least one case.")})
+        raise DomainError(_("Choose at least one case."), {"cases": _("Choose at least one case.")})
     main = cases[0]
     needs_questions = kind in (LetterKind.answers, LetterKind.cover_letter, LetterKind.postponement_notice)
     if needs_questions and not any(c.kind == CaseKind.written_questions for c in cases):
         message = _("This kind of letter needs a written-questions case.")
-        raise LetterError(message, {"kind": message})
+        raise DomainError(message, {"kind": message})
     if needs_questions and main.kind != CaseKind.written_questions:
         main = next(c for c in cases if c.kind == CaseKind.written_questions)
         cases = [main] + [c for c in cases if c is not main]
@@ -511,13 +501,13 @@ class LetterInput:
 def normalise_answers(items: Any, question_numbers: Sequence[int]) -> list[dict[str, Any]]:
     """Validate answers: [{"questions": [2, 3], "text": "…"} | {"questions": [4], "see": 2}]."""
     if not isinstance(items, list):
-        raise LetterError(_("Answers must be a list."), {"answers": _("Answers must be a list.")})
+        raise DomainError(_("Answers must be a list."), {"answers": _("Answers must be a list.")})
     known = set(question_numbers)
     seen: set[int] = set()
     out: list[dict[str, Any]] = []
     for item in items:
         if not isinstance(item, dict):
-            raise LetterError(
+            raise DomainError(
                 _("Each answer needs its question numbers."), {"answers": _("Each answer needs its question numbers.")}
             )
         numbers = item.get("questions")
@@ -528,28 +518,28 @@ def normalise_answers(items: Any, question_numbers: Sequence[int]) -> list[dict[
             or not numbers
             or not all(isinstance(n, int) and not isinstance(n, bool) for n in numbers)
         ):
-            raise LetterError(
+            raise DomainError(
                 _("Each answer needs its question numbers."), {"answers": _("Each answer needs its question numbers.")}
             )
         unknown = [n for n in numbers if n not in known]
         if unknown:
             message = _("There is no question %(n)d.", n=unknown[0])
-            raise LetterError(message, {"answers": message})
+            raise DomainError(message, {"answers": message})
         twice = [n for n in numbers if n in seen]
         if twice or len(set(numbers)) != len(numbers):
             message = _("Question %(n)d is answered twice.", n=(twice or numbers)[0])
-            raise LetterError(message, {"answers": message})
+            raise DomainError(message, {"answers": message})
         seen.update(numbers)
         see = item.get("see")
         if see not in (None, "", 0):
             if not isinstance(see, int) or see not in known or see in numbers:
                 message = _("“See the answer to question %(n)s” must point to another question.", n=see)
-                raise LetterError(message, {"answers": message})
+                raise DomainError(message, {"answers": message})
             out.append({"questions": sorted(numbers), "see": see})
         else:
             text = item.get("text", "")
             if not isinstance(text, str):
-                raise LetterError(_("An answer must be text."), {"answers": _("An answer must be text.")})
+                raise DomainError(_("An answer must be text."), {"answers": _("An answer must be text.")})
             out.append({"questions": sorted(numbers), "text": text[:MAX_BODY]})
     return sorted(out, key=lambda a: a["questions"][0])
 
@@ -562,7 +552,7 @@ def _question_numbers(letter: Letter) -> list[int]:
 def update_letter(letter: Letter, data: LetterInput, *, expected_version: int, actor: User | None) -> Letter:
     ensure_unlocked(letter)
     if letter.status != LetterStatus.draft:
-        raise LetterError(_("Only draft letters can be changed."))
+        raise DomainError(_("Only draft letters can be changed."))
     if expected_version != letter.version:
         raise StaleLetter(letter)
     errors: dict[str, str] = {}
@@ -583,7 +573,7 @@ def update_letter(letter: Letter, data: LetterInput, *, expected_version: int, a
     if data.answers is not None:
         try:
             answers = normalise_answers(data.answers, _question_numbers(letter))
-        except LetterError as exc:
+        except DomainError as exc:
             errors.update(exc.errors)
     if (
         letter.kind == LetterKind.postponement_notice
@@ -592,7 +582,7 @@ def update_letter(letter: Letter, data: LetterInput, *, expected_version: int, a
     ):
         errors["postponement_reason"] = _("A postponement notice must give its reason.")
     if errors:
-        raise LetterError(_("The letter could not be saved. Check the fields marked below."), errors)
+        raise DomainError(_("The letter could not be saved. Check the fields marked below."), errors)
     changes: dict[str, tuple[Any, Any]] = {}
     for name in (
         "subject",
@@ -664,7 +654,7 @@ def _add_version(
         with db.session.begin_nested():
             db.session.add(version)
     except sa.exc.IntegrityError as exc:
-        raise LetterError(
+        raise DomainError(
             _("Someone else made a version of this letter at the same moment. Please try again.")
         ) from exc
     db.session.expire(letter, ["versions"])
@@ -683,7 +673,7 @@ def generate_version(letter: Letter, *, actor: User | None, note: str = "") -> L
     try:
         rendered = render(template_bytes, letter_data(letter), title=letter.subject)
     except TemplateError as exc:
-        raise LetterError(
+        raise DomainError(
             _("The letter could not be made: %(problems)s", problems=" ".join(translate(p) for p in exc.problems))
         ) from exc
     letter.template = template
@@ -714,7 +704,7 @@ def upload_docx(letter: Letter, filename: str, data: bytes, *, actor: User | Non
     filename = os.path.basename((filename or "").replace("\\", "/")).strip()[:255]
     ensure_unlocked(letter)
     if letter.status != LetterStatus.draft:
-        raise LetterError(_("Only draft letters can be changed."))
+        raise DomainError(_("Only draft letters can be changed."))
     if not filename.lower().endswith(".docx"):
         raise UploadRefused(
             _(
@@ -747,13 +737,13 @@ def prepare_postponement(case: Case, reason: str, *, actor: User | None) -> Lett
     """One click from a written-questions case: the postponement notice, generated."""
     if case.kind != CaseKind.written_questions:
         message = _("A postponement notice is only for written questions.")
-        raise LetterError(message, {"kind": message})
+        raise DomainError(message, {"kind": message})
     if not (reason or "").strip():
         message = _("A postponement notice must give its reason.")
-        raise LetterError(message, {"postponement_reason": message})
+        raise DomainError(message, {"postponement_reason": message})
     if len(reason) > 2000:
         message = _("The reason is too long (at most 2000 characters).")
-        raise LetterError(message, {"postponement_reason": message})
+        raise DomainError(message, {"postponement_reason": message})
     letter = start_letter([case], LetterKind.postponement_notice, actor=actor, postponement_reason=reason)
     generate_version(letter, actor=actor)
     return letter

@@ -29,11 +29,13 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from parliament_tracker import edge
 from parliament_tracker.audit.services import entries_for
 from parliament_tracker.auth.permissions import permission_required
 from parliament_tracker.cases import references
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case, CaseKind
+from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
 from parliament_tracker.letters import markup, services
 from parliament_tracker.letters.forms import (
@@ -110,7 +112,7 @@ def _cases_from(text: str | None) -> tuple[list[Case], str | None]:
     return found, None
 
 
-def _show_errors(form: Any, exc: services.LetterError) -> None:
+def _show_errors(form: Any, exc: DomainError) -> None:
     """A refused change: each message under its field (when the form has it), the summary flashed."""
     for name, message in exc.errors.items():
         target = getattr(form, name, None)
@@ -158,15 +160,13 @@ def new(reference: str):
         if error2:
             form.mentions.errors = [error2]
         if not error and not error2:
-            try:
-                letter = services.start_letter(
-                    [case, *others], LetterKind(form.kind.data), actor=current_user, mentions=mentions
-                )
-            except services.LetterError as exc:
-                db.session.rollback()
+
+            def refused(exc: DomainError) -> Any:
                 _show_errors(form, exc)
                 return render_template("letters/new.html", form=form, case=case), 422
-            db.session.commit()
+
+            edge.on_refusal(refused)
+            letter = services.start_letter([case, *others], LetterKind(form.kind.data), actor=edge.actor(), mentions=mentions)
             flash(_("Letter started. Write the text and generate the letter."), "success")
             return redirect(url_for("letters.edit", letter_id=letter.id))
     status = 422 if request.method == "POST" else 200
@@ -182,13 +182,8 @@ def postpone(reference: str):
     if not form.validate_on_submit():
         flash(_("Give the reason for the postponement."), "error")
         return redirect(url_for("cases.show", reference=case.reference) + "#letters")
-    try:
-        letter = services.prepare_postponement(case, form.reason.data, actor=current_user)
-    except services.LetterError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("cases.show", reference=case.reference) + "#letters")
-    db.session.commit()
+    edge.on_refusal_redirect(url_for("cases.show", reference=case.reference) + "#letters")
+    letter = services.prepare_postponement(case, form.reason.data, actor=edge.actor())
     flash(_("Postponement notice prepared."), "success")
     return redirect(url_for("letters.show", letter_id=letter.id))
 
@@ -337,41 +332,36 @@ def edit(letter_id: int):
             if letter.kind == LetterKind.postponement_notice
             else None,
         )
-        try:
-            if answer_errors:
-                raise services.LetterError(
-                    _("The letter could not be saved. Check the fields marked below."), answer_errors
-                )
-            services.update_letter(letter, data, expected_version=expected, actor=current_user)
-        except services.StaleLetter as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            form.version.data = str(db.session.get(Letter, letter_id).version)
-            return render_template(
-                "letters/edit.html", form=form, letter=letter, rows=rows, answer_errors={}, help=MARKUP_HELP, stale=True
-            ), 409
-        except services.LetterError as exc:
-            db.session.rollback()
+
+        def refused(exc: DomainError) -> Any:
+            # after the rollback ``letter`` reads what is stored now
+            if isinstance(exc, services.StaleLetter):
+                flash(exc.message, "error")
+                form.version.data = str(letter.version)
+                return render_template(
+                    "letters/edit.html", form=form, letter=letter, rows=rows, answer_errors={}, help=MARKUP_HELP, stale=True
+                ), 409
             _show_errors(form, exc)
-            letter = db.get_or_404(Letter, letter_id)
             return render_template(
                 "letters/edit.html", form=form, letter=letter, rows=rows, answer_errors=exc.errors, help=MARKUP_HELP
             ), 422
+
+        edge.on_refusal(refused)
+        if answer_errors:
+            raise DomainError(_("The letter could not be saved. Check the fields marked below."), answer_errors)
+        services.update_letter(letter, data, expected_version=expected, actor=edge.actor())
         generate = "generate" in request.form
         if generate:
             try:
                 # A savepoint: if the template cannot be filled, the edits are still kept.
                 with db.session.begin_nested():
-                    version = services.generate_version(letter, actor=current_user)
-            except services.LetterError as exc:
-                db.session.commit()
+                    version = services.generate_version(letter, actor=edge.actor())
+            except DomainError as exc:
                 flash(_("Changes saved, but the letter could not be generated."), "warning")
                 flash(exc.message, "error")
                 return redirect(url_for("letters.edit", letter_id=letter.id))
-            db.session.commit()
             flash(_("Saved, and version %(n)d generated.", n=version.number), "success")
             return redirect(url_for("letters.show", letter_id=letter.id) + "#preview")
-        db.session.commit()
         flash(_("Changes saved."), "success")
         return redirect(url_for("letters.edit", letter_id=letter.id))
     status = 422 if request.method == "POST" else 200
@@ -389,13 +379,8 @@ def generate(letter_id: int):
     letter = db.get_or_404(Letter, letter_id)
     if (refused := _refuse_non_draft(letter)) is not None:
         return refused
-    try:
-        version = services.generate_version(letter, actor=current_user)
-    except services.LetterError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("letters.show", letter_id=letter.id))
-    db.session.commit()
+    edge.on_refusal_redirect(url_for("letters.show", letter_id=letter.id))
+    version = services.generate_version(letter, actor=edge.actor())
     flash(_("Version %(n)d generated.", n=version.number), "success")
     return redirect(url_for("letters.show", letter_id=letter.id) + "#preview")
 
@@ -412,15 +397,8 @@ def upload(letter_id: int):
         return redirect(url_for("letters.show", letter_id=letter.id) + "#upload")
     limit = current_app.config["LETTER_MAX_UPLOAD_BYTES"]
     data = form.file.data.read(limit + 1)
-    try:
-        version = services.upload_docx(
-            letter, form.file.data.filename or "", data, actor=current_user, note=form.note.data or ""
-        )
-    except services.LetterError as exc:
-        db.session.rollback()
-        flash(exc.message, "error")
-        return redirect(url_for("letters.show", letter_id=letter.id) + "#upload"), 303
-    db.session.commit()
+    edge.on_refusal_redirect(url_for("letters.show", letter_id=letter.id) + "#upload", 303)
+    version = services.upload_docx(letter, form.file.data.filename or "", data, actor=edge.actor(), note=form.note.data or "")
     flash(_("Version %(n)d uploaded; its PDF was made from your DOCX.", n=version.number), "success")
     return redirect(url_for("letters.show", letter_id=letter.id) + "#preview")
 
@@ -478,42 +456,36 @@ def compare(letter_id: int):
 def templates():
     """Template versions per kind of letter; upload a new version."""
     form = TemplateUploadForm()
-    problems: list[str] = []
-    status = 200
+
+    def page(problems: list[str], status: int) -> Any:
+        from parliament_tracker.letters.variables import KNOWN_VARIABLES
+
+        return render_template(
+            "letters/templates.html",
+            form=form,
+            problems=problems,
+            by_kind=services.templates_by_kind(),
+            kinds=list(LetterKind),
+            variables=KNOWN_VARIABLES,
+        ), status
+
+    def refused(exc: DomainError) -> Any:
+        flash(exc.message, "error")
+        return page(getattr(exc, "problems", []), 422)
+
     if request.method == "POST":
         if form.validate_on_submit():
             limit = current_app.config["LETTER_MAX_UPLOAD_BYTES"]
             data = form.file.data.read(limit + 1)
-            try:
-                template = services.upload_template(
-                    form.file.data.filename or "",
-                    LetterKind(form.kind.data),
-                    data,
-                    actor=current_user,
-                    activate=form.activate.data,
-                )
-            except services.UploadRefused as exc:
-                db.session.rollback()
-                flash(exc.message, "error")
-                problems = exc.problems
-                status = 422
-            else:
-                db.session.commit()
-                flash(_("Template version %(v)d uploaded.", v=template.version), "success")
-                return redirect(url_for("letters.templates"))
-        else:
-            flash(_("Choose a kind of letter and a DOCX file."), "error")
-            status = 422
-    from parliament_tracker.letters.variables import KNOWN_VARIABLES
-
-    return render_template(
-        "letters/templates.html",
-        form=form,
-        problems=problems,
-        by_kind=services.templates_by_kind(),
-        kinds=list(LetterKind),
-        variables=KNOWN_VARIABLES,
-    ), status
+            edge.on_refusal(refused)
+            template = services.upload_template(
+                form.file.data.filename or "", LetterKind(form.kind.data), data, actor=edge.actor(), activate=form.activate.data
+            )
+            flash(_("Template version %(v)d uploaded.", v=template.version), "success")
+            return redirect(url_for("letters.templates"))
+        flash(_("Choose a kind of letter and a DOCX file."), "error")
+        return page([], 422)
+    return page([], 200)
 
 
 @bp.get("/letter-templates/<int:template_id>/preview")
@@ -523,7 +495,7 @@ def template_preview(template_id: int):
     template = db.get_or_404(LetterTemplate, template_id)
     try:
         rendered = services.preview_template(template)
-    except services.LetterError as exc:
+    except DomainError as exc:
         flash(exc.message, "error")
         return redirect(url_for("letters.templates"))
     return _file_response(
@@ -544,8 +516,7 @@ def template_docx(template_id: int):
 def template_activate(template_id: int):
     """Use this template version for new letters of its kind."""
     template = db.get_or_404(LetterTemplate, template_id)
-    services.activate_template(template, actor=current_user)
-    db.session.commit()
+    services.activate_template(template, actor=edge.actor())
     flash(_("Template version %(v)d is now in use.", v=template.version), "success")
     return redirect(url_for("letters.templates"))
 
@@ -554,7 +525,6 @@ def template_activate(template_id: int):
 @permission_required("template.manage")
 def templates_load():
     """Store the shipped default templates as version 1 where a kind has none."""
-    created = services.load_shipped_templates(actor=current_user)
-    db.session.commit()
+    created = services.load_shipped_templates(actor=edge.actor())
     flash(_("%(n)d shipped templates stored.", n=len(created)), "success")
     return redirect(url_for("letters.templates"))

@@ -25,6 +25,7 @@ from parliament_tracker.auth.roles import PERMISSIONS, has_permission
 from parliament_tracker.cases.models import Case
 from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.db import now_utc, today_local
+from parliament_tracker.errors import DomainError, Kind
 from parliament_tracker.extensions import db
 from parliament_tracker.letters import services, signing
 from parliament_tracker.letters.models import (
@@ -42,22 +43,22 @@ from parliament_tracker.organisation.models import Signatory
 MAX_COMMENT = 5000
 
 
-class WrongState(services.LetterError):
+class WrongState(DomainError):
     """The letter is not in a state that allows this step."""
 
-    status = 409
+    kind = Kind.conflict
 
 
-class NotAllowed(services.LetterError):
+class NotAllowed(DomainError):
     """This user may not take this step on this letter (not the current approver, own draft…)."""
 
-    status = 403
+    kind = Kind.refused
 
 
-class SigningUnavailable(services.LetterError):
+class SigningUnavailable(DomainError):
     """The signing certificate is missing or cannot be opened."""
 
-    status = 503
+    kind = Kind.unavailable
 
 
 class TamperedLetter(Exception):
@@ -140,7 +141,7 @@ def _comment(comment: str | None) -> str:
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT:
         message = _("The comment is too long (at most %(n)d characters).", n=MAX_COMMENT)
-        raise services.LetterError(message, {"comment": message})
+        raise DomainError(message, {"comment": message})
     return comment
 
 
@@ -155,21 +156,21 @@ def submit(letter: Letter, approvers: Sequence[User], *, actor: User) -> list[Ap
         raise WrongState(message)
     if not approvers:
         message = _("Choose at least one approver.")
-        raise services.LetterError(message, {"approvers": message})
+        raise DomainError(message, {"approvers": message})
     seen: set[int] = set()
     for user in approvers:
         if user.id in seen:
             message = _("%(name)s is in the list twice.", name=user.display_name)
-            raise services.LetterError(message, {"approvers": message})
+            raise DomainError(message, {"approvers": message})
         seen.add(user.id)
         if user.id == actor.id or (letter.created_by_id is not None and user.id == letter.created_by_id):
             message = _("Nobody approves their own draft: choose someone else than %(name)s.", name=user.display_name)
-            raise services.LetterError(message, {"approvers": message})
+            raise DomainError(message, {"approvers": message})
         if user.role not in approver_roles() or not user.is_enabled:
             message = _(
                 "%(name)s cannot approve letters (role: %(role)s).", name=user.display_name, role=user.role.title
             )
-            raise services.LetterError(message, {"approvers": message})
+            raise DomainError(message, {"approvers": message})
     round_ = current_round(letter) + 1
     rows = [
         Approval(letter_id=letter.id, round=round_, position=i, approver=user) for i, user in enumerate(approvers, 1)
@@ -265,7 +266,7 @@ def request_changes(letter: Letter, *, actor: User, comment: str) -> Approval:
     comment = _comment(comment)
     if not comment:
         message = _("Say what should change.")
-        raise services.LetterError(message, {"comment": message})
+        raise DomainError(message, {"comment": message})
     current.decision = ApprovalDecision.changes_requested
     current.comment = comment
     current.decided_at = now_utc()
@@ -397,11 +398,11 @@ def sign(
     signatory = signatory or letter.signatory
     if signatory is None:
         message = _("Choose the signatory.")
-        raise services.LetterError(message, {"signatory": message})
+        raise DomainError(message, {"signatory": message})
     our_reference = (our_reference or "").strip()
     if len(our_reference) > 100:
         message = _("Too long (at most %(n)d characters).", n=100)
-        raise services.LetterError(message, {"our_reference": message})
+        raise DomainError(message, {"our_reference": message})
     letter_date = letter_date or today_local()
     identity = signing_identity()
     before = {"letter_date": letter.letter_date, "our_reference": letter.our_reference, "signatory": letter.signatory}
@@ -411,7 +412,7 @@ def sign(
     try:
         rendered = _final_rendering(letter)
     except Exception as exc:
-        raise services.LetterError(_("The final letter could not be made: %(e)s", e=str(exc))) from exc
+        raise DomainError(_("The final letter could not be made: %(e)s", e=str(exc))) from exc
     placed = signature_box(rendered.html)
     cfg = current_app.config
     try:
@@ -517,12 +518,12 @@ def _close_case(case: Case, letter: Letter, actor: User) -> None:
 def _record_postponement(case: Case, letter: Letter, actor: User) -> None:
     """A sent postponement notice: written questions get 6 weeks instead of 3 (the deadlines
     service records it on the case, recomputes and writes the audit entry)."""
-    from parliament_tracker.deadlines.services import DeadlineError, record_postponement
+    from parliament_tracker.deadlines.services import record_postponement
 
     try:
         record_postponement(case, letter.sent_on, letter.postponement_reason or "", actor=actor)
-    except DeadlineError as exc:  # refused date or reason, with its own message
-        raise services.LetterError(exc.message, {"sent_on": exc.message}) from exc
+    except DomainError as exc:  # refused date or reason, with its own message
+        raise DomainError(exc.message, {"sent_on": exc.message}) from exc
 
 
 def send(letter: Letter, *, sent_on: dt.date | None, actor: User) -> Letter:
@@ -530,13 +531,13 @@ def send(letter: Letter, *, sent_on: dt.date | None, actor: User) -> Letter:
         raise WrongState(_("Only a signed letter can be sent; this letter is “%(s)s”.", s=letter.status.title))
     if sent_on is None:
         message = _("Enter the date the letter was sent.")
-        raise services.LetterError(message, {"sent_on": message})
+        raise DomainError(message, {"sent_on": message})
     if letter.letter_date and sent_on < letter.letter_date:
         message = _("The letter cannot be sent before its date (%(d)s).", d=letter.letter_date.isoformat())
-        raise services.LetterError(message, {"sent_on": message})
+        raise DomainError(message, {"sent_on": message})
     if sent_on > today_local() + dt.timedelta(days=1):
         message = _("The date sent cannot be in the future.")
-        raise services.LetterError(message, {"sent_on": message})
+        raise DomainError(message, {"sent_on": message})
     letter.sent_on = sent_on
     letter.status = LetterStatus.sent
     db.session.flush()

@@ -17,10 +17,8 @@ import datetime as dt
 from typing import Any
 
 from flask import request
-from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
+from parliament_tracker import edge
 from parliament_tracker.api import (
     OPENAPI_PATHS,
     OPENAPI_SCHEMAS,
@@ -37,8 +35,8 @@ from parliament_tracker.api import (
 from parliament_tracker.auth.models import User
 from parliament_tracker.extensions import db
 from parliament_tracker.forms import MAX_INT
-from parliament_tracker.letters import services, workflow
-from parliament_tracker.letters.api import LETTER_JSON_EXTENDERS, _letter, letter_json
+from parliament_tracker.letters import workflow
+from parliament_tracker.letters.api import _letter, letter_json, register_letter_json_extender
 from parliament_tracker.letters.models import Letter
 from parliament_tracker.letters.signing import Verdict
 from parliament_tracker.letters.workflow_models import ApprovalDecision
@@ -80,7 +78,9 @@ def workflow_fields(letter: Letter) -> dict[str, Any]:
     }
 
 
-LETTER_JSON_EXTENDERS.append(workflow_fields)
+def init_app(app: Any) -> None:
+    """At app creation: every letter JSON carries the workflow's fields (the letters API's hook)."""
+    register_letter_json_extender(app, workflow_fields)
 
 
 def workflow_letter_json(letter: Letter) -> dict[str, Any]:
@@ -88,15 +88,11 @@ def workflow_letter_json(letter: Letter) -> dict[str, Any]:
 
 
 def _run(letter: Letter, step: Any) -> Any:
-    try:
-        step()
-        db.session.commit()
-    except services.LetterError as exc:
-        db.session.rollback()
-        raise ApiError(exc.status, exc.message, exc.errors or None) from exc
-    except (StaleDataError, IntegrityError) as exc:  # someone else took a step on this letter at the same moment
-        db.session.rollback()
-        raise ApiError(409, "Someone else changed this letter at the same moment. Reload it and try again.") from exc
+    """One workflow step; the edge commits it. Someone else taking a step on this letter at the
+    same moment shows at the flush (a stale version or a taken unique row): a 409."""
+    edge.on_refusal(conflict="Someone else changed this letter at the same moment. Reload it and try again.")
+    step()
+    db.session.flush()
     return workflow_letter_json(letter)
 
 
@@ -128,7 +124,7 @@ def _date_field(body: dict[str, Any], name: str, *, required: bool) -> dt.date |
 
 
 def _user() -> User:
-    return current_user._get_current_object()
+    return edge.actor()
 
 
 @bp.post("/letters/<int:letter_id>/submit")

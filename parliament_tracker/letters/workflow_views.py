@@ -18,10 +18,8 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
+from parliament_tracker import edge
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.permissions import permission_required
 from parliament_tracker.db import today_local
@@ -40,22 +38,12 @@ def _back(letter: Letter, anchor: str = "workflow") -> Any:
     return redirect(url_for("letters.show", letter_id=letter.id) + "#" + anchor)
 
 
-def _refused(exc: services.LetterError, letter: Letter) -> Any:
-    """Back to the letter with the reason (not your turn, wrong state, bad input); nothing was changed."""
-    db.session.rollback()
-    flash(exc.message, "error")
-    return _back(letter), 303
-
-
-def _commit(letter: Letter) -> Any:
-    """Commit one step; a concurrent step on the same letter gives a message, not an error page."""
-    try:
-        db.session.commit()
-    except (StaleDataError, IntegrityError):
-        db.session.rollback()
-        flash(_("Someone else changed this letter at the same moment. Check it and try again."), "error")
-        return _back(letter), 303
-    return None
+def _step(letter: Letter) -> None:
+    """One workflow step on ``letter``, committed by the edge. A refusal (not your turn, wrong
+    state, bad input) goes back to the letter with the reason; so does someone else taking a step
+    on the same letter at the same moment. Nothing of a refused step is kept."""
+    edge.on_refusal_redirect(url_for("letters.show", letter_id=letter.id) + "#workflow", 303)
+    edge.on_refusal(conflict=_("Someone else changed this letter at the same moment. Check it and try again."))
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -70,7 +58,7 @@ def workflow_context(letter: Letter) -> dict[str, Any]:
     return {
         "approvals": workflow.all_approvals(letter),
         "current_approval": workflow.current_approval(letter),
-        "possible_approvers": workflow.possible_approvers(letter, current_user._get_current_object()),
+        "possible_approvers": workflow.possible_approvers(letter, edge.actor()),
         "signature": workflow.signature_of(letter),
         "signatories": db.session.scalars(db.select(Signatory).order_by(Signatory.office_title)).all(),
         "today": today_local().isoformat(),
@@ -93,12 +81,8 @@ def submit(letter_id: int):
             flash(_("Unknown approver."), "error")
             return _back(letter), 303
         approvers.append(user)
-    try:
-        workflow.submit(letter, approvers, actor=current_user._get_current_object())
-    except services.LetterError as exc:
-        return _refused(exc, letter)
-    if (conflict := _commit(letter)) is not None:
-        return conflict
+    _step(letter)
+    workflow.submit(letter, approvers, actor=edge.actor())
     flash(_("Submitted for approval."), "success")
     return _back(letter)
 
@@ -107,19 +91,15 @@ def submit(letter_id: int):
 @permission_required("letter.approve")
 def approvals():
     """Letters waiting for my decision."""
-    return render_template("letters/approvals.html", letters=workflow.awaiting(current_user._get_current_object()))
+    return render_template("letters/approvals.html", letters=workflow.awaiting(edge.actor()))
 
 
 @bp.post("/letters/<int:letter_id>/approve")
 @permission_required("letter.approve")
 def approve(letter_id: int):
     letter = db.get_or_404(Letter, letter_id)
-    try:
-        workflow.approve(letter, actor=current_user._get_current_object(), comment=request.form.get("comment", ""))
-    except services.LetterError as exc:
-        return _refused(exc, letter)
-    if (conflict := _commit(letter)) is not None:
-        return conflict
+    _step(letter)
+    workflow.approve(letter, actor=edge.actor(), comment=request.form.get("comment", ""))
     flash(
         _("Letter approved.")
         if letter.status == LetterStatus.approved
@@ -133,14 +113,10 @@ def approve(letter_id: int):
 @permission_required("letter.approve")
 def request_changes(letter_id: int):
     letter = db.get_or_404(Letter, letter_id)
-    try:
-        workflow.request_changes(
-            letter, actor=current_user._get_current_object(), comment=request.form.get("comment", "")
-        )
-    except services.LetterError as exc:
-        return _refused(exc, letter)
-    if (conflict := _commit(letter)) is not None:
-        return conflict
+    _step(letter)
+    workflow.request_changes(
+        letter, actor=edge.actor(), comment=request.form.get("comment", "")
+    )
     flash(_("Changes requested; the letter is a draft again."), "success")
     return _back(letter)
 
@@ -163,18 +139,14 @@ def sign(letter_id: int):
         if letter_date is None:
             flash(_("Enter the letter date as YYYY-MM-DD."), "error")
             return _back(letter), 303
-    try:
-        workflow.sign(
-            letter,
-            actor=current_user._get_current_object(),
-            signatory=signatory,
-            our_reference=request.form.get("our_reference", ""),
-            letter_date=letter_date,
-        )
-    except services.LetterError as exc:
-        return _refused(exc, letter)
-    if (conflict := _commit(letter)) is not None:
-        return conflict
+    _step(letter)
+    workflow.sign(
+        letter,
+        actor=edge.actor(),
+        signatory=signatory,
+        our_reference=request.form.get("our_reference", ""),
+        letter_date=letter_date,
+    )
     flash(_("Letter signed (Ons kenmerk %(ref)s).", ref=letter.our_reference), "success")
     return _back(letter)
 
@@ -183,12 +155,8 @@ def sign(letter_id: int):
 @permission_required("letter.send")
 def send(letter_id: int):
     letter = db.get_or_404(Letter, letter_id)
-    try:
-        workflow.send(letter, sent_on=_date(request.form.get("sent_on")), actor=current_user._get_current_object())
-    except services.LetterError as exc:
-        return _refused(exc, letter)
-    if (conflict := _commit(letter)) is not None:
-        return conflict
+    _step(letter)
+    workflow.send(letter, sent_on=_date(request.form.get("sent_on")), actor=edge.actor())
     flash(_("Letter recorded as sent."), "success")
     return _back(letter)
 

@@ -49,7 +49,6 @@ def index():
 @permission_required("notifications.view")
 def mark_read(notification_id: int):
     services.mark_read(current_user, notification_id)
-    db.session.commit()
     return redirect(url_for("notifications.index"))
 
 
@@ -57,7 +56,6 @@ def mark_read(notification_id: int):
 @permission_required("notifications.view")
 def mark_all_read():
     count = services.mark_read(current_user)
-    db.session.commit()
     if count:
         flash(_("All notifications are marked as read."), "success")
     return redirect(url_for("notifications.index"))
@@ -71,7 +69,6 @@ def preferences():
         chosen = set(request.form.getlist("kinds"))
         wanted = [k for k in optional if k.value in chosen]
         services.set_preferences(current_user, wanted)
-        db.session.commit()
         flash(_("Your choices are saved."), "success")
         return redirect(url_for("notifications.preferences"))
     return render_template(

@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify
-from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from parliament_tracker import edge
 from parliament_tracker.api import (
     OPENAPI_PATHS,
     OPENAPI_SCHEMAS,
@@ -107,11 +107,10 @@ def checked_values(kind: str, item: Any, body: dict[str, Any]) -> dict[str, Any]
 def _save(kind: str, item: Any, body: dict[str, Any]) -> Any:
     values = checked_values(kind, item, body)
     try:
-        services.save(item, values, unique=SECTIONS[kind].unique, actor=current_user)
+        services.save(item, values, unique=SECTIONS[kind].unique, actor=edge.actor())
     except services.DuplicateValue as exc:
-        db.session.rollback()
         raise ApiError(409, "This value is already in use.", {exc.field: "This value is already in use."}) from None
-    db.session.commit()
+    db.session.flush()
     return item
 
 

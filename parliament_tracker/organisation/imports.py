@@ -11,7 +11,7 @@ YAML: lists under ``directorates``, ``signatories`` and ``committees`` with the 
 
 Each row is checked by the admin pages' forms and saved by ``services.save`` (with its audit
 entry); an object is found again by its code, office title or name, so importing the same file
-twice changes nothing. One bad row refuses the whole file, naming each line.
+twice changes nothing. One bad row refuses the whole file, naming each line; the command's unit of work keeps nothing.
 """
 
 from __future__ import annotations
@@ -118,7 +118,6 @@ def import_file(name: str, data: bytes, *, actor: Any = None) -> ImportResult:
             problems.append(f"line {line}: {exc.field}: this value is already in use.")
             continue
         (result.updated if existing is not None else result.created)[kind] += 1
-    if problems:
-        db.session.rollback()
+    if problems:  # the caller's unit of work rolls back what the good rows flushed
         raise ImportRefused(problems)
     return result

@@ -5,15 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from parliament_tracker.audit.services import object_type, record
+from parliament_tracker.errors import DomainError, Kind
 from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Committee, Member, Party
 
 
-class DuplicateValue(ValueError):
+class DuplicateValue(DomainError):
+    """A value a unique column already holds; ``field`` names it."""
+
+    kind = Kind.conflict
+
     def __init__(self, field: str) -> None:
-        super().__init__(field)
+        message = _("This value is already in use.")
+        super().__init__(message, {field: message})
         self.field = field
 
 

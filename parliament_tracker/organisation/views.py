@@ -17,10 +17,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from parliament_tracker import edge
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.permissions import permission_required
 from parliament_tracker.auth.roles import Role
 from parliament_tracker.auth.services import hash_password
+from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
 from parliament_tracker.organisation import forms, services
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
@@ -128,13 +130,14 @@ def _edit(kind: str, obj_id: int | None) -> Any:
         for key in ("email", "abbreviation"):
             if key in values and not values[key]:
                 values[key] = None
-        try:
-            services.save(obj, values, unique=section.unique, actor=current_user)
-        except services.DuplicateValue as exc:
-            db.session.rollback()
-            getattr(form, exc.field).errors = [_("This value is already in use.")]
+
+        def refused(exc: DomainError) -> Any:
+            for name, message in exc.errors.items():
+                getattr(form, name).errors = [message]
             return render_template("admin/form.html", kind=kind, section=section, form=form, obj=obj if obj_id else None), 422
-        db.session.commit()
+
+        edge.on_refusal(refused)
+        services.save(obj, values, unique=section.unique, actor=edge.actor())
         flash(_("Saved."), "success")
         return redirect(url_for("admin.index", kind=kind))
     status = 422 if form.is_submitted() else 200

@@ -29,6 +29,7 @@ from flask_babel import force_locale
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from parliament_tracker import edge
 from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import Role
@@ -109,12 +110,15 @@ def _succeeded(key: str, counts: dict[str, Any], watermark: dt.datetime | None =
 
 
 def _failed(key: str, error: TKError) -> None:
-    """Store the error in its own transaction; everything the job did is rolled back first."""
-    db.session.rollback()
-    row = state(key)
-    row.last_run = now_utc()
-    row.last_error = describe_error(error)
-    db.session.commit()
+    """Store the error once everything the job did is rolled back (the edge runs this in a
+    transaction of its own after the job's rollback)."""
+
+    def store() -> None:
+        row = state(key)
+        row.last_run = now_utc()
+        row.last_error = describe_error(error)
+
+    edge.after_rollback(store)
 
 
 def _run(key: str, body: Callable[[dt.date, TKClient], dict[str, Any]], today: dt.date, client: TKClient | None) -> dict[str, Any]:

@@ -10,16 +10,17 @@ Routes:
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
+from parliament_tracker import edge
 from parliament_tracker.auth.permissions import permission_required
 from parliament_tracker.cases import references
 from parliament_tracker.cases import services as case_services
-from parliament_tracker.extensions import db
+from parliament_tracker.errors import DomainError
 from parliament_tracker.tk import services
 from parliament_tracker.tk.errors import TKBadResponse, TKError, TKNotFound, TKUnavailable
 
@@ -93,9 +94,8 @@ def fetch_new():
     if data is None:
         flash(_("The Tweede Kamer has no zaak %(ref)s.", ref=reference), "error")
         return redirect(url_for("cases.new", reference=reference))
+    # Members and parties new to the tracker are added for the form's choices (and kept).
     prefill = services.case_input(data)
-    # Members and parties new to the tracker were added to the session for the form's choices.
-    db.session.commit()
     flash(_("Filled in from the Tweede Kamer. Check the details and save."), "success")
     return new_case_form_response(prefill)
 
@@ -120,21 +120,20 @@ def compare(reference: str):
     if request.method == "POST":
         accepted = set(request.form.getlist("accept"))
         if not accepted:
-            db.session.rollback()
+            edge.discard()
             flash(_("Nothing selected; the case was not changed."), "info")
             return redirect(url_for("cases.show", reference=case.reference))
-        try:
-            # A missing or garbled version is never a case's version (> 0): "changed meanwhile".
-            version = request.form.get("version", 0, type=int)
-            services.apply_accepted(case, remote, accepted, expected_version=version, actor=current_user)
-        except case_services.CaseError as exc:
-            db.session.rollback()
+
+        def refused(exc: DomainError) -> Any:
             flash(exc.message, "error")
             return redirect(url_for("tk.compare", reference=case.reference))
-        db.session.commit()
+
+        edge.on_refusal(refused)
+        # A missing or garbled version is never a case's version (> 0): "changed meanwhile".
+        version = request.form.get("version", 0, type=int)
+        services.apply_accepted(case, remote, accepted, expected_version=version, actor=edge.actor())
         flash(_("Updated from the Tweede Kamer."), "success")
         return redirect(url_for("cases.show", reference=case.reference))
-    db.session.commit()
     return render_template("tk/compare.html", case=case, diffs=diffs, data=data, field_titles=FIELD_TITLES)
 
 

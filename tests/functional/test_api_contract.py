@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 
-from parliament_tracker.api import API_PREFIX, openapi_document
+from parliament_tracker.api import API_PREFIX, ApiError, openapi_document
 from tests.contract import ContractViolation, openapi_for
 
 #: examples per operation and mode; SCHEMATHESIS_EXAMPLES=50 for a longer local run
@@ -91,11 +91,16 @@ def test_the_contract_check_fails_on_an_undocumented_field_and_status(app, clien
 
     headers = api_token("viewer")
     assert client.get("/api/v1/cases/2021Z19601", headers=headers).status_code == 200
-    monkeypatch.setattr(cases_api, "CASE_JSON_EXTENDERS", [*cases_api.CASE_JSON_EXTENDERS, lambda case: {"secret": 1}])
+    extenders = app.extensions[cases_api._EXTENDERS_KEY]
+    monkeypatch.setitem(app.extensions, cases_api._EXTENDERS_KEY, [*extenders, lambda case: {"secret": 1}])
     with pytest.raises(ContractViolation, match="secret"):
         client.get("/api/v1/cases/2021Z19601", headers=headers)
-    monkeypatch.setattr(cases_api, "CASE_JSON_EXTENDERS", [*cases_api.CASE_JSON_EXTENDERS[:-1], lambda case: {"due_on": 5}])
+    monkeypatch.setitem(app.extensions, cases_api._EXTENDERS_KEY, [*extenders, lambda case: {"due_on": 5}])
     with pytest.raises(ContractViolation):
+        client.get("/api/v1/cases/2021Z19601", headers=headers)
+    monkeypatch.setitem(app.extensions, cases_api._EXTENDERS_KEY, extenders)
+    monkeypatch.setattr(cases_api.services, "find_case", lambda reference: (_ for _ in ()).throw(ApiError(418, "teapot")))
+    with pytest.raises(ContractViolation, match="418"):
         client.get("/api/v1/cases/2021Z19601", headers=headers)
 
 

@@ -53,10 +53,11 @@ def test_recompute_writes_an_audit_entry_only_when_a_date_changes(app, seed, db)
 def test_a_recess_is_refused_as_anchor(app, seed, db):
     import pytest
 
-    from parliament_tracker.cases.services import CaseError, CaseInput, update_case
+    from parliament_tracker.cases.services import CaseInput, update_case
     from parliament_tracker.deadlines.models import Event
+    from parliament_tracker.errors import DomainError
 
-    with app.test_request_context(), pytest.raises(CaseError) as refused:
+    with app.test_request_context(), pytest.raises(DomainError) as refused:
         recess = db.session.scalar(db.select(Event).where(Event.name == "Kerstreces 2021"))
         case = find_case("2021Z19241")
         update_case(case, CaseInput(due_before_event=recess), expected_version=case.version)

@@ -133,18 +133,20 @@ def test_edge_dates_are_accepted(client, seed, api_token):
 
 @pytest.mark.parametrize("field", ["committee_due_on", "given_due_on", "due_before_event"])
 def test_any_refusal_of_the_deadline_services_is_a_422_naming_the_field(client, seed, api_token, db, monkeypatch, field):
-    """Also a DeadlineError without field errors, and also for due_before_event (whose values
-    set_case_facts does not refuse today): never a 500, nothing kept."""
+    """A refusal of the deadline services after the case was already changed in the request
+    (the API and the form both reach them through the case service's ``on_case_saved``): a 422
+    with the field it names, never a 500, nothing kept."""
     from parliament_tracker.deadlines import services
+    from parliament_tracker.errors import DomainError
 
-    def refuse(case, **values):
+    def refuse(case, actor=None, reason=""):
         case.notes = "half-written"
-        raise services.DeadlineError("Deze datum kan niet.")
+        raise DomainError("Deze datum kan niet.", {field: "Deze datum kan niet."})
 
     headers = api_token("registrar")
     got = client.get(f"/api/v1/cases/{SEED}", headers=headers).json
     before, counts = snapshot(db, SEED), totals(db)
-    monkeypatch.setattr(services, "set_case_facts", refuse)
+    monkeypatch.setattr(services, "on_case_saved", refuse)
     value = _event_id(db, "Begrotingsbehandeling JenV 2022") if field == "due_before_event" else "2021-12-06"
     body = {"version": got["version"], "subject": "Nieuw onderwerp", field: value}
     message = assert_refused(client.patch(f"/api/v1/cases/{SEED}", json=body, headers=headers), field)

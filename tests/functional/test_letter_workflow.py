@@ -610,13 +610,14 @@ def _signed_postponement(app, client, users, api_token) -> int:
 def test_postponement_goes_through_the_deadlines_service_when_present(app, client, seed, users, api_token, monkeypatch):
     """Sending goes through deadlines.services.record_postponement; its refusals become a 422."""
     from parliament_tracker.deadlines import services as deadline_services
+    from parliament_tracker.errors import DomainError
 
     calls = []
 
     def record_postponement(case, sent_on, reason, *, actor=None):
         calls.append((case.reference, sent_on, reason, actor.username))
         if reason == "refuse":
-            raise deadline_services.DeadlineError(
+            raise DomainError(
                 "De verzenddatum kan niet vóór de vragen liggen.", {"sent_on": "te vroeg"}
             )
 
@@ -629,7 +630,7 @@ def test_postponement_goes_through_the_deadlines_service_when_present(app, clien
     with app.test_request_context():
         letter = _db.session.get(Letter, letter_id)
         letter.postponement_reason = "refuse"
-        with pytest.raises(services.LetterError, match="vóór de vragen") as exc:
+        with pytest.raises(DomainError, match="vóór de vragen") as exc:
             workflow._record_postponement(letter.case_links[0].case, letter, _db.session.merge(users["registrar"]))
         assert exc.value.status == 422
         _db.session.rollback()

@@ -519,7 +519,9 @@ def test_simultaneous_versions_get_a_clear_message(app, seed, monkeypatch):
         monkeypatch.setattr(
             seed.session, "scalar", lambda stmt, *a, **k: 0 if "max" in str(stmt) else original(stmt, *a, **k)
         )
-        with pytest.raises(services.LetterError, match=r"same moment|hetzelfde moment"):
+        from parliament_tracker.errors import DomainError
+
+        with pytest.raises(DomainError, match=r"same moment|hetzelfde moment"):
             services.generate_version(seed.session.get(Letter, letter.id), actor=None)
         monkeypatch.undo()
         assert version_count(seed, letter.id) == 1
