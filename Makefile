@@ -46,6 +46,8 @@ install: $(STAMP) ## Create .venv and install the app with its test extras (only
 
 db: $(STAMP) ## Migrate the database (flask db upgrade) and load the demo data (idempotent)
 	@mkdir -p instance
+	@# A random SECRET_KEY for this checkout, made once (the app refuses to start without one).
+	@test -s instance/secret_key || (umask 077; $(BIN)/python -c 'import secrets; print(secrets.token_hex(32))' > instance/secret_key)
 	$(FLASK) db upgrade
 	$(FLASK) demo load
 

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 from parliament_tracker import create_app  # noqa: E402
 from parliament_tracker.demo import DEMO_PASSWORD, load_demo  # noqa: E402
 from parliament_tracker.extensions import db  # noqa: E402
-from parliament_tracker.letters.pdf import warm_up  # noqa: E402
+from parliament_tracker.letters.engine.pdf import warm_up  # noqa: E402
 
 
 def main(runs: int = 20) -> None:
@@ -31,6 +31,7 @@ def main(runs: int = 20) -> None:
         started = time.perf_counter()
         app = create_app(
             {
+                "SECRET_KEY": "bench-only-key",
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite",
                 "WTF_CSRF_ENABLED": False,
                 "SESSION_COOKIE_SECURE": False,

@@ -22,11 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from parliament_tracker.letters import context as ctx  # noqa: E402
-from parliament_tracker.letters.docx2html import docx_to_html  # noqa: E402
-from parliament_tracker.letters.fill import fill_template  # noqa: E402
-from parliament_tracker.letters.pdf import render_pdf, warm_up  # noqa: E402
-from parliament_tracker.letters.signing import load_signer, make_dev_certificate, sign_pdf, verify_pdf  # noqa: E402
+from parliament_tracker.letters.engine import context as ctx  # noqa: E402
+from parliament_tracker.letters.engine.docx2html import docx_to_html  # noqa: E402
+from parliament_tracker.letters.engine.fill import fill_template  # noqa: E402
+from parliament_tracker.letters.engine.pdf import render_pdf, warm_up  # noqa: E402
+from parliament_tracker.letters.engine.signing import load_signer, make_dev_certificate, sign_pdf, verify_pdf  # noqa: E402
 
 TARGET_LETTER_MS = 200
 TARGET_SIGN_MS = 50

@@ -62,6 +62,7 @@ def run_once(args: argparse.Namespace) -> float | None:
     with tempfile.TemporaryDirectory() as tmp, FakeTK(zaken=zaken, page_size=args.page_size) as fake:
         app = create_app(
             {
+                "SECRET_KEY": "bench-only-key",
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite",
                 "TK_API_URL": fake.base_url,
                 "TK_WATCH_FIRST_DAYS": 3650,

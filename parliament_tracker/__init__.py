@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from parliament_tracker.config import default_settings, environment_overrides
+from parliament_tracker.config import default_settings, environment_overrides, require_secret_key
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -30,11 +30,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update(environment_overrides(os.environ))
     if test_config is not None:
         app.config.update(test_config)
+    require_secret_key(app.config, app.instance_path)
 
     register_extensions(app)
+    register_hardening(app)
     register_models()
     app.url_map.converters["int"] = DatabaseIntConverter
     register_blueprints(app)
+    register_receivers()
     register_web_hooks(app)
     register_cli(app)
     return app
@@ -59,11 +62,20 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
-            configure_sqlite(db.engine)
+            configure_sqlite(db.engine, busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"])
     migrate.init_app(app, db, directory=os.path.join(PROJECT_ROOT, "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
+
+
+def register_hardening(app: Flask) -> None:
+    """Input refused at the edge (bad bytes, deep JSON) and response policies (caching, 401s)."""
+    from parliament_tracker.input_guard import init_input_guard
+    from parliament_tracker.response_policy import init_response_policy
+
+    init_input_guard(app)
+    init_response_policy(app)
 
 
 def register_models() -> None:
@@ -80,9 +92,9 @@ def register_blueprints(app: Flask) -> None:
     from parliament_tracker.deadlines.api import bp as deadlines_api_bp
     from parliament_tracker.deadlines.views import bp as deadlines_bp
     from parliament_tracker.letters.api import bp as letters_api_bp
+    from parliament_tracker.letters.approval.api import bp as letter_workflow_api_bp
+    from parliament_tracker.letters.approval.views import bp as letter_workflow_bp
     from parliament_tracker.letters.views import bp as letters_bp
-    from parliament_tracker.letters.workflow_api import bp as letter_workflow_api_bp
-    from parliament_tracker.letters.workflow_views import bp as letter_workflow_bp
     from parliament_tracker.notifications.views import bp as notifications_bp
     from parliament_tracker.organisation.api import bp as organisation_api_bp
     from parliament_tracker.organisation.views import bp as admin_bp
@@ -106,11 +118,18 @@ def register_blueprints(app: Flask) -> None:
     # Hooks that lower packages offer and higher ones register with (never at import time).
     from parliament_tracker.deadlines.api import init_app as init_deadlines_api
     from parliament_tracker.letters.api import init_app as init_letters_api
-    from parliament_tracker.letters.workflow_api import init_app as init_letter_workflow_api
+    from parliament_tracker.letters.approval.api import init_app as init_letter_workflow_api
 
     init_deadlines_api(app)
     init_letters_api(app)
     init_letter_workflow_api(app)
+
+
+def register_receivers() -> None:
+    """Connect the higher packages' receivers to the domain events (parliament_tracker.signals)."""
+    from parliament_tracker.notifications import event_notices
+
+    event_notices.connect()
 
 
 def register_web_hooks(app: Flask) -> None:
@@ -125,7 +144,7 @@ def register_cli(app: Flask) -> None:
     register_commands(app)
 
 
-def configure_sqlite(engine: Any) -> None:
+def configure_sqlite(engine: Any, busy_timeout_ms: int = 30000) -> None:
     """Foreign keys on, WAL for a web and a scheduler process side by side, and real
     transactions (pysqlite's own BEGIN handling breaks SAVEPOINT; SQLAlchemy docs, "pysqlite")."""
     from sqlalchemy import event
@@ -135,7 +154,8 @@ def configure_sqlite(engine: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        # How long a writer waits for the one before it (BEGIN IMMEDIATE queues writers here).
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         # A 64 MiB page cache per connection (the default is 2 MiB): a calendar month of a
         # large register touches tens of thousands of index and table pages, which otherwise
         # are read from the OS again on every request.
@@ -146,4 +166,30 @@ def configure_sqlite(engine: Any) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A transaction that reads and later writes cannot wait for another writer: SQLite
+        # answers "database is locked" at once when a commit landed after its first read. So
+        # every transaction that may write takes the write lock up front (BEGIN IMMEDIATE, which
+        # waits up to busy_timeout): form posts and API writes, the CLI and jobs. Only reading
+        # requests (GET, HEAD) begin deferred, and read alongside the writer (WAL).
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if sqlite_writes_expected() else "BEGIN")
+
+
+#: a view attribute: this GET request writes (e.g. a feed's last-used time), begin it IMMEDIATE
+WRITES_ON_GET_ATTR = "sqlite_writes_on_get"
+
+
+def writes_on_get(view: Any) -> Any:
+    """Mark a GET view that writes, so its SQLite transaction takes the write lock up front."""
+    setattr(view, WRITES_ON_GET_ATTR, True)
+    return view
+
+
+def sqlite_writes_expected() -> bool:
+    from flask import current_app, has_request_context, request
+
+    if not has_request_context():
+        return True  # CLI commands, scheduled jobs, tests' own transactions
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, WRITES_ON_GET_ATTR, False))

@@ -80,7 +80,7 @@ bp = make_blueprint("api", __name__)
 # -- the OpenAPI document ----------------------------------------------------------------------
 
 ERROR_DESCRIPTIONS = {
-    "400": "The body is not a JSON object",
+    "400": "The body is not a JSON object, or the input holds characters that cannot be stored (NUL, lone surrogates)",
     "401": "No bearer token, or an unknown or revoked one",
     "403": "The token's role may not do this",
     "404": "Not found",
@@ -152,7 +152,7 @@ OPENAPI_SCHEMAS["Error"] = obj(
 
 def openapi_document() -> dict[str, Any]:
     """The document, with the statuses every operation shares filled in: 401 and 403 on each
-    protected operation, 400 on each that reads a JSON body, 413 on each that reads a body, 409 on
+    protected operation, 400 on every one (bad bytes, a body that is not a JSON object), 413 on each that reads a body, 409 on
     each that writes."""
     paths: dict[str, Any] = {}
     for path, operations in sorted(OPENAPI_PATHS.items()):
@@ -163,8 +163,8 @@ def openapi_document() -> dict[str, Any]:
             if operation.get("security") != []:
                 responses.setdefault("401", error_response(401))
                 responses.setdefault("403", error_response(403))
-            if "application/json" in operation.get("requestBody", {}).get("content", {}):
-                responses.setdefault("400", error_response(400))
+            # every request's bytes are checked before the view runs (NUL, lone surrogates)
+            responses.setdefault("400", error_response(400))
             if "requestBody" in operation:
                 responses.setdefault("413", error_response(413))
             if method in ("post", "patch", "delete"):  # the edge finds a concurrent change at commit

@@ -169,7 +169,7 @@ letters_cli = AppGroup("letters", help="Letter templates.")
 @edge.command
 def letters_load_templates_command() -> None:
     """Store the shipped default templates as version 1 of every kind that has none."""
-    from parliament_tracker.letters.services import load_shipped_templates
+    from parliament_tracker.letters.templates import load_shipped_templates
 
     created = load_shipped_templates()
     click.echo(f"{len(created)} shipped templates stored." if created else "Every kind already has a template; nothing changed.")
@@ -189,7 +189,7 @@ def ensure_dev_certificate() -> str | None:
     path = current_app.config.get("SIGNING_PKCS12_PATH")
     if not path or os.path.exists(path):
         return None
-    from parliament_tracker.letters.signing import make_dev_certificate
+    from parliament_tracker.letters.engine.signing import make_dev_certificate
 
     made = make_dev_certificate(path, current_app.config.get("SIGNING_PKCS12_PASSPHRASE") or "", DEV_COMMON_NAME)
     return str(made.p12_path)
@@ -207,7 +207,7 @@ def signing_dev_cert_command(path: str | None, passphrase: str | None, common_na
 
     from flask import current_app
 
-    from parliament_tracker.letters.signing import make_dev_certificate
+    from parliament_tracker.letters.engine.signing import make_dev_certificate
 
     path = path or current_app.config["SIGNING_PKCS12_PATH"]
     if passphrase is None:
@@ -221,7 +221,74 @@ def signing_dev_cert_command(path: str | None, passphrase: str | None, common_na
         click.echo("Set SIGNING_PKCS12_PATH (and SIGNING_PKCS12_PASSPHRASE) in instance/config.py to use it.")
 
 
+backup_cli = AppGroup("backup", help="Back up and restore the database with the signing key material.")
+
+
+@backup_cli.command("create")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+@click.option("--without-keys", is_flag=True, help="Leave the signing key material out (keep it elsewhere).")
+def backup_create_command(path: str, without_keys: bool) -> None:
+    """Write a backup archive to PATH (.tar.gz): the database, copied while the app runs, and
+    the signing key material. Readable only by you: it holds the signing key."""
+    from flask import current_app
+
+    from parliament_tracker import backup
+
+    try:
+        manifest = backup.create(current_app._get_current_object(), path, include_keys=not without_keys)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Backup written to {path} ({manifest['database']}, revision {manifest['alembic_revision']}).")
+    click.echo("  " + ", ".join(f"{n} {k}" for k, n in manifest["counts"].items()))
+    if manifest["signing_files"]:
+        click.echo(f"  key material from {manifest['signing_folder']}: {', '.join(manifest['signing_files'])}")
+    else:
+        click.echo(f"  NO key material in the archive: back up {manifest['signing_folder']} yourself.")
+    click.echo("  Not included: the PKCS#12 passphrase (SIGNING_PKCS12_PASSPHRASE); keep it in the password store.")
+
+
+@backup_cli.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--without-keys", is_flag=True, help="Restore the database only; leave the signing folder alone.")
+@click.option("--replace-keys", is_flag=True, help="Overwrite different key material already in the signing folder.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def backup_restore_command(path: str, without_keys: bool, replace_keys: bool, yes: bool) -> None:
+    """Replace the configured database with the backup at PATH and put its key material back.
+    Stop the web server and the scheduler first; run `flask db upgrade` and `flask backup check` after."""
+    from flask import current_app
+
+    from parliament_tracker import backup
+
+    if not yes:
+        click.confirm(f"This REPLACES everything in {db.engine.url.render_as_string(hide_password=True)}. Continue?", abort=True)
+    try:
+        result = backup.restore(current_app._get_current_object(), path, restore_keys=not without_keys, replace_keys=replace_keys)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    manifest = result["manifest"]
+    click.echo(f"Restored the backup of {manifest['created_at']} (revision {manifest['alembic_revision']}).")
+    for written in result["keys_written"]:
+        click.echo(f"  key material: {written}")
+    click.echo("Next: flask db upgrade (when this version is newer), then flask backup check.")
+
+
+@backup_cli.command("check")
+def backup_check_command() -> None:
+    """Check the database (after a restore): every letter version against its SHA-256, every
+    signature against the trusted roots. Exits 1 when anything does not match."""
+    from parliament_tracker import backup
+
+    report = backup.check()
+    click.echo(", ".join(f"{n} {k}" for k, n in report.counts.items()))
+    click.echo(f"{report.versions_checked} letter versions match their SHA-256; {report.signatures_verified} signatures verified.")
+    for problem in report.problems:
+        click.echo(f"PROBLEM: {problem}", err=True)
+    if not report.ok:
+        raise SystemExit(1)
+
+
 def register_commands(app: Flask) -> None:
+    app.cli.add_command(backup_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(deadlines_cli)

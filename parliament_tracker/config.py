@@ -12,9 +12,14 @@ from typing import Any
 
 def default_settings(instance_path: str) -> dict[str, Any]:
     return {
-        "SECRET_KEY": "dev-only-change-me",
+        # None: read from instance/secret_key (``make run`` writes a random one there once);
+        # without either the app refuses to start, except under tests (see require_secret_key).
+        "SECRET_KEY": None,
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "parliament_tracker.sqlite"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # SQLite only: how long a write waits for the writer before it (writes queue up, since
+        # they begin IMMEDIATE) before it fails with "database is locked".
+        "SQLITE_BUSY_TIMEOUT_MS": 30000,
         # Session cookies: HttpOnly always; Secure unless explicitly running over plain HTTP
         # (the embedded demo on 127.0.0.1 sets SESSION_COOKIE_SECURE=False through make run).
         "SESSION_COOKIE_HTTPONLY": True,
@@ -28,10 +33,16 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": "nl",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
         "LANGUAGES": ["nl", "en"],
-        # Failed-login throttling: after this many failures the account waits
-        # LOGIN_LOCKOUT_SECONDS before the next attempt is even checked.
+        # Failed-login throttling, per account name and per client address: after
+        # LOGIN_MAX_FAILURES failures for a name (or LOGIN_MAX_FAILURES_PER_ADDRESS from one
+        # address) the next attempt waits LOGIN_DELAY_SECONDS, doubling with every further
+        # failure up to LOGIN_LOCKOUT_SECONDS. A browser that logged in to the account before
+        # (signed "known device" cookie) is not held by the account's throttle.
         "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+        "LOGIN_DELAY_SECONDS": 30,
         "LOGIN_LOCKOUT_SECONDS": 15 * 60,
+        "KNOWN_DEVICE_DAYS": 90,
         "CASES_PER_PAGE": 50,
         "ATTACHMENT_MAX_BYTES": 20 * 1024 * 1024,
         "BASE_URL": "http://127.0.0.1:5000",
@@ -122,3 +133,37 @@ def environment_overrides(environ: os._Environ[str] | dict[str, str]) -> dict[st
             value = raw
         overrides[name] = value
     return overrides
+
+
+#: keys that were defaults once: anyone can sign a session with them
+KNOWN_UNSAFE_KEYS = frozenset({"", "dev-only-change-me", "dev", "change-me", "secret"})
+
+SECRET_KEY_FILE = "secret_key"
+
+
+class MissingSecretKey(RuntimeError):
+    pass
+
+
+def require_secret_key(config: dict[str, Any], instance_path: str) -> None:
+    """Use SECRET_KEY from the settings, else from ``instance/secret_key``; refuse to start
+    without a real one (a known key lets anyone forge an administrator's session). Tests
+    (TESTING) are exempt and get a throwaway key."""
+    key = config.get("SECRET_KEY")
+    path = os.path.join(instance_path, SECRET_KEY_FILE)
+    if not key and os.path.isfile(path):
+        with open(path, encoding="utf-8") as handle:
+            key = handle.read().strip()
+        config["SECRET_KEY"] = key
+    if key and str(key) not in KNOWN_UNSAFE_KEYS:
+        return
+    if config.get("TESTING"):
+        import secrets
+
+        config["SECRET_KEY"] = secrets.token_hex(32)
+        return
+    raise MissingSecretKey(
+        "SECRET_KEY is not set (or is a well-known default). Set the SECRET_KEY environment variable "
+        f"or SECRET_KEY in instance/config.py to a long random string, or write one to {path} "
+        "(`make run` does this for a development checkout). Without it anyone can forge a session."
+    )

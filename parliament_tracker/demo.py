@@ -192,11 +192,12 @@ def _load_events(today: dt.date, admin: User) -> dict[str, Event]:
 
 def _load_letters(committee_request: Case, written: Case, drafter: User) -> None:
     """The shipped templates, and the seed reply letter as a draft (no version generated yet)."""
-    from parliament_tracker.letters import seed_letter
     from parliament_tracker.letters import services as letter_services
+    from parliament_tracker.letters import templates as letter_templates
+    from parliament_tracker.letters.engine import seed_letter
     from parliament_tracker.letters.models import LetterKind
 
-    letter_services.load_shipped_templates()
+    letter_templates.load_shipped_templates()
     letter = letter_services.start_letter([committee_request], LetterKind.kamerbrief, actor=drafter, mentions=[written])
     letter_services.update_letter(
         letter,
@@ -257,9 +258,7 @@ def _load_realistic_cases(today, directorates, signatories, committees, members,
             target = CaseStatus.drafting
         # Walk the workflow step by step so each case's timeline looks like real work.
         order = [CaseStatus.registered, *path_after_registration]
+        # The demo is loaded in one go: give answered cases a plausible answer date.
+        answered = min(today, received + dt.timedelta(days=rng.randint(7, 40))) if target == CaseStatus.answered else None
         for step in order[order.index(case.status) + 1 : order.index(target) + 1]:
-            case_services.transition(case, step, actor=users["admin"])
-        if case.status == CaseStatus.answered:
-            # The demo is loaded in one go: give answered cases a plausible answer date.
-            answered = min(today, received + dt.timedelta(days=rng.randint(7, 40)))
-            db.session.execute(db.update(Case).where(Case.id == case.id).values(answered_on=answered))
+            case_services.transition(case, step, actor=users["admin"], answered_on=answered)

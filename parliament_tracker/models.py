@@ -1,11 +1,11 @@
 """Every model, imported in one place so the metadata is complete."""
 
 from parliament_tracker.audit.models import AuditEntry
-from parliament_tracker.auth.models import ApiToken, User
+from parliament_tracker.auth.models import ApiToken, LoginThrottle, User
 from parliament_tracker.cases.models import Attachment, Case, CaseLink, Question, case_members
 from parliament_tracker.deadlines.models import CalendarFeed, Deadline, DeadlineSetting, Event, NonWorkingDay
+from parliament_tracker.letters.approval.models import Approval, OurReferenceCounter, Signature
 from parliament_tracker.letters.models import Letter, LetterCase, LetterTemplate, LetterVersion
-from parliament_tracker.letters.workflow_models import Approval, OurReferenceCounter, Signature
 from parliament_tracker.notifications.models import JobLock, JobRun, Notification, NotificationOptOut
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
 from parliament_tracker.tk.models import TKSyncState
@@ -29,6 +29,7 @@ __all__ = [
     "LetterCase",
     "LetterTemplate",
     "LetterVersion",
+    "LoginThrottle",
     "Member",
     "NonWorkingDay",
     "Notification",

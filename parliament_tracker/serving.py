@@ -18,7 +18,7 @@ def prepare_worker() -> None:
     every full collection walks them all, a ~100 ms pause every few dozen requests that made
     up the p95 of the calendar and dashboard pages (bench/bench_deadlines.py).
     """
-    from parliament_tracker.letters.pdf import warm_up
+    from parliament_tracker.letters.engine.pdf import warm_up
 
     warm_up()
     gc.freeze()

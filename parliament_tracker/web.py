@@ -21,7 +21,15 @@ def init_web(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id))
+        # "<id>:<generation>" (User.get_id): a session from before a logout, a password or role
+        # change, disabling or "log out everywhere" names an old generation and is refused.
+        ident, _, generation = user_id.partition(":")
+        if not (ident.isdigit() and generation.isdigit()):
+            return None
+        user = db.session.get(User, int(ident))
+        if user is None or user.session_generation != int(generation):
+            return None
+        return user
 
     @app.after_request
     def security_headers(response: Any) -> Any:
@@ -57,15 +65,15 @@ def init_web(app: Flask) -> None:
     @app.context_processor
     def template_helpers() -> dict[str, Any]:
         from parliament_tracker.audit.describe import changes, sentence
-        from parliament_tracker.cases.models import KIND_TITLES
-        from parliament_tracker.cases.workflow import STATUS_TITLES
+        from parliament_tracker.cases.kinds import CaseKind
+        from parliament_tracker.cases.workflow import CaseStatus
 
         return {
             "audit_sentence": sentence,
             "audit_changes": changes,
             "current_locale": str(get_locale()),
-            "kind_titles": {k.value: v for k, v in KIND_TITLES.items()},
-            "status_titles": {k.value: v for k, v in STATUS_TITLES.items()},
+            "kind_titles": CaseKind.labels(),
+            "status_titles": CaseStatus.labels(),
         }
 
     @app.template_filter("number")

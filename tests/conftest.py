@@ -19,6 +19,7 @@ from flask.testing import FlaskClient
 from parliament_tracker import create_app
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import Role
+from parliament_tracker.cases.models import Case
 from parliament_tracker.extensions import db as _db
 from tests.contract import ContractClient
 
@@ -247,7 +248,10 @@ def api_token(app: Flask, db: Any, users: dict[str, User]):
 
 @pytest.fixture
 def seed(app: Flask, db: Any, users: dict[str, User]):
-    """The demo data set (seed case and realistic cases), loaded as of 1 Dec 2021."""
+    """The whole demo data set, loaded as of 1 Dec 2021: only for tests of the demo itself.
+
+    Other tests build what they need with ``tests/factories.py`` (``seed_case``, ``seed_draft``).
+    """
     import datetime as dt
 
     from parliament_tracker.demo import load_demo
@@ -258,10 +262,34 @@ def seed(app: Flask, db: Any, users: dict[str, User]):
     return db
 
 
+@pytest.fixture
+def seed_case(app: Flask, db: Any, users: dict[str, User]):
+    """Only the seed case (2021Z19241 with 2021Z19601) and what it hangs on (tests/factories.py)."""
+    from tests import factories
+
+    with app.app_context():
+        factories.seed_pair(users)
+        db.session.commit()
+    return db
+
+
+@pytest.fixture
+def seed_draft(app: Flask, db: Any, users: dict[str, User], seed_case: Any):
+    """The seed case plus the shipped templates and the seed reply letter as a draft."""
+    from tests import factories
+
+    with app.app_context():
+        request = db.session.scalar(sa.select(Case).where(Case.reference == factories.SEED))
+        written = db.session.scalar(sa.select(Case).where(Case.reference == factories.SEED_WRITTEN))
+        factories.seed_letter(request, written, db.session.get(User, users["drafter"].id))
+        db.session.commit()
+    return db
+
+
 @pytest.fixture(scope="session", autouse=True)
 def signing_cert(app: Flask, tmp_path_factory: pytest.TempPathFactory):
     """A development signing certificate for the whole session (never the real instance folder)."""
-    from parliament_tracker.letters.signing import make_dev_certificate
+    from parliament_tracker.letters.engine.signing import make_dev_certificate
 
     path = tmp_path_factory.mktemp("signing") / "dev.p12"
     cert = make_dev_certificate(path, "test-signing", "Parliament Tracker test signatory")

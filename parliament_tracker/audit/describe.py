@@ -39,11 +39,10 @@ FIELD_TITLES = {
 
 
 def _deadline_title(field: str) -> str | None:
-    from parliament_tracker.deadlines.models import DEADLINE_KIND_TITLES
     from parliament_tracker.deadlines.rules import DeadlineKind
 
     if field in DeadlineKind.__members__:
-        return str(DEADLINE_KIND_TITLES[DeadlineKind(field)])
+        return DeadlineKind(field).label
     if field == "binding":
         return str(_l("Binding deadline"))
     return None
@@ -51,15 +50,15 @@ def _deadline_title(field: str) -> str | None:
 
 def _value(field: str, value: Any) -> str:
     """A stored before/after value in words (enum values become their titles)."""
-    from parliament_tracker.cases.models import KIND_TITLES, CaseKind
-    from parliament_tracker.cases.workflow import STATUS_TITLES, CaseStatus
+    from parliament_tracker.cases.kinds import CaseKind
+    from parliament_tracker.cases.workflow import CaseStatus
 
     if value is None or value == "" or value == []:
         return "—"
     if field == "status" and value in CaseStatus.__members__:
-        return str(STATUS_TITLES[CaseStatus(value)])
+        return CaseStatus(value).label
     if field == "kind" and value in CaseKind.__members__:
-        return str(KIND_TITLES[CaseKind(value)])
+        return CaseKind(value).label
     if field == "binding" and isinstance(value, str):
         return _deadline_title(value) or value
     if isinstance(value, list):
@@ -68,9 +67,9 @@ def _value(field: str, value: Any) -> str:
 
 
 def _link_title(value: str | None) -> str:
-    from parliament_tracker.cases.models import LINK_TITLES, LinkType
+    from parliament_tracker.cases.models import LinkType
 
-    return str(LINK_TITLES[LinkType(value)]).lower() if value in LinkType.__members__ else (value or "")
+    return LinkType(value).label.lower() if value in LinkType.__members__ else (value or "")
 
 
 def sentence(entry: Any) -> str:
@@ -106,14 +105,23 @@ def sentence(entry: Any) -> str:
         return letter_sentence
     if action == "case:tk_reconciled":
         return _("Took over what the Tweede Kamer lists for this case.")
-    if action == "case:tk_event_moved":
+    if action == "case:tk_event_moved":  # by the Kamer sync (no actor) or by hand: the same entry
         before, after = (d.get("changes") or {}).get("event_starts_on", [None, None])
+        if entry.actor_id is None:
+            return _(
+                "The Tweede Kamer moved %(event)s from %(before)s to %(after)s; the deadlines were recomputed.",
+                event=d.get("event", ""), before=_value("", before), after=_value("", after),
+            )
         return _(
-            "The Tweede Kamer moved %(event)s from %(before)s to %(after)s; the deadlines were recomputed.",
+            "%(event)s was moved from %(before)s to %(after)s; the deadlines were recomputed.",
             event=d.get("event", ""), before=_value("", before), after=_value("", after),
         )
     if action == "case:tk_event_cancelled":
-        return _("The Tweede Kamer cancelled %(event)s; this case is still due before it.", event=d.get("event", ""))
+        if entry.actor_id is None:
+            return _("The Tweede Kamer cancelled %(event)s; this case is still due before it.", event=d.get("event", ""))
+        if d.get("still_due_before", True):
+            return _("%(event)s was cancelled; this case is still due before it.", event=d.get("event", ""))
+        return _("%(event)s was cancelled; this case is no longer due before it.", event=d.get("event", ""))
     return entry.summary
 
 
@@ -163,10 +171,10 @@ def _recomputed(d: dict[str, Any]) -> str:
 
 def _letter_sentence(action: str, d: dict[str, Any]) -> str | None:
     """Letters and letter templates (parliament_tracker.letters)."""
-    from parliament_tracker.letters.models import LETTER_KIND_TITLES, LetterKind
+    from parliament_tracker.letters.models import LetterKind
 
     kind = d.get("kind")
-    kind_title = str(LETTER_KIND_TITLES[LetterKind(kind)]).lower() if kind in LetterKind.__members__ else ""
+    kind_title = LetterKind(kind).label.lower() if kind in LetterKind.__members__ else ""
     if action == "case:letter_started":
         return _("Started a letter: %(kind)s.", kind=kind_title)
     if action == "letter:started":
@@ -189,6 +197,9 @@ def _letter_sentence(action: str, d: dict[str, Any]) -> str | None:
         return _("Signed on behalf of %(who)s (version %(n)s).", who=d.get("signatory", ""), n=d.get("version", ""))
     if action == "letter:sent":
         return _("Sent on %(date)s.", date=d.get("sent_on", ""))
+    if action == "letter:withdrawn":
+        comment = d.get("comment") or ""
+        return _("Withdrawn: “%(comment)s”.", comment=comment) if comment else _("Withdrawn.")
     if action == "case:postponed":
         return _("Postponement notice sent (letter %(id)s).", id=d.get("letter_id", "")) if d.get("letter_id") else None
     if action in ("template:loaded", "template:uploaded", "template:activated"):

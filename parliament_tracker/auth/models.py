@@ -36,7 +36,14 @@ class User(UserMixin, Base):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[dt.datetime | None]
     last_login_at: Mapped[dt.datetime | None]
+    #: raised to end every session of the user (logout, password, role, disabling, "log out
+    #: everywhere"): a session cookie names the generation it was issued for (``get_id``)
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[created_at_now]
+
+    def get_id(self) -> str:
+        """Flask-Login's alternative id: "<id>:<generation>", so a copied cookie dies with its generation."""
+        return f"{self.id}:{self.session_generation}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login: disabled accounts cannot log in
@@ -46,6 +53,20 @@ class User(UserMixin, Base):
         from parliament_tracker.auth.roles import has_permission
 
         return has_permission(self.role, permission)
+
+
+class LoginThrottle(Base):
+    """Failed logins per account name (known or not, so both answer alike) and per client address."""
+
+    __tablename__ = "login_throttles"
+
+    #: "account" or "address"
+    scope: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    #: the lower-cased user name, or the client's IP address
+    key: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    blocked_until: Mapped[dt.datetime | None]
+    updated_at: Mapped[dt.datetime] = mapped_column()
 
 
 def hash_token(token: str) -> str:

@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-import enum
-
-from flask_babel import lazy_gettext as _l
+from parliament_tracker.enums import N_, TitledEnum
 
 
-class Role(enum.StrEnum):
-    registrar = "registrar"
-    drafter = "drafter"
-    director = "director"
-    signatory_office = "signatory_office"
-    admin = "admin"
-    viewer = "viewer"
+class Role(TitledEnum):
+    registrar = "registrar", N_("Registrar")
+    drafter = "drafter", N_("Drafter")
+    director = "director", N_("Director")
+    signatory_office = "signatory_office", N_("Signatory's office")
+    admin = "admin", N_("Administrator")
+    viewer = "viewer", N_("Viewer")
 
-    @property
-    def title(self) -> str:
-        return str(ROLE_TITLES[self])
-
-
-ROLE_TITLES = {
-    Role.registrar: _l("Registrar"),
-    Role.drafter: _l("Drafter"),
-    Role.director: _l("Director"),
-    Role.signatory_office: _l("Signatory's office"),
-    Role.admin: _l("Administrator"),
-    Role.viewer: _l("Viewer"),
-}
 
 ALL_ROLES = frozenset(Role)
 STAFF = ALL_ROLES - {Role.viewer}

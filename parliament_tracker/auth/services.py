@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
+import math
 import secrets
 
 from argon2 import PasswordHasher
@@ -11,7 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 
 from parliament_tracker.audit.services import record
-from parliament_tracker.auth.models import ApiToken, User, hash_token
+from parliament_tracker.auth.models import ApiToken, LoginThrottle, User, hash_token
 from parliament_tracker.auth.roles import Role
 from parliament_tracker.db import now_utc
 from parliament_tracker.errors import DomainError
@@ -19,8 +19,9 @@ from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Directorate
 
 _hasher = PasswordHasher()
-#: verified against when the user does not exist, so timing does not reveal user names
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+#: per hasher: a hash verified against when the user does not exist, so the time taken does not
+#: reveal user names. Made on first use (not at import) with the hasher's own cost.
+_dummy_hashes: dict[int, str] = {}
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -31,6 +32,19 @@ class AccountError(DomainError):
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
+
+
+def _dummy_hash() -> str:
+    key = id(_hasher)
+    if key not in _dummy_hashes:
+        _dummy_hashes[key] = _hasher.hash("not-a-real-password")
+    return _dummy_hashes[key]
+
+
+def end_sessions(user: User, *, actor: User | None = None, reason: str = "ended") -> None:
+    """End every session of the user: cookies carry the generation they were issued for."""
+    user.session_generation = (user.session_generation or 0) + 1
+    record("user:sessions_ended", user, f"sessions of {user.username} {reason}", actor=actor, reason=reason)
 
 
 def _check_password(password: str) -> None:
@@ -77,40 +91,100 @@ def set_password(user: User, password: str, *, actor: User | None = None) -> Non
     user.password_hash = hash_password(password)
     user.failed_logins = 0
     user.locked_until = None
+    _clear_throttle("account", user.username)
     record("user:password_set", user, f"password of {user.username} changed", actor=actor)
+    end_sessions(user, actor=actor, reason="ended by a password change")
 
 
 class LoginResult:
-    def __init__(self, user: User | None, locked: bool = False) -> None:
+    def __init__(self, user: User | None, locked: bool = False, retry_after: int = 0) -> None:
         self.user = user
         self.locked = locked
+        #: seconds until the next attempt is checked (when ``locked``)
+        self.retry_after = retry_after
 
 
-def authenticate(username: str, password: str) -> LoginResult:
-    """Check a password. Failures count towards a temporary lock-out of the account."""
-    user = find_user(username)
-    if user is None or not user.is_enabled:
-        with contextlib.suppress(VerificationError):
-            _hasher.verify(_DUMMY_HASH, password)
-        return LoginResult(None)
+def _throttle(scope: str, key: str) -> LoginThrottle | None:
+    return db.session.get(LoginThrottle, (scope, key[:255]))
+
+
+def _clear_throttle(scope: str, key: str) -> None:
+    row = _throttle(scope, key)
+    if row is not None:
+        db.session.delete(row)
+
+
+def _blocked_for(row: LoginThrottle | None, now: dt.datetime) -> int:
+    if row is None or row.blocked_until is None or row.blocked_until <= now:
+        return 0
+    return max(1, math.ceil((row.blocked_until - now).total_seconds()))
+
+
+def _count_failure(scope: str, key: str, allowed: int, now: dt.datetime) -> LoginThrottle:
+    """One more failure. Past ``allowed`` failures the next attempt waits, and the wait doubles
+    with every further failure up to LOGIN_LOCKOUT_SECONDS: a stranger slows an account down
+    but cannot shut it for longer than that (and a known device is not held by it at all)."""
+    row = _throttle(scope, key)
+    if row is None:
+        row = LoginThrottle(scope=scope, key=key[:255], failures=0, updated_at=now)
+        db.session.add(row)
+    # A quiet day forgets old failures.
+    if row.updated_at and now - row.updated_at > dt.timedelta(days=1):
+        row.failures = 0
+    row.failures += 1
+    row.updated_at = now
+    if row.failures >= allowed:
+        base = current_app.config["LOGIN_DELAY_SECONDS"]
+        cap = current_app.config["LOGIN_LOCKOUT_SECONDS"]
+        delay = min(cap, base * 2 ** min(row.failures - allowed, 30))
+        row.blocked_until = now + dt.timedelta(seconds=delay)
+    return row
+
+
+def authenticate(username: str, password: str, *, address: str | None = None, device_user_id: int | None = None) -> LoginResult:
+    """Check a password, throttled per account name and per client address.
+
+    Unknown and disabled accounts go through the same steps as known ones (their failures are
+    counted under the name, a password hash is checked), so the answer and its time do not tell
+    which names exist. ``device_user_id``: the browser holds a signed cookie from an earlier
+    login of this user (a known device); the account's own throttle, which anyone can trigger,
+    does not hold it back, so a stranger cannot lock the owner out. The address throttle still does.
+    """
+    name = username.strip().lower()
     now = now_utc()
-    if user.locked_until and user.locked_until > now:
-        return LoginResult(None, locked=True)
+    config = current_app.config
+    user = find_user(name)
+    usable = user is not None and user.is_enabled
+    known_device = usable and device_user_id is not None and device_user_id == user.id  # type: ignore[union-attr]
+    waits = [_blocked_for(_throttle("address", address), now)] if address else []
+    if not known_device:
+        waits.append(_blocked_for(_throttle("account", name), now))
+    if max(waits, default=0):
+        return LoginResult(None, locked=True, retry_after=max(waits))
     try:
-        _hasher.verify(user.password_hash, password)
+        _hasher.verify(user.password_hash if usable else _dummy_hash(), password)  # type: ignore[union-attr]
+        valid = usable
     except (VerificationError, InvalidHashError):
-        user.failed_logins += 1
-        if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-            user.locked_until = now + dt.timedelta(seconds=current_app.config["LOGIN_LOCKOUT_SECONDS"])
-            user.failed_logins = 0
-            record("user:locked", user, f"user {user.username} locked after repeated failed logins", actor=user)
-            return LoginResult(None, locked=True)
-        return LoginResult(None)
+        valid = False
+    if not valid:
+        account = _count_failure("account", name, config["LOGIN_MAX_FAILURES"], now)
+        rows = [account]
+        if address:
+            rows.append(_count_failure("address", address, config["LOGIN_MAX_FAILURES_PER_ADDRESS"], now))
+        if usable:
+            user.failed_logins += 1  # type: ignore[union-attr]
+            user.locked_until = account.blocked_until  # type: ignore[union-attr]
+            if account.failures == config["LOGIN_MAX_FAILURES"]:
+                record("user:locked", user, f"user {user.username} throttled after repeated failed logins", actor=user)
+        wait = max((_blocked_for(r, now) for r in rows), default=0)
+        return LoginResult(None, locked=wait > 0, retry_after=wait)
+    assert user is not None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
+    _clear_throttle("account", name)
     return LoginResult(user)
 
 

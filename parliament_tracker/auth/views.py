@@ -6,7 +6,9 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from parliament_tracker.auth import services
 from parliament_tracker.auth.forms import ChangePasswordForm, LoginForm
@@ -16,6 +18,24 @@ from parliament_tracker.db import now_utc
 from parliament_tracker.extensions import db
 
 bp = Blueprint("auth", __name__)
+
+#: a signed cookie naming the user who last logged in from this browser ("known device")
+DEVICE_COOKIE = "known_device"
+
+
+def _device_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="known-device")
+
+
+def _device_user_id() -> int | None:
+    raw = request.cookies.get(DEVICE_COOKIE)
+    if not raw:
+        return None
+    try:
+        value = _device_serializer().loads(raw, max_age=current_app.config["KNOWN_DEVICE_DAYS"] * 86400)
+    except BadSignature:
+        return None
+    return value if isinstance(value, int) else None
 
 
 def _safe_next(target: str | None) -> str:
@@ -37,12 +57,31 @@ def login():
         return redirect(url_for("cases.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        result = services.authenticate(form.username.data, form.password.data)
+        result = services.authenticate(
+            form.username.data, form.password.data, address=request.remote_addr, device_user_id=_device_user_id()
+        )
         if result.user:
             login_user(result.user)
-            return redirect(_safe_next(request.args.get("next")))
+            response = redirect(_safe_next(request.args.get("next")))
+            response.set_cookie(
+                DEVICE_COOKIE,
+                _device_serializer().dumps(result.user.id),
+                max_age=current_app.config["KNOWN_DEVICE_DAYS"] * 86400,
+                secure=current_app.config["SESSION_COOKIE_SECURE"],
+                httponly=True,
+                samesite="Lax",
+            )
+            return response
         if result.locked:
-            flash(_("Too many failed attempts. This account is locked for a while; try again later."), "error")
+            minutes = -(-result.retry_after // 60)
+            flash(
+                ngettext(
+                    "Too many failed attempts. Try again in %(num)d minute.",
+                    "Too many failed attempts. Try again in %(num)d minutes.",
+                    minutes,
+                ),
+                "error",
+            )
         else:
             flash(_("User name or password is incorrect."), "error")
         return render_template("auth/login.html", form=form), 401
@@ -52,7 +91,10 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @public
 def logout():
-    """End the session."""
+    """End the session, on the server too: the user's session generation moves on, so a copy
+    of the cookie no longer works (nor do the user's sessions in other browsers)."""
+    if current_user.is_authenticated:
+        services.end_sessions(current_user, actor=current_user, reason="ended by logging out")
     logout_user()
     flash(_("You have been logged out."), "info")
     return redirect(url_for("auth.login"))
@@ -67,7 +109,9 @@ def set_language(code: str):
     if current_user.is_authenticated:
         current_user.locale = code
     response = redirect(_safe_next(request.form.get("next")))
-    response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax", httponly=True)
+    response.set_cookie(
+        "lang", code, max_age=365 * 86400, samesite="Lax", httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"]
+    )
     return response
 
 
@@ -81,6 +125,8 @@ def account():
             form.current_password.errors.append(_("The current password is incorrect."))
         else:
             services.set_password(current_user, form.new_password.data)
+            # The change ended every session of the user; this browser continues with a new one.
+            login_user(current_user._get_current_object())
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form, tokens=_tokens_of(current_user), new_token=None)

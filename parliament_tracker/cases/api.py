@@ -26,6 +26,7 @@ from parliament_tracker.api import (
 )
 from parliament_tracker.auth.models import User
 from parliament_tracker.cases import queries, services
+from parliament_tracker.cases.forms import MAX_MEMBERS, TEXT_LIMITS
 from parliament_tracker.cases.models import Attachment, Case, CaseKind, LinkType
 from parliament_tracker.cases.uploads import UploadRejected
 from parliament_tracker.cases.workflow import CaseStatus
@@ -33,6 +34,10 @@ from parliament_tracker.extensions import db
 from parliament_tracker.forms import MAX_INT
 from parliament_tracker.organisation.models import Committee, Directorate, Signatory
 from parliament_tracker.organisation.services import member_for
+
+#: the columns' lengths (organisation.models Member.name, Party.abbreviation)
+MEMBER_NAME_MAX = 200
+PARTY_ABBREVIATION_MAX = 32
 
 #: ``app.extensions`` key: the functions that add fields to a case's JSON (e.g. its deadlines)
 _EXTENDERS_KEY = "case_json_extenders"
@@ -105,6 +110,9 @@ def input_from_json(body: dict[str, Any], *, creating: bool) -> services.CaseInp
         if name in body:
             if body[name] is not None and not isinstance(body[name], str):
                 errors[name] = "Must be a string."
+            elif body[name] is not None and len(body[name]) > TEXT_LIMITS[name]:
+                # The same limits as the form's: the API takes no more than the pages do.
+                errors[name] = f"At most {TEXT_LIMITS[name]} characters."
             else:
                 setattr(data, name, body[name] if body[name] is not None else "")
     if "kind" in body or creating:
@@ -137,6 +145,8 @@ def input_from_json(body: dict[str, Any], *, creating: bool) -> services.CaseInp
         members = []
         if not isinstance(body["members"], list):
             errors["members"] = "Must be a list of {name, party}."
+        elif len(body["members"]) > MAX_MEMBERS:
+            errors["members"] = f"At most {MAX_MEMBERS} members."
         else:
             for item in body["members"]:
                 if (
@@ -145,6 +155,12 @@ def input_from_json(body: dict[str, Any], *, creating: bool) -> services.CaseInp
                     or not isinstance(item.get("party"), str | None)
                 ):
                     errors["members"] = "Must be a list of {name, party}."
+                    break
+                party = item.get("party")
+                if not item["name"].strip() or len(item["name"]) > MEMBER_NAME_MAX or (
+                    party is not None and (not isinstance(party, str) or len(party) > PARTY_ABBREVIATION_MAX)
+                ):
+                    errors["members"] = f"Each member needs a name of at most {MEMBER_NAME_MAX} characters and a party abbreviation of at most {PARTY_ABBREVIATION_MAX}."
                     break
                 member = member_for(item["name"], item.get("party"))
                 members.append(member)

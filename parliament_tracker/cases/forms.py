@@ -7,7 +7,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from parliament_tracker.cases.models import KIND_TITLES, LINK_TITLES, CaseKind, LinkType
+from parliament_tracker.cases.models import CaseKind, LinkType
 from parliament_tracker.forms import BaseForm
 
 
@@ -17,28 +17,38 @@ def _coerce_optional_int(value: object) -> int | None:
     return int(value)  # type: ignore[arg-type]
 
 
+#: the longest text each case field takes: the form and the API enforce the same limits
+TEXT_LIMITS = {"reference": 40, "subject": 2000, "dossier": 32, "notes": 20000, "questions_text": 100000}
+#: members named on one case (a written question has a handful; a committee request none)
+MAX_MEMBERS = 50
+
+
 class CaseForm(BaseForm):
     reference = StringField(
         _l("Reference number"),
-        validators=[DataRequired(message=_l("Enter the Tweede Kamer reference number.")), Length(max=40)],
+        validators=[DataRequired(message=_l("Enter the Tweede Kamer reference number.")), Length(max=TEXT_LIMITS["reference"])],
         description=_l("For example 2021Z19601"),
     )
-    kind = SelectField(_l("Kind"), choices=[(k.value, KIND_TITLES[k]) for k in CaseKind], validators=[DataRequired()])
-    subject = TextAreaField(_l("Subject"), validators=[DataRequired(message=_l("Enter a subject.")), Length(max=2000)])
+    kind = SelectField(_l("Kind"), choices=CaseKind.choices(), validators=[DataRequired()])
+    subject = TextAreaField(_l("Subject"), validators=[DataRequired(message=_l("Enter a subject.")), Length(max=TEXT_LIMITS["subject"])])
     received_on = DateField(
         _l("Received (for written questions: date submitted)"),
         validators=[InputRequired(message=_l("Enter the date received as a valid date."))],
     )
     committee_id = SelectField(_l("Requested by committee"), coerce=_coerce_optional_int, validators=[Optional()])
-    member_ids = SelectMultipleField(_l("Requested by members"), coerce=int, validators=[Optional()])
+    member_ids = SelectMultipleField(
+        _l("Requested by members"),
+        coerce=int,
+        validators=[Optional(), Length(max=MAX_MEMBERS, message=_l("Name at most %(max)d members."))],
+    )
     addressed_to_id = SelectField(_l("Addressed to"), coerce=_coerce_optional_int, validators=[Optional()])
     lead_directorate_id = SelectField(_l("Lead directorate"), coerce=_coerce_optional_int, validators=[Optional()])
     drafter_id = SelectField(_l("Drafter"), coerce=_coerce_optional_int, validators=[Optional()])
-    dossier = StringField(_l("Dossier"), validators=[Optional(), Length(max=32)], description=_l("For example 35925-VI"))
-    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=20000)])
+    dossier = StringField(_l("Dossier"), validators=[Optional(), Length(max=TEXT_LIMITS["dossier"])], description=_l("For example 35925-VI"))
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=TEXT_LIMITS["notes"])])
     questions_text = TextAreaField(
         _l("Questions (paste the text; it is split into numbered questions)"),
-        validators=[Optional(), Length(max=100000)],
+        validators=[Optional(), Length(max=TEXT_LIMITS["questions_text"])],
     )
     committee_due_on = DateField(
         _l("Date asked by the committee"), validators=[Optional()], description=_l("Committee requests: the date in the letter, if any")
@@ -54,7 +64,7 @@ class CaseForm(BaseForm):
 
 class LinkForm(BaseForm):
     reference = StringField(_l("Reference of the other case"), validators=[DataRequired(message=_l("Enter a reference."))])
-    link_type = SelectField(_l("Link type"), choices=[(t.value, LINK_TITLES[t]) for t in LinkType], validators=[DataRequired()])
+    link_type = SelectField(_l("Link type"), choices=LinkType.choices(), validators=[DataRequired()])
 
 
 class TransitionForm(BaseForm):

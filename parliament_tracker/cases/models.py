@@ -3,70 +3,38 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from parliament_tracker.auth.models import User
 from parliament_tracker.cases import search_index
+from parliament_tracker.cases.kinds import CaseKind
 from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.db import Base, created_at_now, enum_column, intpk, now_utc
 from parliament_tracker.deadlines.models import Deadline, Event
+from parliament_tracker.enums import N_, TitledEnum
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Signatory
 
 
-class CaseKind(enum.StrEnum):
-    written_questions = "written_questions"
-    committee_request = "committee_request"
-    commitment = "commitment"
-    motion = "motion"
-    plenary_request = "plenary_request"
-    other = "other"
+class LinkType(TitledEnum):
+    related = "related", N_("Related to")
+    follow_up_of = "follow_up_of", N_("Follow-up of")
+    same_subject = "same_subject", N_("Same subject as")
+    duplicate_of = "duplicate_of", N_("Duplicate of")
+    answered_together = "answered_together", N_("Answered together with")
 
     @property
-    def title(self) -> str:
-        return str(KIND_TITLES[self])
+    def reverse_label(self) -> str:
+        """How a directed link reads from the other end; a symmetric link reads the same."""
+        msgid = _REVERSE_MSGIDS.get(self)
+        return gettext(msgid) if msgid else self.label
 
 
-KIND_TITLES = {
-    CaseKind.written_questions: _l("Written questions"),
-    CaseKind.committee_request: _l("Committee request"),
-    CaseKind.commitment: _l("Commitment"),
-    CaseKind.motion: _l("Motion"),
-    CaseKind.plenary_request: _l("Plenary request"),
-    CaseKind.other: _l("Other"),
-}
-
-
-class LinkType(enum.StrEnum):
-    related = "related"
-    follow_up_of = "follow_up_of"
-    same_subject = "same_subject"
-    duplicate_of = "duplicate_of"
-    answered_together = "answered_together"
-
-    @property
-    def title(self) -> str:
-        return str(LINK_TITLES[self])
-
-    @property
-    def reverse_title(self) -> str:
-        return str(LINK_REVERSE_TITLES.get(self, LINK_TITLES[self]))
-
-
-LINK_TITLES = {
-    LinkType.related: _l("Related to"),
-    LinkType.follow_up_of: _l("Follow-up of"),
-    LinkType.same_subject: _l("Same subject as"),
-    LinkType.duplicate_of: _l("Duplicate of"),
-    LinkType.answered_together: _l("Answered together with"),
-}
-#: how a directed link reads from the other end
-LINK_REVERSE_TITLES = {
-    LinkType.follow_up_of: _l("Followed up by"),
-    LinkType.duplicate_of: _l("Has duplicate"),
+_REVERSE_MSGIDS = {
+    LinkType.follow_up_of: N_("Followed up by"),
+    LinkType.duplicate_of: N_("Has duplicate"),
 }
 
 case_members = sa.Table(

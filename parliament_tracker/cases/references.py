@@ -1,5 +1,7 @@
 """Tweede Kamer reference numbers: normalising, validating per kind and finding them in text.
 
+The formats each kind accepts come from the kind table (``cases.kinds``).
+
 Pure functions: no database, no Flask.
 """
 
@@ -10,37 +12,19 @@ from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
 
+from parliament_tracker.cases.kinds import FALLBACK, KINDS, ZAAK_RE, all_reference_formats
 from parliament_tracker.errors import DomainError
 
-#: Zaak numbers: year, "Z", five digits (DOMAIN §1.5), e.g. 2021Z19241
-ZAAK_RE = re.compile(r"^(19|20)\d{2}Z\d{5}$")
-#: Commitments (toezeggingen): TZ + yyyymm + "-" + 3 digits, e.g. TZ202412-116
-TOEZEGGING_RE = re.compile(r"^TZ(19|20)\d{2}(0[1-9]|1[0-2])-\d{3}$")
-#: Document numbers: year, "D", five digits
-DOCUMENT_RE = re.compile(r"^(19|20)\d{2}D\d{5}$")
-#: Motions are often cited by Kamerstuk: "35925-VI-12" (dossier, optional chapter, number)
-KAMERSTUK_RE = re.compile(r"^\d{5}(-[A-Z0-9]{1,8})?-\d{1,4}$")
+__all__ = ["FORMATS_BY_KIND", "ZAAK_RE", "ReferenceError_", "find_references", "looks_like_reference", "normalise", "validate"]
 
 _FIND_RE = re.compile(r"\b((?:19|20)\d{2}Z\d{5}|TZ(?:19|20)\d{4}-\d{3})\b", re.IGNORECASE)
 
-#: which formats each kind accepts, first the usual one
-FORMATS_BY_KIND: dict[str, tuple[re.Pattern[str], ...]] = {
-    "written_questions": (ZAAK_RE,),
-    "committee_request": (ZAAK_RE,),
-    "commitment": (TOEZEGGING_RE, ZAAK_RE),
-    "motion": (ZAAK_RE, KAMERSTUK_RE),
-    "plenary_request": (ZAAK_RE,),
-    "other": (ZAAK_RE, TOEZEGGING_RE, DOCUMENT_RE, KAMERSTUK_RE),
-}
+#: which formats each kind accepts, first the usual one (from the kind table)
+FORMATS_BY_KIND: dict[str, tuple[re.Pattern[str], ...]] = {k: s.reference_formats for k, s in KINDS.items()}
 
-_EXAMPLES = {
-    "written_questions": "2021Z19601",
-    "committee_request": "2021Z19241",
-    "commitment": "TZ202412-116 of 2024Z01234",
-    "motion": "2021Z20001 of 35925-VI-12",
-    "plenary_request": "2021Z20002",
-    "other": "2021Z19241",
-}
+_EXAMPLES = {k: s.reference_example for k, s in KINDS.items()}
+#: any format of any kind: what "looks like a reference" in a search box
+_ANY_FORMAT = all_reference_formats()
 
 
 class ReferenceError_(DomainError):
@@ -58,7 +42,7 @@ def normalise(raw: str) -> str:
 
 def looks_like_reference(raw: str) -> bool:
     value = normalise(raw)
-    return any(p.match(value) for p in FORMATS_BY_KIND["other"])
+    return any(p.match(value) for p in _ANY_FORMAT)
 
 
 def validate(raw: str, kind: str) -> str:
@@ -66,7 +50,7 @@ def validate(raw: str, kind: str) -> str:
     value = normalise(raw)
     if not value:
         raise ReferenceError_(str(_l("Enter the Tweede Kamer reference number.")))
-    patterns = FORMATS_BY_KIND.get(kind, FORMATS_BY_KIND["other"])
+    patterns = FORMATS_BY_KIND.get(kind, FORMATS_BY_KIND[FALLBACK])
     if any(p.match(value) for p in patterns):
         return value
     raise ReferenceError_(
@@ -74,7 +58,7 @@ def validate(raw: str, kind: str) -> str:
             _l(
                 "“%(value)s” is not a valid reference for this kind. Expected for example %(example)s.",
                 value=value,
-                example=_EXAMPLES.get(kind, "2021Z19241"),
+                example=_EXAMPLES.get(kind, _EXAMPLES[FALLBACK]),
             )
         )
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm.attributes import set_committed_value
 
 from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User
@@ -17,11 +18,12 @@ from parliament_tracker.cases import references
 from parliament_tracker.cases.models import Attachment, Case, CaseKind, CaseLink, LinkType, Question
 from parliament_tracker.cases.questions import split_questions
 from parliament_tracker.cases.uploads import check_attachment
-from parliament_tracker.cases.workflow import CaseStatus, is_allowed
+from parliament_tracker.cases.workflow import CaseStatus, is_allowed, is_system_move
 from parliament_tracker.db import today_local
 from parliament_tracker.errors import DomainError, Kind
 from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Signatory
+from parliament_tracker.signals import case_assigned, case_status_changed
 
 
 class DuplicateCase(DomainError):
@@ -166,6 +168,8 @@ def create_case(data: CaseInput, *, actor: User | None = None) -> Case:
         raise
     record("case:created", case, f"case {case.reference} registered", actor=actor, kind=case.kind, subject=case.subject)
     _deadlines().on_case_saved(case, actor, "case registered")
+    if case.status == CaseStatus.assigned:
+        case_assigned.send(case, drafter=case.drafter, directorate=case.lead_directorate, actor=actor)
     return case
 
 
@@ -244,7 +248,10 @@ def update_case(case: Case, data: CaseInput, *, expected_version: int, actor: Us
             changes["questions"] = (len(before_q), len(after_q))
     if not changes:
         return case
-    if case.status == CaseStatus.registered and (case.drafter or case.lead_directorate):
+    assigned_now = case.status == CaseStatus.registered and bool(case.drafter or case.lead_directorate)
+    if assigned_now:
+        # A system move of the workflow table, recorded as part of this edit.
+        assert is_system_move(case.status, CaseStatus.assigned)
         changes["status"] = (case.status, CaseStatus.assigned)
         case.status = CaseStatus.assigned
     case.search_text = _search_text(case)
@@ -253,6 +260,10 @@ def update_case(case: Case, data: CaseInput, *, expected_version: int, actor: Us
     db.session.flush()
     record("case:updated", case, f"case {case.reference} edited: {', '.join(sorted(changes))}", actor=actor, changes=changes)
     _deadlines().on_case_saved(case, actor, f"case edited: {', '.join(sorted(changes))}")
+    if assigned_now:
+        case_status_changed.send(case, before=CaseStatus.registered, after=CaseStatus.assigned, actor=actor, reason="case edited")
+    if {"drafter", "lead_directorate"} & set(changes) and (case.drafter or case.lead_directorate):
+        case_assigned.send(case, drafter=case.drafter, directorate=case.lead_directorate, actor=actor)
     return case
 
 
@@ -297,30 +308,104 @@ def set_questions(case: Case, items: Sequence[tuple[int, str]], *, expected_vers
         record("case:questions_set", case, f"questions of {case.reference} corrected", actor=actor, count=len(new))
 
 
-def transition(case: Case, target: CaseStatus, *, actor: User, expected_version: int | None = None, comment: str = "") -> None:
-    """Move a case to ``target`` if the workflow table allows it for the actor's role."""
+def transition(
+    case: Case,
+    target: CaseStatus,
+    *,
+    actor: User,
+    expected_version: int | None = None,
+    comment: str = "",
+    answered_on: dt.date | None = None,
+) -> None:
+    """Move a case to ``target`` if the workflow table allows it for the actor's role.
+    ``answered_on``: the date answered, when not today (a demo or an import of old cases)."""
     if expected_version is not None and expected_version != case.version:
         raise StaleCase(case)
     if not is_allowed(case.status, target, actor.role):
         raise TransitionRefused(
             _(
                 "A %(role)s cannot move a case from “%(from)s” to “%(to)s”.",
-                role=actor.role.title,
-                **{"from": case.status.title, "to": target.title},
+                role=actor.role.label,
+                **{"from": case.status.label, "to": target.label},
             )
         )
+    _change_status(case, target, actor=actor, comment=comment, answered_on=answered_on)
+
+
+def system_transition(
+    case: Case,
+    target: CaseStatus,
+    *,
+    actor: User | None,
+    reason: str,
+    comment: str = "",
+    answered_on: dt.date | None = None,
+    **details: Any,
+) -> bool:
+    """A move the system makes (a case following its letter, the Kamer's published answer):
+    allowed by the table's system transitions, audited and followed by the deadlines like any
+    status change. ``reason`` is the untranslated why for the log line. False when the case
+    already has that status; a move the table does not know is refused."""
+    if case.status == target:
+        return False
+    if not is_system_move(case.status, target):
+        raise TransitionRefused(
+            _("A case cannot move from “%(from)s” to “%(to)s”.", **{"from": case.status.label, "to": target.label})
+        )
+    _change_status(case, target, actor=actor, comment=comment, reason=reason, answered_on=answered_on, system=True, **details)
+    return True
+
+
+def _change_status(
+    case: Case,
+    target: CaseStatus,
+    *,
+    actor: User | None,
+    comment: str,
+    reason: str = "",
+    answered_on: dt.date | None = None,
+    system: bool = False,
+    **details: Any,
+) -> None:
+    """The one place a case's status and its answered date are written."""
     before = case.status
-    case.status = target
-    db.session.flush()
+    values: dict[str, Any] = {"status": target}
+    if target == CaseStatus.answered:
+        values["answered_on"] = answered_on or today_local()
+    elif before == CaseStatus.answered:
+        values["answered_on"] = None
+    if system:
+        _set_status_quietly(case, before, values)
+    else:
+        for name, value in values.items():
+            setattr(case, name, value)
+        db.session.flush()
     record(
         "case:status_changed",
         case,
-        f"case {case.reference}: {before.value} -> {target.value}",
+        f"case {case.reference}: {before.value} -> {target.value}" + (f" ({reason})" if reason else ""),
         actor=actor,
         changes={"status": (before, target)},
         comment=comment,
+        **details,
     )
     _deadlines().on_status_changed(case, before, target, actor)
+    case_status_changed.send(case, before=before, after=target, actor=actor, reason=reason or comment)
+
+
+def _set_status_quietly(case: Case, before: CaseStatus, values: dict[str, Any]) -> None:
+    """A system move is not an edit of the case: written without touching ``version``, so a
+    drafter's open edit form stays valid (as the Kamer sync's and the deadlines' columns are),
+    and only while the status is still ``before``, so a concurrent move is never overwritten."""
+    db.session.flush()
+    result = db.session.execute(
+        sa.update(Case).where(Case.id == case.id, Case.status == before).values(**values),
+        execution_options={"synchronize_session": False},
+    )
+    if result.rowcount != 1:
+        raise sa.orm.exc.StaleDataError(f"case {case.reference} changed status at the same moment")
+    for name, value in values.items():
+        set_committed_value(case, name, value)
 
 
 def _link_between(case: Case, other: Case) -> CaseLink | None:
@@ -347,7 +432,7 @@ def add_link(case: Case, other_reference: str, link_type: LinkType, *, actor: Us
     existing = _link_between(case, other)
     if existing is not None:
         raise AlreadyLinked(
-            _("These cases are already linked (%(type)s).", type=existing.link_type.title),
+            _("These cases are already linked (%(type)s).", type=existing.link_type.label),
             {"reference": _("Already linked.")},
         )
     link = CaseLink(source=case, target=other, link_type=link_type, created_by_id=actor.id if actor else None)
@@ -385,9 +470,9 @@ def links_of(case: Case) -> list[LinkView]:
     result = []
     for link in rows:
         if link.source_id == case.id:
-            result.append(LinkView(link.target, link.link_type.title, link.link_type, True))
+            result.append(LinkView(link.target, link.link_type.label, link.link_type, True))
         else:
-            result.append(LinkView(link.source, link.link_type.reverse_title, link.link_type, False))
+            result.append(LinkView(link.source, link.link_type.reverse_label, link.link_type, False))
     return result
 
 

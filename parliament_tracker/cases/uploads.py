@@ -14,6 +14,10 @@ from parliament_tracker.errors import DomainError
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_RATIO = 100
 MAX_ENTRIES = 2000
+#: macro and ActiveX parts, found by their name or by their declared content type (a renamed
+#: vbaProject.bin still declares itself in [Content_Types].xml); the letter check uses the same
+_MACRO_NAME = re.compile(r"(^|/)(vbaProject\.bin|vbaData\.xml)$|(^|/)activeX/", re.IGNORECASE)
+_MACRO_TYPE = re.compile(rb"macroEnabled|vbaProject|vbaData|ms-office\.activeX", re.IGNORECASE)
 
 
 class UploadRejected(DomainError):
@@ -61,7 +65,7 @@ def check_docx_archive(data: bytes) -> None:
     if "[Content_Types].xml" not in names or "word/document.xml" not in names:
         raise UploadRejected(_("This is not a valid DOCX file (the Word parts are missing)."))
     content_types = archive.read("[Content_Types].xml")
-    if any(n.lower().endswith("vbaproject.bin") for n in names) or b"macroEnabled" in content_types:
+    if any(_MACRO_NAME.search(n) for n in names) or _MACRO_TYPE.search(content_types):
         raise UploadRejected(_("Documents with macros are not accepted. Save it as a plain .docx."))
     if archive.testzip() is not None:
         raise UploadRejected(_("The DOCX file is damaged."))

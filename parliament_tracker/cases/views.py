@@ -46,6 +46,7 @@ from parliament_tracker.cases.models import Attachment, Case, CaseKind, LinkType
 from parliament_tracker.cases.workflow import CaseStatus, allowed_targets
 from parliament_tracker.db import today_local
 from parliament_tracker.deadlines.models import Event
+from parliament_tracker.downloads import content_disposition
 from parliament_tracker.errors import DomainError, Kind
 from parliament_tracker.extensions import db
 from parliament_tracker.forms import int_arg
@@ -103,7 +104,7 @@ def export_csv():
     return Response(
         stream_with_context(csv_lines(queries.iterate_all(f))),
         mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="zaken-{stamp}.csv"'},
+        headers={"Content-Disposition": content_disposition(f"zaken-{stamp}.csv")},
     )
 
 
@@ -327,7 +328,7 @@ def change_status(reference: str):
         lambda: services.transition(
             case, CaseStatus(form.target.data), actor=edge.actor(), expected_version=form.version.data, comment=form.comment.data or ""
         ),
-        lambda: _("Status changed to “%(status)s”.", status=case.status.title),
+        lambda: _("Status changed to “%(status)s”.", status=case.status.label),
     )
 
 
@@ -392,5 +393,5 @@ def download_attachment(reference: str, attachment_id: int):
     return Response(
         attachment.content,
         mimetype=attachment.content_type,
-        headers={"Content-Disposition": f'attachment; filename="{attachment.filename}"'},
+        headers={"Content-Disposition": content_disposition(attachment.filename, default="bijlage")},
     )

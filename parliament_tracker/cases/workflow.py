@@ -2,45 +2,27 @@
 
 from __future__ import annotations
 
-import enum
 from collections import deque
 
-from flask_babel import lazy_gettext as _l
-
 from parliament_tracker.auth.roles import Role
+from parliament_tracker.enums import N_, TitledEnum
 
 
-class CaseStatus(enum.StrEnum):
-    registered = "registered"
-    assigned = "assigned"
-    drafting = "drafting"
-    in_review = "in_review"
-    awaiting_signature = "awaiting_signature"
-    answered = "answered"
-    withdrawn = "withdrawn"
-    transferred = "transferred"
-    no_reply_needed = "no_reply_needed"
-
-    @property
-    def title(self) -> str:
-        return str(STATUS_TITLES[self])
+class CaseStatus(TitledEnum):
+    registered = "registered", N_("Registered")
+    assigned = "assigned", N_("Assigned")
+    drafting = "drafting", N_("Drafting")
+    in_review = "in_review", N_("In review")
+    awaiting_signature = "awaiting_signature", N_("Awaiting signature")
+    answered = "answered", N_("Answered")
+    withdrawn = "withdrawn", N_("Withdrawn")
+    transferred = "transferred", N_("Transferred")
+    no_reply_needed = "no_reply_needed", N_("No reply needed")
 
     @property
     def is_closed(self) -> bool:
         return self in CLOSED
 
-
-STATUS_TITLES = {
-    CaseStatus.registered: _l("Registered"),
-    CaseStatus.assigned: _l("Assigned"),
-    CaseStatus.drafting: _l("Drafting"),
-    CaseStatus.in_review: _l("In review"),
-    CaseStatus.awaiting_signature: _l("Awaiting signature"),
-    CaseStatus.answered: _l("Answered"),
-    CaseStatus.withdrawn: _l("Withdrawn"),
-    CaseStatus.transferred: _l("Transferred"),
-    CaseStatus.no_reply_needed: _l("No reply needed"),
-}
 
 CLOSED = frozenset({CaseStatus.answered, CaseStatus.withdrawn, CaseStatus.transferred, CaseStatus.no_reply_needed})
 #: the open statuses, listed (not "not closed") so an index on (status, date) serves queries
@@ -71,6 +53,20 @@ TRANSITIONS: dict[tuple[CaseStatus, CaseStatus], frozenset[Role]] = {
     (S.transferred, S.registered): _DESK,
     (S.no_reply_needed, S.registered): _DESK,
 }
+
+
+#: The moves the system makes on its own, never offered to users (``allowed_targets`` does not
+#: list them): a case follows its answer letter (letters.approval.cases) whatever open status
+#: it had, the Kamer sync marks a case answered (tk.sync), and an edit that gives a registered
+#: case a drafter or directorate assigns it (cases.services.update_case).
+SYSTEM_TARGETS = (S.drafting, S.in_review, S.awaiting_signature, S.answered)
+SYSTEM_TRANSITIONS: frozenset[tuple[CaseStatus, CaseStatus]] = frozenset(
+    {(s, target) for target in SYSTEM_TARGETS for s in OPEN if s != target} | {(S.registered, S.assigned)}
+)
+
+
+def is_system_move(current: CaseStatus, target: CaseStatus) -> bool:
+    return (current, target) in SYSTEM_TRANSITIONS
 
 
 def allowed_targets(current: CaseStatus, role: Role | None) -> list[CaseStatus]:

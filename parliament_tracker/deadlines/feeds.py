@@ -15,7 +15,7 @@ from parliament_tracker.cases.models import Case
 from parliament_tracker.cases.workflow import OPEN, CaseStatus
 from parliament_tracker.db import now_utc, today_local
 from parliament_tracker.deadlines import ics
-from parliament_tracker.deadlines.models import DEADLINE_KIND_TITLES, CalendarFeed, Deadline
+from parliament_tracker.deadlines.models import CalendarFeed, Deadline
 from parliament_tracker.deadlines.queries import EFFECTIVE, effective_between
 from parliament_tracker.deadlines.rules import ANSWER_KINDS, INTERNAL_KINDS, DeadlineKind
 from parliament_tracker.extensions import db
@@ -119,8 +119,8 @@ def feed_rows(feed: CalendarFeed, today: dt.date | None = None) -> list[FeedRow]
 
 def build_feed(feed: CalendarFeed, today: dt.date | None = None) -> bytes:
     entries = []
-    status_titles = {s: s.title for s in CaseStatus}  # translated once, not per entry
-    kind_titles = {k: str(v) for k, v in DEADLINE_KIND_TITLES.items()}
+    status_titles = {s: s.label for s in CaseStatus}  # translated once, not per entry
+    kind_titles = {k: k.label for k in DeadlineKind}
     case_url = url_for("cases.show", reference="0", _external=True)[:-1]  # references are URL-safe
     for row in feed_rows(feed, today):
         lines = [row.explanation, f"Status: {status_titles[row.status]}"]

@@ -11,7 +11,7 @@ from parliament_tracker.forms import BaseForm
 
 
 class EventForm(BaseForm):
-    kind = SelectField(_l("Kind"), choices=[(k.value, k.title) for k in EventKind], validators=[DataRequired()])
+    kind = SelectField(_l("Kind"), choices=EventKind.choices(), validators=[DataRequired()])
     name = StringField(
         _l("Name"), validators=[DataRequired(message=_l("Enter a name.")), Length(max=300)],
         description=_l("For example: Begrotingsbehandeling JenV 2022"),

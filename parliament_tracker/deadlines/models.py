@@ -9,51 +9,26 @@ recompute.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from parliament_tracker.auth.models import User
 from parliament_tracker.db import Base, created_at_now, enum_column, intpk, now_utc
 from parliament_tracker.deadlines.rules import INTERNAL_KINDS, DeadlineKind
+from parliament_tracker.enums import N_, TitledEnum
 
 if TYPE_CHECKING:
     from parliament_tracker.cases.models import Case
 
 
-class EventKind(enum.StrEnum):
-    budget_debate = "budget_debate"
-    committee_debate = "committee_debate"
-    plenary_debate = "plenary_debate"
-    recess = "recess"
-    other = "other"
-
-    @property
-    def title(self) -> str:
-        return str(EVENT_KIND_TITLES[self])
-
-
-EVENT_KIND_TITLES = {
-    EventKind.budget_debate: _l("Budget debate"),
-    EventKind.committee_debate: _l("Committee debate"),
-    EventKind.plenary_debate: _l("Plenary debate"),
-    EventKind.recess: _l("Recess"),
-    EventKind.other: _l("Other event"),
-}
-
-DEADLINE_KIND_TITLES = {
-    DeadlineKind.external: _l("Answer due"),
-    DeadlineKind.postponed_external: _l("Answer due after postponement"),
-    DeadlineKind.postponement_notice: _l("Postponement notice due"),
-    DeadlineKind.committee_date: _l("Date asked by the committee"),
-    DeadlineKind.before_event: _l("Before the event"),
-    DeadlineKind.internal_draft: _l("Draft ready"),
-    DeadlineKind.internal_approval: _l("Approval ready"),
-    DeadlineKind.internal_signature: _l("Signature"),
-}
+class EventKind(TitledEnum):
+    budget_debate = "budget_debate", N_("Budget debate")
+    committee_debate = "committee_debate", N_("Committee debate")
+    plenary_debate = "plenary_debate", N_("Plenary debate")
+    recess = "recess", N_("Recess")
+    other = "other", N_("Other event")
 
 
 class Event(Base):
@@ -150,7 +125,7 @@ class Deadline(Base):
 
     @property
     def title(self) -> str:
-        return str(DEADLINE_KIND_TITLES[self.kind])
+        return self.kind.label
 
 
 class CalendarFeed(Base):

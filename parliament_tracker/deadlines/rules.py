@@ -16,37 +16,38 @@ letters and reminders to Dutch civil servants. They are plain text, not translat
 from __future__ import annotations
 
 import datetime as dt
-import enum
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
 from typing import Literal, NamedTuple
 
+from parliament_tracker.cases.kinds import KINDS, AnswerRule, kind_values
 from parliament_tracker.deadlines.dutch import long_date, term_words, working_days_words
 from parliament_tracker.deadlines.workdays import WorkingCalendar
+from parliament_tracker.enums import N_, TitledEnum
 
 # -- vocabulary ------------------------------------------------------------------------
 
-#: Case kinds, the same values as ``cases.models.CaseKind`` (kept as strings so this module
-#: needs neither SQLAlchemy nor Flask).
-CASE_KINDS = frozenset({"written_questions", "committee_request", "commitment", "motion", "plenary_request", "other"})
+#: Case kind values, from the kind table (``cases.kinds``, pure like this module); which answer
+#: rule a kind follows is its ``answer_rule`` there (see ``_ANSWER_RULES``).
+CASE_KINDS = kind_values()
 
 
-class DeadlineKind(enum.StrEnum):
+class DeadlineKind(TitledEnum):
     #: the answer deadline from a term or a given date (RvO 3 weeks, default 3 weeks, given)
-    external = "external"
+    external = "external", N_("Answer due")
     #: written questions after an uitstelbericht: 6 weeks from submission
-    postponed_external = "postponed_external"
+    postponed_external = "postponed_external", N_("Answer due after postponement")
     #: written questions: the uitstelbericht must go out before the 3 weeks run out
-    postponement_notice = "postponement_notice"
+    postponement_notice = "postponement_notice", N_("Postponement notice due")
     #: the date the committee asked for
-    committee_date = "committee_date"
+    committee_date = "committee_date", N_("Date asked by the committee")
     #: the last working day(s) before a linked event (budget debate, commissiedebat)
-    before_event = "before_event"
-    internal_draft = "internal_draft"
-    internal_approval = "internal_approval"
-    internal_signature = "internal_signature"
+    before_event = "before_event", N_("Before the event")
+    internal_draft = "internal_draft", N_("Draft ready")
+    internal_approval = "internal_approval", N_("Approval ready")
+    internal_signature = "internal_signature", N_("Signature")
 
 
 # Module constants: reading DeadlineKind.x goes through Enum's descriptor each time, which
@@ -197,13 +198,6 @@ class ComputedDeadline:
 
 # -- computation --------------------------------------------------------------------------
 
-_GIVEN_DATE_LABEL = {
-    "commitment": "toegezegde datum",
-    "motion": "datum uit de motie",
-    "plenary_request": "gevraagde datum",
-    "other": "opgegeven datum",
-}
-
 #: (kind, rule code, Dutch label) of the internal milestones, in order draft, approval, signature
 MILESTONES = tuple(
     (kind, kind.value, label)
@@ -292,48 +286,54 @@ def _event_candidate(facts: CaseFacts, event: Event, settings: DeadlineSettings,
     return _Candidate(_BEFORE_EVENT, due, "before_event", text, True, tuple(warnings))
 
 
+def _committee_request(facts: CaseFacts, settings: DeadlineSettings) -> list[_Candidate]:
+    if facts.committee_due_on is not None:
+        return [
+            _Candidate(
+                _COMMITTEE_DATE,
+                facts.committee_due_on,
+                "committee_date",
+                f"datum gevraagd door de commissie: {long_date(facts.committee_due_on)}",
+                True,
+            )
+        ]
+    if facts.event is not None:
+        return []
+    # No date and no event: ministries work to the same 3 weeks (DOMAIN §2.2).
+    term = settings.committee_request_term_days
+    due = facts.received_on + dt.timedelta(days=term)
+    return [
+        _Candidate(
+            _EXTERNAL,
+            due,
+            "default_3_weeks",
+            f"ontvangen {long_date(facts.received_on)} + {term_words(term)} (gebruikelijke termijn) = {long_date(due)}",
+            True,
+        )
+    ]
+
+
+def _given_date(facts: CaseFacts, settings: DeadlineSettings) -> list[_Candidate]:
+    if facts.given_due_on is None:
+        return []
+    label = KINDS[facts.kind].given_date_label
+    return [_Candidate(_EXTERNAL, facts.given_due_on, "given_date", f"{label}: {long_date(facts.given_due_on)}", True)]
+
+
+#: the answer rule of each kind (``cases.kinds.KINDS[kind].answer_rule``) -> its candidates
+_ANSWER_RULES: Mapping[AnswerRule, Callable[[CaseFacts, DeadlineSettings], list[_Candidate]]] = MappingProxyType(
+    {
+        AnswerRule.written_questions: _written_questions,
+        AnswerRule.committee_request: _committee_request,
+        AnswerRule.given_date: _given_date,
+    }
+)
+#: kind value -> its rule's function, looked up once per kind rather than per case
+_RULE_BY_KIND = MappingProxyType({kind: _ANSWER_RULES[spec.answer_rule] for kind, spec in KINDS.items()})
+
+
 def _answer_candidates(facts: CaseFacts, settings: DeadlineSettings, cal: WorkingCalendar) -> list[_Candidate]:
-    kind = facts.kind
-    if kind == "written_questions":
-        out = _written_questions(facts, settings)
-    elif kind == "committee_request":
-        out = []
-        if facts.committee_due_on is not None:
-            out.append(
-                _Candidate(
-                    _COMMITTEE_DATE,
-                    facts.committee_due_on,
-                    "committee_date",
-                    f"datum gevraagd door de commissie: {long_date(facts.committee_due_on)}",
-                    True,
-                )
-            )
-        elif facts.event is None:
-            # No date and no event: ministries work to the same 3 weeks (DOMAIN §2.2).
-            term = settings.committee_request_term_days
-            due = facts.received_on + dt.timedelta(days=term)
-            out.append(
-                _Candidate(
-                    _EXTERNAL,
-                    due,
-                    "default_3_weeks",
-                    f"ontvangen {long_date(facts.received_on)} + {term_words(term)} "
-                    f"(gebruikelijke termijn) = {long_date(due)}",
-                    True,
-                )
-            )
-    else:
-        out = []
-        if facts.given_due_on is not None:
-            out.append(
-                _Candidate(
-                    _EXTERNAL,
-                    facts.given_due_on,
-                    "given_date",
-                    f"{_GIVEN_DATE_LABEL[kind]}: {long_date(facts.given_due_on)}",
-                    True,
-                )
-            )
+    out = _RULE_BY_KIND[facts.kind](facts, settings)
     # Postponement of other kinds is a new date entered by hand (DOMAIN §2.6), so
     # postponed_on only means something for written questions.
     if facts.event is not None:
@@ -484,7 +484,7 @@ def monday_late_list(facts: CaseFacts, on: dt.date, settings: DeadlineSettings =
     applicable term has ended (the due day itself still counts as in time) and it has not
     been answered. A postponement sent after that Monday does not count yet.
     """
-    if facts.kind != "written_questions" or facts.answered:
+    if not KINDS[facts.kind].numbered_questions or facts.answered:
         return False
     monday = next_monday(on)
     postponed = facts.postponed_on is not None and facts.postponed_on <= monday

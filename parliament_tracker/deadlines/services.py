@@ -3,7 +3,7 @@
 Like the case services these change state, write audit entries, flush at most, and leave the
 commit to the caller (one commit per request or CLI command).
 
-The denormalised ``cases.due_on`` / ``cases.practical_due_on`` (and ``answered_on``) are
+The denormalised ``cases.due_on`` / ``cases.practical_due_on`` are
 written with a plain UPDATE that does not touch ``cases.version``: a recompute caused by a
 moved debate or a new bridge day is not an edit of the case, and must not make a drafter's
 open edit form stale.
@@ -25,7 +25,7 @@ from parliament_tracker.audit.services import record
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.cases.workflow import CLOSED, CaseStatus
 from parliament_tracker.db import now_utc, today_local
-from parliament_tracker.deadlines import rules
+from parliament_tracker.deadlines import event_moves, progress, rules
 from parliament_tracker.deadlines.dutch import long_date, working_days_words
 from parliament_tracker.deadlines.models import (
     Deadline,
@@ -369,10 +369,7 @@ def on_case_saved(case: Case, actor: Any = None, reason: str = "case edited") ->
 
 
 def on_status_changed(case: Case, before: CaseStatus, after: CaseStatus, actor: Any = None) -> None:
-    if after == CaseStatus.answered:
-        _set_quietly(case, answered_on=today_local())
-    elif before == CaseStatus.answered:
-        _set_quietly(case, answered_on=None)
+    """Answered (or reopened) changes the deadlines; ``answered_on`` is set by the case workflow."""
     if CaseStatus.answered in (before, after):
         recompute_case(case, actor, f"status {before.value} -> {after.value}", cause={"code": "status", "status": after.value})
 
@@ -520,6 +517,7 @@ def save_event(event: Event | None, values: dict[str, Any], *, actor: Any = None
         changes = {k: (getattr(event, k), merged.get(k)) for k in EVENT_FIELDS if getattr(event, k) != merged.get(k)}
         if not changes:
             return event
+        before_dates = {"starts_on": event.starts_on, "ends_on": event.ends_on}
         for key, (_before, after) in changes.items():
             setattr(event, key, after)
     db.session.flush()
@@ -550,13 +548,40 @@ def save_event(event: Event | None, values: dict[str, Any], *, actor: Any = None
             db.select(Case).where(Case.due_before_event_id == event.id).options(selectinload(Case.deadlines))
         ).all()
         recompute_cases(anchored, reason=why, actor=actor, cause=cause)
+        if "starts_on" in changes:
+            open_cases = [c for c in anchored if c.status not in CLOSED]
+            event_moves.announce(event, open_cases, before=before_dates, cancelled=False, name=event.name, actor=actor)
     return event
+
+
+#: the name of a debate the Tweede Kamer cancelled ends with this; the cases keep it as anchor
+CANCELLED_SUFFIX = " (geannuleerd)"
+
+
+def cancel_event(event: Event, *, actor: Any = None, **values: Any) -> list[Case]:
+    """A debate that will not take place: kept, renamed "… (geannuleerd)", the deadlines stay
+    and the open cases due before it are told to choose anew. Returns those cases ([] when it
+    was cancelled already). ``values``: other event fields to save with it (the Kamer's number)."""
+    if event.name.endswith(CANCELLED_SUFFIX):
+        return []
+    original = event.name
+    cases = event_moves.anchored_open_cases(event)
+    before = {"starts_on": event.starts_on, "ends_on": event.ends_on}
+    save_event(event, {**values, "name": original[: 300 - len(CANCELLED_SUFFIX)] + CANCELLED_SUFFIX}, actor=actor)
+    event_moves.announce(event, cases, before=before, cancelled=True, name=original, actor=actor)
+    return cases
 
 
 def delete_event(event: Event, *, actor: Any = None) -> int:
     """Remove an event; cases due before it lose the anchor (audited) and are recomputed.
     Returns the number of cases that were anchored to it."""
     anchored = db.session.scalars(db.select(Case).where(Case.due_before_event_id == event.id)).all()
+    if event.kind != EventKind.recess:
+        # A debate removed by hand is cancelled as far as its cases know (as when the Kamer
+        # cancels it), but they lose the anchor instead of keeping it.
+        open_cases = [c for c in anchored if c.status not in CLOSED]
+        before = {"starts_on": event.starts_on, "ends_on": event.ends_on}
+        event_moves.announce(event, open_cases, before=before, cancelled=True, name=event.name, actor=actor, still_due_before=False)
     for case in anchored:
         set_case_facts(case, actor=actor, due_before_event=None)
     was_recess = event.kind == EventKind.recess
@@ -611,20 +636,9 @@ def delete_non_working_day(day: NonWorkingDay, *, actor: Any = None) -> None:
 
 # -- status for display -------------------------------------------------------------------------
 
-_DRAFT_DONE = frozenset({CaseStatus.in_review, CaseStatus.awaiting_signature})
-_APPROVAL_DONE = frozenset({CaseStatus.awaiting_signature})
-
-
 def is_done(deadline: Deadline, case: Case) -> bool:
-    if case.status in CLOSED:
-        return True
-    if deadline.kind == DeadlineKind.postponement_notice:
-        return case.postponed_on is not None
-    if deadline.kind == DeadlineKind.internal_draft:
-        return case.status in _DRAFT_DONE
-    if deadline.kind == DeadlineKind.internal_approval:
-        return case.status in _APPROVAL_DONE
-    return False
+    """Whether the deadline's step is done (the one rule: ``deadlines.progress``)."""
+    return progress.is_done(deadline.kind, case.status, case.postponed_on)
 
 
 def deadline_risk(deadline: Deadline, case: Case, today: dt.date | None = None, ctx: RuleContext | None = None) -> str | None:

@@ -30,7 +30,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from parliament_tracker import edge
+from parliament_tracker import edge, writes_on_get
 from parliament_tracker.auth.permissions import permission_required, public
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case
@@ -38,7 +38,6 @@ from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.db import today_local
 from parliament_tracker.deadlines import feeds, queries, rules, services
 from parliament_tracker.deadlines.models import (
-    DEADLINE_KIND_TITLES,
     CalendarFeed,
     Deadline,
 )
@@ -264,7 +263,7 @@ def calendar():
 
 def _kind_options() -> list[tuple[str, str]]:
     return [("binding", _("Binding deadlines")), ("internal", _("Internal milestones")), ("all", _("All deadlines"))] + [
-        (k.value, str(DEADLINE_KIND_TITLES[k])) for k in DeadlineKind
+        (k.value, k.label) for k in DeadlineKind
     ]
 
 
@@ -276,8 +275,8 @@ def _decorate(rows: list[Deadline]) -> list[dict[str, Any]]:
     (thousands of lazy strings per month view were a third of the page time)."""
     ctx = edge.rule_context()
     today = today_local()
-    kind_titles = {k: str(v) for k, v in DEADLINE_KIND_TITLES.items()}
-    status_titles = {s: s.title for s in CaseStatus}
+    kind_titles = {k: k.label for k in DeadlineKind}
+    status_titles = {s: s.label for s in CaseStatus}
     risk_titles = {r: risk_title(r, ctx) for r in (*RISK_TITLES, None)}
     # url_for once; references are letters, digits and "-" (cases.references), safe in a path
     prefix = url_for("cases.show", reference="0")[:-1]
@@ -375,6 +374,7 @@ def revoke_feed(feed_id: int):
 
 @bp.get("/ics/<token>.ics")
 @public
+@writes_on_get  # last_used_at
 def ics_feed(token: str):
     """A personal deadline feed (the secret in the address is the credential)."""
     feed = feeds.feed_for_token(token)

@@ -1,5 +1,14 @@
-"""Letter generation: DOCX template → filled DOCX → HTML → PDF/A-2b → PAdES signature.
+"""Reply letters, in three parts.
 
-Every module in this package is pure: no database, no Flask application context.
-The web layer passes plain data in and stores the bytes that come out.
+- ``engine/``: the document engine (fill → DOCX→HTML → PDF/A-2b, and the PAdES signing
+  primitives). Pure: no Flask, no database, no app config; a test guards its imports.
+- drafting: ``templates`` (template versions), ``services`` (start and edit a letter),
+  ``versions`` (generated and uploaded versions with their SHA-256, compare), ``downloads``
+  (the one way letter bytes are handed out, page and API), ``rendering`` (rows and app config →
+  the engine's input), ``errors``, ``messages`` (the engine's refusals in the reader's
+  language), and the web side: ``forms``, ``views``, ``template_views``, ``api``.
+- ``approval/``: the approval workflow (its transition table, approvals, the signing step,
+  sending, withdrawing, verification); the cases a letter answers follow it.
+
+Services change state, write the audit entry and flush; the caller commits.
 """

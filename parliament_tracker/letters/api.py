@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, current_app, request, url_for
+from flask import Flask, current_app, request, url_for
 
 from parliament_tracker import edge
 from parliament_tracker.api import (
@@ -29,7 +29,9 @@ from parliament_tracker.api import (
 from parliament_tracker.cases import api as cases_api
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.extensions import db
-from parliament_tracker.letters import markup, services
+from parliament_tracker.letters import downloads, services, versions
+from parliament_tracker.letters.downloads import DOCX_MIME
+from parliament_tracker.letters.engine import markup
 from parliament_tracker.letters.models import (
     Letter,
     LetterCaseRole,
@@ -38,7 +40,6 @@ from parliament_tracker.letters.models import (
     LetterVersion,
     VersionSource,
 )
-from parliament_tracker.letters.views import DOCX_MIME
 
 bp = make_blueprint("letters_api", __name__)
 
@@ -200,7 +201,7 @@ def create_letter(reference: str) -> Any:
         subject=body.get("subject"), body=text, answers=answers, our_reference=body.get("our_reference")
     )
     services.update_letter(letter, data, expected_version=letter.version, actor=actor)
-    services.generate_version(letter, actor=actor)
+    versions.generate_version(letter, actor=actor)
     db.session.flush()  # the answer shows what is stored (versions, numbers)
     response = letter_json(letter)
     return response, 201, {"Location": url_for("letters_api.get_letter", letter_id=letter.id, _external=True)}
@@ -224,12 +225,6 @@ def _latest(letter_id: int) -> tuple[Letter, LetterVersion]:
     letter = _letter(letter_id)
     if letter.latest_version is None:
         raise ApiError(404, "The letter has no version yet.")
-    from parliament_tracker.letters.workflow import TamperedLetter, check_download
-
-    try:
-        check_download(letter, letter.latest_version)
-    except TamperedLetter as exc:
-        raise ApiError(500, "The stored signed letter does not match its recorded SHA-256; it was not handed out.") from exc
     return letter, letter.latest_version
 
 
@@ -237,24 +232,14 @@ def _latest(letter_id: int) -> tuple[Letter, LetterVersion]:
 @api_permission("letter.view")
 def latest_docx(letter_id: int) -> Any:
     """The latest version's DOCX."""
-    letter, version = _latest(letter_id)
-    return Response(
-        version.docx,
-        mimetype=DOCX_MIME,
-        headers={"Content-Disposition": f'attachment; filename="{services.file_stem(letter)}-v{version.number}.docx"'},
-    )
+    return downloads.send_version(*_latest(letter_id), "docx")
 
 
 @bp.get("/letters/<int:letter_id>/pdf")
 @api_permission("letter.view")
 def latest_pdf(letter_id: int) -> Any:
     """The latest version's PDF/A-2b."""
-    letter, version = _latest(letter_id)
-    return Response(
-        version.pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{services.file_stem(letter)}-v{version.number}.pdf"'},
-    )
+    return downloads.send_version(*_latest(letter_id), "pdf")
 
 
 CONTENT_FIELDS = {"version", "subject", "body", "answers", "our_reference", "postponement_reason"}
@@ -303,7 +288,7 @@ def list_versions(letter_id: int) -> Any:
 def generate(letter_id: int) -> Any:
     """Generate a new version (DOCX and PDF) from the draft's content."""
     letter = _letter(letter_id)
-    version = services.generate_version(letter, actor=edge.actor())
+    version = versions.generate_version(letter, actor=edge.actor())
     db.session.flush()
     return version_json(version), 201
 
@@ -318,7 +303,7 @@ def upload(letter_id: int) -> Any:
     data = upload.read(limit + 1) if upload else b""
     if not data:
         raise ApiError(422, "Send the DOCX as multipart form field 'file'.", {"file": "Required."})
-    version = services.upload_docx(letter, upload.filename or "", data, actor=edge.actor(), note=request.form.get("note", ""))
+    version = versions.upload_docx(letter, upload.filename or "", data, actor=edge.actor(), note=request.form.get("note", ""))
     db.session.flush()
     return version_json(version), 201
 

@@ -3,40 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from parliament_tracker.auth.models import User
 from parliament_tracker.cases.models import Case
 from parliament_tracker.db import Base, created_at_now, enum_column, intpk, now_utc
+from parliament_tracker.enums import N_, TitledEnum
 from parliament_tracker.organisation.models import Signatory
 
 
-class LetterKind(enum.StrEnum):
-    kamerbrief = "kamerbrief"
-    answers = "answers"
-    cover_letter = "cover_letter"
-    postponement_notice = "postponement_notice"
-
-    @property
-    def title(self) -> str:
-        return str(LETTER_KIND_TITLES[self])
+class LetterKind(TitledEnum):
+    kamerbrief = "kamerbrief", N_("Letter to the Tweede Kamer")
+    answers = "answers", N_("Answers to written questions")
+    cover_letter = "cover_letter", N_("Cover letter")
+    postponement_notice = "postponement_notice", N_("Postponement notice")
 
     @property
     def shipped_file(self) -> str:
         return SHIPPED_FILES[self]
 
-
-LETTER_KIND_TITLES = {
-    LetterKind.kamerbrief: _l("Letter to the Tweede Kamer"),
-    LetterKind.answers: _l("Answers to written questions"),
-    LetterKind.cover_letter: _l("Cover letter"),
-    LetterKind.postponement_notice: _l("Postponement notice"),
-}
 
 #: the shipped default template (in the top-level letter_templates/) for each kind
 SHIPPED_FILES = {
@@ -47,56 +35,27 @@ SHIPPED_FILES = {
 }
 
 
-class LetterStatus(enum.StrEnum):
-    draft = "draft"
-    in_review = "in_review"
-    approved = "approved"
-    signed = "signed"
-    sent = "sent"
-    withdrawn = "withdrawn"
-
-    @property
-    def title(self) -> str:
-        return str(LETTER_STATUS_TITLES[self])
+class LetterStatus(TitledEnum):
+    draft = "draft", N_("Draft")
+    in_review = "in_review", N_("In review")
+    approved = "approved", N_("Approved")
+    signed = "signed", N_("Signed")
+    sent = "sent", N_("Sent")
+    withdrawn = "withdrawn", N_("Withdrawn")
 
 
-LETTER_STATUS_TITLES = {
-    LetterStatus.draft: _l("Draft"),
-    LetterStatus.in_review: _l("In review"),
-    LetterStatus.approved: _l("Approved"),
-    LetterStatus.signed: _l("Signed"),
-    LetterStatus.sent: _l("Sent"),
-    LetterStatus.withdrawn: _l("Withdrawn"),
-}
+
+class LetterCaseRole(TitledEnum):
+    answers = "answers", N_("Answers")
+    postpones = "postpones", N_("Postpones")
+    mentions = "mentions", N_("Mentions")
 
 
-class LetterCaseRole(enum.StrEnum):
-    answers = "answers"
-    postpones = "postpones"
-    mentions = "mentions"
 
-    @property
-    def title(self) -> str:
-        return str(LETTER_CASE_ROLE_TITLES[self])
+class VersionSource(TitledEnum):
+    generated = "generated", N_("Generated")
+    uploaded = "uploaded", N_("Uploaded")
 
-
-LETTER_CASE_ROLE_TITLES = {
-    LetterCaseRole.answers: _l("Answers"),
-    LetterCaseRole.postpones: _l("Postpones"),
-    LetterCaseRole.mentions: _l("Mentions"),
-}
-
-
-class VersionSource(enum.StrEnum):
-    generated = "generated"
-    uploaded = "uploaded"
-
-    @property
-    def title(self) -> str:
-        return str(VERSION_SOURCE_TITLES[self])
-
-
-VERSION_SOURCE_TITLES = {VersionSource.generated: _l("Generated"), VersionSource.uploaded: _l("Uploaded")}
 
 
 class LetterTemplate(Base):
@@ -135,7 +94,7 @@ class Letter(Base):
     signatory_id: Mapped[int | None] = mapped_column(sa.ForeignKey("signatories.id"))
     signatory: Mapped[Signatory | None] = relationship(lazy="joined")
     #: the body as blocks: [{"type": "p"|"li"|"ol"|"h", "runs": [{"text", "bold", "italic", "underline"}]}]
-    #: (letters.context); the browser edits it as the small markup of letters.markup
+    #: (letters.engine.context); the browser edits it as the small markup of letters.engine.markup
     body: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
     #: [{"questions": [2, 3], "text": "…"} | {"questions": [4], "see": 2}]
     answers: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)

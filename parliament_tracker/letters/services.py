@@ -1,406 +1,63 @@
-"""Letter verbs: start, edit, generate, upload, compare; template upload and activation.
+"""Letter verbs: start a letter from its cases, edit the draft, prepare a postponement notice.
 
 Each verb changes state, writes the audit entry and flushes; the caller commits (one commit
-per request). The pure pipeline (fill → HTML → PDF/A) lives in the sibling modules; this module
-turns database rows into its plain input and stores what comes out.
+per request). The drafting part of ``letters`` is cut into these modules, each importing only
+the ones above it:
+
+- ``errors``: the refusals (``DomainError`` subclasses) and "a signed letter is final";
+- ``rendering``: rows and app config → the engine's plain input, and rendering with it;
+- ``templates``: shipped and uploaded templates, the active one per kind, previews;
+- ``versions``: generated and uploaded versions with their SHA-256, lookup and compare;
+- ``services`` (this module): start, edit (``update_letter``), postponement notice;
+- ``downloads``: the one way stored letter bytes are handed out, page and API alike.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
-import functools
-import hashlib
-import io
-import os
-import re
 from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
 
 from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.db import today_local
-from parliament_tracker.errors import DomainError, Kind
+from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
-from parliament_tracker.letters import context as ctx
-from parliament_tracker.letters import markup, seed_letter
-from parliament_tracker.letters.features import feature_problems
-from parliament_tracker.letters.fill import (
-    DocxRejected,
-    TemplateError,
-    check_template,
-    fill_template,
+from parliament_tracker.letters.approval.cases import follow as cases_follow
+from parliament_tracker.letters.engine import context as ctx
+from parliament_tracker.letters.engine import markup
+
+# Raised here, and named services.StaleLetter, services.LetterLocked & co. by views and tests.
+from parliament_tracker.letters.errors import (  # noqa: F401
+    LOCKED_STATUSES,
+    LetterLocked,
+    StaleLetter,
+    UploadRefused,
+    ensure_unlocked,
 )
-from parliament_tracker.letters.messages import translate
-from parliament_tracker.letters.models import (
-    Letter,
-    LetterCase,
-    LetterCaseRole,
-    LetterKind,
-    LetterStatus,
-    LetterTemplate,
-    LetterVersion,
-    VersionSource,
-)
-from parliament_tracker.letters.pipeline import (
-    RenderedLetter,
-    pdf_from_docx,
-    render_letter,
-)
-from parliament_tracker.letters.variables import KNOWN_VARIABLE_NAMES
+from parliament_tracker.letters.models import Letter, LetterCase, LetterCaseRole, LetterKind, LetterStatus
+
+# The approval workflow's signing step (approval/signing.py) still reaches these through this
+# module; once it imports them from rendering, templates and versions, these lines go.
+from parliament_tracker.letters.rendering import letter_data, questions_case, questions_subject, render, render_uploaded  # noqa: F401
+from parliament_tracker.letters.templates import template_for  # noqa: F401
+from parliament_tracker.letters.versions import add_version as _add_version  # noqa: F401
+from parliament_tracker.letters.versions import file_stem, generate_version  # noqa: F401
 from parliament_tracker.organisation.models import Signatory
 
-SHIPPED_DIR = os.path.join(
-    os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "letter_templates"
-)
 ADDRESSEE_DEFAULT = "\n".join(ctx.TWEEDE_KAMER_ADDRESS)
 MAX_SUBJECT = 2000
 MAX_BODY = 100_000
 
 
-class StaleLetter(DomainError):
-    kind = Kind.conflict
 
-    def __init__(self, letter: Letter) -> None:
-        super().__init__(
-            _(
-                "Someone else changed this letter in the meantime (now version %(v)d). Your changes were not saved.",
-                v=letter.version,
-            )
-        )
-        self.letter = letter
-
-
-class LetterLocked(DomainError):
-    """A signed or sent letter is immutable: its DOCX and PDF cannot be replaced or regenerated."""
-
-    kind = Kind.conflict
-
-    def __init__(self, letter: Letter) -> None:
-        super().__init__(
-            _(
-                "This letter is %(status)s and can no longer be changed: a signed letter is final. "
-                "Start a new letter if something must change.",
-                status=letter.status.title.lower(),
-            )
-        )
-        self.letter = letter
-
-
-#: a signed or sent letter is immutable
-LOCKED_STATUSES = frozenset({LetterStatus.signed, LetterStatus.sent})
-
-
-def ensure_unlocked(letter: Letter) -> None:
-    if letter.status in LOCKED_STATUSES:
-        raise LetterLocked(letter)
-
-
-class UploadRefused(DomainError):
-    """An uploaded DOCX (letter or template) is refused; nothing was stored."""
-
-    def __init__(self, message: str, problems: list[str] | None = None) -> None:
-        super().__init__(message, {"file": message})
-        self.problems = problems or [message]
-
-
-# --------------------------------------------------------------------------- templates
-
-
-@functools.cache
-def shipped_template(kind: LetterKind) -> bytes:
-    with open(os.path.join(SHIPPED_DIR, kind.shipped_file), "rb") as fh:
-        return fh.read()
-
-
-def active_template(kind: LetterKind) -> LetterTemplate | None:
-    return db.session.scalar(
-        db.select(LetterTemplate)
-        .where(LetterTemplate.kind == kind, LetterTemplate.is_active)
-        .order_by(LetterTemplate.version.desc())
-    )
-
-
-def template_for(kind: LetterKind) -> tuple[bytes, LetterTemplate | None]:
-    """The active template's bytes; the shipped default when no version is in the database."""
-    template = active_template(kind)
-    if template is None:
-        return shipped_template(kind), None
-    return template.docx, template
-
-
-def templates_by_kind() -> dict[LetterKind, list[LetterTemplate]]:
-    rows = db.session.scalars(
-        db.select(LetterTemplate).order_by(LetterTemplate.kind, LetterTemplate.version.desc())
-    ).all()
-    out: dict[LetterKind, list[LetterTemplate]] = {k: [] for k in LetterKind}
-    for row in rows:
-        out[row.kind].append(row)
-    return out
-
-
-def _next_template_version(kind: LetterKind) -> int:
-    current = db.session.scalar(db.select(db.func.max(LetterTemplate.version)).where(LetterTemplate.kind == kind))
-    return (current or 0) + 1
-
-
-def _store_template(
-    name: str, kind: LetterKind, version: int, data: bytes, *, active: bool, actor: User | None
-) -> LetterTemplate:
-    """Add one template version (with its size and SHA-256) and flush so it has an id."""
-    template = LetterTemplate(
-        name=name,
-        kind=kind,
-        version=version,
-        docx=data,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        is_active=active,
-        uploaded_by=actor,
-    )
-    db.session.add(template)
-    db.session.flush()
-    return template
-
-
-def load_shipped_templates(*, actor: User | None = None) -> list[LetterTemplate]:
-    """Store the shipped defaults as version 1 of every kind that has no version yet."""
-    created = []
-    for kind in LetterKind:
-        if db.session.scalar(db.select(LetterTemplate.id).where(LetterTemplate.kind == kind).limit(1)) is not None:
-            continue
-        template = _store_template(kind.shipped_file, kind, 1, shipped_template(kind), active=True, actor=actor)
-        record(
-            "template:loaded",
-            template,
-            f"Shipped template {kind.shipped_file} loaded as version 1",
-            actor=actor,
-            sha256=template.sha256,
-        )
-        created.append(template)
-    return created
-
-
-def upload_template(
-    name: str, kind: LetterKind, data: bytes, *, actor: User | None, activate: bool = False
-) -> LetterTemplate:
-    """Check and store a new template version. Refused templates raise ``UploadRefused``; nothing is stored."""
-    name = os.path.basename((name or "").replace("\\", "/")).strip()[:200]
-    if not name.lower().endswith(".docx"):
-        raise UploadRefused(
-            _(
-                "Only Word documents (.docx) can be used as templates. Save the template as “Word Document (.docx)” and upload it again."
-            )
-        )
-    problems = check_template(data, KNOWN_VARIABLE_NAMES, current_app.config["LETTER_MAX_UPLOAD_BYTES"])
-    if not problems:
-        problems = feature_problems(data)
-    if not problems:
-        # The last check is the real thing: fill it with the demo data (no PDF, ~50 ms).
-        try:
-            fill_template(data, ctx.build_context(demo_letter_data()))
-        except TemplateError as exc:
-            problems = list(exc.problems)
-    if problems:
-        raise UploadRefused(
-            _("The template was refused. Change the following and upload it again:"), [translate(p) for p in problems]
-        )
-    if activate:
-        _deactivate(kind)
-    template = _store_template(name, kind, _next_template_version(kind), data, active=activate, actor=actor)
-    record(
-        "template:uploaded",
-        template,
-        f"Template {name} uploaded as version {template.version} ({kind.value})",
-        actor=actor,
-        sha256=template.sha256,
-        active=activate,
-    )
-    return template
-
-
-def _deactivate(kind: LetterKind) -> None:
-    for other in db.session.scalars(
-        db.select(LetterTemplate).where(LetterTemplate.kind == kind, LetterTemplate.is_active)
-    ):
-        other.is_active = False
-
-
-def activate_template(template: LetterTemplate, *, actor: User | None) -> None:
-    if template.is_active:
-        return
-    _deactivate(template.kind)
-    template.is_active = True
-    db.session.flush()
-    record(
-        "template:activated",
-        template,
-        f"Template {template.name} version {template.version} activated ({template.kind.value})",
-        actor=actor,
-    )
-
-
-def ministry() -> ctx.Ministry:
-    cfg = current_app.config
-    return ctx.Ministry(
-        name=cfg["MINISTRY_NAME"],
-        visiting_address=cfg["LETTER_VISITING_ADDRESS"],
-        postal_address=cfg["LETTER_POSTAL_ADDRESS"],
-        website=cfg["LETTER_WEBSITE"],
-        return_address=cfg["LETTER_RETURN_ADDRESS"],
-        sender_unit=cfg["LETTER_SENDER_UNIT"],
-    )
-
-
-DEMO_QUESTIONS = (
-    "Bent u bekend met het bericht «Angstcultuur en machtsspelletjes en een verziekte sfeer bij afdeling van de IND»?",
-    "Hoe beoordeelt u de in het bericht beschreven werksfeer?",
-    "Welke onderzoeken zijn naar aanleiding van de meldingen uitgevoerd?",
-)
-
-
-def demo_letter_data() -> ctx.LetterData:
-    """Demo data for template previews: the seed letter plus the seed written questions."""
-    return ctx.LetterData(
-        subject=seed_letter.SUBJECT,
-        letter_date=seed_letter.LETTER_DATE,
-        ministry=dataclasses.replace(ministry(), sender_unit=ministry().sender_unit or "Directoraat-Generaal Migratie"),
-        signatories=(ctx.Signatory("Staatssecretaris van Justitie en Veiligheid", "Ankie Broekers-Knol"),),
-        body=markup.to_blocks(seed_letter.body_markup()),
-        our_reference="3612345",
-        your_reference=seed_letter.YOUR_REFERENCE,
-        your_letter_date=seed_letter.YOUR_LETTER_DATE,
-        case_number=seed_letter.MENTIONED_REFERENCE,
-        askers=("Podt (D66)", "Ceder (ChristenUnie)"),
-        questions_subject="het bericht «Angstcultuur en machtsspelletjes en een verziekte sfeer bij afdeling van de IND»",
-        questions_submitted=dt.date(2021, 11, 5),
-        answers=(
-            ctx.QuestionAnswer((1,), (DEMO_QUESTIONS[0],), "Ja."),
-            ctx.QuestionAnswer((2, 3), DEMO_QUESTIONS[1:], "In de specifieke zaak zijn meerdere onderzoeken geweest."),
-        ),
-        postponement_reason="de benodigde afstemming met de IND meer tijd vraagt",
-    )
-
-
-def render(template_bytes: bytes, data: ctx.LetterData, *, title: str) -> RenderedLetter:
-    """Fill a template with the letter data and render it in the configured letter font."""
-    return render_letter(
-        template_bytes, ctx.build_context(data), font_family=current_app.config["LETTER_FONT_FAMILY"], title=title
-    )
-
-
-def render_uploaded(docx: bytes, *, title: str) -> RenderedLetter:
-    """A drafter's DOCX as it is, in the configured font and within the upload limit (``DocxRejected``)."""
-    cfg = current_app.config
-    return pdf_from_docx(
-        docx, title=title, font_family=cfg["LETTER_FONT_FAMILY"], max_bytes=cfg["LETTER_MAX_UPLOAD_BYTES"]
-    )
-
-
-def preview_template(template: LetterTemplate) -> RenderedLetter:
-    """Render a template version with demo data (raises DomainError when it cannot be filled)."""
-    try:
-        return render(template.docx, demo_letter_data(), title=seed_letter.SUBJECT)
-    except TemplateError as exc:
-        raise DomainError(
-            _("The template cannot be filled: %(problems)s", problems=" ".join(translate(p) for p in exc.problems))
-        ) from exc
-
-
-# --------------------------------------------------------------------------- letters: data
-
-
-def office_without_article(office_title: str) -> str:
-    """ "De Staatssecretaris van Justitie en Veiligheid" → "Staatssecretaris van Justitie en Veiligheid"."""
-    return re.sub(r"^(de|het)\s+", "", office_title.strip(), flags=re.IGNORECASE)
-
-
-def questions_subject(case: Case) -> str:
-    """What the questions are about: "Vragen van … over het bericht «…»" → "het bericht «…»"."""
-    subject = case.subject.strip()
-    match = re.search(r"\bover\s+(.+)$", subject, flags=re.DOTALL)
-    return match.group(1).strip() if match and subject.lower().startswith("vragen") else subject
-
-
-def questions_case(letter: Letter) -> Case | None:
-    """The written-questions case this letter answers or postpones, if any."""
-    for link in letter.case_links:
-        if link.role != LetterCaseRole.mentions and link.case.kind == CaseKind.written_questions:
-            return link.case
-    return None
-
-
-def answered_cases(letter: Letter) -> list[Case]:
-    return [link.case for link in letter.case_links if link.role != LetterCaseRole.mentions]
-
-
-def mentioned_cases(letter: Letter) -> list[Case]:
-    return [link.case for link in letter.case_links if link.role == LetterCaseRole.mentions]
-
-
-def see_text(number: int) -> str:
-    return f"Zie het antwoord op vraag {number}."
-
-
-def question_answers(letter: Letter) -> tuple[ctx.QuestionAnswer, ...]:
-    """The stored answers as the pipeline wants them; questions without an answer get an empty one."""
-    case = questions_case(letter)
-    if case is None:
-        return ()
-    texts = {q.number: q.text for q in case.questions}
-    covered: set[int] = set()
-    items: list[tuple[int, ctx.QuestionAnswer]] = []
-    for item in letter.answers or []:
-        numbers = tuple(n for n in item.get("questions", []) if n in texts and n not in covered)
-        if not numbers:
-            continue
-        covered.update(numbers)
-        answer: Any = see_text(item["see"]) if item.get("see") else markup.to_blocks(item.get("text", ""))
-        items.append((numbers[0], ctx.QuestionAnswer(numbers, tuple(texts[n] for n in numbers), answer)))
-    for number, text in texts.items():
-        if number not in covered:
-            items.append((number, ctx.QuestionAnswer((number,), (text,), "")))
-    return tuple(qa for _n, qa in sorted(items, key=lambda pair: pair[0]))
-
-
-def letter_data(letter: Letter) -> ctx.LetterData:
-    main = letter.main_case
-    base = ministry()
-    if main is not None and main.lead_directorate is not None and not base.sender_unit:
-        base = dataclasses.replace(base, sender_unit=main.lead_directorate.name)
-    signatories = (
-        (ctx.Signatory(office_without_article(letter.signatory.office_title), letter.signatory.name),)
-        if letter.signatory
-        else ()
-    )
-    wq = questions_case(letter)
-    return ctx.LetterData(
-        subject=letter.subject,
-        letter_date=letter.letter_date,
-        ministry=base,
-        signatories=signatories,
-        body=letter.body or [],
-        our_reference=letter.our_reference,
-        your_reference=letter.your_reference,
-        your_letter_date=letter.your_letter_date,
-        addressee_lines=tuple(line.rstrip() for line in letter.addressee.splitlines() if line.strip()),
-        case_number=wq.reference if wq else "",
-        askers=tuple(m.label for m in wq.members) if wq else (),
-        questions_subject=questions_subject(wq) if wq else "",
-        questions_submitted=wq.received_on if wq else None,
-        answers=question_answers(letter),
-        postponement_reason=letter.postponement_reason.strip().rstrip("."),
-        attachments_count=1 if letter.kind == LetterKind.cover_letter else None,
-    )
-
-
-# --------------------------------------------------------------------------- letters: verbs
+def _refused(field: str, message: str) -> DomainError:
+    return DomainError(message, {field: message})
 
 
 def _default_subject(kind: LetterKind, main: Case) -> str:
@@ -422,6 +79,24 @@ def _default_answers(case: Case) -> list[dict[str, Any]]:
     return answers
 
 
+#: kinds of letter that answer (or postpone answering) written questions
+QUESTION_KINDS = (LetterKind.answers, LetterKind.cover_letter, LetterKind.postponement_notice)
+
+
+def _answered_cases(cases: Sequence[Case], kind: LetterKind) -> list[Case]:
+    """The cases the letter answers, without repeats, the main one first: the written-questions
+    case for the kinds that need one (refused when there is none)."""
+    cases = list(dict.fromkeys(cases))
+    if not cases:
+        raise _refused("cases", _("Choose at least one case."))
+    if kind not in QUESTION_KINDS or cases[0].kind == CaseKind.written_questions:
+        return cases
+    main = next((c for c in cases if c.kind == CaseKind.written_questions), None)
+    if main is None:
+        raise _refused("kind", _("This kind of letter needs a written-questions case."))
+    return [main] + [c for c in cases if c is not main]
+
+
 def start_letter(
     cases: Sequence[Case],
     kind: LetterKind,
@@ -431,18 +106,8 @@ def start_letter(
     postponement_reason: str = "",
 ) -> Letter:
     """A draft prefilled from the cases: subject, Uw kenmerk, Uw brief van, addressee, signatory, answers."""
-    cases = list(dict.fromkeys(cases))
-    if not cases:
-        raise DomainError(_("Choose at least one case."), {"cases": _("Choose at least one case.")})
+    cases = _answered_cases(cases, kind)
     main = cases[0]
-    needs_questions = kind in (LetterKind.answers, LetterKind.cover_letter, LetterKind.postponement_notice)
-    if needs_questions and not any(c.kind == CaseKind.written_questions for c in cases):
-        message = _("This kind of letter needs a written-questions case.")
-        raise DomainError(message, {"kind": message})
-    if needs_questions and main.kind != CaseKind.written_questions:
-        main = next(c for c in cases if c.kind == CaseKind.written_questions)
-        cases = [main] + [c for c in cases if c is not main]
-    role = LetterCaseRole.postpones if kind == LetterKind.postponement_notice else LetterCaseRole.answers
     letter = Letter(
         kind=kind,
         status=LetterStatus.draft,
@@ -457,27 +122,28 @@ def start_letter(
         postponement_reason=postponement_reason.strip(),
         created_by=actor,
     )
-    for case in cases:
-        letter.case_links.append(LetterCase(case=case, role=role))
-    for case in mentions:
-        if case not in cases:
-            letter.case_links.append(LetterCase(case=case, role=LetterCaseRole.mentions))
+    role = LetterCaseRole.postpones if kind == LetterKind.postponement_notice else LetterCaseRole.answers
+    letter.case_links.extend(LetterCase(case=case, role=role) for case in cases)
+    letter.case_links.extend(
+        LetterCase(case=case, role=LetterCaseRole.mentions) for case in mentions if case not in cases
+    )
     db.session.add(letter)
     db.session.flush()
-    refs = ", ".join(c.reference for c in cases)
-    record(
-        "letter:started", letter, f"{kind.value} started for {refs}", actor=actor, cases=[c.reference for c in cases]
-    )
+    _audit_start(letter, cases, actor)
+    # Drafting starts: the cases the letter answers are "in behandeling".
+    cases_follow(letter, "started", actor)
+    return letter
+
+
+def _audit_start(letter: Letter, cases: list[Case], actor: User | None) -> None:
+    """One entry on the letter and one on each case it answers."""
+    kind = letter.kind.value
+    refs = [c.reference for c in cases]
+    record("letter:started", letter, f"{kind} started for {', '.join(refs)}", actor=actor, cases=refs)
     for case in cases:
         record(
-            "case:letter_started",
-            case,
-            f"Letter {letter.id} ({kind.value}) started",
-            actor=actor,
-            letter_id=letter.id,
-            kind=kind.value,
+            "case:letter_started", case, f"Letter {letter.id} ({kind}) started", actor=actor, letter_id=letter.id, kind=kind
         )
-    return letter
 
 
 @dataclasses.dataclass
@@ -492,55 +158,56 @@ class LetterInput:
     your_letter_date: dt.date | object | None = ...
     addressee: str | None = None
     signatory: Signatory | object | None = ...
-    #: the body in the drafting markup (letters.markup); stored as blocks
+    #: the body in the drafting markup (letters.engine.markup); stored as blocks
     body: str | None = None
     answers: list[dict[str, Any]] | None = None
     postponement_reason: str | None = None
 
 
+def _answer_numbers(item: Any, known: set[int], seen: set[int]) -> list[int]:
+    """An answer's question numbers: present, existing, and not answered before."""
+    numbers = item.get("questions") if isinstance(item, dict) else None
+    if isinstance(numbers, int):
+        numbers = [numbers]
+    if (
+        not isinstance(numbers, list)
+        or not numbers
+        or not all(isinstance(n, int) and not isinstance(n, bool) for n in numbers)
+    ):
+        raise _refused("answers", _("Each answer needs its question numbers."))
+    unknown = [n for n in numbers if n not in known]
+    if unknown:
+        raise _refused("answers", _("There is no question %(n)d.", n=unknown[0]))
+    twice = [n for n in numbers if n in seen]
+    if twice or len(set(numbers)) != len(numbers):
+        raise _refused("answers", _("Question %(n)d is answered twice.", n=(twice or numbers)[0]))
+    return numbers
+
+
+def _answer_entry(item: dict[str, Any], numbers: list[int], known: set[int]) -> dict[str, Any]:
+    """One stored answer: its own text, or "see the answer to question n"."""
+    see = item.get("see")
+    if see not in (None, "", 0):
+        if not isinstance(see, int) or see not in known or see in numbers:
+            raise _refused("answers", _("“See the answer to question %(n)s” must point to another question.", n=see))
+        return {"questions": sorted(numbers), "see": see}
+    text = item.get("text", "")
+    if not isinstance(text, str):
+        raise _refused("answers", _("An answer must be text."))
+    return {"questions": sorted(numbers), "text": text[:MAX_BODY]}
+
+
 def normalise_answers(items: Any, question_numbers: Sequence[int]) -> list[dict[str, Any]]:
     """Validate answers: [{"questions": [2, 3], "text": "…"} | {"questions": [4], "see": 2}]."""
     if not isinstance(items, list):
-        raise DomainError(_("Answers must be a list."), {"answers": _("Answers must be a list.")})
+        raise _refused("answers", _("Answers must be a list."))
     known = set(question_numbers)
     seen: set[int] = set()
     out: list[dict[str, Any]] = []
     for item in items:
-        if not isinstance(item, dict):
-            raise DomainError(
-                _("Each answer needs its question numbers."), {"answers": _("Each answer needs its question numbers.")}
-            )
-        numbers = item.get("questions")
-        if isinstance(numbers, int):
-            numbers = [numbers]
-        if (
-            not isinstance(numbers, list)
-            or not numbers
-            or not all(isinstance(n, int) and not isinstance(n, bool) for n in numbers)
-        ):
-            raise DomainError(
-                _("Each answer needs its question numbers."), {"answers": _("Each answer needs its question numbers.")}
-            )
-        unknown = [n for n in numbers if n not in known]
-        if unknown:
-            message = _("There is no question %(n)d.", n=unknown[0])
-            raise DomainError(message, {"answers": message})
-        twice = [n for n in numbers if n in seen]
-        if twice or len(set(numbers)) != len(numbers):
-            message = _("Question %(n)d is answered twice.", n=(twice or numbers)[0])
-            raise DomainError(message, {"answers": message})
+        numbers = _answer_numbers(item, known, seen)
         seen.update(numbers)
-        see = item.get("see")
-        if see not in (None, "", 0):
-            if not isinstance(see, int) or see not in known or see in numbers:
-                message = _("“See the answer to question %(n)s” must point to another question.", n=see)
-                raise DomainError(message, {"answers": message})
-            out.append({"questions": sorted(numbers), "see": see})
-        else:
-            text = item.get("text", "")
-            if not isinstance(text, str):
-                raise DomainError(_("An answer must be text."), {"answers": _("An answer must be text.")})
-            out.append({"questions": sorted(numbers), "text": text[:MAX_BODY]})
+        out.append(_answer_entry(item, numbers, known))
     return sorted(out, key=lambda a: a["questions"][0])
 
 
@@ -549,12 +216,59 @@ def _question_numbers(letter: Letter) -> list[int]:
     return [q.number for q in case.questions] if case else []
 
 
+#: what a draft edit changed: field name → (before, after), as the audit entry records it
+Changes = dict[str, tuple[Any, Any]]
+
+#: letter fields an edit sets as given (text stripped); None or ``...`` leaves them unchanged
+PLAIN_FIELDS = (
+    "subject",
+    "letter_date",
+    "our_reference",
+    "your_reference",
+    "your_letter_date",
+    "addressee",
+    "postponement_reason",
+)
+REFERENCE_LIMITS = (("our_reference", 100), ("your_reference", 200))
+
+
+def lock_letter(letter: Letter) -> None:
+    """Wait for a concurrent change of this letter to finish and read what it left (a row lock on
+    PostgreSQL; on SQLite writes are serialised by BEGIN IMMEDIATE). Then the version and status
+    checks that follow see the other person's change, and refuse with a 409 instead of a stale
+    UPDATE failing at the commit."""
+    db.session.execute(sa.select(Letter.id).where(Letter.id == letter.id).with_for_update())
+    db.session.refresh(letter)
+
+
+
 def update_letter(letter: Letter, data: LetterInput, *, expected_version: int, actor: User | None) -> Letter:
+    """Edit a draft: refuse a final, non-draft or stale letter, validate every field (all errors
+    at once, nothing applied), apply what changed, then flush (which bumps ``letter.version``)
+    and audit the changes."""
+    _ensure_editable(letter, expected_version)
+    answers = _validate(letter, data)
+    changes = _apply_fields(letter, data)
+    changes.update(_apply_signatory(letter, data.signatory))
+    changes.update(_apply_body(letter, data.body))
+    changes.update(_apply_answers(letter, answers))
+    if changes:
+        db.session.flush()
+        record("letter:updated", letter, f"Letter {letter.id} changed", actor=actor, changes=changes)
+    return letter
+
+
+def _ensure_editable(letter: Letter, expected_version: int) -> None:
+    lock_letter(letter)
     ensure_unlocked(letter)
     if letter.status != LetterStatus.draft:
         raise DomainError(_("Only draft letters can be changed."))
     if expected_version != letter.version:
         raise StaleLetter(letter)
+
+
+def _text_errors(data: LetterInput) -> dict[str, str]:
+    """Subject, body, references and address block: present where required, within their limits."""
     errors: dict[str, str] = {}
     if data.subject is not None:
         if not data.subject.strip():
@@ -563,36 +277,35 @@ def update_letter(letter: Letter, data: LetterInput, *, expected_version: int, a
             errors["subject"] = _("The subject is too long (at most 2000 characters).")
     if data.body is not None and len(data.body) > MAX_BODY:
         errors["body"] = _("The text is too long.")
-    for name, limit in (("our_reference", 100), ("your_reference", 200)):
+    for name, limit in REFERENCE_LIMITS:
         value = getattr(data, name)
         if value is not None and len(value) > limit:
             errors[name] = _("Too long (at most %(n)d characters).", n=limit)
     if data.addressee is not None and not data.addressee.strip():
         errors["addressee"] = _("Enter the address block.")
+    return errors
+
+
+def _validate(letter: Letter, data: LetterInput) -> list[dict[str, Any]] | None:
+    """Every field's refusal in one ``DomainError``; otherwise the normalised answers (None: unchanged)."""
+    errors = _text_errors(data)
     answers = None
     if data.answers is not None:
         try:
             answers = normalise_answers(data.answers, _question_numbers(letter))
         except DomainError as exc:
             errors.update(exc.errors)
-    if (
-        letter.kind == LetterKind.postponement_notice
-        and data.postponement_reason is not None
-        and not data.postponement_reason.strip()
-    ):
+    reason = data.postponement_reason
+    if letter.kind == LetterKind.postponement_notice and reason is not None and not reason.strip():
         errors["postponement_reason"] = _("A postponement notice must give its reason.")
     if errors:
         raise DomainError(_("The letter could not be saved. Check the fields marked below."), errors)
-    changes: dict[str, tuple[Any, Any]] = {}
-    for name in (
-        "subject",
-        "letter_date",
-        "our_reference",
-        "your_reference",
-        "your_letter_date",
-        "addressee",
-        "postponement_reason",
-    ):
+    return answers
+
+
+def _apply_fields(letter: Letter, data: LetterInput) -> Changes:
+    changes: Changes = {}
+    for name in PLAIN_FIELDS:
         value = getattr(data, name)
         if value is None or value is ...:
             continue
@@ -601,136 +314,35 @@ def update_letter(letter: Letter, data: LetterInput, *, expected_version: int, a
         if getattr(letter, name) != value:
             changes[name] = (getattr(letter, name), value)
             setattr(letter, name, value)
-    if data.signatory is not ... and data.signatory != letter.signatory:
-        changes["signatory"] = (
-            letter.signatory.label if letter.signatory else None,
-            data.signatory.label if data.signatory else None,
-        )  # type: ignore[union-attr]
-        letter.signatory = data.signatory  # type: ignore[assignment]
-    if data.body is not None:
-        blocks = markup.to_blocks(data.body)
-        if blocks != (letter.body or []):
-            changes["body"] = (f"{len(letter.body or [])} paragraphs", f"{len(blocks)} paragraphs")
-            letter.body = blocks
-    if answers is not None and answers != (letter.answers or []):
-        changes["answers"] = (f"{len(letter.answers or [])} answers", f"{len(answers)} answers")
-        letter.answers = answers
-    if changes:
-        db.session.flush()
-        record("letter:updated", letter, f"Letter {letter.id} changed", actor=actor, changes=changes)
-    return letter
+    return changes
 
 
-def _add_version(
-    letter: Letter,
-    source: VersionSource,
-    rendered: RenderedLetter,
-    *,
-    actor: User | None,
-    filename: str,
-    template: LetterTemplate | None,
-    note: str = "",
-) -> LetterVersion:
-    number = (
-        db.session.scalar(db.select(db.func.max(LetterVersion.number)).where(LetterVersion.letter_id == letter.id)) or 0
-    ) + 1
-    version = LetterVersion(
-        letter_id=letter.id,
-        number=number,
-        source=source,
-        filename=filename,
-        docx=rendered.docx,
-        pdf=rendered.pdf,
-        docx_sha256=hashlib.sha256(rendered.docx).hexdigest(),
-        pdf_sha256=hashlib.sha256(rendered.pdf).hexdigest(),
-        template_id=template.id if template else None,
-        created_by=actor,
-        note=note[:1000],
-    )
-    db.session.flush()  # pending changes go in before the savepoint, not inside it
-    try:
-        # Two people generating at the same moment: the unique number makes one of them fail,
-        # and only this insert is undone; they get a clear message instead of an error page.
-        with db.session.begin_nested():
-            db.session.add(version)
-    except sa.exc.IntegrityError as exc:
-        raise DomainError(
-            _("Someone else made a version of this letter at the same moment. Please try again.")
-        ) from exc
-    db.session.expire(letter, ["versions"])
-    return version
+def _apply_signatory(letter: Letter, signatory: Any) -> Changes:
+    """``...`` leaves the signatory as it is; None clears it."""
+    if signatory is ... or signatory == letter.signatory:
+        return {}
+    before = letter.signatory.label if letter.signatory else None
+    letter.signatory = signatory
+    return {"signatory": (before, signatory.label if signatory else None)}
 
 
-def file_stem(letter: Letter) -> str:
-    refs = "-".join(c.reference for c in answered_cases(letter)) or f"brief-{letter.id}"
-    return f"{letter.kind.value}-{refs}"
+def _apply_body(letter: Letter, body: str | None) -> Changes:
+    if body is None:
+        return {}
+    blocks = markup.to_blocks(body)
+    if blocks == (letter.body or []):
+        return {}
+    before = f"{len(letter.body or [])} paragraphs"
+    letter.body = blocks
+    return {"body": (before, f"{len(blocks)} paragraphs")}
 
 
-def generate_version(letter: Letter, *, actor: User | None, note: str = "") -> LetterVersion:
-    """Fill the active template with the draft, render HTML and PDF/A, and keep both files."""
-    ensure_unlocked(letter)
-    template_bytes, template = template_for(letter.kind)
-    try:
-        rendered = render(template_bytes, letter_data(letter), title=letter.subject)
-    except TemplateError as exc:
-        raise DomainError(
-            _("The letter could not be made: %(problems)s", problems=" ".join(translate(p) for p in exc.problems))
-        ) from exc
-    letter.template = template
-    version = _add_version(
-        letter,
-        VersionSource.generated,
-        rendered,
-        actor=actor,
-        filename=file_stem(letter) + ".docx",
-        template=template,
-        note=note,
-    )
-    record(
-        "letter:generated",
-        letter,
-        f"Version {version.number} generated",
-        actor=actor,
-        version=version.number,
-        docx_sha256=version.docx_sha256,
-        pdf_sha256=version.pdf_sha256,
-        template=template.version if template else "shipped",
-    )
-    return version
-
-
-def upload_docx(letter: Letter, filename: str, data: bytes, *, actor: User | None, note: str = "") -> LetterVersion:
-    """Keep a DOCX edited in Word as a new version, with its PDF made from it. Refusals store nothing."""
-    filename = os.path.basename((filename or "").replace("\\", "/")).strip()[:255]
-    ensure_unlocked(letter)
-    if letter.status != LetterStatus.draft:
-        raise DomainError(_("Only draft letters can be changed."))
-    if not filename.lower().endswith(".docx"):
-        raise UploadRefused(
-            _(
-                "Only Word documents (.docx) can be uploaded. Save the letter as “Word Document (.docx)” and upload it again."
-            )
-        )
-    try:
-        rendered = render_uploaded(data, title=letter.subject)
-    except DocxRejected as exc:
-        raise UploadRefused(_("The file was refused: %(reason)s", reason=translate(exc.message))) from exc
-    except Exception as exc:  # the walker or WeasyPrint choked on a file that passed the checks
-        raise UploadRefused(_("The file was refused: it could not be converted to PDF.")) from exc
-    version = _add_version(
-        letter, VersionSource.uploaded, rendered, actor=actor, filename=filename, template=None, note=note
-    )
-    record(
-        "letter:uploaded",
-        letter,
-        f"Version {version.number} uploaded ({filename})",
-        actor=actor,
-        version=version.number,
-        filename=filename,
-        docx_sha256=version.docx_sha256,
-        pdf_sha256=version.pdf_sha256,
-    )
-    return version
+def _apply_answers(letter: Letter, answers: list[dict[str, Any]] | None) -> Changes:
+    if answers is None or answers == (letter.answers or []):
+        return {}
+    before = f"{len(letter.answers or [])} answers"
+    letter.answers = answers
+    return {"answers": (before, f"{len(answers)} answers")}
 
 
 def prepare_postponement(case: Case, reason: str, *, actor: User | None) -> Letter:
@@ -758,45 +370,3 @@ def letters_for_case(case: Case) -> list[Letter]:
             .order_by(Letter.created_at.desc(), Letter.id.desc())
         ).unique()
     )
-
-
-def get_version(letter: Letter, number: int) -> LetterVersion | None:
-    return db.session.scalar(
-        db.select(LetterVersion).where(LetterVersion.letter_id == letter.id, LetterVersion.number == number)
-    )
-
-
-# --------------------------------------------------------------------------- compare
-
-
-def docx_paragraphs(data: bytes) -> list[str]:
-    """The text of a DOCX, one entry per non-empty paragraph (body, then table cells in order)."""
-    from docx import Document
-    from docx.oxml.ns import qn
-
-    doc = Document(io.BytesIO(data))
-    out: list[str] = []
-    for element in doc.element.body.iter(qn("w:p")):
-        text = "".join(t.text or "" for t in element.iter(qn("w:t")))
-        if text.strip():
-            out.append(" ".join(text.split()))
-    return out
-
-
-@dataclasses.dataclass(frozen=True)
-class DiffLine:
-    op: str  # "same", "removed", "added"
-    text: str
-
-
-def compare_versions(a: LetterVersion, b: LetterVersion) -> list[DiffLine]:
-    """Paragraph-level text diff of two versions (difflib over python-docx paragraphs)."""
-    old, new = docx_paragraphs(a.docx), docx_paragraphs(b.docx)
-    lines: list[DiffLine] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
-        if tag == "equal":
-            lines += [DiffLine("same", t) for t in old[i1:i2]]
-        else:
-            lines += [DiffLine("removed", t) for t in old[i1:i2]]
-            lines += [DiffLine("added", t) for t in new[j1:j2]]
-    return lines

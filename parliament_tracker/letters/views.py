@@ -1,5 +1,4 @@
-"""Letter pages: start from a case, edit, generate, preview, download, upload, versions, compare;
-and the administrators' template pages.
+"""Letter pages: start from a case, edit, generate, preview, download, upload, versions, compare.
 
 Routes:
     GET/POST  /cases/<ref>/letters/new                   start a letter from the case (and others)
@@ -11,11 +10,9 @@ Routes:
     POST      /letters/<id>/upload                       upload a DOCX edited in Word
     GET       /letters/<id>/versions/<n>/docx|pdf        download (pdf?inline=1 for the preview)
     GET       /letters/<id>/compare?a=1&b=2              compare two versions as text
-    GET/POST  /letter-templates                          list and upload templates (admin)
-    GET       /letter-templates/<id>/preview             the template filled with demo data (PDF)
-    GET       /letter-templates/<id>/docx                download a template version
-    POST      /letter-templates/<id>/activate            use this version from now on
-    POST      /letter-templates/load                     store the shipped defaults
+
+The administrators' template pages (``/letter-templates``...) are in ``template_views`` and
+registered on this blueprint.
 
 A single letter renders inline in the request (~0.2–0.3 s with WeasyPrint warm).
 """
@@ -25,7 +22,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -37,22 +34,23 @@ from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
-from parliament_tracker.letters import markup, services
+from parliament_tracker.letters import downloads, rendering, services, template_views, versions
+from parliament_tracker.letters.approval.views import workflow_context
+from parliament_tracker.letters.engine import markup
 from parliament_tracker.letters.forms import (
     MARKUP_HELP,
     LetterForm,
     PostponementForm,
     StartLetterForm,
-    TemplateUploadForm,
     UploadForm,
+    answer_rows,
+    answers_from_form,
 )
-from parliament_tracker.letters.models import Letter, LetterKind, LetterStatus, LetterTemplate, LetterVersion
-from parliament_tracker.letters.workflow_views import workflow_context
+from parliament_tracker.letters.models import Letter, LetterKind, LetterStatus, LetterVersion
 from parliament_tracker.organisation.models import Signatory
 
 bp = Blueprint("letters", __name__)
-
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+template_views.register(bp)
 
 
 def _get_case(reference: str) -> Case:
@@ -73,7 +71,7 @@ def _refuse_non_draft(letter: Letter):
 
 
 def _get_version(letter: Letter, number: int) -> LetterVersion:
-    version = services.get_version(letter, number)
+    version = versions.get_version(letter, number)
     if version is None:
         abort(404)
     return version
@@ -85,19 +83,6 @@ def _refuse_locked(letter: Letter) -> None:
         services.ensure_unlocked(letter)
     except services.LetterLocked as exc:
         abort(409, exc.message)
-
-
-def _checked(letter: Letter, version: LetterVersion) -> LetterVersion:
-    """Signed letters: refuse to hand out files that no longer match their recorded SHA-256."""
-    from parliament_tracker.letters.workflow import TamperedLetter, check_download
-
-    try:
-        check_download(letter, version)
-    except TamperedLetter as exc:
-        current_app.logger.error("%s", exc)
-        abort(500, _("The stored signed letter does not match its recorded SHA-256; it was not handed out. "
-                     "Tell the administrator."))
-    return version
 
 
 def _cases_from(text: str | None) -> tuple[list[Case], str | None]:
@@ -119,18 +104,6 @@ def _show_errors(form: Any, exc: DomainError) -> None:
         if target is not None:
             target.errors = [*list(target.errors or []), message]
     flash(exc.message, "error")
-
-
-def _safe_filename(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", name)[:120] or "brief"
-
-
-def _file_response(data: bytes, mimetype: str, filename: str, *, inline: bool = False) -> Response:
-    disposition = "inline" if inline else "attachment"
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'{disposition}; filename="{_safe_filename(filename)}"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --------------------------------------------------------------------------- start
@@ -216,78 +189,11 @@ def show(letter_id: int):
         latest=letter.latest_version,
         upload_form=UploadForm(),
         timeline=entries_for(letter),
-        answered=services.answered_cases(letter),
-        mentioned=services.mentioned_cases(letter),
+        answered=rendering.answered_cases(letter),
+        mentioned=rendering.mentioned_cases(letter),
         max_upload_kb=current_app.config["LETTER_MAX_UPLOAD_BYTES"] // 1024,
         wf=workflow_context(letter),
     )
-
-
-def _answer_rows(letter: Letter, posted: Any = None) -> list[dict[str, Any]]:
-    """One row per question: its text, the answer text and how it is answered."""
-    case = services.questions_case(letter)
-    if case is None or letter.kind != LetterKind.answers:
-        return []
-    current: dict[int, tuple[str, str]] = {}
-    for item in letter.answers or []:
-        numbers = item.get("questions", [])
-        for i, n in enumerate(numbers):
-            if item.get("see"):
-                current[n] = (f"see-{item['see']}", "")
-            elif i == 0:
-                current[n] = ("own", item.get("text", ""))
-            else:
-                current[n] = (f"with-{numbers[0]}", "")
-    rows = []
-    for q in case.questions:
-        mode, text = current.get(q.number, ("own", ""))
-        if posted is not None:
-            mode, text = posted.get(f"mode-{q.number}", "own"), posted.get(f"answer-{q.number}", "")
-        rows.append(
-            {
-                "number": q.number,
-                "question": q.text,
-                "mode": mode,
-                "text": text,
-                "others": [o.number for o in case.questions if o.number != q.number],
-                "earlier": [o.number for o in case.questions if o.number < q.number],
-            }
-        )
-    return rows
-
-
-def answers_from_form(formdata: Any, numbers: list[int]) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    """Per-question fields → stored answers. "with-m" joins the answer of question m."""
-    items: list[dict[str, Any]] = []
-    by_number: dict[int, dict[str, Any]] = {}
-    errors: dict[str, str] = {}
-    for n in numbers:
-        mode = formdata.get(f"mode-{n}", "own") or "own"
-        text = formdata.get(f"answer-{n}", "") or ""
-        match = re.fullmatch(r"(with|see)-(\d+)", mode)
-        if match and match.group(1) == "with":
-            m = int(match.group(2))
-            target = by_number.get(m)
-            if target is None or "see" in target:
-                errors[f"answer-{n}"] = _(
-                    "Question %(n)d can only be answered together with an earlier question that has its own answer.",
-                    n=n,
-                )
-                continue
-            target["questions"].append(n)
-            by_number[n] = target
-            continue
-        if match:
-            m = int(match.group(2))
-            if m == n or m not in numbers:
-                errors[f"answer-{n}"] = _("“See the answer to question %(n)s” must point to another question.", n=m)
-                continue
-            item: dict[str, Any] = {"questions": [n], "see": m}
-        else:
-            item = {"questions": [n], "text": text.replace("\r\n", "\n")}
-        items.append(item)
-        by_number[n] = item
-    return items, errors
 
 
 def _signatory_choices(form: LetterForm) -> None:
@@ -295,6 +201,30 @@ def _signatory_choices(form: LetterForm) -> None:
         (s.id, s.label)
         for s in db.session.scalars(db.select(Signatory).where(Signatory.is_active).order_by(Signatory.office_title))
     ]
+
+
+def _expected_version(form: LetterForm) -> int:
+    """The version the editor started from (optimistic locking); garbage counts as stale."""
+    try:
+        return int(form.version.data or 0)
+    except ValueError:
+        return 0
+
+
+def _letter_input(form: LetterForm, letter: Letter, answers: list[dict[str, Any]] | None) -> services.LetterInput:
+    """The edit form's fields as the service's input (the dates and the signatory may be cleared)."""
+    return services.LetterInput(
+        subject=form.subject.data,
+        letter_date=form.letter_date.data,
+        our_reference=form.our_reference.data or "",
+        your_reference=form.your_reference.data or "",
+        your_letter_date=form.your_letter_date.data,
+        addressee=form.addressee.data,
+        body=form.body.data or "",
+        signatory=db.session.get(Signatory, form.signatory_id.data) if form.signatory_id.data else None,
+        answers=answers,
+        postponement_reason=form.postponement_reason.data if letter.kind == LetterKind.postponement_notice else None,
+    )
 
 
 @bp.route("/letters/<int:letter_id>/edit", methods=["GET", "POST"])
@@ -310,28 +240,12 @@ def edit(letter_id: int):
         form.signatory_id.data = letter.signatory_id
         form.body.data = markup.from_blocks(letter.body or [])
         form.version.data = str(letter.version)
-    rows = _answer_rows(letter, request.form if request.method == "POST" else None)
+    rows = answer_rows(letter, request.form if request.method == "POST" else None)
     if form.validate_on_submit():
         numbers = [r["number"] for r in rows]
         answers, answer_errors = answers_from_form(request.form, numbers) if rows else (None, {})
-        try:
-            expected = int(form.version.data or 0)
-        except ValueError:
-            expected = 0
-        data = services.LetterInput(
-            subject=form.subject.data,
-            letter_date=form.letter_date.data,
-            our_reference=form.our_reference.data or "",
-            your_reference=form.your_reference.data or "",
-            your_letter_date=form.your_letter_date.data,
-            addressee=form.addressee.data,
-            body=form.body.data or "",
-            signatory=db.session.get(Signatory, form.signatory_id.data) if form.signatory_id.data else None,
-            answers=answers,
-            postponement_reason=form.postponement_reason.data
-            if letter.kind == LetterKind.postponement_notice
-            else None,
-        )
+        expected = _expected_version(form)
+        data = _letter_input(form, letter, answers)
 
         def refused(exc: DomainError) -> Any:
             # after the rollback ``letter`` reads what is stored now
@@ -355,7 +269,7 @@ def edit(letter_id: int):
             try:
                 # A savepoint: if the template cannot be filled, the edits are still kept.
                 with db.session.begin_nested():
-                    version = services.generate_version(letter, actor=edge.actor())
+                    version = versions.generate_version(letter, actor=edge.actor())
             except DomainError as exc:
                 flash(_("Changes saved, but the letter could not be generated."), "warning")
                 flash(exc.message, "error")
@@ -380,7 +294,7 @@ def generate(letter_id: int):
     if (refused := _refuse_non_draft(letter)) is not None:
         return refused
     edge.on_refusal_redirect(url_for("letters.show", letter_id=letter.id))
-    version = services.generate_version(letter, actor=edge.actor())
+    version = versions.generate_version(letter, actor=edge.actor())
     flash(_("Version %(n)d generated.", n=version.number), "success")
     return redirect(url_for("letters.show", letter_id=letter.id) + "#preview")
 
@@ -398,7 +312,7 @@ def upload(letter_id: int):
     limit = current_app.config["LETTER_MAX_UPLOAD_BYTES"]
     data = form.file.data.read(limit + 1)
     edge.on_refusal_redirect(url_for("letters.show", letter_id=letter.id) + "#upload", 303)
-    version = services.upload_docx(letter, form.file.data.filename or "", data, actor=edge.actor(), note=form.note.data or "")
+    version = versions.upload_docx(letter, form.file.data.filename or "", data, actor=edge.actor(), note=form.note.data or "")
     flash(_("Version %(n)d uploaded; its PDF was made from your DOCX.", n=version.number), "success")
     return redirect(url_for("letters.show", letter_id=letter.id) + "#preview")
 
@@ -408,8 +322,7 @@ def upload(letter_id: int):
 def version_docx(letter_id: int, number: int):
     """Download a version's DOCX."""
     letter = db.get_or_404(Letter, letter_id)
-    version = _checked(letter, _get_version(letter, number))
-    return _file_response(version.docx, DOCX_MIME, f"{services.file_stem(letter)}-v{number}.docx")
+    return downloads.send_version(letter, _get_version(letter, number), "docx")
 
 
 @bp.get("/letters/<int:letter_id>/versions/<int:number>/pdf")
@@ -417,13 +330,7 @@ def version_docx(letter_id: int, number: int):
 def version_pdf(letter_id: int, number: int):
     """Download a version's PDF/A (``?inline=1`` shows it in the browser)."""
     letter = db.get_or_404(Letter, letter_id)
-    version = _checked(letter, _get_version(letter, number))
-    return _file_response(
-        version.pdf,
-        "application/pdf",
-        f"{services.file_stem(letter)}-v{number}.pdf",
-        inline=request.args.get("inline") == "1",
-    )
+    return downloads.send_version(letter, _get_version(letter, number), "pdf", inline=request.args.get("inline") == "1")
 
 
 @bp.get("/letters/<int:letter_id>/compare")
@@ -437,7 +344,7 @@ def compare(letter_id: int):
         flash(_("Choose two versions to compare."), "error")
         return redirect(url_for("letters.show", letter_id=letter.id) + "#versions")
     old, new_ = _get_version(letter, a), _get_version(letter, b)
-    lines = services.compare_versions(old, new_)
+    lines = versions.compare_versions(old, new_)
     return render_template(
         "letters/compare.html",
         letter=letter,
@@ -446,85 +353,3 @@ def compare(letter_id: int):
         lines=lines,
         changed=any(line.op != "same" for line in lines),
     )
-
-
-# --------------------------------------------------------------------------- templates (admin)
-
-
-@bp.route("/letter-templates", methods=["GET", "POST"])
-@permission_required("template.manage")
-def templates():
-    """Template versions per kind of letter; upload a new version."""
-    form = TemplateUploadForm()
-
-    def page(problems: list[str], status: int) -> Any:
-        from parliament_tracker.letters.variables import KNOWN_VARIABLES
-
-        return render_template(
-            "letters/templates.html",
-            form=form,
-            problems=problems,
-            by_kind=services.templates_by_kind(),
-            kinds=list(LetterKind),
-            variables=KNOWN_VARIABLES,
-        ), status
-
-    def refused(exc: DomainError) -> Any:
-        flash(exc.message, "error")
-        return page(getattr(exc, "problems", []), 422)
-
-    if request.method == "POST":
-        if form.validate_on_submit():
-            limit = current_app.config["LETTER_MAX_UPLOAD_BYTES"]
-            data = form.file.data.read(limit + 1)
-            edge.on_refusal(refused)
-            template = services.upload_template(
-                form.file.data.filename or "", LetterKind(form.kind.data), data, actor=edge.actor(), activate=form.activate.data
-            )
-            flash(_("Template version %(v)d uploaded.", v=template.version), "success")
-            return redirect(url_for("letters.templates"))
-        flash(_("Choose a kind of letter and a DOCX file."), "error")
-        return page([], 422)
-    return page([], 200)
-
-
-@bp.get("/letter-templates/<int:template_id>/preview")
-@permission_required("template.manage")
-def template_preview(template_id: int):
-    """The template version filled with demo data, as PDF."""
-    template = db.get_or_404(LetterTemplate, template_id)
-    try:
-        rendered = services.preview_template(template)
-    except DomainError as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("letters.templates"))
-    return _file_response(
-        rendered.pdf, "application/pdf", f"preview-{template.kind.value}-v{template.version}.pdf", inline=True
-    )
-
-
-@bp.get("/letter-templates/<int:template_id>/docx")
-@permission_required("template.manage")
-def template_docx(template_id: int):
-    """Download a template version."""
-    template = db.get_or_404(LetterTemplate, template_id)
-    return _file_response(template.docx, DOCX_MIME, template.name)
-
-
-@bp.post("/letter-templates/<int:template_id>/activate")
-@permission_required("template.manage")
-def template_activate(template_id: int):
-    """Use this template version for new letters of its kind."""
-    template = db.get_or_404(LetterTemplate, template_id)
-    services.activate_template(template, actor=edge.actor())
-    flash(_("Template version %(v)d is now in use.", v=template.version), "success")
-    return redirect(url_for("letters.templates"))
-
-
-@bp.post("/letter-templates/load")
-@permission_required("template.manage")
-def templates_load():
-    """Store the shipped default templates as version 1 where a kind has none."""
-    created = services.load_shipped_templates(actor=edge.actor())
-    flash(_("%(n)d shipped templates stored.", n=len(created)), "success")
-    return redirect(url_for("letters.templates"))

@@ -21,6 +21,7 @@ from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.cases.workflow import OPEN, CaseStatus
 from parliament_tracker.deadlines import rules
 from parliament_tracker.deadlines.models import Deadline, Event, EventKind
+from parliament_tracker.deadlines.progress import not_done_sql
 from parliament_tracker.deadlines.rules import DeadlineKind
 from parliament_tracker.deadlines.services import facts_for, load_rule_context
 from parliament_tracker.deadlines.workdays import WorkingCalendar
@@ -38,7 +39,6 @@ REMINDER_FOR = {
     DeadlineKind.internal_approval: NotificationKind.reminder_approval,
     DeadlineKind.internal_signature: NotificationKind.reminder_signature,
 }
-_DRAFT_DONE = [CaseStatus.in_review, CaseStatus.awaiting_signature]
 
 
 def add_working_days(calendar: WorkingCalendar, d: dt.date, n: int) -> dt.date:
@@ -48,19 +48,6 @@ def add_working_days(calendar: WorkingCalendar, d: dt.date, n: int) -> dt.date:
         if calendar.is_working_day(d):
             n -= 1
     return d
-
-
-def _not_done() -> Any:
-    """SQL for "this deadline's step has not been done yet" (open cases only)."""
-    return sa.and_(
-        Case.status.in_(OPEN),
-        sa.or_(
-            Deadline.is_binding.is_(True),
-            sa.and_(Deadline.kind == DeadlineKind.internal_draft, Case.status.not_in(_DRAFT_DONE)),
-            sa.and_(Deadline.kind == DeadlineKind.internal_approval, Case.status != CaseStatus.awaiting_signature),
-            Deadline.kind == DeadlineKind.internal_signature,
-        ),
-    )
 
 
 def _in_range(start: dt.date, end: dt.date) -> Any:
@@ -88,7 +75,7 @@ def _steps_not_done(when: Any) -> list[Any]:
                 Case.lead_directorate_id,
             )
             .join(Case, Case.id == Deadline.case_id)
-            .where(when, _not_done())
+            .where(when, not_done_sql())
             .where(sa.or_(Deadline.kind.in_(list(REMINDER_FOR)), Deadline.is_binding.is_(True)))
         ).all()
     )

@@ -19,41 +19,27 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from parliament_tracker.auth.models import User
 from parliament_tracker.db import Base, created_at_now, enum_column, intpk
+from parliament_tracker.enums import N_, TitledEnum
 
 if TYPE_CHECKING:
     from parliament_tracker.cases.models import Case
 
 
-class NotificationKind(enum.StrEnum):
-    reminder_draft = "reminder_draft"
-    reminder_approval = "reminder_approval"
-    reminder_signature = "reminder_signature"
-    reminder_due = "reminder_due"
-    escalation = "escalation"
-    weekly_digest = "weekly_digest"
-    tk_new_case = "tk_new_case"
-    tk_update = "tk_update"
-
-    @property
-    def title(self) -> str:
-        return str(KIND_TITLES[self])
+class NotificationKind(TitledEnum):
+    reminder_draft = "reminder_draft", N_("Reminder: draft ready")
+    reminder_approval = "reminder_approval", N_("Reminder: approval ready")
+    reminder_signature = "reminder_signature", N_("Reminder: signature")
+    reminder_due = "reminder_due", N_("Reminder: answer due")
+    escalation = "escalation", N_("Escalation: deadline missed")
+    weekly_digest = "weekly_digest", N_("Weekly overview")
+    tk_new_case = "tk_new_case", N_("New questions from the Tweede Kamer")
+    tk_update = "tk_update", N_("News from the Tweede Kamer about a case")
 
     @property
     def optional(self) -> bool:
         """Users may switch this kind off (escalations cannot be)."""
         return self in OPTIONAL_KINDS
 
-
-KIND_TITLES = {
-    NotificationKind.reminder_draft: _l("Reminder: draft ready"),
-    NotificationKind.reminder_approval: _l("Reminder: approval ready"),
-    NotificationKind.reminder_signature: _l("Reminder: signature"),
-    NotificationKind.reminder_due: _l("Reminder: answer due"),
-    NotificationKind.escalation: _l("Escalation: deadline missed"),
-    NotificationKind.weekly_digest: _l("Weekly overview"),
-    NotificationKind.tk_new_case: _l("New questions from the Tweede Kamer"),
-    NotificationKind.tk_update: _l("News from the Tweede Kamer about a case"),
-}
 
 #: the step a reminder or escalation is about, as a phrase ("… by Thursday 11 November")
 STEP_TITLES = {

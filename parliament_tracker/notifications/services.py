@@ -115,7 +115,7 @@ def render_many(drafts: Sequence[Draft]) -> list[tuple[str, str, str]]:
                 if step is not None:
                     context["step_title"] = step
                 if "status" in d.context:
-                    context["status_title"] = d.context["status"].title
+                    context["status_title"] = d.context["status"].label
                 subject = " ".join(templates[0].render(context).split())
                 out[i] = (subject[:300], templates[1].render(context).strip() + "\n", templates[2].render(context))
     return out  # type: ignore[return-value]

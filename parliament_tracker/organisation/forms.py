@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from parliament_tracker.auth.roles import ROLE_TITLES, Role
+from parliament_tracker.auth.roles import Role
 from parliament_tracker.auth.services import MIN_PASSWORD_LENGTH
 from parliament_tracker.forms import BaseForm
 
@@ -51,7 +51,7 @@ class UserForm(BaseForm):
     username = StringField(_l("User name"), validators=[_REQUIRED, Length(max=64)])
     display_name = StringField(_l("Full name"), validators=[_REQUIRED, Length(max=200)])
     email = EmailField(_l("E-mail"), validators=[Optional(), Email(message=_l("Enter a valid e-mail address.")), Length(max=254)])
-    role = SelectField(_l("Role"), choices=[(r.value, ROLE_TITLES[r]) for r in Role], validators=[_REQUIRED])
+    role = SelectField(_l("Role"), choices=Role.choices(), validators=[_REQUIRED])
     directorate_id = SelectField(_l("Directorate"), coerce=_opt_int, validators=[Optional()])
     is_enabled = BooleanField(_l("Account enabled"), default=True)
     password = PasswordField(

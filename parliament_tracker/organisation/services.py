@@ -24,6 +24,10 @@ class DuplicateValue(DomainError):
         self.field = field
 
 
+#: a user's sessions end when an admin changes one of these
+SESSION_ENDING_FIELDS = frozenset({"password_hash", "role", "is_enabled"})
+
+
 def save(obj: Any, values: dict[str, Any], *, unique: tuple[str, ...] = (), actor: Any = None) -> Any:
     """Create or update ``obj`` with ``values``; refuses values that clash with a unique column."""
     model = type(obj)
@@ -46,6 +50,10 @@ def save(obj: Any, values: dict[str, Any], *, unique: tuple[str, ...] = (), acto
         db.session.add(obj)
     db.session.flush()
     kind = object_type(model)
+    if not creating and changes.keys() & SESSION_ENDING_FIELDS and hasattr(obj, "session_generation"):
+        from parliament_tracker.auth.services import end_sessions
+
+        end_sessions(obj, actor=actor, reason=f"ended by a change of {', '.join(sorted(changes.keys() & SESSION_ENDING_FIELDS))}")
     if creating:
         record(f"{kind}:created", obj, f"{kind} {obj.id} created", actor=actor, changes=changes)
     elif changes:

@@ -5,6 +5,7 @@ Routes (all admin-only):
     GET       /admin/<kind>                  list of one kind
     GET/POST  /admin/<kind>/new              create
     GET/POST  /admin/<kind>/<id>             edit
+    POST      /admin/users/<id>/end-sessions log the user out everywhere
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, login_user
 
 from parliament_tracker import edge
 from parliament_tracker.auth.models import User
@@ -52,7 +53,7 @@ SECTIONS: dict[str, Section] = {
 
 def _cell(obj: Any, column: str) -> Any:
     if column == "role_title":
-        return obj.role.title
+        return obj.role.label
     if column == "directorate_code":
         return obj.directorate.code if obj.directorate else ""
     if column == "enabled_label":
@@ -107,6 +108,20 @@ def edit(kind: str, obj_id: int):
     return _edit(kind, obj_id)
 
 
+@bp.route("/users/<int:obj_id>/end-sessions", methods=["POST"])
+@permission_required("admin")
+def end_sessions(obj_id: int):
+    """Log a user out everywhere: every browser session of the user ends."""
+    from parliament_tracker.auth.services import end_sessions as end_user_sessions
+
+    user = db.get_or_404(User, obj_id)
+    end_user_sessions(user, actor=edge.actor(), reason="ended by an administrator")
+    if user.id == current_user.id:
+        login_user(user)
+    flash(_("%(name)s has been logged out everywhere.", name=user.display_name), "success")
+    return redirect(url_for("admin.edit", kind="users", obj_id=obj_id))
+
+
 def _edit(kind: str, obj_id: int | None) -> Any:
     section = _section(kind)
     obj = db.get_or_404(section.model, obj_id) if obj_id else section.model()
@@ -138,6 +153,8 @@ def _edit(kind: str, obj_id: int | None) -> Any:
 
         edge.on_refusal(refused)
         services.save(obj, values, unique=section.unique, actor=edge.actor())
+        if kind == "users" and obj_id == current_user.id:
+            login_user(obj)  # a change of one's own password ended one's sessions; keep this one
         flash(_("Saved."), "success")
         return redirect(url_for("admin.index", kind=kind))
     status = 422 if form.is_submitted() else 200

@@ -4,8 +4,8 @@ No database and no Flask: ``ZaakData``/``ActivityData`` are what an importer tur
 ``zaak_data_from_api``/``activity_data_from_api`` take the API's JSON dicts directly;
 ``to_zaak_data``/``to_activity_data`` take the client's parsed records.
 
-Kind values equal ``parliament_tracker.cases.models.CaseKind`` values (a test keeps them in step);
-they are plain strings here so this module does not import the models.
+Kind values and the Zaak.Soort values each kind imports from come from the kind table
+(``parliament_tracker.cases.kinds``, pure like this module).
 """
 
 from __future__ import annotations
@@ -15,30 +15,23 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from parliament_tracker.cases.kinds import FALLBACK, CaseKind, kind_by_soort
+from parliament_tracker.cases.kinds import KINDS as KIND_TABLE
 from parliament_tracker.tk import records
 from parliament_tracker.tk.timestamps import dutch_date
 
 DEFAULT_RESOURCE_BASE = "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/"
 
-WRITTEN_QUESTIONS = "written_questions"
-COMMITTEE_REQUEST = "committee_request"
-MOTION = "motion"
-COMMITMENT = "commitment"
-PLENARY_REQUEST = "plenary_request"
-OTHER = "other"
-KINDS = (WRITTEN_QUESTIONS, COMMITTEE_REQUEST, COMMITMENT, MOTION, PLENARY_REQUEST, OTHER)
+# Kind values: ``cases.kinds.CaseKind`` members are ``str``s, so callers compare plain strings.
+WRITTEN_QUESTIONS = CaseKind.written_questions.value
+COMMITTEE_REQUEST = CaseKind.committee_request.value
+OTHER = FALLBACK.value
+KINDS = tuple(KIND_TABLE)
 
-# Exact Zaak.Soort values, compared case-insensitively. Exact on purpose: a prefix "Verzoek" would
-# also catch "Verzoekschrift" (a citizens' petition) and the plenary "Verzoek bij regeling ...".
-_KIND_BY_SOORT = {
-    "schriftelijke vragen": WRITTEN_QUESTIONS,
-    "brief commissie": COMMITTEE_REQUEST,
-    "verzoek": COMMITTEE_REQUEST,
-    "rondvraagpunt procedurevergadering": COMMITTEE_REQUEST,
-    "motie": MOTION,
-    "toezegging": COMMITMENT,  # not a Zaak.Soort (commitments are the Toezegging entity), kept for callers
-    "verzoek bij regeling van werkzaamheden": PLENARY_REQUEST,
-}
+# Exact Zaak.Soort values, compared case-insensitively (``tk_soorten`` in the kind table). Exact on
+# purpose: a prefix "Verzoek" would also catch "Verzoekschrift" (a citizens' petition) and the
+# plenary "Verzoek bij regeling ...".
+_KIND_BY_SOORT = kind_by_soort()
 # DOMAIN §1.7: the Zaak.Soort of a committee request is uncertain, so a committee letter to a
 # minister among the documents also makes it a committee request.
 _COMMITTEE_LETTER_SOORT = "brief commissie aan bewindspersoon"

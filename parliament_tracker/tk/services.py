@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from parliament_tracker.auth.models import User
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case, CaseKind
+from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Member, Party, Signatory
 from parliament_tracker.organisation.services import committee_for, member_for
@@ -128,7 +129,7 @@ def _show(field: str, value: Any) -> str:
     if field == "addressed_to":
         return value.office_title
     if field == "kind":
-        return value.title
+        return value.label
     if field == "received_on":
         return value.isoformat()
     return str(value)
@@ -154,7 +155,7 @@ def apply_accepted(case: Case, remote: case_services.CaseInput, accepted: set[st
     """Apply the accepted fields from the Kamer's data; returns what changed."""
     unknown = accepted - set(COMPARED_FIELDS)
     if unknown:
-        raise case_services.CaseError(_("Unknown field: %(f)s.", f=", ".join(sorted(unknown))))
+        raise DomainError(_("Unknown field: %(f)s.", f=", ".join(sorted(unknown))))
     update = case_services.CaseInput()
     for field in accepted:
         setattr(update, field, getattr(remote, field))

@@ -39,7 +39,9 @@ from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.cases.workflow import CLOSED, CaseStatus
 from parliament_tracker.db import now_utc
 from parliament_tracker.deadlines import services as deadline_services
+from parliament_tracker.deadlines.event_moves import anchored_open_cases
 from parliament_tracker.deadlines.models import Event, EventKind
+from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
 from parliament_tracker.notifications import services as notifications
 from parliament_tracker.notifications.models import NotificationKind
@@ -63,7 +65,7 @@ WATCH, RECONCILE, EVENTS = "watch", "reconcile", "events"
 KEYS = (WATCH, RECONCILE, EVENTS)
 #: job name in the scheduler -> sync state key
 JOB_KEYS = {"tk_watch": WATCH, "tk_reconcile": RECONCILE, "tk_events": EVENTS}
-CANCELLED_SUFFIX = " (geannuleerd)"
+CANCELLED_SUFFIX = deadline_services.CANCELLED_SUFFIX
 POSTPONEMENT_REASON = "Uitstelbericht gepubliceerd door de Tweede Kamer (automatisch overgenomen)."
 _DOSSIER_RE = re.compile(r"\((\d{5}(?:-[A-Z]+)?)\)")
 
@@ -218,8 +220,8 @@ def watch(today: dt.date, client: TKClient) -> dict[str, Any]:
             db.session.flush()
             db.session.expunge(case)
         except case_services.DuplicateCase:
-            raise  # registered meanwhile by someone else (the session was rolled back): retry next run
-        except case_services.CaseError as exc:  # e.g. no submission date: leave it to a person
+            raise  # registered meanwhile by someone else: the job is rolled back and retried next run
+        except DomainError as exc:  # e.g. no submission date: leave it to a person
             log.warning("tk watch: %s not registered: %s %s", reference, exc.message, getattr(exc, "errors", ""))
             invalid.append(reference)
     # One batch: rendered per language once, one existence check, bulk inserts.
@@ -254,18 +256,14 @@ def _set_quietly(case: Case, **values: Any) -> None:
 
 
 def _mark_answered(case: Case, answered_on: dt.date) -> None:
-    before = case.status
-    case.status = CaseStatus.answered
-    db.session.flush()
-    record(
-        "case:status_changed",
+    case_services.system_transition(
         case,
-        f"case {case.reference}: {before.value} -> answered (Tweede Kamer published the answer on {answered_on})",
-        changes={"status": (before, CaseStatus.answered)},
+        CaseStatus.answered,
+        actor=None,
+        reason=f"Tweede Kamer published the answer on {answered_on}",
         comment=f"Tweede Kamer: antwoord gepubliceerd op {answered_on.isoformat()}",
+        answered_on=answered_on,
     )
-    deadline_services.on_status_changed(case, before, CaseStatus.answered)
-    _set_quietly(case, answered_on=answered_on)
 
 
 def reconcile(today: dt.date, client: TKClient, *, chunk_size: int = 20) -> dict[str, Any]:
@@ -303,7 +301,7 @@ def reconcile(today: dt.date, client: TKClient, *, chunk_size: int = 20) -> dict
             try:
                 deadline_services.record_postponement(case, postponed, POSTPONEMENT_REASON)
                 counts["postponements_recorded"] += 1
-            except deadline_services.DeadlineError as exc:
+            except DomainError as exc:
                 log.warning("tk reconcile: postponement of %s not recorded: %s %s", case.reference, exc, getattr(exc, "errors", ""))
                 counts["refused"] += 1
         answered = dict(news).get("answered_on")
@@ -357,10 +355,6 @@ def _find_event(data: ActivityData) -> Event | None:
     return None
 
 
-def _anchored(event: Event) -> list[Case]:
-    return list(db.session.scalars(sa.select(Case).where(Case.due_before_event_id == event.id, Case.status.not_in(list(CLOSED)))))
-
-
 def events(today: dt.date, client: TKClient) -> dict[str, Any]:
     """Import the committees' debates as events; follow moves and cancellations."""
     config = current_app.config
@@ -382,18 +376,11 @@ def events(today: dt.date, client: TKClient) -> dict[str, Any]:
             if event is None or event.name.endswith(CANCELLED_SUFFIX):
                 counts["unchanged"] += 1
                 continue
-            original = event.name
-            name = original[: 300 - len(CANCELLED_SUFFIX)] + CANCELLED_SUFFIX
-            deadline_services.save_event(event, {"name": name, "tk_number": activity.number})
+            # Kept and renamed; the deadline stays as it was; the people on the cases are told
+            # to choose anew (the same result as when an administrator removes a debate).
+            anchored = deadline_services.cancel_event(event, tk_number=activity.number)
             counts["cancelled"] += 1
-            # The deadline stays as it was; the people on the case are told to choose anew.
-            anchored = _anchored(event)
-            registrars = _registrars() if anchored else []
-            for case in anchored:
-                record("case:tk_event_cancelled", case, f"Tweede Kamer cancelled {original}; the case is still anchored to it", event=original)
-                people = [u for u in (case.drafter, *registrars) if u is not None and u.is_enabled]
-                _notify(people, NotificationKind.tk_update, case, event.starts_on, "tk_update", tk_what="event_cancelled", tk_date=event.starts_on, event_name=original)
-                counts["warned"] += 1
+            counts["warned"] += len(anchored)
             continue
         if activity.starts_on is None:
             counts["unchanged"] += 1
@@ -416,26 +403,16 @@ def events(today: dt.date, client: TKClient) -> dict[str, Any]:
         # A name typed by hand is kept; the dates and number are the Kamer's.
         values.pop("name")
         values.pop("kind")
-        before = event.starts_on
         changed = {k for k, v in values.items() if getattr(event, k) != v}
         if not changed:
             counts["unchanged"] += 1
             continue
-        anchored = _anchored(event) if "starts_on" in changed else []
+        anchored = anchored_open_cases(event) if "starts_on" in changed else []
+        # The timeline entries and the notices follow from the move (deadlines.event_moves).
         deadline_services.save_event(event, values)
         if "starts_on" in changed:
             counts["moved"] += 1
-            for case in anchored:
-                record(
-                    "case:tk_event_moved",
-                    case,
-                    f"Tweede Kamer moved {event.name} from {before} to {event.starts_on}; deadlines recomputed",
-                    event=event.name,
-                    changes={"event_starts_on": (before, event.starts_on)},
-                )
-                if case.drafter is not None and case.drafter.is_enabled:
-                    _notify([case.drafter], NotificationKind.tk_update, case, event.starts_on, "tk_update", tk_what="event_moved", tk_date=event.starts_on, event_name=event.name)
-                counts["warned"] += 1
+            counts["warned"] += len(anchored)
         else:
             counts["updated"] += 1
     _succeeded(EVENTS, counts, watermark)

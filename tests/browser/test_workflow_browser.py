@@ -31,7 +31,7 @@ def _submit(page, selector: str) -> None:
 
 
 def test_submit_approve_sign_and_send_the_seed_reply(log_in, live_server):
-    from parliament_tracker.letters.signing import make_dev_certificate
+    from parliament_tracker.letters.engine.signing import make_dev_certificate
 
     cfg = live_server.app.config
     if not os.path.exists(cfg["SIGNING_PKCS12_PATH"]):  # what `flask demo load` does on a fresh instance

@@ -39,7 +39,7 @@ def test_invalid_input_422_with_field_errors(client, api_token, users):
     assert unknown_case.status_code == 404, "no seed here: the case is looked up before the body is read"
 
 
-def test_patch_needs_the_version_read(client, api_token, seed):
+def test_patch_needs_the_version_read(client, api_token, seed_case):
     headers = api_token("registrar")
     for body in ({"subject": "x"}, {"subject": "x", "version": "1"}, {"subject": "x", "version": True}):
         response = client.patch("/api/v1/cases/2021Z19601", json=body, headers=headers)
@@ -48,7 +48,13 @@ def test_patch_needs_the_version_read(client, api_token, seed):
     assert client.get("/api/v1/cases/2021Z19601", headers=headers).json["subject"] != "x"
 
 
-def test_list_search_and_filters(client, api_token, seed):
+def test_list_search_and_filters(app, db, client, api_token, seed_case):
+    from tests import factories
+
+    with app.app_context():
+        for _ in range(9):
+            factories.case()
+        db.session.commit()
     headers = api_token("viewer")
     result = client.get("/api/v1/cases?q=angstcultuur", headers=headers).json
     assert result["total"] == 2
@@ -59,7 +65,7 @@ def test_list_search_and_filters(client, api_token, seed):
     assert len(page2["items"]) == 5 and page2["total"] > 10
 
 
-def test_list_page_size_defaults_to_the_setting_and_is_capped(app, client, api_token, seed):
+def test_list_page_size_defaults_to_the_setting_and_is_capped(app, client, api_token, seed_case):
     headers = api_token("viewer")
     assert client.get("/api/v1/cases", headers=headers).json["per_page"] == app.config["CASES_PER_PAGE"]
     assert client.get("/api/v1/cases?per_page=0", headers=headers).json["per_page"] == app.config["CASES_PER_PAGE"]
@@ -68,7 +74,7 @@ def test_list_page_size_defaults_to_the_setting_and_is_capped(app, client, api_t
     assert client.get("/api/v1/cases?per_page=-3", headers=headers).json["per_page"] == 1
 
 
-def test_links_from_both_ends(client, api_token, seed):
+def test_links_from_both_ends(client, api_token, seed_case):
     headers = api_token("drafter")
     one = client.get("/api/v1/cases/2021Z19241", headers=headers).json
     assert one["links"] == [{"reference": "2021Z19601", "type": "same_subject", "direction": "outgoing"}]

@@ -103,7 +103,7 @@ def test_dashboard_and_calendar_per_directorate_and_drafter(client, seed, api_to
     assert client.get("/api/v1/calendar?drafter=nobody", headers=headers).status_code == 422
 
 
-def test_letter_content_versions_and_upload(app, client, seed, users, api_token):
+def test_letter_content_versions_and_upload(app, client, seed_draft, users, api_token):
     from tests.functional.test_letter_workflow import seed_letter_id
 
     letter_id = seed_letter_id(app, users["drafter"])

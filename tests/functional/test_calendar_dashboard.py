@@ -7,6 +7,7 @@ import time_machine
 
 from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.organisation.models import Directorate
+from tests import factories
 from tests.functional.deadline_helpers import find_case
 
 MONDAY_22_NOV = dt.datetime(2021, 11, 22, 9, 0, tzinfo=dt.UTC)
@@ -17,7 +18,7 @@ def _cell(page, iso):
     return page.text.split(f'<time datetime="{iso}">', 1)[1].split("</td>", 1)[0]
 
 
-def test_month_view_is_a_table_with_the_seed_deadlines(login, seed):
+def test_month_view_is_a_table_with_the_seed_deadlines(login, seed_case):
     with time_machine.travel(MONDAY_22_NOV, tick=False):
         page = login("viewer").get("/calendar?view=month&date=2021-11-10")
         assert page.status_code == 200
@@ -31,7 +32,7 @@ def test_month_view_is_a_table_with_the_seed_deadlines(login, seed):
         assert 'date=2021-11-22' in page.text  # today
 
 
-def test_week_agenda_and_filters(login, seed, db):
+def test_week_agenda_and_filters(login, seed_case, db):
     with time_machine.travel(MONDAY_22_NOV, tick=False):
         browser = login("drafter")
         week = browser.get("/calendar?view=week&date=2021-11-24")
@@ -39,7 +40,8 @@ def test_week_agenda_and_filters(login, seed, db):
         assert "2021Z19241" in browser.get("/calendar?view=agenda&date=2021-11-20&mine=1").text
         internal = browser.get("/calendar?view=agenda&date=2021-11-08&kind=internal").text
         assert "Concept gereed" in internal and "2021Z19241" in internal
-        other = db.session.scalar(db.select(Directorate.id).where(Directorate.code == "DGSenB"))
+        other = factories.directorate("DGSenB").id
+        db.session.commit()
         assert "2021Z19241" not in browser.get(f"/calendar?view=week&date=2021-11-24&directorate={other}").text
         # Nonsense parameters fall back to the defaults.
         assert browser.get("/calendar?view=year&date=never&kind=x&directorate=y").status_code == 200
@@ -53,10 +55,14 @@ def test_week_agenda_and_filters(login, seed, db):
             assert page.status_code == 200 and "2021Z19241" in page.text
 
 
-def test_dashboard_for_a_director(login, seed, db):
+def test_dashboard_for_a_director(app, login, seed_case, db):
     case = find_case("2021Z19241")
     case.status = CaseStatus.in_review
     db.session.commit()
+    with app.app_context():  # one answered case, for the timeliness chart
+        answered = factories.case(received_on=dt.date(2021, 9, 1), status=CaseStatus.answered, lead_directorate=factories.directorate("DGMI"))
+        answered.answered_on = dt.date(2021, 9, 15)
+        db.session.commit()
     with time_machine.travel(THURSDAY_25_NOV, tick=False):
         page = login("director").get("/dashboard")
     assert page.status_code == 200
@@ -70,7 +76,7 @@ def test_dashboard_for_a_director(login, seed, db):
     assert "<svg" in timeliness and "%</span>" in timeliness and "style=" not in timeliness
 
 
-def test_dashboard_directorate_argument(login, seed, db, users):
+def test_dashboard_directorate_argument(login, seed_case, db, users):
     dgmi = db.session.scalar(db.select(Directorate).where(Directorate.code == "DGMI"))
     db.session.get(type(users["director"]), users["director"].id).directorate = dgmi
     db.session.commit()
@@ -83,11 +89,11 @@ def test_dashboard_directorate_argument(login, seed, db, users):
             assert page.status_code == 200 and f'<option value="{dgmi.id}" selected>' in page.text
 
 
-def test_dashboard_permissions(login, seed):
+def test_dashboard_permissions(login, seed_case):
     assert login("viewer").get("/dashboard").status_code == 403
 
 
-def test_monday_list_query_agrees_with_the_rules(app, seed, db):
+def test_monday_list_query_agrees_with_the_rules(app, seed_case, db):
     from parliament_tracker.cases.models import Case, CaseKind
     from parliament_tracker.deadlines import rules
     from parliament_tracker.deadlines.queries import monday_list_preview
@@ -105,7 +111,7 @@ def test_monday_list_query_agrees_with_the_rules(app, seed, db):
             assert {c.reference for c in items} == expected and total == len(expected), today
 
 
-def test_month_cell_shows_the_first_entries_and_links_to_the_rest(login, seed, monkeypatch):
+def test_month_cell_shows_the_first_entries_and_links_to_the_rest(login, seed_case, monkeypatch):
     from parliament_tracker.deadlines import views
 
     browser = login("director")
@@ -139,7 +145,7 @@ def test_timeliness_is_cached_for_a_few_minutes_outside_tests(app, monkeypatch):
         assert len(calls) == 3
 
 
-def test_week_days_are_capped_and_the_agenda_pages(login, seed, monkeypatch):
+def test_week_days_are_capped_and_the_agenda_pages(login, seed_case, monkeypatch):
     from parliament_tracker.deadlines import views
 
     browser = login("director")
@@ -168,7 +174,7 @@ def test_week_days_are_capped_and_the_agenda_pages(login, seed, monkeypatch):
         assert page.text.split('<div class="agenda">', 1)[1] == first.split('<div class="agenda">', 1)[1]
 
 
-def test_an_agenda_page_shows_only_the_days_it_covers(login, seed, monkeypatch):
+def test_an_agenda_page_shows_only_the_days_it_covers(login, seed_case, monkeypatch):
     from parliament_tracker.deadlines import views
 
     browser = login("director")

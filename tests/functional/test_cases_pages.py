@@ -3,6 +3,8 @@ import io
 import re
 import zipfile
 
+import pytest
+
 from parliament_tracker.audit.models import AuditEntry
 from parliament_tracker.cases.models import Case, CaseLink
 
@@ -100,7 +102,7 @@ def test_edit_and_stale_form(login, db):
     assert "Eerste wijziging" in timeline
 
 
-def test_links_shown_from_both_ends_and_removed(login, seed, db):
+def test_links_shown_from_both_ends_and_removed(login, seed_case, db):
     browser = login("registrar")
     _new_case(browser, notes="Zie ook 2021Z19241.")
     page = browser.get("/cases/2021Z20001").text
@@ -117,7 +119,7 @@ def test_links_shown_from_both_ends_and_removed(login, seed, db):
     assert "2021Z20001" not in browser.get("/cases/2021Z19601").text.split("Timeline")[0].split("Tijdlijn")[0]
 
 
-def test_a_mentioned_case_is_suggested_until_it_is_linked(login, seed):
+def test_a_mentioned_case_is_suggested_until_it_is_linked(login, seed_case):
     browser = login("registrar")
     _new_case(browser, notes="Zie ook 2021Z19241.")
     assert 'class="suggestions"' in browser.get("/cases/2021Z20001").text
@@ -129,7 +131,7 @@ def test_a_mentioned_case_is_suggested_until_it_is_linked(login, seed):
     assert 'class="suggestions"' not in browser.get("/cases/2021Z20002").text
 
 
-def test_link_to_unknown_or_self_is_refused(login, seed, db):
+def test_link_to_unknown_or_self_is_refused(login, seed_case, db):
     browser = login("registrar")
     before = db.session.scalar(db.select(db.func.count()).select_from(CaseLink))
     browser.post("/cases/2021Z19601/links", {"reference": "2021Z99999", "link_type": "related"}, token_from="/cases/2021Z19601")
@@ -137,7 +139,7 @@ def test_link_to_unknown_or_self_is_refused(login, seed, db):
     assert db.session.scalar(db.select(db.func.count()).select_from(CaseLink)) == before
 
 
-def test_search_filters_sort_and_exact_reference(login, seed):
+def test_search_filters_sort_and_exact_reference(login, seed_case):
     browser = login("viewer")
     assert browser.get("/cases?q=2021z19601").headers["Location"].endswith("/cases/2021Z19601")
     assert sorted(listed(browser.get("/cases?q=angstcultuur IND"))) == ["2021Z19241", "2021Z19601"]
@@ -151,7 +153,7 @@ def test_search_filters_sort_and_exact_reference(login, seed):
     assert bogus.status_code == 200
 
 
-def test_filter_by_party_and_committee(login, seed, db):
+def test_filter_by_party_and_committee(login, seed_case, db):
     from parliament_tracker.organisation.models import Committee, Party
 
     d66 = db.session.scalar(db.select(Party).where(Party.abbreviation == "D66"))
@@ -163,7 +165,13 @@ def test_filter_by_party_and_committee(login, seed, db):
     assert "2021Z19241" in on_committee and "2021Z19601" not in on_committee
 
 
-def test_pagination(login, seed, app, monkeypatch):
+def test_pagination(login, app, db, monkeypatch):
+    from tests import factories
+
+    with app.app_context():
+        for _ in range(21):
+            factories.case()
+        db.session.commit()
     monkeypatch.setitem(app.config, "CASES_PER_PAGE", 10)
     browser = login("viewer")
     first = browser.get("/cases?sort=reference")
@@ -173,7 +181,7 @@ def test_pagination(login, seed, app, monkeypatch):
     assert listed(first) + listed(second) == sorted(listed(first) + listed(second))
 
 
-def test_csv_export_of_current_list(login, seed):
+def test_csv_export_of_current_list(login, seed_case):
     response = login("viewer").get("/cases/export.csv?q=IND")
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
@@ -183,7 +191,7 @@ def test_csv_export_of_current_list(login, seed):
     assert "Podt (D66), Ceder (ChristenUnie)" in text
 
 
-def test_status_transition_by_role(login, seed, db):
+def test_status_transition_by_role(login, seed_case, db):
     drafter = login("drafter")
     page = drafter.get("/cases/2021Z19601").text
     version = re.search(r'name="version" value="(\d+)"', page).group(1)
@@ -198,7 +206,7 @@ def test_status_transition_by_role(login, seed, db):
     assert case.status.value == "drafting"
 
 
-def test_correct_questions(login, seed, db):
+def test_correct_questions(login, seed_case, db):
     browser = login("drafter")
     page = browser.get("/cases/2021Z19601").text
     version = re.search(r'name="version" value="(\d+)"', page).group(1)
@@ -227,7 +235,7 @@ def _docx(extra: dict[str, bytes] | None = None) -> bytes:
     return buf.getvalue()
 
 
-def test_attachments_checked(login, seed, db):
+def test_attachments_checked(login, seed_case, db):
     from parliament_tracker.cases.models import Attachment
 
     browser = login("registrar")
@@ -256,7 +264,7 @@ def test_unknown_case_is_404(login):
     assert login("viewer").get("/cases/2021Z00000").status_code == 404
 
 
-def test_timeline_reads_in_dutch(login, seed):
+def test_timeline_reads_in_dutch(login, seed_case):
     browser = login("viewer")
     timeline = browser.get("/cases/2021Z19601").text.split('id="timeline-heading"', 1)[1]
     assert "Zaak geregistreerd." in timeline
@@ -264,8 +272,57 @@ def test_timeline_reads_in_dutch(login, seed):
     assert "case 2021Z19601 registered" not in timeline, "the untranslated log line is not shown"
 
 
-def test_questions_form_with_a_broken_version_is_refused_not_a_crash(login, seed, db):
+def test_questions_form_with_a_broken_version_is_refused_not_a_crash(login, seed_case, db):
     browser = login("drafter")
     response = browser.post("/cases/2021Z19601/questions", {"version": "abc", "q-1-number": "1", "q-1-text": "Gewijzigd?"}, token_from="/cases/2021Z19601")
     assert response.status_code == 302
     assert "Gewijzigd?" not in browser.get("/cases/2021Z19601").text
+
+
+@pytest.mark.parametrize("name", ["Beslissing-ş.pdf", "報告.pdf", "Ответ.pdf", "رد.pdf"])
+def test_attachments_keep_their_names(login, seed, db, name):
+    """Issue 20: a name outside Latin-1 uploads, and its download sends it as filename* with an
+    ASCII fallback (the header must be Latin-1: gunicorn answered 500 before)."""
+    from urllib.parse import unquote
+
+    from parliament_tracker.cases.models import Attachment
+
+    browser = login("registrar")
+    response = browser.post(
+        "/cases/2021Z19601/attachments",
+        {"file": (io.BytesIO(b"%PDF-1.7\n..."), name)},
+        token_from="/cases/2021Z19601",
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    attachment = db.session.scalar(db.select(Attachment).where(Attachment.filename == name))
+    assert attachment is not None
+    download = browser.get(f"/cases/2021Z19601/attachments/{attachment.id}")
+    assert download.status_code == 200 and download.data == b"%PDF-1.7\n..."
+    header = download.headers["Content-Disposition"]
+    header.encode("latin-1")
+    assert unquote(header.split("filename*=UTF-8''", 1)[1]) == name
+    assert 'filename="' in header
+
+
+def test_macro_parts_are_found_by_content_type_too(login, seed, db):
+    from parliament_tracker.cases.models import Attachment
+
+    browser = login("registrar")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(
+            "[Content_Types].xml",
+            '<Types><Override PartName="/word/innocent.bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>',
+        )
+        z.writestr("word/document.xml", "<w:document/>")
+        z.writestr("word/innocent.bin", b"macro")
+    for name, data in (("renamed.docx", buf.getvalue()), ("activex.docx", _docx({"word/activeX/activeX1.xml": b"<x/>"}))):
+        response = browser.post(
+            "/cases/2021Z19601/attachments",
+            {"file": (io.BytesIO(data), name)},
+            token_from="/cases/2021Z19601",
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 302
+        assert db.session.scalar(db.select(Attachment).where(Attachment.filename == name)) is None, name

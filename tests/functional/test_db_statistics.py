@@ -15,7 +15,7 @@ def _has_statistics(db) -> bool:
     return bool(db.session.scalar(sa.text("SELECT count(*) FROM pg_stats WHERE tablename = 'cases' AND schemaname = current_schema()")))
 
 
-def test_job_analyses_the_database(app, seed, db):
+def test_job_analyses_the_database(app, seed_case, db):
     from parliament_tracker.scheduler import JOBS, run_job, schedules
 
     if db.session.get_bind().dialect.name == "sqlite":

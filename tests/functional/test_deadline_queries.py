@@ -2,7 +2,7 @@
 
 The queries take shortcuts for speed (one index seek per open status merged, counting and
 capping in Python, column tuples for feeds); these tests check them against the obvious
-computation over the demo data, with statuses spread over all states and some overrides.
+computation over a few dozen cases built by the factories, with statuses spread over all states and some overrides.
 """
 
 import datetime as dt
@@ -15,14 +15,19 @@ from parliament_tracker.cases.workflow import OPEN, CaseStatus
 from parliament_tracker.deadlines import queries
 from parliament_tracker.deadlines.models import Deadline
 from parliament_tracker.deadlines.rules import INTERNAL_KINDS
+from tests import factories
 
 TODAY = dt.date(2021, 12, 1)
 
 
 @pytest.fixture
-def spread(app, seed, db):
-    """Statuses spread over every state and some non-binding deadlines overridden (set directly:
-    these tests read the stored columns, as the queries do)."""
+def spread(app, seed_case, db):
+    """The seed case and two dozen varied cases (tests/factories.py), statuses spread over every
+    state and some non-binding deadlines overridden (set directly: these tests read the stored
+    columns, as the queries do)."""
+    with app.app_context():
+        factories.varied_cases(24, TODAY)
+        db.session.commit()
     rnd = random.Random(20211201)
     cases = db.session.scalars(db.select(Case).order_by(Case.id)).all()
     for case in cases:

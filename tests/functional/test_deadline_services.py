@@ -16,7 +16,7 @@ def _recomputed(db, case):
     ).all()
 
 
-def test_answering_sets_the_date_drops_the_notice_and_marks_done(app, seed, db, users):
+def test_answering_sets_the_date_drops_the_notice_and_marks_done(app, seed_case, db, users):
     with time_machine.travel(dt.datetime(2021, 11, 23, 15, 0, tzinfo=dt.UTC), tick=False), app.test_request_context():
         case = find_case("2021Z19601")
         admin = users["admin"]
@@ -34,7 +34,7 @@ def test_answering_sets_the_date_drops_the_notice_and_marks_done(app, seed, db, 
         assert "postponement_notice" in {d.kind.value for d in case.deadlines}
 
 
-def test_recompute_writes_an_audit_entry_only_when_a_date_changes(app, seed, db):
+def test_recompute_writes_an_audit_entry_only_when_a_date_changes(app, seed_case, db):
     with app.test_request_context():  # one app context: one session for the whole test
         case = find_case("2021Z19241")
         before = len(_recomputed(db, case))
@@ -50,7 +50,7 @@ def test_recompute_writes_an_audit_entry_only_when_a_date_changes(app, seed, db)
     assert len(entries) == before + 1 and entries[-1].details["reason"] == "committee date"
 
 
-def test_a_recess_is_refused_as_anchor(app, seed, db):
+def test_a_recess_is_refused_as_anchor(app, seed_case, db):
     import pytest
 
     from parliament_tracker.cases.services import CaseInput, update_case
@@ -64,7 +64,7 @@ def test_a_recess_is_refused_as_anchor(app, seed, db):
     assert "due_before_event" in refused.value.errors
 
 
-def test_saving_settings_audits_each_changed_key_on_its_row(app, seed, db, users):
+def test_saving_settings_audits_each_changed_key_on_its_row(app, seed_case, db, users):
     from parliament_tracker.deadlines.models import DeadlineSetting
     from parliament_tracker.deadlines.services import save_settings
 
@@ -97,7 +97,7 @@ def test_the_setting_defaults_are_the_engines_defaults():
     assert SETTING_DEFAULTS["milestones"] == [8, 5, 2] and SETTING_DEFAULTS["written_questions_term_days"] == 21
 
 
-def test_a_milestone_with_its_own_date_stays_when_the_binding_date_is_overridden(app, seed, db, users):
+def test_a_milestone_with_its_own_date_stays_when_the_binding_date_is_overridden(app, seed_case, db, users):
     from parliament_tracker.deadlines.services import override_deadline
 
     with app.test_request_context():

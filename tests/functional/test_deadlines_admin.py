@@ -7,7 +7,7 @@ from parliament_tracker.deadlines.models import Deadline, DeadlineSetting, Event
 from tests.functional.deadline_helpers import find_case
 
 
-def test_event_pages_add_and_move_an_event(login, seed, db):
+def test_event_pages_add_and_move_an_event(login, seed_case, db):
     browser = login("registrar")
     page = browser.get("/admin/deadlines/events")
     assert page.status_code == 200 and "Begrotingsbehandeling JenV 2022" in page.text and "Kerstreces 2021" in page.text
@@ -24,7 +24,7 @@ def test_event_pages_add_and_move_an_event(login, seed, db):
     assert login("drafter").get("/admin/deadlines/events").status_code == 403
 
 
-def test_days_off_recompute_open_cases(login, seed, db):
+def test_days_off_recompute_open_cases(login, seed_case, db):
     browser = login("admin")
     assert browser.get("/admin/deadlines/days-off").status_code == 200
     added = browser.post("/admin/deadlines/days-off", {"date": "2021-11-23", "name": "brugdag (test)"}, token_from="/admin/deadlines/days-off")
@@ -48,7 +48,7 @@ def test_days_off_recompute_open_cases(login, seed, db):
     assert db.session.scalar(recomputed) == count
 
 
-def test_settings_page_changes_terms_and_milestones(login, seed, db):
+def test_settings_page_changes_terms_and_milestones(login, seed_case, db):
     browser = login("admin")
     page = browser.get("/admin/deadlines/settings")
     assert page.status_code == 200 and 'name="written_questions_term_days" value="21"' in page.text
@@ -77,7 +77,7 @@ def test_settings_page_changes_terms_and_milestones(login, seed, db):
     assert login("director").get("/admin/deadlines/settings").status_code == 403
 
 
-def test_recompute_command(app, seed, db):
+def test_recompute_command(app, seed_case, db):
     case = find_case("2021Z19241")
     db.session.execute(db.update(Deadline).where(Deadline.case_id == case.id).values(practical_due_on=dt.date(2030, 1, 1)))
     db.session.commit()
@@ -89,7 +89,7 @@ def test_recompute_command(app, seed, db):
     assert binding.practical_due_on == dt.date(2021, 11, 23)
 
 
-def test_settings_fields_offer_the_limits_the_service_applies(login, seed):
+def test_settings_fields_offer_the_limits_the_service_applies(login, seed_case):
     from parliament_tracker.deadlines.services import MILESTONE_MAXIMUM, SETTING_MAXIMA
 
     browser = login("admin")
@@ -111,7 +111,7 @@ def test_settings_fields_offer_the_limits_the_service_applies(login, seed):
     assert browser.post("/admin/deadlines/settings", allowed, token_from="/admin/deadlines/settings").status_code == 302
 
 
-def test_refused_settings_are_explained_in_dutch(login, seed):
+def test_refused_settings_are_explained_in_dutch(login, seed_case):
     browser = login("admin")
     data = {
         "written_questions_term_days": "21", "postponement_term_days": "42", "committee_request_term_days": "21",

@@ -1,5 +1,7 @@
 """Deadlines through the API: the seed case, postponement, events that move, 422s, the calendar."""
 
+import datetime as dt
+
 from parliament_tracker.audit.models import AuditEntry
 from parliament_tracker.deadlines.models import Event
 from tests.functional.deadline_helpers import find_case
@@ -13,7 +15,7 @@ def _event_id(db, name):
     return db.session.scalar(db.select(Event.id).where(Event.name == name))
 
 
-def test_seed_committee_request_due_23_november(client, seed, api_token):
+def test_seed_committee_request_due_23_november(client, seed_case, api_token):
     got = client.get("/api/v1/cases/2021Z19241", headers=api_token("viewer")).json
     assert got["due_on"] == got["practical_due_on"] == "2021-11-23"
     (binding,) = _binding(got)
@@ -23,7 +25,7 @@ def test_seed_committee_request_due_23_november(client, seed, api_token):
     assert {d["kind"] for d in got["deadlines"]} >= {"internal_draft", "internal_approval", "internal_signature"}
 
 
-def test_seed_written_questions_anchored_unanchored_and_postponed(client, seed, api_token, db):
+def test_seed_written_questions_anchored_unanchored_and_postponed(client, seed_case, api_token, db):
     headers = api_token("registrar")
     got = client.get("/api/v1/cases/2021Z19601", headers=headers).json
     # Anchored to the budget debate of 24 November: the last working day before it binds.
@@ -49,7 +51,7 @@ def test_seed_written_questions_anchored_unanchored_and_postponed(client, seed, 
     assert "case:postponed" in actions and "case:deadlines_recomputed" in actions
 
 
-def test_moving_the_event_recomputes_anchored_cases_and_says_why(client, seed, api_token, db, login):
+def test_moving_the_event_recomputes_anchored_cases_and_says_why(client, seed_case, api_token, db, login):
     viewer = login("viewer")  # before any API call: the test app context keeps the API user in g
     event_id = _event_id(db, "Begrotingsbehandeling JenV 2022")
     moved = client.patch(f"/api/v1/events/{event_id}", json={"starts_on": "2021-11-23", "ends_on": "2021-11-24"}, headers=api_token("admin"))
@@ -69,7 +71,7 @@ def test_moving_the_event_recomputes_anchored_cases_and_says_why(client, seed, a
     assert entry.details["cause"] == {"code": "event_moved", "event": "Begrotingsbehandeling JenV 2022", "before": "2021-11-24", "after": "2021-11-23"}
 
 
-def test_create_event_and_case_with_committee_date(client, seed, api_token):
+def test_create_event_and_case_with_committee_date(client, seed_case, api_token):
     headers = api_token("registrar")
     created = client.post(
         "/api/v1/events", json={"kind": "committee_debate", "name": "Commissiedebat Politie", "starts_on": "2021-12-08", "ends_on": "2021-12-08"}, headers=headers
@@ -85,7 +87,7 @@ def test_create_event_and_case_with_committee_date(client, seed, api_token):
     assert later.json["due_on"] == "2021-12-07" and _binding(later.json)[0]["kind"] == "before_event"
 
 
-def test_422s_and_403s(client, seed, api_token, db):
+def test_422s_and_403s(client, seed_case, api_token, db):
     headers = api_token("registrar")
     version = client.get("/api/v1/cases/2021Z19241", headers=headers).json["version"]
 
@@ -138,12 +140,12 @@ def test_422s_and_403s(client, seed, api_token, db):
     assert too_late.json["errors"] == {"from": "Must be between 1990-01-01 and 2199-12-31."}
 
 
-def test_case_list_api_has_the_binding_date_and_sorts_by_it(client, seed, api_token):
+def test_case_list_api_has_the_binding_date_and_sorts_by_it(client, seed_case, api_token):
     got = client.get("/api/v1/cases?sort=due&q=angstcultuur", headers=api_token("viewer")).json
     assert [i["due_on"] for i in got["items"]][:2] == ["2021-11-23", "2021-11-23"]
 
 
-def test_calendar_api_lists_deadlines_in_range(client, seed, api_token):
+def test_calendar_api_lists_deadlines_in_range(client, seed_case, api_token):
     got = client.get("/api/v1/calendar?from=2021-11-22&to=2021-11-26&directorate=DGMI&binding=1", headers=api_token("viewer"))
     assert got.status_code == 200
     refs = {(i["case"], i["kind"], i["date"]) for i in got.json["items"]}
@@ -161,7 +163,7 @@ def test_openapi_lists_the_new_paths(client):
     assert "deadlines" in doc["components"]["schemas"]["Case"]["properties"]
 
 
-def test_deleting_the_event_unanchors_and_recomputes(client, seed, api_token, db):
+def test_deleting_the_event_unanchors_and_recomputes(client, seed_case, api_token, db):
     event_id = _event_id(db, "Begrotingsbehandeling JenV 2022")
     assert client.delete(f"/api/v1/events/{event_id}", headers=api_token("viewer")).status_code == 403
     deleted = client.delete(f"/api/v1/events/{event_id}", headers=api_token("admin"))
@@ -173,7 +175,14 @@ def test_deleting_the_event_unanchors_and_recomputes(client, seed, api_token, db
     assert client.delete(f"/api/v1/events/{recess}", headers=api_token("admin")).status_code == 200
 
 
-def test_calendar_api_pages_by_date(client, seed, api_token):
+def test_calendar_api_pages_by_date(app, db, client, seed_case, api_token):
+    from parliament_tracker.cases.kinds import CaseKind
+    from tests import factories
+
+    with app.app_context():
+        for day in (10, 17, 24):
+            factories.case(kind=CaseKind.motion, received_on=dt.date(2021, 11, 1), given_due_on=dt.date(2021, 12, day))
+        db.session.commit()
     headers = api_token("viewer")
     url = "/api/v1/calendar?from=2021-10-01&to=2022-03-31"
     whole = client.get(url, headers=headers).json
@@ -197,7 +206,7 @@ def test_calendar_api_pages_by_date(client, seed, api_token):
         assert set(refused.json["errors"]) <= {"page", "per_page"} and refused.json["errors"]
 
 
-def test_dates_that_are_not_iso_strings_are_refused_with_the_field_named(client, seed, api_token):
+def test_dates_that_are_not_iso_strings_are_refused_with_the_field_named(client, seed_case, api_token):
     headers = api_token("registrar")
     for sent_on in ("20-11-2021", "2021-11-31", 20211120, None):
         refused = client.post("/api/v1/cases/2021Z19601/postponement", json={"sent_on": sent_on, "reason": "x"}, headers=headers)

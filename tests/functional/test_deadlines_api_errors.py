@@ -60,7 +60,7 @@ def assert_refused(response, field):
 
 @pytest.mark.parametrize("field", ["committee_due_on", "given_due_on"])
 @pytest.mark.parametrize("value", OUT_OF_RANGE)
-def test_create_with_a_date_out_of_range_registers_nothing(client, seed, api_token, db, field, value):
+def test_create_with_a_date_out_of_range_registers_nothing(client, seed_case, api_token, db, field, value):
     headers = api_token("registrar")
     before = totals(db)
     body = {"reference": "2021Z20300", "kind": "committee_request", "subject": "Verzoek", "received_on": "2021-11-29", field: value}
@@ -74,7 +74,7 @@ def test_create_with_a_date_out_of_range_registers_nothing(client, seed, api_tok
     assert ok.json[field] == "2021-12-20"
 
 
-def test_create_with_a_recess_or_unknown_event_registers_nothing(client, seed, api_token, db):
+def test_create_with_a_recess_or_unknown_event_registers_nothing(client, seed_case, api_token, db):
     headers = api_token("registrar")
     before = totals(db)
     body = {"reference": "2021Z20301", "kind": "written_questions", "subject": "Vragen", "received_on": "2021-11-29"}
@@ -101,7 +101,7 @@ def test_create_with_a_recess_or_unknown_event_registers_nothing(client, seed, a
         {"committee_due_on": "2021-12-06", "due_before_event": "recess"},
     ],
 )
-def test_patch_with_a_refused_deadline_field_changes_nothing(client, seed, api_token, db, bad):
+def test_patch_with_a_refused_deadline_field_changes_nothing(client, seed_case, api_token, db, bad):
     headers = api_token("registrar")
     recess = _event_id(db, "Kerstreces 2021")
     bad = {k: (recess if v == "recess" else v) for k, v in bad.items()}
@@ -121,7 +121,7 @@ def test_patch_with_a_refused_deadline_field_changes_nothing(client, seed, api_t
     assert ok.json["committee_due_on"] == "2021-12-06" and ok.json["due_on"] == "2021-12-06"
 
 
-def test_edge_dates_are_accepted(client, seed, api_token):
+def test_edge_dates_are_accepted(client, seed_case, api_token):
     headers = api_token("registrar")
     version = client.get(f"/api/v1/cases/{SEED}", headers=headers).json["version"]
     for field, value in (("committee_due_on", "1990-01-01"), ("committee_due_on", "2199-12-31"), ("given_due_on", "2199-12-31")):
@@ -132,7 +132,7 @@ def test_edge_dates_are_accepted(client, seed, api_token):
 
 
 @pytest.mark.parametrize("field", ["committee_due_on", "given_due_on", "due_before_event"])
-def test_any_refusal_of_the_deadline_services_is_a_422_naming_the_field(client, seed, api_token, db, monkeypatch, field):
+def test_any_refusal_of_the_deadline_services_is_a_422_naming_the_field(client, seed_case, api_token, db, monkeypatch, field):
     """A refusal of the deadline services after the case was already changed in the request
     (the API and the form both reach them through the case service's ``on_case_saved``): a 422
     with the field it names, never a 500, nothing kept."""

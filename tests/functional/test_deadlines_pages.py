@@ -17,7 +17,7 @@ def _deadline(db, reference, kind):
     return db.session.scalar(db.select(Deadline).where(Deadline.case_id == case.id, Deadline.kind == kind))
 
 
-def test_case_page_lists_deadlines_with_risk_text_and_explanation(login, seed):
+def test_case_page_lists_deadlines_with_risk_text_and_explanation(login, seed_case):
     with time_machine.travel(MONDAY_22_NOV, tick=False):
         page = login("viewer").get("/cases/2021Z19241")
     assert page.status_code == 200
@@ -31,7 +31,7 @@ def test_case_page_lists_deadlines_with_risk_text_and_explanation(login, seed):
     assert "override" not in section.split("</table>", 1)[1]
 
 
-def test_postponement_form_moves_the_deadline_and_shows_the_recess_warning(login, seed, db):
+def test_postponement_form_moves_the_deadline_and_shows_the_recess_warning(login, seed_case, db):
     case = find_case("2021Z19601")
     case.due_before_event = None
     db.session.commit()
@@ -54,7 +54,7 @@ def test_postponement_form_moves_the_deadline_and_shows_the_recess_warning(login
     assert "Afstemming met de IND" in page.text
 
 
-def test_director_override_is_audited_and_others_are_refused(login, seed, db):
+def test_director_override_is_audited_and_others_are_refused(login, seed_case, db):
     binding = _deadline(db, "2021Z19241", "external")
     drafter = login("drafter")
     assert "Andere datum vaststellen" not in drafter.get("/cases/2021Z19241").text
@@ -93,7 +93,7 @@ def test_director_override_is_audited_and_others_are_refused(login, seed, db):
     assert _deadline(db, "2021Z19241", "internal_signature").due_on == dt.date(2021, 11, 19)
 
 
-def test_edit_form_sets_committee_date_and_event(login, seed, db):
+def test_edit_form_sets_committee_date_and_event(login, seed_case, db):
     browser = login("registrar")
     form = browser.get("/cases/2021Z19241/edit").text
     assert 'name="committee_due_on"' in form and 'name="due_before_event_id"' in form
@@ -113,7 +113,7 @@ def test_edit_form_sets_committee_date_and_event(login, seed, db):
     assert "datum gevraagd door de commissie: vrijdag 19 november 2021" in page.text
 
 
-def test_case_list_sorts_by_deadline(login, seed):
+def test_case_list_sorts_by_deadline(login, seed_case):
     from tests.functional.test_cases_pages import listed
 
     page = login("viewer").get("/cases?sort=due&q=angstcultuur")
@@ -121,7 +121,7 @@ def test_case_list_sorts_by_deadline(login, seed):
     assert page.text.count("23 nov") == 2 or page.text.count("23 Nov") == 2
 
 
-def test_a_refused_override_or_postponement_says_why_and_changes_nothing(login, seed, db):
+def test_a_refused_override_or_postponement_says_why_and_changes_nothing(login, seed_case, db):
     binding = _deadline(db, "2021Z19241", "external")
     director = login("director")
     not_a_date = director.post(f"/deadlines/{binding.id}/override", {"due_on": "30-11-2021", "reason": "x"}, token_from="/cases/2021Z19241")

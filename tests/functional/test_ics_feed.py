@@ -18,7 +18,7 @@ def _events(body):
     return {str(e["UID"]): e for e in cal.walk("VEVENT")}
 
 
-def test_feed_lifecycle(login, seed, db, client):
+def test_feed_lifecycle(login, seed_case, db, client):
     with time_machine.travel(MONDAY_22_NOV, tick=False):
         browser = login("drafter")
         page = browser.post("/account/calendar-feeds", {"scope": "mine"}, token_from="/account")
@@ -58,7 +58,7 @@ def test_feed_lifecycle(login, seed, db, client):
     assert client.get("/ics/not-a-token.ics").status_code == 404
 
 
-def test_directorate_scope_and_other_users_feeds(app, login, seed, db, users):
+def test_directorate_scope_and_other_users_feeds(app, login, seed_case, db, users):
     from parliament_tracker.deadlines.feeds import build_feed, create_feed
     from parliament_tracker.organisation.models import Directorate
 
@@ -76,7 +76,7 @@ def test_directorate_scope_and_other_users_feeds(app, login, seed, db, users):
     assert login("drafter").post(f"/account/calendar-feeds/{feed.id}/revoke", token_from="/account").status_code == 404
 
 
-def test_a_feed_needs_a_known_scope_and_an_enabled_owner(login, seed, db, client, users):
+def test_a_feed_needs_a_known_scope_and_an_enabled_owner(login, seed_case, db, client, users):
     from parliament_tracker.auth.models import User
 
     browser = login("drafter")

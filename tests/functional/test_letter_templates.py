@@ -56,20 +56,20 @@ def test_demo_stores_the_shipped_templates_as_version_1(login, seed):
     assert all(t.sha256 in page.text for t in rows)
 
 
-def test_only_admins_manage_templates(login, seed):
+def test_only_admins_manage_templates(login, seed_draft):
     browser = login("drafter")
     assert browser.get("/letter-templates").status_code == 403
     assert upload(browser, (SHIPPED / "kamerbrief.docx").read_bytes()).status_code == 403
 
 
-def test_upload_new_version_preview_and_activate(login, seed):
+def test_upload_new_version_preview_and_activate(login, seed_draft):
     browser = login("admin")
     data = (SHIPPED / "kamerbrief.docx").read_bytes()
     response = upload(browser, data, "eigen-kamerbrief.docx")
     assert response.status_code == 302
-    seed.session.expire_all()
-    new = seed.session.scalar(
-        seed.select(LetterTemplate).where(LetterTemplate.kind == LetterKind.kamerbrief, LetterTemplate.version == 2)
+    seed_draft.session.expire_all()
+    new = seed_draft.session.scalar(
+        seed_draft.select(LetterTemplate).where(LetterTemplate.kind == LetterKind.kamerbrief, LetterTemplate.version == 2)
     )
     assert new is not None and not new.is_active and new.uploaded_by.username == "admin"
     preview = browser.get(f"/letter-templates/{new.id}/preview")
@@ -81,31 +81,31 @@ def test_upload_new_version_preview_and_activate(login, seed):
     assert browser.get(f"/letter-templates/{new.id}/docx").data == data
     response = browser.post(f"/letter-templates/{new.id}/activate", token_from="/letter-templates")
     assert response.status_code == 302
-    seed.session.expire_all()
-    active = seed.session.scalars(
-        seed.select(LetterTemplate).where(LetterTemplate.kind == LetterKind.kamerbrief, LetterTemplate.is_active)
+    seed_draft.session.expire_all()
+    active = seed_draft.session.scalars(
+        seed_draft.select(LetterTemplate).where(LetterTemplate.kind == LetterKind.kamerbrief, LetterTemplate.is_active)
     ).all()
     assert [t.version for t in active] == [2]
     from parliament_tracker.audit.models import AuditEntry
 
-    actions = seed.session.scalars(
-        seed.select(AuditEntry.action).where(
+    actions = seed_draft.session.scalars(
+        seed_draft.select(AuditEntry.action).where(
             AuditEntry.object_type == "letter_template", AuditEntry.object_id == new.id
         )
     ).all()
     assert sorted(actions) == ["template:activated", "template:uploaded"]
 
 
-def test_uploaded_template_is_used_for_new_versions(login, seed):
+def test_uploaded_template_is_used_for_new_versions(login, seed_draft):
     browser = login("admin")
     data = docx_with("EIGEN SJABLOON {{ subject }}", "{{p body }}", "{{ signatory_name }}")
     assert upload(browser, data, "eigen.docx", activate=True).status_code == 302
     from tests.functional.test_letters import pdf_text, seed_letter
 
-    letter = seed_letter(seed)
+    letter = seed_letter(seed_draft)
     browser.post(f"/letters/{letter.id}/generate", token_from=f"/letters/{letter.id}")
-    seed.session.expire_all()
-    text = pdf_text(seed_letter(seed).latest_version.pdf)
+    seed_draft.session.expire_all()
+    text = pdf_text(seed_letter(seed_draft).latest_version.pdf)
     assert text.startswith("EIGEN SJABLOON Reactie VJC-verzoek")
 
 
@@ -148,7 +148,7 @@ REFUSED = {
 
 
 @pytest.mark.parametrize("case", list(REFUSED))
-def test_bad_templates_are_refused_with_a_message_and_nothing_stored(login, seed, case):
+def test_bad_templates_are_refused_with_a_message_and_nothing_stored(login, seed_draft, case):
     data, filename, fragment = REFUSED[case]
     if case == "tracked changes":
         data = _with_body_xml(
@@ -161,40 +161,40 @@ def test_bad_templates_are_refused_with_a_message_and_nothing_stored(login, seed
     elif data is None:
         data = docx_with("{{ subject }}")
     browser = login("admin")
-    before = template_count(seed)
+    before = template_count(seed_draft)
     response = upload(browser, data, filename)
     assert response.status_code == 422
     assert fragment.lower() in response.text.lower(), response.text[-3000:]
     assert 'class="error-summary"' in response.text or "flash-error" in response.text
-    assert template_count(seed) == before
+    assert template_count(seed_draft) == before
 
 
-def test_load_shipped_templates_is_idempotent(login, seed):
+def test_load_shipped_templates_is_idempotent(login, seed_draft):
     browser = login("admin")
-    before = template_count(seed)
+    before = template_count(seed_draft)
     assert browser.post("/letter-templates/load", token_from="/letter-templates").status_code == 302
-    assert template_count(seed) == before
+    assert template_count(seed_draft) == before
 
 
-def test_kind_choices_follow_the_language(login, seed):
+def test_kind_choices_follow_the_language(login, seed_draft):
     browser = login("admin")
     assert ">Kamerbrief</option>" in browser.get("/letter-templates").text
     assert ">Uitstelbericht</option>" in browser.get("/cases/2021Z19601/letters/new").text
 
 
-def test_template_that_fails_with_demo_data_is_refused(login, seed):
+def test_template_that_fails_with_demo_data_is_refused(login, seed_draft):
     browser = login("admin")
-    before = template_count(seed)
+    before = template_count(seed_draft)
     response = upload(browser, docx_with("{{ signatories[0].shoe_size }}"), "kapot.docx")
     assert response.status_code == 422 and "shoe_size" in response.text
-    assert template_count(seed) == before
+    assert template_count(seed_draft) == before
 
 
-def test_preview_of_a_stored_template_that_cannot_be_filled_says_why(login, seed, app):
+def test_preview_of_a_stored_template_that_cannot_be_filled_says_why(login, seed_draft, app):
     with app.app_context():
-        template = seed.session.scalar(seed.select(LetterTemplate).where(LetterTemplate.kind == LetterKind.answers))
+        template = seed_draft.session.scalar(seed_draft.select(LetterTemplate).where(LetterTemplate.kind == LetterKind.answers))
         template.docx = docx_with("{{ signatories[0].shoe_size }}")
-        seed.session.commit()
+        seed_draft.session.commit()
         template_id = template.id
     browser = login("admin")
     response = browser.get(f"/letter-templates/{template_id}/preview")
@@ -205,7 +205,7 @@ def test_preview_of_a_stored_template_that_cannot_be_filled_says_why(login, seed
 
 
 def test_every_kind_ships_a_template_the_builder_makes():
-    from parliament_tracker.letters.template_builder import BUILDERS
+    from parliament_tracker.letters.engine.template_builder import BUILDERS
 
     assert sorted(k.shipped_file for k in LetterKind) == sorted(BUILDERS)
     assert all((SHIPPED / name).is_file() for name in BUILDERS)

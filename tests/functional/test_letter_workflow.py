@@ -15,10 +15,12 @@ from parliament_tracker.cases.models import Case
 from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.db import today_local
 from parliament_tracker.extensions import db as _db
-from parliament_tracker.letters import services, workflow
+from parliament_tracker.letters import rendering, services, templates, versions
+from parliament_tracker.letters.approval import services as workflow
+from parliament_tracker.letters.approval import signing as approval_signing
+from parliament_tracker.letters.approval.models import Signature
+from parliament_tracker.letters.engine.signing import make_dev_certificate, verify_pdf
 from parliament_tracker.letters.models import Letter, LetterKind, LetterStatus, LetterVersion
-from parliament_tracker.letters.signing import make_dev_certificate, verify_pdf
-from parliament_tracker.letters.workflow_models import Signature
 
 
 def _case(reference: str) -> Case:
@@ -29,7 +31,7 @@ def seed_letter_id(app, drafter, *, generate: bool = True) -> int:
     """The demo reply to 2021Z19241 (mentions 2021Z19601), with version 1 generated."""
     with app.app_context():
         letter = _db.session.scalar(_db.select(Letter).where(Letter.kind == LetterKind.kamerbrief).order_by(Letter.id))
-        assert [c.reference for c in services.answered_cases(letter)] == ["2021Z19241"]
+        assert [c.reference for c in rendering.answered_cases(letter)] == ["2021Z19241"]
         if generate:
             services.generate_version(letter, actor=_db.session.merge(drafter))
             _db.session.commit()
@@ -41,7 +43,7 @@ def post(client, url, headers, json=None, **kwargs):
 
 
 @pytest.fixture
-def approved_id(app, client, seed, users, api_token):
+def approved_id(app, client, seed_draft, users, api_token):
     letter_id = seed_letter_id(app, users["drafter"])
     r = post(client, f"/api/v1/letters/{letter_id}/submit", api_token("drafter"), {"approvers": ["director"]})
     assert r.status_code == 200, r.json
@@ -63,7 +65,7 @@ def signed_pdf(client, letter_id, headers) -> bytes:
     return r.data
 
 
-def test_seed_reply_end_to_end(app, client, seed, users, api_token):
+def test_seed_reply_end_to_end(app, client, seed_draft, users, api_token):
     letter_id = seed_letter_id(app, users["drafter"])
     with app.app_context():
         before_mentioned = _case("2021Z19601").status
@@ -112,7 +114,7 @@ def test_seed_reply_end_to_end(app, client, seed, users, api_token):
     assert body["our_reference"] in text
 
 
-def test_two_approvers_in_order_and_changes_requested(app, client, seed, users, api_token, make_user):
+def test_two_approvers_in_order_and_changes_requested(app, client, seed_draft, users, api_token, make_user):
     make_user("director", "director2")
     letter_id = seed_letter_id(app, users["drafter"])
     r = post(
@@ -146,7 +148,7 @@ def test_two_approvers_in_order_and_changes_requested(app, client, seed, users, 
     assert r.status_code == 200 and r.json["approvals"][-1]["round"] == 2
 
 
-def test_forbidden_steps_are_refused(app, client, seed, users, api_token):
+def test_forbidden_steps_are_refused(app, client, seed_draft, users, api_token):
     letter_id = seed_letter_id(app, users["drafter"])
     url = f"/api/v1/letters/{letter_id}"
     # Wrong state: approving, signing, sending a draft.
@@ -173,13 +175,13 @@ def test_forbidden_steps_are_refused(app, client, seed, users, api_token):
     assert r.status_code == 422
 
 
-def test_director_cannot_approve_own_draft(app, client, seed, users, api_token):
+def test_director_cannot_approve_own_draft(app, client, seed_draft, users, api_token):
     with app.app_context():
         case = _case("2021Z19601")
         letter = services.start_letter([case], LetterKind.answers, actor=_db.session.merge(users["director"]))
         services.generate_version(letter, actor=_db.session.merge(users["director"]))
         # Submitted (by someone else) to the director who drafted it: still refused at the decision.
-        from parliament_tracker.letters.workflow_models import Approval
+        from parliament_tracker.letters.approval.models import Approval
 
         letter.status = LetterStatus.in_review
         _db.session.add(
@@ -191,7 +193,7 @@ def test_director_cannot_approve_own_draft(app, client, seed, users, api_token):
     assert r.status_code == 403 and "eigen concept" in r.json["error"]["message"]
 
 
-def test_letter_in_review_cannot_be_edited_or_generated(app, client, seed, users, login, api_token):
+def test_letter_in_review_cannot_be_edited_or_generated(app, client, seed_draft, users, login, api_token):
     letter_id = seed_letter_id(app, users["drafter"])
     r = post(client, f"/api/v1/letters/{letter_id}/submit", api_token("drafter"), {"approvers": ["director"]})
     assert r.status_code == 200 and r.json["status"] == "in_review", r.json
@@ -207,7 +209,7 @@ def test_letter_in_review_cannot_be_edited_or_generated(app, client, seed, users
         assert len(letter.versions) == versions_before
 
 
-def test_signed_letter_is_immutable(app, client, seed, signed_id, login, api_token):
+def test_signed_letter_is_immutable(app, client, seed_draft, signed_id, login, api_token):
     browser = login("drafter")
     assert browser.post(f"/letters/{signed_id}/generate").status_code == 409
     r = browser.post(
@@ -223,7 +225,7 @@ def test_signed_letter_is_immutable(app, client, seed, signed_id, login, api_tok
         letter = _db.session.get(Letter, signed_id)
         for step in (
             lambda: services.generate_version(letter, actor=None),
-            lambda: services.upload_docx(letter, "a.docx", b"x", actor=None),
+            lambda: versions.upload_docx(letter, "a.docx", b"x", actor=None),
             lambda: services.update_letter(
                 letter, services.LetterInput(subject="x"), expected_version=letter.version, actor=None
             ),
@@ -235,7 +237,7 @@ def test_signed_letter_is_immutable(app, client, seed, signed_id, login, api_tok
     assert post(client, f"/api/v1/letters/{signed_id}/sign", api_token("signatory_office")).status_code == 409
 
 
-def test_download_of_a_tampered_signed_letter_is_refused(app, client, seed, signed_id, login, api_token):
+def test_download_of_a_tampered_signed_letter_is_refused(app, client, seed_draft, signed_id, login, api_token):
     browser = login("viewer")
     assert browser.get(f"/letters/{signed_id}/signed.pdf").status_code == 200
     with app.app_context():
@@ -251,7 +253,7 @@ def test_download_of_a_tampered_signed_letter_is_refused(app, client, seed, sign
     assert client.get(f"/api/v1/letters/{signed_id}/pdf", headers=api_token("viewer")).status_code == 500
 
 
-def test_signed_pdf_validates_and_keeps_pdfa(app, client, seed, signed_id, api_token, signing_cert, tmp_path):
+def test_signed_pdf_validates_and_keeps_pdfa(app, client, seed_draft, signed_id, api_token, signing_cert, tmp_path):
     pdf = signed_pdf(client, signed_id, api_token("viewer"))
     root = signing_cert.root_pem_path.read_bytes()
     result = verify_pdf(pdf, [root])
@@ -293,7 +295,7 @@ def _tampered(pdf: bytes) -> bytes:
     return bytes(data)
 
 
-def test_verify_endpoint_gives_one_verdict(app, client, seed, signed_id, approved_id, api_token, tmp_path, monkeypatch):
+def test_verify_endpoint_gives_one_verdict(app, client, seed_draft, signed_id, approved_id, api_token, tmp_path, monkeypatch):
     headers = api_token("viewer")
     pdf = signed_pdf(client, signed_id, headers)
     body = _verify(client, headers, pdf)
@@ -327,7 +329,7 @@ def test_verify_endpoint_gives_one_verdict(app, client, seed, signed_id, approve
     assert client.post("/api/v1/verify", headers=headers).status_code == 422
 
 
-def test_verify_page_says_what_the_api_says(app, client, seed, signed_id, api_token, login):
+def test_verify_page_says_what_the_api_says(app, client, seed_draft, signed_id, api_token, login):
     import html
 
     pdf = signed_pdf(client, signed_id, api_token("viewer"))
@@ -351,7 +353,7 @@ def test_verify_page_says_what_the_api_says(app, client, seed, signed_id, api_to
     assert "Test signatory_office" in r.text
 
 
-def test_postponement_notice_sent_records_the_postponement(app, client, seed, users, api_token):
+def test_postponement_notice_sent_records_the_postponement(app, client, seed_draft, users, api_token):
     with app.app_context():
         case = _case("2021Z19601")
         status_before = case.status
@@ -378,7 +380,7 @@ def test_postponement_notice_sent_records_the_postponement(app, client, seed, us
         assert {(d.kind.value, d.due_on) for d in case.deadlines} >= {("postponed_external", dt.date(2021, 12, 17))}
 
 
-def test_send_refuses_bad_dates(app, client, seed, signed_id, api_token):
+def test_send_refuses_bad_dates(app, client, seed_draft, signed_id, api_token):
     url = f"/api/v1/letters/{signed_id}/send"
     assert post(client, url, api_token("registrar"), {}).status_code == 422
     assert post(client, url, api_token("registrar"), {"sent_on": "gisteren"}).status_code == 422
@@ -389,7 +391,7 @@ def test_send_refuses_bad_dates(app, client, seed, signed_id, api_token):
     assert r.status_code == 422 and r.json["errors"]["sent_on"] == "Must be a date (YYYY-MM-DD)."
 
 
-def test_sign_refuses_a_letter_date_that_is_not_a_date_string(app, client, seed, approved_id, api_token):
+def test_sign_refuses_a_letter_date_that_is_not_a_date_string(app, client, seed_draft, approved_id, api_token):
     r = post(client, f"/api/v1/letters/{approved_id}/sign", api_token("signatory_office"), {"letter_date": 20211123})
     assert r.status_code == 422 and r.json["errors"]["letter_date"] == "Must be a date (YYYY-MM-DD)."
     with app.app_context():
@@ -398,14 +400,14 @@ def test_sign_refuses_a_letter_date_that_is_not_a_date_string(app, client, seed,
 
 def test_our_reference_numbers_count_up_per_year(app, db):
     with app.app_context():
-        first = workflow.next_our_reference(2031)
-        second = workflow.next_our_reference(2031)
-        other = workflow.next_our_reference(2032)
+        first = approval_signing.next_our_reference(2031)
+        second = approval_signing.next_our_reference(2031)
+        other = approval_signing.next_our_reference(2032)
         _db.session.rollback()
     assert (first, second, other) == ("2031-0000001", "2031-0000002", "2032-0000001")
 
 
-def test_pages_submit_approve_sign_send(app, client, seed, users, login):
+def test_pages_submit_approve_sign_send(app, client, seed_draft, users, login):
     letter_id = seed_letter_id(app, users["drafter"])
     page = f"/letters/{letter_id}"
     drafter = login("drafter")
@@ -439,7 +441,7 @@ def test_signing_without_certificate_is_a_clear_error(app, client, approved_id, 
 
 
 def test_flask_signing_dev_cert(app, tmp_path):
-    from parliament_tracker.letters.signing import load_signer
+    from parliament_tracker.letters.engine.signing import load_signer
 
     runner = app.test_cli_runner()
     path = tmp_path / "signing" / "dev.p12"
@@ -465,7 +467,7 @@ def test_second_signature_is_refused(app, client, approved_id, api_token, users)
     """Signed through the service by one office: another signing attempt gets 409."""
     with app.test_request_context():
         letter = _db.session.get(Letter, approved_id)
-        workflow.sign(letter, actor=_db.session.merge(users["signatory_office"]))
+        approval_signing.sign(letter, actor=_db.session.merge(users["signatory_office"]))
         _db.session.commit()
     assert post(client, f"/api/v1/letters/{approved_id}/sign", api_token("admin")).status_code == 409
 
@@ -476,7 +478,7 @@ def _template_with_sigbox() -> bytes:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    doc = Document(io.BytesIO(services.shipped_template(LetterKind.kamerbrief)))
+    doc = Document(io.BytesIO(templates.shipped_template(LetterKind.kamerbrief)))
     paragraphs = doc.paragraphs
     index = next(i for i, p in enumerate(paragraphs) if p.text.strip() == "De {{ s.office }},")
     target = paragraphs[index + 1]
@@ -491,9 +493,9 @@ def _template_with_sigbox() -> bytes:
     return out.getvalue()
 
 
-def test_visible_signature_where_the_template_reserves_room(app, client, seed, users, api_token, signing_cert):
+def test_visible_signature_where_the_template_reserves_room(app, client, seed_draft, users, api_token, signing_cert):
     with app.test_request_context():
-        services.upload_template(
+        templates.upload_template(
             "kamerbrief-sigbox.docx",
             LetterKind.kamerbrief,
             _template_with_sigbox(),
@@ -555,7 +557,7 @@ def _dummy_tsa():
 
 
 def test_timestamp_server_is_used_when_configured(app, client, approved_id, api_token, signing_cert, monkeypatch):
-    from parliament_tracker.letters import signing
+    from parliament_tracker.letters.engine import signing
 
     stamper, tsa_pem = _dummy_tsa()
     urls = []
@@ -576,7 +578,7 @@ def test_timestamp_server_is_used_when_configured(app, client, approved_id, api_
         assert _db.session.scalar(_db.select(Signature).where(Signature.letter_id == approved_id)).timestamped
 
 
-def test_pages_refuse_with_a_reason(app, client, seed, users, login):
+def test_pages_refuse_with_a_reason(app, client, seed_draft, users, login):
     letter_id = seed_letter_id(app, users["drafter"])
     page = f"/letters/{letter_id}"
     drafter = login("drafter")
@@ -607,7 +609,7 @@ def _signed_postponement(app, client, users, api_token) -> int:
     return letter_id
 
 
-def test_postponement_goes_through_the_deadlines_service_when_present(app, client, seed, users, api_token, monkeypatch):
+def test_postponement_goes_through_the_deadlines_service_when_present(app, client, seed_draft, users, api_token, monkeypatch):
     """Sending goes through deadlines.services.record_postponement; its refusals become a 422."""
     from parliament_tracker.deadlines import services as deadline_services
     from parliament_tracker.errors import DomainError
@@ -636,7 +638,7 @@ def test_postponement_goes_through_the_deadlines_service_when_present(app, clien
         _db.session.rollback()
 
 
-def test_answered_case_follows_the_letter_through_review(app, client, seed, users, api_token):
+def test_answered_case_follows_the_letter_through_review(app, client, seed_draft, users, api_token):
     letter_id = seed_letter_id(app, users["drafter"])
     with app.app_context():
         _case("2021Z19241").status = CaseStatus.drafting
@@ -660,7 +662,7 @@ def test_answered_case_follows_the_letter_through_review(app, client, seed, user
     assert statuses() == (CaseStatus.answered, mentioned_before)
 
 
-def test_workflow_steps_on_an_unknown_letter_are_404(client, seed, login, api_token):
+def test_workflow_steps_on_an_unknown_letter_are_404(client, seed_draft, login, api_token):
     browser = login("admin")
     for step in ("submit", "approve", "request-changes", "sign", "send"):
         assert browser.post(f"/letters/999999/{step}", data={}, token_from="/letters").status_code == 404, step
@@ -669,7 +671,7 @@ def test_workflow_steps_on_an_unknown_letter_are_404(client, seed, login, api_to
     assert browser.get("/letters/999999/signed.pdf").status_code == 404
 
 
-def test_sending_an_answer_recomputes_the_answered_cases_deadlines(app, client, seed, users, api_token):
+def test_sending_an_answer_recomputes_the_answered_cases_deadlines(app, client, seed_draft, users, api_token):
     from parliament_tracker.deadlines.models import Deadline
     from parliament_tracker.deadlines.rules import DeadlineKind
     from parliament_tracker.deadlines.services import recompute_case
@@ -697,7 +699,7 @@ def test_sending_an_answer_recomputes_the_answered_cases_deadlines(app, client, 
         assert recompute_case(case) == {}  # the stored rows are what the rules say
 
 
-def test_verify_refuses_a_file_over_the_limit(app, client, seed, api_token, login, monkeypatch):
+def test_verify_refuses_a_file_over_the_limit(app, client, seed_draft, api_token, login, monkeypatch):
     monkeypatch.setitem(app.config, "LETTER_MAX_UPLOAD_BYTES", 1024)  # verification takes 4 KB
     big = b"%PDF-1.7\n" + b"0" * 5000
     r = client.post("/api/v1/verify", headers=api_token("viewer"), data={"file": (io.BytesIO(big), "x.pdf")}, content_type="multipart/form-data")

@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 
 from parliament_tracker.audit.models import AuditEntry
-from parliament_tracker.letters import markup
+from parliament_tracker.letters.engine import markup
 from parliament_tracker.letters.models import Letter, LetterCase, LetterKind, LetterVersion, VersionSource
 
 
@@ -65,8 +65,8 @@ def test_demo_has_the_seed_reply_as_a_draft(seed):
     assert letter.versions == []
 
 
-def test_seed_letter_generates_pdf_and_docx(login, seed):
-    letter = seed_letter(seed)
+def test_seed_letter_generates_pdf_and_docx(login, seed_draft):
+    letter = seed_letter(seed_draft)
     browser = login("drafter")
     response = browser.post(f"/letters/{letter.id}/generate", token_from=f"/letters/{letter.id}")
     assert response.status_code == 302 and response.headers["Location"].endswith("#preview")
@@ -90,19 +90,19 @@ def test_seed_letter_generates_pdf_and_docx(login, seed):
     paragraphs = [p.text for p in Document(io.BytesIO(docx.data)).paragraphs]
     assert any("Met deze brief ga ik in op dit verzoek." in p for p in paragraphs)
     # the version is kept with who, source and hashes, and audited
-    seed.session.expire_all()
-    version = seed.session.scalar(seed.select(LetterVersion).where(LetterVersion.letter_id == letter.id))
+    seed_draft.session.expire_all()
+    version = seed_draft.session.scalar(seed_draft.select(LetterVersion).where(LetterVersion.letter_id == letter.id))
     import hashlib
 
     assert version.source == VersionSource.generated and version.created_by.username == "drafter"
     assert version.pdf_sha256 == hashlib.sha256(download.data).hexdigest()
     assert version.docx_sha256 in page.text
-    assert seed.session.scalar(
-        seed.select(AuditEntry).where(AuditEntry.action == "letter:generated", AuditEntry.object_id == letter.id)
+    assert seed_draft.session.scalar(
+        seed_draft.select(AuditEntry).where(AuditEntry.action == "letter:generated", AuditEntry.object_id == letter.id)
     )
 
 
-def test_case_page_lists_letters_and_offers_new_letter(login, seed):
+def test_case_page_lists_letters_and_offers_new_letter(login, seed_draft):
     browser = login("drafter")
     page = browser.get("/cases/2021Z19241")
     assert 'id="letters"' in page.text and "/cases/2021Z19241/letters/new" in page.text
@@ -112,13 +112,13 @@ def test_case_page_lists_letters_and_offers_new_letter(login, seed):
     assert "/cases/2021Z19241/letters/postponement-notice" not in page.text
 
 
-def test_viewer_sees_letters_but_cannot_start_one(login, seed):
+def test_viewer_sees_letters_but_cannot_start_one(login, seed_draft):
     browser = login("viewer")
     page = browser.get("/cases/2021Z19241")
     assert 'id="letters"' in page.text
     assert "/cases/2021Z19241/letters/new" not in page.text
     assert browser.get("/cases/2021Z19241/letters/new").status_code == 403
-    letter = seed_letter(seed)
+    letter = seed_letter(seed_draft)
     assert browser.get(f"/letters/{letter.id}").status_code == 200
     assert browser.post(f"/letters/{letter.id}/generate", token_from="/account").status_code == 403
 
@@ -126,7 +126,7 @@ def test_viewer_sees_letters_but_cannot_start_one(login, seed):
 # --------------------------------------------------------------------------- starting and editing
 
 
-def test_start_letter_from_several_cases_prefills_blocks(login, seed):
+def test_start_letter_from_several_cases_prefills_blocks(login, seed_draft):
     browser = login("drafter")
     form = browser.get("/cases/2021Z19241/letters/new")
     assert form.status_code == 200 and re.search(
@@ -134,7 +134,7 @@ def test_start_letter_from_several_cases_prefills_blocks(login, seed):
     )
     response = _start(browser, "2021Z19241", kind="kamerbrief", also_answers="", mentions="2021z19601")
     assert response.status_code == 302 and response.headers["Location"].endswith("/edit")
-    letter = seed.session.get(Letter, _id_from(response.headers["Location"]))
+    letter = seed_draft.session.get(Letter, _id_from(response.headers["Location"]))
     assert letter.subject.startswith("Verzoek om een reactie")
     assert letter.your_reference == "2021Z19241"
     assert letter.your_letter_date.isoformat() == "2021-11-02"
@@ -147,13 +147,13 @@ def test_start_letter_from_several_cases_prefills_blocks(login, seed):
         "2021Z19601": "mentions",
     }
     both = _start(browser, "2021Z19241", kind="kamerbrief", also_answers="2021Z19601")
-    letter2 = seed.session.get(Letter, _id_from(both.headers["Location"]))
+    letter2 = seed_draft.session.get(Letter, _id_from(both.headers["Location"]))
     assert letter2.your_reference == "2021Z19241, 2021Z19601"
 
 
-def test_start_letter_refuses_unknown_reference_and_wrong_kind(login, seed):
+def test_start_letter_refuses_unknown_reference_and_wrong_kind(login, seed_draft):
     browser = login("drafter")
-    before = letter_count(seed)
+    before = letter_count(seed_draft)
     response = _start(browser, "2021Z19241", kind="kamerbrief", mentions="2021Z99999")
     assert response.status_code == 422 and "2021Z99999" in response.text
     response = _start(browser, "2021Z19241", kind="answers")
@@ -161,7 +161,7 @@ def test_start_letter_refuses_unknown_reference_and_wrong_kind(login, seed):
     assert "written-questions" in response.text or "schriftelijke vragen" in response.text
     response = _start(browser, "2021Z19241", kind="nonsense")
     assert response.status_code == 422
-    assert letter_count(seed) == before
+    assert letter_count(seed_draft) == before
 
 
 def _edit_data(letter: Letter, **overrides):
@@ -181,8 +181,8 @@ def _edit_data(letter: Letter, **overrides):
     return data
 
 
-def test_edit_body_markup_and_generate(login, seed):
-    letter = seed_letter(seed)
+def test_edit_body_markup_and_generate(login, seed_draft):
+    letter = seed_letter(seed_draft)
     browser = login("drafter")
     page = browser.get(f"/letters/{letter.id}/edit")
     assert page.status_code == 200 and "**" in page.text  # the markup help
@@ -193,8 +193,8 @@ def test_edit_body_markup_and_generate(login, seed):
         token_from=f"/letters/{letter.id}/edit",
     )
     assert response.status_code == 302, response.text
-    seed.session.expire_all()
-    letter = seed.session.get(Letter, letter.id)
+    seed_draft.session.expire_all()
+    letter = seed_draft.session.get(Letter, letter.id)
     assert letter.our_reference == "3612345"
     assert [b["type"] for b in letter.body] == ["p", "li", "li", "ol", "ol", "p"]
     assert letter.body[0]["runs"][1] == {"text": "vet", "bold": True}
@@ -210,8 +210,8 @@ def test_edit_body_markup_and_generate(login, seed):
     assert "3612345" in text and "Slot." in text
 
 
-def test_edit_refuses_empty_subject_and_stale_version(login, seed):
-    letter = seed_letter(seed)
+def test_edit_refuses_empty_subject_and_stale_version(login, seed_draft):
+    letter = seed_letter(seed_draft)
     browser = login("drafter")
     response = browser.post(
         f"/letters/{letter.id}/edit", _edit_data(letter, subject=""), token_from=f"/letters/{letter.id}/edit"
@@ -223,15 +223,15 @@ def test_edit_refuses_empty_subject_and_stale_version(login, seed):
         token_from=f"/letters/{letter.id}/edit",
     )
     assert stale.status_code == 409
-    seed.session.expire_all()
-    assert seed.session.get(Letter, letter.id).subject == letter.subject
+    seed_draft.session.expire_all()
+    assert seed_draft.session.get(Letter, letter.id).subject == letter.subject
 
 
-def test_answers_document_with_combined_and_see_answers(login, seed):
+def test_answers_document_with_combined_and_see_answers(login, seed_draft):
     browser = login("drafter")
     response = _start(browser, "2021Z19601", kind="answers")
     letter_id = _id_from(response.headers["Location"])
-    letter = seed.session.get(Letter, letter_id)
+    letter = seed_draft.session.get(Letter, letter_id)
     assert [a["questions"] for a in letter.answers] == [[n] for n in range(1, 9)]
     page = browser.get(f"/letters/{letter_id}/edit")
     assert 'name="answer-8"' in page.text and 'value="see-1"' in page.text and 'value="with-1"' in page.text
@@ -252,8 +252,8 @@ def test_answers_document_with_combined_and_see_answers(login, seed):
         data.update({f"mode-{n}": "own", f"answer-{n}": f"Antwoord {n}."})
     response = browser.post(f"/letters/{letter_id}/edit", data, token_from=f"/letters/{letter_id}/edit")
     assert response.status_code == 302, response.text
-    seed.session.expire_all()
-    letter = seed.session.get(Letter, letter_id)
+    seed_draft.session.expire_all()
+    letter = seed_draft.session.get(Letter, letter_id)
     assert letter.answers[1] == {"questions": [2, 3], "text": "De werksfeer moet *veilig* zijn."}
     assert letter.answers[2] == {"questions": [4], "see": 2}
     text = pdf_text(letter.latest_version.pdf)
@@ -271,10 +271,10 @@ def test_answers_document_with_combined_and_see_answers(login, seed):
     assert 'value="with-2" selected' in page.text and 'value="see-2" selected' in page.text
 
 
-def test_answers_refuses_combining_with_a_see_answer(login, seed):
+def test_answers_refuses_combining_with_a_see_answer(login, seed_draft):
     browser = login("drafter")
     letter_id = _id_from(_start(browser, "2021Z19601", kind="answers").headers["Location"])
-    letter = seed.session.get(Letter, letter_id)
+    letter = seed_draft.session.get(Letter, letter_id)
     data = _edit_data(letter, body="")
     data.update({"mode-1": "see-2", "mode-2": "with-1", "answer-2": "x"})
     response = browser.post(f"/letters/{letter_id}/edit", data, token_from=f"/letters/{letter_id}/edit")
@@ -282,13 +282,13 @@ def test_answers_refuses_combining_with_a_see_answer(login, seed):
     assert 'id="answer-2-error"' in response.text
 
 
-def test_cover_letter_for_written_questions(login, seed):
+def test_cover_letter_for_written_questions(login, seed_draft):
     browser = login("drafter")
     letter_id = _id_from(_start(browser, "2021Z19601", kind="cover_letter").headers["Location"])
     response = browser.post(f"/letters/{letter_id}/generate", token_from=f"/letters/{letter_id}")
     assert response.status_code == 302
-    seed.session.expire_all()
-    text = pdf_text(seed.session.get(Letter, letter_id).latest_version.pdf)
+    seed_draft.session.expire_all()
+    text = pdf_text(seed_draft.session.get(Letter, letter_id).latest_version.pdf)
     assert "Hierbij bied ik u de antwoorden aan op de schriftelijke vragen (2021Z19601)" in text
     assert "Bijlage(n) 1" in text or "Bijlage(n)\n1" in text or re.search(r"Bijlage\(n\)\s*1", text)
 
@@ -296,7 +296,7 @@ def test_cover_letter_for_written_questions(login, seed):
 # --------------------------------------------------------------------------- postponement
 
 
-def test_postponement_notice_in_one_click(login, seed):
+def test_postponement_notice_in_one_click(login, seed_draft):
     browser = login("drafter")
     response = browser.post(
         "/cases/2021Z19601/letters/postponement-notice",
@@ -304,7 +304,7 @@ def test_postponement_notice_in_one_click(login, seed):
         token_from="/cases/2021Z19601",
     )
     assert response.status_code == 302
-    letter = seed.session.get(Letter, _id_from(response.headers["Location"]))
+    letter = seed_draft.session.get(Letter, _id_from(response.headers["Location"]))
     assert letter.kind == LetterKind.postponement_notice
     assert letter.case_links[0].role.value == "postpones"
     text = pdf_text(letter.latest_version.pdf)
@@ -314,8 +314,8 @@ def test_postponement_notice_in_one_click(login, seed):
     )
     assert "2021Z19601" in text and "Podt (D66) en Ceder (ChristenUnie)" in text
     actions = set(
-        seed.session.scalars(
-            seed.select(AuditEntry.action).where(AuditEntry.object_type == "letter", AuditEntry.object_id == letter.id)
+        seed_draft.session.scalars(
+            seed_draft.select(AuditEntry.action).where(AuditEntry.object_type == "letter", AuditEntry.object_id == letter.id)
         )
     )
     assert actions == {"letter:started", "letter:generated"}
@@ -323,15 +323,15 @@ def test_postponement_notice_in_one_click(login, seed):
     assert "Brief aangemaakt: uitstelbericht." in case_page.text
 
 
-def test_postponement_needs_a_reason_and_written_questions(login, seed):
+def test_postponement_needs_a_reason_and_written_questions(login, seed_draft):
     browser = login("drafter")
-    before = letter_count(seed)
+    before = letter_count(seed_draft)
     response = browser.post("/cases/2021Z19601/letters/postponement-notice", {"reason": "  "}, token_from="/cases/2021Z19601")
     assert response.status_code == 302
     assert "flash-error" in browser.get("/cases/2021Z19601").text
     response = browser.post("/cases/2021Z19241/letters/postponement-notice", {"reason": "drukte"}, token_from="/cases/2021Z19241")
     assert response.status_code == 302 and response.headers["Location"].endswith("#letters")
-    assert letter_count(seed) == before
+    assert letter_count(seed_draft) == before
 
 
 # --------------------------------------------------------------------------- round trip and compare
@@ -344,9 +344,9 @@ def _generated(browser, db) -> Letter:
     return db.session.get(Letter, letter.id)
 
 
-def test_round_trip_upload_of_an_edited_docx_and_compare(login, seed):
+def test_round_trip_upload_of_an_edited_docx_and_compare(login, seed_draft):
     browser = login("drafter")
-    letter = _generated(browser, seed)
+    letter = _generated(browser, seed_draft)
     original = browser.get(f"/letters/{letter.id}/versions/1/docx").data
     doc = Document(io.BytesIO(original))
     target = next(p for p in doc.paragraphs if "Op dit moment ligt de zaak voor bij de rechter." in p.text)
@@ -361,9 +361,9 @@ def test_round_trip_upload_of_an_edited_docx_and_compare(login, seed):
         content_type="multipart/form-data",
     )
     assert response.status_code == 302, response.text
-    seed.session.expire_all()
-    version = seed.session.scalar(
-        seed.select(LetterVersion).where(LetterVersion.letter_id == letter.id, LetterVersion.number == 2)
+    seed_draft.session.expire_all()
+    version = seed_draft.session.scalar(
+        seed_draft.select(LetterVersion).where(LetterVersion.letter_id == letter.id, LetterVersion.number == 2)
     )
     assert (
         version.source == VersionSource.uploaded
@@ -434,7 +434,7 @@ BAD_UPLOADS = {
 
 
 @pytest.mark.parametrize("case", list(BAD_UPLOADS))
-def test_bad_uploads_are_refused_and_nothing_is_stored(login, seed, case):
+def test_bad_uploads_are_refused_and_nothing_is_stored(login, seed_draft, case):
     data, filename, fragment = BAD_UPLOADS[case]
     if case == "macros":
         data = _macro_docx()
@@ -444,10 +444,10 @@ def test_bad_uploads_are_refused_and_nothing_is_stored(login, seed, case):
         plain = _plain_docx()
         data = plain[: len(plain) // 2]
     browser = login("drafter")
-    letter = seed_letter(seed)
-    before = version_count(seed, letter.id)
-    count_audit = seed.select(seed.func.count(AuditEntry.id))
-    audit_before = seed.session.scalar(count_audit)
+    letter = seed_letter(seed_draft)
+    before = version_count(seed_draft, letter.id)
+    count_audit = seed_draft.select(seed_draft.func.count(AuditEntry.id))
+    audit_before = seed_draft.session.scalar(count_audit)
     response = browser.post(
         f"/letters/{letter.id}/upload",
         {"file": (io.BytesIO(data), filename)},
@@ -457,14 +457,14 @@ def test_bad_uploads_are_refused_and_nothing_is_stored(login, seed, case):
     assert response.status_code == 303
     page = browser.get(response.headers["Location"])
     assert fragment.lower() in page.text.lower(), page.text[:2000]
-    assert version_count(seed, letter.id) == before
-    assert seed.session.scalar(count_audit) == audit_before
+    assert version_count(seed_draft, letter.id) == before
+    assert seed_draft.session.scalar(count_audit) == audit_before
 
 
-def test_oversize_upload_is_refused(login, seed, app, monkeypatch):
+def test_oversize_upload_is_refused(login, seed_draft, app, monkeypatch):
     monkeypatch.setitem(app.config, "LETTER_MAX_UPLOAD_BYTES", 10 * 1024)
     browser = login("drafter")
-    letter = seed_letter(seed)
+    letter = seed_letter(seed_draft)
     big = _rebuild(_plain_docx(), add={"word/media/noise.bin": bytes(range(256)) * 200})
     assert len(big) > 10 * 1024
     response = browser.post(
@@ -475,20 +475,20 @@ def test_oversize_upload_is_refused(login, seed, app, monkeypatch):
     )
     assert response.status_code == 303
     assert "groter dan 10 KB" in browser.get(response.headers["Location"]).text
-    assert version_count(seed, letter.id) == 0
+    assert version_count(seed_draft, letter.id) == 0
 
 
-def test_edits_are_kept_when_the_template_cannot_be_filled(login, seed, app):
+def test_edits_are_kept_when_the_template_cannot_be_filled(login, seed_draft, app):
     """An active template that fails at fill time: the edit is saved, no version is made."""
     from parliament_tracker.letters.models import LetterTemplate
 
-    letter = seed_letter(seed)
+    letter = seed_letter(seed_draft)
     with app.app_context():
-        template = seed.session.scalar(seed.select(LetterTemplate).where(LetterTemplate.kind == LetterKind.kamerbrief))
+        template = seed_draft.session.scalar(seed_draft.select(LetterTemplate).where(LetterTemplate.kind == LetterKind.kamerbrief))
         doc = Document()
         doc.add_paragraph("{{ signatories[0].nonexistent }}")  # StrictUndefined at fill time
         template.docx = docx_bytes(doc)
-        seed.session.commit()
+        seed_draft.session.commit()
     browser = login("drafter")
     response = browser.post(
         f"/letters/{letter.id}/edit",
@@ -498,45 +498,45 @@ def test_edits_are_kept_when_the_template_cannot_be_filled(login, seed, app):
     assert response.status_code == 302 and response.headers["Location"].endswith("/edit")
     page = browser.get(response.headers["Location"])
     assert "flash-warning" in page.text and "flash-error" in page.text
-    seed.session.expire_all()
-    assert seed.session.get(Letter, letter.id).subject == "Nieuw onderwerp"
-    assert version_count(seed, letter.id) == 0
+    seed_draft.session.expire_all()
+    assert seed_draft.session.get(Letter, letter.id).subject == "Nieuw onderwerp"
+    assert version_count(seed_draft, letter.id) == 0
 
 
-def test_case_json_lists_its_letters(client, seed, api_token):
+def test_case_json_lists_its_letters(client, seed_draft, api_token):
     data = client.get("/api/v1/cases/2021Z19601", headers=api_token("viewer")).json
     assert [(item["kind"], item["status"]) for item in data["letters"]] == [("kamerbrief", "draft")]
 
 
-def test_simultaneous_versions_get_a_clear_message(app, seed, monkeypatch):
+def test_simultaneous_versions_get_a_clear_message(app, seed_draft, monkeypatch):
     """Two requests that compute the same version number: the second is refused cleanly."""
     from parliament_tracker.letters import services
 
-    letter = seed_letter(seed)
+    letter = seed_letter(seed_draft)
     with app.test_request_context():
-        services.generate_version(seed.session.get(Letter, letter.id), actor=None)
-        original = seed.session.scalar
+        services.generate_version(seed_draft.session.get(Letter, letter.id), actor=None)
+        original = seed_draft.session.scalar
         monkeypatch.setattr(
-            seed.session, "scalar", lambda stmt, *a, **k: 0 if "max" in str(stmt) else original(stmt, *a, **k)
+            seed_draft.session, "scalar", lambda stmt, *a, **k: 0 if "max" in str(stmt) else original(stmt, *a, **k)
         )
         from parliament_tracker.errors import DomainError
 
         with pytest.raises(DomainError, match=r"same moment|hetzelfde moment"):
-            services.generate_version(seed.session.get(Letter, letter.id), actor=None)
+            services.generate_version(seed_draft.session.get(Letter, letter.id), actor=None)
         monkeypatch.undo()
-        assert version_count(seed, letter.id) == 1
+        assert version_count(seed_draft, letter.id) == 1
 
 
-def test_unknown_letters_and_versions_are_404(login, seed):
+def test_unknown_letters_and_versions_are_404(login, seed_draft):
     browser = login("drafter")
-    letter = seed_letter(seed)
+    letter = seed_letter(seed_draft)
     assert browser.get("/letters/999999").status_code == 404
     assert browser.get(f"/letters/{letter.id}/versions/5/pdf").status_code == 404
     assert browser.get(f"/letters/{letter.id}/versions/5/docx").status_code == 404
     assert browser.get("/cases/2021Z99999/letters/new").status_code == 404
 
 
-def test_letters_overview(login, seed):
+def test_letters_overview(login, seed_draft):
     browser = login("viewer")
     page = browser.get("/letters")
     assert page.status_code == 200 and "Reactie VJC-verzoek" in page.text and 'href="/letters"' in page.text

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from parliament_tracker.letters.models import Letter
+from parliament_tracker.letters.downloads import DOCX_MIME
+from parliament_tracker.letters.models import Letter, LetterVersion
 
 
-def test_create_letter_generates_version_1(client, seed, api_token):
+def test_create_letter_generates_version_1(client, seed_draft, api_token):
     headers = api_token("drafter")
     body = {
         "kind": "kamerbrief",
@@ -35,7 +36,7 @@ def test_create_letter_generates_version_1(client, seed, api_token):
     assert docx.status_code == 200 and docx.data.startswith(b"PK")
 
 
-def test_create_answers_with_combined_answers(client, seed, api_token):
+def test_create_answers_with_combined_answers(client, seed_draft, api_token):
     headers = api_token("drafter")
     body = {
         "kind": "answers",
@@ -55,9 +56,9 @@ def test_create_answers_with_combined_answers(client, seed, api_token):
     assert "Zie het antwoord op vraag 2." in text
 
 
-def test_create_letter_validation(client, seed, api_token):
+def test_create_letter_validation(client, seed_draft, api_token):
     headers = api_token("drafter")
-    before = seed.session.scalar(seed.select(seed.func.count(Letter.id)))
+    before = seed_draft.session.scalar(seed_draft.select(seed_draft.func.count(Letter.id)))
     assert client.post("/api/v1/cases/2021Z19241/letters", json={}, headers=headers).json["errors"]["kind"]
     bad = client.post(
         "/api/v1/cases/2021Z19241/letters", json={"kind": "kamerbrief", "body": 3, "colour": "red"}, headers=headers
@@ -81,22 +82,22 @@ def test_create_letter_validation(client, seed, api_token):
     nowhy = client.post("/api/v1/cases/2021Z19601/letters", json={"kind": "postponement_notice"}, headers=headers)
     assert nowhy.status_code == 422 and "postponement_reason" in nowhy.json["errors"]
     assert client.post("/api/v1/cases/2021Z19241/letters", json={"kind": "answers"}, headers=headers).status_code == 422
-    assert seed.session.scalar(seed.select(seed.func.count(Letter.id))) == before
+    assert seed_draft.session.scalar(seed_draft.select(seed_draft.func.count(Letter.id))) == before
 
 
-def test_viewer_reads_but_cannot_create(client, seed, api_token):
+def test_viewer_reads_but_cannot_create(client, seed_draft, api_token):
     headers = api_token("viewer")
     assert (
         client.post("/api/v1/cases/2021Z19241/letters", json={"kind": "kamerbrief"}, headers=headers).status_code == 403
     )
-    letter_id = seed.session.scalar(seed.select(Letter.id).order_by(Letter.id))
+    letter_id = seed_draft.session.scalar(seed_draft.select(Letter.id).order_by(Letter.id))
     got = client.get(f"/api/v1/letters/{letter_id}", headers=headers)
     assert got.status_code == 200 and got.json["versions"] == []
     assert client.get(f"/api/v1/letters/{letter_id}/pdf", headers=headers).status_code == 404
     assert client.get("/api/v1/letters/999999", headers=headers).status_code == 404
 
 
-def test_openapi_lists_letter_endpoints(client, seed, api_token):
+def test_openapi_lists_letter_endpoints(client, seed_draft, api_token):
     paths = client.get("/api/v1/openapi.json").json["paths"]
     assert {
         "/cases/{reference}/letters",
@@ -104,3 +105,29 @@ def test_openapi_lists_letter_endpoints(client, seed, api_token):
         "/letters/{letter_id}/docx",
         "/letters/{letter_id}/pdf",
     } <= set(paths)
+
+
+def test_page_and_api_downloads_share_one_path(client, seed, api_token, login):
+    """The same headers on every download of letter bytes, and a changed stored file is never handed out."""
+    headers = api_token("drafter")
+    created = client.post("/api/v1/cases/2021z19241/letters", json={"kind": "kamerbrief"}, headers=headers)
+    assert created.status_code == 201, created.json
+    letter_id = created.json["id"]
+    stem = "kamerbrief-2021Z19241-v1"
+    browser = login("viewer")
+    for fmt, mimetype in (("pdf", "application/pdf"), ("docx", DOCX_MIME)):
+        api = client.get(f"/api/v1/letters/{letter_id}/{fmt}", headers=headers)
+        page = browser.get(f"/letters/{letter_id}/versions/1/{fmt}")
+        for response in (api, page):
+            assert response.status_code == 200 and response.mimetype == mimetype
+            assert response.headers["Cache-Control"] == "private, no-store"
+            assert response.headers["Content-Disposition"] == f'attachment; filename="{stem}.{fmt}"'
+        assert api.data == page.data
+    version = seed.session.scalar(seed.select(LetterVersion).where(LetterVersion.letter_id == letter_id))
+    version.docx = version.docx + b"\0"  # a draft's stored DOCX changed behind the app's back
+    seed.session.commit()
+    for fmt in ("pdf", "docx"):
+        api = client.get(f"/api/v1/letters/{letter_id}/{fmt}", headers=headers)
+        assert api.status_code == 500 and "SHA-256" in api.json["error"]["message"]
+        page = browser.get(f"/letters/{letter_id}/versions/1/{fmt}")
+        assert page.status_code == 500 and "SHA-256" in page.text and not page.data.startswith((b"%PDF", b"PK"))

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from parliament_tracker.auth.models import User
+from parliament_tracker.cases.models import Case
 from parliament_tracker.notifications.models import JobStatus, Notification
 from parliament_tracker.organisation.models import Directorate
 from parliament_tracker.scheduler import run_job
@@ -67,16 +68,16 @@ def smtp_config(app, monkeypatch):
 
 
 @pytest.fixture
-def queued(app, seed, users, monkeypatch):
+def queued(app, seed_case, users, monkeypatch):
     """Reminders for 9 Nov 2021 with addresses: the drafter's and a directorate mailbox."""
     monkeypatch.setitem(app.config, "BASE_URL", "https://tracker.example.org")  # links are made when queued
     with app.app_context():
-        drafter = seed.session.get(User, users["drafter"].id)
+        drafter = seed_case.session.get(User, users["drafter"].id)
         drafter.email = "drafter@example.org"
-        seed.session.commit()
+        seed_case.session.commit()
         run = run_job("reminders", dt.date(2021, 11, 9))
         assert run.status == JobStatus.ok
-        rows = seed.session.scalars(sa.select(Notification).where(Notification.email.is_not(None))).all()
+        rows = seed_case.session.scalars(sa.select(Notification).where(Notification.email.is_not(None))).all()
         assert rows
         return len(rows)
 
@@ -85,23 +86,23 @@ def unsent(db) -> list[Notification]:
     return list(db.session.scalars(sa.select(Notification).where(Notification.email.is_not(None), Notification.sent_at.is_(None))))
 
 
-def test_without_smtp_messages_stay_in_the_outbox(app, seed, queued, login):
+def test_without_smtp_messages_stay_in_the_outbox(app, seed_case, queued, login):
     with app.app_context():
         run = run_job("send_outbox")
         assert run.counts == {"smtp": "not configured", "in_outbox": queued}
-        assert len(unsent(seed)) == queued
+        assert len(unsent(seed_case)) == queued
     page = login("admin").get("/admin/outbox")
     assert page.status_code == 200
     assert "2021Z19241" in page.text and "drafter@example.org" in page.text
 
 
-def test_real_smtp_receives_dutch_mail_with_a_link_to_the_case(app, seed, queued, smtp_server, smtp_config):
+def test_real_smtp_receives_dutch_mail_with_a_link_to_the_case(app, seed_case, queued, smtp_server, smtp_config):
     inbox, port = smtp_server
     smtp_config(port)
     with app.app_context():
         run = run_job("send_outbox")
         assert run.status == JobStatus.ok and run.counts["sent"] == queued, run.counts
-        assert unsent(seed) == []
+        assert unsent(seed_case) == []
         assert run_job("send_outbox").counts["claimed"] == 0  # nothing is sent twice
     assert len(inbox.messages) == queued
     mail = next(m for m in inbox.messages if "2021Z19241" in m["Subject"])
@@ -117,70 +118,74 @@ def test_real_smtp_receives_dutch_mail_with_a_link_to_the_case(app, seed, queued
     assert "Open de zaak: https://tracker.example.org/cases/2021Z19241" in text
 
 
-def test_refusing_server_leaves_messages_queued_and_a_later_run_delivers(app, seed, queued, smtp_server, smtp_config):
+def test_refusing_server_leaves_messages_queued_and_a_later_run_delivers(app, seed_case, queued, smtp_server, smtp_config):
     inbox, port = smtp_server
     smtp_config(port)
     inbox.refuse = True
     with app.app_context():
         run = run_job("send_outbox")
         assert run.status == JobStatus.ok and run.counts["failed"] == queued and run.counts["sent"] == 0
-        waiting = unsent(seed)
+        waiting = unsent(seed_case)
         assert len(waiting) == queued
         assert all(n.attempts == 1 and "550" in n.last_error and n.claimed_until is None for n in waiting)
     assert inbox.messages == []
     inbox.refuse = False
     with app.app_context():
         assert run_job("send_outbox").counts["sent"] == queued
-        assert unsent(seed) == []
-        sent = seed.session.scalars(sa.select(Notification).where(Notification.email.is_not(None))).all()
+        assert unsent(seed_case) == []
+        sent = seed_case.session.scalars(sa.select(Notification).where(Notification.email.is_not(None))).all()
         assert all(n.attempts == 2 and n.last_error is None for n in sent)
     assert len(inbox.messages) == queued
 
 
-def test_closed_port_leaves_messages_queued_until_the_server_is_back(app, seed, queued, smtp_config):
+def test_closed_port_leaves_messages_queued_until_the_server_is_back(app, seed_case, queued, smtp_config):
     port = free_port()  # nobody listens here yet
     smtp_config(port)
     with app.app_context():
         run = run_job("send_outbox")
         assert run.counts["failed"] == queued and "error" in run.counts
-        assert all(n.attempts == 1 and n.last_error for n in unsent(seed))
+        assert all(n.attempts == 1 and n.last_error for n in unsent(seed_case))
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
         with app.app_context():
             assert run_job("send_outbox").counts["sent"] == queued
-            assert unsent(seed) == []
+            assert unsent(seed_case) == []
     finally:
         controller.stop()
     assert len(inbox.messages) == queued
 
 
-def test_a_message_claimed_by_another_sender_is_left_alone(app, seed, queued, smtp_server, smtp_config):
+def test_a_message_claimed_by_another_sender_is_left_alone(app, seed_case, queued, smtp_server, smtp_config):
     from parliament_tracker.db import now_utc
 
     inbox, port = smtp_server
     smtp_config(port)
     with app.app_context():
-        first = seed.session.scalars(sa.select(Notification).where(Notification.email.is_not(None)).order_by(Notification.id)).first()
+        first = seed_case.session.scalars(sa.select(Notification).where(Notification.email.is_not(None)).order_by(Notification.id)).first()
         first.claimed_until = now_utc() + dt.timedelta(minutes=5)
-        seed.session.commit()
+        seed_case.session.commit()
         assert run_job("send_outbox").counts["sent"] == queued - 1
-        assert [n.id for n in unsent(seed)] == [first.id]
+        assert [n.id for n in unsent(seed_case)] == [first.id]
     assert len(inbox.messages) == queued - 1
 
 
-def test_mailbox_recipient_gets_the_mail_too(app, seed, queued, smtp_server, smtp_config):
+def test_mailbox_recipient_gets_the_mail_too(app, seed_case, queued, smtp_server, smtp_config):
     inbox, port = smtp_server
     smtp_config(port)
     with app.app_context():
-        mailboxes = {d.email for d in seed.session.scalars(sa.select(Directorate))}
+        # A case without a drafter: its reminders go to the directorate's mailbox.
+        seed_case.session.execute(sa.update(Case).where(Case.reference == "2021Z19601").values(drafter_id=None))
+        seed_case.session.commit()
+        run_job("reminders", dt.date(2021, 11, 10))
+        mailboxes = {d.email for d in seed_case.session.scalars(sa.select(Directorate))}
         run_job("send_outbox")
     to = {m["To"] for m in inbox.messages}
     assert to & mailboxes or any(addr.endswith("kamerstukken@example.org") for addr in to)
 
 
-def test_smtp_login_with_user_and_password(app, seed, queued, smtp_config, monkeypatch):
+def test_smtp_login_with_user_and_password(app, seed_case, queued, smtp_config, monkeypatch):
     from aiosmtpd.smtp import AuthResult, LoginPassword
 
     logins: list[tuple[bytes, bytes]] = []
@@ -203,7 +208,7 @@ def test_smtp_login_with_user_and_password(app, seed, queued, smtp_config, monke
         with app.app_context():
             refused = run_job("send_outbox")
             assert refused.counts["sent"] == 0 and refused.counts["error"]  # refused login: nothing sent
-            assert len(unsent(seed)) == queued
+            assert len(unsent(seed_case)) == queued
         monkeypatch.setitem(app.config, "SMTP_PASSWORD", "geheim-wachtwoord")
         with app.app_context():
             assert run_job("send_outbox").counts["sent"] == queued

@@ -32,4 +32,20 @@ def _check_migrations(url: str) -> None:
             with db.engine.connect() as conn:
                 triggers = set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars())
             assert {"cases_fts_ai", "cases_fts_ad", "cases_fts_au"} <= triggers
+        _check_audit_is_append_only()
         db.engine.dispose()
+
+
+def _check_audit_is_append_only() -> None:
+    """The migrated database refuses UPDATE and DELETE of audit entries (issue 20)."""
+    import pytest
+    import sqlalchemy as sa
+
+    from parliament_tracker.audit.models import AuditEntry
+    from parliament_tracker.db import now_utc
+
+    with db.engine.begin() as conn:
+        conn.execute(sa.insert(AuditEntry).values(created_at=now_utc(), action="x:y", object_type="x", object_id=1, summary="s", details={}))
+    for statement in (sa.update(AuditEntry).values(summary="changed"), sa.delete(AuditEntry)):
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"), db.engine.begin() as conn:
+            conn.execute(statement)

@@ -14,11 +14,11 @@ from parliament_tracker.scheduler import run_job
 
 
 @pytest.fixture
-def reminded(app, seed, users):
+def reminded(app, seed_case, users):
     with app.app_context():
         run_job("reminders", dt.date(2021, 11, 9))
         run_job("escalation", dt.date(2021, 11, 12))
-    return seed
+    return seed_case
 
 
 @pytest.mark.parametrize("role", [r.value for r in Role])

@@ -26,7 +26,7 @@ def test_every_route_declares_its_permission(app):
     assert unknown == []
 
 
-def test_anonymous_gets_login_or_401(app, client, seed):
+def test_anonymous_gets_login_or_401(app, client, seed_case):
     for endpoint, method, url, view in _routes(app):
         permission = getattr(view, PERMISSION_ATTR)
         response = client.open(url, method=method)
@@ -42,7 +42,7 @@ def test_anonymous_gets_login_or_401(app, client, seed):
 
 
 @pytest.mark.parametrize("role", [r.value for r in Role])
-def test_every_route_for_every_role(app, client, seed, users, api_token, role):
+def test_every_route_for_every_role(app, client, seed_case, users, api_token, role):
     from tests.conftest import Browser
 
     browser = Browser(client)

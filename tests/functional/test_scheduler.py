@@ -36,16 +36,16 @@ def days(first: dt.date, last: dt.date):
 
 
 @pytest.fixture
-def staff(app, seed, users):
+def staff(app, seed_case, users):
     """Addresses for the fixture users, and the director placed in the seed case's directorate."""
     with app.app_context():
-        dgmi = seed.session.scalar(sa.select(Directorate).where(Directorate.code == "DGMI"))
+        dgmi = seed_case.session.scalar(sa.select(Directorate).where(Directorate.code == "DGMI"))
         for role in ("drafter", "director", "registrar"):
-            user = seed.session.get(User, users[role].id)
+            user = seed_case.session.get(User, users[role].id)
             user.email = f"{role}@example.org"
             if role == "director":
                 user.directorate = dgmi
-        seed.session.commit()
+        seed_case.session.commit()
     return users
 
 
@@ -67,7 +67,7 @@ def notifications(db, reference: str | None = None, kind: NotificationKind | Non
     return list(db.session.scalars(query))
 
 
-def test_seed_case_reminders_on_the_right_days_and_never_twice(app, seed, staff):
+def test_seed_case_reminders_on_the_right_days_and_never_twice(app, seed_case, staff):
     """N = 2 working days: draft due Thu 11 Nov -> Tue 9 Nov; approval Tue 16 Nov -> Fri 12 Nov;
     signature Fri 19 Nov -> Wed 17 Nov; answer due Tue 23 Nov -> Fri 19 Nov."""
     assert app.config["REMINDER_WORKING_DAYS_BEFORE"] == 2
@@ -79,7 +79,7 @@ def test_seed_case_reminders_on_the_right_days_and_never_twice(app, seed, staff)
             assert first.as_of == day
             assert second.counts.get("queued", 0) == 0, day
     with app.app_context():
-        got = [(n.created_at.astimezone(AMS).date(), n.kind, n.due_on, n.user_id) for n in notifications(seed, SEED)]
+        got = [(n.created_at.astimezone(AMS).date(), n.kind, n.due_on, n.user_id) for n in notifications(seed_case, SEED)]
     drafter = staff["drafter"].id
     assert got == [
         (dt.date(2021, 11, 9), K.reminder_draft, dt.date(2021, 11, 11), drafter),
@@ -88,91 +88,91 @@ def test_seed_case_reminders_on_the_right_days_and_never_twice(app, seed, staff)
         (dt.date(2021, 11, 19), K.reminder_due, dt.date(2021, 11, 23), drafter),
     ]
     with app.app_context():
-        keys = [n.dedupe_key for n in notifications(seed)]
+        keys = [n.dedupe_key for n in notifications(seed_case)]
     assert len(keys) == len(set(keys))
 
 
-def test_no_reminders_on_weekends_and_holidays(app, seed, staff):
+def test_no_reminders_on_weekends_and_holidays(app, seed_case, staff):
     with app.app_context():
         saturday = run_job("reminders", dt.date(2021, 11, 13))
         christmas = run_job("reminders", dt.date(2021, 12, 27) - dt.timedelta(days=2))
         assert saturday.counts == christmas.counts == {"skipped": "not a working day"}
-        assert notifications(seed) == []
+        assert notifications(seed_case) == []
 
 
-def test_a_missed_day_is_caught_up_and_done_steps_are_not_reminded(app, seed, staff):
+def test_a_missed_day_is_caught_up_and_done_steps_are_not_reminded(app, seed_case, staff):
     with app.app_context():
-        case = seed.session.scalar(sa.select(Case).where(Case.reference == SEED))
+        case = seed_case.session.scalar(sa.select(Case).where(Case.reference == SEED))
         # The drafter already sent the draft for review: no draft reminder, the rest stays.
-        seed.session.execute(sa.update(Case).where(Case.id == case.id).values(status=CaseStatus.in_review))
-        seed.session.commit()
+        seed_case.session.execute(sa.update(Case).where(Case.id == case.id).values(status=CaseStatus.in_review))
+        seed_case.session.commit()
         run_job("reminders", dt.date(2021, 11, 10))  # the scheduler was down on the 9th
         run_job("reminders", dt.date(2021, 11, 15))  # and on the 12th
-        kinds = {(n.kind, n.due_on) for n in notifications(seed, SEED)}
+        kinds = {(n.kind, n.due_on) for n in notifications(seed_case, SEED)}
     assert kinds == {(K.reminder_approval, dt.date(2021, 11, 16))}
 
 
-def test_case_without_drafter_reminds_the_directorate_mailbox(app, seed, staff):
+def test_case_without_drafter_reminds_the_directorate_mailbox(app, seed_case, staff):
     with app.app_context():
-        seed.session.execute(sa.update(Case).where(Case.reference == SEED).values(drafter_id=None))
-        seed.session.commit()
+        seed_case.session.execute(sa.update(Case).where(Case.reference == SEED).values(drafter_id=None))
+        seed_case.session.commit()
         run_job("reminders", dt.date(2021, 11, 9))
-        [n] = notifications(seed, SEED)
+        [n] = notifications(seed_case, SEED)
         assert n.user_id is None and n.email == "dgmi-kamerstukken@example.org"
         assert n.recipient == "mail:dgmi-kamerstukken@example.org"
         assert "mailbox" in n.body_text or "postbus" in n.body_text
 
 
-def test_closed_cases_get_nothing(app, seed, staff):
+def test_closed_cases_get_nothing(app, seed_case, staff):
     with app.app_context():
-        seed.session.execute(sa.update(Case).where(Case.reference == SEED).values(status=CaseStatus.withdrawn))
-        seed.session.commit()
+        seed_case.session.execute(sa.update(Case).where(Case.reference == SEED).values(status=CaseStatus.withdrawn))
+        seed_case.session.commit()
         for day in (dt.date(2021, 11, 9), dt.date(2021, 11, 30)):
             run_job("reminders", day)
             run_job("escalation", day)
-        assert notifications(seed, SEED) == []
+        assert notifications(seed_case, SEED) == []
 
 
-def test_preferences_are_respected_but_escalations_cannot_be_switched_off(app, seed, staff):
+def test_preferences_are_respected_but_escalations_cannot_be_switched_off(app, seed_case, staff):
     with app.app_context():
-        drafter = seed.session.get(User, staff["drafter"].id)
-        director = seed.session.get(User, staff["director"].id)
+        drafter = seed_case.session.get(User, staff["drafter"].id)
+        director = seed_case.session.get(User, staff["director"].id)
         services.set_preferences(drafter, [K.reminder_due])
         services.set_preferences(director, [])  # tries to switch everything off
-        seed.session.commit()
+        seed_case.session.commit()
         # Escalations and the Tweede Kamer notices (tk_*) cannot be switched off.
         assert services.wanted_kinds(drafter) == {K.reminder_due, K.escalation, K.tk_new_case, K.tk_update}
         assert K.escalation in services.wanted_kinds(director)
         for day in (dt.date(2021, 11, 9), dt.date(2021, 11, 12), dt.date(2021, 11, 17), dt.date(2021, 11, 19)):
             run_job("reminders", day)
-        assert [n.kind for n in notifications(seed, SEED)] == [K.reminder_due]
+        assert [n.kind for n in notifications(seed_case, SEED)] == [K.reminder_due]
         run = run_job("escalation", dt.date(2021, 11, 24))
         assert run.status == JobStatus.ok
-        escalated = {n.user_id for n in notifications(seed, SEED, K.escalation)}
+        escalated = {n.user_id for n in notifications(seed_case, SEED, K.escalation)}
         assert director.id in escalated
 
 
-def test_escalation_to_director_and_registrar_once_per_missed_date(app, seed, staff):
+def test_escalation_to_director_and_registrar_once_per_missed_date(app, seed_case, staff):
     with app.app_context():
         run_job("escalation", dt.date(2021, 11, 11))  # the draft is due today: not missed yet
-        assert notifications(seed, SEED, K.escalation) == []
+        assert notifications(seed_case, SEED, K.escalation) == []
         for _ in range(2):
             run_job("escalation", dt.date(2021, 11, 12))
-        got = {(n.user_id, n.due_on) for n in notifications(seed, SEED, K.escalation)}
+        got = {(n.user_id, n.due_on) for n in notifications(seed_case, SEED, K.escalation)}
         assert got == {(staff["director"].id, dt.date(2021, 11, 11)), (staff["registrar"].id, dt.date(2021, 11, 11))}
         run_job("escalation", dt.date(2021, 11, 15))  # nothing new missed since
-        assert len(notifications(seed, SEED, K.escalation)) == 2
+        assert len(notifications(seed_case, SEED, K.escalation)) == 2
         run_job("escalation", dt.date(2021, 11, 17))  # approval (16 Nov) missed as well
-        later = [n for n in notifications(seed, SEED, K.escalation) if n.due_on == dt.date(2021, 11, 16)]
+        later = [n for n in notifications(seed_case, SEED, K.escalation) if n.due_on == dt.date(2021, 11, 16)]
         assert len(later) == 2
         assert "2021Z19241" in later[0].subject and "/cases/2021Z19241" in later[0].body_html
 
 
-def test_weekly_digest_lists_late_list_due_and_waiting_and_mentions_the_recess(app, seed, staff):
+def test_weekly_digest_lists_late_list_due_and_waiting_and_mentions_the_recess(app, seed_case, staff):
     with app.app_context():
         run = run_job("weekly_digest", dt.date(2021, 11, 26))  # Friday before 29 Nov
         assert run.status == JobStatus.ok and run.counts["queued"] == 1
-        [digest] = notifications(seed, kind=K.weekly_digest)
+        [digest] = notifications(seed_case, kind=K.weekly_digest)
         assert digest.user_id == staff["director"].id and digest.due_on == dt.date(2021, 11, 29)
         # 2021Z19601 (submitted 5 Nov, 3 weeks = 26 Nov) is on the Kamer's list on Monday 29 Nov.
         late_part = digest.body_text.split("\n\n")[3]
@@ -181,11 +181,11 @@ def test_weekly_digest_lists_late_list_due_and_waiting_and_mentions_the_recess(a
         assert run_job("weekly_digest", dt.date(2021, 11, 26)).counts["queued"] == 0
         # The Friday before the Christmas recess (17 Dec 2021 - 10 Jan 2022) says so.
         run_job("weekly_digest", dt.date(2021, 12, 17))
-        recess = [n for n in notifications(seed, kind=K.weekly_digest) if n.due_on == dt.date(2021, 12, 20)]
+        recess = [n for n in notifications(seed_case, kind=K.weekly_digest) if n.due_on == dt.date(2021, 12, 20)]
         assert len(recess) == 1 and "Kerstreces 2021" in recess[0].body_text
 
 
-def test_failing_job_is_recorded_and_the_next_job_still_runs(app, seed, staff, monkeypatch, scheduler_log):
+def test_failing_job_is_recorded_and_the_next_job_still_runs(app, seed_case, staff, monkeypatch, scheduler_log):
     def boom(today):
         raise RuntimeError("TK API down")
 
@@ -197,7 +197,7 @@ def test_failing_job_is_recorded_and_the_next_job_still_runs(app, seed, staff, m
         assert failed.status == JobStatus.failed and "TK API down" in failed.error and failed.finished_at
         ok = run_job("reminders", dt.date(2021, 11, 9))
         assert ok.status == JobStatus.ok and ok.counts["queued"] > 0
-        runs = seed.session.scalars(sa.select(JobRun).order_by(JobRun.id)).all()
+        runs = seed_case.session.scalars(sa.select(JobRun).order_by(JobRun.id)).all()
         assert [(r.job, r.status) for r in runs] == [
             ("tk_events", JobStatus.failed),
             ("tk_events", JobStatus.failed),
@@ -238,7 +238,7 @@ def test_a_job_locked_by_another_process_is_skipped_and_logged(app, db, schedule
     assert "skipped" in scheduler_log.text
 
 
-def test_cli_jobs_list_and_run(app, seed, staff):
+def test_cli_jobs_list_and_run(app, seed_case, staff):
     runner = app.test_cli_runner()
     listing = runner.invoke(args=["jobs", "list"])
     assert listing.exit_code == 0, listing.output
@@ -265,17 +265,17 @@ def test_scheduler_is_built_only_on_demand_with_every_job(app):
     assert reminders.args == ("reminders",) and reminders.func.__module__ == "parliament_tracker.scheduler"
 
 
-def test_messages_are_in_the_users_language(app, seed, staff):
+def test_messages_are_in_the_users_language(app, seed_case, staff):
     with app.app_context():
-        drafter = seed.session.get(User, staff["drafter"].id)
+        drafter = seed_case.session.get(User, staff["drafter"].id)
         drafter.locale = "en"
-        seed.session.commit()
+        seed_case.session.commit()
         run_job("reminders", dt.date(2021, 11, 9))
-        [to_drafter] = notifications(seed, SEED)
-        seed.session.execute(sa.update(Case).where(Case.reference == "2021Z19601").values(drafter_id=None))
-        seed.session.commit()
+        [to_drafter] = notifications(seed_case, SEED)
+        seed_case.session.execute(sa.update(Case).where(Case.reference == "2021Z19601").values(drafter_id=None))
+        seed_case.session.commit()
         run_job("reminders", dt.date(2021, 11, 10))
-        [to_mailbox] = [n for n in notifications(seed, "2021Z19601") if n.user_id is None]
+        [to_mailbox] = [n for n in notifications(seed_case, "2021Z19601") if n.user_id is None]
     assert to_drafter.locale == "en"
     assert to_drafter.subject == "Reminder 2021Z19241: draft answer ready by Thursday 11 November"
     assert to_mailbox.locale == "nl"

@@ -37,10 +37,11 @@ def pg_url() -> Iterator[str]:
     with scratch_postgres_database("scheduler") as url:
         app = make_app(url)
         with app.app_context():
-            from parliament_tracker.demo import load_demo
+            from tests import factories
 
             db.create_all()
-            load_demo(today=dt.date(2021, 12, 1))
+            factories.seed_pair()
+            factories.varied_cases(24, dt.date(2021, 12, 1))
             db.session.commit()
             db.session.remove()
             db.engine.dispose()

@@ -78,7 +78,7 @@ def test_watch_registers_new_questions_once_and_advances_the_watermark(app, db, 
     assert sync_state(db, "watch").watermark == parse_timestamp(questions[13]["ApiGewijzigdOp"])
 
 
-def test_watch_skips_cases_registered_by_hand(app, db, fake_tk, signatory, users, seed):
+def test_watch_skips_cases_registered_by_hand(app, db, fake_tk, signatory, users, seed_case):
     fake_tk.zaken.extend(load_fixture("zaak-2021Z19601-open"))
     result = run(app, db, "tk_watch", dt.date(2021, 11, 10))
     assert result.counts == {**result.counts, "new": 0, "existing": 1}
@@ -148,7 +148,7 @@ def _case(db, reference: str) -> Case:
     return db.session.scalar(sa.select(Case).where(Case.reference == reference))
 
 
-def test_reconcile_records_the_postponement_and_the_answer(app, db, fake_tk, seed, users, login):
+def test_reconcile_records_the_postponement_and_the_answer(app, db, fake_tk, seed_case, users, login):
     drafter = login("drafter")
     written = _case(db, "2021Z19601")
     written.due_before_event = None  # as in the deadline page test: the 6 weeks then bind
@@ -188,7 +188,7 @@ def test_reconcile_records_the_postponement_and_the_answer(app, db, fake_tk, see
     assert "De Tweede Kamer meldt: antwoord gepubliceerd op dinsdag 23 november 2021." in page.text
 
 
-def test_reconcile_can_mark_the_case_answered(app, db, fake_tk, seed, users, monkeypatch):
+def test_reconcile_can_mark_the_case_answered(app, db, fake_tk, seed_case, users, monkeypatch):
     monkeypatch.setitem(app.config, "TK_RECONCILE_MARK_ANSWERED", True)
     fake_tk.zaken.extend(load_fixture("zaak-2021Z19601-answered"))
     result = run(app, db, "tk_reconcile", dt.date(2021, 11, 29))
@@ -201,7 +201,7 @@ def test_reconcile_can_mark_the_case_answered(app, db, fake_tk, seed, users, mon
     assert entry.details["comment"].startswith("Tweede Kamer: antwoord gepubliceerd op 2021-11-23")
 
 
-def test_reconcile_postponement_can_be_switched_off(app, db, fake_tk, seed, monkeypatch):
+def test_reconcile_postponement_can_be_switched_off(app, db, fake_tk, seed_case, monkeypatch):
     monkeypatch.setitem(app.config, "TK_RECONCILE_RECORD_POSTPONEMENT", False)
     fake_tk.zaken.extend(load_fixture("zaak-2021Z19601-uitstel-variant"))
     run(app, db, "tk_reconcile", dt.date(2021, 11, 29))
@@ -209,7 +209,7 @@ def test_reconcile_postponement_can_be_switched_off(app, db, fake_tk, seed, monk
     assert case.tk_postponed_on == dt.date(2021, 11, 26) and case.postponed_on is None
 
 
-def test_reconcile_error_changes_nothing(app, db, fake_tk, seed):
+def test_reconcile_error_changes_nothing(app, db, fake_tk, seed_case):
     fake_tk.zaken.extend(load_fixture("zaak-2021Z19601-uitstel-variant"))
     fake_tk.fail_next("status", status=503, times=3)
     result = run(app, db, "tk_reconcile", dt.date(2021, 11, 29))
@@ -228,7 +228,7 @@ def _budget_activity(**changes):
     return record
 
 
-def test_events_import_matches_the_seed_event_then_follows_a_move_and_a_cancellation(app, db, fake_tk, seed, users, login):
+def test_events_import_matches_the_seed_event_then_follows_a_move_and_a_cancellation(app, db, fake_tk, seed_case, users, login):
     drafter = login("drafter")
     fake_tk.activiteiten.append(_budget_activity(Status="Gepland"))
     first = run(app, db, "tk_events", dt.date(2021, 11, 20))
@@ -327,7 +327,7 @@ def test_admin_page_runs_a_job_now(app, db, fake_tk, signatory, users, login, mo
     assert refused.status_code == 302 and count(db, JobRun, JobRun.job == "reminders") == 0
 
 
-def test_the_three_jobs_run_one_after_another_on_the_same_data(app, db, fake_tk, seed):
+def test_the_three_jobs_run_one_after_another_on_the_same_data(app, db, fake_tk, seed_case):
     fake_tk.zaken.extend(load_fixture("zaak-2021Z19601-uitstel-variant"))
     fake_tk.activiteiten.append(_budget_activity())
     results = {job: run(app, db, job, dt.date(2021, 11, 29)) for job in ("tk_watch", "tk_reconcile", "tk_events")}
@@ -349,7 +349,7 @@ def test_watch_names_questions_it_could_not_register(app, db, fake_tk, signatory
     assert sync_state(db, "watch").last_counts["not_registered_references"] == ["2021Z50001"]
 
 
-def test_reconcile_stores_a_withdrawal(app, db, fake_tk, seed, users, login):
+def test_reconcile_stores_a_withdrawal(app, db, fake_tk, seed_case, users, login):
     zaak = load_fixture("zaak-2021Z19601-open")[0]
     notice = {**zaak["Document"][0], "Id": "0f1a0000-2021-4000-8000-00001960199a", "Soort": "Mededeling",
               "Titel": "Vragen ingetrokken", "Onderwerp": "Mededeling: de vragen zijn ingetrokken",
@@ -365,7 +365,7 @@ def test_reconcile_stores_a_withdrawal(app, db, fake_tk, seed, users, login):
     assert "Gegevens van de Tweede Kamer over deze zaak overgenomen." in page.text
 
 
-def test_events_error_changes_nothing(app, db, fake_tk, seed):
+def test_events_error_changes_nothing(app, db, fake_tk, seed_case):
     fake_tk.activiteiten.append(_budget_activity(Datum="2021-12-01T00:00:00+01:00", Aanvangstijd=None, Eindtijd=None))
     fake_tk.fail_next("body", payload={"value": "not a list"})
     result = run(app, db, "tk_events", dt.date(2021, 11, 20))
@@ -381,7 +381,7 @@ def _moved_to(day: str, changed_at: str) -> dict:
     )
 
 
-def test_a_moved_debate_notifies_enabled_drafters_only(app, db, fake_tk, seed, users):
+def test_a_moved_debate_notifies_enabled_drafters_only(app, db, fake_tk, seed_case, users):
     fake_tk.activiteiten.append(_budget_activity(Status="Gepland"))
     assert run(app, db, "tk_events", dt.date(2021, 11, 20)).status == JobStatus.ok
     written = _case(db, "2021Z19601")

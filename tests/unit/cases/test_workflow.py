@@ -33,3 +33,17 @@ def test_roles_per_transition():
     assert not is_allowed(CaseStatus.registered, CaseStatus.assigned, None)
     assert allowed_targets(CaseStatus.registered, Role.viewer) == []
     assert CaseStatus.withdrawn in allowed_targets(CaseStatus.drafting, Role.registrar)
+
+
+def test_system_moves_follow_the_letter_from_any_open_status_and_are_not_offered():
+    from parliament_tracker.cases.workflow import OPEN, SYSTEM_TRANSITIONS, is_system_move
+
+    for status in OPEN:
+        for target in (CaseStatus.drafting, CaseStatus.in_review, CaseStatus.awaiting_signature, CaseStatus.answered):
+            assert is_system_move(status, target) == (status != target), (status, target)
+    for status in CLOSED:
+        assert not any(frm == status for frm, _to in SYSTEM_TRANSITIONS), f"the system never reopens a {status} case"
+    assert is_system_move(CaseStatus.registered, CaseStatus.assigned)
+    # Offered to people only where the user table has them too.
+    assert CaseStatus.answered not in allowed_targets(CaseStatus.registered, Role.admin)
+    assert CaseStatus.in_review not in allowed_targets(CaseStatus.assigned, Role.admin)

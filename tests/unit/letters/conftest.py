@@ -36,7 +36,7 @@ def seed_rendered(seed_letter, kamerbrief_template):
     """The seed letter through the shipped Kamerbrief template, rendered once per session."""
     from letters_helpers import seed_context
 
-    from parliament_tracker.letters.pipeline import render_letter
+    from parliament_tracker.letters.engine.pipeline import render_letter
 
     return render_letter(kamerbrief_template, seed_context(seed_letter), font_family="DejaVu Sans")
 
@@ -44,7 +44,7 @@ def seed_rendered(seed_letter, kamerbrief_template):
 @pytest.fixture(scope="session")
 def dev_cert(tmp_path_factory):
     """A development PKI created once per session (RSA key generation is the slow part)."""
-    from parliament_tracker.letters.signing import make_dev_certificate
+    from parliament_tracker.letters.engine.signing import make_dev_certificate
 
     return make_dev_certificate(tmp_path_factory.mktemp("pki") / "signing.p12", "test-passphrase",
                                 "Parliament Tracker test signer")
@@ -52,20 +52,20 @@ def dev_cert(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def foreign_cert(tmp_path_factory):
-    from parliament_tracker.letters.signing import make_dev_certificate
+    from parliament_tracker.letters.engine.signing import make_dev_certificate
 
     return make_dev_certificate(tmp_path_factory.mktemp("pki-other") / "other.p12", "other", "Someone else")
 
 
 @pytest.fixture(scope="session")
 def loaded_signer(dev_cert):
-    from parliament_tracker.letters.signing import load_signer
+    from parliament_tracker.letters.engine.signing import load_signer
 
     return load_signer(dev_cert.p12_path, "test-passphrase")
 
 
 @pytest.fixture(scope="session")
 def signed_seed_pdf(seed_rendered, loaded_signer) -> bytes:
-    from parliament_tracker.letters.signing import sign_pdf
+    from parliament_tracker.letters.engine.signing import sign_pdf
 
     return sign_pdf(seed_rendered.pdf, loaded_signer, reason="Vastgesteld", location="Den Haag")

@@ -10,7 +10,7 @@ from typing import Any
 
 from docx import Document
 
-from parliament_tracker.letters import context as ctx
+from parliament_tracker.letters.engine import context as ctx
 
 
 def seed_data(seed: dict) -> ctx.LetterData:

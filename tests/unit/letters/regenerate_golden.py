@@ -19,7 +19,7 @@ sys.path[:0] = [str(ROOT), str(HERE)]
 
 from letters_helpers import seed_context  # noqa: E402
 
-from parliament_tracker.letters.pipeline import render_letter  # noqa: E402
+from parliament_tracker.letters.engine.pipeline import render_letter  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures" / "letters"
 

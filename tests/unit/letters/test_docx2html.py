@@ -15,7 +15,7 @@ from docx.shared import Cm
 from letters_helpers import docx_bytes
 from PIL import Image
 
-from parliament_tracker.letters.docx2html import docx_to_html
+from parliament_tracker.letters.engine.docx2html import docx_to_html
 
 VOID = {"br", "img", "col", "meta", "hr", "input", "link"}
 
@@ -153,7 +153,7 @@ def test_header_becomes_margin_box_content(sample_html):
 def test_footer_page_fields_become_counters_and_frames_become_asides(kamerbrief_template, seed_letter):
     from letters_helpers import seed_context
 
-    from parliament_tracker.letters.fill import fill_template
+    from parliament_tracker.letters.engine.fill import fill_template
 
     html = docx_to_html(fill_template(kamerbrief_template, seed_context(seed_letter)),
                         font_family="Liberation Sans", title="x")

@@ -6,8 +6,8 @@ import pytest
 from docx import Document
 from docx.oxml import parse_xml
 
-from parliament_tracker.letters.features import feature_problems
-from parliament_tracker.letters.template_builder import BUILDERS
+from parliament_tracker.letters.engine.features import feature_problems
+from parliament_tracker.letters.engine.template_builder import BUILDERS
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
@@ -68,7 +68,8 @@ def test_every_fixed_feature_problem_has_a_translation():
     import ast
     import inspect
 
-    from parliament_tracker.letters import features, messages
+    from parliament_tracker.letters import messages
+    from parliament_tracker.letters.engine import features
 
     fixed = [
         node.args[0].value

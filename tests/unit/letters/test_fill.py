@@ -1,4 +1,4 @@
-"""Template filling and upload checks (parliament_tracker.letters.fill)."""
+"""Template filling and upload checks (parliament_tracker.letters.engine.fill)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from letters_helpers import all_part_xml, document_text, docx_bytes, rebuild_zip
 
-from parliament_tracker.letters import fill
-from parliament_tracker.letters.context import body_from_html
-from parliament_tracker.letters.dates import MONTHS_NL, nl_date
-from parliament_tracker.letters.fill import DocxRejected, TemplateError
-from parliament_tracker.letters.variables import KNOWN_VARIABLE_NAMES
+from parliament_tracker.letters.engine import fill
+from parliament_tracker.letters.engine.context import body_from_html
+from parliament_tracker.letters.engine.dates import MONTHS_NL, nl_date
+from parliament_tracker.letters.engine.fill import DocxRejected, TemplateError
+from parliament_tracker.letters.engine.variables import KNOWN_VARIABLE_NAMES
 
 
 def make_template(*paragraphs: str, header: str | None = None, footer: str | None = None) -> bytes:
@@ -133,7 +133,7 @@ def test_sandbox_refuses_dynamically_built_attribute_names():
 
 
 def test_shipped_templates_pass_the_check_with_the_context_contract(kamerbrief_template):
-    from parliament_tracker.letters import template_builder as build_templates
+    from parliament_tracker.letters.engine import template_builder as build_templates
 
     for name in build_templates.BUILDERS:
         data = (build_templates.HERE / name).read_bytes()

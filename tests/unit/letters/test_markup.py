@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from parliament_tracker.letters.markup import from_blocks, plain, to_blocks
+from parliament_tracker.letters.engine.markup import from_blocks, plain, to_blocks
 
 
 def test_paragraphs_marks_and_lists():

@@ -11,7 +11,7 @@ from letters_helpers import pdf_text_pages, squash, xmp, xmp_attr
 from PIL import Image, ImageChops, ImageStat
 from pypdf import PdfReader
 
-from parliament_tracker.letters.pdf import ExternalResourceRefused, render_pdf
+from parliament_tracker.letters.engine.pdf import ExternalResourceRefused, render_pdf
 
 GOLDEN = "seed_letter_page1.png"
 # Mean absolute grey-level difference (0–255) allowed against the golden page. Small
@@ -84,7 +84,7 @@ def test_walker_images_are_embedded_and_not_interpolated():
     from docx.shared import Cm
     from letters_helpers import docx_bytes
 
-    from parliament_tracker.letters.docx2html import docx_to_html
+    from parliament_tracker.letters.engine.docx2html import docx_to_html
 
     png = io.BytesIO()
     Image.new("RGB", (8, 8), (0, 0, 0)).save(png, "PNG")

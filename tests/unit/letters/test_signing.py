@@ -12,8 +12,8 @@ import pytest
 from letters_helpers import xmp, xmp_attr
 from pypdf import PdfReader
 
-from parliament_tracker.letters import signing
-from parliament_tracker.letters.signing import sign_pdf, verify_pdf
+from parliament_tracker.letters.engine import signing
+from parliament_tracker.letters.engine.signing import sign_pdf, verify_pdf
 
 
 def roots(cert) -> list[bytes]:

@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from letters_helpers import document_text, seed_data, squash
 
-from parliament_tracker.letters import context as ctx
-from parliament_tracker.letters.fill import fill_template
-from parliament_tracker.letters.template_builder import HERE
-from parliament_tracker.letters.variables import KNOWN_VARIABLE_NAMES
+from parliament_tracker.letters.engine import context as ctx
+from parliament_tracker.letters.engine.fill import fill_template
+from parliament_tracker.letters.engine.template_builder import HERE
+from parliament_tracker.letters.engine.variables import KNOWN_VARIABLE_NAMES
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """Build the shipped, neutral letter templates with python-docx.
 
-Run ``python -m parliament_tracker.letters.template_builder`` and
+Run ``python -m parliament_tracker.letters.engine.template_builder`` and
 commit the resulting .docx files. The templates are deliberately neutral: no
 Rijkslogo, no Verdana, no RO Sans (those are licensed to the ministry; a
 deployment uploads its own sjabloon). They follow the Kamerbrief blocks: letterhead,
@@ -33,7 +33,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 #: the shipped templates live in the top-level letter_templates/ folder
-HERE = Path(__file__).resolve().parents[2] / "letter_templates"
+HERE = Path(__file__).resolve().parents[3] / "letter_templates"
 FONT = "DejaVu Sans"  # open, installed on Debian; the PDF font is configured separately
 
 # Page geometry (cm). The body column is narrow; the right margin holds the reference column.

@@ -7,7 +7,7 @@
     A line starting with "## " is a sub-heading.
     A single line break inside a paragraph is kept as a line break.
 
-``to_blocks`` turns it into the body format of ``letters.context``; ``from_blocks`` goes back
+``to_blocks`` turns it into the body format of ``letters.engine.context``; ``from_blocks`` goes back
 (used when the API receives a list of paragraphs).
 """
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from docxtpl import RichText, RichTextParagraph
 
-from parliament_tracker.letters.variables import KNOWN_VARIABLE_NAMES
+from parliament_tracker.letters.engine.variables import KNOWN_VARIABLE_NAMES
 
 TWEEDE_KAMER_ADDRESS = (
     "Aan de Voorzitter van de Tweede Kamer",

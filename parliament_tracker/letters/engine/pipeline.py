@@ -10,9 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from parliament_tracker.letters.docx2html import docx_to_html
-from parliament_tracker.letters.fill import MAX_TEMPLATE_BYTES, check_docx_upload, fill_template
-from parliament_tracker.letters.pdf import render_pdf
+from parliament_tracker.letters.engine.docx2html import docx_to_html
+from parliament_tracker.letters.engine.fill import MAX_TEMPLATE_BYTES, check_docx_upload, fill_template
+from parliament_tracker.letters.engine.pdf import render_pdf
 
 DEFAULT_FONT_FAMILY = "DejaVu Sans"
 

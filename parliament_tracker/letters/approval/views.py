@@ -7,6 +7,7 @@ Routes:
     POST      /letters/<id>/request-changes   … or sends it back to draft with a comment
     POST      /letters/<id>/sign              the signatory's office signs (date, Ons kenmerk, signatory)
     POST      /letters/<id>/send              record the date sent; answered cases are closed
+    POST      /letters/<id>/withdraw          withdraw a letter not yet sent (with a reason)
     GET       /letters/<id>/signed.pdf        the signed PDF (its SHA-256 is checked first)
     GET/POST  /verify                         upload a PDF: signed by us? intact? who, when?
 """
@@ -25,7 +26,9 @@ from parliament_tracker.auth.permissions import permission_required
 from parliament_tracker.db import today_local
 from parliament_tracker.extensions import db
 from parliament_tracker.forms import int_arg
-from parliament_tracker.letters import services, workflow
+from parliament_tracker.letters import services
+from parliament_tracker.letters.approval import services as workflow
+from parliament_tracker.letters.approval import signing, transitions, verification
 from parliament_tracker.letters.models import Letter, LetterStatus
 from parliament_tracker.organisation.models import Signatory
 
@@ -59,10 +62,13 @@ def workflow_context(letter: Letter) -> dict[str, Any]:
         "approvals": workflow.all_approvals(letter),
         "current_approval": workflow.current_approval(letter),
         "possible_approvers": workflow.possible_approvers(letter, edge.actor()),
-        "signature": workflow.signature_of(letter),
+        "signature": signing.signature_of(letter),
         "signatories": db.session.scalars(db.select(Signatory).order_by(Signatory.office_title)).all(),
         "today": today_local().isoformat(),
         "max_approvers": MAX_APPROVERS,
+        "stage": workflow.stage_of(letter),
+        "can_withdraw": transitions.Stage.withdrawn
+        in transitions.allowed_targets(workflow.stage_of(letter), edge.actor().role),
     }
 
 
@@ -140,7 +146,7 @@ def sign(letter_id: int):
             flash(_("Enter the letter date as YYYY-MM-DD."), "error")
             return _back(letter), 303
     _step(letter)
-    workflow.sign(
+    signing.sign(
         letter,
         actor=edge.actor(),
         signatory=signatory,
@@ -161,14 +167,26 @@ def send(letter_id: int):
     return _back(letter)
 
 
+@bp.post("/letters/<int:letter_id>/withdraw")
+@permission_required("letter.draft")
+def withdraw(letter_id: int):
+    """The letter will not go; the cases it answered are back in drafting."""
+    letter = db.get_or_404(Letter, letter_id)
+    _step(letter)
+    workflow.withdraw(letter, actor=edge.actor(), comment=request.form.get("comment", ""))
+    flash(_("Letter withdrawn."), "success")
+    return _back(letter)
+
+
 @bp.get("/letters/<int:letter_id>/signed.pdf")
 @permission_required("letter.view")
 def signed_pdf(letter_id: int):
     """The signed PDF, after checking it still matches the SHA-256 recorded at signing."""
-    from parliament_tracker.letters.views import _checked, _file_response
+    from parliament_tracker.letters.downloads import checked_version as _checked
+    from parliament_tracker.letters.downloads import file_response as _file_response
 
     letter = db.get_or_404(Letter, letter_id)
-    signature = workflow.signature_of(letter)
+    signature = signing.signature_of(letter)
     if signature is None:
         abort(404)
     version = _checked(letter, signature.version)
@@ -183,7 +201,7 @@ def verify():
     status = 200
     if request.method == "POST":
         upload = request.files.get("file")
-        limit = workflow.verify_max_bytes()
+        limit = verification.verify_max_bytes()
         data = upload.read(limit + 1) if upload else b""
         if not data:
             flash(_("Choose a PDF file."), "error")
@@ -192,5 +210,5 @@ def verify():
             flash(_("The file is too large (at most %(mb)d MB).", mb=limit // (1024 * 1024)), "error")
             status = 422
         else:
-            result = workflow.verify(data)
+            result = verification.verify(data)
     return render_template("letters/verify.html", result=result), status

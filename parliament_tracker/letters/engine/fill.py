@@ -24,8 +24,8 @@ from jinja2 import StrictUndefined, TemplateAssertionError, TemplateSyntaxError,
 from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from parliament_tracker.letters.context import join_and
-from parliament_tracker.letters.dates import nl_date
+from parliament_tracker.letters.engine.context import join_and
+from parliament_tracker.letters.engine.dates import nl_date
 
 # Limits for uploads. A Kamerbrief template is typically 20–60 KB; images push it up.
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024

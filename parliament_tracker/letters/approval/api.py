@@ -5,6 +5,7 @@ POST /api/v1/letters/<id>/approve          {"comment": "…"}
 POST /api/v1/letters/<id>/request-changes  {"comment": "…"}
 POST /api/v1/letters/<id>/sign             {"signatory": office title or id, "our_reference", "letter_date"}
 POST /api/v1/letters/<id>/send             {"sent_on": "YYYY-MM-DD"}
+POST /api/v1/letters/<id>/withdraw         {"comment": "…"}
 POST /api/v1/verify                        multipart "file": a PDF
 
 Each step answers with the letter JSON; 409 when the letter's state does not allow it,
@@ -35,11 +36,12 @@ from parliament_tracker.api import (
 from parliament_tracker.auth.models import User
 from parliament_tracker.extensions import db
 from parliament_tracker.forms import MAX_INT
-from parliament_tracker.letters import workflow
 from parliament_tracker.letters.api import _letter, letter_json, register_letter_json_extender
+from parliament_tracker.letters.approval import services as workflow
+from parliament_tracker.letters.approval import signing, verification
+from parliament_tracker.letters.approval.models import ApprovalDecision
+from parliament_tracker.letters.engine.signing import Verdict
 from parliament_tracker.letters.models import Letter
-from parliament_tracker.letters.signing import Verdict
-from parliament_tracker.letters.workflow_models import ApprovalDecision
 from parliament_tracker.organisation.models import Signatory
 
 bp = make_blueprint("letter_workflow_api", __name__)
@@ -47,7 +49,7 @@ bp = make_blueprint("letter_workflow_api", __name__)
 
 def workflow_fields(letter: Letter) -> dict[str, Any]:
     """Added to every letter JSON: sent date, approvals, whose turn it is, the signature."""
-    signature = workflow.signature_of(letter)
+    signature = signing.signature_of(letter)
     current = workflow.current_approval(letter)
     return {
         "sent_on": letter.sent_on.isoformat() if letter.sent_on else None,
@@ -190,7 +192,7 @@ def sign(letter_id: int) -> Any:
     letter_date = _date_field(body, "letter_date", required=False)
     return _run(
         letter,
-        lambda: workflow.sign(
+        lambda: signing.sign(
             letter, actor=_user(), signatory=signatory, our_reference=our_reference, letter_date=letter_date
         ),
     )
@@ -207,18 +209,29 @@ def send(letter_id: int) -> Any:
     return _run(letter, lambda: workflow.send(letter, sent_on=sent_on, actor=_user()))
 
 
+@bp.post("/letters/<int:letter_id>/withdraw")
+@api_permission("letter.draft")
+def withdraw(letter_id: int) -> Any:
+    """Withdraw a letter that was not sent; the cases it answered are back in drafting."""
+    letter = _letter(letter_id)
+    body = json_body() if request.get_data() else {}
+    _only(body, {"comment"})
+    comment = _comment(body)
+    return _run(letter, lambda: workflow.withdraw(letter, actor=_user(), comment=comment))
+
+
 @bp.post("/verify")
 @api_permission("letter.verify")
 def verify() -> Any:
     """Upload a PDF (multipart field "file"): signed by this system? intact? who signed and when?"""
     upload = request.files.get("file")
-    limit = workflow.verify_max_bytes()
+    limit = verification.verify_max_bytes()
     data = upload.read(limit + 1) if upload else b""
     if not data:
         raise ApiError(422, "Send the PDF as multipart form field 'file'.", {"file": "Required."})
     if len(data) > limit:
         raise ApiError(422, "The file is too large.", {"file": f"At most {limit} bytes."})
-    return workflow.verify(data).as_json()
+    return verification.verify(data).as_json()
 
 
 _ID = [{"name": "letter_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
@@ -301,6 +314,9 @@ OPENAPI_PATHS["/letters/{letter_id}/sign"] = _step(
 )
 OPENAPI_PATHS["/letters/{letter_id}/send"] = _step(
     "Record the signed letter as sent", {"sent_on": {"type": "string", "format": "date"}}, ["sent_on"]
+)
+OPENAPI_PATHS["/letters/{letter_id}/withdraw"] = _step(
+    "Withdraw a letter that was not sent", {"comment": {"type": "string", "description": "the reason"}}
 )
 OPENAPI_SCHEMAS["Verification"] = obj(
     {

@@ -3,33 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from parliament_tracker.auth.models import User
 from parliament_tracker.db import Base, created_at_now, enum_column, intpk
+from parliament_tracker.enums import N_, TitledEnum
 from parliament_tracker.letters.models import Letter, LetterVersion
 from parliament_tracker.organisation.models import Signatory
 
 
-class ApprovalDecision(enum.StrEnum):
-    pending = "pending"
-    approved = "approved"
-    changes_requested = "changes_requested"
+class ApprovalDecision(TitledEnum):
+    pending = "pending", N_("Waiting")
+    approved = "approved", N_("Approved")
+    changes_requested = "changes_requested", N_("Changes requested")
 
-    @property
-    def title(self) -> str:
-        return str(APPROVAL_DECISION_TITLES[self])
-
-
-APPROVAL_DECISION_TITLES = {
-    ApprovalDecision.pending: _l("Waiting"),
-    ApprovalDecision.approved: _l("Approved"),
-    ApprovalDecision.changes_requested: _l("Changes requested"),
-}
 
 
 class Approval(Base):

@@ -1,0 +1,277 @@
+"""The signing step: fix the date and Ons kenmerk, render the final PDF/A, sign it (PAdES) and
+keep it as the final version; the hash check before a signed letter's files are handed out.
+
+The cryptography itself (loading the PKCS#12, the PAdES signature, verification) is the
+document engine's (``letters.signing``); this module is the workflow step around it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import os
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from parliament_tracker.audit.services import record
+from parliament_tracker.auth.models import User
+from parliament_tracker.auth.roles import has_permission
+from parliament_tracker.db import today_local
+from parliament_tracker.errors import DomainError, Kind
+from parliament_tracker.extensions import db
+from parliament_tracker.letters import services
+from parliament_tracker.letters.approval.models import OurReferenceCounter, Signature
+from parliament_tracker.letters.approval.services import NotAllowed, WrongState, announce, check_step
+from parliament_tracker.letters.approval.transitions import Stage
+from parliament_tracker.letters.engine import signing
+from parliament_tracker.letters.engine.pipeline import RenderedLetter
+from parliament_tracker.letters.models import Letter, LetterStatus, LetterVersion, VersionSource
+from parliament_tracker.organisation.models import Signatory
+
+
+class SigningUnavailable(DomainError):
+    """The signing certificate is missing or cannot be opened."""
+
+    kind = Kind.unavailable
+
+
+class TamperedLetter(Exception):
+    """A stored signed file no longer matches the SHA-256 recorded when it was signed."""
+
+
+# --------------------------------------------------------------------------- Ons kenmerk
+
+
+def next_our_reference(year: int) -> str:
+    """Claim the next number of ``year`` atomically (one UPDATE … RETURNING) and format it."""
+    fmt = current_app.config["OUR_REFERENCE_FORMAT"]
+    stmt = (
+        sa.update(OurReferenceCounter)
+        .where(OurReferenceCounter.year == year)
+        .values(last=OurReferenceCounter.last + 1)
+        .returning(OurReferenceCounter.last)
+    )
+    seq = db.session.execute(stmt).scalar()
+    if seq is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(OurReferenceCounter(year=year, last=1))
+            seq = 1
+        except sa.exc.IntegrityError:  # someone else created the year's row at the same moment
+            seq = db.session.execute(stmt).scalar_one()
+    return fmt.format(year=year, seq=seq)
+
+
+# --------------------------------------------------------------------------- certificate and stamp
+
+
+def signing_identity() -> signing.LoadedSigner:
+    cfg = current_app.config
+    path = cfg.get("SIGNING_PKCS12_PATH") or ""
+    if not path or not os.path.exists(path):
+        raise SigningUnavailable(
+            _("No signing certificate is configured. An administrator can create one with “flask signing dev-cert”.")
+        )
+    try:
+        return signing.load_signer(path, cfg.get("SIGNING_PKCS12_PASSPHRASE") or "")
+    except signing.SigningError as exc:
+        raise SigningUnavailable(_("The signing certificate could not be opened: %(e)s", e=str(exc))) from exc
+
+
+def trust_roots() -> list[bytes]:
+    """PEM roots trusted for verification: SIGNING_TRUST_ROOTS, else the dev root beside the PKCS#12."""
+    cfg = current_app.config
+    paths = list(cfg.get("SIGNING_TRUST_ROOTS") or [])
+    if not paths and cfg.get("SIGNING_PKCS12_PATH"):
+        p12 = cfg["SIGNING_PKCS12_PATH"]
+        sibling = os.path.join(os.path.dirname(p12), os.path.splitext(os.path.basename(p12))[0] + ".root-ca.pem")
+        paths = [sibling]
+    out = []
+    for path in paths:
+        if os.path.exists(path):
+            with open(path, "rb") as fh:
+                out.append(fh.read())
+    return out
+
+
+#: size of the visible stamp when the template marks only its top-left corner (a DOCX bookmark)
+STAMP_WIDTH_PT = 190.0
+STAMP_HEIGHT_PT = 24.0
+
+
+def signature_box(html: str) -> tuple[int, tuple[float, float, float, float]] | None:
+    """Where the template reserved room for a visible signature: an element with id ``sigbox``
+    (from a DOCX bookmark named "sigbox"; its top-left corner, with a fixed stamp size, unless
+    the element itself has a size).
+
+    Returns (page index, (x1, y1, x2, y2) in PDF points, origin bottom-left) or None, which
+    means an invisible signature.
+    """
+    if 'id="sigbox"' not in html:
+        return None
+    from weasyprint import HTML
+
+    from parliament_tracker.letters.engine.pdf import DataOnlyURLFetcher, font_config
+
+    document = HTML(string=html, url_fetcher=DataOnlyURLFetcher()).render(font_config=font_config())
+    for index, page in enumerate(document.pages):
+        anchor = page.anchors.get("sigbox")
+        if anchor:
+            x1, y1, x2, y2 = (v * 0.75 for v in anchor)  # CSS px → pt
+            if x2 - x1 < 50 or y2 - y1 < 20:
+                x2, y2 = x1 + STAMP_WIDTH_PT, y1 + STAMP_HEIGHT_PT
+            height = page.height * 0.75
+            return index, (x1, height - y2, x2, height - y1)
+    return None
+
+
+# --------------------------------------------------------------------------- the signing step
+
+
+@dataclasses.dataclass(frozen=True)
+class _Signed:
+    """The final rendering with its signed PDF, and how it was signed."""
+
+    rendered: RenderedLetter
+    pdf: bytes
+    visible: bool
+    certificate: str
+
+
+def _check_can_sign(letter: Letter, actor: User, signatory: Signatory | None, our_reference: str | None) -> tuple[Signatory, str]:
+    if not has_permission(actor.role, "letter.sign"):
+        raise NotAllowed(_("Only the signatory's office signs letters."))
+    if letter.status != LetterStatus.approved:
+        raise WrongState(_("Only an approved letter can be signed; this letter is “%(s)s”.", s=letter.status.label))
+    check_step(letter, Stage.signed, actor)
+    signatory = signatory or letter.signatory
+    if signatory is None:
+        message = _("Choose the signatory.")
+        raise DomainError(message, {"signatory": message})
+    our_reference = (our_reference or "").strip()
+    if len(our_reference) > 100:
+        message = _("Too long (at most %(n)d characters).", n=100)
+        raise DomainError(message, {"our_reference": message})
+    return signatory, our_reference
+
+
+def _final_rendering(letter: Letter) -> RenderedLetter:
+    latest = letter.latest_version
+    if latest.source == VersionSource.generated:
+        template = letter.template
+        template_bytes = template.docx if template is not None else services.template_for(letter.kind)[0]
+        return services.render(template_bytes, services.letter_data(letter), title=letter.subject)
+    # An uploaded DOCX is the drafter's final text: used as is.
+    return services.render_uploaded(latest.docx, title=letter.subject)
+
+
+def _render_and_sign(letter: Letter, signatory: Signatory, identity: signing.LoadedSigner) -> _Signed:
+    try:
+        rendered = _final_rendering(letter)
+    except Exception as exc:
+        raise DomainError(_("The final letter could not be made: %(e)s", e=str(exc))) from exc
+    placed = signature_box(rendered.html)
+    cfg = current_app.config
+    try:
+        pdf = signing.sign_pdf(
+            rendered.pdf,
+            identity,
+            box=placed[1] if placed else None,
+            page=placed[0] if placed else 0,
+            reason=f"Ondertekend namens {signatory.office_title}",
+            location=cfg.get("SIGNING_LOCATION") or None,
+            timestamp_url=cfg.get("SIGNING_TSA_URL") or None,
+        )
+    except Exception as exc:
+        raise SigningUnavailable(_("The letter could not be signed: %(e)s", e=str(exc))) from exc
+    return _Signed(rendered, pdf, placed is not None, identity.subject)
+
+
+def _keep_signed(letter: Letter, signed: _Signed, signatory: Signatory, actor: User) -> Signature:
+    """Store the signed PDF as the final version and the signature record beside it."""
+    latest = letter.latest_version
+    version = services._add_version(
+        letter,
+        latest.source,
+        RenderedLetter(docx=signed.rendered.docx, html=signed.rendered.html, pdf=signed.pdf),
+        actor=actor,
+        filename=services.file_stem(letter) + "-ondertekend.docx",
+        template=letter.template if latest.source == VersionSource.generated else None,
+        note=f"Signed final version (Ons kenmerk {letter.our_reference})",
+    )
+    signature = Signature(
+        letter_id=letter.id,
+        version_id=version.id,
+        version=version,
+        signatory=signatory,
+        signed_by=actor,
+        pdf_sha256=version.pdf_sha256,
+        certificate_subject=signed.certificate[:500],
+        our_reference=letter.our_reference,
+        letter_date=letter.letter_date,
+        visible=signed.visible,
+        timestamped=bool(current_app.config.get("SIGNING_TSA_URL")),
+    )
+    db.session.add(signature)
+    return signature
+
+
+def sign(
+    letter: Letter,
+    *,
+    actor: User,
+    signatory: Signatory | None = None,
+    our_reference: str | None = None,
+    letter_date: dt.date | None = None,
+) -> Signature:
+    """Fix date and Ons kenmerk, render the final PDF/A, sign it (PAdES) and keep it as the final version."""
+    services.lock_letter(letter)  # a second signer at the same moment waits, then finds it signed
+    signatory, our_reference = _check_can_sign(letter, actor, signatory, our_reference)
+    letter_date = letter_date or today_local()
+    identity = signing_identity()
+    before = {"letter_date": letter.letter_date, "our_reference": letter.our_reference}
+    letter.letter_date = letter_date
+    letter.our_reference = our_reference or next_our_reference(letter_date.year)
+    letter.signatory = signatory
+    signed = _render_and_sign(letter, signatory, identity)
+    signature = _keep_signed(letter, signed, signatory, actor)
+    letter.status = LetterStatus.signed
+    db.session.flush()
+    record(
+        "letter:signed",
+        letter,
+        f"Letter {letter.id} signed on behalf of {signatory.office_title} (Ons kenmerk {letter.our_reference})",
+        actor=actor,
+        changes={
+            "status": (LetterStatus.approved, LetterStatus.signed),
+            "letter_date": (before["letter_date"], letter_date),
+            "our_reference": (before["our_reference"], letter.our_reference),
+        },
+        signatory=signatory.label,
+        version=signature.version.number,
+        pdf_sha256=signature.pdf_sha256,
+        certificate=signed.certificate,
+    )
+    announce(letter, Stage.approved, Stage.signed, actor)
+    return signature
+
+
+def signature_of(letter: Letter) -> Signature | None:
+    return db.session.scalar(sa.select(Signature).where(Signature.letter_id == letter.id))
+
+
+def check_download(letter: Letter, version: LetterVersion) -> None:
+    """Refuse to hand out a signed letter's files when they no longer match their recorded SHA-256."""
+    if letter.status not in services.LOCKED_STATUSES:
+        return
+    signature = signature_of(letter)
+    pdf_hash = hashlib.sha256(version.pdf).hexdigest()
+    docx_hash = hashlib.sha256(version.docx).hexdigest()
+    if pdf_hash != version.pdf_sha256 or docx_hash != version.docx_sha256:
+        raise TamperedLetter(f"letter {letter.id} version {version.number}: stored file does not match its SHA-256")
+    if signature is not None and signature.version_id == version.id and pdf_hash != signature.pdf_sha256:
+        raise TamperedLetter(f"letter {letter.id}: signed PDF does not match the signature record")
+

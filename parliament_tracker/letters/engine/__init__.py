@@ -1,0 +1,26 @@
+"""The letter document engine: DOCX template → filled DOCX → HTML → PDF/A-2b → PAdES signature.
+
+Pure: no Flask, no database, no application config. Callers pass plain data and settings in
+(font family, size limits, signer, timestamp URL) and store the bytes that come out;
+``tests/unit/letters/test_engine_imports.py`` fails when a module here imports Flask,
+SQLAlchemy or any ``parliament_tracker`` module outside this package.
+
+The steps, each usable on its own:
+
+- fill: ``fill.fill_template(template, context)`` in a Jinja sandbox (docxtpl), with the
+  context built from plain dataclasses by ``context.build_context``; ``fill.check_template``,
+  ``fill.check_docx_upload`` and ``features.feature_problems`` vet uploads (English messages,
+  worded for the reader by ``letters.messages``); ``variables`` is the context contract.
+- html: ``docx2html.docx_to_html(docx, font_family=…, title=…)`` (page set-up, headers and
+  footers), walking the body with ``docx_walker`` and the styles read by ``docx_styles``.
+- pdf: ``pdf.render_pdf(html, title=…)`` (PDF/A-2b, data: URLs only).
+- sign: ``signing.load_signer`` once per process, ``signing.sign_pdf`` and
+  ``signing.verify_pdf``; ``signing.make_dev_certificate`` for development.
+- ``pipeline.render_letter`` (fill → html → pdf) and ``pipeline.pdf_from_docx`` (an uploaded
+  DOCX → html → pdf) chain the steps; ``compare.diff_paragraphs`` diffs two DOCX texts.
+- helpers: ``markup`` (the drafting markup ↔ body blocks), ``dates`` (Dutch dates),
+  ``seed_letter`` (the demo letter's text), ``template_builder`` (builds the shipped templates).
+
+Importing this package imports none of its modules: WeasyPrint and pyHanko load only when
+the step that needs them is imported.
+"""

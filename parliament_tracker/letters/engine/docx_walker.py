@@ -1,0 +1,421 @@
+"""DOCX → HTML, part 2: the walker over the document body (paragraphs, runs, fields, lists,
+frames, images, tables), producing escaped HTML and the CSS of the styles it met.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from typing import Any
+
+from docx.oxml.ns import qn
+
+from parliament_tracker.letters.engine.docx_styles import (
+    A_BLIP,
+    BULLET_FORMATS,
+    EMU_PER_CM,
+    IMAGE_TYPES,
+    OL_TYPES,
+    PAGE_FIELDS,
+    R_EMBED,
+    R_ID,
+    SAFE_LINK,
+    SIGNATURE_BOOKMARK,
+    TWIP_PER_CM,
+    WP_ANCHOR,
+    WP_DOCPR,
+    WP_EXTENT,
+    Styles,
+    css_class,
+    esc,
+    is_on,
+    paragraph_css,
+    read_ppr,
+    read_rpr,
+    run_css,
+    to_float,
+)
+
+
+class Walker:
+    def __init__(self, doc: Any) -> None:
+        self.doc = doc
+        self.styles = Styles.from_document(doc)
+        self.numbering = self._numbering(doc)
+        self.part = doc.part
+        self.field_instr: list[str] | None = None  # collecting a complex field's instruction
+        self.field_skip = False  # inside the cached result of a PAGE/NUMPAGES field
+        self.has_page_field = False
+
+    # -- numbering
+    @staticmethod
+    def _numbering(doc: Any) -> dict[tuple[str, str], tuple[str, str]]:
+        """(numId, ilvl) → ("ul"|"ol", list-style-type)."""
+        try:
+            root = doc.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return {}
+        abstract: dict[str, dict[str, str]] = {}
+        for an in root.findall(qn("w:abstractNum")):
+            levels = {}
+            for lvl in an.findall(qn("w:lvl")):
+                fmt = lvl.find(qn("w:numFmt"))
+                levels[lvl.get(qn("w:ilvl"))] = fmt.get(qn("w:val")) if fmt is not None else "decimal"
+            abstract[an.get(qn("w:abstractNumId"))] = levels
+        out: dict[tuple[str, str], tuple[str, str]] = {}
+        for num in root.findall(qn("w:num")):
+            aid = num.find(qn("w:abstractNumId"))
+            if aid is None:
+                continue
+            for ilvl, fmt in abstract.get(aid.get(qn("w:val")), {}).items():
+                if fmt in BULLET_FORMATS:
+                    out[(num.get(qn("w:numId")), ilvl)] = ("ul", "disc" if fmt == "bullet" else "none")
+                else:
+                    out[(num.get(qn("w:numId")), ilvl)] = ("ol", OL_TYPES.get(fmt, "decimal"))
+        return out
+
+    # -- blocks
+    def blocks(self, container: Any) -> str:
+        out: list[str] = []
+        lists: list[str] = []  # open list tags, index = ilvl
+        frame: tuple[str, list[str]] | None = None  # (framePr key, html parts)
+
+        def close_lists(to: int = 0) -> None:
+            while len(lists) > to:
+                out.append(f"</li></{lists.pop()}>")
+
+        def close_frame() -> None:
+            nonlocal frame
+            if frame is not None:
+                out.append(f'<aside class="frame" style="{frame[0]}">{"".join(frame[1])}</aside>')
+                frame = None
+
+        for child in container.iterchildren():
+            tag = child.tag
+            if tag == qn("w:sdt"):
+                content = child.find(qn("w:sdtContent"))
+                if content is not None:
+                    close_lists()
+                    close_frame()
+                    out.append(self.blocks(content))
+                continue
+            if tag == qn("w:tbl"):
+                close_lists()
+                close_frame()
+                out.append(self.table(child))
+                continue
+            if tag != qn("w:p"):
+                continue
+            ppr = child.find(qn("w:pPr"))
+            style_id = self._style_id(ppr)
+            frame_css = self._frame_css(ppr)
+            if frame_css is not None:
+                close_lists()
+                if frame is None or frame[0] != frame_css:
+                    close_frame()
+                    frame = (frame_css, [])
+                frame[1].append(self.paragraph(child, style_id, ppr))
+                continue
+            close_frame()
+            props = self.styles.ppr(style_id)
+            read_ppr(ppr, props)
+            key = (props.get("numId"), props.get("ilvl", "0"))
+            if key[0] and key[0] != "0" and key in self.numbering:
+                self._open_list_item(out, lists, int(to_float(key[1])), *self.numbering[key])
+                out.append(self.paragraph(child, style_id, ppr, as_tag="li"))
+                continue
+            close_lists()
+            out.append(self.paragraph(child, style_id, ppr))
+        close_lists()
+        close_frame()
+        return "".join(out)
+
+    def _style_id(self, ppr: Any) -> str | None:
+        style = ppr.find(qn("w:pStyle")) if ppr is not None else None
+        return (style.get(qn("w:val")) if style is not None else None) or self.styles.default_id
+
+    @staticmethod
+    def _open_list_item(out: list[str], lists: list[str], level: int, list_tag: str, list_type: str) -> None:
+        """Close deeper lists (and a list of the other kind at this level), open lists down to
+        ``level``, and end the previous item at this level so a new ``<li>`` can start."""
+        while len(lists) > level + 1:
+            out.append(f"</li></{lists.pop()}>")
+        if len(lists) == level + 1 and lists[-1] != list_tag:
+            out.append(f"</li></{lists.pop()}>")
+        if len(lists) == level + 1:
+            out.append("</li>")
+        while len(lists) < level + 1:
+            out.append(f'<{list_tag} style="list-style-type:{list_type}">')
+            lists.append(list_tag)
+
+    def _frame_css(self, ppr: Any) -> str | None:
+        fp = ppr.find(qn("w:framePr")) if ppr is not None else None
+        if fp is None or fp.get(qn("w:dropCap")):
+            return None
+        sect = self.doc.sections[0]
+        width = to_float(fp.get(qn("w:w"))) / TWIP_PER_CM
+        x = to_float(fp.get(qn("w:x"))) / TWIP_PER_CM
+        y = to_float(fp.get(qn("w:y"))) / TWIP_PER_CM
+        css = [f"width:{width:.2f}cm"] if width else []
+        if fp.get(qn("w:hAnchor")) == "page" and fp.get(qn("w:vAnchor")) == "page":
+            # Absolute boxes are placed against the page area, so subtract the margins.
+            css += ["position:absolute", f"left:{x - sect.left_margin.cm:.2f}cm",
+                    f"top:{y - sect.top_margin.cm:.2f}cm"]
+        else:
+            css += ["float:right", "margin-left:0.4cm"]
+        return ";".join(css)
+
+    def paragraph(self, p: Any, style_id: str | None, ppr: Any, as_tag: str | None = None) -> str:
+        name = self.styles.name(style_id).lower()
+        tag = as_tag or "p"
+        m = re.fullmatch(r"heading ([1-6])", name)
+        if as_tag is None and m:
+            tag = f"h{m.group(1)}"
+        elif as_tag is None and name == "title":
+            tag = "h1"
+        attrs = []
+        if style_id:
+            self.styles.used.add(style_id)
+            attrs.append(f'class="{css_class(style_id)}"')
+        direct: dict[str, Any] = {}
+        read_ppr(ppr, direct)
+        direct.pop("numId", None)
+        direct.pop("ilvl", None)
+        if as_tag == "li":  # list indentation comes from the list, not from w:ind
+            for k in [k for k in direct if k.startswith("ind_")]:
+                direct.pop(k)
+        css = paragraph_css(direct)
+        if css:
+            attrs.append(f'style="{";".join(css)}"')
+        sect_break = ppr is not None and ppr.find(qn("w:sectPr")) is not None
+        segments = self.inline(p)
+        attr = (" " + " ".join(attrs)) if attrs else ""
+        if tag == "li":  # a page break inside a list item is not worth splitting the list for
+            segments = ["".join(segments)]
+        html_parts: list[str] = []
+        for i, seg in enumerate(segments):
+            if i:
+                html_parts.append('<div class="page-break"></div>')
+            if seg or len(segments) == 1:
+                content = seg if seg.strip() else (seg + "<br>")
+                # <li> stays open: a nested list may follow; blocks() closes it.
+                html_parts.append(f"<li{attr}>{content}" if tag == "li" else f"<{tag}{attr}>{content}</{tag}>")
+        if sect_break:
+            html_parts.append('<div class="page-break"></div>')
+        return "".join(html_parts)
+
+    # -- inline content
+    def inline(self, p: Any) -> list[str]:
+        """Paragraph content as HTML segments split at page breaks."""
+        segments: list[list[str]] = [[]]
+        self._inline_children(p, segments)
+        return ["".join(s) for s in segments]
+
+    def _inline_children(self, parent: Any, segments: list[list[str]]) -> None:
+        for child in parent.iterchildren():
+            tag = child.tag
+            if tag == qn("w:r"):
+                self._run(child, segments)
+            elif tag == qn("w:hyperlink"):
+                target = None
+                rid = child.get(R_ID)
+                if rid and rid in self.part.rels and self.part.rels[rid].is_external:
+                    target = self.part.rels[rid].target_ref
+                if target and SAFE_LINK.match(target):
+                    segments[-1].append(f'<a href="{esc(target)}">')
+                    self._inline_children(child, segments)
+                    segments[-1].append("</a>")
+                else:
+                    self._inline_children(child, segments)
+            elif tag == qn("w:fldSimple"):
+                instr = (child.get(qn("w:instr")) or "").split()
+                name = instr[0].upper() if instr else ""
+                if name in PAGE_FIELDS:
+                    self.has_page_field = True
+                    segments[-1].append(f'<span class="field" data-field="{name}"></span>')
+                else:
+                    self._inline_children(child, segments)
+            elif tag in (qn("w:ins"), qn("w:smartTag"), qn("w:customXml")):
+                self._inline_children(child, segments)
+            elif tag == qn("w:sdt"):
+                content = child.find(qn("w:sdtContent"))
+                if content is not None:
+                    self._inline_children(content, segments)
+            elif tag == qn("w:bookmarkStart") and (child.get(qn("w:name")) or "").lower() == SIGNATURE_BOOKMARK:
+                # The template reserves room for a visible signature here (letters.approval.signing.signature_box).
+                segments[-1].append(f'<span id="{SIGNATURE_BOOKMARK}"></span>')
+            # w:del, other bookmarks, proofing marks, comments: nothing visible
+
+    def _run(self, r: Any, segments: list[list[str]]) -> None:
+        props: dict[str, Any] = {}
+        read_rpr(r.find(qn("w:rPr")), props)
+        pieces: list[str] = []
+
+        def flush() -> None:
+            if pieces:
+                segments[-1].append(self._wrap("".join(pieces), props))
+                pieces.clear()
+
+        for child in r.iterchildren():
+            tag = child.tag
+            if tag == qn("w:fldChar"):
+                kind = child.get(qn("w:fldCharType"))
+                if kind == "begin":
+                    self.field_instr = []
+                elif kind == "separate" and self.field_instr is not None:
+                    name = "".join(self.field_instr).split()
+                    name = name[0].upper() if name else ""
+                    self.field_instr = None
+                    if name in PAGE_FIELDS:
+                        flush()
+                        self.has_page_field = True
+                        segments[-1].append(f'<span class="field" data-field="{name}"></span>')
+                        self.field_skip = True
+                elif kind == "end":
+                    self.field_instr = None
+                    self.field_skip = False
+                continue
+            if tag == qn("w:instrText"):
+                if self.field_instr is not None:
+                    self.field_instr.append(child.text or "")
+                continue
+            if self.field_skip or self.field_instr is not None:
+                continue
+            if tag == qn("w:t"):
+                pieces.append(esc(child.text or ""))
+            elif tag == qn("w:tab"):
+                pieces.append('<span class="tab">\t</span>')
+            elif tag in (qn("w:br"), qn("w:cr")):
+                if child.get(qn("w:type")) == "page":
+                    flush()
+                    segments.append([])
+                else:
+                    pieces.append("<br>")
+            elif tag == qn("w:noBreakHyphen"):
+                pieces.append("\u2011")
+            elif tag == qn("w:softHyphen"):
+                pieces.append("\u00ad")
+            elif tag == qn("w:lastRenderedPageBreak"):
+                continue
+            elif tag == qn("w:drawing"):
+                flush()
+                segments[-1].append(self.image(child))
+        flush()
+
+    @staticmethod
+    def _wrap(content: str, props: dict[str, Any]) -> str:
+        """Semantic tags for the common marks; a span only for what has no tag."""
+        if props.get("b"):
+            content = f"<strong>{content}</strong>"
+        if props.get("i"):
+            content = f"<em>{content}</em>"
+        if props.get("u"):
+            content = f"<u>{content}</u>"
+        if props.get("strike"):
+            content = f"<s>{content}</s>"
+        va = props.get("vertAlign")
+        if va == "superscript":
+            content = f"<sup>{content}</sup>"
+        elif va == "subscript":
+            content = f"<sub>{content}</sub>"
+        css = []
+        if "sz" in props:
+            css.append(f"font-size:{props['sz']:g}pt")
+        if props.get("caps"):
+            css.append("text-transform:uppercase")
+        if props.get("b") is False:
+            css.append("font-weight:normal")
+        if props.get("i") is False:
+            css.append("font-style:normal")
+        if css:
+            content = f'<span style="{";".join(css)}">{content}</span>'
+        return content
+
+    def image(self, drawing: Any) -> str:
+        blip = next(drawing.iter(A_BLIP), None)
+        if blip is None:
+            return ""
+        rid = blip.get(R_EMBED)
+        try:
+            img_part = self.part.related_parts[rid]
+        except KeyError:
+            return ""
+        if img_part.content_type not in IMAGE_TYPES:
+            return ""
+        extent = next(drawing.iter(WP_EXTENT), None)
+        docpr = next(drawing.iter(WP_DOCPR), None)
+        alt = ""
+        if docpr is not None:
+            alt = (docpr.get("descr") or docpr.get("title") or "").strip()
+        style = ""
+        if extent is not None:
+            w = to_float(extent.get("cx")) / EMU_PER_CM
+            h = to_float(extent.get("cy")) / EMU_PER_CM
+            style = f' style="width:{w:.2f}cm;height:{h:.2f}cm"'
+        data = base64.b64encode(img_part.blob).decode("ascii")
+        cls = "anchored" if next(drawing.iter(WP_ANCHOR), None) is not None else "inline"
+        return f'<img class="{cls}" src="data:{img_part.content_type};base64,{data}" alt="{esc(alt)}"{style}>'
+
+    # -- tables
+    def table(self, tbl: Any) -> str:
+        grid = [to_float(c.get(qn("w:w"))) / TWIP_PER_CM for c in tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}")]
+        tblpr = tbl.find(qn("w:tblPr"))
+        bordered = False
+        if tblpr is not None:
+            ts = tblpr.find(qn("w:tblStyle"))
+            if ts is not None and self.styles.name(ts.get(qn("w:val"))).lower() == "table grid":
+                bordered = True
+            borders = tblpr.find(qn("w:tblBorders"))
+            if borders is not None and any(b.get(qn("w:val")) not in (None, "nil", "none") for b in borders):
+                bordered = True
+        # Place cells on the grid first, so vMerge continuations can extend the cell above.
+        rows: list[list[dict[str, Any]]] = []
+        anchor: dict[int, dict[str, Any]] = {}
+        for tr in tbl.findall(qn("w:tr")):
+            row: list[dict[str, Any]] = []
+            col = 0
+            trpr = tr.find(qn("w:trPr"))
+            header = trpr is not None and is_on(trpr.find(qn("w:tblHeader")))
+            for tc in tr.findall(qn("w:tc")):
+                tcpr = tc.find(qn("w:tcPr"))
+                span, vmerge = 1, None
+                if tcpr is not None:
+                    gs = tcpr.find(qn("w:gridSpan"))
+                    span = int(to_float(gs.get(qn("w:val")), 1)) if gs is not None else 1
+                    vm = tcpr.find(qn("w:vMerge"))
+                    if vm is not None:
+                        vmerge = vm.get(qn("w:val"), "continue")
+                if vmerge == "continue" and col in anchor:
+                    anchor[col]["rowspan"] += 1
+                else:
+                    cell = {"tc": tc, "colspan": span, "rowspan": 1, "header": header}
+                    row.append(cell)
+                    anchor[col] = cell
+                col += span
+            rows.append(row)
+        cls = ' class="bordered"' if bordered else ""
+        out = [f"<table{cls}>"]
+        if grid:
+            out.append("<colgroup>" + "".join(f'<col style="width:{w:.2f}cm">' for w in grid) + "</colgroup>")
+        for row in rows:
+            out.append("<tr>")
+            for cell in row:
+                tag = "th" if cell["header"] else "td"
+                attrs = ""
+                if cell["colspan"] > 1:
+                    attrs += f' colspan="{cell["colspan"]}"'
+                if cell["rowspan"] > 1:
+                    attrs += f' rowspan="{cell["rowspan"]}"'
+                out.append(f"<{tag}{attrs}>{self.blocks(cell['tc'])}</{tag}>")
+            out.append("</tr>")
+        out.append("</table>")
+        return "".join(out)
+
+    # -- CSS for used styles
+    def style_css(self) -> str:
+        rules = []
+        for style_id in sorted(self.styles.used):
+            css = paragraph_css(self.styles.ppr(style_id)) + run_css(self.styles.rpr(style_id))
+            if css:
+                rules.append(f".{css_class(style_id)}{{{';'.join(css)}}}")
+        return "\n".join(rules)

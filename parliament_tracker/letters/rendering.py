@@ -1,0 +1,131 @@
+"""From database rows and app config to the engine's plain input, and rendering with it.
+
+``letter_data`` turns a letter (with its cases, questions and signatory) into
+``engine.context.LetterData``; ``render`` and ``render_uploaded`` call the engine with the
+configured letter font and upload limit. Nothing here changes state.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any
+
+from flask import current_app
+
+from parliament_tracker.cases.models import Case, CaseKind
+from parliament_tracker.letters.engine import context as ctx
+from parliament_tracker.letters.engine import markup
+from parliament_tracker.letters.engine.pipeline import RenderedLetter, pdf_from_docx, render_letter
+from parliament_tracker.letters.models import Letter, LetterCaseRole, LetterKind
+
+
+def ministry() -> ctx.Ministry:
+    cfg = current_app.config
+    return ctx.Ministry(
+        name=cfg["MINISTRY_NAME"],
+        visiting_address=cfg["LETTER_VISITING_ADDRESS"],
+        postal_address=cfg["LETTER_POSTAL_ADDRESS"],
+        website=cfg["LETTER_WEBSITE"],
+        return_address=cfg["LETTER_RETURN_ADDRESS"],
+        sender_unit=cfg["LETTER_SENDER_UNIT"],
+    )
+
+
+def render(template_bytes: bytes, data: ctx.LetterData, *, title: str) -> RenderedLetter:
+    """Fill a template with the letter data and render it in the configured letter font."""
+    return render_letter(
+        template_bytes, ctx.build_context(data), font_family=current_app.config["LETTER_FONT_FAMILY"], title=title
+    )
+
+
+def render_uploaded(docx: bytes, *, title: str) -> RenderedLetter:
+    """A drafter's DOCX as it is, in the configured font and within the upload limit (``DocxRejected``)."""
+    cfg = current_app.config
+    return pdf_from_docx(
+        docx, title=title, font_family=cfg["LETTER_FONT_FAMILY"], max_bytes=cfg["LETTER_MAX_UPLOAD_BYTES"]
+    )
+
+
+def office_without_article(office_title: str) -> str:
+    """ "De Staatssecretaris van Justitie en Veiligheid" → "Staatssecretaris van Justitie en Veiligheid"."""
+    return re.sub(r"^(de|het)\s+", "", office_title.strip(), flags=re.IGNORECASE)
+
+
+def questions_subject(case: Case) -> str:
+    """What the questions are about: "Vragen van … over het bericht «…»" → "het bericht «…»"."""
+    subject = case.subject.strip()
+    match = re.search(r"\bover\s+(.+)$", subject, flags=re.DOTALL)
+    return match.group(1).strip() if match and subject.lower().startswith("vragen") else subject
+
+
+def questions_case(letter: Letter) -> Case | None:
+    """The written-questions case this letter answers or postpones, if any."""
+    for link in letter.case_links:
+        if link.role != LetterCaseRole.mentions and link.case.kind == CaseKind.written_questions:
+            return link.case
+    return None
+
+
+def answered_cases(letter: Letter) -> list[Case]:
+    return [link.case for link in letter.case_links if link.role != LetterCaseRole.mentions]
+
+
+def mentioned_cases(letter: Letter) -> list[Case]:
+    return [link.case for link in letter.case_links if link.role == LetterCaseRole.mentions]
+
+
+def see_text(number: int) -> str:
+    return f"Zie het antwoord op vraag {number}."
+
+
+def question_answers(letter: Letter) -> tuple[ctx.QuestionAnswer, ...]:
+    """The stored answers as the pipeline wants them; questions without an answer get an empty one."""
+    case = questions_case(letter)
+    if case is None:
+        return ()
+    texts = {q.number: q.text for q in case.questions}
+    covered: set[int] = set()
+    items: list[tuple[int, ctx.QuestionAnswer]] = []
+    for item in letter.answers or []:
+        numbers = tuple(n for n in item.get("questions", []) if n in texts and n not in covered)
+        if not numbers:
+            continue
+        covered.update(numbers)
+        answer: Any = see_text(item["see"]) if item.get("see") else markup.to_blocks(item.get("text", ""))
+        items.append((numbers[0], ctx.QuestionAnswer(numbers, tuple(texts[n] for n in numbers), answer)))
+    for number, text in texts.items():
+        if number not in covered:
+            items.append((number, ctx.QuestionAnswer((number,), (text,), "")))
+    return tuple(qa for _n, qa in sorted(items, key=lambda pair: pair[0]))
+
+
+def letter_data(letter: Letter) -> ctx.LetterData:
+    main = letter.main_case
+    base = ministry()
+    if main is not None and main.lead_directorate is not None and not base.sender_unit:
+        base = dataclasses.replace(base, sender_unit=main.lead_directorate.name)
+    signatories = (
+        (ctx.Signatory(office_without_article(letter.signatory.office_title), letter.signatory.name),)
+        if letter.signatory
+        else ()
+    )
+    wq = questions_case(letter)
+    return ctx.LetterData(
+        subject=letter.subject,
+        letter_date=letter.letter_date,
+        ministry=base,
+        signatories=signatories,
+        body=letter.body or [],
+        our_reference=letter.our_reference,
+        your_reference=letter.your_reference,
+        your_letter_date=letter.your_letter_date,
+        addressee_lines=tuple(line.rstrip() for line in letter.addressee.splitlines() if line.strip()),
+        case_number=wq.reference if wq else "",
+        askers=tuple(m.label for m in wq.members) if wq else (),
+        questions_subject=questions_subject(wq) if wq else "",
+        questions_submitted=wq.received_on if wq else None,
+        answers=question_answers(letter),
+        postponement_reason=letter.postponement_reason.strip().rstrip("."),
+        attachments_count=1 if letter.kind == LetterKind.cover_letter else None,
+    )

@@ -1,0 +1,208 @@
+"""Letter templates: the shipped defaults, uploaded versions, the active one per kind, previews.
+
+A template upload is checked by the engine (size, variables, sandbox, features) and filled
+once with the demo letter before it is stored; a refused template stores nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import hashlib
+import os
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from parliament_tracker.audit.services import record
+from parliament_tracker.auth.models import User
+from parliament_tracker.errors import DomainError
+from parliament_tracker.extensions import db
+from parliament_tracker.letters.engine import context as ctx
+from parliament_tracker.letters.engine import markup, seed_letter
+from parliament_tracker.letters.engine.features import feature_problems
+from parliament_tracker.letters.engine.fill import TemplateError, check_template, fill_template
+from parliament_tracker.letters.engine.pipeline import RenderedLetter
+from parliament_tracker.letters.engine.variables import KNOWN_VARIABLE_NAMES
+from parliament_tracker.letters.errors import UploadRefused
+from parliament_tracker.letters.messages import translate
+from parliament_tracker.letters.models import LetterKind, LetterTemplate
+from parliament_tracker.letters.rendering import ministry, render
+
+SHIPPED_DIR = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "letter_templates"
+)
+
+
+@functools.cache
+def shipped_template(kind: LetterKind) -> bytes:
+    with open(os.path.join(SHIPPED_DIR, kind.shipped_file), "rb") as fh:
+        return fh.read()
+
+
+def active_template(kind: LetterKind) -> LetterTemplate | None:
+    return db.session.scalar(
+        db.select(LetterTemplate)
+        .where(LetterTemplate.kind == kind, LetterTemplate.is_active)
+        .order_by(LetterTemplate.version.desc())
+    )
+
+
+def template_for(kind: LetterKind) -> tuple[bytes, LetterTemplate | None]:
+    """The active template's bytes; the shipped default when no version is in the database."""
+    template = active_template(kind)
+    if template is None:
+        return shipped_template(kind), None
+    return template.docx, template
+
+
+def templates_by_kind() -> dict[LetterKind, list[LetterTemplate]]:
+    rows = db.session.scalars(
+        db.select(LetterTemplate).order_by(LetterTemplate.kind, LetterTemplate.version.desc())
+    ).all()
+    out: dict[LetterKind, list[LetterTemplate]] = {k: [] for k in LetterKind}
+    for row in rows:
+        out[row.kind].append(row)
+    return out
+
+
+def _next_template_version(kind: LetterKind) -> int:
+    current = db.session.scalar(db.select(db.func.max(LetterTemplate.version)).where(LetterTemplate.kind == kind))
+    return (current or 0) + 1
+
+
+def _store_template(
+    name: str, kind: LetterKind, version: int, data: bytes, *, active: bool, actor: User | None
+) -> LetterTemplate:
+    """Add one template version (with its size and SHA-256) and flush so it has an id."""
+    template = LetterTemplate(
+        name=name,
+        kind=kind,
+        version=version,
+        docx=data,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        is_active=active,
+        uploaded_by=actor,
+    )
+    db.session.add(template)
+    db.session.flush()
+    return template
+
+
+def load_shipped_templates(*, actor: User | None = None) -> list[LetterTemplate]:
+    """Store the shipped defaults as version 1 of every kind that has no version yet."""
+    created = []
+    for kind in LetterKind:
+        if db.session.scalar(db.select(LetterTemplate.id).where(LetterTemplate.kind == kind).limit(1)) is not None:
+            continue
+        template = _store_template(kind.shipped_file, kind, 1, shipped_template(kind), active=True, actor=actor)
+        record(
+            "template:loaded",
+            template,
+            f"Shipped template {kind.shipped_file} loaded as version 1",
+            actor=actor,
+            sha256=template.sha256,
+        )
+        created.append(template)
+    return created
+
+
+def upload_template(
+    name: str, kind: LetterKind, data: bytes, *, actor: User | None, activate: bool = False
+) -> LetterTemplate:
+    """Check and store a new template version. Refused templates raise ``UploadRefused``; nothing is stored."""
+    name = os.path.basename((name or "").replace("\\", "/")).strip()[:200]
+    if not name.lower().endswith(".docx"):
+        raise UploadRefused(
+            _(
+                "Only Word documents (.docx) can be used as templates. Save the template as “Word Document (.docx)” and upload it again."
+            )
+        )
+    problems = check_template(data, KNOWN_VARIABLE_NAMES, current_app.config["LETTER_MAX_UPLOAD_BYTES"])
+    if not problems:
+        problems = feature_problems(data)
+    if not problems:
+        # The last check is the real thing: fill it with the demo data (no PDF, ~50 ms).
+        try:
+            fill_template(data, ctx.build_context(demo_letter_data()))
+        except TemplateError as exc:
+            problems = list(exc.problems)
+    if problems:
+        raise UploadRefused(
+            _("The template was refused. Change the following and upload it again:"), [translate(p) for p in problems]
+        )
+    if activate:
+        _deactivate(kind)
+    template = _store_template(name, kind, _next_template_version(kind), data, active=activate, actor=actor)
+    record(
+        "template:uploaded",
+        template,
+        f"Template {name} uploaded as version {template.version} ({kind.value})",
+        actor=actor,
+        sha256=template.sha256,
+        active=activate,
+    )
+    return template
+
+
+def _deactivate(kind: LetterKind) -> None:
+    for other in db.session.scalars(
+        db.select(LetterTemplate).where(LetterTemplate.kind == kind, LetterTemplate.is_active)
+    ):
+        other.is_active = False
+
+
+def activate_template(template: LetterTemplate, *, actor: User | None) -> None:
+    if template.is_active:
+        return
+    _deactivate(template.kind)
+    template.is_active = True
+    db.session.flush()
+    record(
+        "template:activated",
+        template,
+        f"Template {template.name} version {template.version} activated ({template.kind.value})",
+        actor=actor,
+    )
+
+
+DEMO_QUESTIONS = (
+    "Bent u bekend met het bericht «Angstcultuur en machtsspelletjes en een verziekte sfeer bij afdeling van de IND»?",
+    "Hoe beoordeelt u de in het bericht beschreven werksfeer?",
+    "Welke onderzoeken zijn naar aanleiding van de meldingen uitgevoerd?",
+)
+
+
+def demo_letter_data() -> ctx.LetterData:
+    """Demo data for template previews: the seed letter plus the seed written questions."""
+    return ctx.LetterData(
+        subject=seed_letter.SUBJECT,
+        letter_date=seed_letter.LETTER_DATE,
+        ministry=dataclasses.replace(ministry(), sender_unit=ministry().sender_unit or "Directoraat-Generaal Migratie"),
+        signatories=(ctx.Signatory("Staatssecretaris van Justitie en Veiligheid", "Ankie Broekers-Knol"),),
+        body=markup.to_blocks(seed_letter.body_markup()),
+        our_reference="3612345",
+        your_reference=seed_letter.YOUR_REFERENCE,
+        your_letter_date=seed_letter.YOUR_LETTER_DATE,
+        case_number=seed_letter.MENTIONED_REFERENCE,
+        askers=("Podt (D66)", "Ceder (ChristenUnie)"),
+        questions_subject="het bericht «Angstcultuur en machtsspelletjes en een verziekte sfeer bij afdeling van de IND»",
+        questions_submitted=dt.date(2021, 11, 5),
+        answers=(
+            ctx.QuestionAnswer((1,), (DEMO_QUESTIONS[0],), "Ja."),
+            ctx.QuestionAnswer((2, 3), DEMO_QUESTIONS[1:], "In de specifieke zaak zijn meerdere onderzoeken geweest."),
+        ),
+        postponement_reason="de benodigde afstemming met de IND meer tijd vraagt",
+    )
+
+
+def preview_template(template: LetterTemplate) -> RenderedLetter:
+    """Render a template version with demo data (raises DomainError when it cannot be filled)."""
+    try:
+        return render(template.docx, demo_letter_data(), title=seed_letter.SUBJECT)
+    except TemplateError as exc:
+        raise DomainError(
+            _("The template cannot be filled: %(problems)s", problems=" ".join(translate(p) for p in exc.problems))
+        ) from exc
