@@ -96,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     from parliament_tracker.letters.approval.views import bp as letter_workflow_bp
     from parliament_tracker.letters.views import bp as letters_bp
     from parliament_tracker.notifications.views import bp as notifications_bp
+    from parliament_tracker.organisation.api import bp as organisation_api_bp
     from parliament_tracker.organisation.views import bp as admin_bp
     from parliament_tracker.tk.views import bp as tk_bp
 
@@ -113,12 +114,15 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(letters_api_bp)
     app.register_blueprint(letter_workflow_bp)
     app.register_blueprint(letter_workflow_api_bp)
+    app.register_blueprint(organisation_api_bp)
     # Hooks that lower packages offer and higher ones register with (never at import time).
     from parliament_tracker.deadlines.api import init_app as init_deadlines_api
     from parliament_tracker.letters.api import init_app as init_letters_api
+    from parliament_tracker.letters.approval.api import init_app as init_letter_workflow_api
 
     init_deadlines_api(app)
     init_letters_api(app)
+    init_letter_workflow_api(app)
 
 
 def register_receivers() -> None:
