@@ -12,6 +12,7 @@ from sqlalchemy.orm import noload
 from parliament_tracker.cases import search_index
 from parliament_tracker.cases.models import Case, CaseKind, Question, case_members
 from parliament_tracker.cases.workflow import CLOSED, CaseStatus
+from parliament_tracker.db import unindexed
 from parliament_tracker.extensions import db
 from parliament_tracker.forms import int_arg
 from parliament_tracker.organisation.models import Member
@@ -107,7 +108,7 @@ def filtered(f: CaseFilter, *, fts: bool = False) -> sa.Select[tuple[Case]]:
     elif f.state == "open":
         stmt = stmt.where(Case.status.not_in(list(CLOSED)))
     elif f.state == "closed":
-        stmt = stmt.where(Case.status.in_(list(CLOSED)))
+        stmt = stmt.where(unindexed(Case.status).in_(list(CLOSED)))  # see db.unindexed
     if f.directorate_id:
         stmt = stmt.where(Case.lead_directorate_id == f.directorate_id)
     if f.drafter_id:

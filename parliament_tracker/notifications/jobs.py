@@ -159,17 +159,24 @@ def reminders(today: dt.date) -> dict[str, Any]:
 
 def escalation(today: dt.date) -> dict[str, Any]:
     """A case past a milestone or its due date without the step done: tell the director(s)
-    of the lead directorate and the registrar(s), once per missed date."""
+    of the lead directorate and the registrar(s), once per missed date.
+
+    With neither, the escalation goes to the lead directorate's mailbox, else to the
+    (enabled) administrators, and the run's counts say how many went there; only when
+    there is nobody at all is it counted as ``no_recipient``.
+    """
     ctx = load_rule_context()
     rows = _steps_not_done(today > EFFECTIVE)
     staff = list(
-        db.session.scalars(sa.select(User).where(User.is_enabled.is_(True), User.role.in_([Role.director, Role.registrar])))
+        db.session.scalars(sa.select(User).where(User.is_enabled.is_(True), User.role.in_([Role.director, Role.registrar, Role.admin])))
     )
     directors: dict[int, list[User]] = defaultdict(list)
     registrars = [u for u in staff if u.role == Role.registrar]
+    admins = [u for u in staff if u.role == Role.admin]
     for u in staff:
         if u.role == Role.director and u.directorate_id is not None:
             directors[u.directorate_id].append(u)
+    mailboxes = {d.id: d for d in db.session.scalars(sa.select(Directorate))}
     # One escalation per case for its latest missed date: a case that missed its draft,
     # approval and signature dates is one message, not three. The next missed date of the
     # same case escalates again (the unique row is per case and date).
@@ -180,19 +187,30 @@ def escalation(today: dt.date) -> dict[str, Any]:
             latest[r.case_id] = r
     rows = sorted(latest.values(), key=lambda r: (r.due, r.reference))
     drafters = _users(r.drafter_id for r in rows if r.drafter_id is not None)
-    recipients = {u.id: services.user_recipient(u) for u in staff}
+    recipients: dict[Any, Recipient] = {u.id: services.user_recipient(u) for u in staff}
     drafts: list[Draft] = []
-    nobody = 0
+    counts = {"to_mailbox": 0, "to_admins": 0, "no_recipient": 0}
     for r in rows:
-        to = [*directors.get(r.lead_directorate_id, []), *registrars]
+        to = [recipients[u.id] for u in (*directors.get(r.lead_directorate_id, []), *registrars)]
         if not to:
-            nobody += 1
+            directorate = mailboxes.get(r.lead_directorate_id) if r.lead_directorate_id else None
+            if directorate is not None and directorate.email:
+                key = ("mailbox", directorate.id)
+                if key not in recipients:
+                    recipients[key] = services.mailbox_recipient(directorate.email, directorate.name)
+                to = [recipients[key]]
+                counts["to_mailbox"] += 1
+            elif admins:
+                to = [recipients[u.id] for u in admins]
+                counts["to_admins"] += 1
+            else:
+                counts["no_recipient"] += 1
         step = _step(r.kind, r.is_binding)
         drafter = drafters.get(r.drafter_id)
-        for u in to:
+        for recipient in to:
             drafts.append(
                 Draft(
-                    recipients[u.id],
+                    recipient,
                     NotificationKind.escalation,
                     r.case_id,
                     r.due,
@@ -210,7 +228,7 @@ def escalation(today: dt.date) -> dict[str, Any]:
                 )
             )
     queued = services.queue(drafts)
-    return {"cases": len(rows), "queued": queued, "already_sent": len(drafts) - queued, "no_recipient": nobody}
+    return {"cases": len(rows), "queued": queued, "already_sent": len(drafts) - queued, **counts}
 
 
 # -- weekly digest --------------------------------------------------------------------------

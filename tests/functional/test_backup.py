@@ -116,8 +116,8 @@ def test_backup_restores_into_a_fresh_database_with_its_keys(tmp_path, monkeypat
 
 def test_check_finds_a_changed_file_and_a_missing_root(tmp_path):
     from parliament_tracker import backup
-    from parliament_tracker.letters.models import LetterVersion
     from parliament_tracker.letters.engine.signing import make_dev_certificate
+    from parliament_tracker.letters.models import LetterVersion
 
     keys = tmp_path / "signing"
     keys.mkdir()
