@@ -218,8 +218,8 @@ def check() -> CheckReport:
     signature's PDF against its record and its signature against the trusted roots."""
     from parliament_tracker.letters.approval.models import Signature
     from parliament_tracker.letters.approval.signing import trust_roots
+    from parliament_tracker.letters.engine.signing import verify_pdf
     from parliament_tracker.letters.models import LetterVersion
-    from parliament_tracker.letters.signing import verify_pdf
 
     report = CheckReport(counts=counts())
     ids = db.session.scalars(sa.select(LetterVersion.id).order_by(LetterVersion.id)).all()

@@ -30,7 +30,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from parliament_tracker import edge, writes_on_get
+from parliament_tracker import edge
 from parliament_tracker.auth.permissions import permission_required, public
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case
@@ -45,6 +45,7 @@ from parliament_tracker.deadlines.rules import INTERNAL_KINDS, DeadlineKind
 from parliament_tracker.extensions import db
 from parliament_tracker.forms import int_arg
 from parliament_tracker.organisation.models import Directorate
+from parliament_tracker.web import writes_on_get
 
 bp = Blueprint("deadlines", __name__)
 
