@@ -13,7 +13,17 @@ from typing import Any
 from flask import jsonify, request
 
 from parliament_tracker import edge
-from parliament_tracker.api import OPENAPI_PATHS, OPENAPI_SCHEMAS, ApiError, api_permission, make_blueprint
+from parliament_tracker.api import (
+    OPENAPI_PATHS,
+    OPENAPI_SCHEMAS,
+    ApiError,
+    api_permission,
+    error_response,
+    json_response,
+    make_blueprint,
+    nullable,
+    obj,
+)
 from parliament_tracker.extensions import db
 from parliament_tracker.notifications import services
 from parliament_tracker.notifications.models import Notification
@@ -67,41 +77,29 @@ def mark_all_read() -> Any:
     return jsonify({"marked": count, "unread": 0})
 
 
-OPENAPI_SCHEMAS["Notification"] = {
-    "type": "object",
-    "properties": {
+OPENAPI_SCHEMAS["Notification"] = obj(
+    {
         "id": {"type": "integer"},
         "kind": {"type": "string"},
         "kind_title": {"type": "string"},
         "subject": {"type": "string"},
         "text": {"type": "string"},
-        "url": {"type": ["string", "null"], "description": "where the thing to do is"},
-        "case": {"type": ["string", "null"]},
+        "url": nullable("string", description="where the thing to do is"),
+        "case": nullable("string"),
         "created_at": {"type": "string", "format": "date-time"},
-        "read_at": {"type": ["string", "null"], "format": "date-time"},
-    },
-}
-_ONE = {"application/json": {"schema": {"$ref": "#/components/schemas/Notification"}}}
+        "read_at": nullable("string", format="date-time"),
+    }
+)
 OPENAPI_PATHS["/me/notifications"] = {
     "get": {
         "summary": "My notifications, newest first, with the number unread",
         "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}}],
         "responses": {
-            "200": {
-                "description": "unread count and items",
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "properties": {
-                                "unread": {"type": "integer"},
-                                "items": {"type": "array", "items": {"$ref": "#/components/schemas/Notification"}},
-                            },
-                        }
-                    }
-                },
-            },
-            "422": {"description": "limit out of range"},
+            "200": json_response(
+                "unread count and items",
+                obj({"unread": {"type": "integer"}, "items": {"type": "array", "items": {"$ref": "#/components/schemas/Notification"}}}),
+            ),
+            "422": error_response(422, "limit out of range"),
         },
     }
 }
@@ -109,9 +107,12 @@ OPENAPI_PATHS["/me/notifications/{notification_id}/read"] = {
     "post": {
         "summary": "Mark one of my notifications as read",
         "parameters": [{"name": "notification_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-        "responses": {"200": {"description": "the notification", "content": _ONE}, "404": {"description": "not mine or unknown"}},
+        "responses": {"200": json_response("the notification", "Notification"), "404": error_response(404, "not mine or unknown")},
     }
 }
 OPENAPI_PATHS["/me/notifications/read"] = {
-    "post": {"summary": "Mark all my notifications as read", "responses": {"200": {"description": "how many were marked"}}}
+    "post": {
+        "summary": "Mark all my notifications as read",
+        "responses": {"200": json_response("how many were marked", obj({"marked": {"type": "integer"}, "unread": {"type": "integer"}}))},
+    }
 }
