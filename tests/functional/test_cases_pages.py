@@ -356,3 +356,22 @@ def test_macro_parts_are_found_by_content_type_too(login, seed, db):
         )
         assert response.status_code == 302
         assert db.session.scalar(db.select(Attachment).where(Attachment.filename == name)) is None, name
+
+
+def test_api_attachment_download_keeps_the_name(client, api_token, seed, db):
+    """The API's attachment download sends the same RFC 6266 header as the page's."""
+    from urllib.parse import unquote
+
+    headers = api_token("registrar")
+    uploaded = client.post(
+        "/api/v1/cases/2021Z19601/attachments",
+        data={"file": (io.BytesIO(b"%PDF-1.7\n..."), "報告.pdf")},
+        headers=headers,
+        content_type="multipart/form-data",
+    )
+    assert uploaded.status_code == 201, uploaded.json
+    download = client.get(f"/api/v1/cases/2021Z19601/attachments/{uploaded.json['id']}", headers=headers)
+    assert download.status_code == 200
+    header = download.headers["Content-Disposition"]
+    header.encode("latin-1")
+    assert unquote(header.split("filename*=UTF-8''", 1)[1]) == "報告.pdf"
