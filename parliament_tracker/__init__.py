@@ -99,6 +99,9 @@ def register_blueprints(app: Flask) -> None:
     from parliament_tracker.organisation.api import bp as organisation_api_bp
     from parliament_tracker.organisation.views import bp as admin_bp
     from parliament_tracker.tk.views import bp as tk_bp
+    from parliament_tracker.notifications.api import bp as notifications_api_bp
+    from parliament_tracker.worklist.api import bp as worklist_api_bp
+    from parliament_tracker.worklist.views import bp as worklist_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
@@ -115,6 +118,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(letter_workflow_bp)
     app.register_blueprint(letter_workflow_api_bp)
     app.register_blueprint(organisation_api_bp)
+    app.register_blueprint(worklist_bp)
+    app.register_blueprint(worklist_api_bp)
+    app.register_blueprint(notifications_api_bp)
     # Hooks that lower packages offer and higher ones register with (never at import time).
     from parliament_tracker.deadlines.api import init_app as init_deadlines_api
     from parliament_tracker.letters.api import init_app as init_letters_api
@@ -127,9 +133,10 @@ def register_blueprints(app: Flask) -> None:
 
 def register_receivers() -> None:
     """Connect the higher packages' receivers to the domain events (parliament_tracker.signals)."""
-    from parliament_tracker.notifications import event_notices
+    from parliament_tracker.notifications import event_notices, receivers
 
     event_notices.connect()
+    receivers.register_receivers()
 
 
 def register_web_hooks(app: Flask) -> None:

@@ -262,12 +262,25 @@ def seed(app: Flask, db: Any, users: dict[str, User]):
     return db
 
 
+def quiet_signals() -> Any:
+    """Test data is history, not news (as the demo): no hand-over notifications while it is built."""
+    import contextlib
+
+    from parliament_tracker import signals
+
+    stack = contextlib.ExitStack()
+    for signal in (signals.case_status_changed, signals.case_assigned, signals.letter_status_changed,
+                   signals.postponement_sent, signals.event_moved):
+        stack.enter_context(signal.muted())
+    return stack
+
+
 @pytest.fixture
 def seed_case(app: Flask, db: Any, users: dict[str, User]):
     """Only the seed case (2021Z19241 with 2021Z19601) and what it hangs on (tests/factories.py)."""
     from tests import factories
 
-    with app.app_context():
+    with app.app_context(), quiet_signals():
         factories.seed_pair(users)
         db.session.commit()
     return db
@@ -281,7 +294,8 @@ def seed_draft(app: Flask, db: Any, users: dict[str, User], seed_case: Any):
     with app.app_context():
         request = db.session.scalar(sa.select(Case).where(Case.reference == factories.SEED))
         written = db.session.scalar(sa.select(Case).where(Case.reference == factories.SEED_WRITTEN))
-        factories.seed_letter(request, written, db.session.get(User, users["drafter"].id))
+        with quiet_signals():
+            factories.seed_letter(request, written, db.session.get(User, users["drafter"].id))
         db.session.commit()
     return db
 

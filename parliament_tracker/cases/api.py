@@ -30,6 +30,7 @@ from parliament_tracker.cases.forms import MAX_MEMBERS, TEXT_LIMITS
 from parliament_tracker.cases.models import Attachment, Case, CaseKind, LinkType
 from parliament_tracker.cases.uploads import UploadRejected
 from parliament_tracker.cases.workflow import CaseStatus
+from parliament_tracker.downloads import content_disposition
 from parliament_tracker.extensions import db
 from parliament_tracker.forms import MAX_INT
 from parliament_tracker.organisation.models import Committee, Directorate, Signatory
@@ -339,7 +340,7 @@ def download_attachment(reference: str, attachment_id: int):
     return Response(
         attachment.content,
         mimetype=attachment.content_type,
-        headers={"Content-Disposition": f'attachment; filename="{attachment.filename}"'},
+        headers={"Content-Disposition": content_disposition(attachment.filename, default="bijlage")},
     )
 
 

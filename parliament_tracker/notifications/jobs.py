@@ -25,9 +25,10 @@ from parliament_tracker.deadlines.progress import not_done_sql
 from parliament_tracker.deadlines.rules import DeadlineKind
 from parliament_tracker.deadlines.services import facts_for, load_rule_context
 from parliament_tracker.deadlines.workdays import WorkingCalendar
+from parliament_tracker.db import now_utc
 from parliament_tracker.extensions import db
 from parliament_tracker.notifications import services
-from parliament_tracker.notifications.models import NotificationKind
+from parliament_tracker.notifications.models import Delivery, Notification, NotificationKind
 from parliament_tracker.notifications.services import Draft, Recipient
 from parliament_tracker.organisation.models import Directorate
 
@@ -323,7 +324,59 @@ def _digest_sections(directorate_id: int, today: dt.date, monday: dt.date, setti
     return {"late_list": late_list, "due_next_week": due_next_week, "waiting_approval": approval, "waiting_signature": signature}
 
 
-def send_outbox(today: dt.date) -> dict[str, Any]:
-    from parliament_tracker.notifications.mail import send_outbox as send
+# -- daily summary ----------------------------------------------------------------------------
 
-    return send()
+
+def daily_summary(today: dt.date) -> dict[str, Any]:
+    """One e-mail per user in "one daily summary" mode with what was held for them.
+
+    The summary is a notification of its own (unique per user and day); the held deliveries it
+    carries are marked with its id and as sent in the same transaction, and only when this run
+    inserted the summary, so a second run or a second process carries each one at most once.
+    """
+    held = db.session.execute(
+        sa.select(Delivery.id, Notification.user_id, Notification.subject, Notification.url, Notification.created_at)
+        .join(Notification, Notification.id == Delivery.notification_id)
+        .where(Delivery.held.is_(True), Delivery.sent_at.is_(None), Notification.user_id.is_not(None))
+        .order_by(Notification.user_id, Notification.created_at, Notification.id)
+    ).all()
+    by_user: dict[int, list[Any]] = defaultdict(list)
+    for row in held:
+        by_user[row.user_id].append(row)
+    users = _users(by_user)
+    counts = {"users": 0, "messages": 0, "already_sent": 0}
+    for user_id, rows in by_user.items():
+        user = users.get(user_id)
+        if user is None or not user.is_enabled or not user.email:
+            continue
+        item = Draft(
+            services.user_recipient(user),
+            NotificationKind.daily_summary,
+            None,
+            today,
+            "daily_summary",
+            {"items": [{"subject": r.subject, "url": r.url} for r in rows], "day": today,
+             "url": services.absolute_url("/notifications")},
+            ref=f"summary:{today.isoformat()}",
+        )
+        if services.queue([item]) == 0:
+            counts["already_sent"] += 1
+            continue
+        summary_id = db.session.scalar(sa.select(Notification.id).where(Notification.dedupe_key == item.key))
+        carried = db.session.execute(
+            sa.update(Delivery)
+            .where(Delivery.id.in_([r.id for r in rows]), Delivery.summary_id.is_(None), Delivery.sent_at.is_(None))
+            .values(summary_id=summary_id, sent_at=now_utc()),
+            execution_options={"synchronize_session": False},
+        )
+        counts["users"] += 1
+        counts["messages"] += carried.rowcount or 0
+    return counts
+
+
+def send_outbox(today: dt.date) -> dict[str, Any]:
+    """Send the e-mails waiting (the e-mail channel's deliveries)."""
+    from parliament_tracker.notifications import channels
+    from parliament_tracker.notifications.delivery import send_pending
+
+    return send_pending(channels.get("email"))

@@ -586,9 +586,9 @@ def _compare_everything(own: Any, label: str) -> dict[str, int]:
                 db.session.flush()
                 sent = db.session.scalars(sa.select(Notification).where(Notification.id > before)).all()
                 if job == "reminders":
-                    got = {(n.user_id or n.email, n.kind.value, n.case_id, n.due_on) for n in sent}
+                    got = {(n.user_id or n.recipient.removeprefix("mail:"), n.kind.value, n.case_id, n.due_on) for n in sent}
                 else:
-                    got = {(n.user_id or n.email, n.case_id, n.due_on) for n in sent}
+                    got = {(n.user_id or n.recipient.removeprefix("mail:"), n.case_id, n.due_on) for n in sent}
                 db.session.rollback()
                 assert got == expected, f"{job} {today}: {len(got - expected)} unexpected, {len(expected - got)} missing {why}"
                 checked[f"{job} job"] += 1

@@ -118,7 +118,7 @@ def test_case_without_drafter_reminds_the_directorate_mailbox(app, seed_case, st
         seed_case.session.commit()
         run_job("reminders", dt.date(2021, 11, 9))
         [n] = notifications(seed_case, SEED)
-        assert n.user_id is None and n.email == "dgmi-kamerstukken@example.org"
+        assert n.user_id is None and [(d.channel, d.address) for d in n.deliveries] == [("email", "dgmi-kamerstukken@example.org")]
         assert n.recipient == "mail:dgmi-kamerstukken@example.org"
         assert "mailbox" in n.body_text or "postbus" in n.body_text
 

@@ -12,9 +12,8 @@ import pytest
 PACKAGE = pathlib.Path(__file__).resolve().parents[2] / "parliament_tracker"
 
 #: the only places that end a transaction: the edge, the scheduler's own run records and locks,
-#: and the mail sender's claim loop (claims must be visible to other senders before sending;
-#: mail.py today, delivery.py once notifications and their delivery are split)
-MAY_COMMIT = {"edge.py", "scheduler.py", "notifications/mail.py", "notifications/delivery.py"}
+#: and the mail sender's claim loop (claims must be visible to other senders before sending)
+MAY_COMMIT = {"edge.py", "scheduler.py", "notifications/delivery.py"}
 
 #: the web layer: modules that handle requests and may read the request, ``g``, the session and
 #: the logged-in user. Every other module is a service, a rule or a model: it gets what it needs
