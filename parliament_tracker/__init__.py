@@ -96,8 +96,12 @@ def register_blueprints(app: Flask) -> None:
     from parliament_tracker.letters.approval.views import bp as letter_workflow_bp
     from parliament_tracker.letters.views import bp as letters_bp
     from parliament_tracker.notifications.views import bp as notifications_bp
+    from parliament_tracker.organisation.api import bp as organisation_api_bp
     from parliament_tracker.organisation.views import bp as admin_bp
     from parliament_tracker.tk.views import bp as tk_bp
+    from parliament_tracker.notifications.api import bp as notifications_api_bp
+    from parliament_tracker.worklist.api import bp as worklist_api_bp
+    from parliament_tracker.worklist.views import bp as worklist_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
@@ -113,19 +117,26 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(letters_api_bp)
     app.register_blueprint(letter_workflow_bp)
     app.register_blueprint(letter_workflow_api_bp)
+    app.register_blueprint(organisation_api_bp)
+    app.register_blueprint(worklist_bp)
+    app.register_blueprint(worklist_api_bp)
+    app.register_blueprint(notifications_api_bp)
     # Hooks that lower packages offer and higher ones register with (never at import time).
     from parliament_tracker.deadlines.api import init_app as init_deadlines_api
     from parliament_tracker.letters.api import init_app as init_letters_api
+    from parliament_tracker.letters.approval.api import init_app as init_letter_workflow_api
 
     init_deadlines_api(app)
     init_letters_api(app)
+    init_letter_workflow_api(app)
 
 
 def register_receivers() -> None:
     """Connect the higher packages' receivers to the domain events (parliament_tracker.signals)."""
-    from parliament_tracker.notifications import event_notices
+    from parliament_tracker.notifications import event_notices, receivers
 
     event_notices.connect()
+    receivers.register_receivers()
 
 
 def register_web_hooks(app: Flask) -> None:
@@ -167,25 +178,6 @@ def configure_sqlite(engine: Any, busy_timeout_ms: int = 30000) -> None:
         # every transaction that may write takes the write lock up front (BEGIN IMMEDIATE, which
         # waits up to busy_timeout): form posts and API writes, the CLI and jobs. Only reading
         # requests (GET, HEAD) begin deferred, and read alongside the writer (WAL).
+        from parliament_tracker.web import sqlite_writes_expected
+
         connection.exec_driver_sql("BEGIN IMMEDIATE" if sqlite_writes_expected() else "BEGIN")
-
-
-#: a view attribute: this GET request writes (e.g. a feed's last-used time), begin it IMMEDIATE
-WRITES_ON_GET_ATTR = "sqlite_writes_on_get"
-
-
-def writes_on_get(view: Any) -> Any:
-    """Mark a GET view that writes, so its SQLite transaction takes the write lock up front."""
-    setattr(view, WRITES_ON_GET_ATTR, True)
-    return view
-
-
-def sqlite_writes_expected() -> bool:
-    from flask import current_app, has_request_context, request
-
-    if not has_request_context():
-        return True  # CLI commands, scheduled jobs, tests' own transactions
-    if request.method not in ("GET", "HEAD", "OPTIONS"):
-        return True
-    view = current_app.view_functions.get(request.endpoint or "")
-    return bool(getattr(view, WRITES_ON_GET_ATTR, False))

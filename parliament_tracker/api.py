@@ -77,20 +77,120 @@ def json_body() -> dict[str, Any]:
 bp = make_blueprint("api", __name__)
 
 
+# -- the OpenAPI document ----------------------------------------------------------------------
+
+ERROR_DESCRIPTIONS = {
+    "400": "The body is not a JSON object, or the input holds characters that cannot be stored (NUL, lone surrogates)",
+    "401": "No bearer token, or an unknown or revoked one",
+    "403": "The token's role may not do this",
+    "404": "Not found",
+    "409": "Conflict: the object changed since you read it, or its state does not allow this",
+    "413": "The upload is too large",
+    "422": "Invalid fields: `errors` names each one",
+    "500": "The stored file does not match its recorded SHA-256 and is not handed out",
+}
+
+
+def error_response(status: int | str, description: str | None = None) -> dict[str, Any]:
+    return {
+        "description": description or ERROR_DESCRIPTIONS[str(status)],
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+def json_response(description: str, schema: dict[str, Any] | str) -> dict[str, Any]:
+    """A JSON response; ``schema`` may be the name of a component schema."""
+    if isinstance(schema, str):
+        schema = {"$ref": f"#/components/schemas/{schema}"}
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def json_body_of(schema: dict[str, Any] | str, *, required: bool = True) -> dict[str, Any]:
+    if isinstance(schema, str):
+        schema = {"$ref": f"#/components/schemas/{schema}"}
+    return {"required": required, "content": {"application/json": {"schema": schema}}}
+
+
+def obj(properties: dict[str, Any], required: list[str] | None = None, **extra: Any) -> dict[str, Any]:
+    """A closed object schema: the listed fields (all required unless ``required`` says which)."""
+    return {
+        "type": "object",
+        "required": list(properties) if required is None else required,
+        "properties": properties,
+        "additionalProperties": False,
+        **extra,
+    }
+
+
+def nullable(type_: str, **extra: Any) -> dict[str, Any]:
+    return {"type": [type_, "null"], **extra}
+
+
+def page_of(schema: str | dict[str, Any], **extra: dict[str, Any]) -> dict[str, Any]:
+    items = {"$ref": f"#/components/schemas/{schema}"} if isinstance(schema, str) else schema
+    return obj({"items": {"type": "array", "items": items}, "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"}, **extra})
+
+
+def list_of(schema: str | dict[str, Any]) -> dict[str, Any]:
+    items = {"$ref": f"#/components/schemas/{schema}"} if isinstance(schema, str) else schema
+    return obj({"items": {"type": "array", "items": items}})
+
+
+OPENAPI_SCHEMAS["Error"] = obj(
+    {
+        "error": obj({"status": {"type": "integer"}, "message": {"type": "string"}}),
+        "errors": {
+            "type": "object",
+            "description": "field or parameter -> what is wrong with it",
+            "additionalProperties": {"type": "string"},
+        },
+        "existing": {"type": "string", "description": "409 on a duplicate case: the existing case's API path"},
+    },
+    required=["error"],
+)
+
+
+def openapi_document() -> dict[str, Any]:
+    """The document, with the statuses every operation shares filled in: 401 and 403 on each
+    protected operation, 400 on every one (bad bytes, a body that is not a JSON object), 413 on each that reads a body, 409 on
+    each that writes."""
+    paths: dict[str, Any] = {}
+    for path, operations in sorted(OPENAPI_PATHS.items()):
+        paths[path] = {}
+        for method, operation in operations.items():
+            operation = {**operation, "responses": dict(operation["responses"])}
+            responses = operation["responses"]
+            if operation.get("security") != []:
+                responses.setdefault("401", error_response(401))
+                responses.setdefault("403", error_response(403))
+            # every request's bytes are checked before the view runs (NUL, lone surrogates)
+            responses.setdefault("400", error_response(400))
+            if "requestBody" in operation:
+                responses.setdefault("413", error_response(413))
+            if method in ("post", "patch", "delete"):  # the edge finds a concurrent change at commit
+                responses.setdefault("409", error_response(409, "Someone else changed this at the same moment"))
+            operation.setdefault("operationId", f"{method}{path.replace('/', '_').replace('{', '').replace('}', '')}")
+            paths[path][method] = operation
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Parliament Tracker API",
+            "version": "1",
+            "description": "Send `Authorization: Bearer <token>` (tokens: `flask users token USERNAME`, or the account page). "
+            "Errors are `{error: {status, message}, errors: {field: message}}`.",
+        },
+        "servers": [{"url": API_PREFIX}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": OPENAPI_SCHEMAS,
+        },
+        "security": [{"bearer": []}],
+        "paths": paths,
+    }
+
+
 @bp.get("/openapi.json")
 @public
 def openapi() -> Any:
     """The OpenAPI 3.1 description of this API."""
-    return jsonify(
-        {
-            "openapi": "3.1.0",
-            "info": {"title": "Parliament Tracker API", "version": "1"},
-            "servers": [{"url": "/api/v1"}],
-            "components": {
-                "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-                "schemas": OPENAPI_SCHEMAS,
-            },
-            "security": [{"bearer": []}],
-            "paths": OPENAPI_PATHS,
-        }
-    )
+    return jsonify(openapi_document())

@@ -38,6 +38,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask
 
+from parliament_tracker import edge
 from parliament_tracker.extensions import db
 
 FORMAT = 1
@@ -194,9 +195,9 @@ def counts() -> dict[str, int]:
 
 
 def _revision() -> str | None:
-    with contextlib.suppress(sa.exc.DBAPIError):
+    # A savepoint: a database without the table (never migrated) leaves the session usable.
+    with contextlib.suppress(sa.exc.DBAPIError), db.session.begin_nested():
         return db.session.scalar(sa.text("SELECT version_num FROM alembic_version"))
-    db.session.rollback()
     return None
 
 
@@ -217,8 +218,8 @@ def check() -> CheckReport:
     signature's PDF against its record and its signature against the trusted roots."""
     from parliament_tracker.letters.approval.models import Signature
     from parliament_tracker.letters.approval.signing import trust_roots
+    from parliament_tracker.letters.engine.signing import verify_pdf
     from parliament_tracker.letters.models import LetterVersion
-    from parliament_tracker.letters.signing import verify_pdf
 
     report = CheckReport(counts=counts())
     ids = db.session.scalars(sa.select(LetterVersion.id).order_by(LetterVersion.id)).all()
@@ -269,7 +270,7 @@ def create(app: Flask, path: str | os.PathLike[str], *, include_keys: bool = Tru
             "alembic_revision": _revision(),
             "counts": counts(),
         }
-        db.session.rollback()  # no transaction held open while the copy is made
+        edge.abandon()  # no transaction held open while the copy is made
         member = _dump_database(app, work)
         files = {member: work / member}
         keys = signing_files(app) if include_keys else {}

@@ -14,6 +14,25 @@ from parliament_tracker.extensions import db
 users_cli = AppGroup("users", help="Manage user accounts.")
 demo_cli = AppGroup("demo", help="Demo data.")
 deadlines_cli = AppGroup("deadlines", help="Deadlines.")
+org_cli = AppGroup("org", help="Reference data: directorates, signatories, committees.")
+
+
+@org_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@edge.command
+def org_import_command(path: str) -> None:
+    """Load directorates, signatories and committees from a CSV or YAML file (idempotent)."""
+    from parliament_tracker.organisation.imports import ImportRefused, import_file
+
+    with open(path, "rb") as fh:
+        data = fh.read()
+    try:
+        result = import_file(path, data)
+    except ImportRefused as exc:
+        raise click.ClickException("Nothing was imported:\n" + "\n".join(exc.problems)) from None
+    for kind in result.created:
+        click.echo(f"{kind}: {result.created[kind]} created, {result.updated[kind]} updated")
+    click.echo(f"unchanged: {result.unchanged}")
 
 
 @deadlines_cli.command("recompute")
@@ -273,6 +292,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(deadlines_cli)
+    app.cli.add_command(org_cli)
     app.cli.add_command(tk_cli)
 
     from parliament_tracker.scheduler import jobs_cli, scheduler_cli

@@ -99,6 +99,8 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "REMINDER_WORKING_DAYS_BEFORE": 2,
         # A failed message is retried on every send_outbox run, up to this many attempts.
         "MAIL_MAX_ATTEMPTS": 20,
+        # Delivery channels (modules in notifications/channels/), besides the in-app list.
+        "NOTIFICATION_CHANNELS": ["email"],
         # The scheduler process (flask scheduler run): crontab expressions in Europe/Amsterdam.
         "SCHEDULER_TIMEZONE": "Europe/Amsterdam",
         # Per job, a crontab expression that replaces its default (scheduler.DEFAULT_SCHEDULES);

@@ -119,6 +119,13 @@ def after_rollback(record: Callable[[], None]) -> None:
         uow.after_rollback.append(record)
 
 
+def abandon() -> None:
+    """End the session's transaction now, keeping nothing: for the error page after a request
+    that broke the session outside a unit of work, and for work that must not hold a transaction
+    open (the database copy of a backup)."""
+    db.session.rollback()
+
+
 def discard() -> None:
     """This unit of work ends without keeping anything, although nothing was refused (e.g. a
     comparison the user left without choosing a field)."""

@@ -116,10 +116,10 @@ def _refuse(message: str) -> Any:
 def _server_error(error: InternalServerError) -> Any:
     """The 500 page, even when the failed request broke the database session: roll it back
     first; if the page still cannot be rendered, a plain one that needs nothing."""
-    from parliament_tracker.extensions import db
+    from parliament_tracker import edge
 
     try:
-        db.session.rollback()
+        edge.abandon()
     except Exception:  # pragma: no cover - a dead connection: the page below needs none
         log.exception("rollback after an error failed")
     message = _("Something went wrong on our side. Your last change may not have been saved; try again.")

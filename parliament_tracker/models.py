@@ -6,7 +6,7 @@ from parliament_tracker.cases.models import Attachment, Case, CaseLink, Question
 from parliament_tracker.deadlines.models import CalendarFeed, Deadline, DeadlineSetting, Event, NonWorkingDay
 from parliament_tracker.letters.approval.models import Approval, OurReferenceCounter, Signature
 from parliament_tracker.letters.models import Letter, LetterCase, LetterTemplate, LetterVersion
-from parliament_tracker.notifications.models import JobLock, JobRun, Notification, NotificationOptOut
+from parliament_tracker.notifications.models import Delivery, JobLock, JobRun, Notification, NotificationOptOut, NotificationSettings
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
 from parliament_tracker.tk.models import TKSyncState
 
@@ -34,6 +34,8 @@ __all__ = [
     "NonWorkingDay",
     "Notification",
     "NotificationOptOut",
+    "NotificationSettings",
+    "Delivery",
     "OurReferenceCounter",
     "Party",
     "Question",

@@ -29,7 +29,7 @@ def _private(response: Any) -> bool:
 def init_response_policy(app: Flask) -> None:
     @app.after_request
     def private_responses(response: Any) -> Any:
-        if _private(response):
+        if _private(response) and "no-store" not in response.headers.get("Cache-Control", ""):
             response.headers["Cache-Control"] = "no-store"
             response.headers.pop("Expires", None)
         if response.status_code == 401 and request.path.startswith("/api/"):

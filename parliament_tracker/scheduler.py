@@ -56,6 +56,7 @@ JOBS: dict[str, Job] = {
         Job("reminders", job_bodies.reminders, "Reminders N working days before milestones and due dates"),
         Job("escalation", job_bodies.escalation, "Missed milestones and due dates to directors and registrars"),
         Job("weekly_digest", job_bodies.weekly_digest, "Friday overview per director: Monday late list, next week, waiting"),
+        Job("daily_summary", job_bodies.daily_summary, "One e-mail per user who chose a daily summary of their notifications"),
         Job("send_outbox", job_bodies.send_outbox, "Send queued e-mails over SMTP (without SMTP: keep them in the outbox)"),
         Job("db_statistics", lambda _today: refresh_statistics(db.session), "Refresh the database's query-planner statistics (ANALYZE)"),
         # The Tweede Kamer jobs (parliament_tracker/tk/sync.py).
@@ -70,6 +71,7 @@ DEFAULT_SCHEDULES: dict[str, str | None] = {
     "escalation": "15 7 * * mon-fri",
     "weekly_digest": "0 8 * * fri",
     "send_outbox": "*/5 * * * *",
+    "daily_summary": "0 17 * * mon-fri",
     "db_statistics": "30 2 * * *",
     # New questions each hour of the working day; answers and debates once each morning.
     "tk_watch": "20 7-18 * * mon-fri",

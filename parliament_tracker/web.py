@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import format_date, format_decimal, get_locale
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from parliament_tracker.auth.permissions import public
 from parliament_tracker.extensions import db, login_manager
@@ -49,6 +49,10 @@ def init_web(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
         if request.path.startswith("/api/"):
+            if isinstance(error, MethodNotAllowed) and not _routes_for_any(error.valid_methods or []):
+                # Werkzeug says 405 when a number past an <int:> route's cap fails for one method
+                # and another method's rule exists: no route serves this address at all.
+                error = NotFound()
             return jsonify(error={"status": error.code, "message": error.description}), error.code
         return render_template("error.html", error=error), error.code
 
@@ -80,3 +84,35 @@ def init_web(app: Flask) -> None:
     @app.template_filter("nl_date")
     def nl_date(value: Any, fmt: str = "EEEE d MMMM y") -> str:
         return format_date(value, fmt) if value else ""
+
+
+#: a view attribute: this GET request writes (e.g. a feed's last-used time), begin it IMMEDIATE
+WRITES_ON_GET_ATTR = "sqlite_writes_on_get"
+
+
+def writes_on_get(view: Any) -> Any:
+    """Mark a GET view that writes, so its SQLite transaction takes the write lock up front."""
+    setattr(view, WRITES_ON_GET_ATTR, True)
+    return view
+
+
+def sqlite_writes_expected() -> bool:
+    from flask import has_request_context
+
+    if not has_request_context():
+        return True  # CLI commands, scheduled jobs, tests' own transactions
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, WRITES_ON_GET_ATTR, False))
+
+
+def _routes_for_any(methods: list[str]) -> bool:
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    for method in methods:
+        try:
+            adapter.match(method=method)
+        except HTTPException:
+            continue
+        return True
+    return False

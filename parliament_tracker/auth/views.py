@@ -41,7 +41,7 @@ def _device_user_id() -> int | None:
 def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
-    return url_for("cases.index")
+    return url_for("worklist.index")
 
 
 def _tokens_of(user: User) -> list[ApiToken]:
@@ -54,7 +54,7 @@ def _tokens_of(user: User) -> list[ApiToken]:
 def login():
     """The login form."""
     if current_user.is_authenticated:
-        return redirect(url_for("cases.index"))
+        return redirect(url_for("worklist.index"))
     form = LoginForm()
     if form.validate_on_submit():
         result = services.authenticate(

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, current_app, jsonify, request, url_for
+from flask import Flask, Response, current_app, jsonify, request, url_for
 
 from parliament_tracker import edge
 from parliament_tracker.api import (
@@ -14,13 +14,23 @@ from parliament_tracker.api import (
     OPENAPI_SCHEMAS,
     ApiError,
     api_permission,
+    error_response,
     json_body,
+    json_body_of,
+    json_response,
+    list_of,
     make_blueprint,
+    nullable,
+    obj,
+    page_of,
 )
 from parliament_tracker.auth.models import User
 from parliament_tracker.cases import queries, services
 from parliament_tracker.cases.forms import MAX_MEMBERS, TEXT_LIMITS
-from parliament_tracker.cases.models import Case, CaseKind, LinkType
+from parliament_tracker.cases.models import Attachment, Case, CaseKind, LinkType
+from parliament_tracker.cases.uploads import UploadRejected
+from parliament_tracker.cases.workflow import CaseStatus
+from parliament_tracker.downloads import content_disposition
 from parliament_tracker.extensions import db
 from parliament_tracker.forms import MAX_INT
 from parliament_tracker.organisation.models import Committee, Directorate, Signatory
@@ -75,6 +85,9 @@ def case_json(case: Case, *, full: bool = True) -> dict[str, Any]:
 
 def _lookup(model: Any, column: Any, value: Any, field: str, errors: dict[str, str]) -> Any:
     if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        errors[field] = "Must be a string."
         return None
     found = db.session.scalar(db.select(model).where(column == value))
     if found is None:
@@ -137,7 +150,11 @@ def input_from_json(body: dict[str, Any], *, creating: bool) -> services.CaseInp
             errors["members"] = f"At most {MAX_MEMBERS} members."
         else:
             for item in body["members"]:
-                if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+                if (
+                    not isinstance(item, dict)
+                    or not isinstance(item.get("name"), str)
+                    or not isinstance(item.get("party"), str | None)
+                ):
                     errors["members"] = "Must be a list of {name, party}."
                     break
                 party = item.get("party")
@@ -274,66 +291,226 @@ def delete_link(reference: str):
     db.session.flush()
     return jsonify(case_json(case))
 
-OPENAPI_SCHEMAS["Case"] = {
+def attachment_json(case: Case, attachment: Attachment) -> dict[str, Any]:
+    return {
+        "id": attachment.id,
+        "filename": attachment.filename,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "sha256": attachment.sha256,
+        "uploaded_by": attachment.uploaded_by.username if attachment.uploaded_by else None,
+        "created_at": attachment.created_at.isoformat(),
+        "url": url_for("cases_api.download_attachment", reference=case.reference, attachment_id=attachment.id, _external=True),
+    }
+
+
+@bp.get("/cases/<reference>/attachments")
+@api_permission("case.view")
+def list_attachments(reference: str):
+    """The incoming documents kept with the case."""
+    case = _get(reference)
+    return jsonify(items=[attachment_json(case, a) for a in case.attachments])
+
+
+@bp.post("/cases/<reference>/attachments")
+@api_permission("case.attach")
+def add_attachment(reference: str):
+    """Attach an incoming PDF or DOCX (multipart ``file``)."""
+    case = _get(reference)
+    upload = request.files.get("file")
+    max_bytes = current_app.config["ATTACHMENT_MAX_BYTES"]
+    data = upload.read(max_bytes + 1) if upload else b""
+    if upload is None:
+        raise ApiError(422, "Send the file as multipart form field 'file'.", {"file": "Required."})
+    try:
+        attachment = services.add_attachment(case, upload.filename or "", data, max_bytes=max_bytes, actor=edge.actor())
+    except UploadRejected as exc:
+        raise ApiError(422, exc.message, {"file": exc.message}) from None
+    return jsonify(attachment_json(case, attachment)), 201
+
+
+@bp.get("/cases/<reference>/attachments/<int:attachment_id>")
+@api_permission("case.view")
+def download_attachment(reference: str, attachment_id: int):
+    """The attachment's file."""
+    case = _get(reference)
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.case_id != case.id:
+        raise ApiError(404, f"No attachment {attachment_id} on {case.reference}.")
+    return Response(
+        attachment.content,
+        mimetype=attachment.content_type,
+        headers={"Content-Disposition": content_disposition(attachment.filename, default="bijlage")},
+    )
+
+
+# -- OpenAPI ---------------------------------------------------------------------------------
+
+_summary_properties: dict[str, Any] = {
+    "reference": {"type": "string", "example": "2021Z19601"},
+    "kind": {"type": "string", "enum": list(CaseKind.__members__)},
+    "subject": {"type": "string"},
+    "received_on": {"type": "string", "format": "date"},
+    "status": {"type": "string", "enum": [s.value for s in CaseStatus]},
+    "version": {"type": "integer", "description": "send it back with PATCH"},
+    "lead_directorate": nullable("string", description="directorate code"),
+    "drafter": nullable("string", description="username"),
+    "addressed_to": nullable("string", description="signatory office title"),
+    "committee": nullable("string"),
+    "members": {"type": "array", "items": obj({"name": {"type": "string"}, "party": nullable("string")})},
+    "dossier": nullable("string"),
+    "due_on": nullable("string", format="date", description="the binding deadline"),
+    "practical_due_on": nullable("string", format="date"),
+    "url": {"type": "string", "description": "the case's page"},
+}
+OPENAPI_SCHEMAS["CaseSummary"] = obj(_summary_properties)
+#: the full case; feature modules add their fields (deadlines, letters) to its properties
+OPENAPI_SCHEMAS["Case"] = obj(
+    {
+        **_summary_properties,
+        "notes": nullable("string"),
+        "questions": {
+            "type": "array",
+            "items": obj({"number": {"type": "integer"}, "text": {"type": "string"}, "see_answer_to": nullable("integer")}),
+        },
+        "links": {
+            "type": "array",
+            "items": obj(
+                {
+                    "reference": {"type": "string"},
+                    "type": {"type": "string", "enum": list(LinkType.__members__)},
+                    "direction": {"type": "string", "enum": ["outgoing", "incoming"]},
+                }
+            ),
+        },
+    }
+)
+OPENAPI_SCHEMAS["CaseInput"] = {
     "type": "object",
+    "description": "POST needs reference, kind, subject and received_on; PATCH needs version and any fields to change.",
+    "additionalProperties": False,
     "properties": {
-        "reference": {"type": "string", "example": "2021Z19601"},
+        "reference": {"type": "string"},
         "kind": {"type": "string", "enum": list(CaseKind.__members__)},
         "subject": {"type": "string"},
         "received_on": {"type": "string", "format": "date"},
-        "status": {"type": "string"},
-        "version": {"type": "integer"},
-        "lead_directorate": {"type": ["string", "null"]},
-        "drafter": {"type": ["string", "null"]},
-        "addressed_to": {"type": ["string", "null"]},
-        "committee": {"type": ["string", "null"]},
-        "members": {"type": "array", "items": {"type": "object"}},
-        "dossier": {"type": ["string", "null"]},
-        "links": {"type": "array", "items": {"type": "object", "properties": {"reference": {"type": "string"}, "type": {"type": "string"}}}},
-        "due_on": {"type": ["string", "null"], "format": "date"},
-        "practical_due_on": {"type": ["string", "null"], "format": "date"},
-        "committee_due_on": {"type": ["string", "null"], "format": "date"},
-        "given_due_on": {"type": ["string", "null"], "format": "date"},
-        "due_before_event": {"type": ["integer", "null"], "description": "event id"},
-        "postponed_on": {"type": ["string", "null"], "format": "date"},
-        # filled by the registered extender (deadlines) when the app has it
-        "deadlines": {"type": "array", "items": {"$ref": "#/components/schemas/Deadline"}},
+        "lead_directorate": nullable("string", description="directorate code"),
+        "drafter": nullable("string", description="username"),
+        "addressed_to": nullable("string", description="signatory office title"),
+        "committee": nullable("string", description="committee name"),
+        "members": {"type": "array", "items": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}, "party": nullable("string")}}},
+        "dossier": nullable("string"),
+        "notes": nullable("string"),
+        "questions_text": nullable("string", description="the questions, numbered 1. 2. …"),
+        "version": {"type": "integer", "description": "PATCH: the version you read"},
+        "committee_due_on": nullable("string", format="date"),
+        "given_due_on": nullable("string", format="date"),
+        "due_before_event": nullable("integer", description="event id"),
     },
 }
-OPENAPI_SCHEMAS["Errors"] = {
-    "type": "object",
-    "properties": {"error": {"type": "object"}, "errors": {"type": "object", "additionalProperties": {"type": "string"}}},
-}
 ref_param = {"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}
-case_ref = {"$ref": "#/components/schemas/Case"}
-err = {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}}
-ok = lambda d: {"description": d, "content": {"application/json": {"schema": case_ref}}}  # noqa: E731
+ok = lambda d: json_response(d, "Case")  # noqa: E731
+_case_query = [
+    {"name": n, "in": "query", "schema": {"type": "string"}}
+    for n in ("q", "kind", "status", "state", "sort", "directorate", "drafter", "committee", "party", "received_from", "received_to")
+] + [
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
+]
 OPENAPI_PATHS["/cases"] = {
     "get": {
-        "summary": "Search cases",
-        "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}} for n in ("q", "kind", "status", "state", "sort", "page", "per_page")],
-        "responses": {"200": {"description": "A page of cases with the total"}, "401": err, "403": err},
+        "summary": "Search and filter cases",
+        "parameters": _case_query,
+        "responses": {"200": json_response("A page of cases with the total", page_of("CaseSummary"))},
     },
     "post": {
         "summary": "Register a case",
-        "requestBody": {"content": {"application/json": {"schema": case_ref}}},
-        "responses": {"201": ok("Created"), "409": err, "422": err, "401": err, "403": err},
+        "requestBody": json_body_of("CaseInput"),
+        "responses": {
+            "201": ok("Created"),
+            "409": error_response(409, "A case with this reference exists (`existing` is its path)"),
+            "422": error_response(422),
+        },
     },
 }
 OPENAPI_PATHS["/cases/{reference}"] = {
-    "get": {"summary": "One case", "parameters": [ref_param], "responses": {"200": ok("The case"), "404": err}},
+    "get": {"summary": "One case", "parameters": [ref_param], "responses": {"200": ok("The case"), "404": error_response(404)}},
     "patch": {
         "summary": "Edit a case (send the version you read)",
         "parameters": [ref_param],
-        "requestBody": {"content": {"application/json": {"schema": case_ref}}},
-        "responses": {"200": ok("Saved"), "409": err, "422": err, "404": err},
+        "requestBody": json_body_of("CaseInput"),
+        "responses": {"200": ok("Saved"), "404": error_response(404), "409": error_response(409), "422": error_response(422)},
     },
 }
 OPENAPI_PATHS["/cases/{reference}/links"] = {
-    "post": {"summary": "Link to another case", "parameters": [ref_param], "responses": {"201": ok("Linked"), "404": err, "409": err, "422": err}},
+    "post": {
+        "summary": "Link to another case",
+        "parameters": [ref_param],
+        "requestBody": json_body_of(
+            {
+                "type": "object",
+                "required": ["reference"],
+                "additionalProperties": False,
+                "properties": {"reference": {"type": "string"}, "type": {"type": "string", "enum": list(LinkType.__members__)}},
+            }
+        ),
+        "responses": {"201": ok("Linked"), "404": error_response(404), "409": error_response(409), "422": error_response(422)},
+    },
     "delete": {
         "summary": "Remove a link",
         "parameters": [ref_param, {"name": "reference", "in": "query", "required": True, "schema": {"type": "string"}}],
-        "responses": {"200": ok("Unlinked"), "404": err, "422": err},
+        "responses": {"200": ok("Unlinked"), "404": error_response(404), "422": error_response(422)},
     },
+}
+OPENAPI_SCHEMAS["Attachment"] = obj(
+    {
+        "id": {"type": "integer"},
+        "filename": {"type": "string"},
+        "content_type": {"enum": ["application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"]},
+        "size": {"type": "integer"},
+        "sha256": {"type": "string"},
+        "uploaded_by": nullable("string"),
+        "created_at": {"type": "string", "format": "date-time"},
+        "url": {"type": "string"},
+    }
+)
+OPENAPI_PATHS["/cases/{reference}/attachments"] = {
+    "get": {
+        "summary": "A case's attachments",
+        "parameters": [ref_param],
+        "responses": {"200": json_response("The attachments", list_of("Attachment")), "404": error_response(404)},
+    },
+    "post": {
+        "summary": "Attach an incoming PDF or DOCX",
+        "parameters": [ref_param],
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {"type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}}}
+                }
+            },
+        },
+        "responses": {
+            "201": json_response("Attached", "Attachment"),
+            "404": error_response(404),
+            "422": error_response(422, "No file, or not a clean PDF or DOCX within the size limit"),
+        },
+    },
+}
+OPENAPI_PATHS["/cases/{reference}/attachments/{attachment_id}"] = {
+    "get": {
+        "summary": "Download an attachment",
+        "parameters": [ref_param, {"name": "attachment_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        "responses": {
+            "200": {
+                "description": "The file",
+                "content": {
+                    "application/pdf": {},
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {},
+                },
+            },
+            "404": error_response(404),
+        },
+    }
 }

@@ -1,9 +1,10 @@
 """Case pages: list and search, register, view, edit, questions, status, links, attachments.
 
 Routes:
-    GET       /                                   -> the case list
+    GET       /                                   -> my worklist (Mijn werk)
     GET       /cases                              list, search, filters, sort, pages
-    GET       /cases/export.csv                   the current list as CSV
+    GET       /cases/export.csv                   the current list as CSV (Dutch Excel)
+    GET       /cases/export.xlsx                  the current list as an Excel workbook
     GET/POST  /cases/new                          register a case
     GET       /cases/<ref>                        the case page with links and timeline
     GET/POST  /cases/<ref>/edit                   edit (optimistic locking)
@@ -16,7 +17,7 @@ Routes:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from flask import (
@@ -40,7 +41,7 @@ from parliament_tracker.auth.models import User
 from parliament_tracker.auth.permissions import permission_required
 from parliament_tracker.auth.roles import Role
 from parliament_tracker.cases import queries, references, services
-from parliament_tracker.cases.export import csv_lines
+from parliament_tracker.cases.export import csv_lines, xlsx_bytes
 from parliament_tracker.cases.forms import AttachmentForm, CaseForm, LinkForm, TransitionForm
 from parliament_tracker.cases.models import Attachment, Case, CaseKind, LinkType
 from parliament_tracker.cases.workflow import CaseStatus, allowed_targets
@@ -76,15 +77,15 @@ def _filter_options() -> dict[str, Any]:
 @bp.get("/")
 @permission_required("case.view")
 def home():
-    """Start page: the case list."""
-    return redirect(url_for("cases.index"))
+    """Start page: the user's worklist (Mijn werk)."""
+    return redirect(url_for("worklist.index"))
 
 
 @bp.get("/cases")
 @permission_required("case.view")
 def index():
     """The case list with search, filters, sorting and pages."""
-    f = queries.filter_from_args(request.args, per_page=current_app.config["CASES_PER_PAGE"])
+    f = _list_filter()
     if f.q and references.looks_like_reference(f.q):
         exact = services.find_case(f.q)
         if exact is not None:
@@ -92,19 +93,81 @@ def index():
     items, total = queries.search(f)
     pages = max(1, -(-total // f.per_page))
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("cases/index.html", items=items, total=total, f=f, pages=pages, args=args, **_filter_options())
+    return render_template(
+        "cases/index.html", items=items, total=total, f=f, pages=pages, args=args, risks=_risks(items),
+        mine=bool(request.args.get("mine")), **_filter_options(),
+    )
+
+
+def _risks(items: list[Case]) -> dict[int, tuple[str, str]]:
+    """Per listed case with a deadline that is late or close: (risk, the words for it)."""
+    from parliament_tracker.deadlines import rules
+    from parliament_tracker.deadlines.services import rule_context
+    from parliament_tracker.deadlines.views import risk_title
+
+    ctx = rule_context()
+    today = today_local()
+    out: dict[int, tuple[str, str]] = {}
+    for case in items:
+        if case.practical_due_on is None:
+            continue
+        risk = rules.risk(case.practical_due_on, today, case.status.is_closed, ctx.calendar, ctx.settings.due_soon_working_days)
+        if risk in ("overdue", "due_soon"):
+            out[case.id] = (risk, risk_title(risk, ctx))
+    return out
+
+
+def _list_filter() -> queries.CaseFilter:
+    """The list's filters from the query string; "mine" is the current user's cases."""
+    f = queries.filter_from_args(request.args, per_page=current_app.config["CASES_PER_PAGE"])
+    if request.args.get("mine"):
+        f.drafter_id = current_user.id
+    return f
+
+
+def _export_rows(f: queries.CaseFilter) -> Iterator[dict[str, Any]]:
+    """The export's rows with titles for kinds and statuses and the deadline's state in words."""
+    from parliament_tracker.deadlines import rules
+    from parliament_tracker.deadlines.services import rule_context
+    from parliament_tracker.deadlines.views import risk_title
+
+    ctx = rule_context()
+    today = today_local()
+    for row in queries.export_rows(f):
+        status = CaseStatus(row["status"])
+        due = row["practical_due_on"]
+        risk = rules.risk(due, today, status.is_closed, ctx.calendar, ctx.settings.due_soon_working_days) if due else None
+        yield {
+            **row,
+            "kind": CaseKind(row["kind"]).label,
+            "status": status.label,
+            "deadline_state": risk_title(risk, ctx) if risk and risk != "done" else "",
+        }
 
 
 @bp.get("/cases/export.csv")
 @permission_required("case.export")
 def export_csv():
-    """The current list (same filters) as an Excel-safe CSV file."""
-    f = queries.filter_from_args(request.args, per_page=current_app.config["CASES_PER_PAGE"])
+    """The current list (same filters) as a CSV file that opens as columns in a Dutch Excel."""
+    f = _list_filter()
     stamp = today_local().isoformat()
     return Response(
-        stream_with_context(csv_lines(queries.iterate_all(f))),
+        stream_with_context(csv_lines(_export_rows(f))),
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": content_disposition(f"zaken-{stamp}.csv")},
+    )
+
+
+@bp.get("/cases/export.xlsx")
+@permission_required("case.export")
+def export_xlsx():
+    """The same columns as an Excel workbook (frozen header row, real date cells)."""
+    f = _list_filter()
+    stamp = today_local().isoformat()
+    return Response(
+        xlsx_bytes(_export_rows(f), sheet_title=_("Cases")),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="zaken-{stamp}.xlsx"'},
     )
 
 

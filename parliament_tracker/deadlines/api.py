@@ -18,15 +18,24 @@ from parliament_tracker.api import (
     OPENAPI_SCHEMAS,
     ApiError,
     api_permission,
+    error_response,
     json_body,
+    json_body_of,
+    json_response,
+    list_of,
     make_blueprint,
+    nullable,
+    obj,
+    page_of,
 )
+from parliament_tracker.auth.models import User
 from parliament_tracker.cases import api as cases_api
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case
 from parliament_tracker.db import today_local
-from parliament_tracker.deadlines import queries, services
+from parliament_tracker.deadlines import queries, rules, services
 from parliament_tracker.deadlines.models import Deadline, Event, EventKind
+from parliament_tracker.deadlines.rules import DeadlineKind
 from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Directorate
 
@@ -238,14 +247,32 @@ def calendar():
         directorate = db.session.scalar(db.select(Directorate).where(Directorate.code == code))
         if directorate is None:
             errors["directorate"] = f"Unknown directorate {code!r}."
+    drafter = None
+    username = request.args.get("drafter")
+    if username:
+        drafter = db.session.scalar(db.select(User).where(User.username == username))
+        if drafter is None:
+            errors["drafter"] = f"Unknown user {username!r}."
     binding_only = request.args.get("binding") in ("1", "true")
     page = _query_int("page", 1, 1, 1_000_000, errors)
     per_page = _query_int("per_page", CALENDAR_PER_PAGE, 1, CALENDAR_MAX_PER_PAGE, errors)
     if errors:
         raise ApiError(422, "The request has invalid parameters.", errors)
     rows, total = queries.paged_between(
-        start, end, page=page, per_page=per_page, directorate_id=directorate.id if directorate else None, binding_only=binding_only
+                start,
+        end,
+        page=page,
+        per_page=per_page,
+        directorate_id=directorate.id if directorate else None,
+        drafter_id=drafter.id if drafter else None,
+        binding_only=binding_only,
     )
+    items = calendar_entries(rows, today)
+    return jsonify({"from": start.isoformat(), "to": end.isoformat(), "items": items, "total": total, "page": page, "per_page": per_page})
+
+
+def calendar_entries(rows: list[Deadline], today: dt.date) -> list[dict[str, Any]]:
+    """Deadlines with their case, date and risk: the calendar's and the dashboard's entries."""
     ctx = edge.rule_context()
     items = []
     for d in rows:
@@ -262,7 +289,41 @@ def calendar():
                 "url": url_for("cases.show", reference=case.reference, _external=True),
             }
         )
-    return jsonify({"from": start.isoformat(), "to": end.isoformat(), "items": items, "total": total, "page": page, "per_page": per_page})
+    return items
+
+
+@bp.get("/dashboard")
+@api_permission("dashboard.view")
+def dashboard():
+    """The dashboard's lists: overdue, due this week, awaiting approval and the Monday list,
+    for a directorate (``?directorate=CODE``), every directorate (``all``), else the user's own."""
+    today = today_local()
+    code = request.args.get("directorate")
+    if code == "all":
+        directorate_id = None
+    elif code:
+        directorate = db.session.scalar(db.select(Directorate).where(Directorate.code == code))
+        if directorate is None:
+            raise ApiError(422, "The request has invalid parameters.", {"directorate": f"Unknown directorate {code!r}."})
+        directorate_id = directorate.id
+    else:
+        directorate_id = edge.actor().directorate_id
+    week_end = today + dt.timedelta(days=6 - today.weekday())
+    overdue_rows, overdue_total = queries.overdue(today, directorate_id=directorate_id, limit=100)
+    week_rows, week_total = queries.binding_between(today, week_end, directorate_id=directorate_id, limit=200)
+    awaiting = queries.awaiting_approval(directorate_id, limit=100)
+    monday_rows, monday_total = queries.monday_list_preview(today, directorate_id)
+    chosen = db.session.get(Directorate, directorate_id) if directorate_id else None
+    return jsonify(
+        today=today.isoformat(),
+        week_end=week_end.isoformat(),
+        monday=rules.next_monday(today).isoformat(),
+        directorate=chosen.code if chosen else None,
+        overdue={"items": calendar_entries(overdue_rows, today), "total": overdue_total},
+        this_week={"items": calendar_entries(week_rows, today), "total": week_total},
+        awaiting_approval={"items": [cases_api.case_json(c, full=False) for c in awaiting], "total": len(awaiting)},
+        monday_list={"items": [cases_api.case_json(c, full=False) for c in monday_rows], "total": monday_total},
+    )
 
 
 def _query_int(name: str, default: int, low: int, high: int, errors: dict[str, str]) -> int:
@@ -277,85 +338,153 @@ def _query_int(name: str, default: int, low: int, high: int, errors: dict[str, s
 
 # -- OpenAPI ---------------------------------------------------------------------------------
 
-OPENAPI_SCHEMAS["Deadline"] = {
-    "type": "object",
-    "properties": {
-        "kind": {"type": "string"},
-        "due_on": {"type": "string", "format": "date"},
-        "practical_due_on": {"type": "string", "format": "date"},
-        "rule": {"type": "string"},
-        "explanation": {"type": "string"},
-        "is_binding": {"type": "boolean"},
-        "warnings": {"type": "array", "items": {"type": "string"}},
-        "overridden_due_on": {"type": ["string", "null"], "format": "date"},
-    },
+_DEADLINE_PROPERTIES: dict[str, Any] = {
+    "kind": {"type": "string", "enum": [k.value for k in DeadlineKind]},
+    "due_on": {"type": "string", "format": "date"},
+    "practical_due_on": {"type": "string", "format": "date", "description": "moved off weekends, holidays and recess"},
+    "rule": {"type": "string"},
+    "explanation": {"type": "string"},
+    "is_binding": {"type": "boolean"},
+    "warnings": {"type": "array", "items": {"type": "string"}},
+    "overridden_due_on": nullable("string", format="date"),
+    "override_reason": nullable("string"),
 }
-OPENAPI_SCHEMAS["Event"] = {
-    "type": "object",
-    "required": ["kind", "name", "starts_on"],
-    "properties": {
-        "id": {"type": "integer", "readOnly": True},
-        "kind": {"type": "string", "enum": list(EventKind.__members__)},
-        "name": {"type": "string"},
-        "starts_on": {"type": "string", "format": "date"},
-        "ends_on": {"type": ["string", "null"], "format": "date"},
-        "dossier": {"type": ["string", "null"]},
-        "tk_number": {"type": ["string", "null"]},
-    },
+OPENAPI_SCHEMAS["Deadline"] = obj(_DEADLINE_PROPERTIES)
+OPENAPI_SCHEMAS["Case"]["properties"].update(
+    {
+        "committee_due_on": nullable("string", format="date"),
+        "given_due_on": nullable("string", format="date"),
+        "due_before_event": nullable("integer", description="event id"),
+        "postponed_on": nullable("string", format="date"),
+        "deadlines": {"type": "array", "items": {"$ref": "#/components/schemas/Deadline"}},
+    }
+)
+OPENAPI_SCHEMAS["Case"]["required"] += ["committee_due_on", "given_due_on", "due_before_event", "postponed_on", "deadlines"]
+_EVENT_PROPERTIES: dict[str, Any] = {
+    "id": {"type": "integer"},
+    "kind": {"type": "string", "enum": list(EventKind.__members__)},
+    "name": {"type": "string"},
+    "starts_on": {"type": "string", "format": "date"},
+    "ends_on": nullable("string", format="date"),
+    "dossier": nullable("string"),
+    "tk_number": nullable("string"),
 }
-_err = {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}}
-_event = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Event"}}}}
+OPENAPI_SCHEMAS["Event"] = obj(_EVENT_PROPERTIES)
+OPENAPI_SCHEMAS["EventInput"] = {
+    "type": "object",
+    "description": "POST needs kind, name and starts_on; PATCH takes any of the fields.",
+    "additionalProperties": False,
+    "properties": {k: v for k, v in _EVENT_PROPERTIES.items() if k != "id"},
+}
+OPENAPI_SCHEMAS["CalendarEntry"] = obj(
+    {
+        **_DEADLINE_PROPERTIES,
+        "date": {"type": "string", "format": "date", "description": "the override, else the practical date"},
+        "risk": nullable("string", enum=["overdue", "due_soon", "on_track", "done", None]),
+        "case": {"type": "string", "description": "case reference"},
+        "subject": {"type": "string"},
+        "status": {"type": "string"},
+        "lead_directorate": nullable("string"),
+        "url": {"type": "string"},
+    }
+)
+_event = json_body_of("EventInput")
 _event_id = {"name": "event_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 OPENAPI_PATHS["/cases/{reference}/postponement"] = {
     "post": {
         "summary": "Record the postponement notice (written questions)",
         "parameters": [{"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}],
-        "requestBody": {
-            "content": {
-                "application/json": {
-                    "schema": {
-                        "type": "object",
-                        "required": ["sent_on", "reason"],
-                        "properties": {"sent_on": {"type": "string", "format": "date"}, "reason": {"type": "string"}},
-                    }
-                }
+        "requestBody": json_body_of(
+            {
+                "type": "object",
+                "required": ["sent_on", "reason"],
+                "properties": {"sent_on": {"type": "string", "format": "date"}, "reason": {"type": "string"}},
             }
+        ),
+        "responses": {
+            "200": json_response("The case with its new deadlines", "Case"),
+            "404": error_response(404),
+            "409": error_response(409),
+            "422": error_response(422),
         },
-        "responses": {"200": {"description": "The case with its new deadlines"}, "404": _err, "422": _err},
     }
 }
 OPENAPI_PATHS["/events"] = {
-    "get": {"summary": "List events", "responses": {"200": {"description": "Events"}}},
-    "post": {"summary": "Create an event", "requestBody": _event, "responses": {"201": {"description": "Created", **_event}, "422": _err}},
+    "get": {"summary": "List events, newest first", "responses": {"200": json_response("Events", list_of("Event"))}},
+    "post": {
+        "summary": "Create an event",
+        "requestBody": _event,
+        "responses": {"201": json_response("Created", "Event"), "422": error_response(422)},
+    },
 }
 OPENAPI_PATHS["/events/{event_id}"] = {
-    "get": {"summary": "One event", "parameters": [_event_id], "responses": {"200": {"description": "The event", **_event}, "404": _err}},
+    "get": {"summary": "One event", "parameters": [_event_id], "responses": {"200": json_response("The event", "Event"), "404": error_response(404)}},
     "patch": {
         "summary": "Change an event (anchored cases are recomputed)",
         "parameters": [_event_id],
         "requestBody": _event,
-        "responses": {"200": {"description": "Saved", **_event}, "404": _err, "422": _err},
+        "responses": {"200": json_response("Saved", "Event"), "404": error_response(404), "422": error_response(422)},
     },
     "delete": {
         "summary": "Delete an event (cases due before it lose that date and are recomputed)",
         "parameters": [_event_id],
-        "responses": {"200": {"description": "Deleted"}, "404": _err},
+        "responses": {
+            "200": json_response("Deleted", obj({"deleted": {"type": "integer"}, "cases_recomputed": {"type": "integer"}})),
+            "404": error_response(404),
+        },
     },
 }
 OPENAPI_PATHS["/calendar"] = {
     "get": {
-        "summary": "Deadlines in a date range",
+        "summary": "Deadlines in a date range, by date",
         "parameters": [
             {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
             {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}},
             {"name": "directorate", "in": "query", "schema": {"type": "string"}, "description": "directorate code"},
-            {"name": "binding", "in": "query", "schema": {"type": "string", "enum": ["1"]}},
+            {"name": "drafter", "in": "query", "schema": {"type": "string"}, "description": "username: that drafter's cases"},
+            {"name": "binding", "in": "query", "schema": {"type": "string", "enum": ["1", "true"]}},
             {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
             {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 2000, "default": 500}},
         ],
         "responses": {
-            "200": {"description": "{from, to, items: [deadline + case, date, risk], total, page, per_page}, items by date"},
-            "422": _err,
+            "200": json_response(
+                "A page of deadlines in [from, to]",
+                page_of("CalendarEntry", **{"from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"}}),
+            ),
+            "422": error_response(422),
+        },
+    }
+}
+
+_listed = lambda items: obj({"items": {"type": "array", "items": items}, "total": {"type": "integer", "description": "all that match; items holds the first ones"}})  # noqa: E731
+OPENAPI_PATHS["/dashboard"] = {
+    "get": {
+        "summary": "The dashboard's lists: overdue, due this week, awaiting approval, the Monday list",
+        "parameters": [
+            {
+                "name": "directorate",
+                "in": "query",
+                "schema": {"type": "string"},
+                "description": "a directorate code, or `all`; default: the user's own directorate",
+            }
+        ],
+        "responses": {
+            "200": json_response(
+                "The lists",
+                obj(
+                    {
+                        "today": {"type": "string", "format": "date"},
+                        "week_end": {"type": "string", "format": "date"},
+                        "monday": {"type": "string", "format": "date", "description": "the Monday of the next late-answers list"},
+                        "directorate": nullable("string"),
+                        "overdue": _listed({"$ref": "#/components/schemas/CalendarEntry"}),
+                        "this_week": _listed({"$ref": "#/components/schemas/CalendarEntry"}),
+                        "awaiting_approval": _listed({"$ref": "#/components/schemas/CaseSummary"}),
+                        "monday_list": _listed({"$ref": "#/components/schemas/CaseSummary"}),
+                    }
+                ),
+            ),
+            "422": error_response(422),
         },
     }
 }

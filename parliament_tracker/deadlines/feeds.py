@@ -13,7 +13,7 @@ from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User, hash_token
 from parliament_tracker.cases.models import Case
 from parliament_tracker.cases.workflow import OPEN, CaseStatus
-from parliament_tracker.db import now_utc, today_local
+from parliament_tracker.db import now_utc, today_local, unindexed
 from parliament_tracker.deadlines import ics
 from parliament_tracker.deadlines.models import CalendarFeed, Deadline
 from parliament_tracker.deadlines.queries import EFFECTIVE, effective_between
@@ -65,6 +65,7 @@ class FeedRow(NamedTuple):
     overridden: bool
     override_reason: str | None
     warnings: list[str] | None
+    is_binding: bool
 
 
 _DEADLINE_COLUMNS = (
@@ -74,6 +75,7 @@ _DEADLINE_COLUMNS = (
     Deadline.overridden_due_on.is_not(None),
     Deadline.override_reason,
     Deadline.warnings,
+    Deadline.is_binding,
 )
 
 
@@ -88,7 +90,7 @@ def feed_rows(feed: CalendarFeed, today: dt.date | None = None) -> list[FeedRow]
             .join(Deadline.case)
             .where(
                 effective_between(start, end),
-                Case.status.in_(OPEN),
+                unindexed(Case.status).in_(OPEN),
                 Case.drafter_id == feed.user_id,
                 Deadline.is_binding.is_(True) | Deadline.kind.in_(sorted(INTERNAL_KINDS)),
             )
@@ -100,7 +102,7 @@ def feed_rows(feed: CalendarFeed, today: dt.date | None = None) -> list[FeedRow]
     if feed.scope == "directorate" and feed.user.directorate_id is None:
         return []
     cases = db.select(Case.id, Case.reference, Case.subject, Case.status).where(
-        Case.practical_due_on.between(start, end), Case.status.in_(OPEN)
+        Case.practical_due_on.between(start, end), unindexed(Case.status).in_(OPEN)  # see db.unindexed
     )
     if feed.scope == "directorate":
         cases = cases.where(Case.lead_directorate_id == feed.user.directorate_id)
@@ -129,9 +131,9 @@ def build_feed(feed: CalendarFeed, today: dt.date | None = None) -> bytes:
         lines += [f"Let op: {w}" for w in row.warnings or []]
         entries.append(
             ics.IcsEntry(
-                uid=ics.deadline_uid(row.case_id, row.kind.value),
+                uid=ics.entry_uid(row.case_id, row.kind.value, row.is_binding),
                 date=row.date,
-                summary=f"{row.reference}: {kind_titles[row.kind]} – {row.subject[:100]}",
+                summary=ics.shorten(f"{row.reference}: {kind_titles[row.kind]} – {row.subject}"),
                 description="\n".join(lines),
                 url=case_url + quote(row.reference),
             )

@@ -38,6 +38,35 @@ def deadline_uid(case_id: int | str, deadline_kind: str, domain: str = UID_DOMAI
     return uid
 
 
+#: the UID kind of a case's binding answer entry, whichever rule makes the date binding
+BINDING_UID_KIND = "external"
+#: a summary longer than this is shortened, with an ellipsis
+SUMMARY_LENGTH = 120
+
+
+def entry_uid(case_id: int | str, deadline_kind: str, is_binding: bool) -> str:
+    """The UID of a deadline's entry: the binding answer date keeps one UID per case.
+
+    A postponement (external -> postponed_external), a linked event or a committee date
+    changes which rule gives the binding date; with a UID per kind a calendar that imported
+    the feed kept the old entry beside the new one. "external" is the UID the entry had
+    before (a case's first binding date is usually its term). Milestones keep their own.
+    """
+    return deadline_uid(case_id, BINDING_UID_KIND if is_binding else deadline_kind)
+
+
+def shorten(text: str, limit: int = SUMMARY_LENGTH) -> str:
+    """``text`` in at most ``limit`` characters: cut at a word where one is near, with "…"."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit * 2 // 3:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:–-") + "…"
+
+
 def _text(value: str) -> str:
     """A TEXT value escaped per RFC 5545 §3.3.11 (backslash, semicolon, comma, newline)."""
     return (

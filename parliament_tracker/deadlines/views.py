@@ -30,7 +30,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from parliament_tracker import edge, writes_on_get
+from parliament_tracker import edge
 from parliament_tracker.auth.permissions import permission_required, public
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case
@@ -45,6 +45,7 @@ from parliament_tracker.deadlines.rules import INTERNAL_KINDS, DeadlineKind
 from parliament_tracker.extensions import db
 from parliament_tracker.forms import int_arg
 from parliament_tracker.organisation.models import Directorate
+from parliament_tracker.web import writes_on_get
 
 bp = Blueprint("deadlines", __name__)
 
@@ -298,6 +299,33 @@ def _decorate(rows: list[Deadline]) -> list[dict[str, Any]]:
     return out
 
 
+def dashboard_lists(today: dt.date, directorate_id: int | None, user: Any) -> dict[str, Any]:
+    """What the dashboard shows, each list with the count its heading gives.
+
+    "Awaiting my approval" is the approvals page's list (letters whose current approver is
+    ``user``), so the count on the dashboard is the length of the page it links to.
+    """
+    from parliament_tracker.letters.approval import services as workflow
+
+    week_end = today + dt.timedelta(days=6 - today.weekday())
+    overdue_rows, overdue_total = queries.overdue(today, directorate_id=directorate_id, limit=100)
+    week_rows, week_total = queries.binding_between(today, week_end, directorate_id=directorate_id, limit=200)
+    awaiting = workflow.awaiting(user)
+    monday_list, monday_total = queries.monday_list_preview(today, directorate_id)
+    return {
+        "week_end": week_end,
+        "overdue": _decorate(overdue_rows),
+        "overdue_total": overdue_total,
+        "this_week": _decorate(week_rows),
+        "week_total": week_total,
+        "awaiting": awaiting,
+        "awaiting_total": len(awaiting),
+        "monday": rules.next_monday(today),
+        "monday_list": monday_list,
+        "monday_total": monday_total,
+    }
+
+
 @bp.get("/dashboard")
 @permission_required("dashboard.view")
 def dashboard():
@@ -310,26 +338,13 @@ def dashboard():
         directorate_id = int_arg(raw)
         if directorate_id is None:
             directorate_id = current_user.directorate_id
-    week_end = today + dt.timedelta(days=6 - today.weekday())
-    overdue_rows, overdue_total = queries.overdue(today, directorate_id=directorate_id, limit=100)
-    week_rows, week_total = queries.binding_between(today, week_end, directorate_id=directorate_id, limit=200)
-    overdue, this_week = _decorate(overdue_rows), _decorate(week_rows)
-    awaiting = queries.awaiting_approval(directorate_id, limit=100)
+    lists = dashboard_lists(today, directorate_id, current_user._get_current_object())
     stats = queries.timeliness(today, directorate_id=directorate_id)
-    monday_list, monday_total = queries.monday_list_preview(today, directorate_id)
     directorates = db.session.scalars(db.select(Directorate).order_by(Directorate.code)).all()
     return render_template(
         "deadlines/dashboard.html",
         today=today,
-        week_end=week_end,
-        overdue=overdue,
-        overdue_total=overdue_total,
-        this_week=this_week,
-        week_total=week_total,
-        awaiting=awaiting,
-        monday=rules.next_monday(today),
-        monday_list=monday_list,
-        monday_total=monday_total,
+        **lists,
         stats=stats,
         directorates=directorates,
         directorate_id=directorate_id,

@@ -9,17 +9,37 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, url_for
+from flask import Flask, current_app, request, url_for
 
 from parliament_tracker import edge
-from parliament_tracker.api import OPENAPI_PATHS, OPENAPI_SCHEMAS, ApiError, api_permission, json_body, make_blueprint
+from parliament_tracker.api import (
+    OPENAPI_PATHS,
+    OPENAPI_SCHEMAS,
+    ApiError,
+    api_permission,
+    error_response,
+    json_body,
+    json_body_of,
+    json_response,
+    list_of,
+    make_blueprint,
+    nullable,
+    obj,
+)
 from parliament_tracker.cases import api as cases_api
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.extensions import db
 from parliament_tracker.letters import downloads, services, versions
 from parliament_tracker.letters.downloads import DOCX_MIME
 from parliament_tracker.letters.engine import markup
-from parliament_tracker.letters.models import Letter, LetterKind, LetterVersion
+from parliament_tracker.letters.models import (
+    Letter,
+    LetterCaseRole,
+    LetterKind,
+    LetterStatus,
+    LetterVersion,
+    VersionSource,
+)
 
 bp = make_blueprint("letters_api", __name__)
 
@@ -48,8 +68,17 @@ def version_json(version: LetterVersion) -> dict[str, Any]:
     }
 
 
+#: ``app.extensions`` key: the functions that add fields to a letter's JSON (the approval workflow's)
+_EXTENDERS_KEY = "letter_json_extenders"
+
+
+def register_letter_json_extender(app: Flask, extend: Any) -> None:
+    """The hook the approval workflow registers with at app creation to add its fields."""
+    app.extensions.setdefault(_EXTENDERS_KEY, []).append(extend)
+
+
 def letter_json(letter: Letter) -> dict[str, Any]:
-    return {
+    data = {
         "id": letter.id,
         "kind": letter.kind.value,
         "status": letter.status.value,
@@ -72,6 +101,9 @@ def letter_json(letter: Letter) -> dict[str, Any]:
         else None,
         "pdf_url": url_for("letters_api.latest_pdf", letter_id=letter.id, _external=True) if letter.versions else None,
     }
+    for extend in current_app.extensions.get(_EXTENDERS_KEY, ()):
+        data.update(extend(letter))
+    return data
 
 
 def case_letters_json(case: Any) -> dict[str, Any]:
@@ -210,106 +242,253 @@ def latest_pdf(letter_id: int) -> Any:
     return downloads.send_version(*_latest(letter_id), "pdf")
 
 
+CONTENT_FIELDS = {"version", "subject", "body", "answers", "our_reference", "postponement_reason"}
+
+
+@bp.patch("/letters/<int:letter_id>")
+@api_permission("letter.draft")
+def update_letter(letter_id: int) -> Any:
+    """Change a draft's content; ``version`` must be the version you read (else 409)."""
+    letter = _letter(letter_id)
+    body = json_body()
+    errors: dict[str, str] = {key: "Unknown field." for key in body if key not in CONTENT_FIELDS}
+    version = body.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        errors["version"] = "Required: the version you read (integer)."
+    for name in ("subject", "our_reference", "postponement_reason"):
+        if name in body and not isinstance(body[name], str):
+            errors[name] = "Must be a string."
+    text = _body_markup(body.get("body"), errors)
+    answers = body.get("answers")
+    if answers is not None and not isinstance(answers, list):
+        errors["answers"] = "Must be a list of {questions: [numbers], text} or {questions: [numbers], see: number}."
+    if errors:
+        raise ApiError(422, "The request has invalid fields.", errors)
+    data = services.LetterInput(
+        subject=body.get("subject"),
+        body=text,
+        answers=answers,
+        our_reference=body.get("our_reference"),
+        postponement_reason=body.get("postponement_reason"),
+    )
+    services.update_letter(letter, data, expected_version=version, actor=edge.actor())
+    db.session.flush()
+    return letter_json(letter)
+
+
+@bp.get("/letters/<int:letter_id>/versions")
+@api_permission("letter.view")
+def list_versions(letter_id: int) -> Any:
+    """The letter's versions, oldest first."""
+    return {"items": [version_json(v) for v in _letter(letter_id).versions]}
+
+
+@bp.post("/letters/<int:letter_id>/versions")
+@api_permission("letter.draft")
+def generate(letter_id: int) -> Any:
+    """Generate a new version (DOCX and PDF) from the draft's content."""
+    letter = _letter(letter_id)
+    version = versions.generate_version(letter, actor=edge.actor())
+    db.session.flush()
+    return version_json(version), 201
+
+
+@bp.post("/letters/<int:letter_id>/upload")
+@api_permission("letter.draft")
+def upload(letter_id: int) -> Any:
+    """Upload a DOCX edited in Word (multipart ``file``, optional ``note``); its PDF is made from it."""
+    letter = _letter(letter_id)
+    upload = request.files.get("file")
+    limit = current_app.config["LETTER_MAX_UPLOAD_BYTES"]
+    data = upload.read(limit + 1) if upload else b""
+    if not data:
+        raise ApiError(422, "Send the DOCX as multipart form field 'file'.", {"file": "Required."})
+    version = versions.upload_docx(letter, upload.filename or "", data, actor=edge.actor(), note=request.form.get("note", ""))
+    db.session.flush()
+    return version_json(version), 201
+
+
+_ANSWER = {
+    "type": "object",
+    "required": ["questions"],
+    "additionalProperties": False,
+    "properties": {
+        "questions": {"type": "array", "items": {"type": "integer"}},
+        "text": {"type": "string"},
+        "see": {"type": "integer", "description": "'Zie het antwoord op vraag n'"},
+    },
+}
+_BODY = {
+    "oneOf": [
+        {"type": "string", "description": markup.HELP_TEXT},
+        {"type": "array", "items": {"type": "string"}, "description": "one string a paragraph"},
+    ]
+}
 OPENAPI_SCHEMAS["LetterInput"] = {
     "type": "object",
     "required": ["kind"],
+    "additionalProperties": False,
     "properties": {
         "kind": {"enum": [k.value for k in LetterKind]},
         "subject": {"type": "string"},
-        "body": {
-            "oneOf": [
-                {"type": "string", "description": markup.HELP_TEXT},
-                {"type": "array", "items": {"type": "string"}},
-            ]
-        },
-        "answers": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["questions"],
-                "properties": {
-                    "questions": {"type": "array", "items": {"type": "integer"}},
-                    "text": {"type": "string"},
-                    "see": {"type": "integer", "description": "'Zie het antwoord op vraag n'"},
-                },
-            },
-        },
+        "body": _BODY,
+        "answers": {"type": "array", "items": _ANSWER},
         "mentions": {"type": "array", "items": {"type": "string"}},
         "also_answers": {"type": "array", "items": {"type": "string"}},
         "postponement_reason": {"type": "string"},
         "our_reference": {"type": "string"},
     },
 }
-OPENAPI_SCHEMAS["Letter"] = {
-    "type": "object",
-    "properties": {
+OPENAPI_SCHEMAS["LetterVersion"] = obj(
+    {
+        "number": {"type": "integer"},
+        "source": {"enum": [s.value for s in VersionSource]},
+        "filename": nullable("string"),
+        "created_at": {"type": "string", "format": "date-time"},
+        "created_by": nullable("string"),
+        "docx_sha256": {"type": "string"},
+        "pdf_sha256": {"type": "string"},
+        "note": nullable("string"),
+    }
+)
+OPENAPI_SCHEMAS["Letter"] = obj(
+    {
         "id": {"type": "integer"},
-        "kind": {"type": "string"},
-        "status": {"type": "string"},
+        "kind": {"enum": [k.value for k in LetterKind]},
+        "status": {"enum": [s.value for s in LetterStatus]},
         "subject": {"type": "string"},
-        "cases": {"type": "array", "items": {"type": "object"}},
-        "versions": {
+        "letter_date": nullable("string", format="date"),
+        "our_reference": nullable("string"),
+        "your_reference": nullable("string"),
+        "your_letter_date": nullable("string", format="date"),
+        "signatory": nullable("string", description="office title"),
+        "cases": {
             "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "number": {"type": "integer"},
-                    "source": {"enum": ["generated", "uploaded"]},
-                    "created_at": {"type": "string"},
-                    "created_by": {"type": ["string", "null"]},
-                    "docx_sha256": {"type": "string"},
-                    "pdf_sha256": {"type": "string"},
-                },
-            },
+            "items": obj({"reference": {"type": "string"}, "role": {"enum": [r.value for r in LetterCaseRole]}}),
         },
-    },
+        "body": {"type": "string", "description": "the body in the drafting markup"},
+        "body_blocks": {"type": "array", "items": {"type": "object"}, "description": "the body as stored blocks"},
+        "answers": {"type": "array", "items": _ANSWER},
+        "postponement_reason": nullable("string"),
+        "version": {"type": "integer", "description": "send it back when you change the content"},
+        "versions": {"type": "array", "items": {"$ref": "#/components/schemas/LetterVersion"}},
+        "url": {"type": "string"},
+        "docx_url": nullable("string"),
+        "pdf_url": nullable("string"),
+    }
+)
+OPENAPI_SCHEMAS["Case"]["properties"]["letters"] = {
+    "type": "array",
+    "items": obj(
+        {
+            "id": {"type": "integer"},
+            "kind": {"enum": [k.value for k in LetterKind]},
+            "status": {"enum": [s.value for s in LetterStatus]},
+            "subject": {"type": "string"},
+            "versions": {"type": "integer", "description": "how many"},
+            "url": {"type": "string"},
+        }
+    ),
 }
+OPENAPI_SCHEMAS["Case"]["required"].append("letters")
+_ID = [{"name": "letter_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+_FILE_ERRORS = {"404": error_response(404, "No letter, or no version yet"), "500": error_response(500)}
 OPENAPI_PATHS["/cases/{reference}/letters"] = {
     "post": {
         "summary": "Start a letter from a case and generate its first version",
         "parameters": [{"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}],
-        "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/LetterInput"}}}},
+        "requestBody": json_body_of("LetterInput"),
         "responses": {
-            "201": {
-                "description": "Created",
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Letter"}}},
-            },
-            "404": {"description": "No such case"},
-            "422": {"description": "Invalid fields"},
+            "201": json_response("Created", "Letter"),
+            "404": error_response(404),
+            "409": error_response(409),
+            "422": error_response(422),
         },
     }
 }
-_ID = [{"name": "letter_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
 OPENAPI_PATHS["/letters/{letter_id}"] = {
     "get": {
-        "summary": "A letter with its status and versions",
+        "summary": "A letter with its content, status, versions and approvals",
         "parameters": _ID,
-        "responses": {
-            "200": {
-                "description": "The letter",
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Letter"}}},
-            },
-            "404": {"description": "No such letter"},
-        },
+        "responses": {"200": json_response("The letter", "Letter"), "404": error_response(404)},
     }
 }
 OPENAPI_PATHS["/letters/{letter_id}/docx"] = {
     "get": {
         "summary": "The latest version as DOCX",
         "parameters": _ID,
-        "responses": {
-            "200": {"description": "DOCX", "content": {DOCX_MIME: {}}},
-            "404": {"description": "No letter or no version"},
-        },
+        "responses": {"200": {"description": "DOCX", "content": {DOCX_MIME: {}}}, **_FILE_ERRORS},
     }
 }
 OPENAPI_PATHS["/letters/{letter_id}/pdf"] = {
     "get": {
-        "summary": "The latest version as PDF/A-2b",
+        "summary": "The latest version as PDF/A-2b (signed once the letter is signed)",
+        "parameters": _ID,
+        "responses": {"200": {"description": "PDF", "content": {"application/pdf": {}}}, **_FILE_ERRORS},
+    }
+}
+OPENAPI_SCHEMAS["LetterContent"] = {
+    "type": "object",
+    "required": ["version"],
+    "additionalProperties": False,
+    "properties": {
+        "version": {"type": "integer", "description": "the version you read; another one gets 409"},
+        "subject": {"type": "string"},
+        "body": _BODY,
+        "answers": {"type": "array", "items": _ANSWER},
+        "our_reference": {"type": "string"},
+        "postponement_reason": {"type": "string"},
+    },
+}
+OPENAPI_PATHS["/letters/{letter_id}"]["patch"] = {
+    "summary": "Change a draft's content (subject, body, answers); send the version you read",
+    "parameters": _ID,
+    "requestBody": json_body_of("LetterContent"),
+    "responses": {
+        "200": json_response("Saved", "Letter"),
+        "404": error_response(404),
+        "409": error_response(409, "Someone changed the letter since you read it, or it is signed"),
+        "422": error_response(422),
+    },
+}
+OPENAPI_PATHS["/letters/{letter_id}/versions"] = {
+    "get": {
+        "summary": "The letter's versions",
+        "parameters": _ID,
+        "responses": {"200": json_response("Versions, oldest first", list_of("LetterVersion")), "404": error_response(404)},
+    },
+    "post": {
+        "summary": "Generate a new version from the draft",
         "parameters": _ID,
         "responses": {
-            "200": {"description": "PDF", "content": {"application/pdf": {}}},
-            "404": {"description": "No letter or no version"},
+            "201": json_response("The new version", "LetterVersion"),
+            "404": error_response(404),
+            "409": error_response(409, "The letter is signed or sent"),
+            "422": error_response(422),
+        },
+    },
+}
+OPENAPI_PATHS["/letters/{letter_id}/upload"] = {
+    "post": {
+        "summary": "Upload a DOCX edited in Word as a new version",
+        "parameters": _ID,
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {"file": {"type": "string", "format": "binary"}, "note": {"type": "string"}},
+                    }
+                }
+            },
+        },
+        "responses": {
+            "201": json_response("The new version", "LetterVersion"),
+            "404": error_response(404),
+            "409": error_response(409, "The letter is signed or sent"),
+            "422": error_response(422, "No file, or a file that is not a usable DOCX"),
         },
     }
 }

@@ -25,9 +25,10 @@ from parliament_tracker.deadlines.progress import not_done_sql
 from parliament_tracker.deadlines.rules import DeadlineKind
 from parliament_tracker.deadlines.services import facts_for, load_rule_context
 from parliament_tracker.deadlines.workdays import WorkingCalendar
+from parliament_tracker.db import now_utc
 from parliament_tracker.extensions import db
 from parliament_tracker.notifications import services
-from parliament_tracker.notifications.models import NotificationKind
+from parliament_tracker.notifications.models import Delivery, Notification, NotificationKind
 from parliament_tracker.notifications.services import Draft, Recipient
 from parliament_tracker.organisation.models import Directorate
 
@@ -159,17 +160,24 @@ def reminders(today: dt.date) -> dict[str, Any]:
 
 def escalation(today: dt.date) -> dict[str, Any]:
     """A case past a milestone or its due date without the step done: tell the director(s)
-    of the lead directorate and the registrar(s), once per missed date."""
+    of the lead directorate and the registrar(s), once per missed date.
+
+    With neither, the escalation goes to the lead directorate's mailbox, else to the
+    (enabled) administrators, and the run's counts say how many went there; only when
+    there is nobody at all is it counted as ``no_recipient``.
+    """
     ctx = load_rule_context()
     rows = _steps_not_done(today > EFFECTIVE)
     staff = list(
-        db.session.scalars(sa.select(User).where(User.is_enabled.is_(True), User.role.in_([Role.director, Role.registrar])))
+        db.session.scalars(sa.select(User).where(User.is_enabled.is_(True), User.role.in_([Role.director, Role.registrar, Role.admin])))
     )
     directors: dict[int, list[User]] = defaultdict(list)
     registrars = [u for u in staff if u.role == Role.registrar]
+    admins = [u for u in staff if u.role == Role.admin]
     for u in staff:
         if u.role == Role.director and u.directorate_id is not None:
             directors[u.directorate_id].append(u)
+    mailboxes = {d.id: d for d in db.session.scalars(sa.select(Directorate))}
     # One escalation per case for its latest missed date: a case that missed its draft,
     # approval and signature dates is one message, not three. The next missed date of the
     # same case escalates again (the unique row is per case and date).
@@ -180,19 +188,30 @@ def escalation(today: dt.date) -> dict[str, Any]:
             latest[r.case_id] = r
     rows = sorted(latest.values(), key=lambda r: (r.due, r.reference))
     drafters = _users(r.drafter_id for r in rows if r.drafter_id is not None)
-    recipients = {u.id: services.user_recipient(u) for u in staff}
+    recipients: dict[Any, Recipient] = {u.id: services.user_recipient(u) for u in staff}
     drafts: list[Draft] = []
-    nobody = 0
+    counts = {"to_mailbox": 0, "to_admins": 0, "no_recipient": 0}
     for r in rows:
-        to = [*directors.get(r.lead_directorate_id, []), *registrars]
+        to = [recipients[u.id] for u in (*directors.get(r.lead_directorate_id, []), *registrars)]
         if not to:
-            nobody += 1
+            directorate = mailboxes.get(r.lead_directorate_id) if r.lead_directorate_id else None
+            if directorate is not None and directorate.email:
+                key = ("mailbox", directorate.id)
+                if key not in recipients:
+                    recipients[key] = services.mailbox_recipient(directorate.email, directorate.name)
+                to = [recipients[key]]
+                counts["to_mailbox"] += 1
+            elif admins:
+                to = [recipients[u.id] for u in admins]
+                counts["to_admins"] += 1
+            else:
+                counts["no_recipient"] += 1
         step = _step(r.kind, r.is_binding)
         drafter = drafters.get(r.drafter_id)
-        for u in to:
+        for recipient in to:
             drafts.append(
                 Draft(
-                    recipients[u.id],
+                    recipient,
                     NotificationKind.escalation,
                     r.case_id,
                     r.due,
@@ -210,7 +229,7 @@ def escalation(today: dt.date) -> dict[str, Any]:
                 )
             )
     queued = services.queue(drafts)
-    return {"cases": len(rows), "queued": queued, "already_sent": len(drafts) - queued, "no_recipient": nobody}
+    return {"cases": len(rows), "queued": queued, "already_sent": len(drafts) - queued, **counts}
 
 
 # -- weekly digest --------------------------------------------------------------------------
@@ -305,7 +324,59 @@ def _digest_sections(directorate_id: int, today: dt.date, monday: dt.date, setti
     return {"late_list": late_list, "due_next_week": due_next_week, "waiting_approval": approval, "waiting_signature": signature}
 
 
-def send_outbox(today: dt.date) -> dict[str, Any]:
-    from parliament_tracker.notifications.mail import send_outbox as send
+# -- daily summary ----------------------------------------------------------------------------
 
-    return send()
+
+def daily_summary(today: dt.date) -> dict[str, Any]:
+    """One e-mail per user in "one daily summary" mode with what was held for them.
+
+    The summary is a notification of its own (unique per user and day); the held deliveries it
+    carries are marked with its id and as sent in the same transaction, and only when this run
+    inserted the summary, so a second run or a second process carries each one at most once.
+    """
+    held = db.session.execute(
+        sa.select(Delivery.id, Notification.user_id, Notification.subject, Notification.url, Notification.created_at)
+        .join(Notification, Notification.id == Delivery.notification_id)
+        .where(Delivery.held.is_(True), Delivery.sent_at.is_(None), Notification.user_id.is_not(None))
+        .order_by(Notification.user_id, Notification.created_at, Notification.id)
+    ).all()
+    by_user: dict[int, list[Any]] = defaultdict(list)
+    for row in held:
+        by_user[row.user_id].append(row)
+    users = _users(by_user)
+    counts = {"users": 0, "messages": 0, "already_sent": 0}
+    for user_id, rows in by_user.items():
+        user = users.get(user_id)
+        if user is None or not user.is_enabled or not user.email:
+            continue
+        item = Draft(
+            services.user_recipient(user),
+            NotificationKind.daily_summary,
+            None,
+            today,
+            "daily_summary",
+            {"items": [{"subject": r.subject, "url": r.url} for r in rows], "day": today,
+             "url": services.absolute_url("/notifications")},
+            ref=f"summary:{today.isoformat()}",
+        )
+        if services.queue([item]) == 0:
+            counts["already_sent"] += 1
+            continue
+        summary_id = db.session.scalar(sa.select(Notification.id).where(Notification.dedupe_key == item.key))
+        carried = db.session.execute(
+            sa.update(Delivery)
+            .where(Delivery.id.in_([r.id for r in rows]), Delivery.summary_id.is_(None), Delivery.sent_at.is_(None))
+            .values(summary_id=summary_id, sent_at=now_utc()),
+            execution_options={"synchronize_session": False},
+        )
+        counts["users"] += 1
+        counts["messages"] += carried.rowcount or 0
+    return counts
+
+
+def send_outbox(today: dt.date) -> dict[str, Any]:
+    """Send the e-mails waiting (the e-mail channel's deliveries)."""
+    from parliament_tracker.notifications import channels
+    from parliament_tracker.notifications.delivery import send_pending
+
+    return send_pending(channels.get("email"))

@@ -1,10 +1,11 @@
-"""Notification rows (one per message, unique per recipient, kind, case and date), opt-outs,
-job runs and job locks.
+"""Notifications (what, about what, for whom, read or not), their deliveries (channel,
+address, attempts, claim, sent), opt-outs per kind and channel, job runs and job locks.
 
-Exactly-once delivery comes from ``Notification.dedupe_key``: a job inserts the rows it
+Exactly-once comes from ``Notification.dedupe_key``: a job or a hand-over inserts the rows it
 wants with "ON CONFLICT DO NOTHING", so a second run, or a second scheduler process started
-by mistake, adds nothing. Sending claims a row with a conditional UPDATE before it talks to
-the mail server.
+by mistake, adds nothing; a delivery row is added only with a new notification and is unique
+per notification and channel. Sending claims a delivery with a conditional UPDATE before it
+talks to the outside world (``notifications.delivery``).
 """
 
 from __future__ import annotations
@@ -34,12 +35,36 @@ class NotificationKind(TitledEnum):
     weekly_digest = "weekly_digest", N_("Weekly overview")
     tk_new_case = "tk_new_case", N_("New questions from the Tweede Kamer")
     tk_update = "tk_update", N_("News from the Tweede Kamer about a case")
+    # hand-overs: the next person has something to do
+    case_assigned = "case_assigned", N_("Case assigned")
+    approval_requested = "approval_requested", N_("Letter waiting for your approval")
+    changes_requested = "changes_requested", N_("Changes requested in a letter")
+    letter_to_sign = "letter_to_sign", N_("Letter to sign")
+    letter_withdrawn = "letter_withdrawn", N_("Letter withdrawn")
+    letter_signed = "letter_signed", N_("Letter signed")
+    letter_sent = "letter_sent", N_("Letter sent")
+    postponement_sent = "postponement_sent", N_("Postponement notice sent")
+    daily_summary = "daily_summary", N_("Daily summary")
 
     @property
     def optional(self) -> bool:
         """Users may switch this kind off (escalations cannot be)."""
         return self in OPTIONAL_KINDS
 
+
+#: the kinds a hand-over sends (the next person has something to do)
+HANDOVER_KINDS = frozenset(
+    {
+        NotificationKind.case_assigned,
+        NotificationKind.approval_requested,
+        NotificationKind.changes_requested,
+        NotificationKind.letter_to_sign,
+        NotificationKind.letter_withdrawn,
+        NotificationKind.letter_signed,
+        NotificationKind.letter_sent,
+        NotificationKind.postponement_sent,
+    }
+)
 
 #: the step a reminder or escalation is about, as a phrase ("… by Thursday 11 November")
 STEP_TITLES = {
@@ -56,8 +81,20 @@ OPTIONAL_KINDS = frozenset(
         NotificationKind.reminder_signature,
         NotificationKind.reminder_due,
         NotificationKind.weekly_digest,
+        *HANDOVER_KINDS,
     }
 )
+
+#: kinds a user in "one daily summary" mode gets bundled by e-mail (in the app at once)
+SUMMARISED_KINDS = OPTIONAL_KINDS - {NotificationKind.weekly_digest}
+
+#: the in-app list is a channel of its own for opt-outs (it has no delivery rows)
+APP_CHANNEL = "app"
+
+
+class EmailMode(TitledEnum):
+    immediate = "immediate", N_("At once")
+    daily = "daily", N_("One daily summary")
 
 
 def recipient_key(user_id: int | None, email: str | None) -> str:
@@ -69,8 +106,11 @@ def recipient_key(user_id: int | None, email: str | None) -> str:
     return f"mail:{email.strip().lower()}"
 
 
-def dedupe_key(recipient: str, kind: str, case_id: int | None, due_on: dt.date | None) -> str:
-    """The identity of a message. NULL case or date become '-' so uniqueness still holds."""
+def dedupe_key(recipient: str, kind: str, case_id: int | None, due_on: dt.date | None, ref: str | None = None) -> str:
+    """The identity of a message. NULL case or date become '-' so uniqueness still holds.
+    A hand-over names itself with ``ref`` (e.g. ``letter:7:round:2``) instead of case and date."""
+    if ref is not None:
+        return f"{recipient}|{kind}|{ref}"
     return f"{recipient}|{kind}|{case_id if case_id is not None else '-'}|{due_on.isoformat() if due_on else '-'}"
 
 
@@ -79,9 +119,7 @@ class Notification(Base):
     __table_args__ = (
         sa.UniqueConstraint("dedupe_key", name="uq_notifications_dedupe_key"),
         sa.Index("ix_notifications_user_id_created_at", "user_id", "created_at"),
-        sa.Index("ix_notifications_sent_at_id", "sent_at", "id"),
         sa.Index("ix_notifications_kind_due_on", "kind", "due_on"),
-        sa.CheckConstraint("attempts >= 0", name="attempts_not_negative"),
     )
 
     id: Mapped[intpk]
@@ -91,8 +129,6 @@ class Notification(Base):
     recipient: Mapped[str] = mapped_column(sa.String(300))
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     user: Mapped[User | None] = relationship(lazy="joined")
-    #: where the e-mail goes; None: in-app only (a user without an address)
-    email: Mapped[str | None] = mapped_column(sa.String(254))
     kind: Mapped[NotificationKind] = enum_column(NotificationKind)
     case_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     case: Mapped[Case | None] = relationship()
@@ -102,37 +138,94 @@ class Notification(Base):
     subject: Mapped[str] = mapped_column(sa.String(300))
     body_text: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text)
+    #: the page where the thing to do is (absolute), None for older rows: the case page
+    url: Mapped[str | None] = mapped_column(sa.String(500))
+    #: listed under "Mijn meldingen" (False: the user wants this kind by e-mail only)
+    in_app: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[created_at_now]
-    #: the e-mail went out (None: waiting in the outbox, or in-app only)
-    sent_at: Mapped[dt.datetime | None]
     read_at: Mapped[dt.datetime | None]
+    deliveries: Mapped[list[Delivery]] = relationship(
+        back_populates="notification",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Delivery.id",
+        foreign_keys="Delivery.notification_id",
+    )
+
+    def delivery(self, channel: str) -> Delivery | None:
+        return next((d for d in self.deliveries if d.channel == channel), None)
+
+    @property
+    def recipient_label(self) -> str:
+        email = self.delivery("email")
+        address = email.address if email is not None else None
+        if self.user is not None:
+            return f"{self.user.display_name} <{address or '-'}>"
+        return address or self.recipient
+
+
+class Delivery(Base):
+    """One notification on one channel (e-mail today): where to, and how sending went."""
+
+    __tablename__ = "notification_deliveries"
+    __table_args__ = (
+        sa.UniqueConstraint("notification_id", "channel", name="uq_notification_deliveries_notification_id_channel"),
+        sa.Index("ix_notification_deliveries_channel_sent_at_id", "channel", "sent_at", "id"),
+        sa.CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+    )
+
+    id: Mapped[intpk]
+    notification_id: Mapped[int] = mapped_column(sa.ForeignKey("notifications.id", ondelete="CASCADE"))
+    notification: Mapped[Notification] = relationship(back_populates="deliveries", lazy="joined", foreign_keys=[notification_id])
+    channel: Mapped[str] = mapped_column(sa.String(32))
+    #: e-mail address (or the channel's own kind of address)
+    address: Mapped[str] = mapped_column(sa.String(254))
+    #: waits for the recipient's daily summary instead of going out on its own
+    held: Mapped[bool] = mapped_column(default=False)
+    #: the daily summary that carried it
+    summary_id: Mapped[int | None] = mapped_column(sa.ForeignKey("notifications.id", ondelete="SET NULL"))
+    created_at: Mapped[created_at_now]
+    #: it went out (None: waiting, or held for a summary)
+    sent_at: Mapped[dt.datetime | None]
     #: a sender has it until then (conditional UPDATE); None when nobody does
     claimed_until: Mapped[dt.datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
 
-    @property
-    def recipient_label(self) -> str:
-        if self.user is not None:
-            return f"{self.user.display_name} <{self.email or '-'}>"
-        return self.email or self.recipient
+
+def waiting(channel: str) -> sa.ColumnElement[bool]:
+    """SQL for "a delivery on this channel not sent (yet), not held for a summary"."""
+    return sa.and_(Delivery.channel == channel, Delivery.sent_at.is_(None), Delivery.held.is_(False))
 
 
 def in_outbox() -> sa.ColumnElement[bool]:
     """SQL for "an e-mail not sent (yet)": the outbox page lists these, the sender sends them."""
-    return sa.and_(Notification.email.is_not(None), Notification.sent_at.is_(None))
+    return waiting("email")
 
 
 class NotificationOptOut(Base):
-    """A kind of optional notification a user does not want (absence means: wanted)."""
+    """A kind of optional notification a user does not want on a channel (absence: wanted)."""
 
     __tablename__ = "notification_opt_outs"
-    __table_args__ = (sa.UniqueConstraint("user_id", "kind", name="uq_notification_opt_outs_user_id_kind"),)
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "kind", "channel", name="uq_notification_opt_outs_user_id_kind_channel"),
+    )
 
     id: Mapped[intpk]
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     kind: Mapped[NotificationKind] = enum_column(NotificationKind)
+    #: ``app`` (the in-app list) or a delivery channel's name (``email``)
+    channel: Mapped[str] = mapped_column(sa.String(32), default="email")
     created_at: Mapped[created_at_now]
+
+
+class NotificationSettings(Base):
+    """A user's choice of e-mail rhythm (absence: at once)."""
+
+    __tablename__ = "notification_settings"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    email_mode: Mapped[EmailMode] = enum_column(EmailMode, default=EmailMode.immediate)
 
 
 class JobStatus(enum.StrEnum):

@@ -2,8 +2,9 @@
 
 ``queue`` inserts with "INSERT … ON CONFLICT (dedupe_key) DO NOTHING" in the caller's
 transaction: the unique row *is* the record that a message was produced, so a job that runs
-twice, or two scheduler processes at once, produce each message once. Services flush, never
-commit.
+twice, or two scheduler processes at once, or a hand-over heard twice, produce each message
+once. Each new notification gets one delivery row per channel the recipient can be reached
+on and has not switched off for that kind. Services flush, never commit.
 """
 
 from __future__ import annotations
@@ -22,12 +23,18 @@ from sqlalchemy.dialects import postgresql, sqlite
 from parliament_tracker.auth.models import User
 from parliament_tracker.db import now_utc
 from parliament_tracker.extensions import db
+from parliament_tracker.notifications import channels
 from parliament_tracker.notifications.models import (
+    APP_CHANNEL,
     OPTIONAL_KINDS,
     STEP_TITLES,
+    SUMMARISED_KINDS,
+    Delivery,
+    EmailMode,
     Notification,
     NotificationKind,
     NotificationOptOut,
+    NotificationSettings,
     dedupe_key,
     in_outbox,
     recipient_key,
@@ -70,10 +77,12 @@ class Draft:
     due_on: dt.date | None
     template: str
     context: dict[str, Any]
+    #: a hand-over's own identity (``letter:7:submitted:2``): the key is per recipient, kind and ref
+    ref: str | None = None
 
     @property
     def key(self) -> str:
-        return dedupe_key(self.recipient.key, self.kind.value, self.case_id, self.due_on)
+        return dedupe_key(self.recipient.key, self.kind.value, self.case_id, self.due_on, self.ref)
 
 
 # -- rendering ------------------------------------------------------------------------------
@@ -88,10 +97,15 @@ def case_url(reference: str) -> str:
     return f"{_base_url()}/cases/{reference}"
 
 
+def absolute_url(path: str) -> str:
+    """An absolute link for a path in the app (``/letters/7``)."""
+    return f"{_base_url()}{path}"
+
+
 def render_many(drafts: Sequence[Draft]) -> list[tuple[str, str, str]]:
     """(subject, text, html) per draft, in the recipient's language.
 
-    Templates live in ``templates/email/<name>/{subject.txt,body.txt,body.html}``; they are
+    Templates live in ``templates/messages/<name>/{subject.txt,body.txt,body.html}``; they are
     compiled once, and the locale is switched once per language rather than per message.
     """
     env = current_app.jinja_env
@@ -108,7 +122,7 @@ def render_many(drafts: Sequence[Draft]) -> list[tuple[str, str, str]]:
                 templates = cache.get(d.template)
                 if templates is None:
                     templates = cache[d.template] = tuple(
-                        env.get_template(f"email/{d.template}/{part}") for part in ("subject.txt", "body.txt", "body.html")
+                        env.get_template(f"messages/{d.template}/{part}") for part in ("subject.txt", "body.txt", "body.html")
                     )
                 context = {**base, **d.context, "recipient": d.recipient, "kind": d.kind}
                 step = STEP_TITLES.get(d.context.get("step", d.kind))
@@ -144,10 +158,11 @@ def existing_keys(keys: Iterable[str]) -> set[str]:
 
 
 def queue(drafts: Sequence[Draft]) -> int:
-    """Store the drafts not stored before; returns how many were new.
+    """Store the drafts not stored before, with their deliveries; returns how many were new.
 
     Drafts whose key already exists are skipped before rendering; the rest are inserted with
-    ON CONFLICT DO NOTHING, which also covers a concurrent run that got there first.
+    ON CONFLICT DO NOTHING, which also covers a concurrent run that got there first. Only a
+    newly inserted notification gets deliveries, so they too exist once.
     """
     if not drafts:
         return 0
@@ -156,8 +171,14 @@ def queue(drafts: Sequence[Draft]) -> int:
         unique.setdefault(d.key, d)
     already = existing_keys(unique)
     todo = [d for k, d in unique.items() if k not in already]
+    user_ids = {d.recipient.user_id for d in todo if d.recipient.user_id is not None}
+    off = channel_opt_outs(user_ids)
+    # A user who switched a kind off on every channel gets nothing at all.
+    on = enabled_channels()
+    todo = [d for d in todo if not _off_everywhere(d, off, on)]
     if not todo:
         return 0
+    modes = email_modes(user_ids)
     rendered = render_many(todo)
     now = now_utc()
     rows = [
@@ -165,7 +186,6 @@ def queue(drafts: Sequence[Draft]) -> int:
             "dedupe_key": d.key,
             "recipient": d.recipient.key,
             "user_id": d.recipient.user_id,
-            "email": d.recipient.email,
             "kind": d.kind,
             "case_id": d.case_id,
             "due_on": d.due_on,
@@ -173,47 +193,139 @@ def queue(drafts: Sequence[Draft]) -> int:
             "subject": subject,
             "body_text": text,
             "body_html": html,
+            "url": d.context.get("url"),
+            "in_app": d.recipient.user_id is not None and (d.recipient.user_id, d.kind, APP_CHANNEL) not in off,
             "created_at": now,
-            "attempts": 0,
         }
         for d, (subject, text, html) in zip(todo, rendered, strict=True)
     ]
+    by_key = {d.key: d for d in todo}
     inserted = 0
+    deliveries: list[dict[str, Any]] = []
     for start in range(0, len(rows), 2000):
-        stmt = _insert().on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(Notification.id)
-        inserted += len(db.session.execute(stmt, rows[start : start + 2000]).all())
+        stmt = _insert().on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(Notification.id, Notification.dedupe_key)
+        for notification_id, key in db.session.execute(stmt, rows[start : start + 2000]).all():
+            inserted += 1
+            d = by_key[key]
+            for channel in on:
+                address = channel.address(d.recipient)
+                uid = d.recipient.user_id
+                if not address or (uid is not None and (uid, d.kind, channel.name) in off):
+                    continue
+                held = uid is not None and modes.get(uid) == EmailMode.daily and d.kind in SUMMARISED_KINDS
+                deliveries.append(
+                    {"notification_id": notification_id, "channel": channel.name, "address": address, "held": held,
+                     "created_at": now, "attempts": 0}
+                )
+    for start in range(0, len(deliveries), 2000):
+        db.session.execute(sa.insert(Delivery), deliveries[start : start + 2000])
     return inserted
+
+
+def enabled_channels() -> list[channels.Channel]:
+    return channels.enabled()
+
+
+def _off_everywhere(d: Draft, off: set[tuple[int, NotificationKind, str]], on: Sequence[channels.Channel]) -> bool:
+    uid = d.recipient.user_id
+    if uid is None or d.kind not in OPTIONAL_KINDS:
+        return False
+    return all((uid, d.kind, name) in off for name in [APP_CHANNEL, *(c.name for c in on)])
 
 
 # -- preferences ----------------------------------------------------------------------------
 
 
-def opted_out(user_ids: Iterable[int] | None = None) -> set[tuple[int, NotificationKind]]:
-    """(user id, kind) pairs switched off."""
-    query = sa.select(NotificationOptOut.user_id, NotificationOptOut.kind)
+def channel_opt_outs(user_ids: Iterable[int] | None = None) -> set[tuple[int, NotificationKind, str]]:
+    """(user id, kind, channel) triples switched off."""
+    query = sa.select(NotificationOptOut.user_id, NotificationOptOut.kind, NotificationOptOut.channel)
     if user_ids is not None:
         query = query.where(NotificationOptOut.user_id.in_(list(user_ids)))
-    return {(uid, kind) for uid, kind in db.session.execute(query)}
+    return {(uid, kind, channel) for uid, kind, channel in db.session.execute(query)}
+
+
+def opted_out(user_ids: Iterable[int] | None = None) -> set[tuple[int, NotificationKind]]:
+    """(user id, kind) pairs switched off on every channel: the jobs skip these altogether."""
+    triples = channel_opt_outs(user_ids)
+    names = [APP_CHANNEL, *(c.name for c in enabled_channels())]
+    pairs = {(uid, kind) for uid, kind, _c in triples}
+    return {(uid, kind) for uid, kind in pairs if all((uid, kind, n) in triples for n in names)}
+
+
+def email_modes(user_ids: Iterable[int]) -> dict[int, EmailMode]:
+    ids = list(user_ids)
+    if not ids:
+        return {}
+    return dict(
+        db.session.execute(
+            sa.select(NotificationSettings.user_id, NotificationSettings.email_mode).where(NotificationSettings.user_id.in_(ids))
+        ).all()
+    )
+
+
+def email_mode(user: User) -> EmailMode:
+    return email_modes([user.id]).get(user.id, EmailMode.immediate)
+
+
+def channel_names() -> list[str]:
+    """The channels a user chooses per kind: the in-app list and every delivery channel."""
+    return [APP_CHANNEL, *(c.name for c in enabled_channels())]
+
+
+def wanted(user: User) -> set[tuple[NotificationKind, str]]:
+    """(kind, channel) pairs the user receives."""
+    off = {(kind, channel) for _uid, kind, channel in channel_opt_outs([user.id])}
+    kinds = [k for k in NotificationKind if k != NotificationKind.daily_summary]  # a rhythm, not a kind to choose
+    return {(k, c) for k in kinds for c in channel_names()} - off
 
 
 def wanted_kinds(user: User) -> set[NotificationKind]:
-    off = {kind for _uid, kind in opted_out([user.id])}
-    return set(NotificationKind) - off
+    """Kinds the user receives on at least one channel."""
+    return {k for k, _c in wanted(user)}
 
 
-def set_preferences(user: User, wanted: Iterable[NotificationKind | str]) -> None:
-    """Store which optional kinds the user wants; escalations are always on."""
+def set_preferences(
+    user: User,
+    wanted_pairs: Iterable[tuple[NotificationKind | str, str] | NotificationKind | str],
+    mode: EmailMode | str | None = None,
+) -> None:
+    """Store which optional kinds the user wants on which channel (escalations are always on)
+    and, when given, whether e-mail comes at once or as one daily summary. A bare kind means
+    that kind on every channel."""
     from parliament_tracker.audit.services import record
 
-    wanted_set = {NotificationKind(k) for k in wanted}
-    off = set(OPTIONAL_KINDS) - wanted_set
-    current = {kind for _uid, kind in opted_out([user.id])}
-    if off == current:
+    names = channel_names()
+    chosen: set[tuple[NotificationKind, str]] = set()
+    for item in wanted_pairs:
+        if isinstance(item, tuple):
+            if item[1] in names:
+                chosen.add((NotificationKind(item[0]), item[1]))
+        else:
+            chosen.update((NotificationKind(item), c) for c in names)
+    off = {(k, c) for k in OPTIONAL_KINDS for c in names} - chosen
+    current = {(kind, channel) for _uid, kind, channel in channel_opt_outs([user.id])}
+    new_mode = EmailMode(mode) if mode is not None else None
+    old_mode = email_mode(user)
+    if off == current and (new_mode is None or new_mode == old_mode):
         return
-    db.session.execute(sa.delete(NotificationOptOut).where(NotificationOptOut.user_id == user.id))
-    for kind in sorted(off):
-        db.session.add(NotificationOptOut(user_id=user.id, kind=kind))
-    record("notifications.preferences", user, "notification preferences changed", actor=user, off=sorted(k.value for k in off))
+    if off != current:
+        db.session.execute(sa.delete(NotificationOptOut).where(NotificationOptOut.user_id == user.id))
+        for kind, channel in sorted(off):
+            db.session.add(NotificationOptOut(user_id=user.id, kind=kind, channel=channel))
+    if new_mode is not None and new_mode != old_mode:
+        settings = db.session.get(NotificationSettings, user.id)
+        if settings is None:
+            db.session.add(NotificationSettings(user_id=user.id, email_mode=new_mode))
+        else:
+            settings.email_mode = new_mode
+    record(
+        "notifications.preferences",
+        user,
+        "notification preferences changed",
+        actor=user,
+        off=[f"{k.value}:{c}" for k, c in sorted(off)],
+        email_mode=(new_mode or old_mode).value,
+    )
     db.session.flush()
 
 
@@ -224,7 +336,7 @@ def for_user(user: User, limit: int = 200) -> list[Notification]:
     return list(
         db.session.scalars(
             sa.select(Notification)
-            .where(Notification.user_id == user.id)
+            .where(Notification.user_id == user.id, Notification.in_app.is_(True))
             .order_by(Notification.created_at.desc(), Notification.id.desc())
             .limit(limit)
         )
@@ -233,7 +345,9 @@ def for_user(user: User, limit: int = 200) -> list[Notification]:
 
 def unread_count(user: User) -> int:
     return db.session.scalar(
-        sa.select(sa.func.count()).select_from(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        sa.select(sa.func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user.id, Notification.in_app.is_(True), Notification.read_at.is_(None))
     ) or 0
 
 
@@ -246,21 +360,18 @@ def mark_read(user: User, notification_id: int | None = None) -> int:
     return result.rowcount or 0
 
 
-def outbox(limit: int = 500) -> list[Notification]:
+def outbox(limit: int = 500) -> list[Delivery]:
     """E-mails not sent (yet): no SMTP configured, or the server refused them."""
     return list(
         db.session.scalars(
-            sa.select(Notification)
-            .where(in_outbox())
-            .order_by(Notification.created_at, Notification.id)
-            .limit(limit)
+            sa.select(Delivery).where(in_outbox()).order_by(Delivery.created_at, Delivery.id).limit(limit)
         )
     )
 
 
-def recently_sent(limit: int = 50) -> list[Notification]:
+def recently_sent(limit: int = 50) -> list[Delivery]:
     return list(
         db.session.scalars(
-            sa.select(Notification).where(Notification.sent_at.is_not(None)).order_by(Notification.sent_at.desc()).limit(limit)
+            sa.select(Delivery).where(Delivery.sent_at.is_not(None)).order_by(Delivery.sent_at.desc(), Delivery.id.desc()).limit(limit)
         )
     )

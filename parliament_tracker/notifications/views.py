@@ -21,8 +21,8 @@ from flask_login import current_user
 from parliament_tracker.auth.permissions import permission_required
 from parliament_tracker.extensions import db
 from parliament_tracker.notifications import services
-from parliament_tracker.notifications.mail import smtp_configured
-from parliament_tracker.notifications.models import OPTIONAL_KINDS, Notification, NotificationKind
+from parliament_tracker.notifications.channels.email import smtp_configured
+from parliament_tracker.notifications.models import APP_CHANNEL, OPTIONAL_KINDS, EmailMode, Notification, NotificationKind
 
 bp = Blueprint("notifications", __name__)
 
@@ -65,17 +65,23 @@ def mark_all_read():
 @permission_required("notifications.view")
 def preferences():
     optional = [k for k in NotificationKind if k in OPTIONAL_KINDS]
+    names = services.channel_names()
     if request.method == "POST":
-        chosen = set(request.form.getlist("kinds"))
-        wanted = [k for k in optional if k.value in chosen]
-        services.set_preferences(current_user, wanted)
+        mode = request.form.get("email_mode") or None
+        if mode is not None and mode not in {m.value for m in EmailMode}:
+            abort(400)
+        chosen = [(k, c) for c in names for k in optional if k.value in set(request.form.getlist(c))]
+        services.set_preferences(current_user, chosen, mode)
         flash(_("Your choices are saved."), "success")
         return redirect(url_for("notifications.preferences"))
     return render_template(
         "notifications/preferences.html",
         optional=optional,
-        wanted=services.wanted_kinds(current_user),
-        always=[k for k in NotificationKind if k not in OPTIONAL_KINDS],
+        channels=[(APP_CHANNEL, _("In the app")), *((c.name, c.title) for c in services.enabled_channels())],
+        wanted=services.wanted(current_user),
+        always=[k for k in NotificationKind if k not in OPTIONAL_KINDS and k != NotificationKind.daily_summary],
+        modes=list(EmailMode),
+        mode=services.email_mode(current_user),
     )
 
 

@@ -69,7 +69,7 @@ def _section(kind: str) -> Section:
     return SECTIONS[kind]
 
 
-def _fill_choices(form: Any) -> None:
+def fill_choices(form: Any) -> None:
     if hasattr(form, "directorate_id"):
         form.directorate_id.choices = [(None, "—")] + [(d.id, d.code) for d in db.session.scalars(db.select(Directorate).order_by(Directorate.code))]
     if hasattr(form, "party_id"):
@@ -126,7 +126,7 @@ def _edit(kind: str, obj_id: int | None) -> Any:
     section = _section(kind)
     obj = db.get_or_404(section.model, obj_id) if obj_id else section.model()
     form = section.form(obj=obj if obj_id else None)
-    _fill_choices(form)
+    fill_choices(form)
     if obj_id and kind == "users" and not form.is_submitted():
         form.role.data = obj.role.value
     if form.validate_on_submit():

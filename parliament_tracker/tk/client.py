@@ -192,8 +192,9 @@ class TKClient:
     ) -> list[Activiteit]:
         """Activities (debates, procedure meetings) led by these committees from ``since`` on.
 
-        ``committees`` holds committee GUIDs (matched on ``Voortouwcommissie_Id``) or names /
-        abbreviations (matched on ``Voortouwnaam`` or ``Voortouwafkorting``). Plenary debates,
+        ``committees`` holds committee GUIDs (matched on ``Voortouwcommissie_Id``) or names
+        (matched on the full name ``Voortouwnaam``, the abbreviation ``Voortouwafkorting`` and
+        the short name ``Voortouwkortenaam``). Plenary debates,
         such as the budget debate, are led by "Tweede Kamer". ``since``/``until`` filter on the
         activity date; ``changed_since`` additionally limits to rows changed after a watermark,
         which is how moved or cancelled activities are picked up.
@@ -207,7 +208,7 @@ class TKClient:
                 who.append(f"Voortouwcommissie_Id eq {committee.lower()}")
             else:
                 quoted = odata_string(committee)
-                who.append(f"Voortouwnaam eq {quoted} or Voortouwafkorting eq {quoted}")
+                who.append(f"Voortouwnaam eq {quoted} or Voortouwafkorting eq {quoted} or Voortouwkortenaam eq {quoted}")
         if not who:
             raise ValueError("at least one committee name or id is required")
         kinds = " or ".join(f"Soort eq {odata_string(s)}" for s in soorten)

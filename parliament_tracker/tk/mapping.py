@@ -68,6 +68,7 @@ class ZaakData:
     closed: bool = False  # Zaak.Afgedaan, as TK sees it
     tk_soort: str = ""  # the raw Zaak.Soort, kept because "other" hides it
     changed_at: datetime | None = None  # ApiGewijzigdOp: the sync watermark
+    committee_abbreviation: str | None = None  # the committee actor's ActorAfkorting, e.g. "J&V"
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +201,7 @@ def to_zaak_data(zaak: records.Zaak, *, resource_base: str = DEFAULT_RESOURCE_BA
         received_on=dutch_date(zaak.started_at),
         members=members,
         committee=leading[0].name if leading else None,
+        committee_abbreviation=leading[0].abbreviation if leading else None,
         addressed_to_offices=offices,
         dossier=zaak.dossiers[0].reference if zaak.dossiers else None,
         documents=tuple(

@@ -94,6 +94,7 @@ class Activiteit:
     committee_abbreviation: str | None  # Voortouwafkorting
     committee_id: str | None  # Voortouwcommissie_Id
     location: str | None = None
+    committee_short_name: str | None = None  # Voortouwkortenaam
     changed_at: datetime | None = None
     zaak_numbers: tuple[str, ...] = ()
 
@@ -220,6 +221,7 @@ def parse_activiteit(record: JSON) -> Activiteit:
         committee_abbreviation=_text(record, "Voortouwafkorting"),
         committee_id=_text(record, "Voortouwcommissie_Id"),
         location=_text(record, "Locatie"),
+        committee_short_name=_text(record, "Voortouwkortenaam"),
         changed_at=_timestamp(record, "ApiGewijzigdOp"),
         zaak_numbers=tuple(n for n in (_text(z, "Nummer") for z in zaken) if n),
     )

@@ -20,8 +20,9 @@ from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Member, Party, Signatory
-from parliament_tracker.organisation.services import committee_for, member_for
+from parliament_tracker.organisation.services import member_for
 from parliament_tracker.tk.client import TKClient
+from parliament_tracker.tk.committees import committee_for
 from parliament_tracker.tk.mapping import ZaakData, signatory_matches, to_zaak_data
 
 #: fields compared between the tracker and the Kamer, in display order
@@ -106,7 +107,7 @@ def case_input(
         subject=data.subject,
         received_on=data.received_on,
         members=[members[(n, p)] if members is not None else member_for(n, p) for n, p in data.members],
-        committee=committee_for(data.committee),
+        committee=committee_for(data.committee, data.committee_abbreviation),
         addressed_to=_signatory(data.addressed_to_offices, signatories),
         dossier=data.dossier or "",
     )

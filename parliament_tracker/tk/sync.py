@@ -46,6 +46,7 @@ from parliament_tracker.extensions import db
 from parliament_tracker.notifications import services as notifications
 from parliament_tracker.notifications.models import NotificationKind
 from parliament_tracker.tk.client import WRITTEN_QUESTIONS, TKClient, odata_string
+from parliament_tracker.tk.committees import query_names
 from parliament_tracker.tk.errors import TKError
 from parliament_tracker.tk.mapping import (
     ActivityData,
@@ -220,7 +221,7 @@ def watch(today: dt.date, client: TKClient) -> dict[str, Any]:
             db.session.flush()
             db.session.expunge(case)
         except case_services.DuplicateCase:
-            raise  # registered meanwhile by someone else (the session was rolled back): retry next run
+            raise  # registered meanwhile by someone else: the job is rolled back and retried next run
         except DomainError as exc:  # e.g. no submission date: leave it to a person
             log.warning("tk watch: %s not registered: %s %s", reference, exc.message, getattr(exc, "errors", ""))
             invalid.append(reference)
@@ -365,7 +366,8 @@ def events(today: dt.date, client: TKClient) -> dict[str, Any]:
         return {"status": "no committees configured"}
     since = today - dt.timedelta(days=int(config.get("TK_EVENT_DAYS_BACK", 30)))
     until = today + dt.timedelta(days=int(config.get("TK_EVENT_DAYS_AHEAD", 365)))
-    records = client.activiteiten(committees, since, until=until)  # all reads first
+    # Each configured committee by its full name, abbreviation and short name (tk.committees).
+    records = client.activiteiten(query_names(committees), since, until=until)  # all reads first
     watermark = max((r.changed_at for r in records if r.changed_at is not None), default=None)
     for activity in [to_activity_data(r) for r in records]:
         if not _wanted_activity(activity):

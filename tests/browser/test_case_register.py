@@ -46,7 +46,7 @@ def _register(page: Any, reference: str, subject: str) -> None:
 
 def test_register_link_search_and_duplicate(page: Any, log_in: Any) -> None:
     log_in("registrar")
-    expect(page).to_have_url(re.compile(r"/cases"))
+    expect(page).to_have_url(re.compile(r"/me/worklist"))  # everyone lands on Mijn werk
 
     # Register: the reference typed in lower case with spaces around it is normalised.
     _register(page, " 2021z20001 ", f"Vragen over de vergunningen voor {SUBJECT_WORD} in de Noordzee")

@@ -1,4 +1,5 @@
-"""Approve and sign the seed reply in a real browser; the case ends answered."""
+"""The whole hand-over chain of the seed reply in a real browser: each next person is notified
+and finds the letter in Mijn werk; the case follows the letter and ends answered."""
 
 from __future__ import annotations
 
@@ -30,6 +31,21 @@ def _submit(page, selector: str) -> None:
     page.wait_for_load_state("load")
 
 
+def _case_status(page) -> str:
+    page.goto("/cases/2021Z19241")
+    return page.locator("main").inner_text()
+
+
+def _worklist_section(page, key: str) -> str:
+    page.goto("/me/worklist")
+    return page.locator(f"section#{key}").inner_html()
+
+
+def _notifications(page) -> str:
+    page.goto("/notifications")
+    return page.locator("table.notifications").inner_text()
+
+
 def test_submit_approve_sign_and_send_the_seed_reply(log_in, live_server):
     from parliament_tracker.letters.engine.signing import make_dev_certificate
 
@@ -38,6 +54,7 @@ def test_submit_approve_sign_and_send_the_seed_reply(log_in, live_server):
         make_dev_certificate(cfg["SIGNING_PKCS12_PATH"], cfg["SIGNING_PKCS12_PASSPHRASE"], "Demo signer")
 
     page = log_in("drafter")
+    assert page.url.endswith("/me/worklist")  # everyone lands on Mijn werk
     page.goto("/letters/1")
     _submit(page, "form[action$='/generate'] button")
     page.wait_for_url(re.compile(r"/letters/1#preview$"))
@@ -50,8 +67,11 @@ def test_submit_approve_sign_and_send_the_seed_reply(log_in, live_server):
 
     _logout(page)
     log_in("director")
-    page.goto("/approvals")
-    page.click("a[href='/letters/1#workflow']")
+    assert "Brief voor 2021Z19241 wacht op uw goedkeuring" in _notifications(page)
+    assert "/letters/1" in _worklist_section(page, "awaiting_approval")
+    page.goto("/me/worklist")
+    page.click("section#awaiting_approval a[href='/letters/1']")
+    page.wait_for_url(re.compile(r"/letters/1$"))
     page.fill("#comment", "Akkoord.")
     _submit(page, "#decision-form button.primary")
     page.wait_for_url(re.compile(r"/letters/1#workflow$"))
@@ -59,6 +79,8 @@ def test_submit_approve_sign_and_send_the_seed_reply(log_in, live_server):
 
     _logout(page)
     log_in("signer")
+    assert "/letters/1" in _worklist_section(page, "to_sign")
+    assert "Brief voor 2021Z19241 is goedgekeurd en wacht op ondertekening" in _notifications(page)
     page.goto("/letters/1")
     page.fill("#our_reference", "")
     _submit(page, "#sign-form button[type=submit]")
@@ -68,7 +90,21 @@ def test_submit_approve_sign_and_send_the_seed_reply(log_in, live_server):
     href = page.locator("#signature-facts a").get_attribute("href")
     response = page.request.get(live_server.url + href)
     assert response.ok and response.body().startswith(b"%PDF-")
+    assert "/letters/1" not in _worklist_section(page, "to_sign")
+
+    _logout(page)
+    log_in("registrar")
+    assert "/letters/1" in _worklist_section(page, "to_send")
+    assert "Ondertekende brief voor 2021Z19241 is klaar voor verzending" in _notifications(page)
+    page.goto("/letters/1")
     _submit(page, "#send-form button[type=submit]")
     page.wait_for_url(re.compile(r"/letters/1#workflow$"))
-    page.goto("/cases/2021Z19241")
-    assert "Beantwoord" in page.content() or "Answered" in page.content()
+    assert "/letters/1" not in _worklist_section(page, "to_send")
+    content = _case_status(page)
+    assert "Beantwoord" in content or "Answered" in content
+
+    _logout(page)
+    log_in("drafter")
+    told = _notifications(page)
+    assert "De brief voor 2021Z19241 is ondertekend" in told and "De brief voor 2021Z19241 is verzonden" in told
+    assert not live_server.errors, live_server.errors

@@ -43,7 +43,7 @@ def test_open_redirect_is_not_followed(client, users):
     response = client.post(
         "/login?next=https://evil.example/x", data={"username": "drafter", "password": PASSWORD, "csrf_token": token}
     )
-    assert response.headers["Location"].endswith("/cases")
+    assert response.headers["Location"].endswith("/me/worklist")  # not the other site: the worklist
 
 
 def test_security_headers(client):

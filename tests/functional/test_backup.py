@@ -77,7 +77,7 @@ def _contents(app) -> dict:
 
 
 def test_backup_restores_into_a_fresh_database_with_its_keys(tmp_path, monkeypatch):
-    from parliament_tracker.letters.signing import make_dev_certificate
+    from parliament_tracker.letters.engine.signing import make_dev_certificate
 
     source_keys, target_keys = tmp_path / "signing-source", tmp_path / "signing-target"
     source_keys.mkdir()
@@ -116,8 +116,8 @@ def test_backup_restores_into_a_fresh_database_with_its_keys(tmp_path, monkeypat
 
 def test_check_finds_a_changed_file_and_a_missing_root(tmp_path):
     from parliament_tracker import backup
+    from parliament_tracker.letters.engine.signing import make_dev_certificate
     from parliament_tracker.letters.models import LetterVersion
-    from parliament_tracker.letters.signing import make_dev_certificate
 
     keys = tmp_path / "signing"
     keys.mkdir()
@@ -145,7 +145,7 @@ def test_restore_refuses_a_damaged_archive_and_other_keys(tmp_path):
     import tarfile
 
     from parliament_tracker import backup
-    from parliament_tracker.letters.signing import make_dev_certificate
+    from parliament_tracker.letters.engine.signing import make_dev_certificate
 
     keys = tmp_path / "signing"
     keys.mkdir()

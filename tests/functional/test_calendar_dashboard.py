@@ -8,6 +8,7 @@ import time_machine
 from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.organisation.models import Directorate
 from tests import factories
+from tests.conftest import Browser
 from tests.functional.deadline_helpers import find_case
 
 MONDAY_22_NOV = dt.datetime(2021, 11, 22, 9, 0, tzinfo=dt.UTC)
@@ -69,7 +70,7 @@ def test_dashboard_for_a_director(app, login, seed_case, db):
     overdue = page.text.split('id="overdue"', 1)[1].split("</section>", 1)[0]
     assert "2021Z19241" in overdue and "2021Z19601" in overdue and "risk-overdue" in overdue
     awaiting = page.text.split('id="awaiting-approval"', 1)[1].split("</section>", 1)[0]
-    assert "2021Z19241" in awaiting
+    assert '<span class="count-badge">0</span>' in awaiting and "Er wacht niets op uw goedkeuring." in awaiting
     monday = page.text.split('id="monday-list"', 1)[1].split("</section>", 1)[0]
     assert "29 november 2021" in monday.lower() and "2021Z19601" in monday
     timeliness = page.text.split('id="timeliness"', 1)[1].split("</section>", 1)[0]
@@ -190,3 +191,49 @@ def test_an_agenda_page_shows_only_the_days_it_covers(login, seed_case, monkeypa
         assert all(with_entries[0] <= d <= with_entries[-1] for d, has in days if not has), (page, days)
         pages.append(with_entries)
     assert pages[0][-1] <= pages[1][0] <= pages[1][-1] <= pages[2][0]  # pages follow each other by date
+
+
+def _awaiting_section(browser):
+    page = browser.get("/dashboard")
+    assert page.status_code == 200
+    section = page.text.split('id="awaiting-approval"', 1)[1].split("</section>", 1)[0]
+    count = int(re.search(r'<span class="count-badge">(\d+)</span>', section).group(1))
+    return count, section
+
+
+def _approvals_page(browser):
+    page = browser.get("/approvals")
+    assert page.status_code == 200
+    return page.text.split("<main", 1)[1].count('#workflow">')
+
+
+def test_awaiting_my_approval_counts_the_approvals_page_for_each_approver(app, client, seed_draft, users, make_user, api_token, login, db):
+    """The dashboard's count and list are the approvals page's: letters whose current
+    approver is this user (not the cases in review), for each of several approvers."""
+    from tests.functional.test_letter_workflow import seed_letter_id
+
+    make_user("director", "director2")
+    case = find_case("2021Z19241")
+    case.status = CaseStatus.in_review  # a case in review that waits for nobody's approval
+    db.session.commit()
+    letter_id = seed_letter_id(app, users["drafter"])
+    r = client.post(f"/api/v1/letters/{letter_id}/submit", headers=api_token("drafter"), json={"approvers": ["director", "director2"]})
+    assert r.status_code == 200, r.json
+
+    def seen(username):
+        browser = Browser(app.test_client())
+        assert browser.login(username).status_code == 302
+        count, section = _awaiting_section(browser)
+        assert count == _approvals_page(browser) == section.count('#workflow">')
+        return count, section
+
+    count, section = seen("director")
+    assert count == 1 and f"/letters/{letter_id}#workflow" in section and "2021Z19241" in section
+    assert seen("director2")[0] == 0  # second in line: not yet
+    r = client.post(f"/api/v1/letters/{letter_id}/approve", headers=api_token("director"), json={"comment": "Akkoord."})
+    assert r.status_code == 200, r.json
+    assert seen("director")[0] == 0
+    count, section = seen("director2")
+    assert count == 1 and f"/letters/{letter_id}#workflow" in section
+    # A registrar sees the dashboard but approves nothing: no such section.
+    assert 'id="awaiting-approval"' not in login("registrar").get("/dashboard").text

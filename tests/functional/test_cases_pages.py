@@ -186,9 +186,39 @@ def test_csv_export_of_current_list(login, seed_case):
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     text = response.get_data(as_text=True)
-    assert text.startswith("\ufeffreference,kind,subject")
+    assert text.startswith("\ufeffKenmerk;Soort;Onderwerp")
     assert "2021Z19601" in text and "2021Z19241" in text
     assert "Podt (D66), Ceder (ChristenUnie)" in text
+    row = next(line for line in text.splitlines() if line.startswith("2021Z19601;"))
+    assert ";Schriftelijke vragen;" in row and re.search(r";\d\d-\d\d-20\d\d;", row)
+
+
+def test_xlsx_export_and_the_deadline_marks_and_mine_filter(login, seed):
+    import io
+
+    import time_machine
+    from openpyxl import load_workbook
+
+    with time_machine.travel(dt.datetime(2021, 11, 22, 9, tzinfo=dt.UTC), tick=False):
+        browser = login("drafter")
+        response = browser.get("/cases/export.xlsx?q=IND&sort=due")
+        listed = browser.get("/cases?sort=due&state=open").text
+        mine = browser.get("/cases?mine=1").text
+        everyone = browser.get("/cases").text
+    assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Kenmerk", "Soort", "Onderwerp") and sheet.freeze_panes == "A2"
+    assert {r[0] for r in rows[1:]} >= {"2021Z19601", "2021Z19241"}
+    assert all(isinstance(r[3], dt.datetime) for r in rows[1:])  # real dates
+    # Overdue and due soon are said in words (and coloured), not by colour alone.
+    assert '<span class="risk risk-due_soon">Verloopt binnen 3 werkdagen</span>' in listed
+    assert '<span class="risk risk-overdue">Te laat</span>' in listed
+    assert 'name="mine" value="1" checked' in mine
+    assert len(re.findall(r'<tr>\s*<td class="nowrap"><a href="/cases/', mine)) < len(
+        re.findall(r'<tr>\s*<td class="nowrap"><a href="/cases/', everyone)
+    )
+    assert "Fatima el Amrani" not in mine.split("<tbody>", 1)[1]
 
 
 def test_status_transition_by_role(login, seed_case, db):
@@ -326,3 +356,22 @@ def test_macro_parts_are_found_by_content_type_too(login, seed, db):
         )
         assert response.status_code == 302
         assert db.session.scalar(db.select(Attachment).where(Attachment.filename == name)) is None, name
+
+
+def test_api_attachment_download_keeps_the_name(client, api_token, seed, db):
+    """The API's attachment download sends the same RFC 6266 header as the page's."""
+    from urllib.parse import unquote
+
+    headers = api_token("registrar")
+    uploaded = client.post(
+        "/api/v1/cases/2021Z19601/attachments",
+        data={"file": (io.BytesIO(b"%PDF-1.7\n..."), "報告.pdf")},
+        headers=headers,
+        content_type="multipart/form-data",
+    )
+    assert uploaded.status_code == 201, uploaded.json
+    download = client.get(f"/api/v1/cases/2021Z19601/attachments/{uploaded.json['id']}", headers=headers)
+    assert download.status_code == 200
+    header = download.headers["Content-Disposition"]
+    header.encode("latin-1")
+    assert unquote(header.split("filename*=UTF-8''", 1)[1]) == "報告.pdf"

@@ -136,7 +136,11 @@ def test_concurrent_logins_and_case_edits_under_gunicorn_get_no_500(tmp_path):
                 thread.join()
         finally:
             server.terminate()
-            output = server.communicate(timeout=30)[0].decode(errors="replace")
+            try:
+                output = server.communicate(timeout=120)[0].decode(errors="replace")
+            except subprocess.TimeoutExpired:  # a loaded machine: stop waiting for a graceful exit
+                server.kill()
+                output = server.communicate()[0].decode(errors="replace")
     failures = [s for s in statuses if s[1] >= 500]
     assert not failures, (failures, output[-3000:])
     assert [s for s in statuses if s[0] == "login"] == [("login", 302)] * PEOPLE

@@ -183,6 +183,7 @@ def test_a_conflict_at_commit_shows_only_the_refusal(login, client, db, api_toke
     assert client.get("/api/v1/cases/2021Z20001", headers=headers).json["links"] == []
 
 
+@pytest.mark.contract_exempt("linking cases is never unavailable (503); the test forces every kind")
 @pytest.mark.parametrize(("kind", "status"), [(Kind.invalid, 422), (Kind.not_found, 404), (Kind.conflict, 409), (Kind.refused, 403), (Kind.unavailable, 503)])
 def test_the_api_error_of_each_kind(client, db, api_token, monkeypatch, kind, status):
     """A DomainError raised after a change: the change is rolled back and the answer is the

@@ -32,7 +32,8 @@ def test_feed_lifecycle(login, seed_case, db, client):
         assert first.status_code == 200 and first.mimetype == "text/calendar"
         events = _events(first.data)
         case = find_case("2021Z19601")
-        uid = f"case-{case.id}-before_event@parliament-tracker"
+        # The binding date (before the budget debate) under the case's one binding-entry UID.
+        uid = f"case-{case.id}-external@parliament-tracker"
         assert uid in events
         assert events[uid]["DTSTART"].dt == dt.date(2021, 11, 23)
         assert str(events[uid]["URL"]) == "http://tracker.test/cases/2021Z19601"
@@ -45,7 +46,7 @@ def test_feed_lifecycle(login, seed_case, db, client):
         db.session.commit()
         second = _events(client.get(path).data)
         # The 3 weeks (26 November) now come first: the same UIDs, moved dates.
-        assert f"case-{case.id}-external@parliament-tracker" in second
+        assert second[uid]["DTSTART"].dt == dt.date(2021, 11, 26) and len(second) == len(events)
         signature = f"case-{case.id}-internal_signature@parliament-tracker"
         assert signature in events and signature in second
         assert events[signature]["DTSTART"].dt != second[signature]["DTSTART"].dt
@@ -93,3 +94,26 @@ def test_a_feed_needs_a_known_scope_and_an_enabled_owner(login, seed_case, db, c
     db.session.get(User, users["drafter"].id).is_enabled = False
     db.session.commit()
     assert client.get(path).status_code == 404  # a disabled account's feeds stop working
+
+
+def test_postponement_moves_the_binding_entry_under_the_same_uid(app, seed_case, db, users):
+    """Calendars that imported the feed update the entry instead of keeping a stale one."""
+    from parliament_tracker.deadlines.feeds import build_feed, create_feed
+    from parliament_tracker.deadlines.services import record_postponement
+
+    case = find_case("2021Z19601")
+    budget = db.session.scalar(db.select(Event).where(Event.name == "Begrotingsbehandeling JenV 2022"))
+    save_event(budget, {"starts_on": dt.date(2022, 3, 1), "ends_on": dt.date(2022, 3, 2)})  # the term binds, not the debate
+    feed, _token = create_feed(users["admin"], "all")
+    db.session.commit()
+    uid = f"case-{case.id}-external@parliament-tracker"
+    with time_machine.travel(MONDAY_22_NOV, tick=False), app.test_request_context():
+        before = _events(build_feed(feed, today=dt.date(2021, 11, 22)))
+        assert before[uid]["DTSTART"].dt == dt.date(2021, 11, 26)
+        record_postponement(find_case("2021Z19601"), dt.date(2021, 11, 22), "Afstemming nodig")
+        db.session.commit()
+        after = _events(build_feed(feed, today=dt.date(2021, 11, 22)))
+    assert after[uid]["DTSTART"].dt == dt.date(2021, 12, 17)  # six weeks
+    assert set(after) == set(before) and not any("postponed_external" in u for u in after)
+    summary = str(after[uid]["SUMMARY"])
+    assert summary.startswith("2021Z19601: ") and len(summary) <= 120 and summary.endswith("…")

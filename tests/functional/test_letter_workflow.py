@@ -280,45 +280,76 @@ def test_signed_pdf_validates_and_keeps_pdfa(app, client, seed_draft, signed_id,
         assert "Signature is Valid" in out and "Total document signed" in out
 
 
-def test_verify_page_and_endpoint(app, client, seed_draft, signed_id, api_token, login):
-    pdf = signed_pdf(client, signed_id, api_token("viewer"))
+def _verify(client, headers, data: bytes):
     r = client.post(
-        "/api/v1/verify",
-        headers=api_token("viewer"),
-        data={"file": (io.BytesIO(pdf), "brief.pdf")},
-        content_type="multipart/form-data",
+        "/api/v1/verify", headers=headers, data={"file": (io.BytesIO(data), "brief.pdf")}, content_type="multipart/form-data"
     )
-    assert r.status_code == 200
-    body = r.json
-    assert body["signed_by_this_system"] and body["intact"] and body["trusted"] and body["known_letter"]
+    assert r.status_code == 200, r.text
+    return r.json
+
+
+def _tampered(pdf: bytes) -> bytes:
+    """One byte changed inside the signed range."""
+    data = bytearray(pdf)
+    data[pdf.index(b"stream", 1000) + 40] ^= 1
+    return bytes(data)
+
+
+def test_verify_endpoint_gives_one_verdict(app, client, seed_draft, signed_id, approved_id, api_token, tmp_path, monkeypatch):
+    headers = api_token("viewer")
+    pdf = signed_pdf(client, signed_id, headers)
+    body = _verify(client, headers, pdf)
+    assert body["verdict"] == "valid" and body["intact"] and body["trusted"] and body["known_letter"]
     assert body["letter"]["id"] == signed_id and body["letter"]["signed_by"] == "signatory_office"
-    assert body["signing_time"]
-    tampered = bytearray(pdf)
-    tampered[pdf.index(b"stream", 1000) + 40] ^= 1
-    r = client.post(
-        "/api/v1/verify",
-        headers=api_token("viewer"),
-        data={"file": (io.BytesIO(bytes(tampered)), "b.pdf")},
-        content_type="multipart/form-data",
-    )
-    assert r.status_code == 200 and not r.json["intact"] and not r.json["signed_by_this_system"]
-    assert not r.json["known_letter"]
-    r = client.post(
-        "/api/v1/verify",
-        headers=api_token("viewer"),
-        data={"file": (io.BytesIO(b"not a pdf"), "x.pdf")},
-        content_type="multipart/form-data",
-    )
-    assert r.status_code == 200 and not r.json["signed"]
-    assert client.post("/api/v1/verify", headers=api_token("viewer")).status_code == 422
+    assert body["signing_time"] and "valid" not in body  # no second yes/no a client could read instead
+    # A changed byte: modified, and the certificate is still called trusted (it is).
+    body = _verify(client, headers, _tampered(pdf))
+    assert body["verdict"] == "modified" and not body["intact"] and body["trusted"] and not body["known_letter"]
+    assert body["verdict_text"] == "Gewijzigd na ondertekening: dit is niet de ondertekende brief"
+    # Bytes added after the signature: the signature no longer covers the whole file.
+    body = _verify(client, headers, pdf + b"\n%% added later\n")
+    assert body["verdict"] == "modified" and not body["intact"] and body["trusted"]
+    # An unsigned PDF (the draft's rendering) and a file that is no PDF at all.
+    with app.app_context():
+        draft_pdf = _db.session.scalar(
+            _db.select(LetterVersion.pdf).where(LetterVersion.letter_id == signed_id).order_by(LetterVersion.number)
+        )
+    assert _verify(client, headers, draft_pdf)["verdict"] == "not_signed"
+    body = _verify(client, headers, b"not a pdf")
+    assert body["verdict"] == "unreadable" and not body["signed"]
+    assert _verify(client, headers, pdf[: len(pdf) // 2])["verdict"] == "unreadable"
+    # Trusting only another root: the untouched letter is not trusted; a changed one is modified
+    # and untrusted, each said once.
+    other = make_dev_certificate(tmp_path / "other.p12", "x", "Someone else")
+    monkeypatch.setitem(app.config, "SIGNING_TRUST_ROOTS", [str(other.root_pem_path)])
+    body = _verify(client, headers, pdf)
+    assert body["verdict"] == "not_trusted" and body["intact"] and not body["trusted"]
+    body = _verify(client, headers, _tampered(pdf))
+    assert body["verdict"] == "modified" and not body["trusted"]
+    assert client.post("/api/v1/verify", headers=headers).status_code == 422
+
+
+def test_verify_page_says_what_the_api_says(app, client, seed_draft, signed_id, api_token, login):
+    import html
+
+    pdf = signed_pdf(client, signed_id, api_token("viewer"))
     browser = login("viewer")
+    for data, verdict in ((pdf, "valid"), (_tampered(pdf), "modified"), (b"not a pdf", "unreadable")):
+        r = browser.post(
+            "/verify", data={"file": (io.BytesIO(data), "brief.pdf")}, content_type="multipart/form-data", token_from="/verify"
+        )
+        assert r.status_code == 200 and f'data-verdict="{verdict}"' in r.text
+        api = _verify(client, api_token("viewer"), data)
+        heading = re.search(r'<h2 id="verification-heading"[^>]*>([^<]*)</h2>', r.text).group(1)
+        assert api["verdict"] == verdict and html.unescape(heading) == api["verdict_text"]
+        facts = dict(re.findall(r"<dt>([^<]*)</dt><dd>([^<]*)</dd>", r.text))
+        if verdict == "modified":  # changed, and the certificate is still said to be trusted
+            assert facts["Intact (ongewijzigd sinds ondertekening)"] == "nee" and facts["Certificaat vertrouwd"] == "ja"
+        if verdict == "unreadable":  # nothing to say about integrity or trust
+            assert "Certificaat vertrouwd" not in facts
     r = browser.post(
-        "/verify",
-        data={"file": (io.BytesIO(pdf), "brief.pdf")},
-        content_type="multipart/form-data",
-        token_from="/verify",
+        "/verify", data={"file": (io.BytesIO(pdf), "brief.pdf")}, content_type="multipart/form-data", token_from="/verify"
     )
-    assert r.status_code == 200 and 'id="verification"' in r.text
     assert "Test signatory_office" in r.text
 
 

@@ -14,7 +14,7 @@ from aiosmtpd.controller import Controller
 
 from parliament_tracker.auth.models import User
 from parliament_tracker.cases.models import Case
-from parliament_tracker.notifications.models import JobStatus, Notification
+from parliament_tracker.notifications.models import Delivery, JobStatus
 from parliament_tracker.organisation.models import Directorate
 from parliament_tracker.scheduler import run_job
 
@@ -77,13 +77,13 @@ def queued(app, seed_case, users, monkeypatch):
         seed_case.session.commit()
         run = run_job("reminders", dt.date(2021, 11, 9))
         assert run.status == JobStatus.ok
-        rows = seed_case.session.scalars(sa.select(Notification).where(Notification.email.is_not(None))).all()
+        rows = seed_case.session.scalars(sa.select(Delivery).where(Delivery.channel == "email")).all()
         assert rows
         return len(rows)
 
 
-def unsent(db) -> list[Notification]:
-    return list(db.session.scalars(sa.select(Notification).where(Notification.email.is_not(None), Notification.sent_at.is_(None))))
+def unsent(db) -> list[Delivery]:
+    return list(db.session.scalars(sa.select(Delivery).where(Delivery.channel == "email", Delivery.sent_at.is_(None))))
 
 
 def test_without_smtp_messages_stay_in_the_outbox(app, seed_case, queued, login):
@@ -133,7 +133,7 @@ def test_refusing_server_leaves_messages_queued_and_a_later_run_delivers(app, se
     with app.app_context():
         assert run_job("send_outbox").counts["sent"] == queued
         assert unsent(seed_case) == []
-        sent = seed_case.session.scalars(sa.select(Notification).where(Notification.email.is_not(None))).all()
+        sent = seed_case.session.scalars(sa.select(Delivery).where(Delivery.channel == "email")).all()
         assert all(n.attempts == 2 and n.last_error is None for n in sent)
     assert len(inbox.messages) == queued
 
@@ -163,7 +163,7 @@ def test_a_message_claimed_by_another_sender_is_left_alone(app, seed_case, queue
     inbox, port = smtp_server
     smtp_config(port)
     with app.app_context():
-        first = seed_case.session.scalars(sa.select(Notification).where(Notification.email.is_not(None)).order_by(Notification.id)).first()
+        first = seed_case.session.scalars(sa.select(Delivery).where(Delivery.channel == "email").order_by(Delivery.id)).first()
         first.claimed_until = now_utc() + dt.timedelta(minutes=5)
         seed_case.session.commit()
         assert run_job("send_outbox").counts["sent"] == queued - 1

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import Role
-from parliament_tracker.notifications.models import Notification, NotificationKind, NotificationOptOut
+from parliament_tracker.notifications.models import HANDOVER_KINDS, Delivery, Notification, NotificationKind, NotificationOptOut
 from parliament_tracker.scheduler import run_job
 
 
@@ -62,15 +62,24 @@ def test_preferences_form_switches_reminders_but_not_escalations(app, login, db,
     page = browser.get("/notifications/preferences")
     assert 'value="reminder_draft"' in page.text and 'value="escalation"' not in page.text
     assert "disabled" in page.text
+    handovers = sorted(k.value for k in HANDOVER_KINDS)
     response = browser.post(
-        "/notifications/preferences", {"kinds": ["reminder_due", "escalation"]}, token_from="/notifications/preferences"
+        "/notifications/preferences",
+        {"app": ["reminder_due", "escalation", *handovers], "email": ["reminder_due", "reminder_draft", *handovers]},
+        token_from="/notifications/preferences",
     )
     assert response.status_code == 302
     with app.app_context():
-        off = {o.kind for o in db.session.scalars(sa.select(NotificationOptOut).where(NotificationOptOut.user_id == users["director"].id))}
-    assert off == {NotificationKind.reminder_draft, NotificationKind.reminder_approval, NotificationKind.reminder_signature, NotificationKind.weekly_digest}
+        rows = db.session.scalars(sa.select(NotificationOptOut).where(NotificationOptOut.user_id == users["director"].id))
+        off = {(o.kind, o.channel) for o in rows}
+    K = NotificationKind
+    assert off == {
+        (K.reminder_draft, "app"),
+        *((k, c) for k in (K.reminder_approval, K.reminder_signature, K.weekly_digest) for c in ("app", "email")),
+    }
     page = browser.get("/notifications/preferences")
-    assert 'value="reminder_due" checked' in page.text and 'value="reminder_draft" >' in page.text
+    assert 'name="app" value="reminder_due" checked' in page.text and 'name="app" value="reminder_draft" >' in page.text
+    assert 'name="email" value="reminder_draft" checked' in page.text
 
 
 def test_admin_outbox_and_job_runs(app, login, reminded, users):
@@ -79,7 +88,9 @@ def test_admin_outbox_and_job_runs(app, login, reminded, users):
         registrar.email = "registrar@example.org"
         reminded.session.commit()
         run_job("escalation", dt.date(2021, 11, 17))
-        message = reminded.session.scalars(sa.select(Notification).where(Notification.email == "registrar@example.org")).first()
+        message = reminded.session.scalars(
+            sa.select(Notification).join(Delivery, Delivery.notification_id == Notification.id).where(Delivery.address == "registrar@example.org")
+        ).first()
         assert message is not None and message.case is not None
     browser = login("admin")
     outbox = browser.get("/admin/outbox")

@@ -118,7 +118,7 @@ def test_case_without_drafter_reminds_the_directorate_mailbox(app, seed_case, st
         seed_case.session.commit()
         run_job("reminders", dt.date(2021, 11, 9))
         [n] = notifications(seed_case, SEED)
-        assert n.user_id is None and n.email == "dgmi-kamerstukken@example.org"
+        assert n.user_id is None and [(d.channel, d.address) for d in n.deliveries] == [("email", "dgmi-kamerstukken@example.org")]
         assert n.recipient == "mail:dgmi-kamerstukken@example.org"
         assert "mailbox" in n.body_text or "postbus" in n.body_text
 
@@ -166,6 +166,36 @@ def test_escalation_to_director_and_registrar_once_per_missed_date(app, seed_cas
         later = [n for n in notifications(seed_case, SEED, K.escalation) if n.due_on == dt.date(2021, 11, 16)]
         assert len(later) == 2
         assert "2021Z19241" in later[0].subject and "/cases/2021Z19241" in later[0].body_html
+
+
+def test_escalation_without_director_or_registrar_goes_to_the_mailbox_else_the_admins(app, seed_case, users):
+    """Nobody to escalate to (no director of the directorate, no registrar): the directorate's
+    mailbox gets it, without a mailbox the administrators; the run's counts say so."""
+    with app.app_context():
+        for role in ("director", "registrar"):
+            seed_case.session.get(User, users[role].id).is_enabled = False
+        admin = seed_case.session.get(User, users["admin"].id)
+        admin.email = "admin@example.org"
+        dgmi = seed_case.session.scalar(sa.select(Directorate).where(Directorate.code == "DGMI"))
+        assert dgmi.email  # the seed case's directorate has a mailbox
+        seed_case.session.commit()
+        run = run_job("escalation", dt.date(2021, 11, 12))
+        assert run.status == JobStatus.ok, run.error
+        [to_mailbox] = notifications(seed_case, SEED, K.escalation)
+        assert to_mailbox.user_id is None and to_mailbox.email == dgmi.email
+        assert run.counts["to_mailbox"] >= 1 and run.counts["no_recipient"] == 0
+
+        dgmi.email = None
+        seed_case.session.commit()
+        run = run_job("escalation", dt.date(2021, 11, 17))  # the approval date missed as well
+        later = [n for n in notifications(seed_case, SEED, K.escalation) if n.due_on == dt.date(2021, 11, 16)]
+        assert [n.user_id for n in later] == [admin.id]
+        assert run.counts["to_admins"] >= 1 and run.counts["no_recipient"] == 0
+
+        admin.is_enabled = False
+        seed_case.session.commit()
+        run = run_job("escalation", dt.date(2021, 11, 22))
+        assert run.counts["no_recipient"] >= 1 and run.counts["to_admins"] == 0
 
 
 def test_weekly_digest_lists_late_list_due_and_waiting_and_mentions_the_recess(app, seed_case, staff):

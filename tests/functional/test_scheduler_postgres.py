@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from parliament_tracker import create_app
 from parliament_tracker.extensions import db
-from parliament_tracker.notifications.models import JobRun, JobStatus, Notification
+from parliament_tracker.notifications.models import Delivery, JobRun, JobStatus, Notification
 from tests.conftest import scratch_postgres_database
 
 URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -145,7 +145,7 @@ def test_two_senders_at_once_send_each_message_once(pg_url):
         jobs.reminders(dt.date(2021, 11, 9))
         jobs.escalation(dt.date(2021, 11, 30))
         db.session.commit()
-        waiting = db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(Notification.email.is_not(None)))
+        waiting = db.session.scalar(sa.select(sa.func.count()).select_from(Delivery).where(Delivery.channel == "email"))
         db.engine.dispose()
     assert waiting > 10
     inbox = Inbox()
@@ -183,3 +183,42 @@ def test_advisory_lock_held_elsewhere_skips_the_run(pg_url):
             db.engine.dispose()
     finally:
         holder.dispose()
+
+
+def test_two_daily_summaries_at_once_carry_each_held_message_once(pg_url):
+    """Users who chose one daily summary: two processes building the summary at the same time
+    (no job lock) produce one summary per user, and each held e-mail is carried by exactly one."""
+    from parliament_tracker.notifications import jobs
+    from parliament_tracker.notifications.models import EmailMode, NotificationKind, NotificationSettings
+
+    app = make_app(pg_url)
+    with app.app_context():
+        db.session.execute(sa.text("UPDATE users SET email = username || '@example.org'"))
+        for user_id in db.session.scalars(sa.text("SELECT id FROM users")):
+            db.session.add(NotificationSettings(user_id=user_id, email_mode=EmailMode.daily))
+        db.session.flush()
+        for day in DAYS[:6]:
+            jobs.reminders(day)
+        db.session.commit()
+        held = db.session.scalar(sa.select(sa.func.count()).select_from(Delivery).where(Delivery.held.is_(True)))
+        db.engine.dispose()
+    assert held > 3
+
+    def summarise(app: Any) -> dict[str, Any]:
+        counts = jobs.daily_summary(dt.date(2021, 11, 16))
+        db.session.commit()
+        return counts
+
+    results = race(pg_url, summarise)
+    app = make_app(pg_url)
+    with app.app_context():
+        summaries = db.session.execute(
+            sa.select(Notification.user_id, sa.func.count()).where(Notification.kind == NotificationKind.daily_summary).group_by(Notification.user_id)
+        ).all()
+        carried = db.session.execute(
+            sa.select(Delivery.summary_id, sa.func.count()).where(Delivery.held.is_(True)).group_by(Delivery.summary_id)
+        ).all()
+        db.engine.dispose()
+    assert summaries and all(n == 1 for _uid, n in summaries)
+    assert None not in {s for s, _n in carried} and sum(n for _s, n in carried) == held
+    assert sum(r["messages"] for r in results) == held and sum(r["users"] for r in results) == len(summaries)

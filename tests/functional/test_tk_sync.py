@@ -407,3 +407,71 @@ def test_a_moved_debate_notifies_enabled_drafters_only(app, db, fake_tk, seed_ca
     fake_tk.activiteiten[:] = [_moved_to("2021-12-08", "2021-11-29T08:00:00.0000000Z")]
     assert run(app, db, "tk_events", dt.date(2021, 11, 29)).counts["moved"] == 1
     assert event_moved_notices() == 1
+
+
+# -- committees by full name, abbreviation and short name -------------------------------------------
+
+
+def _jv_debate(number, **names):
+    return _budget_activity(
+        Id=f"0f1a0000-2021-4000-8000-0000a00000{number[-2:]}",
+        Nummer=number,
+        Soort="Commissiedebat",
+        Onderwerp="Vreemdelingen- en asielbeleid",
+        DatumSoort="Dag",
+        Datum="2021-12-08T00:00:00+01:00",
+        Aanvangstijd="2021-12-08T10:00:00+01:00",
+        Eindtijd="2021-12-08T14:00:00+01:00",
+        **names,
+    )
+
+
+JV = {"Voortouwnaam": "vaste commissie voor Justitie en Veiligheid", "Voortouwafkorting": "J&V", "Voortouwkortenaam": "Justitie en Veiligheid"}
+FIN = {"Voortouwnaam": "vaste commissie voor Financiën", "Voortouwafkorting": "FIN", "Voortouwkortenaam": "Financiën"}
+
+
+@pytest.mark.parametrize("configured", ["Justitie en Veiligheid", "J&V", "vaste commissie voor Justitie en Veiligheid"])
+def test_committee_debates_match_on_full_name_abbreviation_or_short_name(app, db, fake_tk, monkeypatch, configured):
+    """The Kamer's open data names the committee three ways; any one of them in the
+    configuration finds its debates (the default "Justitie en Veiligheid" is the short name)."""
+    monkeypatch.setitem(app.config, "TK_EVENT_COMMITTEES", [configured])
+    fake_tk.activiteiten.extend([_jv_debate("2021A99011", **JV), _jv_debate("2021A99012", **FIN)])
+    result = run(app, db, "tk_events", dt.date(2021, 11, 20))
+    assert result.status == JobStatus.ok, result.error
+    assert {e.tk_number for e in db.session.scalars(sa.select(Event))} == {"2021A99011"}
+
+
+def test_committee_records_link_the_names_the_configuration_does_not_give(app, db, fake_tk, monkeypatch):
+    """Configured as "J&V", a debate whose record carries only the full and short name is
+    found through the committee record (name "vaste commissie …", abbreviation "J&V")."""
+    from parliament_tracker.organisation.models import Committee
+
+    db.session.add(Committee(name="vaste commissie voor Justitie en Veiligheid", abbreviation="J&V"))
+    db.session.commit()
+    monkeypatch.setitem(app.config, "TK_EVENT_COMMITTEES", ["J&V"])
+    fake_tk.activiteiten.append(_jv_debate("2021A99021", Voortouwnaam=JV["Voortouwnaam"], Voortouwafkorting=None, Voortouwkortenaam=JV["Voortouwkortenaam"]))
+    assert run(app, db, "tk_events", dt.date(2021, 11, 20)).counts["created"] == 1
+    monkeypatch.setitem(app.config, "TK_EVENT_COMMITTEES", ["Financiën"])  # no record, no other name
+    fake_tk.activiteiten[:] = [_jv_debate("2021A99022", **{**FIN, "Voortouwnaam": "vaste commissie voor Financiën"})]
+    assert run(app, db, "tk_events", dt.date(2021, 11, 20)).counts["created"] == 1
+
+
+def test_a_zaaks_committee_is_matched_on_abbreviation_or_short_name_not_duplicated(app, db):
+    from parliament_tracker.organisation.models import Committee
+    from parliament_tracker.tk.committees import committee_for, find_committee, query_names, short_name
+
+    with app.app_context():
+        jv = Committee(name="Justitie en Veiligheid", abbreviation=None)  # typed in by hand, short
+        fin = Committee(name="vaste commissie voor Financiën", abbreviation="FIN")
+        db.session.add_all([jv, fin])
+        db.session.flush()
+        assert committee_for("vaste commissie voor Justitie en Veiligheid", "J&V").id == jv.id
+        assert committee_for("FIN").id == fin.id and find_committee(None, None, "financiën").id == fin.id
+        assert find_committee("vaste commissie voor Defensie", "DEF") is None
+        created = committee_for("vaste commissie voor Defensie", "DEF")
+        assert created.id is not None and created.abbreviation == "DEF"
+        assert committee_for("Defensie").id == created.id
+        assert short_name("vaste commissie voor Justitie en Veiligheid") == "Justitie en Veiligheid"
+        assert short_name("Tweede Kamer") == "Tweede Kamer"
+        assert query_names(["FIN", "Tweede Kamer"]) == ["FIN", "vaste commissie voor Financiën", "Financiën", "Tweede Kamer"]
+        db.session.rollback()

@@ -2,7 +2,7 @@
 keep it as the final version; the hash check before a signed letter's files are handed out.
 
 The cryptography itself (loading the PKCS#12, the PAdES signature, verification) is the
-document engine's (``letters.signing``); this module is the workflow step around it.
+document engine's (``letters.engine.signing``); this module is the workflow step around it.
 """
 
 from __future__ import annotations

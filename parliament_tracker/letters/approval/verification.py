@@ -1,4 +1,5 @@
-"""Verification of an uploaded PDF: signed by this system? intact? who signed and when?"""
+"""Verification of an uploaded PDF: one verdict (valid, modified, not trusted, not signed,
+unreadable) with the facts it was reached from; the verify page and the API both show it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from parliament_tracker.extensions import db
 from parliament_tracker.letters.approval.models import Signature
@@ -22,24 +24,27 @@ class Verification:
     signature: Signature | None
 
     @property
-    def ours(self) -> bool:
-        """Signed by this system: a valid, trusted, intact signature over a file we recorded."""
-        return self.result.ok and self.signature is not None
+    def verdict(self) -> signing.Verdict:
+        return self.result.verdict
+
+    @property
+    def verdict_text(self) -> str:
+        return str(VERDICT_TITLES[self.verdict])
 
     def as_json(self) -> dict[str, Any]:
+        """The verdict first; the facts it was reached from beside it."""
         r = self.result
         sig = self.signature
         return {
+            "verdict": self.verdict.value,
+            "verdict_text": self.verdict_text,
             "sha256": self.sha256,
             "signed": r.signed,
-            "intact": r.intact,
-            "valid": r.valid,
+            "intact": r.intact and r.covers_whole_document,
             "trusted": r.trusted,
-            "covers_whole_document": r.covers_whole_document,
             "signer_certificate": r.signer_subject or None,
             "signing_time": r.signing_time.isoformat() if r.signing_time else None,
             "known_letter": sig is not None,
-            "signed_by_this_system": self.ours,
             "letter": None
             if sig is None
             else {
@@ -51,6 +56,15 @@ class Verification:
                 "signed_at": sig.signed_at.isoformat(),
             },
         }
+
+
+VERDICT_TITLES = {
+    signing.Verdict.valid: _l("Signed with a trusted certificate and unchanged since signing"),
+    signing.Verdict.modified: _l("Changed after signing: this is not the signed letter"),
+    signing.Verdict.not_trusted: _l("Signed, but not with a certificate this system trusts"),
+    signing.Verdict.not_signed: _l("This PDF is not signed"),
+    signing.Verdict.unreadable: _l("This file cannot be read as a signed PDF"),
+}
 
 
 def verify_max_bytes() -> int:

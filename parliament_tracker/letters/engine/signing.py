@@ -17,7 +17,9 @@ PDF/A traps handled here (LETTERS.md §8):
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import enum
 import functools
 import hashlib
 import io
@@ -26,6 +28,7 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -45,8 +48,7 @@ from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers.pdf_cms import SimpleSigner
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.errors import SignatureValidationError
-from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 DEFAULT_STAMP_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -196,6 +198,16 @@ def sign_pdf(
 
 # --------------------------------------------------------------------------- verification
 
+class Verdict(enum.StrEnum):
+    """The one answer to "is this our signed letter, unchanged?" (page and API say the same)."""
+
+    valid = "valid"  # signed, unchanged since signing, with a certificate we trust
+    modified = "modified"  # signed, but the bytes are not the ones that were signed
+    not_trusted = "not_trusted"  # signed and unchanged, but not with a certificate we trust
+    not_signed = "not_signed"  # a readable PDF without a signature
+    unreadable = "unreadable"  # not a PDF, or its signature cannot be read
+
+
 @dataclass(frozen=True)
 class VerificationResult:
     signed: bool
@@ -208,10 +220,36 @@ class VerificationResult:
     modification_level: str = ""
     timestamp_trusted: bool | None = None
     summary: str = ""
+    readable: bool = True
 
     @property
     def ok(self) -> bool:
-        return self.signed and self.intact and self.valid and self.trusted and self.covers_whole_document
+        return self.verdict == Verdict.valid
+
+    @property
+    def verdict(self) -> Verdict:
+        if not self.readable:
+            return Verdict.unreadable
+        if not self.signed:
+            return Verdict.not_signed
+        if not (self.intact and self.valid and self.covers_whole_document):
+            return Verdict.modified
+        if not self.trusted:
+            return Verdict.not_trusted
+        return Verdict.valid
+
+
+def _certificate_trusted(signature: Any, vc: ValidationContext) -> bool:
+    """Whether the signer's certificate chains to a trust root, judged apart from the document:
+    pyHanko stops at a broken digest and then reports "untrusted" for any certificate."""
+    validator = CertificateValidator(
+        signature.signer_cert, intermediate_certs=signature.other_embedded_certs, validation_context=vc
+    )
+    try:
+        asyncio.run(validator.async_validate_usage(set()))
+    except Exception:  # any path or usage failure: not trusted
+        return False
+    return True
 
 
 def verify_pdf(pdf_bytes: bytes, trust_roots_pem: list[bytes]) -> VerificationResult:
@@ -220,23 +258,26 @@ def verify_pdf(pdf_bytes: bytes, trust_roots_pem: list[bytes]) -> VerificationRe
         reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
         sigs = reader.embedded_signatures
     except Exception as exc:  # a damaged file is "not validly signed", not a crash
-        return VerificationResult(signed=False, summary=f"unreadable PDF: {exc}")
+        return VerificationResult(signed=False, readable=False, summary=f"unreadable PDF: {exc}")
     if not sigs:
         return VerificationResult(signed=False, summary="no signature")
     roots = [c for pem in trust_roots_pem for c in load_certs_from_pemder_data(pem)]
     vc = ValidationContext(trust_roots=roots, allow_fetching=False)
     try:
         status = validate_pdf_signature(sigs[-1], vc)
-    except (SignatureValidationError, ValueError) as exc:
-        return VerificationResult(signed=True, summary=f"signature could not be validated: {exc}")
+    except Exception as exc:  # a signature dictionary that cannot be parsed or checked
+        return VerificationResult(signed=True, readable=False, summary=f"signature could not be validated: {exc}")
     from pyhanko.sign.validation.status import SignatureCoverageLevel
 
     ts = status.timestamp_validity
+    trusted = bool(status.trusted)
+    if not status.intact:
+        trusted = _certificate_trusted(sigs[-1], ValidationContext(trust_roots=roots, allow_fetching=False))
     return VerificationResult(
         signed=True,
         intact=bool(status.intact),
         valid=bool(status.valid),
-        trusted=bool(status.trusted),
+        trusted=trusted,
         signer_subject=status.signing_cert.subject.human_friendly,
         signing_time=status.signer_reported_dt,
         covers_whole_document=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,

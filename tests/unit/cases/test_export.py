@@ -1,13 +1,12 @@
 import csv
 import datetime as dt
 import io
-from types import SimpleNamespace
 
 import pytest
+from flask_babel import force_locale
 
-from parliament_tracker.cases.export import COLUMNS, csv_lines, excel_safe
-from parliament_tracker.cases.models import CaseKind
-from parliament_tracker.cases.workflow import CaseStatus
+from parliament_tracker import create_app
+from parliament_tracker.cases.export import COLUMNS, KEYS, csv_lines, excel_safe, xlsx_bytes
 
 
 @pytest.mark.parametrize("value", ["=HYPERLINK(\"x\")", "+1", "-1+2", "@SUM(A1)", "\tx"])
@@ -20,19 +19,43 @@ def test_plain_cells_untouched():
     assert excel_safe(None) == ""
 
 
-def _case(subject: str):
-    return SimpleNamespace(
-        reference="2021Z19601", kind=CaseKind.written_questions, subject=subject, received_on=dt.date(2021, 11, 5),
-        status=CaseStatus.drafting, lead_directorate=None, drafter=None, addressed_to=None,
-        requested_by_label="Podt (D66), Ceder (ChristenUnie)", dossier="35925-VI", version=3,
-    ), 2
+def _row(subject: str) -> dict:
+    return {
+        "reference": "2021Z19601", "kind": "Schriftelijke vragen", "subject": subject, "received_on": dt.date(2021, 11, 5),
+        "due_on": dt.date(2021, 11, 26), "practical_due_on": dt.date(2021, 11, 23), "deadline_state": "Te laat",
+        "status": "In behandeling", "lead_directorate": "DGMI", "drafter": None, "addressed_to": None,
+        "requested_by": "Podt (D66), Ceder (ChristenUnie)", "dossier": "35925-VI", "questions": 2,
+    }
 
 
-def test_csv_has_bom_stable_columns_and_escapes():
-    text = "".join(csv_lines([_case("=cmd|' /C calc'!A0"), _case("Angstcultuur «IND», \"quotes\"")]))
-    assert text.startswith("\ufeff")
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert tuple(rows[0]) == COLUMNS
-    assert rows[1][2].startswith("'=")
-    assert rows[2][2] == "Angstcultuur «IND», \"quotes\""
-    assert rows[1][COLUMNS.index("questions")] == "2"
+@pytest.fixture
+def dutch():
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with app.test_request_context(), force_locale("nl"):
+        yield
+
+
+def test_csv_opens_as_columns_in_a_dutch_excel(dutch):
+    text = "".join(csv_lines([_row("=cmd|' /C calc'!A0"), _row("Angstcultuur «IND»; \"quotes\"")]))
+    assert text.startswith("\ufeffKenmerk;Soort;Onderwerp;Ontvangen;")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert len(rows[0]) == len(COLUMNS) and "Termijnstatus" in rows[0]
+    first = dict(zip(KEYS, rows[1], strict=True))
+    assert first["subject"].startswith("'=")
+    assert (first["received_on"], first["practical_due_on"], first["due_on"]) == ("05-11-2021", "23-11-2021", "26-11-2021")
+    assert first["deadline_state"] == "Te laat" and first["questions"] == "2" and first["drafter"] == ""
+    assert rows[2][2] == "Angstcultuur «IND»; \"quotes\""
+
+
+def test_xlsx_has_the_same_columns_a_frozen_header_and_real_dates(dutch):
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(xlsx_bytes([_row("Vragen"), _row("=1+1")])))
+    sheet = book.active
+    assert sheet.freeze_panes == "A2"
+    values = list(sheet.iter_rows(values_only=True))
+    assert list(values[0]) == next(csv.reader(io.StringIO("".join(csv_lines([])).lstrip("\ufeff")), delimiter=";"))
+    row = dict(zip(KEYS, values[1], strict=True))
+    assert row["received_on"] == dt.datetime(2021, 11, 5) and row["questions"] == 2
+    assert sheet.cell(row=2, column=KEYS.index("practical_due_on") + 1).number_format == "DD-MM-YYYY"
+    assert values[2][KEYS.index("subject")] == "'=1+1"  # text, not a formula

@@ -113,3 +113,23 @@ def test_long_lines_are_folded_at_75_octets_without_splitting_characters():
     raw.decode("utf-8")  # no character split across a fold
     event = icalendar.Calendar.from_ical(raw).walk("VEVENT")[0]
     assert str(event["summary"]) == subject and str(event["description"]) == "é" * 120
+
+
+def test_the_binding_answer_entry_keeps_one_uid_whatever_rule_binds_it() -> None:
+    from parliament_tracker.deadlines.ics import entry_uid
+
+    uids = {entry_uid(39, kind, True) for kind in ("external", "postponed_external", "before_event", "committee_date")}
+    assert uids == {"case-39-external@parliament-tracker"}
+    assert entry_uid(39, "internal_draft", False) == "case-39-internal_draft@parliament-tracker"
+
+
+def test_long_summaries_are_shortened_with_an_ellipsis() -> None:
+    from parliament_tracker.deadlines.ics import shorten
+
+    assert shorten("2021Z19601: Uiterste antwoorddatum – kort") == "2021Z19601: Uiterste antwoorddatum – kort"
+    long = "2021Z19601: Uiterste antwoorddatum – " + "Vragen over het bericht over een lange reeks gebeurtenissen " * 4
+    short = shorten(long)
+    assert len(short) <= 120 and short.endswith("…") and not short.endswith(" …")
+    assert long.startswith(short[:-1]) and long[len(short) - 1] == " "  # cut between words
+    assert shorten("x" * 300) == "x" * 119 + "…"
+    assert shorten("a\n  b") == "a b"  # one line
