@@ -120,7 +120,7 @@ def test_page_and_api_downloads_share_one_path(client, seed_draft, api_token, lo
         page = browser.get(f"/letters/{letter_id}/versions/1/{fmt}")
         for response in (api, page):
             assert response.status_code == 200 and response.mimetype == mimetype
-            assert response.headers["Cache-Control"] == "private, no-store"
+            assert response.headers["Cache-Control"] == "no-store"
             assert response.headers["Content-Disposition"] == f'attachment; filename="{stem}.{fmt}"'
         assert api.data == page.data
     version = seed_draft.session.scalar(seed_draft.select(LetterVersion).where(LetterVersion.letter_id == letter_id))
