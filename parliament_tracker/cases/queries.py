@@ -10,13 +10,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import noload
 
+from parliament_tracker.auth.models import User
 from parliament_tracker.cases import search_index
 from parliament_tracker.cases.models import Case, CaseKind, Question, case_members
 from parliament_tracker.cases.workflow import CLOSED, CaseStatus
 from parliament_tracker.db import unindexed
 from parliament_tracker.extensions import db
 from parliament_tracker.forms import int_arg
-from parliament_tracker.auth.models import User
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
 
 SORTS = {

@@ -19,13 +19,13 @@ from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import Role
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.cases.workflow import OPEN, CaseStatus
+from parliament_tracker.db import now_utc
 from parliament_tracker.deadlines import rules
 from parliament_tracker.deadlines.models import Deadline, Event, EventKind
 from parliament_tracker.deadlines.progress import not_done_sql
 from parliament_tracker.deadlines.rules import DeadlineKind
 from parliament_tracker.deadlines.services import facts_for, load_rule_context
 from parliament_tracker.deadlines.workdays import WorkingCalendar
-from parliament_tracker.db import now_utc
 from parliament_tracker.extensions import db
 from parliament_tracker.notifications import services
 from parliament_tracker.notifications.models import Delivery, Notification, NotificationKind
