@@ -27,6 +27,7 @@ __all__ = [
     "Case",
     "CaseLink",
     "Committee",
+    "Contribution",
     "Deadline",
     "DeadlineSetting",
     "Delivery",

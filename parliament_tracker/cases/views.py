@@ -45,6 +45,7 @@ from parliament_tracker.cases.export import csv_lines, xlsx_bytes
 from parliament_tracker.cases.forms import AttachmentForm, CaseForm, LinkForm, TransitionForm
 from parliament_tracker.cases.models import Attachment, Case, CaseKind, LinkType
 from parliament_tracker.cases.workflow import CaseStatus, allowed_targets
+from parliament_tracker.contributions.services import contributions_for
 from parliament_tracker.db import today_local
 from parliament_tracker.deadlines.models import Event
 from parliament_tracker.downloads import content_disposition
@@ -288,6 +289,8 @@ def show(reference: str):
         link_types=list(LinkType),
         letters=letters_for_case(case),
         postponement_form=PostponementForm(),
+        contributions=contributions_for(case),
+        today=today_local(),
     )
 
 
