@@ -16,6 +16,7 @@ from typing import Any
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from parliament_tracker import signals
 from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User
 from parliament_tracker.cases.models import Case
@@ -142,6 +143,7 @@ def ask(
         questions=numbers,
         due_on=due_on,
     )
+    signals.contribution_changed.send(contribution, before=None, after=ContributionState.asked, actor=actor)
     return contribution
 
 
@@ -198,6 +200,7 @@ def deliver(
         contributor=contribution.contributor_label,
         filename=contribution.answer_filename,
     )
+    signals.contribution_changed.send(contribution, before=ContributionState.asked, after=ContributionState.delivered, actor=actor)
     return contribution
 
 
@@ -213,6 +216,7 @@ def withdraw(contribution: Contribution, *, actor: User | None) -> Contribution:
         contribution_id=contribution.id,
         contributor=contribution.contributor_label,
     )
+    signals.contribution_changed.send(contribution, before=ContributionState.asked, after=ContributionState.withdrawn, actor=actor)
     return contribution
 
 

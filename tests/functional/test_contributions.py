@@ -169,3 +169,43 @@ def test_admin_sets_the_contribution_lead_time(app, db, login):
         assert setting_values()["contribution_lead_working_days"] == 4
     form["contribution_lead_working_days"] = "-1"
     assert browser.post("/admin/deadlines/settings", form, token_from="/admin/deadlines/settings").status_code == 422
+
+
+def _notifications() -> list[Any]:
+    from parliament_tracker.notifications.models import Notification
+
+    return list(db.session.scalars(sa.select(Notification).order_by(Notification.id)))
+
+
+def test_asked_delivered_and_overdue_are_notified_once(app, seed_case, users):
+    from parliament_tracker.notifications import contribution_notices
+    from parliament_tracker.notifications.models import NotificationKind as K
+
+    with app.app_context():
+        asker = db.session.get(User, users["drafter"].id)
+        contributor = _other_drafter()
+        dgsenb = factories.directorate("DGSenB")
+        to_person = services.ask(_written(), request_text="a", directorate=dgsenb, user=contributor, due_on=dt.date(2021, 12, 10), actor=asker)
+        to_mailbox = services.ask(_written(), request_text="b", directorate=dgsenb, due_on=dt.date(2021, 12, 10), actor=asker)
+        outside = services.ask(_written(), request_text="c", external_email="expert@example.org", due_on=dt.date(2021, 12, 20), actor=asker)
+        asked = [(n.kind, n.user_id, n.recipient) for n in _notifications()]
+        assert (K.contribution_asked, contributor.id) in [(k, u) for k, u, _r in asked]
+        assert any(k == K.contribution_asked and u is None and "dgsenb" in r.lower() for k, u, r in asked), asked
+        assert any(k == K.contribution_asked and "expert@example.org" in r for k, u, r in asked), asked
+        outside_note = next(n for n in _notifications() if "expert@example.org" in n.recipient)
+        assert "/bijdrage/" in (outside_note.url or "")
+        assert len(asked) == 3
+
+        services.deliver(to_person, text="klaar", max_bytes=MAX, actor=contributor)
+        delivered = [n for n in _notifications() if n.kind == K.contribution_delivered]
+        assert [n.user_id for n in delivered] == [asker.id]
+
+        # overdue: only the mailbox one (the outside one is due later); asker and mailbox once
+        first = contribution_notices.overdue(dt.date(2021, 12, 13))
+        second = contribution_notices.overdue(dt.date(2021, 12, 14))
+        assert first["overdue"] == 1 and first["queued"] == 2 and second["queued"] == 0
+        late = [n for n in _notifications() if n.kind == K.contribution_overdue]
+        assert sorted((n.user_id or 0) for n in late) == sorted([asker.id, 0])
+        assert all(f"/contributions/{to_mailbox.id}" in n.url for n in late)
+        db.session.commit()
+        assert outside.state == ContributionState.asked
