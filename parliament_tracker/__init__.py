@@ -95,11 +95,11 @@ def register_blueprints(app: Flask) -> None:
     from parliament_tracker.letters.approval.api import bp as letter_workflow_api_bp
     from parliament_tracker.letters.approval.views import bp as letter_workflow_bp
     from parliament_tracker.letters.views import bp as letters_bp
+    from parliament_tracker.notifications.api import bp as notifications_api_bp
     from parliament_tracker.notifications.views import bp as notifications_bp
     from parliament_tracker.organisation.api import bp as organisation_api_bp
     from parliament_tracker.organisation.views import bp as admin_bp
     from parliament_tracker.tk.views import bp as tk_bp
-    from parliament_tracker.notifications.api import bp as notifications_api_bp
     from parliament_tracker.worklist.api import bp as worklist_api_bp
     from parliament_tracker.worklist.views import bp as worklist_bp
 

@@ -6,7 +6,14 @@ from parliament_tracker.cases.models import Attachment, Case, CaseLink, Question
 from parliament_tracker.deadlines.models import CalendarFeed, Deadline, DeadlineSetting, Event, NonWorkingDay
 from parliament_tracker.letters.approval.models import Approval, OurReferenceCounter, Signature
 from parliament_tracker.letters.models import Letter, LetterCase, LetterTemplate, LetterVersion
-from parliament_tracker.notifications.models import Delivery, JobLock, JobRun, Notification, NotificationOptOut, NotificationSettings
+from parliament_tracker.notifications.models import (
+    Delivery,
+    JobLock,
+    JobRun,
+    Notification,
+    NotificationOptOut,
+    NotificationSettings,
+)
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
 from parliament_tracker.tk.models import TKSyncState
 
@@ -21,6 +28,7 @@ __all__ = [
     "Committee",
     "Deadline",
     "DeadlineSetting",
+    "Delivery",
     "Directorate",
     "Event",
     "JobLock",
@@ -35,7 +43,6 @@ __all__ = [
     "Notification",
     "NotificationOptOut",
     "NotificationSettings",
-    "Delivery",
     "OurReferenceCounter",
     "Party",
     "Question",

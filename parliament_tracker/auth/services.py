@@ -171,9 +171,9 @@ def authenticate(username: str, password: str, *, address: str | None = None, de
         rows = [account]
         if address:
             rows.append(_count_failure("address", address, config["LOGIN_MAX_FAILURES_PER_ADDRESS"], now))
-        if usable:
-            user.failed_logins += 1  # type: ignore[union-attr]
-            user.locked_until = account.blocked_until  # type: ignore[union-attr]
+        if usable and user is not None:
+            user.failed_logins += 1
+            user.locked_until = account.blocked_until
             if account.failures == config["LOGIN_MAX_FAILURES"]:
                 record("user:locked", user, f"user {user.username} throttled after repeated failed logins", actor=user)
         wait = max((_blocked_for(r, now) for r in rows), default=0)

@@ -229,9 +229,9 @@ def new_case_form_response(prefill: services.CaseInput) -> Any:
     form.kind.data = prefill.kind.value if prefill.kind else None
     form.subject.data = prefill.subject
     form.received_on.data = prefill.received_on
-    form.committee_id.data = prefill.committee.id if prefill.committee not in (None, ...) else None
+    form.committee_id.data = prefill.committee.id if isinstance(prefill.committee, Committee) else None
     form.member_ids.data = [m.id for m in prefill.members or []]
-    form.addressed_to_id.data = prefill.addressed_to.id if prefill.addressed_to not in (None, ...) else None
+    form.addressed_to_id.data = prefill.addressed_to.id if isinstance(prefill.addressed_to, Signatory) else None
     form.dossier.data = prefill.dossier
     return render_template("cases/form.html", form=form, case=None)
 

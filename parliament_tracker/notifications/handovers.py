@@ -22,8 +22,8 @@ from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import Role
 from parliament_tracker.cases.models import Case
 from parliament_tracker.extensions import db
-from parliament_tracker.letters.models import Letter, LetterCaseRole, LetterStatus
 from parliament_tracker.letters.approval.models import Approval, ApprovalDecision
+from parliament_tracker.letters.models import Letter, LetterCaseRole, LetterStatus
 from parliament_tracker.notifications import services
 from parliament_tracker.notifications.models import NotificationKind as K
 from parliament_tracker.notifications.services import Draft, Recipient

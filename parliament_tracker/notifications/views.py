@@ -22,7 +22,13 @@ from parliament_tracker.auth.permissions import permission_required
 from parliament_tracker.extensions import db
 from parliament_tracker.notifications import services
 from parliament_tracker.notifications.channels.email import smtp_configured
-from parliament_tracker.notifications.models import APP_CHANNEL, OPTIONAL_KINDS, EmailMode, Notification, NotificationKind
+from parliament_tracker.notifications.models import (
+    APP_CHANNEL,
+    OPTIONAL_KINDS,
+    EmailMode,
+    Notification,
+    NotificationKind,
+)
 
 bp = Blueprint("notifications", __name__)
 

@@ -18,14 +18,14 @@ from parliament_tracker.audit.models import AuditEntry
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import Role
 from parliament_tracker.cases.models import Case
-from parliament_tracker.cases.workflow import OPEN, CaseStatus
+from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.deadlines import queries as deadline_queries
 from parliament_tracker.deadlines.models import Deadline
+from parliament_tracker.deadlines.progress import not_done_sql
 from parliament_tracker.extensions import db
 from parliament_tracker.letters.approval import services as workflow
-from parliament_tracker.letters.models import Letter, LetterCase, LetterCaseRole, LetterStatus
 from parliament_tracker.letters.approval.models import Approval, ApprovalDecision
-from parliament_tracker.deadlines.progress import not_done_sql
+from parliament_tracker.letters.models import Letter, LetterCase, LetterCaseRole, LetterStatus
 from parliament_tracker.notifications.jobs import EFFECTIVE
 
 LIMIT = 100
@@ -59,7 +59,7 @@ class Section:
     items: list[Item]
     #: how many there are in all (the list shows at most LIMIT)
     total: int
-    empty: Any = _l("Nothing here.")
+    empty: Any = _l("Nothing here.")  # noqa: RUF009  (a lazy string is immutable: one shared default is fine)
 
     def as_json(self) -> dict[str, Any]:
         return {"key": self.key, "title": str(self.title), "total": self.total, "items": [i.as_json() for i in self.items]}

@@ -17,7 +17,6 @@ from parliament_tracker.letters import services as letter_services
 from parliament_tracker.letters.models import Letter, LetterKind, LetterStatus
 from parliament_tracker.notifications import services
 from parliament_tracker.notifications.models import Delivery, Notification, NotificationKind
-from parliament_tracker.organisation.models import Directorate
 from parliament_tracker.scheduler import run_job
 
 K = NotificationKind

@@ -9,7 +9,13 @@ import sqlalchemy as sa
 
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import Role
-from parliament_tracker.notifications.models import HANDOVER_KINDS, Delivery, Notification, NotificationKind, NotificationOptOut
+from parliament_tracker.notifications.models import (
+    HANDOVER_KINDS,
+    Delivery,
+    Notification,
+    NotificationKind,
+    NotificationOptOut,
+)
 from parliament_tracker.scheduler import run_job
 
 
