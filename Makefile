@@ -81,9 +81,10 @@ scheduler: db ## Run only the scheduler process (flask --app wsgi scheduler run)
 test: $(STAMP) ## Run the whole test suite, browser tests included (TEST_DATABASE_URL=postgresql://... for PostgreSQL)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-lint: $(STAMP) ## Check the code: ruff and mypy (setup.cfg's [mypy])
+lint: $(STAMP) ## Check the code: ruff, mypy (setup.cfg's [mypy]) and the package import contract
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/python -m pytest -p no:xdist -q -o addopts= tests/unit/test_import_contract.py
 
 translations: $(STAMP) ## Extract, update and compile message catalogues (needs babel.cfg)
 	@if [ ! -f babel.cfg ]; then echo "No babel.cfg: nothing to translate yet."; exit 0; fi; \
