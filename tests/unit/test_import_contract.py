@@ -60,8 +60,6 @@ ALLOWED: dict[tuple[str, str], str] = {
         "the API helpers (api.py) sit above auth because they use its permission marks",
     ("parliament_tracker.organisation.imports", "parliament_tracker.api"):
         "the bulk import raises api.ApiError; it should raise a DomainError",
-    ("parliament_tracker.cases.views", "parliament_tracker.deadlines.models"):
-        "the case form offers the events a case can be due before",
     ("parliament_tracker.cases.views", "parliament_tracker.letters.forms"):
         "the case page shows the letters and the postponement form",
     ("parliament_tracker.cases.views", "parliament_tracker.letters.services"):
