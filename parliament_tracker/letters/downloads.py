@@ -2,7 +2,7 @@
 
 ``send_version`` checks the bytes against the SHA-256 recorded when the version was stored
 (and, for a signed or sent letter, against the signature record), then answers with the
-right content type, ``Content-Disposition`` and ``Cache-Control: private, no-store`` (letters
+right content type, ``Content-Disposition`` and ``Cache-Control: no-store`` (letters
 are confidential until sent; no shared or browser cache keeps them). A mismatch is logged and
 answered with a 500 that hands nothing out; under ``/api/`` the app's error handler makes that
 the JSON error.
@@ -41,7 +41,7 @@ def file_response(data: bytes, mimetype: str, filename: str, *, inline: bool = F
     disposition = "inline" if inline else "attachment"
     response = Response(data, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'{disposition}; filename="{safe_filename(filename)}"'
-    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Cache-Control"] = "no-store"  # as response_policy sets for every private response
     return response
 
 

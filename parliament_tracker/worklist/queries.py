@@ -22,6 +22,7 @@ from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.deadlines import queries as deadline_queries
 from parliament_tracker.deadlines.models import Deadline
 from parliament_tracker.deadlines.progress import not_done_sql
+from parliament_tracker.deadlines.rules import INTERNAL_KINDS, DeadlineKind
 from parliament_tracker.extensions import db
 from parliament_tracker.letters.approval import services as workflow
 from parliament_tracker.letters.approval.models import Approval, ApprovalDecision
@@ -29,6 +30,9 @@ from parliament_tracker.letters.models import Letter, LetterCase, LetterCaseRole
 from parliament_tracker.notifications.jobs import EFFECTIVE
 
 LIMIT = 100
+#: the deadlines that are a step to take: the binding answer date and these (a superseded,
+#: non-binding answer date, e.g. the three weeks after a postponement, is not a next step)
+STEP_KINDS = sorted(INTERNAL_KINDS | {DeadlineKind.postponement_notice})
 
 
 @dataclasses.dataclass
@@ -59,7 +63,7 @@ class Section:
     items: list[Item]
     #: how many there are in all (the list shows at most LIMIT)
     total: int
-    empty: Any = _l("Nothing here.")  # noqa: RUF009  (a lazy string is immutable: one shared default is fine)
+    empty: Any = dataclasses.field(default_factory=lambda: _l("Nothing here."))
 
     def as_json(self) -> dict[str, Any]:
         return {"key": self.key, "title": str(self.title), "total": self.total, "items": [i.as_json() for i in self.items]}
@@ -128,8 +132,9 @@ def my_cases(user: User, today: dt.date) -> Section:
         for case_id, kind, due in db.session.execute(
             sa.select(Deadline.case_id, Deadline.kind, EFFECTIVE)
             .join(Case, Case.id == Deadline.case_id)
-            .where(Deadline.case_id.in_(case_ids), not_done_sql())
-            .order_by(EFFECTIVE)
+            .where(Deadline.case_id.in_(case_ids), not_done_sql(), sa.or_(Deadline.is_binding, Deadline.kind.in_(STEP_KINDS)))
+            # a total order: two steps due the same day must not be named by the query plan
+            .order_by(EFFECTIVE, Deadline.id)
         ):
             steps.setdefault(case_id, (due, kind))
     items = []
@@ -155,7 +160,7 @@ def sent_back(user: User) -> Section:
                 .where(LetterCase.case_id == Case.id, Case.drafter_id == user.id),
             )
         )
-        .order_by(Letter.updated_at.desc())
+        .order_by(Letter.updated_at.desc(), Letter.id.desc())
         .limit(LIMIT)
     ).unique()
     items = []

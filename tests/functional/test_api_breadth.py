@@ -86,7 +86,7 @@ def test_org_import_csv_and_yaml_idempotent_with_line_errors(app, db, tmp_path):
 
 
 @time_machine.travel(dt.datetime(2021, 12, 1, 9, tzinfo=dt.UTC), tick=False)
-def test_dashboard_and_calendar_per_directorate_and_drafter(client, seed, api_token):
+def test_dashboard_and_calendar_per_directorate_and_drafter(client, seed_case, api_token):
     headers = api_token("director")
     r = client.get("/api/v1/dashboard?directorate=all", headers=headers)
     assert r.status_code == 200
@@ -219,7 +219,7 @@ def test_fresh_installation_to_a_sent_signed_letter_through_the_api(fresh_app, t
     assert client.get("/api/v1/cases/2026Z01234", headers=admin).json["status"] == "answered"
 
 
-def test_attachments_list_upload_download(client, seed, api_token):
+def test_attachments_list_upload_download(client, seed_case, api_token):
     headers = api_token("registrar")
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     r = client.post(

@@ -86,7 +86,7 @@ def test_every_json_response_schema_is_closed(app):
                     _closed(schema, doc)
 
 
-def test_the_contract_check_fails_on_an_undocumented_field_and_status(app, client, seed, api_token, monkeypatch):
+def test_the_contract_check_fails_on_an_undocumented_field_and_status(app, client, seed_draft, api_token, monkeypatch):
     from parliament_tracker.cases import api as cases_api
 
     headers = api_token("viewer")
@@ -107,7 +107,7 @@ def test_the_contract_check_fails_on_an_undocumented_field_and_status(app, clien
 # -- schemathesis against the live app ---------------------------------------------------------
 
 
-def test_schemathesis_finds_no_server_error_and_no_schema_violation(app, seed, api_token):
+def test_schemathesis_finds_no_server_error_and_no_schema_violation(app, seed_draft, api_token):
     import schemathesis
     from schemathesis.checks import not_a_server_error
     from schemathesis.generation.modes import GenerationMode

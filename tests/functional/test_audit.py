@@ -22,7 +22,7 @@ def test_entries_cannot_be_changed_or_deleted(app, seed_case, db):
 
 
 @pytest.mark.parametrize("statement", ["update", "delete"])
-def test_the_database_refuses_bulk_changes(app, seed, db, statement):
+def test_the_database_refuses_bulk_changes(app, seed_case, db, statement):
     """Issue 20: bulk statements bypass the ORM's guard; the database's triggers refuse them."""
     import sqlalchemy as sa
 

@@ -310,7 +310,7 @@ def test_questions_form_with_a_broken_version_is_refused_not_a_crash(login, seed
 
 
 @pytest.mark.parametrize("name", ["Beslissing-ş.pdf", "報告.pdf", "Ответ.pdf", "رد.pdf"])
-def test_attachments_keep_their_names(login, seed, db, name):
+def test_attachments_keep_their_names(login, seed_case, db, name):
     """Issue 20: a name outside Latin-1 uploads, and its download sends it as filename* with an
     ASCII fallback (the header must be Latin-1: gunicorn answered 500 before)."""
     from urllib.parse import unquote
@@ -335,7 +335,7 @@ def test_attachments_keep_their_names(login, seed, db, name):
     assert 'filename="' in header
 
 
-def test_macro_parts_are_found_by_content_type_too(login, seed, db):
+def test_macro_parts_are_found_by_content_type_too(login, seed_case, db):
     from parliament_tracker.cases.models import Attachment
 
     browser = login("registrar")

@@ -20,8 +20,8 @@ def _meanwhile(letter_id: int, **values) -> None:
     )
 
 
-def test_concurrent_edit_is_a_409_with_the_input_kept(login, seed, monkeypatch):
-    letter = seed_letter(seed)
+def test_concurrent_edit_is_a_409_with_the_input_kept(login, seed_draft, monkeypatch):
+    letter = seed_letter(seed_draft)
     browser = login("drafter")
     real = services.update_letter
 

@@ -15,7 +15,7 @@ from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.deadlines import services as deadline_services
 from parliament_tracker.deadlines.models import Event, EventKind
 from parliament_tracker.extensions import db as _db
-from parliament_tracker.notifications.models import Notification
+from parliament_tracker.notifications.models import Notification, NotificationKind
 from parliament_tracker.scheduler import run_job
 from tests.tk_fake import FakeTK, load_fixture, serve_to_app
 
@@ -65,7 +65,12 @@ def _entries(case_id: int, action: str) -> list[AuditEntry]:
 
 
 def _notices(case_id: int) -> list[tuple]:
-    rows = _db.session.scalars(sa.select(Notification).where(Notification.case_id == case_id).order_by(Notification.user_id))
+    """The debate notices about the case (its assignment hand-over notice is not one of them)."""
+    rows = _db.session.scalars(
+        sa.select(Notification)
+        .where(Notification.case_id == case_id, Notification.kind == NotificationKind.tk_update)
+        .order_by(Notification.user_id)
+    )
     return [(n.user_id, n.kind, n.due_on, n.subject.replace("2021Z20002", "REF").replace("2021Z20001", "REF")) for n in rows]
 
 

@@ -35,7 +35,7 @@ def mine(user_id: int, kind: NotificationKind | None = None) -> list[Notificatio
 
 
 @pytest.fixture
-def letter_id(app, seed, users):
+def letter_id(app, seed_draft, users):
     """The demo reply to 2021Z19241, generated, with e-mail addresses for the test users."""
     with app.app_context():
         for user in users.values():
@@ -48,7 +48,7 @@ def letter_id(app, seed, users):
         return letter.id
 
 
-def test_the_signal_notifies_the_next_approver_once_with_a_link(app, seed, users, letter_id):
+def test_the_signal_notifies_the_next_approver_once_with_a_link(app, seed_draft, users, letter_id):
     with app.app_context():
         letter = _db.session.get(Letter, letter_id)
         director = _db.session.get(User, users["director"].id)
@@ -65,7 +65,7 @@ def test_the_signal_notifies_the_next_approver_once_with_a_link(app, seed, users
         assert mine(drafter.id, K.approval_requested) == []  # the actor is not told about their own step
 
 
-def test_changes_requested_reaches_the_drafter_with_the_comment(app, seed, users, letter_id):
+def test_changes_requested_reaches_the_drafter_with_the_comment(app, seed_draft, users, letter_id):
     with app.app_context():
         letter = _db.session.get(Letter, letter_id)
         director = _db.session.get(User, users["director"].id)
@@ -78,7 +78,7 @@ def test_changes_requested_reaches_the_drafter_with_the_comment(app, seed, users
         assert "Vraag 2 is onvolledig." in n.body_html and n.url.endswith(f"/letters/{letter_id}")
 
 
-def test_the_whole_chain_through_the_api(app, client, seed, users, letter_id, api_token):
+def test_the_whole_chain_through_the_api(app, client, seed_draft, users, letter_id, api_token):
     url = f"/api/v1/letters/{letter_id}"
     assert post(client, url + "/submit", api_token("drafter"), {"approvers": ["director", "admin"]}).status_code == 200
     with app.app_context():
@@ -110,7 +110,7 @@ def test_the_whole_chain_through_the_api(app, client, seed, users, letter_id, ap
         assert _db.session.scalar(sa.select(sa.func.count()).select_from(Notification)) == total
 
 
-def test_a_second_round_after_changes_is_a_new_hand_over(app, client, seed, users, letter_id, api_token):
+def test_a_second_round_after_changes_is_a_new_hand_over(app, client, seed_draft, users, letter_id, api_token):
     url = f"/api/v1/letters/{letter_id}"
     post(client, url + "/submit", api_token("drafter"), {"approvers": ["director"]})
     post(client, url + "/request-changes", api_token("director"), {"comment": "Korter graag."})
@@ -120,7 +120,7 @@ def test_a_second_round_after_changes_is_a_new_hand_over(app, client, seed, user
         assert [n.kind for n in mine(users["drafter"].id, K.changes_requested)] == [K.changes_requested]
 
 
-def test_case_assigned_to_a_drafter_or_the_directorates_mailbox(app, seed, users):
+def test_case_assigned_to_a_drafter_or_the_directorates_mailbox(app, seed_draft, users):
     with app.app_context():
         case = _db.session.scalar(sa.select(Case).where(Case.reference == SEED))
         registrar = _db.session.get(User, users["registrar"].id)
@@ -138,7 +138,7 @@ def test_case_assigned_to_a_drafter_or_the_directorates_mailbox(app, seed, users
         assert [d.address for d in box.deliveries] == [case.lead_directorate.email]
 
 
-def test_assigning_a_drafter_on_the_edit_page_notifies_them(app, seed, users, login):
+def test_assigning_a_drafter_on_the_edit_page_notifies_them(app, seed_draft, users, login):
     with app.app_context():
         case = _db.session.scalar(sa.select(Case).where(Case.reference == "2021Z19601"))
         case.drafter = None
@@ -154,7 +154,7 @@ def test_assigning_a_drafter_on_the_edit_page_notifies_them(app, seed, users, lo
         assert len(mine(users["drafter"].id, K.case_assigned)) == before + 1
 
 
-def test_daily_summary_users_get_one_email_a_day(app, seed, users, letter_id, client, api_token):
+def test_daily_summary_users_get_one_email_a_day(app, seed_draft, users, letter_id, client, api_token):
     with app.app_context():
         director = _db.session.get(User, users["director"].id)
         services.set_preferences(director, [(k, c) for k in K for c in ("app", "email")], "daily")

@@ -19,7 +19,7 @@ def test_lang_cookie_is_secure_like_the_session_cookie(app, client):
     assert "Secure" in cookie and "HttpOnly" in cookie
 
 
-def test_authenticated_pages_api_and_downloads_are_not_stored(login, client, api_token, seed):
+def test_authenticated_pages_api_and_downloads_are_not_stored(login, client, api_token, seed_case):
     assert "no-store" not in client.get("/login").headers.get("Cache-Control", "")
     browser = login("registrar")
     assert browser.get("/cases").headers["Cache-Control"] == "no-store"
@@ -39,13 +39,13 @@ def test_api_401_names_the_bearer_scheme(client):
 
 
 @pytest.mark.parametrize("path", ["/cases?q=%00", "/cases/%00", "/cases/2021Z%00/edit", "/cases?kind=%00x"])
-def test_nul_in_the_address_is_a_400(login, seed, path):
+def test_nul_in_the_address_is_a_400(login, seed_case, path):
     response = login("registrar").get(path)
     assert response.status_code == 400
     assert "NUL" in response.text
 
 
-def test_nul_in_a_form_field_is_a_400_and_nothing_is_stored(login, seed, db):
+def test_nul_in_a_form_field_is_a_400_and_nothing_is_stored(login, seed_case, db):
     from parliament_tracker.cases.models import Case
 
     browser = login("registrar")
@@ -87,7 +87,7 @@ def test_deep_json_is_a_400(client, api_token, users):
     assert fine.status_code == 201, fine.json
 
 
-def test_nul_in_an_uploaded_file_name_is_a_400(login, seed):
+def test_nul_in_an_uploaded_file_name_is_a_400(login, seed_case):
     import io
 
     browser = login("registrar")

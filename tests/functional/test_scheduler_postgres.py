@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from parliament_tracker import create_app
 from parliament_tracker.extensions import db
 from parliament_tracker.notifications.models import Delivery, JobRun, JobStatus, Notification
-from tests.conftest import scratch_postgres_database
+from tests.conftest import quiet_signals, scratch_postgres_database
 
 URL = os.environ.get("TEST_DATABASE_URL", "")
 
@@ -36,7 +36,7 @@ DAYS = [dt.date(2021, 11, d) for d in (8, 9, 10, 11, 12, 15, 16, 17, 18, 19, 22,
 def pg_url() -> Iterator[str]:
     with scratch_postgres_database("scheduler") as url:
         app = make_app(url)
-        with app.app_context():
+        with app.app_context(), quiet_signals():
             from tests import factories
 
             db.create_all()

@@ -31,7 +31,7 @@ def section(body: dict, key: str) -> dict:
 
 
 @pytest.fixture
-def letter_id(app, seed, users):
+def letter_id(app, seed_draft, users):
     with app.app_context():
         case = _db.session.scalar(sa.select(Case).where(Case.reference == SEED))
         _db.session.get(User, users["director"].id).directorate_id = case.lead_directorate_id
@@ -50,7 +50,7 @@ def test_login_lands_on_my_work(client, users):
 
 
 @pytest.mark.parametrize("role", [r.value for r in Role])
-def test_every_role_has_a_worklist(login, seed, role):
+def test_every_role_has_a_worklist(login, seed_draft, role):
     with time_machine.travel(MONDAY_22_NOV, tick=False):
         page = login(role).get("/me/worklist")
     assert page.status_code == 200
@@ -58,7 +58,7 @@ def test_every_role_has_a_worklist(login, seed, role):
     assert page.text.count('<section class="worklist"') >= 2
 
 
-def test_drafter_sees_my_cases_by_due_date_with_the_next_step(login, seed, api_token, client):
+def test_drafter_sees_my_cases_by_due_date_with_the_next_step(login, seed_draft, api_token, client):
     with time_machine.travel(MONDAY_22_NOV, tick=False):
         body = client.get("/api/v1/me/worklist", headers=api_token("drafter")).json
         page = login("drafter").get("/me/worklist").text
@@ -72,7 +72,7 @@ def test_drafter_sees_my_cases_by_due_date_with_the_next_step(login, seed, api_t
     assert f'href="/cases/{SEED}"' in page and seed_item["step"] in page
 
 
-def test_the_chain_moves_the_letter_from_list_to_list(app, client, seed, users, letter_id, api_token):
+def test_the_chain_moves_the_letter_from_list_to_list(app, client, seed_draft, users, letter_id, api_token):
     url = f"/api/v1/letters/{letter_id}"
 
     def worklist(role: str) -> dict:
@@ -95,7 +95,7 @@ def test_the_chain_moves_the_letter_from_list_to_list(app, client, seed, users, 
     assert [i["url"] for i in section(worklist("registrar"), "to_send")["items"]] == [f"/letters/{letter_id}"]
 
 
-def test_director_worklist_matches_the_approvals_page(app, client, seed, users, letter_id, api_token, login):
+def test_director_worklist_matches_the_approvals_page(app, client, seed_draft, users, letter_id, api_token, login):
     post(client, f"/api/v1/letters/{letter_id}/submit", api_token("drafter"), {"approvers": ["director", "admin"]})
     with time_machine.travel(MONDAY_22_NOV, tick=False):
         browser = login("director")
@@ -106,7 +106,7 @@ def test_director_worklist_matches_the_approvals_page(app, client, seed, users, 
     assert listed == set(re.findall(r'href="/letters/(\d+)"', waiting)) == {str(letter_id)}
 
 
-def test_registrar_and_director_sections(client, seed, api_token):
+def test_registrar_and_director_sections(client, seed_draft, api_token):
     with time_machine.travel(MONDAY_22_NOV, tick=False):
         registrar = client.get("/api/v1/me/worklist", headers=api_token("registrar")).json
         viewer = client.get("/api/v1/me/worklist", headers=api_token("viewer")).json
@@ -116,7 +116,7 @@ def test_registrar_and_director_sections(client, seed, api_token):
     assert all(i["due_on"] < "2021-11-22" for i in overdue["items"]) and overdue["total"] >= len(overdue["items"])
 
 
-def test_my_notifications_in_the_api(app, client, seed, users, letter_id, api_token):
+def test_my_notifications_in_the_api(app, client, seed_draft, users, letter_id, api_token):
     post(client, f"/api/v1/letters/{letter_id}/submit", api_token("drafter"), {"approvers": ["director"]})
     headers = api_token("director")
     body = client.get("/api/v1/me/notifications", headers=headers).json

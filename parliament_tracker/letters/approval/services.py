@@ -146,7 +146,7 @@ def awaiting(user: User) -> list[Letter]:
             Approval.approver_id == user.id,
             Approval.decision == ApprovalDecision.pending,
         )
-        .order_by(Letter.updated_at)
+        .order_by(Letter.updated_at, Letter.id)  # a total order, whatever the plan
     ).unique()
     out = []
     for letter in candidates:
