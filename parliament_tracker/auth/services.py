@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import secrets
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -16,7 +17,9 @@ from parliament_tracker.auth.roles import Role
 from parliament_tracker.db import now_utc
 from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
-from parliament_tracker.organisation.models import Directorate
+
+if TYPE_CHECKING:  # organisation sits above auth in the import order
+    from parliament_tracker.organisation.models import Directorate
 
 _hasher = PasswordHasher()
 #: per hasher: a hash verified against when the user does not exist, so the time taken does not
