@@ -23,6 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import (
     Blueprint,
+    Flask,
     Response,
     abort,
     current_app,
@@ -51,9 +52,23 @@ from parliament_tracker.downloads import content_disposition
 from parliament_tracker.errors import DomainError, Kind
 from parliament_tracker.extensions import db
 from parliament_tracker.forms import int_arg
-from parliament_tracker.letters.forms import PostponementForm
-from parliament_tracker.letters.services import letters_for_case
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
+
+_PAGE_EXTRAS_KEY = "case_page_extenders"
+
+
+def register_case_page_extender(app: Flask, extend: Callable[[Case], dict[str, Any]]) -> None:
+    """The hook a higher package registers with at app creation to add to the case page's
+    template context (letters adds the case's letters and the postponement form); cases itself
+    never imports it."""
+    app.extensions.setdefault(_PAGE_EXTRAS_KEY, []).append(extend)
+
+
+def _page_extras(case: Case) -> dict[str, Any]:
+    extras: dict[str, Any] = {}
+    for extend in current_app.extensions.get(_PAGE_EXTRAS_KEY, ()):
+        extras.update(extend(case))
+    return extras
 
 
 def _event_class() -> type:
@@ -291,8 +306,7 @@ def show(reference: str):
         targets=allowed_targets(case.status, current_user.role),
         timeline=entries_for(case),
         link_types=list(LinkType),
-        letters=letters_for_case(case),
-        postponement_form=PostponementForm(),
+        **_page_extras(case),
     )
 
 
