@@ -124,13 +124,17 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_api_bp)
     app.register_blueprint(contributions_bp)
     # Hooks that lower packages offer and higher ones register with (never at import time).
+    from parliament_tracker.contributions.views import init_app as init_contribution_pages
     from parliament_tracker.deadlines.api import init_app as init_deadlines_api
     from parliament_tracker.letters.api import init_app as init_letters_api
     from parliament_tracker.letters.approval.api import init_app as init_letter_workflow_api
+    from parliament_tracker.letters.views import init_app as init_letter_pages
 
     init_deadlines_api(app)
     init_letters_api(app)
     init_letter_workflow_api(app)
+    init_letter_pages(app)
+    init_contribution_pages(app)
 
 
 def register_receivers() -> None:

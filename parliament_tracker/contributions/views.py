@@ -16,17 +16,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from parliament_tracker import edge
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.permissions import permission_required, public
+from parliament_tracker.cases.models import Case
 from parliament_tracker.cases.services import find_case
+from parliament_tracker.cases.views import register_case_page_extender
 from parliament_tracker.contributions import services
 from parliament_tracker.contributions.models import Contribution
 from parliament_tracker.contributions.workflow import ContributionState
+from parliament_tracker.db import today_local
 from parliament_tracker.downloads import content_disposition
 from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
@@ -35,6 +38,16 @@ from parliament_tracker.letters.services import letters_for_case
 from parliament_tracker.organisation.models import Directorate
 
 bp = Blueprint("contributions", __name__)
+
+
+def case_page_context(case: Case) -> dict[str, Any]:
+    """The case page's "Bijdragen" section: every contribution with its state and due date."""
+    return {"contributions": services.contributions_for(case), "today": today_local()}
+
+
+def init_app(app: Flask) -> None:
+    """At app creation: the case page lists the case's contributions (the cases pages' hook)."""
+    register_case_page_extender(app, case_page_context)
 
 
 def _get(contribution_id: int) -> Contribution:
