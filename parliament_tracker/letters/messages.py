@@ -68,6 +68,16 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         re.compile(r"^The template repeats text or a list to (?P<n>\d+) items; the maximum is (?P<max>\d+)\.$"),
         "repeat",
     ),
+    (
+        re.compile(r"^The document is too large to render: (?P<n>\d+) paragraphs, maximum (?P<max>\d+)\.$"),
+        "paragraphs",
+    ),
+    (
+        re.compile(
+            r"^The document is too large to render: (?P<n>\d+) KB of text and layout, maximum (?P<max>\d+) KB\.$"
+        ),
+        "xml",
+    ),
     (re.compile(r"^The template's loops run over more than (?P<max>\d+) items in total\.$"), "loops"),
     (re.compile(r"^The filled template is larger than (?P<max>\d+) characters\.$"), "output"),
     (re.compile(r"^The template took more than (?P<max>\d+) seconds to fill\.$"), "slow"),
@@ -113,6 +123,14 @@ def translate(message: str) -> str:
         if key == "repeat":
             return _(
                 "The template repeats text or a list to %(n)s items; the maximum is %(max)s.", n=g["n"], max=g["max"]
+            )
+        if key == "paragraphs":
+            return _("The document is too large to render: %(n)s paragraphs, maximum %(max)s.", n=g["n"], max=g["max"])
+        if key == "xml":
+            return _(
+                "The document is too large to render: %(n)s KB of text and layout, maximum %(max)s KB.",
+                n=g["n"],
+                max=g["max"],
             )
         if key == "loops":
             return _("The template's loops run over more than %(max)s items in total.", max=g["max"])

@@ -21,7 +21,7 @@ from parliament_tracker.letters.engine.pipeline import RenderedLetter
 from parliament_tracker.letters.errors import StaleLetter, UploadRefused, ensure_unlocked
 from parliament_tracker.letters.messages import translate
 from parliament_tracker.letters.models import Letter, LetterStatus, LetterTemplate, LetterVersion, VersionSource
-from parliament_tracker.letters.rendering import answered_cases, letter_data, render, render_uploaded
+from parliament_tracker.letters.rendering import answered_cases, check_inputs, letter_data, render, render_uploaded
 from parliament_tracker.letters.templates import template_for
 
 
@@ -76,9 +76,12 @@ def file_stem(letter: Letter) -> str:
 def generate_version(letter: Letter, *, actor: User | None, note: str = "") -> LetterVersion:
     """Fill the active template with the draft, render HTML and PDF/A, and keep both files."""
     ensure_unlocked(letter)
+    check_inputs(letter)
     template_bytes, template = template_for(letter.kind)
     try:
         rendered = render(template_bytes, letter_data(letter), title=letter.subject)
+    except DocxRejected as exc:  # the filled letter is over the layout limits
+        raise DomainError(translate(exc.message)) from exc
     except TemplateError as exc:
         raise DomainError(
             _("The letter could not be made: %(problems)s", problems=" ".join(translate(p) for p in exc.problems))

@@ -357,3 +357,13 @@ def test_budget_refusals_are_translated(app):
         assert messages.translate("The filled template is larger than 20000000 characters.") == (
             "Het ingevulde sjabloon is groter dan 20000000 tekens."
         )
+
+
+def test_docx_budget_counts_text_parts_and_paragraphs_without_parsing():
+    many = make_template(*[f"Alinea {i}." for i in range(50)], header="Kop", footer="Voet")
+    fill.check_docx_budget(many, max_xml_bytes=1024 * 1024, max_paragraphs=60)
+    with pytest.raises(DocxRejected, match=r"too large to render: 5\d paragraphs, maximum 40\."):
+        fill.check_docx_budget(many, max_xml_bytes=1024 * 1024, max_paragraphs=40)
+    with pytest.raises(DocxRejected, match=r"too large to render: \d+ KB of text and layout, maximum 1 KB\."):
+        fill.check_docx_budget(many, max_xml_bytes=1024, max_paragraphs=1000)
+    fill.check_docx_budget(b"not a zip", max_xml_bytes=1, max_paragraphs=1)  # left to check_docx_upload
