@@ -78,6 +78,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         ),
         "xml",
     ),
+    (re.compile(r"^The document is too large to render: (?P<n>\d+) pages, maximum (?P<max>\d+)\.$"), "pages"),
     (re.compile(r"^The template's loops run over more than (?P<max>\d+) items in total\.$"), "loops"),
     (re.compile(r"^The filled template is larger than (?P<max>\d+) characters\.$"), "output"),
     (re.compile(r"^The template took more than (?P<max>\d+) seconds to fill\.$"), "slow"),
@@ -132,6 +133,8 @@ def translate(message: str) -> str:
                 n=g["n"],
                 max=g["max"],
             )
+        if key == "pages":
+            return _("The document is too large to render: %(n)s pages, maximum %(max)s.", n=g["n"], max=g["max"])
         if key == "loops":
             return _("The template's loops run over more than %(max)s items in total.", max=g["max"])
         if key == "output":

@@ -18,7 +18,13 @@ from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.errors import DomainError
 from parliament_tracker.letters.engine import context as ctx
 from parliament_tracker.letters.engine import markup
-from parliament_tracker.letters.engine.pipeline import RenderedLetter, RenderLimits, pdf_from_docx, render_letter
+from parliament_tracker.letters.engine.pipeline import (
+    RenderedLetter,
+    RenderLimits,
+    pdf_from_docx,
+    render_letter_data,
+)
+from parliament_tracker.letters.engine.worker import RenderPool
 from parliament_tracker.letters.models import Letter, LetterCaseRole, LetterKind
 
 
@@ -36,7 +42,31 @@ def ministry() -> ctx.Ministry:
 
 def render_limits() -> RenderLimits:
     cfg = current_app.config
-    return RenderLimits(max_xml_bytes=cfg["LETTER_MAX_DOCX_XML_BYTES"], max_paragraphs=cfg["LETTER_MAX_PARAGRAPHS"])
+    return RenderLimits(
+        max_xml_bytes=cfg["LETTER_MAX_DOCX_XML_BYTES"],
+        max_paragraphs=cfg["LETTER_MAX_PARAGRAPHS"],
+        max_pages=cfg["LETTER_MAX_PAGES"],
+    )
+
+
+# One pool per web process and setting; RenderPool itself notices a fork and starts afresh.
+_POOLS: dict[tuple[int, float, int], RenderPool] = {}
+
+
+def render_pool() -> RenderPool | None:
+    """The render workers, or None when ``LETTER_RENDER_PROCESSES`` is 0 (render in process)."""
+    cfg = current_app.config
+    key = (cfg["LETTER_RENDER_PROCESSES"], float(cfg["LETTER_RENDER_TIMEOUT_SECONDS"]), cfg["LETTER_RENDER_MEMORY_BYTES"])
+    if key[0] <= 0:
+        return None
+    if key not in _POOLS:
+        _POOLS[key] = RenderPool(*key)
+    return _POOLS[key]
+
+
+def _run(fn: Any, *args: Any, **kwargs: Any) -> RenderedLetter:
+    pool = render_pool()
+    return pool.run(fn, *args, **kwargs) if pool is not None else fn(*args, **kwargs)
 
 
 def _text_size(value: Any) -> int:
@@ -89,9 +119,10 @@ def check_inputs(letter: Letter) -> None:
 
 def render(template_bytes: bytes, data: ctx.LetterData, *, title: str) -> RenderedLetter:
     """Fill a template with the letter data and render it in the configured letter font."""
-    return render_letter(
+    return _run(
+        render_letter_data,
         template_bytes,
-        ctx.build_context(data),
+        data,
         font_family=current_app.config["LETTER_FONT_FAMILY"],
         title=title,
         limits=render_limits(),
@@ -101,7 +132,8 @@ def render(template_bytes: bytes, data: ctx.LetterData, *, title: str) -> Render
 def render_uploaded(docx: bytes, *, title: str) -> RenderedLetter:
     """A drafter's DOCX as it is, in the configured font and within the upload limit (``DocxRejected``)."""
     cfg = current_app.config
-    return pdf_from_docx(
+    return _run(
+        pdf_from_docx,
         docx,
         title=title,
         font_family=cfg["LETTER_FONT_FAMILY"],

@@ -168,3 +168,49 @@ def test_a_generated_letter_over_the_paragraph_limit_is_refused_before_layout(cl
     )
     assert response.status_code == 422, response.json
     assert "alinea's, maximum 5." in response.json["error"]["message"]
+
+
+def test_a_render_over_the_time_limit_is_refused_and_the_next_render_works(client, seed_draft, api_token, app, monkeypatch):
+    """The render runs in a worker process; a stuck one is killed, nothing is stored, the next letter renders."""
+    import time
+
+    from parliament_tracker.letters.engine import pipeline
+
+    real = pipeline.render_letter
+
+    def stuck_for_one_subject(template_bytes, context, **kwargs):
+        if context.get("subject") == "Traag":
+            time.sleep(60)
+        return real(template_bytes, context, **kwargs)
+
+    # The pool for this (shorter) time limit is forked after the patch, so its workers have it too.
+    monkeypatch.setattr(pipeline, "render_letter", stuck_for_one_subject)
+    monkeypatch.setitem(app.config, "LETTER_RENDER_TIMEOUT_SECONDS", 3)
+    headers = api_token("drafter")
+    letters_before = seed_draft.session.scalar(seed_draft.select(seed_draft.func.count(Letter.id)))
+    with within(10):
+        slow = client.post(
+            "/api/v1/cases/2021z19241/letters", json={"kind": "kamerbrief", "subject": "Traag"}, headers=headers
+        )
+    assert slow.status_code == 422, slow.json
+    assert slow.json["error"]["message"] == (
+        "Het document is te groot om op te maken: het opmaken duurde langer dan 3 seconden."
+    )
+    seed_draft.session.expire_all()
+    assert seed_draft.session.scalar(seed_draft.select(seed_draft.func.count(Letter.id))) == letters_before
+    with within(10):
+        fine = client.post(
+            "/api/v1/cases/2021z19241/letters", json={"kind": "kamerbrief", "subject": "Snel"}, headers=headers
+        )
+    assert fine.status_code == 201, fine.json
+
+
+def test_a_letter_over_the_page_limit_is_refused_after_layout(client, seed_draft, api_token, app, monkeypatch):
+    monkeypatch.setitem(app.config, "LETTER_MAX_PAGES", 1)
+    response = client.post(
+        "/api/v1/cases/2021z19241/letters",
+        json={"kind": "kamerbrief", "subject": "Lang", "body": [f"Alinea {i} met wat tekst." for i in range(120)]},
+        headers=api_token("drafter"),
+    )
+    assert response.status_code == 422, response.json
+    assert re.search(r"te groot om op te maken: \d+ pagina's, maximum 1\.", response.json["error"]["message"])

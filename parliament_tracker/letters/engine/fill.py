@@ -54,6 +54,9 @@ class TemplateError(Exception):
         self.message = message
         self.problems = problems or [message]
 
+    def __reduce__(self):  # type: ignore[override]  # keep the problems across the render worker's pickle
+        return (TemplateError, (self.message, self.problems))
+
 
 class TemplateLimitExceeded(Exception):
     """A template asked for more work than a letter needs (a huge range, repeat or output).

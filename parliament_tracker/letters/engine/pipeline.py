@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from parliament_tracker.letters.engine.context import LetterData, build_context
 from parliament_tracker.letters.engine.docx2html import docx_to_html
 from parliament_tracker.letters.engine.fill import (
     MAX_TEMPLATE_BYTES,
@@ -28,6 +29,7 @@ class RenderLimits:
 
     max_xml_bytes: int = 4 * 1024 * 1024
     max_paragraphs: int = 3000
+    max_pages: int | None = None  # after layout
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,9 @@ def render_letter(template_bytes: bytes, context: Mapping[str, Any], *,
     check_docx_budget(docx, max_xml_bytes=limits.max_xml_bytes, max_paragraphs=limits.max_paragraphs)
     title = title or _title(context)
     html = docx_to_html(docx, font_family=font_family, title=title, lang=lang)
-    return RenderedLetter(docx=docx, html=html, pdf=render_pdf(html, title=title, lang=lang))
+    return RenderedLetter(
+        docx=docx, html=html, pdf=render_pdf(html, title=title, lang=lang, max_pages=limits.max_pages)
+    )
 
 
 def pdf_from_docx(docx_bytes: bytes, *, title: str, font_family: str = DEFAULT_FONT_FAMILY,
@@ -63,4 +67,11 @@ def pdf_from_docx(docx_bytes: bytes, *, title: str, font_family: str = DEFAULT_F
         check_docx_budget(docx_bytes, max_xml_bytes=limits.max_xml_bytes, max_paragraphs=limits.max_paragraphs)
     check_docx_upload(docx_bytes, max_bytes)
     html = docx_to_html(docx_bytes, font_family=font_family, title=title, lang=lang)
-    return RenderedLetter(docx=docx_bytes, html=html, pdf=render_pdf(html, title=title, lang=lang))
+    return RenderedLetter(
+        docx=docx_bytes, html=html, pdf=render_pdf(html, title=title, lang=lang, max_pages=limits.max_pages)
+    )
+
+
+def render_letter_data(template_bytes: bytes, data: LetterData, **kwargs: Any) -> RenderedLetter:
+    """``render_letter`` from the plain letter data: what a render worker is sent (it pickles)."""
+    return render_letter(template_bytes, build_context(data), **kwargs)
