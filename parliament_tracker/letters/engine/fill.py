@@ -54,7 +54,7 @@ class TemplateError(Exception):
         self.message = message
         self.problems = problems or [message]
 
-    def __reduce__(self):  # type: ignore[override]  # keep the problems across the render worker's pickle
+    def __reduce__(self):  # keep the problems across the render worker's pickle
         return (TemplateError, (self.message, self.problems))
 
 
@@ -205,7 +205,7 @@ class _LimitedSandbox(ImmutableSandboxedEnvironment):
         _check_length(len(value))
         return value
 
-    def concat(self, pieces: Iterable[str]) -> str:  # type: ignore[override]
+    def concat(self, pieces: Iterable[str]) -> str:
         """Join a part's output, stopping once the fill's output or time budget is spent."""
         budget = _budget()
         out: list[str] = []

@@ -49,7 +49,7 @@ class TooManyPages(ValueError):
         self.message = str(self)
         self.pages, self.maximum = pages, maximum
 
-    def __reduce__(self):  # type: ignore[override]  # crosses the render worker's pickle boundary
+    def __reduce__(self):  # crosses the render worker's pickle boundary
         return (TooManyPages, (self.pages, self.maximum))
 
 
