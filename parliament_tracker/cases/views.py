@@ -249,14 +249,11 @@ def new():
     if form.validate_on_submit():
 
         def refused(exc: DomainError) -> Any:
-            if isinstance(exc, services.DuplicateCase):
-                flash(
-                    _("%(ref)s is already registered; here it is. Nothing new was saved.", ref=exc.existing.reference),
-                    "warning",
-                )
-                return redirect(url_for("cases.show", reference=exc.existing.reference))
             _show_errors(form, exc)
-            return render_template("cases/form.html", form=form, case=None), exc.status
+            # A duplicate keeps everything typed: the existing case is shown next to the form, to
+            # open or to correct the reference against.
+            existing = exc.existing if isinstance(exc, services.DuplicateCase) else None
+            return render_template("cases/form.html", form=form, case=None, existing=existing), exc.status
 
         edge.on_refusal(refused)
         case = services.create_case(_input_from_form(form, with_questions=True), actor=edge.actor())
@@ -321,7 +318,8 @@ def edit(reference: str):
                 flash(exc.message, "error")
                 return render_template("cases/form.html", form=form, case=case, stale=True), 409
             _show_errors(form, exc)
-            return render_template("cases/form.html", form=form, case=case), exc.status
+            existing = exc.existing if isinstance(exc, services.DuplicateCase) else None
+            return render_template("cases/form.html", form=form, case=case, existing=existing), exc.status
 
         edge.on_refusal(refused)
         services.update_case(case, _input_from_form(form, with_questions=False), expected_version=expected, actor=edge.actor())

@@ -63,12 +63,26 @@ def test_future_date_refused(login, db):
     assert _new_case(login("registrar"), received_on=tomorrow_plus).status_code == 422
 
 
-def test_duplicate_points_to_existing_case(login, db):
+@pytest.mark.parametrize("typed", ["2021Z20001", " 2021 z 20001 "])
+def test_duplicate_keeps_the_form_and_shows_the_existing_case(login, db, typed):
+    """A duplicate (also one only after normalising) keeps all input and links the existing case."""
+    from parliament_tracker.organisation.models import Member
+
     browser = login("registrar")
     _new_case(browser)
-    again = _new_case(browser, reference="2021Z20001", subject="Iets anders")
-    assert again.status_code == 302
-    assert again.headers["Location"].endswith("/cases/2021Z20001")
+    member = db.session.scalars(db.select(Member).order_by(Member.name)).first()
+    extra = {"member_ids": str(member.id)} if member is not None else {}
+    again = _new_case(
+        browser, reference=typed, subject="Iets anders over de IND", questions_text="1. Een nieuwe vraag over de IND?", **extra
+    )
+    assert again.status_code == 409
+    assert "Iets anders over de IND" in again.text
+    assert "1. Een nieuwe vraag over de IND?" in again.text
+    assert f'value="{typed.strip()}"' in again.text, "the reference typed stays, to be corrected"
+    assert 'href="/cases/2021Z20001"' in again.text and "existing-case-link" in again.text
+    assert 'id="reference-error"' in again.text
+    if member is not None:
+        assert re.search(rf'<option selected value="{member.id}"|<option value="{member.id}" selected', again.text)
     assert db.session.scalar(db.select(db.func.count()).select_from(Case)) == 1
     assert db.session.scalar(db.select(Case.subject)) == "Vragen over de wachttijden bij de IND"
 
