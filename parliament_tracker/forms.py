@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import flash, has_request_context
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
 
 
 def _strip(value: Any) -> Any:
@@ -13,6 +16,28 @@ def _strip(value: Any) -> Any:
 
 
 class BaseForm(FlaskForm):
+    """A form whose text fields are stripped; on the page a form was posted from, it is filled
+    with what was typed when that post was refused for an ended session (``kept_forms``)."""
+
+    #: True when the fields came back from a refused post (the view leaves its defaults alone)
+    restored = False
+
+    def __init__(self, formdata: Any = _Auto, **kwargs: Any) -> None:
+        kept = None
+        if formdata is _Auto and has_request_context():
+            from parliament_tracker import kept_forms
+
+            kept = kept_forms.take({name for name, _f in self._unbound_fields})
+        if kept is None:
+            super().__init__(formdata=formdata, **kwargs)
+            return
+        super().__init__(formdata=kept[0], **kwargs)
+        self.restored = True
+        if kept[1] == "login":
+            flash(_("Your session had ended, so the form was not saved. You are logged in again and what you typed is below: check it and save again."), "warning")
+        else:
+            flash(_("The form had expired, so it was not saved. What you typed is below: check it and save again."), "warning")
+
     class Meta:
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
             filters = list(unbound_field.kwargs.get("filters", []))

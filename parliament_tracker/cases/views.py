@@ -242,7 +242,7 @@ def new():
     """Register an incoming item."""
     form = CaseForm()
     _fill_choices(form)
-    if request.method == "GET":
+    if request.method == "GET" and not form.restored:
         form.reference.data = request.args.get("reference", "")
         if request.args.get("kind") in CaseKind.__members__:
             form.kind.data = request.args["kind"]
@@ -295,7 +295,7 @@ def edit(reference: str):
     case = _get_case(reference)
     form = CaseForm(obj=case if request.method == "GET" else None)
     _fill_choices(form)
-    if request.method == "GET":
+    if request.method == "GET" and not form.restored:
         form.kind.data = case.kind.value
         form.committee_id.data = case.committee_id
         form.member_ids.data = [m.id for m in case.members]
