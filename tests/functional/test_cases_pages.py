@@ -127,7 +127,7 @@ def test_links_shown_from_both_ends_and_removed(login, seed_case, db):
     other = browser.get("/cases/2021Z19601").text
     assert "2021Z20001" in other
     dup = browser.post("/cases/2021Z19601/links", {"reference": "2021Z20001", "link_type": "related"}, token_from="/cases/2021Z20001")
-    assert dup.status_code == 302
+    assert dup.status_code == 409  # the case page again, the message under the reference field
     assert db.session.scalar(db.select(db.func.count()).select_from(CaseLink).where(CaseLink.source_id != CaseLink.target_id)) == 2
     browser.post("/cases/2021Z19601/links/remove", {"reference": "2021Z20001"}, token_from="/cases/2021Z20001")
     assert "2021Z20001" not in browser.get("/cases/2021Z19601").text.split("Timeline")[0].split("Tijdlijn")[0]
@@ -151,6 +151,35 @@ def test_link_to_unknown_or_self_is_refused(login, seed_case, db):
     browser.post("/cases/2021Z19601/links", {"reference": "2021Z99999", "link_type": "related"}, token_from="/cases/2021Z19601")
     browser.post("/cases/2021Z19601/links", {"reference": "2021Z19601", "link_type": "related"}, token_from="/cases/2021Z19601")
     assert db.session.scalar(db.select(db.func.count()).select_from(CaseLink)) == before
+
+
+def test_refused_link_shows_its_error_at_the_field_with_the_input_kept(login, seed_case):
+    browser = login("registrar")
+    response = browser.post("/cases/2021Z19601/links", {"reference": "2021Z99999", "link_type": "follow_up_of"}, token_from="/cases/2021Z19601")
+    assert response.status_code == 404
+    form = response.text.split('class="link-form"', 1)[1].split("</form>", 1)[0]
+    field = re.search(r"<input[^>]*\bname=\"reference\"[^>]*>", form).group(0)
+    assert 'value="2021Z99999"' in field and "autofocus" in field
+    assert 'aria-describedby="reference-error"' in field and 'aria-invalid="true"' in field
+    assert re.search(r'<p class="error" id="reference-error">[^<]*2021Z99999', form)
+    assert re.search(r'<option selected value="follow_up_of"|<option value="follow_up_of" selected', form)
+    empty = browser.post("/cases/2021Z19601/links", {"reference": "", "link_type": "related"}, token_from="/cases/2021Z19601")
+    assert empty.status_code == 422 and 'id="reference-error"' in empty.text
+
+
+def test_refused_attachment_shows_its_error_at_the_file_field(login, seed_case):
+    browser = login("registrar")
+    response = browser.post(
+        "/cases/2021Z19601/attachments",
+        {"file": (io.BytesIO(b"MZ"), "script.exe")},
+        token_from="/cases/2021Z19601",
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    form = response.text.split('action="/cases/2021Z19601/attachments"', 1)[1].split("</form>", 1)[0]
+    field = re.search(r"<input[^>]*\bname=\"file\"[^>]*>", form).group(0)
+    assert "autofocus" in field and 'aria-describedby="file-error"' in field
+    assert '<p class="error" id="file-error">' in form
 
 
 def test_search_filters_sort_and_exact_reference(login, seed_case):
@@ -368,7 +397,7 @@ def test_macro_parts_are_found_by_content_type_too(login, seed_case, db):
             token_from="/cases/2021Z19601",
             content_type="multipart/form-data",
         )
-        assert response.status_code == 302
+        assert response.status_code == 422  # the case page again, the message under the file field
         assert db.session.scalar(db.select(Attachment).where(Attachment.filename == name)) is None, name
 
 
