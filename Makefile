@@ -81,12 +81,10 @@ scheduler: db ## Run only the scheduler process (flask --app wsgi scheduler run)
 test: $(STAMP) ## Run the whole test suite, browser tests included (TEST_DATABASE_URL=postgresql://... for PostgreSQL)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-lint: $(STAMP) ## Run ruff when it is installed in .venv (it is not a dependency; skipped otherwise)
-	@if [ -x $(BIN)/ruff ]; then \
-		$(BIN)/ruff check . ; \
-	else \
-		echo "ruff is not installed in $(VENV) ($(BIN)/pip install ruff); skipping lint."; \
-	fi
+lint: $(STAMP) ## Check the code: ruff, mypy (setup.cfg's [mypy]) and the package import contract
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -p no:xdist -q -o addopts= tests/unit/test_import_contract.py
 
 translations: $(STAMP) ## Extract, update and compile message catalogues (needs babel.cfg)
 	@if [ ! -f babel.cfg ]; then echo "No babel.cfg: nothing to translate yet."; exit 0; fi; \

@@ -125,10 +125,12 @@ def register_blueprints(app: Flask) -> None:
     from parliament_tracker.deadlines.api import init_app as init_deadlines_api
     from parliament_tracker.letters.api import init_app as init_letters_api
     from parliament_tracker.letters.approval.api import init_app as init_letter_workflow_api
+    from parliament_tracker.letters.views import init_app as init_letter_pages
 
     init_deadlines_api(app)
     init_letters_api(app)
     init_letter_workflow_api(app)
+    init_letter_pages(app)
 
 
 def register_receivers() -> None:

@@ -225,6 +225,7 @@ def check() -> CheckReport:
     ids = db.session.scalars(sa.select(LetterVersion.id).order_by(LetterVersion.id)).all()
     for version_id in ids:
         version = db.session.get(LetterVersion, version_id)
+        assert version is not None  # its id was just read
         for kind in ("docx", "pdf"):
             data = getattr(version, kind) or b""
             if hashlib.sha256(data).hexdigest() != getattr(version, f"{kind}_sha256"):

@@ -235,7 +235,8 @@ def backup_create_command(path: str, without_keys: bool) -> None:
     from parliament_tracker import backup
 
     try:
-        manifest = backup.create(current_app._get_current_object(), path, include_keys=not without_keys)
+        app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types current_app as Flask, it is a LocalProxy
+        manifest = backup.create(app, path, include_keys=not without_keys)
     except backup.BackupError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Backup written to {path} ({manifest['database']}, revision {manifest['alembic_revision']}).")
@@ -262,7 +263,8 @@ def backup_restore_command(path: str, without_keys: bool, replace_keys: bool, ye
     if not yes:
         click.confirm(f"This REPLACES everything in {db.engine.url.render_as_string(hide_password=True)}. Continue?", abort=True)
     try:
-        result = backup.restore(current_app._get_current_object(), path, restore_keys=not without_keys, replace_keys=replace_keys)
+        app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types current_app as Flask, it is a LocalProxy
+        result = backup.restore(app, path, restore_keys=not without_keys, replace_keys=replace_keys)
     except backup.BackupError as exc:
         raise click.ClickException(str(exc)) from None
     manifest = result["manifest"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
@@ -21,6 +21,12 @@ NAMING_CONVENTION = {
 def now_utc() -> dt.datetime:
     """The current instant, timezone-aware in UTC. The only clock the code reads."""
     return dt.datetime.now(dt.UTC)
+
+
+def rowcount(result: sa.Result[Any]) -> int:
+    """Rows matched by an UPDATE or DELETE. ``Session.execute`` is typed as returning a plain
+    ``Result``, but for DML it returns a ``CursorResult``, which has ``rowcount``."""
+    return cast("sa.CursorResult[Any]", result).rowcount
 
 
 def today_local() -> dt.date:
@@ -60,7 +66,7 @@ class Base(DeclarativeBase):
     )
 
     def __repr__(self) -> str:
-        pk = ", ".join(f"{c.key}={getattr(self, c.key, None)!r}" for c in self.__mapper__.primary_key)
+        pk = ", ".join(f"{c.key}={getattr(self, c.key or '', None)!r}" for c in self.__mapper__.primary_key)
         return f"<{type(self).__name__} {pk}>"
 
 
@@ -91,7 +97,7 @@ def _postgresql_extensions(target: sa.MetaData, connection: sa.Connection, **_kw
         connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
 
 
-def exists_on(dialect_name: str):  # type: ignore[no-untyped-def]
+def exists_on(dialect_name: str):
     """An Alembic ``include_object`` that skips objects created only on another dialect
     (``Index(...).ddl_if(dialect=...)``), so autogenerate and schema checks agree with create_all."""
 

@@ -95,7 +95,7 @@ SUBJECTS = [
 ]
 
 
-def _get_or_create(model, lookup: dict, **values):  # type: ignore[no-untyped-def]
+def _get_or_create(model, lookup: dict, **values):
     found = db.session.scalar(db.select(model).filter_by(**lookup))
     if found is None:
         found = model(**lookup, **values)
@@ -219,7 +219,7 @@ def _load_letters(committee_request: Case, written: Case, drafter: User) -> None
     )
 
 
-def _load_realistic_cases(today, directorates, signatories, committees, members, users, events) -> None:  # type: ignore[no-untyped-def]
+def _load_realistic_cases(today, directorates, signatories, committees, members, users, events) -> None:
     """A few dozen recent cases across kinds, directorates and statuses (deterministic)."""
     rng = random.Random(20211123)
     path_after_registration = [CaseStatus.assigned, CaseStatus.drafting, CaseStatus.in_review,

@@ -270,7 +270,7 @@ def dispatch(view_call: Callable[[], Any], view: Callable[..., Any] | None) -> A
 class App(Flask):
     """Flask whose every view runs inside one unit of work (Indico's ``RH.process``)."""
 
-    def dispatch_request(self) -> Any:  # type: ignore[override]
+    def dispatch_request(self) -> Any:
         rule = request.url_rule
         if request.routing_exception is not None or rule is None:
             return super().dispatch_request()

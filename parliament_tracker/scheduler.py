@@ -31,7 +31,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy.dialects import sqlite
 
-from parliament_tracker.db import now_utc, refresh_statistics, today_local
+from parliament_tracker.db import now_utc, refresh_statistics, rowcount, today_local
 from parliament_tracker.edge import run_job as run_in_unit_of_work
 from parliament_tracker.extensions import db
 from parliament_tracker.notifications import jobs as job_bodies
@@ -124,7 +124,7 @@ def _acquire(job: Job) -> bool:
         execution_options={"synchronize_session": False},
     )
     db.session.commit()  # visible to the other process at once
-    return taken.rowcount == 1
+    return rowcount(taken) == 1
 
 
 def _release(job: Job) -> None:
@@ -304,4 +304,4 @@ def jobs_unlock_command(name: str) -> None:
         execution_options={"synchronize_session": False},
     )
     db.session.commit()
-    click.echo(f"{name}: {'unlocked' if result.rowcount else 'was not locked'}")
+    click.echo(f"{name}: {'unlocked' if rowcount(result) else 'was not locked'}")

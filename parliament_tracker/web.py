@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask import Flask, current_app, jsonify, redirect, render_template, request, url_for
@@ -123,7 +124,7 @@ def sqlite_writes_expected() -> bool:
     return bool(getattr(view, WRITES_ON_GET_ATTR, False))
 
 
-def _routes_for_any(methods: list[str]) -> bool:
+def _routes_for_any(methods: Iterable[str]) -> bool:
     adapter = current_app.url_map.bind_to_environ(request.environ)
     for method in methods:
         try:

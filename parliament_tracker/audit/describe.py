@@ -69,7 +69,7 @@ def _value(field: str, value: Any) -> str:
 def _link_title(value: str | None) -> str:
     from parliament_tracker.cases.models import LinkType
 
-    return LinkType(value).label.lower() if value in LinkType.__members__ else (value or "")
+    return LinkType(value).label.lower() if value is not None and value in LinkType.__members__ else (value or "")
 
 
 def sentence(entry: Any) -> str:
@@ -174,7 +174,7 @@ def _letter_sentence(action: str, d: dict[str, Any]) -> str | None:
     from parliament_tracker.letters.models import LetterKind
 
     kind = d.get("kind")
-    kind_title = LetterKind(kind).label.lower() if kind in LetterKind.__members__ else ""
+    kind_title = LetterKind(kind).label.lower() if isinstance(kind, str) and kind in LetterKind.__members__ else ""
     if action == "case:letter_started":
         return _("Started a letter: %(kind)s.", kind=kind_title)
     if action == "letter:started":

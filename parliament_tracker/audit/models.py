@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from parliament_tracker.auth.models import User
 from parliament_tracker.db import Base, created_at_now, intpk
+
+if TYPE_CHECKING:  # mapped by name: every package writes the log, so audit sits below auth
+    from parliament_tracker.auth.models import User
 
 
 class AuditEntry(Base):

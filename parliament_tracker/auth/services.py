@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import secrets
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -16,7 +17,9 @@ from parliament_tracker.auth.roles import Role
 from parliament_tracker.db import now_utc
 from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
-from parliament_tracker.organisation.models import Directorate
+
+if TYPE_CHECKING:  # organisation sits above auth in the import order
+    from parliament_tracker.organisation.models import Directorate
 
 _hasher = PasswordHasher()
 #: per hasher: a hash verified against when the user does not exist, so the time taken does not
@@ -171,9 +174,9 @@ def authenticate(username: str, password: str, *, address: str | None = None, de
         rows = [account]
         if address:
             rows.append(_count_failure("address", address, config["LOGIN_MAX_FAILURES_PER_ADDRESS"], now))
-        if usable:
-            user.failed_logins += 1  # type: ignore[union-attr]
-            user.locked_until = account.blocked_until  # type: ignore[union-attr]
+        if usable and user is not None:
+            user.failed_logins += 1
+            user.locked_until = account.blocked_until
             if account.failures == config["LOGIN_MAX_FAILURES"]:
                 record("user:locked", user, f"user {user.username} throttled after repeated failed logins", actor=user)
         wait = max((_blocked_for(r, now) for r in rows), default=0)

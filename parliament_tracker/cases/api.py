@@ -118,7 +118,7 @@ def input_from_json(body: dict[str, Any], *, creating: bool) -> services.CaseInp
                 setattr(data, name, body[name] if body[name] is not None else "")
     if "kind" in body or creating:
         raw = body.get("kind")
-        if raw not in CaseKind.__members__:
+        if not isinstance(raw, str) or raw not in CaseKind.__members__:
             errors["kind"] = f"Must be one of: {', '.join(CaseKind.__members__)}."
         else:
             data.kind = CaseKind(raw)

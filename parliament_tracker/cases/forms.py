@@ -11,10 +11,10 @@ from parliament_tracker.cases.models import CaseKind, LinkType
 from parliament_tracker.forms import BaseForm
 
 
-def _coerce_optional_int(value: object) -> int | None:
+def _coerce_optional_int(value: str | int | None) -> int | None:
     if value in (None, "", "None"):
         return None
-    return int(value)  # type: ignore[arg-type]
+    return int(value)
 
 
 #: the longest text each case field takes: the form and the API enforce the same limits

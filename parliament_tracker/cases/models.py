@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import gettext
@@ -13,9 +14,11 @@ from parliament_tracker.cases import search_index
 from parliament_tracker.cases.kinds import CaseKind
 from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.db import Base, created_at_now, enum_column, intpk, now_utc
-from parliament_tracker.deadlines.models import Deadline, Event
 from parliament_tracker.enums import N_, TitledEnum
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Signatory
+
+if TYPE_CHECKING:  # mapped by name: deadlines sits above cases
+    from parliament_tracker.deadlines.models import Deadline, Event
 
 
 class LinkType(TitledEnum):

@@ -60,8 +60,9 @@ def _parse_date(value: str | None) -> dt.date | None:
 def filter_from_args(args: Mapping[str, str], *, per_page: int) -> CaseFilter:
     """Read list filters from query arguments (the case list and the API); values that do not
     parse are ignored."""
-    kind = args.get("kind")
-    status = args.get("status")
+    kind = args.get("kind") or ""
+    status = args.get("status") or ""
+    sort = args.get("sort") or ""
     return CaseFilter(
         q=(args.get("q") or "").strip()[:200],
         kind=CaseKind(kind) if kind in CaseKind.__members__ else None,
@@ -73,7 +74,7 @@ def filter_from_args(args: Mapping[str, str], *, per_page: int) -> CaseFilter:
         party_id=int_arg(args.get("party")),
         received_from=_parse_date(args.get("received_from")),
         received_to=_parse_date(args.get("received_to")),
-        sort=args.get("sort") if args.get("sort") in SORTS else DEFAULT_SORT,
+        sort=sort if sort in SORTS else DEFAULT_SORT,
         page=max(1, int_arg(args.get("page")) or 1),
         per_page=per_page,
     )

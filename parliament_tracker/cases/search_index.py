@@ -43,7 +43,7 @@ def indexable(terms: list[str]) -> bool:
 
 def is_shadow_table(name: str | None) -> bool:
     """FTS5 keeps its data in shadow tables; schema comparisons must leave them alone."""
-    return bool(name) and (name == "cases_fts" or name.startswith("cases_fts_"))
+    return name is not None and (name == "cases_fts" or name.startswith("cases_fts_"))
 
 
 def install(target: sa.Table, connection: sa.Connection, **_kw: object) -> None:

@@ -19,7 +19,7 @@ from parliament_tracker.cases.models import Attachment, Case, CaseKind, CaseLink
 from parliament_tracker.cases.questions import split_questions
 from parliament_tracker.cases.uploads import check_attachment
 from parliament_tracker.cases.workflow import CaseStatus, is_allowed, is_system_move
-from parliament_tracker.db import today_local
+from parliament_tracker.db import rowcount, today_local
 from parliament_tracker.errors import DomainError, Kind
 from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Signatory
@@ -137,7 +137,7 @@ def create_case(data: CaseInput, *, actor: User | None = None) -> Case:
     errors = _validate(data, kind, creating=True)
     if errors:
         raise DomainError(_("The case could not be saved."), errors)
-    assert data.reference is not None
+    assert data.reference is not None and data.subject is not None  # checked by _validate
     existing = find_case(data.reference)
     if existing:
         raise DuplicateCase(existing)
@@ -402,7 +402,7 @@ def _set_status_quietly(case: Case, before: CaseStatus, values: dict[str, Any]) 
         sa.update(Case).where(Case.id == case.id, Case.status == before).values(**values),
         execution_options={"synchronize_session": False},
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         raise sa.orm.exc.StaleDataError(f"case {case.reference} changed status at the same moment")
     for name, value in values.items():
         set_committed_value(case, name, value)

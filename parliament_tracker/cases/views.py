@@ -20,8 +20,10 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import sqlalchemy as sa
 from flask import (
     Blueprint,
+    Flask,
     Response,
     abort,
     current_app,
@@ -46,14 +48,32 @@ from parliament_tracker.cases.forms import AttachmentForm, CaseForm, LinkForm, T
 from parliament_tracker.cases.models import Attachment, Case, CaseKind, LinkType
 from parliament_tracker.cases.workflow import CaseStatus, allowed_targets
 from parliament_tracker.db import today_local
-from parliament_tracker.deadlines.models import Event
 from parliament_tracker.downloads import content_disposition
 from parliament_tracker.errors import DomainError, Kind
 from parliament_tracker.extensions import db
 from parliament_tracker.forms import int_arg
-from parliament_tracker.letters.forms import PostponementForm
-from parliament_tracker.letters.services import letters_for_case
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
+
+_PAGE_EXTRAS_KEY = "case_page_extenders"
+
+
+def register_case_page_extender(app: Flask, extend: Callable[[Case], dict[str, Any]]) -> None:
+    """The hook a higher package registers with at app creation to add to the case page's
+    template context (letters adds the case's letters and the postponement form); cases itself
+    never imports it."""
+    app.extensions.setdefault(_PAGE_EXTRAS_KEY, []).append(extend)
+
+
+def _page_extras(case: Case) -> dict[str, Any]:
+    extras: dict[str, Any] = {}
+    for extend in current_app.extensions.get(_PAGE_EXTRAS_KEY, ()):
+        extras.update(extend(case))
+    return extras
+
+
+def _event_class() -> type:
+    """The event class as Case maps it (deadlines sits above cases in the import order)."""
+    return sa.inspect(Case).relationships["due_before_event"].mapper.class_
 
 bp = Blueprint("cases", __name__)
 
@@ -209,7 +229,7 @@ def _input_from_form(form: CaseForm, *, with_questions: bool) -> services.CaseIn
         questions_text=form.questions_text.data if with_questions else None,
         committee_due_on=form.committee_due_on.data,
         given_due_on=form.given_due_on.data,
-        due_before_event=db.session.get(Event, form.due_before_event_id.data) if form.due_before_event_id.data else None,
+        due_before_event=db.session.get(_event_class(), form.due_before_event_id.data) if form.due_before_event_id.data else None,
     )
 
 
@@ -229,9 +249,9 @@ def new_case_form_response(prefill: services.CaseInput) -> Any:
     form.kind.data = prefill.kind.value if prefill.kind else None
     form.subject.data = prefill.subject
     form.received_on.data = prefill.received_on
-    form.committee_id.data = prefill.committee.id if prefill.committee not in (None, ...) else None
+    form.committee_id.data = prefill.committee.id if isinstance(prefill.committee, Committee) else None
     form.member_ids.data = [m.id for m in prefill.members or []]
-    form.addressed_to_id.data = prefill.addressed_to.id if prefill.addressed_to not in (None, ...) else None
+    form.addressed_to_id.data = prefill.addressed_to.id if isinstance(prefill.addressed_to, Signatory) else None
     form.dossier.data = prefill.dossier
     return render_template("cases/form.html", form=form, case=None)
 
@@ -288,8 +308,7 @@ def _case_page(case: Case, *, link_form: LinkForm | None = None, attachment_form
         targets=allowed_targets(case.status, current_user.role),
         timeline=entries_for(case),
         link_types=list(LinkType),
-        letters=letters_for_case(case),
-        postponement_form=PostponementForm(),
+        **_page_extras(case),
     )
 
 

@@ -1,6 +1,12 @@
-"""Deadlines: pure rules, Dutch working days and the ICS feed.
+"""Deadlines: the rules, the stored deadlines of each case, events, the calendar and feeds.
 
-The modules in this package are pure (no database, no Flask request): plain values in,
-plain dataclasses out, so the reminder job can recompute 100,000 cases quickly and the
-rules can be tested without an application.
+Pure (no database, no Flask): ``rules`` (the rules as data and their computation: plain values
+in, plain dataclasses out, so 100,000 cases recompute quickly and test without an app),
+``workdays`` (Dutch working days), ``dutch`` (date wording) and ``ics`` (the iCalendar builder).
+
+With the database: ``models`` (stored deadlines, events, days off, rule settings), ``services``
+(recompute, postpone, override, events and days off), ``event_moves`` (what follows when a
+debate moves), ``progress`` (is a step done, in Python and SQL), ``queries`` (calendar and
+dashboard reads) and ``feeds`` (personal ICS feeds). The web side: ``forms``, ``views``,
+``admin_views`` and ``api``.
 """

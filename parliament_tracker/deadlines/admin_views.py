@@ -31,10 +31,10 @@ bp = Blueprint("deadline_admin", __name__, url_prefix="/admin/deadlines")
 
 def _events_page(form: EventForm, event: Event | None, status: int = 200) -> Any:
     events = db.session.scalars(db.select(Event).order_by(Event.starts_on.desc())).all()
-    counts = dict(
+    counts: dict[int, int] = dict(
         db.session.execute(
             db.select(Case.due_before_event_id, db.func.count()).where(Case.due_before_event_id.is_not(None)).group_by(Case.due_before_event_id)
-        ).all()
+        ).tuples().all()
     )
     return render_template("deadlines/admin_events.html", form=form, event=event, events=events, counts=counts), status
 

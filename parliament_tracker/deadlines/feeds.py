@@ -115,7 +115,7 @@ def feed_rows(feed: CalendarFeed, today: dt.date | None = None) -> list[FeedRow]
         query = db.select(Deadline.case_id, Deadline.is_binding, *_DEADLINE_COLUMNS).where(
             Deadline.case_id.in_(ids[i : i + 1000]), Deadline.kind.in_(sorted(ANSWER_KINDS))
         )
-        binding.update((row[0], row[2:]) for row in db.session.execute(query) if row[1])
+        binding.update((row[0], tuple(row[2:])) for row in db.session.execute(query) if row[1])
     return [FeedRow(*case, *binding[case[0]]) for case in case_rows if case[0] in binding]
 
 

@@ -113,14 +113,14 @@ def binding_between(
     if case_ids is not None:
         # Only these cases (a few hundred at most, chosen by the caller), still in date order.
         ids = ids.where(Case.id.in_(case_ids))
-    case_ids = list(db.session.scalars(ids))
-    if not case_ids:
+    found_ids = list(db.session.scalars(ids))
+    if not found_ids:
         return [], total
     # All rows of those cases through the (case_id, kind) index, the binding one picked here:
     # with "is_binding" in the WHERE, SQLite prefers the is_binding index and scans.
     binding: dict[int, Deadline] = {}
-    for i in range(0, len(case_ids), 1000):
-        chunk = case_ids[i : i + 1000]
+    for i in range(0, len(found_ids), 1000):
+        chunk = found_ids[i : i + 1000]
         query = (
             db.select(Deadline)
             .join(Deadline.case)
@@ -128,7 +128,7 @@ def binding_between(
             .where(Deadline.case_id.in_(chunk), Deadline.kind.in_(sorted(ANSWER_KINDS)))
         )
         binding.update((d.case_id, d) for d in db.session.scalars(query).unique() if d.is_binding)
-    return [binding[i] for i in case_ids if i in binding], total
+    return [binding[i] for i in found_ids if i in binding], total
 
 
 def _first_open_cases(start: dt.date | None, end: dt.date, directorate_id: int | None, drafter_id: int | None, limit: int) -> Any:
@@ -174,10 +174,10 @@ def capped_per_day(
     if binding_only and not kinds:
         # The binding date is denormalised on the case (open and closed cases, as the calendar shows both).
         where = [Case.practical_due_on.between(start, end), *_case_filters(directorate_id, drafter_id)]
-        totals = dict(
+        totals: dict[dt.date, int] = dict(
             db.session.execute(
                 db.select(Case.practical_due_on, sa.func.count()).where(*where).group_by(Case.practical_due_on)
-            ).all()
+            ).tuples().all()
         )
         ranked = (
             db.select(

@@ -238,7 +238,7 @@ def _written_questions(facts: CaseFacts, settings: DeadlineSettings) -> list[_Ca
                 )
             )
         return out
-    late = ()
+    late: tuple[str, ...] = ()
     if postponed_on > due:
         late = (f"uitstelbericht verzonden op {long_date(postponed_on)}, na het verstrijken van de termijn",)
     elif postponed_on < received:

@@ -417,7 +417,7 @@ def record_postponement(case: Case, sent_on: dt.date | None, reason: str, *, act
         errors["reason"] = _("The reason is too long.")
     if errors:
         raise DomainError(_("The postponement could not be recorded."), errors)
-    changes = {}
+    changes: dict[str, tuple[Any, Any]] = {}
     if case.postponed_on != sent_on:
         changes["postponed_on"] = (case.postponed_on, sent_on)
     if (case.postponement_reason or "") != reason.strip():

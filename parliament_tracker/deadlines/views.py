@@ -225,7 +225,8 @@ def calendar():
     )
     pages = max(1, -(-total // AGENDA_PAGE_ENTRIES))
     if page and page > pages:  # past the end (the data changed, or a typed address): the last page
-        return redirect(url_for("deadlines.calendar", **{**request.args.to_dict(), "page": pages}))
+        last_page: dict[str, Any] = {**request.args.to_dict(), "page": pages}
+        return redirect(url_for("deadlines.calendar", **last_page))
     # A page of the agenda covers the days from its first entry to its last: days outside it
     # have their deadlines on other pages and must not read "no deadlines".
     page_from = entries[0]["date"] if page and page > 1 and entries else start

@@ -169,7 +169,7 @@ def create_letter(reference: str) -> Any:
     body = json_body()
     errors: dict[str, str] = {key: "Unknown field." for key in body if key not in KNOWN_FIELDS}
     kind_raw = body.get("kind")
-    if kind_raw not in LetterKind.__members__:
+    if not isinstance(kind_raw, str) or kind_raw not in LetterKind.__members__:
         errors["kind"] = f"Must be one of: {', '.join(LetterKind.__members__)}."
     for name in ("subject", "postponement_reason", "our_reference"):
         if name in body and not isinstance(body[name], str):
@@ -182,6 +182,7 @@ def create_letter(reference: str) -> Any:
         errors["answers"] = "Must be a list of {questions: [numbers], text} or {questions: [numbers], see: number}."
     if errors:
         raise ApiError(422, "The request has invalid fields.", errors)
+    assert isinstance(kind_raw, str)  # checked above
     kind = LetterKind(kind_raw)
     if kind == LetterKind.postponement_notice and not (body.get("postponement_reason") or "").strip():
         raise ApiError(
@@ -271,6 +272,7 @@ def update_letter(letter_id: int) -> Any:
         our_reference=body.get("our_reference"),
         postponement_reason=body.get("postponement_reason"),
     )
+    assert isinstance(version, int)  # checked above
     services.update_letter(letter, data, expected_version=version, actor=edge.actor())
     db.session.flush()
     return letter_json(letter)
@@ -303,6 +305,7 @@ def upload(letter_id: int) -> Any:
     data = upload.read(limit + 1) if upload else b""
     if not data:
         raise ApiError(422, "Send the DOCX as multipart form field 'file'.", {"file": "Required."})
+    assert upload is not None  # no upload, no data
     version = versions.upload_docx(letter, upload.filename or "", data, actor=edge.actor(), note=request.form.get("note", ""))
     db.session.flush()
     return version_json(version), 201

@@ -17,10 +17,10 @@ from parliament_tracker.letters.models import Letter, LetterKind
 from parliament_tracker.letters.rendering import questions_case
 
 
-def _coerce_optional_int(value: object) -> int | None:
+def _coerce_optional_int(value: str | int | None) -> int | None:
     if value in (None, "", "None"):
         return None
-    return int(value)  # type: ignore[arg-type]
+    return int(value)
 
 
 MARKUP_HELP = _l(

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -32,6 +32,7 @@ from parliament_tracker.auth.permissions import permission_required
 from parliament_tracker.cases import references
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case, CaseKind
+from parliament_tracker.cases.views import register_case_page_extender
 from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
 from parliament_tracker.letters import downloads, rendering, services, template_views, versions
@@ -51,6 +52,17 @@ from parliament_tracker.organisation.models import Signatory
 
 bp = Blueprint("letters", __name__)
 template_views.register(bp)
+
+
+def case_page_context(case: Case) -> dict[str, Any]:
+    """The case page's letters section: the case's letters and the postponement form."""
+    return {"letters": services.letters_for_case(case), "postponement_form": PostponementForm()}
+
+
+def init_app(app: Flask) -> None:
+    """At app creation: the case page shows the case's letters (the cases pages' hook)."""
+    register_case_page_extender(app, case_page_context)
+
 
 
 def _get_case(reference: str) -> Case:

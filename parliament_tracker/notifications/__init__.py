@@ -1,1 +1,9 @@
-"""Notifications: reminders, escalations and the weekly digest, in-app and by e-mail."""
+"""Notifications: what a user is told, in-app and on the delivery channels (e-mail and others).
+
+``models`` (notifications, deliveries, users' choices), ``services`` (queue, render, read,
+preferences), ``channels/`` and ``delivery`` (sending, exactly once), ``handovers`` and
+``receivers`` (who has something to do after a domain event, heard on ``signals``),
+``event_notices`` (moved debates), ``jobs`` (the bodies of the scheduled jobs: reminders,
+escalations, the weekly digest, the daily summary); ``views`` and ``api`` are the pages and
+the JSON endpoints.
+"""

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from parliament_tracker.db import now_utc
+from parliament_tracker.db import now_utc, rowcount
 from parliament_tracker.extensions import db
 from parliament_tracker.notifications.channels.base import Channel, ChannelDown, Connection, DeliveryFailed
 from parliament_tracker.notifications.models import Delivery, waiting
@@ -38,7 +38,7 @@ def _claim(delivery_id: int, until: dt.datetime, now: dt.datetime) -> bool:
         .values(claimed_until=until),
         execution_options={"synchronize_session": False},
     )
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 def send_pending(channel: Channel, batch_size: int = 200) -> dict[str, Any]:

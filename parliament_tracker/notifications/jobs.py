@@ -19,7 +19,7 @@ from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import Role
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.cases.workflow import OPEN, CaseStatus
-from parliament_tracker.db import now_utc
+from parliament_tracker.db import now_utc, rowcount
 from parliament_tracker.deadlines import rules
 from parliament_tracker.deadlines.models import Deadline, Event, EventKind
 from parliament_tracker.deadlines.progress import not_done_sql
@@ -262,9 +262,11 @@ def weekly_digest(today: dt.date) -> dict[str, Any]:
     for director in directors:
         if (director.id, NotificationKind.weekly_digest) in off:
             continue
-        sections = by_directorate.get(director.directorate_id)  # type: ignore[arg-type]
+        directorate_id = director.directorate_id
+        assert directorate_id is not None  # selected above
+        sections = by_directorate.get(directorate_id)
         if sections is None:
-            sections = by_directorate[director.directorate_id] = _digest_sections(director.directorate_id, today, monday, ctx.settings)  # type: ignore[index]
+            sections = by_directorate[directorate_id] = _digest_sections(directorate_id, today, monday, ctx.settings)
         if not any(sections.values()) and not recesses:
             empty += 1
             continue
@@ -370,7 +372,7 @@ def daily_summary(today: dt.date) -> dict[str, Any]:
             execution_options={"synchronize_session": False},
         )
         counts["users"] += 1
-        counts["messages"] += carried.rowcount or 0
+        counts["messages"] += rowcount(carried) or 0
     return counts
 
 

@@ -21,7 +21,7 @@ from flask_babel import force_locale
 from sqlalchemy.dialects import postgresql, sqlite
 
 from parliament_tracker.auth.models import User
-from parliament_tracker.db import now_utc
+from parliament_tracker.db import now_utc, rowcount
 from parliament_tracker.extensions import db
 from parliament_tracker.notifications import channels
 from parliament_tracker.notifications.models import (
@@ -116,7 +116,7 @@ def render_many(drafts: Sequence[Draft]) -> list[tuple[str, str, str]]:
     base = {"base_url": _base_url(), "ministry": current_app.config.get("MINISTRY_NAME", "")}
     for locale, indexes in by_locale.items():
         with force_locale(locale):
-            cache: dict[str, tuple[Any, Any, Any]] = {}
+            cache: dict[str, tuple[Any, ...]] = {}
             for i in indexes:
                 d = drafts[i]
                 templates = cache.get(d.template)
@@ -259,7 +259,7 @@ def email_modes(user_ids: Iterable[int]) -> dict[int, EmailMode]:
     return dict(
         db.session.execute(
             sa.select(NotificationSettings.user_id, NotificationSettings.email_mode).where(NotificationSettings.user_id.in_(ids))
-        ).all()
+        ).tuples().all()
     )
 
 
@@ -275,7 +275,7 @@ def channel_names() -> list[str]:
 def wanted(user: User) -> set[tuple[NotificationKind, str]]:
     """(kind, channel) pairs the user receives."""
     off = {(kind, channel) for _uid, kind, channel in channel_opt_outs([user.id])}
-    kinds = [k for k in NotificationKind if k != NotificationKind.daily_summary]  # a rhythm, not a kind to choose
+    kinds: list[NotificationKind] = [k for k in NotificationKind if k != NotificationKind.daily_summary]  # a rhythm, not a kind to choose
     return {(k, c) for k in kinds for c in channel_names()} - off
 
 
@@ -357,7 +357,7 @@ def mark_read(user: User, notification_id: int | None = None) -> int:
     if notification_id is not None:
         stmt = stmt.where(Notification.id == notification_id)
     result = db.session.execute(stmt.values(read_at=now_utc()), execution_options={"synchronize_session": False})
-    return result.rowcount or 0
+    return rowcount(result) or 0
 
 
 def outbox(limit: int = 500) -> list[Delivery]:

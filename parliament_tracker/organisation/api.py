@@ -78,7 +78,7 @@ def checked_values(kind: str, item: Any, body: dict[str, Any]) -> dict[str, Any]
     # a new object starts from the admin form's defaults (a new signatory is active)
     current = item_json(kind, item) if item.id else {"is_active": True} if kind == "signatories" else {}
     merged = {**current, **body}
-    formdata = MultiDict()
+    formdata: MultiDict[str, str] = MultiDict()
     for name, value in merged.items():
         if name == "id" or value is None or value is False:
             continue

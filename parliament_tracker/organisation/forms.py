@@ -11,8 +11,8 @@ from parliament_tracker.auth.services import MIN_PASSWORD_LENGTH
 from parliament_tracker.forms import BaseForm
 
 
-def _opt_int(value: object) -> int | None:
-    return None if value in (None, "", "None") else int(value)  # type: ignore[arg-type]
+def _opt_int(value: str | int | None) -> int | None:
+    return None if value in (None, "", "None") else int(value)
 
 
 _REQUIRED = DataRequired(message=_l("This field is required."))

@@ -63,8 +63,8 @@ def _signatory(offices: tuple[str, ...], signatories: list[Signatory] | None = N
 
 def members_for(pairs: Iterable[tuple[str, str | None]]) -> dict[tuple[str, str | None], Member]:
     """``member_for`` for many (name, party) pairs at once: a few queries instead of two each."""
-    pairs = set(pairs)
-    abbreviations = sorted({p for _n, p in pairs if p})
+    wanted = set(pairs)
+    abbreviations = sorted({p for _n, p in wanted if p})
     parties: dict[str, Party] = {}
     for start in range(0, len(abbreviations), 500):
         chunk = abbreviations[start : start + 500]
@@ -74,19 +74,19 @@ def members_for(pairs: Iterable[tuple[str, str | None]]) -> dict[tuple[str, str 
             parties[abbreviation] = Party(abbreviation=abbreviation, name=abbreviation)
             db.session.add(parties[abbreviation])
     db.session.flush()
-    names = sorted({n for n, _p in pairs})
+    names = sorted({n for n, _p in wanted})
     known: dict[tuple[str, int | None], Member] = {}
     for start in range(0, len(names), 500):
         for member in db.session.scalars(db.select(Member).where(Member.name.in_(names[start : start + 500]))):
             known.setdefault((member.name, member.party_id), member)
-    found = {}
-    for name, abbreviation in pairs:
-        party = parties[abbreviation] if abbreviation else None
+    found: dict[tuple[str, str | None], Member] = {}
+    for name, party_abbreviation in wanted:
+        party = parties[party_abbreviation] if party_abbreviation else None
         key = (name, party.id if party else None)
         if key not in known:
             known[key] = Member(name=name, party=party)
             db.session.add(known[key])
-        found[(name, abbreviation)] = known[key]
+        found[(name, party_abbreviation)] = known[key]
     return found
 
 

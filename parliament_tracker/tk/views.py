@@ -155,7 +155,7 @@ def sync_state():
     rows = []
     for job, title in SYNC_JOBS.items():
         key = sync.JOB_KEYS[job]
-        rows.append({"job": job, "title": title, "state": states[key], "error": error_message(states[key].last_error if states[key] else None)})
+        rows.append({"job": job, "title": title, "state": states[key], "error": error_message(state.last_error if (state := states[key]) else None)})
     return render_template(
         "tk/admin.html", rows=rows, last=last_runs(), schedules=schedules(current_app, strict=False), api_url=current_app.config["TK_API_URL"]
     )

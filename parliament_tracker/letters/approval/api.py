@@ -310,6 +310,7 @@ OPENAPI_PATHS["/letters/{letter_id}/sign"] = _step(
         "our_reference": {"type": "string", "description": "empty: the next number of the scheme"},
         "letter_date": {"type": "string", "format": "date"},
     },
+    None,
     **{"503": error_response(503, "No signing certificate is configured, or the time-stamp service is unreachable")},
 )
 OPENAPI_PATHS["/letters/{letter_id}/send"] = _step(

@@ -160,6 +160,7 @@ def _check_can_sign(letter: Letter, actor: User, signatory: Signatory | None, ou
 
 def _final_rendering(letter: Letter) -> RenderedLetter:
     latest = letter.latest_version
+    assert latest is not None  # only a letter with versions gets this far
     if latest.source == VersionSource.generated:
         template = letter.template
         template_bytes = template.docx if template is not None else services.template_for(letter.kind)[0]
@@ -193,6 +194,7 @@ def _render_and_sign(letter: Letter, signatory: Signatory, identity: signing.Loa
 def _keep_signed(letter: Letter, signed: _Signed, signatory: Signatory, actor: User) -> Signature:
     """Store the signed PDF as the final version and the signature record beside it."""
     latest = letter.latest_version
+    assert latest is not None  # it was just rendered
     version = services._add_version(
         letter,
         latest.source,

@@ -36,6 +36,7 @@ from typing import Any
 
 from docx import Document
 from docx.oxml.ns import qn
+from docx.shared import Length
 
 from parliament_tracker.letters.engine.docx_styles import (
     FONT_FAMILY_OK,
@@ -51,6 +52,13 @@ from parliament_tracker.letters.engine.docx_styles import (
 from parliament_tracker.letters.engine.docx_walker import Walker
 
 # --------------------------------------------------------------------------- headers/footers
+
+def _cm(length: Length | None) -> float:
+    """A page size or margin in cm; python-docx gives None when the section leaves it out."""
+    if length is None:
+        raise ValueError("The DOCX section does not give its page size and margins.")
+    return length.cm
+
 
 def _text_only(container: Any) -> bool:
     return not any(True for _ in container.iter(qn("w:drawing"), qn("w:tbl"), qn("w:pict")))
@@ -103,9 +111,9 @@ def _margin_box(walker: Walker, container: Any, where: str, running_name: str,
             css.append(f"line-height:{to_float(pprops['line']) / TWIP_PER_PT:g}pt")
         return f"@{where}-{side}{{{';'.join(css)}}}", ""
     inner = walker.blocks(container)
-    css = (f"@{where}-center{{content:element({running_name});vertical-align:{valign};"
-           f"{box_pad}:{distance_cm:.2f}cm;width:100%}}")
-    return css, f'<div class="running" style="position:running({running_name})">{inner}</div>'
+    rule = (f"@{where}-center{{content:element({running_name});vertical-align:{valign};"
+            f"{box_pad}:{distance_cm:.2f}cm;width:100%}}")
+    return rule, f'<div class="running" style="position:running({running_name})">{inner}</div>'
 
 
 # --------------------------------------------------------------------------- document
@@ -139,9 +147,9 @@ def docx_to_html(docx_bytes: bytes, *, font_family: str, title: str, lang: str =
     page_css, first_css, running = _headers_and_footers(walker, doc)
     size, line = _base_font(walker, doc)
     sect = doc.sections[0]
-    page = (f"@page {{ size: {sect.page_width.cm:.2f}cm {sect.page_height.cm:.2f}cm; "
-            f"margin: {sect.top_margin.cm:.2f}cm {sect.right_margin.cm:.2f}cm "
-            f"{sect.bottom_margin.cm:.2f}cm {sect.left_margin.cm:.2f}cm; "
+    page = (f"@page {{ size: {_cm(sect.page_width):.2f}cm {_cm(sect.page_height):.2f}cm; "
+            f"margin: {_cm(sect.top_margin):.2f}cm {_cm(sect.right_margin):.2f}cm "
+            f"{_cm(sect.bottom_margin):.2f}cm {_cm(sect.left_margin):.2f}cm; "
             f"font-family: \"{font_family}\"; font-size: {size:g}pt; {' '.join(page_css)} }}")
     if first_css:
         page += f"\n@page :first {{ {' '.join(first_css)} }}"

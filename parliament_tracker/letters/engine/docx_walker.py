@@ -263,8 +263,8 @@ class Walker:
                 if kind == "begin":
                     self.field_instr = []
                 elif kind == "separate" and self.field_instr is not None:
-                    name = "".join(self.field_instr).split()
-                    name = name[0].upper() if name else ""
+                    words = "".join(self.field_instr).split()
+                    name = words[0].upper() if words else ""
                     self.field_instr = None
                     if name in PAGE_FIELDS:
                         flush()

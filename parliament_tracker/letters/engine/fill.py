@@ -154,8 +154,8 @@ def _static_problems(part: _Part, ast: nodes.Template) -> list[str]:
     for node in ast.find_all(nodes.Test):
         if node.name not in ALLOWED_TESTS:
             problems.append(f"In the {part.name}: the test '{node.name}' is not available.")
-    for node in ast.find_all(FORBIDDEN_TAGS):
-        problems.append(f"In the {part.name}: '{type(node).__name__.lower()}' tags are not allowed.")
+    for tag in ast.find_all(FORBIDDEN_TAGS):
+        problems.append(f"In the {part.name}: '{type(tag).__name__.lower()}' tags are not allowed.")
     return problems
 
 

@@ -35,7 +35,7 @@ class DataOnlyURLFetcher(URLFetcher):
         # fail_on_errors: a refused URL is fatal instead of a silently missing image.
         super().__init__(allowed_protocols={"data"}, allow_redirects=False, fail_on_errors=True, timeout=1)
 
-    def fetch(self, url: str, headers: dict[str, str] | None = None):  # type: ignore[override]
+    def fetch(self, url: str, headers: dict[str, str] | None = None):
         if not url.lower().startswith("data:"):
             raise ValueError(f"external resources are not allowed in letters: {url[:60]}")
         return super().fetch(url, headers)

@@ -181,7 +181,8 @@ def sign_pdf(
 
         stamp_style = TextStampStyle(stamp_text=STAMP_TEXT,
                                      text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(stamp_font_file(stamp_font))))
-    spec = fields.SigFieldSpec(field_name, on_page=page, box=box)
+    # pyHanko annotates box as ints, but PDF coordinates are real numbers and it takes floats.
+    spec = fields.SigFieldSpec(field_name, on_page=page, box=box)  # type: ignore[arg-type]
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
         subfilter=fields.SigSeedSubFilter.PADES,

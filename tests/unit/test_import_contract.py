@@ -1,0 +1,130 @@
+"""The import contract: packages import downward only.
+
+``LAYERS`` lists the parts of ``parliament_tracker`` from the bottom up (the same order is in
+README's layout section). A module may import, at module level, from its own part, from a part
+in a lower layer, or from a part in the same layer; never from a higher layer. Imports inside
+functions are not checked here (they run after every module is loaded; a lower package offers a
+hook, such as ``signals.py``, that a higher one registers with at app creation instead).
+
+``ALLOWED`` lists the upward imports that remain today, each with its reason. A new upward
+import fails the test; so does an entry here that no longer happens (so the list only shrinks).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = "parliament_tracker"
+ROOT = Path(__file__).resolve().parents[2] / PACKAGE
+
+#: Bottom first. A part is a subpackage or a top-level module of parliament_tracker.
+LAYERS: list[set[str]] = [
+    # infrastructure: no feature knowledge
+    {"config", "db", "extensions", "errors", "enums", "signals", "forms", "downloads", "i18n",
+     "input_guard", "response_policy", "serving", "edge"},
+    # the log every package writes to (its models name User only for the type checker)
+    {"audit"},
+    {"auth"},
+    # shared HTTP helpers the feature packages' views and API modules use
+    {"api", "web"},
+    {"organisation"},
+    {"cases"},
+    {"deadlines"},
+    {"letters"},
+    {"notifications"},
+    {"tk"},
+    {"worklist"},
+    # the edges that put everything together
+    {"backup", "cli", "demo", "scheduler", "models", "__init__"},
+]
+
+#: (importing module, imported module) -> why it is still there. Empty today: every package
+#: imports downward. An exception added here needs its one-line reason.
+ALLOWED: dict[tuple[str, str], str] = {}
+
+
+def _part(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def _rank() -> dict[str, int]:
+    return {part: i for i, layer in enumerate(LAYERS) for part in layer}
+
+
+def _module_name(path: Path, root: Path) -> str:
+    rel = path.relative_to(root.parent).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _module_level_imports(body: list[ast.stmt]):  # yields (imported module, line)
+    for node in body:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name, node.lineno
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if node.module == PACKAGE:  # from parliament_tracker import edge
+                for alias in node.names:
+                    yield f"{PACKAGE}.{alias.name}", node.lineno
+            else:
+                yield node.module, node.lineno
+        elif isinstance(node, ast.If) and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING"):
+            continue  # for the type checker only: never runs
+        elif isinstance(node, ast.If | ast.Try | ast.With):
+            for block in ("body", "orelse", "finalbody"):
+                yield from _module_level_imports(getattr(node, block, []))
+            for handler in getattr(node, "handlers", []):
+                yield from _module_level_imports(handler.body)
+
+
+def upward_imports(root: Path = ROOT) -> dict[tuple[str, str], str]:
+    """Every module-level import of a higher layer: (importer, imported) -> "file:line"."""
+    rank = _rank()
+    found: dict[tuple[str, str], str] = {}
+    for path in sorted(root.rglob("*.py")):
+        importer = _module_name(path, root)
+        own = _part(importer) if importer != PACKAGE else "__init__"
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for imported, line in _module_level_imports(tree.body):
+            if not imported.startswith(PACKAGE + "."):
+                continue
+            other = _part(imported)
+            if other != own and rank[other] > rank[own]:
+                found.setdefault((importer, imported), f"{path.relative_to(root.parent)}:{line}")
+    return found
+
+
+def test_every_part_has_a_layer() -> None:
+    parts = {p.stem if p.is_file() else p.name for p in ROOT.iterdir()
+             if (p.suffix == ".py") or (p.is_dir() and (p / "__init__.py").exists())}
+    assert parts - set(_rank()) == set(), "add the new module or package to LAYERS (and README)"
+
+
+def test_no_new_upward_imports() -> None:
+    new = {pair: where for pair, where in upward_imports().items() if pair not in ALLOWED}
+    assert not new, "imports of a higher layer (see LAYERS):\n" + "\n".join(
+        f"  {where}: {a} imports {b}" for (a, b), where in sorted(new.items())
+    )
+
+
+def test_the_allow_list_has_no_stale_entries() -> None:
+    stale = set(ALLOWED) - set(upward_imports())
+    assert not stale, f"these upward imports are gone; remove them from ALLOWED: {sorted(stale)}"
+
+
+def test_a_forbidden_import_is_caught(tmp_path: Path) -> None:
+    package = tmp_path / PACKAGE
+    (package / "organisation").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "organisation" / "__init__.py").write_text("")
+    (package / "organisation" / "models.py").write_text(
+        "import datetime\nfrom parliament_tracker.cases.models import Case\n"
+        "def later():\n    from parliament_tracker.letters import models\n"
+    )
+    assert upward_imports(package) == {
+        ("parliament_tracker.organisation.models", "parliament_tracker.cases.models"): "parliament_tracker/organisation/models.py:2"
+    }
