@@ -3,12 +3,15 @@ parsing of whole numbers from query and form arguments."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 from flask import flash, has_request_context
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
+from wtforms import StringField
 
 
 def _strip(value: Any) -> Any:
@@ -45,6 +48,52 @@ class BaseForm(FlaskForm):
                 filters.append(_strip)
             unbound_field.kwargs["filters"] = filters
             return unbound_field.bind(form=form, **options)
+
+
+_DUTCH_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def parse_dutch_date(text: str) -> dt.date | None:
+    """A date typed the Dutch way: 7-12-2026, 07-12-2026 (also with / or .) or 2026-12-07.
+    None when it is not one: the order never depends on the browser's language."""
+    text = text.strip()
+    if match := _DUTCH_DATE.match(text):
+        day, month, year = (int(g) for g in match.groups())
+    elif match := _ISO_DATE.match(text):
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        return None
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+class DutchDateField(StringField):
+    """A text field for a date, shown as dd-mm-jjjj and read by :func:`parse_dutch_date`
+    (a native date field follows the browser's locale: 01122026 became 12 January)."""
+
+    def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
+        render_kw = {"inputmode": "numeric", "autocomplete": "off", "placeholder": "dd-mm-jjjj", **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+        self.typed = ""
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.strftime("%d-%m-%Y") if isinstance(self.data, dt.date) else ""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        self.typed = str(valuelist[0] or "").strip()
+        if not self.typed:
+            self.data = None
+            return
+        self.data = parse_dutch_date(self.typed)
+        if self.data is None:
+            raise ValueError(_("Enter the date as dd-mm-jjjj, for example 7-12-2026."))
 
 
 #: the largest value of an INTEGER column on PostgreSQL (ids, versions, page numbers)

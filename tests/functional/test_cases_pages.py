@@ -87,6 +87,24 @@ def test_duplicate_keeps_the_form_and_shows_the_existing_case(login, db, typed):
     assert db.session.scalar(db.select(Case.subject)) == "Vragen over de wachttijden bij de IND"
 
 
+@pytest.mark.parametrize(("typed", "stored"), [("1-11-2021", dt.date(2021, 11, 1)), ("01-11-2021", dt.date(2021, 11, 1)), ("2021-11-01", dt.date(2021, 11, 1))])
+def test_dates_are_entered_the_dutch_way(login, db, typed, stored):
+    browser = login("registrar")
+    assert _new_case(browser, received_on=typed).status_code == 302
+    case = db.session.scalar(db.select(Case))
+    assert case.received_on == stored
+    assert 'value="01-11-2021"' in browser.get("/cases/2021Z20001/edit").text
+
+
+def test_implausible_dates_are_refused_with_the_input_kept(login, db):
+    browser = login("registrar")
+    bad = _new_case(browser, received_on="31-02-2021")
+    assert bad.status_code == 422 and 'value="31-02-2021"' in bad.text and 'id="received_on-error"' in bad.text
+    early = _new_case(browser, received_on="10-11-2021", committee_due_on="1-11-2021")
+    assert early.status_code == 422 and 'id="committee_due_on-error"' in early.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(Case)) == 0
+
+
 def test_viewer_cannot_register(login):
     browser = login("viewer")
     assert browser.get("/cases/new").status_code == 403
