@@ -28,6 +28,8 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "REMEMBER_COOKIE_SECURE": True,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+        # what was typed into a form refused for an ended session or CSRF token (kept_forms)
+        "KEPT_FORMS_DIR": os.path.join(instance_path, "kept_forms"),
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "nl",
