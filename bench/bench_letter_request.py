@@ -5,7 +5,8 @@
 Loads the demo into a temporary SQLite file, logs in as the demo drafter and posts
 "Generate" for the seed letter ``runs`` times through the Flask test client: the whole
 request (template lookup, fill, DOCX→HTML, PDF/A-2b, storing both files, audit, commit).
-Also times the answers document for 2021Z19601 (8 questions).
+Also times the answers document for 2021Z19601 (8 questions). Runs twice: rendering in the web
+process (``LETTER_RENDER_PROCESSES`` 0) and in the warm render worker (1, the default).
 """
 
 from __future__ import annotations
@@ -27,6 +28,12 @@ from parliament_tracker.letters.engine.pdf import warm_up  # noqa: E402
 
 
 def main(runs: int = 20) -> None:
+    for processes in (0, 1):
+        print(f"-- LETTER_RENDER_PROCESSES={processes}")
+        measure(runs, processes)
+
+
+def measure(runs: int, processes: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         app = create_app(
@@ -35,6 +42,7 @@ def main(runs: int = 20) -> None:
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite",
                 "WTF_CSRF_ENABLED": False,
                 "SESSION_COOKIE_SECURE": False,
+                "LETTER_RENDER_PROCESSES": processes,
             }
         )
         warm_up()  # as wsgi.py does under gunicorn

@@ -28,6 +28,8 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "REMEMBER_COOKIE_SECURE": True,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+        # what was typed into a form refused for an ended session or CSRF token (kept_forms)
+        "KEPT_FORMS_DIR": os.path.join(instance_path, "kept_forms"),
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
         "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "nl",
@@ -52,6 +54,20 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         # Letters: the PDF font (an installed, open font), upload limit and the sender's blocks.
         "LETTER_FONT_FAMILY": "DejaVu Sans",
         "LETTER_MAX_UPLOAD_BYTES": 5 * 1024 * 1024,
+        # What may be laid out, checked before rendering: the DOCX's text parts (unpacked) and
+        # paragraphs, and a generated letter's answers and body (characters of text).
+        "LETTER_MAX_DOCX_XML_BYTES": 4 * 1024 * 1024,
+        "LETTER_MAX_PARAGRAPHS": 3000,
+        "LETTER_MAX_ANSWERS": 200,
+        "LETTER_MAX_ANSWERS_CHARS": 300_000,
+        "LETTER_MAX_BODY_CHARS": 300_000,
+        "LETTER_MAX_PAGES": 100,
+        # Renders run in this many worker processes per web process (0: in the web process), each
+        # render within a wall time and each worker within an address space; a worker over its
+        # time is killed and replaced.
+        "LETTER_RENDER_PROCESSES": 1,
+        "LETTER_RENDER_TIMEOUT_SECONDS": 30,
+        "LETTER_RENDER_MEMORY_BYTES": 1024 * 1024 * 1024,
         "LETTER_SENDER_UNIT": "",
         "LETTER_VISITING_ADDRESS": "Turfmarkt 147, 2511 DP Den Haag",
         "LETTER_POSTAL_ADDRESS": "Postbus 20301, 2500 EH Den Haag",

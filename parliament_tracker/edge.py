@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import click
-from flask import Flask, abort, current_app, flash, redirect, request, session
+from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -244,6 +244,13 @@ def dispatch(view_call: Callable[[], Any], view: Callable[..., Any] | None) -> A
     try:
         uow.actor = _authenticate(view) if view is not None else None
     except _Unauthenticated:
+        if request.method == "POST":
+            # the session ended while a form was open: keep what was typed for after the login
+            from parliament_tracker import kept_forms
+
+            page = kept_forms.keep("login")
+            if page is not None:
+                return redirect(url_for("auth.login", next=page), 303)
         return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
     flashes = list(session.get("_flashes", ()))
     try:

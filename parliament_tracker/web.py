@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_date, format_decimal, get_locale
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from parliament_tracker.auth.permissions import public
@@ -46,6 +48,20 @@ def init_web(app: Flask) -> None:
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> Any:
+        # A form posted after its token or the session ran out: keep what was typed and send the
+        # user back to the form (through the login page when the session ended).
+        if request.method == "POST" and not request.path.startswith("/api/"):
+            from parliament_tracker import kept_forms
+
+            page = kept_forms.keep("login" if not current_user.is_authenticated else "csrf")
+            if page is not None:
+                if not current_user.is_authenticated:
+                    return redirect(url_for("auth.login", next=page), 303)
+                return redirect(page, 303)
+        return http_error(error)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from parliament_tracker.cases.models import CaseKind, LinkType
-from parliament_tracker.forms import BaseForm
+from parliament_tracker.forms import BaseForm, DutchDateField
 
 
 def _coerce_optional_int(value: str | int | None) -> int | None:
@@ -31,9 +31,10 @@ class CaseForm(BaseForm):
     )
     kind = SelectField(_l("Kind"), choices=CaseKind.choices(), validators=[DataRequired()])
     subject = TextAreaField(_l("Subject"), validators=[DataRequired(message=_l("Enter a subject.")), Length(max=TEXT_LIMITS["subject"])])
-    received_on = DateField(
+    received_on = DutchDateField(
         _l("Received (for written questions: date submitted)"),
         validators=[InputRequired(message=_l("Enter the date received as a valid date."))],
+        description=_l("As dd-mm-jjjj, for example 7-12-2026"),
     )
     committee_id = SelectField(_l("Requested by committee"), coerce=_coerce_optional_int, validators=[Optional()])
     member_ids = SelectMultipleField(
@@ -50,16 +51,21 @@ class CaseForm(BaseForm):
         _l("Questions (paste the text; it is split into numbered questions)"),
         validators=[Optional(), Length(max=TEXT_LIMITS["questions_text"])],
     )
-    committee_due_on = DateField(
+    committee_due_on = DutchDateField(
         _l("Date asked by the committee"), validators=[Optional()], description=_l("Committee requests: the date in the letter, if any")
     )
-    given_due_on = DateField(
+    given_due_on = DutchDateField(
         _l("Date given"), validators=[Optional()], description=_l("Commitments, motions, plenary requests: the date promised or asked")
     )
     due_before_event_id = SelectField(
         _l("Answer before"), coerce=_coerce_optional_int, validators=[Optional()], description=_l("A debate the answer must be in before")
     )
     version = HiddenField()
+
+    def validate_committee_due_on(self, field: DutchDateField) -> None:
+        received = self.received_on.data
+        if field.data and received and field.data < received:
+            raise ValidationError(_l("The committee's date cannot be before the date received."))
 
 
 class LinkForm(BaseForm):

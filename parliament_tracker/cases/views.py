@@ -262,21 +262,18 @@ def new():
     """Register an incoming item."""
     form = CaseForm()
     _fill_choices(form)
-    if request.method == "GET":
+    if request.method == "GET" and not form.restored:
         form.reference.data = request.args.get("reference", "")
         if request.args.get("kind") in CaseKind.__members__:
             form.kind.data = request.args["kind"]
     if form.validate_on_submit():
 
         def refused(exc: DomainError) -> Any:
-            if isinstance(exc, services.DuplicateCase):
-                flash(
-                    _("%(ref)s is already registered; here it is. Nothing new was saved.", ref=exc.existing.reference),
-                    "warning",
-                )
-                return redirect(url_for("cases.show", reference=exc.existing.reference))
             _show_errors(form, exc)
-            return render_template("cases/form.html", form=form, case=None), exc.status
+            # A duplicate keeps everything typed: the existing case is shown next to the form, to
+            # open or to correct the reference against.
+            existing = exc.existing if isinstance(exc, services.DuplicateCase) else None
+            return render_template("cases/form.html", form=form, case=None, existing=existing), exc.status
 
         edge.on_refusal(refused)
         case = services.create_case(_input_from_form(form, with_questions=True), actor=edge.actor())
@@ -295,14 +292,19 @@ def show(reference: str):
     case = _get_case(reference)
     if case.reference != reference:
         return redirect(url_for("cases.show", reference=case.reference))
+    return _case_page(case)
+
+
+def _case_page(case: Case, *, link_form: LinkForm | None = None, attachment_form: AttachmentForm | None = None) -> str:
+    """The case page; a refused form on it comes back with its input and errors."""
     links = services.links_of(case)
     return render_template(
         "cases/show.html",
         case=case,
         links=links,
         suggestions=services.suggested_links(case, links) if current_user.can("case.link") else [],
-        link_form=LinkForm(),
-        attachment_form=AttachmentForm(),
+        link_form=link_form or LinkForm(formdata=None),
+        attachment_form=attachment_form or AttachmentForm(formdata=None),
         targets=allowed_targets(case.status, current_user.role),
         timeline=entries_for(case),
         link_types=list(LinkType),
@@ -317,7 +319,7 @@ def edit(reference: str):
     case = _get_case(reference)
     form = CaseForm(obj=case if request.method == "GET" else None)
     _fill_choices(form)
-    if request.method == "GET":
+    if request.method == "GET" and not form.restored:
         form.kind.data = case.kind.value
         form.committee_id.data = case.committee_id
         form.member_ids.data = [m.id for m in case.members]
@@ -340,7 +342,8 @@ def edit(reference: str):
                 flash(exc.message, "error")
                 return render_template("cases/form.html", form=form, case=case, stale=True), 409
             _show_errors(form, exc)
-            return render_template("cases/form.html", form=form, case=case), exc.status
+            existing = exc.existing if isinstance(exc, services.DuplicateCase) else None
+            return render_template("cases/form.html", form=form, case=case, existing=existing), exc.status
 
         edge.on_refusal(refused)
         services.update_case(case, _input_from_form(form, with_questions=False), expected_version=expected, actor=edge.actor())
@@ -421,14 +424,42 @@ def add_link(reference: str):
     case = _get_case(reference)
     form = LinkForm()
     if not form.validate_on_submit():
-        flash(_("Enter a reference and a link type."), "error")
-        return redirect(url_for("cases.show", reference=case.reference) + "#links")
-    return _on_case_page(
-        case,
-        "#links",
-        lambda: services.add_link(case, form.reference.data, LinkType(form.link_type.data), actor=edge.actor()),
-        lambda: _("Link added."),
-    )
+        return _refused_on_case_page(case, form, 422, link_form=form)
+
+    def refused(exc: DomainError) -> Any:
+        _field_errors(form, exc, default="reference")
+        return _refused_on_case_page(case, form, exc.status, link_form=form)
+
+    edge.on_refusal(refused)
+    services.add_link(case, form.reference.data, LinkType(form.link_type.data), actor=edge.actor())
+    flash(_("Link added."), "success")
+    return redirect(url_for("cases.show", reference=case.reference) + "#links")
+
+
+def _field_errors(form: Any, exc: DomainError, *, default: str) -> None:
+    """Put a refusal's messages under the fields they name (the whole message under ``default``)."""
+    placed = False
+    for name, message in exc.errors.items():
+        target = getattr(form, name, None)
+        if target is not None and hasattr(target, "errors"):
+            target.errors = [*list(target.errors or []), message]
+            placed = True
+    if not placed:
+        target = getattr(form, default)
+        target.errors = [*list(target.errors or []), exc.message]
+
+
+def _refused_on_case_page(case: Case, form: Any, status: int, **forms: Any) -> Any:
+    """The case page again with the refused form's input, its errors under the fields and the
+    focus (autofocus, which also scrolls there) on the first field in error."""
+    for f in form:
+        if f.errors and f.type != "CSRFTokenField":
+            f.render_kw = {**(f.render_kw or {}), "autofocus": True}
+            break
+    else:
+        if form.errors.get("csrf_token"):
+            flash(" ".join(form.errors["csrf_token"]), "error")
+    return _case_page(case, **forms), status
 
 
 @bp.post("/cases/<reference>/links/remove")
@@ -451,17 +482,19 @@ def add_attachment(reference: str):
     case = _get_case(reference)
     form = AttachmentForm()
     if not form.validate_on_submit():
-        flash(_("Choose a PDF or DOCX file."), "error")
-        return redirect(url_for("cases.show", reference=case.reference) + "#attachments")
+        return _refused_on_case_page(case, form, 422, attachment_form=form)
     upload = form.file.data
     max_bytes = current_app.config["ATTACHMENT_MAX_BYTES"]
     data = upload.read(max_bytes + 1)
-    return _on_case_page(
-        case,
-        "#attachments",
-        lambda: services.add_attachment(case, upload.filename or "", data, max_bytes=max_bytes, actor=edge.actor()),
-        lambda: _("File attached."),
-    )
+
+    def refused(exc: DomainError) -> Any:
+        _field_errors(form, exc, default="file")
+        return _refused_on_case_page(case, form, exc.status, attachment_form=form)
+
+    edge.on_refusal(refused)
+    services.add_attachment(case, upload.filename or "", data, max_bytes=max_bytes, actor=edge.actor())
+    flash(_("File attached."), "success")
+    return redirect(url_for("cases.show", reference=case.reference) + "#attachments")
 
 
 @bp.get("/cases/<reference>/attachments/<int:attachment_id>")

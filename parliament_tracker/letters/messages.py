@@ -36,6 +36,7 @@ FIXED = {
     "The template tries to use something that is not allowed in templates.": _l(
         "The template tries to use something that is not allowed in templates."
     ),
+    "The template computes a number that is too large.": _l("The template computes a number that is too large."),
     "Text boxes are not supported: put their text in ordinary paragraphs or a table without borders.": _l(
         "Text boxes are not supported: put their text in ordinary paragraphs or a table without borders."
     ),
@@ -62,6 +63,25 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^In the (?P<part>.+?): the filter '(?P<name>.+)' is not available\.$"), "filter"),
     (re.compile(r"^In the (?P<part>.+?): the test '(?P<name>.+)' is not available\.$"), "test"),
     (re.compile(r"^In the (?P<part>.+?): '(?P<name>.+)' tags are not allowed\.$"), "tag"),
+    (re.compile(r"^The template asks for a range of (?P<n>\d+) items; the maximum is (?P<max>\d+)\.$"), "range"),
+    (
+        re.compile(r"^The template repeats text or a list to (?P<n>\d+) items; the maximum is (?P<max>\d+)\.$"),
+        "repeat",
+    ),
+    (
+        re.compile(r"^The document is too large to render: (?P<n>\d+) paragraphs, maximum (?P<max>\d+)\.$"),
+        "paragraphs",
+    ),
+    (
+        re.compile(
+            r"^The document is too large to render: (?P<n>\d+) KB of text and layout, maximum (?P<max>\d+) KB\.$"
+        ),
+        "xml",
+    ),
+    (re.compile(r"^The document is too large to render: (?P<n>\d+) pages, maximum (?P<max>\d+)\.$"), "pages"),
+    (re.compile(r"^The template's loops run over more than (?P<max>\d+) items in total\.$"), "loops"),
+    (re.compile(r"^The filled template is larger than (?P<max>\d+) characters\.$"), "output"),
+    (re.compile(r"^The template took more than (?P<max>\d+) seconds to fill\.$"), "slow"),
     (
         re.compile(
             r"^Template syntax error in the (?P<part>.+?)(?: near \"(?P<near>.*)\")?: (?P<detail>.+)$", re.DOTALL
@@ -97,6 +117,30 @@ def translate(message: str) -> str:
             return _("In the %(part)s: the test '%(name)s' is not available.", part=g["part"], name=g["name"])
         if key == "tag":
             return _("In the %(part)s: '%(name)s' tags are not allowed.", part=g["part"], name=g["name"])
+        if key == "range":
+            return _(
+                "The template asks for a range of %(n)s items; the maximum is %(max)s.", n=g["n"], max=g["max"]
+            )
+        if key == "repeat":
+            return _(
+                "The template repeats text or a list to %(n)s items; the maximum is %(max)s.", n=g["n"], max=g["max"]
+            )
+        if key == "paragraphs":
+            return _("The document is too large to render: %(n)s paragraphs, maximum %(max)s.", n=g["n"], max=g["max"])
+        if key == "xml":
+            return _(
+                "The document is too large to render: %(n)s KB of text and layout, maximum %(max)s KB.",
+                n=g["n"],
+                max=g["max"],
+            )
+        if key == "pages":
+            return _("The document is too large to render: %(n)s pages, maximum %(max)s.", n=g["n"], max=g["max"])
+        if key == "loops":
+            return _("The template's loops run over more than %(max)s items in total.", max=g["max"])
+        if key == "output":
+            return _("The filled template is larger than %(max)s characters.", max=g["max"])
+        if key == "slow":
+            return _("The template took more than %(max)s seconds to fill.", max=g["max"])
         if key == "syntax":
             if not g.get("near"):  # the error has no text around it (e.g. at the very end)
                 return _("Template syntax error in the %(part)s: %(detail)s", part=g["part"], detail=g["detail"])

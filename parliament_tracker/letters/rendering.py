@@ -12,11 +12,19 @@ import re
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from parliament_tracker.cases.models import Case, CaseKind
+from parliament_tracker.errors import DomainError
 from parliament_tracker.letters.engine import context as ctx
 from parliament_tracker.letters.engine import markup
-from parliament_tracker.letters.engine.pipeline import RenderedLetter, pdf_from_docx, render_letter
+from parliament_tracker.letters.engine.pipeline import (
+    RenderedLetter,
+    RenderLimits,
+    pdf_from_docx,
+    render_letter_data,
+)
+from parliament_tracker.letters.engine.worker import RenderPool
 from parliament_tracker.letters.models import Letter, LetterCaseRole, LetterKind
 
 
@@ -32,18 +40,105 @@ def ministry() -> ctx.Ministry:
     )
 
 
+def render_limits() -> RenderLimits:
+    cfg = current_app.config
+    return RenderLimits(
+        max_xml_bytes=cfg["LETTER_MAX_DOCX_XML_BYTES"],
+        max_paragraphs=cfg["LETTER_MAX_PARAGRAPHS"],
+        max_pages=cfg["LETTER_MAX_PAGES"],
+    )
+
+
+# One pool per web process and setting; RenderPool itself notices a fork and starts afresh.
+_POOLS: dict[tuple[int, float, int], RenderPool] = {}
+
+
+def render_pool() -> RenderPool | None:
+    """The render workers, or None when ``LETTER_RENDER_PROCESSES`` is 0 (render in process)."""
+    cfg = current_app.config
+    key = (cfg["LETTER_RENDER_PROCESSES"], float(cfg["LETTER_RENDER_TIMEOUT_SECONDS"]), cfg["LETTER_RENDER_MEMORY_BYTES"])
+    if key[0] <= 0:
+        return None
+    if key not in _POOLS:
+        _POOLS[key] = RenderPool(*key)
+    return _POOLS[key]
+
+
+def _run(fn: Any, *args: Any, **kwargs: Any) -> RenderedLetter:
+    pool = render_pool()
+    return pool.run(fn, *args, **kwargs) if pool is not None else fn(*args, **kwargs)
+
+
+def _text_size(value: Any) -> int:
+    """Characters of text in stored answers or body blocks: every ``text`` value, however nested."""
+    if isinstance(value, dict):
+        text = value.get("text")
+        return (len(text) if isinstance(text, str) else 0) + sum(
+            _text_size(v) for k, v in value.items() if k != "text"
+        )
+    if isinstance(value, (list, tuple)):
+        return sum(_text_size(v) for v in value)
+    return 0
+
+
+class TooLargeToRender(DomainError):
+    """The letter's input is over a documented limit; refused before anything is rendered."""
+
+
+def check_inputs(letter: Letter) -> None:
+    """Refuse a letter whose answers or body are larger than any letter needs, before rendering.
+
+    A letter of 300 answers of 20,000 characters kept a web worker busy until it was killed.
+    """
+    cfg = current_app.config
+    answers = letter.answers or []
+    if len(answers) > cfg["LETTER_MAX_ANSWERS"]:
+        message = _(
+            "The document is too large to render: %(n)d answers, maximum %(max)d.",
+            n=len(answers),
+            max=cfg["LETTER_MAX_ANSWERS"],
+        )
+        raise TooLargeToRender(message, {"answers": message})
+    answer_chars = _text_size(answers)
+    if answer_chars > cfg["LETTER_MAX_ANSWERS_CHARS"]:
+        message = _(
+            "The document is too large to render: %(n)d characters of answers, maximum %(max)d.",
+            n=answer_chars,
+            max=cfg["LETTER_MAX_ANSWERS_CHARS"],
+        )
+        raise TooLargeToRender(message, {"answers": message})
+    body_chars = _text_size(letter.body or [])
+    if body_chars > cfg["LETTER_MAX_BODY_CHARS"]:
+        message = _(
+            "The document is too large to render: %(n)d characters of text, maximum %(max)d.",
+            n=body_chars,
+            max=cfg["LETTER_MAX_BODY_CHARS"],
+        )
+        raise TooLargeToRender(message, {"body": message})
+
+
 def render(template_bytes: bytes, data: ctx.LetterData, *, title: str) -> RenderedLetter:
     """Fill a template with the letter data and render it in the configured letter font."""
-    return render_letter(
-        template_bytes, ctx.build_context(data), font_family=current_app.config["LETTER_FONT_FAMILY"], title=title
+    return _run(
+        render_letter_data,
+        template_bytes,
+        data,
+        font_family=current_app.config["LETTER_FONT_FAMILY"],
+        title=title,
+        limits=render_limits(),
     )
 
 
 def render_uploaded(docx: bytes, *, title: str) -> RenderedLetter:
     """A drafter's DOCX as it is, in the configured font and within the upload limit (``DocxRejected``)."""
     cfg = current_app.config
-    return pdf_from_docx(
-        docx, title=title, font_family=cfg["LETTER_FONT_FAMILY"], max_bytes=cfg["LETTER_MAX_UPLOAD_BYTES"]
+    return _run(
+        pdf_from_docx,
+        docx,
+        title=title,
+        font_family=cfg["LETTER_FONT_FAMILY"],
+        max_bytes=cfg["LETTER_MAX_UPLOAD_BYTES"],
+        limits=render_limits(),
     )
 
 

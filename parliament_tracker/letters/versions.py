@@ -17,12 +17,20 @@ from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
 from parliament_tracker.letters.engine.compare import DiffLine, diff_paragraphs
 from parliament_tracker.letters.engine.fill import DocxRejected, TemplateError
+from parliament_tracker.letters.engine.pdf import TooManyPages
 from parliament_tracker.letters.engine.pipeline import RenderedLetter
+from parliament_tracker.letters.engine.worker import RenderOutOfMemory, RenderTimeout
 from parliament_tracker.letters.errors import StaleLetter, UploadRefused, ensure_unlocked
 from parliament_tracker.letters.messages import translate
 from parliament_tracker.letters.models import Letter, LetterStatus, LetterTemplate, LetterVersion, VersionSource
-from parliament_tracker.letters.rendering import answered_cases, letter_data, render, render_uploaded
+from parliament_tracker.letters.rendering import answered_cases, check_inputs, letter_data, render, render_uploaded
 from parliament_tracker.letters.templates import template_for
+
+
+def over_budget(exc: RenderTimeout | RenderOutOfMemory) -> str:
+    if isinstance(exc, RenderTimeout):
+        return _("The document is too large to render: it took longer than %(s)d seconds.", s=int(exc.seconds))
+    return _("The document is too large to render: it needs more memory than a letter may use.")
 
 
 def add_version(
@@ -76,9 +84,14 @@ def file_stem(letter: Letter) -> str:
 def generate_version(letter: Letter, *, actor: User | None, note: str = "") -> LetterVersion:
     """Fill the active template with the draft, render HTML and PDF/A, and keep both files."""
     ensure_unlocked(letter)
+    check_inputs(letter)
     template_bytes, template = template_for(letter.kind)
     try:
         rendered = render(template_bytes, letter_data(letter), title=letter.subject)
+    except (DocxRejected, TooManyPages) as exc:  # the filled letter is over the layout limits
+        raise DomainError(translate(exc.message)) from exc
+    except (RenderTimeout, RenderOutOfMemory) as exc:
+        raise DomainError(over_budget(exc)) from exc
     except TemplateError as exc:
         raise DomainError(
             _("The letter could not be made: %(problems)s", problems=" ".join(translate(p) for p in exc.problems))
@@ -120,8 +133,10 @@ def upload_docx(letter: Letter, filename: str, data: bytes, *, actor: User | Non
         )
     try:
         rendered = render_uploaded(data, title=letter.subject)
-    except DocxRejected as exc:
+    except (DocxRejected, TooManyPages) as exc:
         raise UploadRefused(_("The file was refused: %(reason)s", reason=translate(exc.message))) from exc
+    except (RenderTimeout, RenderOutOfMemory) as exc:
+        raise UploadRefused(_("The file was refused: %(reason)s", reason=over_budget(exc))) from exc
     except Exception as exc:  # the walker or WeasyPrint choked on a file that passed the checks
         raise UploadRefused(_("The file was refused: it could not be converted to PDF.")) from exc
     version = add_version(

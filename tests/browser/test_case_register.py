@@ -82,10 +82,14 @@ def test_register_link_search_and_duplicate(page: Any, log_in: Any) -> None:
     expect(rows).to_have_count(1)
     expect(rows.locator(f"a[href$='/cases/{NEW_REFERENCE}']")).to_be_visible()
 
-    # Registering it again points to the existing case and saves nothing new.
-    _register(page, NEW_REFERENCE, "Dubbel geregistreerd")
-    expect(page).to_have_url(_case_path(NEW_REFERENCE))
-    expect(page.locator(".flash-warning")).to_be_visible()
+    # Registering it again keeps the form as typed, links the existing case and saves nothing new.
+    _register(page, " 2021 z 20001 ", "Dubbel geregistreerd")
+    expect(page).to_have_url(re.compile(r"/cases/new$"))
+    expect(page.locator("#subject")).to_have_value("Dubbel geregistreerd")
+    expect(page.locator("#questions_text")).to_have_value(QUESTIONS)
+    expect(page.locator("#reference-error")).to_be_visible()
+    expect(page.locator("a.existing-case-link")).to_have_attribute("href", f"/cases/{NEW_REFERENCE}")
+    page.goto(f"/cases/{NEW_REFERENCE}")
     expect(page.locator("p.subject")).to_contain_text(SUBJECT_WORD)
     expect(page.locator("#questions ol.questions > li")).to_have_count(3)
 

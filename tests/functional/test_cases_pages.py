@@ -63,14 +63,46 @@ def test_future_date_refused(login, db):
     assert _new_case(login("registrar"), received_on=tomorrow_plus).status_code == 422
 
 
-def test_duplicate_points_to_existing_case(login, db):
+@pytest.mark.parametrize("typed", ["2021Z20001", " 2021 z 20001 "])
+def test_duplicate_keeps_the_form_and_shows_the_existing_case(login, db, typed):
+    """A duplicate (also one only after normalising) keeps all input and links the existing case."""
+    from parliament_tracker.organisation.models import Member
+
     browser = login("registrar")
     _new_case(browser)
-    again = _new_case(browser, reference="2021Z20001", subject="Iets anders")
-    assert again.status_code == 302
-    assert again.headers["Location"].endswith("/cases/2021Z20001")
+    member = db.session.scalars(db.select(Member).order_by(Member.name)).first()
+    extra = {"member_ids": str(member.id)} if member is not None else {}
+    again = _new_case(
+        browser, reference=typed, subject="Iets anders over de IND", questions_text="1. Een nieuwe vraag over de IND?", **extra
+    )
+    assert again.status_code == 409
+    assert "Iets anders over de IND" in again.text
+    assert "1. Een nieuwe vraag over de IND?" in again.text
+    assert f'value="{typed.strip()}"' in again.text, "the reference typed stays, to be corrected"
+    assert 'href="/cases/2021Z20001"' in again.text and "existing-case-link" in again.text
+    assert 'id="reference-error"' in again.text
+    if member is not None:
+        assert re.search(rf'<option selected value="{member.id}"|<option value="{member.id}" selected', again.text)
     assert db.session.scalar(db.select(db.func.count()).select_from(Case)) == 1
     assert db.session.scalar(db.select(Case.subject)) == "Vragen over de wachttijden bij de IND"
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("1-11-2021", dt.date(2021, 11, 1)), ("01-11-2021", dt.date(2021, 11, 1)), ("2021-11-01", dt.date(2021, 11, 1))])
+def test_dates_are_entered_the_dutch_way(login, db, typed, stored):
+    browser = login("registrar")
+    assert _new_case(browser, received_on=typed).status_code == 302
+    case = db.session.scalar(db.select(Case))
+    assert case.received_on == stored
+    assert 'value="01-11-2021"' in browser.get("/cases/2021Z20001/edit").text
+
+
+def test_implausible_dates_are_refused_with_the_input_kept(login, db):
+    browser = login("registrar")
+    bad = _new_case(browser, received_on="31-02-2021")
+    assert bad.status_code == 422 and 'value="31-02-2021"' in bad.text and 'id="received_on-error"' in bad.text
+    early = _new_case(browser, received_on="10-11-2021", committee_due_on="1-11-2021")
+    assert early.status_code == 422 and 'id="committee_due_on-error"' in early.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(Case)) == 0
 
 
 def test_viewer_cannot_register(login):
@@ -113,7 +145,7 @@ def test_links_shown_from_both_ends_and_removed(login, seed_case, db):
     other = browser.get("/cases/2021Z19601").text
     assert "2021Z20001" in other
     dup = browser.post("/cases/2021Z19601/links", {"reference": "2021Z20001", "link_type": "related"}, token_from="/cases/2021Z20001")
-    assert dup.status_code == 302
+    assert dup.status_code == 409  # the case page again, the message under the reference field
     assert db.session.scalar(db.select(db.func.count()).select_from(CaseLink).where(CaseLink.source_id != CaseLink.target_id)) == 2
     browser.post("/cases/2021Z19601/links/remove", {"reference": "2021Z20001"}, token_from="/cases/2021Z20001")
     assert "2021Z20001" not in browser.get("/cases/2021Z19601").text.split("Timeline")[0].split("Tijdlijn")[0]
@@ -137,6 +169,35 @@ def test_link_to_unknown_or_self_is_refused(login, seed_case, db):
     browser.post("/cases/2021Z19601/links", {"reference": "2021Z99999", "link_type": "related"}, token_from="/cases/2021Z19601")
     browser.post("/cases/2021Z19601/links", {"reference": "2021Z19601", "link_type": "related"}, token_from="/cases/2021Z19601")
     assert db.session.scalar(db.select(db.func.count()).select_from(CaseLink)) == before
+
+
+def test_refused_link_shows_its_error_at_the_field_with_the_input_kept(login, seed_case):
+    browser = login("registrar")
+    response = browser.post("/cases/2021Z19601/links", {"reference": "2021Z99999", "link_type": "follow_up_of"}, token_from="/cases/2021Z19601")
+    assert response.status_code == 404
+    form = response.text.split('class="link-form"', 1)[1].split("</form>", 1)[0]
+    field = re.search(r"<input[^>]*\bname=\"reference\"[^>]*>", form).group(0)
+    assert 'value="2021Z99999"' in field and "autofocus" in field
+    assert 'aria-describedby="reference-error"' in field and 'aria-invalid="true"' in field
+    assert re.search(r'<p class="error" id="reference-error">[^<]*2021Z99999', form)
+    assert re.search(r'<option selected value="follow_up_of"|<option value="follow_up_of" selected', form)
+    empty = browser.post("/cases/2021Z19601/links", {"reference": "", "link_type": "related"}, token_from="/cases/2021Z19601")
+    assert empty.status_code == 422 and 'id="reference-error"' in empty.text
+
+
+def test_refused_attachment_shows_its_error_at_the_file_field(login, seed_case):
+    browser = login("registrar")
+    response = browser.post(
+        "/cases/2021Z19601/attachments",
+        {"file": (io.BytesIO(b"MZ"), "script.exe")},
+        token_from="/cases/2021Z19601",
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    form = response.text.split('action="/cases/2021Z19601/attachments"', 1)[1].split("</form>", 1)[0]
+    field = re.search(r"<input[^>]*\bname=\"file\"[^>]*>", form).group(0)
+    assert "autofocus" in field and 'aria-describedby="file-error"' in field
+    assert '<p class="error" id="file-error">' in form
 
 
 def test_search_filters_sort_and_exact_reference(login, seed_case):
@@ -354,7 +415,7 @@ def test_macro_parts_are_found_by_content_type_too(login, seed_case, db):
             token_from="/cases/2021Z19601",
             content_type="multipart/form-data",
         )
-        assert response.status_code == 302
+        assert response.status_code == 422  # the case page again, the message under the file field
         assert db.session.scalar(db.select(Attachment).where(Attachment.filename == name)) is None, name
 
 

@@ -176,8 +176,10 @@ def test_a_conflict_at_commit_shows_only_the_refusal(login, client, db, api_toke
         "/cases/2021Z20001/links", data={"reference": "2021Z20002", "link_type": "related", "csrf_token": token}
     )
     monkeypatch.undo()
-    assert response.status_code == 302 and response.headers["Location"].endswith("/cases/2021Z20001#links")
-    page = browser.get("/cases/2021Z20001")
+    # the case page again, the refusal under the link form's reference field
+    assert response.status_code == 409
+    page = response
+    assert 'id="reference-error"' in page.text
     assert "Someone else changed this at the same moment" in page.text or "op hetzelfde moment" in page.text
     assert "Link added." not in page.text and "Koppeling toegevoegd" not in page.text
     assert client.get("/api/v1/cases/2021Z20001", headers=headers).json["links"] == []

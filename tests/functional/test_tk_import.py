@@ -22,7 +22,7 @@ def test_fetch_fills_the_new_case_form(login, fake_tk, signatory, db):
     assert page.status_code == 200
     assert 'value="2021Z19601"' in page.text
     assert "Angstcultuur" in page.text
-    assert 'value="2021-11-05"' in page.text
+    assert 'value="05-11-2021"' in page.text  # the date the Dutch way (dd-mm-jjjj)
     assert "Podt (D66)" in page.text and "Ceder (ChristenUnie)" in page.text
     selected_signatory = f'<option selected value="{signatory.id}">' in page.text or f'value="{signatory.id}" selected' in page.text
     assert selected_signatory

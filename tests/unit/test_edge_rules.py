@@ -19,7 +19,7 @@ MAY_COMMIT = {"edge.py", "scheduler.py", "notifications/delivery.py"}
 #: the logged-in user. Every other module is a service, a rule or a model: it gets what it needs
 #: (the actor, the rule context) as arguments. Request guards and the response policy are web layer.
 WEB_LAYER = re.compile(
-    r"(^|/)(views|[a-z_]+_views|api|[a-z_]+_api)\.py$|^(edge|web|i18n|cli|input_guard|response_policy)\.py$"
+    r"(^|/)(views|[a-z_]+_views|api|[a-z_]+_api)\.py$|^(edge|web|i18n|cli|input_guard|response_policy|kept_forms)\.py$"
 )
 
 REQUEST_NAMES = {"flask": {"request", "g", "session"}, "flask_login": {"current_user"}}

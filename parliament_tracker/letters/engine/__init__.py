@@ -17,7 +17,10 @@ The steps, each usable on its own:
 - sign: ``signing.load_signer`` once per process, ``signing.sign_pdf`` and
   ``signing.verify_pdf``; ``signing.make_dev_certificate`` for development.
 - ``pipeline.render_letter`` (fill → html → pdf) and ``pipeline.pdf_from_docx`` (an uploaded
-  DOCX → html → pdf) chain the steps; ``compare.diff_paragraphs`` diffs two DOCX texts.
+  DOCX → html → pdf) chain the steps, refusing DOCX over ``RenderLimits`` (``fill.check_docx_budget``)
+  before layout and over its pages after; ``compare.diff_paragraphs`` diffs two DOCX texts.
+- worker: ``worker.RenderPool`` runs a render in a warm worker process within a wall time and an
+  address space, killing and replacing a worker that overruns.
 - helpers: ``markup`` (the drafting markup ↔ body blocks), ``dates`` (Dutch dates),
   ``seed_letter`` (the demo letter's text), ``template_builder`` (builds the shipped templates).
 

@@ -10,8 +10,10 @@ the web layer translates the message.
 
 from __future__ import annotations
 
+import contextvars
 import io
 import re
+import time
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ from docx.oxml import parse_xml
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateAssertionError, TemplateSyntaxError, meta, nodes
 from jinja2 import TemplateError as JinjaTemplateError
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from parliament_tracker.letters.engine.context import join_and
@@ -50,6 +53,20 @@ class TemplateError(Exception):
         super().__init__(message)
         self.message = message
         self.problems = problems or [message]
+
+    def __reduce__(self):  # keep the problems across the render worker's pickle
+        return (TemplateError, (self.message, self.problems))
+
+
+class TemplateLimitExceeded(Exception):
+    """A template asked for more work than a letter needs (a huge range, repeat or output).
+
+    Not a Jinja ``TemplateError``, so Jinja and docxtpl let it pass through unchanged.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 class DocxRejected(Exception):
@@ -89,17 +106,130 @@ ALLOWED_TESTS = {"defined", "undefined", "none", "number", "string", "odd", "eve
 FORBIDDEN_TAGS = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
 
 
+# The sandbox's own budget. A letter needs a few ranges of tens of items and some kilobytes of
+# text per paragraph; these caps are orders of magnitude above that and far below what blocks a
+# worker (``range(10**9)``, ``'A' * 300000000`` or nested loops ran for minutes and took GBs).
+MAX_RANGE_ITEMS = 10_000  # one range()
+MAX_RANGE_TOTAL = 100_000  # all range() items of one fill, so nested loops are bounded too
+MAX_SEQUENCE_ITEMS = 1_000_000  # a string or list built by *, + or ~
+MAX_OUTPUT_CHARS = 20_000_000  # all filled XML of one fill
+MAX_FILL_SECONDS = 10
+MAX_POWER_BITS = 4096  # 2 ** 4096 is plenty; 10 ** 10 ** 9 would run for hours
+
+
+class _Budget:
+    """What one fill may still spend; checked by the sandbox's hooks."""
+
+    def __init__(self) -> None:
+        self.range_items = 0
+        self.output_chars = 0
+        self.deadline = time.monotonic() + MAX_FILL_SECONDS
+
+    def tick(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise TemplateLimitExceeded(f"The template took more than {MAX_FILL_SECONDS} seconds to fill.")
+
+
+_BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("fill_budget", default=None)
+
+
+def _budget() -> _Budget:
+    budget = _BUDGET.get()
+    # Outside fill_template (a snippet rendered directly) each check gets a fresh budget.
+    return budget if budget is not None else _Budget()
+
+
+def _check_length(length: int) -> None:
+    if length > MAX_SEQUENCE_ITEMS:
+        raise TemplateLimitExceeded(
+            f"The template repeats text or a list to {length} items; the maximum is {MAX_SEQUENCE_ITEMS}."
+        )
+
+
+def _limited_range(*args: int) -> range:
+    budget = _budget()
+    budget.tick()
+    rng = range(*args)
+    if len(rng) > MAX_RANGE_ITEMS:
+        raise TemplateLimitExceeded(
+            f"The template asks for a range of {len(rng)} items; the maximum is {MAX_RANGE_ITEMS}."
+        )
+    budget.range_items += len(rng)
+    if budget.range_items > MAX_RANGE_TOTAL:
+        raise TemplateLimitExceeded(f"The template's loops run over more than {MAX_RANGE_TOTAL} items in total.")
+    return rng
+
+
+def _sized(value: Any) -> int | None:
+    return len(value) if isinstance(value, (str, bytes, list, tuple)) else None
+
+
+class _LimitedCodeGenerator(CodeGenerator):
+    """Routes ``~`` through the environment so a doubling ``{% set s = s ~ s %}`` is capped."""
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        self.write("environment.limit_text(")
+        super().visit_Concat(node, frame)
+        self.write(")")
+
+
+class _LimitedSandbox(ImmutableSandboxedEnvironment):
+    # Intercepted operators are also never constant-folded at compile time, so a literal
+    # 'A' * 300000000 is caught here rather than while parsing.
+    intercepted_binops = frozenset({"*", "+", "**"})
+    code_generator_class = _LimitedCodeGenerator
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        _budget().tick()
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                size = _sized(seq)
+                if size is not None and isinstance(times, int):
+                    _check_length(size * max(times, 0))
+        elif operator == "+":
+            a, b = _sized(left), _sized(right)
+            if a is not None and b is not None:
+                _check_length(a + b)
+        elif (
+            operator == "**"
+            and isinstance(left, int)
+            and isinstance(right, int)
+            and abs(left) > 1
+            and right > 0
+            and abs(left).bit_length() * right > MAX_POWER_BITS
+        ):
+            raise TemplateLimitExceeded("The template computes a number that is too large.")
+        return super().call_binop(context, operator, left, right)
+
+    def limit_text(self, value: Any) -> Any:
+        _check_length(len(value))
+        return value
+
+    def concat(self, pieces: Iterable[str]) -> str:
+        """Join a part's output, stopping once the fill's output or time budget is spent."""
+        budget = _budget()
+        out: list[str] = []
+        for piece in pieces:
+            budget.output_chars += len(piece)
+            if budget.output_chars > MAX_OUTPUT_CHARS:
+                raise TemplateLimitExceeded(f"The filled template is larger than {MAX_OUTPUT_CHARS} characters.")
+            if len(out) % 1024 == 0:
+                budget.tick()
+            out.append(piece)
+        return "".join(out)
+
+
 def _make_env() -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    env = _LimitedSandbox(autoescape=True, undefined=StrictUndefined)
     env.filters = dict(ALLOWED_FILTERS)
     env.tests = {name: env.tests[name] for name in ALLOWED_TESTS if name in env.tests}
-    # `range` is capped by the sandbox; nothing else global is needed in a letter.
-    env.globals = {"range": env.globals["range"]}
+    # `range` is capped per call and per fill; nothing else global is needed in a letter.
+    env.globals = {"range": _limited_range}
     return env
 
 
 # One environment for the process: docxtpl compiles each part per render anyway,
-# and the environment holds no per-render state.
+# and the environment holds no per-render state (the budget lives in a context variable).
 _ENV = _make_env()
 
 
@@ -239,19 +369,57 @@ def fill_template(template_bytes: bytes, context: Mapping[str, Any]) -> bytes:
         problems.append("Unknown variables: " + ", ".join(missing) + ".")
     if problems:
         raise TemplateError(problems[0] if len(problems) == 1 else "The template has problems.", problems)
+    token = _BUDGET.set(_Budget())
     try:
         tpl.render(dict(context), jinja_env=_ENV, autoescape=True)
+    except TemplateLimitExceeded as exc:
+        raise TemplateError(exc.message) from None
     except SecurityError as exc:
         raise TemplateError("The template tries to use something that is not allowed in templates.") from exc
     except JinjaTemplateError as exc:
         # StrictUndefined: e.g. an attribute missing on a loop item.
         raise TemplateError(f"The template could not be filled: {exc.message}") from exc
+    finally:
+        _BUDGET.reset(token)
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
 
 
 # --------------------------------------------------------------------------- uploads
+
+# The parts the DOCX walker reads: the body, headers and footers.
+_TEXT_PART = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
+_PARAGRAPH = re.compile(rb"<w:p[ >/]")
+
+
+def check_docx_budget(data: bytes, *, max_xml_bytes: int, max_paragraphs: int) -> None:
+    """Raise DocxRejected when a DOCX is too large to render, judged before it is parsed.
+
+    Reads only the zip directory and the text parts' bytes (whose size the directory bounds), so a
+    1 MB file that unpacks to 10 MB of paragraphs is refused in milliseconds, not after minutes of
+    layout. Not a zip at all: left to ``check_docx_upload``.
+    """
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        parts = [i for i in zf.infolist() if _TEXT_PART.match(i.filename)]
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    xml_bytes = sum(i.file_size for i in parts)
+    if xml_bytes > max_xml_bytes:
+        raise DocxRejected(
+            f"The document is too large to render: {xml_bytes // 1024} KB of text and layout, "
+            f"maximum {max_xml_bytes // 1024} KB."
+        )
+    try:
+        paragraphs = sum(len(_PARAGRAPH.findall(zf.read(i))) for i in parts)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return  # damaged: check_docx_upload says so
+    if paragraphs > max_paragraphs:
+        raise DocxRejected(
+            f"The document is too large to render: {paragraphs} paragraphs, maximum {max_paragraphs}."
+        )
+
 
 def check_docx_upload(data: bytes, max_bytes: int) -> None:
     """Raise DocxRejected unless ``data`` is a plain, sane DOCX within the limits.

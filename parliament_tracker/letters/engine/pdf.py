@@ -41,6 +41,18 @@ class DataOnlyURLFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
+class TooManyPages(ValueError):
+    """The laid-out document has more pages than a letter may have."""
+
+    def __init__(self, pages: int, maximum: int) -> None:
+        super().__init__(f"The document is too large to render: {pages} pages, maximum {maximum}.")
+        self.message = str(self)
+        self.pages, self.maximum = pages, maximum
+
+    def __reduce__(self):  # crosses the render worker's pickle boundary
+        return (TooManyPages, (self.pages, self.maximum))
+
+
 # Shared across renders: a new FontConfiguration per letter costs ~30 ms (LETTERS.md §2.3).
 _FONT_CONFIG: FontConfiguration | None = None
 _FONT_LOCK = threading.Lock()
@@ -54,13 +66,18 @@ def font_config() -> FontConfiguration:
         return _FONT_CONFIG
 
 
-def render_pdf(html: str, *, title: str, lang: str = "nl") -> bytes:
-    """Render a complete HTML document to PDF/A-2b bytes with title and /Lang set."""
+def render_pdf(html: str, *, title: str, lang: str = "nl", max_pages: int | None = None) -> bytes:
+    """Render a complete HTML document to PDF/A-2b bytes with title and /Lang set.
+
+    ``max_pages``: refuse (``TooManyPages``) after layout, before the PDF is written.
+    """
     try:
         document = HTML(string=html, base_url=None, url_fetcher=DataOnlyURLFetcher()).render(
             font_config=font_config(), pdf_variant=PDF_VARIANT)
     except FatalURLFetchingError as exc:  # a BaseException in WeasyPrint: make it an ordinary error
         raise ExternalResourceRefused(str(exc)) from None
+    if max_pages is not None and len(document.pages) > max_pages:
+        raise TooManyPages(len(document.pages), max_pages)
     # The HTML already has <title> and <html lang>; set both here too so the PDF
     # metadata never depends on what an uploaded DOCX happened to contain.
     document.metadata.title = title

@@ -10,11 +10,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from parliament_tracker.letters.engine.context import LetterData, build_context
 from parliament_tracker.letters.engine.docx2html import docx_to_html
-from parliament_tracker.letters.engine.fill import MAX_TEMPLATE_BYTES, check_docx_upload, fill_template
+from parliament_tracker.letters.engine.fill import (
+    MAX_TEMPLATE_BYTES,
+    check_docx_budget,
+    check_docx_upload,
+    fill_template,
+)
 from parliament_tracker.letters.engine.pdf import render_pdf
 
 DEFAULT_FONT_FAMILY = "DejaVu Sans"
+
+
+@dataclass(frozen=True)
+class RenderLimits:
+    """How large a DOCX may be to be laid out (see ``fill.check_docx_budget``)."""
+
+    max_xml_bytes: int = 4 * 1024 * 1024
+    max_paragraphs: int = 3000
+    max_pages: int | None = None  # after layout
 
 
 @dataclass(frozen=True)
@@ -30,17 +45,33 @@ def _title(context: Mapping[str, Any]) -> str:
 
 def render_letter(template_bytes: bytes, context: Mapping[str, Any], *,
                   font_family: str = DEFAULT_FONT_FAMILY, title: str | None = None,
-                  lang: str = "nl") -> RenderedLetter:
-    """Template + context → filled DOCX, its HTML and the PDF/A-2b."""
+                  lang: str = "nl", limits: RenderLimits = RenderLimits()) -> RenderedLetter:
+    """Template + context → filled DOCX, its HTML and the PDF/A-2b.
+
+    Raises ``DocxRejected`` when the filled DOCX is over ``limits``, before any layout.
+    """
     docx = fill_template(template_bytes, context)
+    check_docx_budget(docx, max_xml_bytes=limits.max_xml_bytes, max_paragraphs=limits.max_paragraphs)
     title = title or _title(context)
     html = docx_to_html(docx, font_family=font_family, title=title, lang=lang)
-    return RenderedLetter(docx=docx, html=html, pdf=render_pdf(html, title=title, lang=lang))
+    return RenderedLetter(
+        docx=docx, html=html, pdf=render_pdf(html, title=title, lang=lang, max_pages=limits.max_pages)
+    )
 
 
 def pdf_from_docx(docx_bytes: bytes, *, title: str, font_family: str = DEFAULT_FONT_FAMILY,
-                  lang: str = "nl", max_bytes: int = MAX_TEMPLATE_BYTES) -> RenderedLetter:
-    """A drafter's edited DOCX → PDF/A-2b. Raises ``DocxRejected`` for unsafe uploads."""
+                  lang: str = "nl", max_bytes: int = MAX_TEMPLATE_BYTES,
+                  limits: RenderLimits = RenderLimits()) -> RenderedLetter:
+    """A drafter's edited DOCX → PDF/A-2b. Raises ``DocxRejected`` for unsafe or too large uploads."""
+    if len(docx_bytes) <= max_bytes:  # the size refusal itself comes from check_docx_upload
+        check_docx_budget(docx_bytes, max_xml_bytes=limits.max_xml_bytes, max_paragraphs=limits.max_paragraphs)
     check_docx_upload(docx_bytes, max_bytes)
     html = docx_to_html(docx_bytes, font_family=font_family, title=title, lang=lang)
-    return RenderedLetter(docx=docx_bytes, html=html, pdf=render_pdf(html, title=title, lang=lang))
+    return RenderedLetter(
+        docx=docx_bytes, html=html, pdf=render_pdf(html, title=title, lang=lang, max_pages=limits.max_pages)
+    )
+
+
+def render_letter_data(template_bytes: bytes, data: LetterData, **kwargs: Any) -> RenderedLetter:
+    """``render_letter`` from the plain letter data: what a render worker is sent (it pickles)."""
+    return render_letter(template_bytes, build_context(data), **kwargs)

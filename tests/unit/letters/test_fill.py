@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import signal
 import zipfile
 from datetime import date, datetime
 
@@ -297,3 +299,71 @@ def test_syntax_errors_are_translated_with_and_without_nearby_text(app):
         assert near == "Syntaxfout in het sjabloon (body) bij “{{ subject”: unexpected end of template"
         bare = messages.translate("Template syntax error in the body: unexpected end of template")
         assert bare == "Syntaxfout in het sjabloon (body): unexpected end of template"
+
+
+# --------------------------------------------------------------------------- the sandbox's budget
+
+@contextlib.contextmanager
+def within(seconds: float):
+    """Fail instead of hanging: the old sandbox ran these templates for minutes."""
+
+    def alarm(signum, frame):
+        raise AssertionError(f"took longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("source, fragment", [
+    ("{% for i in range(10**9) %}x{% endfor %}", "range of 1000000000 items; the maximum is 10000"),
+    ("{{ 'A' * 300000000 }}", "to 300000000 items; the maximum is 1000000"),
+    ("{{ 300000000 * 'A' }}", "to 300000000 items"),
+    ("{{ [1] * 10**9 }}", "to 1000000000 items"),
+    ("{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}", "more than 100000 items in total"),
+    ("{% set s = 'A' * 1000 %}" + "{% set s = s ~ s %}" * 12 + "{{ s }}", "to 1024000 items"),
+    ("{% set s = 'A' * 1000 %}" + "{% set s = s + s %}" * 12 + "{{ s }}", "to 1024000 items"),
+    ("{% for i in range(10000) %}{{ 'A' * 100000 }}{% endfor %}", "larger than 20000000 characters"),
+    ("{{ 10 ** (10 ** 9) }}", "too large"),
+])
+def test_sandbox_refuses_templates_that_would_exhaust_the_worker(source, fragment):
+    with within(5), pytest.raises(TemplateError) as exc:
+        fill.fill_template(make_template(source), {"subject": "x"})
+    assert fragment in exc.value.message
+
+
+def test_sandbox_budget_allows_what_a_letter_needs():
+    tpl = make_template("{% for i in range(3) %}{{ i }}{% endfor %}|{{ 'ab' * 2 }}|{{ 2 ** 10 }}|{{ subject ~ '!' }}")
+    assert "012|abab|1024|x!" in document_text(fill.fill_template(tpl, {"subject": "x"}))
+
+
+def test_sandbox_time_budget_stops_a_slow_fill(monkeypatch):
+    monkeypatch.setattr(fill, "MAX_FILL_SECONDS", 0)
+    with pytest.raises(TemplateError, match="took more than 0 seconds"):
+        fill.fill_template(make_template("{% for i in range(10) %}{{ i * 2 }}{% endfor %}"), {})
+
+
+def test_budget_refusals_are_translated(app):
+    from parliament_tracker.letters import messages
+
+    with app.test_request_context():  # the UI's default language: Dutch
+        assert messages.translate("The template asks for a range of 1000000000 items; the maximum is 10000.") == (
+            "Het sjabloon vraagt om een reeks van 1000000000 elementen; het maximum is 10000."
+        )
+        assert messages.translate("The filled template is larger than 20000000 characters.") == (
+            "Het ingevulde sjabloon is groter dan 20000000 tekens."
+        )
+
+
+def test_docx_budget_counts_text_parts_and_paragraphs_without_parsing():
+    many = make_template(*[f"Alinea {i}." for i in range(50)], header="Kop", footer="Voet")
+    fill.check_docx_budget(many, max_xml_bytes=1024 * 1024, max_paragraphs=60)
+    with pytest.raises(DocxRejected, match=r"too large to render: 5\d paragraphs, maximum 40\."):
+        fill.check_docx_budget(many, max_xml_bytes=1024 * 1024, max_paragraphs=40)
+    with pytest.raises(DocxRejected, match=r"too large to render: \d+ KB of text and layout, maximum 1 KB\."):
+        fill.check_docx_budget(many, max_xml_bytes=1024, max_paragraphs=1000)
+    fill.check_docx_budget(b"not a zip", max_xml_bytes=1, max_paragraphs=1)  # left to check_docx_upload

@@ -1,0 +1,94 @@
+"""Renders in a small pool of worker processes, each under a wall-time and address-space limit.
+
+A render that runs too long is not waited for: its worker is killed and the pool replaced, so the
+web worker answers again at once and the next render gets a fresh worker. The workers are forked
+from the web process (after the app and WeasyPrint are loaded), so a render costs what it cost in
+process plus a pickle round trip. ``RLIMIT_AS`` turns a runaway layout into a ``MemoryError`` in
+the worker instead of the machine swapping. Pure: no Flask.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import os
+import resource
+import signal
+import threading
+from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class RenderTimeout(Exception):
+    """The render took longer than the limit; its worker was killed."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"The document took longer than {seconds:g} seconds to render.")
+        self.seconds = seconds
+
+
+class RenderOutOfMemory(Exception):
+    """The render needed more memory than a worker may use."""
+
+
+def _init_worker(address_space_bytes: int) -> None:
+    # The web process's signal handlers (gunicorn's) must not run in a render worker.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if address_space_bytes > 0:
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = address_space_bytes if hard == resource.RLIM_INFINITY else min(address_space_bytes, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    from parliament_tracker.letters.engine import pdf  # noqa: F401  (WeasyPrint, once per worker)
+
+
+class RenderPool:
+    """A lazily started ``ProcessPoolExecutor``, per web process, replaced after a timeout."""
+
+    def __init__(self, processes: int, timeout: float, address_space_bytes: int) -> None:
+        self.processes = processes
+        self.timeout = timeout
+        self.address_space_bytes = address_space_bytes
+        self._executor: concurrent.futures.ProcessPoolExecutor | None = None
+        self._pid = 0
+        self._lock = threading.Lock()
+
+    def _pool(self) -> concurrent.futures.ProcessPoolExecutor:
+        with self._lock:
+            if self._executor is None or self._pid != os.getpid():  # a forked web worker starts its own
+                self._executor = concurrent.futures.ProcessPoolExecutor(
+                    max_workers=self.processes, initializer=_init_worker, initargs=(self.address_space_bytes,)
+                )
+                self._pid = os.getpid()
+            return self._executor
+
+    def _discard(self, executor: concurrent.futures.ProcessPoolExecutor) -> None:
+        """Kill the pool's workers (a stuck render cannot be cancelled) and start afresh next time."""
+        with self._lock:
+            if self._executor is executor:
+                self._executor = None
+        for process in list((getattr(executor, "_processes", None) or {}).values()):
+            process.kill()
+        executor.shutdown(wait=False, cancel_futures=True)
+
+    def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        executor = self._pool()
+        try:
+            future = executor.submit(fn, *args, **kwargs)
+            return future.result(timeout=self.timeout)
+        except concurrent.futures.TimeoutError:
+            self._discard(executor)
+            raise RenderTimeout(self.timeout) from None
+        except BrokenProcessPool:  # the worker died (killed by the kernel, or a crash in C)
+            self._discard(executor)
+            raise RenderOutOfMemory("The render worker stopped.") from None
+        except MemoryError:
+            raise RenderOutOfMemory("The document needs more memory than a render may use.") from None
+
+    def shutdown(self) -> None:
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
