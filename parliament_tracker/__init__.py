@@ -88,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
     from parliament_tracker.auth.views import bp as auth_bp
     from parliament_tracker.cases.api import bp as cases_api_bp
     from parliament_tracker.cases.views import bp as cases_bp
+    from parliament_tracker.contributions.views import bp as contributions_bp
     from parliament_tracker.deadlines.admin_views import bp as deadline_admin_bp
     from parliament_tracker.deadlines.api import bp as deadlines_api_bp
     from parliament_tracker.deadlines.views import bp as deadlines_bp
@@ -121,7 +122,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(worklist_bp)
     app.register_blueprint(worklist_api_bp)
     app.register_blueprint(notifications_api_bp)
+    app.register_blueprint(contributions_bp)
     # Hooks that lower packages offer and higher ones register with (never at import time).
+    from parliament_tracker.contributions.views import init_app as init_contribution_pages
     from parliament_tracker.deadlines.api import init_app as init_deadlines_api
     from parliament_tracker.letters.api import init_app as init_letters_api
     from parliament_tracker.letters.approval.api import init_app as init_letter_workflow_api
@@ -131,6 +134,7 @@ def register_blueprints(app: Flask) -> None:
     init_letters_api(app)
     init_letter_workflow_api(app)
     init_letter_pages(app)
+    init_contribution_pages(app)
 
 
 def register_receivers() -> None:

@@ -47,6 +47,8 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "KNOWN_DEVICE_DAYS": 90,
         "CASES_PER_PAGE": 50,
         "ATTACHMENT_MAX_BYTES": 20 * 1024 * 1024,
+        # An outside contributor's link opens their one contribution for this many days.
+        "CONTRIBUTION_LINK_DAYS": 14,
         "BASE_URL": "http://127.0.0.1:5000",
         "MINISTRY_NAME": "Ministerie van Justitie en Veiligheid",
         # Letters: the PDF font (an installed, open font), upload limit and the sender's blocks.

@@ -3,6 +3,7 @@
 from parliament_tracker.audit.models import AuditEntry
 from parliament_tracker.auth.models import ApiToken, LoginThrottle, User
 from parliament_tracker.cases.models import Attachment, Case, CaseLink, Question, case_members
+from parliament_tracker.contributions.models import Contribution
 from parliament_tracker.deadlines.models import CalendarFeed, Deadline, DeadlineSetting, Event, NonWorkingDay
 from parliament_tracker.letters.approval.models import Approval, OurReferenceCounter, Signature
 from parliament_tracker.letters.models import Letter, LetterCase, LetterTemplate, LetterVersion
@@ -26,6 +27,7 @@ __all__ = [
     "Case",
     "CaseLink",
     "Committee",
+    "Contribution",
     "Deadline",
     "DeadlineSetting",
     "Delivery",

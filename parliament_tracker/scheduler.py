@@ -35,6 +35,7 @@ from parliament_tracker.db import now_utc, refresh_statistics, rowcount, today_l
 from parliament_tracker.edge import run_job as run_in_unit_of_work
 from parliament_tracker.extensions import db
 from parliament_tracker.notifications import jobs as job_bodies
+from parliament_tracker.notifications.contribution_notices import overdue as contribution_overdue
 from parliament_tracker.notifications.models import JobLock, JobRun, JobStatus
 from parliament_tracker.tk import sync as tk_sync
 
@@ -55,6 +56,7 @@ JOBS: dict[str, Job] = {
     for job in (
         Job("reminders", job_bodies.reminders, "Reminders N working days before milestones and due dates"),
         Job("escalation", job_bodies.escalation, "Missed milestones and due dates to directors and registrars"),
+        Job("contributions_overdue", contribution_overdue, "Contributions past their due date to the asker and the contributor"),
         Job("weekly_digest", job_bodies.weekly_digest, "Friday overview per director: Monday late list, next week, waiting"),
         Job("daily_summary", job_bodies.daily_summary, "One e-mail per user who chose a daily summary of their notifications"),
         Job("send_outbox", job_bodies.send_outbox, "Send queued e-mails over SMTP (without SMTP: keep them in the outbox)"),
@@ -69,6 +71,7 @@ JOBS: dict[str, Job] = {
 DEFAULT_SCHEDULES: dict[str, str | None] = {
     "reminders": "0 7 * * mon-fri",
     "escalation": "15 7 * * mon-fri",
+    "contributions_overdue": "20 7 * * mon-fri",
     "weekly_digest": "0 8 * * fri",
     "send_outbox": "*/5 * * * *",
     "daily_summary": "0 17 * * mon-fri",

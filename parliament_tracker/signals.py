@@ -49,3 +49,8 @@ postponement_sent = _signals.signal("postponement-sent")
 #: to the drafters (and the registrars when cancelled) -- the notice the Kamer sync used to send
 #: itself. Do not connect a second receiver that notifies the same people of the same move.
 event_moved = _signals.signal("event-moved")
+
+#: sender: Contribution. kwargs: before (ContributionState | None: None when just asked), after
+#: (ContributionState), actor. Sent by ``contributions.services`` when a contribution is asked,
+#: delivered or withdrawn. CONNECTED: ``notifications.contribution_notices.contribution_changed``.
+contribution_changed = _signals.signal("contribution-changed")

@@ -100,6 +100,9 @@ def sentence(entry: Any) -> str:
         if d.get("reason"):
             return _("Set a deadline by hand: %(reason)s.", reason=d.get("reason"))
         return _("Put a deadline back to the computed date.")
+    contribution_sentence = _contribution_sentence(action, d)
+    if contribution_sentence is not None:
+        return contribution_sentence
     letter_sentence = _letter_sentence(action, d)
     if letter_sentence is not None:
         return letter_sentence
@@ -167,6 +170,25 @@ def _recomputed(d: dict[str, Any]) -> str:
     if code == "all":
         return _("Deadlines recomputed for all cases.")
     return _("Deadlines recomputed: %(reason)s.", reason=d.get("reason", ""))
+
+
+def _contribution_sentence(action: str, d: dict[str, Any]) -> str | None:
+    """Contributions (parliament_tracker.contributions), told on the case's timeline."""
+    who = d.get("contributor", "")
+    if action == "case:contribution_asked":
+        questions = ", ".join(str(n) for n in d.get("questions") or [])
+        if questions:
+            return _("Asked %(who)s for a contribution to questions %(questions)s, due %(date)s.", who=who, questions=questions, date=_date(d.get("due_on")))
+        return _("Asked %(who)s for a contribution, due %(date)s.", who=who, date=_date(d.get("due_on")))
+    if action == "case:contribution_delivered":
+        return _("%(who)s delivered the contribution.", who=who)
+    if action == "case:contribution_withdrawn":
+        return _("Withdrew the request for a contribution from %(who)s.", who=who)
+    if action == "case:contribution_taken":
+        return _("Took the contribution into the letter's answers to questions %(questions)s.", questions=", ".join(str(n) for n in d.get("questions") or []))
+    if action == "case:contribution_link_revoked":
+        return _("Revoked the outside link of a contribution.")
+    return None
 
 
 def _letter_sentence(action: str, d: dict[str, Any]) -> str | None:

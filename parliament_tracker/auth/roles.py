@@ -42,6 +42,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "case.postpone": frozenset({Role.registrar, Role.drafter, Role.director, Role.admin}),
     "account": ALL_ROLES,
     "notifications.view": ALL_ROLES,
+    "contribution.ask": frozenset({Role.registrar, Role.drafter, Role.director, Role.admin}),
+    #: the service also checks the user is of the directorate asked
+    "contribution.deliver": STAFF,
     "outbox.view": frozenset({Role.admin}),
     "jobs.view": frozenset({Role.admin}),
 }

@@ -156,9 +156,12 @@ def settings():
         ), status
     if request.method == "POST":  # CSRFProtect has checked the token already
         new: dict[str, Any] = {}
-        for key in services.INT_SETTINGS:
+        for key in services.ADMIN_INT_SETTINGS:
+            raw = request.form.get(key, "")
+            if key in services.OTHER_INT_SETTINGS and not raw.strip():
+                continue  # not sent (an older form): the stored value stays
             try:
-                new[key] = int(request.form.get(key, ""))
+                new[key] = int(raw)
             except ValueError:
                 errors[key] = _("Enter a whole number.")
         new["milestones"] = _offsets_from_form("milestones", errors) or values["milestones"]

@@ -64,15 +64,20 @@ INT_SETTINGS = (
     "event_lead_working_days",
     "due_soon_working_days",
 )
+#: numbers the admin sets that the deadline engine does not use: contributions are asked this many
+#: working days before the case's draft milestone
+OTHER_INT_SETTINGS = ("contribution_lead_working_days",)
+ADMIN_INT_SETTINGS = INT_SETTINGS + OTHER_INT_SETTINGS
 #: the largest value each number may take (the settings page uses them as the fields' max):
 #: terms at most a year, working-day counts at most 20
-SETTING_MAXIMA = {k: (366 if k.endswith("_term_days") else 20) for k in INT_SETTINGS}
+SETTING_MAXIMA = {k: (366 if k.endswith("_term_days") else 20) for k in ADMIN_INT_SETTINGS}
 #: milestones are counted back at most this many working days (keeps DAY_OFF_REACH valid)
 MILESTONE_MAXIMUM = 60
 #: key -> default (the engine's own defaults); what the admin page edits. Offsets are
 #: [draft, approval, signature].
 SETTING_DEFAULTS: dict[str, Any] = {
     **{name: getattr(rules.DEFAULT_SETTINGS, name) for name in INT_SETTINGS},
+    "contribution_lead_working_days": 2,
     "milestones": list(dataclasses.astuple(rules.DEFAULT_SETTINGS.milestones)),
     "milestones_by_kind": {},
     "milestones_by_signatory": {},
@@ -123,7 +128,9 @@ def save_settings(values: dict[str, Any], *, actor: Any = None) -> int:
     except ValueError as exc:
         raise DomainError(_settings_problem(exc)) from None
     offsets = [merged["milestones"], *merged["milestones_by_kind"].values(), *merged["milestones_by_signatory"].values()]
-    too_long = any(int(merged[k]) > SETTING_MAXIMA[k] for k in INT_SETTINGS)
+    if any(int(merged[k]) < 0 for k in OTHER_INT_SETTINGS):
+        raise DomainError(_("Working-day counts cannot be negative."))
+    too_long = any(int(merged[k]) > SETTING_MAXIMA[k] for k in ADMIN_INT_SETTINGS)
     if too_long or any(int(n) > MILESTONE_MAXIMUM for o in offsets for n in o):
         # Also keeps DAY_OFF_REACH valid: no rule counts back more than 60 working days.
         raise DomainError(

@@ -77,6 +77,36 @@ PHRASES: dict[tuple[K, str], tuple[Any, Any, Any]] = {
         _l("The letter “%(subject)s” was sent on %(date)s."),
         _l("Open the letter"),
     ),
+    (K.contribution_asked, "user"): (
+        _l("Contribution asked for %(ref)s"),
+        _l("%(actor)s asks you for a contribution to %(ref)s (%(questions)s), due %(date)s."),
+        _l("Give the contribution"),
+    ),
+    (K.contribution_asked, "mailbox"): (
+        _l("Contribution asked of %(directorate)s for %(ref)s"),
+        _l("%(actor)s asks %(directorate)s for a contribution to %(ref)s (%(questions)s), due %(date)s."),
+        _l("Give the contribution"),
+    ),
+    (K.contribution_asked, "outside"): (
+        _l("Request for a contribution: %(ref)s"),
+        _l("%(actor)s of the %(ministry)s asks you for a contribution to %(ref)s (%(questions)s), due %(date)s. The link below works without an account, only for this request, until %(expires)s."),
+        _l("Give the contribution"),
+    ),
+    (K.contribution_delivered, ""): (
+        _l("Contribution for %(ref)s delivered"),
+        _l("%(contributor)s delivered the contribution you asked for %(ref)s."),
+        _l("Open the contribution"),
+    ),
+    (K.contribution_overdue, "asker"): (
+        _l("Contribution for %(ref)s is overdue"),
+        _l("The contribution you asked of %(contributor)s for %(ref)s was due %(date)s and has not been delivered."),
+        _l("Open the contribution"),
+    ),
+    (K.contribution_overdue, "contributor"): (
+        _l("Your contribution for %(ref)s is overdue"),
+        _l("The contribution %(actor)s asked for %(ref)s was due %(date)s."),
+        _l("Give the contribution"),
+    ),
     (K.postponement_sent, ""): (
         _l("Postponement notice for %(ref)s sent"),
         _l("A postponement notice for case %(ref)s was sent on %(date)s; the deadlines were moved."),

@@ -45,6 +45,9 @@ class NotificationKind(TitledEnum):
     letter_sent = "letter_sent", N_("Letter sent")
     postponement_sent = "postponement_sent", N_("Postponement notice sent")
     daily_summary = "daily_summary", N_("Daily summary")
+    contribution_asked = "contribution_asked", N_("Contribution asked")
+    contribution_delivered = "contribution_delivered", N_("Contribution delivered")
+    contribution_overdue = "contribution_overdue", N_("Contribution overdue")
 
     @property
     def optional(self) -> bool:
@@ -63,6 +66,10 @@ HANDOVER_KINDS = frozenset(
         NotificationKind.letter_signed,
         NotificationKind.letter_sent,
         NotificationKind.postponement_sent,
+        NotificationKind.contribution_asked,
+        NotificationKind.contribution_delivered,
+        # the contribution's reminder, optional like the hand-overs it follows up
+        NotificationKind.contribution_overdue,
     }
 )
 

@@ -8,12 +8,13 @@ never import this package. A moved or cancelled event is heard by ``event_notice
 from __future__ import annotations
 
 from parliament_tracker import signals
-from parliament_tracker.notifications import handovers
+from parliament_tracker.notifications import contribution_notices, handovers
 
 RECEIVERS = (
     (signals.case_assigned, handovers.case_assigned),
     (signals.letter_status_changed, handovers.letter_status_changed),
     (signals.postponement_sent, handovers.postponement_sent),
+    (signals.contribution_changed, contribution_notices.contribution_changed),
 )
 
 

@@ -32,6 +32,8 @@ LAYERS: list[set[str]] = [
     {"cases"},
     {"deadlines"},
     {"letters"},
+    # contributions (bijdragen) take answers into letters; notifications tell of them
+    {"contributions"},
     {"notifications"},
     {"tk"},
     {"worklist"},
