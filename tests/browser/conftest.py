@@ -85,6 +85,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
                 "SECRET_KEY": "browser-test",
                 "SESSION_COOKIE_SECURE": False,
                 "REMEMBER_COOKIE_SECURE": False,
+                # Render in the serving thread: this app runs inside the process that drives
+                # Playwright, and forking render workers from it hung a browser test with no
+                # browser left (CI, 7 Dec). The worker pool has its own tests.
+                "LETTER_RENDER_PROCESSES": 0,
             }
         )
     app.config["SERVER_NAME"] = None  # the browser uses 127.0.0.1:<port>; no host matching
