@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections import deque
-
+from parliament_tracker import transitions
 from parliament_tracker.auth.roles import Role
 from parliament_tracker.enums import N_, TitledEnum
 
@@ -70,20 +69,12 @@ def is_system_move(current: CaseStatus, target: CaseStatus) -> bool:
 
 
 def allowed_targets(current: CaseStatus, role: Role | None) -> list[CaseStatus]:
-    return [to for (frm, to), roles in TRANSITIONS.items() if frm == current and role in roles]
+    return transitions.allowed_targets(TRANSITIONS, current, role)
 
 
 def is_allowed(current: CaseStatus, target: CaseStatus, role: Role | None) -> bool:
-    return role in TRANSITIONS.get((current, target), frozenset())
+    return transitions.is_allowed(TRANSITIONS, current, target, role)
 
 
 def reachable_from(start: CaseStatus) -> set[CaseStatus]:
-    seen = {start}
-    todo = deque([start])
-    while todo:
-        current = todo.popleft()
-        for frm, to in TRANSITIONS:
-            if frm == current and to not in seen:
-                seen.add(to)
-                todo.append(to)
-    return seen
+    return transitions.reachable_from(TRANSITIONS, start)

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2] / PACKAGE
 LAYERS: list[set[str]] = [
     # infrastructure: no feature knowledge
     {"config", "db", "extensions", "errors", "enums", "signals", "forms", "downloads", "i18n",
-     "input_guard", "response_policy", "serving", "edge", "kept_forms"},
+     "input_guard", "response_policy", "serving", "edge", "transitions", "kept_forms"},
     # the log every package writes to (its models name User only for the type checker)
     {"audit"},
     {"auth"},

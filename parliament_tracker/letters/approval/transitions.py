@@ -8,8 +8,7 @@ Flask, no database; ``services`` asks this table before every step.
 
 from __future__ import annotations
 
-from collections import deque
-
+from parliament_tracker import transitions
 from parliament_tracker.auth.roles import PERMISSIONS, Role
 from parliament_tracker.enums import N_, TitledEnum
 from parliament_tracker.letters.models import LetterStatus
@@ -55,20 +54,12 @@ TRANSITIONS: dict[tuple[Stage, Stage], frozenset[Role]] = {
 
 
 def allowed_targets(current: Stage, role: Role | None) -> list[Stage]:
-    return [to for (frm, to), roles in TRANSITIONS.items() if frm == current and role in roles]
+    return transitions.allowed_targets(TRANSITIONS, current, role)
 
 
 def is_allowed(current: Stage, target: Stage, role: Role | None) -> bool:
-    return role in TRANSITIONS.get((current, target), frozenset())
+    return transitions.is_allowed(TRANSITIONS, current, target, role)
 
 
 def reachable_from(start: Stage) -> set[Stage]:
-    seen = {start}
-    todo = deque([start])
-    while todo:
-        current = todo.popleft()
-        for frm, to in TRANSITIONS:
-            if frm == current and to not in seen:
-                seen.add(to)
-                todo.append(to)
-    return seen
+    return transitions.reachable_from(TRANSITIONS, start)
