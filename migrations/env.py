@@ -91,9 +91,10 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        from parliament_tracker.cases.search_index import is_shadow_table
         from parliament_tracker.db import exists_on
 
-        conf_args.setdefault("include_object", exists_on(connection.dialect.name))
+        conf_args.setdefault("include_object", exists_on(connection.dialect.name, unmanaged_table=is_shadow_table))
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

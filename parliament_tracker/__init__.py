@@ -37,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_models()
     app.url_map.converters["int"] = DatabaseIntConverter
     register_blueprints(app)
+    register_hooks(app)
     register_receivers()
     register_web_hooks(app)
     register_cli(app)
@@ -123,18 +124,20 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(worklist_api_bp)
     app.register_blueprint(notifications_api_bp)
     app.register_blueprint(contributions_bp)
-    # Hooks that lower packages offer and higher ones register with (never at import time).
-    from parliament_tracker.contributions.views import init_app as init_contribution_pages
-    from parliament_tracker.deadlines.api import init_app as init_deadlines_api
-    from parliament_tracker.letters.api import init_app as init_letters_api
-    from parliament_tracker.letters.approval.api import init_app as init_letter_workflow_api
-    from parliament_tracker.letters.views import init_app as init_letter_pages
 
-    init_deadlines_api(app)
-    init_letters_api(app)
-    init_letter_workflow_api(app)
-    init_letter_pages(app)
-    init_contribution_pages(app)
+
+def register_hooks(app: Flask) -> None:
+    """Higher parts register with the hooks lower parts offer, here and never at import time
+    (tests/unit/test_import_contract.py forbids every upward import, lazy ones too)."""
+    from parliament_tracker import api, cases, deadlines, letters, scheduler
+    from parliament_tracker.contributions import views as contribution_pages
+
+    api.init_app(app)
+    cases.init_app(app)
+    deadlines.init_app(app)
+    letters.init_app(app)
+    contribution_pages.init_app(app)
+    scheduler.init_app(app)
 
 
 def register_receivers() -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Flask, jsonify, request
 
+from parliament_tracker import edge
 from parliament_tracker.auth.permissions import PERMISSION_ATTR, public
 from parliament_tracker.edge import BEARER_ATTR
+from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import csrf
 
 API_PREFIX = "/api/v1"
@@ -39,6 +41,19 @@ def api_error(error: ApiError) -> Any:
     if error.errors is not None:
         body["errors"] = error.errors
     return jsonify(body), error.status
+
+
+def _forbidden(user: Any, permission: str) -> ApiError:
+    return ApiError(403, f"Your role ({user.role.value}) may not do this ({permission}).")
+
+
+def _refused(exc: DomainError) -> Any:
+    return api_error(ApiError(exc.status, exc.message, exc.errors or None))
+
+
+def init_app(app: Flask) -> None:
+    """At app creation: the edge learns the API's prefix, its bearer tokens and its errors."""
+    edge.register_api(app, edge.ApiHooks(prefix=API_PREFIX, bearer_user=bearer_user, forbidden=_forbidden, error_response=_refused))
 
 
 def bearer_user() -> Any:

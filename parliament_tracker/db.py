@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any, cast
 
 import sqlalchemy as sa
@@ -97,14 +98,14 @@ def _postgresql_extensions(target: sa.MetaData, connection: sa.Connection, **_kw
         connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
 
 
-def exists_on(dialect_name: str):
+def exists_on(dialect_name: str, *, unmanaged_table: Callable[[str | None], bool] = lambda _name: False):
     """An Alembic ``include_object`` that skips objects created only on another dialect
-    (``Index(...).ddl_if(dialect=...)``), so autogenerate and schema checks agree with create_all."""
-
-    from parliament_tracker.cases.search_index import is_shadow_table
+    (``Index(...).ddl_if(dialect=...)``), so autogenerate and schema checks agree with create_all,
+    and tables no model maps (``unmanaged_table``: the search index's FTS5 shadow tables,
+    ``cases.search_index.is_shadow_table``, which the caller passes)."""
 
     def include_object(obj: Any, name: str | None, type_: str, _reflected: bool, _compare_to: Any) -> bool:
-        if type_ == "table" and is_shadow_table(name):
+        if type_ == "table" and unmanaged_table(name):
             return False
         ddl_if = getattr(obj, "_ddl_if", None)
         return ddl_if is None or ddl_if.dialect in (None, dialect_name)

@@ -33,9 +33,40 @@ from parliament_tracker.errors import DomainError, Kind
 from parliament_tracker.extensions import db
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 #: a view function attribute: authenticate with a bearer token instead of the session
 BEARER_ATTR = "bearer_token"
+#: a view function attribute: the permission it needs (None: public); set by
+#: ``auth.permissions.permission_required`` and ``api.api_permission``
+PERMISSION_ATTR = "required_permission"
+
+
+@dataclasses.dataclass(frozen=True)
+class ApiHooks:
+    """What the edge needs of the JSON API (``parliament_tracker.api``, a higher part), which
+    registers it at app creation (:func:`register_api`)."""
+
+    #: the API's path prefix ("/api/v1"): requests under it are answered in JSON
+    prefix: str
+    #: the user of the request's bearer token; raises (401) without a valid one
+    bearer_user: Callable[[], Any]
+    #: the exception to raise for a token whose user may not do this: (user, permission)
+    forbidden: Callable[[Any, str], Exception]
+    #: the documented JSON error for a refusal
+    error_response: Callable[[DomainError], Any]
+
+
+_API_HOOKS_KEY = "edge_api"
+
+
+def register_api(app: Flask, hooks: ApiHooks) -> None:
+    """The hook the API registers with at app creation (the edge never imports it)."""
+    app.extensions[_API_HOOKS_KEY] = hooks
+
+
+def _api() -> ApiHooks | None:
+    return current_app.extensions.get(_API_HOOKS_KEY)
 
 
 @dataclasses.dataclass
@@ -51,8 +82,8 @@ class UnitOfWork:
     after_rollback: list[Callable[[], None]] = dataclasses.field(default_factory=list)
     #: False when the work decided to keep nothing (see :func:`discard`)
     keep: bool = True
-    #: loaded at most once per unit; see :func:`rule_context`
-    _rule_context: Any = None
+    #: loaded at most once per unit; see :func:`memo`
+    memo: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 _current: contextvars.ContextVar[UnitOfWork | None] = contextvars.ContextVar("unit_of_work", default=None)
@@ -68,19 +99,18 @@ def actor() -> Any:
     return current().actor
 
 
-def rule_context() -> Any:
-    """The deadline rule context, loaded once per unit of work and passed to the services.
+def memo(key: str, load: Callable[[], T]) -> T:
+    """``load()``, run at most once per unit of work under ``key`` (outside one: every time).
 
-    A page that changes settings, days off or recesses recomputes through the services, which
-    load their own fresh context; this cache only serves reading."""
-    from parliament_tracker.deadlines.services import load_rule_context
-
+    For what reading code of one request shares, such as the deadline rule context
+    (``deadlines.services.unit_rule_context``). A page that changes what was loaded recomputes
+    through the services, which load their own fresh copy; this cache only serves reading."""
     uow = _current.get()
     if uow is None:
-        return load_rule_context()
-    if uow._rule_context is None:
-        uow._rule_context = load_rule_context()
-    return uow._rule_context
+        return load()
+    if key not in uow.memo:
+        uow.memo[key] = load()
+    return uow.memo[key]
 
 
 def on_refusal(render: Callable[[DomainError], Any] | None = None, *, conflict: str | None = None) -> None:
@@ -184,23 +214,22 @@ def unit_of_work(actor: Any = None) -> contextlib.AbstractContextManager[UnitOfW
 
 
 def _is_api() -> bool:
-    from parliament_tracker.api import API_PREFIX
-
-    return request.path.startswith(API_PREFIX + "/")
+    api = _api()
+    return api is not None and request.path.startswith(api.prefix + "/")
 
 
 def _authenticate(view: Callable[..., Any]) -> Any:
     """The actor of this request, or raise/abort: 401 without credentials, 403 without the right.
 
     API views authenticate with a bearer token (no cookie, no session); pages with the session."""
-    from parliament_tracker.api import ApiError, bearer_user
-    from parliament_tracker.auth.permissions import PERMISSION_ATTR
-
     permission = getattr(view, PERMISSION_ATTR, None)
     if getattr(view, BEARER_ATTR, False):
-        user = bearer_user()
+        api = _api()
+        if api is None:  # pragma: no cover - create_app registers the API
+            raise RuntimeError("a bearer-token view, but no API registered with the edge (edge.register_api)")
+        user = api.bearer_user()
         if permission is not None and not user.can(permission):
-            raise ApiError(403, f"Your role ({user.role.value}) may not do this ({permission}).")
+            raise api.forbidden(user, permission)
         return user
     user = current_user._get_current_object() if current_user.is_authenticated else None
     if permission is not None:
@@ -230,10 +259,9 @@ def refusal_response(exc: DomainError, uow: UnitOfWork) -> Any:
         response = uow.refusal(exc)
         if response is not None:
             return response
-    if _is_api():
-        from parliament_tracker.api import ApiError, api_error
-
-        return api_error(ApiError(exc.status, exc.message, exc.errors or None))
+    api = _api()
+    if api is not None and _is_api():
+        return api.error_response(exc)
     flash(exc.message, "error")
     return redirect(_safe_back(), 303)
 

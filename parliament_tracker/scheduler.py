@@ -34,6 +34,7 @@ from sqlalchemy.dialects import sqlite
 from parliament_tracker.db import now_utc, refresh_statistics, rowcount, today_local
 from parliament_tracker.edge import run_job as run_in_unit_of_work
 from parliament_tracker.extensions import db
+from parliament_tracker.notifications import job_board
 from parliament_tracker.notifications import jobs as job_bodies
 from parliament_tracker.notifications.contribution_notices import overdue as contribution_overdue
 from parliament_tracker.notifications.models import JobLock, JobRun, JobStatus
@@ -99,6 +100,21 @@ def schedules(app: Flask, *, strict: bool = True) -> dict[str, str | None]:
     if unknown and strict:
         raise click.ClickException(f"JOB_SCHEDULES names unknown jobs: {', '.join(unknown)}")
     return {name: (configured[name] if name in configured else DEFAULT_SCHEDULES[name]) or None for name in JOBS}
+
+
+def init_app(app: Flask) -> None:
+    """At app creation: the jobs page and the Tweede Kamer page see the jobs through this board."""
+    job_board.register(
+        app,
+        job_board.JobBoard(
+            jobs=JOBS,
+            schedules=lambda app: schedules(app, strict=False),
+            unknown=unknown_scheduled_jobs,
+            last_runs=last_runs,
+            recent_runs=recent_runs,
+            run_now=run_job,
+        ),
+    )
 
 
 # -- locks ----------------------------------------------------------------------------------

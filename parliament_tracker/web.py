@@ -82,16 +82,9 @@ def init_web(app: Flask) -> None:
     @app.context_processor
     def template_helpers() -> dict[str, Any]:
         from parliament_tracker.audit.describe import changes, sentence
-        from parliament_tracker.cases.kinds import CaseKind
-        from parliament_tracker.cases.workflow import CaseStatus
 
-        return {
-            "audit_sentence": sentence,
-            "audit_changes": changes,
-            "current_locale": str(get_locale()),
-            "kind_titles": CaseKind.labels(),
-            "status_titles": CaseStatus.labels(),
-        }
+        # the case kinds' and statuses' titles come from cases.init_app (cases sits above web)
+        return {"audit_sentence": sentence, "audit_changes": changes, "current_locale": str(get_locale())}
 
     @app.template_filter("number")
     def number(value: Any) -> str:

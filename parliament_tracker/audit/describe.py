@@ -11,6 +11,27 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from parliament_tracker.enums import TitledEnum
+
+#: The enums whose stored values the timeline puts in words, by the role they play: "status"
+#: and "kind" (a case's), "link_type", "deadline_kind", "letter_kind". The packages that own
+#: them register at app creation (:func:`register_titles`): audit sits below them all.
+_TITLED: dict[str, type[TitledEnum]] = {}
+
+
+def register_titles(role: str, enum: type[TitledEnum]) -> None:
+    """The hook a higher package registers with at app creation: values of ``enum`` stored
+    in audit details under ``role`` are shown by their titles."""
+    _TITLED[role] = enum
+
+
+def _title(role: str, value: Any) -> str | None:
+    """The title of ``value`` as a member of the enum registered for ``role``, or None."""
+    enum = _TITLED.get(role)
+    if enum is None or not isinstance(value, str) or value not in enum.__members__:
+        return None
+    return enum(value).label
+
 #: field names shown in "before → after" lists
 FIELD_TITLES = {
     "reference": _l("Reference number"),
@@ -39,10 +60,9 @@ FIELD_TITLES = {
 
 
 def _deadline_title(field: str) -> str | None:
-    from parliament_tracker.deadlines.rules import DeadlineKind
-
-    if field in DeadlineKind.__members__:
-        return DeadlineKind(field).label
+    title = _title("deadline_kind", field)
+    if title is not None:
+        return title
     if field == "binding":
         return str(_l("Binding deadline"))
     return None
@@ -50,15 +70,10 @@ def _deadline_title(field: str) -> str | None:
 
 def _value(field: str, value: Any) -> str:
     """A stored before/after value in words (enum values become their titles)."""
-    from parliament_tracker.cases.kinds import CaseKind
-    from parliament_tracker.cases.workflow import CaseStatus
-
     if value is None or value == "" or value == []:
         return "—"
-    if field == "status" and value in CaseStatus.__members__:
-        return CaseStatus(value).label
-    if field == "kind" and value in CaseKind.__members__:
-        return CaseKind(value).label
+    if field in ("status", "kind") and (title := _title(field, value)) is not None:
+        return title
     if field == "binding" and isinstance(value, str):
         return _deadline_title(value) or value
     if isinstance(value, list):
@@ -67,9 +82,8 @@ def _value(field: str, value: Any) -> str:
 
 
 def _link_title(value: str | None) -> str:
-    from parliament_tracker.cases.models import LinkType
-
-    return LinkType(value).label.lower() if value is not None and value in LinkType.__members__ else (value or "")
+    title = _title("link_type", value)
+    return title.lower() if title is not None else (value or "")
 
 
 def sentence(entry: Any) -> str:
@@ -193,10 +207,7 @@ def _contribution_sentence(action: str, d: dict[str, Any]) -> str | None:
 
 def _letter_sentence(action: str, d: dict[str, Any]) -> str | None:
     """Letters and letter templates (parliament_tracker.letters)."""
-    from parliament_tracker.letters.models import LetterKind
-
-    kind = d.get("kind")
-    kind_title = LetterKind(kind).label.lower() if isinstance(kind, str) and kind in LetterKind.__members__ else ""
+    kind_title = (_title("letter_kind", d.get("kind")) or "").lower()
     if action == "case:letter_started":
         return _("Started a letter: %(kind)s.", kind=kind_title)
     if action == "letter:started":

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-F = TypeVar("F", bound=Callable[..., Any])
+# the view attribute the edge checks and the route test reads (the edge defines it)
+from parliament_tracker.edge import PERMISSION_ATTR
 
-#: endpoint function attribute read by the route test
-PERMISSION_ATTR = "required_permission"
+__all__ = ["PERMISSION_ATTR", "permission_required", "public"]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def permission_required(permission: str) -> Callable[[F], F]:

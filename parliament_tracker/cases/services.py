@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -173,10 +173,28 @@ def create_case(data: CaseInput, *, actor: User | None = None) -> Case:
     return case
 
 
-def _deadlines() -> Any:
-    from parliament_tracker.deadlines import services as deadline_services
+class CaseFollower(Protocol):
+    """What follows a case's edits and status changes in the same unit of work: the deadlines
+    (``deadlines.services``), which sit above cases and register at app creation."""
 
-    return deadline_services
+    def on_case_saved(self, case: Case, actor: Any = None, reason: str = "case edited") -> None: ...
+
+    def on_status_changed(self, case: Case, before: CaseStatus, after: CaseStatus, actor: Any = None) -> None: ...
+
+
+_follower: CaseFollower | None = None
+
+
+def register_follower(follower: CaseFollower) -> None:
+    """The hook the deadlines package registers with at app creation (cases never imports it)."""
+    global _follower
+    _follower = follower
+
+
+def _deadlines() -> CaseFollower:
+    if _follower is None:
+        raise RuntimeError("no deadline follower registered: create_app registers deadlines.services (cases.services.register_follower)")
+    return _follower
 
 
 def _apply_relations(case: Case, data: CaseInput) -> dict[str, tuple[Any, Any]]:

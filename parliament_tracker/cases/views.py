@@ -16,8 +16,10 @@ Routes:
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -71,6 +73,32 @@ def _page_extras(case: Case) -> dict[str, Any]:
     return extras
 
 
+#: (practical due date, the case is closed) -> (its risk, the words for it), e.g. ("overdue", "Overdue")
+RiskJudge = Callable[[dt.date, bool], tuple[str, str]]
+
+
+@dataclasses.dataclass(frozen=True)
+class DeadlineHooks:
+    """What the case list, its export and the case form show of the deadlines. The deadlines
+    package sits above cases and registers it at app creation (:func:`register_deadline_hooks`)."""
+
+    #: a risk judge for one list (the rule context is loaded once per call)
+    risk_judge: Callable[[], RiskJudge]
+    #: the events a case can be due before, for the form's choices
+    anchorable_events: Callable[[], Sequence[Any]]
+
+
+_DEADLINE_HOOKS_KEY = "case_deadline_hooks"
+
+
+def register_deadline_hooks(app: Flask, hooks: DeadlineHooks) -> None:
+    app.extensions[_DEADLINE_HOOKS_KEY] = hooks
+
+
+def _deadline_hooks() -> DeadlineHooks:
+    return current_app.extensions[_DEADLINE_HOOKS_KEY]
+
+
 def _event_class() -> type:
     """The event class as Case maps it (deadlines sits above cases in the import order)."""
     return sa.inspect(Case).relationships["due_before_event"].mapper.class_
@@ -121,19 +149,14 @@ def index():
 
 def _risks(items: list[Case]) -> dict[int, tuple[str, str]]:
     """Per listed case with a deadline that is late or close: (risk, the words for it)."""
-    from parliament_tracker.deadlines import rules
-    from parliament_tracker.deadlines.services import rule_context
-    from parliament_tracker.deadlines.views import risk_title
-
-    ctx = rule_context()
-    today = today_local()
+    judge = _deadline_hooks().risk_judge()
     out: dict[int, tuple[str, str]] = {}
     for case in items:
         if case.practical_due_on is None:
             continue
-        risk = rules.risk(case.practical_due_on, today, case.status.is_closed, ctx.calendar, ctx.settings.due_soon_working_days)
+        risk, words = judge(case.practical_due_on, case.status.is_closed)
         if risk in ("overdue", "due_soon"):
-            out[case.id] = (risk, risk_title(risk, ctx))
+            out[case.id] = (risk, words)
     return out
 
 
@@ -147,21 +170,16 @@ def _list_filter() -> queries.CaseFilter:
 
 def _export_rows(f: queries.CaseFilter) -> Iterator[dict[str, Any]]:
     """The export's rows with titles for kinds and statuses and the deadline's state in words."""
-    from parliament_tracker.deadlines import rules
-    from parliament_tracker.deadlines.services import rule_context
-    from parliament_tracker.deadlines.views import risk_title
-
-    ctx = rule_context()
-    today = today_local()
+    judge = _deadline_hooks().risk_judge()
     for row in queries.export_rows(f):
         status = CaseStatus(row["status"])
         due = row["practical_due_on"]
-        risk = rules.risk(due, today, status.is_closed, ctx.calendar, ctx.settings.due_soon_working_days) if due else None
+        risk, words = judge(due, status.is_closed) if due else ("", "")
         yield {
             **row,
             "kind": CaseKind(row["kind"]).label,
             "status": status.label,
-            "deadline_state": risk_title(risk, ctx) if risk and risk != "done" else "",
+            "deadline_state": words if risk and risk != "done" else "",
         }
 
 
@@ -201,9 +219,7 @@ def _fill_choices(form: CaseForm) -> None:
     form.lead_directorate_id.choices = none + [
         (d.id, f"{d.code} – {d.name}") for d in db.session.scalars(db.select(Directorate).order_by(Directorate.code))
     ]
-    from parliament_tracker.deadlines.services import anchorable_events
-
-    form.due_before_event_id.choices = none + [(e.id, e.label) for e in anchorable_events()]
+    form.due_before_event_id.choices = none + [(e.id, e.label) for e in _deadline_hooks().anchorable_events()]
     form.drafter_id.choices = none + [
         (u.id, u.display_name)
         for u in db.session.scalars(

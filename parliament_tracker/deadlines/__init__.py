@@ -10,3 +10,25 @@ debate moves), ``progress`` (is a step done, in Python and SQL), ``queries`` (ca
 dashboard reads) and ``feeds`` (personal ICS feeds). The web side: ``forms``, ``views``,
 ``admin_views`` and ``api``.
 """
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """At app creation: register with the hooks lower parts offer (never at import time): the
+    deadlines follow a case's edits and status changes, the case list shows their risk, the
+    timeline names deadline kinds."""
+    from parliament_tracker.audit import describe
+    from parliament_tracker.cases import services as case_services
+    from parliament_tracker.cases import views as case_views
+    from parliament_tracker.deadlines import api, services, views
+    from parliament_tracker.deadlines.rules import DeadlineKind
+
+    describe.register_titles("deadline_kind", DeadlineKind)
+    case_services.register_follower(services)
+    case_views.register_deadline_hooks(
+        app, case_views.DeadlineHooks(risk_judge=views.risk_judge, anchorable_events=services.anchorable_events)
+    )
+    api.init_app(app)

@@ -273,7 +273,7 @@ def calendar():
 
 def calendar_entries(rows: list[Deadline], today: dt.date) -> list[dict[str, Any]]:
     """Deadlines with their case, date and risk: the calendar's and the dashboard's entries."""
-    ctx = edge.rule_context()
+    ctx = services.unit_rule_context()
     items = []
     for d in rows:
         case = d.case

@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from parliament_tracker import edge
 from parliament_tracker.audit.services import record
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.cases.workflow import CLOSED, CaseStatus
@@ -176,9 +177,15 @@ def load_rule_context() -> RuleContext:
 
 
 def rule_context() -> RuleContext:
-    """The context as stored now. A unit of work keeps one for its reads (``edge.rule_context``)
+    """The context as stored now. A unit of work keeps one for its reads (:func:`unit_rule_context`)
     and passes it in; a service that changed settings, days off or recesses loads its own."""
     return load_rule_context()
+
+
+def unit_rule_context() -> RuleContext:
+    """The context loaded once per unit of work (the edge keeps it), for reading pages and API
+    calls; outside a unit of work it is loaded each time."""
+    return edge.memo("rule_context", load_rule_context)
 
 
 # -- computing and storing ------------------------------------------------------------------------

@@ -13,13 +13,16 @@ Routes:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
 from flask import (
     Blueprint,
+    Flask,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -61,14 +64,27 @@ def risk_title(risk: str | None, ctx: services.RuleContext | None = None) -> str
     if risk is None:
         return ""
     if risk == "due_soon":
-        n = (ctx or edge.rule_context()).settings.due_soon_working_days
+        n = (ctx or services.unit_rule_context()).settings.due_soon_working_days
         return _("Due within %(n)d working days", n=n)
     return str(RISK_TITLES[risk])
 
 
+def risk_judge() -> Callable[[dt.date, bool], tuple[str, str]]:
+    """For the case list and its export (``cases.views.DeadlineHooks``): (practical due date,
+    closed) -> (risk, its words), with the rule context loaded once."""
+    ctx = services.rule_context()
+    today = today_local()
+
+    def judge(due: dt.date, closed: bool) -> tuple[str, str]:
+        risk = rules.risk(due, today, closed, ctx.calendar, ctx.settings.due_soon_working_days)
+        return risk, risk_title(risk, ctx)
+
+    return judge
+
+
 def case_deadline_rows(case: Case) -> list[dict[str, Any]]:
     """What the case page shows per deadline (used from the template)."""
-    ctx = edge.rule_context()
+    ctx = services.unit_rule_context()
     today = today_local()
     rows = []
     for d in services.ordered(case.deadlines):
@@ -275,7 +291,7 @@ def _kind_options() -> list[tuple[str, str]]:
 def _decorate(rows: list[Deadline]) -> list[dict[str, Any]]:
     """Entries for the calendar and dashboard lists; titles are translated once per call
     (thousands of lazy strings per month view were a third of the page time)."""
-    ctx = edge.rule_context()
+    ctx = services.unit_rule_context()
     today = today_local()
     kind_titles = {k: k.label for k in DeadlineKind}
     status_titles = {s: s.label for s in CaseStatus}
@@ -300,18 +316,30 @@ def _decorate(rows: list[Deadline]) -> list[dict[str, Any]]:
     return out
 
 
+_AWAITING_KEY = "dashboard_awaiting"
+
+
+def register_awaiting_list(app: Flask, awaiting: Callable[[Any], list[Any]]) -> None:
+    """The hook the letters package registers with at app creation: the letters awaiting a
+    user's approval, for the dashboard (deadlines sits below letters and never imports it)."""
+    app.extensions[_AWAITING_KEY] = awaiting
+
+
+def _awaiting(user: Any) -> list[Any]:
+    return current_app.extensions[_AWAITING_KEY](user)
+
+
 def dashboard_lists(today: dt.date, directorate_id: int | None, user: Any) -> dict[str, Any]:
     """What the dashboard shows, each list with the count its heading gives.
 
     "Awaiting my approval" is the approvals page's list (letters whose current approver is
-    ``user``), so the count on the dashboard is the length of the page it links to.
+    ``user``; the letters package registers it, :func:`register_awaiting_list`), so the count
+    on the dashboard is the length of the page it links to.
     """
-    from parliament_tracker.letters.approval import services as workflow
-
     week_end = today + dt.timedelta(days=6 - today.weekday())
     overdue_rows, overdue_total = queries.overdue(today, directorate_id=directorate_id, limit=100)
     week_rows, week_total = queries.binding_between(today, week_end, directorate_id=directorate_id, limit=200)
-    awaiting = workflow.awaiting(user)
+    awaiting = _awaiting(user)
     monday_list, monday_total = queries.monday_list_preview(today, directorate_id)
     return {
         "week_end": week_end,

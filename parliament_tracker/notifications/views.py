@@ -20,7 +20,7 @@ from flask_login import current_user
 
 from parliament_tracker.auth.permissions import permission_required
 from parliament_tracker.extensions import db
-from parliament_tracker.notifications import services
+from parliament_tracker.notifications import job_board, services
 from parliament_tracker.notifications.channels.email import smtp_configured
 from parliament_tracker.notifications.models import (
     APP_CHANNEL,
@@ -115,13 +115,12 @@ def outbox_message(notification_id: int):
 @bp.get("/admin/jobs")
 @permission_required("jobs.view")
 def jobs():
-    from parliament_tracker.scheduler import JOBS, last_runs, recent_runs, schedules, unknown_scheduled_jobs
-
+    jobs = job_board.board()
     return render_template(
         "notifications/jobs.html",
-        jobs=JOBS,
-        schedules=schedules(current_app, strict=False),
-        unknown=unknown_scheduled_jobs(current_app),
-        last=last_runs(),
-        runs=recent_runs(),
+        jobs=jobs.jobs,
+        schedules=jobs.schedules(current_app),
+        unknown=jobs.unknown(current_app),
+        last=jobs.last_runs(),
+        runs=jobs.recent_runs(),
     )

@@ -21,6 +21,7 @@ from parliament_tracker.auth.permissions import permission_required
 from parliament_tracker.cases import references
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.errors import DomainError
+from parliament_tracker.notifications import job_board
 from parliament_tracker.tk import services
 from parliament_tracker.tk.errors import TKBadResponse, TKError, TKNotFound, TKUnavailable
 
@@ -148,7 +149,6 @@ SYNC_JOBS = {
 @permission_required("admin")
 def sync_state():
     """Watermarks, last runs and last errors of the Tweede Kamer jobs, with "run now" buttons."""
-    from parliament_tracker.scheduler import last_runs, schedules
     from parliament_tracker.tk import sync
 
     states = sync.states()
@@ -156,8 +156,9 @@ def sync_state():
     for job, title in SYNC_JOBS.items():
         key = sync.JOB_KEYS[job]
         rows.append({"job": job, "title": title, "state": states[key], "error": error_message(state.last_error if (state := states[key]) else None)})
+    jobs = job_board.board()
     return render_template(
-        "tk/admin.html", rows=rows, last=last_runs(), schedules=schedules(current_app, strict=False), api_url=current_app.config["TK_API_URL"]
+        "tk/admin.html", rows=rows, last=jobs.last_runs(), schedules=jobs.schedules(current_app), api_url=current_app.config["TK_API_URL"]
     )
 
 
@@ -165,14 +166,13 @@ def sync_state():
 @permission_required("admin")
 def run_now():
     from parliament_tracker.notifications.models import JobStatus
-    from parliament_tracker.scheduler import run_job
     from parliament_tracker.tk import sync
 
     job = request.form.get("job", "")
     if job not in SYNC_JOBS:
         flash(_("Choose one of the Tweede Kamer jobs."), "error")
         return redirect(url_for("tk.sync_state"))
-    run = run_job(job)
+    run = job_board.board().run_now(job, None)
     if run.status == JobStatus.ok:
         counts = ", ".join(f"{k}: {v}" for k, v in (run.counts or {}).items())
         flash(_("%(job)s done (%(counts)s).", job=SYNC_JOBS[job], counts=counts), "success")
