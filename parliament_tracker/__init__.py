@@ -131,6 +131,9 @@ def register_hooks(app: Flask) -> None:
     (tests/unit/test_import_contract.py forbids every upward import, lazy ones too)."""
     from parliament_tracker import api, cases, deadlines, letters, scheduler
     from parliament_tracker.contributions import views as contribution_pages
+    from parliament_tracker.notifications import api as notifications_api
+    from parliament_tracker.organisation import api as organisation_api
+    from parliament_tracker.worklist import api as worklist_api
 
     api.init_app(app)
     cases.init_app(app)
@@ -138,6 +141,10 @@ def register_hooks(app: Flask) -> None:
     letters.init_app(app)
     contribution_pages.init_app(app)
     scheduler.init_app(app)
+    # the OpenAPI parts of the packages without other hooks (cases, deadlines and letters
+    # register theirs in their init_app)
+    for contribute in (organisation_api.openapi, worklist_api.openapi, notifications_api.openapi):
+        api.register_openapi(app, contribute)
 
 
 def register_receivers() -> None:

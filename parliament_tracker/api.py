@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Flask, jsonify, request
+from flask import Blueprint, Flask, current_app, jsonify, request
 
 from parliament_tracker import edge
 from parliament_tracker.auth.permissions import PERMISSION_ATTR, public
@@ -22,10 +24,6 @@ def make_blueprint(name: str, import_name: str) -> Blueprint:
     csrf.exempt(blueprint)
     blueprint.register_error_handler(ApiError, api_error)
     return blueprint
-
-#: filled by the feature modules: path -> method -> OpenAPI operation
-OPENAPI_PATHS: dict[str, dict[str, Any]] = {}
-OPENAPI_SCHEMAS: dict[str, Any] = {}
 
 
 class ApiError(Exception):
@@ -151,26 +149,72 @@ def list_of(schema: str | dict[str, Any]) -> dict[str, Any]:
     return obj({"items": {"type": "array", "items": items}})
 
 
-OPENAPI_SCHEMAS["Error"] = obj(
-    {
-        "error": obj({"status": {"type": "integer"}, "message": {"type": "string"}}),
-        "errors": {
-            "type": "object",
-            "description": "field or parameter -> what is wrong with it",
-            "additionalProperties": {"type": "string"},
+@dataclasses.dataclass
+class OpenApiParts:
+    """The OpenAPI document being assembled: each part's contribution adds its operations and
+    component schemas, and may extend a schema a lower part contributed before it (letters add
+    ``letters`` to ``Case``). Built afresh for every document, so no module changes another
+    module's lists."""
+
+    #: path -> method -> OpenAPI operation
+    paths: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
+    #: component name -> schema
+    schemas: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    def add(self, paths: dict[str, dict[str, Any]], schemas: dict[str, Any]) -> None:
+        """A part's own operations and schemas (copied: the part's constants stay as they are)."""
+        for path, operations in copy.deepcopy(paths).items():
+            self.paths.setdefault(path, {}).update(operations)
+        self.schemas.update(copy.deepcopy(schemas))
+
+    def extend(self, schema: str, properties: dict[str, Any], required: list[str]) -> None:
+        """Fields a higher part adds to a lower part's schema (deadlines and letters on Case)."""
+        target = self.schemas[schema]
+        target["properties"].update(copy.deepcopy(properties))
+        target["required"] = [*target["required"], *required]
+
+
+#: a part's contribution to the document
+OpenApiContribution = Callable[[OpenApiParts], None]
+
+_OPENAPI_KEY = "openapi_contributions"
+
+
+def register_openapi(app: Flask, contribute: OpenApiContribution) -> None:
+    """At app creation, in the parts' order (a part extending another's schema comes after it)."""
+    app.extensions.setdefault(_OPENAPI_KEY, []).append(contribute)
+
+
+def _error_schema() -> dict[str, Any]:
+    return obj(
+        {
+            "error": obj({"status": {"type": "integer"}, "message": {"type": "string"}}),
+            "errors": {
+                "type": "object",
+                "description": "field or parameter -> what is wrong with it",
+                "additionalProperties": {"type": "string"},
+            },
+            "existing": {"type": "string", "description": "409 on a duplicate case: the existing case's API path"},
         },
-        "existing": {"type": "string", "description": "409 on a duplicate case: the existing case's API path"},
-    },
-    required=["error"],
-)
+        required=["error"],
+    )
+
+
+def assemble() -> OpenApiParts:
+    """Every registered part's contribution, in registration order, over the shared Error schema."""
+    parts = OpenApiParts(schemas={"Error": _error_schema()})
+    for contribute in current_app.extensions.get(_OPENAPI_KEY, ()):
+        contribute(parts)
+    return parts
 
 
 def openapi_document() -> dict[str, Any]:
     """The document, with the statuses every operation shares filled in: 401 and 403 on each
     protected operation, 400 on every one (bad bytes, a body that is not a JSON object), 413 on each that reads a body, 409 on
     each that writes."""
+    parts = assemble()
     paths: dict[str, Any] = {}
-    for path, operations in sorted(OPENAPI_PATHS.items()):
+    for path, operations in sorted(parts.paths.items()):
         paths[path] = {}
         for method, operation in operations.items():
             operation = {**operation, "responses": dict(operation["responses"])}
@@ -197,7 +241,7 @@ def openapi_document() -> dict[str, Any]:
         "servers": [{"url": API_PREFIX}],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": OPENAPI_SCHEMAS,
+            "schemas": parts.schemas,
         },
         "security": [{"bearer": []}],
         "paths": paths,

@@ -9,8 +9,11 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """At app creation: register with the hooks lower parts offer (never at import time): the
-    timeline's titles for case statuses, kinds and link types, and the page templates' titles."""
+    timeline's titles for case statuses, kinds and link types, the page templates' titles, and
+    the cases API's part of the OpenAPI document."""
+    from parliament_tracker.api import register_openapi
     from parliament_tracker.audit import describe
+    from parliament_tracker.cases import api_docs
     from parliament_tracker.cases.kinds import CaseKind
     from parliament_tracker.cases.models import LinkType
     from parliament_tracker.cases.workflow import CaseStatus
@@ -18,6 +21,7 @@ def init_app(app: Flask) -> None:
     describe.register_titles("status", CaseStatus)
     describe.register_titles("kind", CaseKind)
     describe.register_titles("link_type", LinkType)
+    register_openapi(app, api_docs.openapi)
 
     @app.context_processor
     def case_titles() -> dict[str, Any]:

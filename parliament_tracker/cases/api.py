@@ -10,26 +10,16 @@ from flask import Flask, Response, current_app, jsonify, request, url_for
 
 from parliament_tracker import edge
 from parliament_tracker.api import (
-    OPENAPI_PATHS,
-    OPENAPI_SCHEMAS,
     ApiError,
     api_permission,
-    error_response,
     json_body,
-    json_body_of,
-    json_response,
-    list_of,
     make_blueprint,
-    nullable,
-    obj,
-    page_of,
 )
 from parliament_tracker.auth.models import User
 from parliament_tracker.cases import queries, services
 from parliament_tracker.cases.forms import MAX_MEMBERS, TEXT_LIMITS
 from parliament_tracker.cases.models import Attachment, Case, CaseKind, LinkType
 from parliament_tracker.cases.uploads import UploadRejected
-from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.downloads import content_disposition
 from parliament_tracker.extensions import db
 from parliament_tracker.forms import MAX_INT
@@ -342,175 +332,3 @@ def download_attachment(reference: str, attachment_id: int):
         mimetype=attachment.content_type,
         headers={"Content-Disposition": content_disposition(attachment.filename, default="bijlage")},
     )
-
-
-# -- OpenAPI ---------------------------------------------------------------------------------
-
-_summary_properties: dict[str, Any] = {
-    "reference": {"type": "string", "example": "2021Z19601"},
-    "kind": {"type": "string", "enum": list(CaseKind.__members__)},
-    "subject": {"type": "string"},
-    "received_on": {"type": "string", "format": "date"},
-    "status": {"type": "string", "enum": [s.value for s in CaseStatus]},
-    "version": {"type": "integer", "description": "send it back with PATCH"},
-    "lead_directorate": nullable("string", description="directorate code"),
-    "drafter": nullable("string", description="username"),
-    "addressed_to": nullable("string", description="signatory office title"),
-    "committee": nullable("string"),
-    "members": {"type": "array", "items": obj({"name": {"type": "string"}, "party": nullable("string")})},
-    "dossier": nullable("string"),
-    "due_on": nullable("string", format="date", description="the binding deadline"),
-    "practical_due_on": nullable("string", format="date"),
-    "url": {"type": "string", "description": "the case's page"},
-}
-OPENAPI_SCHEMAS["CaseSummary"] = obj(_summary_properties)
-#: the full case; feature modules add their fields (deadlines, letters) to its properties
-OPENAPI_SCHEMAS["Case"] = obj(
-    {
-        **_summary_properties,
-        "notes": nullable("string"),
-        "questions": {
-            "type": "array",
-            "items": obj({"number": {"type": "integer"}, "text": {"type": "string"}, "see_answer_to": nullable("integer")}),
-        },
-        "links": {
-            "type": "array",
-            "items": obj(
-                {
-                    "reference": {"type": "string"},
-                    "type": {"type": "string", "enum": list(LinkType.__members__)},
-                    "direction": {"type": "string", "enum": ["outgoing", "incoming"]},
-                }
-            ),
-        },
-    }
-)
-OPENAPI_SCHEMAS["CaseInput"] = {
-    "type": "object",
-    "description": "POST needs reference, kind, subject and received_on; PATCH needs version and any fields to change.",
-    "additionalProperties": False,
-    "properties": {
-        "reference": {"type": "string"},
-        "kind": {"type": "string", "enum": list(CaseKind.__members__)},
-        "subject": {"type": "string"},
-        "received_on": {"type": "string", "format": "date"},
-        "lead_directorate": nullable("string", description="directorate code"),
-        "drafter": nullable("string", description="username"),
-        "addressed_to": nullable("string", description="signatory office title"),
-        "committee": nullable("string", description="committee name"),
-        "members": {"type": "array", "items": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}, "party": nullable("string")}}},
-        "dossier": nullable("string"),
-        "notes": nullable("string"),
-        "questions_text": nullable("string", description="the questions, numbered 1. 2. …"),
-        "version": {"type": "integer", "description": "PATCH: the version you read"},
-        "committee_due_on": nullable("string", format="date"),
-        "given_due_on": nullable("string", format="date"),
-        "due_before_event": nullable("integer", description="event id"),
-    },
-}
-ref_param = {"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}
-ok = lambda d: json_response(d, "Case")  # noqa: E731
-_case_query = [
-    {"name": n, "in": "query", "schema": {"type": "string"}}
-    for n in ("q", "kind", "status", "state", "sort", "directorate", "drafter", "committee", "party", "received_from", "received_to")
-] + [
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
-]
-OPENAPI_PATHS["/cases"] = {
-    "get": {
-        "summary": "Search and filter cases",
-        "parameters": _case_query,
-        "responses": {"200": json_response("A page of cases with the total", page_of("CaseSummary"))},
-    },
-    "post": {
-        "summary": "Register a case",
-        "requestBody": json_body_of("CaseInput"),
-        "responses": {
-            "201": ok("Created"),
-            "409": error_response(409, "A case with this reference exists (`existing` is its path)"),
-            "422": error_response(422),
-        },
-    },
-}
-OPENAPI_PATHS["/cases/{reference}"] = {
-    "get": {"summary": "One case", "parameters": [ref_param], "responses": {"200": ok("The case"), "404": error_response(404)}},
-    "patch": {
-        "summary": "Edit a case (send the version you read)",
-        "parameters": [ref_param],
-        "requestBody": json_body_of("CaseInput"),
-        "responses": {"200": ok("Saved"), "404": error_response(404), "409": error_response(409), "422": error_response(422)},
-    },
-}
-OPENAPI_PATHS["/cases/{reference}/links"] = {
-    "post": {
-        "summary": "Link to another case",
-        "parameters": [ref_param],
-        "requestBody": json_body_of(
-            {
-                "type": "object",
-                "required": ["reference"],
-                "additionalProperties": False,
-                "properties": {"reference": {"type": "string"}, "type": {"type": "string", "enum": list(LinkType.__members__)}},
-            }
-        ),
-        "responses": {"201": ok("Linked"), "404": error_response(404), "409": error_response(409), "422": error_response(422)},
-    },
-    "delete": {
-        "summary": "Remove a link",
-        "parameters": [ref_param, {"name": "reference", "in": "query", "required": True, "schema": {"type": "string"}}],
-        "responses": {"200": ok("Unlinked"), "404": error_response(404), "422": error_response(422)},
-    },
-}
-OPENAPI_SCHEMAS["Attachment"] = obj(
-    {
-        "id": {"type": "integer"},
-        "filename": {"type": "string"},
-        "content_type": {"enum": ["application/pdf", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"]},
-        "size": {"type": "integer"},
-        "sha256": {"type": "string"},
-        "uploaded_by": nullable("string"),
-        "created_at": {"type": "string", "format": "date-time"},
-        "url": {"type": "string"},
-    }
-)
-OPENAPI_PATHS["/cases/{reference}/attachments"] = {
-    "get": {
-        "summary": "A case's attachments",
-        "parameters": [ref_param],
-        "responses": {"200": json_response("The attachments", list_of("Attachment")), "404": error_response(404)},
-    },
-    "post": {
-        "summary": "Attach an incoming PDF or DOCX",
-        "parameters": [ref_param],
-        "requestBody": {
-            "required": True,
-            "content": {
-                "multipart/form-data": {
-                    "schema": {"type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}}}
-                }
-            },
-        },
-        "responses": {
-            "201": json_response("Attached", "Attachment"),
-            "404": error_response(404),
-            "422": error_response(422, "No file, or not a clean PDF or DOCX within the size limit"),
-        },
-    },
-}
-OPENAPI_PATHS["/cases/{reference}/attachments/{attachment_id}"] = {
-    "get": {
-        "summary": "Download an attachment",
-        "parameters": [ref_param, {"name": "attachment_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-        "responses": {
-            "200": {
-                "description": "The file",
-                "content": {
-                    "application/pdf": {},
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {},
-                },
-            },
-            "404": error_response(404),
-        },
-    }
-}

@@ -19,11 +19,13 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """At app creation: register with the hooks lower parts offer (never at import time): the
     deadlines follow a case's edits and status changes, the case list shows their risk, the
-    timeline names deadline kinds."""
+    timeline names deadline kinds, and the OpenAPI document has the deadlines API (after
+    the cases API, whose Case it extends)."""
+    from parliament_tracker.api import register_openapi
     from parliament_tracker.audit import describe
     from parliament_tracker.cases import services as case_services
     from parliament_tracker.cases import views as case_views
-    from parliament_tracker.deadlines import api, services, views
+    from parliament_tracker.deadlines import api, api_docs, services, views
     from parliament_tracker.deadlines.rules import DeadlineKind
 
     describe.register_titles("deadline_kind", DeadlineKind)
@@ -32,3 +34,4 @@ def init_app(app: Flask) -> None:
         app, case_views.DeadlineHooks(risk_judge=views.risk_judge, anchorable_events=services.anchorable_events)
     )
     api.init_app(app)
+    register_openapi(app, api_docs.openapi)

@@ -21,11 +21,14 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """At app creation: register with the hooks lower parts offer (never at import time): the
     timeline names letter kinds, the dashboard lists the letters awaiting a user's approval,
-    and the case page and the API show a case's letters."""
+    the case page and the API show a case's letters, and the OpenAPI document has the letters
+    and approval APIs (after the cases API, whose Case they extend)."""
+    from parliament_tracker.api import register_openapi
     from parliament_tracker.audit import describe
     from parliament_tracker.deadlines import views as deadline_views
-    from parliament_tracker.letters import api, views
+    from parliament_tracker.letters import api, api_docs, views
     from parliament_tracker.letters.approval import api as approval_api
+    from parliament_tracker.letters.approval import api_docs as approval_api_docs
     from parliament_tracker.letters.approval import services as approval
     from parliament_tracker.letters.models import LetterKind
 
@@ -34,3 +37,5 @@ def init_app(app: Flask) -> None:
     api.init_app(app)
     approval_api.init_app(app)
     views.init_app(app)
+    register_openapi(app, api_docs.openapi)
+    register_openapi(app, approval_api_docs.openapi)

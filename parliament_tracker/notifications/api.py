@@ -14,9 +14,8 @@ from flask import jsonify, request
 
 from parliament_tracker import edge
 from parliament_tracker.api import (
-    OPENAPI_PATHS,
-    OPENAPI_SCHEMAS,
     ApiError,
+    OpenApiParts,
     api_permission,
     error_response,
     json_response,
@@ -77,7 +76,10 @@ def mark_all_read() -> Any:
     return jsonify({"marked": count, "unread": 0})
 
 
-OPENAPI_SCHEMAS["Notification"] = obj(
+#: this part's own schemas and operations (copied into each OpenAPI document)
+_SCHEMAS: dict[str, Any] = {}
+_PATHS: dict[str, dict[str, Any]] = {}
+_SCHEMAS["Notification"] = obj(
     {
         "id": {"type": "integer"},
         "kind": {"type": "string"},
@@ -90,7 +92,7 @@ OPENAPI_SCHEMAS["Notification"] = obj(
         "read_at": nullable("string", format="date-time"),
     }
 )
-OPENAPI_PATHS["/me/notifications"] = {
+_PATHS["/me/notifications"] = {
     "get": {
         "summary": "My notifications, newest first, with the number unread",
         "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}}],
@@ -103,16 +105,21 @@ OPENAPI_PATHS["/me/notifications"] = {
         },
     }
 }
-OPENAPI_PATHS["/me/notifications/{notification_id}/read"] = {
+_PATHS["/me/notifications/{notification_id}/read"] = {
     "post": {
         "summary": "Mark one of my notifications as read",
         "parameters": [{"name": "notification_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
         "responses": {"200": json_response("the notification", "Notification"), "404": error_response(404, "not mine or unknown")},
     }
 }
-OPENAPI_PATHS["/me/notifications/read"] = {
+_PATHS["/me/notifications/read"] = {
     "post": {
         "summary": "Mark all my notifications as read",
         "responses": {"200": json_response("how many were marked", obj({"marked": {"type": "integer"}, "unread": {"type": "integer"}}))},
     }
 }
+
+
+def openapi(doc: OpenApiParts) -> None:
+    """This part's contribution to the OpenAPI document (registered at app creation)."""
+    doc.add(_PATHS, _SCHEMAS)

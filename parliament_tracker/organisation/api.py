@@ -16,9 +16,8 @@ from werkzeug.datastructures import MultiDict
 
 from parliament_tracker import edge
 from parliament_tracker.api import (
-    OPENAPI_PATHS,
-    OPENAPI_SCHEMAS,
     ApiError,
+    OpenApiParts,
     api_permission,
     error_response,
     json_body,
@@ -136,16 +135,18 @@ def _register(kind: str) -> None:
     bp.add_url_rule(f"/{kind}", f"create_{kind}", api_permission("admin")(create_item), methods=["POST"])
     bp.add_url_rule(f"/{kind}/<int:item_id>", f"update_{kind}", api_permission("admin")(update_item), methods=["PATCH"])
 
+
+def _document(doc: OpenApiParts, kind: str) -> None:
     name = SCHEMA_NAMES[kind]
-    OPENAPI_SCHEMAS[name] = obj({"id": {"type": "integer"}, **FIELDS[kind]})
+    doc.schemas[name] = obj({"id": {"type": "integer"}, **FIELDS[kind]})
     required = [f for f, s in FIELDS[kind].items() if s.get("type") == "string"]
-    OPENAPI_SCHEMAS[f"{name}Input"] = {
+    doc.schemas[f"{name}Input"] = {
         "type": "object",
         "description": f"POST needs {', '.join(required)}; PATCH takes any of the fields.",
         "additionalProperties": False,
         "properties": FIELDS[kind],
     }
-    OPENAPI_PATHS[f"/{kind}"] = {
+    doc.paths[f"/{kind}"] = {
         "get": {"summary": f"List {kind}", "responses": {"200": json_response(f"All {kind}", list_of(name))}},
         "post": {
             "summary": f"Create one of the {kind} (admin)",
@@ -153,7 +154,7 @@ def _register(kind: str) -> None:
             "responses": {"201": json_response("Created", name), "409": error_response(409, "The value is in use"), "422": error_response(422)},
         },
     }
-    OPENAPI_PATHS[f"/{kind}/{{item_id}}"] = {
+    doc.paths[f"/{kind}/{{item_id}}"] = {
         "patch": {
             "summary": f"Change one of the {kind} (admin)",
             "parameters": [{"name": "item_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
@@ -170,3 +171,9 @@ def _register(kind: str) -> None:
 
 for _kind in FIELDS:
     _register(_kind)
+
+
+def openapi(doc: OpenApiParts) -> None:
+    """This part's contribution to the OpenAPI document (registered at app creation)."""
+    for kind in FIELDS:
+        _document(doc, kind)

@@ -12,8 +12,7 @@ from flask import jsonify
 
 from parliament_tracker import edge
 from parliament_tracker.api import (
-    OPENAPI_PATHS,
-    OPENAPI_SCHEMAS,
+    OpenApiParts,
     api_permission,
     json_response,
     make_blueprint,
@@ -35,7 +34,10 @@ def worklist() -> Any:
     return jsonify({"today": today.isoformat(), "role": user.role.value, "sections": [s.as_json() for s in sections]})
 
 
-OPENAPI_SCHEMAS["WorklistItem"] = obj(
+#: this part's own schemas and operations (copied into each OpenAPI document)
+_SCHEMAS: dict[str, Any] = {}
+_PATHS: dict[str, dict[str, Any]] = {}
+_SCHEMAS["WorklistItem"] = obj(
     {
         "kind": {"type": "string", "enum": ["case", "letter"]},
         "reference": {"type": "string"},
@@ -48,7 +50,7 @@ OPENAPI_SCHEMAS["WorklistItem"] = obj(
         "note": {"type": "string", "description": "e.g. the comment of a request for changes"},
     }
 )
-OPENAPI_PATHS["/me/worklist"] = {
+_PATHS["/me/worklist"] = {
     "get": {
         "summary": "My worklist (Mijn werk): sections by role",
         "responses": {
@@ -75,3 +77,8 @@ OPENAPI_PATHS["/me/worklist"] = {
         },
     }
 }
+
+
+def openapi(doc: OpenApiParts) -> None:
+    """This part's contribution to the OpenAPI document (registered at app creation)."""
+    doc.add(_PATHS, _SCHEMAS)
