@@ -179,7 +179,7 @@ def _load_demo(today: dt.date) -> bool:
 
 def _load_events(today: dt.date, admin: User) -> dict[str, Event]:
     """The JenV budget debate of 2021, the Christmas recess 2021 and a few events around today."""
-    from parliament_tracker.deadlines.services import save_event
+    from parliament_tracker.deadlines.events import save_event
 
     def event(kind: EventKind, name: str, starts_on: dt.date, ends_on: dt.date | None, dossier: str | None = None) -> Event:
         found = db.session.scalar(db.select(Event).where(Event.name == name, Event.starts_on == starts_on))

@@ -102,7 +102,7 @@ def event(
     actor: User | None = None,
 ) -> Event:
     """An event through the service (a recess or a moved debate recomputes the cases it touches)."""
-    from parliament_tracker.deadlines.services import save_event
+    from parliament_tracker.deadlines.events import save_event
 
     found = db.session.scalar(db.select(Event).where(Event.name == name, Event.starts_on == starts_on))
     if found is not None:

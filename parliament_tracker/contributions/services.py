@@ -25,6 +25,7 @@ from parliament_tracker.contributions.models import Contribution
 from parliament_tracker.contributions.workflow import ContributionState, can_move
 from parliament_tracker.db import now_utc
 from parliament_tracker.deadlines import services as deadline_services
+from parliament_tracker.deadlines import settings as deadline_settings
 from parliament_tracker.deadlines.rules import DeadlineKind
 from parliament_tracker.errors import DomainError, Kind
 from parliament_tracker.extensions import db
@@ -50,7 +51,7 @@ def default_due_on(case: Case) -> dt.date | None:
     if draft is None:
         return None
     ctx = deadline_services.rule_context()
-    lead = int(deadline_services.setting_values()["contribution_lead_working_days"])
+    lead = int(deadline_settings.setting_values()["contribution_lead_working_days"])
     return ctx.calendar.subtract_working_days(draft.practical_due_on, lead) if lead else draft.practical_due_on
 
 

@@ -4,11 +4,12 @@ Pure (no database, no Flask): ``rules`` (the rules as data and their computation
 in, plain dataclasses out, so 100,000 cases recompute quickly and test without an app),
 ``workdays`` (Dutch working days), ``dutch`` (date wording) and ``ics`` (the iCalendar builder).
 
-With the database: ``models`` (stored deadlines, events, days off, rule settings), ``services``
-(recompute, postpone, override, events and days off), ``event_moves`` (what follows when a
+With the database: ``models`` (stored deadlines, events, days off, rule settings), ``settings``
+(the rule values as stored), ``services`` (recompute, postpone, override, save settings),
+``events`` (save, cancel and delete events and days off), ``event_moves`` (what follows when a
 debate moves), ``progress`` (is a step done, in Python and SQL), ``queries`` (calendar and
 dashboard reads) and ``feeds`` (personal ICS feeds). The web side: ``forms``, ``views``,
-``admin_views`` and ``api``.
+``admin_views``, ``api`` and ``api_docs`` (its part of the OpenAPI document).
 """
 
 from __future__ import annotations

@@ -19,7 +19,9 @@ from flask_babel import gettext as _
 from parliament_tracker import edge
 from parliament_tracker.auth.permissions import permission_required
 from parliament_tracker.cases.models import Case, CaseKind
+from parliament_tracker.deadlines import events as event_services
 from parliament_tracker.deadlines import services
+from parliament_tracker.deadlines import settings as deadline_settings
 from parliament_tracker.deadlines.forms import EventForm, NonWorkingDayForm
 from parliament_tracker.deadlines.models import Event, EventKind, NonWorkingDay
 from parliament_tracker.errors import DomainError
@@ -58,7 +60,7 @@ def _save_event(event: Event | None) -> Any:
             "ends_on": form.ends_on.data, "dossier": form.dossier.data, "tk_number": form.tk_number.data,
         }
         edge.on_refusal(lambda exc: _events_page(_with_errors(form, exc), event, exc.status))
-        services.save_event(event, values, actor=edge.actor())
+        event_services.save_event(event, values, actor=edge.actor())
         flash(_("Event saved; the deadlines of the cases linked to it were recomputed."), "success")
         return redirect(url_for("deadline_admin.events"))
     return _events_page(form, event, 422 if form.is_submitted() else 200)
@@ -83,7 +85,7 @@ def edit_event(event_id: int):
 def delete_event(event_id: int):
     """Delete an event; cases due before it are recomputed without it."""
     event = db.get_or_404(Event, event_id)
-    count = services.delete_event(event, actor=edge.actor())
+    count = event_services.delete_event(event, actor=edge.actor())
     flash(_("Event deleted; %(n)d cases no longer have it as their deadline.", n=count), "success")
     return redirect(url_for("deadline_admin.events"))
 
@@ -104,7 +106,7 @@ def days_off():
 
     if form.validate_on_submit():
         edge.on_refusal(refused)
-        services.add_non_working_day(form.date.data, form.name.data, actor=edge.actor())
+        event_services.add_non_working_day(form.date.data, form.name.data, actor=edge.actor())
         flash(_("Day off added; open cases were recomputed."), "success")
         return redirect(url_for("deadline_admin.days_off"))
     return page(422 if form.is_submitted() else 200)
@@ -115,7 +117,7 @@ def days_off():
 def delete_day_off(day_id: int):
     """Remove a day off."""
     day = db.get_or_404(NonWorkingDay, day_id)
-    services.delete_non_working_day(day, actor=edge.actor())
+    event_services.delete_non_working_day(day, actor=edge.actor())
     flash(_("Day off removed; open cases were recomputed."), "success")
     return redirect(url_for("deadline_admin.days_off"))
 
@@ -138,7 +140,7 @@ def _offsets_from_form(prefix: str, errors: dict[str, str]) -> list[int] | None:
 @permission_required("admin")
 def settings():
     """Terms in days and the internal milestones (working days before the deadline)."""
-    values = services.setting_values()
+    values = deadline_settings.setting_values()
     signatories = db.session.scalars(db.select(Signatory).order_by(Signatory.office_title)).all()
     errors: dict[str, str] = {}
     status = 200
@@ -151,14 +153,14 @@ def settings():
             kinds=list(CaseKind),
             signatories=signatories,
             parts=_MILESTONE_PARTS,
-            maxima=services.SETTING_MAXIMA,
-            milestone_maximum=services.MILESTONE_MAXIMUM,
+            maxima=deadline_settings.SETTING_MAXIMA,
+            milestone_maximum=deadline_settings.MILESTONE_MAXIMUM,
         ), status
     if request.method == "POST":  # CSRFProtect has checked the token already
         new: dict[str, Any] = {}
-        for key in services.ADMIN_INT_SETTINGS:
+        for key in deadline_settings.ADMIN_INT_SETTINGS:
             raw = request.form.get(key, "")
-            if key in services.OTHER_INT_SETTINGS and not raw.strip():
+            if key in deadline_settings.OTHER_INT_SETTINGS and not raw.strip():
                 continue  # not sent (an older form): the stored value stays
             try:
                 new[key] = int(raw)

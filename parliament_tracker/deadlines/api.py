@@ -24,7 +24,7 @@ from parliament_tracker.cases import api as cases_api
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case
 from parliament_tracker.db import today_local
-from parliament_tracker.deadlines import queries, rules, services
+from parliament_tracker.deadlines import events, queries, rules, services
 from parliament_tracker.deadlines.models import Deadline, Event, EventKind
 from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Directorate
@@ -165,7 +165,7 @@ def list_events():
 def create_event():
     """Create an event: {"kind", "name", "starts_on", "ends_on"}."""
     values = _event_values(json_body(), creating=True)
-    event = services.save_event(None, values, actor=edge.actor())
+    event = events.save_event(None, values, actor=edge.actor())
     db.session.flush()  # the id for the Location header
     return jsonify(event_json(event)), 201, {"Location": url_for("deadlines_api.get_event", event_id=event.id)}
 
@@ -191,7 +191,7 @@ def patch_event(event_id: int):
     """Change an event; the cases anchored to it are recomputed."""
     event = _event_or_404(event_id)
     values = _event_values(json_body(), creating=False)
-    services.save_event(event, values, actor=edge.actor())
+    events.save_event(event, values, actor=edge.actor())
     db.session.flush()
     return jsonify(event_json(event))
 
@@ -201,7 +201,7 @@ def patch_event(event_id: int):
 def delete_event(event_id: int):
     """Delete an event; cases due before it lose that date and are recomputed."""
     event = _event_or_404(event_id)
-    count = services.delete_event(event, actor=edge.actor())
+    count = events.delete_event(event, actor=edge.actor())
     return jsonify(deleted=event_id, cases_recomputed=count)
 
 

@@ -1,6 +1,6 @@
 """What follows when a debate moves or is cancelled, whoever changed it.
 
-An administrator (``services.save_event`` / ``delete_event``) and the Kamer sync
+An administrator (``events.save_event`` / ``delete_event``) and the Kamer sync
 (``tk.sync.events``, through the same services) get the same result: one timeline entry per
 open case due before the event, and the ``event_moved`` signal, on which the notifications
 package tells the same people (``notifications.event_notices``).

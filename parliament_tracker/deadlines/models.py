@@ -68,7 +68,7 @@ class NonWorkingDay(Base):
 
 
 class DeadlineSetting(Base):
-    """One admin-editable rule value (see ``services.SETTING_DEFAULTS``); JSON so offsets fit."""
+    """One admin-editable rule value (see ``settings.SETTING_DEFAULTS``); JSON so offsets fit."""
 
     __tablename__ = "deadline_settings"
 

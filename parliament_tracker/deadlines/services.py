@@ -1,4 +1,5 @@
-"""Deadline verbs: recompute a case's stored deadlines, postpone, override, events, days off.
+"""Deadline verbs: recompute a case's stored deadlines, postpone, override, save the settings
+(events and days off: ``events``).
 
 Like the case services these change state, write audit entries, flush at most, and leave the
 commit to the caller (one commit per request or CLI command).
@@ -26,7 +27,7 @@ from parliament_tracker.audit.services import record
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.cases.workflow import CLOSED, CaseStatus
 from parliament_tracker.db import now_utc, today_local
-from parliament_tracker.deadlines import event_moves, progress, rules
+from parliament_tracker.deadlines import progress, rules
 from parliament_tracker.deadlines.dutch import long_date, working_days_words
 from parliament_tracker.deadlines.models import (
     Deadline,
@@ -40,9 +41,18 @@ from parliament_tracker.deadlines.rules import (
     CaseFacts,
     DeadlineKind,
     DeadlineSettings,
-    MilestoneOffsets,
     RecessTable,
     compute_deadlines,
+)
+from parliament_tracker.deadlines.settings import (
+    ADMIN_INT_SETTINGS,
+    MILESTONE_MAXIMUM,
+    OTHER_INT_SETTINGS,
+    SETTING_DEFAULTS,
+    SETTING_MAXIMA,
+    setting_values,
+    settings_from_values,
+    settings_problem,
 )
 from parliament_tracker.deadlines.workdays import WorkingCalendar
 from parliament_tracker.errors import DomainError
@@ -52,72 +62,11 @@ from parliament_tracker.extensions import db
 EARLIEST, LATEST = dt.date(1990, 1, 1), dt.date(2199, 12, 31)
 
 
-def _in_range(value: Any) -> bool:
+def in_range(value: Any) -> bool:
     return isinstance(value, dt.date) and EARLIEST <= value <= LATEST
 
 
 # -- settings -------------------------------------------------------------------------------
-
-INT_SETTINGS = (
-    "written_questions_term_days",
-    "postponement_term_days",
-    "committee_request_term_days",
-    "event_lead_working_days",
-    "due_soon_working_days",
-)
-#: numbers the admin sets that the deadline engine does not use: contributions are asked this many
-#: working days before the case's draft milestone
-OTHER_INT_SETTINGS = ("contribution_lead_working_days",)
-ADMIN_INT_SETTINGS = INT_SETTINGS + OTHER_INT_SETTINGS
-#: the largest value each number may take (the settings page uses them as the fields' max):
-#: terms at most a year, working-day counts at most 20
-SETTING_MAXIMA = {k: (366 if k.endswith("_term_days") else 20) for k in ADMIN_INT_SETTINGS}
-#: milestones are counted back at most this many working days (keeps DAY_OFF_REACH valid)
-MILESTONE_MAXIMUM = 60
-#: key -> default (the engine's own defaults); what the admin page edits. Offsets are
-#: [draft, approval, signature].
-SETTING_DEFAULTS: dict[str, Any] = {
-    **{name: getattr(rules.DEFAULT_SETTINGS, name) for name in INT_SETTINGS},
-    "contribution_lead_working_days": 2,
-    "milestones": list(dataclasses.astuple(rules.DEFAULT_SETTINGS.milestones)),
-    "milestones_by_kind": {},
-    "milestones_by_signatory": {},
-}
-
-
-def setting_values() -> dict[str, Any]:
-    stored = {row.key: row.value for row in db.session.scalars(db.select(DeadlineSetting))}
-    return {key: stored.get(key, default) for key, default in SETTING_DEFAULTS.items()}
-
-
-def settings_from_values(values: dict[str, Any]) -> DeadlineSettings:
-    """Build the engine's settings; raises ValueError (with the engine's message) if invalid."""
-    try:
-        return DeadlineSettings(
-            **{name: int(values[name]) for name in INT_SETTINGS},
-            milestones=MilestoneOffsets(*(int(n) for n in values["milestones"])),
-            milestones_by_kind={k: MilestoneOffsets(*(int(n) for n in v)) for k, v in values["milestones_by_kind"].items()},
-            milestones_by_signatory={
-                int(k): MilestoneOffsets(*(int(n) for n in v)) for k, v in values["milestones_by_signatory"].items()
-            },
-        )
-    except (TypeError, KeyError) as exc:
-        raise ValueError(str(exc)) from None
-
-
-def _settings_problem(exc: ValueError) -> str:
-    """The engine's refusal (rules.InvalidSettings) in the reader's language."""
-    code = getattr(exc, "code", None)
-    if code == "milestone_order":
-        return _("Milestones must be in order: the draft at least as many working days before the deadline as the approval, the approval at least as many as the signature.")
-    if code == "term_too_short":
-        return _("Every term must be at least one day.")
-    if code == "postponement_shorter":
-        return _("The term after a postponement notice cannot be shorter than the normal term.")
-    if code == "negative_working_days":
-        return _("Working-day counts cannot be negative.")
-    # Not reachable from the settings page (unknown case kinds, malformed stored values).
-    return _("These settings are not valid: %(reason)s", reason=str(exc))
 
 
 def save_settings(values: dict[str, Any], *, actor: Any = None) -> int:
@@ -127,7 +76,7 @@ def save_settings(values: dict[str, Any], *, actor: Any = None) -> int:
     try:
         settings_from_values(merged)
     except ValueError as exc:
-        raise DomainError(_settings_problem(exc)) from None
+        raise DomainError(settings_problem(exc)) from None
     offsets = [merged["milestones"], *merged["milestones_by_kind"].values(), *merged["milestones_by_signatory"].values()]
     if any(int(merged[k]) < 0 for k in OTHER_INT_SETTINGS):
         raise DomainError(_("Working-day counts cannot be negative."))
@@ -394,7 +343,7 @@ def on_status_changed(case: Case, before: CaseStatus, after: CaseStatus, actor: 
 def set_case_facts(case: Case, *, actor: Any = None, **values: Any) -> None:
     """Set committee_due_on, given_due_on or due_before_event, audit, and recompute."""
     for name, value in values.items():
-        if isinstance(value, dt.date) and not _in_range(value):
+        if isinstance(value, dt.date) and not in_range(value):
             raise DomainError(_("Enter a date between 1990 and 2199."), {name: _("Enter a date between 1990 and 2199.")})
     changes: dict[str, tuple[Any, Any]] = {}
     for name, value in values.items():
@@ -448,7 +397,7 @@ def record_postponement(case: Case, sent_on: dt.date | None, reason: str, *, act
 def override_deadline(deadline: Deadline, due_on: dt.date | None, reason: str, *, actor: Any = None) -> None:
     """A director sets (or with ``due_on=None`` clears) the date that counts for a deadline."""
     reason = (reason or "").strip()
-    if due_on is not None and not _in_range(due_on):
+    if due_on is not None and not in_range(due_on):
         raise DomainError(_("Enter a date between 1990 and 2199."), {"due_on": _("Enter a date between 1990 and 2199.")})
     if due_on is not None and not reason:
         raise DomainError(_("Give the reason for the new date."), {"reason": _("Give the reason for the new date.")})
@@ -478,174 +427,6 @@ def override_deadline(deadline: Deadline, due_on: dt.date | None, reason: str, *
             "binding deadline set by hand" if due_on else "binding deadline back to the computed date",
             cause={"code": "override"},
         )
-
-
-# -- events and days off -----------------------------------------------------------------------
-
-
-EVENT_FIELDS = ("kind", "name", "starts_on", "ends_on", "dossier", "tk_number")
-
-
-def _validate_event(values: dict[str, Any]) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    if not isinstance(values.get("kind"), EventKind):
-        errors["kind"] = _("Choose a kind of event.")
-    if not (values.get("name") or "").strip():
-        errors["name"] = _("Enter a name.")
-    elif len(values["name"]) > 300:
-        errors["name"] = _("The name is too long.")
-    if not _in_range(values.get("starts_on")):
-        errors["starts_on"] = _("Enter the first day as a valid date.")
-    ends = values.get("ends_on")
-    if ends is not None and not _in_range(ends):
-        errors["ends_on"] = _("Enter the last day as a valid date.")
-    elif ends is not None and isinstance(values.get("starts_on"), dt.date) and ends < values["starts_on"]:
-        errors["ends_on"] = _("The last day cannot be before the first day.")
-    if values.get("kind") == EventKind.recess and ends is None and "ends_on" not in errors:
-        errors["ends_on"] = _("A recess needs a last day.")
-    for name, limit in (("dossier", 32), ("tk_number", 64)):
-        if values.get(name) and len(values[name]) > limit:
-            errors[name] = _("Too long.")
-    return errors
-
-
-def save_event(event: Event | None, values: dict[str, Any], *, actor: Any = None) -> Event:
-    """Create or change an event; cases anchored to it (or all open cases, for a recess) follow."""
-    creating = event is None
-    merged = {name: getattr(event, name) for name in EVENT_FIELDS} if event is not None else {}
-    merged.update({k: v for k, v in values.items() if k in EVENT_FIELDS})
-    for name in ("dossier", "tk_number"):
-        merged[name] = (merged.get(name) or "").strip() or None
-    if isinstance(merged.get("name"), str):
-        merged["name"] = merged["name"].strip()
-    errors = _validate_event(merged)
-    if errors:
-        raise DomainError(_("The event could not be saved."), errors)
-    if event is None:
-        event = Event(**{k: merged.get(k) for k in EVENT_FIELDS})
-        db.session.add(event)
-        changes: dict[str, tuple[Any, Any]] = {}
-        was_recess = False
-    else:
-        was_recess = event.kind == EventKind.recess
-        changes = {k: (getattr(event, k), merged.get(k)) for k in EVENT_FIELDS if getattr(event, k) != merged.get(k)}
-        if not changes:
-            return event
-        before_dates = {"starts_on": event.starts_on, "ends_on": event.ends_on}
-        for key, (_before, after) in changes.items():
-            setattr(event, key, after)
-    db.session.flush()
-    if creating:
-        record("event:created", event, f"event {event.name} ({event.starts_on}) created", actor=actor, kind=event.kind)
-    else:
-        record("event:updated", event, f"event {event.name} changed: {', '.join(sorted(changes))}", actor=actor, changes=changes)
-    if event.kind == EventKind.recess or was_recess:
-        if creating or {"starts_on", "ends_on", "kind", "name"} & set(changes):
-            days = [event.starts_on, event.ends_on or event.starts_on]
-            for name in ("starts_on", "ends_on"):
-                if name in changes and changes[name][0] is not None:
-                    days.append(changes[name][0])  # the old range loses its warnings
-            recompute_open_cases(
-                reason=f"recess {event.name} {'added' if creating else 'changed'}",
-                actor=actor,
-                touching=(min(days), max(days)),
-                cause={"code": "recess", "event": event.name},
-            )
-    elif not creating and {"starts_on", "ends_on", "name"} & set(changes):
-        if "starts_on" in changes:
-            why = f"event {event.name} moved from {changes['starts_on'][0]} to {changes['starts_on'][1]}"
-            cause = {"code": "event_moved", "event": event.name, "before": changes["starts_on"][0].isoformat(), "after": event.starts_on.isoformat()}
-        else:
-            why = f"event {event.name} changed"
-            cause = {"code": "event_changed", "event": event.name}
-        anchored = db.session.scalars(
-            db.select(Case).where(Case.due_before_event_id == event.id).options(selectinload(Case.deadlines))
-        ).all()
-        recompute_cases(anchored, reason=why, actor=actor, cause=cause)
-        if "starts_on" in changes:
-            open_cases = [c for c in anchored if c.status not in CLOSED]
-            event_moves.announce(event, open_cases, before=before_dates, cancelled=False, name=event.name, actor=actor)
-    return event
-
-
-#: the name of a debate the Tweede Kamer cancelled ends with this; the cases keep it as anchor
-CANCELLED_SUFFIX = " (geannuleerd)"
-
-
-def cancel_event(event: Event, *, actor: Any = None, **values: Any) -> list[Case]:
-    """A debate that will not take place: kept, renamed "… (geannuleerd)", the deadlines stay
-    and the open cases due before it are told to choose anew. Returns those cases ([] when it
-    was cancelled already). ``values``: other event fields to save with it (the Kamer's number)."""
-    if event.name.endswith(CANCELLED_SUFFIX):
-        return []
-    original = event.name
-    cases = event_moves.anchored_open_cases(event)
-    before = {"starts_on": event.starts_on, "ends_on": event.ends_on}
-    save_event(event, {**values, "name": original[: 300 - len(CANCELLED_SUFFIX)] + CANCELLED_SUFFIX}, actor=actor)
-    event_moves.announce(event, cases, before=before, cancelled=True, name=original, actor=actor)
-    return cases
-
-
-def delete_event(event: Event, *, actor: Any = None) -> int:
-    """Remove an event; cases due before it lose the anchor (audited) and are recomputed.
-    Returns the number of cases that were anchored to it."""
-    anchored = db.session.scalars(db.select(Case).where(Case.due_before_event_id == event.id)).all()
-    if event.kind != EventKind.recess:
-        # A debate removed by hand is cancelled as far as its cases know (as when the Kamer
-        # cancels it), but they lose the anchor instead of keeping it.
-        open_cases = [c for c in anchored if c.status not in CLOSED]
-        before = {"starts_on": event.starts_on, "ends_on": event.ends_on}
-        event_moves.announce(event, open_cases, before=before, cancelled=True, name=event.name, actor=actor, still_due_before=False)
-    for case in anchored:
-        set_case_facts(case, actor=actor, due_before_event=None)
-    was_recess = event.kind == EventKind.recess
-    record("event:deleted", event, f"event {event.name} ({event.starts_on}) deleted", actor=actor, anchored=len(anchored))
-    db.session.delete(event)
-    db.session.flush()
-    if was_recess:
-        recompute_open_cases(
-            reason=f"recess {event.name} removed",
-            actor=actor,
-            touching=(event.starts_on, event.ends_on or event.starts_on),
-            cause={"code": "recess", "event": event.name},
-        )
-    return len(anchored)
-
-
-def add_non_working_day(date: dt.date | None, name: str, *, actor: Any = None) -> NonWorkingDay:
-    """Add a day off (e.g. a bridge day); open cases with a deadline near it are recomputed."""
-    errors = {}
-    if not _in_range(date):
-        errors["date"] = _("Enter a valid date.")
-    if not (name or "").strip():
-        errors["name"] = _("Enter a name.")
-    if date is not None and db.session.scalar(db.select(NonWorkingDay).where(NonWorkingDay.date == date)) is not None:
-        errors["date"] = _("This day is already a day off.")
-    if errors:
-        raise DomainError(_("The day off could not be saved."), errors)
-    day = NonWorkingDay(date=date, name=name.strip())
-    db.session.add(day)
-    db.session.flush()
-    record("non_working_day:created", day, f"day off {day.date} ({day.name}) added", actor=actor)
-    recompute_open_cases(
-        reason=f"day off {day.date} ({day.name}) added",
-        actor=actor,
-        touching=(day.date - DAY_OFF_REACH, day.date + DAY_OFF_REACH),
-        cause={"code": "day_off", "date": day.date.isoformat(), "name": day.name},
-    )
-    return day
-
-
-def delete_non_working_day(day: NonWorkingDay, *, actor: Any = None) -> None:
-    record("non_working_day:deleted", day, f"day off {day.date} ({day.name}) removed", actor=actor)
-    db.session.delete(day)
-    db.session.flush()
-    recompute_open_cases(
-        reason=f"day off {day.date} ({day.name}) removed",
-        actor=actor,
-        touching=(day.date - DAY_OFF_REACH, day.date + DAY_OFF_REACH),
-        cause={"code": "day_off", "date": day.date.isoformat(), "name": day.name},
-    )
 
 
 # -- status for display -------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.cases.workflow import CLOSED, CaseStatus
 from parliament_tracker.db import now_utc
+from parliament_tracker.deadlines import events as deadline_events
 from parliament_tracker.deadlines import services as deadline_services
 from parliament_tracker.deadlines.event_moves import anchored_open_cases
 from parliament_tracker.deadlines.models import Event, EventKind
@@ -66,7 +67,7 @@ WATCH, RECONCILE, EVENTS = "watch", "reconcile", "events"
 KEYS = (WATCH, RECONCILE, EVENTS)
 #: job name in the scheduler -> sync state key
 JOB_KEYS = {"tk_watch": WATCH, "tk_reconcile": RECONCILE, "tk_events": EVENTS}
-CANCELLED_SUFFIX = deadline_services.CANCELLED_SUFFIX
+CANCELLED_SUFFIX = deadline_events.CANCELLED_SUFFIX
 POSTPONEMENT_REASON = "Uitstelbericht gepubliceerd door de Tweede Kamer (automatisch overgenomen)."
 _DOSSIER_RE = re.compile(r"\((\d{5}(?:-[A-Z]+)?)\)")
 
@@ -380,7 +381,7 @@ def events(today: dt.date, client: TKClient) -> dict[str, Any]:
                 continue
             # Kept and renamed; the deadline stays as it was; the people on the cases are told
             # to choose anew (the same result as when an administrator removes a debate).
-            anchored = deadline_services.cancel_event(event, tk_number=activity.number)
+            anchored = deadline_events.cancel_event(event, tk_number=activity.number)
             counts["cancelled"] += 1
             counts["warned"] += len(anchored)
             continue
@@ -397,7 +398,7 @@ def events(today: dt.date, client: TKClient) -> dict[str, Any]:
         dossier = _dossier(activity.name)
         if event is None:
             values["dossier"] = dossier
-            deadline_services.save_event(None, values)
+            deadline_events.save_event(None, values)
             counts["created"] += 1
             continue
         if dossier and not event.dossier:
@@ -411,7 +412,7 @@ def events(today: dt.date, client: TKClient) -> dict[str, Any]:
             continue
         anchored = anchored_open_cases(event) if "starts_on" in changed else []
         # The timeline entries and the notices follow from the move (deadlines.event_moves).
-        deadline_services.save_event(event, values)
+        deadline_events.save_event(event, values)
         if "starts_on" in changed:
             counts["moved"] += 1
             counts["warned"] += len(anchored)

@@ -155,7 +155,7 @@ def test_merged_answers_moves_the_numbers_to_the_new_answer():
 
 
 def test_admin_sets_the_contribution_lead_time(app, db, login):
-    from parliament_tracker.deadlines.services import INT_SETTINGS, setting_values
+    from parliament_tracker.deadlines.settings import INT_SETTINGS, setting_values
 
     browser = login("admin")
     page = browser.get("/admin/deadlines/settings").text

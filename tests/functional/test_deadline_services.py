@@ -91,7 +91,7 @@ def test_saving_settings_audits_each_changed_key_on_its_row(app, seed_case, db, 
 
 def test_the_setting_defaults_are_the_engines_defaults():
     from parliament_tracker.deadlines import rules
-    from parliament_tracker.deadlines.services import SETTING_DEFAULTS, settings_from_values
+    from parliament_tracker.deadlines.settings import SETTING_DEFAULTS, settings_from_values
 
     assert settings_from_values(SETTING_DEFAULTS) == rules.DEFAULT_SETTINGS
     assert SETTING_DEFAULTS["milestones"] == [8, 5, 2] and SETTING_DEFAULTS["written_questions_term_days"] == 21

@@ -90,7 +90,7 @@ def test_recompute_command(app, seed_case, db):
 
 
 def test_settings_fields_offer_the_limits_the_service_applies(login, seed_case):
-    from parliament_tracker.deadlines.services import MILESTONE_MAXIMUM, SETTING_MAXIMA
+    from parliament_tracker.deadlines.settings import MILESTONE_MAXIMUM, SETTING_MAXIMA
 
     browser = login("admin")
     page = browser.get("/admin/deadlines/settings").text

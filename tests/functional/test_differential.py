@@ -84,6 +84,7 @@ def _populate(seed: int, count: int, span: int) -> Built:
     """Fill the (empty) database of the current app with ``count`` cases received in the last
     ``span`` days; commits once at the end."""
     from parliament_tracker.auth.services import create_user
+    from parliament_tracker.deadlines import events as deadline_events
     from parliament_tracker.deadlines import feeds
     from parliament_tracker.deadlines import services as deadline_services
     from parliament_tracker.notifications import services as notification_services
@@ -125,12 +126,12 @@ def _populate(seed: int, count: int, span: int) -> Built:
 
     # Days off and recesses through their services (the rule context reads them).
     for day, name in ((dt.date(2026, 12, 24), "Kerstavond (vrij)"), (dt.date(2026, 11, 13), "Brugdag"), (dt.date(2027, 1, 4), "Extra vrij")):
-        deadline_services.add_non_working_day(day, name)
-    deadline_services.save_event(None, {"kind": EventKind.recess, "name": "Kerstreces", "starts_on": dt.date(2026, 12, 18), "ends_on": dt.date(2027, 1, 11)})
-    deadline_services.save_event(None, {"kind": EventKind.recess, "name": "Herfstreces", "starts_on": dt.date(2026, 10, 16), "ends_on": dt.date(2026, 10, 26)})
+        deadline_events.add_non_working_day(day, name)
+    deadline_events.save_event(None, {"kind": EventKind.recess, "name": "Kerstreces", "starts_on": dt.date(2026, 12, 18), "ends_on": dt.date(2027, 1, 11)})
+    deadline_events.save_event(None, {"kind": EventKind.recess, "name": "Herfstreces", "starts_on": dt.date(2026, 10, 16), "ends_on": dt.date(2026, 10, 26)})
     debate_kinds = [EventKind.committee_debate, EventKind.budget_debate, EventKind.plenary_debate, EventKind.other]
     events = [
-        deadline_services.save_event(
+        deadline_events.save_event(
             None, {"kind": debate_kinds[i % 4], "name": f"Debat {i}", "starts_on": BASE + dt.timedelta(days=rnd.randint(-90, 90))}
         )
         for i in range(12)
@@ -204,11 +205,11 @@ def _populate(seed: int, count: int, span: int) -> Built:
         deadline_services.override_deadline(d, d.practical_due_on + dt.timedelta(days=rnd.randint(-5, 5)), "differential test")
     # Events moved and cancelled: their cases follow.
     for event in events[:3]:
-        deadline_services.save_event(event, {"starts_on": event.starts_on + dt.timedelta(days=rnd.randint(-20, 20))})
+        deadline_events.save_event(event, {"starts_on": event.starts_on + dt.timedelta(days=rnd.randint(-20, 20))})
     for event in events[3:5]:
-        deadline_services.delete_event(event)
+        deadline_events.delete_event(event)
     # A day off added once the register exists (recomputes the cases near it).
-    deadline_services.add_non_working_day(dt.date(2026, 12, 31), "Oudejaarsdag (vrij)")
+    deadline_events.add_non_working_day(dt.date(2026, 12, 31), "Oudejaarsdag (vrij)")
 
     # Letters in review and their approvers, as the approval workflow stores them.
     approvers = [u for u in directors if u.is_enabled] + [db.session.scalar(sa.select(User).where(User.username == "admin"))]

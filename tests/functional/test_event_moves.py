@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from parliament_tracker.audit.models import AuditEntry
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case, CaseKind
-from parliament_tracker.deadlines import services as deadline_services
+from parliament_tracker.deadlines import events as deadline_events
 from parliament_tracker.deadlines.models import Event, EventKind
 from parliament_tracker.extensions import db as _db
 from parliament_tracker.notifications.models import Notification, NotificationKind
@@ -41,7 +41,7 @@ def two(app, db, users):
         drafter = _db.session.merge(users["drafter"])
         ids = {}
         for label, reference, number in (("admin", "2021Z20001", None), ("kamer", "2021Z20002", "2021A99001")):
-            event = deadline_services.save_event(
+            event = deadline_events.save_event(
                 None,
                 {"kind": EventKind.budget_debate, "name": NAME, "starts_on": dt.date(2021, 11, 24), "ends_on": dt.date(2021, 11, 25), "tk_number": number},
             )

@@ -6,8 +6,8 @@ import re
 import icalendar
 import time_machine
 
+from parliament_tracker.deadlines.events import save_event
 from parliament_tracker.deadlines.models import CalendarFeed, Event
-from parliament_tracker.deadlines.services import save_event
 from tests.functional.deadline_helpers import find_case
 
 MONDAY_22_NOV = dt.datetime(2021, 11, 22, 9, 0, tzinfo=dt.UTC)
