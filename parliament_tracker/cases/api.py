@@ -85,18 +85,47 @@ def _lookup(model: Any, column: Any, value: Any, field: str, errors: dict[str, s
     return found
 
 
+#: the fields a case's JSON may hold
+KNOWN_FIELDS = {
+    "reference", "kind", "subject", "received_on", "lead_directorate", "drafter", "addressed_to",
+    "committee", "members", "dossier", "notes", "questions_text", "version",
+    "committee_due_on", "given_due_on", "due_before_event",
+}
+
+
 def input_from_json(body: dict[str, Any], *, creating: bool) -> services.CaseInput:
     """Validate types and look up related objects; raises 422 with every field's problem."""
     errors: dict[str, str] = {}
     data = services.CaseInput()
-    known = {
-        "reference", "kind", "subject", "received_on", "lead_directorate", "drafter", "addressed_to",
-        "committee", "members", "dossier", "notes", "questions_text", "version",
-        "committee_due_on", "given_due_on", "due_before_event",
-    }
     for key in body:
-        if key not in known:
+        if key not in KNOWN_FIELDS:
             errors[key] = "Unknown field."
+    _texts(body, data, errors)
+    _kind_and_received_on(body, data, errors, creating=creating)
+    if creating:
+        for name in ("reference", "subject"):
+            if not body.get(name):
+                errors.setdefault(name, "Required.")
+    _relations(body, data, errors)
+    if "members" in body:
+        members = _members(body["members"], errors)
+        if members is not None:
+            data.members = members
+    for name in ("committee_due_on", "given_due_on"):
+        if name in body:
+            raw = body[name]
+            try:
+                setattr(data, name, None if raw is None else dt.date.fromisoformat(raw))
+            except (TypeError, ValueError):
+                errors[name] = "Must be an ISO date (YYYY-MM-DD) or null."
+    if "due_before_event" in body:
+        data.due_before_event = _event(body["due_before_event"], errors)
+    if errors:
+        raise ApiError(422, "The request has invalid fields.", errors)
+    return data
+
+
+def _texts(body: dict[str, Any], data: services.CaseInput, errors: dict[str, str]) -> None:
     for name in ("reference", "subject", "dossier", "notes", "questions_text"):
         if name in body:
             if body[name] is not None and not isinstance(body[name], str):
@@ -106,6 +135,9 @@ def input_from_json(body: dict[str, Any], *, creating: bool) -> services.CaseInp
                 errors[name] = f"At most {TEXT_LIMITS[name]} characters."
             else:
                 setattr(data, name, body[name] if body[name] is not None else "")
+
+
+def _kind_and_received_on(body: dict[str, Any], data: services.CaseInput, errors: dict[str, str], *, creating: bool) -> None:
     if "kind" in body or creating:
         raw = body.get("kind")
         if not isinstance(raw, str) or raw not in CaseKind.__members__:
@@ -120,10 +152,10 @@ def input_from_json(body: dict[str, Any], *, creating: bool) -> services.CaseInp
             data.received_on = None
         if data.received_on is None:
             errors["received_on"] = "Must be an ISO date (YYYY-MM-DD)."
-    if creating:
-        for name in ("reference", "subject"):
-            if not body.get(name):
-                errors.setdefault(name, "Required.")
+
+
+def _relations(body: dict[str, Any], data: services.CaseInput, errors: dict[str, str]) -> None:
+    """The related rows named by their natural keys (directorate code, username, ...)."""
     if "lead_directorate" in body:
         data.lead_directorate = _lookup(Directorate, Directorate.code, body["lead_directorate"], "lead_directorate", errors)
     if "drafter" in body:
@@ -132,42 +164,29 @@ def input_from_json(body: dict[str, Any], *, creating: bool) -> services.CaseInp
         data.addressed_to = _lookup(Signatory, Signatory.office_title, body["addressed_to"], "addressed_to", errors)
     if "committee" in body:
         data.committee = _lookup(Committee, Committee.name, body["committee"], "committee", errors)
-    if "members" in body:
-        members = []
-        if not isinstance(body["members"], list):
+
+
+def _members(raw: Any, errors: dict[str, str]) -> list[Any] | None:
+    """The members ({name, party}), found or added; None (and an error) when not a list."""
+    if not isinstance(raw, list):
+        errors["members"] = "Must be a list of {name, party}."
+        return None
+    if len(raw) > MAX_MEMBERS:
+        errors["members"] = f"At most {MAX_MEMBERS} members."
+        return None
+    members = []
+    for item in raw:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not isinstance(item.get("party"), str | None):
             errors["members"] = "Must be a list of {name, party}."
-        elif len(body["members"]) > MAX_MEMBERS:
-            errors["members"] = f"At most {MAX_MEMBERS} members."
-        else:
-            for item in body["members"]:
-                if (
-                    not isinstance(item, dict)
-                    or not isinstance(item.get("name"), str)
-                    or not isinstance(item.get("party"), str | None)
-                ):
-                    errors["members"] = "Must be a list of {name, party}."
-                    break
-                party = item.get("party")
-                if not item["name"].strip() or len(item["name"]) > MEMBER_NAME_MAX or (
-                    party is not None and (not isinstance(party, str) or len(party) > PARTY_ABBREVIATION_MAX)
-                ):
-                    errors["members"] = f"Each member needs a name of at most {MEMBER_NAME_MAX} characters and a party abbreviation of at most {PARTY_ABBREVIATION_MAX}."
-                    break
-                member = member_for(item["name"], item.get("party"))
-                members.append(member)
-            data.members = members
-    for name in ("committee_due_on", "given_due_on"):
-        if name in body:
-            raw = body[name]
-            try:
-                setattr(data, name, None if raw is None else dt.date.fromisoformat(raw))
-            except (TypeError, ValueError):
-                errors[name] = "Must be an ISO date (YYYY-MM-DD) or null."
-    if "due_before_event" in body:
-        data.due_before_event = _event(body["due_before_event"], errors)
-    if errors:
-        raise ApiError(422, "The request has invalid fields.", errors)
-    return data
+            break
+        party = item.get("party")
+        if not item["name"].strip() or len(item["name"]) > MEMBER_NAME_MAX or (
+            party is not None and (not isinstance(party, str) or len(party) > PARTY_ABBREVIATION_MAX)
+        ):
+            errors["members"] = f"Each member needs a name of at most {MEMBER_NAME_MAX} characters and a party abbreviation of at most {PARTY_ABBREVIATION_MAX}."
+            break
+        members.append(member_for(item["name"], item.get("party")))
+    return members
 
 
 def _event(value: Any, errors: dict[str, str]) -> Any:

@@ -223,6 +223,31 @@ def update_case(case: Case, data: CaseInput, *, expected_version: int, actor: Us
     """Apply an edit made on ``expected_version``; a stale version raises ``StaleCase``."""
     if expected_version != case.version:
         raise StaleCase(case)
+    _check_edit(case, data)
+    changes = _apply_edit(case, data)
+    if not changes:
+        return case
+    assigned_now = case.status == CaseStatus.registered and bool(case.drafter or case.lead_directorate)
+    if assigned_now:
+        # A system move of the workflow table, recorded as part of this edit.
+        assert is_system_move(case.status, CaseStatus.assigned)
+        changes["status"] = (case.status, CaseStatus.assigned)
+        case.status = CaseStatus.assigned
+    case.search_text = _search_text(case)
+    # Someone saving the same version at the same moment makes this flush raise StaleDataError;
+    # the edge rolls back and answers with a conflict.
+    db.session.flush()
+    record("case:updated", case, f"case {case.reference} edited: {', '.join(sorted(changes))}", actor=actor, changes=changes)
+    _deadlines().on_case_saved(case, actor, f"case edited: {', '.join(sorted(changes))}")
+    if assigned_now:
+        case_status_changed.send(case, before=CaseStatus.registered, after=CaseStatus.assigned, actor=actor, reason="case edited")
+    if {"drafter", "lead_directorate"} & set(changes) and (case.drafter or case.lead_directorate):
+        case_assigned.send(case, drafter=case.drafter, directorate=case.lead_directorate, actor=actor)
+    return case
+
+
+def _check_edit(case: Case, data: CaseInput) -> None:
+    """Refuse an edit with invalid fields, or with a reference another case has."""
     kind = data.kind or case.kind
     errors = _validate(data, kind, creating=False)
     if not data.given("reference") and data.kind and data.kind != case.kind:
@@ -237,6 +262,10 @@ def update_case(case: Case, data: CaseInput, *, expected_version: int, actor: Us
         other = find_case(data.reference)
         if other is not None and other.id != case.id:
             raise DuplicateCase(other)
+
+
+def _apply_edit(case: Case, data: CaseInput) -> dict[str, tuple[Any, Any]]:
+    """Set what the edit gives; returns field -> (before, after) of what changed."""
     changes: dict[str, tuple[Any, Any]] = {}
     for name in _SIMPLE_FIELDS:
         if not data.given(name):
@@ -264,25 +293,7 @@ def update_case(case: Case, data: CaseInput, *, expected_version: int, actor: Us
         after_q = [q.text for q in case.questions]
         if before_q != after_q:
             changes["questions"] = (len(before_q), len(after_q))
-    if not changes:
-        return case
-    assigned_now = case.status == CaseStatus.registered and bool(case.drafter or case.lead_directorate)
-    if assigned_now:
-        # A system move of the workflow table, recorded as part of this edit.
-        assert is_system_move(case.status, CaseStatus.assigned)
-        changes["status"] = (case.status, CaseStatus.assigned)
-        case.status = CaseStatus.assigned
-    case.search_text = _search_text(case)
-    # Someone saving the same version at the same moment makes this flush raise StaleDataError;
-    # the edge rolls back and answers with a conflict.
-    db.session.flush()
-    record("case:updated", case, f"case {case.reference} edited: {', '.join(sorted(changes))}", actor=actor, changes=changes)
-    _deadlines().on_case_saved(case, actor, f"case edited: {', '.join(sorted(changes))}")
-    if assigned_now:
-        case_status_changed.send(case, before=CaseStatus.registered, after=CaseStatus.assigned, actor=actor, reason="case edited")
-    if {"drafter", "lead_directorate"} & set(changes) and (case.drafter or case.lead_directorate):
-        case_assigned.send(case, drafter=case.drafter, directorate=case.lead_directorate, actor=actor)
-    return case
+    return changes
 
 
 def _replace_questions(case: Case, text: str) -> None:

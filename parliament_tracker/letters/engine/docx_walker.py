@@ -76,59 +76,42 @@ class Walker:
 
     # -- blocks
     def blocks(self, container: Any) -> str:
-        out: list[str] = []
-        lists: list[str] = []  # open list tags, index = ilvl
-        frame: tuple[str, list[str]] | None = None  # (framePr key, html parts)
-
-        def close_lists(to: int = 0) -> None:
-            while len(lists) > to:
-                out.append(f"</li></{lists.pop()}>")
-
-        def close_frame() -> None:
-            nonlocal frame
-            if frame is not None:
-                out.append(f'<aside class="frame" style="{frame[0]}">{"".join(frame[1])}</aside>')
-                frame = None
-
+        out = _Blocks()
         for child in container.iterchildren():
             tag = child.tag
             if tag == qn("w:sdt"):
                 content = child.find(qn("w:sdtContent"))
                 if content is not None:
-                    close_lists()
-                    close_frame()
-                    out.append(self.blocks(content))
-                continue
-            if tag == qn("w:tbl"):
-                close_lists()
-                close_frame()
-                out.append(self.table(child))
-                continue
-            if tag != qn("w:p"):
-                continue
-            ppr = child.find(qn("w:pPr"))
-            style_id = self._style_id(ppr)
-            frame_css = self._frame_css(ppr)
-            if frame_css is not None:
-                close_lists()
-                if frame is None or frame[0] != frame_css:
-                    close_frame()
-                    frame = (frame_css, [])
-                frame[1].append(self.paragraph(child, style_id, ppr))
-                continue
-            close_frame()
-            props = self.styles.ppr(style_id)
-            read_ppr(ppr, props)
-            key = (props.get("numId"), props.get("ilvl", "0"))
-            if key[0] and key[0] != "0" and key in self.numbering:
-                self._open_list_item(out, lists, int(to_float(key[1])), *self.numbering[key])
-                out.append(self.paragraph(child, style_id, ppr, as_tag="li"))
-                continue
-            close_lists()
-            out.append(self.paragraph(child, style_id, ppr))
-        close_lists()
-        close_frame()
-        return "".join(out)
+                    out.close_all()
+                    out.parts.append(self.blocks(content))
+            elif tag == qn("w:tbl"):
+                out.close_all()
+                out.parts.append(self.table(child))
+            elif tag == qn("w:p"):
+                self._block_paragraph(out, child)
+        out.close_all()
+        return "".join(out.parts)
+
+    def _block_paragraph(self, out: _Blocks, p: Any) -> None:
+        """A paragraph in a frame (grouped with the frame's next paragraphs), a list item, or
+        a plain paragraph."""
+        ppr = p.find(qn("w:pPr"))
+        style_id = self._style_id(ppr)
+        frame_css = self._frame_css(ppr)
+        if frame_css is not None:
+            out.close_lists()
+            out.in_frame(frame_css).append(self.paragraph(p, style_id, ppr))
+            return
+        out.close_frame()
+        props = self.styles.ppr(style_id)
+        read_ppr(ppr, props)
+        key = (props.get("numId"), props.get("ilvl", "0"))
+        if key[0] and key[0] != "0" and key in self.numbering:
+            self._open_list_item(out.parts, out.lists, int(to_float(key[1])), *self.numbering[key])
+            out.parts.append(self.paragraph(p, style_id, ppr, as_tag="li"))
+            return
+        out.close_lists()
+        out.parts.append(self.paragraph(p, style_id, ppr))
 
     def _style_id(self, ppr: Any) -> str | None:
         style = ppr.find(qn("w:pStyle")) if ppr is not None else None
@@ -259,48 +242,57 @@ class Walker:
         for child in r.iterchildren():
             tag = child.tag
             if tag == qn("w:fldChar"):
-                kind = child.get(qn("w:fldCharType"))
-                if kind == "begin":
-                    self.field_instr = []
-                elif kind == "separate" and self.field_instr is not None:
-                    words = "".join(self.field_instr).split()
-                    name = words[0].upper() if words else ""
-                    self.field_instr = None
-                    if name in PAGE_FIELDS:
-                        flush()
-                        self.has_page_field = True
-                        segments[-1].append(f'<span class="field" data-field="{name}"></span>')
-                        self.field_skip = True
-                elif kind == "end":
-                    self.field_instr = None
-                    self.field_skip = False
-                continue
-            if tag == qn("w:instrText"):
+                self._field_char(child, segments, flush)
+            elif tag == qn("w:instrText"):
                 if self.field_instr is not None:
                     self.field_instr.append(child.text or "")
-                continue
-            if self.field_skip or self.field_instr is not None:
-                continue
-            if tag == qn("w:t"):
-                pieces.append(esc(child.text or ""))
-            elif tag == qn("w:tab"):
-                pieces.append('<span class="tab">\t</span>')
-            elif tag in (qn("w:br"), qn("w:cr")):
-                if child.get(qn("w:type")) == "page":
-                    flush()
-                    segments.append([])
-                else:
-                    pieces.append("<br>")
-            elif tag == qn("w:noBreakHyphen"):
-                pieces.append("\u2011")
-            elif tag == qn("w:softHyphen"):
-                pieces.append("\u00ad")
-            elif tag == qn("w:lastRenderedPageBreak"):
-                continue
+            elif self.field_skip or self.field_instr is not None:
+                continue  # a field's instruction, or the stale result of a page field
+            elif tag in (qn("w:br"), qn("w:cr")) and child.get(qn("w:type")) == "page":
+                flush()
+                segments.append([])
             elif tag == qn("w:drawing"):
                 flush()
                 segments[-1].append(self.image(child))
+            elif (text := self._run_text(child)) is not None:
+                pieces.append(text)
         flush()
+
+    def _field_char(self, child: Any, segments: list[list[str]], flush: Any) -> None:
+        """A field's begin, separate or end: PAGE and NUMPAGES become placeholders the PDF
+        renderer fills; the result Word last computed for them is skipped."""
+        kind = child.get(qn("w:fldCharType"))
+        if kind == "begin":
+            self.field_instr = []
+        elif kind == "separate" and self.field_instr is not None:
+            words = "".join(self.field_instr).split()
+            name = words[0].upper() if words else ""
+            self.field_instr = None
+            if name in PAGE_FIELDS:
+                flush()
+                self.has_page_field = True
+                segments[-1].append(f'<span class="field" data-field="{name}"></span>')
+                self.field_skip = True
+        elif kind == "end":
+            self.field_instr = None
+            self.field_skip = False
+
+    @staticmethod
+    def _run_text(child: Any) -> str | None:
+        """The HTML of a run's text element (a line break: page breaks are handled before);
+        None for what shows nothing (deleted text, rendered page breaks, proofing marks)."""
+        tag = child.tag
+        if tag == qn("w:t"):
+            return esc(child.text or "")
+        if tag == qn("w:tab"):
+            return '<span class="tab">\t</span>'
+        if tag in (qn("w:br"), qn("w:cr")):
+            return "<br>"
+        if tag == qn("w:noBreakHyphen"):
+            return "\u2011"
+        if tag == qn("w:softHyphen"):
+            return "\u00ad"
+        return None
 
     @staticmethod
     def _wrap(content: str, props: dict[str, Any]) -> str:
@@ -359,45 +351,11 @@ class Walker:
     # -- tables
     def table(self, tbl: Any) -> str:
         grid = [to_float(c.get(qn("w:w"))) / TWIP_PER_CM for c in tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}")]
-        tblpr = tbl.find(qn("w:tblPr"))
-        bordered = False
-        if tblpr is not None:
-            ts = tblpr.find(qn("w:tblStyle"))
-            if ts is not None and self.styles.name(ts.get(qn("w:val"))).lower() == "table grid":
-                bordered = True
-            borders = tblpr.find(qn("w:tblBorders"))
-            if borders is not None and any(b.get(qn("w:val")) not in (None, "nil", "none") for b in borders):
-                bordered = True
-        # Place cells on the grid first, so vMerge continuations can extend the cell above.
-        rows: list[list[dict[str, Any]]] = []
-        anchor: dict[int, dict[str, Any]] = {}
-        for tr in tbl.findall(qn("w:tr")):
-            row: list[dict[str, Any]] = []
-            col = 0
-            trpr = tr.find(qn("w:trPr"))
-            header = trpr is not None and is_on(trpr.find(qn("w:tblHeader")))
-            for tc in tr.findall(qn("w:tc")):
-                tcpr = tc.find(qn("w:tcPr"))
-                span, vmerge = 1, None
-                if tcpr is not None:
-                    gs = tcpr.find(qn("w:gridSpan"))
-                    span = int(to_float(gs.get(qn("w:val")), 1)) if gs is not None else 1
-                    vm = tcpr.find(qn("w:vMerge"))
-                    if vm is not None:
-                        vmerge = vm.get(qn("w:val"), "continue")
-                if vmerge == "continue" and col in anchor:
-                    anchor[col]["rowspan"] += 1
-                else:
-                    cell = {"tc": tc, "colspan": span, "rowspan": 1, "header": header}
-                    row.append(cell)
-                    anchor[col] = cell
-                col += span
-            rows.append(row)
-        cls = ' class="bordered"' if bordered else ""
+        cls = ' class="bordered"' if self._bordered(tbl.find(qn("w:tblPr"))) else ""
         out = [f"<table{cls}>"]
         if grid:
             out.append("<colgroup>" + "".join(f'<col style="width:{w:.2f}cm">' for w in grid) + "</colgroup>")
-        for row in rows:
+        for row in _table_rows(tbl):
             out.append("<tr>")
             for cell in row:
                 tag = "th" if cell["header"] else "td"
@@ -411,6 +369,16 @@ class Walker:
         out.append("</table>")
         return "".join(out)
 
+    def _bordered(self, tblpr: Any) -> bool:
+        """Borders drawn: the "Table Grid" style, or borders of the table's own."""
+        if tblpr is None:
+            return False
+        ts = tblpr.find(qn("w:tblStyle"))
+        if ts is not None and self.styles.name(ts.get(qn("w:val"))).lower() == "table grid":
+            return True
+        borders = tblpr.find(qn("w:tblBorders"))
+        return borders is not None and any(b.get(qn("w:val")) not in (None, "nil", "none") for b in borders)
+
     # -- CSS for used styles
     def style_css(self) -> str:
         rules = []
@@ -419,3 +387,66 @@ class Walker:
             if css:
                 rules.append(f".{css_class(style_id)}{{{';'.join(css)}}}")
         return "\n".join(rules)
+
+
+class _Blocks:
+    """The HTML of a run of block elements being written, with its open lists (index = level)
+    and its open frame (a run of paragraphs with the same framePr, drawn as one aside)."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.lists: list[str] = []
+        self.frame: tuple[str, list[str]] | None = None
+
+    def close_lists(self, to: int = 0) -> None:
+        while len(self.lists) > to:
+            self.parts.append(f"</li></{self.lists.pop()}>")
+
+    def close_frame(self) -> None:
+        if self.frame is not None:
+            self.parts.append(f'<aside class="frame" style="{self.frame[0]}">{"".join(self.frame[1])}</aside>')
+            self.frame = None
+
+    def close_all(self) -> None:
+        self.close_lists()
+        self.close_frame()
+
+    def in_frame(self, css: str) -> list[str]:
+        """The parts of the frame with ``css``, opened (after closing another) when needed."""
+        if self.frame is None or self.frame[0] != css:
+            self.close_frame()
+            self.frame = (css, [])
+        return self.frame[1]
+
+
+def _table_rows(tbl: Any) -> list[list[dict[str, Any]]]:
+    """The table's cells placed on the grid, so a vMerge continuation extends the cell above
+    (its rowspan) instead of becoming a cell of its own."""
+    rows: list[list[dict[str, Any]]] = []
+    anchor: dict[int, dict[str, Any]] = {}
+    for tr in tbl.findall(qn("w:tr")):
+        row: list[dict[str, Any]] = []
+        col = 0
+        trpr = tr.find(qn("w:trPr"))
+        header = trpr is not None and is_on(trpr.find(qn("w:tblHeader")))
+        for tc in tr.findall(qn("w:tc")):
+            span, vmerge = _cell_span(tc.find(qn("w:tcPr")))
+            if vmerge == "continue" and col in anchor:
+                anchor[col]["rowspan"] += 1
+            else:
+                cell = {"tc": tc, "colspan": span, "rowspan": 1, "header": header}
+                row.append(cell)
+                anchor[col] = cell
+            col += span
+        rows.append(row)
+    return rows
+
+
+def _cell_span(tcpr: Any) -> tuple[int, str | None]:
+    """(grid columns the cell spans, its vMerge value: "restart", "continue" or None)."""
+    if tcpr is None:
+        return 1, None
+    gs = tcpr.find(qn("w:gridSpan"))
+    span = int(to_float(gs.get(qn("w:val")), 1)) if gs is not None else 1
+    vm = tcpr.find(qn("w:vMerge"))
+    return span, (vm.get(qn("w:val"), "continue") if vm is not None else None)
