@@ -89,7 +89,16 @@ def _link_title(value: str | None) -> str:
 def sentence(entry: Any) -> str:
     """One line describing what happened."""
     d = entry.details or {}
-    action = entry.action
+    for describe in (_case_sentence, _contribution_sentence, _letter_sentence):
+        text = describe(entry.action, d)
+        if text is not None:
+            return text
+    text = _tk_sentence(entry, d)
+    return text if text is not None else entry.summary
+
+
+def _case_sentence(action: str, d: dict[str, Any]) -> str | None:
+    """The case's own entries (parliament_tracker.cases and its deadlines)."""
     if action == "case:created":
         return _("Registered the case.")
     if action == "case:updated":
@@ -114,15 +123,16 @@ def sentence(entry: Any) -> str:
         if d.get("reason"):
             return _("Set a deadline by hand: %(reason)s.", reason=d.get("reason"))
         return _("Put a deadline back to the computed date.")
-    contribution_sentence = _contribution_sentence(action, d)
-    if contribution_sentence is not None:
-        return contribution_sentence
-    letter_sentence = _letter_sentence(action, d)
-    if letter_sentence is not None:
-        return letter_sentence
+    return None
+
+
+def _tk_sentence(entry: Any, d: dict[str, Any]) -> str | None:
+    """The Tweede Kamer's data taken over, and moved or cancelled debates (by the Kamer sync,
+    no actor, or by hand: the same entry)."""
+    action = entry.action
     if action == "case:tk_reconciled":
         return _("Took over what the Tweede Kamer lists for this case.")
-    if action == "case:tk_event_moved":  # by the Kamer sync (no actor) or by hand: the same entry
+    if action == "case:tk_event_moved":
         before, after = (d.get("changes") or {}).get("event_starts_on", [None, None])
         if entry.actor_id is None:
             return _(
@@ -139,7 +149,7 @@ def sentence(entry: Any) -> str:
         if d.get("still_due_before", True):
             return _("%(event)s was cancelled; this case is still due before it.", event=d.get("event", ""))
         return _("%(event)s was cancelled; this case is no longer due before it.", event=d.get("event", ""))
-    return entry.summary
+    return None
 
 
 def _date(value: Any) -> str:

@@ -136,6 +136,31 @@ def _offsets_from_form(prefix: str, errors: dict[str, str]) -> list[int] | None:
         return None
 
 
+def _settings_from_form(values: dict[str, Any], signatories: Any, errors: dict[str, str]) -> dict[str, Any]:
+    """The numbers and milestones the settings form sent (a field's problem goes in ``errors``)."""
+    new: dict[str, Any] = {}
+    for key in deadline_settings.ADMIN_INT_SETTINGS:
+        raw = request.form.get(key, "")
+        if key in deadline_settings.OTHER_INT_SETTINGS and not raw.strip():
+            continue  # not sent (an older form): the stored value stays
+        try:
+            new[key] = int(raw)
+        except ValueError:
+            errors[key] = _("Enter a whole number.")
+    new["milestones"] = _offsets_from_form("milestones", errors) or values["milestones"]
+    new["milestones_by_kind"] = {}
+    for kind in CaseKind:
+        offsets = _offsets_from_form(f"kind-{kind.value}", errors)
+        if offsets:
+            new["milestones_by_kind"][kind.value] = offsets
+    new["milestones_by_signatory"] = {}
+    for s in signatories:
+        offsets = _offsets_from_form(f"signatory-{s.id}", errors)
+        if offsets:
+            new["milestones_by_signatory"][str(s.id)] = offsets
+    return new
+
+
 @bp.route("/settings", methods=["GET", "POST"])
 @permission_required("admin")
 def settings():
@@ -157,26 +182,7 @@ def settings():
             milestone_maximum=deadline_settings.MILESTONE_MAXIMUM,
         ), status
     if request.method == "POST":  # CSRFProtect has checked the token already
-        new: dict[str, Any] = {}
-        for key in deadline_settings.ADMIN_INT_SETTINGS:
-            raw = request.form.get(key, "")
-            if key in deadline_settings.OTHER_INT_SETTINGS and not raw.strip():
-                continue  # not sent (an older form): the stored value stays
-            try:
-                new[key] = int(raw)
-            except ValueError:
-                errors[key] = _("Enter a whole number.")
-        new["milestones"] = _offsets_from_form("milestones", errors) or values["milestones"]
-        new["milestones_by_kind"] = {}
-        for kind in CaseKind:
-            offsets = _offsets_from_form(f"kind-{kind.value}", errors)
-            if offsets:
-                new["milestones_by_kind"][kind.value] = offsets
-        new["milestones_by_signatory"] = {}
-        for s in signatories:
-            offsets = _offsets_from_form(f"signatory-{s.id}", errors)
-            if offsets:
-                new["milestones_by_signatory"][str(s.id)] = offsets
+        new = _settings_from_form(values, signatories, errors)
         if not errors:
 
             def refused(exc: DomainError) -> Any:

@@ -70,17 +70,16 @@ def save_event(event: Event | None, values: dict[str, Any], *, actor: Any = None
     errors = _validate_event(merged)
     if errors:
         raise DomainError(_("The event could not be saved."), errors)
+    was_recess = event is not None and event.kind == EventKind.recess
+    before_dates = {"starts_on": event.starts_on, "ends_on": event.ends_on} if event is not None else {}
     if event is None:
         event = Event(**{k: merged.get(k) for k in EVENT_FIELDS})
         db.session.add(event)
         changes: dict[str, tuple[Any, Any]] = {}
-        was_recess = False
     else:
-        was_recess = event.kind == EventKind.recess
         changes = {k: (getattr(event, k), merged.get(k)) for k in EVENT_FIELDS if getattr(event, k) != merged.get(k)}
         if not changes:
             return event
-        before_dates = {"starts_on": event.starts_on, "ends_on": event.ends_on}
         for key, (_before, after) in changes.items():
             setattr(event, key, after)
     db.session.flush()
@@ -90,31 +89,41 @@ def save_event(event: Event | None, values: dict[str, Any], *, actor: Any = None
         record("event:updated", event, f"event {event.name} changed: {', '.join(sorted(changes))}", actor=actor, changes=changes)
     if event.kind == EventKind.recess or was_recess:
         if creating or {"starts_on", "ends_on", "kind", "name"} & set(changes):
-            days = [event.starts_on, event.ends_on or event.starts_on]
-            for name in ("starts_on", "ends_on"):
-                if name in changes and changes[name][0] is not None:
-                    days.append(changes[name][0])  # the old range loses its warnings
-            recompute_open_cases(
-                reason=f"recess {event.name} {'added' if creating else 'changed'}",
-                actor=actor,
-                touching=(min(days), max(days)),
-                cause={"code": "recess", "event": event.name},
-            )
+            _recess_changed(event, changes, creating=creating, actor=actor)
     elif not creating and {"starts_on", "ends_on", "name"} & set(changes):
-        if "starts_on" in changes:
-            why = f"event {event.name} moved from {changes['starts_on'][0]} to {changes['starts_on'][1]}"
-            cause = {"code": "event_moved", "event": event.name, "before": changes["starts_on"][0].isoformat(), "after": event.starts_on.isoformat()}
-        else:
-            why = f"event {event.name} changed"
-            cause = {"code": "event_changed", "event": event.name}
-        anchored = db.session.scalars(
-            db.select(Case).where(Case.due_before_event_id == event.id).options(selectinload(Case.deadlines))
-        ).all()
-        recompute_cases(anchored, reason=why, actor=actor, cause=cause)
-        if "starts_on" in changes:
-            open_cases = [c for c in anchored if c.status not in CLOSED]
-            event_moves.announce(event, open_cases, before=before_dates, cancelled=False, name=event.name, actor=actor)
+        _event_changed(event, changes, before_dates, actor=actor)
     return event
+
+
+def _recess_changed(event: Event, changes: dict[str, tuple[Any, Any]], *, creating: bool, actor: Any) -> None:
+    """The open cases with a deadline in the recess, old or new range, are recomputed."""
+    days = [event.starts_on, event.ends_on or event.starts_on]
+    for name in ("starts_on", "ends_on"):
+        if name in changes and changes[name][0] is not None:
+            days.append(changes[name][0])  # the old range loses its warnings
+    recompute_open_cases(
+        reason=f"recess {event.name} {'added' if creating else 'changed'}",
+        actor=actor,
+        touching=(min(days), max(days)),
+        cause={"code": "recess", "event": event.name},
+    )
+
+
+def _event_changed(event: Event, changes: dict[str, tuple[Any, Any]], before_dates: dict[str, Any], *, actor: Any) -> None:
+    """The cases due before a changed debate are recomputed; a move is announced (event_moves)."""
+    if "starts_on" in changes:
+        why = f"event {event.name} moved from {changes['starts_on'][0]} to {changes['starts_on'][1]}"
+        cause = {"code": "event_moved", "event": event.name, "before": changes["starts_on"][0].isoformat(), "after": event.starts_on.isoformat()}
+    else:
+        why = f"event {event.name} changed"
+        cause = {"code": "event_changed", "event": event.name}
+    anchored = db.session.scalars(
+        db.select(Case).where(Case.due_before_event_id == event.id).options(selectinload(Case.deadlines))
+    ).all()
+    recompute_cases(anchored, reason=why, actor=actor, cause=cause)
+    if "starts_on" in changes:
+        open_cases = [c for c in anchored if c.status not in CLOSED]
+        event_moves.announce(event, open_cases, before=before_dates, cancelled=False, name=event.name, actor=actor)
 
 
 #: the name of a debate the Tweede Kamer cancelled ends with this; the cases keep it as anchor

@@ -189,32 +189,7 @@ def recompute_case(
     existing = {d.kind: d for d in case.deadlines}
     before = {kind: d.practical_due_on for kind, d in existing.items()}
     before_binding = next((k for k, d in existing.items() if d.is_binding), None)
-    stamp = now_utc()
-    seen: set[DeadlineKind] = set()
-    for c in computed:
-        row = existing.get(c.kind)
-        if row is None:
-            row = Deadline(kind=c.kind)
-            case.deadlines.append(row)
-        if row.due_on != c.due_on:
-            row.due_on = c.due_on
-        if row.practical_due_on != c.practical_due_on:
-            row.practical_due_on = c.practical_due_on
-        if row.rule != c.rule:
-            row.rule = c.rule
-        if row.explanation != c.explanation:
-            row.explanation = c.explanation
-        if row.is_binding != c.is_binding:
-            row.is_binding = c.is_binding
-        if row.warnings != list(c.warnings):
-            row.warnings = list(c.warnings)
-        if row.id is None or sa.inspect(row).modified:
-            # only rows that changed: a no-op recompute of 100,000 cases then writes nothing
-            row.computed_at = stamp
-        seen.add(c.kind)
-    for kind, row in existing.items():
-        if kind not in seen:
-            case.deadlines.remove(row)
+    _store(case, computed, existing)
     binding = binding_of(case)
     if binding is not None and binding.overridden_due_on is not None:
         _milestones_from_override(case, binding, ctx)
@@ -239,6 +214,30 @@ def recompute_case(
             cause=cause or {},
         )
     return changes
+
+
+def _store(case: Case, computed: Iterable[Any], existing: dict[DeadlineKind, Deadline]) -> None:
+    """Upsert the computed deadlines (only the columns that changed) and drop the rows no rule
+    gives any more; a director's override on a kept row stays."""
+    stamp = now_utc()
+    seen: set[DeadlineKind] = set()
+    for c in computed:
+        row = existing.get(c.kind)
+        if row is None:
+            row = Deadline(kind=c.kind)
+            case.deadlines.append(row)
+        for name in ("due_on", "practical_due_on", "rule", "explanation", "is_binding"):
+            if getattr(row, name) != getattr(c, name):
+                setattr(row, name, getattr(c, name))
+        if row.warnings != list(c.warnings):
+            row.warnings = list(c.warnings)
+        if row.id is None or sa.inspect(row).modified:
+            # only rows that changed: a no-op recompute of 100,000 cases then writes nothing
+            row.computed_at = stamp
+        seen.add(c.kind)
+    for kind, row in existing.items():
+        if kind not in seen:
+            case.deadlines.remove(row)
 
 
 def _milestones_from_override(case: Case, binding: Deadline, ctx: RuleContext) -> None:

@@ -247,11 +247,7 @@ def calendar():
     # have their deadlines on other pages and must not read "no deadlines".
     page_from = entries[0]["date"] if page and page > 1 and entries else start
     page_to = entries[-1]["date"] if page and page < pages and entries else end
-    by_day: dict[dt.date, list[dict[str, Any]]] = {}
-    for e in entries:
-        by_day.setdefault(e["date"], []).append(e)
-    days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
-    weeks = [days[i : i + 7] for i in range(0, len(days), 7)]
+    by_day, days, weeks = _grid(start, end, entries)
     args = {k: v for k, v in {"view": f["view"], "kind": f["kind"], "directorate": f["directorate"], "mine": "1" if f["mine"] else None}.items() if v}
     return render_template(
         "deadlines/calendar.html",
@@ -277,6 +273,15 @@ def calendar():
         directorates=db.session.scalars(db.select(Directorate).order_by(Directorate.code)).all(),
         kind_options=_kind_options(),
     )
+
+
+def _grid(start: dt.date, end: dt.date, entries: list[dict[str, Any]]) -> tuple[dict[dt.date, list[dict[str, Any]]], list[dt.date], list[list[dt.date]]]:
+    """The entries by day, the days from ``start`` to ``end``, and those days by week."""
+    by_day: dict[dt.date, list[dict[str, Any]]] = {}
+    for e in entries:
+        by_day.setdefault(e["date"], []).append(e)
+    days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+    return by_day, days, [days[i : i + 7] for i in range(0, len(days), 7)]
 
 
 def _kind_options() -> list[tuple[str, str]]:

@@ -7,6 +7,8 @@ them through ``translate`` before showing them. Unknown messages are shown as th
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -91,63 +93,55 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
+def _syntax(g: dict[str, Any]) -> str:
+    if not g.get("near"):  # the error has no text around it (e.g. at the very end)
+        return _("Template syntax error in the %(part)s: %(detail)s", part=g["part"], detail=g["detail"])
+    return _(
+        "Template syntax error in the %(part)s near “%(near)s”: %(detail)s",
+        part=g["part"],
+        near=g["near"],
+        detail=g["detail"],
+    )
+
+
+#: a refusal of the engine (by its pattern's key) in the reader's language; ``g`` holds the
+#: pattern's named groups
+_TRANSLATIONS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "larger": lambda g: _("The file is larger than %(kb)s KB.", kb=g["kb"]),
+    "field": lambda g: _("The field %(name)s is not supported: only PAGE and NUMPAGES fields can be used.", name=g["name"]),
+    "fill": lambda g: _("The template could not be filled: %(detail)s", detail=g["detail"]),
+    "unknown": lambda g: _("Unknown variables: %(names)s. Use only the variables listed below.", names=g["names"]),
+    "access": lambda g: _(
+        "In the %(part)s: access to '%(name)s' is not allowed in templates.", part=g["part"], name=g["name"]
+    ),
+    "filter": lambda g: _("In the %(part)s: the filter '%(name)s' is not available.", part=g["part"], name=g["name"]),
+    "test": lambda g: _("In the %(part)s: the test '%(name)s' is not available.", part=g["part"], name=g["name"]),
+    "tag": lambda g: _("In the %(part)s: '%(name)s' tags are not allowed.", part=g["part"], name=g["name"]),
+    "range": lambda g: _(
+        "The template asks for a range of %(n)s items; the maximum is %(max)s.", n=g["n"], max=g["max"]
+    ),
+    "repeat": lambda g: _(
+        "The template repeats text or a list to %(n)s items; the maximum is %(max)s.", n=g["n"], max=g["max"]
+    ),
+    "paragraphs": lambda g: _("The document is too large to render: %(n)s paragraphs, maximum %(max)s.", n=g["n"], max=g["max"]),
+    "xml": lambda g: _(
+        "The document is too large to render: %(n)s KB of text and layout, maximum %(max)s KB.",
+        n=g["n"],
+        max=g["max"],
+    ),
+    "pages": lambda g: _("The document is too large to render: %(n)s pages, maximum %(max)s.", n=g["n"], max=g["max"]),
+    "loops": lambda g: _("The template's loops run over more than %(max)s items in total.", max=g["max"]),
+    "output": lambda g: _("The filled template is larger than %(max)s characters.", max=g["max"]),
+    "slow": lambda g: _("The template took more than %(max)s seconds to fill.", max=g["max"]),
+    "syntax": _syntax,
+}
+
+
 def translate(message: str) -> str:
     if message in FIXED:
         return str(FIXED[message])
     for pattern, key in _PATTERNS:
         m = pattern.match(message)
-        if not m:
-            continue
-        g = m.groupdict()
-        if key == "larger":
-            return _("The file is larger than %(kb)s KB.", kb=g["kb"])
-        if key == "field":
-            return _("The field %(name)s is not supported: only PAGE and NUMPAGES fields can be used.", name=g["name"])
-        if key == "fill":
-            return _("The template could not be filled: %(detail)s", detail=g["detail"])
-        if key == "unknown":
-            return _("Unknown variables: %(names)s. Use only the variables listed below.", names=g["names"])
-        if key == "access":
-            return _(
-                "In the %(part)s: access to '%(name)s' is not allowed in templates.", part=g["part"], name=g["name"]
-            )
-        if key == "filter":
-            return _("In the %(part)s: the filter '%(name)s' is not available.", part=g["part"], name=g["name"])
-        if key == "test":
-            return _("In the %(part)s: the test '%(name)s' is not available.", part=g["part"], name=g["name"])
-        if key == "tag":
-            return _("In the %(part)s: '%(name)s' tags are not allowed.", part=g["part"], name=g["name"])
-        if key == "range":
-            return _(
-                "The template asks for a range of %(n)s items; the maximum is %(max)s.", n=g["n"], max=g["max"]
-            )
-        if key == "repeat":
-            return _(
-                "The template repeats text or a list to %(n)s items; the maximum is %(max)s.", n=g["n"], max=g["max"]
-            )
-        if key == "paragraphs":
-            return _("The document is too large to render: %(n)s paragraphs, maximum %(max)s.", n=g["n"], max=g["max"])
-        if key == "xml":
-            return _(
-                "The document is too large to render: %(n)s KB of text and layout, maximum %(max)s KB.",
-                n=g["n"],
-                max=g["max"],
-            )
-        if key == "pages":
-            return _("The document is too large to render: %(n)s pages, maximum %(max)s.", n=g["n"], max=g["max"])
-        if key == "loops":
-            return _("The template's loops run over more than %(max)s items in total.", max=g["max"])
-        if key == "output":
-            return _("The filled template is larger than %(max)s characters.", max=g["max"])
-        if key == "slow":
-            return _("The template took more than %(max)s seconds to fill.", max=g["max"])
-        if key == "syntax":
-            if not g.get("near"):  # the error has no text around it (e.g. at the very end)
-                return _("Template syntax error in the %(part)s: %(detail)s", part=g["part"], detail=g["detail"])
-            return _(
-                "Template syntax error in the %(part)s near “%(near)s”: %(detail)s",
-                part=g["part"],
-                near=g["near"],
-                detail=g["detail"],
-            )
+        if m and key in _TRANSLATIONS:
+            return _TRANSLATIONS[key](m.groupdict())
     return message

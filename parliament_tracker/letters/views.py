@@ -276,18 +276,8 @@ def edit(letter_id: int):
         if answer_errors:
             raise DomainError(_("The letter could not be saved. Check the fields marked below."), answer_errors)
         services.update_letter(letter, data, expected_version=expected, actor=edge.actor())
-        generate = "generate" in request.form
-        if generate:
-            try:
-                # A savepoint: if the template cannot be filled, the edits are still kept.
-                with db.session.begin_nested():
-                    version = versions.generate_version(letter, actor=edge.actor())
-            except DomainError as exc:
-                flash(_("Changes saved, but the letter could not be generated."), "warning")
-                flash(exc.message, "error")
-                return redirect(url_for("letters.edit", letter_id=letter.id))
-            flash(_("Saved, and version %(n)d generated.", n=version.number), "success")
-            return redirect(url_for("letters.show", letter_id=letter.id) + "#preview")
+        if "generate" in request.form:
+            return _generate_after_save(letter)
         flash(_("Changes saved."), "success")
         return redirect(url_for("letters.edit", letter_id=letter.id))
     status = 422 if request.method == "POST" else 200
@@ -296,6 +286,20 @@ def edit(letter_id: int):
     return render_template(
         "letters/edit.html", form=form, letter=letter, rows=rows, answer_errors={}, help=MARKUP_HELP
     ), status
+
+
+def _generate_after_save(letter: Letter) -> Any:
+    """The "save and generate" button: the edits are kept even when the template cannot be filled."""
+    try:
+        # A savepoint: if the template cannot be filled, the edits are still kept.
+        with db.session.begin_nested():
+            version = versions.generate_version(letter, actor=edge.actor())
+    except DomainError as exc:
+        flash(_("Changes saved, but the letter could not be generated."), "warning")
+        flash(exc.message, "error")
+        return redirect(url_for("letters.edit", letter_id=letter.id))
+    flash(_("Saved, and version %(n)d generated.", n=version.number), "success")
+    return redirect(url_for("letters.show", letter_id=letter.id) + "#preview")
 
 
 @bp.post("/letters/<int:letter_id>/generate")
