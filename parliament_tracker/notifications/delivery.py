@@ -41,12 +41,9 @@ def _claim(delivery_id: int, until: dt.datetime, now: dt.datetime) -> bool:
     return rowcount(result) == 1
 
 
-def send_pending(channel: Channel, batch_size: int = 200) -> dict[str, Any]:
-    """Send what waits on this channel. Without the channel configured, only count it."""
-    pending = waiting(channel.name)
-    if not channel.configured():
-        count = db.session.scalar(sa.select(sa.func.count()).select_from(Delivery).where(pending)) or 0
-        return {channel.setting: "not configured", "in_outbox": count}
+def _claim_batch(pending: Any, batch_size: int) -> list[int]:
+    """Claim up to ``batch_size`` waiting deliveries (not claimed by another sender, attempts
+    left) and commit the claims, so any other sender sees them before we send."""
     max_attempts = int(current_app.config.get("MAIL_MAX_ATTEMPTS", 20))
     now = now_utc()
     candidates = list(
@@ -61,6 +58,31 @@ def send_pending(channel: Channel, batch_size: int = 200) -> dict[str, Any]:
     until = now + dt.timedelta(seconds=CLAIM_SECONDS)
     claimed = [i for i in candidates if _claim(i, until, now)]
     db.session.commit()  # the claims are visible to any other sender before we send
+    return claimed
+
+
+def _settle(d: Delivery, error: str | None, counts: dict[str, Any]) -> None:
+    """Record one attempt (sent, or its error), release the claim and commit this row alone:
+    a crash later loses no "sent" mark."""
+    if error is None:
+        d.sent_at = now_utc()
+        d.last_error = None
+        counts["sent"] += 1
+    else:
+        d.last_error = error[:2000]
+        counts["failed"] += 1
+    d.attempts += 1
+    d.claimed_until = None
+    db.session.commit()  # one row at a time: a crash later loses no "sent" mark
+
+
+def send_pending(channel: Channel, batch_size: int = 200) -> dict[str, Any]:
+    """Send what waits on this channel. Without the channel configured, only count it."""
+    pending = waiting(channel.name)
+    if not channel.configured():
+        count = db.session.scalar(sa.select(sa.func.count()).select_from(Delivery).where(pending)) or 0
+        return {channel.setting: "not configured", "in_outbox": count}
+    claimed = _claim_batch(pending, batch_size)
     counts: dict[str, Any] = {"claimed": len(claimed), "sent": 0, "failed": 0}
     if not claimed:
         return counts
@@ -86,16 +108,7 @@ def send_pending(channel: Channel, batch_size: int = 200) -> dict[str, Any]:
                     connection = None
                 except DeliveryFailed as exc:
                     error = str(exc)
-            if error is None:
-                d.sent_at = now_utc()
-                d.last_error = None
-                counts["sent"] += 1
-            else:
-                d.last_error = error[:2000]
-                counts["failed"] += 1
-            d.attempts += 1
-            d.claimed_until = None
-            db.session.commit()  # one row at a time: a crash later loses no "sent" mark
+            _settle(d, error, counts)
     finally:
         if connection is not None:
             connection.close()

@@ -262,13 +262,7 @@ def letter_status_changed(
 
     if after == LetterStatus.in_review:
         # Submitted, or approved by one of several: whose turn it now is.
-        pending = _pending(letter)
-        turn = pending[0] if pending else None
-        approvers = list(next_approvers) or ([turn.approver] if turn is not None else [])
-        for u in _people(approvers, actor):
-            approval = next((a for a in pending if a.approver_id == u.id), None)
-            key = f"approval:{approval.id}" if approval is not None else f"letter:{letter.id}:r{_round(letter)}:{u.id}"
-            drafts.append(draft(services.user_recipient(u), K.approval_requested, key, case=case, url=url, **params))
+        drafts += _approval_requests(letter, next_approvers, actor, case=case, url=url, params=params)
     elif after == LetterStatus.approved:
         to(with_role(Role.signatory_office), K.letter_to_sign, f"letter:{letter.id}:approved:r{_round(letter)}")
     elif after == LetterStatus.draft and before == LetterStatus.in_review:
@@ -279,15 +273,7 @@ def letter_status_changed(
                       case=case, url=url, comment=comment, **params)
             )
     elif after == LetterStatus.withdrawn:
-        had_it: list[User | None] = []
-        if before == LetterStatus.in_review:
-            pending = _pending(letter)
-            had_it = list(pending_approvers) or ([pending[0].approver] if pending else [])
-        elif before == LetterStatus.approved:
-            had_it = list(with_role(Role.signatory_office))
-        elif before == LetterStatus.signed:
-            had_it = list(with_role(Role.registrar))
-        to(had_it, K.letter_withdrawn, f"letter:{letter.id}:withdrawn")
+        to(_had_it(letter, before, pending_approvers), K.letter_withdrawn, f"letter:{letter.id}:withdrawn")
     elif after == LetterStatus.signed:
         to(with_role(Role.registrar), K.letter_signed, f"letter:{letter.id}:signed", variant="send")
         registrars = {u.id for u in with_role(Role.registrar)}
@@ -296,6 +282,33 @@ def letter_status_changed(
     elif after == LetterStatus.sent:
         to([*_drafters(letter), *directors_of(c.lead_directorate_id for c in cases)], K.letter_sent, f"letter:{letter.id}:sent")
     return services.queue(drafts)
+
+
+def _approval_requests(
+    letter: Letter, next_approvers: Sequence[User], actor: User | None, *, case: Case | None, url: str, params: dict[str, Any]
+) -> list[Draft]:
+    """To whose turn it now is (the next approver named by the workflow, else the first pending)."""
+    pending = _pending(letter)
+    turn = pending[0] if pending else None
+    approvers = list(next_approvers) or ([turn.approver] if turn is not None else [])
+    drafts = []
+    for u in _people(approvers, actor):
+        approval = next((a for a in pending if a.approver_id == u.id), None)
+        key = f"approval:{approval.id}" if approval is not None else f"letter:{letter.id}:r{_round(letter)}:{u.id}"
+        drafts.append(draft(services.user_recipient(u), K.approval_requested, key, case=case, url=url, **params))
+    return drafts
+
+
+def _had_it(letter: Letter, before: LetterStatus, pending_approvers: Sequence[User]) -> list[User | None]:
+    """Who had a withdrawn letter in their list: its approver, the signatory office or the registrars."""
+    if before == LetterStatus.in_review:
+        pending = _pending(letter)
+        return list(pending_approvers) or ([pending[0].approver] if pending else [])
+    if before == LetterStatus.approved:
+        return list(with_role(Role.signatory_office))
+    if before == LetterStatus.signed:
+        return list(with_role(Role.registrar))
+    return []
 
 
 def postponement_sent(letter: Letter, *, cases: Sequence[Case], actor: User | None, **_: Any) -> int:

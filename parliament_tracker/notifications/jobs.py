@@ -121,18 +121,9 @@ def reminders(today: dt.date) -> dict[str, Any]:
     for r in rows:
         kind = _step(r.kind, r.is_binding)
         user = users.get(r.drafter_id) if r.drafter_id is not None else None
-        if user is not None and user.is_enabled:
-            if (user.id, kind) in off:
-                counts["opted_out"] += 1
-                continue
-            recipient = recipients.get(user.id) or recipients.setdefault(user.id, services.user_recipient(user))
-        else:
-            directorate = mailboxes.get(r.lead_directorate_id) if r.lead_directorate_id else None
-            if directorate is None or not directorate.email:
-                counts["no_recipient"] += 1
-                continue
-            key = ("mailbox", directorate.id)
-            recipient = recipients.get(key) or recipients.setdefault(key, services.mailbox_recipient(directorate.email, directorate.name))
+        recipient = _reminder_recipient(r, user, kind, off, mailboxes, recipients, counts)
+        if recipient is None:
+            continue
         drafts.append(
             Draft(
                 recipient,
@@ -155,6 +146,25 @@ def reminders(today: dt.date) -> dict[str, Any]:
     return counts
 
 
+def _reminder_recipient(
+    r: Any, user: User | None, kind: NotificationKind, off: set[Any], mailboxes: dict[int, Directorate],
+    recipients: dict[Any, Recipient], counts: dict[str, int],
+) -> Recipient | None:
+    """The drafter, or without an enabled one the lead directorate's mailbox; None (and counted)
+    when the drafter opted out of this kind or there is nobody to tell."""
+    if user is not None and user.is_enabled:
+        if (user.id, kind) in off:
+            counts["opted_out"] += 1
+            return None
+        return recipients.get(user.id) or recipients.setdefault(user.id, services.user_recipient(user))
+    directorate = mailboxes.get(r.lead_directorate_id) if r.lead_directorate_id else None
+    if directorate is None or not directorate.email:
+        counts["no_recipient"] += 1
+        return None
+    key = ("mailbox", directorate.id)
+    return recipients.get(key) or recipients.setdefault(key, services.mailbox_recipient(directorate.email, directorate.name))
+
+
 # -- escalation -----------------------------------------------------------------------------
 
 
@@ -167,45 +177,13 @@ def escalation(today: dt.date) -> dict[str, Any]:
     there is nobody at all is it counted as ``no_recipient``.
     """
     ctx = load_rule_context()
-    rows = _steps_not_done(today > EFFECTIVE)
-    staff = list(
-        db.session.scalars(sa.select(User).where(User.is_enabled.is_(True), User.role.in_([Role.director, Role.registrar, Role.admin])))
-    )
-    directors: dict[int, list[User]] = defaultdict(list)
-    registrars = [u for u in staff if u.role == Role.registrar]
-    admins = [u for u in staff if u.role == Role.admin]
-    for u in staff:
-        if u.role == Role.director and u.directorate_id is not None:
-            directors[u.directorate_id].append(u)
-    mailboxes = {d.id: d for d in db.session.scalars(sa.select(Directorate))}
-    # One escalation per case for its latest missed date: a case that missed its draft,
-    # approval and signature dates is one message, not three. The next missed date of the
-    # same case escalates again (the unique row is per case and date).
-    latest: dict[int, Any] = {}
-    for r in rows:
-        best = latest.get(r.case_id)
-        if best is None or (r.due, r.is_binding) > (best.due, best.is_binding):
-            latest[r.case_id] = r
-    rows = sorted(latest.values(), key=lambda r: (r.due, r.reference))
+    staff = _EscalationStaff.load()
+    rows = _latest_missed(_steps_not_done(today > EFFECTIVE))
     drafters = _users(r.drafter_id for r in rows if r.drafter_id is not None)
-    recipients: dict[Any, Recipient] = {u.id: services.user_recipient(u) for u in staff}
     drafts: list[Draft] = []
     counts = {"to_mailbox": 0, "to_admins": 0, "no_recipient": 0}
     for r in rows:
-        to = [recipients[u.id] for u in (*directors.get(r.lead_directorate_id, []), *registrars)]
-        if not to:
-            directorate = mailboxes.get(r.lead_directorate_id) if r.lead_directorate_id else None
-            if directorate is not None and directorate.email:
-                key = ("mailbox", directorate.id)
-                if key not in recipients:
-                    recipients[key] = services.mailbox_recipient(directorate.email, directorate.name)
-                to = [recipients[key]]
-                counts["to_mailbox"] += 1
-            elif admins:
-                to = [recipients[u.id] for u in admins]
-                counts["to_admins"] += 1
-            else:
-                counts["no_recipient"] += 1
+        to = staff.recipients_for(r.lead_directorate_id, counts)
         step = _step(r.kind, r.is_binding)
         drafter = drafters.get(r.drafter_id)
         for recipient in to:
@@ -232,6 +210,58 @@ def escalation(today: dt.date) -> dict[str, Any]:
     return {"cases": len(rows), "queued": queued, "already_sent": len(drafts) - queued, **counts}
 
 
+def _latest_missed(rows: list[Any]) -> list[Any]:
+    """One escalation per case for its latest missed date: a case that missed its draft,
+    approval and signature dates is one message, not three. The next missed date of the same
+    case escalates again (the unique row is per case and date)."""
+    latest: dict[int, Any] = {}
+    for r in rows:
+        best = latest.get(r.case_id)
+        if best is None or (r.due, r.is_binding) > (best.due, best.is_binding):
+            latest[r.case_id] = r
+    return sorted(latest.values(), key=lambda r: (r.due, r.reference))
+
+
+class _EscalationStaff:
+    """Who is told of a missed date: the lead directorate's directors and the registrars; with
+    neither, the directorate's mailbox, else the administrators."""
+
+    def __init__(self, staff: list[User], mailboxes: dict[int, Directorate]) -> None:
+        self.directors: dict[int, list[User]] = defaultdict(list)
+        for u in staff:
+            if u.role == Role.director and u.directorate_id is not None:
+                self.directors[u.directorate_id].append(u)
+        self.registrars = [u for u in staff if u.role == Role.registrar]
+        self.admins = [u for u in staff if u.role == Role.admin]
+        self.mailboxes = mailboxes
+        self.recipients: dict[Any, Recipient] = {u.id: services.user_recipient(u) for u in staff}
+
+    @classmethod
+    def load(cls) -> _EscalationStaff:
+        staff = list(
+            db.session.scalars(sa.select(User).where(User.is_enabled.is_(True), User.role.in_([Role.director, Role.registrar, Role.admin])))
+        )
+        return cls(staff, {d.id: d for d in db.session.scalars(sa.select(Directorate))})
+
+    def recipients_for(self, directorate_id: int | None, counts: dict[str, int]) -> list[Recipient]:
+        directors = self.directors.get(directorate_id, []) if directorate_id is not None else []
+        to = [self.recipients[u.id] for u in (*directors, *self.registrars)]
+        if to:
+            return to
+        directorate = self.mailboxes.get(directorate_id) if directorate_id else None
+        if directorate is not None and directorate.email:
+            key = ("mailbox", directorate.id)
+            if key not in self.recipients:
+                self.recipients[key] = services.mailbox_recipient(directorate.email, directorate.name)
+            counts["to_mailbox"] += 1
+            return [self.recipients[key]]
+        if self.admins:
+            counts["to_admins"] += 1
+            return [self.recipients[u.id] for u in self.admins]
+        counts["no_recipient"] += 1
+        return []
+
+
 # -- weekly digest --------------------------------------------------------------------------
 
 
@@ -240,14 +270,7 @@ def weekly_digest(today: dt.date) -> dict[str, Any]:
     and what waits for approval or signature. A recess in the coming week is mentioned."""
     ctx = load_rule_context()
     monday = rules.next_monday(today + dt.timedelta(days=1))
-    sunday = monday + dt.timedelta(days=6)
-    recesses = list(
-        db.session.scalars(
-            sa.select(Event)
-            .where(Event.kind == EventKind.recess, Event.starts_on <= sunday, sa.func.coalesce(Event.ends_on, Event.starts_on) >= monday)
-            .order_by(Event.starts_on)
-        )
-    )
+    recesses = _recesses_in_week(monday)
     directors = list(
         db.session.scalars(
             sa.select(User)
@@ -288,6 +311,17 @@ def weekly_digest(today: dt.date) -> dict[str, Any]:
         )
     queued = services.queue(drafts)
     return {"directors": len(directors), "queued": queued, "empty": empty, "recess": bool(recesses)}
+
+
+def _recesses_in_week(monday: dt.date) -> list[Event]:
+    sunday = monday + dt.timedelta(days=6)
+    return list(
+        db.session.scalars(
+            sa.select(Event)
+            .where(Event.kind == EventKind.recess, Event.starts_on <= sunday, sa.func.coalesce(Event.ends_on, Event.starts_on) >= monday)
+            .order_by(Event.starts_on)
+        )
+    )
 
 
 def _item(case: Case, due_on: dt.date | None = None) -> dict[str, Any]:

@@ -181,24 +181,7 @@ def queue(drafts: Sequence[Draft]) -> int:
     modes = email_modes(user_ids)
     rendered = render_many(todo)
     now = now_utc()
-    rows = [
-        {
-            "dedupe_key": d.key,
-            "recipient": d.recipient.key,
-            "user_id": d.recipient.user_id,
-            "kind": d.kind,
-            "case_id": d.case_id,
-            "due_on": d.due_on,
-            "locale": d.recipient.locale,
-            "subject": subject,
-            "body_text": text,
-            "body_html": html,
-            "url": d.context.get("url"),
-            "in_app": d.recipient.user_id is not None and (d.recipient.user_id, d.kind, APP_CHANNEL) not in off,
-            "created_at": now,
-        }
-        for d, (subject, text, html) in zip(todo, rendered, strict=True)
-    ]
+    rows = [_notification_row(d, message, off, now) for d, message in zip(todo, rendered, strict=True)]
     by_key = {d.key: d for d in todo}
     inserted = 0
     deliveries: list[dict[str, Any]] = []
@@ -206,20 +189,50 @@ def queue(drafts: Sequence[Draft]) -> int:
         stmt = _insert().on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(Notification.id, Notification.dedupe_key)
         for notification_id, key in db.session.execute(stmt, rows[start : start + 2000]).all():
             inserted += 1
-            d = by_key[key]
-            for channel in on:
-                address = channel.address(d.recipient)
-                uid = d.recipient.user_id
-                if not address or (uid is not None and (uid, d.kind, channel.name) in off):
-                    continue
-                held = uid is not None and modes.get(uid) == EmailMode.daily and d.kind in SUMMARISED_KINDS
-                deliveries.append(
-                    {"notification_id": notification_id, "channel": channel.name, "address": address, "held": held,
-                     "created_at": now, "attempts": 0}
-                )
+            deliveries.extend(_deliveries(notification_id, by_key[key], on, off, modes, now))
     for start in range(0, len(deliveries), 2000):
         db.session.execute(sa.insert(Delivery), deliveries[start : start + 2000])
     return inserted
+
+
+def _notification_row(d: Draft, message: tuple[str, str, str], off: set[tuple[int, NotificationKind, str]], now: Any) -> dict[str, Any]:
+    """The notification's row: the draft rendered (subject, text, HTML) in the recipient's language."""
+    subject, text, html = message
+    return {
+        "dedupe_key": d.key,
+        "recipient": d.recipient.key,
+        "user_id": d.recipient.user_id,
+        "kind": d.kind,
+        "case_id": d.case_id,
+        "due_on": d.due_on,
+        "locale": d.recipient.locale,
+        "subject": subject,
+        "body_text": text,
+        "body_html": html,
+        "url": d.context.get("url"),
+        "in_app": d.recipient.user_id is not None and (d.recipient.user_id, d.kind, APP_CHANNEL) not in off,
+        "created_at": now,
+    }
+
+
+def _deliveries(
+    notification_id: int, d: Draft, on: Sequence[channels.Channel], off: set[tuple[int, NotificationKind, str]],
+    modes: dict[int, Any], now: Any,
+) -> list[dict[str, Any]]:
+    """The delivery rows of a newly stored notification: one per enabled channel with an address
+    for the recipient, unless they switched this kind off there; held for a daily summary."""
+    out = []
+    for channel in on:
+        address = channel.address(d.recipient)
+        uid = d.recipient.user_id
+        if not address or (uid is not None and (uid, d.kind, channel.name) in off):
+            continue
+        held = uid is not None and modes.get(uid) == EmailMode.daily and d.kind in SUMMARISED_KINDS
+        out.append(
+            {"notification_id": notification_id, "channel": channel.name, "address": address, "held": held,
+             "created_at": now, "attempts": 0}
+        )
+    return out
 
 
 def enabled_channels() -> list[channels.Channel]:
