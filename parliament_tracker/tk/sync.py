@@ -180,6 +180,29 @@ def watch_offices() -> list[str]:
     return [s.office_title for s in active_signatories()]
 
 
+def _written_questions_since(
+    client: TKClient, since: dt.datetime, needles: list[str], watermark: dt.datetime | None
+) -> tuple[list[ZaakData], dt.datetime | None]:
+    """The written questions changed since ``since`` addressed to a watched office, and the
+    watermark moved to the latest change seen (addressed to us or not)."""
+    seen: list[ZaakData] = []
+    for zaak in client.iter_zaken(f"Soort eq {odata_string(WRITTEN_QUESTIONS)}", since):
+        if zaak.changed_at is not None and (watermark is None or zaak.changed_at > watermark):
+            watermark = zaak.changed_at
+        data = to_zaak_data(zaak)
+        if is_addressed_to(data.addressed_to_offices, needles):
+            seen.append(data)
+    return seen, watermark
+
+
+def _registered(refs: list[str]) -> set[str]:
+    """Which of these references are registered cases already."""
+    existing: set[str] = set()
+    for start in range(0, len(refs), 500):
+        existing.update(db.session.scalars(sa.select(Case.reference).where(Case.reference.in_(refs[start : start + 500]))))
+    return existing
+
+
 def watch(today: dt.date, client: TKClient) -> dict[str, Any]:
     """Register new written questions addressed to the watched offices since the watermark."""
     needles = [normalise_office(o) for o in watch_offices() if o and o.strip()]
@@ -192,19 +215,9 @@ def watch(today: dt.date, client: TKClient) -> dict[str, Any]:
         first = today - dt.timedelta(days=int(current_app.config.get("TK_WATCH_FIRST_DAYS", 14)))
         since = dt.datetime(first.year, first.month, first.day, tzinfo=AMSTERDAM)
     # Read everything first: an error half-way must leave the database as it was.
-    seen: list[ZaakData] = []
-    watermark = row.watermark
-    for zaak in client.iter_zaken(f"Soort eq {odata_string(WRITTEN_QUESTIONS)}", since):
-        if zaak.changed_at is not None and (watermark is None or zaak.changed_at > watermark):
-            watermark = zaak.changed_at
-        data = to_zaak_data(zaak)
-        if is_addressed_to(data.addressed_to_offices, needles):
-            seen.append(data)
+    seen, watermark = _written_questions_since(client, since, needles, row.watermark)
     wanted = {d.reference: d for d in seen}
-    existing: set[str] = set()
-    refs = list(wanted)
-    for start in range(0, len(refs), 500):
-        existing.update(db.session.scalars(sa.select(Case.reference).where(Case.reference.in_(refs[start : start + 500]))))
+    existing = _registered(list(wanted))
     created = 0
     drafts: list[notifications.Draft] = []
     registrars = _registrars()
@@ -270,7 +283,6 @@ def _mark_answered(case: Case, answered_on: dt.date) -> None:
 
 def reconcile(today: dt.date, client: TKClient, *, chunk_size: int = 20) -> dict[str, Any]:
     """Store what the Kamer lists for open cases and act on it as configured."""
-    config = current_app.config
     cases = _open_zaak_cases()
     by_reference = {c.reference: c for c in cases}
     zaken = client.zaken_by_numbers(list(by_reference), chunk_size=chunk_size)  # all reads first
@@ -296,31 +308,42 @@ def reconcile(today: dt.date, client: TKClient, *, chunk_size: int = 20) -> dict
         _set_quietly(case, **{k: after for k, (_before, after) in changes.items()})
         record("case:tk_reconciled", case, f"Tweede Kamer lists for {case.reference}: " + ", ".join(f"{k} {a}" for k, (_b, a) in changes.items()), changes=changes)
         news = [(name, getattr(data, name)) for name in _TK_FIELDS if f"tk_{name}" in changes and getattr(data, name) is not None]
-        for name, _on in news:
-            counts[name.removesuffix("_on")] += 1
-        postponed = dict(news).get("postponed_on")
-        if postponed and config.get("TK_RECONCILE_RECORD_POSTPONEMENT", True) and case.kind == CaseKind.written_questions and case.postponed_on is None:
-            try:
-                deadline_services.record_postponement(case, postponed, POSTPONEMENT_REASON)
-                counts["postponements_recorded"] += 1
-            except DomainError as exc:
-                log.warning("tk reconcile: postponement of %s not recorded: %s %s", case.reference, exc, getattr(exc, "errors", ""))
-                counts["refused"] += 1
-        answered = dict(news).get("answered_on")
-        if answered and config.get("TK_RECONCILE_MARK_ANSWERED", False) and case.status not in CLOSED:
-            _mark_answered(case, answered)
-            counts["marked_answered"] += 1
-        if news and case.drafter is not None and case.drafter.is_enabled:
-            name, on = news[-1]
-            counts["notified"] += _notify([case.drafter], NotificationKind.tk_update, case, on, "tk_update", tk_what=name, tk_date=on)
-    # One statement for "checked now" instead of one per case.
+        _act_on_news(case, news, counts)
+    _mark_checked(cases, now)
+    _succeeded(RECONCILE, counts, watermark)
+    return counts
+
+
+def _act_on_news(case: Case, news: list[tuple[str, Any]], counts: dict[str, int]) -> None:
+    """What the Kamer newly lists for a case, acted on as configured: a postponement recorded,
+    the case marked answered, the drafter told."""
+    config = current_app.config
+    for name, _on in news:
+        counts[name.removesuffix("_on")] += 1
+    postponed = dict(news).get("postponed_on")
+    if postponed and config.get("TK_RECONCILE_RECORD_POSTPONEMENT", True) and case.kind == CaseKind.written_questions and case.postponed_on is None:
+        try:
+            deadline_services.record_postponement(case, postponed, POSTPONEMENT_REASON)
+            counts["postponements_recorded"] += 1
+        except DomainError as exc:
+            log.warning("tk reconcile: postponement of %s not recorded: %s %s", case.reference, exc, getattr(exc, "errors", ""))
+            counts["refused"] += 1
+    answered = dict(news).get("answered_on")
+    if answered and config.get("TK_RECONCILE_MARK_ANSWERED", False) and case.status not in CLOSED:
+        _mark_answered(case, answered)
+        counts["marked_answered"] += 1
+    if news and case.drafter is not None and case.drafter.is_enabled:
+        name, on = news[-1]
+        counts["notified"] += _notify([case.drafter], NotificationKind.tk_update, case, on, "tk_update", tk_what=name, tk_date=on)
+
+
+def _mark_checked(cases: list[Case], now: dt.datetime) -> None:
+    """One statement for "checked now" instead of one per case."""
     ids = [c.id for c in cases]
     for start in range(0, len(ids), 500):
         db.session.execute(sa.update(Case).where(Case.id.in_(ids[start : start + 500])).values(tk_checked_at=now), execution_options={"synchronize_session": False})
     for case in cases:
         set_committed_value(case, "tk_checked_at", now)
-    _succeeded(RECONCILE, counts, watermark)
-    return counts
 
 
 # -- events -------------------------------------------------------------------------------------
@@ -371,55 +394,54 @@ def events(today: dt.date, client: TKClient) -> dict[str, Any]:
     records = client.activiteiten(query_names(committees), since, until=until)  # all reads first
     watermark = max((r.changed_at for r in records if r.changed_at is not None), default=None)
     for activity in [to_activity_data(r) for r in records]:
-        if not _wanted_activity(activity):
-            continue
-        counts["seen"] += 1
-        event = _find_event(activity)
-        if activity.is_cancelled:
-            if event is None or event.name.endswith(CANCELLED_SUFFIX):
-                counts["unchanged"] += 1
-                continue
-            # Kept and renamed; the deadline stays as it was; the people on the cases are told
-            # to choose anew (the same result as when an administrator removes a debate).
-            anchored = deadline_events.cancel_event(event, tk_number=activity.number)
-            counts["cancelled"] += 1
-            counts["warned"] += len(anchored)
-            continue
-        if activity.starts_on is None:
-            counts["unchanged"] += 1
-            continue
-        values: dict[str, Any] = {
-            "kind": EventKind(activity.kind),
-            "name": (activity.name or activity.tk_soort)[:300],
-            "starts_on": activity.starts_on,
-            "ends_on": activity.ends_on if activity.ends_on and activity.ends_on > activity.starts_on else None,
-            "tk_number": activity.number,
-        }
-        dossier = _dossier(activity.name)
-        if event is None:
-            values["dossier"] = dossier
-            deadline_events.save_event(None, values)
-            counts["created"] += 1
-            continue
-        if dossier and not event.dossier:
-            values["dossier"] = dossier
-        # A name typed by hand is kept; the dates and number are the Kamer's.
-        values.pop("name")
-        values.pop("kind")
-        changed = {k for k, v in values.items() if getattr(event, k) != v}
-        if not changed:
-            counts["unchanged"] += 1
-            continue
-        anchored = anchored_open_cases(event) if "starts_on" in changed else []
-        # The timeline entries and the notices follow from the move (deadlines.event_moves).
-        deadline_events.save_event(event, values)
-        if "starts_on" in changed:
-            counts["moved"] += 1
-            counts["warned"] += len(anchored)
-        else:
-            counts["updated"] += 1
+        if _wanted_activity(activity):
+            counts["seen"] += 1
+            outcome, warned = _take_activity(activity)
+            counts[outcome] += 1
+            counts["warned"] += warned
     _succeeded(EVENTS, counts, watermark)
     return counts
+
+
+def _take_activity(activity: ActivityData) -> tuple[str, int]:
+    """One debate the Kamer lists, taken over as an event: (what happened to it, how many open
+    cases due before it were warned)."""
+    event = _find_event(activity)
+    if activity.is_cancelled:
+        if event is None or event.name.endswith(CANCELLED_SUFFIX):
+            return "unchanged", 0
+        # Kept and renamed; the deadline stays as it was; the people on the cases are told
+        # to choose anew (the same result as when an administrator removes a debate).
+        anchored = deadline_events.cancel_event(event, tk_number=activity.number)
+        return "cancelled", len(anchored)
+    if activity.starts_on is None:
+        return "unchanged", 0
+    values: dict[str, Any] = {
+        "kind": EventKind(activity.kind),
+        "name": (activity.name or activity.tk_soort)[:300],
+        "starts_on": activity.starts_on,
+        "ends_on": activity.ends_on if activity.ends_on and activity.ends_on > activity.starts_on else None,
+        "tk_number": activity.number,
+    }
+    dossier = _dossier(activity.name)
+    if event is None:
+        values["dossier"] = dossier
+        deadline_events.save_event(None, values)
+        return "created", 0
+    if dossier and not event.dossier:
+        values["dossier"] = dossier
+    # A name typed by hand is kept; the dates and number are the Kamer's.
+    values.pop("name")
+    values.pop("kind")
+    changed = {k for k, v in values.items() if getattr(event, k) != v}
+    if not changed:
+        return "unchanged", 0
+    anchored = anchored_open_cases(event) if "starts_on" in changed else []
+    # The timeline entries and the notices follow from the move (deadlines.event_moves).
+    deadline_events.save_event(event, values)
+    if "starts_on" in changed:
+        return "moved", len(anchored)
+    return "updated", 0
 
 
 # -- job bodies (scheduler.JOBS) -------------------------------------------------------------------
