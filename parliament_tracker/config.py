@@ -12,6 +12,16 @@ from typing import Any
 
 def default_settings(instance_path: str) -> dict[str, Any]:
     return {
+        **_web_settings(instance_path),
+        **_letter_settings(instance_path),
+        **_tk_settings(),
+        **_mail_and_job_settings(),
+    }
+
+
+def _web_settings(instance_path: str) -> dict[str, Any]:
+    """The database, sessions and logins, pages and uploads."""
+    return {
         # None: read from instance/secret_key (``make run`` writes a random one there once);
         # without either the app refuses to start, except under tests (see require_secret_key).
         "SECRET_KEY": None,
@@ -51,6 +61,12 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "CONTRIBUTION_LINK_DAYS": 14,
         "BASE_URL": "http://127.0.0.1:5000",
         "MINISTRY_NAME": "Ministerie van Justitie en Veiligheid",
+    }
+
+
+def _letter_settings(instance_path: str) -> dict[str, Any]:
+    """Letters: rendering, their limits, the sender's blocks, signing."""
+    return {
         # Letters: the PDF font (an installed, open font), upload limit and the sender's blocks.
         "LETTER_FONT_FAMILY": "DejaVu Sans",
         "LETTER_MAX_UPLOAD_BYTES": 5 * 1024 * 1024,
@@ -82,6 +98,12 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "SIGNING_TRUST_ROOTS": [],
         "SIGNING_LOCATION": "Den Haag",
         "OUR_REFERENCE_FORMAT": "{year}-{seq:07d}",
+    }
+
+
+def _tk_settings() -> dict[str, Any]:
+    """The Tweede Kamer's open data and the sync jobs."""
+    return {
         # Tweede Kamer open data (OData v4)
         "TK_API_URL": "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/",
         "TK_CONNECT_TIMEOUT": 5.0,
@@ -104,6 +126,12 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "TK_EVENT_KINDS": ["budget_debate", "committee_debate"],
         "TK_EVENT_DAYS_BACK": 30,
         "TK_EVENT_DAYS_AHEAD": 365,
+    }
+
+
+def _mail_and_job_settings() -> dict[str, Any]:
+    """E-mail, the other delivery channels, and the scheduler."""
+    return {
         # E-mail. Without SMTP_HOST nothing is sent: messages wait in the outbox (admin page).
         "SMTP_HOST": None,
         "SMTP_PORT": 587,

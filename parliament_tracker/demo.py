@@ -125,6 +125,14 @@ def _load_demo(today: dt.date) -> bool:
     db.session.flush()
     members = {name: _get_or_create(Member, {"name": name, "party_id": parties[party].id}) for name, party in MEMBERS}
     db.session.flush()
+    users = _load_users(directorates)
+    events = _load_events(today, users["admin"])
+    _load_seed_cases(directorates, signatories[0], committees, members, users, events)
+    _load_realistic_cases(today, directorates, signatories, committees, list(members.values()), users, events)
+    return True
+
+
+def _load_users(directorates: dict[str, Directorate]) -> dict[str, User]:
     users: dict[str, User] = {}
     for username, display, role, directorate in USERS:
         existing = db.session.scalar(db.select(User).where(User.username == username))
@@ -132,10 +140,16 @@ def _load_demo(today: dt.date) -> bool:
             username, DEMO_PASSWORD, role, display_name=display, email=f"{username}@example.org",
             directorate=directorates[directorate] if directorate else None,
         )
-    registrar = users["registrar"]
-    staatssecretaris = signatories[0]
-    events = _load_events(today, users["admin"])
+    return users
 
+
+def _load_seed_cases(
+    directorates: dict[str, Directorate], staatssecretaris: Signatory, committees: list[Committee],
+    members: dict[str, Member], users: dict[str, User], events: dict[str, Event],
+) -> None:
+    """The IND case of November 2021: a committee request and the written questions on the
+    same subject, linked, with the draft reply letter."""
+    registrar = users["registrar"]
     committee_request = case_services.create_case(
         case_services.CaseInput(
             reference="2021Z19241",
@@ -172,9 +186,6 @@ def _load_demo(today: dt.date) -> bool:
     )
     case_services.add_link(committee_request, written.reference, LinkType.same_subject, actor=registrar)
     _load_letters(committee_request, written, users["drafter"])
-
-    _load_realistic_cases(today, directorates, signatories, committees, list(members.values()), users, events)
-    return True
 
 
 def _load_events(today: dt.date, admin: User) -> dict[str, Event]:
@@ -219,6 +230,44 @@ def _load_letters(committee_request: Case, written: Case, drafter: User) -> None
     )
 
 
+_REALISTIC_KINDS = [CaseKind.written_questions] * 5 + [CaseKind.committee_request] * 3 + [CaseKind.commitment, CaseKind.motion, CaseKind.plenary_request]
+
+
+def _realistic_input(rng: random.Random, i: int, today: dt.date, directorates: list[Directorate], signatories: list[Signatory],
+                     committees: list[Committee], members: list[Member], drafters: list[User | None]) -> case_services.CaseInput:
+    """The ``i``-th realistic case's registration (the random draws in a fixed order)."""
+    kind = rng.choice(_REALISTIC_KINDS)
+    received = today - dt.timedelta(days=rng.randint(0, 60))
+    subject = rng.choice(SUBJECTS)
+    if kind == CaseKind.commitment:
+        reference = f"TZ{today.year}{received.month:02d}-{100 + i:03d}"
+    else:
+        reference = f"{today.year}Z{10000 + i * 37:05d}"
+    data = case_services.CaseInput(
+        reference=reference,
+        kind=kind,
+        subject=(f"Vragen over {subject}" if kind == CaseKind.written_questions else subject[0].upper() + subject[1:]),
+        received_on=received,
+        addressed_to=rng.choice(signatories),
+        lead_directorate=rng.choice(directorates),
+        drafter=rng.choice(drafters),
+    )
+    if kind == CaseKind.written_questions:
+        data.members = rng.sample(members, k=rng.randint(1, 2))
+        data.questions_text = "\n\n".join(
+            f"{n}. {q}" for n, q in enumerate(
+                [f"Bent u bekend met het bericht over {subject}?", "Hoe beoordeelt u deze situatie?",
+                 "Welke maatregelen gaat u nemen, en wanneer?"][: rng.randint(2, 3)], start=1)
+        )
+    elif kind == CaseKind.committee_request:
+        data.committee = rng.choice(committees)
+        if i % 3 == 0:
+            data.committee_due_on = received + dt.timedelta(days=rng.randint(10, 35))
+    else:
+        data.given_due_on = received + dt.timedelta(days=rng.randint(14, 60))
+    return data
+
+
 def _load_realistic_cases(today, directorates, signatories, committees, members, users, events) -> None:
     """A few dozen recent cases across kinds, directorates and statuses (deterministic)."""
     rng = random.Random(20211123)
@@ -227,39 +276,10 @@ def _load_realistic_cases(today, directorates, signatories, committees, members,
     drafters = [users["drafter"], users["drafter2"], None]
     statuses = [CaseStatus.registered, CaseStatus.assigned, CaseStatus.drafting, CaseStatus.in_review,
                 CaseStatus.awaiting_signature, CaseStatus.answered]
-    kinds = [CaseKind.written_questions] * 5 + [CaseKind.committee_request] * 3 + [CaseKind.commitment, CaseKind.motion, CaseKind.plenary_request]
-    year = today.year
     for i in range(36):
-        kind = rng.choice(kinds)
-        received = today - dt.timedelta(days=rng.randint(0, 60))
-        subject = rng.choice(SUBJECTS)
-        number = 10000 + i * 37
-        if kind == CaseKind.commitment:
-            reference = f"TZ{year}{received.month:02d}-{100 + i:03d}"
-        else:
-            reference = f"{year}Z{number:05d}"
-        data = case_services.CaseInput(
-            reference=reference,
-            kind=kind,
-            subject=(f"Vragen over {subject}" if kind == CaseKind.written_questions else subject[0].upper() + subject[1:]),
-            received_on=received,
-            addressed_to=rng.choice(signatories),
-            lead_directorate=rng.choice(list(directorates.values())),
-            drafter=rng.choice(drafters),
-        )
-        if kind == CaseKind.written_questions:
-            data.members = rng.sample(members, k=rng.randint(1, 2))
-            data.questions_text = "\n\n".join(
-                f"{n}. {q}" for n, q in enumerate(
-                    [f"Bent u bekend met het bericht over {subject}?", "Hoe beoordeelt u deze situatie?",
-                     "Welke maatregelen gaat u nemen, en wanneer?"][: rng.randint(2, 3)], start=1)
-            )
-        elif kind == CaseKind.committee_request:
-            data.committee = rng.choice(committees)
-            if i % 3 == 0:
-                data.committee_due_on = received + dt.timedelta(days=rng.randint(10, 35))
-        else:
-            data.given_due_on = received + dt.timedelta(days=rng.randint(14, 60))
+        data = _realistic_input(rng, i, today, list(directorates.values()), signatories, committees, members, drafters)
+        kind, received = data.kind, data.received_on
+        assert kind is not None and received is not None
         if i % 7 == 3:
             data.due_before_event = events["committee"]
         case = case_services.create_case(data, actor=users["registrar"])

@@ -16,6 +16,20 @@ from parliament_tracker.extensions import db, login_manager
 
 
 def init_web(app: Flask) -> None:
+    """The pages' shared machinery: sessions, security headers, error pages, template helpers."""
+    _init_login()
+    _init_headers(app)
+    _init_errors(app)
+    _init_templates(app)
+
+    @app.get("/healthz")
+    @public
+    def healthz() -> Any:
+        db.session.execute(db.text("SELECT 1"))
+        return jsonify(status="ok")
+
+
+def _init_login() -> None:
     from parliament_tracker.auth.models import User
 
     login_manager.login_view = "auth.login"
@@ -34,6 +48,8 @@ def init_web(app: Flask) -> None:
             return None
         return user
 
+
+def _init_headers(app: Flask) -> None:
     @app.after_request
     def security_headers(response: Any) -> Any:
         response.headers.setdefault(
@@ -49,6 +65,8 @@ def init_web(app: Flask) -> None:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
 
+
+def _init_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Any:
         # A form posted after its token or the session ran out: keep what was typed and send the
@@ -73,12 +91,8 @@ def init_web(app: Flask) -> None:
             return jsonify(error={"status": error.code, "message": error.description}), error.code
         return render_template("error.html", error=error), error.code
 
-    @app.get("/healthz")
-    @public
-    def healthz() -> Any:
-        db.session.execute(db.text("SELECT 1"))
-        return jsonify(status="ok")
 
+def _init_templates(app: Flask) -> None:
     @app.context_processor
     def template_helpers() -> dict[str, Any]:
         from parliament_tracker.audit.describe import changes, sentence
