@@ -15,6 +15,7 @@ from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import Role
 from parliament_tracker.auth.services import create_user
 from parliament_tracker.cases import services as case_services
+from parliament_tracker.cases import status as case_status
 from parliament_tracker.cases.models import Case, CaseKind, LinkType
 from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.db import today_local
@@ -293,4 +294,4 @@ def _load_realistic_cases(today, directorates, signatories, committees, members,
         # The demo is loaded in one go: give answered cases a plausible answer date.
         answered = min(today, received + dt.timedelta(days=rng.randint(7, 40))) if target == CaseStatus.answered else None
         for step in order[order.index(case.status) + 1 : order.index(target) + 1]:
-            case_services.transition(case, step, actor=users["admin"], answered_on=answered)
+            case_status.transition(case, step, actor=users["admin"], answered_on=answered)

@@ -6,20 +6,20 @@ import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm.attributes import set_committed_value
 
 from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User
 from parliament_tracker.cases import references
+from parliament_tracker.cases.follower import follower
 from parliament_tracker.cases.models import Attachment, Case, CaseKind, CaseLink, LinkType, Question
 from parliament_tracker.cases.questions import split_questions
 from parliament_tracker.cases.uploads import check_attachment
-from parliament_tracker.cases.workflow import CaseStatus, is_allowed, is_system_move
-from parliament_tracker.db import rowcount, today_local
+from parliament_tracker.cases.workflow import CaseStatus, is_system_move
+from parliament_tracker.db import today_local
 from parliament_tracker.errors import DomainError, Kind
 from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Signatory
@@ -45,10 +45,6 @@ class StaleCase(DomainError):
             _("Someone else changed this case in the meantime (now version %(v)d). Your changes were not saved.", v=case.version)
         )
         self.case = case
-
-
-class TransitionRefused(DomainError):
-    kind = Kind.conflict
 
 
 class CaseNotFound(DomainError):
@@ -167,34 +163,10 @@ def create_case(data: CaseInput, *, actor: User | None = None) -> Case:
             raise DuplicateCase(existing) from None
         raise
     record("case:created", case, f"case {case.reference} registered", actor=actor, kind=case.kind, subject=case.subject)
-    _deadlines().on_case_saved(case, actor, "case registered")
+    follower().on_case_saved(case, actor, "case registered")
     if case.status == CaseStatus.assigned:
         case_assigned.send(case, drafter=case.drafter, directorate=case.lead_directorate, actor=actor)
     return case
-
-
-class CaseFollower(Protocol):
-    """What follows a case's edits and status changes in the same unit of work: the deadlines
-    (``deadlines.services``), which sit above cases and register at app creation."""
-
-    def on_case_saved(self, case: Case, actor: Any = None, reason: str = "case edited") -> None: ...
-
-    def on_status_changed(self, case: Case, before: CaseStatus, after: CaseStatus, actor: Any = None) -> None: ...
-
-
-_follower: CaseFollower | None = None
-
-
-def register_follower(follower: CaseFollower) -> None:
-    """The hook the deadlines package registers with at app creation (cases never imports it)."""
-    global _follower
-    _follower = follower
-
-
-def _deadlines() -> CaseFollower:
-    if _follower is None:
-        raise RuntimeError("no deadline follower registered: create_app registers deadlines.services (cases.services.register_follower)")
-    return _follower
 
 
 def _apply_relations(case: Case, data: CaseInput) -> dict[str, tuple[Any, Any]]:
@@ -238,7 +210,7 @@ def update_case(case: Case, data: CaseInput, *, expected_version: int, actor: Us
     # the edge rolls back and answers with a conflict.
     db.session.flush()
     record("case:updated", case, f"case {case.reference} edited: {', '.join(sorted(changes))}", actor=actor, changes=changes)
-    _deadlines().on_case_saved(case, actor, f"case edited: {', '.join(sorted(changes))}")
+    follower().on_case_saved(case, actor, f"case edited: {', '.join(sorted(changes))}")
     if assigned_now:
         case_status_changed.send(case, before=CaseStatus.registered, after=CaseStatus.assigned, actor=actor, reason="case edited")
     if {"drafter", "lead_directorate"} & set(changes) and (case.drafter or case.lead_directorate):
@@ -335,106 +307,6 @@ def set_questions(case: Case, items: Sequence[tuple[int, str]], *, expected_vers
         case.updated_at = case.updated_at  # marks the row dirty so the version increments
         db.session.flush()
         record("case:questions_set", case, f"questions of {case.reference} corrected", actor=actor, count=len(new))
-
-
-def transition(
-    case: Case,
-    target: CaseStatus,
-    *,
-    actor: User,
-    expected_version: int | None = None,
-    comment: str = "",
-    answered_on: dt.date | None = None,
-) -> None:
-    """Move a case to ``target`` if the workflow table allows it for the actor's role.
-    ``answered_on``: the date answered, when not today (a demo or an import of old cases)."""
-    if expected_version is not None and expected_version != case.version:
-        raise StaleCase(case)
-    if not is_allowed(case.status, target, actor.role):
-        raise TransitionRefused(
-            _(
-                "A %(role)s cannot move a case from “%(from)s” to “%(to)s”.",
-                role=actor.role.label,
-                **{"from": case.status.label, "to": target.label},
-            )
-        )
-    _change_status(case, target, actor=actor, comment=comment, answered_on=answered_on)
-
-
-def system_transition(
-    case: Case,
-    target: CaseStatus,
-    *,
-    actor: User | None,
-    reason: str,
-    comment: str = "",
-    answered_on: dt.date | None = None,
-    **details: Any,
-) -> bool:
-    """A move the system makes (a case following its letter, the Kamer's published answer):
-    allowed by the table's system transitions, audited and followed by the deadlines like any
-    status change. ``reason`` is the untranslated why for the log line. False when the case
-    already has that status; a move the table does not know is refused."""
-    if case.status == target:
-        return False
-    if not is_system_move(case.status, target):
-        raise TransitionRefused(
-            _("A case cannot move from “%(from)s” to “%(to)s”.", **{"from": case.status.label, "to": target.label})
-        )
-    _change_status(case, target, actor=actor, comment=comment, reason=reason, answered_on=answered_on, system=True, **details)
-    return True
-
-
-def _change_status(
-    case: Case,
-    target: CaseStatus,
-    *,
-    actor: User | None,
-    comment: str,
-    reason: str = "",
-    answered_on: dt.date | None = None,
-    system: bool = False,
-    **details: Any,
-) -> None:
-    """The one place a case's status and its answered date are written."""
-    before = case.status
-    values: dict[str, Any] = {"status": target}
-    if target == CaseStatus.answered:
-        values["answered_on"] = answered_on or today_local()
-    elif before == CaseStatus.answered:
-        values["answered_on"] = None
-    if system:
-        _set_status_quietly(case, before, values)
-    else:
-        for name, value in values.items():
-            setattr(case, name, value)
-        db.session.flush()
-    record(
-        "case:status_changed",
-        case,
-        f"case {case.reference}: {before.value} -> {target.value}" + (f" ({reason})" if reason else ""),
-        actor=actor,
-        changes={"status": (before, target)},
-        comment=comment,
-        **details,
-    )
-    _deadlines().on_status_changed(case, before, target, actor)
-    case_status_changed.send(case, before=before, after=target, actor=actor, reason=reason or comment)
-
-
-def _set_status_quietly(case: Case, before: CaseStatus, values: dict[str, Any]) -> None:
-    """A system move is not an edit of the case: written without touching ``version``, so a
-    drafter's open edit form stays valid (as the Kamer sync's and the deadlines' columns are),
-    and only while the status is still ``before``, so a concurrent move is never overwritten."""
-    db.session.flush()
-    result = db.session.execute(
-        sa.update(Case).where(Case.id == case.id, Case.status == before).values(**values),
-        execution_options={"synchronize_session": False},
-    )
-    if rowcount(result) != 1:
-        raise sa.orm.exc.StaleDataError(f"case {case.reference} changed status at the same moment")
-    for name, value in values.items():
-        set_committed_value(case, name, value)
 
 
 def _link_between(case: Case, other: Case) -> CaseLink | None:

@@ -16,16 +16,12 @@ Routes:
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from typing import Any
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
-    Flask,
     Response,
     abort,
     current_app,
@@ -41,10 +37,9 @@ from flask_login import current_user
 
 from parliament_tracker import edge
 from parliament_tracker.audit.services import entries_for
-from parliament_tracker.auth.models import User
 from parliament_tracker.auth.permissions import permission_required
-from parliament_tracker.auth.roles import Role
-from parliament_tracker.cases import queries, references, services
+from parliament_tracker.cases import form_data, page_hooks, queries, references, services
+from parliament_tracker.cases import status as case_status
 from parliament_tracker.cases.export import csv_lines, xlsx_bytes
 from parliament_tracker.cases.forms import AttachmentForm, CaseForm, LinkForm, TransitionForm
 from parliament_tracker.cases.models import Attachment, Case, CaseKind, LinkType
@@ -54,54 +49,7 @@ from parliament_tracker.downloads import content_disposition
 from parliament_tracker.errors import DomainError, Kind
 from parliament_tracker.extensions import db
 from parliament_tracker.forms import int_arg
-from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
-
-_PAGE_EXTRAS_KEY = "case_page_extenders"
-
-
-def register_case_page_extender(app: Flask, extend: Callable[[Case], dict[str, Any]]) -> None:
-    """The hook a higher package registers with at app creation to add to the case page's
-    template context (letters adds the case's letters and the postponement form); cases itself
-    never imports it."""
-    app.extensions.setdefault(_PAGE_EXTRAS_KEY, []).append(extend)
-
-
-def _page_extras(case: Case) -> dict[str, Any]:
-    extras: dict[str, Any] = {}
-    for extend in current_app.extensions.get(_PAGE_EXTRAS_KEY, ()):
-        extras.update(extend(case))
-    return extras
-
-
-#: (practical due date, the case is closed) -> (its risk, the words for it), e.g. ("overdue", "Overdue")
-RiskJudge = Callable[[dt.date, bool], tuple[str, str]]
-
-
-@dataclasses.dataclass(frozen=True)
-class DeadlineHooks:
-    """What the case list, its export and the case form show of the deadlines. The deadlines
-    package sits above cases and registers it at app creation (:func:`register_deadline_hooks`)."""
-
-    #: a risk judge for one list (the rule context is loaded once per call)
-    risk_judge: Callable[[], RiskJudge]
-    #: the events a case can be due before, for the form's choices
-    anchorable_events: Callable[[], Sequence[Any]]
-
-
-_DEADLINE_HOOKS_KEY = "case_deadline_hooks"
-
-
-def register_deadline_hooks(app: Flask, hooks: DeadlineHooks) -> None:
-    app.extensions[_DEADLINE_HOOKS_KEY] = hooks
-
-
-def _deadline_hooks() -> DeadlineHooks:
-    return current_app.extensions[_DEADLINE_HOOKS_KEY]
-
-
-def _event_class() -> type:
-    """The event class as Case maps it (deadlines sits above cases in the import order)."""
-    return sa.inspect(Case).relationships["due_before_event"].mapper.class_
+from parliament_tracker.organisation.models import Committee, Signatory
 
 bp = Blueprint("cases", __name__)
 
@@ -111,15 +59,6 @@ def _get_case(reference: str) -> Case:
     if case is None:
         abort(404, _("No case with reference %(ref)s.", ref=references.normalise(reference)))
     return case
-
-
-def _filter_options() -> dict[str, Any]:
-    return {
-        "directorates": db.session.scalars(db.select(Directorate).order_by(Directorate.code)).all(),
-        "drafters": db.session.scalars(db.select(User).where(User.role.in_([Role.drafter, Role.director])).order_by(User.display_name)).all(),
-        "committees": db.session.scalars(db.select(Committee).order_by(Committee.name)).all(),
-        "parties": db.session.scalars(db.select(Party).order_by(Party.abbreviation)).all(),
-    }
 
 
 @bp.get("/")
@@ -142,22 +81,9 @@ def index():
     pages = max(1, -(-total // f.per_page))
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
-        "cases/index.html", items=items, total=total, f=f, pages=pages, args=args, risks=_risks(items),
-        mine=bool(request.args.get("mine")), **_filter_options(),
+        "cases/index.html", items=items, total=total, f=f, pages=pages, args=args, risks=page_hooks.risks(items),
+        mine=bool(request.args.get("mine")), **form_data.filter_options(),
     )
-
-
-def _risks(items: list[Case]) -> dict[int, tuple[str, str]]:
-    """Per listed case with a deadline that is late or close: (risk, the words for it)."""
-    judge = _deadline_hooks().risk_judge()
-    out: dict[int, tuple[str, str]] = {}
-    for case in items:
-        if case.practical_due_on is None:
-            continue
-        risk, words = judge(case.practical_due_on, case.status.is_closed)
-        if risk in ("overdue", "due_soon"):
-            out[case.id] = (risk, words)
-    return out
 
 
 def _list_filter() -> queries.CaseFilter:
@@ -168,21 +94,6 @@ def _list_filter() -> queries.CaseFilter:
     return f
 
 
-def _export_rows(f: queries.CaseFilter) -> Iterator[dict[str, Any]]:
-    """The export's rows with titles for kinds and statuses and the deadline's state in words."""
-    judge = _deadline_hooks().risk_judge()
-    for row in queries.export_rows(f):
-        status = CaseStatus(row["status"])
-        due = row["practical_due_on"]
-        risk, words = judge(due, status.is_closed) if due else ("", "")
-        yield {
-            **row,
-            "kind": CaseKind(row["kind"]).label,
-            "status": status.label,
-            "deadline_state": words if risk and risk != "done" else "",
-        }
-
-
 @bp.get("/cases/export.csv")
 @permission_required("case.export")
 def export_csv():
@@ -190,7 +101,7 @@ def export_csv():
     f = _list_filter()
     stamp = today_local().isoformat()
     return Response(
-        stream_with_context(csv_lines(_export_rows(f))),
+        stream_with_context(csv_lines(page_hooks.export_rows(f))),
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": content_disposition(f"zaken-{stamp}.csv")},
     )
@@ -203,49 +114,9 @@ def export_xlsx():
     f = _list_filter()
     stamp = today_local().isoformat()
     return Response(
-        xlsx_bytes(_export_rows(f), sheet_title=_("Cases")),
+        xlsx_bytes(page_hooks.export_rows(f), sheet_title=_("Cases")),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="zaken-{stamp}.xlsx"'},
-    )
-
-
-def _fill_choices(form: CaseForm) -> None:
-    none = [(None, "—")]
-    form.committee_id.choices = none + [(c.id, c.name) for c in db.session.scalars(db.select(Committee).order_by(Committee.name))]
-    form.member_ids.choices = [(m.id, m.label) for m in db.session.scalars(db.select(Member).order_by(Member.name))]
-    form.addressed_to_id.choices = none + [
-        (s.id, s.label) for s in db.session.scalars(db.select(Signatory).where(Signatory.is_active).order_by(Signatory.office_title))
-    ]
-    form.lead_directorate_id.choices = none + [
-        (d.id, f"{d.code} – {d.name}") for d in db.session.scalars(db.select(Directorate).order_by(Directorate.code))
-    ]
-    form.due_before_event_id.choices = none + [(e.id, e.label) for e in _deadline_hooks().anchorable_events()]
-    form.drafter_id.choices = none + [
-        (u.id, u.display_name)
-        for u in db.session.scalars(
-            db.select(User).where(User.is_enabled, User.role.in_([Role.drafter, Role.director])).order_by(User.display_name)
-        )
-    ]
-
-
-def _input_from_form(form: CaseForm, *, with_questions: bool) -> services.CaseInput:
-    members = [db.session.get(Member, i) for i in form.member_ids.data or []]
-    return services.CaseInput(
-        reference=form.reference.data,
-        kind=CaseKind(form.kind.data),
-        subject=form.subject.data,
-        received_on=form.received_on.data,
-        committee=db.session.get(Committee, form.committee_id.data) if form.committee_id.data else None,
-        members=[m for m in members if m is not None],
-        addressed_to=db.session.get(Signatory, form.addressed_to_id.data) if form.addressed_to_id.data else None,
-        lead_directorate=db.session.get(Directorate, form.lead_directorate_id.data) if form.lead_directorate_id.data else None,
-        drafter=db.session.get(User, form.drafter_id.data) if form.drafter_id.data else None,
-        dossier=form.dossier.data or "",
-        notes=form.notes.data or "",
-        questions_text=form.questions_text.data if with_questions else None,
-        committee_due_on=form.committee_due_on.data,
-        given_due_on=form.given_due_on.data,
-        due_before_event=db.session.get(_event_class(), form.due_before_event_id.data) if form.due_before_event_id.data else None,
     )
 
 
@@ -260,7 +131,7 @@ def _show_errors(form: CaseForm, exc: DomainError) -> None:
 def new_case_form_response(prefill: services.CaseInput) -> Any:
     """The new-case form filled from ``prefill`` (used by the Tweede Kamer import)."""
     form = CaseForm(formdata=None)
-    _fill_choices(form)
+    form_data.fill_choices(form)
     form.reference.data = prefill.reference
     form.kind.data = prefill.kind.value if prefill.kind else None
     form.subject.data = prefill.subject
@@ -277,7 +148,7 @@ def new_case_form_response(prefill: services.CaseInput) -> Any:
 def new():
     """Register an incoming item."""
     form = CaseForm()
-    _fill_choices(form)
+    form_data.fill_choices(form)
     if request.method == "GET" and not form.restored:
         form.reference.data = request.args.get("reference", "")
         if request.args.get("kind") in CaseKind.__members__:
@@ -292,7 +163,7 @@ def new():
             return render_template("cases/form.html", form=form, case=None, existing=existing), exc.status
 
         edge.on_refusal(refused)
-        case = services.create_case(_input_from_form(form, with_questions=True), actor=edge.actor())
+        case = services.create_case(form_data.input_from_form(form, with_questions=True), actor=edge.actor())
         flash(_("Case %(ref)s registered.", ref=case.reference), "success")
         return redirect(url_for("cases.show", reference=case.reference))
     status = 422 if request.method == "POST" else 200
@@ -324,7 +195,7 @@ def _case_page(case: Case, *, link_form: LinkForm | None = None, attachment_form
         targets=allowed_targets(case.status, current_user.role),
         timeline=entries_for(case),
         link_types=list(LinkType),
-        **_page_extras(case),
+        **page_hooks.page_extras(case),
     )
 
 
@@ -334,7 +205,7 @@ def edit(reference: str):
     """Edit a case; a form saved on an older version is refused and kept on screen."""
     case = _get_case(reference)
     form = CaseForm(obj=case if request.method == "GET" else None)
-    _fill_choices(form)
+    form_data.fill_choices(form)
     if request.method == "GET" and not form.restored:
         form.kind.data = case.kind.value
         form.committee_id.data = case.committee_id
@@ -362,7 +233,7 @@ def edit(reference: str):
             return render_template("cases/form.html", form=form, case=case, existing=existing), exc.status
 
         edge.on_refusal(refused)
-        services.update_case(case, _input_from_form(form, with_questions=False), expected_version=expected, actor=edge.actor())
+        services.update_case(case, form_data.input_from_form(form, with_questions=False), expected_version=expected, actor=edge.actor())
         flash(_("Changes saved."), "success")
         return redirect(url_for("cases.show", reference=case.reference))
     status = 422 if request.method == "POST" else 200
@@ -426,7 +297,7 @@ def change_status(reference: str):
     return _on_case_page(
         case,
         "",
-        lambda: services.transition(
+        lambda: case_status.transition(
             case, CaseStatus(form.target.data), actor=edge.actor(), expected_version=form.version.data, comment=form.comment.data or ""
         ),
         lambda: _("Status changed to “%(status)s”.", status=case.status.label),

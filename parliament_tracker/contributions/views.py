@@ -24,8 +24,8 @@ from parliament_tracker import edge
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.permissions import permission_required, public
 from parliament_tracker.cases.models import Case
+from parliament_tracker.cases.page_hooks import register_case_page_extender
 from parliament_tracker.cases.services import find_case
-from parliament_tracker.cases.views import register_case_page_extender
 from parliament_tracker.contributions import services
 from parliament_tracker.contributions.models import Contribution
 from parliament_tracker.contributions.workflow import ContributionState

@@ -24,15 +24,14 @@ def init_app(app: Flask) -> None:
     the cases API, whose Case it extends)."""
     from parliament_tracker.api import register_openapi
     from parliament_tracker.audit import describe
-    from parliament_tracker.cases import services as case_services
-    from parliament_tracker.cases import views as case_views
+    from parliament_tracker.cases import follower, page_hooks
     from parliament_tracker.deadlines import api, api_docs, services, views
     from parliament_tracker.deadlines.rules import DeadlineKind
 
     describe.register_titles("deadline_kind", DeadlineKind)
-    case_services.register_follower(services)
-    case_views.register_deadline_hooks(
-        app, case_views.DeadlineHooks(risk_judge=views.risk_judge, anchorable_events=services.anchorable_events)
+    follower.register(services)
+    page_hooks.register_deadline_hooks(
+        app, page_hooks.DeadlineHooks(risk_judge=views.risk_judge, anchorable_events=services.anchorable_events)
     )
     api.init_app(app)
     register_openapi(app, api_docs.openapi)

@@ -32,7 +32,7 @@ from parliament_tracker.auth.permissions import permission_required
 from parliament_tracker.cases import references
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case, CaseKind
-from parliament_tracker.cases.views import register_case_page_extender
+from parliament_tracker.cases.page_hooks import register_case_page_extender
 from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
 from parliament_tracker.letters import downloads, rendering, services, template_views, versions

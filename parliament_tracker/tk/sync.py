@@ -35,6 +35,7 @@ from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import Role
 from parliament_tracker.cases import references
 from parliament_tracker.cases import services as case_services
+from parliament_tracker.cases import status as case_status
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.cases.workflow import CLOSED, CaseStatus
 from parliament_tracker.db import now_utc
@@ -271,7 +272,7 @@ def _set_quietly(case: Case, **values: Any) -> None:
 
 
 def _mark_answered(case: Case, answered_on: dt.date) -> None:
-    case_services.system_transition(
+    case_status.system_transition(
         case,
         CaseStatus.answered,
         actor=None,

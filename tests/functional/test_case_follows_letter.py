@@ -14,6 +14,7 @@ import pytest
 
 from parliament_tracker.audit.services import entries_for
 from parliament_tracker.cases import services as case_services
+from parliament_tracker.cases import status as case_status
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.db import today_local
@@ -205,5 +206,5 @@ def test_following_is_not_an_edit_and_never_overwrites_a_concurrent_move(app, db
         # Someone else moved the case in the meantime: the system's move is refused, not written over it.
         _db.session.execute(_db.update(Case).where(Case.id == case.id).values(status=CaseStatus.withdrawn), execution_options={"synchronize_session": False})
         with pytest.raises(sa.orm.exc.StaleDataError):
-            case_services.system_transition(case, CaseStatus.in_review, actor=None, reason="test")
+            case_status.system_transition(case, CaseStatus.in_review, actor=None, reason="test")
         _db.session.rollback()

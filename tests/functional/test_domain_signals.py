@@ -10,6 +10,7 @@ import pytest
 
 from parliament_tracker import signals
 from parliament_tracker.cases import services as case_services
+from parliament_tracker.cases import status as case_status
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.db import today_local
@@ -54,10 +55,10 @@ def test_case_assigned_and_status_changed(app, db, users, heard):
         assert heard[0][2] == {"before": CaseStatus.registered, "after": CaseStatus.assigned, "actor": registrar, "reason": "case edited"}
         assert heard[1][2] == {"drafter": drafter, "directorate": None, "actor": registrar}
         heard.clear()
-        case_services.transition(case, CaseStatus.drafting, actor=drafter, comment="Begonnen")
+        case_status.transition(case, CaseStatus.drafting, actor=drafter, comment="Begonnen")
         assert heard == [("case_status_changed", case, {"before": CaseStatus.assigned, "after": CaseStatus.drafting, "actor": drafter, "reason": "Begonnen"})]
         heard.clear()
-        assert case_services.system_transition(case, CaseStatus.answered, actor=None, reason="Tweede Kamer", answered_on=dt.date(2026, 1, 5))
+        assert case_status.system_transition(case, CaseStatus.answered, actor=None, reason="Tweede Kamer", answered_on=dt.date(2026, 1, 5))
         assert case.answered_on == dt.date(2026, 1, 5)
         assert heard[0][2]["after"] == CaseStatus.answered and heard[0][2]["actor"] is None
         _db.session.rollback()

@@ -5,7 +5,7 @@ README's layout section). A module may import from its own part, from a part in 
 or from a part in the same layer; never from a higher layer. That holds for imports inside
 functions too (a "lazy" import hides a cycle, it does not remove it): where a lower part needs
 something of a higher one, it offers a hook (``signals.py``, ``audit.describe.register_titles``,
-``cases.services.register_follower``, ``edge.register_api``, ...) that the higher part
+``cases.follower.register``, ``edge.register_api``, ...) that the higher part
 registers with at app creation (``create_app`` → ``register_hooks``), never at import time.
 
 ``ALLOWED`` lists the upward imports that remain today, each with its reason. A new upward

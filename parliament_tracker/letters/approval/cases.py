@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from parliament_tracker.auth.models import User
-from parliament_tracker.cases import services as case_services
+from parliament_tracker.cases import status as case_status
 from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.letters.models import Letter, LetterCaseRole
 
@@ -34,7 +34,7 @@ def follow(letter: Letter, step: str, actor: User | None, *, answered_on: dt.dat
         case = link.case
         if link.role != LetterCaseRole.answers or case.status.is_closed:
             continue
-        case_services.system_transition(
+        case_status.system_transition(
             case,
             target,
             actor=actor,

@@ -1,0 +1,63 @@
+"""The case form's choices and filters, and its fields as the case services' input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from parliament_tracker.auth.models import User
+from parliament_tracker.auth.roles import Role
+from parliament_tracker.cases import services
+from parliament_tracker.cases.forms import CaseForm
+from parliament_tracker.cases.models import CaseKind
+from parliament_tracker.cases.page_hooks import deadline_hooks, event_class
+from parliament_tracker.extensions import db
+from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
+
+
+def filter_options() -> dict[str, Any]:
+    return {
+        "directorates": db.session.scalars(db.select(Directorate).order_by(Directorate.code)).all(),
+        "drafters": db.session.scalars(db.select(User).where(User.role.in_([Role.drafter, Role.director])).order_by(User.display_name)).all(),
+        "committees": db.session.scalars(db.select(Committee).order_by(Committee.name)).all(),
+        "parties": db.session.scalars(db.select(Party).order_by(Party.abbreviation)).all(),
+    }
+
+
+def fill_choices(form: CaseForm) -> None:
+    none = [(None, "—")]
+    form.committee_id.choices = none + [(c.id, c.name) for c in db.session.scalars(db.select(Committee).order_by(Committee.name))]
+    form.member_ids.choices = [(m.id, m.label) for m in db.session.scalars(db.select(Member).order_by(Member.name))]
+    form.addressed_to_id.choices = none + [
+        (s.id, s.label) for s in db.session.scalars(db.select(Signatory).where(Signatory.is_active).order_by(Signatory.office_title))
+    ]
+    form.lead_directorate_id.choices = none + [
+        (d.id, f"{d.code} – {d.name}") for d in db.session.scalars(db.select(Directorate).order_by(Directorate.code))
+    ]
+    form.due_before_event_id.choices = none + [(e.id, e.label) for e in deadline_hooks().anchorable_events()]
+    form.drafter_id.choices = none + [
+        (u.id, u.display_name)
+        for u in db.session.scalars(
+            db.select(User).where(User.is_enabled, User.role.in_([Role.drafter, Role.director])).order_by(User.display_name)
+        )
+    ]
+
+
+def input_from_form(form: CaseForm, *, with_questions: bool) -> services.CaseInput:
+    members = [db.session.get(Member, i) for i in form.member_ids.data or []]
+    return services.CaseInput(
+        reference=form.reference.data,
+        kind=CaseKind(form.kind.data),
+        subject=form.subject.data,
+        received_on=form.received_on.data,
+        committee=db.session.get(Committee, form.committee_id.data) if form.committee_id.data else None,
+        members=[m for m in members if m is not None],
+        addressed_to=db.session.get(Signatory, form.addressed_to_id.data) if form.addressed_to_id.data else None,
+        lead_directorate=db.session.get(Directorate, form.lead_directorate_id.data) if form.lead_directorate_id.data else None,
+        drafter=db.session.get(User, form.drafter_id.data) if form.drafter_id.data else None,
+        dossier=form.dossier.data or "",
+        notes=form.notes.data or "",
+        questions_text=form.questions_text.data if with_questions else None,
+        committee_due_on=form.committee_due_on.data,
+        given_due_on=form.given_due_on.data,
+        due_before_event=db.session.get(event_class(), form.due_before_event_id.data) if form.due_before_event_id.data else None,
+    )

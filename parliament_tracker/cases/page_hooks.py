@@ -1,0 +1,92 @@
+"""The hooks the case pages offer the packages above cases, which register at app creation:
+the case page's extra sections (letters, contributions) and what the list, its export and
+the case form show of the deadlines."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+
+from parliament_tracker.cases import queries
+from parliament_tracker.cases.models import Case, CaseKind
+from parliament_tracker.cases.workflow import CaseStatus
+
+_PAGE_EXTRAS_KEY = "case_page_extenders"
+
+
+def register_case_page_extender(app: Flask, extend: Callable[[Case], dict[str, Any]]) -> None:
+    """The hook a higher package registers with at app creation to add to the case page's
+    template context (letters adds the case's letters and the postponement form); cases itself
+    never imports it."""
+    app.extensions.setdefault(_PAGE_EXTRAS_KEY, []).append(extend)
+
+
+def page_extras(case: Case) -> dict[str, Any]:
+    extras: dict[str, Any] = {}
+    for extend in current_app.extensions.get(_PAGE_EXTRAS_KEY, ()):
+        extras.update(extend(case))
+    return extras
+
+
+#: (practical due date, the case is closed) -> (its risk, the words for it), e.g. ("overdue", "Overdue")
+RiskJudge = Callable[[dt.date, bool], tuple[str, str]]
+
+
+@dataclasses.dataclass(frozen=True)
+class DeadlineHooks:
+    """What the case list, its export and the case form show of the deadlines. The deadlines
+    package sits above cases and registers it at app creation (:func:`register_deadline_hooks`)."""
+
+    #: a risk judge for one list (the rule context is loaded once per call)
+    risk_judge: Callable[[], RiskJudge]
+    #: the events a case can be due before, for the form's choices
+    anchorable_events: Callable[[], Sequence[Any]]
+
+
+_DEADLINE_HOOKS_KEY = "case_deadline_hooks"
+
+
+def register_deadline_hooks(app: Flask, hooks: DeadlineHooks) -> None:
+    app.extensions[_DEADLINE_HOOKS_KEY] = hooks
+
+
+def deadline_hooks() -> DeadlineHooks:
+    return current_app.extensions[_DEADLINE_HOOKS_KEY]
+
+
+def event_class() -> type:
+    """The event class as Case maps it (deadlines sits above cases in the import order)."""
+    return sa.inspect(Case).relationships["due_before_event"].mapper.class_
+
+
+def risks(items: list[Case]) -> dict[int, tuple[str, str]]:
+    """Per listed case with a deadline that is late or close: (risk, the words for it)."""
+    judge = deadline_hooks().risk_judge()
+    out: dict[int, tuple[str, str]] = {}
+    for case in items:
+        if case.practical_due_on is None:
+            continue
+        risk, words = judge(case.practical_due_on, case.status.is_closed)
+        if risk in ("overdue", "due_soon"):
+            out[case.id] = (risk, words)
+    return out
+
+
+def export_rows(f: queries.CaseFilter) -> Iterator[dict[str, Any]]:
+    """The export's rows with titles for kinds and statuses and the deadline's state in words."""
+    judge = deadline_hooks().risk_judge()
+    for row in queries.export_rows(f):
+        status = CaseStatus(row["status"])
+        due = row["practical_due_on"]
+        risk, words = judge(due, status.is_closed) if due else ("", "")
+        yield {
+            **row,
+            "kind": CaseKind(row["kind"]).label,
+            "status": status.label,
+            "deadline_state": words if risk and risk != "done" else "",
+        }
