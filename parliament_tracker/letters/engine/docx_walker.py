@@ -10,6 +10,7 @@ from typing import Any
 
 from docx.oxml.ns import qn
 
+from parliament_tracker.letters.engine.docx_blocks import Blocks, table_rows
 from parliament_tracker.letters.engine.docx_styles import (
     A_BLIP,
     BULLET_FORMATS,
@@ -28,7 +29,6 @@ from parliament_tracker.letters.engine.docx_styles import (
     Styles,
     css_class,
     esc,
-    is_on,
     paragraph_css,
     read_ppr,
     read_rpr,
@@ -76,7 +76,7 @@ class Walker:
 
     # -- blocks
     def blocks(self, container: Any) -> str:
-        out = _Blocks()
+        out = Blocks()
         for child in container.iterchildren():
             tag = child.tag
             if tag == qn("w:sdt"):
@@ -92,7 +92,7 @@ class Walker:
         out.close_all()
         return "".join(out.parts)
 
-    def _block_paragraph(self, out: _Blocks, p: Any) -> None:
+    def _block_paragraph(self, out: Blocks, p: Any) -> None:
         """A paragraph in a frame (grouped with the frame's next paragraphs), a list item, or
         a plain paragraph."""
         ppr = p.find(qn("w:pPr"))
@@ -355,7 +355,7 @@ class Walker:
         out = [f"<table{cls}>"]
         if grid:
             out.append("<colgroup>" + "".join(f'<col style="width:{w:.2f}cm">' for w in grid) + "</colgroup>")
-        for row in _table_rows(tbl):
+        for row in table_rows(tbl):
             out.append("<tr>")
             for cell in row:
                 tag = "th" if cell["header"] else "td"
@@ -387,66 +387,3 @@ class Walker:
             if css:
                 rules.append(f".{css_class(style_id)}{{{';'.join(css)}}}")
         return "\n".join(rules)
-
-
-class _Blocks:
-    """The HTML of a run of block elements being written, with its open lists (index = level)
-    and its open frame (a run of paragraphs with the same framePr, drawn as one aside)."""
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.lists: list[str] = []
-        self.frame: tuple[str, list[str]] | None = None
-
-    def close_lists(self, to: int = 0) -> None:
-        while len(self.lists) > to:
-            self.parts.append(f"</li></{self.lists.pop()}>")
-
-    def close_frame(self) -> None:
-        if self.frame is not None:
-            self.parts.append(f'<aside class="frame" style="{self.frame[0]}">{"".join(self.frame[1])}</aside>')
-            self.frame = None
-
-    def close_all(self) -> None:
-        self.close_lists()
-        self.close_frame()
-
-    def in_frame(self, css: str) -> list[str]:
-        """The parts of the frame with ``css``, opened (after closing another) when needed."""
-        if self.frame is None or self.frame[0] != css:
-            self.close_frame()
-            self.frame = (css, [])
-        return self.frame[1]
-
-
-def _table_rows(tbl: Any) -> list[list[dict[str, Any]]]:
-    """The table's cells placed on the grid, so a vMerge continuation extends the cell above
-    (its rowspan) instead of becoming a cell of its own."""
-    rows: list[list[dict[str, Any]]] = []
-    anchor: dict[int, dict[str, Any]] = {}
-    for tr in tbl.findall(qn("w:tr")):
-        row: list[dict[str, Any]] = []
-        col = 0
-        trpr = tr.find(qn("w:trPr"))
-        header = trpr is not None and is_on(trpr.find(qn("w:tblHeader")))
-        for tc in tr.findall(qn("w:tc")):
-            span, vmerge = _cell_span(tc.find(qn("w:tcPr")))
-            if vmerge == "continue" and col in anchor:
-                anchor[col]["rowspan"] += 1
-            else:
-                cell = {"tc": tc, "colspan": span, "rowspan": 1, "header": header}
-                row.append(cell)
-                anchor[col] = cell
-            col += span
-        rows.append(row)
-    return rows
-
-
-def _cell_span(tcpr: Any) -> tuple[int, str | None]:
-    """(grid columns the cell spans, its vMerge value: "restart", "continue" or None)."""
-    if tcpr is None:
-        return 1, None
-    gs = tcpr.find(qn("w:gridSpan"))
-    span = int(to_float(gs.get(qn("w:val")), 1)) if gs is not None else 1
-    vm = tcpr.find(qn("w:vMerge"))
-    return span, (vm.get(qn("w:val"), "continue") if vm is not None else None)
