@@ -20,16 +20,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from parliament_tracker import edge
 from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import Role
@@ -49,7 +47,6 @@ from parliament_tracker.notifications import services as notifications
 from parliament_tracker.notifications.models import NotificationKind
 from parliament_tracker.tk.client import WRITTEN_QUESTIONS, TKClient, odata_string
 from parliament_tracker.tk.committees import query_names
-from parliament_tracker.tk.errors import TKError
 from parliament_tracker.tk.mapping import (
     ActivityData,
     ZaakData,
@@ -58,88 +55,15 @@ from parliament_tracker.tk.mapping import (
     to_activity_data,
     to_zaak_data,
 )
-from parliament_tracker.tk.models import TKSyncState
-from parliament_tracker.tk.services import active_signatories, case_input, make_client, members_for
+from parliament_tracker.tk.services import active_signatories, case_input, members_for
+from parliament_tracker.tk.sync_state import EVENTS, RECONCILE, WATCH, run, state, succeeded
 from parliament_tracker.tk.timestamps import AMSTERDAM
 
 log = logging.getLogger(__name__)
 
-WATCH, RECONCILE, EVENTS = "watch", "reconcile", "events"
-KEYS = (WATCH, RECONCILE, EVENTS)
-#: job name in the scheduler -> sync state key
-JOB_KEYS = {"tk_watch": WATCH, "tk_reconcile": RECONCILE, "tk_events": EVENTS}
 CANCELLED_SUFFIX = deadline_events.CANCELLED_SUFFIX
 POSTPONEMENT_REASON = "Uitstelbericht gepubliceerd door de Tweede Kamer (automatisch overgenomen)."
 _DOSSIER_RE = re.compile(r"\((\d{5}(?:-[A-Z]+)?)\)")
-
-
-class TKSyncFailed(Exception):
-    """A sync job stopped on a Tweede Kamer error; nothing was changed."""
-
-    def __init__(self, key: str, error: TKError) -> None:
-        self.key = key
-        self.error = error
-        super().__init__(f"tk {key}: {describe_error(error)}")
-
-
-# -- sync state ---------------------------------------------------------------------------------
-
-
-def state(key: str) -> TKSyncState:
-    row = db.session.get(TKSyncState, key)
-    if row is None:
-        row = TKSyncState(key=key)
-        db.session.add(row)
-    return row
-
-
-def states() -> dict[str, TKSyncState | None]:
-    found = {s.key: s for s in db.session.scalars(sa.select(TKSyncState))}
-    return {key: found.get(key) for key in KEYS}
-
-
-def describe_error(error: TKError) -> str:
-    """``Kind: detail`` as stored in ``last_error``; ``error_message`` turns it into words."""
-    return f"{type(error).__name__}: {error.detail or error.message}"[:2000]
-
-
-def _succeeded(key: str, counts: dict[str, Any], watermark: dt.datetime | None = None) -> None:
-    row = state(key)
-    now = now_utc()
-    if watermark is not None and (row.watermark is None or watermark > row.watermark):
-        row.watermark = watermark
-    row.last_run = row.last_success = now
-    row.last_error = None
-    row.last_counts = counts
-    db.session.flush()
-
-
-def _failed(key: str, error: TKError) -> None:
-    """Store the error once everything the job did is rolled back (the edge runs this in a
-    transaction of its own after the job's rollback)."""
-
-    def store() -> None:
-        row = state(key)
-        row.last_run = now_utc()
-        row.last_error = describe_error(error)
-
-    edge.after_rollback(store)
-
-
-def _run(key: str, body: Callable[[dt.date, TKClient], dict[str, Any]], today: dt.date, client: TKClient | None) -> dict[str, Any]:
-    own = client is None
-    client = client or make_client()
-    try:
-        # Services translate their messages; a job has no request to choose the language from.
-        with force_locale(current_app.config.get("BABEL_DEFAULT_LOCALE", "nl")):
-            return body(today, client)
-    except TKError as exc:
-        log.warning("tk %s failed: %s", key, exc)
-        _failed(key, exc)
-        raise TKSyncFailed(key, exc) from exc
-    finally:
-        if own:
-            client.close()
 
 
 # -- notifications ------------------------------------------------------------------------------
@@ -208,7 +132,7 @@ def watch(today: dt.date, client: TKClient) -> dict[str, Any]:
     """Register new written questions addressed to the watched offices since the watermark."""
     needles = [normalise_office(o) for o in watch_offices() if o and o.strip()]
     if not needles:
-        _succeeded(WATCH, {"status": "no offices to watch"})
+        succeeded(WATCH, {"status": "no offices to watch"})
         return {"status": "no offices to watch"}
     row = state(WATCH)
     since = row.watermark
@@ -245,7 +169,7 @@ def watch(today: dt.date, client: TKClient) -> dict[str, Any]:
     counts: dict[str, Any] = {"seen": len(wanted), "new": created, "existing": len(wanted) - created - len(invalid), "not_registered": len(invalid), "notified": notified}
     if invalid:  # the watermark moves past them: name them so a registrar can import them by hand
         counts["not_registered_references"] = invalid[:50]
-    _succeeded(WATCH, counts, watermark)
+    succeeded(WATCH, counts, watermark)
     return counts
 
 
@@ -311,7 +235,7 @@ def reconcile(today: dt.date, client: TKClient, *, chunk_size: int = 20) -> dict
         news = [(name, getattr(data, name)) for name in _TK_FIELDS if f"tk_{name}" in changes and getattr(data, name) is not None]
         _act_on_news(case, news, counts)
     _mark_checked(cases, now)
-    _succeeded(RECONCILE, counts, watermark)
+    succeeded(RECONCILE, counts, watermark)
     return counts
 
 
@@ -387,7 +311,7 @@ def events(today: dt.date, client: TKClient) -> dict[str, Any]:
     committees = config.get("TK_EVENT_COMMITTEES") or []
     counts = {"seen": 0, "created": 0, "moved": 0, "updated": 0, "cancelled": 0, "unchanged": 0, "warned": 0}
     if not committees:
-        _succeeded(EVENTS, {"status": "no committees configured"})
+        succeeded(EVENTS, {"status": "no committees configured"})
         return {"status": "no committees configured"}
     since = today - dt.timedelta(days=int(config.get("TK_EVENT_DAYS_BACK", 30)))
     until = today + dt.timedelta(days=int(config.get("TK_EVENT_DAYS_AHEAD", 365)))
@@ -400,7 +324,7 @@ def events(today: dt.date, client: TKClient) -> dict[str, Any]:
             outcome, warned = _take_activity(activity)
             counts[outcome] += 1
             counts["warned"] += warned
-    _succeeded(EVENTS, counts, watermark)
+    succeeded(EVENTS, counts, watermark)
     return counts
 
 
@@ -449,12 +373,12 @@ def _take_activity(activity: ActivityData) -> tuple[str, int]:
 
 
 def watch_job(today: dt.date, client: TKClient | None = None) -> dict[str, Any]:
-    return _run(WATCH, watch, today, client)
+    return run(WATCH, watch, today, client)
 
 
 def reconcile_job(today: dt.date, client: TKClient | None = None) -> dict[str, Any]:
-    return _run(RECONCILE, reconcile, today, client)
+    return run(RECONCILE, reconcile, today, client)
 
 
 def events_job(today: dt.date, client: TKClient | None = None) -> dict[str, Any]:
-    return _run(EVENTS, events, today, client)
+    return run(EVENTS, events, today, client)

@@ -23,6 +23,7 @@ from parliament_tracker.cases import services as case_services
 from parliament_tracker.errors import DomainError
 from parliament_tracker.notifications import job_board
 from parliament_tracker.tk import services
+from parliament_tracker.tk import sync_state as job_state
 from parliament_tracker.tk.errors import TKBadResponse, TKError, TKNotFound, TKUnavailable
 
 bp = Blueprint("tk", __name__)
@@ -149,12 +150,11 @@ SYNC_JOBS = {
 @permission_required("admin")
 def sync_state():
     """Watermarks, last runs and last errors of the Tweede Kamer jobs, with "run now" buttons."""
-    from parliament_tracker.tk import sync
 
-    states = sync.states()
+    states = job_state.states()
     rows = []
     for job, title in SYNC_JOBS.items():
-        key = sync.JOB_KEYS[job]
+        key = job_state.JOB_KEYS[job]
         rows.append({"job": job, "title": title, "state": states[key], "error": error_message(state.last_error if (state := states[key]) else None)})
     jobs = job_board.board()
     return render_template(
@@ -166,7 +166,6 @@ def sync_state():
 @permission_required("admin")
 def run_now():
     from parliament_tracker.notifications.models import JobStatus
-    from parliament_tracker.tk import sync
 
     job = request.form.get("job", "")
     if job not in SYNC_JOBS:
@@ -179,7 +178,7 @@ def run_now():
     elif run.status == JobStatus.skipped:
         flash(_("%(job)s is already running in another process; try again in a moment.", job=SYNC_JOBS[job]), "info")
     else:
-        state = sync.states()[sync.JOB_KEYS[job]]
+        state = job_state.states()[job_state.JOB_KEYS[job]]
         reason = error_message(state.last_error if state else None) or _("An unexpected error occurred; see the job runs page.")
         flash(_("%(job)s failed: %(reason)s", job=SYNC_JOBS[job], reason=reason), "error")
     return redirect(url_for("tk.sync_state"))
