@@ -34,7 +34,7 @@ from sqlalchemy.dialects import sqlite
 from parliament_tracker.db import now_utc, refresh_statistics, rowcount, today_local
 from parliament_tracker.edge import run_job as run_in_unit_of_work
 from parliament_tracker.extensions import db
-from parliament_tracker.notifications import job_board
+from parliament_tracker.notifications import digest, job_board
 from parliament_tracker.notifications import jobs as job_bodies
 from parliament_tracker.notifications.contribution_notices import overdue as contribution_overdue
 from parliament_tracker.notifications.models import JobLock, JobRun, JobStatus
@@ -58,7 +58,7 @@ JOBS: dict[str, Job] = {
         Job("reminders", job_bodies.reminders, "Reminders N working days before milestones and due dates"),
         Job("escalation", job_bodies.escalation, "Missed milestones and due dates to directors and registrars"),
         Job("contributions_overdue", contribution_overdue, "Contributions past their due date to the asker and the contributor"),
-        Job("weekly_digest", job_bodies.weekly_digest, "Friday overview per director: Monday late list, next week, waiting"),
+        Job("weekly_digest", digest.weekly_digest, "Friday overview per director: Monday late list, next week, waiting"),
         Job("daily_summary", job_bodies.daily_summary, "One e-mail per user who chose a daily summary of their notifications"),
         Job("send_outbox", job_bodies.send_outbox, "Send queued e-mails over SMTP (without SMTP: keep them in the outbox)"),
         Job("db_statistics", lambda _today: refresh_statistics(db.session), "Refresh the database's query-planner statistics (ANALYZE)"),

@@ -3,7 +3,8 @@
 ``models`` (notifications, deliveries, users' choices), ``services`` (queue, render, read,
 preferences), ``channels/`` and ``delivery`` (sending, exactly once), ``handovers`` and
 ``receivers`` (who has something to do after a domain event, heard on ``signals``),
-``event_notices`` (moved debates), ``jobs`` (the bodies of the scheduled jobs: reminders,
-escalations, the weekly digest, the daily summary); ``views`` and ``api`` are the pages and
+``event_notices`` (moved debates), ``jobs`` and ``digest`` (the bodies of the scheduled jobs:
+reminders, escalations, the daily summary, the outbox; the weekly digest), ``job_board`` (the
+scheduler as the admin pages see it); ``views`` and ``api`` are the pages and
 the JSON endpoints.
 """
