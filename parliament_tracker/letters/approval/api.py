@@ -38,8 +38,8 @@ from parliament_tracker.auth.models import User
 from parliament_tracker.extensions import db
 from parliament_tracker.forms import MAX_INT
 from parliament_tracker.letters.api import _letter, letter_json, register_letter_json_extender
-from parliament_tracker.letters.approval import services as workflow
 from parliament_tracker.letters.approval import archive, signing, verification
+from parliament_tracker.letters.approval import services as workflow
 from parliament_tracker.letters.approval.models import ApprovalDecision
 from parliament_tracker.letters.engine.signing import PadesLevel, Verdict
 from parliament_tracker.letters.models import Letter

@@ -28,8 +28,8 @@ from parliament_tracker.db import today_local
 from parliament_tracker.extensions import db
 from parliament_tracker.forms import int_arg
 from parliament_tracker.letters import services
-from parliament_tracker.letters.approval import services as workflow
 from parliament_tracker.letters.approval import archive, signing, transitions, verification
+from parliament_tracker.letters.approval import services as workflow
 from parliament_tracker.letters.models import Letter, LetterStatus
 from parliament_tracker.organisation.models import Signatory
 

@@ -176,7 +176,7 @@ def test_pdfsig_validates_each_level(signed, level, tmp_path):
 @pytest.mark.skipif(shutil.which("pdfsig") is None, reason="poppler-utils pdfsig not installed")
 def test_pdfsig_sees_the_tampered_lta_letter(signed, tmp_path):
     pdf = signed[PadesLevel.B_LTA]
-    start, length, _, _ = _byte_ranges(pdf)[0]
+    start = _byte_ranges(pdf)[0][0]
     tampered = bytearray(pdf)
     tampered[pdf.index(b"stream", start) + 40] ^= 0x01
     path = tmp_path / "tampered.pdf"
