@@ -31,7 +31,7 @@ PASSPHRASE = b"pades-test"
 
 
 @dataclass(frozen=True)
-class TestPki:
+class PadesPki:
     base_url: str
     tsa_url: str
     p12_path: Path
@@ -134,7 +134,7 @@ class _LateBoundApp:
 
 
 @contextmanager
-def running_pki(folder: Path, *, signer_revoked_at: dt.datetime | None = None) -> Iterator[TestPki]:
+def running_pki(folder: Path, *, signer_revoked_at: dt.datetime | None = None) -> Iterator[PadesPki]:
     from certomancer.integrations.animator import Animator, AnimatorArchStore
     from certomancer.registry import CertLabel, CertomancerConfig
     from werkzeug.serving import make_server
@@ -156,7 +156,7 @@ def running_pki(folder: Path, *, signer_revoked_at: dt.datetime | None = None) -
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield TestPki(
+        yield PadesPki(
             base_url=base_url,
             tsa_url=f"{base_url}/{ARCH}/tsa/tsa",
             p12_path=p12,

@@ -70,6 +70,9 @@ def test_default_with_a_tsa_is_b_lta_and_validates_after_expiry(app, client, sen
     assert later.verdict == Verdict.valid and later.long_term
     with app.app_context():
         assert _db.session.scalar(_db.select(Signature).where(Signature.letter_id == sent)).timestamped
+        signed_entry = _db.session.scalar(_db.select(AuditEntry).where(AuditEntry.action == "letter:signed",
+                                                                      AuditEntry.object_id == sent))
+        assert signed_entry.details["pades_level"] == "B-LTA"
 
 
 def test_configured_level_is_used(app, client, approved, api_token, pades_config, monkeypatch):
@@ -103,6 +106,11 @@ def test_verify_api_and_page_show_level_timestamp_and_chain(app, client, sent, a
     chain = [c["subject"] for c in body["certificate_chain"]]
     assert "Test Signatory Office" in chain[0] and "Test Intermediate CA" in chain[1] and "Test Root CA" in chain[2]
     assert body["validation_data"]["ocsp_responses"] >= 1 and body["long_term_validation"] is True
+    tampered = bytearray(pdf)
+    tampered[pdf.index(b"stream", 1000) + 40] ^= 0x01  # in the letter's content, under the signature
+    r = client.post("/api/v1/verify", headers=api_token("viewer"), data={"file": (io.BytesIO(bytes(tampered)), "brief.pdf")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 200 and r.json["verdict"] == "modified" and r.json["level"] == "B-LTA"
     page = login("viewer").post("/verify", data={"file": (io.BytesIO(pdf), "brief.pdf")},
                                 content_type="multipart/form-data", token_from="/verify")
     assert page.status_code == 200

@@ -269,6 +269,7 @@ def sign(
         version=signature.version.number,
         pdf_sha256=signature.pdf_sha256,
         certificate=signed.certificate,
+        pades_level=pades_level().value,
     )
     announce(letter, Stage.approved, Stage.signed, actor)
     return signature

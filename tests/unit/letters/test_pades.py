@@ -213,3 +213,26 @@ def test_effective_level_refuses_what_cannot_be_done(configured, tsa):
 def test_a_long_term_level_without_a_timestamper_is_refused(seed_rendered, pki_signer, pki):
     with pytest.raises(signing.SigningError):
         sign_pdf(seed_rendered.pdf, pki_signer, level=PadesLevel.B_LT, trust_roots_pem=roots(pki))
+
+
+def test_a_revoked_signer_cannot_sign_long_term_and_its_older_letter_shows_it(seed_rendered, tmp_path):
+    """The OCSP responder says the signer's certificate was revoked an hour ago: B-LT signing
+    refuses (pyHanko checks the revocation data it embeds), and a B-T letter validated with the
+    revocation data fetched now is not trusted."""
+    revoked_at = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    with running_pki(tmp_path / "revoked", signer_revoked_at=revoked_at) as revoked:
+        identity = signing.load_signer(revoked.p12_path, PASSPHRASE)
+        with pytest.raises(signing.SigningError, match="could not be validated") as refused:
+            sign_pdf(seed_rendered.pdf, identity, timestamp_url=revoked.tsa_url, level=PadesLevel.B_LT,
+                     trust_roots_pem=roots(revoked))
+        assert "revoked" in str(refused.value.__cause__)
+        signed_bt = sign_pdf(seed_rendered.pdf, identity, timestamp_url=revoked.tsa_url, level=PadesLevel.B_T)
+        from pyhanko.keys import load_cert_from_pemder
+        from pyhanko.sign.validation import validate_pdf_signature
+        from pyhanko_certvalidator import ValidationContext
+
+        status = validate_pdf_signature(
+            PdfFileReader(io.BytesIO(signed_bt)).embedded_signatures[0],
+            ValidationContext(trust_roots=[load_cert_from_pemder(str(revoked.root_pem_path))], allow_fetching=True),
+        )
+        assert status.intact and status.revoked and not status.bottom_line
