@@ -201,3 +201,20 @@ def test_no_archive_package_before_the_letter_is_sent(app, client, approved, api
 
 def test_archive_package_of_an_unknown_letter_is_404(client, api_token, db):
     assert client.get("/api/v1/letters/999999/archive", headers=api_token("viewer")).status_code == 404
+
+
+def test_archive_package_of_a_tampered_stored_letter_is_refused(app, client, sent, api_token, login):
+    from parliament_tracker.letters.models import LetterVersion
+
+    with app.app_context():
+        sig = _db.session.scalar(_db.select(Signature).where(Signature.letter_id == sent))
+        version = _db.session.get(LetterVersion, sig.version_id)
+        data = bytearray(version.pdf)
+        data[len(data) // 2] ^= 1
+        version.pdf = bytes(data)
+        _db.session.commit()
+    assert client.get(f"/api/v1/letters/{sent}/archive", headers=api_token("viewer")).status_code == 500
+    r = login("viewer").get(f"/letters/{sent}/archive.zip")
+    assert r.status_code == 500 and "SHA-256" in r.text
+    with app.app_context():
+        assert not _db.session.scalars(_db.select(AuditEntry).where(AuditEntry.action == "letter:archive_downloaded")).all()
