@@ -6,6 +6,7 @@ POST /api/v1/letters/<id>/request-changes  {"comment": "…"}
 POST /api/v1/letters/<id>/sign             {"signatory": office title or id, "our_reference", "letter_date"}
 POST /api/v1/letters/<id>/send             {"sent_on": "YYYY-MM-DD"}
 POST /api/v1/letters/<id>/withdraw         {"comment": "…"}
+GET  /api/v1/letters/<id>/archive          a sent letter's archive package (ZIP; audited)
 POST /api/v1/verify                        multipart "file": a PDF
 
 Each step answers with the letter JSON; 409 when the letter's state does not allow it,
@@ -30,8 +31,8 @@ from parliament_tracker.auth.models import User
 from parliament_tracker.extensions import db
 from parliament_tracker.forms import MAX_INT
 from parliament_tracker.letters.api import _letter, letter_json, register_letter_json_extender
+from parliament_tracker.letters.approval import archive, signing, verification
 from parliament_tracker.letters.approval import services as workflow
-from parliament_tracker.letters.approval import signing, verification
 from parliament_tracker.letters.models import Letter
 from parliament_tracker.organisation.models import Signatory
 
@@ -209,6 +210,14 @@ def withdraw(letter_id: int) -> Any:
     _only(body, {"comment"})
     comment = _comment(body)
     return _run(letter, lambda: workflow.withdraw(letter, actor=_user(), comment=comment))
+
+
+@bp.get("/letters/<int:letter_id>/archive")
+@api_permission("letter.view")
+def archive_package(letter_id: int) -> Any:
+    """A sent letter's archive package: signed PDF/A, DOCX, validation report, MDTO metadata."""
+    letter = _letter(letter_id)
+    return archive.package_response(archive.build_package(letter, actor=_user()))
 
 
 @bp.post("/verify")

@@ -1,4 +1,4 @@
-"""The approval workflow's part of the OpenAPI document: its steps, verification, and its fields of Letter."""
+"""The approval workflow's part of the OpenAPI document: its steps, verification, the archive package, and its fields of Letter."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from parliament_tracker.api import (
     obj,
 )
 from parliament_tracker.letters.approval.models import ApprovalDecision
-from parliament_tracker.letters.engine.signing import Verdict
+from parliament_tracker.letters.engine.signing import PadesLevel, Verdict
 
 #: this part's own schemas and operations (filled here, copied into each document)
 _SCHEMAS: dict[str, Any] = {}
@@ -102,6 +102,29 @@ _PATHS["/letters/{letter_id}/send"] = _step(
 _PATHS["/letters/{letter_id}/withdraw"] = _step(
     "Withdraw a letter that was not sent", {"comment": {"type": "string", "description": "the reason"}}
 )
+_PATHS["/letters/{letter_id}/archive"] = {
+    "get": {
+        "summary": "The archive package of a sent letter (ZIP)",
+        "description": "One folder with the signed PDF/A, the DOCX, validatierapport.json and .txt (the signature "
+        "validation report), mdto.json (MDTO archive metadata with a SHA-256 checksum per file) and "
+        "manifest-sha256.txt. Every download is recorded in the audit log.",
+        "parameters": _ID,
+        "responses": {
+            "200": {"description": "ZIP", "content": {"application/zip": {}}},
+            "404": error_response(404, "No such letter"),
+            "409": error_response(409, "The letter was not sent"),
+            "500": error_response(500, "The stored signed letter does not match its recorded SHA-256"),
+        },
+    }
+}
+_SCHEMAS["Timestamp"] = obj(
+    {
+        "time": {"type": "string", "format": "date-time"},
+        "authority": {"type": "string", "description": "the time-stamping authority's certificate subject"},
+        "intact": {"type": "boolean"},
+        "trusted": {"type": "boolean"},
+    }
+)
 _SCHEMAS["Verification"] = obj(
     {
         "verdict": {
@@ -119,6 +142,46 @@ _SCHEMAS["Verification"] = obj(
         "trusted": {"type": "boolean", "description": "detail: the signer's certificate chains to a trusted root"},
         "signer_certificate": nullable("string"),
         "signing_time": nullable("string", format="date-time"),
+        "level": {
+            "oneOf": [{"type": "null"}, {"enum": [lv.value for lv in PadesLevel]}],
+            "description": "the PAdES baseline level the file carries (null: not a PAdES signature)",
+        },
+        "level_text": nullable("string"),
+        "timestamp": {
+            "oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/Timestamp"}],
+            "description": "the RFC 3161 timestamp on the signature (B-T and up): its time and authority",
+        },
+        "document_timestamps": {
+            "type": "array",
+            "items": {"$ref": "#/components/schemas/Timestamp"},
+            "description": "document timestamps over the signed file and its validation data (B-LTA)",
+        },
+        "certificate_chain": {
+            "type": "array",
+            "description": "the signer's certificate first, up to the root",
+            "items": obj(
+                {
+                    "subject": {"type": "string"},
+                    "issuer": {"type": "string"},
+                    "serial": {"type": "string", "description": "hexadecimal"},
+                    "not_before": {"type": "string", "format": "date-time"},
+                    "not_after": {"type": "string", "format": "date-time"},
+                    "sha256": {"type": "string"},
+                }
+            ),
+        },
+        "validation_data": {
+            "oneOf": [
+                {"type": "null"},
+                obj({"certificates": {"type": "integer"}, "ocsp_responses": {"type": "integer"}, "crls": {"type": "integer"}}),
+            ],
+            "description": "what the file's DSS holds (B-LT and up)",
+        },
+        "long_term_validation": {
+            "type": "boolean",
+            "description": "the signer's chain was judged as of the signature timestamp with the embedded data only",
+        },
+        "validated_at": nullable("string", format="date-time"),
         "known_letter": {"type": "boolean", "description": "detail: this exact file was signed by this system"},
         "letter": {
             "oneOf": [
