@@ -8,7 +8,8 @@ With the database: ``models`` (stored deadlines, events, days off, rule settings
 (the rule values as stored), ``services`` (recompute, postpone, override, save settings),
 ``events`` (save, cancel and delete events and days off), ``event_moves`` (what follows when a
 debate moves), ``progress`` (is a step done, in Python and SQL), ``queries`` (calendar and
-dashboard reads) and ``feeds`` (personal ICS feeds). The web side: ``forms``, ``views``,
+dashboard reads) and ``feeds`` (personal ICS feeds). The web side: ``presentation`` (risk words,
+the calendar's and dashboard's entries and lists), ``forms``, ``views``,
 ``admin_views``, ``api`` and ``api_docs`` (its part of the OpenAPI document).
 """
 
@@ -25,13 +26,13 @@ def init_app(app: Flask) -> None:
     from parliament_tracker.api import register_openapi
     from parliament_tracker.audit import describe
     from parliament_tracker.cases import follower, page_hooks
-    from parliament_tracker.deadlines import api, api_docs, services, views
+    from parliament_tracker.deadlines import api, api_docs, presentation, services
     from parliament_tracker.deadlines.rules import DeadlineKind
 
     describe.register_titles("deadline_kind", DeadlineKind)
     follower.register(services)
     page_hooks.register_deadline_hooks(
-        app, page_hooks.DeadlineHooks(risk_judge=views.risk_judge, anchorable_events=services.anchorable_events)
+        app, page_hooks.DeadlineHooks(risk_judge=presentation.risk_judge, anchorable_events=services.anchorable_events)
     )
     api.init_app(app)
     register_openapi(app, api_docs.openapi)

@@ -13,16 +13,12 @@ Routes:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
 
 from flask import (
     Blueprint,
-    Flask,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -30,20 +26,19 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from parliament_tracker import edge
 from parliament_tracker.auth.permissions import permission_required, public
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case
-from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.db import today_local
-from parliament_tracker.deadlines import feeds, queries, rules, services
+from parliament_tracker.deadlines import feeds, presentation, queries, services
 from parliament_tracker.deadlines.models import (
     CalendarFeed,
     Deadline,
 )
+from parliament_tracker.deadlines.presentation import case_deadline_rows, dashboard_lists
 from parliament_tracker.deadlines.rules import INTERNAL_KINDS, DeadlineKind
 from parliament_tracker.extensions import db
 from parliament_tracker.forms import int_arg
@@ -51,47 +46,6 @@ from parliament_tracker.organisation.models import Directorate
 from parliament_tracker.web import writes_on_get
 
 bp = Blueprint("deadlines", __name__)
-
-RISK_TITLES = {
-    "overdue": _l("Overdue"),
-    "due_soon": _l("Due within %(n)d working days"),
-    "on_track": _l("On track"),
-    "done": _l("Done"),
-}
-
-
-def risk_title(risk: str | None, ctx: services.RuleContext | None = None) -> str:
-    if risk is None:
-        return ""
-    if risk == "due_soon":
-        n = (ctx or services.unit_rule_context()).settings.due_soon_working_days
-        return _("Due within %(n)d working days", n=n)
-    return str(RISK_TITLES[risk])
-
-
-def risk_judge() -> Callable[[dt.date, bool], tuple[str, str]]:
-    """For the case list and its export (``cases.views.DeadlineHooks``): (practical due date,
-    closed) -> (risk, its words), with the rule context loaded once."""
-    ctx = services.rule_context()
-    today = today_local()
-
-    def judge(due: dt.date, closed: bool) -> tuple[str, str]:
-        risk = rules.risk(due, today, closed, ctx.calendar, ctx.settings.due_soon_working_days)
-        return risk, risk_title(risk, ctx)
-
-    return judge
-
-
-def case_deadline_rows(case: Case) -> list[dict[str, Any]]:
-    """What the case page shows per deadline (used from the template)."""
-    ctx = services.unit_rule_context()
-    today = today_local()
-    rows = []
-    for d in services.ordered(case.deadlines):
-        risk = services.deadline_risk(d, case, today, ctx)
-        rows.append({"deadline": d, "risk": risk, "risk_title": risk_title(risk, ctx), "title": d.title})
-    return rows
-
 
 def _parse_date(value: str | None) -> dt.date | None:
     try:
@@ -209,7 +163,7 @@ def calendar_entries(
         rows, totals = queries.capped_per_day(
             start, end, per_day, directorate_id=directorate_id, drafter_id=drafter_id, kinds=kinds, binding_only=binding_only
         )
-        return _decorate(rows), totals, sum(totals.values())
+        return presentation.decorate(rows), totals, sum(totals.values())
     rows, total = queries.paged_between(
         start,
         end,
@@ -220,7 +174,7 @@ def calendar_entries(
         kinds=kinds,
         binding_only=binding_only,
     )
-    return _decorate(rows), None, total
+    return presentation.decorate(rows), None, total
 
 
 @bp.get("/calendar")
@@ -288,76 +242,6 @@ def _kind_options() -> list[tuple[str, str]]:
     return [("binding", _("Binding deadlines")), ("internal", _("Internal milestones")), ("all", _("All deadlines"))] + [
         (k.value, k.label) for k in DeadlineKind
     ]
-
-
-# -- the director's dashboard ---------------------------------------------------------------------
-
-
-def _decorate(rows: list[Deadline]) -> list[dict[str, Any]]:
-    """Entries for the calendar and dashboard lists; titles are translated once per call
-    (thousands of lazy strings per month view were a third of the page time)."""
-    ctx = services.unit_rule_context()
-    today = today_local()
-    kind_titles = {k: k.label for k in DeadlineKind}
-    status_titles = {s: s.label for s in CaseStatus}
-    risk_titles = {r: risk_title(r, ctx) for r in (*RISK_TITLES, None)}
-    # url_for once; references are letters, digits and "-" (cases.references), safe in a path
-    prefix = url_for("cases.show", reference="0")[:-1]
-    out = []
-    for d in rows:
-        risk = services.deadline_risk(d, d.case, today, ctx)
-        out.append(
-            {
-                "deadline": d,
-                "case": d.case,
-                "url": f"{prefix}{quote(d.case.reference)}#deadlines",
-                "date": d.effective_due_on,
-                "title": kind_titles[d.kind],
-                "status_title": status_titles[d.case.status],
-                "risk": risk,
-                "risk_title": risk_titles[risk],
-            }
-        )
-    return out
-
-
-_AWAITING_KEY = "dashboard_awaiting"
-
-
-def register_awaiting_list(app: Flask, awaiting: Callable[[Any], list[Any]]) -> None:
-    """The hook the letters package registers with at app creation: the letters awaiting a
-    user's approval, for the dashboard (deadlines sits below letters and never imports it)."""
-    app.extensions[_AWAITING_KEY] = awaiting
-
-
-def _awaiting(user: Any) -> list[Any]:
-    return current_app.extensions[_AWAITING_KEY](user)
-
-
-def dashboard_lists(today: dt.date, directorate_id: int | None, user: Any) -> dict[str, Any]:
-    """What the dashboard shows, each list with the count its heading gives.
-
-    "Awaiting my approval" is the approvals page's list (letters whose current approver is
-    ``user``; the letters package registers it, :func:`register_awaiting_list`), so the count
-    on the dashboard is the length of the page it links to.
-    """
-    week_end = today + dt.timedelta(days=6 - today.weekday())
-    overdue_rows, overdue_total = queries.overdue(today, directorate_id=directorate_id, limit=100)
-    week_rows, week_total = queries.binding_between(today, week_end, directorate_id=directorate_id, limit=200)
-    awaiting = _awaiting(user)
-    monday_list, monday_total = queries.monday_list_preview(today, directorate_id)
-    return {
-        "week_end": week_end,
-        "overdue": _decorate(overdue_rows),
-        "overdue_total": overdue_total,
-        "this_week": _decorate(week_rows),
-        "week_total": week_total,
-        "awaiting": awaiting,
-        "awaiting_total": len(awaiting),
-        "monday": rules.next_monday(today),
-        "monday_list": monday_list,
-        "monday_total": monday_total,
-    }
 
 
 @bp.get("/dashboard")

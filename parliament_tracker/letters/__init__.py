@@ -25,7 +25,7 @@ def init_app(app: Flask) -> None:
     and approval APIs (after the cases API, whose Case they extend)."""
     from parliament_tracker.api import register_openapi
     from parliament_tracker.audit import describe
-    from parliament_tracker.deadlines import views as deadline_views
+    from parliament_tracker.deadlines import presentation as deadline_pages
     from parliament_tracker.letters import api, api_docs, views
     from parliament_tracker.letters.approval import api as approval_api
     from parliament_tracker.letters.approval import api_docs as approval_api_docs
@@ -33,7 +33,7 @@ def init_app(app: Flask) -> None:
     from parliament_tracker.letters.models import LetterKind
 
     describe.register_titles("letter_kind", LetterKind)
-    deadline_views.register_awaiting_list(app, approval.awaiting)
+    deadline_pages.register_awaiting_list(app, approval.awaiting)
     api.init_app(app)
     approval_api.init_app(app)
     views.init_app(app)
