@@ -8,7 +8,9 @@ from typing import Any
 from flask import Flask, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_date, format_decimal, get_locale
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
+from jinja2 import pass_context
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from parliament_tracker.auth.permissions import public
@@ -92,6 +94,14 @@ def init_web(app: Flask) -> None:
             "kind_titles": CaseKind.labels(),
             "status_titles": CaseStatus.labels(),
         }
+
+    @app.template_global()
+    @pass_context
+    def page_has_errors(context: Any) -> bool:
+        """Whether a form on this page came back with errors (the title then starts "Fout:")."""
+        if context.get("has_errors"):
+            return True
+        return any(isinstance(value, FlaskForm) and value.errors for value in context.values())
 
     @app.template_filter("number")
     def number(value: Any) -> str:

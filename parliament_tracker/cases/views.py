@@ -44,7 +44,7 @@ from parliament_tracker.auth.permissions import permission_required
 from parliament_tracker.auth.roles import Role
 from parliament_tracker.cases import queries, references, services
 from parliament_tracker.cases.export import csv_lines, xlsx_bytes
-from parliament_tracker.cases.forms import AttachmentForm, CaseForm, LinkForm, TransitionForm
+from parliament_tracker.cases.forms import AttachmentForm, CaseForm, LinkForm, TransitionForm, parse_new_members
 from parliament_tracker.cases.models import Attachment, Case, CaseKind, LinkType
 from parliament_tracker.cases.workflow import CaseStatus, allowed_targets
 from parliament_tracker.db import today_local
@@ -53,6 +53,7 @@ from parliament_tracker.errors import DomainError, Kind
 from parliament_tracker.extensions import db
 from parliament_tracker.forms import int_arg
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
+from parliament_tracker.organisation.services import member_for
 
 _PAGE_EXTRAS_KEY = "case_page_extenders"
 
@@ -214,6 +215,11 @@ def _fill_choices(form: CaseForm) -> None:
 
 def _input_from_form(form: CaseForm, *, with_questions: bool) -> services.CaseInput:
     members = [db.session.get(Member, i) for i in form.member_ids.data or []]
+    # members typed by name (not yet known to the tracker) are added, with their party
+    for name, party in parse_new_members(form.new_members.data or ""):
+        member = member_for(name, party)
+        if member not in members:
+            members.append(member)
     return services.CaseInput(
         reference=form.reference.data,
         kind=CaseKind(form.kind.data),
