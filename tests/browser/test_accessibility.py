@@ -1,0 +1,183 @@
+"""Accessibility in a real browser, with the app's Content-Security-Policy left on.
+
+* axe-core (tests/browser/vendor/axe.min.js, MPL-2.0, see axe-core-LICENSE.txt) checks every main
+  page against WCAG 2.0/2.1 A and AA, in Dutch and in English, at desktop width and at 320 CSS px:
+  zero violations. axe is not loaded with a <script> tag (the CSP allows only the app's own
+  scripts): its source is evaluated through Playwright's page.evaluate, which runs in the page
+  over the DevTools protocol and is not subject to the page's CSP. bypass_csp stays off.
+* Reflow (WCAG 1.4.10): at 320 CSS px no page scrolls sideways (document scrollWidth <= 320).
+
+One logged-in browser context per language is reused for every page (module-scoped).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import DEMO_PASSWORD, require_browser
+
+require_browser()
+
+pytestmark = pytest.mark.browser
+
+AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+SEED_REFERENCE = "2021Z19601"
+
+#: the main pages, as the admin (who may see every one) opens them
+MAIN_PAGES = {
+    "my-work": "/me/worklist",
+    "cases": "/cases",
+    "case": f"/cases/{SEED_REFERENCE}",
+    "new-case": "/cases/new",
+    "calendar": "/calendar",
+    "calendar-agenda": "/calendar?view=agenda",
+    "dashboard": "/dashboard",
+    "approvals": "/approvals",
+    "letters": "/letters",
+    "notifications": "/notifications",
+    "account": "/account",
+    "admin": "/admin",
+    "admin-users": "/admin/users",
+    "admin-members": "/admin/members",
+    "admin-new-user": "/admin/users/new",
+    "admin-events": "/admin/deadlines/events",
+    "admin-days-off": "/admin/deadlines/days-off",
+    "letter-templates": "/letter-templates",
+    "outbox": "/admin/outbox",
+}
+
+
+def _reset_locale(live_server: Any, username: str) -> None:
+    """Demo users follow the ``lang`` cookie only while their account names no language."""
+    from parliament_tracker.auth.models import User
+    from parliament_tracker.extensions import db
+
+    with live_server.app.app_context():
+        user = db.session.scalar(db.select(User).where(User.username == username))
+        user.locale = None
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.fixture(scope="module")
+def sessions(chromium: Any, live_server: Any) -> Iterator[dict[str, Any]]:
+    """A logged-in admin page per language (and an anonymous one per language for the login page)."""
+    _reset_locale(live_server, "admin")
+    contexts = []
+    pages: dict[str, Any] = {}
+    host = live_server.url.split("//", 1)[1].split(":")[0]
+    for lang in ("nl", "en"):
+        for who in ("admin", None):
+            context = chromium.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+            context.set_default_timeout(15_000)
+            context.add_cookies([{"name": "lang", "value": lang, "domain": host, "path": "/"}])
+            page = context.new_page()
+            if who:
+                page.goto("/login")
+                page.fill("#username", who)
+                page.fill("#password", DEMO_PASSWORD)
+                page.click("form button[type=submit].primary")
+                page.wait_for_url(lambda url: "/login" not in url)
+            contexts.append(context)
+            pages[f"{lang}-{who or 'anonymous'}"] = page
+    try:
+        yield pages
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SOURCE)  # over the DevTools protocol: not blocked by the page's CSP
+    result = page.evaluate(
+        "async (tags) => { const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});"
+        " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary)})); }",
+        AXE_TAGS,
+    )
+    return list(result)
+
+
+def _open(page: Any, path: str, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    response = page.goto(path)
+    assert response is not None and response.status == 200, f"{path}: HTTP {response.status if response else '?'}"
+    assert "'unsafe-inline'" not in (response.headers.get("content-security-policy") or "")
+
+
+def _check_lang(page: Any, lang: str) -> None:
+    assert page.evaluate("document.documentElement.lang") == lang
+
+
+@pytest.mark.parametrize("width", [1280, 320], ids=["desktop", "320px"])
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("name", list(MAIN_PAGES))
+def test_axe_finds_no_violations(sessions: dict[str, Any], live_server: Any, name: str, lang: str, width: int) -> None:
+    page = sessions[f"{lang}-admin"]
+    _open(page, MAIN_PAGES[name], width)
+    _check_lang(page, lang)
+    violations = axe_violations(page)
+    assert violations == [], f"{MAIN_PAGES[name]} ({lang}, {width}px):\n" + json.dumps(violations, indent=2, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("width", [1280, 320], ids=["desktop", "320px"])
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_axe_login_page(sessions: dict[str, Any], lang: str, width: int) -> None:
+    page = sessions[f"{lang}-anonymous"]
+    _open(page, "/login", width)
+    _check_lang(page, lang)
+    violations = axe_violations(page)
+    assert violations == [], json.dumps(violations, indent=2, ensure_ascii=False)
+
+
+def _overflow(page: Any) -> dict[str, Any]:
+    """The page's width and the elements sticking out past the viewport (for the message)."""
+    return page.evaluate(
+        """() => {
+          const width = document.documentElement.clientWidth;
+          const wide = [];
+          for (const el of document.querySelectorAll('body *')) {
+            const r = el.getBoundingClientRect();
+            if (r.right > width + 1 && r.width > 0 && !(el.parentElement && el.parentElement.closest('.table-scroll'))) {
+              wide.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : '') + ' right=' + Math.round(r.right));
+            }
+          }
+          return {scrollWidth: document.documentElement.scrollWidth, wide: wide.slice(0, 8)};
+        }"""
+    )
+
+
+@pytest.mark.parametrize("name", [*MAIN_PAGES, "login"])
+def test_no_sideways_scrolling_at_320px(sessions: dict[str, Any], name: str) -> None:
+    page = sessions["nl-anonymous" if name == "login" else "nl-admin"]
+    _open(page, "/login" if name == "login" else MAIN_PAGES[name], 320)
+    found = _overflow(page)
+    assert found["scrollWidth"] <= 320, found
+    # the menu collapses behind its button and opens by keyboard
+    if name != "login":
+        toggle = page.locator(".menu-toggle")
+        assert toggle.is_visible()
+        assert not page.locator("#main-menu").is_visible()
+        toggle.focus()
+        page.keyboard.press("Enter")
+        assert page.locator("#main-menu").is_visible()
+        assert toggle.get_attribute("aria-expanded") == "true"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_wide_tables_scroll_in_their_own_labelled_region(sessions: dict[str, Any]) -> None:
+    page = sessions["nl-admin"]
+    _open(page, "/cases", 320)
+    region = page.locator(".table-scroll").first
+    assert region.get_attribute("tabindex") == "0"
+    assert region.get_attribute("role") == "region"
+    assert region.get_attribute("aria-label") or region.get_attribute("aria-labelledby")
+    assert page.evaluate("(el) => el.scrollWidth > el.clientWidth", region.element_handle())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
