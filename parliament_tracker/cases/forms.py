@@ -109,6 +109,8 @@ class TransitionForm(BaseForm):
     target = HiddenField(validators=[DataRequired()])
     version = IntegerField(validators=[InputRequired()])
     comment = StringField(_l("Comment"), validators=[Optional(), Length(max=1000)])
+    #: "yes" once the user confirmed a move that closes the case (withdrawn, answered, ...)
+    confirmed = HiddenField()
 
 
 class AttachmentForm(BaseForm):
