@@ -1,10 +1,7 @@
 """Accessibility in a real browser, with the app's Content-Security-Policy left on.
 
-* axe-core (tests/browser/vendor/axe.min.js, MPL-2.0, see axe-core-LICENSE.txt) checks every main
-  page against WCAG 2.0/2.1 A and AA, in Dutch and in English, at desktop width and at 320 CSS px:
-  zero violations. axe is not loaded with a <script> tag (the CSP allows only the app's own
-  scripts): its source is evaluated through Playwright's page.evaluate, which runs in the page
-  over the DevTools protocol and is not subject to the page's CSP. bypass_csp stays off.
+* axe-core (tests/browser/axe.py) checks every main page against WCAG 2.0/2.1 A and AA, in Dutch
+  and in English, at desktop width and at 320 CSS px: zero violations.
 * Reflow (WCAG 1.4.10): at 320 CSS px no page scrolls sideways (document scrollWidth <= 320).
 
 One logged-in browser context per language is reused for every page (module-scoped).
@@ -14,19 +11,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser.axe import axe_violations
 from tests.browser.conftest import DEMO_PASSWORD, require_browser
 
 require_browser()
 
 pytestmark = pytest.mark.browser
 
-AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SEED_REFERENCE = "2021Z19601"
 
 #: the main pages, as the admin (who may see every one) opens them
@@ -91,18 +86,6 @@ def sessions(chromium: Any, live_server: Any) -> Iterator[dict[str, Any]]:
     finally:
         for context in contexts:
             context.close()
-
-
-def axe_violations(page: Any) -> list[dict[str, Any]]:
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE_SOURCE)  # over the DevTools protocol: not blocked by the page's CSP
-    result = page.evaluate(
-        "async (tags) => { const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});"
-        " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
-        " nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary)})); }",
-        AXE_TAGS,
-    )
-    return list(result)
 
 
 def _open(page: Any, path: str, width: int) -> None:
