@@ -101,6 +101,9 @@ def init_web(app: Flask) -> None:
         """Whether a form on this page came back with errors (the title then starts "Fout:")."""
         if context.get("has_errors"):
             return True
+        errors = context.get("errors")  # pages whose form is a plain dict of field -> message
+        if isinstance(errors, dict) and errors:
+            return True
         return any(isinstance(value, FlaskForm) and value.errors for value in context.values())
 
     @app.template_filter("number")
