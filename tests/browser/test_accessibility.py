@@ -30,6 +30,8 @@ MAIN_PAGES = {
     "cases": "/cases",
     "case": f"/cases/{SEED_REFERENCE}",
     "new-case": "/cases/new",
+    "edit-case": f"/cases/{SEED_REFERENCE}/edit",
+    "letter": "letter",  # the first letter of the demo, looked up
     "calendar": "/calendar",
     "calendar-agenda": "/calendar?view=agenda",
     "dashboard": "/dashboard",
@@ -45,7 +47,20 @@ MAIN_PAGES = {
     "admin-days-off": "/admin/deadlines/days-off",
     "letter-templates": "/letter-templates",
     "outbox": "/admin/outbox",
+    "verify": "/verify",
 }
+
+
+def _path(live_server: Any, name: str) -> str:
+    if MAIN_PAGES[name] != "letter":
+        return MAIN_PAGES[name]
+    from parliament_tracker.extensions import db
+    from parliament_tracker.letters.models import Letter
+
+    with live_server.app.app_context():
+        letter_id = db.session.scalar(db.select(Letter.id).order_by(Letter.id))
+        db.session.remove()
+    return f"/letters/{letter_id}"
 
 
 def _reset_locale(live_server: Any, username: str) -> None:
@@ -104,10 +119,11 @@ def _check_lang(page: Any, lang: str) -> None:
 @pytest.mark.parametrize("name", list(MAIN_PAGES))
 def test_axe_finds_no_violations(sessions: dict[str, Any], live_server: Any, name: str, lang: str, width: int) -> None:
     page = sessions[f"{lang}-admin"]
-    _open(page, MAIN_PAGES[name], width)
+    path = _path(live_server, name)
+    _open(page, path, width)
     _check_lang(page, lang)
     violations = axe_violations(page)
-    assert violations == [], f"{MAIN_PAGES[name]} ({lang}, {width}px):\n" + json.dumps(violations, indent=2, ensure_ascii=False)
+    assert violations == [], f"{path} ({lang}, {width}px):\n" + json.dumps(violations, indent=2, ensure_ascii=False)
 
 
 @pytest.mark.parametrize("width", [1280, 320], ids=["desktop", "320px"])
@@ -138,9 +154,9 @@ def _overflow(page: Any) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("name", [*MAIN_PAGES, "login"])
-def test_no_sideways_scrolling_at_320px(sessions: dict[str, Any], name: str) -> None:
+def test_no_sideways_scrolling_at_320px(sessions: dict[str, Any], live_server: Any, name: str) -> None:
     page = sessions["nl-anonymous" if name == "login" else "nl-admin"]
-    _open(page, "/login" if name == "login" else MAIN_PAGES[name], 320)
+    _open(page, "/login" if name == "login" else _path(live_server, name), 320)
     found = _overflow(page)
     assert found["scrollWidth"] <= 320, found
     # the menu collapses behind its button and opens by keyboard
