@@ -85,7 +85,7 @@ def login():
             )
         else:
             flash(_("User name or password is incorrect."), "error")
-        return render_template("auth/login.html", form=form), 401
+        return render_template("auth/login.html", form=form, has_errors=True), 401
     return render_template("auth/login.html", form=form)
 
 

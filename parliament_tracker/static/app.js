@@ -21,6 +21,17 @@
   function focusErrorSummary() {
     var summary = document.querySelector(".error-summary");
     if (summary) {
+      // a link to a field behind a combobox goes to the combobox's input
+      summary.addEventListener("click", function (event) {
+        var link = event.target.closest("a[href^='#']");
+        if (!link) { return; }
+        var target = document.getElementById(link.getAttribute("href").slice(1));
+        var stand = target && target.hidden ? document.getElementById(target.id + "-combobox") : null;
+        if (stand) {
+          event.preventDefault();
+          stand.focus();
+        }
+      });
       summary.focus();
       return;
     }
@@ -159,7 +170,8 @@
     select.tabIndex = -1;
     if (this.extra) {
       var extraField = this.extra.closest(".field");
-      if (extraField) { extraField.hidden = true; }
+      // kept in view when it holds an error, so the error and the text to correct are seen
+      if (extraField && !extraField.classList.contains("has-error")) { extraField.hidden = true; }
     }
     if (!this.multiple) {
       var chosen = this.options.filter(function (o) { return o.option.selected; })[0];

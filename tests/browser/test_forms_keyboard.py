@@ -219,3 +219,23 @@ def test_character_count_updates(page: Any, log_in: Any) -> None:
     page.fill("#reference", "x" * 45)
     expect(count).to_contain_text("5 tekens te veel")
     expect(count).to_have_attribute("aria-live", "polite")
+
+
+def test_refused_new_member_stays_in_view_with_its_error(page: Any, log_in: Any) -> None:
+    log_in("registrar")
+    page.goto("/cases/new")
+    page.fill("#reference", "2021Z20043")
+    page.fill("#subject", "Te lange naam")
+    page.fill("#received_on", "4-12-2026")
+    combobox = page.locator("#member_ids-combobox")
+    combobox.focus()
+    page.keyboard.type("Y" * 201)
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")  # submits
+    expect(page.locator(".error-summary")).to_be_focused()
+    expect(page.locator("#new_members-error")).to_be_visible()
+    expect(page.locator("#new_members")).to_be_visible()
+    expect(page.locator("#new_members")).to_have_value("Y" * 201)
+    page.locator(".error-summary a[href='#new_members']").click()
+    expect(page.locator("#new_members")).to_be_focused()

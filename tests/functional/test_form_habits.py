@@ -157,3 +157,11 @@ def test_keepalive_gives_a_fresh_token_and_needs_a_session(client, login, db):
     assert answer.status_code == 200
     assert answer.json["seconds"] == 8 * 3600 and answer.json["csrf_token"]
     assert browser.client.post("/session/keepalive").status_code == 400  # no token: refused
+
+
+def test_wrong_password_page_title_says_error(client, users):
+    from tests.conftest import csrf_token
+
+    response = client.post("/login", data={"username": "registrar", "password": "wrong", "csrf_token": csrf_token(client)})
+    assert response.status_code == 401
+    assert re.search(r"<title>Fout: ", response.text)
