@@ -165,3 +165,13 @@ def test_wrong_password_page_title_says_error(client, users):
     response = client.post("/login", data={"username": "registrar", "password": "wrong", "csrf_token": csrf_token(client)})
     assert response.status_code == 401
     assert re.search(r"<title>Fout: ", response.text)
+
+
+def test_lockout_message_says_for_how_long(client, users, app):
+    from tests.conftest import csrf_token
+
+    response = None
+    for _attempt in range(app.config["LOGIN_MAX_FAILURES"] + 1):
+        response = client.post("/login", data={"username": "registrar", "password": "wrong", "csrf_token": csrf_token(client)})
+    assert response is not None and response.status_code == 401
+    assert re.search(r"Te veel mislukte pogingen\. Probeer het over \d+ minu(ut|ten) opnieuw\.", response.text)
