@@ -78,12 +78,13 @@ def _reset_locale(live_server: Any, username: str) -> None:
 @pytest.fixture(scope="module")
 def sessions(chromium: Any, live_server: Any) -> Iterator[dict[str, Any]]:
     """A logged-in admin page per language (and an anonymous one per language for the login page)."""
-    _reset_locale(live_server, "admin")
+    for username in ("admin", "registrar", "drafter"):
+        _reset_locale(live_server, username)
     contexts = []
     pages: dict[str, Any] = {}
     host = live_server.url.split("//", 1)[1].split(":")[0]
     for lang in ("nl", "en"):
-        for who in ("admin", None):
+        for who in ("admin", "registrar", "drafter", None):
             context = chromium.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
             context.set_default_timeout(15_000)
             context.add_cookies([{"name": "lang", "value": lang, "domain": host, "path": "/"}])
@@ -134,6 +135,21 @@ def test_axe_login_page(sessions: dict[str, Any], lang: str, width: int) -> None
     _check_lang(page, lang)
     violations = axe_violations(page)
     assert violations == [], json.dumps(violations, indent=2, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("width", [1280, 320], ids=["desktop", "320px"])
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("who", ["registrar", "drafter"])
+def test_axe_my_work_of_other_roles(sessions: dict[str, Any], who: str, lang: str, width: int) -> None:
+    """Each role's own start page, with its own work on it."""
+    page = sessions[f"{lang}-{who}"]
+    _open(page, "/me/worklist", width)
+    _check_lang(page, lang)
+    assert page.locator("main table").count() > 0, "nothing on the worklist to check"
+    violations = axe_violations(page)
+    assert violations == [], json.dumps(violations, indent=2, ensure_ascii=False)
+    if width == 320:
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
 
 
 def _overflow(page: Any) -> dict[str, Any]:
