@@ -196,3 +196,11 @@ def test_wide_tables_scroll_in_their_own_labelled_region(sessions: dict[str, Any
     assert region.get_attribute("aria-label") or region.get_attribute("aria-labelledby")
     assert page.evaluate("(el) => el.scrollWidth > el.clientWidth", region.element_handle())
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_axe_runs_under_the_csp_and_reports_what_it_finds(sessions: dict[str, Any]) -> None:
+    """The harness itself: under the app's CSP axe loads and a field without a label is reported."""
+    page = sessions["nl-anonymous"]
+    _open(page, "/login", 1280)
+    page.evaluate("document.querySelector('main').appendChild(document.createElement('input'))")
+    assert "label" in {v["id"] for v in axe_violations(page)}
