@@ -204,3 +204,19 @@ def test_axe_runs_under_the_csp_and_reports_what_it_finds(sessions: dict[str, An
     _open(page, "/login", 1280)
     page.evaluate("document.querySelector('main').appendChild(document.createElement('input'))")
     assert "label" in {v["id"] for v in axe_violations(page)}
+
+
+@pytest.mark.parametrize("width", [1280, 320], ids=["desktop", "320px"])
+def test_closing_confirmation_page(sessions: dict[str, Any], width: int) -> None:
+    """Withdrawing a case asks first, on a page of its own; going back changes nothing."""
+    page = sessions["nl-admin"]
+    _open(page, f"/cases/{SEED_REFERENCE}", width)
+    status = page.locator("h1 .status").inner_text()
+    page.locator(".status-form button[name=target][value=withdrawn]").click()
+    page.wait_for_selector("form.confirm-form")
+    assert page.title().startswith("De status van")
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.locator("form.confirm-form a").click()
+    page.wait_for_url(f"**/cases/{SEED_REFERENCE}")
+    assert page.locator("h1 .status").inner_text() == status
