@@ -349,7 +349,7 @@ def edit(reference: str):
                 if not isinstance(exc, services.StaleCase):
                     exc = services.StaleCase(case)
                 flash(exc.message, "error")
-                return render_template("cases/form.html", form=form, case=case, stale=True), 409
+                return render_template("cases/form.html", form=form, case=case, stale=True, has_errors=True), 409
             _show_errors(form, exc)
             existing = exc.existing if isinstance(exc, services.DuplicateCase) else None
             return render_template("cases/form.html", form=form, case=case, existing=existing), exc.status

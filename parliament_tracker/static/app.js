@@ -81,6 +81,29 @@
     });
   }
 
+  /* ---- tables that scroll in their own region ------------------------------------------------ */
+  // The region is in the tab order (tabindex=0 from the server, so it scrolls by keyboard without
+  // this file); where the table fits, that tab stop is taken away again.
+  function initScrollRegions() {
+    var regions = document.querySelectorAll(".table-scroll");
+    if (!regions.length) { return; }
+    function update() {
+      Array.prototype.forEach.call(regions, function (region) {
+        if (region.scrollWidth > region.clientWidth + 1) {
+          region.setAttribute("tabindex", "0");
+        } else {
+          region.removeAttribute("tabindex");
+        }
+      });
+    }
+    var timer = null;
+    window.addEventListener("resize", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(update, 150);
+    });
+    update();
+  }
+
   /* ---- combobox ----------------------------------------------------------------------------- */
   var comboboxCount = 0;
 
@@ -465,6 +488,7 @@
 
   function start() {
     initMenu();
+    initScrollRegions();
     initComboboxes();
     initCharacterCounts();
     initSessionWarning();

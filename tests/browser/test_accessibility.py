@@ -196,6 +196,18 @@ def test_wide_tables_scroll_in_their_own_labelled_region(sessions: dict[str, Any
     assert region.get_attribute("aria-label") or region.get_attribute("aria-labelledby")
     assert page.evaluate("(el) => el.scrollWidth > el.clientWidth", region.element_handle())
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    # scrolled by keyboard: focus the region, arrow right
+    region.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("End")
+    page.wait_for_function("(el) => el.scrollLeft > 0", arg=region.element_handle())
+    # where a table fits, its region leaves the tab order (and comes back when it no longer fits)
+    _open(page, "/admin/deadlines/days-off", 1280)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.table-scroll')].every("
+        "r => r.hasAttribute('tabindex') === (r.scrollWidth > r.clientWidth + 1))"
+    )
+    assert page.locator(".table-scroll:not([tabindex])").count() > 0
 
 
 def test_axe_runs_under_the_csp_and_reports_what_it_finds(sessions: dict[str, Any]) -> None:
