@@ -77,14 +77,22 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         "LETTER_WEBSITE": "www.rijksoverheid.nl/jenv",
         "LETTER_RETURN_ADDRESS": "Postbus 20301 2500 EH Den Haag",
         # Signing (PAdES with pyHanko): the PKCS#12 and its passphrase (``flask signing dev-cert``
-        # makes a self-signed one here), an optional RFC 3161 timestamp server, the PEM roots
+        # makes a self-signed one here), an optional RFC 3161 timestamp server, the PAdES level, the PEM roots
         # trusted by /verify (default: the dev root beside the PKCS#12) and the Ons kenmerk scheme.
         "SIGNING_PKCS12_PATH": os.path.join(instance_path, "signing", "dev.p12"),
         "SIGNING_PKCS12_PASSPHRASE": os.environ.get("SIGNING_PKCS12_PASSPHRASE", "demo"),
         "SIGNING_TSA_URL": "",
+        # PAdES level: "B-B", "B-T", "B-LT" or "B-LTA"; empty: the highest the configuration
+        # allows (B-LTA with SIGNING_TSA_URL, B-B without). B-T and up need SIGNING_TSA_URL; B-LT
+        # and B-LTA fetch the chain's revocation data (CRL/OCSP over HTTP) when signing.
+        "SIGNING_PADES_LEVEL": "",
         "SIGNING_TRUST_ROOTS": [],
         "SIGNING_LOCATION": "Den Haag",
         "OUR_REFERENCE_FORMAT": "{year}-{seq:07d}",
+        # Archive package (MDTO metadata): the archiefvormer, and the classificatie of letters
+        # ({"label", "code", "scheme"}; empty: the letter kind in the app's own list).
+        "ARCHIVE_CREATOR": "Ministerie van Justitie en Veiligheid",
+        "ARCHIVE_CLASSIFICATION": {},
         # Tweede Kamer open data (OData v4)
         "TK_API_URL": "https://gegevensmagazijn.tweedekamer.nl/OData/v4/2.0/",
         "TK_CONNECT_TIMEOUT": 5.0,

@@ -6,6 +6,7 @@ POST /api/v1/letters/<id>/request-changes  {"comment": "…"}
 POST /api/v1/letters/<id>/sign             {"signatory": office title or id, "our_reference", "letter_date"}
 POST /api/v1/letters/<id>/send             {"sent_on": "YYYY-MM-DD"}
 POST /api/v1/letters/<id>/withdraw         {"comment": "…"}
+GET  /api/v1/letters/<id>/archive          a sent letter's archive package (ZIP; audited)
 POST /api/v1/verify                        multipart "file": a PDF
 
 Each step answers with the letter JSON; 409 when the letter's state does not allow it,
@@ -37,10 +38,10 @@ from parliament_tracker.auth.models import User
 from parliament_tracker.extensions import db
 from parliament_tracker.forms import MAX_INT
 from parliament_tracker.letters.api import _letter, letter_json, register_letter_json_extender
+from parliament_tracker.letters.approval import archive, signing, verification
 from parliament_tracker.letters.approval import services as workflow
-from parliament_tracker.letters.approval import signing, verification
 from parliament_tracker.letters.approval.models import ApprovalDecision
-from parliament_tracker.letters.engine.signing import Verdict
+from parliament_tracker.letters.engine.signing import PadesLevel, Verdict
 from parliament_tracker.letters.models import Letter
 from parliament_tracker.organisation.models import Signatory
 
@@ -220,6 +221,14 @@ def withdraw(letter_id: int) -> Any:
     return _run(letter, lambda: workflow.withdraw(letter, actor=_user(), comment=comment))
 
 
+@bp.get("/letters/<int:letter_id>/archive")
+@api_permission("letter.view")
+def archive_package(letter_id: int) -> Any:
+    """A sent letter's archive package: signed PDF/A, DOCX, validation report, MDTO metadata."""
+    letter = _letter(letter_id)
+    return archive.package_response(archive.build_package(letter, actor=_user()))
+
+
 @bp.post("/verify")
 @api_permission("letter.verify")
 def verify() -> Any:
@@ -319,6 +328,29 @@ OPENAPI_PATHS["/letters/{letter_id}/send"] = _step(
 OPENAPI_PATHS["/letters/{letter_id}/withdraw"] = _step(
     "Withdraw a letter that was not sent", {"comment": {"type": "string", "description": "the reason"}}
 )
+OPENAPI_PATHS["/letters/{letter_id}/archive"] = {
+    "get": {
+        "summary": "The archive package of a sent letter (ZIP)",
+        "description": "One folder with the signed PDF/A, the DOCX, validatierapport.json and .txt (the signature "
+        "validation report), mdto.json (MDTO archive metadata with a SHA-256 checksum per file) and "
+        "manifest-sha256.txt. Every download is recorded in the audit log.",
+        "parameters": _ID,
+        "responses": {
+            "200": {"description": "ZIP", "content": {"application/zip": {}}},
+            "404": error_response(404, "No such letter"),
+            "409": error_response(409, "The letter was not sent"),
+            "500": error_response(500, "The stored signed letter does not match its recorded SHA-256"),
+        },
+    }
+}
+OPENAPI_SCHEMAS["Timestamp"] = obj(
+    {
+        "time": {"type": "string", "format": "date-time"},
+        "authority": {"type": "string", "description": "the time-stamping authority's certificate subject"},
+        "intact": {"type": "boolean"},
+        "trusted": {"type": "boolean"},
+    }
+)
 OPENAPI_SCHEMAS["Verification"] = obj(
     {
         "verdict": {
@@ -336,6 +368,46 @@ OPENAPI_SCHEMAS["Verification"] = obj(
         "trusted": {"type": "boolean", "description": "detail: the signer's certificate chains to a trusted root"},
         "signer_certificate": nullable("string"),
         "signing_time": nullable("string", format="date-time"),
+        "level": {
+            "oneOf": [{"type": "null"}, {"enum": [lv.value for lv in PadesLevel]}],
+            "description": "the PAdES baseline level the file carries (null: not a PAdES signature)",
+        },
+        "level_text": nullable("string"),
+        "timestamp": {
+            "oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/Timestamp"}],
+            "description": "the RFC 3161 timestamp on the signature (B-T and up): its time and authority",
+        },
+        "document_timestamps": {
+            "type": "array",
+            "items": {"$ref": "#/components/schemas/Timestamp"},
+            "description": "document timestamps over the signed file and its validation data (B-LTA)",
+        },
+        "certificate_chain": {
+            "type": "array",
+            "description": "the signer's certificate first, up to the root",
+            "items": obj(
+                {
+                    "subject": {"type": "string"},
+                    "issuer": {"type": "string"},
+                    "serial": {"type": "string", "description": "hexadecimal"},
+                    "not_before": {"type": "string", "format": "date-time"},
+                    "not_after": {"type": "string", "format": "date-time"},
+                    "sha256": {"type": "string"},
+                }
+            ),
+        },
+        "validation_data": {
+            "oneOf": [
+                {"type": "null"},
+                obj({"certificates": {"type": "integer"}, "ocsp_responses": {"type": "integer"}, "crls": {"type": "integer"}}),
+            ],
+            "description": "what the file's DSS holds (B-LT and up)",
+        },
+        "long_term_validation": {
+            "type": "boolean",
+            "description": "the signer's chain was judged as of the signature timestamp with the embedded data only",
+        },
+        "validated_at": nullable("string", format="date-time"),
         "known_letter": {"type": "boolean", "description": "detail: this exact file was signed by this system"},
         "letter": {
             "oneOf": [

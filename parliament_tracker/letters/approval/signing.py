@@ -97,6 +97,16 @@ def trust_roots() -> list[bytes]:
     return out
 
 
+def pades_level() -> signing.PadesLevel:
+    """The PAdES level this installation signs at (SIGNING_PADES_LEVEL; empty: the highest its
+    configuration allows)."""
+    cfg = current_app.config
+    try:
+        return signing.effective_level(cfg.get("SIGNING_PADES_LEVEL") or "", cfg.get("SIGNING_TSA_URL") or None)
+    except ValueError as exc:
+        raise SigningUnavailable(_("The signing configuration is not valid: %(e)s", e=str(exc))) from exc
+
+
 #: size of the visible stamp when the template marks only its top-left corner (a DOCX bookmark)
 STAMP_WIDTH_PT = 190.0
 STAMP_HEIGHT_PT = 24.0
@@ -176,6 +186,7 @@ def _render_and_sign(letter: Letter, signatory: Signatory, identity: signing.Loa
         raise DomainError(_("The final letter could not be made: %(e)s", e=str(exc))) from exc
     placed = signature_box(rendered.html)
     cfg = current_app.config
+    level = pades_level()
     try:
         pdf = signing.sign_pdf(
             rendered.pdf,
@@ -184,7 +195,9 @@ def _render_and_sign(letter: Letter, signatory: Signatory, identity: signing.Loa
             page=placed[0] if placed else 0,
             reason=f"Ondertekend namens {signatory.office_title}",
             location=cfg.get("SIGNING_LOCATION") or None,
-            timestamp_url=cfg.get("SIGNING_TSA_URL") or None,
+            timestamp_url=(cfg.get("SIGNING_TSA_URL") or None) if level.needs_timestamp else None,
+            level=level,
+            trust_roots_pem=trust_roots(),
         )
     except Exception as exc:
         raise SigningUnavailable(_("The letter could not be signed: %(e)s", e=str(exc))) from exc
@@ -215,7 +228,7 @@ def _keep_signed(letter: Letter, signed: _Signed, signatory: Signatory, actor: U
         our_reference=letter.our_reference,
         letter_date=letter.letter_date,
         visible=signed.visible,
-        timestamped=bool(current_app.config.get("SIGNING_TSA_URL")),
+        timestamped=pades_level().needs_timestamp,
     )
     db.session.add(signature)
     return signature
@@ -256,6 +269,7 @@ def sign(
         version=signature.version.number,
         pdf_sha256=signature.pdf_sha256,
         certificate=signed.certificate,
+        pades_level=pades_level().value,
     )
     announce(letter, Stage.approved, Stage.signed, actor)
     return signature

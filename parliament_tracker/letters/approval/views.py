@@ -9,6 +9,7 @@ Routes:
     POST      /letters/<id>/send              record the date sent; answered cases are closed
     POST      /letters/<id>/withdraw          withdraw a letter not yet sent (with a reason)
     GET       /letters/<id>/signed.pdf        the signed PDF (its SHA-256 is checked first)
+    GET       /letters/<id>/archive.zip       a sent letter's archive package (audited)
     GET/POST  /verify                         upload a PDF: signed by us? intact? who, when?
 """
 
@@ -27,8 +28,8 @@ from parliament_tracker.db import today_local
 from parliament_tracker.extensions import db
 from parliament_tracker.forms import int_arg
 from parliament_tracker.letters import services
+from parliament_tracker.letters.approval import archive, signing, transitions, verification
 from parliament_tracker.letters.approval import services as workflow
-from parliament_tracker.letters.approval import signing, transitions, verification
 from parliament_tracker.letters.models import Letter, LetterStatus
 from parliament_tracker.organisation.models import Signatory
 
@@ -191,6 +192,15 @@ def signed_pdf(letter_id: int):
         abort(404)
     version = _checked(letter, signature.version)
     return _file_response(version.pdf, "application/pdf", f"{services.file_stem(letter)}-ondertekend.pdf")
+
+
+@bp.get("/letters/<int:letter_id>/archive.zip")
+@permission_required("letter.view")
+def archive_package(letter_id: int):
+    """The archive package of a sent letter: signed PDF/A, DOCX, validation report, MDTO metadata."""
+    letter = db.get_or_404(Letter, letter_id)
+    edge.on_refusal_redirect(url_for("letters.show", letter_id=letter.id) + "#workflow", 303)
+    return archive.package_response(archive.build_package(letter, actor=edge.actor()))
 
 
 @bp.route("/verify", methods=["GET", "POST"])

@@ -152,6 +152,48 @@ def stamp_font_file(path: str) -> str:
     return str(target)
 
 
+class PadesLevel(enum.StrEnum):
+    """PAdES baseline levels (ETSI EN 319 142-1), lowest first."""
+
+    B_B = "B-B"  # the signature only
+    B_T = "B-T"  # + an RFC 3161 timestamp on the signature: when it was signed
+    B_LT = "B-LT"  # + the certificates and revocation data (DSS): checkable after the certificate expires
+    B_LTA = "B-LTA"  # + a document timestamp over all of it: the validation data cannot be swapped later
+
+    @property
+    def needs_timestamp(self) -> bool:
+        return self != PadesLevel.B_B
+
+    @property
+    def rank(self) -> int:
+        return list(PadesLevel).index(self)
+
+
+def effective_level(configured: str | None, timestamp_url: str | None) -> PadesLevel:
+    """The level an installation signs at: the configured one, or (empty) the highest its
+    configuration allows: B-LTA with a timestamp server, B-B without one.
+
+    Raises ``ValueError`` for an unknown level or a level that needs a timestamp server when
+    none is configured.
+    """
+    if not configured:
+        return PadesLevel.B_LTA if timestamp_url else PadesLevel.B_B
+    try:
+        level = PadesLevel(configured.strip().upper().removeprefix("PADES-"))
+    except ValueError:
+        raise ValueError(f"unknown PAdES level {configured!r}: one of {', '.join(PadesLevel)}") from None
+    if level.needs_timestamp and not timestamp_url:
+        raise ValueError(f"PAdES {level} needs a timestamp server (SIGNING_TSA_URL)")
+    return level
+
+
+def _signing_validation_context(trust_roots_pem: list[bytes]) -> ValidationContext:
+    """What B-LT embeds is what this context finds: the chain to one of the roots, and the
+    revocation data fetched over HTTP from the URLs in the certificates (CRL, OCSP)."""
+    roots = [c for pem in trust_roots_pem for c in load_certs_from_pemder_data(pem)]
+    return ValidationContext(trust_roots=roots, allow_fetching=True)
+
+
 def sign_pdf(
     pdf_bytes: bytes,
     signer: LoadedSigner,
@@ -162,14 +204,26 @@ def sign_pdf(
     location: str | None = None,
     timestamp_url: str | None = None,
     timestamper: TimeStamper | None = None,
+    level: PadesLevel | None = None,
+    trust_roots_pem: list[bytes] | None = None,
     stamp_font: str = DEFAULT_STAMP_FONT,
     field_name: str = FIELD_NAME,
 ) -> bytes:
-    """Sign with a PAdES signature; ``box`` (PDF points, x1 y1 x2 y2) makes it visible."""
+    """Sign with a PAdES signature; ``box`` (PDF points, x1 y1 x2 y2) makes it visible.
+
+    ``level`` defaults to B-T with a timestamper and B-B without. B-LT and B-LTA need a
+    timestamper and ``trust_roots_pem`` (the roots the signer's and the TSA's chains end in):
+    the chains and their revocation data are fetched now and embedded in a DSS; B-LTA then adds
+    a document timestamp over the whole file.
+    """
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
     _normalise_producer(writer)
     if timestamper is None and timestamp_url:
         timestamper = HTTPTimeStamper(timestamp_url)
+    if level is None:
+        level = PadesLevel.B_T if timestamper is not None else PadesLevel.B_B
+    if level.needs_timestamp and timestamper is None:
+        raise SigningError(f"PAdES {level} needs a timestamp server.")
     stamp_style = None
     if box is not None:
         try:
@@ -183,14 +237,18 @@ def sign_pdf(
                                      text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(stamp_font_file(stamp_font))))
     # pyHanko annotates box as ints, but PDF coordinates are real numbers and it takes floats.
     spec = fields.SigFieldSpec(field_name, on_page=page, box=box)  # type: ignore[arg-type]
+    long_term = level.rank >= PadesLevel.B_LT.rank
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
         subfilter=fields.SigSeedSubFilter.PADES,
         md_algorithm="sha256",
         reason=reason,
         location=location,
+        embed_validation_info=long_term,
+        use_pades_lta=level == PadesLevel.B_LTA,
+        validation_context=_signing_validation_context(trust_roots_pem or []) if long_term else None,
     )
-    pdf_signer = signers.PdfSigner(meta, signer=signer.signer, timestamper=timestamper,
+    pdf_signer = signers.PdfSigner(meta, signer=signer.signer, timestamper=timestamper if level.needs_timestamp else None,
                                    stamp_style=stamp_style, new_field_spec=spec)
     out = io.BytesIO()
     pdf_signer.sign_pdf(writer, output=out)
@@ -210,6 +268,53 @@ class Verdict(enum.StrEnum):
 
 
 @dataclass(frozen=True)
+class CertificateInfo:
+    """One certificate of a chain, as the verify page and the validation report show it."""
+
+    subject: str
+    issuer: str
+    serial: str
+    not_before: dt.datetime
+    not_after: dt.datetime
+    sha256: str
+
+    @classmethod
+    def of(cls, cert: asn1_x509.Certificate) -> CertificateInfo:
+        return cls(
+            subject=cert.subject.human_friendly,
+            issuer=cert.issuer.human_friendly,
+            serial=format(cert.serial_number, "x"),
+            not_before=cert.not_valid_before,
+            not_after=cert.not_valid_after,
+            sha256=hashlib.sha256(cert.dump()).hexdigest(),
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "subject": self.subject,
+            "issuer": self.issuer,
+            "serial": self.serial,
+            "not_before": self.not_before.isoformat(),
+            "not_after": self.not_after.isoformat(),
+            "sha256": self.sha256,
+        }
+
+
+@dataclass(frozen=True)
+class TimestampInfo:
+    """An RFC 3161 timestamp: on the signature (B-T) or over the document (B-LTA)."""
+
+    time: dt.datetime
+    authority: str
+    intact: bool
+    trusted: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {"time": self.time.isoformat(), "authority": self.authority, "intact": self.intact,
+                "trusted": self.trusted}
+
+
+@dataclass(frozen=True)
 class VerificationResult:
     signed: bool
     intact: bool = False
@@ -222,6 +327,18 @@ class VerificationResult:
     timestamp_trusted: bool | None = None
     summary: str = ""
     readable: bool = True
+    #: the PAdES level the file carries ("" when not a PAdES signature)
+    level: str = ""
+    timestamp: TimestampInfo | None = None
+    document_timestamps: tuple[TimestampInfo, ...] = ()
+    #: signer first, root last, as far as the embedded certificates and the trust roots reach
+    chain: tuple[CertificateInfo, ...] = ()
+    #: what the DSS holds: certificates, OCSP responses, CRLs (None without a DSS)
+    validation_data: dict[str, int] | None = None
+    #: the moment the validation was done for
+    validated_at: dt.datetime | None = None
+    #: the chain was judged at the signature timestamp's time with the embedded data only
+    long_term: bool = False
 
     @property
     def ok(self) -> bool:
@@ -235,7 +352,9 @@ class VerificationResult:
             return Verdict.not_signed
         if not (self.intact and self.valid and self.covers_whole_document):
             return Verdict.modified
-        if not self.trusted:
+        if any(not ts.intact for ts in self.document_timestamps):
+            return Verdict.modified
+        if not self.trusted or any(not ts.trusted for ts in self.document_timestamps):
             return Verdict.not_trusted
         return Verdict.valid
 
@@ -253,39 +372,160 @@ def _certificate_trusted(signature: Any, vc: ValidationContext) -> bool:
     return True
 
 
-def verify_pdf(pdf_bytes: bytes, trust_roots_pem: list[bytes]) -> VerificationResult:
-    """Validate the last signature against the given roots (no network fetching)."""
+def _chain(leaf: asn1_x509.Certificate, pool: list[asn1_x509.Certificate]) -> tuple[CertificateInfo, ...]:
+    """Leaf to root by issuer name and key identifier, from the certificates at hand."""
+    chain = [leaf]
+    by_subject: dict[bytes, list[asn1_x509.Certificate]] = {}
+    for cert in pool:
+        by_subject.setdefault(cert.subject.dump(), []).append(cert)
+    current = leaf
+    while current.issuer != current.subject and len(chain) < 10:
+        candidates = by_subject.get(current.issuer.dump(), [])
+        aki = current.authority_key_identifier
+        issuer = next((c for c in candidates if aki is None or c.key_identifier == aki), None)
+        if issuer is None or issuer in chain:
+            break
+        chain.append(issuer)
+        current = issuer
+    return tuple(CertificateInfo.of(c) for c in chain)
+
+
+def _read_dss(reader: PdfFileReader) -> Any:
+    from pyhanko.sign.validation.dss import DocumentSecurityStore, NoDSSFoundError
+
+    try:
+        return DocumentSecurityStore.read_dss(reader)
+    except NoDSSFoundError:
+        return None
+
+
+def detect_level(signature: Any, has_dss: bool, document_timestamps: int) -> str:
+    """The PAdES baseline level a signed file carries: B-B, plus a signature timestamp (B-T),
+    plus a DSS (B-LT), plus a document timestamp after it (B-LTA)."""
+    if signature.sig_object.get("/SubFilter") != "/ETSI.CAdES.detached":
+        return ""
+    if _signature_timestamp_token(signature) is None:
+        return PadesLevel.B_B.value
+    if not has_dss:
+        return PadesLevel.B_T.value
+    return (PadesLevel.B_LTA if document_timestamps else PadesLevel.B_LT).value
+
+
+def verify_pdf(pdf_bytes: bytes, trust_roots_pem: list[bytes], *, at: dt.datetime | None = None) -> VerificationResult:
+    """Validate the (last) signature against the given roots, never fetching anything.
+
+    ``at`` is the moment of validation (default now). A B-LT or B-LTA letter is validated the
+    long-term way: its document timestamps at their own time (the newest has no revocation data
+    embedded until it is renewed); the signer's chain at the time the
+    signature timestamp proves, and that timestamp's chain at the time of the document timestamp
+    over it (B-LTA) or its own time (B-LT); both with only the certificates and revocation data
+    embedded in the DSS, revocation data required for every certificate that names where to get
+    it. So a letter still validates after the signer's certificate expired.
+    """
+    from pyhanko.sign.validation import validate_pdf_timestamp
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+
+    moment = at or dt.datetime.now(dt.UTC)
     try:
         reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
-        sigs = reader.embedded_signatures
+        all_sigs = reader.embedded_signatures
     except Exception as exc:  # a damaged file is "not validly signed", not a crash
         return VerificationResult(signed=False, readable=False, summary=f"unreadable PDF: {exc}")
+    sigs = [s for s in all_sigs if s.sig_object_type == "/Sig"]
     if not sigs:
         return VerificationResult(signed=False, summary="no signature")
+    signature = sigs[-1]
+    doc_ts = [s for s in all_sigs if s.sig_object_type == "/DocTimeStamp"
+              and s.signed_revision > signature.signed_revision]
     roots = [c for pem in trust_roots_pem for c in load_certs_from_pemder_data(pem)]
-    vc = ValidationContext(trust_roots=roots, allow_fetching=False)
     try:
-        status = validate_pdf_signature(sigs[-1], vc)
+        dss = _read_dss(reader)
+        level = detect_level(signature, dss is not None, len(doc_ts))
+        long_term = level in (PadesLevel.B_LT, PadesLevel.B_LTA)
+
+        def context(when: dt.datetime, *, strict: bool = False) -> ValidationContext:
+            kwargs: dict[str, Any] = {"trust_roots": roots, "allow_fetching": False, "moment": when}
+            if strict:
+                kwargs.update(revocation_mode="hard-fail", retroactive_revinfo=True)
+            return dss.as_validation_context(kwargs) if dss is not None else ValidationContext(**kwargs)
+
+        stamps = []
+        for ts in doc_ts:
+            # At its own time: pyHanko embeds no revocation data for the newest document
+            # timestamp (that comes with the next renewal), so "now" would need fetching.
+            own_time = _token_time(ts.signed_data) or moment
+            ts_status = validate_pdf_timestamp(ts, context(own_time))
+            stamps.append(TimestampInfo(ts_status.timestamp, ts_status.signing_cert.subject.human_friendly,
+                                        bool(ts_status.intact and ts_status.valid
+                                             and ts_status.coverage >= SignatureCoverageLevel.ENTIRE_REVISION),
+                                        bool(ts_status.trusted)))
+        if long_term:
+            # The signer's chain at the time the signature timestamp proves; the timestamp's own
+            # chain at the time of the document timestamp over it (B-LTA), else at its own time.
+            signed_at = _timestamp_time(signature) or moment
+            ts_moment = stamps[0].time if stamps else signed_at
+            status = validate_pdf_signature(signature, context(signed_at, strict=True),
+                                            ts_validation_context=context(ts_moment, strict=True))
+        else:
+            status = validate_pdf_signature(signature, context(moment))
     except Exception as exc:  # a signature dictionary that cannot be parsed or checked
         return VerificationResult(signed=True, readable=False, summary=f"signature could not be validated: {exc}")
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
 
     ts = status.timestamp_validity
     trusted = bool(status.trusted)
     if not status.intact:
-        trusted = _certificate_trusted(sigs[-1], ValidationContext(trust_roots=roots, allow_fetching=False))
+        trusted = _certificate_trusted(signature, ValidationContext(trust_roots=roots, allow_fetching=False))
+    pool = list(signature.other_embedded_certs) + list(roots)
+    if dss is not None:
+        pool += list(dss.load_certs())
+    modification = getattr(status.modification_level, "name", str(status.modification_level))
+    whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE or (
+        status.coverage == SignatureCoverageLevel.ENTIRE_REVISION and modification == "LTA_UPDATES"
+    )
     return VerificationResult(
         signed=True,
         intact=bool(status.intact),
         valid=bool(status.valid),
         trusted=trusted,
         signer_subject=status.signing_cert.subject.human_friendly,
-        signing_time=status.signer_reported_dt,
-        covers_whole_document=status.coverage == SignatureCoverageLevel.ENTIRE_FILE,
-        modification_level=getattr(status.modification_level, "name", str(status.modification_level)),
+        signing_time=ts.timestamp if ts is not None else status.signer_reported_dt,
+        covers_whole_document=whole,
+        modification_level=modification,
         timestamp_trusted=None if ts is None else bool(ts.trusted),
         summary=status.summary(),
+        level=level,
+        timestamp=None if ts is None else TimestampInfo(ts.timestamp, ts.signing_cert.subject.human_friendly,
+                                                        bool(ts.intact and ts.valid), bool(ts.trusted)),
+        document_timestamps=tuple(stamps),
+        chain=_chain(signature.signer_cert, pool),
+        validation_data=None if dss is None else {
+            "certificates": len(dss.certs), "ocsp_responses": len(dss.ocsps), "crls": len(dss.crls)},
+        validated_at=moment,
+        long_term=long_term,
     )
+
+
+def _signature_timestamp_token(signature: Any) -> Any:
+    """The SignedData of the signature's RFC 3161 timestamp token, or None."""
+    from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
+
+    try:
+        return next(extract_tst_data_iter(signature.signer_info, signed=False), None)
+    except Exception:  # no unsigned attributes at all
+        return None
+
+
+def _timestamp_time(signature: Any) -> dt.datetime | None:
+    """The time in the signature's RFC 3161 token (as the TSA asserts it; validated with it)."""
+    data = _signature_timestamp_token(signature)
+    return None if data is None else _token_time(data)
+
+
+def _token_time(data: Any) -> dt.datetime | None:
+    """genTime of an RFC 3161 token's SignedData."""
+    tst_info = data["encap_content_info"]["content"].parsed
+    value: dt.datetime = tst_info["gen_time"].native
+    return value
 
 
 # --------------------------------------------------------------------------- dev certificate
