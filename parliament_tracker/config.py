@@ -41,6 +41,9 @@ def _web_settings(instance_path: str) -> dict[str, Any]:
         # what was typed into a form refused for an ended session or CSRF token (kept_forms)
         "KEPT_FORMS_DIR": os.path.join(instance_path, "kept_forms"),
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        # a page with a form warns this long before its CSRF token (the form's life) runs out,
+        # offering to stay signed in (static/app.js, POST /session/keepalive)
+        "SESSION_WARNING_SECONDS": 5 * 60,
         "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "nl",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",

@@ -8,7 +8,9 @@ from typing import Any
 from flask import Flask, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_date, format_decimal, get_locale
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
+from jinja2 import pass_context
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from parliament_tracker.auth.permissions import public
@@ -99,6 +101,17 @@ def _init_templates(app: Flask) -> None:
 
         # the case kinds' and statuses' titles come from cases.init_app (cases sits above web)
         return {"audit_sentence": sentence, "audit_changes": changes, "current_locale": str(get_locale())}
+
+    @app.template_global()
+    @pass_context
+    def page_has_errors(context: Any) -> bool:
+        """Whether a form on this page came back with errors (the title then starts "Fout:")."""
+        if context.get("has_errors"):
+            return True
+        errors = context.get("errors")  # pages whose form is a plain dict of field -> message
+        if isinstance(errors, dict) and errors:
+            return True
+        return any(isinstance(value, FlaskForm) and value.errors for value in context.values())
 
     @app.template_filter("number")
     def number(value: Any) -> str:

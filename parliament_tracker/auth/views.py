@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from parliament_tracker.auth import services
@@ -84,7 +85,7 @@ def login():
             )
         else:
             flash(_("User name or password is incorrect."), "error")
-        return render_template("auth/login.html", form=form), 401
+        return render_template("auth/login.html", form=form, has_errors=True), 401
     return render_template("auth/login.html", form=form)
 
 
@@ -113,6 +114,15 @@ def set_language(code: str):
         "lang", code, max_age=365 * 86400, samesite="Lax", httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"]
     )
     return response
+
+
+@bp.post("/session/keepalive")
+@permission_required("account")
+def keepalive():
+    """"Stay signed in" (static/app.js warns before a form's page runs out): the session cookie
+    is renewed and the page gets a fresh CSRF token, good for another WTF_CSRF_TIME_LIMIT."""
+    session.modified = True
+    return jsonify(csrf_token=generate_csrf(), seconds=current_app.config["WTF_CSRF_TIME_LIMIT"] or 0)
 
 
 @bp.route("/account", methods=["GET", "POST"])

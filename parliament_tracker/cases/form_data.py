@@ -7,11 +7,12 @@ from typing import Any
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import Role
 from parliament_tracker.cases import services
-from parliament_tracker.cases.forms import CaseForm
+from parliament_tracker.cases.forms import CaseForm, parse_new_members
 from parliament_tracker.cases.models import CaseKind
 from parliament_tracker.cases.page_hooks import deadline_hooks, event_class
 from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
+from parliament_tracker.organisation.services import member_for
 
 
 def filter_options() -> dict[str, Any]:
@@ -44,6 +45,11 @@ def fill_choices(form: CaseForm) -> None:
 
 def input_from_form(form: CaseForm, *, with_questions: bool) -> services.CaseInput:
     members = [db.session.get(Member, i) for i in form.member_ids.data or []]
+    # members typed by name (not yet known to the tracker) are added, with their party
+    for name, party in parse_new_members(form.new_members.data or ""):
+        member = member_for(name, party)
+        if member not in members:
+            members.append(member)
     return services.CaseInput(
         reference=form.reference.data,
         kind=CaseKind(form.kind.data),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
@@ -23,6 +25,24 @@ TEXT_LIMITS = {"reference": 40, "subject": 2000, "dossier": 32, "notes": 20000, 
 MAX_MEMBERS = 50
 
 
+_NAME_AND_PARTY = re.compile(r"^(?P<name>.+?)\s*\((?P<party>[^()]+)\)$")
+
+
+def parse_new_members(text: str) -> list[tuple[str, str | None]]:
+    """Members typed one per line as "Name (PARTY)" (the party may be left out); blank lines and
+    repeats are dropped."""
+    found: list[tuple[str, str | None]] = []
+    for line in text.splitlines():
+        line = " ".join(line.split())
+        if not line:
+            continue
+        match = _NAME_AND_PARTY.match(line)
+        entry = (match.group("name").strip(), match.group("party").strip()) if match else (line, None)
+        if entry not in found:
+            found.append(entry)
+    return found
+
+
 class CaseForm(BaseForm):
     reference = StringField(
         _l("Reference number"),
@@ -41,6 +61,11 @@ class CaseForm(BaseForm):
         _l("Requested by members"),
         coerce=int,
         validators=[Optional(), Length(max=MAX_MEMBERS, message=_l("Name at most %(max)d members."))],
+    )
+    new_members = TextAreaField(
+        _l("Members not in the list"),
+        validators=[Optional(), Length(max=MAX_MEMBERS * 240)],
+        description=_l("One per line, as name (party), for example: Jansen (VVD)"),
     )
     addressed_to_id = SelectField(_l("Addressed to"), coerce=_coerce_optional_int, validators=[Optional()])
     lead_directorate_id = SelectField(_l("Lead directorate"), coerce=_coerce_optional_int, validators=[Optional()])
@@ -62,6 +87,13 @@ class CaseForm(BaseForm):
     )
     version = HiddenField()
 
+    def validate_new_members(self, field: TextAreaField) -> None:
+        names = parse_new_members(field.data or "")
+        if any(len(name) > 200 or len(party or "") > 32 for name, party in names):
+            raise ValidationError(_l("A name is at most 200 characters, a party at most 32."))
+        if len(names) + len(self.member_ids.data or []) > MAX_MEMBERS:
+            raise ValidationError(_l("Name at most %(max)d members.", max=MAX_MEMBERS))
+
     def validate_committee_due_on(self, field: DutchDateField) -> None:
         received = self.received_on.data
         if field.data and received and field.data < received:
@@ -77,6 +109,8 @@ class TransitionForm(BaseForm):
     target = HiddenField(validators=[DataRequired()])
     version = IntegerField(validators=[InputRequired()])
     comment = StringField(_l("Comment"), validators=[Optional(), Length(max=1000)])
+    #: "yes" once the user confirmed a move that closes the case (withdrawn, answered, ...)
+    confirmed = HiddenField()
 
 
 class AttachmentForm(BaseForm):

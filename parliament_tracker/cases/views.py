@@ -43,12 +43,12 @@ from parliament_tracker.cases import status as case_status
 from parliament_tracker.cases.export import csv_lines, xlsx_bytes
 from parliament_tracker.cases.forms import AttachmentForm, CaseForm, LinkForm, TransitionForm
 from parliament_tracker.cases.models import Attachment, Case, CaseKind, LinkType
-from parliament_tracker.cases.workflow import CaseStatus, allowed_targets
+from parliament_tracker.cases.workflow import CaseStatus, allowed_targets, is_allowed
 from parliament_tracker.db import today_local
 from parliament_tracker.downloads import content_disposition
 from parliament_tracker.errors import DomainError, Kind
 from parliament_tracker.extensions import db
-from parliament_tracker.forms import int_arg
+from parliament_tracker.forms import MAX_INT, int_arg
 from parliament_tracker.organisation.models import Committee, Signatory
 
 bp = Blueprint("cases", __name__)
@@ -182,7 +182,9 @@ def show(reference: str):
     return _case_page(case)
 
 
-def _case_page(case: Case, *, link_form: LinkForm | None = None, attachment_form: AttachmentForm | None = None) -> str:
+def _case_page(
+    case: Case, *, link_form: LinkForm | None = None, attachment_form: AttachmentForm | None = None, **refused: Any
+) -> str:
     """The case page; a refused form on it comes back with its input and errors."""
     links = services.links_of(case)
     return render_template(
@@ -196,6 +198,7 @@ def _case_page(case: Case, *, link_form: LinkForm | None = None, attachment_form
         timeline=entries_for(case),
         link_types=list(LinkType),
         **page_hooks.page_extras(case),
+        **refused,
     )
 
 
@@ -227,7 +230,7 @@ def edit(reference: str):
                 if not isinstance(exc, services.StaleCase):
                     exc = services.StaleCase(case)
                 flash(exc.message, "error")
-                return render_template("cases/form.html", form=form, case=case, stale=True), 409
+                return render_template("cases/form.html", form=form, case=case, stale=True, has_errors=True), 409
             _show_errors(form, exc)
             existing = exc.existing if isinstance(exc, services.DuplicateCase) else None
             return render_template("cases/form.html", form=form, case=case, existing=existing), exc.status
@@ -258,30 +261,62 @@ _Q_FIELD = re.compile(r"^q-(\d+)-text$")
 @bp.post("/cases/<reference>/questions")
 @permission_required("case.edit")
 def save_questions(reference: str):
-    """Save corrected question numbers and texts."""
+    """Save corrected question numbers and texts. A refusal shows the case page again with
+    what was typed, the error next to the question it is about and the focus there."""
     case = _get_case(reference)
-    items: list[tuple[int, str]] = []
+    rows: list[dict[str, Any]] = []
     for key, text in request.form.items():
         match = _Q_FIELD.match(key)
-        if not match:
-            continue
-        raw_number = request.form.get(f"q-{match.group(1)}-number", match.group(1))
-        try:
-            number = int(raw_number)
-        except ValueError:
-            flash(_("Question numbers must be whole numbers."), "error")
-            return redirect(url_for("cases.show", reference=case.reference) + "#questions")
-        items.append((number, text))
+        if match:
+            index = match.group(1)
+            rows.append({"index": index, "number": request.form.get(f"q-{index}-number", index), "text": text, "error": None})
     new_text = (request.form.get("new_question") or "").strip()
+    seen: set[int] = set()
+    for row in rows:
+        number = _whole_number(row["number"])
+        if number is None:
+            row["error"] = _("Question numbers must be whole numbers.")
+        elif number < 1:
+            row["error"] = _("Question numbers start at 1.")
+        elif row["text"].strip() and number in seen:
+            row["error"] = _("Each question needs its own number.")
+        elif row["text"].strip():
+            seen.add(number)
+        row["value"] = number
+    if any(row["error"] for row in rows):
+        return _questions_refused(case, rows, new_text, None, 422)
+    items = [(row["value"], row["text"]) for row in rows]
     if new_text:
         items.append((max([n for n, _t in items] + [0]) + 1, new_text))
-    version = request.form.get("version", "")
-    expected = int_arg(version) or 0
-    return _on_case_page(
-        case,
-        "#questions",
-        lambda: services.set_questions(case, items, expected_version=expected, actor=edge.actor()),
-        lambda: _("Questions saved."),
+    expected = int_arg(request.form.get("version", "")) or 0
+
+    def refused(exc: DomainError) -> Any:
+        return _questions_refused(case, rows, new_text, exc.message, exc.status)
+
+    edge.on_refusal(refused)
+    services.set_questions(case, items, expected_version=expected, actor=edge.actor())
+    flash(_("Questions saved."), "success")
+    return redirect(url_for("cases.show", reference=case.reference) + "#questions")
+
+
+def _whole_number(text: str) -> int | None:
+    raw = text.strip()
+    if not raw.isascii():
+        return None
+    try:
+        number = int(raw)
+    except ValueError:
+        return None
+    return number if abs(number) <= MAX_INT else None
+
+
+def _questions_refused(case: Case, rows: list[dict[str, Any]], new_text: str, message: str | None, status: int) -> Any:
+    """The case page with the questions as typed; the focus goes to the first question in error
+    (or, for a refusal of the whole list, to the message above it)."""
+    focus = next((f"q-{row['index']}-number" for row in rows if row["error"]), None if message else "new_question")
+    return (
+        _case_page(case, question_rows=rows, new_question=new_text, questions_error=message, questions_focus=focus or "questions-error", has_errors=True),
+        status,
     )
 
 
@@ -294,6 +329,11 @@ def change_status(reference: str):
     if not form.validate_on_submit() or form.target.data not in CaseStatus.__members__:
         flash(_("Choose a valid status."), "error")
         return redirect(url_for("cases.show", reference=case.reference))
+    target = CaseStatus(form.target.data)
+    if target.is_closed and form.confirmed.data != "yes" and is_allowed(case.status, target, current_user.role):
+        # Closing (withdrawn, transferred, no reply needed, answered) asks first, on its own page:
+        # it works without JavaScript and a stray click closes nothing.
+        return render_template("cases/confirm_status.html", case=case, target=target, form=form)
     return _on_case_page(
         case,
         "",

@@ -58,4 +58,5 @@ class UserForm(BaseForm):
         _l("Password"),
         validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, message=_l("The password must be at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))],
         description=_l("Leave empty to keep the current password."),
+        render_kw={"autocomplete": "new-password"},
     )
