@@ -1,8 +1,13 @@
-"""The case form's choices and filters, and its fields as the case services' input."""
+"""The case form's choices and filters, its fields as the case services' input, and the
+corrected questions as typed."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import Any
+
+from flask_babel import gettext as _
 
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import Role
@@ -11,6 +16,7 @@ from parliament_tracker.cases.forms import CaseForm, parse_new_members
 from parliament_tracker.cases.models import CaseKind
 from parliament_tracker.cases.page_hooks import deadline_hooks, event_class
 from parliament_tracker.extensions import db
+from parliament_tracker.forms import MAX_INT
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
 from parliament_tracker.organisation.services import member_for
 
@@ -67,3 +73,42 @@ def input_from_form(form: CaseForm, *, with_questions: bool) -> services.CaseInp
         given_due_on=form.given_due_on.data,
         due_before_event=db.session.get(event_class(), form.due_before_event_id.data) if form.due_before_event_id.data else None,
     )
+
+
+_Q_FIELD = re.compile(r"^q-(\d+)-text$")
+
+
+def question_rows(form: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The corrected questions as typed (``q-<i>-number``, ``q-<i>-text``), each with its
+    number read (``value``) and its problem (``error``): numbers are whole, from 1, and each
+    question with a text has its own."""
+    rows: list[dict[str, Any]] = []
+    for key, text in form.items():
+        match = _Q_FIELD.match(key)
+        if match:
+            index = match.group(1)
+            rows.append({"index": index, "number": form.get(f"q-{index}-number", index), "text": text, "error": None})
+    seen: set[int] = set()
+    for row in rows:
+        number = _whole_number(row["number"])
+        if number is None:
+            row["error"] = _("Question numbers must be whole numbers.")
+        elif number < 1:
+            row["error"] = _("Question numbers start at 1.")
+        elif row["text"].strip() and number in seen:
+            row["error"] = _("Each question needs its own number.")
+        elif row["text"].strip():
+            seen.add(number)
+        row["value"] = number
+    return rows
+
+
+def _whole_number(text: str) -> int | None:
+    raw = text.strip()
+    if not raw.isascii():
+        return None
+    try:
+        number = int(raw)
+    except ValueError:
+        return None
+    return number if abs(number) <= MAX_INT else None

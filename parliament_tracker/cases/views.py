@@ -16,7 +16,6 @@ Routes:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -48,7 +47,7 @@ from parliament_tracker.db import today_local
 from parliament_tracker.downloads import content_disposition
 from parliament_tracker.errors import DomainError, Kind
 from parliament_tracker.extensions import db
-from parliament_tracker.forms import MAX_INT, int_arg
+from parliament_tracker.forms import int_arg
 from parliament_tracker.organisation.models import Committee, Signatory
 
 bp = Blueprint("cases", __name__)
@@ -255,34 +254,14 @@ def _on_case_page(case: Case, anchor: str, action: Callable[[], Any], success: C
     return redirect(target)
 
 
-_Q_FIELD = re.compile(r"^q-(\d+)-text$")
-
-
 @bp.post("/cases/<reference>/questions")
 @permission_required("case.edit")
 def save_questions(reference: str):
     """Save corrected question numbers and texts. A refusal shows the case page again with
     what was typed, the error next to the question it is about and the focus there."""
     case = _get_case(reference)
-    rows: list[dict[str, Any]] = []
-    for key, text in request.form.items():
-        match = _Q_FIELD.match(key)
-        if match:
-            index = match.group(1)
-            rows.append({"index": index, "number": request.form.get(f"q-{index}-number", index), "text": text, "error": None})
+    rows = form_data.question_rows(request.form)
     new_text = (request.form.get("new_question") or "").strip()
-    seen: set[int] = set()
-    for row in rows:
-        number = _whole_number(row["number"])
-        if number is None:
-            row["error"] = _("Question numbers must be whole numbers.")
-        elif number < 1:
-            row["error"] = _("Question numbers start at 1.")
-        elif row["text"].strip() and number in seen:
-            row["error"] = _("Each question needs its own number.")
-        elif row["text"].strip():
-            seen.add(number)
-        row["value"] = number
     if any(row["error"] for row in rows):
         return _questions_refused(case, rows, new_text, None, 422)
     items = [(row["value"], row["text"]) for row in rows]
@@ -297,17 +276,6 @@ def save_questions(reference: str):
     services.set_questions(case, items, expected_version=expected, actor=edge.actor())
     flash(_("Questions saved."), "success")
     return redirect(url_for("cases.show", reference=case.reference) + "#questions")
-
-
-def _whole_number(text: str) -> int | None:
-    raw = text.strip()
-    if not raw.isascii():
-        return None
-    try:
-        number = int(raw)
-    except ValueError:
-        return None
-    return number if abs(number) <= MAX_INT else None
 
 
 def _questions_refused(case: Case, rows: list[dict[str, Any]], new_text: str, message: str | None, status: int) -> Any:
