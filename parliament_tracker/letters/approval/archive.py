@@ -150,12 +150,7 @@ def mdto_metadata(letter: Letter, signature: Signature, files: list[ArchiveFile]
     classification = dict(cfg.get("ARCHIVE_CLASSIFICATION") or {})
     creator = cfg.get("ARCHIVE_CREATOR") or ""
     signatory = signature.signatory or letter.signatory
-    cases = list(letter.case_links)
-    events = [{"eventType": {"begripLabel": "Ondertekening"}, "eventTijd": _iso(signature.signed_at),
-               "eventVerantwoordelijkeActor": {"verwijzingNaam": signatory.label if signatory else ""},
-               "eventResultaat": report["verdict"]}]
-    if letter.sent_on:
-        events.append({"eventType": {"begripLabel": "Verzending"}, "eventTijd": _iso(letter.sent_on)})
+    signatory_name = signatory.label if signatory else ""
     return {
         "schema": "MDTO 1.0 (JSON-weergave)",
         "informatieobject": {
@@ -178,23 +173,9 @@ def mdto_metadata(letter: Letter, signature: Signature, files: list[ArchiveFile]
             "dekkingInTijd": {"dekkingInTijdType": {"begripLabel": "Briefdatum"},
                               "dekkingInTijdBegindatum": _iso(letter.letter_date),
                               "dekkingInTijdEinddatum": _iso(letter.sent_on or letter.letter_date)},
-            "betrokkene": [
-                {"betrokkeneTypeRelatie": {"begripLabel": "Auteur"},
-                 "betrokkeneActor": {"verwijzingNaam": signatory.label if signatory else ""}},
-                {"betrokkeneTypeRelatie": {"begripLabel": "Ondertekenaar"},
-                 "betrokkeneActor": {"verwijzingNaam": report["signer_certificate"] or ""}},
-                {"betrokkeneTypeRelatie": {"begripLabel": "Geadresseerde"},
-                 "betrokkeneActor": {"verwijzingNaam": letter.addressee or ""}},
-            ],
-            "gerelateerdInformatieobject": [
-                {"gerelateerdInformatieobjectVerwijzing": {"verwijzingNaam": link.case.subject,
-                                                           "verwijzingIdentificatie": {
-                                                               "identificatieKenmerk": link.case.reference,
-                                                               "identificatieBron": "Tweede Kamer zaaknummer"}},
-                 "gerelateerdInformatieobjectTypeRelatie": {"begripLabel": str(link.role.label)}}
-                for link in cases
-            ],
-            "event": events,
+            "betrokkene": _betrokkenen(letter, signatory_name, report),
+            "gerelateerdInformatieobject": _related(letter),
+            "event": _events(letter, signature, signatory_name, report),
             "archiefvormer": {"verwijzingNaam": creator},
             "taal": "nl",
             "handtekening": {"niveau": report["level"], "oordeel": report["verdict"],
@@ -202,6 +183,40 @@ def mdto_metadata(letter: Letter, signature: Signature, files: list[ArchiveFile]
         },
         "bestand": [_bestand(f, checked_on) for f in files],
     }
+
+
+def _betrokkenen(letter: Letter, signatory_name: str, report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The author (the signatory), the signer (the certificate) and the addressee."""
+    return [
+        {"betrokkeneTypeRelatie": {"begripLabel": "Auteur"},
+         "betrokkeneActor": {"verwijzingNaam": signatory_name}},
+        {"betrokkeneTypeRelatie": {"begripLabel": "Ondertekenaar"},
+         "betrokkeneActor": {"verwijzingNaam": report["signer_certificate"] or ""}},
+        {"betrokkeneTypeRelatie": {"begripLabel": "Geadresseerde"},
+         "betrokkeneActor": {"verwijzingNaam": letter.addressee or ""}},
+    ]
+
+
+def _related(letter: Letter) -> list[dict[str, Any]]:
+    """The cases the letter answers or mentions, by their Tweede Kamer number."""
+    return [
+        {"gerelateerdInformatieobjectVerwijzing": {"verwijzingNaam": link.case.subject,
+                                                   "verwijzingIdentificatie": {
+                                                       "identificatieKenmerk": link.case.reference,
+                                                       "identificatieBron": "Tweede Kamer zaaknummer"}},
+         "gerelateerdInformatieobjectTypeRelatie": {"begripLabel": str(link.role.label)}}
+        for link in letter.case_links
+    ]
+
+
+def _events(letter: Letter, signature: Signature, signatory_name: str, report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Signing (with the validation's verdict) and, once sent, sending."""
+    events = [{"eventType": {"begripLabel": "Ondertekening"}, "eventTijd": _iso(signature.signed_at),
+               "eventVerantwoordelijkeActor": {"verwijzingNaam": signatory_name},
+               "eventResultaat": report["verdict"]}]
+    if letter.sent_on:
+        events.append({"eventType": {"begripLabel": "Verzending"}, "eventTijd": _iso(letter.sent_on)})
+    return events
 
 
 def _letter_and_signature(letter: Letter) -> Signature:
