@@ -5,7 +5,8 @@ import datetime as dt
 import time_machine
 
 from parliament_tracker.audit.models import AuditEntry
-from parliament_tracker.cases.services import find_case, transition
+from parliament_tracker.cases.services import find_case
+from parliament_tracker.cases.status import transition
 from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.deadlines.services import deadline_risk, recompute_case
 
