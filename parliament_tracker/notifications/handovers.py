@@ -107,6 +107,16 @@ PHRASES: dict[tuple[K, str], tuple[Any, Any, Any]] = {
         _l("The contribution %(actor)s asked for %(ref)s was due %(date)s."),
         _l("Give the contribution"),
     ),
+    (K.contribution_reminder, "user"): (
+        _l("Contribution for %(ref)s due %(date)s"),
+        _l("The contribution %(actor)s asked for %(ref)s (%(questions)s) is due %(date)s."),
+        _l("Give the contribution"),
+    ),
+    (K.contribution_escalation, ""): (
+        _l("Escalation: contribution of %(contributor)s for %(ref)s is overdue"),
+        _l("The contribution %(actor)s asked of %(contributor)s for %(ref)s (%(questions)s) was due %(date)s and has not been delivered."),
+        _l("Open the contribution"),
+    ),
     (K.postponement_sent, ""): (
         _l("Postponement notice for %(ref)s sent"),
         _l("A postponement notice for case %(ref)s was sent on %(date)s; the deadlines were moved."),
