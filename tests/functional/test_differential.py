@@ -273,12 +273,13 @@ def _questions_and_contributions(rnd: random.Random, drafters: list[User], direc
             "case_id": rnd.choice(case_ids), "question_numbers": [], "directorate_id": None, "user_id": None,
             "external_email": None, "asked_by_id": rnd.choice(askers).id,
             "due_on": BASE + dt.timedelta(days=rnd.randint(-25, 25)), "request_text": f"Bijdrage {i}",
-            "state": state.value, "answer_text": "", "created_at": now,
+            "state": state.value, "answer_text": "", "created_at": now, "link_nonce": None,
             # a few delivered at the same moment: the id breaks the tie
             "delivered_at": now - dt.timedelta(hours=rnd.randint(0, 12)) if state == ContributionState.delivered else None,
         }
         if rnd.random() < 0.15:
             row["external_email"] = f"extern{i}@example.org"
+            row["link_nonce"] = f"nonce-{i}" if state == ContributionState.asked and i % 5 else None  # a few links revoked
         else:
             directorate = rnd.choice(directorates)
             row["directorate_id"] = directorate.id
@@ -537,6 +538,49 @@ def expected_escalations(rows: Rows, today: dt.date) -> set[tuple[Any, int, dt.d
             directorate = rows.directorates.get(c.lead_directorate_id)
             to = [directorate.email] if directorate is not None and directorate.email else [u.id for u in enabled if Role(u.role) == Role.admin]
         out.update((who, case_id, Rows.effective(d)) for who in to)
+    return out
+
+
+def expected_contribution_job(rows: Rows, today: dt.date, working_days: int) -> set[tuple[Any, str, int]]:
+    """(user id or mailbox, kind, contribution id) of what the contributions job sends: on working
+    days a reminder to the contributor of each one due within the horizon; for each overdue one
+    the asker and the contributor, and the escalation to the enabled directors of the directorate
+    asked (an outside one: the case's lead directorate), else its mailbox, else the admins."""
+    enabled = {u.id: u for u in rows.users.values() if u.is_enabled}
+    out: set[tuple[Any, str, int]] = set()
+
+    def contributor(c: Any, kind: NotificationKind) -> None:
+        if c.external_email:
+            if c.link_nonce:
+                out.add(("mail:" + c.external_email.lower(), kind.value, c.id))
+        elif c.user_id is not None:
+            if c.user_id in enabled and (c.user_id, kind) not in rows.opt_outs:
+                out.add((c.user_id, kind.value, c.id))
+        elif (d := rows.directorates.get(c.directorate_id)) is not None and d.email:
+            out.add(("mail:" + d.email.lower(), kind.value, c.id))
+
+    asked = [c for c in rows.contributions if ContributionState(c.state) == ContributionState.asked]
+    if _working_day(rows, today):
+        horizon, left = today, working_days
+        while left:
+            horizon += dt.timedelta(days=1)
+            left -= _working_day(rows, horizon)
+        for c in asked:
+            if today <= c.due_on <= horizon:
+                contributor(c, NotificationKind.contribution_reminder)
+    for c in asked:
+        if c.due_on >= today:
+            continue
+        late = NotificationKind.contribution_overdue
+        if c.asked_by_id in enabled and (c.asked_by_id, late) not in rows.opt_outs:
+            out.add((c.asked_by_id, late.value, c.id))
+        contributor(c, late)
+        directorate_id = c.directorate_id if c.directorate_id is not None else rows.cases[c.case_id].lead_directorate_id
+        to: list[Any] = [u.id for u in enabled.values() if Role(u.role) == Role.director and directorate_id is not None and u.directorate_id == directorate_id]
+        if not to:
+            d = rows.directorates.get(directorate_id)
+            to = ["mail:" + d.email.lower()] if d is not None and d.email else [u.id for u in enabled.values() if Role(u.role) == Role.admin]
+        out.update((who, NotificationKind.contribution_escalation.value, c.id) for who in to)
     return out
 
 
@@ -815,6 +859,20 @@ def _compare_everything(own: Any, label: str) -> dict[str, int]:
                 db.session.rollback()
                 assert got == expected, f"{job} {today}: {len(got - expected)} unexpected, {len(expected - got)} missing {why}"
                 checked[f"{job} job"] += 1
+        # What the contributions job would send (reminders, overdue, escalations), each run undone.
+        from parliament_tracker.notifications import contribution_notices
+
+        for today in TODAYS:
+            before = db.session.scalar(sa.select(sa.func.max(Notification.id))) or 0
+            contribution_notices.overdue(today)
+            db.session.flush()
+            sent = db.session.scalars(sa.select(Notification).where(Notification.id > before)).all()
+            got_c = {(n.user_id or n.recipient, n.kind.value, int(re.search(r"contribution:(\d+):", n.dedupe_key).group(1))) for n in sent}
+            db.session.rollback()
+            expected_c = expected_contribution_job(rows, today, working_days)
+            assert got_c == expected_c, f"contributions job {today}: {sorted(got_c - expected_c)[:5]} unexpected, {sorted(expected_c - got_c)[:5]} missing {why}"
+            checked["contributions job"] += 1
+            checked["contributions job (escalations)"] += sum(1 for e in expected_c if e[1] == "contribution_escalation")
         # Every user's worklist (Mijn werk).
         _compare_worklists(rows, users, why, checked)
         # The ICS feeds of every scope.
@@ -857,6 +915,7 @@ def _assert_new_sections_had_items(checked: dict[str, int]) -> None:
     """The contribution and question sections were compared with something in them."""
     for key in ("contributions_asked", "contributions_back", "directorate_contributions", "questions_assigned"):
         assert checked[f"worklist {key} (non-empty)"], f"worklist {key}: only empty lists compared"
+    assert checked["contributions job (escalations)"], "the contributions job escalated nothing"
 
 
 def _report(label: str, built: Built, checked: dict[str, int], seconds: float) -> None:
