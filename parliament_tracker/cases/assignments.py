@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from flask_babel import gettext as _
 
+from parliament_tracker import signals
 from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import Role
@@ -109,4 +110,7 @@ def assign_questions(
     if changed:
         case.updated_at = now_utc()  # the case row changes, so its version increments
         db.session.flush()
+        own = [q for q in changed if q.drafter_id is not None or q.directorate_id is not None]
+        if own:
+            signals.questions_assigned.send(case, questions=own, actor=actor)
     return changed

@@ -171,3 +171,28 @@ def test_the_case_api_shows_and_sets_the_assignment(app, client, people, users, 
     q2 = next(q for q in ok.json["questions"] if q["number"] == 2)
     assert (q2["directorate"], q2["drafter"], q2["own_assignment"]) == ("DGSenB", "drafter2", True)
     assert ok.json["version"] == body["version"] + 1
+
+
+def test_the_drafter_given_questions_is_notified_once_per_save(app, people, users):
+    from parliament_tracker.notifications.models import Notification, NotificationKind
+
+    def told() -> list[Notification]:
+        return list(db.session.scalars(sa.select(Notification).where(Notification.kind == NotificationKind.case_assigned).order_by(Notification.id)))
+
+    with app.app_context():
+        case = _written()
+        actor = db.session.get(User, users["director"].id)
+        dgsenb, drafter2 = db.session.get(Directorate, people["dgsenb"]), db.session.get(User, people["drafter2"])
+        A = assignments.Assignment
+        assignments.assign_questions(case, {2: A(dgsenb, drafter2), 3: A(dgsenb, drafter2), 4: A(dgsenb, None)}, expected_version=case.version, actor=actor)
+        first = told()
+        assert [(n.user_id, n.recipient) for n in first] == [(drafter2.id, f"user:{drafter2.id}"), (None, "mail:dgsenb-kamerstukken@example.org")]
+        assert first[0].subject == f"Vragen 2, 3 van {REF} zijn aan u toegewezen" and first[0].url.endswith("#question-assignments")
+        # the same choices again: nothing changed, nobody told; back to the case's: nobody told
+        assignments.assign_questions(case, {2: A(dgsenb, drafter2)}, expected_version=case.version, actor=actor)
+        assignments.assign_questions(case, {3: A(None, None)}, expected_version=case.version, actor=actor)
+        assert len(told()) == 2
+        # question 3 given to them again later: a new hand-over
+        assignments.assign_questions(case, {3: A(dgsenb, drafter2)}, expected_version=case.version, actor=actor)
+        assert [n.subject for n in told()][2:] == [f"Vragen 3 van {REF} zijn aan u toegewezen"]
+        db.session.rollback()
