@@ -88,7 +88,9 @@ def register_blueprints(app: Flask) -> None:
     from parliament_tracker.api import bp as api_bp
     from parliament_tracker.auth.views import bp as auth_bp
     from parliament_tracker.cases.api import bp as cases_api_bp
+    from parliament_tracker.cases.question_views import bp as case_questions_bp
     from parliament_tracker.cases.views import bp as cases_bp
+    from parliament_tracker.contributions.api import bp as contributions_api_bp
     from parliament_tracker.contributions.views import bp as contributions_bp
     from parliament_tracker.deadlines.admin_views import bp as deadline_admin_bp
     from parliament_tracker.deadlines.api import bp as deadlines_api_bp
@@ -107,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(case_questions_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(tk_bp)
     app.register_blueprint(api_bp)
@@ -124,12 +127,14 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(worklist_api_bp)
     app.register_blueprint(notifications_api_bp)
     app.register_blueprint(contributions_bp)
+    app.register_blueprint(contributions_api_bp)
 
 
 def register_hooks(app: Flask) -> None:
     """Higher parts register with the hooks lower parts offer, here and never at import time
     (tests/unit/test_import_contract.py forbids every upward import, lazy ones too)."""
     from parliament_tracker import api, cases, deadlines, letters, scheduler
+    from parliament_tracker.contributions import api as contributions_api
     from parliament_tracker.contributions import views as contribution_pages
     from parliament_tracker.notifications import api as notifications_api
     from parliament_tracker.organisation import api as organisation_api
@@ -143,7 +148,7 @@ def register_hooks(app: Flask) -> None:
     scheduler.init_app(app)
     # the OpenAPI parts of the packages without other hooks (cases, deadlines and letters
     # register theirs in their init_app)
-    for contribute in (organisation_api.openapi, worklist_api.openapi, notifications_api.openapi):
+    for contribute in (organisation_api.openapi, contributions_api.openapi, worklist_api.openapi, notifications_api.openapi):
         api.register_openapi(app, contribute)
 
 

@@ -57,7 +57,7 @@ JOBS: dict[str, Job] = {
     for job in (
         Job("reminders", job_bodies.reminders, "Reminders N working days before milestones and due dates"),
         Job("escalation", job_bodies.escalation, "Missed milestones and due dates to directors and registrars"),
-        Job("contributions_overdue", contribution_overdue, "Contributions past their due date to the asker and the contributor"),
+        Job("contributions_overdue", contribution_overdue, "Contributions: reminders before the due date; overdue ones to the asker, the contributor and the director(s) asked"),
         Job("weekly_digest", digest.weekly_digest, "Friday overview per director: Monday late list, next week, waiting"),
         Job("daily_summary", job_bodies.daily_summary, "One e-mail per user who chose a daily summary of their notifications"),
         Job("send_outbox", job_bodies.send_outbox, "Send queued e-mails over SMTP (without SMTP: keep them in the outbox)"),

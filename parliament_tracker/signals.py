@@ -26,6 +26,11 @@ case_status_changed = _signals.signal("case-status-changed")
 #: drafter or lead directorate (not when both are cleared).
 case_assigned = _signals.signal("case-assigned")
 
+#: sender: Case (written questions). kwargs: questions (list[Question]: those given a drafter or
+#: directorate of their own in this save), actor. Sent by ``cases.assignments.assign_questions``
+#: after the audit entries are written. CONNECTED: ``notifications.handovers.questions_assigned``.
+questions_assigned = _signals.signal("questions-assigned")
+
 #: sender: Letter. kwargs: before (LetterStatus), after (LetterStatus), actor,
 #: comment (str, "" when none), next_approvers (list[User]: whose turn it now is, may be empty)
 #: Sent by ``letters.approval`` (services, signing) for every step: submitted (next_approvers:

@@ -113,6 +113,12 @@ def _case_sentence(action: str, d: dict[str, Any]) -> str | None:
         return _("Link with %(ref)s removed.", ref=d.get("other", ""))
     if action == "case:attachment_added":
         return _("Attached %(name)s.", name=d.get("filename", ""))
+    if action == "case:question_assigned":
+        changes = d.get("changes") or {}
+        if not (changes.get("directorate") or [None, None])[1] and not (changes.get("drafter") or [None, None])[1]:
+            return _("Question %(n)s follows the case's directorate and drafter again.", n=d.get("number", ""))
+        who = ", ".join(str(x) for x in (d.get("directorate"), d.get("drafter")) if x) or "-"
+        return _("Assigned question %(n)s to %(who)s.", n=d.get("number", ""), who=who)
     if action == "case:questions_set":
         return _("Corrected the questions (%(n)d now).", n=int(d.get("count", 0)))
     if action == "case:deadlines_recomputed":

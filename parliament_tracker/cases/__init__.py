@@ -16,12 +16,15 @@ def init_app(app: Flask) -> None:
     from parliament_tracker.cases import api_docs
     from parliament_tracker.cases.kinds import CaseKind
     from parliament_tracker.cases.models import LinkType
+    from parliament_tracker.cases.page_hooks import register_case_page_extender
+    from parliament_tracker.cases.question_views import choices
     from parliament_tracker.cases.workflow import CaseStatus
 
     describe.register_titles("status", CaseStatus)
     describe.register_titles("kind", CaseKind)
     describe.register_titles("link_type", LinkType)
     register_openapi(app, api_docs.openapi)
+    register_case_page_extender(app, choices)  # the per-question assignment form's choices
 
     @app.context_processor
     def case_titles() -> dict[str, Any]:

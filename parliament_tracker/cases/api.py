@@ -11,12 +11,13 @@ from flask import Flask, Response, current_app, jsonify, request, url_for
 from parliament_tracker import edge
 from parliament_tracker.api import (
     ApiError,
+    api_error,
     api_permission,
     json_body,
     make_blueprint,
 )
 from parliament_tracker.auth.models import User
-from parliament_tracker.cases import queries, services
+from parliament_tracker.cases import assignments, queries, services
 from parliament_tracker.cases.forms import MAX_MEMBERS, TEXT_LIMITS
 from parliament_tracker.cases.models import Attachment, Case, CaseKind, LinkType
 from parliament_tracker.cases.uploads import UploadRejected
@@ -61,9 +62,7 @@ def case_json(case: Case, *, full: bool = True) -> dict[str, Any]:
     }
     if full:
         data["notes"] = case.notes
-        data["questions"] = [
-            {"number": q.number, "text": q.text, "see_answer_to": q.see_answer_to} for q in case.questions
-        ]
+        data["questions"] = [_question_json(q) for q in case.questions]
         data["links"] = [
             {"reference": v.case.reference, "type": v.link_type.value, "direction": "outgoing" if v.outgoing else "incoming"}
             for v in services.links_of(case)
@@ -71,6 +70,19 @@ def case_json(case: Case, *, full: bool = True) -> dict[str, Any]:
         for extend in current_app.extensions.get(_EXTENDERS_KEY, ()):
             data.update(extend(case))
     return data
+
+
+def _question_json(q: Any) -> dict[str, Any]:
+    """A question with its directorate and drafter: its own assignment, else the case's."""
+    directorate, drafter = assignments.effective_directorate(q), assignments.effective_drafter(q)
+    return {
+        "number": q.number,
+        "text": q.text,
+        "see_answer_to": q.see_answer_to,
+        "directorate": directorate.code if directorate else None,
+        "drafter": drafter.username if drafter else None,
+        "own_assignment": q.directorate_id is not None or q.drafter_id is not None,
+    }
 
 
 def _lookup(model: Any, column: Any, value: Any, field: str, errors: dict[str, str]) -> Any:
@@ -351,3 +363,35 @@ def download_attachment(reference: str, attachment_id: int):
         mimetype=attachment.content_type,
         headers={"Content-Disposition": content_disposition(attachment.filename, default="bijlage")},
     )
+
+
+@bp.patch("/cases/<reference>/questions/<int:number>")
+@api_permission("case.edit")
+def assign_question(reference: str, number: int):
+    """A question's own directorate (code) and drafter (username); null: the case's. The same
+    service call and audit entry as the case page's form."""
+    case = _get(reference)
+    body = json_body()
+    errors = {key: "Unknown field." for key in body if key not in ("version", "directorate", "drafter")}
+    version = body.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        errors["version"] = "Required: the case's version you read (integer)."
+        version = -1
+    directorate = _lookup(Directorate, Directorate.code, body.get("directorate"), "directorate", errors)
+    drafter = _lookup(User, User.username, body.get("drafter"), "drafter", errors)
+    if errors:
+        raise ApiError(422, "The request has invalid fields.", errors)
+    if number not in {q.number for q in case.questions}:
+        raise ApiError(404, f"Case {case.reference} has no question {number}.")
+    edge.on_refusal(lambda exc: api_error(ApiError(exc.status, exc.message, _api_fields(exc.errors, number) or None)))
+    assignments.assign_questions(
+        case, {number: assignments.Assignment(directorate, drafter)}, expected_version=version, actor=edge.actor()
+    )
+    db.session.flush()
+    return jsonify(case_json(case))
+
+
+def _api_fields(errors: dict[str, str], number: int) -> dict[str, str]:
+    """The form's field names (a-3-drafter) as the API's (drafter)."""
+    prefix = f"a-{number}-"
+    return {key.removeprefix(prefix): message for key, message in errors.items()}

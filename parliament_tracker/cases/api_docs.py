@@ -46,7 +46,16 @@ _SCHEMAS["Case"] = obj(
         "notes": nullable("string"),
         "questions": {
             "type": "array",
-            "items": obj({"number": {"type": "integer"}, "text": {"type": "string"}, "see_answer_to": nullable("integer")}),
+            "items": obj(
+                {
+                    "number": {"type": "integer"},
+                    "text": {"type": "string"},
+                    "see_answer_to": nullable("integer"),
+                    "directorate": nullable("string", description="the question's directorate (code): its own, else the case's"),
+                    "drafter": nullable("string", description="the question's drafter (username): its own, else the case's"),
+                    "own_assignment": {"type": "boolean", "description": "false: it follows the case's directorate and drafter"},
+                }
+            ),
         },
         "links": {
             "type": "array",
@@ -116,6 +125,23 @@ _PATHS["/cases/{reference}"] = {
         "requestBody": json_body_of("CaseInput"),
         "responses": {"200": ok("Saved"), "404": error_response(404), "409": error_response(409), "422": error_response(422)},
     },
+}
+_PATHS["/cases/{reference}/questions/{number}"] = {
+    "patch": {
+        "summary": "Assign one written question to a directorate and drafter (null: the case's); send the case's version",
+        "parameters": [ref_param, {"name": "number", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        "requestBody": json_body_of(
+            obj(
+                {
+                    "version": {"type": "integer"},
+                    "directorate": nullable("string", description="a directorate code"),
+                    "drafter": nullable("string", description="a username (drafter or director of that directorate)"),
+                },
+                required=["version"],
+            )
+        ),
+        "responses": {"200": ok("Saved: the case"), "404": error_response(404), "409": error_response(409), "422": error_response(422)},
+    }
 }
 _PATHS["/cases/{reference}/links"] = {
     "post": {

@@ -165,8 +165,11 @@ class Question(Base):
     number: Mapped[int]
     text: Mapped[str] = mapped_column(sa.Text)
     answer: Mapped[str] = mapped_column(sa.Text, default="")
+    #: the question's own directorate and drafter (per-question assignment); None: the case's
     directorate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("directorates.id"))
     directorate: Mapped[Directorate | None] = relationship()
+    drafter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    drafter: Mapped[User | None] = relationship()
     #: "see the answer to question n"
     see_answer_to: Mapped[int | None]
 

@@ -1,4 +1,6 @@
-"""Contribution hand-overs: asked -> the contributor, delivered -> the asker, overdue -> both.
+"""Contribution hand-overs: asked -> the contributor, delivered -> the asker, overdue -> both;
+the daily job also reminds the contributor before the due date and escalates an overdue one
+to the director(s) of the directorate asked.
 
 The contributor is the user asked, else the directorate's mailbox, else the outside address
 (whose message carries their link). Each hand-over names itself in the dedupe key, so hearing it
@@ -15,15 +17,19 @@ import sqlalchemy as sa
 from flask import current_app
 
 from parliament_tracker.auth.models import User
+from parliament_tracker.auth.roles import Role
 from parliament_tracker.contributions import services as contribution_services
 from parliament_tracker.contributions.models import Contribution
 from parliament_tracker.contributions.workflow import ContributionState
 from parliament_tracker.db import today_local
+from parliament_tracker.deadlines.services import load_rule_context
 from parliament_tracker.extensions import db
 from parliament_tracker.notifications import services
 from parliament_tracker.notifications.handovers import _date, _name, _people, draft
+from parliament_tracker.notifications.jobs import add_working_days
 from parliament_tracker.notifications.models import NotificationKind as K
-from parliament_tracker.notifications.services import Draft
+from parliament_tracker.notifications.services import Draft, Recipient
+from parliament_tracker.organisation.models import Directorate
 
 
 def contribution_url(contribution: Contribution) -> str:
@@ -92,14 +98,23 @@ def contribution_changed(
 
 
 def overdue(today: dt.date) -> dict[str, Any]:
-    """Each contribution still asked after its due date: the asker and the contributor are told,
-    once per contribution (the unique notification row)."""
-    rows = db.session.scalars(
-        sa.select(Contribution)
-        .where(Contribution.state == ContributionState.asked, Contribution.due_on < today)
-        .order_by(Contribution.id)
-    ).all()
+    """The contributions job: on working days, each contribution still asked and due within
+    ``REMINDER_WORKING_DAYS_BEFORE`` working days reminds its contributor (as milestones do);
+    each one past its due date tells the asker and the contributor and escalates to the
+    director(s) of the directorate asked. Once per contribution and recipient (the unique
+    notification row), however often or in however many processes the job runs."""
+    ctx = load_rule_context()
+    counts: dict[str, Any] = {}
     drafts: list[Draft] = []
+    if ctx.calendar.is_working_day(today):
+        horizon = add_working_days(ctx.calendar, today, int(current_app.config.get("REMINDER_WORKING_DAYS_BEFORE", 2)))
+        coming = _asked(Contribution.due_on.between(today, horizon))
+        for c in coming:
+            drafts.extend(_to_contributor(c, K.contribution_reminder, f"contribution:{c.id}:reminder:{c.due_on.isoformat()}", None, "user"))
+        counts["reminded"] = len(coming)
+    rows = _asked(Contribution.due_on < today)
+    escalations = 0
+    to = _EscalationTo.load()
     for c in rows:
         key = f"contribution:{c.id}:overdue"
         drafts.extend(
@@ -108,5 +123,62 @@ def overdue(today: dt.date) -> dict[str, Any]:
             for u in _people([c.asked_by], None)
         )
         drafts.extend(_to_contributor(c, K.contribution_overdue, key, None, "contributor"))
+        for recipient in to.recipients_for(c, counts):
+            escalations += 1
+            drafts.append(
+                draft(recipient, K.contribution_escalation, f"contribution:{c.id}:escalation", case=c.case,
+                      url=contribution_url(c), **_params(c, None))
+            )
     queued = services.queue(drafts)
-    return {"overdue": len(rows), "queued": queued, "already_sent": len(drafts) - queued}
+    return {"overdue": len(rows), "escalations": escalations, **counts, "queued": queued, "already_sent": len(drafts) - queued}
+
+
+def _asked(when: Any) -> list[Contribution]:
+    return list(
+        db.session.scalars(sa.select(Contribution).where(Contribution.state == ContributionState.asked, when).order_by(Contribution.id))
+    )
+
+
+def escalation_directorate_id(c: Contribution) -> int | None:
+    """Whose director hears of an overdue contribution: the directorate asked; for an outside
+    address, the lead directorate of the case (it chases its own outside contributors)."""
+    return c.directorate_id if c.directorate_id is not None else c.case.lead_directorate_id
+
+
+class _EscalationTo:
+    """The enabled directors of a directorate; with none, its mailbox, else the administrators
+    (as the case escalations do)."""
+
+    def __init__(self, directors: list[User], admins: list[User], mailboxes: dict[int, Directorate]) -> None:
+        self.directors: dict[int, list[Recipient]] = {}
+        for u in directors:
+            self.directors.setdefault(u.directorate_id or 0, []).append(services.user_recipient(u))
+        self.admins = [services.user_recipient(u) for u in admins]
+        self.mailboxes = mailboxes
+
+    @classmethod
+    def load(cls) -> _EscalationTo:
+        staff = list(
+            db.session.scalars(
+                sa.select(User).where(User.is_enabled.is_(True), User.role.in_([Role.director, Role.admin])).order_by(User.id)
+            )
+        )
+        return cls(
+            [u for u in staff if u.role == Role.director and u.directorate_id is not None],
+            [u for u in staff if u.role == Role.admin],
+            {d.id: d for d in db.session.scalars(sa.select(Directorate))},
+        )
+
+    def recipients_for(self, c: Contribution, counts: dict[str, Any]) -> list[Recipient]:
+        directorate_id = escalation_directorate_id(c)
+        if directorate_id is not None and self.directors.get(directorate_id):
+            return self.directors[directorate_id]
+        directorate = self.mailboxes.get(directorate_id) if directorate_id is not None else None
+        if directorate is not None and directorate.email:
+            counts["escalated_to_mailbox"] = counts.get("escalated_to_mailbox", 0) + 1
+            return [services.mailbox_recipient(directorate.email, directorate.name)]
+        if self.admins:
+            counts["escalated_to_admins"] = counts.get("escalated_to_admins", 0) + 1
+            return self.admins
+        counts["no_recipient"] = counts.get("no_recipient", 0) + 1
+        return []

@@ -42,6 +42,16 @@ PHRASES: dict[tuple[K, str], tuple[Any, Any, Any]] = {
         _l("%(actor)s assigned case %(ref)s to %(directorate)s; it has no drafter yet."),
         _l("Assign a drafter"),
     ),
+    (K.case_assigned, "questions"): (
+        _l("Questions %(questions)s of %(ref)s are assigned to you"),
+        _l("%(actor)s assigned questions %(questions)s of case %(ref)s to you; %(lead)s leads the case."),
+        _l("Open the questions"),
+    ),
+    (K.case_assigned, "questions_mailbox"): (
+        _l("Questions %(questions)s of %(ref)s are assigned to your directorate"),
+        _l("%(actor)s assigned questions %(questions)s of case %(ref)s to %(directorate)s; they have no drafter yet."),
+        _l("Assign a drafter"),
+    ),
     (K.approval_requested, ""): (
         _l("Letter for %(ref)s waits for your approval"),
         _l("%(actor)s passed the letter “%(subject)s” to you for approval."),
@@ -106,6 +116,16 @@ PHRASES: dict[tuple[K, str], tuple[Any, Any, Any]] = {
         _l("Your contribution for %(ref)s is overdue"),
         _l("The contribution %(actor)s asked for %(ref)s was due %(date)s."),
         _l("Give the contribution"),
+    ),
+    (K.contribution_reminder, "user"): (
+        _l("Contribution for %(ref)s due %(date)s"),
+        _l("The contribution %(actor)s asked for %(ref)s (%(questions)s) is due %(date)s."),
+        _l("Give the contribution"),
+    ),
+    (K.contribution_escalation, ""): (
+        _l("Escalation: contribution of %(contributor)s for %(ref)s is overdue"),
+        _l("The contribution %(actor)s asked of %(contributor)s for %(ref)s (%(questions)s) was due %(date)s and has not been delivered."),
+        _l("Open the contribution"),
     ),
     (K.postponement_sent, ""): (
         _l("Postponement notice for %(ref)s sent"),
@@ -173,6 +193,37 @@ def directors_of(directorate_ids: Iterable[int | None]) -> list[User]:
             .order_by(User.id)
         )
     )
+
+
+def questions_assigned(case: Case, *, questions: Sequence[Any], actor: User | None, **_: Any) -> int:
+    """Each drafter given questions of their own (else, for a directorate without a drafter,
+    its mailbox) is told which, once per save (the save's n-th timeline entry names it)."""
+    seq = db.session.scalar(
+        sa.select(sa.func.count()).select_from(AuditEntry).where(AuditEntry.object_type == "case", AuditEntry.object_id == case.id)
+    )
+    by_drafter: dict[int, tuple[User, list[int]]] = {}
+    by_mailbox: dict[int, tuple[Directorate, list[int]]] = {}
+    for q in questions:
+        if q.drafter is not None:
+            by_drafter.setdefault(q.drafter.id, (q.drafter, []))[1].append(q.number)
+        elif q.directorate is not None and q.directorate.email:
+            by_mailbox.setdefault(q.directorate.id, (q.directorate, []))[1].append(q.number)
+    lead = case.drafter.display_name if case.drafter else (case.lead_directorate.code if case.lead_directorate else "-")
+    params = {"ref": case.reference, "actor": _name(actor), "subject": case.subject, "lead": lead}
+    url = services.case_url(case.reference) + "#question-assignments"
+    drafts = [
+        draft(services.user_recipient(u), K.case_assigned, f"case:{case.id}:questions:{u.id}:{seq}", variant="questions",
+              case=case, url=url, questions=", ".join(str(n) for n in sorted(numbers)), **params)
+        for u, numbers in by_drafter.values()
+        if _people([u], actor)
+    ]
+    drafts += [
+        draft(services.mailbox_recipient(d.email or "", d.name), K.case_assigned, f"case:{case.id}:questions:d{d.id}:{seq}",
+              variant="questions_mailbox", case=case, url=url, directorate=d.name,
+              questions=", ".join(str(n) for n in sorted(numbers)), **params)
+        for d, numbers in by_mailbox.values()
+    ]
+    return services.queue(drafts)
 
 
 # -- cases --------------------------------------------------------------------------------------

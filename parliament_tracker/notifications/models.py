@@ -48,6 +48,8 @@ class NotificationKind(TitledEnum):
     contribution_asked = "contribution_asked", N_("Contribution asked")
     contribution_delivered = "contribution_delivered", N_("Contribution delivered")
     contribution_overdue = "contribution_overdue", N_("Contribution overdue")
+    contribution_reminder = "contribution_reminder", N_("Reminder: contribution due")
+    contribution_escalation = "contribution_escalation", N_("Escalation: contribution overdue")
 
     @property
     def optional(self) -> bool:
@@ -70,6 +72,7 @@ HANDOVER_KINDS = frozenset(
         NotificationKind.contribution_delivered,
         # the contribution's reminder, optional like the hand-overs it follows up
         NotificationKind.contribution_overdue,
+        NotificationKind.contribution_reminder,
     }
 )
 

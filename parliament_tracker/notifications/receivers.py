@@ -12,6 +12,7 @@ from parliament_tracker.notifications import contribution_notices, handovers
 
 RECEIVERS = (
     (signals.case_assigned, handovers.case_assigned),
+    (signals.questions_assigned, handovers.questions_assigned),
     (signals.letter_status_changed, handovers.letter_status_changed),
     (signals.postponement_sent, handovers.postponement_sent),
     (signals.contribution_changed, contribution_notices.contribution_changed),

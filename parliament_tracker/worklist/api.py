@@ -39,7 +39,11 @@ _SCHEMAS: dict[str, Any] = {}
 _PATHS: dict[str, dict[str, Any]] = {}
 _SCHEMAS["WorklistItem"] = obj(
     {
-        "kind": {"type": "string", "enum": ["case", "letter"]},
+        "kind": {
+            "type": "string",
+            "enum": ["case", "letter", "contribution", "questions"],
+            "description": "questions: questions of a case assigned to me (their numbers in note)",
+        },
         "reference": {"type": "string"},
         "title": {"type": "string"},
         "url": {"type": "string", "description": "the page where the thing to do is"},
@@ -47,7 +51,10 @@ _SCHEMAS["WorklistItem"] = obj(
         "status": {"type": "string"},
         "step": {"type": "string", "description": "the next step not done (my cases)"},
         "step_due_on": nullable("string", format="date"),
-        "note": {"type": "string", "description": "e.g. the comment of a request for changes"},
+        "note": {
+            "type": "string",
+            "description": "e.g. the comment of a request for changes, a contribution's request or contributor",
+        },
     }
 )
 _PATHS["/me/worklist"] = {
@@ -64,7 +71,12 @@ _PATHS["/me/worklist"] = {
                             "type": "array",
                             "items": obj(
                                 {
-                                    "key": {"type": "string"},
+                                    "key": {
+                                        "type": "string",
+                                        "description": "my_cases, questions_assigned, sent_back, contributions_asked, "
+                                        "contributions_back, awaiting_approval, overdue, due_this_week, "
+                                        "directorate_contributions, to_sign, to_send, new_from_kamer, not_assigned, monday_list",
+                                    },
                                     "title": {"type": "string"},
                                     "total": {"type": "integer"},
                                     "items": {"type": "array", "items": {"$ref": "#/components/schemas/WorklistItem"}},

@@ -17,8 +17,10 @@ from flask_babel import lazy_gettext as _l
 from parliament_tracker.audit.models import AuditEntry
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import Role
-from parliament_tracker.cases.models import Case
-from parliament_tracker.cases.workflow import CaseStatus
+from parliament_tracker.cases.models import Case, Question
+from parliament_tracker.cases.workflow import OPEN, CaseStatus
+from parliament_tracker.contributions.models import Contribution
+from parliament_tracker.contributions.workflow import ContributionState
 from parliament_tracker.deadlines import queries as deadline_queries
 from parliament_tracker.deadlines.models import Deadline
 from parliament_tracker.deadlines.progress import not_done_sql
@@ -39,7 +41,7 @@ STEP_KINDS = sorted(INTERNAL_KINDS | {DeadlineKind.postponement_notice})
 class Item:
     """One line of a worklist: a case or a letter, its date, and the step to take."""
 
-    kind: str  # "case" | "letter"
+    kind: str  # "case" | "letter" | "contribution" | "questions"
     reference: str
     title: str
     url: str
@@ -80,6 +82,10 @@ SECTION_TITLES = {
     "new_from_kamer": _l("New from the Tweede Kamer"),
     "not_assigned": _l("Not yet assigned"),
     "monday_list": _l("On the coming Monday list"),
+    "questions_assigned": _l("Questions assigned to me on other cases"),
+    "contributions_asked": _l("Contributions asked of me"),
+    "contributions_back": _l("Contributions I asked that came back"),
+    "directorate_contributions": _l("Contributions asked of my directorate"),
 }
 
 
@@ -240,6 +246,98 @@ def monday_list(today: dt.date) -> Section:
     return _section("monday_list", [_case_item(c) for c in cases], total)
 
 
+def _contribution_item(c: Contribution, today: dt.date, *, note: str) -> Item:
+    overdue = c.state == ContributionState.asked and c.due_on < today
+    return Item(
+        "contribution",
+        c.case.reference,
+        c.case.subject,
+        url_for("contributions.show", contribution_id=c.id),
+        due_on=c.due_on,
+        status=str(_l("Overdue")) if overdue else c.state.label,
+        note=note,
+    )
+
+
+def _contributions(query: sa.Select[Any], order: tuple[Any, ...]) -> tuple[list[Contribution], int]:
+    total = db.session.scalar(query.with_only_columns(sa.func.count(Contribution.id)).order_by(None)) or 0
+    return list(db.session.scalars(query.order_by(*order).limit(LIMIT)).unique()), total
+
+
+def _asked_of(directorate_id: int | None, user_id: int | None) -> Any:
+    """Still asked of this user, or of their directorate without a particular person."""
+    mine = [Contribution.user_id == user_id] if user_id is not None else []
+    if directorate_id is not None:
+        mine.append(sa.and_(Contribution.user_id.is_(None), Contribution.directorate_id == directorate_id))
+    return sa.and_(Contribution.state == ContributionState.asked, sa.or_(*mine) if mine else sa.false())
+
+
+def contributions_asked(user: User, today: dt.date) -> Section:
+    """Contributions asked of me, or of my directorate without naming anyone: due first first."""
+    rows, total = _contributions(
+        sa.select(Contribution).where(_asked_of(user.directorate_id, user.id)), (Contribution.due_on, Contribution.id)
+    )
+    return _section("contributions_asked", [_contribution_item(c, today, note=c.request_text[:200]) for c in rows], total)
+
+
+def contributions_back(user: User, today: dt.date) -> Section:
+    """Contributions I asked that were delivered, on cases still open: the latest first."""
+    query = (
+        sa.select(Contribution)
+        .join(Case, Case.id == Contribution.case_id)
+        .where(Contribution.asked_by_id == user.id, Contribution.state == ContributionState.delivered, Case.status.in_(OPEN))
+    )
+    rows, total = _contributions(query, (Contribution.delivered_at.desc(), Contribution.id.desc()))
+    return _section("contributions_back", [_contribution_item(c, today, note=c.contributor_label) for c in rows], total)
+
+
+def directorate_contributions(user: User, today: dt.date) -> Section:
+    """Every contribution still asked of my directorate (whoever in it was asked): overdue
+    ones are first, as they are due first."""
+    query = sa.select(Contribution).where(
+        Contribution.state == ContributionState.asked,
+        Contribution.directorate_id == user.directorate_id if user.directorate_id is not None else sa.false(),
+    )
+    rows, total = _contributions(query, (Contribution.due_on, Contribution.id))
+    return _section("directorate_contributions", [_contribution_item(c, today, note=c.contributor_label) for c in rows], total)
+
+
+def questions_assigned(user: User) -> Section:
+    """Open cases someone else leads with questions assigned to me: one line per case with the
+    question numbers, the case due first first."""
+    base = (
+        sa.select(Case.id)
+        .join(Question, Question.case_id == Case.id)
+        .where(Question.drafter_id == user.id, Case.status.in_(OPEN))
+        .where(sa.or_(Case.drafter_id.is_(None), Case.drafter_id != user.id))
+        .distinct()
+    )
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
+    cases = list(
+        db.session.scalars(
+            sa.select(Case)
+            .where(Case.id.in_(base))
+            .order_by(Case.practical_due_on.is_(None), Case.practical_due_on, Case.reference)
+            .limit(LIMIT)
+        )
+    )
+    numbers: dict[int, list[int]] = {}
+    if cases:
+        for case_id, number in db.session.execute(
+            sa.select(Question.case_id, Question.number)
+            .where(Question.case_id.in_([c.id for c in cases]), Question.drafter_id == user.id)
+            .order_by(Question.case_id, Question.number)
+        ):
+            numbers.setdefault(case_id, []).append(number)
+    items = []
+    for case in cases:
+        item = _case_item(case, note=str(_l("Questions %(numbers)s", numbers=", ".join(str(n) for n in numbers.get(case.id, [])))))
+        item.kind = "questions"
+        item.url += "#questions"
+        items.append(item)
+    return _section("questions_assigned", items, total)
+
+
 # -- by role ------------------------------------------------------------------------------------
 
 
@@ -247,13 +345,21 @@ def for_user(user: User, today: dt.date) -> list[Section]:
     """The sections of this user's worklist, in the order they are shown."""
     role = user.role
     if role == Role.drafter:
-        return [my_cases(user, today), sent_back(user)]
+        return [
+            my_cases(user, today),
+            questions_assigned(user),
+            sent_back(user),
+            contributions_asked(user, today),
+            contributions_back(user, today),
+        ]
     if role == Role.director:
         return [
             awaiting_approval(user),
             overdue(today, user.directorate_id),
             due_this_week(today, user.directorate_id),
+            directorate_contributions(user, today),
             my_cases(user, today),
+            contributions_back(user, today),
         ]
     if role == Role.signatory_office:
         return [to_sign(), to_send()]

@@ -1,5 +1,6 @@
 """The whole hand-over chain of the seed reply in a real browser: each next person is notified
-and finds the letter in Mijn werk; the case follows the letter and ends answered."""
+and finds the letter in Mijn werk; the case page shows the case following the letter: in
+behandeling -> ter beoordeling -> ter ondertekening -> beantwoord."""
 
 from __future__ import annotations
 
@@ -32,8 +33,9 @@ def _submit(page, selector: str) -> None:
 
 
 def _case_status(page) -> str:
+    """The status the case page shows in its heading (the case the seed reply answers)."""
     page.goto("/cases/2021Z19241")
-    return page.locator("main").inner_text()
+    return page.locator("main h1 .status").inner_text().strip()
 
 
 def _worklist_section(page, key: str) -> str:
@@ -55,6 +57,7 @@ def test_submit_approve_sign_and_send_the_seed_reply(log_in, live_server):
 
     page = log_in("drafter")
     assert page.url.endswith("/me/worklist")  # everyone lands on Mijn werk
+    assert _case_status(page) == "In behandeling"
     page.goto("/letters/1")
     _submit(page, "form[action$='/generate'] button")
     page.wait_for_url(re.compile(r"/letters/1#preview$"))
@@ -64,6 +67,7 @@ def test_submit_approve_sign_and_send_the_seed_reply(log_in, live_server):
     _submit(page, "#submit-form button[type=submit]")
     page.wait_for_url(re.compile(r"/letters/1#workflow$"))
     assert page.locator("#decision-form").count() == 0
+    assert _case_status(page) == "Ter beoordeling"
 
     _logout(page)
     log_in("director")
@@ -76,6 +80,7 @@ def test_submit_approve_sign_and_send_the_seed_reply(log_in, live_server):
     _submit(page, "#decision-form button.primary")
     page.wait_for_url(re.compile(r"/letters/1#workflow$"))
     assert page.locator("#sign-form").count() == 0  # a director does not sign
+    assert _case_status(page) == "Ter ondertekening"
 
     _logout(page)
     log_in("signer")
@@ -91,6 +96,7 @@ def test_submit_approve_sign_and_send_the_seed_reply(log_in, live_server):
     response = page.request.get(live_server.url + href)
     assert response.ok and response.body().startswith(b"%PDF-")
     assert "/letters/1" not in _worklist_section(page, "to_sign")
+    assert _case_status(page) == "Ter ondertekening"  # signed, not yet sent
 
     _logout(page)
     log_in("registrar")
@@ -100,8 +106,7 @@ def test_submit_approve_sign_and_send_the_seed_reply(log_in, live_server):
     _submit(page, "#send-form button[type=submit]")
     page.wait_for_url(re.compile(r"/letters/1#workflow$"))
     assert "/letters/1" not in _worklist_section(page, "to_send")
-    content = _case_status(page)
-    assert "Beantwoord" in content or "Answered" in content
+    assert _case_status(page) == "Beantwoord"
 
     _logout(page)
     log_in("drafter")

@@ -200,10 +200,12 @@ def test_asked_delivered_and_overdue_are_notified_once(app, seed_case, users):
         delivered = [n for n in _notifications() if n.kind == K.contribution_delivered]
         assert [n.user_id for n in delivered] == [asker.id]
 
-        # overdue: only the mailbox one (the outside one is due later); asker and mailbox once
+        # overdue: only the mailbox one (the outside one is due later); asker and mailbox once,
+        # and (DGSenB has no director) the escalation goes to its mailbox, once
         first = contribution_notices.overdue(dt.date(2021, 12, 13))
         second = contribution_notices.overdue(dt.date(2021, 12, 14))
-        assert first["overdue"] == 1 and first["queued"] == 2 and second["queued"] == 0
+        assert first["overdue"] == 1 and first["queued"] == 3 and second["queued"] == 0
+        assert first["escalated_to_mailbox"] == 1 and first["reminded"] == 0
         late = [n for n in _notifications() if n.kind == K.contribution_overdue]
         assert sorted((n.user_id or 0) for n in late) == sorted([asker.id, 0])
         assert all(f"/contributions/{to_mailbox.id}" in n.url for n in late)

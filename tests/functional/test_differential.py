@@ -36,8 +36,10 @@ import time_machine
 
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import Role
-from parliament_tracker.cases.models import Case, CaseKind
+from parliament_tracker.cases.models import Case, CaseKind, Question
 from parliament_tracker.cases.workflow import OPEN, CaseStatus
+from parliament_tracker.contributions.models import Contribution
+from parliament_tracker.contributions.workflow import ContributionState
 from parliament_tracker.deadlines.models import CalendarFeed, Deadline, EventKind, NonWorkingDay
 from parliament_tracker.deadlines.rules import INTERNAL_KINDS, DeadlineKind
 from parliament_tracker.deadlines.workdays import WorkingCalendar
@@ -227,6 +229,7 @@ def _populate(seed: int, count: int, span: int) -> Built:
                 if round_ < rounds and position == len(chain):
                     decision = ApprovalDecision.changes_requested
                 db.session.add(Approval(letter_id=letter.id, round=round_, position=position, approver_id=approver.id, decision=decision))
+    _questions_and_contributions(rnd, drafters, directors, now)
     # Calendar feeds of every scope.
     for u in (*drafters[:6], *directors, db.session.scalar(sa.select(User).where(User.username == "admin"))):
         for scope in feeds.SCOPES:
@@ -238,6 +241,53 @@ def _populate(seed: int, count: int, span: int) -> Built:
         deadlines=db.session.scalar(sa.select(sa.func.count()).select_from(Deadline)) or 0,
         seconds=time.perf_counter() - started,
     )
+
+
+def _questions_and_contributions(rnd: random.Random, drafters: list[User], directors: list[User], now: dt.datetime) -> None:
+    """Written questions with their per-question drafters (some the case's own, some of
+    disabled users, many cases without any) and contributions in every state, asked of a
+    directorate, one of its people or an outside address, due around the days read."""
+    written = db.session.execute(
+        sa.select(Case.id, Case.drafter_id, Case.lead_directorate_id).where(Case.kind == CaseKind.written_questions).order_by(Case.id)
+    ).all()
+    questions = []
+    for case_id, drafter_id, _lead in written:
+        for number in range(1, rnd.randint(1, 6)):
+            assigned = rnd.random()
+            if assigned < 0.25:
+                drafter = rnd.choice(drafters)
+                questions.append({"case_id": case_id, "number": number, "text": f"Vraag {number}", "answer": "",
+                                  "directorate_id": drafter.directorate_id, "drafter_id": drafter.id})
+            else:
+                questions.append({"case_id": case_id, "number": number, "text": f"Vraag {number}", "answer": "",
+                                  "directorate_id": None, "drafter_id": drafter_id if assigned < 0.3 else None})
+    for start in range(0, len(questions), 1000):
+        db.session.execute(sa.insert(Question), questions[start : start + 1000])
+    case_ids = db.session.scalars(sa.select(Case.id).order_by(Case.id)).all()
+    directorates = db.session.scalars(sa.select(Directorate).order_by(Directorate.id)).all()
+    askers = [*drafters, *directors]
+    rows = []
+    for i in range(max(40, len(case_ids) // 12)):
+        state = rnd.choices(list(ContributionState), [6, 3, 1])[0]
+        row: dict[str, Any] = {
+            "case_id": rnd.choice(case_ids), "question_numbers": [], "directorate_id": None, "user_id": None,
+            "external_email": None, "asked_by_id": rnd.choice(askers).id,
+            "due_on": BASE + dt.timedelta(days=rnd.randint(-25, 25)), "request_text": f"Bijdrage {i}",
+            "state": state.value, "answer_text": "", "created_at": now, "link_nonce": None,
+            # a few delivered at the same moment: the id breaks the tie
+            "delivered_at": now - dt.timedelta(hours=rnd.randint(0, 12)) if state == ContributionState.delivered else None,
+        }
+        if rnd.random() < 0.15:
+            row["external_email"] = f"extern{i}@example.org"
+            row["link_nonce"] = f"nonce-{i}" if state == ContributionState.asked and i % 5 else None  # a few links revoked
+        else:
+            directorate = rnd.choice(directorates)
+            row["directorate_id"] = directorate.id
+            people = [u for u in drafters if u.directorate_id == directorate.id]
+            if people and rnd.random() < 0.5:
+                row["user_id"] = rnd.choice(people).id
+        rows.append(row)
+    db.session.execute(sa.insert(Contribution), rows)
 
 
 def _store_computed_deadlines() -> None:
@@ -287,6 +337,8 @@ class Rows:
     approvals: list[Any]
     letters: dict[int, Any]
     feeds: list[Any]
+    questions: list[Any]
+    contributions: list[Any]
 
     @classmethod
     def read(cls) -> Rows:
@@ -303,6 +355,8 @@ class Rows:
             approvals=all_of(Approval.__table__),
             letters={r.id: r for r in all_of(Letter.__table__)},
             feeds=all_of(CalendarFeed.__table__),
+            questions=all_of(Question.__table__),
+            contributions=all_of(Contribution.__table__),
         )
         rows.open_ids = {c.id for c in rows.cases.values() if CaseStatus(c.status) in OPEN}
         rows.by_date = defaultdict(list)
@@ -487,6 +541,49 @@ def expected_escalations(rows: Rows, today: dt.date) -> set[tuple[Any, int, dt.d
     return out
 
 
+def expected_contribution_job(rows: Rows, today: dt.date, working_days: int) -> set[tuple[Any, str, int]]:
+    """(user id or mailbox, kind, contribution id) of what the contributions job sends: on working
+    days a reminder to the contributor of each one due within the horizon; for each overdue one
+    the asker and the contributor, and the escalation to the enabled directors of the directorate
+    asked (an outside one: the case's lead directorate), else its mailbox, else the admins."""
+    enabled = {u.id: u for u in rows.users.values() if u.is_enabled}
+    out: set[tuple[Any, str, int]] = set()
+
+    def contributor(c: Any, kind: NotificationKind) -> None:
+        if c.external_email:
+            if c.link_nonce:
+                out.add(("mail:" + c.external_email.lower(), kind.value, c.id))
+        elif c.user_id is not None:
+            if c.user_id in enabled and (c.user_id, kind) not in rows.opt_outs:
+                out.add((c.user_id, kind.value, c.id))
+        elif (d := rows.directorates.get(c.directorate_id)) is not None and d.email:
+            out.add(("mail:" + d.email.lower(), kind.value, c.id))
+
+    asked = [c for c in rows.contributions if ContributionState(c.state) == ContributionState.asked]
+    if _working_day(rows, today):
+        horizon, left = today, working_days
+        while left:
+            horizon += dt.timedelta(days=1)
+            left -= _working_day(rows, horizon)
+        for c in asked:
+            if today <= c.due_on <= horizon:
+                contributor(c, NotificationKind.contribution_reminder)
+    for c in asked:
+        if c.due_on >= today:
+            continue
+        late = NotificationKind.contribution_overdue
+        if c.asked_by_id in enabled and (c.asked_by_id, late) not in rows.opt_outs:
+            out.add((c.asked_by_id, late.value, c.id))
+        contributor(c, late)
+        directorate_id = c.directorate_id if c.directorate_id is not None else rows.cases[c.case_id].lead_directorate_id
+        to: list[Any] = [u.id for u in enabled.values() if Role(u.role) == Role.director and directorate_id is not None and u.directorate_id == directorate_id]
+        if not to:
+            d = rows.directorates.get(directorate_id)
+            to = ["mail:" + d.email.lower()] if d is not None and d.email else [u.id for u in enabled.values() if Role(u.role) == Role.admin]
+        out.update((who, NotificationKind.contribution_escalation.value, c.id) for who in to)
+    return out
+
+
 def expected_feed(rows: Rows, feed: Any, today: dt.date) -> list[tuple[dt.date, str, str]]:
     """A feed's deadlines: open cases, a month back to half a year ahead; a drafter's own
     binding dates and milestones, else the binding dates of the directorate or everyone."""
@@ -578,6 +675,36 @@ def _sent_back_expected(rows: Rows, links: list[Any], user_id: int) -> list[tupl
     return out
 
 
+def _contributions_expected(rows: Rows, key: str, user: Any) -> list[int]:
+    """The contribution sections: asked of me (or of my directorate, nobody named), the ones I
+    asked that came back on open cases (latest first), and all asked of my directorate."""
+    asked = [c for c in rows.contributions if ContributionState(c.state) == ContributionState.asked]
+    if key == "contributions_asked":
+        mine = [c for c in asked if c.user_id == user.id or (c.user_id is None and user.directorate_id is not None and c.directorate_id == user.directorate_id)]
+        return [c.id for c in sorted(mine, key=lambda c: (c.due_on, c.id))]
+    if key == "directorate_contributions":
+        ours = [c for c in asked if user.directorate_id is not None and c.directorate_id == user.directorate_id]
+        return [c.id for c in sorted(ours, key=lambda c: (c.due_on, c.id))]
+    back = [
+        c for c in rows.contributions
+        if c.asked_by_id == user.id and ContributionState(c.state) == ContributionState.delivered and rows.is_open(rows.cases[c.case_id])
+    ]
+    back.sort(key=lambda c: (c.delivered_at, c.id), reverse=True)
+    return [c.id for c in back]
+
+
+def _questions_expected(rows: Rows, user_id: int) -> list[tuple[str, str]]:
+    """Open cases another drafter leads (or nobody) with questions assigned to me: the case's
+    reference and my question numbers, the case due first first."""
+    numbers: dict[int, list[int]] = defaultdict(list)
+    for q in rows.questions:
+        c = rows.cases[q.case_id]
+        if q.drafter_id == user_id and rows.is_open(c) and c.drafter_id != user_id:
+            numbers[q.case_id].append(q.number)
+    cases = sorted((rows.cases[i] for i in numbers), key=lambda c: (c.practical_due_on is None, c.practical_due_on or dt.date.min, c.reference))
+    return [(c.reference, "Vragen " + ", ".join(str(n) for n in sorted(numbers[c.id]))) for c in cases]
+
+
 def _letter_id(item: Any) -> int:
     return int(re.search(r"/letters/(\d+)", item.url).group(1))
 
@@ -626,6 +753,20 @@ def _compare_worklists(rows: Rows, users: dict[str, User], why: str, checked: di
                 elif section.key == "sent_back":
                     got = [(_letter_id(i), i.note) for i in section.items]
                     assert got == _sent_back_expected(rows, links, user.id), label
+                elif section.key in ("contributions_asked", "contributions_back", "directorate_contributions"):
+                    expected_ids = _contributions_expected(rows, section.key, user)
+                    got = [int(re.search(r"/contributions/(\d+)", i.url).group(1)) for i in section.items]
+                    assert (got, section.total) == (expected_ids[:WORKLIST_LIMIT], len(expected_ids)), label
+                    checked[f"worklist {section.key} (non-empty)"] += bool(got)
+                    by_id = {c.id: c for c in rows.contributions}
+                    for item in section.items:
+                        c = by_id[int(re.search(r"/contributions/(\d+)", item.url).group(1))]
+                        late = ContributionState(c.state) == ContributionState.asked and c.due_on < today
+                        assert (item.due_on, item.reference, item.status == "Te laat") == (c.due_on, rows.cases[c.case_id].reference, late), f"{label} {item.url}"
+                elif section.key == "questions_assigned":
+                    expected_q = _questions_expected(rows, user.id)
+                    assert ([(i.reference, i.note) for i in section.items], section.total) == (expected_q[:WORKLIST_LIMIT], len(expected_q)), label
+                    checked[f"worklist {section.key} (non-empty)"] += bool(expected_q)
                 elif section.key == "new_from_kamer":
                     continue  # registered by the Kamer sync: the seeded register has none (checked in its own tests)
                 else:
@@ -718,6 +859,20 @@ def _compare_everything(own: Any, label: str) -> dict[str, int]:
                 db.session.rollback()
                 assert got == expected, f"{job} {today}: {len(got - expected)} unexpected, {len(expected - got)} missing {why}"
                 checked[f"{job} job"] += 1
+        # What the contributions job would send (reminders, overdue, escalations), each run undone.
+        from parliament_tracker.notifications import contribution_notices
+
+        for today in TODAYS:
+            before = db.session.scalar(sa.select(sa.func.max(Notification.id))) or 0
+            contribution_notices.overdue(today)
+            db.session.flush()
+            sent = db.session.scalars(sa.select(Notification).where(Notification.id > before)).all()
+            got_c = {(n.user_id or n.recipient, n.kind.value, int(re.search(r"contribution:(\d+):", n.dedupe_key).group(1))) for n in sent}
+            db.session.rollback()
+            expected_c = expected_contribution_job(rows, today, working_days)
+            assert got_c == expected_c, f"contributions job {today}: {sorted(got_c - expected_c)[:5]} unexpected, {sorted(expected_c - got_c)[:5]} missing {why}"
+            checked["contributions job"] += 1
+            checked["contributions job (escalations)"] += sum(1 for e in expected_c if e[1] == "contribution_escalation")
         # Every user's worklist (Mijn werk).
         _compare_worklists(rows, users, why, checked)
         # The ICS feeds of every scope.
@@ -756,6 +911,13 @@ def sqlite_templates(tmp_path_factory):
     return template
 
 
+def _assert_new_sections_had_items(checked: dict[str, int]) -> None:
+    """The contribution and question sections were compared with something in them."""
+    for key in ("contributions_asked", "contributions_back", "directorate_contributions", "questions_assigned"):
+        assert checked[f"worklist {key} (non-empty)"], f"worklist {key}: only empty lists compared"
+    assert checked["contributions job (escalations)"], "the contributions job escalated nothing"
+
+
 def _report(label: str, built: Built, checked: dict[str, int], seconds: float) -> None:
     print(
         f"\ndifferential {label}: PT_DIFF_SEED={built.seed}, {built.cases} cases, {built.deadlines} deadlines "
@@ -780,6 +942,7 @@ def test_lists_agree_with_the_rows_on_sqlite(sqlite_templates, tmp_path, statist
         checked = _compare_everything(own, label)
     _report(label, built, checked, time.perf_counter() - started)
     assert checked["calendar agenda"] and checked["reminders job"] and checked["ICS feed (mine)"]
+    _assert_new_sections_had_items(checked)
 
 
 @pytest.mark.skipif(not on_postgresql(), reason="needs TEST_DATABASE_URL on PostgreSQL (the CI's second run)")
@@ -794,3 +957,4 @@ def test_lists_agree_with_the_rows_on_postgresql_after_analyze(tmp_path, registe
             checked = _compare_everything(own, label)
     _report(label, built, checked, time.perf_counter() - started)
     assert checked["calendar agenda"] and checked["reminders job"] and checked["ICS feed (mine)"]
+    _assert_new_sections_had_items(checked)

@@ -141,7 +141,7 @@ def test_preferences_are_respected_but_escalations_cannot_be_switched_off(app, s
         services.set_preferences(director, [])  # tries to switch everything off
         seed_case.session.commit()
         # Escalations and the Tweede Kamer notices (tk_*) cannot be switched off.
-        assert services.wanted_kinds(drafter) == {K.reminder_due, K.escalation, K.tk_new_case, K.tk_update}
+        assert services.wanted_kinds(drafter) == {K.reminder_due, K.escalation, K.contribution_escalation, K.tk_new_case, K.tk_update}
         assert K.escalation in services.wanted_kinds(director)
         for day in (dt.date(2021, 11, 9), dt.date(2021, 11, 12), dt.date(2021, 11, 17), dt.date(2021, 11, 19)):
             run_job("reminders", day)

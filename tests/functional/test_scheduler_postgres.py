@@ -222,3 +222,41 @@ def test_two_daily_summaries_at_once_carry_each_held_message_once(pg_url):
     assert summaries and all(n == 1 for _uid, n in summaries)
     assert None not in {s for s, _n in carried} and sum(n for _s, n in carried) == held
     assert sum(r["messages"] for r in results) == held and sum(r["users"] for r in results) == len(summaries)
+
+
+def test_two_processes_running_the_contributions_job_at_once_store_each_message_once(pg_url):
+    """Reminders, overdue notices and escalations of contributions: the unique rows alone decide."""
+    from parliament_tracker.auth.models import User
+    from parliament_tracker.auth.roles import Role
+    from parliament_tracker.cases.models import Case
+    from parliament_tracker.contributions import services as contribution_services
+    from parliament_tracker.notifications import contribution_notices
+    from tests import factories
+
+    app = make_app(pg_url)
+    with app.app_context(), quiet_signals():
+        dgsenb = factories.directorate("DGSenB")
+        factories.user(Role.director, "director-dgsenb", directorate=dgsenb)
+        drafter2 = factories.user(Role.drafter, "drafter-dgsenb", directorate=dgsenb)
+        asker = db.session.scalar(sa.select(User).where(User.username == "drafter"))
+        written = db.session.scalar(sa.select(Case).where(Case.reference == factories.SEED_WRITTEN))
+        for i, due in enumerate((dt.date(2021, 11, 17), dt.date(2021, 11, 19), dt.date(2021, 11, 23))):
+            contribution_services.ask(written, request_text=f"Bijdrage {i}", directorate=dgsenb, user=drafter2 if i else None, due_on=due, actor=asker)
+        contribution_services.ask(written, request_text="Buiten", external_email="expert@example.org", due_on=dt.date(2021, 11, 18), actor=asker)
+        db.session.commit()
+        db.engine.dispose()
+    before = len(stored(pg_url))
+    queued = 0
+    for day in DAYS:
+
+        def body(app: Any, day: dt.date = day) -> int:
+            counts = contribution_notices.overdue(day)
+            db.session.commit()
+            return int(counts["queued"])
+
+        queued += sum(race(pg_url, body))
+    keys = stored(pg_url)
+    assert len(keys) == len(set(keys)) and queued == len(keys) - before
+    total = Counter(kind for _key, kind in keys)
+    # four contributions, each reminded once; the three due before the last day escalated once
+    assert total["contribution_reminder"] == 4 and total["contribution_escalation"] == 3

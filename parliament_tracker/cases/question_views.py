@@ -1,0 +1,87 @@
+"""Per-question assignment on the case page (written questions).
+
+Routes:
+    POST  /cases/<ref>/questions/assignments     each question's directorate and drafter     case.edit
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_babel import gettext as _
+
+from parliament_tracker import edge
+from parliament_tracker.auth.models import User
+from parliament_tracker.auth.permissions import permission_required
+from parliament_tracker.cases import assignments
+from parliament_tracker.cases.kinds import CaseKind
+from parliament_tracker.cases.models import Case
+from parliament_tracker.cases.views import _case_page, _get_case
+from parliament_tracker.extensions import db
+from parliament_tracker.organisation.models import Directorate
+
+bp = Blueprint("case_questions", __name__)
+
+
+def choices(case: Case) -> dict[str, Any]:
+    """The case page's choices for the assignment form (written questions only)."""
+    if case.kind != CaseKind.written_questions or not case.questions:
+        return {}
+    return {
+        "assign_directorates": db.session.scalars(db.select(Directorate).order_by(Directorate.code)).all(),
+        "assign_drafters": db.session.scalars(
+            db.select(User).where(User.is_enabled, User.role.in_(assignments.DRAFTER_ROLES)).order_by(User.display_name)
+        ).all(),
+    }
+
+
+def _whole(raw: str) -> int | None:
+    raw = raw.strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+
+
+def read_form(case: Case, form: Any) -> tuple[dict[int, assignments.Assignment], dict[str, str]]:
+    """Each question's choice as typed; an unknown id is an error on its field."""
+    out: dict[int, assignments.Assignment] = {}
+    errors: dict[str, str] = {}
+    for q in case.questions:
+        picked: dict[str, Any] = {}
+        for part, model in (("directorate", Directorate), ("drafter", User)):
+            name = assignments.field_name(q.number, part)
+            raw = form.get(name, "")
+            if raw == "":
+                picked[part] = None
+                continue
+            found = db.session.get(model, _whole(raw)) if _whole(raw) is not None else None
+            if found is None:
+                errors[name] = _("Choose from the list.")
+            picked[part] = found
+        if assignments.field_name(q.number, "directorate") in form or assignments.field_name(q.number, "drafter") in form:
+            out[q.number] = assignments.Assignment(picked["directorate"], picked["drafter"])
+    return out, errors
+
+
+@bp.post("/cases/<reference>/questions/assignments")
+@permission_required("case.edit")
+def assign(reference: str):
+    """Save each question's directorate and drafter. A refusal shows the case page again with
+    what was chosen and the error next to each question it is about."""
+    case = _get_case(reference)
+    typed = {k: v for k, v in request.form.items() if k.startswith("a-")}
+    wanted, errors = read_form(case, request.form)
+
+    def refused(message: str, field_errors: dict[str, str], status: int) -> Any:
+        flash(message, "error")
+        page = _case_page(case, assignment_values=typed, assignment_errors=field_errors, assignment_message=message, has_errors=True)
+        return page, status
+
+    if errors:
+        return refused(_("The assignments could not be saved. Check the questions marked."), errors, 422)
+    raw_version = request.form.get("version", "")
+    expected = int(raw_version) if raw_version.isdigit() and len(raw_version) < 10 else -1
+    edge.on_refusal(lambda exc: refused(exc.message, exc.errors, exc.status))
+    changed = assignments.assign_questions(case, wanted, expected_version=expected, actor=edge.actor())
+    flash(_("Assignments saved.") if changed else _("Nothing changed."), "success")
+    return redirect(url_for("cases.show", reference=case.reference) + "#question-assignments")
+

@@ -1,0 +1,266 @@
+"""Contributions in the API: the same service calls as the pages.
+
+Routes:
+    GET   /api/v1/cases/<ref>/contributions      a case's contributions           case.view
+    POST  /api/v1/cases/<ref>/contributions      ask for a contribution           contribution.ask
+    GET   /api/v1/contributions/<id>             one contribution                 case.view
+    POST  /api/v1/contributions/<id>/answer      the contributor answers (text)   contribution.deliver
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+from typing import Any
+
+from flask import current_app, jsonify, url_for
+
+from parliament_tracker import edge
+from parliament_tracker.api import (
+    ApiError,
+    OpenApiParts,
+    api_permission,
+    error_response,
+    json_body,
+    json_body_of,
+    json_response,
+    list_of,
+    make_blueprint,
+    nullable,
+    obj,
+)
+from parliament_tracker.auth.models import User
+from parliament_tracker.cases.models import Case
+from parliament_tracker.cases.services import find_case
+from parliament_tracker.contributions import services
+from parliament_tracker.contributions.models import Contribution
+from parliament_tracker.contributions.workflow import ContributionState
+from parliament_tracker.db import today_local
+from parliament_tracker.extensions import db
+from parliament_tracker.organisation.models import Directorate
+
+bp = make_blueprint("contributions_api", __name__)
+
+INVALID = "The request has invalid fields."
+
+
+def contribution_json(c: Contribution) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "case": c.case.reference,
+        "questions": list(c.question_numbers or []),
+        "directorate": c.directorate.code if c.directorate else None,
+        "user": c.user.username if c.user else None,
+        "external_email": c.external_email,
+        "asked_by": c.asked_by.username if c.asked_by else None,
+        "request_text": c.request_text,
+        "due_on": c.due_on.isoformat(),
+        "state": c.state.value,
+        "overdue": c.state == ContributionState.asked and c.due_on < today_local(),
+        "answer_text": c.answer_text or "",
+        "answer_file": c.answer_filename,
+        "delivered_at": c.delivered_at.isoformat() if c.delivered_at else None,
+        "delivered_by": c.delivered_by.username if c.delivered_by else None,
+        "url": url_for("contributions.show", contribution_id=c.id, _external=True),
+    }
+
+
+def _case(reference: str) -> Case:
+    case = find_case(reference)
+    if case is None:
+        raise ApiError(404, f"No case with reference {reference}.")
+    return case
+
+
+def _contribution(contribution_id: int) -> Contribution:
+    c = db.session.get(Contribution, contribution_id)
+    if c is None:
+        raise ApiError(404, "No contribution with this id.")
+    return c
+
+
+def _only(body: dict[str, Any], allowed: set[str]) -> None:
+    errors = {key: "Unknown field." for key in body if key not in allowed}
+    if errors:
+        raise ApiError(422, INVALID, errors)
+
+
+def _string(body: dict[str, Any], name: str, errors: dict[str, str]) -> str | None:
+    value = body.get(name)
+    if value is None or isinstance(value, str):
+        return value
+    errors[name] = "Must be a string."
+    return None
+
+
+@bp.get("/cases/<reference>/contributions")
+@api_permission("case.view")
+def index(reference: str) -> Any:
+    return jsonify({"items": [contribution_json(c) for c in services.contributions_for(_case(reference))]})
+
+
+@bp.post("/cases/<reference>/contributions")
+@api_permission("contribution.ask")
+def ask(reference: str) -> Any:
+    """Ask a directorate (code), optionally one of its users (username), or an outside address."""
+    case = _case(reference)
+    body = json_body()
+    _only(body, {"directorate", "user", "external_email", "questions", "due_on", "request_text"})
+    errors: dict[str, str] = {}
+    code = _string(body, "directorate", errors)
+    username = _string(body, "user", errors)
+    email = _string(body, "external_email", errors)
+    text = _string(body, "request_text", errors)
+    directorate = user = None
+    if code:
+        directorate = db.session.scalar(db.select(Directorate).where(Directorate.code == code))
+        if directorate is None:
+            errors["directorate"] = f"Unknown directorate: {code!r}."
+    if username:
+        user = db.session.scalar(db.select(User).where(User.username == username, User.is_enabled))
+        if user is None:
+            errors["user"] = f"Unknown user: {username!r}."
+        elif directorate is None and "directorate" not in errors:
+            directorate = user.directorate
+    numbers = body.get("questions", [])
+    if not isinstance(numbers, list):
+        errors["questions"] = "A list of question numbers."
+        numbers = []
+    due_on = None
+    raw_due = body.get("due_on")
+    if raw_due not in (None, ""):
+        try:
+            due_on = dt.date.fromisoformat(raw_due) if isinstance(raw_due, str) else None
+        except ValueError:
+            due_on = None
+        if due_on is None:
+            errors["due_on"] = "Must be a date (YYYY-MM-DD)."
+    if errors:
+        raise ApiError(422, INVALID, errors)
+    c = services.ask(
+        case, request_text=text or "", directorate=directorate, user=user, external_email=email,
+        question_numbers=numbers, due_on=due_on, actor=edge.actor(),
+    )
+    return jsonify(contribution_json(c)), 201
+
+
+@bp.get("/contributions/<int:contribution_id>")
+@api_permission("case.view")
+def show(contribution_id: int) -> Any:
+    return jsonify(contribution_json(_contribution(contribution_id)))
+
+
+@bp.post("/contributions/<int:contribution_id>/answer")
+@api_permission("contribution.deliver")
+def answer(contribution_id: int) -> Any:
+    """The contributor's answer: ``text`` and/or a file (``filename`` with base64 ``content``)."""
+    c = _contribution(contribution_id)
+    body = json_body()
+    _only(body, {"text", "filename", "content"})
+    errors: dict[str, str] = {}
+    text = _string(body, "text", errors) or ""
+    filename = _string(body, "filename", errors)
+    content = _string(body, "content", errors)
+    file = None
+    if (filename is None) != (content is None):
+        errors["content" if content is None else "filename"] = "A file needs both filename and content."
+    elif filename is not None and content is not None:
+        try:
+            file = (filename, base64.b64decode(content, validate=True))
+        except (binascii.Error, ValueError):
+            errors["content"] = "Must be base64."
+    if errors:
+        raise ApiError(422, INVALID, errors)
+    services.deliver(c, text=text, file=file, max_bytes=current_app.config["ATTACHMENT_MAX_BYTES"], actor=edge.actor())
+    return jsonify(contribution_json(c))
+
+
+#: this part's own schemas and operations (copied into each OpenAPI document)
+_SCHEMAS: dict[str, Any] = {}
+_PATHS: dict[str, dict[str, Any]] = {}
+_SCHEMAS["Contribution"] = obj(
+    {
+        "id": {"type": "integer"},
+        "case": {"type": "string", "description": "the case's reference"},
+        "questions": {"type": "array", "items": {"type": "integer"}, "description": "empty: the whole case"},
+        "directorate": nullable("string", description="the directorate asked (code)"),
+        "user": nullable("string", description="the person asked (username)"),
+        "external_email": nullable("string", description="the outside address asked"),
+        "asked_by": nullable("string"),
+        "request_text": {"type": "string"},
+        "due_on": {"type": "string", "format": "date"},
+        "state": {"type": "string", "enum": [s.value for s in ContributionState]},
+        "overdue": {"type": "boolean", "description": "still asked after its due date"},
+        "answer_text": {"type": "string"},
+        "answer_file": nullable("string", description="the answer's file name (download on the contribution's page)"),
+        "delivered_at": nullable("string", format="date-time"),
+        "delivered_by": nullable("string"),
+        "url": {"type": "string", "description": "the contribution's page"},
+    }
+)
+_SCHEMAS["ContributionAsk"] = obj(
+    {
+        "directorate": nullable("string", description="a directorate code; or give external_email"),
+        "user": nullable("string", description="a username in that directorate (optional)"),
+        "external_email": nullable("string", description="an address outside the app (gets a link)"),
+        "questions": {"type": "array", "items": {"type": "integer"}},
+        "due_on": nullable("string", format="date", description="default: the draft milestone minus the lead time"),
+        "request_text": {"type": "string"},
+    },
+    required=["request_text"],
+)
+_SCHEMAS["ContributionAnswer"] = obj(
+    {
+        "text": {"type": "string"},
+        "filename": {"type": "string", "description": "a PDF or DOCX, with content"},
+        "content": {"type": "string", "contentEncoding": "base64"},
+    },
+    required=[],
+)
+_REF = {"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}
+_ID = {"name": "contribution_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_PATHS["/cases/{reference}/contributions"] = {
+    "get": {
+        "summary": "A case's contributions, due first first",
+        "parameters": [_REF],
+        "responses": {"200": json_response("the contributions", list_of("Contribution")), "404": error_response(404)},
+    },
+    "post": {
+        "summary": "Ask a directorate (or one of its users) or an outside address for a contribution",
+        "parameters": [_REF],
+        "requestBody": json_body_of("ContributionAsk"),
+        "responses": {
+            "201": json_response("the contribution asked", "Contribution"),
+            "400": error_response(400),
+            "404": error_response(404),
+            "422": error_response(422),
+        },
+    },
+}
+_PATHS["/contributions/{contribution_id}"] = {
+    "get": {
+        "summary": "One contribution",
+        "parameters": [_ID],
+        "responses": {"200": json_response("the contribution", "Contribution"), "404": error_response(404)},
+    }
+}
+_PATHS["/contributions/{contribution_id}/answer"] = {
+    "post": {
+        "summary": "Answer a contribution asked of you or your directorate: text and/or a file",
+        "parameters": [_ID],
+        "requestBody": json_body_of("ContributionAnswer"),
+        "responses": {
+            "200": json_response("the contribution, delivered", "Contribution"),
+            "400": error_response(400),
+            "404": error_response(404),
+            "409": error_response(409, "already delivered or withdrawn"),
+            "422": error_response(422),
+        },
+    }
+}
+
+
+def openapi(doc: OpenApiParts) -> None:
+    """This part's contribution to the OpenAPI document (registered at app creation)."""
+    doc.add(_PATHS, _SCHEMAS)
