@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -117,6 +118,13 @@ def _init_templates(app: Flask) -> None:
     def number(value: Any) -> str:
         """A count with the locale's digit grouping: 17.728 in Dutch, 17,728 in English."""
         return format_decimal(value)
+
+    @app.template_filter("date_entry")
+    def date_entry(value: Any) -> str:
+        """A date as the date fields take it (dd-mm-jjjj); text (what was typed) stays as it is."""
+        if isinstance(value, dt.date):
+            return value.strftime("%d-%m-%Y")
+        return str(value or "")
 
     @app.template_filter("nl_date")
     def nl_date(value: Any, fmt: str = "EEEE d MMMM y") -> str:

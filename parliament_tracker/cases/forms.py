@@ -57,7 +57,7 @@ class CaseForm(BaseForm):
     received_on = DutchDateField(
         _l("Received (for written questions: date submitted)"),
         validators=[InputRequired(message=_l("Enter the date received as a valid date."))],
-        description=_l("As dd-mm-jjjj, for example 7-12-2026"),
+        description=_l("As dd-mm-yyyy, for example 7-12-2026"),
     )
     committee_id = SelectField(_l("Requested by committee"), coerce=_coerce_optional_int, validators=[Optional()])
     member_ids = SelectMultipleField(
