@@ -42,6 +42,7 @@ from parliament_tracker.deadlines.presentation import case_deadline_rows, dashbo
 from parliament_tracker.deadlines.rules import INTERNAL_KINDS, DeadlineKind
 from parliament_tracker.extensions import db
 from parliament_tracker.forms import int_arg, parse_dutch_date
+from parliament_tracker.i18n import format_day
 from parliament_tracker.organisation.models import Directorate
 from parliament_tracker.web import writes_on_get
 
@@ -68,7 +69,7 @@ def postpone(reference: str):
     sent_on = _parse_date(request.form.get("sent_on"))
     edge.on_refusal_redirect(target, with_fields=True)
     services.record_postponement(case, sent_on, request.form.get("reason", ""), actor=edge.actor())
-    flash(_("Postponement recorded; the deadline is now %(date)s.", date=case.practical_due_on.isoformat() if case.practical_due_on else "—"), "success")
+    flash(_("Postponement recorded; the deadline is now %(date)s.", date=format_day(case.practical_due_on) if case.practical_due_on else "—"), "success")
     return redirect(target)
 
 
