@@ -5,8 +5,6 @@ with the demo data, the hand-written forms included."""
 
 from __future__ import annotations
 
-import re
-
 from tests.functional.page_walk import walk
 
 NOT_FIELDS = {"hidden", "submit", "button", "checkbox", "radio", "reset", "image"}
