@@ -75,7 +75,7 @@ class DutchDateField(StringField):
     (a native date field follows the browser's locale: 01122026 became 12 January)."""
 
     def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
-        render_kw = {"inputmode": "numeric", "autocomplete": "off", "placeholder": "dd-mm-jjjj", **(kwargs.pop("render_kw", None) or {})}
+        render_kw = {"inputmode": "numeric", "autocomplete": "off", **(kwargs.pop("render_kw", None) or {})}
         super().__init__(label, validators, render_kw=render_kw, **kwargs)
         self.typed = ""
 
@@ -93,7 +93,7 @@ class DutchDateField(StringField):
             return
         self.data = parse_dutch_date(self.typed)
         if self.data is None:
-            raise ValueError(_("Enter the date as dd-mm-jjjj, for example 7-12-2026."))
+            raise ValueError(_("Enter the date as dd-mm-yyyy, for example 7-12-2026."))
 
 
 #: the largest value of an INTEGER column on PostgreSQL (ids, versions, page numbers)

@@ -33,6 +33,7 @@ from sqlalchemy.dialects import sqlite
 
 from parliament_tracker.db import now_utc, refresh_statistics, rowcount, today_local
 from parliament_tracker.edge import run_job as run_in_unit_of_work
+from parliament_tracker.enums import N_
 from parliament_tracker.extensions import db
 from parliament_tracker.notifications import digest, job_board
 from parliament_tracker.notifications import jobs as job_bodies
@@ -47,6 +48,7 @@ log = logging.getLogger(__name__)
 class Job:
     name: str
     func: Callable[[dt.date], dict[str, Any]]
+    #: marked with N_: the jobs page shows it in the reader's language
     description: str
     #: a lock row older than this is taken over (a crashed process on SQLite)
     lock_seconds: int = 3600
@@ -55,17 +57,17 @@ class Job:
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
-        Job("reminders", job_bodies.reminders, "Reminders N working days before milestones and due dates"),
-        Job("escalation", job_bodies.escalation, "Missed milestones and due dates to directors and registrars"),
-        Job("contributions_overdue", contribution_overdue, "Contributions: reminders before the due date; overdue ones to the asker, the contributor and the director(s) asked"),
-        Job("weekly_digest", digest.weekly_digest, "Friday overview per director: Monday late list, next week, waiting"),
-        Job("daily_summary", job_bodies.daily_summary, "One e-mail per user who chose a daily summary of their notifications"),
-        Job("send_outbox", job_bodies.send_outbox, "Send queued e-mails over SMTP (without SMTP: keep them in the outbox)"),
-        Job("db_statistics", lambda _today: refresh_statistics(db.session), "Refresh the database's query-planner statistics (ANALYZE)"),
+        Job("reminders", job_bodies.reminders, N_("Reminders N working days before milestones and due dates")),
+        Job("escalation", job_bodies.escalation, N_("Missed milestones and due dates to directors and registrars")),
+        Job("contributions_overdue", contribution_overdue, N_("Contributions: reminders before the due date; overdue ones to the asker, the contributor and the director(s) asked")),
+        Job("weekly_digest", digest.weekly_digest, N_("Friday overview per director: Monday late list, next week, waiting")),
+        Job("daily_summary", job_bodies.daily_summary, N_("One e-mail per user who chose a daily summary of their notifications")),
+        Job("send_outbox", job_bodies.send_outbox, N_("Send queued e-mails over SMTP (without SMTP: keep them in the outbox)")),
+        Job("db_statistics", lambda _today: refresh_statistics(db.session), N_("Refresh the database's query-planner statistics (ANALYZE)")),
         # The Tweede Kamer jobs (parliament_tracker/tk/sync.py).
-        Job("tk_watch", tk_sync.watch_job, "Tweede Kamer: register new written questions to the ministry, notify registrars"),
-        Job("tk_reconcile", tk_sync.reconcile_job, "Tweede Kamer: answers, postponements and withdrawals of open cases"),
-        Job("tk_events", tk_sync.events_job, "Tweede Kamer: budget and committee debates as events (moves, cancellations)"),
+        Job("tk_watch", tk_sync.watch_job, N_("Tweede Kamer: register new written questions to the ministry, notify registrars")),
+        Job("tk_reconcile", tk_sync.reconcile_job, N_("Tweede Kamer: answers, postponements and withdrawals of open cases")),
+        Job("tk_events", tk_sync.events_job, N_("Tweede Kamer: budget and committee debates as events (moves, cancellations)")),
     )
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,6 +16,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
 from parliament_tracker.auth.permissions import public
 from parliament_tracker.extensions import db, login_manager
+from parliament_tracker.i18n import format_day, format_moment
 
 
 def init_web(app: Flask) -> None:
@@ -118,9 +120,28 @@ def _init_templates(app: Flask) -> None:
         """A count with the locale's digit grouping: 17.728 in Dutch, 17,728 in English."""
         return format_decimal(value)
 
+    @app.template_filter("date_entry")
+    def date_entry(value: Any) -> str:
+        """A date as the date fields take it (dd-mm-jjjj); text (what was typed) stays as it is."""
+        if isinstance(value, dt.date):
+            return value.strftime("%d-%m-%Y")
+        return str(value or "")
+
     @app.template_filter("nl_date")
     def nl_date(value: Any, fmt: str = "EEEE d MMMM y") -> str:
-        return format_date(value, fmt) if value else ""
+        """A date in the app's one style (``i18n.format_day``: "7 december", the year when it is
+        not this year); a pattern with the day's name keeps it ("EEEE", "EEE"). Patterns
+        without a day of the month ("MMMM y", "EEEE") are parts of a date, used as given."""
+        if not value:
+            return ""
+        if "d" not in fmt:
+            return format_date(value, fmt)
+        return format_day(value, weekday="EEEE" if "EEEE" in fmt else ("EEE" if "EEE" in fmt else ""))
+
+    @app.template_filter("moment")
+    def moment(value: Any) -> str:
+        """A moment in the app's one style, in Europe/Amsterdam (``i18n.format_moment``)."""
+        return format_moment(value)
 
 
 #: a view attribute: this GET request writes (e.g. a feed's last-used time), begin it IMMEDIATE

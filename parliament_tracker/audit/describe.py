@@ -106,6 +106,11 @@ def _case_sentence(action: str, d: dict[str, Any]) -> str | None:
         return _("Edited: %(fields)s.", fields=fields)
     if action == "case:status_changed":
         before, after = (d.get("changes") or {}).get("status", [None, None])
+        if d.get("letter_id"):
+            return _(
+                "Status changed from “%(before)s” to “%(after)s” by letter %(id)s.",
+                before=_value("status", before), after=_value("status", after), id=d["letter_id"],
+            )
         return _("Status changed from “%(before)s” to “%(after)s”.", before=_value("status", before), after=_value("status", after))
     if action == "case:linked":
         return _("Linked to %(ref)s (%(type)s).", ref=d.get("other", ""), type=_link_title(d.get("link_type")))
@@ -159,14 +164,10 @@ def _tk_sentence(entry: Any, d: dict[str, Any]) -> str | None:
 
 
 def _date(value: Any) -> str:
-    import datetime as dt
+    """A stored ISO date in the app's one style (``i18n.format_day``)."""
+    from parliament_tracker.i18n import format_day
 
-    from flask_babel import format_date
-
-    try:
-        return format_date(dt.date.fromisoformat(value), "d MMMM y")
-    except (TypeError, ValueError):
-        return str(value or "")
+    return format_day(value) if isinstance(value, str) and value else str(value or "")
 
 
 def _recomputed(d: dict[str, Any]) -> str:
@@ -245,7 +246,7 @@ def _letter_sentence(action: str, d: dict[str, Any]) -> str | None:
     if action == "letter:signed":
         return _("Signed on behalf of %(who)s (version %(n)s).", who=d.get("signatory", ""), n=d.get("version", ""))
     if action == "letter:sent":
-        return _("Sent on %(date)s.", date=d.get("sent_on", ""))
+        return _("Sent on %(date)s.", date=_date(d.get("sent_on")))
     if action == "letter:withdrawn":
         comment = d.get("comment") or ""
         return _("Withdrawn: “%(comment)s”.", comment=comment) if comment else _("Withdrawn.")

@@ -245,9 +245,10 @@ def create_case():
     body = json_body()
     data = input_from_json(body, creating=True)
     edge.on_refusal(_duplicate)
+    warnings = services.date_warnings(data)
     case = services.create_case(data, actor=edge.actor())
     db.session.flush()  # the answer shows the stored version (the recompute changed the case)
-    return jsonify(case_json(case)), 201, {"Location": url_for("cases_api.get_case", reference=case.reference)}
+    return jsonify(_with_warnings(case_json(case), warnings)), 201, {"Location": url_for("cases_api.get_case", reference=case.reference)}
 
 
 @bp.get("/cases")
@@ -279,9 +280,18 @@ def patch_case(reference: str):
     if not isinstance(version, int) or isinstance(version, bool):
         raise ApiError(422, "The request has invalid fields.", {"version": "Required: the version you read (integer)."})
     data = input_from_json(body, creating=False)
+    warnings = services.date_warnings(data, case)
     services.update_case(case, data, expected_version=version, actor=edge.actor())
     db.session.flush()
-    return jsonify(case_json(case))
+    return jsonify(_with_warnings(case_json(case), warnings))
+
+
+def _with_warnings(data: dict[str, Any], warnings: dict[str, str]) -> dict[str, Any]:
+    """A saved case with what the form would have asked to confirm (a date received over a
+    year ago): the API saves it and says so, per field."""
+    if warnings:
+        data["warnings"] = warnings
+    return data
 
 
 @bp.post("/cases/<reference>/links")

@@ -67,8 +67,19 @@ _SCHEMAS["Case"] = obj(
                 }
             ),
         },
+        "warnings": {
+            "type": "object",
+            "description": (
+                "Only in the answer to POST and PATCH, when a date is plausible but unusual (a `received_on` more "
+                "than a year ago): the case was saved; per field, what the form would have asked the user to confirm. "
+                "Refused outright (422): a `received_on` in the future, a `committee_due_on` before `received_on`."
+            ),
+            "propertyNames": {"enum": ["received_on"]},
+            "additionalProperties": {"type": "string"},
+        },
     }
 )
+_SCHEMAS["Case"]["required"].remove("warnings")  # only when there is something to confirm
 _SCHEMAS["CaseInput"] = {
     "type": "object",
     "description": "POST needs reference, kind, subject and received_on; PATCH needs version and any fields to change.",

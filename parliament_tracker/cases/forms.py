@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from parliament_tracker.cases.date_checks import check_case_dates
 from parliament_tracker.cases.models import CaseKind, LinkType
+from parliament_tracker.db import today_local
 from parliament_tracker.forms import BaseForm, DutchDateField
 
 
@@ -54,7 +57,7 @@ class CaseForm(BaseForm):
     received_on = DutchDateField(
         _l("Received (for written questions: date submitted)"),
         validators=[InputRequired(message=_l("Enter the date received as a valid date."))],
-        description=_l("As dd-mm-jjjj, for example 7-12-2026"),
+        description=_l("As dd-mm-yyyy, for example 7-12-2026"),
     )
     committee_id = SelectField(_l("Requested by committee"), coerce=_coerce_optional_int, validators=[Optional()])
     member_ids = SelectMultipleField(
@@ -86,6 +89,8 @@ class CaseForm(BaseForm):
         _l("Answer before"), coerce=_coerce_optional_int, validators=[Optional()], description=_l("A debate the answer must be in before")
     )
     version = HiddenField()
+    #: the date received the user confirmed when warned it is over a year ago (ISO)
+    confirmed_received_on = HiddenField()
 
     def validate_new_members(self, field: TextAreaField) -> None:
         names = parse_new_members(field.data or "")
@@ -94,10 +99,18 @@ class CaseForm(BaseForm):
         if len(names) + len(self.member_ids.data or []) > MAX_MEMBERS:
             raise ValidationError(_l("Name at most %(max)d members.", max=MAX_MEMBERS))
 
-    def validate_committee_due_on(self, field: DutchDateField) -> None:
-        received = self.received_on.data
-        if field.data and received and field.data < received:
-            raise ValidationError(_l("The committee's date cannot be before the date received."))
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The fields' own checks, then the date rules the API keeps too (``date_checks``)."""
+        valid = super().validate(extra_validators)
+        found = check_case_dates(
+            self.received_on.data, self.committee_due_on.data, given_due_on=self.given_due_on.data, today=today_local()
+        )
+        for name, message in found.errors.items():
+            field = getattr(self, name)
+            if not field.errors:
+                field.errors = [*field.errors, message]
+                valid = False
+        return valid
 
 
 class LinkForm(BaseForm):

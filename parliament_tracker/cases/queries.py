@@ -16,7 +16,7 @@ from parliament_tracker.cases.models import Case, CaseKind, Question, case_membe
 from parliament_tracker.cases.workflow import CLOSED, CaseStatus
 from parliament_tracker.db import unindexed
 from parliament_tracker.extensions import db
-from parliament_tracker.forms import int_arg
+from parliament_tracker.forms import int_arg, parse_dutch_date
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
 
 SORTS = {
@@ -51,10 +51,8 @@ class CaseFilter:
 
 
 def _parse_date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+    """A date filter: dd-mm-jjjj as the list's date fields take it, or ISO (the API)."""
+    return parse_dutch_date(value) if value else None
 
 
 def filter_from_args(args: Mapping[str, str], *, per_page: int) -> CaseFilter:

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User
-from parliament_tracker.cases import references
+from parliament_tracker.cases import date_checks, references
 from parliament_tracker.cases.follower import follower
 from parliament_tracker.cases.models import Attachment, Case, CaseKind, CaseLink, LinkType, Question
 from parliament_tracker.cases.questions import split_questions
@@ -92,7 +92,37 @@ def find_case(reference: str) -> Case | None:
     return db.session.scalar(db.select(Case).where(Case.reference == references.normalise(reference)))
 
 
-def _validate(data: CaseInput, kind: CaseKind, *, creating: bool) -> dict[str, str]:
+def _date_findings(data: CaseInput, case: Case | None) -> date_checks.DateFindings:
+    """The date rules (``date_checks``) on the dates as they will be stored: what the input
+    gives, else what the case has; only the fields the input touches are reported."""
+
+    def effective(name: str) -> Any:
+        value = getattr(data, name)
+        given = value is not ... and not (value is None and name == "received_on")
+        return value if given else (getattr(case, name) if case is not None else None)
+
+    found = date_checks.check_case_dates(
+        effective("received_on"),
+        effective("committee_due_on"),
+        given_due_on=effective("given_due_on"),
+        today=today_local(),
+        stored_received_on=case.received_on if case is not None else None,
+    )
+    touched = {name for name in ("received_on", *_DATE_FIELDS) if data.given(name)}
+    if "received_on" in touched:
+        touched.add("committee_due_on")  # a new date received can put the committee's date before it
+    return date_checks.DateFindings(
+        {k: v for k, v in found.errors.items() if k in touched}, {k: v for k, v in found.warnings.items() if k in touched}
+    )
+
+
+def date_warnings(data: CaseInput, case: Case | None = None) -> dict[str, str]:
+    """What the user should confirm about the dates (a date received over a year ago), per
+    field: the form asks before saving, the API saves and answers with it."""
+    return {name: str(message) for name, message in _date_findings(data, case).warnings.items()}
+
+
+def _validate(data: CaseInput, kind: CaseKind, *, creating: bool, case: Case | None = None) -> dict[str, str]:
     errors: dict[str, str] = {}
     if creating or data.given("reference"):
         try:
@@ -103,14 +133,7 @@ def _validate(data: CaseInput, kind: CaseKind, *, creating: bool) -> dict[str, s
         errors["subject"] = _("Enter a subject.")
     if creating and data.received_on is None:
         errors["received_on"] = _("Enter the date received.")
-    if data.received_on and data.received_on > today_local() + dt.timedelta(days=1):
-        errors["received_on"] = _("The date received cannot be in the future.")
-    if data.received_on and data.received_on.year < 1990:
-        errors["received_on"] = _("The date received is too far in the past.")
-    for name in _DATE_FIELDS:
-        value = getattr(data, name)
-        if isinstance(value, dt.date) and not dt.date(1990, 1, 1) <= value <= dt.date(2199, 12, 31):
-            errors[name] = _("Enter a date between 1990 and 2199.")
+    errors.update({name: str(message) for name, message in _date_findings(data, case).errors.items()})
     event = data.due_before_event
     if event is not ... and event is not None and event.kind == "recess":
         errors["due_before_event"] = _("Choose a debate, not a recess.")
@@ -221,7 +244,7 @@ def update_case(case: Case, data: CaseInput, *, expected_version: int, actor: Us
 def _check_edit(case: Case, data: CaseInput) -> None:
     """Refuse an edit with invalid fields, or with a reference another case has."""
     kind = data.kind or case.kind
-    errors = _validate(data, kind, creating=False)
+    errors = _validate(data, kind, creating=False, case=case)
     if not data.given("reference") and data.kind and data.kind != case.kind:
         # Changing the kind must still leave a reference that fits it.
         try:

@@ -127,6 +127,21 @@ def _show_errors(form: CaseForm, exc: DomainError) -> None:
     flash(exc.message, "error")
 
 
+def _confirm_dates(form: CaseForm, case: Case | None) -> Any:
+    """An implausible but possible date (received over a year ago) is asked about before saving:
+    the form comes back with everything typed, the warning at the field and a "save anyway"
+    button that confirms this very date (None: nothing to ask, or confirmed)."""
+    dates = services.CaseInput(
+        received_on=form.received_on.data, committee_due_on=form.committee_due_on.data, given_due_on=form.given_due_on.data
+    )
+    warnings = services.date_warnings(dates, case)
+    received = form.received_on.data
+    if not warnings or (received is not None and form.confirmed_received_on.data == received.isoformat()):
+        return None
+    form.confirmed_received_on.data = received.isoformat() if received else ""
+    return render_template("cases/form.html", form=form, case=case, date_warnings=warnings)
+
+
 def new_case_form_response(prefill: services.CaseInput) -> Any:
     """The new-case form filled from ``prefill`` (used by the Tweede Kamer import)."""
     form = CaseForm(formdata=None)
@@ -153,6 +168,8 @@ def new():
         if request.args.get("kind") in CaseKind.__members__:
             form.kind.data = request.args["kind"]
     if form.validate_on_submit():
+        if (asking := _confirm_dates(form, None)) is not None:
+            return asking
 
         def refused(exc: DomainError) -> Any:
             _show_errors(form, exc)
@@ -218,6 +235,8 @@ def edit(reference: str):
         form.due_before_event_id.data = case.due_before_event_id
         form.version.data = str(case.version)
     if form.validate_on_submit():
+        if (asking := _confirm_dates(form, case)) is not None:
+            return asking
         try:
             expected = int(form.version.data or 0)
         except ValueError:

@@ -13,7 +13,6 @@ Routes:
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -33,6 +32,7 @@ from parliament_tracker.db import today_local
 from parliament_tracker.downloads import content_disposition
 from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
+from parliament_tracker.forms import parse_dutch_date
 from parliament_tracker.letters.models import Letter, LetterStatus
 from parliament_tracker.letters.services import letters_for_case
 from parliament_tracker.organisation.models import Directorate
@@ -106,10 +106,9 @@ def ask(reference: str):
         directorate = user.directorate
     due_on = None
     if values.get("due_on"):
-        try:
-            due_on = dt.date.fromisoformat(values["due_on"])
-        except ValueError:
-            errors["due_on"] = _("Enter a date.")
+        due_on = parse_dutch_date(values["due_on"])
+        if due_on is None:
+            errors["due_on"] = _("Enter the date as dd-mm-yyyy, for example 7-12-2026.")
     numbers = [_int(n) if _int(n) is not None else n for n in numbers_typed]
     if errors:
         flash(_("The contribution could not be asked. Check the fields marked."), "error")

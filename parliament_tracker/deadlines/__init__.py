@@ -36,3 +36,16 @@ def init_app(app: Flask) -> None:
     )
     api.init_app(app)
     register_openapi(app, api_docs.openapi)
+    _register_explain_filter(app)
+
+
+def _register_explain_filter(app: Flask) -> None:
+    """``{{ d.explanation|explain }}``: the engine's Dutch explanation in the page's language."""
+    from flask_babel import get_locale
+
+    from parliament_tracker.deadlines.wording import in_language
+
+    def explain(text: str) -> str:
+        return in_language(text or "", str(get_locale() or "nl"))
+
+    app.add_template_filter(explain, "explain")

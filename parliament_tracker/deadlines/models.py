@@ -54,7 +54,10 @@ class Event(Base):
 
     @property
     def label(self) -> str:
-        return f"{self.name} ({self.starts_on.isoformat()})"
+        """The event as a choice shows it: its name and date in the reader's language."""
+        from parliament_tracker.i18n import format_day
+
+        return f"{self.name} ({format_day(self.starts_on)})"
 
 
 class NonWorkingDay(Base):

@@ -348,7 +348,8 @@ def set_case_facts(case: Case, *, actor: Any = None, **values: Any) -> None:
     for name, value in values.items():
         before = getattr(case, name)
         if before != value:
-            label = (lambda v: v.label if isinstance(v, Event) else v)  # noqa: E731
+            # stored in the audit details: the event's name and ISO date, in no one's language
+            label = (lambda v: f"{v.name} ({v.starts_on.isoformat()})" if isinstance(v, Event) else v)  # noqa: E731
             changes[name] = (label(before), label(value))
             setattr(case, name, value)
     if not changes:

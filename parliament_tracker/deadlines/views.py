@@ -41,17 +41,16 @@ from parliament_tracker.deadlines.models import (
 from parliament_tracker.deadlines.presentation import case_deadline_rows, dashboard_lists
 from parliament_tracker.deadlines.rules import INTERNAL_KINDS, DeadlineKind
 from parliament_tracker.extensions import db
-from parliament_tracker.forms import int_arg
+from parliament_tracker.forms import int_arg, parse_dutch_date
+from parliament_tracker.i18n import format_day
 from parliament_tracker.organisation.models import Directorate
 from parliament_tracker.web import writes_on_get
 
 bp = Blueprint("deadlines", __name__)
 
 def _parse_date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+    """A date as the date fields take it: dd-mm-jjjj (or ISO, as the calendar's links have it)."""
+    return parse_dutch_date(value) if value else None
 
 
 def _case_or_404(reference: str) -> Case:
@@ -70,7 +69,7 @@ def postpone(reference: str):
     sent_on = _parse_date(request.form.get("sent_on"))
     edge.on_refusal_redirect(target, with_fields=True)
     services.record_postponement(case, sent_on, request.form.get("reason", ""), actor=edge.actor())
-    flash(_("Postponement recorded; the deadline is now %(date)s.", date=case.practical_due_on.isoformat() if case.practical_due_on else "—"), "success")
+    flash(_("Postponement recorded; the deadline is now %(date)s.", date=format_day(case.practical_due_on) if case.practical_due_on else "—"), "success")
     return redirect(target)
 
 

@@ -9,10 +9,10 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from parliament_tracker.forms import BaseForm
+from parliament_tracker.forms import BaseForm, DutchDateField
 from parliament_tracker.letters.models import Letter, LetterKind
 from parliament_tracker.letters.rendering import questions_case
 
@@ -47,10 +47,10 @@ class StartLetterForm(BaseForm):
 
 class LetterForm(BaseForm):
     subject = TextAreaField(_l("Subject"), validators=[DataRequired(message=_l("Enter a subject.")), Length(max=2000)])
-    letter_date = DateField(_l("Date"), validators=[Optional()])
+    letter_date = DutchDateField(_l("Date"), validators=[Optional()])
     our_reference = StringField(_l("Our reference"), validators=[Optional(), Length(max=100)])
     your_reference = StringField(_l("Your reference"), validators=[Optional(), Length(max=200)])
-    your_letter_date = DateField(_l("Your letter of"), validators=[Optional()])
+    your_letter_date = DutchDateField(_l("Your letter of"), validators=[Optional()])
     addressee = TextAreaField(
         _l("Addressee"), validators=[DataRequired(message=_l("Enter the address block.")), Length(max=1000)]
     )

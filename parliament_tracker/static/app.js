@@ -19,7 +19,7 @@
 
   /* ---- error summary ---------------------------------------------------------------------- */
   function focusErrorSummary() {
-    var summary = document.querySelector(".error-summary");
+    var summary = document.querySelector(".error-summary") || document.querySelector(".date-warning");
     if (summary) {
       // a link to a field behind a combobox goes to the combobox's input
       summary.addEventListener("click", function (event) {

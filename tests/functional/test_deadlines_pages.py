@@ -124,7 +124,7 @@ def test_case_list_sorts_by_deadline(login, seed_case):
 def test_a_refused_override_or_postponement_says_why_and_changes_nothing(login, seed_case, db):
     binding = _deadline(db, "2021Z19241", "external")
     director = login("director")
-    not_a_date = director.post(f"/deadlines/{binding.id}/override", {"due_on": "30-11-2021", "reason": "x"}, token_from="/cases/2021Z19241")
+    not_a_date = director.post(f"/deadlines/{binding.id}/override", {"due_on": "31-11-2021", "reason": "x"}, token_from="/cases/2021Z19241")
     assert not_a_date.status_code == 302
     assert "Vul de nieuwe datum in als geldige datum." in director.get("/cases/2021Z19241").text
     director.post(f"/deadlines/{binding.id}/override", {"due_on": "2021-11-30", "reason": ""}, token_from="/cases/2021Z19241")

@@ -34,6 +34,7 @@ def _form(**overrides):
         "kind": "written_questions",
         "subject": "Vragen over de wachttijden bij de IND",
         "received_on": "2021-11-10",
+        "confirmed_received_on": "2021-11-10",  # an old date, confirmed as "Toch opslaan" does
         "questions_text": "1. Bent u bekend met het bericht?",
         "version": "",
     }
@@ -277,7 +278,7 @@ def test_creating_a_case_through_the_api_audits_and_recomputes_once_like_the_for
     recomputes.clear()
     browser = login("registrar")
     form = _form(
-        reference="2021Z20002", kind="committee_request", subject="Verzoek", received_on="2021-11-29",
+        reference="2021Z20002", kind="committee_request", subject="Verzoek", received_on="2021-11-29", confirmed_received_on="2021-11-29",
         committee_due_on="2021-12-06", given_due_on="2021-12-08", due_before_event_id=str(event_id),
     )
     assert browser.post("/cases/new", form, token_from="/cases/new").status_code == 302

@@ -64,6 +64,7 @@ def test_members_not_in_the_list_are_added_with_their_party(login, seed_case, db
             "kind": "written_questions",
             "subject": "Vragen over de kustverdediging",
             "received_on": "7-12-2021",
+            "confirmed_received_on": "2021-12-07",
             "member_ids": member_ids[:1],
             "new_members": "Jansen (VVD)\n  De  Vries  (Nieuwe Partij) \n\nJansen (VVD)\nZonder Partij",
         },

@@ -16,6 +16,7 @@ FIELDS = {
     "kind": "written_questions",
     "subject": "Vragen over de verlopen sessie",
     "received_on": "2021-11-10",
+    "confirmed_received_on": "2021-11-10",  # an old date, confirmed as "Toch opslaan" does
     "questions_text": "1. Blijft deze vraag bewaard?",
     "version": "",
 }

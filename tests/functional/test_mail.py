@@ -108,7 +108,7 @@ def test_real_smtp_receives_dutch_mail_with_a_link_to_the_case(app, seed_case, q
     mail = next(m for m in inbox.messages if "2021Z19241" in m["Subject"])
     assert mail["To"] == "Test drafter <drafter@example.org>"
     assert mail["From"] == "Parliament Tracker <tracker@example.org>"
-    assert mail["Subject"] == "Herinnering 2021Z19241: conceptantwoord gereed uiterlijk donderdag 11 november"
+    assert mail["Subject"] == "Herinnering 2021Z19241: conceptantwoord gereed uiterlijk donderdag 11 november 2021"  # not this year: with the year
     text = mail.get_body(("plain",)).get_content()
     html = mail.get_body(("html",)).get_content()
     assert "https://tracker.example.org/cases/2021Z19241" in text

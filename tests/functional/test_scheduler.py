@@ -307,7 +307,7 @@ def test_messages_are_in_the_users_language(app, seed_case, staff):
         run_job("reminders", dt.date(2021, 11, 10))
         [to_mailbox] = [n for n in notifications(seed_case, "2021Z19601") if n.user_id is None]
     assert to_drafter.locale == "en"
-    assert to_drafter.subject == "Reminder 2021Z19241: draft answer ready by Thursday 11 November"
+    assert to_drafter.subject == "Reminder 2021Z19241: draft answer ready by Thursday 11 November 2021"  # not this year: with the year
     assert to_mailbox.locale == "nl"
     assert to_mailbox.subject.startswith("Herinnering 2021Z19601: ")
     assert "functionele postbus" in to_mailbox.body_text

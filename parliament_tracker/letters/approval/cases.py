@@ -39,7 +39,6 @@ def follow(letter: Letter, step: str, actor: User | None, *, answered_on: dt.dat
             target,
             actor=actor,
             reason=f"letter {letter.id} {step.replace('_', ' ')}",
-            comment=f"Letter {letter.id}",
             answered_on=answered_on,
             letter_id=letter.id,
         )

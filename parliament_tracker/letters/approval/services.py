@@ -22,6 +22,7 @@ from parliament_tracker.cases.models import Case
 from parliament_tracker.db import now_utc, today_local
 from parliament_tracker.errors import DomainError, Kind
 from parliament_tracker.extensions import db
+from parliament_tracker.i18n import format_day
 from parliament_tracker.letters import services
 from parliament_tracker.letters.approval import cases as following
 from parliament_tracker.letters.approval.models import Approval, ApprovalDecision
@@ -338,7 +339,7 @@ def _check_sent_on(letter: Letter, sent_on: dt.date | None) -> dt.date:
         message = _("Enter the date the letter was sent.")
         raise DomainError(message, {"sent_on": message})
     if letter.letter_date and sent_on < letter.letter_date:
-        message = _("The letter cannot be sent before its date (%(d)s).", d=letter.letter_date.isoformat())
+        message = _("The letter cannot be sent before its date (%(d)s).", d=format_day(letter.letter_date))
         raise DomainError(message, {"sent_on": message})
     if sent_on > today_local() + dt.timedelta(days=1):
         message = _("The date sent cannot be in the future.")

@@ -26,7 +26,7 @@ from parliament_tracker.auth.models import User
 from parliament_tracker.auth.permissions import permission_required
 from parliament_tracker.db import today_local
 from parliament_tracker.extensions import db
-from parliament_tracker.forms import int_arg
+from parliament_tracker.forms import int_arg, parse_dutch_date
 from parliament_tracker.letters import services
 from parliament_tracker.letters.approval import archive, signing, transitions, verification
 from parliament_tracker.letters.approval import services as workflow
@@ -51,10 +51,8 @@ def _step(letter: Letter) -> None:
 
 
 def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat((value or "").strip())
-    except ValueError:
-        return None
+    """A date as the date fields take it: dd-mm-jjjj (or ISO)."""
+    return parse_dutch_date(value or "")
 
 
 def workflow_context(letter: Letter) -> dict[str, Any]:
@@ -65,7 +63,7 @@ def workflow_context(letter: Letter) -> dict[str, Any]:
         "possible_approvers": workflow.possible_approvers(letter, edge.actor()),
         "signature": signing.signature_of(letter),
         "signatories": db.session.scalars(db.select(Signatory).order_by(Signatory.office_title)).all(),
-        "today": today_local().isoformat(),
+        "today": today_local(),
         "max_approvers": MAX_APPROVERS,
         "stage": workflow.stage_of(letter),
         "can_withdraw": transitions.Stage.withdrawn
@@ -144,7 +142,7 @@ def sign(letter_id: int):
     if request.form.get("letter_date", "").strip():
         letter_date = _date(request.form.get("letter_date"))
         if letter_date is None:
-            flash(_("Enter the letter date as YYYY-MM-DD."), "error")
+            flash(_("Enter the letter date as dd-mm-yyyy, for example 7-12-2026."), "error")
             return _back(letter), 303
     _step(letter)
     signing.sign(
@@ -162,8 +160,13 @@ def sign(letter_id: int):
 @permission_required("letter.send")
 def send(letter_id: int):
     letter = db.get_or_404(Letter, letter_id)
+    typed = request.form.get("sent_on", "").strip()
+    sent_on = _date(typed)
+    if typed and sent_on is None:
+        flash(_("Enter the date sent as dd-mm-yyyy, for example 7-12-2026."), "error")
+        return _back(letter), 303
     _step(letter)
-    workflow.send(letter, sent_on=_date(request.form.get("sent_on")), actor=edge.actor())
+    workflow.send(letter, sent_on=sent_on, actor=edge.actor())
     flash(_("Letter recorded as sent."), "success")
     return _back(letter)
 
