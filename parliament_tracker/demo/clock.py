@@ -30,8 +30,14 @@ def days_before(today: dt.date, days: int, hour: int, minute: int = 0) -> dt.dat
 
 @contextlib.contextmanager
 def at(moment: dt.datetime) -> Iterator[None]:
-    """Run the block as if it were ``moment`` (the clock runs on from there)."""
+    """Run the block as if it were ``moment`` (the clock runs on from there).
+
+    The block's rows are flushed before the clock is set back: a row's ``created_at`` is
+    stamped when it is inserted, not when the object is made."""
     import time_machine
+
+    from parliament_tracker.extensions import db
 
     with time_machine.travel(moment, tick=True):
         yield
+        db.session.flush()

@@ -151,13 +151,14 @@ def answer_seed_cases(committee_request: Case, written: Case, users: dict[str, U
             actor=drafter,
         )
         letter_services.generate_version(answers, actor=drafter)
-    for letter in (reply, answers):
-        with at(SUBMITTED):
+    for n, letter in enumerate((reply, answers)):
+        later = dt.timedelta(minutes=12 * n)  # one after the other
+        with at(SUBMITTED + later):
             workflow.submit(letter, [director], actor=drafter)
-        with at(APPROVED):
+        with at(APPROVED + later):
             workflow.approve(letter, actor=director, comment="Akkoord.")
-        with at(SIGNED):
+        with at(SIGNED + later):
             signing.sign(letter, actor=signer, letter_date=seed_letter.LETTER_DATE)
-        with at(SENT):
+        with at(SENT + later):
             workflow.send(letter, sent_on=SENT_ON, actor=registrar)
     return reply, answers

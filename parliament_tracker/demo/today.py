@@ -56,8 +56,9 @@ def _questions(*texts: str) -> str:
     return "\n\n".join(f"{n}. {text}" for n, text in enumerate(texts, start=1))
 
 
-def _register(o: Open, days: int, number: int, kind: CaseKind, subject: str, **fields) -> Case:
-    """Registered by the registrar the morning after it came in (or the same afternoon)."""
+def _register(o: Open, days: int, number: int, kind: CaseKind, subject: str, *, by_sync: bool = False, **fields) -> Case:
+    """Registered by the registrar the morning after it came in (or the same afternoon); or
+    ``by_sync``: found in the Kamer's open data by the sync job (no actor), not yet assigned."""
     moment = o.on(days - 1, 9, 30) if days > 1 else o.on(days, 15, 45)
     fields.setdefault("lead_directorate", o.directorates["DGMI"])
     fields.setdefault("drafter", o.users["drafter"])
@@ -68,7 +69,7 @@ def _register(o: Open, days: int, number: int, kind: CaseKind, subject: str, **f
         return case_services.create_case(
             case_services.CaseInput(reference=o.reference(days, number), kind=kind, subject=subject,
                                     received_on=o.received(days), **fields),
-            actor=o.users["registrar"],
+            actor=None if by_sync else o.users["registrar"],
         )
 
 
@@ -214,7 +215,8 @@ def load(o: Open) -> None:
         "Uw commissie heeft mij verzocht te reageren op de berichtgeving over de capaciteit van het gevangeniswezen en "
         "van de justitiële jeugdinrichtingen. Met deze brief ga ik in op dit verzoek."))
 
-    # Due this week, not yet begun; and questions to answer before next week's debate.
+    # Due this week, not yet begun; and questions to answer before next week's debate, just
+    # found in the Kamer's open data and not yet assigned.
     _register(
         o, 19, 20107, CaseKind.written_questions,
         "Vragen van het lid Ellian over de terugkeer van uitgeprocedeerde asielzoekers",
@@ -228,7 +230,7 @@ def load(o: Open) -> None:
         members=[o.members["Michon-Derkzen"]],
         questions_text=_questions("Hoeveel vacatures voor forensisch artsen staan open?",
                                   "Kunt u deze vragen beantwoorden voor het commissiedebat van volgende week?"),
-        lead_directorate=o.directorates["DGPenV"], drafter=None, due_before_event=o.events["next_week"],
+        lead_directorate=None, drafter=None, due_before_event=o.events["next_week"], by_sync=True,
     )
 
 
