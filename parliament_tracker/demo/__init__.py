@@ -23,7 +23,7 @@ from parliament_tracker.auth.roles import Role
 from parliament_tracker.auth.services import create_user
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases import status as case_status
-from parliament_tracker.cases.models import Case, CaseKind, LinkType
+from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.db import today_local
 from parliament_tracker.deadlines.models import Event, EventKind

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from flask import current_app
 
@@ -73,7 +73,7 @@ def _register(o: Open, days: int, number: int, kind: CaseKind, subject: str, *, 
         )
 
 
-def _draft(o: Open, days: int, case: Case, kind: LetterKind, *, body: str = "", answers: list[str] = (),
+def _draft(o: Open, days: int, case: Case, kind: LetterKind, *, body: str = "", answers: Sequence[str] = (),
            generate: bool = True, drafter: str = "drafter") -> Letter:
     """A letter started from the template, its text written and (usually) version 1 made."""
     author = o.users[drafter]
