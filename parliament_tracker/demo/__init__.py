@@ -267,5 +267,13 @@ def _load_realistic_cases(today, directorates, signatories, committees, members,
         order = [CaseStatus.registered, *path_after_registration]
         # The demo is loaded in one go: give answered cases a plausible answer date.
         answered = min(today, received + dt.timedelta(days=rng.randint(7, 40))) if target == CaseStatus.answered else None
+        # Most cases whose date passed more than a week ago were answered around that date; a
+        # few are still late (drawn apart, so the draws above stay as they were).
+        late = random.Random(i)
+        due = case.practical_due_on
+        if (target != CaseStatus.answered and kind != CaseKind.commitment and case.drafter is not None
+                and due is not None and due < today - dt.timedelta(days=7) and late.random() < 0.8):
+            target = CaseStatus.answered
+            answered = max(received, due - dt.timedelta(days=late.randint(0, 4)))
         for step in order[order.index(case.status) + 1 : order.index(target) + 1]:
             case_status.transition(case, step, actor=users["admin"], answered_on=answered)
