@@ -167,12 +167,17 @@ def _now_of(today: dt.date) -> dt.datetime:
 
 
 def _load_users(directorates: dict[str, Directorate]) -> dict[str, User]:
+    from parliament_tracker.auth.services import hash_password
+
     users: dict[str, User] = {}
+    shared_hash = None
     for username, display, role, directorate in USERS:
         existing = db.session.scalar(db.select(User).where(User.username == username))
+        if existing is None and shared_hash is None:
+            shared_hash = hash_password(DEMO_PASSWORD)
         users[username] = existing or create_user(
             username, DEMO_PASSWORD, role, display_name=display, email=f"{username}@example.org",
-            directorate=directorates[directorate] if directorate else None,
+            directorate=directorates[directorate] if directorate else None, password_hash=shared_hash,
         )
     return users
 
