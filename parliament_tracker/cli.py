@@ -97,13 +97,17 @@ def list_users_command() -> None:
 @edge.command
 def demo_load_command() -> None:
     """Load the demo data (idempotent: a second run adds nothing)."""
-    from parliament_tracker.demo import DEMO_PASSWORD, load_demo
+    import time
 
-    created = load_demo()
-    cert = ensure_dev_certificate()
+    from parliament_tracker.demo import DEMO_PASSWORD, ensure_dev_certificate, load_demo
+
+    started = time.monotonic()
+    cert = ensure_dev_certificate()  # before the load: the demo's letters are signed with it
     if cert:
         click.echo(f"Development signing certificate created: {cert}")
+    created = load_demo()
     if created:
+        click.echo(f"Demo data loaded in {time.monotonic() - started:.1f} s.")
         click.echo(f"Demo data loaded. Log in as registrar, drafter, director, signer, admin or viewer with password {DEMO_PASSWORD!r}.")
     else:
         click.echo("Demo data already present; nothing changed.")
@@ -177,28 +181,10 @@ def letters_load_templates_command() -> None:
 
 signing_cli = AppGroup("signing", help="Signing certificates.")
 
-DEV_COMMON_NAME = "Parliament Tracker demo signer"
-
-
-def ensure_dev_certificate() -> str | None:
-    """Create the development certificate at the configured path when none exists (demo only)."""
-    import os
-
-    from flask import current_app
-
-    path = current_app.config.get("SIGNING_PKCS12_PATH")
-    if not path or os.path.exists(path):
-        return None
-    from parliament_tracker.letters.engine.signing import make_dev_certificate
-
-    made = make_dev_certificate(path, current_app.config.get("SIGNING_PKCS12_PASSPHRASE") or "", DEV_COMMON_NAME)
-    return str(made.p12_path)
-
-
 @signing_cli.command("dev-cert")
 @click.option("--path", default=None, help="Where to write the PKCS#12 (default: SIGNING_PKCS12_PATH, instance/signing/dev.p12).")
 @click.option("--passphrase", default=None, help="Its passphrase (default: SIGNING_PKCS12_PASSPHRASE, 'demo').")
-@click.option("--common-name", default=DEV_COMMON_NAME, show_default=True)
+@click.option("--common-name", default="Parliament Tracker demo signer", show_default=True)
 @click.option("--force", is_flag=True, help="Replace an existing file.")
 @edge.command
 def signing_dev_cert_command(path: str | None, passphrase: str | None, common_name: str, force: bool) -> None:

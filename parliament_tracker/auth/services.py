@@ -68,7 +68,10 @@ def create_user(
     email: str | None = None,
     directorate: Directorate | None = None,
     actor: User | None = None,
+    password_hash: str | None = None,
 ) -> User:
+    """``password_hash``: ``hash_password(password)`` made before, for accounts that share one
+    password (the demo's: each hash deliberately takes long, so it is made once)."""
     username = username.strip().lower()
     if not username:
         raise AccountError("A user name is required.")
@@ -79,7 +82,7 @@ def create_user(
         username=username,
         display_name=display_name or username,
         email=email,
-        password_hash=hash_password(password),
+        password_hash=password_hash or hash_password(password),
         role=role,
         directorate=directorate,
     )

@@ -63,6 +63,19 @@ def _path(live_server: Any, name: str) -> str:
     return f"/letters/{letter_id}"
 
 
+def _open_case(live_server: Any) -> str:
+    """The reference of the demo's first open case."""
+    from parliament_tracker.cases.models import Case
+    from parliament_tracker.cases.workflow import CaseStatus
+    from parliament_tracker.extensions import db
+
+    with live_server.app.app_context():
+        cases = db.session.scalars(db.select(Case).where(Case.status == CaseStatus.drafting).order_by(Case.id))
+        reference = next(case.reference for case in cases)
+        db.session.remove()
+    return reference
+
+
 def _reset_locale(live_server: Any, username: str) -> None:
     """Demo users follow the ``lang`` cookie only while their account names no language."""
     from parliament_tracker.auth.models import User
@@ -219,10 +232,11 @@ def test_axe_runs_under_the_csp_and_reports_what_it_finds(sessions: dict[str, An
 
 
 @pytest.mark.parametrize("width", [1280, 320], ids=["desktop", "320px"])
-def test_closing_confirmation_page(sessions: dict[str, Any], width: int) -> None:
+def test_closing_confirmation_page(sessions: dict[str, Any], live_server: Any, width: int) -> None:
     """Withdrawing a case asks first, on a page of its own; going back changes nothing."""
     page = sessions["nl-admin"]
-    _open(page, f"/cases/{SEED_REFERENCE}", width)
+    reference = _open_case(live_server)  # the seed case is answered (history): an open one
+    _open(page, f"/cases/{reference}", width)
     status = page.locator("h1 .status").inner_text()
     page.locator(".status-form button[name=target][value=withdrawn]").click()
     page.wait_for_selector("form.confirm-form")
@@ -230,5 +244,5 @@ def test_closing_confirmation_page(sessions: dict[str, Any], width: int) -> None
     assert axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.locator("form.confirm-form a").click()
-    page.wait_for_url(f"**/cases/{SEED_REFERENCE}")
+    page.wait_for_url(f"**/cases/{reference}")
     assert page.locator("h1 .status").inner_text() == status

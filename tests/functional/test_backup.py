@@ -38,23 +38,18 @@ def _app(url: str, signing_folder):
 
 
 def _signed_register(app) -> None:
-    """The demo register with its reply letter generated, approved and signed."""
+    """The demo register (its 2021 letters signed and sent) with its approved letter signed too."""
     from parliament_tracker.auth.models import User
     from parliament_tracker.demo import load_demo
-    from parliament_tracker.letters import services
-    from parliament_tracker.letters.approval import services as workflow
     from parliament_tracker.letters.approval import signing as approval_signing
-    from parliament_tracker.letters.models import Letter, LetterKind
+    from parliament_tracker.letters.models import Letter, LetterStatus
 
     with app.app_context():
         db.create_all()
         load_demo()
         db.session.commit()
         users = {u.username: u for u in db.session.scalars(db.select(User))}
-        letter = db.session.scalar(db.select(Letter).where(Letter.kind == LetterKind.kamerbrief).order_by(Letter.id))
-        services.generate_version(letter, actor=users["drafter"])
-        workflow.submit(letter, [users["director"]], actor=users["drafter"])
-        workflow.approve(letter, actor=users["director"], comment="Akkoord.")
+        letter = db.session.scalar(db.select(Letter).where(Letter.status == LetterStatus.approved).order_by(Letter.id))
         approval_signing.sign(letter, actor=users["signer"])
         db.session.commit()
 

@@ -48,7 +48,10 @@ def _prepare(url: str, instance: str) -> list[tuple[str, str, str]]:
     from parliament_tracker.cases.models import Case
     from parliament_tracker.demo import load_demo
 
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "concurrent-test-key"})
+    # The demo signs its letters: its signing key in the test's instance folder, not the checkout's.
+    signing_key = os.path.join(instance, "signing", "dev.p12")
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "concurrent-test-key",
+                      "SIGNING_PKCS12_PATH": signing_key})
     people = []
     with app.app_context():
         db.create_all()

@@ -1,4 +1,8 @@
-"""The factories' seed case is the demo's seed case: tests that use it test what the demo shows."""
+"""The factories' seed case is the demo's seed case: tests that use it test what the demo shows.
+
+The demo goes on to answer the pair in 2021 (its letters sent, the cases answered); the
+factories stop at the draft, so what is compared is the registration, the deadlines the rules
+give, and the seed reply's text."""
 
 from __future__ import annotations
 
@@ -18,18 +22,21 @@ def _fingerprint() -> dict[str, Any]:
         deadlines = _db.session.scalars(_db.select(Deadline).where(Deadline.case_id == case.id).order_by(Deadline.kind)).all()
         out[reference] = {
             "fields": (
-                case.kind, case.status, case.subject, case.received_on, case.dossier, case.notes,
+                case.kind, case.subject, case.received_on, case.dossier, case.notes,
                 case.addressed_to.office_title, case.lead_directorate.code, case.drafter.username,
                 case.committee.name if case.committee else None,
                 case.due_before_event.name if case.due_before_event else None,
                 [m.label for m in case.members], [q.text for q in case.questions],
                 case.due_on, case.practical_due_on,
             ),
-            "deadlines": [(d.kind, d.due_on, d.practical_due_on, d.is_binding, d.explanation, d.warnings) for d in deadlines],
+            # the binding one: answered, the demo's cases no longer need a postponement notice
+            "deadlines": [(d.kind, d.due_on, d.practical_due_on, d.explanation, d.warnings) for d in deadlines if d.is_binding],
         }
     from parliament_tracker.letters.models import Letter
 
-    out["letters"] = [(letter.kind, letter.status, letter.subject) for letter in _db.session.scalars(_db.select(Letter))]
+    reply = _db.session.scalar(_db.select(Letter).order_by(Letter.id))
+    out["reply"] = (reply.kind, reply.subject, reply.your_reference, reply.your_letter_date, reply.body,
+                    sorted((link.case.reference, link.role) for link in reply.case_links))
     return out
 
 

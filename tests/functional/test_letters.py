@@ -53,16 +53,18 @@ def _id_from(location: str) -> int:
 # --------------------------------------------------------------------------- the seed letter
 
 
-def test_demo_has_the_seed_reply_as_a_draft(seed):
+def test_demo_has_the_seed_reply_sent_on_23_november_2021(seed):
+    """The demo's seed reply went through the app in 2021: drafted, approved, signed and sent
+    (tests/functional/test_demo.py follows every step); tests of drafting use ``seed_draft``."""
     letter = seed_letter(seed)
-    assert letter is not None and letter.status.value == "draft"
+    assert letter is not None and letter.status.value == "sent" and str(letter.sent_on) == "2021-11-23"
     roles = {link.case.reference: link.role.value for link in letter.case_links}
     assert roles == {"2021Z19241": "answers", "2021Z19601": "mentions"}
     assert letter.your_reference == "2021Z19241"
     assert letter.signatory.name == "Ankie Broekers-Knol"
     assert len(letter.body) == 7 and letter.body[0]["type"] == "p"
     assert "Podt (D66) en Ceder (ChristenUnie)" in letter.body[1]["runs"][0]["text"]
-    assert letter.versions == []
+    assert [v.number for v in letter.versions] == [1, 2]  # generated, then the signed final version
 
 
 def test_seed_letter_generates_pdf_and_docx(login, seed_draft):

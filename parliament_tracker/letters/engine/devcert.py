@@ -28,14 +28,18 @@ def _name(cn: str) -> x509.Name:
 
 
 def make_dev_certificate(path: str | os.PathLike[str], passphrase: str | bytes, common_name: str,
-                         *, days: int = 825, key_size: int = 2048) -> DevCertificate:
+                         *, days: int = 825, key_size: int = 2048,
+                         not_before: dt.datetime | None = None) -> DevCertificate:
     """Self-signed development CA plus a signing certificate, as PKCS#12.
 
     The root CA is written next to it as ``<name>.root-ca.pem`` so validation
     (and ``pdfsig -nssdir``-style checks) can trust it. Never for production.
+    Valid from ``not_before`` (default: now) until ``days`` days after now.
     """
     pw = passphrase.encode() if isinstance(passphrase, str) else passphrase
     now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+    days += max(0, (now - not_before).days) if not_before is not None else 0
+    now = min(now, not_before) if not_before is not None else now
     ca_key = rsa.generate_private_key(public_exponent=65537, key_size=key_size)
     ca_name = _name(f"{common_name} development root CA")
     ca_cert = (

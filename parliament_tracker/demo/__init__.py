@@ -1,7 +1,14 @@
-"""Demo data: the seed case (2021Z19241 and 2021Z19601) and a few dozen realistic cases.
+"""Demo data: the seed case of November 2021 as history, open work dated relative to the day the
+demo is loaded, and a few dozen realistic cases.
 
-The question texts of 2021Z19601 are paraphrased for the demo; reference numbers, dates,
-names and the subject are those of the real case.
+- ``history``: 2021Z19241 and 2021Z19601, registered, answered by signed letters and sent in
+  November 2021, each step taken in the app at the moment it happened;
+- ``today``: open cases of the last weeks with letters in every workflow stage, contributions,
+  overdue and due-this-week answers, a Monday list and a debate next week;
+- here: the organisation, the users, the events and the realistic cases.
+
+Every step goes through the services (which write the audit log and the timelines); loading
+takes one transaction (the caller commits) and a second load changes nothing.
 """
 
 from __future__ import annotations
@@ -16,10 +23,14 @@ from parliament_tracker.auth.roles import Role
 from parliament_tracker.auth.services import create_user
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases import status as case_status
-from parliament_tracker.cases.models import Case, CaseKind, LinkType
+from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.db import today_local
 from parliament_tracker.deadlines.models import Event, EventKind
+from parliament_tracker.demo import history
+from parliament_tracker.demo import today as open_work
+from parliament_tracker.demo.clock import AMSTERDAM, at, local
+from parliament_tracker.demo.history import SEED_QUESTIONS  # noqa: F401 - the seed questions (tests/factories)
 from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
 
@@ -58,22 +69,6 @@ USERS = [
     ("viewer", "Victor Meelezer", Role.viewer, None),
 ]
 
-SEED_QUESTIONS = """1. Bent u bekend met het bericht «Angstcultuur en machtsspelletjes en een verziekte sfeer bij afdeling van de IND: «die collega gaan wij afbranden»»?
-
-2. Hoe beoordeelt u de in het bericht beschreven werksfeer bij deze afdeling van de Immigratie- en Naturalisatiedienst (IND)?
-
-3. Welke onderzoeken zijn naar aanleiding van de meldingen uitgevoerd, en wat waren de conclusies en aanbevelingen?
-
-4. Op welke wijze zijn deze aanbevelingen opgevolgd door de IND en door het ministerie?
-
-5. Welke mogelijkheden hebben medewerkers van de IND om veilig een melding te doen van ongewenste omgangsvormen of een vermoeden van een misstand?
-
-6. Hoe wordt voorkomen dat medewerkers die een melding doen daar nadelige gevolgen van ondervinden?
-
-7. Bent u bereid een onafhankelijk cultuuronderzoek bij de IND te laten uitvoeren en de Kamer over de uitkomsten te informeren?
-
-8. Kunt u deze vragen beantwoorden vóór de begrotingsbehandeling van Justitie en Veiligheid?"""
-
 SUBJECTS = [
     "de wachttijden bij de IND voor naturalisatieaanvragen",
     "de capaciteit van het gevangeniswezen",
@@ -105,17 +100,41 @@ def _get_or_create(model, lookup: dict, **values):
 
 
 def load_demo(today: dt.date | None = None) -> bool:
-    """Load the demo once. Returns False when it is already there.
+    """Load the demo once, as of ``today`` (default: today). Returns False when it is already there.
 
     The demo is history, not news: its steps send no domain events, so nobody is notified
-    of hand-overs that "happened" in 2021."""
+    of hand-overs that "happened" before it was loaded. The letters are signed with this
+    installation's signing key; without one, the development certificate is made first."""
     if db.session.scalar(db.select(Case).where(Case.reference == "2021Z19601")) is not None:
         return False
+    ensure_dev_certificate()
     with contextlib.ExitStack() as quiet:
         for signal in (signals.case_status_changed, signals.case_assigned, signals.letter_status_changed,
-                       signals.postponement_sent, signals.event_moved):
+                       signals.postponement_sent, signals.event_moved, signals.contribution_changed):
             quiet.enter_context(signal.muted())
         return _load_demo(today or today_local())
+
+
+DEV_COMMON_NAME = "Parliament Tracker demo signer"
+#: the development certificate is valid from before the demo's history, so the letters of
+#: November 2021 were signed while it was valid
+DEV_CERTIFICATE_FROM = dt.datetime(2021, 1, 1, tzinfo=dt.UTC)
+
+
+def ensure_dev_certificate() -> str | None:
+    """Create the development certificate at the configured path when none exists (demo only)."""
+    import os
+
+    from flask import current_app
+
+    from parliament_tracker.letters.engine.signing import make_dev_certificate
+
+    path = current_app.config.get("SIGNING_PKCS12_PATH")
+    if not path or os.path.exists(path):
+        return None
+    made = make_dev_certificate(path, current_app.config.get("SIGNING_PKCS12_PASSPHRASE") or "", DEV_COMMON_NAME,
+                                not_before=DEV_CERTIFICATE_FROM)
+    return str(made.p12_path)
 
 
 def _load_demo(today: dt.date) -> bool:
@@ -126,67 +145,41 @@ def _load_demo(today: dt.date) -> bool:
     db.session.flush()
     members = {name: _get_or_create(Member, {"name": name, "party_id": parties[party].id}) for name, party in MEMBERS}
     db.session.flush()
-    users = _load_users(directorates)
-    events = _load_events(today, users["admin"])
-    _load_seed_cases(directorates, signatories[0], committees, members, users, events)
-    _load_realistic_cases(today, directorates, signatories, committees, list(members.values()), users, events)
+    with at(history.REGISTERED_REQUEST - dt.timedelta(days=30)):  # the accounts and templates predate the history
+        users = _load_users(directorates)
+        from parliament_tracker.letters import templates as letter_templates
+
+        letter_templates.load_shipped_templates()
+    with at(_now_of(today)):
+        events = _load_events(today, users["admin"])
+    request, written = history.register_seed_cases(directorates, signatories[0], committees, members, users, events)
+    history.answer_seed_cases(request, written, users)
+    with at(_now_of(today)):
+        _load_realistic_cases(today, directorates, signatories, committees, list(members.values()), users, events)
+    open_work.load(open_work.Open(today, users, directorates, signatories[0], committees[0], members, events))
     return True
 
 
+def _now_of(today: dt.date) -> dt.datetime:
+    """The moment the demo is loaded: now when ``today`` is today, else noon of ``today``."""
+    now = dt.datetime.now(dt.UTC)
+    return now if now.astimezone(AMSTERDAM).date() == today else local(today, 12)
+
+
 def _load_users(directorates: dict[str, Directorate]) -> dict[str, User]:
+    from parliament_tracker.auth.services import hash_password
+
     users: dict[str, User] = {}
+    shared_hash = None
     for username, display, role, directorate in USERS:
         existing = db.session.scalar(db.select(User).where(User.username == username))
+        if existing is None and shared_hash is None:
+            shared_hash = hash_password(DEMO_PASSWORD)
         users[username] = existing or create_user(
             username, DEMO_PASSWORD, role, display_name=display, email=f"{username}@example.org",
-            directorate=directorates[directorate] if directorate else None,
+            directorate=directorates[directorate] if directorate else None, password_hash=shared_hash,
         )
     return users
-
-
-def _load_seed_cases(
-    directorates: dict[str, Directorate], staatssecretaris: Signatory, committees: list[Committee],
-    members: dict[str, Member], users: dict[str, User], events: dict[str, Event],
-) -> None:
-    """The IND case of November 2021: a committee request and the written questions on the
-    same subject, linked, with the draft reply letter."""
-    registrar = users["registrar"]
-    committee_request = case_services.create_case(
-        case_services.CaseInput(
-            reference="2021Z19241",
-            kind=CaseKind.committee_request,
-            subject="Verzoek om een reactie op berichtgeving in de krant over angstcultuur bij de IND",
-            received_on=dt.date(2021, 11, 2),
-            committee=committees[0],
-            addressed_to=staatssecretaris,
-            lead_directorate=directorates["DGMI"],
-            drafter=users["drafter"],
-            dossier="35925-VI",
-            notes="Brief van de vaste commissie voor Justitie en Veiligheid van 2 november 2021. "
-            "Hangt samen met de schriftelijke vragen 2021Z19601 van de leden Podt en Ceder.",
-        ),
-        actor=registrar,
-    )
-    written = case_services.create_case(
-        case_services.CaseInput(
-            reference="2021Z19601",
-            kind=CaseKind.written_questions,
-            subject="Vragen van de leden Podt en Ceder over het bericht «Angstcultuur en machtsspelletjes en een "
-            "verziekte sfeer bij afdeling van de IND: «die collega gaan wij afbranden»»",
-            received_on=dt.date(2021, 11, 5),
-            members=[members["Podt"], members["Ceder"]],
-            addressed_to=staatssecretaris,
-            lead_directorate=directorates["DGMI"],
-            drafter=users["drafter"],
-            dossier="35925-VI",
-            questions_text=SEED_QUESTIONS,
-            due_before_event=events["budget"],
-            notes="Beantwoorden vóór de begrotingsbehandeling JenV (24 november 2021).",
-        ),
-        actor=registrar,
-    )
-    case_services.add_link(committee_request, written.reference, LinkType.same_subject, actor=registrar)
-    _load_letters(committee_request, written, users["drafter"])
 
 
 def _load_events(today: dt.date, admin: User) -> dict[str, Event]:
@@ -204,6 +197,9 @@ def _load_events(today: dt.date, admin: User) -> dict[str, Event]:
             EventKind.committee_debate, "Commissiedebat Vreemdelingen- en asielbeleid", today + dt.timedelta(days=16), None
         ),
         "plenary": event(EventKind.plenary_debate, "Plenair debat over de IND", today + dt.timedelta(days=30), None),
+        # Tuesday next week: questions to answer before it are due this week or early next week
+        "next_week": event(EventKind.committee_debate, "Commissiedebat Politie",
+                           today + dt.timedelta(days=8 - today.weekday()), None),
     }
     if today > dt.date(2022, 1, 10):
         # Recent recesses relative to today, so the demo calendar shows recess warnings.
@@ -212,23 +208,6 @@ def _load_events(today: dt.date, admin: User) -> dict[str, Event]:
         past = today - dt.timedelta(days=60)
         events["recess_past"] = event(EventKind.recess, f"Eerder reces {past.year} (demo)", past, past + dt.timedelta(days=9))
     return events
-
-
-def _load_letters(committee_request: Case, written: Case, drafter: User) -> None:
-    """The shipped templates, and the seed reply letter as a draft (no version generated yet)."""
-    from parliament_tracker.letters import services as letter_services
-    from parliament_tracker.letters import templates as letter_templates
-    from parliament_tracker.letters.engine import seed_letter
-    from parliament_tracker.letters.models import LetterKind
-
-    letter_templates.load_shipped_templates()
-    letter = letter_services.start_letter([committee_request], LetterKind.kamerbrief, actor=drafter, mentions=[written])
-    letter_services.update_letter(
-        letter,
-        letter_services.LetterInput(subject=seed_letter.SUBJECT, letter_date=seed_letter.LETTER_DATE, body=seed_letter.body_markup()),
-        expected_version=letter.version,
-        actor=drafter,
-    )
 
 
 _REALISTIC_KINDS = [CaseKind.written_questions] * 5 + [CaseKind.committee_request] * 3 + [CaseKind.commitment, CaseKind.motion, CaseKind.plenary_request]
@@ -293,5 +272,13 @@ def _load_realistic_cases(today, directorates, signatories, committees, members,
         order = [CaseStatus.registered, *path_after_registration]
         # The demo is loaded in one go: give answered cases a plausible answer date.
         answered = min(today, received + dt.timedelta(days=rng.randint(7, 40))) if target == CaseStatus.answered else None
+        # Most cases whose date passed more than a week ago were answered around that date; a
+        # few are still late (drawn apart, so the draws above stay as they were).
+        late = random.Random(i)
+        due = case.practical_due_on
+        if (target != CaseStatus.answered and kind != CaseKind.commitment and case.drafter is not None
+                and due is not None and due < today - dt.timedelta(days=7) and late.random() < 0.8):
+            target = CaseStatus.answered
+            answered = max(received, due - dt.timedelta(days=late.randint(0, 4)))
         for step in order[order.index(case.status) + 1 : order.index(target) + 1]:
             case_status.transition(case, step, actor=users["admin"], answered_on=answered)
