@@ -126,6 +126,7 @@ def render(template_bytes: bytes, data: ctx.LetterData, *, title: str) -> Render
         font_family=current_app.config["LETTER_FONT_FAMILY"],
         title=title,
         limits=render_limits(),
+        tagged=current_app.config["LETTER_PDF_TAGGED"],
     )
 
 
@@ -139,6 +140,7 @@ def render_uploaded(docx: bytes, *, title: str) -> RenderedLetter:
         font_family=cfg["LETTER_FONT_FAMILY"],
         max_bytes=cfg["LETTER_MAX_UPLOAD_BYTES"],
         limits=render_limits(),
+        tagged=cfg["LETTER_PDF_TAGGED"],
     )
 
 

@@ -15,9 +15,12 @@ from the template's own styles:
 - bulleted and numbered lists from ``numPr`` (direct or through the style),
   nested by ``ilvl``;
 - inline and anchored images as data URIs (PNG, JPEG, GIF only), sized from the
-  drawing extent, alt text from ``docPr/@descr`` (then ``@title``);
+  drawing extent, alt text from ``docPr/@descr`` (then ``@title``); an image Word marks
+  "decorative" (``adec:decorative``) becomes a CSS background, which WeasyPrint draws as an
+  ``/Artifact`` outside the structure tree;
 - paragraphs in a page-anchored frame (``w:framePr``) become an absolutely
-  positioned ``<aside>``: the Kamerbrief reference column;
+  positioned ``<section>`` (a ``/Sect`` in the tagged PDF): the Kamerbrief reference column,
+  in the structure tree where it stands in the DOCX;
 - headers/footers: text-only ones (with PAGE/NUMPAGES fields) become margin-box
   content strings with ``counter(page)``/``counter(pages)``; others become
   running elements. A different first page (``titlePg``) maps to ``@page :first``.
@@ -128,14 +131,15 @@ ul, ol {{ margin: 0; padding-left: 0.63cm; }}
 table {{ border-collapse: collapse; table-layout: fixed; }}
 td, th {{ vertical-align: top; padding: 0 0.19cm 0 0; text-align: left; font-weight: normal; }}
 table.bordered td, table.bordered th {{ border: 0.5pt solid #000; padding: 0 0.19cm; }}
-aside.frame {{ margin: 0; }}
-img {{ image-rendering: crisp-edges; }}
+section.frame {{ margin: 0; }}
+img, .decorative {{ image-rendering: crisp-edges; }}
+.decorative {{ display: inline-block; background-repeat: no-repeat; background-size: 100% 100%; }}
 .page-break {{ break-after: page; }}
 .running {{ font-size: 1em; }}
 """
 
 
-def docx_to_html(docx_bytes: bytes, *, font_family: str, title: str, lang: str = "nl") -> str:
+def docx_to_html(docx_bytes: bytes, *, font_family: str, title: str, lang: str = "nl-NL") -> str:
     """Convert a (filled) DOCX into a complete HTML document for WeasyPrint."""
     if not FONT_FAMILY_OK.match(font_family):
         raise ValueError("font_family may only contain letters, digits, spaces, '-' and '_'")

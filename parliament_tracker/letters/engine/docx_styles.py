@@ -26,6 +26,7 @@ FONT_FAMILY_OK = re.compile(r"^[A-Za-z0-9 _\-]{1,64}$")
 PAGE_FIELDS = {"PAGE": "counter(page)", "NUMPAGES": "counter(pages)", "SECTIONPAGES": "counter(pages)"}
 R_ID = qn("r:id")
 R_EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
+ADEC_DECORATIVE = "{http://schemas.microsoft.com/office/drawing/2017/decorative}decorative"
 A_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
 WP_EXTENT = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent"
 WP_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"

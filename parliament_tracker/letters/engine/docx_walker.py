@@ -13,6 +13,7 @@ from docx.oxml.ns import qn
 from parliament_tracker.letters.engine.docx_blocks import Blocks, table_rows
 from parliament_tracker.letters.engine.docx_styles import (
     A_BLIP,
+    ADEC_DECORATIVE,
     BULLET_FORMATS,
     EMU_PER_CM,
     IMAGE_TYPES,
@@ -35,6 +36,11 @@ from parliament_tracker.letters.engine.docx_styles import (
     run_css,
     to_float,
 )
+
+
+def _decorative(docpr: Any) -> bool:
+    """Word's "Mark as decorative": ``<adec:decorative val="1"/>`` in the drawing's extension list."""
+    return any(el.get("val") in ("1", "true") for el in docpr.iter(ADEC_DECORATIVE))
 
 
 class Walker:
@@ -346,6 +352,11 @@ class Walker:
             style = f' style="width:{w:.2f}cm;height:{h:.2f}cm"'
         data = base64.b64encode(img_part.blob).decode("ascii")
         cls = "anchored" if next(drawing.iter(WP_ANCHOR), None) is not None else "inline"
+        if docpr is not None and _decorative(docpr):
+            # A background is drawn as an /Artifact: a decorative image stays out of the tree.
+            size = style[len(' style="'):-1] if style else ""
+            return (f'<span class="decorative {cls}" aria-hidden="true" '
+                    f'style="{size};background-image:url(data:{img_part.content_type};base64,{data})"></span>')
         return f'<img class="{cls}" src="data:{img_part.content_type};base64,{data}" alt="{esc(alt)}"{style}>'
 
     # -- tables

@@ -88,7 +88,7 @@ def sample_html() -> str:
 
 def test_document_shell(sample_html):
     assert sample_html.startswith("<!DOCTYPE html>")
-    assert '<html lang="nl">' in sample_html
+    assert '<html lang="nl-NL">' in sample_html
     assert "<title>Proef &lt;brief&gt;</title>" in sample_html
     assert 'font-family: "DejaVu Sans"' in sample_html
     assert "size: 21.00cm 29.70cm" in sample_html or "size: 21.59cm 27.94cm" in sample_html
@@ -150,7 +150,7 @@ def test_header_becomes_margin_box_content(sample_html):
     assert '@top-left{content:"Kenmerk 3612345"' in sample_html
 
 
-def test_footer_page_fields_become_counters_and_frames_become_asides(kamerbrief_template, seed_letter):
+def test_footer_page_fields_become_counters_and_frames_become_sections(kamerbrief_template, seed_letter):
     from letters_helpers import seed_context
 
     from parliament_tracker.letters.engine.fill import fill_template
@@ -159,7 +159,7 @@ def test_footer_page_fields_become_counters_and_frames_become_asides(kamerbrief_
                         font_family="Liberation Sans", title="x")
     assert '"Pagina " counter(page) " van " counter(pages)' in html
     assert "@page :first" in html  # letterhead only on page 1
-    aside = re.search(r'<aside class="frame" style="([^"]*)">(.*?)</aside>', html, re.S)
+    aside = re.search(r'<section class="frame" style="([^"]*)">(.*?)</section>', html, re.S)
     assert aside and "position:absolute" in aside.group(1)
     assert "Ons kenmerk" in aside.group(2) and "2021Z19241" in aside.group(2)
     assert 'font-family: "Liberation Sans"' in html
