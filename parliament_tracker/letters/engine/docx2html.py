@@ -43,6 +43,7 @@ from docx.shared import Length
 
 from parliament_tracker.letters.engine.docx_styles import (
     FONT_FAMILY_OK,
+    OL_TYPES,
     PAGE_FIELDS,
     SINGLE_LINE_EM,
     TWIP_PER_PT,
@@ -127,16 +128,31 @@ body {{ margin: 0; }}
 p, li, h1, h2, h3, h4, h5, h6 {{ margin: 0; white-space: pre-wrap; tab-size: 1.25cm; font-size: 1em;
   orphans: 2; widows: 2; }}
 h1, h2, h3, h4, h5, h6 {{ break-after: avoid; }}
-ul, ol {{ margin: 0; padding-left: 0.63cm; }}
+ul, ol {{ margin: 0; padding-left: 0; }}
+/* Markers as Word and LibreOffice place them: the item's text starts at the level's left
+   indent (margin-left, set per item), the marker at left - hanging in a box as wide as the
+   hanging indent (--hanging, set per item). ::marker boxes cannot be sized in WeasyPrint, so
+   the marker is a ::before; the item is an /LI with its /LBody in the tagged PDF. */
+li {{ list-style: none; }}
+li::before {{ display: inline-block; width: var(--hanging); margin-left: calc(-1 * var(--hanging));
+  text-indent: 0; white-space: pre; }}
+ul.bullets > li::before {{ content: "\\2022"; }}
+{markers}
 table {{ border-collapse: collapse; table-layout: fixed; }}
 td, th {{ vertical-align: top; padding: 0 0.19cm 0 0; text-align: left; font-weight: normal; }}
 table.bordered td, table.bordered th {{ border: 0.5pt solid #000; padding: 0 0.19cm; }}
 section.frame {{ margin: 0; }}
+.justify {{ white-space: normal; }}
+.justify .tab {{ white-space: pre; }}
 img, .decorative {{ image-rendering: crisp-edges; }}
 .decorative {{ display: inline-block; background-repeat: no-repeat; background-size: 100% 100%; }}
 .page-break {{ break-after: page; }}
 .running {{ font-size: 1em; }}
 """
+
+
+MARKER_CSS = "\n".join(
+    f'ol.n-{t} > li::before {{ content: counter(list-item, {t}) "."; }}' for t in sorted(set(OL_TYPES.values())))
 
 
 def docx_to_html(docx_bytes: bytes, *, font_family: str, title: str, lang: str = "nl-NL") -> str:
@@ -157,7 +173,7 @@ def docx_to_html(docx_bytes: bytes, *, font_family: str, title: str, lang: str =
             f"font-family: \"{font_family}\"; font-size: {size:g}pt; {' '.join(page_css)} }}")
     if first_css:
         page += f"\n@page :first {{ {' '.join(first_css)} }}"
-    css = (BASE_CSS.format(font=f'"{font_family}"', size=f"{size:g}", line=line)
+    css = (BASE_CSS.format(font=f'"{font_family}"', size=f"{size:g}", line=line, markers=MARKER_CSS)
            + page + "\n" + walker.style_css())
     return ("<!DOCTYPE html>\n"
             f'<html lang="{lang}"><head><meta charset="utf-8"><title>{esc(title)}</title>'

@@ -107,6 +107,7 @@ def _styles(doc) -> None:
     _paragraph_style(doc, "Referentiegegevens", 6.5, 9)
     _paragraph_style(doc, "Referentiekop", 6.5, 9, bold=True)
     _paragraph_style(doc, "Kopregel", 6.5, 9)
+    _paragraph_style(doc, "Tabelkop", 9, 12)  # looks like Normal; marks a table's header cells
     _paragraph_style(doc, "Voettekst", 6.5, 9)
     _paragraph_style(doc, "Heading 1", 9, 12, bold=True, after=12)
     _paragraph_style(doc, "Heading 2", 9, 12, bold=True, before=12)
@@ -180,6 +181,8 @@ def _meta_table(doc, rows: list[tuple[str, str]]) -> None:
         for cell, w, text in zip(row.cells, widths, (label, value)):
             _cell_width(cell, w)
             cell.paragraphs[0].text = text
+        # The labels are row headers: the walker makes them <th>, a /TH in the tagged PDF.
+        row.cells[0].paragraphs[0].style = doc.styles["Tabelkop"]
 
 
 def _blank(doc, n: int = 1) -> None:
