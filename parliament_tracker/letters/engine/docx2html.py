@@ -32,6 +32,7 @@ comments, character styles, theme colours, tab stops other than the default.
 
 from __future__ import annotations
 
+import copy
 import html
 import io
 import re
@@ -46,6 +47,7 @@ from parliament_tracker.letters.engine.docx_styles import (
     OL_TYPES,
     PAGE_FIELDS,
     SINGLE_LINE_EM,
+    TWIP_PER_CM,
     TWIP_PER_PT,
     esc,
     read_ppr,
@@ -113,6 +115,10 @@ def _margin_box(walker: Walker, container: Any, where: str, running_name: str,
                "white-space:pre-wrap", f"text-align:{side}"] + run_css(rprops)
         if "line" in pprops and pprops.get("lineRule", "auto") != "auto":
             css.append(f"line-height:{to_float(pprops['line']) / TWIP_PER_PT:g}pt")
+        if side == "left" and "ind_left" in pprops:  # a left box spans the page width
+            css += [f"padding-left:{to_float(pprops['ind_left']) / TWIP_PER_PT:g}pt", "width:100%"]
+        if where == "top" and "before" in pprops:
+            css[2] = f"{box_pad}:{distance_cm + to_float(pprops['before']) / TWIP_PER_PT / 28.3465:.2f}cm"
         return f"@{where}-{side}{{{';'.join(css)}}}", ""
     inner = walker.blocks(container)
     rule = (f"@{where}-center{{content:element({running_name});vertical-align:{valign};"
@@ -174,7 +180,7 @@ def docx_to_html(docx_bytes: bytes, *, font_family: str, title: str, lang: str =
     if first_css:
         page += f"\n@page :first {{ {' '.join(first_css)} }}"
     css = (BASE_CSS.format(font=f'"{font_family}"', size=f"{size:g}", line=line, markers=MARKER_CSS)
-           + page + "\n" + walker.style_css())
+           + page + "\n" + _field_css() + "\n" + walker.style_css())
     return ("<!DOCTYPE html>\n"
             f'<html lang="{lang}"><head><meta charset="utf-8"><title>{esc(title)}</title>'
             f"<style>{css}</style></head><body>{''.join(running)}{body}</body></html>")
@@ -199,14 +205,56 @@ def _headers_and_footers(walker: Walker, doc: Any) -> tuple[list[str], list[str]
                                   f"@{where}-right{{content:none}}")
                 continue
             walker.part = hf.part
-            css, run_html = _margin_box(walker, hf._element, where, name, distance.cm if distance else 1.0)
+            container, column = _split_frames(hf._element)
+            if column is not None:  # the reference column repeated on the pages this header is on
+                col_css, col_html = _column_box(walker, sect, column, name + "ref")
+                target.append(col_css)
+                running.append(col_html)
+            css, run_html = _margin_box(walker, container, where, name, distance.cm if distance else 1.0)
             walker.part = doc.part
             if target is first_css:
                 # Blank the other boxes so the default header does not bleed into page 1.
                 target.append("".join(f"@{where}-{s}{{content:none}}" for s in ("left", "center", "right")))
+                if column is None:
+                    target.append("@right-top{content:none}")
             target.append(css)
             running.append(run_html)
     return page_css, first_css, running
+
+
+def _split_frames(container: Any) -> tuple[Any, list[Any] | None]:
+    """A header's paragraphs in a page-anchored frame (the reference column of the following
+    pages) apart from the rest: (a copy of the header without them, the frame paragraphs)."""
+    frames = [p for p in container.findall(qn("w:p")) if p.find(f"{qn('w:pPr')}/{qn('w:framePr')}") is not None]
+    if not frames:
+        return container, None
+    rest = copy.deepcopy(container)
+    for p in [p for p in rest.findall(qn("w:p")) if p.find(f"{qn('w:pPr')}/{qn('w:framePr')}") is not None]:
+        rest.remove(p)
+    return rest, frames
+
+
+def _column_box(walker: Walker, sect: Any, paragraphs: list[Any], running_name: str) -> tuple[str, str]:
+    """The frame paragraphs as a running element in the page's right margin box, placed where
+    the frame says (x, y from the page's edges), with PAGE/NUMPAGES as page counters."""
+    fp = paragraphs[0].find(f"{qn('w:pPr')}/{qn('w:framePr')}")
+    x = to_float(fp.get(qn("w:x"))) / TWIP_PER_CM
+    y = to_float(fp.get(qn("w:y"))) / TWIP_PER_CM
+    width = to_float(fp.get(qn("w:w"))) / TWIP_PER_CM
+    body_right = _cm(sect.page_width) - _cm(sect.right_margin)
+    inner = "".join(walker.paragraph(p, walker._style_id(p.find(qn("w:pPr"))), p.find(qn("w:pPr")))
+                    for p in paragraphs)
+    css = (f"@right-top{{content:element({running_name});vertical-align:top;"
+           f"padding-left:{max(x - body_right, 0):.2f}cm;padding-top:{max(y - _cm(sect.top_margin), 0):.2f}cm;"
+           f"width:{_cm(sect.right_margin):.2f}cm}}")
+    style = f"position:running({running_name})" + (f";width:{width:.2f}cm" if width else "")
+    return css, f'<div class="running column" style="{style}">{inner}</div>'
+
+
+def _field_css() -> str:
+    """PAGE/NUMPAGES fields in the body or a running element: the page counters."""
+    return ('.field[data-field="PAGE"]::before{content:counter(page)}'
+            '.field[data-field="NUMPAGES"]::before,.field[data-field="SECTIONPAGES"]::before{content:counter(pages)}')
 
 
 def _base_font(walker: Walker, doc: Any) -> tuple[float, str]:

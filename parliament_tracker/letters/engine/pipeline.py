@@ -19,6 +19,7 @@ from parliament_tracker.letters.engine.fill import (
     check_docx_upload,
     fill_template,
 )
+from parliament_tracker.letters.engine.logo import Logo, fill_logo
 from parliament_tracker.letters.engine.pdf import render_pdf
 
 DEFAULT_FONT_FAMILY = "DejaVu Sans"
@@ -47,12 +48,14 @@ def _title(context: Mapping[str, Any]) -> str:
 def render_letter(template_bytes: bytes, context: Mapping[str, Any], *,
                   font_family: str = DEFAULT_FONT_FAMILY, title: str | None = None,
                   lang: str = "nl-NL", limits: RenderLimits = RenderLimits(),
-                  tagged: bool = True) -> RenderedLetter:
+                  tagged: bool = True, logo: Logo | None = None) -> RenderedLetter:
     """Template + context → filled DOCX, its HTML and the PDF/A-2b.
 
     Raises ``DocxRejected`` when the filled DOCX is over ``limits``, before any layout.
     """
     docx = fill_template(template_bytes, context)
+    if logo is not None:  # the ministry's own logo in the template's logo slot
+        docx = fill_logo(docx, logo)
     check_docx_budget(docx, max_xml_bytes=limits.max_xml_bytes, max_paragraphs=limits.max_paragraphs)
     title = title or _title(context)
     html = docx_to_html(docx, font_family=font_family, title=title, lang=lang)

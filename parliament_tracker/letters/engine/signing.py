@@ -59,6 +59,14 @@ FIELD_NAME = "Handtekening"
 STAMP_TEXT = "Digitaal ondertekend door:\n%(signer)s\nDatum: %(ts)s"
 
 
+def signature_block_text(name: str, office: str) -> str:
+    """The visible signature block: who signed, in which office, and when (pyHanko fills %(ts)s)."""
+    def literal(text: str) -> str:
+        return " ".join(text.split()).replace("%", "%%")
+
+    return f"Digitaal ondertekend door:\n{literal(name)}\n{literal(office)}\nDatum: %(ts)s"
+
+
 class CachedKeySigner(SimpleSigner):
     """SimpleSigner that keeps the parsed private key instead of re-parsing it per signature."""
 
@@ -280,6 +288,7 @@ def sign_pdf(
     trust_roots_pem: list[bytes] | None = None,
     stamp_font: str = DEFAULT_STAMP_FONT,
     field_name: str = FIELD_NAME,
+    stamp_text: str = STAMP_TEXT,
 ) -> bytes:
     """Sign with a PAdES signature; ``box`` (PDF points, x1 y1 x2 y2) makes it visible.
 
@@ -305,7 +314,7 @@ def sign_pdf(
         from pyhanko.pdf_utils.text import TextBoxStyle
         from pyhanko.stamp import TextStampStyle
 
-        stamp_style = TextStampStyle(stamp_text=STAMP_TEXT,
+        stamp_style = TextStampStyle(stamp_text=stamp_text,
                                      text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(stamp_font_file(stamp_font))))
     # pyHanko annotates box as ints, but PDF coordinates are real numbers and it takes floats.
     spec = fields.SigFieldSpec(field_name, on_page=page, box=box)  # type: ignore[arg-type]

@@ -161,21 +161,24 @@ def test_structure_tree_follows_the_docx_paragraph_order(seed_rendered):
     expected = docx_paragraph_texts(seed_rendered.docx)
     assert blocks == expected
     # the reference column comes first (as in the DOCX), then the address and the body
-    assert blocks[0] == "Ministerie van Justitie en Veiligheid"
+    assert blocks[0] == "Ministerie van Justitie en Veiligheid"  # the logo (a figure) has no text
     assert blocks.index("Ons kenmerk") < blocks.index("Datum") < len(blocks) - 1
 
 
 def test_reference_column_is_a_section_and_the_meta_block_a_table(seed_rendered):
     tags = structure_tags(seed_rendered.pdf)
-    assert tags[0] == "/Document" and tags[1] == "/Sect"
+    assert tags[0] == "/Document" and tags[1] == "/Sect"  # the logo slot's frame
+    assert "/Figure" in tags[:4]
     assert "/Table" in tags and "/TR" in tags and "/TD" in tags
     assert tags.count("/TH") == 2  # Datum and Onderwerp label their rows ("Tabelkop" style)
     assert "/NonStruct" not in tags[:2]
 
 
-def test_page_numbers_and_running_headers_stay_out_of_the_tree(seed_rendered):
+def test_repeated_reference_column_stays_out_of_the_tree(seed_rendered):
     text = " ".join(text for _tag, text in structure_blocks(seed_rendered.pdf))
-    assert "Pagina" not in text  # margin boxes repeat per page: not content
+    assert "Pagina 1 van 2" in text  # page 1's own reference column is content, in reading order
+    # the column repeated on page 2 is a margin box (pagination), not content a second time
+    assert "Pagina 2 van 2" not in text and text.count("Ons kenmerk") == 1
 
 
 def test_untagged_variant_is_plain_pdfa_2b(seed_rendered):
@@ -307,3 +310,20 @@ def test_untagged_letter_is_signed_as_before(seed_rendered, loaded_signer, dev_c
     pdf = pikepdf.open(io.BytesIO(signed))
     assert "/StructTreeRoot" not in pdf.Root
     assert verify_pdf(signed, [dev_cert.root_pem_path.read_bytes()]).ok
+
+
+def test_the_logo_slot_is_a_figure_with_alt_text(seed_rendered):
+    pdf = pikepdf.open(io.BytesIO(seed_rendered.pdf))
+    section = _kids(_document_element(pdf))[0]
+    assert section.S == "/Sect"
+    found = []
+
+    def walk(element):
+        if element.get("/S") == "/Figure":
+            found.append(element)
+        for kid in _kids(element):
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                walk(kid)
+
+    walk(section)
+    assert [str(f.Alt) for f in found] == ["Logo Ministerie van Justitie en Veiligheid"]
