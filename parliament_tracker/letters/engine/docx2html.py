@@ -269,5 +269,5 @@ def _base_font(walker: Walker, doc: Any) -> tuple[float, str]:
     line = f"{SINGLE_LINE_EM}"
     if "line" in normal_p:
         line = (f"{to_float(normal_p['line']) / TWIP_PER_PT:g}pt" if normal_p.get("lineRule", "auto") != "auto"
-                else f"{to_float(normal_p['line']) / 240.0 * SINGLE_LINE_EM:.3g}")
+                else f"{to_float(normal_p['line']) / 240.0 * SINGLE_LINE_EM:.4g}")
     return normal.get("sz", 11.0), line
