@@ -433,8 +433,10 @@ class Walker:
         for row in table_rows(tbl):
             out.append("<tr>")
             for cell in row:
-                tag = "th" if cell["header"] or self._heading_cell(cell["tc"]) else "td"
-                attrs = ""
+                row_header = not cell["header"] and self._heading_cell(cell["tc"])
+                tag = "th" if cell["header"] or row_header else "td"
+                # scope: the tagged PDF links every data cell to its headers (/Headers, /ID)
+                attrs = ' scope="row"' if row_header else (' scope="col"' if cell["header"] else "")
                 if cell["colspan"] > 1:
                     attrs += f' colspan="{cell["colspan"]}"'
                 if cell["rowspan"] > 1:

@@ -327,3 +327,22 @@ def test_the_logo_slot_is_a_figure_with_alt_text(seed_rendered):
 
     walk(section)
     assert [str(f.Alt) for f in found] == ["Logo Ministerie van Justitie en Veiligheid"]
+
+
+def test_datum_and_onderwerp_are_row_headers_of_their_values(seed_rendered):
+    pdf = pikepdf.open(io.BytesIO(seed_rendered.pdf))
+    cells = []
+
+    def walk(element):
+        if element.get("/S") in ("/TH", "/TD"):
+            cells.append(element)
+        for kid in _kids(element):
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                walk(kid)
+
+    walk(_document_element(pdf))
+    headers = [c for c in cells if c.S == "/TH"]
+    data = [c for c in cells if c.S == "/TD"]
+    assert len(headers) == len(data) == 2
+    for th, td in zip(headers, data):
+        assert [str(h) for h in td.A.Headers] == [str(th.ID)]
