@@ -72,6 +72,7 @@ def _letter_settings(instance_path: str) -> dict[str, Any]:
     return {
         # Letters: the PDF font (an installed, open font), upload limit and the sender's blocks.
         "LETTER_FONT_FAMILY": "DejaVu Sans",
+        "LETTER_PDF_TAGGED": True,
         "LETTER_MAX_UPLOAD_BYTES": 5 * 1024 * 1024,
         # What may be laid out, checked before rendering: the DOCX's text parts (unpacked) and
         # paragraphs, and a generated letter's answers and body (characters of text).

@@ -85,6 +85,10 @@ class TemplateUploadForm(BaseForm):
     activate = BooleanField(_l("Use this version from now on"))
 
 
+class LogoUploadForm(BaseForm):
+    logo = FileField(_l("Logo (PNG or JPEG, at most 1 MB)"), validators=[FileRequired(message=_l("Choose a file."))])
+
+
 def answer_rows(letter: Letter, posted: Any = None) -> list[dict[str, Any]]:
     """One row per question: its text, the answer text and how it is answered."""
     case = questions_case(letter)

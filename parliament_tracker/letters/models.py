@@ -171,3 +171,24 @@ class LetterVersion(Base):
     created_by: Mapped[User | None] = relationship()
     created_at: Mapped[created_at_now]
     note: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class LetterLogo(Base):
+    """A ministry's own logo for the logo slot of the letter templates (PNG, normalised on upload).
+
+    The newest active row is used; none active: the templates' own neutral logo.
+    """
+
+    __tablename__ = "letter_logos"
+
+    id: Mapped[intpk]
+    name: Mapped[str] = mapped_column(sa.String(200))
+    png: Mapped[bytes] = deferred(mapped_column(sa.LargeBinary))
+    width: Mapped[int]
+    height: Mapped[int]
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    uploaded_by: Mapped[User | None] = relationship()
+    created_at: Mapped[created_at_now]

@@ -16,8 +16,10 @@ from flask_babel import gettext as _
 
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.errors import DomainError
+from parliament_tracker.extensions import db
 from parliament_tracker.letters.engine import context as ctx
 from parliament_tracker.letters.engine import markup
+from parliament_tracker.letters.engine.logo import Logo
 from parliament_tracker.letters.engine.pipeline import (
     RenderedLetter,
     RenderLimits,
@@ -25,7 +27,7 @@ from parliament_tracker.letters.engine.pipeline import (
     render_letter_data,
 )
 from parliament_tracker.letters.engine.worker import RenderPool
-from parliament_tracker.letters.models import Letter, LetterCaseRole, LetterKind
+from parliament_tracker.letters.models import Letter, LetterCaseRole, LetterKind, LetterLogo
 
 
 def ministry() -> ctx.Ministry:
@@ -117,8 +119,17 @@ def check_inputs(letter: Letter) -> None:
         raise TooLargeToRender(message, {"body": message})
 
 
+def active_logo() -> Logo | None:
+    """The ministry's uploaded logo for the templates' logo slot, or None (the neutral one)."""
+    row = db.session.scalars(
+        db.select(LetterLogo).where(LetterLogo.is_active).order_by(LetterLogo.id.desc()).limit(1)
+    ).first()
+    return Logo(row.png, row.width, row.height) if row is not None else None
+
+
 def render(template_bytes: bytes, data: ctx.LetterData, *, title: str) -> RenderedLetter:
-    """Fill a template with the letter data and render it in the configured letter font."""
+    """Fill a template with the letter data (and the ministry's logo) and render it in the
+    configured letter font."""
     return _run(
         render_letter_data,
         template_bytes,
@@ -126,6 +137,8 @@ def render(template_bytes: bytes, data: ctx.LetterData, *, title: str) -> Render
         font_family=current_app.config["LETTER_FONT_FAMILY"],
         title=title,
         limits=render_limits(),
+        tagged=current_app.config["LETTER_PDF_TAGGED"],
+        logo=active_logo(),
     )
 
 
@@ -139,6 +152,7 @@ def render_uploaded(docx: bytes, *, title: str) -> RenderedLetter:
         font_family=cfg["LETTER_FONT_FAMILY"],
         max_bytes=cfg["LETTER_MAX_UPLOAD_BYTES"],
         limits=render_limits(),
+        tagged=cfg["LETTER_PDF_TAGGED"],
     )
 
 

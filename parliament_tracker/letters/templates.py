@@ -23,11 +23,12 @@ from parliament_tracker.letters.engine import context as ctx
 from parliament_tracker.letters.engine import markup, seed_letter
 from parliament_tracker.letters.engine.features import feature_problems
 from parliament_tracker.letters.engine.fill import TemplateError, check_template, fill_template
+from parliament_tracker.letters.engine.logo import LogoRejected, check_logo
 from parliament_tracker.letters.engine.pipeline import RenderedLetter
 from parliament_tracker.letters.engine.variables import KNOWN_VARIABLE_NAMES
 from parliament_tracker.letters.errors import UploadRefused
 from parliament_tracker.letters.messages import translate
-from parliament_tracker.letters.models import LetterKind, LetterTemplate
+from parliament_tracker.letters.models import LetterKind, LetterLogo, LetterTemplate
 from parliament_tracker.letters.rendering import ministry, render
 
 SHIPPED_DIR = os.path.join(
@@ -145,6 +146,53 @@ def upload_template(
         active=activate,
     )
     return template
+
+
+MAX_LOGO_BYTES = 1024 * 1024
+
+
+def _logo_message(exc: LogoRejected) -> str:
+    return {
+        "empty": _("The file is empty."),
+        "too_large": _("The image is too large: at most %(n)d KB.", n=MAX_LOGO_BYTES // 1024),
+        "pixels": _("The image has too many pixels: at most 4000 × 4000."),
+        "too_small": _("The image is too small: at least 16 pixels on each side."),
+    }.get(exc.code, _("The logo must be a PNG or JPEG image."))
+
+
+def upload_logo(name: str, data: bytes, *, actor: User | None) -> LetterLogo:
+    """Check and store the ministry's logo for the templates' logo slot (PNG or JPEG, at most
+    1 MB, stored as PNG); it replaces the one in use. Refused: ``UploadRefused``, nothing stored."""
+    name = os.path.basename((name or "").replace("\\", "/")).strip()[:200] or "logo.png"
+    try:
+        logo = check_logo(data, max_bytes=MAX_LOGO_BYTES)
+    except LogoRejected as exc:
+        raise UploadRefused(_logo_message(exc)) from None
+    for other in db.session.scalars(db.select(LetterLogo).where(LetterLogo.is_active)):
+        other.is_active = False
+    row = LetterLogo(name=name, png=logo.png, width=logo.width, height=logo.height, size=len(logo.png),
+                     sha256=hashlib.sha256(logo.png).hexdigest(), is_active=True, uploaded_by=actor)
+    db.session.add(row)
+    db.session.flush()
+    record("template:logo_uploaded", row, f"Logo {name} uploaded ({logo.width} × {logo.height} px)",
+           actor=actor, sha256=row.sha256)
+    return row
+
+
+def reset_logo(*, actor: User | None) -> bool:
+    """Back to the templates' own neutral logo. False when no uploaded logo was in use."""
+    active = list(db.session.scalars(db.select(LetterLogo).where(LetterLogo.is_active)))
+    for row in active:
+        row.is_active = False
+    if active:
+        record("template:logo_reset", active[-1], "Letters use the templates' own logo again", actor=actor)
+    return bool(active)
+
+
+def current_logo() -> LetterLogo | None:
+    return db.session.scalars(
+        db.select(LetterLogo).where(LetterLogo.is_active).order_by(LetterLogo.id.desc()).limit(1)
+    ).first()
 
 
 def _deactivate(kind: LetterKind) -> None:

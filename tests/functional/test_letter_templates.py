@@ -209,3 +209,79 @@ def test_every_kind_ships_a_template_the_builder_makes():
 
     assert sorted(k.shipped_file for k in LetterKind) == sorted(BUILDERS)
     assert all((SHIPPED / name).is_file() for name in BUILDERS)
+
+
+def _image(fmt: str, size=(300, 120)) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (0, 80, 160)).save(out, fmt)
+    return out.getvalue()
+
+
+def upload_logo(browser, data: bytes, filename: str = "logo.png"):
+    return browser.post("/letter-templates/logo", {"logo": (io.BytesIO(data), filename)},
+                        token_from="/letter-templates", content_type="multipart/form-data")
+
+
+def logo_count(db) -> int:
+    from parliament_tracker.letters.models import LetterLogo
+
+    return db.session.scalar(db.select(db.func.count(LetterLogo.id)))
+
+
+def test_admin_uploads_the_ministry_logo_and_letters_carry_it(login, seed_draft):
+    from parliament_tracker.audit.models import AuditEntry
+    from parliament_tracker.letters.models import LetterLogo
+
+    browser = login("admin")
+    assert "Het neutrale logo van de sjablonen wordt gebruikt." in browser.get("/letter-templates").text
+    response = upload_logo(browser, _image("JPEG"), "ministerie.jpg")
+    assert response.status_code == 302
+    seed_draft.session.expire_all()
+    logo = seed_draft.session.scalar(seed_draft.select(LetterLogo).where(LetterLogo.is_active))
+    assert logo is not None and logo.png.startswith(b"\x89PNG") and (logo.width, logo.height) == (300, 120)
+    assert logo.uploaded_by.username == "admin"
+    shown = browser.get("/letter-templates/logo.png")
+    assert shown.status_code == 200 and shown.mimetype == "image/png" and shown.data == logo.png
+    kamerbrief = seed_draft.session.scalar(seed_draft.select(LetterTemplate).where(
+        LetterTemplate.kind == LetterKind.kamerbrief, LetterTemplate.is_active))
+    preview = browser.get(f"/letter-templates/{kamerbrief.id}/preview")
+    assert preview.status_code == 200
+    import pikepdf
+
+    pdf = pikepdf.open(io.BytesIO(preview.data))
+    images = [x for x in pdf.pages[0].Resources.XObject.values() if x.get("/Subtype") == "/Image"]
+    assert (300, 120) in {(int(x.Width), int(x.Height)) for x in images}
+    actions = seed_draft.session.scalars(seed_draft.select(AuditEntry.action).where(
+        AuditEntry.object_type == "letter_logo", AuditEntry.object_id == logo.id)).all()
+    assert actions == ["template:logo_uploaded"]
+    # back to the neutral logo
+    assert browser.post("/letter-templates/logo/reset", token_from="/letter-templates").status_code == 302
+    seed_draft.session.expire_all()
+    assert seed_draft.session.scalar(seed_draft.select(LetterLogo).where(LetterLogo.is_active)) is None
+    assert browser.get("/letter-templates/logo.png").status_code == 404
+    neutral = browser.get(f"/letter-templates/{kamerbrief.id}/preview")
+    pdf = pikepdf.open(io.BytesIO(neutral.data))
+    images = [x for x in pdf.pages[0].Resources.XObject.values() if x.get("/Subtype") == "/Image"]
+    assert (300, 120) not in {(int(x.Width), int(x.Height)) for x in images}
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"%PDF-1.7 not an image", "Het logo moet een PNG- of JPEG-afbeelding zijn."),
+    (_image("GIF"), "Het logo moet een PNG- of JPEG-afbeelding zijn."),
+    (_image("PNG", size=(10, 10)), "De afbeelding is te klein"),
+    (b"\x89PNG" + b"0" * (1024 * 1024 + 10), "De afbeelding is te groot: hoogstens 1024 KB."),
+])
+def test_bad_logos_are_refused_with_a_message_and_nothing_stored(login, seed_draft, data, message):
+    browser = login("admin")
+    response = upload_logo(browser, data, "logo.png")
+    assert response.status_code == 422
+    assert message in response.text
+    assert logo_count(seed_draft) == 0
+
+
+def test_only_admins_upload_a_logo(login, seed_draft):
+    browser = login("drafter")
+    assert upload_logo(browser, _image("PNG")).status_code == 403
+    assert logo_count(seed_draft) == 0

@@ -269,7 +269,8 @@ def test_signed_pdf_validates_and_keeps_pdfa(app, client, seed_draft, signed_id,
     # PDF/A identification survives and Info/XMP agree.
     reader = PdfReader(io.BytesIO(pdf))
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
-    assert re.search(r'pdfaid:part(="|>)2', xmp) and re.search(r'pdfaid:conformance(="|>)B', xmp)
+    assert re.search(r'pdfaid:part(="|>)2', xmp) and re.search(r'pdfaid:conformance(="|>)A', xmp)  # tagged PDF/A-2a
+    assert re.search(r'pdfuaid:part(="|>)1', xmp)  # and PDF/UA-1
     producer = re.search(r'pdf:Producer(?:="|>)([^"<]*)', xmp).group(1)
     assert reader.metadata.producer == producer
     assert reader.pdf_header == "%PDF-1.7" and "/Version" not in reader.trailer["/Root"]

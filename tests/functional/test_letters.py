@@ -382,7 +382,7 @@ def test_round_trip_upload_of_an_edited_docx_and_compare(login, seed_draft):
 
     reader = PdfReader(io.BytesIO(version.pdf))
     assert reader.metadata.title == letter.subject  # PDF/A metadata from the letter, not from the upload
-    assert str(reader.trailer["/Root"]["/Lang"]) == "nl"
+    assert str(reader.trailer["/Root"]["/Lang"]) == "nl-NL"
     assert "pdfaid:part" in reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
     page = browser.get(f"/letters/{letter.id}")
     assert "brief bewerkt.docx" in page.text and version.pdf_sha256 in page.text

@@ -109,7 +109,7 @@ def pades_level() -> signing.PadesLevel:
 
 #: size of the visible stamp when the template marks only its top-left corner (a DOCX bookmark)
 STAMP_WIDTH_PT = 190.0
-STAMP_HEIGHT_PT = 24.0
+STAMP_HEIGHT_PT = 36.0  # four lines: "Digitaal ondertekend door", name, office, date
 
 
 def signature_box(html: str) -> tuple[int, tuple[float, float, float, float]] | None:
@@ -198,6 +198,7 @@ def _render_and_sign(letter: Letter, signatory: Signatory, identity: signing.Loa
             timestamp_url=(cfg.get("SIGNING_TSA_URL") or None) if level.needs_timestamp else None,
             level=level,
             trust_roots_pem=trust_roots(),
+            stamp_text=signing.signature_block_text(signatory.name, signatory.office_title),
         )
     except Exception as exc:
         raise SigningUnavailable(_("The letter could not be signed: %(e)s", e=str(exc))) from exc

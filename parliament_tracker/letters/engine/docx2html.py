@@ -15,9 +15,12 @@ from the template's own styles:
 - bulleted and numbered lists from ``numPr`` (direct or through the style),
   nested by ``ilvl``;
 - inline and anchored images as data URIs (PNG, JPEG, GIF only), sized from the
-  drawing extent, alt text from ``docPr/@descr`` (then ``@title``);
+  drawing extent, alt text from ``docPr/@descr`` (then ``@title``); an image Word marks
+  "decorative" (``adec:decorative``) becomes a CSS background, which WeasyPrint draws as an
+  ``/Artifact`` outside the structure tree;
 - paragraphs in a page-anchored frame (``w:framePr``) become an absolutely
-  positioned ``<aside>``: the Kamerbrief reference column;
+  positioned ``<section>`` (a ``/Sect`` in the tagged PDF): the Kamerbrief reference column,
+  in the structure tree where it stands in the DOCX;
 - headers/footers: text-only ones (with PAGE/NUMPAGES fields) become margin-box
   content strings with ``counter(page)``/``counter(pages)``; others become
   running elements. A different first page (``titlePg``) maps to ``@page :first``.
@@ -29,6 +32,7 @@ comments, character styles, theme colours, tab stops other than the default.
 
 from __future__ import annotations
 
+import copy
 import html
 import io
 import re
@@ -40,8 +44,10 @@ from docx.shared import Length
 
 from parliament_tracker.letters.engine.docx_styles import (
     FONT_FAMILY_OK,
+    OL_TYPES,
     PAGE_FIELDS,
     SINGLE_LINE_EM,
+    TWIP_PER_CM,
     TWIP_PER_PT,
     esc,
     read_ppr,
@@ -109,6 +115,10 @@ def _margin_box(walker: Walker, container: Any, where: str, running_name: str,
                "white-space:pre-wrap", f"text-align:{side}"] + run_css(rprops)
         if "line" in pprops and pprops.get("lineRule", "auto") != "auto":
             css.append(f"line-height:{to_float(pprops['line']) / TWIP_PER_PT:g}pt")
+        if side == "left" and "ind_left" in pprops:  # a left box spans the page width
+            css += [f"padding-left:{to_float(pprops['ind_left']) / TWIP_PER_PT:g}pt", "width:100%"]
+        if where == "top" and "before" in pprops:
+            css[2] = f"{box_pad}:{distance_cm + to_float(pprops['before']) / TWIP_PER_PT / 28.3465:.2f}cm"
         return f"@{where}-{side}{{{';'.join(css)}}}", ""
     inner = walker.blocks(container)
     rule = (f"@{where}-center{{content:element({running_name});vertical-align:{valign};"
@@ -124,18 +134,34 @@ body {{ margin: 0; }}
 p, li, h1, h2, h3, h4, h5, h6 {{ margin: 0; white-space: pre-wrap; tab-size: 1.25cm; font-size: 1em;
   orphans: 2; widows: 2; }}
 h1, h2, h3, h4, h5, h6 {{ break-after: avoid; }}
-ul, ol {{ margin: 0; padding-left: 0.63cm; }}
+ul, ol {{ margin: 0; padding-left: 0; }}
+/* Markers as Word and LibreOffice place them: the item's text starts at the level's left
+   indent (margin-left, set per item), the marker at left - hanging in a box as wide as the
+   hanging indent (--hanging, set per item). ::marker boxes cannot be sized in WeasyPrint, so
+   the marker is a ::before; the item is an /LI with its /LBody in the tagged PDF. */
+li {{ list-style: none; }}
+li::before {{ display: inline-block; width: var(--hanging); margin-left: calc(-1 * var(--hanging));
+  text-indent: 0; white-space: pre; }}
+ul.bullets > li::before {{ content: "\\2022"; }}
+{markers}
 table {{ border-collapse: collapse; table-layout: fixed; }}
 td, th {{ vertical-align: top; padding: 0 0.19cm 0 0; text-align: left; font-weight: normal; }}
 table.bordered td, table.bordered th {{ border: 0.5pt solid #000; padding: 0 0.19cm; }}
-aside.frame {{ margin: 0; }}
-img {{ image-rendering: crisp-edges; }}
+section.frame {{ margin: 0; }}
+.justify {{ white-space: normal; }}
+.justify .tab {{ white-space: pre; }}
+img, .decorative {{ image-rendering: crisp-edges; }}
+.decorative {{ display: inline-block; background-repeat: no-repeat; background-size: 100% 100%; }}
 .page-break {{ break-after: page; }}
 .running {{ font-size: 1em; }}
 """
 
 
-def docx_to_html(docx_bytes: bytes, *, font_family: str, title: str, lang: str = "nl") -> str:
+MARKER_CSS = "\n".join(
+    f'ol.n-{t} > li::before {{ content: counter(list-item, {t}) "."; }}' for t in sorted(set(OL_TYPES.values())))
+
+
+def docx_to_html(docx_bytes: bytes, *, font_family: str, title: str, lang: str = "nl-NL") -> str:
     """Convert a (filled) DOCX into a complete HTML document for WeasyPrint."""
     if not FONT_FAMILY_OK.match(font_family):
         raise ValueError("font_family may only contain letters, digits, spaces, '-' and '_'")
@@ -153,8 +179,8 @@ def docx_to_html(docx_bytes: bytes, *, font_family: str, title: str, lang: str =
             f"font-family: \"{font_family}\"; font-size: {size:g}pt; {' '.join(page_css)} }}")
     if first_css:
         page += f"\n@page :first {{ {' '.join(first_css)} }}"
-    css = (BASE_CSS.format(font=f'"{font_family}"', size=f"{size:g}", line=line)
-           + page + "\n" + walker.style_css())
+    css = (BASE_CSS.format(font=f'"{font_family}"', size=f"{size:g}", line=line, markers=MARKER_CSS)
+           + page + "\n" + _field_css() + "\n" + walker.style_css())
     return ("<!DOCTYPE html>\n"
             f'<html lang="{lang}"><head><meta charset="utf-8"><title>{esc(title)}</title>'
             f"<style>{css}</style></head><body>{''.join(running)}{body}</body></html>")
@@ -179,14 +205,56 @@ def _headers_and_footers(walker: Walker, doc: Any) -> tuple[list[str], list[str]
                                   f"@{where}-right{{content:none}}")
                 continue
             walker.part = hf.part
-            css, run_html = _margin_box(walker, hf._element, where, name, distance.cm if distance else 1.0)
+            container, column = _split_frames(hf._element)
+            if column is not None:  # the reference column repeated on the pages this header is on
+                col_css, col_html = _column_box(walker, sect, column, name + "ref")
+                target.append(col_css)
+                running.append(col_html)
+            css, run_html = _margin_box(walker, container, where, name, distance.cm if distance else 1.0)
             walker.part = doc.part
             if target is first_css:
                 # Blank the other boxes so the default header does not bleed into page 1.
                 target.append("".join(f"@{where}-{s}{{content:none}}" for s in ("left", "center", "right")))
+                if column is None:
+                    target.append("@right-top{content:none}")
             target.append(css)
             running.append(run_html)
     return page_css, first_css, running
+
+
+def _split_frames(container: Any) -> tuple[Any, list[Any] | None]:
+    """A header's paragraphs in a page-anchored frame (the reference column of the following
+    pages) apart from the rest: (a copy of the header without them, the frame paragraphs)."""
+    frames = [p for p in container.findall(qn("w:p")) if p.find(f"{qn('w:pPr')}/{qn('w:framePr')}") is not None]
+    if not frames:
+        return container, None
+    rest = copy.deepcopy(container)
+    for p in [p for p in rest.findall(qn("w:p")) if p.find(f"{qn('w:pPr')}/{qn('w:framePr')}") is not None]:
+        rest.remove(p)
+    return rest, frames
+
+
+def _column_box(walker: Walker, sect: Any, paragraphs: list[Any], running_name: str) -> tuple[str, str]:
+    """The frame paragraphs as a running element in the page's right margin box, placed where
+    the frame says (x, y from the page's edges), with PAGE/NUMPAGES as page counters."""
+    fp = paragraphs[0].find(f"{qn('w:pPr')}/{qn('w:framePr')}")
+    x = to_float(fp.get(qn("w:x"))) / TWIP_PER_CM
+    y = to_float(fp.get(qn("w:y"))) / TWIP_PER_CM
+    width = to_float(fp.get(qn("w:w"))) / TWIP_PER_CM
+    body_right = _cm(sect.page_width) - _cm(sect.right_margin)
+    inner = "".join(walker.paragraph(p, walker._style_id(p.find(qn("w:pPr"))), p.find(qn("w:pPr")))
+                    for p in paragraphs)
+    css = (f"@right-top{{content:element({running_name});vertical-align:top;"
+           f"padding-left:{max(x - body_right, 0):.2f}cm;padding-top:{max(y - _cm(sect.top_margin), 0):.2f}cm;"
+           f"width:{_cm(sect.right_margin):.2f}cm}}")
+    style = f"position:running({running_name})" + (f";width:{width:.2f}cm" if width else "")
+    return css, f'<div class="running column" style="{style}">{inner}</div>'
+
+
+def _field_css() -> str:
+    """PAGE/NUMPAGES fields in the body or a running element: the page counters."""
+    return ('.field[data-field="PAGE"]::before{content:counter(page)}'
+            '.field[data-field="NUMPAGES"]::before,.field[data-field="SECTIONPAGES"]::before{content:counter(pages)}')
 
 
 def _base_font(walker: Walker, doc: Any) -> tuple[float, str]:
@@ -201,5 +269,5 @@ def _base_font(walker: Walker, doc: Any) -> tuple[float, str]:
     line = f"{SINGLE_LINE_EM}"
     if "line" in normal_p:
         line = (f"{to_float(normal_p['line']) / TWIP_PER_PT:g}pt" if normal_p.get("lineRule", "auto") != "auto"
-                else f"{to_float(normal_p['line']) / 240.0 * SINGLE_LINE_EM:.3g}")
+                else f"{to_float(normal_p['line']) / 240.0 * SINGLE_LINE_EM:.4g}")
     return normal.get("sz", 11.0), line

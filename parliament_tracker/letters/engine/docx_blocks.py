@@ -12,7 +12,7 @@ from parliament_tracker.letters.engine.docx_styles import is_on, to_float
 
 class Blocks:
     """The HTML of a run of block elements being written, with its open lists (index = level)
-    and its open frame (a run of paragraphs with the same framePr, drawn as one aside)."""
+    and its open frame (a run of paragraphs with the same framePr, drawn as one section: a /Sect in the tagged PDF)."""
 
     def __init__(self) -> None:
         self.parts: list[str] = []
@@ -25,7 +25,7 @@ class Blocks:
 
     def close_frame(self) -> None:
         if self.frame is not None:
-            self.parts.append(f'<aside class="frame" style="{self.frame[0]}">{"".join(self.frame[1])}</aside>')
+            self.parts.append(f'<section class="frame" style="{self.frame[0]}">{"".join(self.frame[1])}</section>')
             self.frame = None
 
     def close_all(self) -> None:

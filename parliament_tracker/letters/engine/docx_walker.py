@@ -13,6 +13,7 @@ from docx.oxml.ns import qn
 from parliament_tracker.letters.engine.docx_blocks import Blocks, table_rows
 from parliament_tracker.letters.engine.docx_styles import (
     A_BLIP,
+    ADEC_DECORATIVE,
     BULLET_FORMATS,
     EMU_PER_CM,
     IMAGE_TYPES,
@@ -23,6 +24,7 @@ from parliament_tracker.letters.engine.docx_styles import (
     SAFE_LINK,
     SIGNATURE_BOOKMARK,
     TWIP_PER_CM,
+    TWIP_PER_PT,
     WP_ANCHOR,
     WP_DOCPR,
     WP_EXTENT,
@@ -37,11 +39,26 @@ from parliament_tracker.letters.engine.docx_styles import (
 )
 
 
+def _decorative(docpr: Any) -> bool:
+    """Word's "Mark as decorative": ``<adec:decorative val="1"/>`` in the drawing's extension list."""
+    return any(el.get("val") in ("1", "true") for el in docpr.iter(ADEC_DECORATIVE))
+
+
+def _keep_spaces(html_text: str) -> str:
+    """Under ``white-space: normal``: a space after a space, or at the start, becomes a no-break
+    space, so the text keeps every space Word shows (tags hold no double spaces)."""
+    return re.sub(r"(?:(?<= )|^) ", "\u00a0", html_text)
+
+
+TABLE_HEADING_STYLES = {"tabelkop", "table heading"}
+
+
 class Walker:
     def __init__(self, doc: Any) -> None:
         self.doc = doc
         self.styles = Styles.from_document(doc)
         self.numbering = self._numbering(doc)
+        self.list_indents = self._list_indents(doc)
         self.part = doc.part
         self.field_instr: list[str] | None = None  # collecting a complex field's instruction
         self.field_skip = False  # inside the cached result of a PAGE/NUMPAGES field
@@ -73,6 +90,48 @@ class Walker:
                 else:
                     out[(num.get(qn("w:numId")), ilvl)] = ("ol", OL_TYPES.get(fmt, "decimal"))
         return out
+
+    @staticmethod
+    def _list_indents(doc: Any) -> dict[tuple[str, str], tuple[float, float, str]]:
+        """(numId, ilvl) → (left, hanging) in pt and the level's text (``%1.``), from the numbering."""
+        try:
+            root = doc.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return {}
+        abstract: dict[str, dict[str, tuple[float, float, str]]] = {}
+        for an in root.findall(qn("w:abstractNum")):
+            levels = {}
+            for lvl in an.findall(qn("w:lvl")):
+                ind = lvl.find(f"{qn('w:pPr')}/{qn('w:ind')}")
+                ilvl = lvl.get(qn("w:ilvl")) or "0"
+                left = to_float(ind.get(qn("w:left")) or ind.get(qn("w:start")), 720 * (int(ilvl) + 1)) if ind is not None \
+                    else 720.0 * (int(ilvl) + 1)
+                hanging = to_float(ind.get(qn("w:hanging")), 360) if ind is not None else 360.0
+                text = lvl.find(qn("w:lvlText"))
+                levels[ilvl] = (left / TWIP_PER_PT, hanging / TWIP_PER_PT,
+                                (text.get(qn("w:val")) if text is not None else None) or "%1.")
+            abstract[an.get(qn("w:abstractNumId"))] = levels
+        out: dict[tuple[str, str], tuple[float, float, str]] = {}
+        for num in root.findall(qn("w:num")):
+            aid = num.find(qn("w:abstractNumId"))
+            if aid is not None:
+                for ilvl, geometry in abstract.get(aid.get(qn("w:val")), {}).items():
+                    out[(num.get(qn("w:numId")), ilvl)] = geometry
+        return out
+
+    def _list_item_css(self, num_id: str, ilvl: str, direct: dict[str, Any]) -> list[str]:
+        """Where Word puts a list item: the marker at left − hanging, a tab to ``left`` where the
+        text starts and wraps. The nested list sits inside its parent item, whose text starts
+        at the parent level's left, so the margin is relative to that."""
+        left, hanging, _text = self.list_indents.get((num_id, ilvl), (36.0 * (int(ilvl) + 1), 18.0, "%1."))
+        if "ind_left" in direct:
+            left = to_float(direct["ind_left"]) / TWIP_PER_PT
+        if "ind_hanging" in direct:
+            hanging = to_float(direct["ind_hanging"]) / TWIP_PER_PT
+        parent_left = 0.0
+        if int(ilvl) > 0:
+            parent_left = self.list_indents.get((num_id, str(int(ilvl) - 1)), (36.0 * int(ilvl), 0, ""))[0]
+        return [f"margin-left:{left - parent_left:g}pt", f"--hanging:{hanging:g}pt"]
 
     # -- blocks
     def blocks(self, container: Any) -> str:
@@ -108,7 +167,7 @@ class Walker:
         key = (props.get("numId"), props.get("ilvl", "0"))
         if key[0] and key[0] != "0" and key in self.numbering:
             self._open_list_item(out.parts, out.lists, int(to_float(key[1])), *self.numbering[key])
-            out.parts.append(self.paragraph(p, style_id, ppr, as_tag="li"))
+            out.parts.append(self.paragraph(p, style_id, ppr, as_tag="li", list_key=key))
             return
         out.close_lists()
         out.parts.append(self.paragraph(p, style_id, ppr))
@@ -128,7 +187,8 @@ class Walker:
         if len(lists) == level + 1:
             out.append("</li>")
         while len(lists) < level + 1:
-            out.append(f'<{list_tag} style="list-style-type:{list_type}">')
+            marker = ("bullets" if list_type == "disc" else "plain") if list_tag == "ul" else f"n-{list_type}"
+            out.append(f'<{list_tag} class="{marker}" style="list-style-type:{list_type}">')
             lists.append(list_tag)
 
     def _frame_css(self, ppr: Any) -> str | None:
@@ -148,7 +208,8 @@ class Walker:
             css += ["float:right", "margin-left:0.4cm"]
         return ";".join(css)
 
-    def paragraph(self, p: Any, style_id: str | None, ppr: Any, as_tag: str | None = None) -> str:
+    def paragraph(self, p: Any, style_id: str | None, ppr: Any, as_tag: str | None = None,
+                  list_key: tuple[str, str] | None = None) -> str:
         name = self.styles.name(style_id).lower()
         tag = as_tag or "p"
         m = re.fullmatch(r"heading ([1-6])", name)
@@ -164,14 +225,23 @@ class Walker:
         read_ppr(ppr, direct)
         direct.pop("numId", None)
         direct.pop("ilvl", None)
-        if as_tag == "li":  # list indentation comes from the list, not from w:ind
+        list_css: list[str] = []
+        if as_tag == "li":  # list indentation: the numbering level's, or the paragraph's own w:ind
+            list_css = self._list_item_css(*(list_key or ("0", "0")), direct)
             for k in [k for k in direct if k.startswith("ind_")]:
                 direct.pop(k)
-        css = paragraph_css(direct)
+        css = paragraph_css(direct) + list_css
         if css:
             attrs.append(f'style="{";".join(css)}"')
         sect_break = ppr is not None and ppr.find(qn("w:sectPr")) is not None
         segments = self.inline(p)
+        if (direct.get("jc") or self.styles.ppr(style_id).get("jc")) in ("both", "distribute"):
+            # pre-wrap keeps spaces but turns justification off: justified paragraphs wrap
+            # normally and keep their extra spaces as no-break spaces instead.
+            attrs = [a.replace('class="', 'class="justify ', 1) for a in attrs] if style_id else attrs
+            if not style_id:
+                attrs.insert(0, 'class="justify"')
+            segments = [_keep_spaces(seg) for seg in segments]
         attr = (" " + " ".join(attrs)) if attrs else ""
         if tag == "li":  # a page break inside a list item is not worth splitting the list for
             segments = ["".join(segments)]
@@ -346,6 +416,11 @@ class Walker:
             style = f' style="width:{w:.2f}cm;height:{h:.2f}cm"'
         data = base64.b64encode(img_part.blob).decode("ascii")
         cls = "anchored" if next(drawing.iter(WP_ANCHOR), None) is not None else "inline"
+        if docpr is not None and _decorative(docpr):
+            # A background is drawn as an /Artifact: a decorative image stays out of the tree.
+            size = style[len(' style="'):-1] if style else ""
+            return (f'<span class="decorative {cls}" aria-hidden="true" '
+                    f'style="{size};background-image:url(data:{img_part.content_type};base64,{data})"></span>')
         return f'<img class="{cls}" src="data:{img_part.content_type};base64,{data}" alt="{esc(alt)}"{style}>'
 
     # -- tables
@@ -358,8 +433,10 @@ class Walker:
         for row in table_rows(tbl):
             out.append("<tr>")
             for cell in row:
-                tag = "th" if cell["header"] else "td"
-                attrs = ""
+                row_header = not cell["header"] and self._heading_cell(cell["tc"])
+                tag = "th" if cell["header"] or row_header else "td"
+                # scope: the tagged PDF links every data cell to its headers (/Headers, /ID)
+                attrs = ' scope="row"' if row_header else (' scope="col"' if cell["header"] else "")
                 if cell["colspan"] > 1:
                     attrs += f' colspan="{cell["colspan"]}"'
                 if cell["rowspan"] > 1:
@@ -368,6 +445,13 @@ class Walker:
             out.append("</tr>")
         out.append("</table>")
         return "".join(out)
+
+    def _heading_cell(self, tc: Any) -> bool:
+        """A cell whose paragraphs all use the "Tabelkop"/"Table Heading" style is a header cell:
+        the labels of a Datum/Onderwerp block are row headers (``/TH`` with ``Scope Row``)."""
+        paragraphs = tc.findall(qn("w:p"))
+        return bool(paragraphs) and all(
+            self.styles.name(self._style_id(p.find(qn("w:pPr")))).lower() in TABLE_HEADING_STYLES for p in paragraphs)
 
     def _bordered(self, tblpr: Any) -> bool:
         """Borders drawn: the "Table Grid" style, or borders of the table's own."""

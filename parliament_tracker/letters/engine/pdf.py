@@ -1,8 +1,17 @@
-"""HTML → PDF/A-2b with WeasyPrint.
+"""HTML → tagged PDF/A-2a + PDF/UA-1 (or untagged PDF/A-2b) with WeasyPrint.
 
 PDF/A-2 rather than 3: archives advise against A-3 because it may embed arbitrary
 files. Conformance is *claimed* (XMP pdfaid, sRGB OutputIntent, embedded fonts,
 no interpolation) but not validated here: there is no veraPDF in CI.
+
+Tagged letters (the default) use WeasyPrint's ``pdf/a-2a`` (structure tree from the HTML
+semantics, ``/MarkInfo``, ``/ViewerPreferences /DisplayDocTitle``, ``/Lang``) and add the
+PDF/UA-1 identification to the same XMP packet: ``pdfuaid:part 1`` with the PDF/A extension
+schema that declares it (PDF/A-2 allows only declared schemas in XMP). WeasyPrint has no
+combined variant, so ``TAGGED_VARIANT`` is registered in its variant table at import: the
+work happens while the PDF is written, with no second parse. Margin boxes (running headers,
+footers, "Pagina x van y" repeated on each page) stay out of the structure tree; backgrounds
+and borders are drawn as ``/Artifact``.
 
 Resources: the HTML from ``docx2html`` carries images as data: URIs, and fonts
 come from fontconfig, so the fetcher refuses everything except data: URLs. A
@@ -16,12 +25,62 @@ called at worker start (gunicorn --preload or an app-factory hook).
 from __future__ import annotations
 
 import threading
+from typing import Any
 
+import weasyprint.pdf
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-PDF_VARIANT = "pdf/a-2b"
+PDF_VARIANT = "pdf/a-2b"  # untagged
+TAGGED_VARIANT = "pdf/a-2a+ua-1"
+
+#: The PDF/A extension schema that declares pdfuaid (ISO 14289-1 §5, ISO 19005-2 §6.6.2.3.1) and
+#: the PDF/UA-1 identification itself, inserted into WeasyPrint's XMP packet.
+_PDFUA_XMP = (
+    b'<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"'
+    b' xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"'
+    b' xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">'
+    b"<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">"
+    b"<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>"
+    b"<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>"
+    b"<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>"
+    b"<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">"
+    b"<pdfaProperty:name>part</pdfaProperty:name>"
+    b"<pdfaProperty:valueType>Integer</pdfaProperty:valueType>"
+    b"<pdfaProperty:category>internal</pdfaProperty:category>"
+    b"<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>"
+    b"</rdf:li></rdf:Seq></pdfaSchema:property>"
+    b"</rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>"
+    b'<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">'
+    b"<pdfuaid:part>1</pdfuaid:part></rdf:Description>"
+)
+
+
+def _pdfa2a_ua1(pdf: Any, document: Any, page_streams: Any, attachments: Any, compress: bool) -> None:
+    """WeasyPrint's PDF/A-2a step, then the PDF/UA-1 identification in the same XMP packet."""
+    pdfa_2a, _properties = weasyprint.pdf.VARIANTS["pdf/a-2a"]
+    pdfa_2a(pdf, document, page_streams, attachments, compress)
+    reference = pdf.catalog["Metadata"]  # pydyf: b"12 0 R"
+    number = int((reference.decode() if isinstance(reference, bytes) else str(reference)).split()[0])
+    stream = pdf.objects[number]
+    packet = b"".join(stream.stream)
+    if b"</rdf:RDF>" not in packet:  # WeasyPrint changed its XMP writer: fail loudly, not silently untagged
+        raise RuntimeError("unexpected XMP packet from WeasyPrint; cannot add the PDF/UA identification")
+    stream.stream = [packet.replace(b"</rdf:RDF>", _PDFUA_XMP + b"</rdf:RDF>", 1)]
+
+
+def _register_tagged_variant() -> None:
+    if TAGGED_VARIANT not in weasyprint.pdf.VARIANTS:
+        _fn, properties = weasyprint.pdf.VARIANTS["pdf/a-2a"]  # 1.7, identifier, sRGB intent, tags
+        weasyprint.pdf.VARIANTS[TAGGED_VARIANT] = (_pdfa2a_ua1, {**properties, "pdf_tags": True})
+
+
+_register_tagged_variant()
+
+
+def variant(tagged: bool) -> str:
+    return TAGGED_VARIANT if tagged else PDF_VARIANT
 
 
 class ExternalResourceRefused(ValueError):
@@ -66,14 +125,17 @@ def font_config() -> FontConfiguration:
         return _FONT_CONFIG
 
 
-def render_pdf(html: str, *, title: str, lang: str = "nl", max_pages: int | None = None) -> bytes:
-    """Render a complete HTML document to PDF/A-2b bytes with title and /Lang set.
+def render_pdf(html: str, *, title: str, lang: str = "nl-NL", max_pages: int | None = None,
+               tagged: bool = True) -> bytes:
+    """Render a complete HTML document to PDF/A bytes with title and /Lang set: tagged
+    PDF/A-2a + PDF/UA-1 by default, untagged PDF/A-2b with ``tagged=False``.
 
     ``max_pages``: refuse (``TooManyPages``) after layout, before the PDF is written.
     """
+    pdf_variant = variant(tagged)
     try:
         document = HTML(string=html, base_url=None, url_fetcher=DataOnlyURLFetcher()).render(
-            font_config=font_config(), pdf_variant=PDF_VARIANT)
+            font_config=font_config(), pdf_variant=pdf_variant)
     except FatalURLFetchingError as exc:  # a BaseException in WeasyPrint: make it an ordinary error
         raise ExternalResourceRefused(str(exc)) from None
     if max_pages is not None and len(document.pages) > max_pages:
@@ -82,7 +144,7 @@ def render_pdf(html: str, *, title: str, lang: str = "nl", max_pages: int | None
     # metadata never depends on what an uploaded DOCX happened to contain.
     document.metadata.title = title
     document.metadata.lang = lang
-    return document.write_pdf(pdf_variant=PDF_VARIANT)
+    return document.write_pdf(pdf_variant=pdf_variant)
 
 
 def warm_up() -> None:

@@ -1,4 +1,5 @@
-"""One call per letter: fill the template, convert to HTML, render PDF/A-2b.
+"""One call per letter: fill the template, convert to HTML, render the PDF/A (tagged
+PDF/A-2a + PDF/UA-1 by default, PDF/A-2b with ``tagged=False``).
 
 Signing is a separate step (``signing.sign_pdf``) because it happens later, after
 approval, and may call a timestamp server.
@@ -18,6 +19,7 @@ from parliament_tracker.letters.engine.fill import (
     check_docx_upload,
     fill_template,
 )
+from parliament_tracker.letters.engine.logo import Logo, fill_logo
 from parliament_tracker.letters.engine.pdf import render_pdf
 
 DEFAULT_FONT_FAMILY = "DejaVu Sans"
@@ -45,30 +47,33 @@ def _title(context: Mapping[str, Any]) -> str:
 
 def render_letter(template_bytes: bytes, context: Mapping[str, Any], *,
                   font_family: str = DEFAULT_FONT_FAMILY, title: str | None = None,
-                  lang: str = "nl", limits: RenderLimits = RenderLimits()) -> RenderedLetter:
+                  lang: str = "nl-NL", limits: RenderLimits = RenderLimits(),
+                  tagged: bool = True, logo: Logo | None = None) -> RenderedLetter:
     """Template + context → filled DOCX, its HTML and the PDF/A-2b.
 
     Raises ``DocxRejected`` when the filled DOCX is over ``limits``, before any layout.
     """
     docx = fill_template(template_bytes, context)
+    if logo is not None:  # the ministry's own logo in the template's logo slot
+        docx = fill_logo(docx, logo)
     check_docx_budget(docx, max_xml_bytes=limits.max_xml_bytes, max_paragraphs=limits.max_paragraphs)
     title = title or _title(context)
     html = docx_to_html(docx, font_family=font_family, title=title, lang=lang)
     return RenderedLetter(
-        docx=docx, html=html, pdf=render_pdf(html, title=title, lang=lang, max_pages=limits.max_pages)
+        docx=docx, html=html, pdf=render_pdf(html, title=title, lang=lang, max_pages=limits.max_pages, tagged=tagged)
     )
 
 
 def pdf_from_docx(docx_bytes: bytes, *, title: str, font_family: str = DEFAULT_FONT_FAMILY,
-                  lang: str = "nl", max_bytes: int = MAX_TEMPLATE_BYTES,
-                  limits: RenderLimits = RenderLimits()) -> RenderedLetter:
+                  lang: str = "nl-NL", max_bytes: int = MAX_TEMPLATE_BYTES,
+                  limits: RenderLimits = RenderLimits(), tagged: bool = True) -> RenderedLetter:
     """A drafter's edited DOCX → PDF/A-2b. Raises ``DocxRejected`` for unsafe or too large uploads."""
     if len(docx_bytes) <= max_bytes:  # the size refusal itself comes from check_docx_upload
         check_docx_budget(docx_bytes, max_xml_bytes=limits.max_xml_bytes, max_paragraphs=limits.max_paragraphs)
     check_docx_upload(docx_bytes, max_bytes)
     html = docx_to_html(docx_bytes, font_family=font_family, title=title, lang=lang)
     return RenderedLetter(
-        docx=docx_bytes, html=html, pdf=render_pdf(html, title=title, lang=lang, max_pages=limits.max_pages)
+        docx=docx_bytes, html=html, pdf=render_pdf(html, title=title, lang=lang, max_pages=limits.max_pages, tagged=tagged)
     )
 
 

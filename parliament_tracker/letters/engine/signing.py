@@ -10,6 +10,9 @@ PDF/A traps handled here (LETTERS.md §8):
 - The default stamp font is a non-embedded Courier, which breaks PDF/A. A
   visible stamp therefore always embeds an OpenType font (needs
   ``pyHanko[opentype]``, i.e. uharfbuzz); without it we refuse a visible stamp.
+- PDF/UA: pyHanko's signature widget is not in the structure tree. On a tagged letter the
+  field is created first and tagged (``/Form`` element with an ``/OBJR`` to the widget,
+  ``/StructParent`` in the ParentTree, ``/TU`` as its description) in the same revision.
 - ECDSA keys make pyHanko bump the PDF version to 2.0 (ISO 32002): RSA only.
 - ``SimpleSigner`` parses the private key on every signature (~46 ms of RSA key
   checks); ``CachedKeySigner`` parses it once per process.
@@ -26,6 +29,7 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -60,6 +64,14 @@ from parliament_tracker.letters.engine.verification import (  # noqa: F401
 DEFAULT_STAMP_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 FIELD_NAME = "Handtekening"
 STAMP_TEXT = "Digitaal ondertekend door:\n%(signer)s\nDatum: %(ts)s"
+
+
+def signature_block_text(name: str, office: str) -> str:
+    """The visible signature block: who signed, in which office, and when (pyHanko fills %(ts)s)."""
+    def literal(text: str) -> str:
+        return " ".join(text.split()).replace("%", "%%")
+
+    return f"Digitaal ondertekend door:\n{literal(name)}\n{literal(office)}\nDatum: %(ts)s"
 
 
 class CachedKeySigner(SimpleSigner):
@@ -132,6 +144,75 @@ def _normalise_producer(writer: IncrementalPdfFileWriter) -> None:
         writer.update_container(info)
 
 
+SIGNATURE_DESCRIPTION = "Digitale handtekening"
+
+
+def _tag_signature_widget(writer: IncrementalPdfFileWriter, field_name: str, page: int) -> bool:
+    """Put the (new) signature widget into the structure tree of a tagged PDF (PDF/UA-1 §7.18.4).
+
+    Returns False, changing nothing, when the document has no structure tree.
+    """
+    root = writer.root
+    if "/StructTreeRoot" not in root:
+        return False
+    tree = root["/StructTreeRoot"]
+    widget_ref = None
+    for ref in root["/AcroForm"]["/Fields"]:
+        candidate = ref.get_object()
+        if candidate.get("/T") == field_name:
+            widget_ref = ref
+            break
+    if widget_ref is None:
+        return False
+    widget = widget_ref.get_object()
+    widget["/TU"] = generic.TextStringObject(SIGNATURE_DESCRIPTION)
+    document_ref = tree.raw_get("/K")
+    if isinstance(document_ref, generic.ArrayObject):
+        document_ref = document_ref[0]
+    document = document_ref.get_object()
+    page_ref = _page_reference(writer, page)
+    objr = writer.add_object(generic.DictionaryObject({
+        generic.pdf_name("/Type"): generic.pdf_name("/OBJR"),
+        generic.pdf_name("/Obj"): widget_ref,
+        generic.pdf_name("/Pg"): page_ref,
+    }))
+    form = writer.add_object(generic.DictionaryObject({
+        generic.pdf_name("/Type"): generic.pdf_name("/StructElem"),
+        generic.pdf_name("/S"): generic.pdf_name("/Form"),
+        generic.pdf_name("/P"): document_ref,
+        generic.pdf_name("/Pg"): page_ref,
+        generic.pdf_name("/Alt"): generic.TextStringObject(SIGNATURE_DESCRIPTION),
+        generic.pdf_name("/K"): generic.ArrayObject([objr]),
+    }))
+    kids = document["/K"]
+    kids.append(form)
+    parent_tree = tree["/ParentTree"]
+    nums = parent_tree["/Nums"]
+    next_key = max((int(nums[i]) for i in range(0, len(nums), 2)), default=-1) + 1
+    next_key = max(next_key, int(tree.get("/ParentTreeNextKey", 0)))
+    nums.append(generic.NumberObject(next_key))
+    nums.append(form)
+    tree["/ParentTreeNextKey"] = generic.NumberObject(next_key + 1)
+    widget["/StructParent"] = generic.NumberObject(next_key)
+    for container in (widget, document, parent_tree, tree):
+        writer.update_container(container)
+    return True
+
+
+def _page_reference(writer: IncrementalPdfFileWriter, page: int) -> generic.IndirectObject:
+    """The indirect reference of page ``page`` (0-based), walking the page tree."""
+    def leaves(node_ref: Any) -> Any:
+        node = node_ref.get_object()
+        if node.get("/Type") == "/Pages":
+            for kid in node["/Kids"]:
+                yield from leaves(kid)
+        else:
+            yield node_ref
+
+    pages = list(leaves(writer.root.raw_get("/Pages")))
+    return pages[page]
+
+
 @functools.cache
 def stamp_font_file(path: str) -> str:
     """A copy of the stamp font with 1000 units per em, made once per process.
@@ -188,6 +269,7 @@ def sign_pdf(
     trust_roots_pem: list[bytes] | None = None,
     stamp_font: str = DEFAULT_STAMP_FONT,
     field_name: str = FIELD_NAME,
+    stamp_text: str = STAMP_TEXT,
 ) -> bytes:
     """Sign with a PAdES signature; ``box`` (PDF points, x1 y1 x2 y2) makes it visible.
 
@@ -213,7 +295,7 @@ def sign_pdf(
         from pyhanko.pdf_utils.text import TextBoxStyle
         from pyhanko.stamp import TextStampStyle
 
-        stamp_style = TextStampStyle(stamp_text=STAMP_TEXT,
+        stamp_style = TextStampStyle(stamp_text=stamp_text,
                                      text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(stamp_font_file(stamp_font))))
     # pyHanko annotates box as ints, but PDF coordinates are real numbers and it takes floats.
     spec = fields.SigFieldSpec(field_name, on_page=page, box=box)  # type: ignore[arg-type]
@@ -229,8 +311,13 @@ def sign_pdf(
         use_pades_lta=level == PadesLevel.B_LTA,
         validation_context=context,
     )
+    new_field_spec: fields.SigFieldSpec | None = spec
+    if "/StructTreeRoot" in writer.root:  # a tagged letter: the widget joins the structure tree
+        fields.append_signature_field(writer, spec)
+        _tag_signature_widget(writer, field_name, page)
+        new_field_spec = None
     pdf_signer = signers.PdfSigner(meta, signer=signer.signer, timestamper=timestamper if level.needs_timestamp else None,
-                                   stamp_style=stamp_style, new_field_spec=spec)
+                                   stamp_style=stamp_style, new_field_spec=new_field_spec)
     out = io.BytesIO()
     pdf_signer.sign_pdf(writer, output=out)
     return out.getvalue()

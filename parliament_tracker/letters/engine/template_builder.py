@@ -102,11 +102,16 @@ def _styles(doc) -> None:
     _set_font(normal, 9)
     _set_lang(normal)
     _spacing(normal, line=12)
-    _paragraph_style(doc, "Briefhoofd", 11.5, 13, align=WD_ALIGN_PARAGRAPH.CENTER)
+    # The ministry's name right of the logo's ribbon, as the Rijkshuisstijl wordmark stands.
+    head = _paragraph_style(doc, "Briefhoofd", 11.5, 13, before=8, align=WD_ALIGN_PARAGRAPH.LEFT)
+    head.paragraph_format.left_indent = Cm(PAGE_W / 2 + LOGO_W / 2 + 0.2 - MARGIN_LEFT)
     _paragraph_style(doc, "Retouradres", 6.5, 9)
     _paragraph_style(doc, "Referentiegegevens", 6.5, 9)
     _paragraph_style(doc, "Referentiekop", 6.5, 9, bold=True)
     _paragraph_style(doc, "Kopregel", 6.5, 9)
+    _paragraph_style(doc, "Tabelkop", 9, 12)
+    logo = _paragraph_style(doc, "Logo", 9, 12)
+    logo.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE  # an exact leading would clip the image  # looks like Normal; marks a table's header cells
     _paragraph_style(doc, "Voettekst", 6.5, 9)
     _paragraph_style(doc, "Heading 1", 9, 12, bold=True, after=12)
     _paragraph_style(doc, "Heading 2", 9, 12, bold=True, before=12)
@@ -157,10 +162,57 @@ def _frame(paragraph) -> None:
         ppr.insert(0, fp)
 
 
-def _ref(doc, text: str, style: str = "Referentiegegevens"):
-    p = doc.add_paragraph(text, style=style)
+def _ref(doc, text: str, style: str = "Referentiegegevens", container=None):
+    p = (container or doc).add_paragraph(text, style=doc.styles[style])
     _frame(p)
     return p
+
+
+def _page_x_of_y(doc, container=None):
+    """"Pagina x van y" as the reference column's last line, with real PAGE/NUMPAGES fields."""
+    p = _ref(doc, "Pagina ", container=container)
+    _field(p, "PAGE", "1")
+    p.add_run(" van ")
+    _field(p, "NUMPAGES", "2")
+    return p
+
+
+LOGO_NAME = "Logo"  # docPr/@name of the logo slot that an uploaded logo replaces (engine/logo.py)
+LOGO_W, LOGO_H = 1.2, 2.0  # cm: the slot's box; an uploaded logo is fitted into it
+
+
+def neutral_logo_png() -> bytes:
+    """The shipped, neutral logo: a plain dark ribbon (no Rijkslogo; a ministry uploads its own)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (200, 300), (255, 255, 255))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((70, 0, 130, 220), fill=(21, 66, 115))
+    out = io.BytesIO()
+    img.save(out, "PNG")
+    return out.getvalue()
+
+
+def _logo(doc) -> None:
+    """The logo slot: a page-anchored frame centred at the top edge of page 1, holding an
+    inline picture named "Logo" with alt text "Logo {{ ministry_name }}". Body content, so the
+    tagged PDF has it as a /Figure with its /Alt."""
+    import io
+
+    p = doc.add_paragraph(style=doc.styles["Logo"])
+    run = p.add_run()
+    shape = run.add_picture(io.BytesIO(neutral_logo_png()), width=Cm(LOGO_W), height=Cm(LOGO_H))
+    docpr = shape._inline.docPr
+    docpr.set("name", LOGO_NAME)
+    docpr.set("descr", "Logo {{ ministry_name }}")
+    ppr = p._p.get_or_add_pPr()
+    fp = OxmlElement("w:framePr")
+    for key, value in (("w", int(LOGO_W * 567)), ("wrap", "around"), ("vAnchor", "page"), ("hAnchor", "page"),
+                       ("x", int((PAGE_W - LOGO_W) / 2 * 567)), ("y", 0)):
+        fp.set(qn(f"w:{key}"), str(value))
+    ppr.find(qn("w:pStyle")).addnext(fp)
 
 
 def _cell_width(cell, cm: float) -> None:
@@ -180,6 +232,8 @@ def _meta_table(doc, rows: list[tuple[str, str]]) -> None:
         for cell, w, text in zip(row.cells, widths, (label, value)):
             _cell_width(cell, w)
             cell.paragraphs[0].text = text
+        # The labels are row headers: the walker makes them <th>, a /TH in the tagged PDF.
+        row.cells[0].paragraphs[0].style = doc.styles["Tabelkop"]
 
 
 def _blank(doc, n: int = 1) -> None:
@@ -215,17 +269,19 @@ def _headers(doc) -> None:
     first = s.first_page_header.paragraphs[0]
     first.text = "{{ ministry_name }}"
     first.style = doc.styles["Briefhoofd"]
-    follow = s.header.paragraphs[0]
-    follow.text = "{{ ministry_name }} | Datum {{ letter_date|nl_date }} | Ons kenmerk {{ our_reference }}"
-    follow.style = doc.styles["Kopregel"]
-    for footer in (s.first_page_footer, s.footer):
-        p = footer.paragraphs[0]
-        p.style = doc.styles["Voettekst"]
-        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        p.add_run("Pagina ")
-        _field(p, "PAGE", "1")
-        p.add_run(" van ")
-        _field(p, "NUMPAGES", "2")
+    # The following pages repeat the reference column (a frame in their header), as real
+    # Kamerbrieven do, with "Pagina x van y" at its foot; page 1 has it in its own column.
+    header = s.header
+    header.paragraphs[0]._p.getparent().remove(header.paragraphs[0]._p)
+    _ref(doc, "{{ ministry_name }}", "Referentiekop", container=header)
+    _ref(doc, "{% if sender_unit %}{{ sender_unit }}{% endif %}", container=header)
+    _ref(doc, "", container=header)
+    _ref(doc, "Datum", "Referentiekop", container=header)
+    _ref(doc, "{{ letter_date|nl_date }}", container=header)
+    _ref(doc, "Ons kenmerk", "Referentiekop", container=header)
+    _ref(doc, "{{ our_reference }}", container=header)
+    _ref(doc, "", container=header)
+    _page_x_of_y(doc, container=header)
 
 
 def _reference_column(doc) -> None:
@@ -248,10 +304,13 @@ def _reference_column(doc) -> None:
     _ref(doc, "{%p endif %}")
     _ref(doc, "Bijlage(n)", "Referentiekop")
     _ref(doc, "{{ attachments_count if attachments_count else '-' }}")
+    _ref(doc, "")
+    _page_x_of_y(doc)
 
 
 def _letter_top(doc, subject_expr: str = "{{ subject }}") -> None:
-    """Return address, addressee, Datum/Onderwerp and the 3 blank lines of the house style."""
+    """Logo, return address, addressee, Datum/Onderwerp and the 3 blank lines of the house style."""
+    _logo(doc)
     _reference_column(doc)
     doc.add_paragraph("> Retouradres {{ return_address }}", style="Retouradres")
     _blank(doc)
@@ -263,11 +322,27 @@ def _letter_top(doc, subject_expr: str = "{{ subject }}") -> None:
     _blank(doc, 3)
 
 
+def _bookmark(paragraph, name: str, bookmark_id: int) -> None:
+    start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+    start.set(qn("w:id"), str(bookmark_id))
+    start.set(qn("w:name"), name)
+    end.set(qn("w:id"), str(bookmark_id))
+    paragraph._p.append(start)
+    paragraph._p.append(end)
+
+
 def _signature_block(doc) -> None:
+    """Office, room for the signature, name. The first signatory's room carries the "sigbox"
+    bookmark: the visible signature (name, office, date) is stamped there."""
     _blank(doc)
     doc.add_paragraph("{%p for s in signatories %}")
     doc.add_paragraph("De {{ s.office }},")
+    doc.add_paragraph("{%p if loop.first %}")
+    _bookmark(doc.add_paragraph(), "sigbox", 90)
+    _blank(doc, 2)
+    doc.add_paragraph("{%p else %}")
     _blank(doc, 3)
+    doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{{ s.name }}")
     doc.add_paragraph("{%p if not loop.last %}")
     _blank(doc)

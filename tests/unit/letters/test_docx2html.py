@@ -88,7 +88,7 @@ def sample_html() -> str:
 
 def test_document_shell(sample_html):
     assert sample_html.startswith("<!DOCTYPE html>")
-    assert '<html lang="nl">' in sample_html
+    assert '<html lang="nl-NL">' in sample_html
     assert "<title>Proef &lt;brief&gt;</title>" in sample_html
     assert 'font-family: "DejaVu Sans"' in sample_html
     assert "size: 21.00cm 29.70cm" in sample_html or "size: 21.59cm 27.94cm" in sample_html
@@ -150,18 +150,27 @@ def test_header_becomes_margin_box_content(sample_html):
     assert '@top-left{content:"Kenmerk 3612345"' in sample_html
 
 
-def test_footer_page_fields_become_counters_and_frames_become_asides(kamerbrief_template, seed_letter):
+def test_page_fields_become_counters_and_frames_become_sections(kamerbrief_template, seed_letter):
     from letters_helpers import seed_context
 
     from parliament_tracker.letters.engine.fill import fill_template
 
     html = docx_to_html(fill_template(kamerbrief_template, seed_context(seed_letter)),
                         font_family="Liberation Sans", title="x")
-    assert '"Pagina " counter(page) " van " counter(pages)' in html
     assert "@page :first" in html  # letterhead only on page 1
-    aside = re.search(r'<aside class="frame" style="([^"]*)">(.*?)</aside>', html, re.S)
-    assert aside and "position:absolute" in aside.group(1)
-    assert "Ons kenmerk" in aside.group(2) and "2021Z19241" in aside.group(2)
+    frames = re.findall(r'<section class="frame" style="([^"]*)">(.*?)</section>', html, re.S)
+    assert len(frames) == 2  # the logo slot and the reference column
+    style, column = frames[1]
+    assert "position:absolute" in style
+    assert "Ons kenmerk" in column and "2021Z19241" in column
+    # "Pagina x van y": fields in the column, the page counters fill them in
+    assert 'Pagina <span class="field" data-field="PAGE"></span> van <span class="field" data-field="NUMPAGES">' in column
+    assert '.field[data-field="PAGE"]::before{content:counter(page)}' in html
+    # the following pages repeat the column in the right margin box, not on page 1
+    assert "@right-top{content:element(headref)" in html and "@right-top{content:none}" in html
+    running = re.search(r'<div class="running column" style="position:running\(headref\)[^"]*">(.*?)</div>', html, re.S)
+    assert running and "Ons kenmerk" in running.group(1) and "3612345" in running.group(1)
+    assert 'data-field="NUMPAGES"' in running.group(1)
     assert 'font-family: "Liberation Sans"' in html
     assert_balanced(html)
 

@@ -191,7 +191,8 @@ def test_pdfa_claims_survive_lta_signing(signed, seed_rendered):
     pdf = signed[PadesLevel.B_LTA]
     assert pdf.startswith(seed_rendered.pdf)  # incremental updates only
     meta = xmp(pdf)
-    assert xmp_attr(meta, "pdfaid:part") == "2" and xmp_attr(meta, "pdfaid:conformance") == "B"
+    assert xmp_attr(meta, "pdfaid:part") == "2" and xmp_attr(meta, "pdfaid:conformance") == "A"
+    assert xmp_attr(meta, "pdfuaid:part") == "1"
     assert b"/Version /2.0" not in pdf
 
 

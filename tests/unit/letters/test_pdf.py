@@ -39,7 +39,7 @@ def test_subject_and_blocks_in_text(seed_rendered, seed_letter):
 def test_pdfa_identification_and_output_intent(seed_rendered):
     meta = xmp(seed_rendered.pdf)
     assert xmp_attr(meta, "pdfaid:part") == "2"
-    assert xmp_attr(meta, "pdfaid:conformance") == "B"
+    assert xmp_attr(meta, "pdfaid:conformance") == "A"  # tagged: PDF/A-2a
     root = PdfReader(io.BytesIO(seed_rendered.pdf)).trailer["/Root"]
     intents = root["/OutputIntents"]
     assert len(intents) >= 1 and intents[0].get_object()["/S"] == "/GTS_PDFA1"
@@ -48,7 +48,7 @@ def test_pdfa_identification_and_output_intent(seed_rendered):
 
 def test_language_and_title(seed_rendered, seed_letter):
     reader = PdfReader(io.BytesIO(seed_rendered.pdf))
-    assert reader.trailer["/Root"]["/Lang"] == "nl"
+    assert reader.trailer["/Root"]["/Lang"] == "nl-NL"
     assert reader.metadata.title == seed_letter["subject"]
     assert seed_letter["subject"] in xmp(seed_rendered.pdf)
 

@@ -46,4 +46,4 @@ def test_html_has_the_letter_blocks(seed_rendered, seed_letter):
     html = seed_rendered.html
     assert "2500 EA  DEN HAAG" in html  # the two spaces survive into the HTML
     assert "Reactie VJC-verzoek m.b.t. berichtgeving in de krant over angstcultuur bij de IND" in html
-    assert html.count("<aside") == 1
+    assert html.count('<section class="frame"') == 2  # the logo slot, the reference column

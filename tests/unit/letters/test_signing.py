@@ -70,11 +70,12 @@ def test_pdfsig_agrees(signed_seed_pdf, tmp_path):
 def test_pdfa_claims_survive_signing(signed_seed_pdf, seed_rendered):
     assert signed_seed_pdf.startswith(seed_rendered.pdf)  # incremental update: original bytes untouched
     meta = xmp(signed_seed_pdf)
-    assert xmp_attr(meta, "pdfaid:part") == "2" and xmp_attr(meta, "pdfaid:conformance") == "B"
+    assert xmp_attr(meta, "pdfaid:part") == "2" and xmp_attr(meta, "pdfaid:conformance") == "A"
+    assert xmp_attr(meta, "pdfuaid:part") == "1"
     reader = PdfReader(io.BytesIO(signed_seed_pdf))
     assert reader.pdf_header == "%PDF-1.7"
     assert "/Version" not in reader.trailer["/Root"]  # no bump to PDF 2.0
-    assert reader.trailer["/Root"]["/Lang"] == "nl"
+    assert reader.trailer["/Root"]["/Lang"] == "nl-NL"
     assert "/OutputIntents" in reader.trailer["/Root"]
     # Info and XMP must name the same producer (PDF/A metadata consistency).
     assert reader.metadata.producer == xmp_attr(meta, "pdf:Producer")
