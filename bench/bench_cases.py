@@ -296,6 +296,8 @@ def run(db_kind: str, size: int, args: argparse.Namespace, workdir: str) -> dict
         results[label] = r
         print(f"  {label:<36} p50 {r['p50']:7.1f}  p95 {r['p95']:7.1f} ms  sql {r['sql_n']:.0f} stmts {r['sql_ms']:6.1f} ms"
               f"  {r.get('matches', '')}", flush=True)
+    if not args.export_samples:  # --export-samples 0: pages only
+        return results
     export = time_page(client, meter, "/cases/export.csv?" + EXPORT.format(d=directorate_id), headers={},
                        warmup=1, samples=args.export_samples, trace=args.trace)
     export["rows"] = client.get("/cases/export.csv?" + EXPORT.format(d=directorate_id)).get_data(as_text=True).count("\r\n") - 1

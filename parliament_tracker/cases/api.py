@@ -217,8 +217,8 @@ def _event(value: Any, errors: dict[str, str]) -> Any:
     return event
 
 
-def _get(reference: str) -> Case:
-    case = services.find_case(reference)
+def _get(reference: str, *, shown: bool = False) -> Case:
+    case = services.find_case(reference, shown=shown)
     if case is None:
         raise ApiError(404, f"No case with reference {reference!r}.")
     return case
@@ -260,14 +260,20 @@ def list_cases():
     if per_page:
         f.per_page = max(1, min(per_page, 500))
     items, total = queries.search(f)
-    return jsonify(items=[case_json(c, full=False) for c in items], total=total, page=f.page, per_page=f.per_page)
+    return jsonify(
+        items=[case_json(c, full=False) for c in items],
+        total=total,
+        total_capped=queries.is_capped(total),
+        page=f.page,
+        per_page=f.per_page,
+    )
 
 
 @bp.get("/cases/<reference>")
 @api_permission("case.view")
 def get_case(reference: str):
     """One case, with its links."""
-    return jsonify(case_json(_get(reference)))
+    return jsonify(case_json(_get(reference, shown=True)))
 
 
 @bp.patch("/cases/<reference>")

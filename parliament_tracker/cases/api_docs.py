@@ -116,7 +116,11 @@ _PATHS["/cases"] = {
     "get": {
         "summary": "Search and filter cases",
         "parameters": _case_query,
-        "responses": {"200": json_response("A page of cases with the total", page_of("CaseSummary"))},
+        "responses": {"200": json_response(
+                "A page of cases with the total, counted up to 1,000: past that ``total`` is 1,001 and "
+                "``total_capped`` is true",
+                page_of("CaseSummary", total_capped={"type": "boolean"}),
+            )},
     },
     "post": {
         "summary": "Register a case",

@@ -85,15 +85,15 @@ class Case(Base):
     received_on: Mapped[dt.date]
     status: Mapped[CaseStatus] = enum_column(CaseStatus, default=CaseStatus.registered)
     lead_directorate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("directorates.id"), index=True)
-    lead_directorate: Mapped[Directorate | None] = relationship(lazy="joined")
+    lead_directorate: Mapped[Directorate | None] = relationship()
     drafter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    drafter: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[drafter_id])
+    drafter: Mapped[User | None] = relationship(foreign_keys=[drafter_id])
     #: the signatory office the item is addressed to
     addressed_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("signatories.id"))
-    addressed_to: Mapped[Signatory | None] = relationship(lazy="joined")
+    addressed_to: Mapped[Signatory | None] = relationship()
     #: requesting committee (committee requests)
     committee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("committees.id"), index=True)
-    committee: Mapped[Committee | None] = relationship(lazy="joined")
+    committee: Mapped[Committee | None] = relationship()
     #: requesting members (written questions), in order: first is the Indiener
     members: Mapped[list[Member]] = relationship(secondary=case_members, order_by=case_members.c.position, lazy="selectin")
     #: Kamerstukdossier, e.g. "35925-VI"
@@ -105,7 +105,7 @@ class Case(Base):
     given_due_on: Mapped[dt.date | None]
     #: answer before this event (e.g. the budget debate)
     due_before_event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("events.id", ondelete="SET NULL"), index=True)
-    due_before_event: Mapped[Event | None] = relationship(lazy="joined")
+    due_before_event: Mapped[Event | None] = relationship()
     #: written questions: the date the uitstelbericht was sent, and why
     postponed_on: Mapped[dt.date | None]
     postponement_reason: Mapped[str | None] = mapped_column(sa.Text)
@@ -187,8 +187,8 @@ class CaseLink(Base):
     id: Mapped[intpk]
     source_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"))
     target_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id", ondelete="CASCADE"))
-    source: Mapped[Case] = relationship(foreign_keys=[source_id], lazy="joined")
-    target: Mapped[Case] = relationship(foreign_keys=[target_id], lazy="joined")
+    source: Mapped[Case] = relationship(foreign_keys=[source_id])
+    target: Mapped[Case] = relationship(foreign_keys=[target_id])
     link_type: Mapped[LinkType] = enum_column(LinkType)
     created_at: Mapped[created_at_now]
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import noload
+from sqlalchemy.orm import joinedload, noload
 
 from parliament_tracker.auth.models import User
 from parliament_tracker.cases import search_index
@@ -134,11 +134,38 @@ def filtered(f: CaseFilter, *, fts: bool = False) -> sa.Select[tuple[Case]]:
 FTS_PAGE_LIMIT = 2000
 
 
+#: the list and the API count matches up to this many; more shows as "1.000+" (``is_capped``)
+COUNT_CAP = 1000
+
+
+def is_capped(total: int) -> bool:
+    """Whether a total from ``search`` stands for "more than ``COUNT_CAP``"."""
+    return total > COUNT_CAP
+
+
+def _count(base: sa.Select[tuple[Case]], limit: int) -> int:
+    """Matches, counted up to ``limit``: a frequent word does not make the database count them all."""
+    ids = base.with_only_columns(Case.id).order_by(None).limit(limit)
+    return db.session.scalar(sa.select(sa.func.count()).select_from(ids.subquery())) or 0
+
+
+def listed_options() -> tuple[Any, ...]:
+    """What a list row (page and API) shows besides the case's columns, in the same statement."""
+    return (
+        joinedload(Case.lead_directorate),
+        joinedload(Case.drafter),
+        joinedload(Case.addressed_to),
+        joinedload(Case.committee),
+    )
+
+
 def search(f: CaseFilter) -> tuple[list[Case], int]:
+    """A page of matching cases and their number, counted up to ``COUNT_CAP`` + 1 (see ``is_capped``)."""
     fts = _use_fts(f)
     base = filtered(f, fts=fts)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(base.with_only_columns(Case.id).order_by(None).subquery())) or 0
-    if fts and total > FTS_PAGE_LIMIT:
+    counted = _count(base, max(COUNT_CAP, FTS_PAGE_LIMIT if fts else 0) + 1)
+    total = min(counted, COUNT_CAP + 1)
+    if fts and counted > FTS_PAGE_LIMIT:
         # A frequent word: the newest matches are near the start of the sort index.
         base = filtered(f)
     order = SORTS.get(f.sort, SORTS[DEFAULT_SORT])
@@ -150,7 +177,12 @@ def search(f: CaseFilter) -> tuple[list[Case], int]:
     )
     if not ids:
         return [], total
-    rows = {case.id: case for case in db.session.scalars(sa.select(Case).where(Case.id.in_(ids)))}
+    rows = {
+        case.id: case
+        for case in db.session.scalars(
+            sa.select(Case).where(Case.id.in_(ids)).options(*listed_options())
+        )
+    }
     return [rows[i] for i in ids if i in rows], total
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload, load_only, raiseload, selectinload
 
 from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User
@@ -88,8 +89,34 @@ _RELATION_FIELDS = ("lead_directorate", "drafter", "addressed_to", "committee", 
 _DATE_FIELDS = ("committee_due_on", "given_due_on")
 
 
-def find_case(reference: str) -> Case | None:
-    return db.session.scalar(db.select(Case).where(Case.reference == references.normalise(reference)))
+def shown_options(*, attachments: bool = False) -> tuple[Any, ...]:
+    """What a case page and the API's GET case show of a case, loaded with it in one statement
+    (the one-to-one relations, the members with their party, the deadlines) plus one for the
+    questions and one for the attachments. (A function: the options configure the mappers, which
+    needs every model imported.)"""
+    return (
+        joinedload(Case.lead_directorate),
+        joinedload(Case.drafter),
+        joinedload(Case.addressed_to),
+        joinedload(Case.committee),
+        joinedload(Case.due_before_event),
+        joinedload(Case.members),
+        joinedload(Case.deadlines),
+        selectinload(Case.questions),
+        *((selectinload(Case.attachments),) if attachments else ()),
+    )
+
+
+#: a linked case: its reference, subject and status, nothing related
+LINKED_COLUMNS = (Case.id, Case.reference, Case.subject, Case.kind, Case.status)
+
+
+def find_case(reference: str, *, shown: bool = False, attachments: bool = False) -> Case | None:
+    """The case with this reference; ``shown``: with what its page and GET show (``shown_options``)."""
+    stmt = db.select(Case).where(Case.reference == references.normalise(reference))
+    if shown:
+        stmt = stmt.options(*shown_options(attachments=attachments))
+    return db.session.scalars(stmt).unique().first()
 
 
 def _date_findings(data: CaseInput, case: Case | None) -> date_checks.DateFindings:
@@ -388,15 +415,22 @@ class LinkView:
 
 
 def links_of(case: Case) -> list[LinkView]:
-    rows = db.session.scalars(
-        db.select(CaseLink).where(sa.or_(CaseLink.source_id == case.id, CaseLink.target_id == case.id)).order_by(CaseLink.id)
+    """The case's links with the case at their other end (its reference, subject, kind and
+    status only), in one statement."""
+    other_id = sa.case((CaseLink.source_id == case.id, CaseLink.target_id), else_=CaseLink.source_id)
+    rows = db.session.execute(
+        db.select(CaseLink, Case)
+        .join(Case, Case.id == other_id)
+        .where(sa.or_(CaseLink.source_id == case.id, CaseLink.target_id == case.id))
+        .order_by(CaseLink.id)
+        .options(raiseload("*"), load_only(*LINKED_COLUMNS))
     ).all()
     result = []
-    for link in rows:
+    for link, other in rows:
         if link.source_id == case.id:
-            result.append(LinkView(link.target, link.link_type.label, link.link_type, True))
+            result.append(LinkView(other, link.link_type.label, link.link_type, True))
         else:
-            result.append(LinkView(link.source, link.link_type.reverse_label, link.link_type, False))
+            result.append(LinkView(other, link.link_type.reverse_label, link.link_type, False))
     return result
 
 
@@ -410,7 +444,9 @@ def suggested_links(case: Case, links: Sequence[LinkView] | None = None) -> list
     if not mentioned:
         return []
     linked = {v.case.id for v in (links if links is not None else links_of(case))}
-    found = db.session.scalars(db.select(Case).where(Case.reference.in_(mentioned))).all()
+    found = db.session.scalars(
+        db.select(Case).where(Case.reference.in_(mentioned)).options(raiseload("*"), load_only(*LINKED_COLUMNS))
+    ).all()
     return [c for c in found if c.id not in linked]
 
 

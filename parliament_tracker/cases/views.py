@@ -53,8 +53,8 @@ from parliament_tracker.organisation.models import Committee, Signatory
 bp = Blueprint("cases", __name__)
 
 
-def _get_case(reference: str) -> Case:
-    case = services.find_case(reference)
+def _get_case(reference: str, *, shown: bool = False) -> Case:
+    case = services.find_case(reference, shown=shown, attachments=shown)
     if case is None:
         abort(404, _("No case with reference %(ref)s.", ref=references.normalise(reference)))
     return case
@@ -80,7 +80,8 @@ def index():
     pages = max(1, -(-total // f.per_page))
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
-        "cases/index.html", items=items, total=total, f=f, pages=pages, args=args, risks=page_hooks.risks(items),
+        "cases/index.html", items=items, total=total, total_capped=queries.is_capped(total), cap=queries.COUNT_CAP,
+        f=f, pages=pages, args=args, risks=page_hooks.risks(items),
         mine=bool(request.args.get("mine")), **form_data.filter_options(),
     )
 
@@ -192,7 +193,7 @@ def new():
 @permission_required("case.view")
 def show(reference: str):
     """A case with its questions, links, attachments and timeline."""
-    case = _get_case(reference)
+    case = _get_case(reference, shown=True)
     if case.reference != reference:
         return redirect(url_for("cases.show", reference=case.reference))
     return _case_page(case)

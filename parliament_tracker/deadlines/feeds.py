@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from typing import Any, NamedTuple
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from flask import url_for
 
+from parliament_tracker.audit.models import AuditEntry
 from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User, hash_token
 from parliament_tracker.cases.models import Case
@@ -117,6 +120,36 @@ def feed_rows(feed: CalendarFeed, today: dt.date | None = None) -> list[FeedRow]
         )
         binding.update((row[0], tuple(row[2:])) for row in db.session.execute(query) if row[1])
     return [FeedRow(*case, *binding[case[0]]) for case in case_rows if case[0] in binding]
+
+
+class FeedVersion(NamedTuple):
+    """What a calendar client's conditional request is compared with (ETag, Last-Modified)."""
+
+    etag: str
+    last_modified: dt.datetime
+
+
+def feed_version(feed: CalendarFeed, lang: str, today: dt.date | None = None) -> FeedVersion:
+    """The feed's version without building it: every change to cases and deadlines writes an
+    audit entry, and the window moves with the day, so (latest audit entry, today, the feed,
+    the language) changes whenever the feed can. One index lookup, so a client that polls gets
+    its 304 for next to nothing. (Conservative: a change elsewhere also makes a new version.)"""
+    today = today or today_local()
+    latest_id, latest_at = db.session.execute(
+        db.select(AuditEntry.id, AuditEntry.created_at).order_by(AuditEntry.id.desc()).limit(1)
+    ).first() or (0, None)
+    key = f"{feed.id}:{feed.scope}:{feed.user.directorate_id}:{lang}:{today.isoformat()}:{latest_id}"
+    midnight = dt.datetime.combine(today, dt.time(), tzinfo=ZoneInfo("Europe/Amsterdam")).astimezone(dt.UTC)
+    modified = max(midnight, latest_at) if latest_at is not None else midnight
+    return FeedVersion('"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"', modified.replace(microsecond=0))
+
+
+def touch(feed: CalendarFeed) -> None:
+    """Note the feed's use, at most once an hour (a client polls every few minutes)."""
+    now = now_utc()
+    last = feed.last_used_at
+    if last is None or now - last > dt.timedelta(hours=1):
+        feed.last_used_at = now
 
 
 def build_feed(feed: CalendarFeed, today: dt.date | None = None) -> bytes:

@@ -25,8 +25,10 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.http import http_date
 
 from parliament_tracker import edge
 from parliament_tracker.auth.permissions import permission_required, public
@@ -312,8 +314,21 @@ def ics_feed(token: str):
     feed = feeds.feed_for_token(token)
     if feed is None:
         abort(404)
+    version = feeds.feed_version(feed, str(get_locale()))
+    headers = {"Cache-Control": "private, max-age=300", "ETag": version.etag, "Last-Modified": http_date(version.last_modified)}
+    if _not_modified(version):
+        feeds.touch(feed)
+        return Response(status=304, headers=headers)
     body = feeds.build_feed(feed)  # sets last_used_at, committed by the edge
-    return Response(body, mimetype="text/calendar", headers={"Cache-Control": "private, max-age=300", "Content-Disposition": 'inline; filename="termijnen.ics"'})
+    return Response(body, mimetype="text/calendar", headers={**headers, "Content-Disposition": 'inline; filename="termijnen.ics"'})
+
+
+def _not_modified(version: feeds.FeedVersion) -> bool:
+    """If-None-Match wins over If-Modified-Since (RFC 9110 13.2.2)."""
+    if request.if_none_match:
+        return request.if_none_match.contains(version.etag.strip('"'))
+    since = request.if_modified_since
+    return since is not None and version.last_modified <= since
 
 
 def calendar_feeds_of(user: Any) -> list[CalendarFeed]:

@@ -117,3 +117,28 @@ def test_postponement_moves_the_binding_entry_under_the_same_uid(app, seed_case,
     assert set(after) == set(before) and not any("postponed_external" in u for u in after)
     summary = str(after[uid]["SUMMARY"])
     assert summary.startswith("2021Z19601: ") and len(summary) <= 120 and summary.endswith("…")
+
+
+def test_feed_answers_a_poll_with_304_until_something_changes(login, seed_case, db, client):
+    """Calendar clients poll: the same version gets a 304 without the feed being built; an
+    audited change (here a moved event) or a new day gives a new version."""
+    with time_machine.travel(MONDAY_22_NOV, tick=False):
+        browser = login("drafter")
+        page = browser.post("/account/calendar-feeds", {"scope": "mine"}, token_from="/account")
+        path = re.search(r'<code class="token">http://tracker\.test(/ics/[^<]+\.ics)</code>', page.text).group(1)
+        first = client.get(path)
+        assert first.status_code == 200 and first.headers["ETag"] and first.headers["Last-Modified"]
+        etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+        again = client.get(path, headers={"If-None-Match": etag})
+        assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == etag
+        assert client.get(path, headers={"If-Modified-Since": modified}).status_code == 304
+        assert client.get(path, headers={"If-None-Match": '"something-else"'}).status_code == 200
+
+        budget = db.session.scalar(db.select(Event).where(Event.name == "Begrotingsbehandeling JenV 2022"))
+        save_event(budget, {"starts_on": dt.date(2021, 11, 30), "ends_on": dt.date(2021, 12, 1)})
+        db.session.commit()
+        changed = client.get(path, headers={"If-None-Match": etag})
+        assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    with time_machine.travel(MONDAY_22_NOV + dt.timedelta(days=1), tick=False):
+        later = client.get(path, headers={"If-None-Match": changed.headers["ETag"]})
+        assert later.status_code == 200  # the window moved with the day

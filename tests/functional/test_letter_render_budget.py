@@ -214,3 +214,51 @@ def test_a_letter_over_the_page_limit_is_refused_after_layout(client, seed_draft
     )
     assert response.status_code == 422, response.json
     assert re.search(r"te groot om op te maken: \d+ pagina's, maximum 1\.", response.json["error"]["message"])
+
+
+def test_other_requests_are_served_while_a_long_render_runs(client, seed_draft, api_token, app, monkeypatch, tmp_path):
+    """A render waits in the render pool, not in the web worker's own work: while one letter is
+    stuck (until its limit refuses it, nothing stored), a second client's requests are answered."""
+    import threading
+    import time
+
+    from parliament_tracker.letters.engine import pipeline
+
+    real = pipeline.render_letter
+    rendering = tmp_path / "rendering"
+
+    def stuck_for_one_subject(template_bytes, context, **kwargs):
+        if context.get("subject") == "Traag":
+            rendering.touch()  # in the render worker: the slow layout has begun
+            time.sleep(60)
+        return real(template_bytes, context, **kwargs)
+
+    monkeypatch.setattr(pipeline, "render_letter", stuck_for_one_subject)
+    monkeypatch.setitem(app.config, "LETTER_RENDER_TIMEOUT_SECONDS", 4)
+    headers = api_token("drafter")
+    viewer = api_token("viewer")
+    letters_before = seed_draft.session.scalar(seed_draft.select(seed_draft.func.count(Letter.id)))
+    slow: dict = {}
+
+    def render_slowly():
+        r = app.test_client().post(
+            "/api/v1/cases/2021z19241/letters", json={"kind": "kamerbrief", "subject": "Traag"}, headers=headers
+        )
+        slow.update(status=r.status_code, body=r.json, done=time.monotonic())
+
+    with within(15):
+        thread = threading.Thread(target=render_slowly)
+        thread.start()
+        while not rendering.exists():  # the slow render is in the pool now
+            time.sleep(0.05)
+        answered = []
+        for _ in range(3):
+            r = client.get("/api/v1/cases/2021z19601", headers=viewer)
+            answered.append((r.status_code, time.monotonic()))
+        thread.join()
+    assert [status for status, _t in answered] == [200, 200, 200]
+    assert all(at < slow["done"] for _s, at in answered)  # answered while the render was still running
+    assert slow["status"] == 422
+    assert slow["body"]["error"]["message"] == "Het document is te groot om op te maken: het opmaken duurde langer dan 4 seconden."
+    seed_draft.session.expire_all()
+    assert seed_draft.session.scalar(seed_draft.select(seed_draft.func.count(Letter.id))) == letters_before

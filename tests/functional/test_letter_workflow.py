@@ -84,7 +84,7 @@ def test_seed_reply_end_to_end(app, client, seed_draft, users, api_token):
     assert body["signature"]["signed_by"] == "signatory_office"
     assert "Parliament Tracker test signatory" in body["signature"]["certificate_subject"]
     final = body["versions"][-1]
-    assert final["pdf_sha256"] == body["signature"]["pdf_sha256"] and final["number"] == 2
+    assert final["pdf_sha256"] == body["signature"]["pdf_sha256"] and final["number"] == 3  # 1 drafted, 2 rendered at approval, 3 signed
     r = post(
         client,
         f"/api/v1/letters/{letter_id}/send",
@@ -243,13 +243,14 @@ def test_download_of_a_tampered_signed_letter_is_refused(app, client, seed_draft
     with app.app_context():
         sig = _db.session.scalar(_db.select(Signature).where(Signature.letter_id == signed_id))
         version = _db.session.get(LetterVersion, sig.version_id)
+        signed_number = version.number
         data = bytearray(version.pdf)
         data[len(data) // 2] ^= 1
         version.pdf = bytes(data)
         _db.session.commit()
     r = browser.get(f"/letters/{signed_id}/signed.pdf")
     assert r.status_code == 500 and "SHA-256" in r.text
-    assert browser.get(f"/letters/{signed_id}/versions/2/pdf").status_code == 500
+    assert browser.get(f"/letters/{signed_id}/versions/{signed_number}/pdf").status_code == 500
     assert client.get(f"/api/v1/letters/{signed_id}/pdf", headers=api_token("viewer")).status_code == 500
 
 
@@ -713,3 +714,54 @@ def test_verify_refuses_a_file_over_the_limit(app, client, seed_draft, api_token
         "/api/v1/verify", headers=api_token("viewer"), data={"file": (io.BytesIO(big[:4096]), "x.pdf")}, content_type="multipart/form-data"
     )
     assert just_right.status_code == 200 and not just_right.json["signed"]
+
+
+def _no_rendering(*_args, **_kwargs):
+    raise AssertionError("signing must not lay the letter out again")
+
+
+def test_signing_signs_the_rendering_made_at_approval_without_rendering_again(
+    app, client, seed_draft, approved_id, api_token, monkeypatch
+):
+    with app.app_context():
+        letter = _db.session.get(Letter, approved_id)
+        approved = approval_signing.approved_version(letter)
+        assert approved is not None and approved.number == 2
+        approved_pdf, our_reference = approved.pdf, letter.our_reference
+    assert our_reference  # fixed at approval, in the approved rendering
+    monkeypatch.setattr(services, "render", _no_rendering)
+    monkeypatch.setattr(services, "render_uploaded", _no_rendering)
+    r = post(client, f"/api/v1/letters/{approved_id}/sign", api_token("signatory_office"))
+    assert r.status_code == 200, r.json
+    assert r.json["our_reference"] == our_reference
+    signed = signed_pdf(client, approved_id, api_token("viewer"))
+    assert signed.startswith(approved_pdf)  # the approved bytes, with the signature appended
+    with app.app_context():
+        from parliament_tracker.audit.services import entries_for
+
+        entry = [e for e in entries_for(_db.session.get(Letter, approved_id)) if e.action == "letter:signed"][0]
+        assert entry.details["rendered_again"] is False
+
+
+def test_a_changed_approved_pdf_is_not_signed(app, client, seed_draft, approved_id, api_token):
+    with app.app_context():
+        version = approval_signing.approved_version(_db.session.get(Letter, approved_id))
+        data = bytearray(version.pdf)
+        data[len(data) // 2] ^= 1
+        version.pdf = bytes(data)
+        _db.session.commit()
+    r = post(client, f"/api/v1/letters/{approved_id}/sign", api_token("signatory_office"))
+    assert r.status_code == 409 and "SHA-256" in r.json["error"]["message"]
+    with app.app_context():
+        letter = _db.session.get(Letter, approved_id)
+        assert letter.status == LetterStatus.approved and approval_signing.signature_of(letter) is None
+        assert letter.latest_version.number == 2
+
+
+def test_a_reference_changed_at_signing_is_rendered_again(app, client, seed_draft, approved_id, api_token):
+    r = post(client, f"/api/v1/letters/{approved_id}/sign", api_token("signatory_office"), {"our_reference": "3612345"})
+    assert r.status_code == 200 and r.json["our_reference"] == "3612345"
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=signed_pdf(client, approved_id, api_token("viewer")), capture_output=True, timeout=30
+    ).stdout.decode()
+    assert "3612345" in text

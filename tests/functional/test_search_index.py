@@ -45,3 +45,25 @@ def test_index_follows_edits_and_deletes(app, seed_case, db):
         db.session.execute(db.delete(Case).where(Case.reference == "2021Z19601"))
         db.session.commit()
     assert _refs(app, "angstcultuur") == ([], 0)
+
+
+def test_counts_are_capped_and_shown_as_more_than(app, db, seed_case, login, api_token, monkeypatch):
+    """A search counts its matches up to the cap; past it the list says "1.000+" and the API says
+    so; the page of results is the same as uncapped."""
+    from tests import factories
+
+    with app.app_context():
+        for n in range(5):
+            factories.case(subject=f"Vragen over wachtlijsten {n}")
+        db.session.commit()
+    uncapped = _refs(app, "wachtlijsten")
+    assert uncapped[1] == 5
+    monkeypatch.setattr(queries, "COUNT_CAP", 3)
+    capped = _refs(app, "wachtlijsten")
+    assert capped == (uncapped[0], 4) and queries.is_capped(capped[1])
+    assert _refs(app, "wachtlijsten", kind=None)[1] == 4
+    r = login("viewer").get("/cases?q=wachtlijsten")
+    assert r.status_code == 200 and "3+ zaken" in r.text
+    r = app.test_client().get("/api/v1/cases?q=wachtlijsten", headers=api_token("viewer"))
+    assert r.status_code == 200 and r.json["total"] == 4 and r.json["total_capped"] is True
+    assert len(r.json["items"]) == 5

@@ -250,6 +250,10 @@ def approve(letter: Letter, *, actor: User, comment: str = "") -> Approval:
     pending = [a for a in approvals(letter) if a.decision == ApprovalDecision.pending]
     last = not pending
     if last:
+        # The final rendering (date and Ons kenmerk fixed) is made now, once; signing signs it as is.
+        from parliament_tracker.letters.approval.signing import render_approved
+
+        render_approved(letter, actor)
         letter.status = LetterStatus.approved
     db.session.flush()
     record(

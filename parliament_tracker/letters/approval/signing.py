@@ -1,5 +1,11 @@
-"""The signing step: fix the date and Ons kenmerk, render the final PDF/A, sign it (PAdES) and
-keep it as the final version; the hash check before a signed letter's files are handed out.
+"""The signing step: the final rendering made at the last approval (date and Ons kenmerk fixed)
+is signed (PAdES) as it is and kept as the final version; the hash check before a signed
+letter's files are handed out.
+
+A letter is laid out once for signing: ``render_approved`` renders it (in the render pool) when
+the last approver approves, and ``sign`` signs those stored bytes after checking their SHA-256.
+Only when the office changes the date, the Ons kenmerk or the signatory at signing (or for a
+letter approved before this rule) is it rendered again.
 
 The cryptography itself (loading the PKCS#12, the PAdES signature, verification) is the
 document engine's (``letters.engine.signing``); this module is the workflow step around it.
@@ -112,30 +118,20 @@ STAMP_WIDTH_PT = 190.0
 STAMP_HEIGHT_PT = 36.0  # four lines: "Digitaal ondertekend door", name, office, date
 
 
-def signature_box(html: str) -> tuple[int, tuple[float, float, float, float]] | None:
-    """Where the template reserved room for a visible signature: an element with id ``sigbox``
-    (from a DOCX bookmark named "sigbox"; its top-left corner, with a fixed stamp size, unless
-    the element itself has a size).
+def signature_box(pdf: bytes) -> tuple[int, tuple[float, float, float, float]] | None:
+    """Where the template reserved room for a visible signature: the PDF's named destination
+    ``sigbox`` (WeasyPrint writes one for the element with that id, from a DOCX bookmark named
+    "sigbox"): its top-left corner, with the fixed stamp size. Read from the stored PDF, so the
+    letter is not laid out again to find it.
 
     Returns (page index, (x1, y1, x2, y2) in PDF points, origin bottom-left) or None, which
     means an invisible signature.
     """
-    if 'id="sigbox"' not in html:
+    found = signing.named_destination(pdf, "sigbox")
+    if found is None:
         return None
-    from weasyprint import HTML
-
-    from parliament_tracker.letters.engine.pdf import DataOnlyURLFetcher, font_config
-
-    document = HTML(string=html, url_fetcher=DataOnlyURLFetcher()).render(font_config=font_config())
-    for index, page in enumerate(document.pages):
-        anchor = page.anchors.get("sigbox")
-        if anchor:
-            x1, y1, x2, y2 = (v * 0.75 for v in anchor)  # CSS px → pt
-            if x2 - x1 < 50 or y2 - y1 < 20:
-                x2, y2 = x1 + STAMP_WIDTH_PT, y1 + STAMP_HEIGHT_PT
-            height = page.height * 0.75
-            return index, (x1, height - y2, x2, height - y1)
-    return None
+    page, left, top = found
+    return page, (left, top - STAMP_HEIGHT_PT, left + STAMP_WIDTH_PT, top)
 
 
 # --------------------------------------------------------------------------- the signing step
@@ -143,12 +139,17 @@ def signature_box(html: str) -> tuple[int, tuple[float, float, float, float]] | 
 
 @dataclasses.dataclass(frozen=True)
 class _Signed:
-    """The final rendering with its signed PDF, and how it was signed."""
+    """The rendering that was signed, the signed PDF, and how it was signed."""
 
-    rendered: RenderedLetter
+    docx: bytes
     pdf: bytes
     visible: bool
     certificate: str
+    rendered_again: bool
+
+
+#: the note of the version rendered at the last approval: what signing signs as it is
+APPROVED_NOTE = "Approved final version"
 
 
 def _check_can_sign(letter: Letter, actor: User, signatory: Signatory | None, our_reference: str | None) -> tuple[Signatory, str]:
@@ -171,25 +172,70 @@ def _check_can_sign(letter: Letter, actor: User, signatory: Signatory | None, ou
 def _final_rendering(letter: Letter) -> RenderedLetter:
     latest = letter.latest_version
     assert latest is not None  # only a letter with versions gets this far
-    if latest.source == VersionSource.generated:
-        template = letter.template
-        template_bytes = template.docx if template is not None else services.template_for(letter.kind)[0]
-        return services.render(template_bytes, services.letter_data(letter), title=letter.subject)
-    # An uploaded DOCX is the drafter's final text: used as is.
-    return services.render_uploaded(latest.docx, title=letter.subject)
-
-
-def _render_and_sign(letter: Letter, signatory: Signatory, identity: signing.LoadedSigner) -> _Signed:
     try:
-        rendered = _final_rendering(letter)
+        if latest.source == VersionSource.generated:
+            template = letter.template
+            template_bytes = template.docx if template is not None else services.template_for(letter.kind)[0]
+            return services.render(template_bytes, services.letter_data(letter), title=letter.subject)
+        # An uploaded DOCX is the drafter's final text: used as is.
+        return services.render_uploaded(latest.docx, title=letter.subject)
+    except DomainError:
+        raise
     except Exception as exc:
         raise DomainError(_("The final letter could not be made: %(e)s", e=str(exc))) from exc
-    placed = signature_box(rendered.html)
+
+
+def _keep_rendering(letter: Letter, rendered: RenderedLetter, actor: User, *, note: str, suffix: str = "") -> LetterVersion:
+    latest = letter.latest_version
+    assert latest is not None
+    return services._add_version(
+        letter,
+        latest.source,
+        rendered,
+        actor=actor,
+        filename=services.file_stem(letter) + suffix + ".docx",
+        template=letter.template if latest.source == VersionSource.generated else None,
+        note=note,
+    )
+
+
+def render_approved(letter: Letter, actor: User) -> LetterVersion:
+    """At the last approval: fix the date (today) and the Ons kenmerk (the next number unless the
+    drafter typed one), render the final PDF/A once and keep it as a version. Signing signs these
+    bytes as they are."""
+    letter.letter_date = today_local()
+    letter.our_reference = letter.our_reference or next_our_reference(letter.letter_date.year)
+    return _keep_rendering(
+        letter,
+        _final_rendering(letter),
+        actor,
+        note=f"{APPROVED_NOTE} (Ons kenmerk {letter.our_reference}, {letter.letter_date.isoformat()})",
+    )
+
+
+def approved_version(letter: Letter) -> LetterVersion | None:
+    """The version rendered at the last approval, when it is still the latest one."""
+    latest = letter.latest_version
+    return latest if latest is not None and latest.note.startswith(APPROVED_NOTE) else None
+
+
+def _stored_pdf(version: LetterVersion) -> bytes:
+    """The approved rendering's PDF, refused when it no longer matches the SHA-256 recorded with it."""
+    pdf = version.pdf
+    if hashlib.sha256(pdf).hexdigest() != version.pdf_sha256:
+        raise DomainError(
+            _("The approved letter's stored PDF does not match its SHA-256; it was not signed."), kind=Kind.conflict
+        )
+    return pdf
+
+
+def _sign_bytes(pdf: bytes, signatory: Signatory, identity: signing.LoadedSigner) -> tuple[bytes, bool]:
+    placed = signature_box(pdf)
     cfg = current_app.config
     level = pades_level()
     try:
-        pdf = signing.sign_pdf(
-            rendered.pdf,
+        signed = signing.sign_pdf(
+            pdf,
             identity,
             box=placed[1] if placed else None,
             page=placed[0] if placed else 0,
@@ -202,20 +248,16 @@ def _render_and_sign(letter: Letter, signatory: Signatory, identity: signing.Loa
         )
     except Exception as exc:
         raise SigningUnavailable(_("The letter could not be signed: %(e)s", e=str(exc))) from exc
-    return _Signed(rendered, pdf, placed is not None, identity.subject)
+    return signed, placed is not None
 
 
 def _keep_signed(letter: Letter, signed: _Signed, signatory: Signatory, actor: User) -> Signature:
     """Store the signed PDF as the final version and the signature record beside it."""
-    latest = letter.latest_version
-    assert latest is not None  # it was just rendered
-    version = services._add_version(
+    version = _keep_rendering(
         letter,
-        latest.source,
-        RenderedLetter(docx=signed.rendered.docx, html=signed.rendered.html, pdf=signed.pdf),
-        actor=actor,
-        filename=services.file_stem(letter) + "-ondertekend.docx",
-        template=letter.template if latest.source == VersionSource.generated else None,
+        RenderedLetter(docx=signed.docx, html="", pdf=signed.pdf),
+        actor,
+        suffix="-ondertekend",
         note=f"Signed final version (Ons kenmerk {letter.our_reference})",
     )
     signature = Signature(
@@ -235,6 +277,29 @@ def _keep_signed(letter: Letter, signed: _Signed, signatory: Signatory, actor: U
     return signature
 
 
+def _signed(
+    letter: Letter, signatory: Signatory, our_reference: str, letter_date: dt.date | None, identity: signing.LoadedSigner
+) -> _Signed:
+    """Sign the approved rendering as it is; render again only when the office changes what it
+    shows (date, Ons kenmerk, signatory), or when there is no approved rendering."""
+    approved = approved_version(letter)
+    unchanged = (
+        approved is not None
+        and our_reference in ("", letter.our_reference)
+        and letter_date in (None, letter.letter_date)
+        and signatory == letter.signatory
+    )
+    if approved is not None and unchanged:
+        pdf, visible = _sign_bytes(_stored_pdf(approved), signatory, identity)
+        return _Signed(approved.docx, pdf, visible, identity.subject, rendered_again=False)
+    letter.letter_date = letter_date or today_local()
+    letter.our_reference = our_reference or letter.our_reference or next_our_reference(letter.letter_date.year)
+    letter.signatory = signatory
+    rendered = _final_rendering(letter)
+    pdf, visible = _sign_bytes(rendered.pdf, signatory, identity)
+    return _Signed(rendered.docx, pdf, visible, identity.subject, rendered_again=True)
+
+
 def sign(
     letter: Letter,
     *,
@@ -243,16 +308,13 @@ def sign(
     our_reference: str | None = None,
     letter_date: dt.date | None = None,
 ) -> Signature:
-    """Fix date and Ons kenmerk, render the final PDF/A, sign it (PAdES) and keep it as the final version."""
+    """Sign the approved rendering (date and Ons kenmerk fixed at approval) and keep it as the
+    final version; a changed date, Ons kenmerk or signatory is rendered again first."""
     services.lock_letter(letter)  # a second signer at the same moment waits, then finds it signed
     signatory, our_reference = _check_can_sign(letter, actor, signatory, our_reference)
-    letter_date = letter_date or today_local()
     identity = signing_identity()
     before = {"letter_date": letter.letter_date, "our_reference": letter.our_reference}
-    letter.letter_date = letter_date
-    letter.our_reference = our_reference or next_our_reference(letter_date.year)
-    letter.signatory = signatory
-    signed = _render_and_sign(letter, signatory, identity)
+    signed = _signed(letter, signatory, our_reference, letter_date, identity)
     signature = _keep_signed(letter, signed, signatory, actor)
     letter.status = LetterStatus.signed
     db.session.flush()
@@ -263,7 +325,7 @@ def sign(
         actor=actor,
         changes={
             "status": (LetterStatus.approved, LetterStatus.signed),
-            "letter_date": (before["letter_date"], letter_date),
+            "letter_date": (before["letter_date"], letter.letter_date),
             "our_reference": (before["our_reference"], letter.our_reference),
         },
         signatory=signatory.label,
@@ -271,6 +333,7 @@ def sign(
         pdf_sha256=signature.pdf_sha256,
         certificate=signed.certificate,
         pades_level=pades_level().value,
+        rendered_again=signed.rendered_again,
     )
     announce(letter, Stage.approved, Stage.signed, actor)
     return signature

@@ -41,6 +41,7 @@ from pyhanko.keys import load_certs_from_pemder_data
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.metadata.model import VENDOR
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.signers.pdf_cms import SimpleSigner
@@ -200,43 +201,146 @@ def _tag_signature_widget(writer: IncrementalPdfFileWriter, field_name: str, pag
 
 
 def _page_reference(writer: IncrementalPdfFileWriter, page: int) -> generic.IndirectObject:
-    """The indirect reference of page ``page`` (0-based), walking the page tree."""
-    def leaves(node_ref: Any) -> Any:
-        node = node_ref.get_object()
-        if node.get("/Type") == "/Pages":
-            for kid in node["/Kids"]:
-                yield from leaves(kid)
-        else:
-            yield node_ref
-
-    pages = list(leaves(writer.root.raw_get("/Pages")))
-    return pages[page]
+    """The indirect reference of page ``page`` (0-based)."""
+    ref: generic.IndirectObject = _page_refs(writer.root.raw_get("/Pages"))[page]
+    return ref
 
 
-@functools.cache
-def stamp_font_file(path: str) -> str:
-    """A copy of the stamp font with 1000 units per em, made once per process.
+#: what a stamp can say without the full font: Latin (Basic to Extended-B), general punctuation
+#: and the euro sign; a name or office outside it makes the stamp use the full font
+STAMP_CHARACTERS = frozenset(
+    [chr(c) for c in range(0x20, 0x250)] + [chr(c) for c in range(0x2010, 0x2050)] + ["\u20ac", "\n"]
+)
+
+
+def stamp_font_file(path: str, *, full: bool = False) -> str:
+    """A copy of the stamp font with 1000 units per em, made once per process (and once per
+    machine: the copy is kept in the temp directory under the font's hash).
 
     pyHanko 0.38's GlyphAccumulator mixes glyph widths in font units with TJ adjustments in
     thousandths of an em, so a 2048-unit font (DejaVu, Liberation) is drawn with every glyph
-    spread far apart. Fonts already at 1000 units are used as they are.
+    spread far apart. Fonts already at 1000 units are only cut down.
+
+    Unless ``full``, the copy holds only ``STAMP_CHARACTERS`` without layout tables (GSUB, GPOS:
+    a stamp needs no ligatures or kerning). pyHanko parses and subsets the stamp font on every
+    signature, and the whole of DejaVu Sans made a visible signature cost five times an
+    invisible one; the cut-down font (about 30 KB) is parsed and subset in milliseconds. Each
+    signed PDF still embeds its own subset, as PDF/A requires.
     """
+    return _stamp_font_file(path, full)
+
+
+@functools.cache
+def _stamp_font_file(path: str, full: bool) -> str:
     from fontTools.ttLib import TTFont
 
-    font = TTFont(path, lazy=False)
-    if font["head"].unitsPerEm == 1000:
-        return path
-    from fontTools.ttLib.scaleUpem import scale_upem
-
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
-    target = Path(tempfile.gettempdir()) / "parliament-tracker-fonts" / f"{Path(path).stem}-{digest}-upem1000.ttf"
-    if not target.exists():
+    kind = "full" if full else "stamp"
+    target = Path(tempfile.gettempdir()) / "parliament-tracker-fonts" / f"{Path(path).stem}-{digest}-{kind}-upem1000.ttf"
+    if target.exists():
+        return str(target)
+    font = TTFont(path, lazy=False)
+    if full and font["head"].unitsPerEm == 1000:
+        return path
+    if not full:
+        from fontTools import subset
+
+        options = subset.Options()
+        options.layout_features = []
+        options.drop_tables += ["GSUB", "GPOS", "GDEF", "FFTM", "kern"]
+        options.notdef_outline = True
+        options.name_IDs = ["*"]
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=[ord(c) for c in STAMP_CHARACTERS if c != "\n"])
+        subsetter.subset(font)
+    if font["head"].unitsPerEm != 1000:
+        from fontTools.ttLib.scaleUpem import scale_upem
+
         scale_upem(font, 1000)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        font.save(str(tmp))
-        os.replace(tmp, target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(f".{os.getpid()}.tmp")
+    font.save(str(tmp))
+    os.replace(tmp, target)
     return str(target)
+
+
+@functools.cache
+def _stamp_font_factory(font_path: str, full: bool) -> Any:
+    """The stamp font's engine factory, prepared once per process."""
+    try:
+        from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+    except ImportError as exc:
+        raise SigningError("A visible signature needs pyHanko[opentype] to embed its font (PDF/A).") from exc
+    return GlyphAccumulatorFactory(stamp_font_file(font_path, full=full))
+
+
+def stamp_style(font_path: str, stamp_text: str = STAMP_TEXT, *, full: bool = False) -> Any:
+    """The visible stamp's style (its text and font), prepared once per process and text."""
+    return _stamp_style(font_path, stamp_text, full)
+
+
+@functools.lru_cache(maxsize=64)
+def _stamp_style(font_path: str, stamp_text: str, full: bool) -> Any:
+    from pyhanko.pdf_utils.text import TextBoxStyle
+    from pyhanko.stamp import TextStampStyle
+
+    return TextStampStyle(stamp_text=stamp_text, text_box_style=TextBoxStyle(font=_stamp_font_factory(font_path, full)))
+
+
+def stamp_style_for(signer: LoadedSigner, font_path: str = DEFAULT_STAMP_FONT, stamp_text: str = STAMP_TEXT) -> Any:
+    """The prepared style whose font has every character the stamp will show (name, office)."""
+    full = not set(signer.subject + stamp_text) <= STAMP_CHARACTERS
+    return stamp_style(font_path, stamp_text, full=full)
+
+
+def _page_refs(node: Any) -> list[Any]:
+    """The page objects' references in order (a page tree walked depth first)."""
+    out: list[Any] = []
+    for kid in node.get_object()["/Kids"]:
+        obj = kid.get_object()
+        if obj.get("/Type") == "/Pages":
+            out.extend(_page_refs(kid))
+        else:
+            out.append(kid)
+    return out
+
+
+def _name_tree_lookup(node: Any, name: str) -> Any:
+    node = node.get_object()
+    names = node.get("/Names")
+    if names is not None:
+        for i in range(0, len(names) - 1, 2):
+            if str(names[i]) == name:
+                return names[i + 1].get_object()
+    for kid in node.get("/Kids", []):
+        found = _name_tree_lookup(kid, name)
+        if found is not None:
+            return found
+    return None
+
+
+def named_destination(pdf_bytes: bytes, name: str) -> tuple[int, float, float] | None:
+    """A named destination's page index and (left, top) in PDF points, or None.
+
+    WeasyPrint writes one for every element with an id (``/Names /Dests``); the signing step
+    finds the template's signature box this way in the stored PDF instead of laying it out again.
+    """
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
+        root = reader.root
+        dests = root.get("/Names", generic.DictionaryObject()).get_object().get("/Dests")
+        if dests is None:
+            return None
+        dest = _name_tree_lookup(dests, name)
+        if isinstance(dest, generic.DictionaryObject):
+            dest = dest["/D"]
+        if dest is None or len(dest) < 4:
+            return None
+        refs = [getattr(r, "reference", r) for r in _page_refs(root.raw_get("/Pages"))]
+        target = getattr(dest.raw_get(0), "reference", None)
+        return refs.index(target), float(dest[2]), float(dest[3])
+    except (KeyError, ValueError, TypeError, IndexError):
+        return None
 
 
 def _signing_validation_context(trust_roots_pem: list[bytes]) -> ValidationContext:
@@ -286,17 +390,7 @@ def sign_pdf(
         level = PadesLevel.B_T if timestamper is not None else PadesLevel.B_B
     if level.needs_timestamp and timestamper is None:
         raise SigningError(f"PAdES {level} needs a timestamp server.")
-    stamp_style = None
-    if box is not None:
-        try:
-            from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
-        except ImportError as exc:
-            raise SigningError("A visible signature needs pyHanko[opentype] to embed its font (PDF/A).") from exc
-        from pyhanko.pdf_utils.text import TextBoxStyle
-        from pyhanko.stamp import TextStampStyle
-
-        stamp_style = TextStampStyle(stamp_text=stamp_text,
-                                     text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(stamp_font_file(stamp_font))))
+    style = stamp_style_for(signer, stamp_font, stamp_text) if box is not None else None
     # pyHanko annotates box as ints, but PDF coordinates are real numbers and it takes floats.
     spec = fields.SigFieldSpec(field_name, on_page=page, box=box)  # type: ignore[arg-type]
     long_term = level.rank >= PadesLevel.B_LT.rank
@@ -317,7 +411,7 @@ def sign_pdf(
         _tag_signature_widget(writer, field_name, page)
         new_field_spec = None
     pdf_signer = signers.PdfSigner(meta, signer=signer.signer, timestamper=timestamper if level.needs_timestamp else None,
-                                   stamp_style=stamp_style, new_field_spec=new_field_spec)
+                                   stamp_style=style, new_field_spec=new_field_spec)
     out = io.BytesIO()
     pdf_signer.sign_pdf(writer, output=out)
     return out.getvalue()

@@ -149,3 +149,25 @@ def test_stamp_font_is_rescaled_to_1000_units_per_em():
     path = signing.stamp_font_file(signing.DEFAULT_STAMP_FONT)
     assert TTFont(path)["head"].unitsPerEm == 1000
     assert signing.stamp_font_file(signing.DEFAULT_STAMP_FONT) == path
+
+
+def test_stamp_font_is_prepared_once_and_cut_down():
+    """The visible stamp's style and font are made once per process; the font holds the Latin
+    characters a stamp shows (not the whole of DejaVu, which pyHanko parsed on every signature)."""
+    from fontTools.ttLib import TTFont
+
+    full = TTFont(signing.stamp_font_file(signing.DEFAULT_STAMP_FONT, full=True))
+    cut = TTFont(signing.stamp_font_file(signing.DEFAULT_STAMP_FONT))
+    assert cut["head"].unitsPerEm == 1000 and "GSUB" not in cut and "GPOS" not in cut
+    cmap = cut.getBestCmap()
+    assert {ord(c) for c in "Digitaal ondertekend door: Ŝéçü 2026-12-07 –"} <= set(cmap)
+    assert len(cmap) < len(full.getBestCmap()) / 3
+    assert signing.stamp_style(signing.DEFAULT_STAMP_FONT) is signing.stamp_style(signing.DEFAULT_STAMP_FONT)
+
+
+def test_a_name_outside_the_cut_down_font_uses_the_full_font(loaded_signer):
+    import dataclasses
+
+    greek = dataclasses.replace(loaded_signer, subject="CN=Σοφία Παπαδοπούλου")
+    assert signing.stamp_style_for(greek) is signing.stamp_style(signing.DEFAULT_STAMP_FONT, full=True)
+    assert signing.stamp_style_for(loaded_signer) is signing.stamp_style(signing.DEFAULT_STAMP_FONT)
