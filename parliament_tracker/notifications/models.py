@@ -48,6 +48,7 @@ class NotificationKind(TitledEnum):
     contribution_asked = "contribution_asked", N_("Contribution asked")
     contribution_delivered = "contribution_delivered", N_("Contribution delivered")
     contribution_overdue = "contribution_overdue", N_("Contribution overdue")
+    standard_line_expiring = "standard_line_expiring", N_("Standard line about to expire")
 
     @property
     def optional(self) -> bool:
@@ -70,6 +71,8 @@ HANDOVER_KINDS = frozenset(
         NotificationKind.contribution_delivered,
         # the contribution's reminder, optional like the hand-overs it follows up
         NotificationKind.contribution_overdue,
+        # the owner's reminder before a standard line expires
+        NotificationKind.standard_line_expiring,
     }
 )
 
