@@ -63,7 +63,7 @@ def _remove(letter_id: int) -> None:
         sa.update(IndexedAnswer).where(IndexedAnswer.superseded_by_id == letter_id).values(superseded_by_id=None),
         execution_options={"synchronize_session": False},
     )
-    db.session.execute(sa.delete(IndexedAnswer).where(IndexedAnswer.id.in_(ids)), execution_options={"synchronize_session": False})
+    db.session.execute(sa.delete(IndexedAnswer).where(IndexedAnswer.id.in_(ids)), execution_options={"synchronize_session": "fetch"})
 
 
 def index_letter(letter: Letter) -> int:
@@ -136,7 +136,7 @@ def _write_search_text(rows: list[IndexedAnswer]) -> None:
 def reindex(batch_size: int = 200) -> dict[str, int]:
     """The backfill: every sent letter indexed again, oldest first (so a later answer
     supersedes an earlier one). One unit of work; the caller commits."""
-    db.session.execute(sa.delete(IndexedAnswer), execution_options={"synchronize_session": False})
+    db.session.execute(sa.delete(IndexedAnswer), execution_options={"synchronize_session": "fetch"})
     if _dialect() == "sqlite":
         db.session.execute(sa.delete(fts.answer_fts))
     ids = list(

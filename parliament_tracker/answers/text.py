@@ -1,7 +1,9 @@
 """Dutch text for the answer index: tokens and Snowball stems, the same at index and query time.
 
-SQLite has no Dutch stemmer; FTS5 gets the stems made here (``snowballstemmer``, the same
-Snowball algorithm family PostgreSQL's ``dutch`` configuration uses). Pure: no database.
+SQLite has no Dutch stemmer; FTS5 gets the stems made here (``snowballstemmer``'s
+``dutch_porter``: the Snowball algorithm PostgreSQL's ``dutch`` configuration uses, so both
+databases find the same words; Snowball 3's newer ``dutch`` stems differently, e.g.
+"gemeente" → "meen"). Pure: no database.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ MAX_WORD = 40
 
 @functools.lru_cache(maxsize=1)
 def _stemmer() -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer("dutch")
+    return snowballstemmer.stemmer("dutch_porter")
 
 
 def words(text: str) -> list[str]:
