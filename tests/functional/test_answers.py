@@ -63,7 +63,7 @@ def test_stemmed_search_finds_the_inflections_a_like_misses(app, db):
 
 def test_boosts_put_the_same_dossier_and_members_first(app, db):
     with app.app_context():
-        letters = answers_corpus.build(db.session, 60)
+        answers_corpus.build(db.session, 60)
         query = "Wat doet u aan de wachttijden en de wachtlijst in de tbs?"
         plain = search.search(query, limit=60)
         target = plain[-1].item  # the weakest text match
