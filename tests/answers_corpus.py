@@ -114,10 +114,14 @@ def pairs(count: int, seed: int = 15) -> Iterator[Pair]:
         yield Pair(topic, rnd.choice(questions).format(**slots), rnd.choice(answers).format(**slots))
 
 
-def build(session: Any, count: int, *, per_letter: int = 3, seed: int = 15, index: bool = True, reference_base: int = 50000) -> list[Any]:
+def build(
+    session: Any, count: int, *, per_letter: int = 3, seed: int = 15, index: bool = True, reference_base: int = 50000,
+    directorates: list[Any] | None = None, members: list[Any] | None = None,
+) -> list[Any]:
     """Sent letters answering written-questions cases, ``per_letter`` questions each, ``count``
     pairs in all, inserted in ``session`` (and indexed through the service unless ``index`` is
-    False). Returns the letters."""
+    False). Returns the letters. A caller building in chunks passes the directorates and members
+    of the first chunk (and another ``seed`` and ``reference_base`` for each)."""
     from parliament_tracker.answers import indexing
     from parliament_tracker.cases.models import Case, CaseKind, Question
     from parliament_tracker.cases.workflow import CaseStatus
@@ -125,9 +129,12 @@ def build(session: Any, count: int, *, per_letter: int = 3, seed: int = 15, inde
     from parliament_tracker.organisation.models import Directorate, Member
 
     rnd = random.Random(seed + 1)
-    directorates = [session.merge(Directorate(code=f"CORP{i}", name=f"Corpusdirectie {i}")) for i in range(3)]
-    members = [Member(name=f"Kamerlid {i}") for i in range(8)]
-    session.add_all(members)
+    if directorates is None:
+        directorates = [Directorate(code=f"CORP{i}", name=f"Corpusdirectie {i}") for i in range(3)]
+        session.add_all(directorates)
+    if members is None:
+        members = [Member(name=f"Kamerlid {i}") for i in range(8)]
+        session.add_all(members)
     session.flush()
     generated = list(pairs(count, seed))
     letters = []
@@ -136,7 +143,7 @@ def build(session: Any, count: int, *, per_letter: int = 3, seed: int = 15, inde
         n = start // per_letter
         received = dt.date(2019, 1, 1) + dt.timedelta(days=n % 1500)
         case = Case(
-            reference=f"2020Z{reference_base + n:05d}", kind=CaseKind.written_questions, status=CaseStatus.answered,
+            reference=f"2020Z{reference_base + n:06d}", kind=CaseKind.written_questions, status=CaseStatus.answered,
             subject=f"Vragen over {chunk[0].topic}", received_on=received, dossier=f"3{n % 40:04d}-VI",
             lead_directorate_id=directorates[n % 3].id, search_text="",
         )

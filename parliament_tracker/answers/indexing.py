@@ -102,18 +102,24 @@ def index_letter(letter: Letter) -> int:
     db.session.add_all(rows)
     db.session.flush()
     # The earlier answers to these questions are superseded by this letter's (sent later).
-    earlier = sa.select(Letter.id).where(Letter.id != letter.id, Letter.sent_on <= sent_on)
-    db.session.execute(
-        sa.update(IndexedAnswer)
-        .where(
-            IndexedAnswer.case_id == case.id,
-            IndexedAnswer.question_number.in_([r.question_number for r in rows]),
-            IndexedAnswer.letter_id.in_(earlier),
-            IndexedAnswer.superseded_by_id.is_(None),
+    earlier = list(
+        db.session.scalars(
+            sa.select(IndexedAnswer.id)
+            .join(Letter, Letter.id == IndexedAnswer.letter_id)
+            .where(
+                IndexedAnswer.case_id == case.id,
+                IndexedAnswer.question_number.in_([r.question_number for r in rows]),
+                IndexedAnswer.letter_id != letter.id,
+                IndexedAnswer.superseded_by_id.is_(None),
+                Letter.sent_on <= sent_on,
+            )
         )
-        .values(superseded_by_id=letter.id),
-        execution_options={"synchronize_session": False},
     )
+    if earlier:
+        db.session.execute(
+            sa.update(IndexedAnswer).where(IndexedAnswer.id.in_(earlier)).values(superseded_by_id=letter.id),
+            execution_options={"synchronize_session": False},
+        )
     _write_search_text(rows)
     return len(rows)
 
