@@ -133,7 +133,7 @@ def register_blueprints(app: Flask) -> None:
 def register_hooks(app: Flask) -> None:
     """Higher parts register with the hooks lower parts offer, here and never at import time
     (tests/unit/test_import_contract.py forbids every upward import, lazy ones too)."""
-    from parliament_tracker import api, cases, deadlines, letters, scheduler
+    from parliament_tracker import answers, api, cases, deadlines, letters, scheduler
     from parliament_tracker.contributions import api as contributions_api
     from parliament_tracker.contributions import views as contribution_pages
     from parliament_tracker.notifications import api as notifications_api
@@ -144,6 +144,7 @@ def register_hooks(app: Flask) -> None:
     cases.init_app(app)
     deadlines.init_app(app)
     letters.init_app(app)
+    answers.init_app(app)
     contribution_pages.init_app(app)
     scheduler.init_app(app)
     # the OpenAPI parts of the packages without other hooks (cases, deadlines and letters
@@ -154,8 +155,10 @@ def register_hooks(app: Flask) -> None:
 
 def register_receivers() -> None:
     """Connect the higher packages' receivers to the domain events (parliament_tracker.signals)."""
+    from parliament_tracker import answers
     from parliament_tracker.notifications import event_notices, receivers
 
+    answers.register_receivers()
     event_notices.connect()
     receivers.register_receivers()
 

@@ -15,6 +15,18 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 demo_cli = AppGroup("demo", help="Demo data.")
 deadlines_cli = AppGroup("deadlines", help="Deadlines.")
 org_cli = AppGroup("org", help="Reference data: directorates, signatories, committees.")
+answers_cli = AppGroup("answers", help="The index of earlier answers.")
+
+
+@answers_cli.command("reindex")
+@click.option("--batch-size", default=200, show_default=True, help="Letters loaded per query.")
+@edge.command
+def answers_reindex_command(batch_size: int) -> None:
+    """Index every sent letter's answers again (the backfill; one commit at the end)."""
+    from parliament_tracker.answers.indexing import reindex
+
+    counts = reindex(batch_size=batch_size)
+    click.echo(f"Indexed {counts['answers']} answers from {counts['letters']} sent letters.")
 
 
 @org_cli.command("import")
@@ -281,6 +293,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(deadlines_cli)
     app.cli.add_command(org_cli)
+    app.cli.add_command(answers_cli)
     app.cli.add_command(tk_cli)
 
     from parliament_tracker.scheduler import jobs_cli, scheduler_cli

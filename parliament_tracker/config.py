@@ -155,6 +155,8 @@ def _mail_and_job_settings() -> dict[str, Any]:
         "MAIL_SENDER": "Parliament Tracker <noreply@example.org>",
         # Reminders go out this many working days before a milestone or due date.
         "REMINDER_WORKING_DAYS_BEFORE": 2,
+        # the owner of a standard line is reminded this many working days before it expires
+        "STANDARD_LINE_REMINDER_WORKING_DAYS": 10,
         # A failed message is retried on every send_outbox run, up to this many attempts.
         "MAIL_MAX_ATTEMPTS": 20,
         # Delivery channels (modules in notifications/channels/), besides the in-app list.

@@ -1,5 +1,6 @@
 """Every model, imported in one place so the metadata is complete."""
 
+from parliament_tracker.answers.models import IndexedAnswer, StandardLine, StandardLineVersion
 from parliament_tracker.audit.models import AuditEntry
 from parliament_tracker.auth.models import ApiToken, LoginThrottle, User
 from parliament_tracker.cases.models import Attachment, Case, CaseLink, Question, case_members
@@ -33,6 +34,7 @@ __all__ = [
     "Delivery",
     "Directorate",
     "Event",
+    "IndexedAnswer",
     "JobLock",
     "JobRun",
     "Letter",
@@ -50,6 +52,8 @@ __all__ = [
     "Question",
     "Signatory",
     "Signature",
+    "StandardLine",
+    "StandardLineVersion",
     "TKSyncState",
     "User",
     "case_members",

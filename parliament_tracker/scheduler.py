@@ -39,6 +39,7 @@ from parliament_tracker.notifications import digest, job_board
 from parliament_tracker.notifications import jobs as job_bodies
 from parliament_tracker.notifications.contribution_notices import overdue as contribution_overdue
 from parliament_tracker.notifications.models import JobLock, JobRun, JobStatus
+from parliament_tracker.notifications.standard_line_notices import expiring as standard_lines_expiring
 from parliament_tracker.tk import sync as tk_sync
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ JOBS: dict[str, Job] = {
         Job("reminders", job_bodies.reminders, N_("Reminders N working days before milestones and due dates")),
         Job("escalation", job_bodies.escalation, N_("Missed milestones and due dates to directors and registrars")),
         Job("contributions_overdue", contribution_overdue, N_("Contributions: reminders before the due date; overdue ones to the asker, the contributor and the director(s) asked")),
+        Job("standard_lines", standard_lines_expiring, N_("Remind owners N working days before their standard line expires")),
         Job("weekly_digest", digest.weekly_digest, N_("Friday overview per director: Monday late list, next week, waiting")),
         Job("daily_summary", job_bodies.daily_summary, N_("One e-mail per user who chose a daily summary of their notifications")),
         Job("send_outbox", job_bodies.send_outbox, N_("Send queued e-mails over SMTP (without SMTP: keep them in the outbox)")),
@@ -75,6 +77,7 @@ DEFAULT_SCHEDULES: dict[str, str | None] = {
     "reminders": "0 7 * * mon-fri",
     "escalation": "15 7 * * mon-fri",
     "contributions_overdue": "20 7 * * mon-fri",
+    "standard_lines": "25 7 * * mon-fri",
     "weekly_digest": "0 8 * * fri",
     "send_outbox": "*/5 * * * *",
     "daily_summary": "0 17 * * mon-fri",

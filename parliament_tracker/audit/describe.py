@@ -89,7 +89,7 @@ def _link_title(value: str | None) -> str:
 def sentence(entry: Any) -> str:
     """One line describing what happened."""
     d = entry.details or {}
-    for describe in (_case_sentence, _contribution_sentence, _letter_sentence):
+    for describe in (_case_sentence, _contribution_sentence, _letter_sentence, _answers_sentence):
         text = describe(entry.action, d)
         if text is not None:
             return text
@@ -219,6 +219,25 @@ def _contribution_sentence(action: str, d: dict[str, Any]) -> str | None:
         return _("Took the contribution into the letter's answers to questions %(questions)s.", questions=", ".join(str(n) for n in d.get("questions") or []))
     if action == "case:contribution_link_revoked":
         return _("Revoked the outside link of a contribution.")
+    return None
+
+
+def _answers_sentence(action: str, d: dict[str, Any]) -> str | None:
+    """Earlier answers and standard lines (parliament_tracker.answers): a source used in a letter
+    (the letter's history, never printed) and a line's changes."""
+    if action == "letter:answer_source":
+        if d.get("source") == "line":
+            text = _("Answer to question %(n)s taken from the standard line “%(title)s” (%(directorate)s, version %(v)s).",
+                     n=d.get("question", ""), title=d.get("line_title", ""), directorate=d.get("directorate", ""), v=d.get("line_version", ""))
+        else:
+            text = _("Answer to question %(n)s taken from the answer to question %(q)s of %(ref)s (letter %(letter)s, sent %(date)s).",
+                     n=d.get("question", ""), q=d.get("source_question", ""), ref=d.get("source_case", ""),
+                     letter=d.get("source_letter_id", ""), date=_date(d.get("source_sent_on")))
+        return text + (" " + _("Edited afterwards.") if d.get("edited") else "")
+    if action == "standard_line:created":
+        return _("Standard line created (version %(v)s), valid until %(date)s.", v=d.get("version", ""), date=_date(d.get("valid_until")))
+    if action == "standard_line:changed":
+        return _("Standard line changed: version %(v)s.", v=d.get("version", ""))
     return None
 
 

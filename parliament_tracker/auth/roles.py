@@ -46,6 +46,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     #: the service also checks the user is of the directorate asked
     "contribution.deliver": STAFF,
     "outbox.view": frozenset({Role.admin}),
+    #: earlier answers and standard lines: everyone reads them; the service also checks that a
+    #: line is changed by its own directorate (or an administrator)
+    "answers.view": ALL_ROLES,
+    "standard_line.manage": frozenset({Role.registrar, Role.drafter, Role.director, Role.admin}),
     "jobs.view": frozenset({Role.admin}),
 }
 

@@ -42,8 +42,9 @@ def indexable(terms: list[str]) -> bool:
 
 
 def is_shadow_table(name: str | None) -> bool:
-    """FTS5 keeps its data in shadow tables; schema comparisons must leave them alone."""
-    return name is not None and (name == "cases_fts" or name.startswith("cases_fts_"))
+    """FTS5 tables (``cases_fts``, the answers' ``answer_index_fts``: every ``*_fts``) and the
+    shadow tables FTS5 keeps their data in; schema comparisons must leave them alone."""
+    return name is not None and (name.endswith("_fts") or "_fts_" in name)
 
 
 def install(target: sa.Table, connection: sa.Connection, **_kw: object) -> None:

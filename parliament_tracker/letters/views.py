@@ -35,7 +35,7 @@ from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.cases.page_hooks import register_case_page_extender
 from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
-from parliament_tracker.letters import downloads, rendering, services, template_views, versions
+from parliament_tracker.letters import answer_assist, downloads, rendering, services, template_views, versions
 from parliament_tracker.letters.approval.views import workflow_context
 from parliament_tracker.letters.engine import markup
 from parliament_tracker.letters.forms import (
@@ -264,18 +264,15 @@ def edit(letter_id: int):
             if isinstance(exc, services.StaleLetter):
                 flash(exc.message, "error")
                 form.version.data = str(letter.version)
-                return render_template(
-                    "letters/edit.html", form=form, letter=letter, rows=rows, answer_errors={}, help=MARKUP_HELP, stale=True
-                ), 409
+                return _edit_page(form, letter, rows, {}, stale=True), 409
             _show_errors(form, exc)
-            return render_template(
-                "letters/edit.html", form=form, letter=letter, rows=rows, answer_errors=exc.errors, help=MARKUP_HELP
-            ), 422
+            return _edit_page(form, letter, rows, exc.errors), 422
 
         edge.on_refusal(refused)
         if answer_errors:
             raise DomainError(_("The letter could not be saved. Check the fields marked below."), answer_errors)
         services.update_letter(letter, data, expected_version=expected, actor=edge.actor())
+        answer_assist.saved(letter, request.form, edge.actor())
         if "generate" in request.form:
             return _generate_after_save(letter)
         flash(_("Changes saved."), "success")
@@ -283,9 +280,16 @@ def edit(letter_id: int):
     status = 422 if request.method == "POST" else 200
     if status == 422:
         flash(_("The letter could not be saved. Check the fields marked below."), "error")
+    return _edit_page(form, letter, rows, {}), status
+
+
+def _edit_page(form: LetterForm, letter: Letter, rows: list[dict[str, Any]], answer_errors: dict[str, str], stale: bool = False) -> str:
+    """The editor, with what the answer helper (if one is registered) shows under each field."""
+    assist, after_form = answer_assist.render(letter, rows)
     return render_template(
-        "letters/edit.html", form=form, letter=letter, rows=rows, answer_errors={}, help=MARKUP_HELP
-    ), status
+        "letters/edit.html", form=form, letter=letter, rows=rows, answer_errors=answer_errors, help=MARKUP_HELP,
+        stale=stale, assist=assist, after_form=after_form,
+    )
 
 
 def _generate_after_save(letter: Letter) -> Any:

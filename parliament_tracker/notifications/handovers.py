@@ -127,6 +127,11 @@ PHRASES: dict[tuple[K, str], tuple[Any, Any, Any]] = {
         _l("The contribution %(actor)s asked of %(contributor)s for %(ref)s (%(questions)s) was due %(date)s and has not been delivered."),
         _l("Open the contribution"),
     ),
+    (K.standard_line_expiring, ""): (
+        _l("Standard line “%(title)s” expires on %(date)s"),
+        _l("The standard line “%(title)s” (%(directorate)s, %(topic)s) that you own is valid until %(date)s. Review it and set a new date, or let it expire: drafters are no longer offered it after that day."),
+        _l("Review the standard line"),
+    ),
     (K.postponement_sent, ""): (
         _l("Postponement notice for %(ref)s sent"),
         _l("A postponement notice for case %(ref)s was sent on %(date)s; the deadlines were moved."),

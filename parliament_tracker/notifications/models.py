@@ -50,6 +50,7 @@ class NotificationKind(TitledEnum):
     contribution_overdue = "contribution_overdue", N_("Contribution overdue")
     contribution_reminder = "contribution_reminder", N_("Reminder: contribution due")
     contribution_escalation = "contribution_escalation", N_("Escalation: contribution overdue")
+    standard_line_expiring = "standard_line_expiring", N_("Standard line about to expire")
 
     @property
     def optional(self) -> bool:
@@ -73,6 +74,8 @@ HANDOVER_KINDS = frozenset(
         # the contribution's reminder, optional like the hand-overs it follows up
         NotificationKind.contribution_overdue,
         NotificationKind.contribution_reminder,
+        # the owner's reminder before a standard line expires
+        NotificationKind.standard_line_expiring,
     }
 )
 

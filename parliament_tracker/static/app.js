@@ -486,12 +486,65 @@
     schedule(lifetime);
   }
 
+  /* ---- earlier answers at the answer field (answers package) -------------------------------
+   * "Use" copies the answer into the field (the question answered on its own) and names its
+   * source in a hidden field the letter's save records; the search box fetches the hits
+   * without leaving the editor. Without this, "use" and the search lead to the question's
+   * page, whose button saves the answer. */
+  function initAnswerAssist() {
+    var editor = document.querySelector("form.letter-form");
+    if (!editor || !document.querySelector(".answer-assist")) { return; }
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest("a[data-use-source]");
+      if (!link) { return; }
+      var number = link.getAttribute("data-use-number");
+      var field = document.getElementById("answer-" + number);
+      if (!field) { return; }
+      event.preventDefault();
+      field.value = link.getAttribute("data-use-text");
+      var mode = document.getElementById("mode-" + number);
+      if (mode) { mode.value = "own"; }
+      var name = "answer-source-" + number;
+      var hidden = editor.querySelector("input[name='" + name + "']");
+      if (!hidden) {
+        hidden = document.createElement("input");
+        hidden.type = "hidden";
+        hidden.name = name;
+        editor.appendChild(hidden);
+      }
+      hidden.value = link.getAttribute("data-use-source");
+      var note = document.getElementById("use-note-" + number);
+      if (note) {
+        note.textContent = link.getAttribute("data-use-note");
+        note.hidden = false;
+      }
+      field.focus();
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-answers-search]"), function (form) {
+      form.addEventListener("submit", function (event) {
+        var number = form.getAttribute("data-answers-search");
+        var target = document.querySelector("[data-assist-hits='" + number + "']");
+        var input = document.getElementById("answers-q-" + number);
+        if (!target || !input) { return; }
+        event.preventDefault();
+        var request = new XMLHttpRequest();
+        request.open("GET", form.getAttribute("action") + "?partial=1&q=" + encodeURIComponent(input.value));
+        request.onload = function () {
+          if (request.status === 200) { target.innerHTML = request.responseText; } else { form.submit(); }
+        };
+        request.onerror = function () { form.submit(); };
+        request.send();
+      });
+    });
+  }
+
   function start() {
     initMenu();
     initScrollRegions();
     initComboboxes();
     initCharacterCounts();
     initSessionWarning();
+    initAnswerAssist();
     focusErrorSummary();
   }
 

@@ -34,6 +34,8 @@ LAYERS: list[set[str]] = [
     {"cases"},
     {"deadlines"},
     {"letters"},
+    # earlier answers and standard lines: index sent letters, help the letter editor
+    {"answers"},
     # contributions (bijdragen) take answers into letters; notifications tell of them
     {"contributions"},
     {"notifications"},

@@ -1,0 +1,208 @@
+"""Using earlier answers and standard lines in a letter, and the cases related to a case.
+
+"Use" puts the source's text in the answer field of one question and keeps where it came from
+in the letter's history (an audit entry on the letter: the timeline, never the printed letter).
+Without JavaScript the answer is saved at once through the letter's own edit (its version
+check, validation and audit); with JavaScript the editor copies the text into the field and
+names the source in a hidden field, recorded when the letter is saved. Nothing here commits.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from parliament_tracker.answers import ranking, search, standard_lines
+from parliament_tracker.answers.models import IndexedAnswer, StandardLine
+from parliament_tracker.audit.services import record
+from parliament_tracker.auth.models import User
+from parliament_tracker.cases.models import Case, case_members
+from parliament_tracker.errors import DomainError, Kind
+from parliament_tracker.extensions import db
+from parliament_tracker.letters import services as letter_services
+from parliament_tracker.letters.models import Letter, LetterStatus
+from parliament_tracker.letters.rendering import questions_case
+
+_SOURCE = re.compile(r"^(answer|line):(\d{1,9})$")
+
+
+@dataclasses.dataclass(frozen=True)
+class Source:
+    """An earlier answer (``answer:<index id>``) or a standard line (``line:<id>``)."""
+
+    kind: str
+    id: int
+
+    @property
+    def token(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+    @classmethod
+    def parse(cls, value: str | None) -> Source:
+        match = _SOURCE.match((value or "").strip())
+        if match is None:
+            raise DomainError(_("Choose an earlier answer or a standard line."), {"source": _("Choose an earlier answer or a standard line.")})
+        return cls(match.group(1), int(match.group(2)))
+
+
+def load_source(source: Source, *, today: dt.date) -> IndexedAnswer | StandardLine:
+    """The source, if it may still be offered: an answer not superseded, a line not expired."""
+    if source.kind == "answer":
+        answer = db.session.get(IndexedAnswer, source.id)
+        if answer is None or answer.superseded_by_id is not None:
+            raise DomainError(_("This earlier answer is no longer offered."), kind=Kind.not_found)
+        return answer
+    line = db.session.get(StandardLine, source.id)
+    if line is None:
+        raise DomainError(_("There is no such standard line."), kind=Kind.not_found)
+    if line.expired(today):
+        raise DomainError(_("This standard line expired on %(date)s and is no longer offered.", date=line.valid_until.isoformat()), kind=Kind.conflict)
+    return line
+
+
+def source_text(item: IndexedAnswer | StandardLine) -> str:
+    return item.answer_text if isinstance(item, IndexedAnswer) else item.text
+
+
+def context_for(case: Case, number: int | None = None) -> ranking.Context:
+    """What a question of ``case`` shares with hits: the dossier, the members, the directorate
+    (the question's own, else the case's lead directorate)."""
+    question = next((q for q in case.questions if q.number == number), None)
+    directorate_id = (question.directorate_id if question is not None else None) or case.lead_directorate_id
+    return ranking.Context(dossier=case.dossier, member_ids=frozenset(m.id for m in case.members), directorate_id=directorate_id)
+
+
+def question_of(letter: Letter, number: int) -> tuple[Case, Any]:
+    """The written-questions case the letter answers and its question ``number``; 404 otherwise."""
+    case = questions_case(letter)
+    question = next((q for q in case.questions if q.number == number), None) if case is not None else None
+    if case is None or question is None:
+        raise DomainError(_("This letter has no question %(n)s.", n=number), kind=Kind.not_found)
+    return case, question
+
+
+def proposals(letter: Letter, number: int, *, query: str | None = None, today: dt.date, limit: int = 5) -> dict[str, list[ranking.Ranked]]:
+    """Earlier answers and valid standard lines for one question of the letter: the closest to
+    the question itself, or to ``query`` when the drafter searched."""
+    case, question = question_of(letter, number)
+    context = context_for(case, number)
+    text = query if query and query.strip() else question.text
+    return {"answers": search.search(text, context, limit=limit), "lines": standard_lines.search(text, context, today=today, limit=3)}
+
+
+def merged_answers(answers: Sequence[dict[str, Any]], number: int, text: str) -> list[dict[str, Any]]:
+    """The letter's answers with ``text`` as the own answer to question ``number`` (it leaves a
+    group it was in; a group left without numbers goes). Pure."""
+    out = []
+    for item in answers:
+        rest = [n for n in item.get("questions", []) if n != number]
+        if rest:
+            out.append({**item, "questions": rest})
+    out.append({"questions": [number], "text": text})
+    return sorted(out, key=lambda a: a["questions"][0])
+
+
+def record_source(letter: Letter, number: int, item: IndexedAnswer | StandardLine, *, actor: User | None, edited: bool = False) -> None:
+    """The letter's history notes where the answer to question ``number`` came from."""
+    if isinstance(item, IndexedAnswer):
+        record(
+            "letter:answer_source", letter,
+            f"Answer to question {number} taken from letter {item.letter_id} ({item.case_reference}, question {item.question_number})",
+            actor=actor, question=number, source="answer", source_letter_id=item.letter_id, source_case=item.case_reference,
+            source_question=item.question_number, source_sent_on=item.sent_on, edited=edited,
+        )
+    else:
+        record(
+            "letter:answer_source", letter,
+            f"Answer to question {number} taken from standard line {item.id} (version {item.version})",
+            actor=actor, question=number, source="line", line_id=item.id, line_title=item.title, line_version=item.version,
+            directorate=item.directorate.code, edited=edited,
+        )
+
+
+def use(letter: Letter, number: int, source: Source, *, expected_version: int, actor: User | None, today: dt.date) -> Letter:
+    """Put the source's text in the answer to question ``number`` (through the letter's edit)
+    and note the source in the letter's history."""
+    if letter.status != LetterStatus.draft:
+        raise DomainError(_("Only draft letters can be changed."), kind=Kind.conflict)
+    question_of(letter, number)
+    item = load_source(source, today=today)
+    answers = merged_answers(letter.answers or [], number, source_text(item))
+    letter_services.update_letter(letter, letter_services.LetterInput(answers=answers), expected_version=expected_version, actor=actor)
+    record_source(letter, number, item, actor=actor)
+    return letter
+
+
+def record_sources_from_form(letter: Letter, form: Any, *, actor: User | None, today: dt.date) -> int:
+    """After the editor saved: each ``answer-source-<n>`` the editor's script filled names a
+    source used for question n; noted once, marked "edited" when the saved text differs."""
+    saved = {n: item.get("text", "") for item in letter.answers or [] for n in item.get("questions", [])[:1] if not item.get("see")}
+    count = 0
+    for key in form:
+        match = re.fullmatch(r"answer-source-(\d{1,4})", key)
+        if match is None or not form.get(key):
+            continue
+        number = int(match.group(1))
+        try:
+            item = load_source(Source.parse(form.get(key)), today=today)
+        except DomainError:
+            continue  # a source gone since the page was opened: the text stays, unattributed
+        record_source(letter, number, item, actor=actor, edited=saved.get(number, "").strip() != source_text(item).strip())
+        count += 1
+    return count
+
+
+# -- related cases ---------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Related:
+    case: Case
+    reasons: list[str]
+    answers: list[IndexedAnswer]
+
+
+def related_cases(case: Case, *, limit: int = 8) -> list[Related]:
+    """Earlier cases on the same subject: the same dossier, the same members, similar question
+    text (from the answer index), each with the answers it got."""
+    found: dict[int, list[str]] = {}
+    if case.dossier:
+        for cid in db.session.scalars(
+            sa.select(Case.id).where(Case.dossier == case.dossier, Case.id != case.id).order_by(Case.received_on.desc()).limit(limit)
+        ):
+            found.setdefault(cid, []).append("dossier")
+    member_ids = [m.id for m in case.members]
+    if member_ids:
+        for cid in db.session.scalars(
+            sa.select(case_members.c.case_id)
+            .join(Case, Case.id == case_members.c.case_id)
+            .where(case_members.c.member_id.in_(member_ids), Case.id != case.id)
+            .group_by(case_members.c.case_id, Case.received_on)
+            .order_by(sa.func.count().desc(), Case.received_on.desc())
+            .limit(limit)
+        ):
+            found.setdefault(cid, []).append("members")
+    question_text = " ".join(q.text for q in case.questions) or case.subject
+    for hit in search.search(question_text, context_for(case), limit=limit, exclude_case_id=case.id):
+        reasons = found.setdefault(hit.item.case_id, [])
+        if "text" not in reasons:
+            reasons.append("text")
+    if not found:
+        return []
+    cases = {c.id: c for c in db.session.scalars(sa.select(Case).where(Case.id.in_(found)))}
+    answers: dict[int, list[IndexedAnswer]] = {}
+    for a in db.session.scalars(
+        sa.select(IndexedAnswer)
+        .where(IndexedAnswer.case_id.in_(found), IndexedAnswer.superseded_by_id.is_(None))
+        .order_by(IndexedAnswer.case_id, IndexedAnswer.question_number)
+    ):
+        answers.setdefault(a.case_id, []).append(a)
+    out = [Related(cases[cid], reasons, answers.get(cid, [])) for cid, reasons in found.items() if cid in cases]
+    out.sort(key=lambda r: (-len(r.reasons), -r.case.received_on.toordinal()))
+    return out[:limit]
