@@ -163,6 +163,13 @@ def _mail_and_job_settings() -> dict[str, Any]:
         # Per job, a crontab expression that replaces its default (scheduler.DEFAULT_SCHEDULES);
         # null or "" switches the job off.
         "JOB_SCHEDULES": {},
+        # The scheduler process writes its heartbeat this often (GET /health reads it).
+        "SCHEDULER_HEARTBEAT_SECONDS": 60,
+        # GET /health: the heartbeat may be this old; a job's run may come this late after its
+        # time; e-mail may wait this long in the outbox (with SMTP_HOST set).
+        "HEALTH_HEARTBEAT_MAX_AGE_SECONDS": 300,
+        "HEALTH_JOB_GRACE_SECONDS": 1800,
+        "HEALTH_MAIL_MAX_AGE_SECONDS": 3600,
     }
 
 

@@ -14,6 +14,7 @@ from parliament_tracker.notifications.models import (
     Notification,
     NotificationOptOut,
     NotificationSettings,
+    SchedulerHeartbeat,
 )
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
 from parliament_tracker.tk.models import TKSyncState
@@ -48,6 +49,7 @@ __all__ = [
     "OurReferenceCounter",
     "Party",
     "Question",
+    "SchedulerHeartbeat",
     "Signatory",
     "Signature",
     "TKSyncState",

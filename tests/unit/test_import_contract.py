@@ -40,7 +40,7 @@ LAYERS: list[set[str]] = [
     {"tk"},
     {"worklist"},
     # the edges that put everything together
-    {"backup", "cli", "demo", "scheduler", "models", "serving", "__init__"},
+    {"backup", "cli", "demo", "scheduler", "models", "serving", "operations", "__init__"},
 ]
 
 #: (importing module, imported module) -> why it is still there. Empty today: every package
