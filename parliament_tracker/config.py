@@ -170,6 +170,10 @@ def _mail_and_job_settings() -> dict[str, Any]:
         "HEALTH_HEARTBEAT_MAX_AGE_SECONDS": 300,
         "HEALTH_JOB_GRACE_SECONDS": 1800,
         "HEALTH_MAIL_MAX_AGE_SECONDS": 3600,
+        # GET /metrics (Prometheus): a bearer token and/or the client networks allowed to scrape;
+        # with neither, /metrics answers 404.
+        "METRICS_TOKEN": "",
+        "METRICS_ALLOWED_NETWORKS": [],
     }
 
 

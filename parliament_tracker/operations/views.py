@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify
 
 from parliament_tracker.auth.permissions import public
-from parliament_tracker.operations import health
+from parliament_tracker.operations import health, metrics
 
 bp = Blueprint("operations", __name__)
 
@@ -32,3 +32,10 @@ def health_all() -> Any:
 def health_web() -> Any:
     """What a load balancer needs of one web server: the database and its migrations."""
     return _health_answer(health.WEB_CHECKS)
+
+
+@bp.get("/metrics")
+@public
+def prometheus_metrics() -> Any:
+    """Prometheus text format; its own access check (METRICS_TOKEN, METRICS_ALLOWED_NETWORKS)."""
+    return metrics.metrics_response()

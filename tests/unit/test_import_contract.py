@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2] / PACKAGE
 LAYERS: list[set[str]] = [
     # infrastructure: no feature knowledge
     {"config", "db", "extensions", "errors", "enums", "signals", "forms", "downloads", "i18n",
-     "input_guard", "response_policy", "edge", "transitions", "kept_forms"},
+     "input_guard", "response_policy", "edge", "transitions", "kept_forms", "telemetry"},
     # the log every package writes to (its models name User only for the type checker)
     {"audit"},
     {"auth"},

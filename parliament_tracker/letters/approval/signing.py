@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from parliament_tracker import telemetry
 from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import has_permission
@@ -188,17 +189,18 @@ def _render_and_sign(letter: Letter, signatory: Signatory, identity: signing.Loa
     cfg = current_app.config
     level = pades_level()
     try:
-        pdf = signing.sign_pdf(
-            rendered.pdf,
-            identity,
-            box=placed[1] if placed else None,
-            page=placed[0] if placed else 0,
-            reason=f"Ondertekend namens {signatory.office_title}",
-            location=cfg.get("SIGNING_LOCATION") or None,
-            timestamp_url=(cfg.get("SIGNING_TSA_URL") or None) if level.needs_timestamp else None,
-            level=level,
-            trust_roots_pem=trust_roots(),
-        )
+        with telemetry.timed(telemetry.LETTERS_SIGNED, telemetry.LETTER_SIGN_SECONDS, level=level.value):
+            pdf = signing.sign_pdf(
+                rendered.pdf,
+                identity,
+                box=placed[1] if placed else None,
+                page=placed[0] if placed else 0,
+                reason=f"Ondertekend namens {signatory.office_title}",
+                location=cfg.get("SIGNING_LOCATION") or None,
+                timestamp_url=(cfg.get("SIGNING_TSA_URL") or None) if level.needs_timestamp else None,
+                level=level,
+                trust_roots_pem=trust_roots(),
+            )
     except Exception as exc:
         raise SigningUnavailable(_("The letter could not be signed: %(e)s", e=str(exc))) from exc
     return _Signed(rendered, pdf, placed is not None, identity.subject)
