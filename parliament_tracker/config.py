@@ -172,6 +172,9 @@ def _mail_and_job_settings() -> dict[str, Any]:
         "HEALTH_MAIL_MAX_AGE_SECONDS": 3600,
         # GET /metrics (Prometheus): a bearer token and/or the client networks allowed to scrape;
         # with neither, /metrics answers 404.
+        # Logs as JSON lines on standard error: one per request (with its X-Request-ID), and the
+        # app's own records (errors with their traceback) with the request id they belong to.
+        "JSON_LOGS": False,
         "METRICS_TOKEN": "",
         "METRICS_ALLOWED_NETWORKS": [],
     }

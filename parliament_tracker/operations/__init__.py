@@ -8,7 +8,9 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from parliament_tracker.operations.metrics import init_request_metrics
+    from parliament_tracker.operations.request_log import init_request_log
     from parliament_tracker.operations.views import bp
 
     app.register_blueprint(bp)
     init_request_metrics(app)
+    init_request_log(app)
