@@ -129,7 +129,7 @@ def register_blueprints(app: Flask) -> None:
 def register_hooks(app: Flask) -> None:
     """Higher parts register with the hooks lower parts offer, here and never at import time
     (tests/unit/test_import_contract.py forbids every upward import, lazy ones too)."""
-    from parliament_tracker import api, cases, deadlines, letters, operations, scheduler
+    from parliament_tracker import api, cases, deadlines, letters, operations, scheduler, sso
     from parliament_tracker.contributions import views as contribution_pages
     from parliament_tracker.notifications import api as notifications_api
     from parliament_tracker.organisation import api as organisation_api
@@ -142,6 +142,7 @@ def register_hooks(app: Flask) -> None:
     contribution_pages.init_app(app)
     scheduler.init_app(app)
     operations.init_app(app)
+    sso.init_app(app)
     # the OpenAPI parts of the packages without other hooks (cases, deadlines and letters
     # register theirs in their init_app)
     for contribute in (organisation_api.openapi, worklist_api.openapi, notifications_api.openapi):

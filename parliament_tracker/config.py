@@ -16,6 +16,37 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         **_letter_settings(instance_path),
         **_tk_settings(),
         **_mail_and_job_settings(),
+        **_sign_in_settings(),
+    }
+
+
+def _sign_in_settings() -> dict[str, Any]:
+    """Signing in with the organisation's identity provider (OpenID Connect; parliament_tracker.sso)."""
+    return {
+        # Empty: no identity provider, local passwords only. E.g. Entra ID
+        # "https://login.microsoftonline.com/<tenant>/v2.0", Keycloak "https://kc/realms/<realm>".
+        "OIDC_ISSUER": "",
+        # Empty: <OIDC_ISSUER>/.well-known/openid-configuration (read once per process).
+        "OIDC_DISCOVERY_URL": "",
+        "OIDC_CLIENT_ID": "",
+        "OIDC_CLIENT_SECRET": "",
+        "OIDC_SCOPES": "openid profile email",
+        # The login page's button: "Inloggen met <OIDC_DISPLAY_NAME>".
+        "OIDC_DISPLAY_NAME": "SSO",
+        "OIDC_USERNAME_CLAIM": "preferred_username",
+        "OIDC_NAME_CLAIM": "name",
+        "OIDC_EMAIL_CLAIM": "email",
+        # The claim with the user's groups or roles (Entra ID: "groups" or "roles").
+        "OIDC_GROUPS_CLAIM": "groups",
+        # group -> {"role": ..., "directorate": code}; the first entry the user's groups contain
+        # decides, checked at every sign-in. No mapped group: refused (no default role).
+        "OIDC_GROUP_MAPPING": {},
+        # A local account with the same user name is linked at its first sign-in.
+        "OIDC_LINK_LOCAL_ACCOUNTS": True,
+        "OIDC_TIMEOUT": 10,
+        # False: nobody signs in with a local password, except the break-glass administrator.
+        "LOCAL_PASSWORDS_ENABLED": True,
+        "BREAK_GLASS_ADMIN": "",
     }
 
 

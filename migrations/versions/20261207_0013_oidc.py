@@ -25,7 +25,13 @@ def upgrade():
         sa.Column("beat_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("holder", name=op.f("pk_scheduler_heartbeats")),
     )
+    with op.batch_alter_table("users") as batch:
+        batch.add_column(sa.Column("oidc_subject", sa.String(255), nullable=True))
+        batch.create_unique_constraint(op.f("uq_users_oidc_subject"), ["oidc_subject"])
 
 
 def downgrade():
+    with op.batch_alter_table("users") as batch:
+        batch.drop_constraint(op.f("uq_users_oidc_subject"), type_="unique")
+        batch.drop_column("oidc_subject")
     op.drop_table("scheduler_heartbeats")

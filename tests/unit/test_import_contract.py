@@ -31,6 +31,8 @@ LAYERS: list[set[str]] = [
     # shared HTTP helpers the feature packages' views and API modules use
     {"api", "web"},
     {"organisation"},
+    # signing in with the identity provider: users (auth) with their directorate (organisation)
+    {"sso"},
     {"cases"},
     {"deadlines"},
     {"letters"},
