@@ -43,6 +43,9 @@ def _sign_in_settings() -> dict[str, Any]:
         "OIDC_GROUP_MAPPING": {},
         # A local account with the same user name is linked at its first sign-in.
         "OIDC_LINK_LOCAL_ACCOUNTS": True,
+        # The origin of the provider's end_session_endpoint when it differs from the issuer's
+        # (the logout form may redirect there: Content-Security-Policy form-action).
+        "OIDC_LOGOUT_ORIGIN": "",
         "OIDC_TIMEOUT": 10,
         # False: nobody signs in with a local password, except the break-glass administrator.
         "LOCAL_PASSWORDS_ENABLED": True,

@@ -8,6 +8,8 @@ that ends the session at the provider too (RP-initiated logout, when it offers t
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
 
 #: app.extensions key of the registered provider client and its settings
@@ -27,3 +29,21 @@ def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = client.Provider(settings=settings, oauth_app=client.register(app))
     register_sign_in_offer(app, settings.display_name, "sso.login")
     register_logout_redirect(app, provider_logout_url)
+    _allow_logout_form_to_provider(app)
+
+
+def _allow_logout_form_to_provider(app: Flask) -> None:
+    """The logout form's answer redirects to the provider's end-session page, and browsers hold
+    a form's redirects to the page's CSP ``form-action``: the provider's origin joins 'self'."""
+    from urllib.parse import urlsplit
+
+    issuer = urlsplit(app.config["OIDC_ISSUER"])
+    logout = urlsplit(app.config.get("OIDC_LOGOUT_ORIGIN") or app.config["OIDC_ISSUER"])
+    origins = sorted({f"{issuer.scheme}://{issuer.netloc}", f"{logout.scheme}://{logout.netloc}"})
+
+    @app.after_request
+    def provider_in_form_action(response: Any) -> Any:
+        policy = response.headers.get("Content-Security-Policy")
+        if policy and "form-action 'self'" in policy:
+            response.headers["Content-Security-Policy"] = policy.replace("form-action 'self'", "form-action 'self' " + " ".join(origins))
+        return response
