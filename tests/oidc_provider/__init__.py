@@ -27,6 +27,10 @@ SCRIPT = HERE / "provider.mjs"
 def missing_provider_reason() -> str | None:
     if shutil.which("node") is None:
         return "no Node.js ('node') to run the test OpenID provider (apt-get install nodejs npm)"
+    version = subprocess.run(["node", "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
+    major = version.lstrip("v").split(".")[0]
+    if not major.isdigit() or int(major) < 20:
+        return f"Node.js {version or '?'} is too old for oidc-provider 9 (needs 20 or newer)"
     if not (HERE / "node_modules" / "oidc-provider").is_dir() and shutil.which("npm") is None:
         return "no npm to install the test OpenID provider (tests/oidc_provider: npm ci)"
     return None
