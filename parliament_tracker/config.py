@@ -206,6 +206,9 @@ def _mail_and_job_settings() -> dict[str, Any]:
         "HEALTH_MAIL_MAX_AGE_SECONDS": 3600,
         # GET /metrics (Prometheus): a bearer token and/or the client networks allowed to scrape;
         # with neither, /metrics answers 404.
+        # Behind a reverse proxy: how many proxies set each X-Forwarded-* header (werkzeug
+        # ProxyFix), e.g. {"x_for": 1, "x_proto": 1, "x_host": 1}; empty: not behind a proxy.
+        "PROXY_FIX": {},
         # Logs as JSON lines on standard error: one per request (with its X-Request-ID), and the
         # app's own records (errors with their traceback) with the request id they belong to.
         "JSON_LOGS": False,

@@ -14,3 +14,16 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     init_request_metrics(app)
     init_request_log(app)
+    _trust_the_proxy(app)
+
+
+def _trust_the_proxy(app: Flask) -> None:
+    """Behind a reverse proxy (PROXY_FIX, e.g. {"x_for": 1, "x_proto": 1, "x_host": 1}: how many
+    proxies set each X-Forwarded-* header): the client's address (login throttling, the metrics
+    networks, the logs), the scheme and host (links, the identity provider's redirect address)
+    come from the proxy's headers. Off by default: without a proxy the headers are anyone's."""
+    settings = app.config.get("PROXY_FIX") or {}
+    if settings:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, **{k: int(v) for k, v in settings.items()})  # type: ignore[method-assign]

@@ -112,3 +112,25 @@ def test_gunicorn_workers_are_added_up_with_a_multiprocess_dir(tmp_path: Any) ->
     }
     assert samples[("parliament_tracker_letters_signed_total", (("level", "B-B"), ("outcome", "ok")))] == 2
     assert samples[("parliament_tracker_letter_sign_duration_seconds_count", (("level", "B-B"),))] == 2
+
+
+def test_behind_the_proxy_the_forwarded_client_address_counts(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PROXY_FIX: the address X-Forwarded-For names is the client's (here: for the metrics
+    networks); without it the header is ignored."""
+    from parliament_tracker import create_app
+
+    monkeypatch.setenv("PARLIAMENT_TRACKER_INSTANCE_PATH", str(tmp_path))
+    base = {"TESTING": True, "SECRET_KEY": "proxy", "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(tmp_path / "p.sqlite"), "METRICS_ALLOWED_NETWORKS": ["10.9.0.0/16"]}
+    forwarded = {"X-Forwarded-For": "10.9.8.7", "X-Forwarded-Proto": "https"}
+    plain = create_app(base)
+    proxied = create_app({**base, "PROXY_FIX": {"x_for": 1, "x_proto": 1}})
+    from parliament_tracker.extensions import db as database
+
+    for app in (plain, proxied):
+        with app.app_context():
+            database.create_all()
+    assert plain.test_client().get("/metrics", headers=forwarded, environ_base={"REMOTE_ADDR": "192.0.2.1"}).status_code == 403
+    assert proxied.test_client().get("/metrics", headers=forwarded, environ_base={"REMOTE_ADDR": "192.0.2.1"}).status_code == 200
+    for app in (plain, proxied):
+        with app.app_context():
+            database.engine.dispose()
