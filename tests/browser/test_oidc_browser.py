@@ -199,8 +199,14 @@ def test_sign_in_role_from_groups_role_change_and_logout(page: Any, site: Site) 
     assert any(summary.startswith("user dirk.idp created at the first sign-in") for _t, _i, summary, _d in _audit(site, "user:created"))
     signed_in = _audit(site, "user:signed_in")
     assert signed_in[-1][3]["group"] == "PT-Directeuren-DGMI"
-    # a director's page opens
+    # a director's page opens; no password to change here
     assert page.goto(f"{site.url}/dashboard").status == 200
+    page.goto(f"{site.url}/account")
+    assert "uw wachtwoord beheert u daar" in page.locator("#no-local-password").inner_text()
+    # the discovery document was read once, at the first sign-in, and is kept
+    from parliament_tracker.sso import EXTENSION
+
+    loaded_at = site.app.extensions[EXTENSION].oauth_app.server_metadata["_loaded_at"]
 
     # logging out ends the session here and at the provider
     _log_out(page)
@@ -212,6 +218,7 @@ def test_sign_in_role_from_groups_role_change_and_logout(page: Any, site: Site) 
     _sign_in_at_provider(page, "dirk.idp", site.url)  # the provider's login form again: its session ended
     user = _user(site, "dirk.idp")
     assert user.role.value == "drafter" and user.directorate.code == "DGSenB"
+    assert site.app.extensions[EXTENSION].oauth_app.server_metadata["_loaded_at"] == loaded_at
     changes = _audit(site, "user:role_from_provider")
     assert changes and changes[-1][3]["changes"]["role"] == ["director", "drafter"]
     assert changes[-1][3]["changes"]["directorate"] == ["DGMI", "DGSenB"]
