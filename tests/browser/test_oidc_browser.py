@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from tests.browser.axe import axe_violations
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, require_browser
 from tests.oidc_provider import missing_provider_reason, running
 
@@ -187,6 +188,7 @@ def test_sign_in_role_from_groups_role_change_and_logout(page: Any, site: Site) 
     login_page = page.goto(f"{site.url}/login")
     assert login_page.status == 200
     assert page.get_by_role("link", name=f"Inloggen met {PROVIDER_NAME}").is_visible()
+    assert axe_violations(page) == []
 
     # first sign-in: the account is made with the group's role and directorate
     _sign_in_at_provider(page, "dirk.idp", site.url)
@@ -232,6 +234,7 @@ def test_user_without_a_mapped_group_is_refused(page: Any, site: Site) -> None:
     text = page.locator("main").inner_text()
     assert "U kunt niet inloggen" in text and "geen van uw groepen" in text
     assert page.locator("#refusal").get_attribute("data-reason") == "unmapped"
+    assert axe_violations(page) == []
     assert _user(site, "vera.idp") is None  # no account, no default role
     refused = _audit(site, "user:sign_in_refused")
     assert refused[-1][0] == "identity_provider" and refused[-1][3]["reason"] == "unmapped"
