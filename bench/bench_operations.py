@@ -33,8 +33,8 @@ def main() -> int:
     args = parser.parse_args()
 
     import sqlalchemy as sa
-
     from generate import build_database
+
     from parliament_tracker.db import now_utc
     from parliament_tracker.extensions import db
     from parliament_tracker.notifications.models import JobRun, JobStatus, SchedulerHeartbeat
