@@ -19,6 +19,7 @@ servers out of rotation.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import threading
 from collections.abc import Callable
@@ -103,11 +104,24 @@ def check_scheduler(app: Flask, now: dt.datetime) -> dict[str, Any]:
 _WINDOWS = (dt.timedelta(minutes=15), dt.timedelta(hours=3), dt.timedelta(days=2), dt.timedelta(days=8), dt.timedelta(days=32))
 
 
-def last_fire_time(expression: str, timezone: str, start: dt.datetime, end: dt.datetime) -> dt.datetime | None:
-    """The last time in [start, end] a crontab expression fires, or None (not within 32 days)."""
+@functools.lru_cache(maxsize=64)
+def _trigger(expression: str, timezone: str) -> Any:
     from apscheduler.triggers.cron import CronTrigger
 
-    trigger = CronTrigger.from_crontab(expression, timezone=timezone)
+    return CronTrigger.from_crontab(expression, timezone=timezone)
+
+
+def last_fire_time(expression: str, timezone: str, start: dt.datetime, end: dt.datetime) -> dt.datetime | None:
+    """The last time in [start, end] a crontab expression fires, or None (not within 32 days).
+
+    Crontabs fire on whole minutes: the answer is the same for every ``end`` within one minute,
+    so it is kept per minute (the health check is asked every few seconds)."""
+    return _last_fire_time(expression, timezone, start, end.replace(second=0, microsecond=0))
+
+
+@functools.lru_cache(maxsize=256)
+def _last_fire_time(expression: str, timezone: str, start: dt.datetime, end: dt.datetime) -> dt.datetime | None:
+    trigger = _trigger(expression, timezone)
     for window in _WINDOWS:
         lower = max(start, end - window)
         fire = trigger.get_next_fire_time(None, lower)
