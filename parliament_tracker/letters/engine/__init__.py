@@ -14,8 +14,10 @@ The steps, each usable on its own:
 - html: ``docx2html.docx_to_html(docx, font_family=…, title=…)`` (page set-up, headers and
   footers), walking the body with ``docx_walker`` and the styles read by ``docx_styles``.
 - pdf: ``pdf.render_pdf(html, title=…)`` (PDF/A-2b, data: URLs only).
-- sign: ``signing.load_signer`` once per process, ``signing.sign_pdf`` and
-  ``signing.verify_pdf``; ``signing.make_dev_certificate`` for development.
+- sign: ``signing.load_signer`` once per process and ``signing.sign_pdf`` at the PAdES level
+  ``levels.effective_level`` picks; ``verification.verify_pdf`` gives the one verdict, the level,
+  timestamps and chain; ``devcert.make_dev_certificate`` for development (all three are also
+  importable from ``signing``).
 - ``pipeline.render_letter`` (fill → html → pdf) and ``pipeline.pdf_from_docx`` (an uploaded
   DOCX → html → pdf) chain the steps, refusing DOCX over ``RenderLimits`` (``fill.check_docx_budget``)
   before layout and over its pages after; ``compare.diff_paragraphs`` diffs two DOCX texts.
