@@ -133,7 +133,7 @@ def register_blueprints(app: Flask) -> None:
 def register_hooks(app: Flask) -> None:
     """Higher parts register with the hooks lower parts offer, here and never at import time
     (tests/unit/test_import_contract.py forbids every upward import, lazy ones too)."""
-    from parliament_tracker import answers, api, cases, deadlines, letters, scheduler
+    from parliament_tracker import answers, api, cases, deadlines, letters, operations, scheduler, sso
     from parliament_tracker.contributions import api as contributions_api
     from parliament_tracker.contributions import views as contribution_pages
     from parliament_tracker.notifications import api as notifications_api
@@ -147,6 +147,8 @@ def register_hooks(app: Flask) -> None:
     answers.init_app(app)
     contribution_pages.init_app(app)
     scheduler.init_app(app)
+    operations.init_app(app)
+    sso.init_app(app)
     # the OpenAPI parts of the packages without other hooks (cases, deadlines and letters
     # register theirs in their init_app)
     for contribute in (organisation_api.openapi, contributions_api.openapi, worklist_api.openapi, notifications_api.openapi):

@@ -16,6 +16,40 @@ def default_settings(instance_path: str) -> dict[str, Any]:
         **_letter_settings(instance_path),
         **_tk_settings(),
         **_mail_and_job_settings(),
+        **_sign_in_settings(),
+    }
+
+
+def _sign_in_settings() -> dict[str, Any]:
+    """Signing in with the organisation's identity provider (OpenID Connect; parliament_tracker.sso)."""
+    return {
+        # Empty: no identity provider, local passwords only. E.g. Entra ID
+        # "https://login.microsoftonline.com/<tenant>/v2.0", Keycloak "https://kc/realms/<realm>".
+        "OIDC_ISSUER": "",
+        # Empty: <OIDC_ISSUER>/.well-known/openid-configuration (read once per process).
+        "OIDC_DISCOVERY_URL": "",
+        "OIDC_CLIENT_ID": "",
+        "OIDC_CLIENT_SECRET": "",
+        "OIDC_SCOPES": "openid profile email",
+        # The login page's button: "Inloggen met <OIDC_DISPLAY_NAME>".
+        "OIDC_DISPLAY_NAME": "SSO",
+        "OIDC_USERNAME_CLAIM": "preferred_username",
+        "OIDC_NAME_CLAIM": "name",
+        "OIDC_EMAIL_CLAIM": "email",
+        # The claim with the user's groups or roles (Entra ID: "groups" or "roles").
+        "OIDC_GROUPS_CLAIM": "groups",
+        # group -> {"role": ..., "directorate": code}; the first entry the user's groups contain
+        # decides, checked at every sign-in. No mapped group: refused (no default role).
+        "OIDC_GROUP_MAPPING": {},
+        # A local account with the same user name is linked at its first sign-in.
+        "OIDC_LINK_LOCAL_ACCOUNTS": True,
+        # The origin of the provider's end_session_endpoint when it differs from the issuer's
+        # (the logout form may redirect there: Content-Security-Policy form-action).
+        "OIDC_LOGOUT_ORIGIN": "",
+        "OIDC_TIMEOUT": 10,
+        # False: nobody signs in with a local password, except the break-glass administrator.
+        "LOCAL_PASSWORDS_ENABLED": True,
+        "BREAK_GLASS_ADMIN": "",
     }
 
 
@@ -166,6 +200,23 @@ def _mail_and_job_settings() -> dict[str, Any]:
         # Per job, a crontab expression that replaces its default (scheduler.DEFAULT_SCHEDULES);
         # null or "" switches the job off.
         "JOB_SCHEDULES": {},
+        # The scheduler process writes its heartbeat this often (GET /health reads it).
+        "SCHEDULER_HEARTBEAT_SECONDS": 60,
+        # GET /health: the heartbeat may be this old; a job's run may come this late after its
+        # time; e-mail may wait this long in the outbox (with SMTP_HOST set).
+        "HEALTH_HEARTBEAT_MAX_AGE_SECONDS": 300,
+        "HEALTH_JOB_GRACE_SECONDS": 1800,
+        "HEALTH_MAIL_MAX_AGE_SECONDS": 3600,
+        # GET /metrics (Prometheus): a bearer token and/or the client networks allowed to scrape;
+        # with neither, /metrics answers 404.
+        # Behind a reverse proxy: how many proxies set each X-Forwarded-* header (werkzeug
+        # ProxyFix), e.g. {"x_for": 1, "x_proto": 1, "x_host": 1}; empty: not behind a proxy.
+        "PROXY_FIX": {},
+        # Logs as JSON lines on standard error: one per request (with its X-Request-ID), and the
+        # app's own records (errors with their traceback) with the request id they belong to.
+        "JSON_LOGS": False,
+        "METRICS_TOKEN": "",
+        "METRICS_ALLOWED_NETWORKS": [],
     }
 
 

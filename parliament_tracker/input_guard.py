@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest, InternalServerError
 
@@ -131,7 +131,8 @@ def _server_error(error: InternalServerError) -> Any:
         return render_template("error.html", error=InternalServerError(message)), 500
     except Exception:
         log.exception("the error page could not be rendered")
-        body = f"<!doctype html><title>500</title><h1>500</h1><p>{message}</p>"
+        reference = g.get("request_id")
+        body = f"<!doctype html><title>500</title><h1>500</h1><p>{message}</p>" + (f"<p>Referentie: {reference}</p>" if reference else "")
         return body, 500, {"Content-Type": "text/html; charset=utf-8"}
 
 

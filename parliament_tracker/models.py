@@ -15,6 +15,7 @@ from parliament_tracker.notifications.models import (
     Notification,
     NotificationOptOut,
     NotificationSettings,
+    SchedulerHeartbeat,
 )
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
 from parliament_tracker.tk.models import TKSyncState
@@ -50,6 +51,7 @@ __all__ = [
     "OurReferenceCounter",
     "Party",
     "Question",
+    "SchedulerHeartbeat",
     "Signatory",
     "Signature",
     "StandardLine",

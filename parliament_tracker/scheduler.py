@@ -38,7 +38,7 @@ from parliament_tracker.extensions import db
 from parliament_tracker.notifications import digest, job_board
 from parliament_tracker.notifications import jobs as job_bodies
 from parliament_tracker.notifications.contribution_notices import overdue as contribution_overdue
-from parliament_tracker.notifications.models import JobLock, JobRun, JobStatus
+from parliament_tracker.notifications.models import JobLock, JobRun, JobStatus, SchedulerHeartbeat
 from parliament_tracker.notifications.standard_line_notices import expiring as standard_lines_expiring
 from parliament_tracker.tk import sync as tk_sync
 
@@ -223,6 +223,41 @@ def last_runs() -> dict[str, JobRun]:
 # -- the scheduler process ------------------------------------------------------------------
 
 _APP: Flask | None = None
+#: when this scheduler process started (its heartbeat row keeps it)
+_STARTED_AT: dt.datetime | None = None
+
+
+def beat(started_at: dt.datetime) -> None:
+    """This process is alive: write its heartbeat row (``GET /health`` reads the newest)."""
+    holder = _holder()
+    now = now_utc()
+    row = db.session.get(SchedulerHeartbeat, holder)
+    if row is None:
+        db.session.add(SchedulerHeartbeat(holder=holder, started_at=started_at, beat_at=now))
+    else:
+        row.started_at = started_at
+        row.beat_at = now
+    # Old processes' rows (another pid, a restart) are kept a day for the health page's count.
+    db.session.execute(
+        sa.delete(SchedulerHeartbeat).where(SchedulerHeartbeat.beat_at < now - dt.timedelta(days=1)),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.commit()
+
+
+def scheduled_heartbeat() -> None:
+    """What APScheduler calls every SCHEDULER_HEARTBEAT_SECONDS."""
+    app = _APP
+    if app is None or _STARTED_AT is None:  # pragma: no cover - only inside ``flask scheduler run``
+        return
+    with app.app_context():
+        try:
+            beat(_STARTED_AT)
+        except Exception:  # a database hiccup: the next beat tries again; /health sees the gap
+            db.session.rollback()
+            log.exception("could not write the scheduler heartbeat")
+        finally:
+            db.session.remove()
 
 
 def scheduled_job(name: str) -> None:
@@ -261,6 +296,17 @@ def build_scheduler(app: Flask) -> Any:
             misfire_grace_time=3600,
             replace_existing=True,
         )
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    scheduler.add_job(
+        scheduled_heartbeat,
+        IntervalTrigger(seconds=int(app.config.get("SCHEDULER_HEARTBEAT_SECONDS") or 60), timezone=tz),
+        id="_heartbeat",
+        name="heartbeat",
+        max_instances=1,
+        coalesce=True,
+        replace_existing=True,
+    )
     return scheduler
 
 
@@ -271,13 +317,15 @@ jobs_cli = AppGroup("jobs", help="Scheduled jobs: list them, or run one now.")
 @scheduler_cli.command("run")
 def scheduler_run_command() -> None:
     """Run the scheduler in the foreground until stopped (Ctrl-C, SIGTERM)."""
-    global _APP
+    global _APP, _STARTED_AT
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     _APP = app
+    _STARTED_AT = now_utc()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     scheduler = build_scheduler(app)
     for job in scheduler.get_jobs():
         click.echo(f"{job.id:15} {job.trigger}")
+    beat(_STARTED_AT)
     click.echo("Scheduler running (Ctrl-C to stop).")
 
     def stop(signum: int, _frame: Any) -> None:

@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from parliament_tracker.organisation.models import Directorate
 
 
+#: the password hash of an account made by the identity provider: matches no password
+NO_PASSWORD = "!no-local-password"
+
+
 class User(UserMixin, Base):
     __tablename__ = "users"
 
@@ -39,6 +43,9 @@ class User(UserMixin, Base):
     #: raised to end every session of the user (logout, password, role, disabling, "log out
     #: everywhere"): a session cookie names the generation it was issued for (``get_id``)
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: the identity provider's subject ("sub") of this account, when it signs in with OpenID
+    #: Connect (parliament_tracker.sso); None for local accounts
+    oidc_subject: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
     created_at: Mapped[created_at_now]
 
     def get_id(self) -> str:
@@ -48,6 +55,11 @@ class User(UserMixin, Base):
     @property
     def is_active(self) -> bool:  # Flask-Login: disabled accounts cannot log in
         return self.is_enabled
+
+    @property
+    def has_local_password(self) -> bool:
+        """False for accounts made by the identity provider (their hash is a marker, never valid)."""
+        return not self.password_hash.startswith(NO_PASSWORD)
 
     def can(self, permission: str) -> bool:
         from parliament_tracker.auth.roles import has_permission

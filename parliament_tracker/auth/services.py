@@ -194,6 +194,11 @@ def authenticate(username: str, password: str, *, address: str | None = None, de
     return LoginResult(user)
 
 
+def record_break_glass_login(user: User, *, address: str | None) -> None:
+    """Local passwords are off and the break-glass account was used: that is worth an entry."""
+    record("user:break_glass_login", user, f"break-glass login of {user.username} with a local password", actor=user, address=address)
+
+
 def issue_token(user: User, *, actor: User | None = None) -> str:
     """A new API token; returned once, stored only as its hash."""
     token = "pt_" + secrets.token_urlsafe(32)

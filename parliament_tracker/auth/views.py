@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
@@ -19,6 +20,31 @@ from parliament_tracker.db import now_utc
 from parliament_tracker.extensions import db
 
 bp = Blueprint("auth", __name__)
+
+_OFFER_KEY = "auth.sign_in_offer"
+_LOGOUT_KEY = "auth.logout_redirect"
+
+
+def register_sign_in_offer(app: Flask, label: str, endpoint: str) -> None:
+    """A higher part (``sso``) offers signing in elsewhere: the login page shows
+    "Log in with <label>" linking to ``endpoint``."""
+    app.extensions[_OFFER_KEY] = {"label": label, "endpoint": endpoint}
+
+
+def register_logout_redirect(app: Flask, url: Callable[[], str | None]) -> None:
+    """A higher part (``sso``) sends a logged-out browser on (the provider's logout): ``url()``
+    runs before the local session ends and returns the address, or None to stay here."""
+    app.extensions[_LOGOUT_KEY] = url
+
+
+def password_login_allowed(username: str) -> bool:
+    """Local passwords may be switched off (LOCAL_PASSWORDS_ENABLED) once an identity provider
+    signs people in; the break-glass administrator named in BREAK_GLASS_ADMIN keeps his."""
+    config = current_app.config
+    if config.get("LOCAL_PASSWORDS_ENABLED", True):
+        return True
+    break_glass = (config.get("BREAK_GLASS_ADMIN") or "").strip().lower()
+    return bool(break_glass) and username.strip().lower() == break_glass
 
 #: a signed cookie naming the user who last logged in from this browser ("known device")
 DEVICE_COOKIE = "known_device"
@@ -50,18 +76,31 @@ def _tokens_of(user: User) -> list[ApiToken]:
     return list(db.session.scalars(db.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())))
 
 
+def _login_page(form: LoginForm, status: int = 200, **context: object):
+    offer = current_app.extensions.get(_OFFER_KEY)
+    local = current_app.config.get("LOCAL_PASSWORDS_ENABLED", True)
+    return render_template("auth/login.html", form=form, offer=offer, local_passwords=local, **context), status
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
-    """The login form."""
+    """The login form, and the identity provider's button when one is configured."""
     if current_user.is_authenticated:
         return redirect(url_for("worklist.index"))
     form = LoginForm()
     if form.validate_on_submit():
+        if not password_login_allowed(form.username.data):
+            offer = current_app.extensions.get(_OFFER_KEY)
+            name = offer["label"] if offer else _("the identity provider")
+            flash(_("Passwords are not used here: log in with %(name)s.", name=name), "error")
+            return _login_page(form, 401, has_errors=True)
         result = services.authenticate(
             form.username.data, form.password.data, address=request.remote_addr, device_user_id=_device_user_id()
         )
         if result.user:
+            if not current_app.config.get("LOCAL_PASSWORDS_ENABLED", True):
+                services.record_break_glass_login(result.user, address=request.remote_addr)
             login_user(result.user)
             response = redirect(_safe_next(request.args.get("next")))
             response.set_cookie(
@@ -85,8 +124,8 @@ def login():
             )
         else:
             flash(_("User name or password is incorrect."), "error")
-        return render_template("auth/login.html", form=form, has_errors=True), 401
-    return render_template("auth/login.html", form=form)
+        return _login_page(form, 401, has_errors=True)
+    return _login_page(form)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -94,11 +133,13 @@ def login():
 def logout():
     """End the session, on the server too: the user's session generation moves on, so a copy
     of the cookie no longer works (nor do the user's sessions in other browsers)."""
+    elsewhere = current_app.extensions.get(_LOGOUT_KEY)
+    target = elsewhere() if elsewhere is not None and current_user.is_authenticated else None
     if current_user.is_authenticated:
         services.end_sessions(current_user, actor=current_user, reason="ended by logging out")
     logout_user()
     flash(_("You have been logged out."), "info")
-    return redirect(url_for("auth.login"))
+    return redirect(target or url_for("auth.login"))
 
 
 @bp.route("/language/<code>", methods=["POST"])

@@ -14,6 +14,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import gettext as _
 
+from parliament_tracker import telemetry
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
@@ -66,9 +67,11 @@ def render_pool() -> RenderPool | None:
     return _POOLS[key]
 
 
-def _run(fn: Any, *args: Any, **kwargs: Any) -> RenderedLetter:
+def _run(source: str, fn: Any, *args: Any, **kwargs: Any) -> RenderedLetter:
+    """Render in the pool (or in process), counted and timed for /metrics per source."""
     pool = render_pool()
-    return pool.run(fn, *args, **kwargs) if pool is not None else fn(*args, **kwargs)
+    with telemetry.timed(telemetry.LETTERS_RENDERED, telemetry.LETTER_RENDER_SECONDS, source=source):
+        return pool.run(fn, *args, **kwargs) if pool is not None else fn(*args, **kwargs)
 
 
 def _text_size(value: Any) -> int:
@@ -131,6 +134,7 @@ def render(template_bytes: bytes, data: ctx.LetterData, *, title: str) -> Render
     """Fill a template with the letter data (and the ministry's logo) and render it in the
     configured letter font."""
     return _run(
+        "generated",
         render_letter_data,
         template_bytes,
         data,
@@ -146,6 +150,7 @@ def render_uploaded(docx: bytes, *, title: str) -> RenderedLetter:
     """A drafter's DOCX as it is, in the configured font and within the upload limit (``DocxRejected``)."""
     cfg = current_app.config
     return _run(
+        "uploaded",
         pdf_from_docx,
         docx,
         title=title,

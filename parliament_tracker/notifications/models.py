@@ -274,3 +274,14 @@ class JobLock(Base):
     name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     holder: Mapped[str | None] = mapped_column(sa.String(120))
     locked_until: Mapped[dt.datetime | None]
+
+
+class SchedulerHeartbeat(Base):
+    """The scheduler process says it is alive: one row per process (host:pid), written at its
+    start and every ``SCHEDULER_HEARTBEAT_SECONDS``; ``GET /health`` reads the newest."""
+
+    __tablename__ = "scheduler_heartbeats"
+
+    holder: Mapped[str] = mapped_column(sa.String(120), primary_key=True)
+    started_at: Mapped[dt.datetime]
+    beat_at: Mapped[dt.datetime]

@@ -31,7 +31,8 @@ def test_anonymous_gets_login_or_401(app, client, seed_case):
         permission = getattr(view, PERMISSION_ATTR)
         response = client.open(url, method=method)
         if permission is None:
-            assert response.status_code < 500, (endpoint, response.status_code)
+            # /health answers 503 by design here (no scheduler, a database made without Alembic)
+            assert response.status_code < 500 or endpoint.startswith("operations.health"), (endpoint, response.status_code)
         elif url.startswith("/api/"):
             assert response.status_code == 401, (endpoint, method)
         elif method == "GET":
@@ -60,7 +61,7 @@ def test_every_route_for_every_role(app, client, seed_case, users, api_token, ro
             response = client.get(url)
         else:
             response = browser.post(url, {}, token_from="/account")
-        assert response.status_code < 500, (role, endpoint, method, response.status_code)
+        assert response.status_code < 500 or endpoint.startswith("operations.health"), (role, endpoint, method, response.status_code)
         if allowed:
             assert response.status_code != 403, (role, endpoint, method)
         else:

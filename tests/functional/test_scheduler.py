@@ -289,7 +289,7 @@ def test_scheduler_is_built_only_on_demand_with_every_job(app):
     from parliament_tracker.scheduler import build_scheduler
 
     scheduler = build_scheduler(app)
-    assert sorted(j.id for j in scheduler.get_jobs()) == sorted(JOBS)
+    assert sorted(j.id for j in scheduler.get_jobs()) == sorted([*JOBS, "_heartbeat"])
     assert not scheduler.running
     reminders = next(j for j in scheduler.get_jobs() if j.id == "reminders")
     assert reminders.args == ("reminders",) and reminders.func.__module__ == "parliament_tracker.scheduler"

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from parliament_tracker import telemetry
 from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import has_permission
@@ -234,18 +235,19 @@ def _sign_bytes(pdf: bytes, signatory: Signatory, identity: signing.LoadedSigner
     cfg = current_app.config
     level = pades_level()
     try:
-        signed = signing.sign_pdf(
-            pdf,
-            identity,
-            box=placed[1] if placed else None,
-            page=placed[0] if placed else 0,
-            reason=f"Ondertekend namens {signatory.office_title}",
-            location=cfg.get("SIGNING_LOCATION") or None,
-            timestamp_url=(cfg.get("SIGNING_TSA_URL") or None) if level.needs_timestamp else None,
-            level=level,
-            trust_roots_pem=trust_roots(),
-            stamp_text=signing.signature_block_text(signatory.name, signatory.office_title),
-        )
+        with telemetry.timed(telemetry.LETTERS_SIGNED, telemetry.LETTER_SIGN_SECONDS, level=level.value):
+            signed = signing.sign_pdf(
+                pdf,
+                identity,
+                box=placed[1] if placed else None,
+                page=placed[0] if placed else 0,
+                reason=f"Ondertekend namens {signatory.office_title}",
+                location=cfg.get("SIGNING_LOCATION") or None,
+                timestamp_url=(cfg.get("SIGNING_TSA_URL") or None) if level.needs_timestamp else None,
+                level=level,
+                trust_roots_pem=trust_roots(),
+                stamp_text=signing.signature_block_text(signatory.name, signatory.office_title),
+            )
     except Exception as exc:
         raise SigningUnavailable(_("The letter could not be signed: %(e)s", e=str(exc))) from exc
     return signed, placed is not None
