@@ -16,6 +16,15 @@ from parliament_tracker.notifications.models import (
     NotificationSettings,
 )
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
+from parliament_tracker.records.models import (
+    DestroyedRecord,
+    DestructionItem,
+    DestructionList,
+    LegalHold,
+    RetentionRule,
+    WooExport,
+    WooExportPart,
+)
 from parliament_tracker.tk.models import TKSyncState
 
 __all__ = [
@@ -31,10 +40,14 @@ __all__ = [
     "Deadline",
     "DeadlineSetting",
     "Delivery",
+    "DestroyedRecord",
+    "DestructionItem",
+    "DestructionList",
     "Directorate",
     "Event",
     "JobLock",
     "JobRun",
+    "LegalHold",
     "Letter",
     "LetterCase",
     "LetterTemplate",
@@ -48,9 +61,12 @@ __all__ = [
     "OurReferenceCounter",
     "Party",
     "Question",
+    "RetentionRule",
     "Signatory",
     "Signature",
     "TKSyncState",
     "User",
+    "WooExport",
+    "WooExportPart",
     "case_members",
 ]

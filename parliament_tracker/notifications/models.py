@@ -48,6 +48,7 @@ class NotificationKind(TitledEnum):
     contribution_asked = "contribution_asked", N_("Contribution asked")
     contribution_delivered = "contribution_delivered", N_("Contribution delivered")
     contribution_overdue = "contribution_overdue", N_("Contribution overdue")
+    woo_export_ready = "woo_export_ready", N_("Woo file ready")
 
     @property
     def optional(self) -> bool:
