@@ -38,6 +38,8 @@ from parliament_tracker.notifications import digest, job_board
 from parliament_tracker.notifications import jobs as job_bodies
 from parliament_tracker.notifications.contribution_notices import overdue as contribution_overdue
 from parliament_tracker.notifications.models import JobLock, JobRun, JobStatus
+from parliament_tracker.records import exports as woo_exports
+from parliament_tracker.records import retention
 from parliament_tracker.tk import sync as tk_sync
 
 log = logging.getLogger(__name__)
@@ -50,6 +52,10 @@ class Job:
     description: str
     #: a lock row older than this is taken over (a crashed process on SQLite)
     lock_seconds: int = 3600
+    #: the body does one step per unit of work and reports ``{"more": True}`` while work
+    #: remains: the run repeats it (each step committed, so its progress is visible), at most
+    #: ``max_steps`` times; the next run goes on
+    max_steps: int = 1
 
 
 JOBS: dict[str, Job] = {
@@ -66,6 +72,10 @@ JOBS: dict[str, Job] = {
         Job("tk_watch", tk_sync.watch_job, "Tweede Kamer: register new written questions to the ministry, notify registrars"),
         Job("tk_reconcile", tk_sync.reconcile_job, "Tweede Kamer: answers, postponements and withdrawals of open cases"),
         Job("tk_events", tk_sync.events_job, "Tweede Kamer: budget and committee debates as events (moves, cancellations)"),
+        # Records (parliament_tracker/records/).
+        Job("woo_exports", woo_exports.step, "Woo files of searches: gather the documents step by step, then notify the requester",
+            max_steps=woo_exports.MAX_STEPS),
+        Job("retention_proposal", retention.proposal_job, "Destruction list: closed cases past their retention period, for the archivist"),
     )
 }
 
@@ -81,6 +91,9 @@ DEFAULT_SCHEDULES: dict[str, str | None] = {
     "tk_watch": "20 7-18 * * mon-fri",
     "tk_reconcile": "30 6 * * mon-fri",
     "tk_events": "45 6 * * mon-fri",
+    # A Woo file asked for a search starts within a minute; the destruction list monthly.
+    "woo_exports": "* * * * *",
+    "retention_proposal": "0 3 1 * *",
 }
 
 
@@ -179,6 +192,12 @@ def run_job(name: str, today: dt.date | None = None) -> JobRun:
         # The job's body is one unit of work (committed, or rolled back on any error); the run
         # record and the lock around it are the scheduler's own bookkeeping.
         counts = run_in_unit_of_work(lambda: job.func(as_of))
+        steps = 1
+        while job.max_steps > 1 and counts.get("more") and steps < job.max_steps:
+            counts = run_in_unit_of_work(lambda: job.func(as_of))
+            steps += 1
+        if job.max_steps > 1:
+            counts = {**counts, "steps": steps}
         _finish(run_id, JobStatus.ok, counts, None)
         log.info("job %s (%s) done: %s", name, as_of, counts)
     except Exception:

@@ -122,6 +122,13 @@ def _init_templates(app: Flask) -> None:
     def nl_date(value: Any, fmt: str = "EEEE d MMMM y") -> str:
         return format_date(value, fmt) if value else ""
 
+    @app.template_filter("nl_datetime")
+    def nl_datetime(value: Any, fmt: str = "d MMMM y HH:mm") -> str:
+        """An instant in the interface's time zone (BABEL_DEFAULT_TIMEZONE)."""
+        from flask_babel import format_datetime
+
+        return format_datetime(value, fmt) if value else ""
+
 
 #: a view attribute: this GET request writes (e.g. a feed's last-used time), begin it IMMEDIATE
 WRITES_ON_GET_ATTR = "sqlite_writes_on_get"

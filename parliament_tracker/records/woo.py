@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -314,18 +315,18 @@ def producers(case: Case) -> Iterator[Producer]:
     yield f"case:{case.id}:summary", lambda: _summary(case)
     yield f"case:{case.id}:timeline", lambda: _timeline(case, letters)
     for attachment in case.attachments:
-        yield f"attachment:{attachment.id}", lambda a=attachment: _attachment(case, a)
+        yield f"attachment:{attachment.id}", functools.partial(_attachment, case, attachment)
     for letter in letters:
         yield from _letter_producers(case, letter)
     for contribution in sorted(contributions_for(case), key=lambda c: c.id):
-        yield f"contribution:{contribution.id}", lambda c=contribution: _contribution(case, c)
+        yield f"contribution:{contribution.id}", functools.partial(_contribution, case, contribution)
         if contribution.answer_content is not None and contribution.answer_filename:
-            yield f"contribution:{contribution.id}:file", lambda c=contribution: _contribution_file(case, c)
+            yield f"contribution:{contribution.id}:file", functools.partial(_contribution_file, case, contribution)
     notifications = db.session.scalars(
         sa.select(Notification).where(Notification.case_id == case.id).order_by(Notification.created_at, Notification.id)
     )
     for notification in notifications:
-        yield f"notification:{notification.id}", lambda n=notification: _notification(case, n)
+        yield f"notification:{notification.id}", functools.partial(_notification, case, notification)
 
 
 def documents(cases: Iterable[Case], seen: set[str]) -> Iterator[Document]:

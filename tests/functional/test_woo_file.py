@@ -134,3 +134,86 @@ def test_who_may_not_export(client, seed_case, login, role):
     browser = login(role)
     assert browser.post(f"/cases/{SEED}/woo", {}, token_from="/account").status_code == 403
     assert f'action="/cases/{SEED}/woo"' not in browser.get(f"/cases/{SEED}").text
+
+
+def test_the_woo_file_of_a_search_is_built_by_the_job_with_progress_and_a_link(app, client, sent_seed, login, users):
+    from parliament_tracker.notifications.models import Notification, NotificationKind
+    from parliament_tracker.records import exports
+    from parliament_tracker.records.models import WooExport, WooExportPart, WooExportStatus
+    from parliament_tracker.scheduler import run_job
+
+    browser = login("director")
+    response = browser.post("/woo/exports", {"kind": "committee_request", "q": "IND", "bogus": "x"}, token_from="/cases")
+    assert response.status_code == 303
+    page = response.headers["Location"]
+    export_id = int(page.rsplit("/", 1)[1])
+    assert "Waiting for the background job" in browser.get(page).text
+    with app.app_context():
+        export = _db.session.get(WooExport, export_id)
+        assert export.filters == {"kind": "committee_request", "q": "IND"} and export.status == WooExportStatus.queued
+        app.config["WOO_EXPORT_BATCH_CASES"] = 1
+        try:
+            # one step at a time, as the job's loop runs them: find the cases, gather, finish
+            from parliament_tracker.edge import run_job as unit
+
+            counts = unit(lambda: exports.step(today_local()))
+            assert counts == {"more": True, "export": export_id, "cases": 1, "expired": 0}
+            assert "0 of 1 cases gathered" in browser.get(page).text
+            counts = unit(lambda: exports.step(today_local()))
+            assert counts["cases_done"] == 1 and counts["documents"] > 5
+            assert _db.session.scalar(sa.select(sa.func.count()).select_from(WooExportPart)) == counts["documents"]
+            run = run_job("woo_exports")
+            assert run.status.value == "ok" and run.counts["ready"] is True, run.error
+        finally:
+            app.config["WOO_EXPORT_BATCH_CASES"] = 10
+        export = _db.session.get(WooExport, export_id)
+        assert export.status == WooExportStatus.ready and export.expires_at is not None
+        assert _db.session.scalar(sa.select(sa.func.count()).select_from(WooExportPart)) == 0
+        note = _db.session.scalar(sa.select(Notification).where(Notification.kind == NotificationKind.woo_export_ready))
+        assert note.user_id == users["director"].id and "/woo/download/" in note.body_text
+        link = note.body_text.split("http://", 1)[1].split()[0]
+        link = "/" + link.split("/", 1)[1]
+    text = browser.get(page).text
+    assert "woo-download" in text
+    download = browser.get(link)
+    assert download.status_code == 200 and download.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(download.data))
+    rows = _inventory(archive)
+    assert {row[5] for row in rows} == {SEED, LINKED}  # the linked case followed
+    assert sorted(f"{woo.DOCUMENTS_FOLDER}/{r[6]}" for r in rows) == sorted(
+        n for n in archive.namelist() if n.startswith(woo.DOCUMENTS_FOLDER + "/"))
+    with app.app_context():
+        actions = _db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.object_type == "woo_export")).all()
+        assert actions == ["woo_export:requested", "woo_export:ready", "woo_export:downloaded"]
+
+
+def test_a_download_link_expires_and_belongs_to_the_requester(app, client, sent_seed, login, users, time_machine):
+    from parliament_tracker.records import exports
+    from parliament_tracker.records.models import WooExport
+    from parliament_tracker.scheduler import run_job
+
+    browser = login("director")
+    browser.post("/woo/exports", {"q": "IND"}, token_from="/cases")
+    with app.app_context():
+        assert run_job("woo_exports").status.value == "ok"
+        export = _db.session.scalar(sa.select(WooExport))
+        token = exports.download_token(export)
+        from parliament_tracker.errors import DomainError
+
+        with pytest.raises(DomainError):  # another user's link, even valid, opens nothing
+            exports.from_token(token, _db.session.get(User, users["registrar"].id))
+    assert browser.get(f"/woo/download/{token}").status_code == 200
+    assert browser.get(f"/woo/download/{token[:-3]}xyz").status_code == 404
+    app.config["WOO_EXPORT_LINK_HOURS"] = 1
+    try:
+        time_machine.move_to(dt.datetime.now(dt.UTC) + dt.timedelta(hours=2))
+        refused = browser.get(f"/woo/download/{token}")
+    finally:
+        app.config["WOO_EXPORT_LINK_HOURS"] = 72
+    assert refused.status_code == 403 and "expired" in refused.text
+
+
+def test_a_search_without_cases_is_refused(client, seed_case, login):
+    browser = login("registrar")
+    response = browser.post("/woo/exports", {"q": "geen-zaak-heeft-dit-woord"}, token_from="/cases")
+    assert response.status_code == 303 and "/cases" in response.headers["Location"]
