@@ -101,7 +101,7 @@ def _next_export() -> WooExport | None:
         .limit(1)
     )
     if db.session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True)
+        stmt = stmt.with_for_update(skip_locked=True, of=WooExport)
     return db.session.scalar(stmt)
 
 
