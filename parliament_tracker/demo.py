@@ -56,6 +56,7 @@ USERS = [
     ("signer", "Sanne Secretariaat", Role.signatory_office, None),
     ("admin", "Anna Beheer", Role.admin, None),
     ("viewer", "Victor Meelezer", Role.viewer, None),
+    ("archivist", "Arend Archivaris", Role.archivist, None),
 ]
 
 SEED_QUESTIONS = """1. Bent u bekend met het bericht «Angstcultuur en machtsspelletjes en een verziekte sfeer bij afdeling van de IND: «die collega gaan wij afbranden»»?

@@ -57,7 +57,7 @@ def test_woo_file_of_a_search_with_progress_and_a_download_link(log_in, live_ser
     assert re.search(rf"{found} van {found} zaken", page.locator("#export-progress").inner_text())
     with page.expect_download() as info:
         link.click()
-    data = open(info.value.path(), "rb").read()
+    data = info.value.path().read_bytes()
     archive = zipfile.ZipFile(io.BytesIO(data))
     names = archive.namelist()
     assert woo.INVENTORY_XLSX in names and woo.INVENTORY_PDF in names

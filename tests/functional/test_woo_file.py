@@ -58,6 +58,12 @@ def sent_seed(app, client, seed_draft, users, api_token):
     return letter_id
 
 
+def _pdf_text(data: bytes) -> str:
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, timeout=30, check=True).stdout.decode()
+
+
 def _inventory(archive: zipfile.ZipFile) -> list[list]:
     sheet = load_workbook(io.BytesIO(archive.read(woo.INVENTORY_XLSX))).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -113,6 +119,10 @@ def test_the_seed_cases_woo_file_matches_its_inventory(app, client, sent_seed, l
     mail_name = next(f"{woo.DOCUMENTS_FOLDER}/{r[6]}" for r in rows if r[2] in ("E-mail", "Melding in de applicatie"))
     assert email.message_from_bytes(archive.read(mail_name))["Subject"]
     assert archive.read(woo.INVENTORY_PDF).startswith(b"%PDF")
+    summary = next(f"{woo.DOCUMENTS_FOLDER}/{r[6]}" for r in rows if r[5] == LINKED and r[2].startswith("Zaakoverzicht"))
+    text = _pdf_text(archive.read(summary))
+    assert "Bent u bekend met het bericht" in text and SEED in text  # the questions and the link
+    assert "Zaak geregistreerd." in _pdf_text(archive.read(timeline))  # the audit trail in Dutch sentences
 
     # the export is audited on both cases, with who and the ZIP's hash
     with app.app_context():
