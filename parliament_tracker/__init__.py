@@ -103,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from parliament_tracker.notifications.views import bp as notifications_bp
     from parliament_tracker.organisation.api import bp as organisation_api_bp
     from parliament_tracker.organisation.views import bp as admin_bp
+    from parliament_tracker.records.views import bp as records_bp
     from parliament_tracker.tk.views import bp as tk_bp
     from parliament_tracker.worklist.api import bp as worklist_api_bp
     from parliament_tracker.worklist.views import bp as worklist_bp
@@ -128,12 +129,13 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_api_bp)
     app.register_blueprint(contributions_bp)
     app.register_blueprint(contributions_api_bp)
+    app.register_blueprint(records_bp)
 
 
 def register_hooks(app: Flask) -> None:
     """Higher parts register with the hooks lower parts offer, here and never at import time
     (tests/unit/test_import_contract.py forbids every upward import, lazy ones too)."""
-    from parliament_tracker import answers, api, cases, deadlines, letters, operations, scheduler, sso
+    from parliament_tracker import answers, api, cases, deadlines, letters, operations, records, scheduler, sso
     from parliament_tracker.contributions import api as contributions_api
     from parliament_tracker.contributions import views as contribution_pages
     from parliament_tracker.notifications import api as notifications_api
@@ -146,6 +148,7 @@ def register_hooks(app: Flask) -> None:
     letters.init_app(app)
     answers.init_app(app)
     contribution_pages.init_app(app)
+    records.init_app(app)
     scheduler.init_app(app)
     operations.init_app(app)
     sso.init_app(app)

@@ -120,7 +120,7 @@ def demo_load_command() -> None:
     created = load_demo()
     if created:
         click.echo(f"Demo data loaded in {time.monotonic() - started:.1f} s.")
-        click.echo(f"Demo data loaded. Log in as registrar, drafter, director, signer, admin or viewer with password {DEMO_PASSWORD!r}.")
+        click.echo(f"Demo data loaded. Log in as registrar, drafter, director, signer, admin, viewer or archivist with password {DEMO_PASSWORD!r}.")
     else:
         click.echo("Demo data already present; nothing changed.")
 

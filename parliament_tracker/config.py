@@ -96,6 +96,13 @@ def _web_settings(instance_path: str) -> dict[str, Any]:
         "ATTACHMENT_MAX_BYTES": 20 * 1024 * 1024,
         # An outside contributor's link opens their one contribution for this many days.
         "CONTRIBUTION_LINK_DAYS": 14,
+        # Woo files: linked cases followed this deep; a search's file is built this many cases
+        # per step and its download link (and the stored ZIP) lasts this many hours
+        "WOO_LINK_DEPTH": 1,
+        "WOO_EXPORT_BATCH_CASES": 10,
+        "WOO_EXPORT_LINK_HOURS": 72,
+        # retention: a case removed from a destruction list is not proposed again for this long
+        "RETENTION_RECONSIDER_DAYS": 365,
         "BASE_URL": "http://127.0.0.1:5000",
         "MINISTRY_NAME": "Ministerie van Justitie en Veiligheid",
     }

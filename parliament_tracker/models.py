@@ -18,6 +18,15 @@ from parliament_tracker.notifications.models import (
     SchedulerHeartbeat,
 )
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
+from parliament_tracker.records.models import (
+    DestroyedRecord,
+    DestructionItem,
+    DestructionList,
+    LegalHold,
+    RetentionRule,
+    WooExport,
+    WooExportPart,
+)
 from parliament_tracker.tk.models import TKSyncState
 
 __all__ = [
@@ -33,11 +42,15 @@ __all__ = [
     "Deadline",
     "DeadlineSetting",
     "Delivery",
+    "DestroyedRecord",
+    "DestructionItem",
+    "DestructionList",
     "Directorate",
     "Event",
     "IndexedAnswer",
     "JobLock",
     "JobRun",
+    "LegalHold",
     "Letter",
     "LetterCase",
     "LetterTemplate",
@@ -52,11 +65,14 @@ __all__ = [
     "Party",
     "Question",
     "SchedulerHeartbeat",
+    "RetentionRule",
     "Signatory",
     "Signature",
     "StandardLine",
     "StandardLineVersion",
     "TKSyncState",
     "User",
+    "WooExport",
+    "WooExportPart",
     "case_members",
 ]

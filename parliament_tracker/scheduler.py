@@ -40,6 +40,8 @@ from parliament_tracker.notifications import jobs as job_bodies
 from parliament_tracker.notifications.contribution_notices import overdue as contribution_overdue
 from parliament_tracker.notifications.models import JobLock, JobRun, JobStatus, SchedulerHeartbeat
 from parliament_tracker.notifications.standard_line_notices import expiring as standard_lines_expiring
+from parliament_tracker.records import exports as woo_exports
+from parliament_tracker.records import retention
 from parliament_tracker.tk import sync as tk_sync
 
 log = logging.getLogger(__name__)
@@ -53,6 +55,10 @@ class Job:
     description: str
     #: a lock row older than this is taken over (a crashed process on SQLite)
     lock_seconds: int = 3600
+    #: the body does one step per unit of work and reports ``{"more": True}`` while work
+    #: remains: the run repeats it (each step committed, so its progress is visible), at most
+    #: ``max_steps`` times; the next run goes on
+    max_steps: int = 1
 
 
 JOBS: dict[str, Job] = {
@@ -70,6 +76,10 @@ JOBS: dict[str, Job] = {
         Job("tk_watch", tk_sync.watch_job, N_("Tweede Kamer: register new written questions to the ministry, notify registrars")),
         Job("tk_reconcile", tk_sync.reconcile_job, N_("Tweede Kamer: answers, postponements and withdrawals of open cases")),
         Job("tk_events", tk_sync.events_job, N_("Tweede Kamer: budget and committee debates as events (moves, cancellations)")),
+        # Records (parliament_tracker/records/).
+        Job("woo_exports", woo_exports.step, N_("Woo files of searches: gather the documents step by step, then notify the requester"),
+            max_steps=woo_exports.MAX_STEPS),
+        Job("retention_proposal", retention.proposal_job, N_("Destruction list: closed cases past their retention period, for the archivist")),
     )
 }
 
@@ -86,6 +96,9 @@ DEFAULT_SCHEDULES: dict[str, str | None] = {
     "tk_watch": "20 7-18 * * mon-fri",
     "tk_reconcile": "30 6 * * mon-fri",
     "tk_events": "45 6 * * mon-fri",
+    # A Woo file asked for a search starts within a minute; the destruction list monthly.
+    "woo_exports": "* * * * *",
+    "retention_proposal": "0 3 1 * *",
 }
 
 
@@ -184,6 +197,12 @@ def run_job(name: str, today: dt.date | None = None) -> JobRun:
         # The job's body is one unit of work (committed, or rolled back on any error); the run
         # record and the lock around it are the scheduler's own bookkeeping.
         counts = run_in_unit_of_work(lambda: job.func(as_of))
+        steps = 1
+        while job.max_steps > 1 and counts.get("more") and steps < job.max_steps:
+            counts = run_in_unit_of_work(lambda: job.func(as_of))
+            steps += 1
+        if job.max_steps > 1:
+            counts = {**counts, "steps": steps}
         _finish(run_id, JobStatus.ok, counts, None)
         log.info("job %s (%s) done: %s", name, as_of, counts)
     except Exception:

@@ -143,6 +143,13 @@ def _init_templates(app: Flask) -> None:
         """A moment in the app's one style, in Europe/Amsterdam (``i18n.format_moment``)."""
         return format_moment(value)
 
+    @app.template_filter("nl_datetime")
+    def nl_datetime(value: Any, fmt: str = "d MMMM y HH:mm") -> str:
+        """An instant in the interface's time zone (BABEL_DEFAULT_TIMEZONE)."""
+        from flask_babel import format_datetime
+
+        return format_datetime(value, fmt) if value else ""
+
 
 #: a view attribute: this GET request writes (e.g. a feed's last-used time), begin it IMMEDIATE
 WRITES_ON_GET_ATTR = "sqlite_writes_on_get"

@@ -14,7 +14,7 @@ import parliament_tracker.db
 from parliament_tracker.answers.fts import CREATE_STATEMENTS, DROP_STATEMENTS
 
 revision = "0013_answers"
-down_revision = "0012_contrib"
+down_revision = "0013_tagpdf"
 branch_labels = None
 depends_on = None
 
@@ -24,6 +24,7 @@ OLD_KINDS = (
     "case_assigned", "approval_requested", "changes_requested", "letter_to_sign", "letter_withdrawn", "letter_signed",
     "letter_sent", "postponement_sent", "daily_summary",
     "contribution_asked", "contribution_delivered", "contribution_overdue",
+    "contribution_reminder", "contribution_escalation",  # 0013_handover
 )
 NEW_KINDS = (*OLD_KINDS, "standard_line_expiring")
 KIND_TABLES = ("notifications", "notification_opt_outs")

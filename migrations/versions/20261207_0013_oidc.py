@@ -12,7 +12,7 @@ from alembic import op
 from parliament_tracker.db import UTCDateTime
 
 revision = "0013_oidc"
-down_revision = "0012_contrib"
+down_revision = "0013_answers"
 branch_labels = None
 depends_on = None
 

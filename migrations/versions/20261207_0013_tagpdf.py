@@ -11,7 +11,7 @@ import parliament_tracker.db
 from alembic import op
 
 revision = "0013_tagpdf"
-down_revision = "0012_contrib"
+down_revision = "0013_handover"
 branch_labels = None
 depends_on = None
 

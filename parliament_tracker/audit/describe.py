@@ -89,7 +89,7 @@ def _link_title(value: str | None) -> str:
 def sentence(entry: Any) -> str:
     """One line describing what happened."""
     d = entry.details or {}
-    for describe in (_case_sentence, _contribution_sentence, _letter_sentence, _answers_sentence):
+    for describe in (_case_sentence, _contribution_sentence, _letter_sentence, _answers_sentence, _records_sentence):
         text = describe(entry.action, d)
         if text is not None:
             return text
@@ -273,6 +273,21 @@ def _letter_sentence(action: str, d: dict[str, Any]) -> str | None:
         return _("Postponement notice sent (letter %(id)s).", id=d.get("letter_id", "")) if d.get("letter_id") else None
     if action in ("template:loaded", "template:uploaded", "template:activated"):
         return None  # shown only in the template list, which has its own columns
+    return None
+
+
+def _records_sentence(action: str, d: dict[str, Any]) -> str | None:
+    """Woo files and retention (parliament_tracker.records)."""
+    if action == "case:woo_exported":
+        return _("Exported in a Woo file (%(n)s documents).", n=d.get("documents", ""))
+    if action == "case:legal_hold_placed":
+        return _("Placed a legal hold: %(reason)s.", reason=_title("hold_reason", d.get("reason")) or d.get("reason", ""))
+    if action == "case:legal_hold_lifted":
+        return _("Lifted the legal hold.")
+    if action == "case:transferred":
+        return _("Transferred to the national archive (destruction list %(n)s).", n=d.get("list_id", ""))
+    if action == "case:destroyed":
+        return _("Destroyed (destruction list %(n)s).", n=d.get("list_id", ""))
     return None
 
 

@@ -12,10 +12,13 @@ class Role(TitledEnum):
     signatory_office = "signatory_office", N_("Signatory's office")
     admin = "admin", N_("Administrator")
     viewer = "viewer", N_("Viewer")
+    #: records management (DIV/archief): approves the destruction list, places legal holds
+    archivist = "archivist", N_("Archivist")
 
 
 ALL_ROLES = frozenset(Role)
-STAFF = ALL_ROLES - {Role.viewer}
+#: who works on cases (the archivist, like the viewer, only reads them)
+STAFF = ALL_ROLES - {Role.viewer, Role.archivist}
 
 #: permission name -> the roles that hold it. Views declare one permission each.
 PERMISSIONS: dict[str, frozenset[Role]] = {
@@ -51,6 +54,17 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "answers.view": ALL_ROLES,
     "standard_line.manage": frozenset({Role.registrar, Role.drafter, Role.director, Role.admin}),
     "jobs.view": frozenset({Role.admin}),
+    #: the Woo file of a case or a search (every document, inventory list): the desk that
+    #: registers Woo requests, the directors who answer them, administrators and archivists
+    "woo.export": frozenset({Role.registrar, Role.director, Role.admin, Role.archivist}),
+    #: see the retention settings, legal holds and destruction lists (read-only)
+    "retention.view": frozenset({Role.registrar, Role.director, Role.admin, Role.archivist}),
+    #: set a case kind's retention period and outcome (selectielijst)
+    "retention.settings": frozenset({Role.admin}),
+    #: place and lift a legal hold (Woo request, objection procedure)
+    "retention.hold": frozenset({Role.registrar, Role.admin, Role.archivist}),
+    #: approve or remove items of a destruction list, destroy and transfer the approved ones
+    "retention.decide": frozenset({Role.archivist}),
 }
 
 

@@ -67,6 +67,7 @@ USERS = [
     ("signer", "Sanne Secretariaat", Role.signatory_office, None),
     ("admin", "Anna Beheer", Role.admin, None),
     ("viewer", "Victor Meelezer", Role.viewer, None),
+    ("archivist", "Arend Archivaris", Role.archivist, None),
 ]
 
 SUBJECTS = [

@@ -51,6 +51,7 @@ class NotificationKind(TitledEnum):
     contribution_reminder = "contribution_reminder", N_("Reminder: contribution due")
     contribution_escalation = "contribution_escalation", N_("Escalation: contribution overdue")
     standard_line_expiring = "standard_line_expiring", N_("Standard line about to expire")
+    woo_export_ready = "woo_export_ready", N_("Woo file ready")
 
     @property
     def optional(self) -> bool:

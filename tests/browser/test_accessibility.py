@@ -48,6 +48,8 @@ MAIN_PAGES = {
     "letter-templates": "/letter-templates",
     "outbox": "/admin/outbox",
     "verify": "/verify",
+    "retention": "/retention",
+    "woo-exports": "/woo/exports",
 }
 
 

@@ -6,7 +6,7 @@ from parliament_tracker.auth.permissions import PERMISSION_ATTR
 from parliament_tracker.auth.roles import PERMISSIONS, Role
 
 #: sample values for URL parameters
-SAMPLES = {"reference": "2021Z19601", "kind": "users", "obj_id": "1", "code": "nl", "token_id": "1", "attachment_id": "1", "filename": "app.css", "event_id": "1", "deadline_id": "1", "day_id": "1", "feed_id": "1", "token": "not-a-token", "notification_id": "1", "letter_id": "1", "number": "1", "template_id": "1", "item_id": "1", "contribution_id": "1", "line_id": "1"}
+SAMPLES = {"reference": "2021Z19601", "export_id": "1", "hold_id": "1", "list_id": "1", "kind": "users", "obj_id": "1", "code": "nl", "token_id": "1", "attachment_id": "1", "filename": "app.css", "event_id": "1", "deadline_id": "1", "day_id": "1", "feed_id": "1", "token": "not-a-token", "notification_id": "1", "letter_id": "1", "number": "1", "template_id": "1", "item_id": "1", "contribution_id": "1", "line_id": "1"}
 
 
 def _routes(app):

@@ -140,8 +140,8 @@ def test_preferences_are_respected_but_escalations_cannot_be_switched_off(app, s
         services.set_preferences(drafter, [K.reminder_due])
         services.set_preferences(director, [])  # tries to switch everything off
         seed_case.session.commit()
-        # Escalations and the Tweede Kamer notices (tk_*) cannot be switched off.
-        assert services.wanted_kinds(drafter) == {K.reminder_due, K.escalation, K.contribution_escalation, K.tk_new_case, K.tk_update}
+        # Escalations, the Tweede Kamer notices (tk_*) and the Woo file one asked for cannot be switched off.
+        assert services.wanted_kinds(drafter) == {K.reminder_due, K.escalation, K.contribution_escalation, K.tk_new_case, K.tk_update, K.woo_export_ready}
         assert K.escalation in services.wanted_kinds(director)
         for day in (dt.date(2021, 11, 9), dt.date(2021, 11, 12), dt.date(2021, 11, 17), dt.date(2021, 11, 19)):
             run_job("reminders", day)

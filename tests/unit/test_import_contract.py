@@ -43,6 +43,8 @@ LAYERS: list[set[str]] = [
     {"notifications"},
     {"tk"},
     {"worklist"},
+    # Woo files and retention: gather every feature's documents, so above them all
+    {"records"},
     # the edges that put everything together
     {"backup", "cli", "demo", "scheduler", "models", "serving", "operations", "__init__"},
 ]
