@@ -7,15 +7,17 @@ SQLAlchemy or any ``parliament_tracker`` module outside this package.
 
 The steps, each usable on its own:
 
-- fill: ``fill.fill_template(template, context)`` in a Jinja sandbox (docxtpl), with the
+- fill: ``fill.fill_template(template, context)`` in the Jinja sandbox of ``sandbox`` (docxtpl, with a budget), with the
   context built from plain dataclasses by ``context.build_context``; ``fill.check_template``,
   ``fill.check_docx_upload`` and ``features.feature_problems`` vet uploads (English messages,
   worded for the reader by ``letters.messages``); ``variables`` is the context contract.
 - html: ``docx2html.docx_to_html(docx, font_family=…, title=…)`` (page set-up, headers and
   footers), walking the body with ``docx_walker`` and the styles read by ``docx_styles``.
 - pdf: ``pdf.render_pdf(html, title=…)`` (PDF/A-2b, data: URLs only).
-- sign: ``signing.load_signer`` once per process, ``signing.sign_pdf`` and
-  ``signing.verify_pdf``; ``signing.make_dev_certificate`` for development.
+- sign: ``signing.load_signer`` once per process and ``signing.sign_pdf`` at the PAdES level
+  ``levels.effective_level`` picks; ``verification.verify_pdf`` gives the one verdict, the level,
+  timestamps and chain; ``devcert.make_dev_certificate`` for development (all three are also
+  importable from ``signing``).
 - ``pipeline.render_letter`` (fill → html → pdf) and ``pipeline.pdf_from_docx`` (an uploaded
   DOCX → html → pdf) chain the steps, refusing DOCX over ``RenderLimits`` (``fill.check_docx_budget``)
   before layout and over its pages after; ``compare.diff_paragraphs`` diffs two DOCX texts.
