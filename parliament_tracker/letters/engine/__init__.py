@@ -7,7 +7,7 @@ SQLAlchemy or any ``parliament_tracker`` module outside this package.
 
 The steps, each usable on its own:
 
-- fill: ``fill.fill_template(template, context)`` in a Jinja sandbox (docxtpl), with the
+- fill: ``fill.fill_template(template, context)`` in the Jinja sandbox of ``sandbox`` (docxtpl, with a budget), with the
   context built from plain dataclasses by ``context.build_context``; ``fill.check_template``,
   ``fill.check_docx_upload`` and ``features.feature_problems`` vet uploads (English messages,
   worded for the reader by ``letters.messages``); ``variables`` is the context contract.

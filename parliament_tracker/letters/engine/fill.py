@@ -1,19 +1,17 @@
 """Fill DOCX templates with docxtpl, safely, and vet uploaded DOCX files.
 
 Templates are uploaded by staff and contain Jinja code, so they are treated as
-untrusted code: rendering happens in an immutable Jinja sandbox with autoescape
-(without autoescape "R&D <fase 2>" silently becomes "R " because the XML gets
-repaired by dropping content), with a short whitelist of filters and globals.
+untrusted code: rendering happens in the immutable Jinja sandbox of ``sandbox`` with
+autoescape (without autoescape "R&D <fase 2>" silently becomes "R " because the XML gets
+repaired by dropping content), a short whitelist of filters and globals, and a budget.
 Upload checks find problems early and report all of them at once, in English;
 the web layer translates the message.
 """
 
 from __future__ import annotations
 
-import contextvars
 import io
 import re
-import time
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -22,13 +20,18 @@ from typing import Any
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateAssertionError, TemplateSyntaxError, meta, nodes
+from jinja2 import TemplateAssertionError, TemplateSyntaxError, meta, nodes
 from jinja2 import TemplateError as JinjaTemplateError
-from jinja2.compiler import CodeGenerator, Frame
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.sandbox import SecurityError
 
-from parliament_tracker.letters.engine.context import join_and
-from parliament_tracker.letters.engine.dates import nl_date
+from parliament_tracker.letters.engine.sandbox import (
+    ALLOWED_FILTERS,
+    ALLOWED_TESTS,
+    ENV,
+    FORBIDDEN_TAGS,
+    TemplateLimitExceeded,
+    fill_budget,
+)
 
 # Limits for uploads. A Kamerbrief template is typically 20–60 KB; images push it up.
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
@@ -58,179 +61,12 @@ class TemplateError(Exception):
         return (TemplateError, (self.message, self.problems))
 
 
-class TemplateLimitExceeded(Exception):
-    """A template asked for more work than a letter needs (a huge range, repeat or output).
-
-    Not a Jinja ``TemplateError``, so Jinja and docxtpl let it pass through unchanged.
-    """
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
 class DocxRejected(Exception):
     """An uploaded DOCX is refused; the message is user-facing English."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-# --------------------------------------------------------------------------- Jinja
-
-def _filter_default(value: Any, default: Any = "") -> Any:
-    return default if value is None or value == "" else value
-
-
-def _filter_join(value: Iterable[Any], separator: str = ", ") -> str:
-    return separator.join(str(v) for v in value)
-
-
-# Only these filters exist in templates; the Jinja defaults (e.g. `attr`, `map`
-# with attribute names, `format`) widen what a template can reach.
-ALLOWED_FILTERS: dict[str, Any] = {
-    "nl_date": nl_date,
-    "upper": lambda s: str(s).upper(),
-    "lower": lambda s: str(s).lower(),
-    "capitalize": lambda s: str(s)[:1].upper() + str(s)[1:],
-    "trim": lambda s: str(s).strip(),
-    "default": _filter_default,
-    "join": _filter_join,
-    "join_and": join_and,
-    "length": len,
-    "count": len,
-    "string": str,
-}
-ALLOWED_TESTS = {"defined", "undefined", "none", "number", "string", "odd", "even", "sameas", "in", "eq", "ne"}
-FORBIDDEN_TAGS = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)
-
-
-# The sandbox's own budget. A letter needs a few ranges of tens of items and some kilobytes of
-# text per paragraph; these caps are orders of magnitude above that and far below what blocks a
-# worker (``range(10**9)``, ``'A' * 300000000`` or nested loops ran for minutes and took GBs).
-MAX_RANGE_ITEMS = 10_000  # one range()
-MAX_RANGE_TOTAL = 100_000  # all range() items of one fill, so nested loops are bounded too
-MAX_SEQUENCE_ITEMS = 1_000_000  # a string or list built by *, + or ~
-MAX_OUTPUT_CHARS = 20_000_000  # all filled XML of one fill
-MAX_FILL_SECONDS = 10
-MAX_POWER_BITS = 4096  # 2 ** 4096 is plenty; 10 ** 10 ** 9 would run for hours
-
-
-class _Budget:
-    """What one fill may still spend; checked by the sandbox's hooks."""
-
-    def __init__(self) -> None:
-        self.range_items = 0
-        self.output_chars = 0
-        self.deadline = time.monotonic() + MAX_FILL_SECONDS
-
-    def tick(self) -> None:
-        if time.monotonic() > self.deadline:
-            raise TemplateLimitExceeded(f"The template took more than {MAX_FILL_SECONDS} seconds to fill.")
-
-
-_BUDGET: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar("fill_budget", default=None)
-
-
-def _budget() -> _Budget:
-    budget = _BUDGET.get()
-    # Outside fill_template (a snippet rendered directly) each check gets a fresh budget.
-    return budget if budget is not None else _Budget()
-
-
-def _check_length(length: int) -> None:
-    if length > MAX_SEQUENCE_ITEMS:
-        raise TemplateLimitExceeded(
-            f"The template repeats text or a list to {length} items; the maximum is {MAX_SEQUENCE_ITEMS}."
-        )
-
-
-def _limited_range(*args: int) -> range:
-    budget = _budget()
-    budget.tick()
-    rng = range(*args)
-    if len(rng) > MAX_RANGE_ITEMS:
-        raise TemplateLimitExceeded(
-            f"The template asks for a range of {len(rng)} items; the maximum is {MAX_RANGE_ITEMS}."
-        )
-    budget.range_items += len(rng)
-    if budget.range_items > MAX_RANGE_TOTAL:
-        raise TemplateLimitExceeded(f"The template's loops run over more than {MAX_RANGE_TOTAL} items in total.")
-    return rng
-
-
-def _sized(value: Any) -> int | None:
-    return len(value) if isinstance(value, (str, bytes, list, tuple)) else None
-
-
-class _LimitedCodeGenerator(CodeGenerator):
-    """Routes ``~`` through the environment so a doubling ``{% set s = s ~ s %}`` is capped."""
-
-    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
-        self.write("environment.limit_text(")
-        super().visit_Concat(node, frame)
-        self.write(")")
-
-
-class _LimitedSandbox(ImmutableSandboxedEnvironment):
-    # Intercepted operators are also never constant-folded at compile time, so a literal
-    # 'A' * 300000000 is caught here rather than while parsing.
-    intercepted_binops = frozenset({"*", "+", "**"})
-    code_generator_class = _LimitedCodeGenerator
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        _budget().tick()
-        if operator == "*":
-            for seq, times in ((left, right), (right, left)):
-                size = _sized(seq)
-                if size is not None and isinstance(times, int):
-                    _check_length(size * max(times, 0))
-        elif operator == "+":
-            a, b = _sized(left), _sized(right)
-            if a is not None and b is not None:
-                _check_length(a + b)
-        elif (
-            operator == "**"
-            and isinstance(left, int)
-            and isinstance(right, int)
-            and abs(left) > 1
-            and right > 0
-            and abs(left).bit_length() * right > MAX_POWER_BITS
-        ):
-            raise TemplateLimitExceeded("The template computes a number that is too large.")
-        return super().call_binop(context, operator, left, right)
-
-    def limit_text(self, value: Any) -> Any:
-        _check_length(len(value))
-        return value
-
-    def concat(self, pieces: Iterable[str]) -> str:
-        """Join a part's output, stopping once the fill's output or time budget is spent."""
-        budget = _budget()
-        out: list[str] = []
-        for piece in pieces:
-            budget.output_chars += len(piece)
-            if budget.output_chars > MAX_OUTPUT_CHARS:
-                raise TemplateLimitExceeded(f"The filled template is larger than {MAX_OUTPUT_CHARS} characters.")
-            if len(out) % 1024 == 0:
-                budget.tick()
-            out.append(piece)
-        return "".join(out)
-
-
-def _make_env() -> ImmutableSandboxedEnvironment:
-    env = _LimitedSandbox(autoescape=True, undefined=StrictUndefined)
-    env.filters = dict(ALLOWED_FILTERS)
-    env.tests = {name: env.tests[name] for name in ALLOWED_TESTS if name in env.tests}
-    # `range` is capped per call and per fill; nothing else global is needed in a letter.
-    env.globals = {"range": _limited_range}
-    return env
-
-
-# One environment for the process: docxtpl compiles each part per render anyway,
-# and the environment holds no per-render state (the budget lives in a context variable).
-_ENV = _make_env()
 
 
 @dataclass(frozen=True)
@@ -291,7 +127,7 @@ def _static_problems(part: _Part, ast: nodes.Template) -> list[str]:
 
 def _parse(part: _Part) -> nodes.Template:
     try:
-        return _ENV.parse(part.source)
+        return ENV.parse(part.source)
     except TemplateSyntaxError as exc:
         near = _near(part.source, exc.lineno)
         where = f" near \"{near}\"" if near else ""
@@ -369,9 +205,9 @@ def fill_template(template_bytes: bytes, context: Mapping[str, Any]) -> bytes:
         problems.append("Unknown variables: " + ", ".join(missing) + ".")
     if problems:
         raise TemplateError(problems[0] if len(problems) == 1 else "The template has problems.", problems)
-    token = _BUDGET.set(_Budget())
     try:
-        tpl.render(dict(context), jinja_env=_ENV, autoescape=True)
+        with fill_budget():
+            tpl.render(dict(context), jinja_env=ENV, autoescape=True)
     except TemplateLimitExceeded as exc:
         raise TemplateError(exc.message) from None
     except SecurityError as exc:
@@ -379,8 +215,6 @@ def fill_template(template_bytes: bytes, context: Mapping[str, Any]) -> bytes:
     except JinjaTemplateError as exc:
         # StrictUndefined: e.g. an attribute missing on a loop item.
         raise TemplateError(f"The template could not be filled: {exc.message}") from exc
-    finally:
-        _BUDGET.reset(token)
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()

@@ -342,7 +342,9 @@ def test_sandbox_budget_allows_what_a_letter_needs():
 
 
 def test_sandbox_time_budget_stops_a_slow_fill(monkeypatch):
-    monkeypatch.setattr(fill, "MAX_FILL_SECONDS", 0)
+    from parliament_tracker.letters.engine import sandbox
+
+    monkeypatch.setattr(sandbox, "MAX_FILL_SECONDS", 0)
     with pytest.raises(TemplateError, match="took more than 0 seconds"):
         fill.fill_template(make_template("{% for i in range(10) %}{{ i * 2 }}{% endfor %}"), {})
 
