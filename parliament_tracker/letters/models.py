@@ -183,7 +183,7 @@ class LetterLogo(Base):
 
     id: Mapped[intpk]
     name: Mapped[str] = mapped_column(sa.String(200))
-    png: Mapped[bytes] = deferred(mapped_column(sa.LargeBinary))
+    png: Mapped[bytes] = deferred(mapped_column(sa.LargeBinary, nullable=False))
     width: Mapped[int]
     height: Mapped[int]
     size: Mapped[int]

@@ -95,9 +95,12 @@ def read(path: str, role: str, html: str) -> Page:
 
 
 def first_letter_path(db: Any) -> str:
-    from parliament_tracker.letters.models import Letter
+    """The demo's first draft letter: its page and its editor open for those who may edit (the
+    2021 seed letter is sent, so its editor answers 409)."""
+    from parliament_tracker.letters.models import Letter, LetterStatus
 
-    return f"/letters/{db.session.scalar(db.select(Letter.id).order_by(Letter.id))}"
+    draft = db.session.scalar(db.select(Letter.id).where(Letter.status == LetterStatus.draft).order_by(Letter.id))
+    return f"/letters/{draft}"
 
 
 def walk(client: Any, login: Any, db: Any, lang: str, roles: list[str] | None = None) -> Iterator[Page]:

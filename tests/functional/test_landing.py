@@ -14,11 +14,14 @@ from tests.conftest import Browser
 #: each role's start page: the sections of its Mijn werk, in order (worklist.queries.for_user)
 START_SECTIONS = {
     Role.registrar: ["new_from_kamer", "not_assigned", "to_send", "overdue", "monday_list"],
-    Role.drafter: ["my_cases", "sent_back"],
-    Role.director: ["awaiting_approval", "overdue", "due_this_week", "my_cases"],
+    Role.drafter: ["my_cases", "questions_assigned", "sent_back", "contributions_asked", "contributions_back"],
+    Role.director: ["awaiting_approval", "overdue", "due_this_week", "directorate_contributions", "my_cases",
+                    "contributions_back"],
     Role.signatory_office: ["to_sign", "to_send"],
     Role.admin: ["awaiting_approval", "not_assigned", "overdue", "due_this_week", "to_sign", "to_send"],
     Role.viewer: ["overdue", "due_this_week"],
+    # the archivist's own work (destruction lists) is on the retention page; Mijn werk is the overview
+    Role.archivist: ["overdue", "due_this_week"],
 }
 ROLES = list(Role)
 

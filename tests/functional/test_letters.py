@@ -64,7 +64,9 @@ def test_demo_has_the_seed_reply_sent_on_23_november_2021(seed):
     assert letter.signatory.name == "Ankie Broekers-Knol"
     assert len(letter.body) == 7 and letter.body[0]["type"] == "p"
     assert "Podt (D66) en Ceder (ChristenUnie)" in letter.body[1]["runs"][0]["text"]
-    assert [v.number for v in letter.versions] == [1, 2]  # generated, then the signed final version
+    # generated; rendered at the last approval with its date and Ons kenmerk (what is signed); the
+    # signed final version
+    assert [v.number for v in letter.versions] == [1, 2, 3]
 
 
 def test_seed_letter_generates_pdf_and_docx(login, seed_draft):
