@@ -17,6 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy import orm
 
 from parliament_tracker.answers import ranking, search, standard_lines
 from parliament_tracker.answers.models import IndexedAnswer, StandardLine
@@ -172,22 +173,38 @@ def related_cases(case: Case, *, limit: int = 8) -> list[Related]:
     """Earlier cases on the same subject: the same dossier, the same members, similar question
     text (from the answer index), each with the answers it got."""
     found: dict[int, list[str]] = {}
+    # the same dossier (newest first) and the same members (most shared first), in one statement
+    parts = []
     if case.dossier:
-        for cid in db.session.scalars(
-            sa.select(Case.id).where(Case.dossier == case.dossier, Case.id != case.id).order_by(Case.received_on.desc()).limit(limit)
-        ):
-            found.setdefault(cid, []).append("dossier")
+        parts.append(
+            sa.select(
+                Case.id.label("cid"), sa.literal(0).label("part"), sa.literal(0).label("shared"), Case.received_on.label("received")
+            )
+            .where(Case.dossier == case.dossier, Case.id != case.id)
+            .order_by(Case.received_on.desc())
+            .limit(limit)
+            .subquery()
+        )
     member_ids = [m.id for m in case.members]
     if member_ids:
-        for cid in db.session.scalars(
-            sa.select(case_members.c.case_id)
+        parts.append(
+            sa.select(
+                case_members.c.case_id.label("cid"), sa.literal(1).label("part"), sa.func.count().label("shared"),
+                Case.received_on.label("received"),
+            )
             .join(Case, Case.id == case_members.c.case_id)
             .where(case_members.c.member_id.in_(member_ids), Case.id != case.id)
             .group_by(case_members.c.case_id, Case.received_on)
             .order_by(sa.func.count().desc(), Case.received_on.desc())
             .limit(limit)
+            .subquery()
+        )
+    if parts:
+        both = sa.union_all(*(sa.select(part) for part in parts)).subquery()
+        for cid, part in db.session.execute(
+            sa.select(both.c.cid, both.c.part).order_by(both.c.part, both.c.shared.desc(), both.c.received.desc())
         ):
-            found.setdefault(cid, []).append("members")
+            found.setdefault(cid, []).append("dossier" if part == 0 else "members")
     question_text = " ".join(q.text for q in case.questions) or case.subject
     for hit in search.search(question_text, context_for(case), limit=limit, exclude_case_id=case.id):
         reasons = found.setdefault(hit.item.case_id, [])
@@ -195,14 +212,22 @@ def related_cases(case: Case, *, limit: int = 8) -> list[Related]:
             reasons.append("text")
     if not found:
         return []
-    cases = {c.id: c for c in db.session.scalars(sa.select(Case).where(Case.id.in_(found)))}
+    # the cases (what the list shows of them, nothing related) with their answers, in one statement
+    cases: dict[int, Case] = {}
     answers: dict[int, list[IndexedAnswer]] = {}
-    for a in db.session.scalars(
-        sa.select(IndexedAnswer)
-        .where(IndexedAnswer.case_id.in_(found), IndexedAnswer.superseded_by_id.is_(None))
-        .order_by(IndexedAnswer.case_id, IndexedAnswer.question_number)
+    for related, a in db.session.execute(
+        sa.select(Case, IndexedAnswer)
+        .outerjoin(IndexedAnswer, sa.and_(IndexedAnswer.case_id == Case.id, IndexedAnswer.superseded_by_id.is_(None)))
+        .where(Case.id.in_(found))
+        .order_by(Case.id, IndexedAnswer.question_number)
+        .options(
+            orm.Load(Case).load_only(Case.id, Case.reference, Case.subject, Case.status, Case.received_on),
+            orm.Load(Case).raiseload("*"),
+        )
     ):
-        answers.setdefault(a.case_id, []).append(a)
+        cases[related.id] = related
+        if a is not None:
+            answers.setdefault(related.id, []).append(a)
     out = [Related(cases[cid], reasons, answers.get(cid, [])) for cid, reasons in found.items() if cid in cases]
     out.sort(key=lambda r: (-len(r.reasons), -r.case.received_on.toordinal()))
     return out[:limit]

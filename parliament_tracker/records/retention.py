@@ -145,6 +145,26 @@ def expires_on(case: Case, rule: Rule) -> dt.date:
         return start.replace(year=start.year + rule.period_years, day=28)
 
 
+def rule_and_holds(case: Case) -> tuple[Rule, list[LegalHold]]:
+    """The rule of the case's kind and the case's active holds, in one statement (the case page):
+    one row of nothing, the kind's stored rule (if any) and each active hold joined to it."""
+    one = sa.select(sa.literal(1).label("one")).subquery()
+    rows = db.session.execute(
+        sa.select(RetentionRule, LegalHold)
+        .select_from(one)
+        .outerjoin(RetentionRule, RetentionRule.kind == case.kind)
+        .outerjoin(LegalHold, sa.and_(LegalHold.case_id == case.id, LegalHold.lifted_at.is_(None)))
+        .order_by(LegalHold.id)
+    ).all()
+    stored = rows[0][0] if rows else None
+    if stored is not None:
+        rule = Rule(case.kind, stored.period_years, stored.outcome, False)
+    else:
+        years, outcome = DEFAULTS[case.kind]
+        rule = Rule(case.kind, years, outcome, True)
+    return rule, [hold for _rule, hold in rows if hold is not None]
+
+
 def active_holds(case: Case) -> list[LegalHold]:
     return list(db.session.scalars(
         sa.select(LegalHold).where(LegalHold.case_id == case.id, LegalHold.lifted_at.is_(None)).order_by(LegalHold.id)

@@ -60,12 +60,12 @@ def case_page_context(case: Case) -> dict[str, Any]:
     """What the case page shows of records: the Woo file button (by permission)."""
     if not current_user.is_authenticated:
         return {}
-    rule = retention.rules()[case.kind]
+    rule, holds = retention.rule_and_holds(case)
     text = _("Retention: %(outcome)s %(years)d years after closing.", outcome=rule.outcome.label.lower(), years=rule.period_years)
     return {"records": {
         "may_export": current_user.can("woo.export"),
         "may_hold": current_user.can("retention.hold"),
-        "holds": retention.active_holds(case),
+        "holds": holds,
         "hold_reasons": HoldReason.choices(),
         "retention": text,
     }}

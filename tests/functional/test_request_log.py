@@ -40,6 +40,9 @@ def json_app(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
 
     loggers = [logging.getLogger("parliament_tracker"), logging.getLogger("parliament_tracker.requests")]
     saved = [(lg, list(lg.handlers), lg.propagate, lg.level) for lg in loggers]
+    for lg in loggers:
+        # Alembic's fileConfig (the migration tests, earlier in the same worker) disables existing loggers
+        monkeypatch.setattr(lg, "disabled", False)
     monkeypatch.setenv("PARLIAMENT_TRACKER_INSTANCE_PATH", str(tmp_path))
     app = create_app(
         {

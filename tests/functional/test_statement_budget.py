@@ -20,7 +20,10 @@ MAX_STATEMENTS = 5
 #: the case page as it stands: the user, the case (one-to-ones, members, deadlines), its questions,
 #: attachments and links, the suggested links, the timeline, letters, contributions, the unread
 #: count and the deadline rules (holidays, settings, events). Not yet the 5 of the issue.
-MAX_PAGE_STATEMENTS = 13
+#: +3 for the related cases section (answers): the candidates by dossier and members, the full-text
+#: search of the answer index, and the cases with their answers; +1 for the records section (the
+#: kind's retention rule with the case's active legal holds).
+MAX_PAGE_STATEMENTS = 13 + 3 + 1
 
 
 @contextlib.contextmanager

@@ -17,9 +17,12 @@ MAY_COMMIT = {"edge.py", "scheduler.py", "notifications/delivery.py"}
 
 #: the web layer: modules that handle requests and may read the request, ``g``, the session and
 #: the logged-in user. Every other module is a service, a rule or a model: it gets what it needs
-#: (the actor, the rule context) as arguments. Request guards and the response policy are web layer.
+#: (the actor, the rule context) as arguments. Request guards and the response policy are web layer,
+#: and so are the request hooks of ``operations`` (the request id and its log line, the per-request
+#: metrics and the ``/metrics`` access check): middleware around every request, not services.
 WEB_LAYER = re.compile(
-    r"(^|/)(views|[a-z_]+_views|api|[a-z_]+_api)\.py$|^(edge|web|i18n|cli|input_guard|response_policy|kept_forms)\.py$"
+    r"(^|/)(views|[a-z_]+_views|api|[a-z_]+_api)\.py$"
+    r"|^(edge|web|i18n|cli|input_guard|response_policy|kept_forms|operations/request_log|operations/metrics)\.py$"
 )
 
 REQUEST_NAMES = {"flask": {"request", "g", "session"}, "flask_login": {"current_user"}}
