@@ -25,13 +25,16 @@ def upgrade():
         sa.Column("beat_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("holder", name=op.f("pk_scheduler_heartbeats")),
     )
-    with op.batch_alter_table("users") as batch:
-        batch.add_column(sa.Column("oidc_subject", sa.String(255), nullable=True))
-        batch.create_unique_constraint(op.f("uq_users_oidc_subject"), ["oidc_subject"])
+    # In place, no batch rebuild of "users": on SQLite a rebuild DROPs the table, and with
+    # foreign keys on that implicit DELETE cascades to every row that references a user
+    # (notifications and their deliveries, opt-outs, API tokens, feeds). The subject is unique
+    # through a unique index, which SQLite can add to an existing table.
+    op.add_column("users", sa.Column("oidc_subject", sa.String(255), nullable=True))
+    op.create_index(op.f("ix_users_oidc_subject"), "users", ["oidc_subject"], unique=True)
 
 
 def downgrade():
-    with op.batch_alter_table("users") as batch:
-        batch.drop_constraint(op.f("uq_users_oidc_subject"), type_="unique")
-        batch.drop_column("oidc_subject")
+    op.drop_index(op.f("ix_users_oidc_subject"), table_name="users")
+    # SQLite drops a column in place (3.35+): no rebuild, nothing cascades
+    op.drop_column("users", "oidc_subject")
     op.drop_table("scheduler_heartbeats")

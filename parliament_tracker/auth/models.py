@@ -45,7 +45,8 @@ class User(UserMixin, Base):
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     #: the identity provider's subject ("sub") of this account, when it signs in with OpenID
     #: Connect (parliament_tracker.sso); None for local accounts
-    oidc_subject: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
+    #: unique through a unique index (migration 0013_oidc adds it in place, no table rebuild)
+    oidc_subject: Mapped[str | None] = mapped_column(sa.String(255), unique=True, index=True)
     created_at: Mapped[created_at_now]
 
     def get_id(self) -> str:

@@ -309,8 +309,20 @@ def _contribution_file(case: Case, contribution: Contribution) -> Document:
     )
 
 
+def _whole(case: Case) -> Case:
+    """The case again, with what its documents show: a linked case comes from ``links_of``, which
+    loads its columns only (raiseload), and any later ``links_of`` loads it so again."""
+    return db.session.scalars(
+        sa.select(Case)
+        .where(Case.id == case.id)
+        .options(*case_services.shown_options(attachments=True))
+        .execution_options(populate_existing=True)
+    ).unique().one()
+
+
 def producers(case: Case) -> Iterator[Producer]:
     """Every document of one case, as (key, make) in inventory order."""
+    case = _whole(case)
     letters = sorted(letters_for_case(case), key=lambda letter: letter.id)
     yield f"case:{case.id}:summary", lambda: _summary(case)
     yield f"case:{case.id}:timeline", lambda: _timeline(case, letters)

@@ -17,7 +17,7 @@ import importlib.util
 import os
 import threading
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,6 +52,28 @@ def require_browser() -> None:
     reason = missing_browser_reason()
     if reason:
         pytest.skip(f"browser tests skipped: {reason}", allow_module_level=True)
+
+
+def outside_event_loop(work: Callable[[], None]) -> None:
+    """Run ``work`` in a thread of its own and re-raise what it raised.
+
+    Loading the demo signs letters with pyHanko, which calls ``asyncio.run()``; that refuses to
+    run in a thread whose event loop is already running, as the main thread's is while a
+    Playwright sync API (a module-scoped browser) is open. A fresh thread has no loop, so the data
+    setup works whichever fixture pytest happens to set up first."""
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:  # re-raised in the caller's thread below
+            failure.append(exc)
+
+    thread = threading.Thread(target=run, name="browser-test-setup")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
 
 
 @dataclass
@@ -92,11 +114,15 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             }
         )
     app.config["SERVER_NAME"] = None  # the browser uses 127.0.0.1:<port>; no host matching
-    with app.app_context():
-        db.create_all()
-        load_demo()
-        db.session.commit()
-        db.session.remove()
+
+    def fill() -> None:
+        with app.app_context():
+            db.create_all()
+            load_demo()
+            db.session.commit()
+            db.session.remove()
+
+    outside_event_loop(fill)
 
     live = LiveServer(url="", app=app)
 

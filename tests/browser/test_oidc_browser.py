@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, require_browser
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, outside_event_loop, require_browser
 from tests.oidc_provider import missing_provider_reason, running
 
 require_browser()
@@ -88,11 +88,17 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
                 "BREAK_GLASS_ADMIN": "admin",
             }
         )
-        with app.app_context():
-            db.create_all()
-            load_demo()
-            db.session.commit()
-            db.session.remove()
+
+        def fill() -> None:
+            with app.app_context():
+                db.create_all()
+                load_demo()
+                db.session.commit()
+                db.session.remove()
+
+        # the demo signs letters (pyHanko: asyncio.run), which fails in this thread once the
+        # module's Playwright loop runs
+        outside_event_loop(fill)
         site = Site(url=base, app=app, provider=provider)
 
         def record_error(sender: Any, exception: BaseException, **extra: Any) -> None:
@@ -125,7 +131,7 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any, site: Site) -> Iterator[Any]:
+def page(site: Site, browser: Any) -> Iterator[Any]:
     site.errors.clear()
     context = browser.new_context(base_url=site.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)

@@ -104,7 +104,10 @@ def test_the_seed_cases_woo_file_matches_its_inventory(app, client, sent_seed, l
     # the letter (answering the seed case, mentioning the linked one) is listed once, under the seed case
     kinds = [row[2] for row in rows]
     assert kinds.count("Ondertekende brief (PDF)") == 1 and kinds.count("Ondertekende brief (DOCX)") == 1
-    assert sum(k.startswith("Brief (") and k.endswith("(PDF)") for k in kinds) == 1  # version 1, the draft
+    # unsigned: version 1 (the draft) and version 2 (rendered at the last approval, the bytes
+    # the signature signs: a kept version of its own, so a document of the Woo file too)
+    unsigned = sorted(k for k in kinds if k.startswith("Brief (") and k.endswith("(PDF)"))
+    assert [k.rsplit(", ", 1)[1] for k in unsigned] == ["versie 1 (PDF)", "versie 2 (PDF)"]
     assert kinds.count("Validatierapport handtekening (tekst)") == 1
     assert kinds.count("Verzoek om een bijdrage en antwoord") == 1
     assert kinds.count("Bijlage bij een bijdrage") == 1
@@ -113,6 +116,8 @@ def test_the_seed_cases_woo_file_matches_its_inventory(app, client, sent_seed, l
     # the documents are what they say
     by_type = {row[2]: f"{woo.DOCUMENTS_FOLDER}/{row[6]}" for row in rows}
     assert archive.read(by_type["Ondertekende brief (PDF)"]).startswith(b"%PDF")
+    approved = next(f"{woo.DOCUMENTS_FOLDER}/{r[6]}" for r in rows if r[2].endswith("versie 2 (PDF)"))
+    assert archive.read(by_type["Ondertekende brief (PDF)"]).startswith(archive.read(approved))  # signed as rendered
     assert "Oordeel: valid" in archive.read(by_type["Validatierapport handtekening (tekst)"]).decode()
     timeline = next(f"{woo.DOCUMENTS_FOLDER}/{r[6]}" for r in rows if r[5] == SEED and r[2] == "Tijdlijn (audittrail)")
     assert archive.read(timeline).startswith(b"%PDF")
