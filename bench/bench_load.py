@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import collections
 import datetime as dt
+import itertools
 import os
 import random
 import re
@@ -63,6 +64,8 @@ MIX: dict[str, tuple[int, tuple[str, ...]]] = {
     "letter_render": (5, ("drafter",)),
     "ics_feed": (5, ("drafter",)),
 }
+#: new cases' numbers, unique over all phases
+_NEW_REFERENCES = itertools.count(1)
 SEARCH_WORDS = ["politie", "asiel", "gevangenis", "rechtspraak", "appingedam", "cybercrime", "jeugd", "slachtoffer"]
 
 
@@ -241,7 +244,7 @@ class User:
                               headers=self.api, timeout=60)
         elif name == "api_create_case":
             self.created += 1
-            body = {"reference": f"2099Z{self.n:02d}{self.created:03d}", "kind": "commitment",
+            body = {"reference": f"2099Z{next(_NEW_REFERENCES):05d}", "kind": "commitment",
                     "subject": f"Toezegging over belasting {self.n}-{self.created}", "received_on": dt.date.today().isoformat()}
             r = self.http.post(f"{b}/api/v1/cases", json=body, headers=self.api, timeout=60)
         elif name == "letter_render":

@@ -6,10 +6,12 @@ built from the action and its details, so a Dutch reader sees Dutch.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from parliament_tracker.enums import TitledEnum
 
@@ -78,6 +80,12 @@ def _value(field: str, value: Any) -> str:
         return _deadline_title(value) or value
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
+    counted = re.fullmatch(r"(\d+) (paragraphs|answers)", str(value))
+    if counted and field in ("body", "answers"):
+        n = int(counted.group(1))
+        if counted.group(2) == "paragraphs":
+            return ngettext("%(num)d paragraph", "%(num)d paragraphs", n)
+        return ngettext("%(num)d answer", "%(num)d answers", n)
     return str(value)
 
 
@@ -102,7 +110,7 @@ def _case_sentence(action: str, d: dict[str, Any]) -> str | None:
     if action == "case:created":
         return _("Registered the case.")
     if action == "case:updated":
-        fields = ", ".join(str(FIELD_TITLES.get(f, f)).lower() for f in (d.get("changes") or {}))
+        fields = ", ".join(field_title(f).lower() for f in (d.get("changes") or {}))
         return _("Edited: %(fields)s.", fields=fields)
     if action == "case:status_changed":
         before, after = (d.get("changes") or {}).get("status", [None, None])
@@ -249,7 +257,7 @@ def _letter_sentence(action: str, d: dict[str, Any]) -> str | None:
     if action == "letter:started":
         return _("Started the letter for %(refs)s.", refs=", ".join(d.get("cases") or []))
     if action == "letter:updated":
-        fields = ", ".join(str(LETTER_FIELD_TITLES.get(f, f)).lower() for f in (d.get("changes") or {}))
+        fields = ", ".join(field_title(f, letter=True).lower() for f in (d.get("changes") or {}))
         return _("Edited: %(fields)s.", fields=fields)
     if action == "letter:generated":
         return _("Generated version %(n)s.", n=d.get("version", ""))
@@ -302,7 +310,19 @@ LETTER_FIELD_TITLES = {
     "body": _l("Text of the letter"),
     "answers": _l("Answers to the questions"),
     "postponement_reason": _l("Reason for the postponement"),
+    "subject": _l("Subject"),
+    "mentions": _l("Mentions (reference numbers)"),
 }
+
+
+def field_title(field: str, *, letter: bool = False) -> str:
+    """A recorded field's title in the reader's language (never the column name: "subject"
+    would be English on a Dutch timeline); an unknown field says so in words."""
+    tables = (LETTER_FIELD_TITLES, FIELD_TITLES) if letter else (FIELD_TITLES, LETTER_FIELD_TITLES)
+    for table in tables:
+        if field in table:
+            return str(table[field])
+    return _deadline_title(field) or _("another field")
 
 
 def changes(entry: Any) -> list[tuple[str, str, str]]:
@@ -312,6 +332,5 @@ def changes(entry: Any) -> list[tuple[str, str, str]]:
     rows = []
     for field, pair in ((entry.details or {}).get("changes") or {}).items():
         before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
-        title = FIELD_TITLES.get(field) or _deadline_title(field) or LETTER_FIELD_TITLES.get(field, field)
-        rows.append((str(title), _value(field, before), _value(field, after)))
+        rows.append((field_title(field, letter=entry.action.startswith("letter:")), _value(field, before), _value(field, after)))
     return rows

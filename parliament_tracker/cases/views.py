@@ -30,6 +30,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -99,6 +100,9 @@ def export_csv():
     """The current list (same filters) as a CSV file that opens as columns in a Dutch Excel."""
     f = _list_filter()
     stamp = today_local().isoformat()
+    # Resolved now: the rows stream after the edge's commit, when the user row is no longer loaded
+    # and the locale selector (which reads current_user) would fail on the header's titles.
+    get_locale()
     return Response(
         stream_with_context(csv_lines(page_hooks.export_rows(f))),
         mimetype="text/csv; charset=utf-8",

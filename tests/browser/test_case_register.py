@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser.axe import axe_violations
 from tests.browser.conftest import require_browser
 
 require_browser()
@@ -44,6 +45,9 @@ def _register(page: Any, reference: str, subject: str) -> None:
     page.click("form.case-form button[type=submit]")
     # a date received over a year ago is asked about first; "Toch opslaan" keeps what was typed
     expect(page.locator(".date-warning")).to_be_focused()
+    expect(page.locator("#subject")).to_have_value(subject)
+    violations = axe_violations(page)
+    assert violations == [], violations
     page.click("form.case-form button[name=confirmed_received_on]")
 
 

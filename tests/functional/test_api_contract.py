@@ -99,7 +99,7 @@ def test_the_contract_check_fails_on_an_undocumented_field_and_status(app, clien
     with pytest.raises(ContractViolation):
         client.get("/api/v1/cases/2021Z19601", headers=headers)
     monkeypatch.setitem(app.extensions, cases_api._EXTENDERS_KEY, extenders)
-    monkeypatch.setattr(cases_api.services, "find_case", lambda reference: (_ for _ in ()).throw(ApiError(418, "teapot")))
+    monkeypatch.setattr(cases_api.services, "find_case", lambda reference, **_kw: (_ for _ in ()).throw(ApiError(418, "teapot")))
     with pytest.raises(ContractViolation, match="418"):
         client.get("/api/v1/cases/2021Z19601", headers=headers)
 

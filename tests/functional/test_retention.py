@@ -142,7 +142,7 @@ def test_a_hold_placed_after_approval_stops_the_destruction(app, client, sent_se
         retention.place_hold(_case(SEED), "objection", "Bezwaar tegen Woo-besluit", actor=admin)
         from parliament_tracker.errors import DomainError
 
-        with pytest.raises(DomainError, match="legal hold"):
+        with pytest.raises(DomainError, match="juridische blokkade"):
             retention.destroy_approved(proposal, actor=archivist)
         assert _case(SEED) is not None
 

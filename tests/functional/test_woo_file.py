@@ -157,7 +157,7 @@ def test_the_woo_file_of_a_search_is_built_by_the_job_with_progress_and_a_link(a
     assert response.status_code == 303
     page = response.headers["Location"]
     export_id = int(page.rsplit("/", 1)[1])
-    assert "Waiting for the background job" in browser.get(page).text
+    assert "Wachten tot de achtergrondtaak begint" in browser.get(page).text
     with app.app_context():
         export = _db.session.get(WooExport, export_id)
         assert export.filters == {"kind": "committee_request", "q": "IND"} and export.status == WooExportStatus.queued
@@ -168,7 +168,7 @@ def test_the_woo_file_of_a_search_is_built_by_the_job_with_progress_and_a_link(a
 
             counts = unit(lambda: exports.step(today_local()))
             assert counts == {"more": True, "export": export_id, "cases": 1, "expired": 0}
-            assert "0 of 1 cases gathered" in browser.get(page).text
+            assert "0 van 1 zaken verzameld" in browser.get(page).text
             counts = unit(lambda: exports.step(today_local()))
             assert counts["cases_done"] == 1 and counts["documents"] > 5
             assert _db.session.scalar(sa.select(sa.func.count()).select_from(WooExportPart)) == counts["documents"]
@@ -220,7 +220,7 @@ def test_a_download_link_expires_and_belongs_to_the_requester(app, client, sent_
         refused = browser.get(f"/woo/download/{token}")
     finally:
         app.config["WOO_EXPORT_LINK_HOURS"] = 72
-    assert refused.status_code == 403 and "expired" in refused.text
+    assert refused.status_code == 403 and "downloadlink is verlopen" in refused.text
 
 
 def test_a_search_without_cases_is_refused(client, seed_case, login):

@@ -1,4 +1,4 @@
-"""The letter document engine: DOCX template → filled DOCX → HTML → PDF/A-2b → PAdES signature.
+"""The letter document engine: DOCX template → filled DOCX → HTML → tagged PDF/A-2a + UA-1 → PAdES signature.
 
 Pure: no Flask, no database, no application config. Callers pass plain data and settings in
 (font family, size limits, signer, timestamp URL) and store the bytes that come out;
@@ -13,7 +13,8 @@ The steps, each usable on its own:
   worded for the reader by ``letters.messages``); ``variables`` is the context contract.
 - html: ``docx2html.docx_to_html(docx, font_family=…, title=…)`` (page set-up, headers and
   footers), walking the body with ``docx_walker`` and the styles read by ``docx_styles``.
-- pdf: ``pdf.render_pdf(html, title=…)`` (PDF/A-2b, data: URLs only).
+- pdf: ``pdf.render_pdf(html, title=…)`` (tagged PDF/A-2a + PDF/UA-1, or PDF/A-2b with
+  ``tagged=False``; data: URLs only); ``logo`` checks an uploaded logo and fills the logo slot.
 - sign: ``signing.load_signer`` once per process and ``signing.sign_pdf`` at the PAdES level
   ``levels.effective_level`` picks; ``verification.verify_pdf`` gives the one verdict, the level,
   timestamps and chain; ``devcert.make_dev_certificate`` for development (all three are also

@@ -79,7 +79,7 @@ def read_ppr(ppr: Any, into: dict[str, Any]) -> None:
             val = ind.get(qn(f"w:{key}"))
             if val is not None:
                 into["ind_" + {"start": "left", "end": "right"}.get(key, key)] = val
-    for key in ("keepNext", "pageBreakBefore"):
+    for key in ("keepNext", "pageBreakBefore", "contextualSpacing"):
         el = ppr.find(qn(f"w:{key}"))
         if el is not None:
             into[key] = is_on(el)

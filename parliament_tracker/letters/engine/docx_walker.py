@@ -467,7 +467,14 @@ class Walker:
     def style_css(self) -> str:
         rules = []
         for style_id in sorted(self.styles.used):
-            css = paragraph_css(self.styles.ppr(style_id)) + run_css(self.styles.rpr(style_id))
+            ppr = self.styles.ppr(style_id)
+            css = paragraph_css(ppr) + run_css(self.styles.rpr(style_id))
             if css:
                 rules.append(f".{css_class(style_id)}{{{';'.join(css)}}}")
+            if ppr.get("contextualSpacing"):
+                # Word's "don't add space between paragraphs of the same style": the next one's
+                # negative top margin collapses with this one's bottom margin to nothing.
+                after = to_float(ppr.get("after")) / TWIP_PER_PT
+                cls = css_class(style_id)
+                rules.append(f".{cls}+.{cls}{{margin-top:{-after:g}pt}}")
         return "\n".join(rules)

@@ -78,3 +78,18 @@ def test_list_markers_sit_where_word_puts_them(sample, tmp_path):
     assert found["eerste"][0] == pytest.approx(margin + 18, abs=0.5)
     assert found["1."][0] == pytest.approx(margin, abs=0.5)
     assert found["stap"][0] == pytest.approx(margin + 18, abs=0.5)
+
+
+def test_no_space_between_list_items_of_one_style_as_word_does(tmp_path):
+    """Word's default List Bullet has contextualSpacing: the document's 10 pt after paragraphs
+    (docDefaults) is left out between items, kept after the list."""
+    doc = Document()
+    for text in ("eerste", "tweede", "derde"):
+        doc.add_paragraph(text, style="List Bullet")
+    doc.add_paragraph("daarna")
+    pdf = render_pdf(docx_to_html(docx_bytes(doc), font_family="DejaVu Sans", title="t"), title="t")
+    y = {w: y0 for _x0, y0, _x1, w in words(pdf, tmp_path)}
+    pitch = y["tweede"] - y["eerste"]
+    assert pitch == pytest.approx(11 * 1.164 * 1.15, abs=0.3)  # one line of 11 pt at 1.15 lines
+    assert y["derde"] - y["tweede"] == pytest.approx(pitch, abs=0.1)
+    assert y["daarna"] - y["derde"] == pytest.approx(pitch + 10, abs=0.3)  # the 10 pt after the list

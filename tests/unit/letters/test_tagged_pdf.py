@@ -346,3 +346,27 @@ def test_datum_and_onderwerp_are_row_headers_of_their_values(seed_rendered):
     assert len(headers) == len(data) == 2
     for th, td in zip(headers, data):
         assert [str(h) for h in td.A.Headers] == [str(th.ID)]
+
+
+def test_signature_block_text_names_signer_office_and_date():
+    from parliament_tracker.letters.engine.signing import signature_block_text
+
+    assert signature_block_text("A. 100% Broekers", "Staatssecretaris  van\nJustitie") == (
+        "Digitaal ondertekend door:\nA. 100%% Broekers\nStaatssecretaris van Justitie\nDatum: %(ts)s")
+
+
+def test_visible_signature_block_is_tagged_and_validates(seed_rendered, loaded_signer, dev_cert):
+    import importlib.util
+
+    if importlib.util.find_spec("uharfbuzz") is None:
+        pytest.skip("pyHanko[opentype] (uharfbuzz) missing")
+    from parliament_tracker.letters.engine.signing import signature_block_text
+
+    signed = sign_pdf(seed_rendered.pdf, loaded_signer, box=(62, 200, 252, 236), page=1,
+                      stamp_text=signature_block_text("Ankie Broekers-Knol", "Staatssecretaris van Justitie en Veiligheid"))
+    pdf = pikepdf.open(io.BytesIO(signed))
+    form = [k for k in _kids(_document_element(pdf)) if isinstance(k, pikepdf.Dictionary) and k.get("/S") == "/Form"]
+    widget = form[0].K[0].Obj
+    assert [float(v) for v in widget.Rect] == [62, 200, 252, 236]
+    assert form[0].K[0].Pg.objgen == pdf.pages[1].obj.objgen
+    assert verify_pdf(signed, [dev_cert.root_pem_path.read_bytes()]).ok

@@ -1,0 +1,57 @@
+"""Start-up time to the first response, and what the imports cost (not a test).
+
+    PYTHONPATH=. .venv/bin/python bench/bench_startup.py [runs]
+
+Each run is a fresh interpreter that creates the app as ``wsgi.py`` does (without the worker
+preparation) on an empty SQLite file and answers ``GET /login`` through the test client; prints the
+median wall time, and from ``python -X importtime`` the cumulative import time of WeasyPrint,
+Alembic (Flask-Migrate) and pyHanko in that process, with the load average. Aim (issue #19): 1.5 s.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CHILD = """
+import time, tempfile
+t0 = time.perf_counter()
+from parliament_tracker import create_app
+app = create_app({"SECRET_KEY": "bench-startup", "SQLALCHEMY_DATABASE_URI": "sqlite:///%s/s.sqlite"})
+from parliament_tracker.extensions import db
+with app.app_context():
+    db.create_all()
+r = app.test_client().get("/login")
+assert r.status_code == 200, r.status_code
+print("FIRST_RESPONSE", time.perf_counter() - t0)
+"""
+
+
+def main(runs: int = 5) -> None:
+    print(f"load average: {os.getloadavg()[0]:.1f}; {runs} runs")
+    times = []
+    imports: dict[str, list[float]] = {"weasyprint": [], "alembic": [], "pyhanko": []}
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {**os.environ, "PYTHONPATH": str(ROOT), "PARLIAMENT_TRACKER_INSTANCE_PATH": tmp}
+            out = subprocess.run([sys.executable, "-X", "importtime", "-c", CHILD % tmp], cwd=ROOT, env=env,
+                                 capture_output=True, text=True, timeout=120)
+            times.append(float(re.search(r"FIRST_RESPONSE ([0-9.]+)", out.stdout).group(1)))
+            for name in imports:
+                found = re.search(rf"import time:\s+\d+ \|\s+(\d+) \|\s+{name}$", out.stderr, re.MULTILINE)
+                imports[name].append(int(found.group(1)) / 1e6 if found else 0.0)
+    print(f"first response after {statistics.median(times):.2f} s (median; min {min(times):.2f}, max {max(times):.2f})")
+    for name, values in imports.items():
+        print(f"  import {name:11} {statistics.median(values):.2f} s (cumulative, median)")
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5)
