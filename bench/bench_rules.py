@@ -17,6 +17,7 @@ from pathlib import Path
 # Run from a checkout without installing the package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from parliament_tracker.deadlines.lateness import risk
 from parliament_tracker.deadlines.rules import (
     CaseFacts,
     DeadlineSettings,
@@ -25,7 +26,6 @@ from parliament_tracker.deadlines.rules import (
     Period,
     RecessTable,
     compute_deadlines,
-    risk,
 )
 from parliament_tracker.deadlines.workdays import WorkingCalendar
 

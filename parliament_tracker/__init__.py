@@ -89,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
     from parliament_tracker.auth.views import bp as auth_bp
     from parliament_tracker.cases.api import bp as cases_api_bp
     from parliament_tracker.cases.question_views import bp as case_questions_bp
+    from parliament_tracker.cases.related_views import bp as case_related_bp
     from parliament_tracker.cases.views import bp as cases_bp
     from parliament_tracker.contributions.api import bp as contributions_api_bp
     from parliament_tracker.contributions.views import bp as contributions_bp
@@ -111,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(case_questions_bp)
+    app.register_blueprint(case_related_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(tk_bp)
     app.register_blueprint(api_bp)

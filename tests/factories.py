@@ -21,6 +21,7 @@ from typing import Any
 
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import Role
+from parliament_tracker.cases import links as case_links
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.kinds import CaseKind
 from parliament_tracker.cases.models import Case, LinkType
@@ -202,7 +203,7 @@ def seed_pair(users: dict[str, User] | None = None, today: dt.date = TODAY) -> t
         notes="Beantwoorden vóór de begrotingsbehandeling JenV (24 november 2021).",
         actor=registrar,
     )
-    case_services.add_link(request, written.reference, LinkType.same_subject, actor=registrar)
+    case_links.add_link(request, written.reference, LinkType.same_subject, actor=registrar)
     db.session.flush()
     return request, written
 

@@ -9,6 +9,7 @@ reindex have made any, go). Nothing here commits.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
@@ -101,13 +102,19 @@ def index_letter(letter: Letter) -> int:
         )
     db.session.add_all(rows)
     db.session.flush()
-    # The earlier answers to these questions are superseded by this letter's (sent later).
+    _supersede_earlier(letter, case.id, rows, sent_on)
+    _write_search_text(rows)
+    return len(rows)
+
+
+def _supersede_earlier(letter: Letter, case_id: int, rows: list[IndexedAnswer], sent_on: dt.date) -> None:
+    """The earlier answers to these questions are superseded by this letter's (sent later)."""
     earlier = list(
         db.session.scalars(
             sa.select(IndexedAnswer.id)
             .join(Letter, Letter.id == IndexedAnswer.letter_id)
             .where(
-                IndexedAnswer.case_id == case.id,
+                IndexedAnswer.case_id == case_id,
                 IndexedAnswer.question_number.in_([r.question_number for r in rows]),
                 IndexedAnswer.letter_id != letter.id,
                 IndexedAnswer.superseded_by_id.is_(None),
@@ -120,8 +127,6 @@ def index_letter(letter: Letter) -> int:
             sa.update(IndexedAnswer).where(IndexedAnswer.id.in_(earlier)).values(superseded_by_id=letter.id),
             execution_options={"synchronize_session": False},
         )
-    _write_search_text(rows)
-    return len(rows)
 
 
 def _write_search_text(rows: list[IndexedAnswer]) -> None:

@@ -17,7 +17,7 @@ from parliament_tracker.api import (
     make_blueprint,
 )
 from parliament_tracker.auth.models import User
-from parliament_tracker.cases import assignments, queries, services
+from parliament_tracker.cases import assignments, links, queries, services
 from parliament_tracker.cases.forms import MAX_MEMBERS, TEXT_LIMITS
 from parliament_tracker.cases.models import Attachment, Case, CaseKind, LinkType
 from parliament_tracker.cases.uploads import UploadRejected
@@ -65,7 +65,7 @@ def case_json(case: Case, *, full: bool = True) -> dict[str, Any]:
         data["questions"] = [_question_json(q) for q in case.questions]
         data["links"] = [
             {"reference": v.case.reference, "type": v.link_type.value, "direction": "outgoing" if v.outgoing else "incoming"}
-            for v in services.links_of(case)
+            for v in links.links_of(case)
         ]
         for extend in current_app.extensions.get(_EXTENDERS_KEY, ()):
             data.update(extend(case))
@@ -311,7 +311,7 @@ def add_link(reference: str):
         raise ApiError(422, "The request has invalid fields.", {"type": f"Must be one of: {', '.join(LinkType.__members__)}."})
     if not isinstance(body.get("reference"), str):
         raise ApiError(422, "The request has invalid fields.", {"reference": "Required."})
-    services.add_link(case, body["reference"], LinkType(raw_type), actor=edge.actor())
+    links.add_link(case, body["reference"], LinkType(raw_type), actor=edge.actor())
     db.session.flush()
     return jsonify(case_json(case)), 201
 
@@ -324,7 +324,7 @@ def delete_link(reference: str):
     other = request.args.get("reference", "").strip()
     if not other:
         raise ApiError(422, "Name the other case: ?reference=.", {"reference": "Required."})
-    services.remove_link(case, other, actor=edge.actor())
+    links.remove_link(case, other, actor=edge.actor())
     db.session.flush()
     return jsonify(case_json(case))
 

@@ -58,6 +58,26 @@ def assign_questions(
     if case.kind != CaseKind.written_questions:
         raise DomainError(_("Only written questions are assigned per question."))
     by_number = {q.number: q for q in case.questions}
+    wanted = _wanted(case, by_number, assignments)
+    changed = [
+        by_number[number]
+        for number, (directorate_id, drafter_id) in sorted(wanted.items())
+        if _assign(case, by_number[number], directorate_id, drafter_id, actor)
+    ]
+    if changed:
+        case.updated_at = now_utc()  # the case row changes, so its version increments
+        db.session.flush()
+        own = [q for q in changed if q.drafter_id is not None or q.directorate_id is not None]
+        if own:
+            signals.questions_assigned.send(case, questions=own, actor=actor)
+    return changed
+
+
+def _wanted(
+    case: Case, by_number: Mapping[int, Question], assignments: Mapping[int, Assignment]
+) -> dict[int, tuple[int | None, int | None]]:
+    """Each question's own (directorate id, drafter id), None where it follows the case; every
+    refusal at once, keyed by the question's form field."""
     errors: dict[str, str] = {}
     wanted: dict[int, tuple[int | None, int | None]] = {}
     for number, a in assignments.items():
@@ -81,36 +101,31 @@ def assign_questions(
         wanted[number] = (directorate.id if directorate else None, drafter.id if drafter else None)
     if errors:
         raise DomainError(_("The assignments could not be saved. Check the questions marked."), errors)
-    changed = []
-    for number, (directorate_id, drafter_id) in sorted(wanted.items()):
-        question = by_number[number]
-        before = (question.directorate, question.drafter)
-        if (question.directorate_id, question.drafter_id) == (directorate_id, drafter_id):
-            continue
-        new_directorate = db.session.get(Directorate, directorate_id) if directorate_id else None
-        new_drafter = db.session.get(User, drafter_id) if drafter_id else None
-        question.directorate, question.drafter = new_directorate, new_drafter
-        question.directorate_id, question.drafter_id = directorate_id, drafter_id
-        changed.append(question)
-        shown_directorate = new_directorate or case.lead_directorate
-        shown_drafter = new_drafter or case.drafter
-        record(
-            "case:question_assigned",
-            case,
-            f"question {number} of {case.reference} assigned",
-            actor=actor,
-            number=number,
-            changes={
-                "directorate": (before[0].code if before[0] else None, new_directorate.code if new_directorate else None),
-                "drafter": (before[1].username if before[1] else None, new_drafter.username if new_drafter else None),
-            },
-            directorate=shown_directorate.code if shown_directorate else None,
-            drafter=shown_drafter.display_name if shown_drafter else None,
-        )
-    if changed:
-        case.updated_at = now_utc()  # the case row changes, so its version increments
-        db.session.flush()
-        own = [q for q in changed if q.drafter_id is not None or q.directorate_id is not None]
-        if own:
-            signals.questions_assigned.send(case, questions=own, actor=actor)
-    return changed
+    return wanted
+
+
+def _assign(case: Case, question: Question, directorate_id: int | None, drafter_id: int | None, actor: User | None) -> bool:
+    """Set one question's own directorate and drafter and audit it; False when nothing changes."""
+    before = (question.directorate, question.drafter)
+    if (question.directorate_id, question.drafter_id) == (directorate_id, drafter_id):
+        return False
+    new_directorate = db.session.get(Directorate, directorate_id) if directorate_id else None
+    new_drafter = db.session.get(User, drafter_id) if drafter_id else None
+    question.directorate, question.drafter = new_directorate, new_drafter
+    question.directorate_id, question.drafter_id = directorate_id, drafter_id
+    shown_directorate = new_directorate or case.lead_directorate
+    shown_drafter = new_drafter or case.drafter
+    record(
+        "case:question_assigned",
+        case,
+        f"question {question.number} of {case.reference} assigned",
+        actor=actor,
+        number=question.number,
+        changes={
+            "directorate": (before[0].code if before[0] else None, new_directorate.code if new_directorate else None),
+            "drafter": (before[1].username if before[1] else None, new_drafter.username if new_drafter else None),
+        },
+        directorate=shown_directorate.code if shown_directorate else None,
+        drafter=shown_drafter.display_name if shown_drafter else None,
+    )
+    return True

@@ -10,13 +10,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload, load_only, raiseload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User
 from parliament_tracker.cases import date_checks, references
 from parliament_tracker.cases.follower import follower
-from parliament_tracker.cases.models import Attachment, Case, CaseKind, CaseLink, LinkType, Question
+from parliament_tracker.cases.models import Attachment, Case, CaseKind, Question
 from parliament_tracker.cases.questions import split_questions
 from parliament_tracker.cases.uploads import check_attachment
 from parliament_tracker.cases.workflow import CaseStatus, is_system_move
@@ -46,14 +46,6 @@ class StaleCase(DomainError):
             _("Someone else changed this case in the meantime (now version %(v)d). Your changes were not saved.", v=case.version)
         )
         self.case = case
-
-
-class CaseNotFound(DomainError):
-    kind = Kind.not_found
-
-
-class AlreadyLinked(DomainError):
-    kind = Kind.conflict
 
 
 @dataclasses.dataclass
@@ -105,10 +97,6 @@ def shown_options(*, attachments: bool = False) -> tuple[Any, ...]:
         selectinload(Case.questions),
         *((selectinload(Case.attachments),) if attachments else ()),
     )
-
-
-#: a linked case: its reference, subject and status, nothing related
-LINKED_COLUMNS = (Case.id, Case.reference, Case.subject, Case.kind, Case.status)
 
 
 def find_case(reference: str, *, shown: bool = False, attachments: bool = False) -> Case | None:
@@ -357,97 +345,6 @@ def set_questions(case: Case, items: Sequence[tuple[int, str]], *, expected_vers
         case.updated_at = case.updated_at  # marks the row dirty so the version increments
         db.session.flush()
         record("case:questions_set", case, f"questions of {case.reference} corrected", actor=actor, count=len(new))
-
-
-def _link_between(case: Case, other: Case) -> CaseLink | None:
-    """The link between two cases, whichever end it was made from."""
-    return db.session.scalar(
-        db.select(CaseLink).where(
-            sa.or_(
-                sa.and_(CaseLink.source_id == case.id, CaseLink.target_id == other.id),
-                sa.and_(CaseLink.source_id == other.id, CaseLink.target_id == case.id),
-            )
-        )
-    )
-
-
-def add_link(case: Case, other_reference: str, link_type: LinkType, *, actor: User | None = None) -> CaseLink:
-    """Link two cases. The link is stored once and shown from both ends."""
-    ref = references.normalise(other_reference)
-    other = find_case(ref)
-    if other is None:
-        message = _("No case with reference %(ref)s.", ref=ref or "…")
-        raise CaseNotFound(message, {"reference": message})
-    if other.id == case.id:
-        raise DomainError(_("A case cannot be linked to itself."), {"reference": _("A case cannot be linked to itself.")})
-    existing = _link_between(case, other)
-    if existing is not None:
-        raise AlreadyLinked(
-            _("These cases are already linked (%(type)s).", type=existing.link_type.label),
-            {"reference": _("Already linked.")},
-        )
-    link = CaseLink(source=case, target=other, link_type=link_type, created_by_id=actor.id if actor else None)
-    db.session.add(link)
-    db.session.flush()
-    for end, far in ((case, other), (other, case)):
-        record("case:linked", end, f"{end.reference} linked to {far.reference} ({link_type.value})", actor=actor, other=far.reference, link_type=link_type)
-    return link
-
-
-def remove_link(case: Case, other_reference: str, *, actor: User | None = None) -> None:
-    other = find_case(other_reference)
-    link = _link_between(case, other) if other is not None else None
-    if link is None or other is None:
-        raise CaseNotFound(_("These cases are not linked."), {"reference": _("These cases are not linked.")})
-    link_type = link.link_type
-    db.session.delete(link)
-    db.session.flush()
-    for end, far in ((case, other), (other, case)):
-        record("case:unlinked", end, f"{end.reference} unlinked from {far.reference}", actor=actor, other=far.reference, link_type=link_type)
-
-
-@dataclasses.dataclass(frozen=True)
-class LinkView:
-    case: Case
-    title: str
-    link_type: LinkType
-    outgoing: bool
-
-
-def links_of(case: Case) -> list[LinkView]:
-    """The case's links with the case at their other end (its reference, subject, kind and
-    status only), in one statement."""
-    other_id = sa.case((CaseLink.source_id == case.id, CaseLink.target_id), else_=CaseLink.source_id)
-    rows = db.session.execute(
-        db.select(CaseLink, Case)
-        .join(Case, Case.id == other_id)
-        .where(sa.or_(CaseLink.source_id == case.id, CaseLink.target_id == case.id))
-        .order_by(CaseLink.id)
-        .options(raiseload("*"), load_only(*LINKED_COLUMNS))
-    ).all()
-    result = []
-    for link, other in rows:
-        if link.source_id == case.id:
-            result.append(LinkView(other, link.link_type.label, link.link_type, True))
-        else:
-            result.append(LinkView(other, link.link_type.reverse_label, link.link_type, False))
-    return result
-
-
-def suggested_links(case: Case, links: Sequence[LinkView] | None = None) -> list[Case]:
-    """Cases whose reference is mentioned in this case's texts and that are not linked yet.
-
-    ``links``: the case's ``links_of`` when the caller has them already (the case page).
-    """
-    mentioned = references.find_references([case.subject, case.notes, *(q.text for q in case.questions)])
-    mentioned = [r for r in mentioned if r != case.reference]
-    if not mentioned:
-        return []
-    linked = {v.case.id for v in (links if links is not None else links_of(case))}
-    found = db.session.scalars(
-        db.select(Case).where(Case.reference.in_(mentioned)).options(raiseload("*"), load_only(*LINKED_COLUMNS))
-    ).all()
-    return [c for c in found if c.id not in linked]
 
 
 def add_attachment(case: Case, filename: str, data: bytes, *, max_bytes: int, actor: User | None = None) -> Attachment:

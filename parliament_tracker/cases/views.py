@@ -1,4 +1,5 @@
-"""Case pages: list and search, register, view, edit, questions, status, links, attachments.
+"""Case pages: list and search, register, view, edit, questions, status (links and attachments:
+``related_views``).
 
 Routes:
     GET       /                                   -> my worklist (Mijn werk)
@@ -10,8 +11,6 @@ Routes:
     GET/POST  /cases/<ref>/edit                   edit (optimistic locking)
     POST      /cases/<ref>/questions              correct the numbered questions
     POST      /cases/<ref>/transition             change status
-    POST      /cases/<ref>/links                  add a link; /links/remove removes one
-    POST      /cases/<ref>/attachments            attach a PDF/DOCX; GET …/<id> downloads it
 """
 
 from __future__ import annotations
@@ -42,12 +41,12 @@ from parliament_tracker.cases import form_data, page_hooks, queries, references,
 from parliament_tracker.cases import status as case_status
 from parliament_tracker.cases.export import csv_lines, xlsx_bytes
 from parliament_tracker.cases.forms import AttachmentForm, CaseForm, LinkForm, TransitionForm
-from parliament_tracker.cases.models import Attachment, Case, CaseKind, LinkType
+from parliament_tracker.cases.links import links_of, suggested_links
+from parliament_tracker.cases.models import Case, CaseKind, LinkType
 from parliament_tracker.cases.workflow import CaseStatus, allowed_targets, is_allowed
 from parliament_tracker.db import today_local
 from parliament_tracker.downloads import content_disposition
 from parliament_tracker.errors import DomainError, Kind
-from parliament_tracker.extensions import db
 from parliament_tracker.forms import int_arg
 from parliament_tracker.organisation.models import Committee, Signatory
 
@@ -207,12 +206,12 @@ def _case_page(
     case: Case, *, link_form: LinkForm | None = None, attachment_form: AttachmentForm | None = None, **refused: Any
 ) -> str:
     """The case page; a refused form on it comes back with its input and errors."""
-    links = services.links_of(case)
+    links = links_of(case)
     return render_template(
         "cases/show.html",
         case=case,
         links=links,
-        suggestions=services.suggested_links(case, links) if current_user.can("case.link") else [],
+        suggestions=suggested_links(case, links) if current_user.can("case.link") else [],
         link_form=link_form or LinkForm(formdata=None),
         attachment_form=attachment_form or AttachmentForm(formdata=None),
         targets=allowed_targets(case.status, current_user.role),
@@ -333,99 +332,4 @@ def change_status(reference: str):
             case, CaseStatus(form.target.data), actor=edge.actor(), expected_version=form.version.data, comment=form.comment.data or ""
         ),
         lambda: _("Status changed to “%(status)s”.", status=case.status.label),
-    )
-
-
-@bp.post("/cases/<reference>/links")
-@permission_required("case.link")
-def add_link(reference: str):
-    """Link this case to another by reference."""
-    case = _get_case(reference)
-    form = LinkForm()
-    if not form.validate_on_submit():
-        return _refused_on_case_page(case, form, 422, link_form=form)
-
-    def refused(exc: DomainError) -> Any:
-        _field_errors(form, exc, default="reference")
-        return _refused_on_case_page(case, form, exc.status, link_form=form)
-
-    edge.on_refusal(refused)
-    services.add_link(case, form.reference.data, LinkType(form.link_type.data), actor=edge.actor())
-    flash(_("Link added."), "success")
-    return redirect(url_for("cases.show", reference=case.reference) + "#links")
-
-
-def _field_errors(form: Any, exc: DomainError, *, default: str) -> None:
-    """Put a refusal's messages under the fields they name (the whole message under ``default``)."""
-    placed = False
-    for name, message in exc.errors.items():
-        target = getattr(form, name, None)
-        if target is not None and hasattr(target, "errors"):
-            target.errors = [*list(target.errors or []), message]
-            placed = True
-    if not placed:
-        target = getattr(form, default)
-        target.errors = [*list(target.errors or []), exc.message]
-
-
-def _refused_on_case_page(case: Case, form: Any, status: int, **forms: Any) -> Any:
-    """The case page again with the refused form's input, its errors under the fields and the
-    focus (autofocus, which also scrolls there) on the first field in error."""
-    for f in form:
-        if f.errors and f.type != "CSRFTokenField":
-            f.render_kw = {**(f.render_kw or {}), "autofocus": True}
-            break
-    else:
-        if form.errors.get("csrf_token"):
-            flash(" ".join(form.errors["csrf_token"]), "error")
-    return _case_page(case, **forms), status
-
-
-@bp.post("/cases/<reference>/links/remove")
-@permission_required("case.link")
-def remove_link(reference: str):
-    """Remove the link with another case."""
-    case = _get_case(reference)
-    return _on_case_page(
-        case,
-        "#links",
-        lambda: services.remove_link(case, request.form.get("reference", ""), actor=edge.actor()),
-        lambda: _("Link removed."),
-    )
-
-
-@bp.post("/cases/<reference>/attachments")
-@permission_required("case.attach")
-def add_attachment(reference: str):
-    """Attach an incoming PDF or DOCX."""
-    case = _get_case(reference)
-    form = AttachmentForm()
-    if not form.validate_on_submit():
-        return _refused_on_case_page(case, form, 422, attachment_form=form)
-    upload = form.file.data
-    max_bytes = current_app.config["ATTACHMENT_MAX_BYTES"]
-    data = upload.read(max_bytes + 1)
-
-    def refused(exc: DomainError) -> Any:
-        _field_errors(form, exc, default="file")
-        return _refused_on_case_page(case, form, exc.status, attachment_form=form)
-
-    edge.on_refusal(refused)
-    services.add_attachment(case, upload.filename or "", data, max_bytes=max_bytes, actor=edge.actor())
-    flash(_("File attached."), "success")
-    return redirect(url_for("cases.show", reference=case.reference) + "#attachments")
-
-
-@bp.get("/cases/<reference>/attachments/<int:attachment_id>")
-@permission_required("case.view")
-def download_attachment(reference: str, attachment_id: int):
-    """Download an attachment."""
-    case = _get_case(reference)
-    attachment = db.get_or_404(Attachment, attachment_id)
-    if attachment.case_id != case.id:
-        abort(404)
-    return Response(
-        attachment.content,
-        mimetype=attachment.content_type,
-        headers={"Content-Disposition": content_disposition(attachment.filename, default="bijlage")},
     )

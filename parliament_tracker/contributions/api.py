@@ -5,6 +5,8 @@ Routes:
     POST  /api/v1/cases/<ref>/contributions      ask for a contribution           contribution.ask
     GET   /api/v1/contributions/<id>             one contribution                 case.view
     POST  /api/v1/contributions/<id>/answer      the contributor answers (text)   contribution.deliver
+    POST  /api/v1/contributions/<id>/withdraw    withdraw the request             contribution.ask
+    POST  /api/v1/contributions/<id>/take        take the answer into a draft     contribution.ask
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ from parliament_tracker.contributions.models import Contribution
 from parliament_tracker.contributions.workflow import ContributionState
 from parliament_tracker.db import today_local
 from parliament_tracker.extensions import db
+from parliament_tracker.letters.api import letter_json
+from parliament_tracker.letters.models import Letter
 from parliament_tracker.organisation.models import Directorate
 
 bp = make_blueprint("contributions_api", __name__)
@@ -176,6 +180,44 @@ def answer(contribution_id: int) -> Any:
     return jsonify(contribution_json(c))
 
 
+@bp.post("/contributions/<int:contribution_id>/withdraw")
+@api_permission("contribution.ask")
+def withdraw(contribution_id: int) -> Any:
+    """Withdraw a request still open (its outside link stops working); 409 once answered or withdrawn."""
+    c = _contribution(contribution_id)
+    services.withdraw(c, actor=edge.actor())
+    return jsonify(contribution_json(c))
+
+
+def _integer(body: dict[str, Any], name: str, errors: dict[str, str]) -> int | None:
+    value = body.get(name)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    errors[name] = "Required: an integer."
+    return None
+
+
+@bp.post("/contributions/<int:contribution_id>/take")
+@api_permission("contribution.ask")
+def take(contribution_id: int) -> Any:
+    """Take a delivered answer into a draft letter's answers for its questions: ``letter`` (id)
+    and ``version``, the letter's version you read (409 when it changed since)."""
+    c = _contribution(contribution_id)
+    body = json_body()
+    _only(body, {"letter", "version"})
+    errors: dict[str, str] = {}
+    letter_id = _integer(body, "letter", errors)
+    version = _integer(body, "version", errors)
+    letter = db.session.get(Letter, letter_id) if letter_id is not None else None
+    if letter_id is not None and letter is None:
+        errors["letter"] = "No letter with this id."
+    if errors or letter is None or version is None:
+        raise ApiError(422, INVALID, errors)
+    services.take_into_letter(c, letter, expected_version=version, actor=edge.actor())
+    db.session.flush()  # the answer shows the letter's new version
+    return jsonify({"contribution": contribution_json(c), "letter": letter_json(letter)})
+
+
 #: this part's own schemas and operations (copied into each OpenAPI document)
 _SCHEMAS: dict[str, Any] = {}
 _PATHS: dict[str, dict[str, Any]] = {}
@@ -218,6 +260,18 @@ _SCHEMAS["ContributionAnswer"] = obj(
     },
     required=[],
 )
+_SCHEMAS["ContributionTake"] = obj(
+    {
+        "letter": {"type": "integer", "description": "a draft letter answering the contribution's case"},
+        "version": {"type": "integer", "description": "the letter's version you read"},
+    }
+)
+_SCHEMAS["ContributionTaken"] = obj(
+    {
+        "contribution": {"$ref": "#/components/schemas/Contribution"},
+        "letter": {"$ref": "#/components/schemas/Letter"},
+    }
+)
 _REF = {"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}
 _ID = {"name": "contribution_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 _PATHS["/cases/{reference}/contributions"] = {
@@ -256,6 +310,35 @@ _PATHS["/contributions/{contribution_id}/answer"] = {
             "404": error_response(404),
             "409": error_response(409, "already delivered or withdrawn"),
             "422": error_response(422),
+        },
+    }
+}
+_PATHS["/contributions/{contribution_id}/withdraw"] = {
+    "post": {
+        "summary": "Withdraw a request still open (an outside link stops working)",
+        "parameters": [_ID],
+        "responses": {
+            "200": json_response("the contribution, withdrawn", "Contribution"),
+            "404": error_response(404),
+            "409": error_response(409, "already delivered or withdrawn"),
+        },
+    }
+}
+_PATHS["/contributions/{contribution_id}/take"] = {
+    "post": {
+        "summary": "Take a delivered contribution's text into a draft letter's answers for its questions",
+        "parameters": [_ID],
+        "requestBody": json_body_of("ContributionTake"),
+        "responses": {
+            "200": json_response("the contribution and the letter, changed", "ContributionTaken"),
+            "400": error_response(400),
+            "404": error_response(404),
+            "409": error_response(
+                409,
+                "the letter changed since you read it, or the contribution is not delivered, has no text or "
+                "questions, or is for a case the letter does not answer",
+            ),
+            "422": error_response(422, "invalid fields, an unknown letter, or a letter that is no longer a draft"),
         },
     }
 }

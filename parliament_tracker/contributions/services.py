@@ -87,6 +87,22 @@ def _numbers(case: Case, numbers: Sequence[Any], errors: dict[str, str]) -> list
 # -- verbs ---------------------------------------------------------------------------------
 
 
+def _ask_errors(text: str, directorate: Directorate | None, user: User | None, email: str | None) -> dict[str, str]:
+    """What is wrong with a request (text, who is asked); the question numbers are checked apart."""
+    errors: dict[str, str] = {}
+    if not text:
+        errors["request_text"] = _("Say what you need.")
+    elif len(text) > MAX_TEXT:
+        errors["request_text"] = _("The text is too long (at most %(n)d characters).", n=MAX_TEXT)
+    if (directorate is None) == (email is None):
+        errors["contributor"] = _("Ask either a directorate or an e-mail address outside the app.")
+    elif email is not None and (len(email) > 254 or not _EMAIL.match(email)):
+        errors["external_email"] = _("Enter a valid e-mail address.")
+    if user is not None and (directorate is None or user.directorate_id != directorate.id):
+        errors["user"] = _("The person asked must belong to the directorate asked.")
+    return errors
+
+
 def ask(
     case: Case,
     *,
@@ -99,19 +115,9 @@ def ask(
     actor: User | None,
 ) -> Contribution:
     """Ask a directorate (optionally one of its users) or an outside address for a contribution."""
-    errors: dict[str, str] = {}
     text = (request_text or "").strip()
     email = (external_email or "").strip() or None
-    if not text:
-        errors["request_text"] = _("Say what you need.")
-    elif len(text) > MAX_TEXT:
-        errors["request_text"] = _("The text is too long (at most %(n)d characters).", n=MAX_TEXT)
-    if (directorate is None) == (email is None):
-        errors["contributor"] = _("Ask either a directorate or an e-mail address outside the app.")
-    elif email is not None and (len(email) > 254 or not _EMAIL.match(email)):
-        errors["external_email"] = _("Enter a valid e-mail address.")
-    if user is not None and (directorate is None or user.directorate_id != directorate.id):
-        errors["user"] = _("The person asked must belong to the directorate asked.")
+    errors = _ask_errors(text, directorate, user, email)
     numbers = _numbers(case, question_numbers, errors)
     if due_on is None:
         due_on = default_due_on(case)
@@ -120,32 +126,29 @@ def ask(
     if errors:
         raise DomainError(_("The contribution could not be asked. Check the fields marked."), errors)
     contribution = Contribution(
-        case=case,
-        question_numbers=numbers,
-        directorate=directorate,
-        user=user,
-        external_email=email,
-        asked_by=actor,
-        due_on=due_on,
-        request_text=text,
-        state=ContributionState.asked,
-        answer_text="",
+        case=case, question_numbers=numbers, directorate=directorate, user=user, external_email=email,
+        asked_by=actor, due_on=due_on, request_text=text, state=ContributionState.asked, answer_text="",
         link_nonce=secrets.token_urlsafe(16) if email else None,
     )
     db.session.add(contribution)
     db.session.flush()
+    _record_asked(contribution, actor)
+    return contribution
+
+
+def _record_asked(contribution: Contribution, actor: User | None) -> None:
+    """The audit entry on the case and the signal (notifications) of a contribution just asked."""
     record(
         "case:contribution_asked",
-        case,
+        contribution.case,
         f"Contribution {contribution.id} asked of {contribution.contributor_label}",
         actor=actor,
         contribution_id=contribution.id,
         contributor=contribution.contributor_label,
-        questions=numbers,
-        due_on=due_on,
+        questions=contribution.question_numbers,
+        due_on=contribution.due_on,
     )
     signals.contribution_changed.send(contribution, before=None, after=ContributionState.asked, actor=actor)
-    return contribution
 
 
 def _move(contribution: Contribution, after: ContributionState) -> ContributionState:

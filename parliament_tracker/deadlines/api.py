@@ -24,7 +24,7 @@ from parliament_tracker.cases import api as cases_api
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case
 from parliament_tracker.db import today_local
-from parliament_tracker.deadlines import events, queries, rules, services
+from parliament_tracker.deadlines import events, lateness, overrides, queries, services
 from parliament_tracker.deadlines.models import Deadline, Event, EventKind
 from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Directorate
@@ -101,7 +101,7 @@ def postpone(reference: str):
         errors["reason"] = "Must be a string."
     if errors:
         raise ApiError(422, "The request has invalid fields.", errors)
-    services.record_postponement(case, sent_on, reason or "", actor=edge.actor())
+    overrides.record_postponement(case, sent_on, reason or "", actor=edge.actor())
     db.session.flush()  # the answer shows the stored version
     return jsonify(cases_api.case_json(case))
 
@@ -307,7 +307,7 @@ def dashboard():
     return jsonify(
         today=today.isoformat(),
         week_end=week_end.isoformat(),
-        monday=rules.next_monday(today).isoformat(),
+        monday=lateness.next_monday(today).isoformat(),
         directorate=chosen.code if chosen else None,
         overdue={"items": calendar_entries(overdue_rows, today), "total": overdue_total},
         this_week={"items": calendar_entries(week_rows, today), "total": week_total},

@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from parliament_tracker.cases.models import Case
 from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.db import today_local
-from parliament_tracker.deadlines import queries, rules, services
+from parliament_tracker.deadlines import lateness, queries, services
 from parliament_tracker.deadlines.models import (
     Deadline,
 )
@@ -50,7 +50,7 @@ def risk_judge() -> Callable[[dt.date, bool], tuple[str, str]]:
     today = today_local()
 
     def judge(due: dt.date, closed: bool) -> tuple[str, str]:
-        risk = rules.risk(due, today, closed, ctx.calendar, ctx.settings.due_soon_working_days)
+        risk = lateness.risk(due, today, closed, ctx.calendar, ctx.settings.due_soon_working_days)
         return risk, risk_title(risk, ctx)
 
     return judge
@@ -128,7 +128,7 @@ def dashboard_lists(today: dt.date, directorate_id: int | None, user: Any) -> di
         "week_total": week_total,
         "awaiting": awaiting,
         "awaiting_total": len(awaiting),
-        "monday": rules.next_monday(today),
+        "monday": lateness.next_monday(today),
         "monday_list": monday_list,
         "monday_total": monday_total,
     }

@@ -14,7 +14,7 @@ from sqlalchemy.orm import contains_eager, joinedload, lazyload
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.cases.workflow import OPEN, CaseStatus
 from parliament_tracker.db import unindexed
-from parliament_tracker.deadlines import rules
+from parliament_tracker.deadlines import lateness
 from parliament_tracker.deadlines.models import Deadline, Event
 from parliament_tracker.deadlines.rules import ANSWER_KINDS, DeadlineKind
 from parliament_tracker.deadlines.services import rule_context
@@ -376,12 +376,12 @@ def awaiting_approval(directorate_id: int | None, limit: int = 100) -> list[Case
 def monday_list_preview(today: dt.date, directorate_id: int | None, limit: int = 200) -> tuple[list[Case], int]:
     """Open written questions that will be on the Kamer's Monday overview of late answers.
 
-    The same condition as ``rules.monday_late_list``, in SQL so it scales: on the list when
+    The same condition as ``lateness.monday_late_list``, in SQL so it scales: on the list when
     the Monday is after received + term, where the term is the long one if the postponement
     notice went out on or before that Monday.
     """
     settings = rule_context().settings
-    monday = rules.next_monday(today)
+    monday = lateness.next_monday(today)
     regular = monday - dt.timedelta(days=settings.written_questions_term_days)
     long = monday - dt.timedelta(days=settings.postponement_term_days)
     where = [

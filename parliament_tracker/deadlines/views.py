@@ -35,7 +35,7 @@ from parliament_tracker.auth.permissions import permission_required, public
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case
 from parliament_tracker.db import today_local
-from parliament_tracker.deadlines import feeds, presentation, queries, services
+from parliament_tracker.deadlines import feeds, overrides, presentation, queries, services
 from parliament_tracker.deadlines.models import (
     CalendarFeed,
     Deadline,
@@ -70,7 +70,7 @@ def postpone(reference: str):
     target = url_for("cases.show", reference=case.reference) + "#deadlines"
     sent_on = _parse_date(request.form.get("sent_on"))
     edge.on_refusal_redirect(target, with_fields=True)
-    services.record_postponement(case, sent_on, request.form.get("reason", ""), actor=edge.actor())
+    overrides.record_postponement(case, sent_on, request.form.get("reason", ""), actor=edge.actor())
     flash(_("Postponement recorded; the deadline is now %(date)s.", date=format_day(case.practical_due_on) if case.practical_due_on else "—"), "success")
     return redirect(target)
 
@@ -87,7 +87,7 @@ def override(deadline_id: int):
         flash(_("Enter the new date as a valid date."), "error")
         return redirect(target)
     edge.on_refusal_redirect(target, with_fields=True)
-    services.override_deadline(deadline, due_on, request.form.get("reason", ""), actor=edge.actor())
+    overrides.override_deadline(deadline, due_on, request.form.get("reason", ""), actor=edge.actor())
     flash(_("The deadline date was changed.") if due_on else _("The deadline is back to the computed date."), "success")
     return redirect(target)
 

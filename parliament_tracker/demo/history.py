@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 
 from parliament_tracker.auth.models import User
+from parliament_tracker.cases import links as case_links
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case, CaseKind, LinkType
 from parliament_tracker.deadlines.models import Event
@@ -123,7 +124,7 @@ def register_seed_cases(
             ),
             actor=registrar,
         )
-        case_services.add_link(committee_request, written.reference, LinkType.same_subject, actor=registrar)
+        case_links.add_link(committee_request, written.reference, LinkType.same_subject, actor=registrar)
     return committee_request, written
 
 

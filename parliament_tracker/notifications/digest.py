@@ -12,7 +12,7 @@ from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import Role
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.cases.workflow import OPEN, CaseStatus
-from parliament_tracker.deadlines import rules
+from parliament_tracker.deadlines import lateness, rules
 from parliament_tracker.deadlines.models import Deadline, Event, EventKind
 from parliament_tracker.deadlines.services import facts_for, load_rule_context
 from parliament_tracker.extensions import db
@@ -26,7 +26,7 @@ def weekly_digest(today: dt.date) -> dict[str, Any]:
     """Per director: what will be on the Kamer's Monday late list, what is due next week,
     and what waits for approval or signature. A recess in the coming week is mentioned."""
     ctx = load_rule_context()
-    monday = rules.next_monday(today + dt.timedelta(days=1))
+    monday = lateness.next_monday(today + dt.timedelta(days=1))
     recesses = _recesses_in_week(monday)
     directors = list(
         db.session.scalars(
@@ -101,7 +101,7 @@ def _digest_sections(directorate_id: int, today: dt.date, monday: dt.date, setti
         )
     )
     late_list = [
-        _item(c) for c in open_cases if c.kind == CaseKind.written_questions and rules.monday_late_list(facts_for(c), today, settings)
+        _item(c) for c in open_cases if c.kind == CaseKind.written_questions and lateness.monday_late_list(facts_for(c), today, settings)
     ]
     friday = monday + dt.timedelta(days=4)
     due_rows = db.session.execute(

@@ -36,7 +36,7 @@ from flask_babel import gettext as _
 from parliament_tracker.audit.models import AuditEntry
 from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User
-from parliament_tracker.cases import services as case_services
+from parliament_tracker.cases import links as case_links
 from parliament_tracker.cases.kinds import CaseKind
 from parliament_tracker.cases.models import Case
 from parliament_tracker.cases.workflow import CLOSED
@@ -377,7 +377,7 @@ def transfer_package(proposal: DestructionList, *, actor: User) -> tuple[str, by
 
 def case_metadata(case: Case, item: DestructionItem) -> dict[str, Any]:
     """The case as one MDTO-shaped informatieobject (a dossier) for the national archive."""
-    links = case_services.links_of(case)
+    links = case_links.links_of(case)
     return {
         "schema": "MDTO 1.0 (JSON-weergave)",
         "informatieobject": {

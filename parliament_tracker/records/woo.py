@@ -43,7 +43,7 @@ from flask_babel import force_locale
 from parliament_tracker.audit.describe import sentence
 from parliament_tracker.audit.services import entries_for, record
 from parliament_tracker.auth.models import User
-from parliament_tracker.cases import services as case_services
+from parliament_tracker.cases import links as case_links
 from parliament_tracker.cases.models import Case
 from parliament_tracker.contributions.models import Contribution
 from parliament_tracker.contributions.services import contributions_for
@@ -130,7 +130,7 @@ def with_linked(cases: Sequence[Case], depth: int) -> list[Case]:
     for _ in range(depth):
         following: list[Case] = []
         for case in level:
-            for link in case_services.links_of(case):
+            for link in case_links.links_of(case):
                 if link.case.id not in seen:
                     seen[link.case.id] = link.case
                     following.append(link.case)
@@ -160,7 +160,7 @@ def _day(value: dt.datetime | dt.date | None) -> dt.date | None:
 
 
 def _summary(case: Case) -> Document:
-    links = case_services.links_of(case)
+    links = case_links.links_of(case)
     data = _print("case_summary.html", f"Zaakoverzicht {case.reference}", case=case, links=links)
     return Document(
         f"case:{case.id}:summary", case.received_on, "Zaakoverzicht (gegevens, vragen, koppelingen)", case.subject,

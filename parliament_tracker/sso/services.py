@@ -158,26 +158,7 @@ def sign_in(claims: Mapping[str, Any], settings: ProviderSettings) -> SignInResu
     name = str(claims.get(settings.name_claim) or username)[:200]
     email = claims.get(settings.email_claim) or None
     if user is None:
-        user = User(
-            username=username,
-            display_name=name,
-            email=str(email)[:254] if email else None,
-            password_hash=NO_PASSWORD,
-            role=access.role,
-            directorate=directorate,
-            oidc_subject=subject,
-        )
-        db.session.add(user)
-        db.session.flush()
-        record(
-            "user:created",
-            user,
-            f"user {username} created at the first sign-in through {settings.display_name} with role {access.role.value}",
-            actor=user,
-            role=access.role,
-            directorate=access.directorate,
-            group=access.group,
-        )
+        user = _create(username, name, email, subject, access, directorate, settings)
     else:
         if not user.is_enabled:
             return refuse(Refusal.disabled, settings, user=user, subject=subject, groups=groups)
@@ -196,6 +177,33 @@ def sign_in(claims: Mapping[str, Any], settings: ProviderSettings) -> SignInResu
         group=access.group,
     )
     return SignInResult(user)
+
+
+def _create(
+    username: str, name: str, email: Any, subject: str, access: Access, directorate: Directorate | None, settings: ProviderSettings
+) -> User:
+    """The account made at a user's first sign-in through the provider (no password), recorded."""
+    user = User(
+        username=username,
+        display_name=name,
+        email=str(email)[:254] if email else None,
+        password_hash=NO_PASSWORD,
+        role=access.role,
+        directorate=directorate,
+        oidc_subject=subject,
+    )
+    db.session.add(user)
+    db.session.flush()
+    record(
+        "user:created",
+        user,
+        f"user {username} created at the first sign-in through {settings.display_name} with role {access.role.value}",
+        actor=user,
+        role=access.role,
+        directorate=access.directorate,
+        group=access.group,
+    )
+    return user
 
 
 def _follow_provider(user: User, access: Access, directorate: Directorate | None, settings: ProviderSettings) -> None:

@@ -38,7 +38,7 @@ from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.cases.workflow import CLOSED, CaseStatus
 from parliament_tracker.db import now_utc
 from parliament_tracker.deadlines import events as deadline_events
-from parliament_tracker.deadlines import services as deadline_services
+from parliament_tracker.deadlines import overrides as deadline_overrides
 from parliament_tracker.deadlines.event_moves import anchored_open_cases
 from parliament_tracker.deadlines.models import Event, EventKind
 from parliament_tracker.errors import DomainError
@@ -248,7 +248,7 @@ def _act_on_news(case: Case, news: list[tuple[str, Any]], counts: dict[str, int]
     postponed = dict(news).get("postponed_on")
     if postponed and config.get("TK_RECONCILE_RECORD_POSTPONEMENT", True) and case.kind == CaseKind.written_questions and case.postponed_on is None:
         try:
-            deadline_services.record_postponement(case, postponed, POSTPONEMENT_REASON)
+            deadline_overrides.record_postponement(case, postponed, POSTPONEMENT_REASON)
             counts["postponements_recorded"] += 1
         except DomainError as exc:
             log.warning("tk reconcile: postponement of %s not recorded: %s %s", case.reference, exc, getattr(exc, "errors", ""))

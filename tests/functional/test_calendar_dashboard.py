@@ -96,7 +96,7 @@ def test_dashboard_permissions(login, seed_case):
 
 def test_monday_list_query_agrees_with_the_rules(app, seed_case, db):
     from parliament_tracker.cases.models import Case, CaseKind
-    from parliament_tracker.deadlines import rules
+    from parliament_tracker.deadlines import lateness
     from parliament_tracker.deadlines.queries import monday_list_preview
     from parliament_tracker.deadlines.services import facts_for
 
@@ -108,7 +108,7 @@ def test_monday_list_query_agrees_with_the_rules(app, seed_case, db):
     with app.test_request_context():
         for today in (dt.date(2021, 11, 10), dt.date(2021, 11, 25), dt.date(2021, 12, 1), dt.date(2021, 12, 20), dt.date(2022, 1, 3)):
             items, total = monday_list_preview(today, None)
-            expected = {c.reference for c in questions if not c.status.is_closed and rules.monday_late_list(facts_for(c), today)}
+            expected = {c.reference for c in questions if not c.status.is_closed and lateness.monday_late_list(facts_for(c), today)}
             assert {c.reference for c in items} == expected and total == len(expected), today
 
 

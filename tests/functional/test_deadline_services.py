@@ -99,7 +99,7 @@ def test_the_setting_defaults_are_the_engines_defaults():
 
 
 def test_a_milestone_with_its_own_date_stays_when_the_binding_date_is_overridden(app, seed_case, db, users):
-    from parliament_tracker.deadlines.services import override_deadline
+    from parliament_tracker.deadlines.overrides import override_deadline
 
     with app.test_request_context():
         case = find_case("2021Z19241")  # binding 23 November; signature 19, draft 11 November

@@ -88,6 +88,7 @@ def _populate(seed: int, count: int, span: int) -> Built:
     from parliament_tracker.auth.services import create_user
     from parliament_tracker.deadlines import events as deadline_events
     from parliament_tracker.deadlines import feeds
+    from parliament_tracker.deadlines import overrides as deadline_overrides
     from parliament_tracker.deadlines import services as deadline_services
     from parliament_tracker.notifications import services as notification_services
 
@@ -201,10 +202,10 @@ def _populate(seed: int, count: int, span: int) -> Built:
     # Directors' overrides of binding dates (the milestones follow) and of single milestones.
     binding = db.session.scalars(sa.select(Deadline).where(Deadline.is_binding.is_(True)).order_by(Deadline.id)).all()
     for d in rnd.sample(binding, k=max(1, len(binding) // 30)):
-        deadline_services.override_deadline(d, d.practical_due_on + dt.timedelta(days=rnd.randint(-10, 20)), "differential test")
+        deadline_overrides.override_deadline(d, d.practical_due_on + dt.timedelta(days=rnd.randint(-10, 20)), "differential test")
     milestones = db.session.scalars(sa.select(Deadline).where(Deadline.kind.in_(sorted(INTERNAL_KINDS))).order_by(Deadline.id)).all()
     for d in rnd.sample(milestones, k=max(1, len(milestones) // 40)):
-        deadline_services.override_deadline(d, d.practical_due_on + dt.timedelta(days=rnd.randint(-5, 5)), "differential test")
+        deadline_overrides.override_deadline(d, d.practical_due_on + dt.timedelta(days=rnd.randint(-5, 5)), "differential test")
     # Events moved and cancelled: their cases follow.
     for event in events[:3]:
         deadline_events.save_event(event, {"starts_on": event.starts_on + dt.timedelta(days=rnd.randint(-20, 20))})

@@ -191,7 +191,7 @@ def test_a_conflict_at_commit_shows_only_the_refusal(login, client, db, api_toke
 def test_the_api_error_of_each_kind(client, db, api_token, monkeypatch, kind, status):
     """A DomainError raised after a change: the change is rolled back and the answer is the
     documented JSON error with the kind's status and the per-field messages."""
-    from parliament_tracker.cases import services
+    from parliament_tracker.cases import links
 
     headers = api_token("registrar")
     body = {"reference": "2021Z20001", "kind": "written_questions", "subject": "Vragen", "received_on": "2021-11-10"}
@@ -201,7 +201,7 @@ def test_the_api_error_of_each_kind(client, db, api_token, monkeypatch, kind, st
         case.subject = "half-written"
         raise DomainError("Niet nu.", {"reference": "Deze niet."}, kind=kind)
 
-    monkeypatch.setattr(services, "add_link", refuse)
+    monkeypatch.setattr(links, "add_link", refuse)
     response = client.post("/api/v1/cases/2021Z20001/links", json={"reference": "2021Z20002"}, headers=headers)
     assert response.status_code == status
     assert response.json == {"error": {"status": status, "message": "Niet nu."}, "errors": {"reference": "Deze niet."}}
@@ -209,7 +209,7 @@ def test_the_api_error_of_each_kind(client, db, api_token, monkeypatch, kind, st
 
 
 def test_a_domain_error_without_fields_has_no_errors_member(client, db, api_token, monkeypatch):
-    from parliament_tracker.cases import services
+    from parliament_tracker.cases import links
 
     headers = api_token("registrar")
     body = {"reference": "2021Z20001", "kind": "written_questions", "subject": "Vragen", "received_on": "2021-11-10"}
@@ -218,7 +218,7 @@ def test_a_domain_error_without_fields_has_no_errors_member(client, db, api_toke
     def refuse(*args, **kwargs):
         raise DomainError("Niet nu.", kind=Kind.conflict)
 
-    monkeypatch.setattr(services, "remove_link", refuse)
+    monkeypatch.setattr(links, "remove_link", refuse)
     response = client.delete("/api/v1/cases/2021Z20001/links?reference=2021Z20002", headers=headers)
     assert response.status_code == 409 and response.json == {"error": {"status": 409, "message": "Niet nu."}}
 

@@ -99,7 +99,7 @@ def test_a_feed_needs_a_known_scope_and_an_enabled_owner(login, seed_case, db, c
 def test_postponement_moves_the_binding_entry_under_the_same_uid(app, seed_case, db, users):
     """Calendars that imported the feed update the entry instead of keeping a stale one."""
     from parliament_tracker.deadlines.feeds import build_feed, create_feed
-    from parliament_tracker.deadlines.services import record_postponement
+    from parliament_tracker.deadlines.overrides import record_postponement
 
     case = find_case("2021Z19601")
     budget = db.session.scalar(db.select(Event).where(Event.name == "Begrotingsbehandeling JenV 2022"))

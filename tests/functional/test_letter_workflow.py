@@ -613,8 +613,8 @@ def _signed_postponement(app, client, users, api_token) -> int:
 
 
 def test_postponement_goes_through_the_deadlines_service_when_present(app, client, seed_draft, users, api_token, monkeypatch):
-    """Sending goes through deadlines.services.record_postponement; its refusals become a 422."""
-    from parliament_tracker.deadlines import services as deadline_services
+    """Sending goes through deadlines.overrides.record_postponement; its refusals become a 422."""
+    from parliament_tracker.deadlines import overrides as deadline_overrides
     from parliament_tracker.errors import DomainError
 
     calls = []
@@ -626,7 +626,7 @@ def test_postponement_goes_through_the_deadlines_service_when_present(app, clien
                 "De verzenddatum kan niet vóór de vragen liggen.", {"sent_on": "te vroeg"}
             )
 
-    monkeypatch.setattr(deadline_services, "record_postponement", record_postponement)
+    monkeypatch.setattr(deadline_overrides, "record_postponement", record_postponement)
     letter_id = _signed_postponement(app, client, users, api_token)
     today = today_local()
     r = post(client, f"/api/v1/letters/{letter_id}/send", api_token("registrar"), {"sent_on": today.isoformat()})

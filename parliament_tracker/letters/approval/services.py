@@ -330,7 +330,7 @@ def withdraw(letter: Letter, *, actor: User, comment: str = "") -> Letter:
 def _record_postponement(case: Case, letter: Letter, actor: User) -> None:
     """A sent postponement notice: written questions get 6 weeks instead of 3 (the deadlines
     service records it on the case, recomputes and writes the audit entry)."""
-    from parliament_tracker.deadlines.services import record_postponement
+    from parliament_tracker.deadlines.overrides import record_postponement
 
     try:
         record_postponement(case, letter.sent_on, letter.postponement_reason or "", actor=actor)

@@ -12,7 +12,7 @@ import pytest
 
 from parliament_tracker.cases import kinds, references
 from parliament_tracker.cases.kinds import KINDS, AnswerRule, CaseKind, KindSpec
-from parliament_tracker.deadlines import rules
+from parliament_tracker.deadlines import lateness, rules
 from parliament_tracker.deadlines.workdays import WorkingCalendar
 from parliament_tracker.tk import mapping
 
@@ -102,12 +102,12 @@ def test_given_date_labels_and_numbered_questions_come_from_the_table(monkeypatc
     facts = rules.CaseFacts(kind="motion", received_on=dt.date(2021, 11, 1), given_due_on=dt.date(2021, 12, 1))
     assert rules.compute_deadlines(facts, calendar=CALENDAR)[0].explanation.startswith("datum uit de motie: ")
     late = rules.CaseFacts(kind="written_questions", received_on=dt.date(2021, 10, 1))
-    assert rules.monday_late_list(late, dt.date(2021, 11, 1))
+    assert lateness.monday_late_list(late, dt.date(2021, 11, 1))
     # the Monday list follows the flag, not the kind's name
     table = dict(KINDS)
     table["written_questions"] = dataclasses.replace(table["written_questions"], numbered_questions=False)
-    monkeypatch.setattr(rules, "KINDS", table)
-    assert not rules.monday_late_list(late, dt.date(2021, 11, 1))
+    monkeypatch.setattr(lateness, "KINDS", table)
+    assert not lateness.monday_late_list(late, dt.date(2021, 11, 1))
 
 
 def test_the_table_and_the_rules_import_neither_flask_babel_nor_the_database() -> None:

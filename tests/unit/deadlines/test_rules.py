@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from parliament_tracker.deadlines.lateness import monday_late_list, next_monday, risk
 from parliament_tracker.deadlines.rules import (
     CaseFacts,
     ComputedDeadline,
@@ -17,9 +18,6 @@ from parliament_tracker.deadlines.rules import (
     RecessTable,
     binding_deadline,
     compute_deadlines,
-    monday_late_list,
-    next_monday,
-    risk,
 )
 from parliament_tracker.deadlines.workdays import WorkingCalendar
 
