@@ -44,6 +44,7 @@ from parliament_tracker.audit.describe import sentence
 from parliament_tracker.audit.services import entries_for, record
 from parliament_tracker.auth.models import User
 from parliament_tracker.cases import links as case_links
+from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case
 from parliament_tracker.contributions.models import Contribution
 from parliament_tracker.contributions.services import contributions_for
