@@ -98,10 +98,21 @@ def _steps(o: Open, letter: Letter, *steps: tuple[int, int, Callable[[], object]
 
 
 def load(o: Open) -> None:
-    u = o.users
-    drafter, director, admin, signer, registrar = (u[n] for n in ("drafter", "director", "admin", "signer", "registrar"))
+    """Open work dated relative to the load day: a letter in every workflow state and cases that are
+    overdue, due this week or not yet assigned."""
+    _sent_back(o)
+    _in_review(o)
+    _approved(o)
+    _signed(o)
+    _sent(o)
+    _withdrawn_and_redone(o)
+    _not_begun(o)
 
-    # Overdue, on the coming Monday list: the director sent the answers back with a comment.
+
+def _sent_back(o: Open) -> None:
+    """Overdue, on the coming Monday list: the director sent the answers back with a comment."""
+    u = o.users
+    drafter, director = (o.users[n] for n in ("drafter", "director"))
     overdue = _register(
         o, 30, 20101, CaseKind.written_questions,
         "Vragen van het lid Van der Werf over de wachttijden bij de IND voor naturalisatieaanvragen",
@@ -130,7 +141,10 @@ def load(o: Open) -> None:
                comment="Antwoord 3 belooft te veel: noem geen termijn zonder onderbouwing, en neem de cijfers van "
                "DGSenB over zoals geleverd.")))
 
-    # In review with the director, due next week; a contribution is still outstanding.
+
+def _in_review(o: Open) -> None:
+    """In review with the director, due next week; a contribution is still outstanding."""
+    drafter, director, admin = (o.users[n] for n in ("drafter", "director", "admin"))
     in_review_case = _register(
         o, 16, 20102, CaseKind.written_questions,
         "Vragen van de leden Bikker en Mutluer over de opvang van alleenstaande minderjarige vreemdelingen",
@@ -148,7 +162,10 @@ def load(o: Open) -> None:
     ])
     _steps(o, in_review, (2, 14, lambda: workflow.submit(in_review, [director, admin], actor=drafter)))
 
-    # Approved, waiting for the signatory's office; the committee's date is this week.
+
+def _approved(o: Open) -> None:
+    """Approved, waiting for the signatory's office; the committee's date is this week."""
+    drafter, director = (o.users[n] for n in ("drafter", "director"))
     approved_case = _register(
         o, 13, 20103, CaseKind.committee_request,
         "Verzoek om een reactie op het rapport over de beveiliging van advocaten en rechters",
@@ -163,7 +180,10 @@ def load(o: Open) -> None:
            (6, 10, lambda: workflow.submit(approved, [director], actor=drafter)),
            (3, 9, lambda: workflow.approve(approved, actor=director, comment="Akkoord.")))
 
-    # Signed, waiting to be sent: the committee asked for it by tomorrow.
+
+def _signed(o: Open) -> None:
+    """Signed, waiting to be sent: the committee asked for it by tomorrow."""
+    drafter, director, signer = (o.users[n] for n in ("drafter", "director", "signer"))
     signed_case = _register(
         o, 11, 20104, CaseKind.committee_request,
         "Verzoek om een stand van zaken over de gezinshereniging van nareizigers",
@@ -178,7 +198,10 @@ def load(o: Open) -> None:
            (5, 15, lambda: workflow.approve(signed, actor=director, comment="Akkoord.")),
            (1, 10, lambda: signing.sign(signed, actor=signer)))
 
-    # Sent two days ago: answered.
+
+def _sent(o: Open) -> None:
+    """Sent two days ago: answered."""
+    drafter, director, signer, registrar = (o.users[n] for n in ("drafter", "director", "signer", "registrar"))
     sent_case = _register(
         o, 24, 20105, CaseKind.written_questions,
         "Vragen van het lid Koekkoek over het gebruik van algoritmes door de IND",
@@ -199,7 +222,10 @@ def load(o: Open) -> None:
            (3, 11, lambda: signing.sign(sent, actor=signer)),
            (2, 9, lambda: workflow.send(sent, sent_on=o.today - dt.timedelta(days=2), actor=registrar)))
 
-    # A letter withdrawn (the committee widened its request) and a new draft begun.
+
+def _withdrawn_and_redone(o: Open) -> None:
+    """A letter withdrawn (the committee widened its request) and a new draft begun."""
+    u = o.users
     redo_case = _register(
         o, 6, 20106, CaseKind.committee_request,
         "Verzoek om een reactie op de berichtgeving over de capaciteit van het gevangeniswezen",
@@ -215,8 +241,9 @@ def load(o: Open) -> None:
         "Uw commissie heeft mij verzocht te reageren op de berichtgeving over de capaciteit van het gevangeniswezen en "
         "van de justitiële jeugdinrichtingen. Met deze brief ga ik in op dit verzoek."))
 
-    # Due this week, not yet begun; and questions to answer before next week's debate, just
-    # found in the Kamer's open data and not yet assigned.
+
+def _not_begun(o: Open) -> None:
+    """Due this week, not yet begun; and questions to answer before next week's debate, just found in the Kamer's open data and not yet assigned."""
     _register(
         o, 19, 20107, CaseKind.written_questions,
         "Vragen van het lid Ellian over de terugkeer van uitgeprocedeerde asielzoekers",
@@ -232,7 +259,6 @@ def load(o: Open) -> None:
                                   "Kunt u deze vragen beantwoorden voor het commissiedebat van volgende week?"),
         lead_directorate=None, drafter=None, due_before_event=o.events["next_week"], by_sync=True,
     )
-
 
 def _ask(o: Open, days: int, case: Case, numbers: list[int], text: str, *, due_on: dt.date | None = None):
     """A contribution asked of DGSenB (Fatima el Amrani) by the case's drafter."""
