@@ -37,11 +37,24 @@ def _init_worker(address_space_bytes: int) -> None:
     # The web process's signal handlers (gunicorn's) must not run in a render worker.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if address_space_bytes > 0:
-        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        limit = address_space_bytes if hard == resource.RLIM_INFINITY else min(address_space_bytes, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     from parliament_tracker.letters.engine import pdf  # noqa: F401  (WeasyPrint, once per worker)
+
+    if address_space_bytes > 0:
+        # The budget is what a render may add to the worker as forked: a web process that already
+        # maps a lot (threads' stacks, libraries) left a fixed limit no room at all, and a
+        # render then failed on its first allocation with a confusing error.
+        limit = _address_space_in_use() + address_space_bytes
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+
+
+def _address_space_in_use() -> int:
+    """This process's virtual memory size (Linux ``/proc``; 0 where it cannot be read)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 class RenderPool:
