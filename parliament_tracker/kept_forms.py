@@ -48,12 +48,13 @@ def form_page() -> str:
     return "/"
 
 
-def keep(reason: str) -> str | None:
-    """Keep this POST's fields for :func:`form_page`; returns that page (None: nothing typed)."""
+def keep(reason: str, page: str | None = None) -> str | None:
+    """Keep this POST's fields for ``page`` (default :func:`form_page`); returns that page
+    (None: nothing typed)."""
     fields = [(k, v) for k, v in request.form.items(multi=True) if k not in _SECRET]
     if not fields:
         return None
-    page = form_page()
+    page = page or form_page()
     directory = _dir()
     os.makedirs(directory, exist_ok=True)
     _prune(directory)

@@ -25,6 +25,7 @@ def init_web(app: Flask) -> None:
     _init_headers(app)
     _init_errors(app)
     _init_templates(app)
+    app.add_template_global(kept_fields)
 
     @app.get("/healthz")
     @public
@@ -153,6 +154,15 @@ def _init_templates(app: Flask) -> None:
 
 #: a view attribute: this GET request writes (e.g. a feed's last-used time), begin it IMMEDIATE
 WRITES_ON_GET_ATTR = "sqlite_writes_on_get"
+
+
+def kept_fields(*names: str) -> Any:
+    """For a form written by hand on a page another URL posts to: what the user typed in it when
+    it was refused (``kept_forms.keep``), or None. Taken once."""
+    from parliament_tracker import kept_forms
+
+    taken = kept_forms.take(set(names))
+    return taken[0] if taken else None
 
 
 def writes_on_get(view: Any) -> Any:

@@ -30,7 +30,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.http import http_date
 
-from parliament_tracker import edge
+from parliament_tracker import edge, kept_forms
 from parliament_tracker.auth.permissions import permission_required, public
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case
@@ -42,6 +42,7 @@ from parliament_tracker.deadlines.models import (
 )
 from parliament_tracker.deadlines.presentation import case_deadline_rows, dashboard_lists
 from parliament_tracker.deadlines.rules import INTERNAL_KINDS, DeadlineKind
+from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
 from parliament_tracker.forms import int_arg, parse_dutch_date
 from parliament_tracker.i18n import format_day
@@ -69,7 +70,7 @@ def postpone(reference: str):
     case = _case_or_404(reference)
     target = url_for("cases.show", reference=case.reference) + "#deadlines"
     sent_on = _parse_date(request.form.get("sent_on"))
-    edge.on_refusal_redirect(target, with_fields=True)
+    _keep_typed_on_refusal(target)
     overrides.record_postponement(case, sent_on, request.form.get("reason", ""), actor=edge.actor())
     flash(_("Postponement recorded; the deadline is now %(date)s.", date=format_day(case.practical_due_on) if case.practical_due_on else "—"), "success")
     return redirect(target)
@@ -85,11 +86,24 @@ def override(deadline_id: int):
     due_on = None if clear else _parse_date(request.form.get("due_on"))
     if not clear and due_on is None:
         flash(_("Enter the new date as a valid date."), "error")
+        kept_forms.keep("refused", target)
         return redirect(target)
-    edge.on_refusal_redirect(target, with_fields=True)
+    _keep_typed_on_refusal(target)
     overrides.override_deadline(deadline, due_on, request.form.get("reason", ""), actor=edge.actor())
     flash(_("The deadline date was changed.") if due_on else _("The deadline is back to the computed date."), "success")
     return redirect(target)
+
+
+def _keep_typed_on_refusal(target: str) -> None:
+    """A refusal is flashed with its field messages and the user goes back to the case page,
+    where the form shows what was typed again (``kept_fields``)."""
+
+    def refused(exc: DomainError) -> Any:
+        flash(" ".join([exc.message, *exc.errors.values()]), "error")
+        kept_forms.keep("refused", target)
+        return redirect(target)
+
+    edge.on_refusal(refused)
 
 
 @bp.app_context_processor

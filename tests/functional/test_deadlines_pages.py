@@ -137,3 +137,24 @@ def test_a_refused_override_or_postponement_says_why_and_changes_nothing(login, 
     drafter.post("/cases/2021Z19601/postponement", {"sent_on": "2021-11-25", "reason": ""}, token_from="/cases/2021Z19601")
     assert "Het uitstel kon niet worden vastgelegd." in drafter.get("/cases/2021Z19601").text
     assert find_case("2021Z19601").postponed_on is None
+
+
+def test_a_refused_override_or_postponement_keeps_what_was_typed(login, seed_case, db):
+    """The forms live on the case page: after a refusal it shows the typed date and reason again
+    (in the form of the deadline posted to, the override panel open), once."""
+    binding = _deadline(db, "2021Z19241", "external")
+    director = login("director")
+    director.post(f"/deadlines/{binding.id}/override",
+                  {"deadline": str(binding.id), "due_on": "31-11-2021", "reason": "Debat verplaatst naar januari"},
+                  token_from="/cases/2021Z19241")
+    page = director.get("/cases/2021Z19241").text
+    assert 'value="Debat verplaatst naar januari"' in page and 'value="31-11-2021"' in page
+    assert '<details class="override-form" open>' in page
+    again = director.get("/cases/2021Z19241").text  # taken once: a reload shows the stored values
+    assert "Debat verplaatst naar januari" not in again
+    director.post("/logout", token_from="/cases")
+
+    drafter = login("drafter")
+    drafter.post("/cases/2021Z19601/postponement", {"sent_on": "25-11-2021", "reason": ""}, token_from="/cases/2021Z19601")
+    page = drafter.get("/cases/2021Z19601").text
+    assert "Het uitstel kon niet worden vastgelegd." in page and 'value="25-11-2021"' in page
