@@ -113,7 +113,20 @@ def load_demo(today: dt.date | None = None) -> bool:
         for signal in (signals.case_status_changed, signals.case_assigned, signals.letter_status_changed,
                        signals.postponement_sent, signals.event_moved, signals.contribution_changed):
             quiet.enter_context(signal.muted())
-        return _load_demo(today or today_local())
+        loaded = _load_demo(today or today_local())
+    _index_sent_answers()
+    return loaded
+
+
+def _index_sent_answers() -> None:
+    """The demo's sent letters are earlier answers the letter editor proposes; with the workflow's
+    signal muted, nothing indexed them while they were sent."""
+    from parliament_tracker.answers.indexing import index_letter
+    from parliament_tracker.letters.models import Letter, LetterStatus
+
+    sent = db.select(Letter).where(Letter.status == LetterStatus.sent).order_by(Letter.sent_on, Letter.id)
+    for letter in db.session.scalars(sent):
+        index_letter(letter)
 
 
 DEV_COMMON_NAME = "Parliament Tracker demo signer"
