@@ -17,7 +17,8 @@ from pypdf import PdfReader
 
 from parliament_tracker.letters.engine.docx2html import docx_to_html
 from parliament_tracker.letters.engine.pdf import render_pdf
-from parliament_tracker.letters.engine.signing import SIGNATURE_DESCRIPTION, sign_pdf, verify_pdf
+from parliament_tracker.letters.engine.pdf_structure import SIGNATURE_DESCRIPTION
+from parliament_tracker.letters.engine.signing import sign_pdf, verify_pdf
 
 BLOCK_TAGS = {"/P", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/LBody"}
 
