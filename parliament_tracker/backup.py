@@ -39,7 +39,13 @@ import sqlalchemy as sa
 from flask import Flask
 
 from parliament_tracker import edge
+from parliament_tracker.audit.models import AuditEntry
+from parliament_tracker.cases.models import Attachment, Case
 from parliament_tracker.extensions import db
+from parliament_tracker.letters.approval.models import Signature
+from parliament_tracker.letters.approval.signing import trust_roots
+from parliament_tracker.letters.engine.signing import verify_pdf
+from parliament_tracker.letters.models import Letter, LetterVersion
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -182,10 +188,6 @@ def _restore_database(member: str, source: Path) -> None:
 
 
 def counts() -> dict[str, int]:
-    from parliament_tracker.audit.models import AuditEntry
-    from parliament_tracker.cases.models import Attachment, Case
-    from parliament_tracker.letters.approval.models import Signature
-    from parliament_tracker.letters.models import Letter, LetterVersion
 
     models = {
         "cases": Case, "attachments": Attachment, "letters": Letter, "letter_versions": LetterVersion,
@@ -216,10 +218,6 @@ class CheckReport:
 def check() -> CheckReport:
     """Read the whole database: every letter version's DOCX and PDF against their SHA-256, every
     signature's PDF against its record and its signature against the trusted roots."""
-    from parliament_tracker.letters.approval.models import Signature
-    from parliament_tracker.letters.approval.signing import trust_roots
-    from parliament_tracker.letters.engine.signing import verify_pdf
-    from parliament_tracker.letters.models import LetterVersion
 
     report = CheckReport(counts=counts())
     ids = db.session.scalars(sa.select(LetterVersion.id).order_by(LetterVersion.id)).all()
