@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from flask import Flask, jsonify, request, url_for
+from flask_babel import get_locale
 
 from parliament_tracker import edge
 from parliament_tracker.api import (
@@ -26,6 +27,7 @@ from parliament_tracker.cases.models import Case
 from parliament_tracker.db import today_local
 from parliament_tracker.deadlines import events, lateness, overrides, queries, services
 from parliament_tracker.deadlines.models import Deadline, Event, EventKind
+from parliament_tracker.deadlines.wording import in_language
 from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Directorate
 
@@ -41,15 +43,21 @@ def _iso(d: dt.date | None) -> str | None:
     return d.isoformat() if d else None
 
 
+def _in_reader_language(text: str) -> str:
+    """The engine's Dutch text in the API reader's language (the token user's setting)."""
+    return in_language(text or "", str(get_locale() or "nl"))
+
+
 def deadline_json(d: Deadline) -> dict[str, Any]:
     return {
         "kind": d.kind.value,
         "due_on": d.due_on.isoformat(),
         "practical_due_on": d.practical_due_on.isoformat(),
         "rule": d.rule,
-        "explanation": d.explanation,
+        # stored in Dutch (quoted in letters); the API reader gets them in their language
+        "explanation": _in_reader_language(d.explanation),
         "is_binding": d.is_binding,
-        "warnings": list(d.warnings or []),
+        "warnings": [_in_reader_language(w) for w in d.warnings or []],
         "overridden_due_on": _iso(d.overridden_due_on),
         "override_reason": d.override_reason,
     }

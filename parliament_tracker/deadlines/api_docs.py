@@ -26,9 +26,9 @@ _DEADLINE_PROPERTIES: dict[str, Any] = {
     "due_on": {"type": "string", "format": "date"},
     "practical_due_on": {"type": "string", "format": "date", "description": "moved off weekends, holidays and recess"},
     "rule": {"type": "string"},
-    "explanation": {"type": "string"},
+    "explanation": {"type": "string", "description": "how the date was reached, in the token user's language (stored in Dutch)"},
     "is_binding": {"type": "boolean"},
-    "warnings": {"type": "array", "items": {"type": "string"}},
+    "warnings": {"type": "array", "items": {"type": "string"}, "description": "in the token user's language"},
     "overridden_due_on": nullable("string", format="date"),
     "override_reason": nullable("string"),
 }

@@ -9,7 +9,9 @@ from typing import Any, NamedTuple
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from flask import url_for
+from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from parliament_tracker.audit.models import AuditEntry
 from parliament_tracker.audit.services import record
@@ -21,6 +23,7 @@ from parliament_tracker.deadlines import ics
 from parliament_tracker.deadlines.models import CalendarFeed, Deadline
 from parliament_tracker.deadlines.queries import EFFECTIVE, effective_between
 from parliament_tracker.deadlines.rules import ANSWER_KINDS, INTERNAL_KINDS, DeadlineKind
+from parliament_tracker.deadlines.wording import in_language
 from parliament_tracker.extensions import db
 
 SCOPES = ("mine", "directorate", "all")
@@ -152,16 +155,32 @@ def touch(feed: CalendarFeed) -> None:
         feed.last_used_at = now
 
 
+def feed_locale(feed: CalendarFeed) -> str:
+    """The feed is read by a calendar program, not a browser session: it speaks its owner's
+    language (their setting), else the ministry's."""
+    locale = feed.user.locale
+    if locale and locale in current_app.config["LANGUAGES"]:
+        return locale
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
 def build_feed(feed: CalendarFeed, today: dt.date | None = None) -> bytes:
+    """The feed in its owner's language (:func:`feed_locale`)."""
+    locale = feed_locale(feed)
+    with force_locale(locale):
+        status_titles = {s: s.label for s in CaseStatus}  # translated once, not per entry
+        kind_titles = {k: k.label for k in DeadlineKind}
+        changed = _("Date changed: %(reason)s")
+        note = _("Note: %(warning)s")
+        status_line = _("Status: %(status)s")
+        name = {"mine": _("My deadlines"), "directorate": _("Directorate deadlines"), "all": _("All deadlines")}[feed.scope]
     entries = []
-    status_titles = {s: s.label for s in CaseStatus}  # translated once, not per entry
-    kind_titles = {k: k.label for k in DeadlineKind}
     case_url = url_for("cases.show", reference="0", _external=True)[:-1]  # references are URL-safe
     for row in feed_rows(feed, today):
-        lines = [row.explanation, f"Status: {status_titles[row.status]}"]
+        lines = [in_language(row.explanation, locale), status_line % {"status": status_titles[row.status]}]
         if row.overridden:
-            lines.append(f"Datum aangepast: {row.override_reason or ''}")
-        lines += [f"Let op: {w}" for w in row.warnings or []]
+            lines.append(changed % {"reason": row.override_reason or ""})
+        lines += [note % {"warning": in_language(w, locale)} for w in row.warnings or []]
         entries.append(
             ics.IcsEntry(
                 uid=ics.entry_uid(row.case_id, row.kind.value, row.is_binding),
@@ -171,6 +190,5 @@ def build_feed(feed: CalendarFeed, today: dt.date | None = None) -> bytes:
                 url=case_url + quote(row.reference),
             )
         )
-    name = {"mine": "Mijn termijnen", "directorate": "Termijnen directie", "all": "Alle termijnen"}[feed.scope]
     feed.last_used_at = now_utc()
     return ics.build_ics(entries, f"Parliament Tracker – {name}")

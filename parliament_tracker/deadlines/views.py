@@ -25,7 +25,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.http import http_date
@@ -328,7 +327,7 @@ def ics_feed(token: str):
     feed = feeds.feed_for_token(token)
     if feed is None:
         abort(404)
-    version = feeds.feed_version(feed, str(get_locale()))
+    version = feeds.feed_version(feed, feeds.feed_locale(feed))
     headers = {"Cache-Control": "private, max-age=300", "ETag": version.etag, "Last-Modified": http_date(version.last_modified)}
     if _not_modified(version):
         feeds.touch(feed)

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from parliament_tracker.audit.models import AuditEntry
+from parliament_tracker.auth.models import User
 from parliament_tracker.deadlines.models import Event
 from tests.functional.deadline_helpers import find_case
 
@@ -230,3 +231,14 @@ def test_dates_that_are_not_iso_strings_are_refused_with_the_field_named(client,
     assert ok.status_code == 201 and ok.json["ends_on"] is None
     bad_from = client.get("/api/v1/calendar?from=2021-11-31", headers=headers)
     assert bad_from.json["errors"] == {"from": "Must be an ISO date (YYYY-MM-DD)."}
+
+
+def test_explanations_come_in_the_token_users_language(client, seed_case, api_token, db, users):
+    """Stored in Dutch (letters quote them); an English-speaking API user reads them in English."""
+    headers = api_token("viewer")
+    dutch = _binding(client.get("/api/v1/cases/2021Z19241", headers=headers).json)[0]["explanation"]
+    db.session.get(User, users["viewer"].id).locale = "en"  # the account's language setting
+    db.session.commit()
+    english = _binding(client.get("/api/v1/cases/2021Z19241", headers=headers).json)[0]["explanation"]
+    assert "dinsdag 23 november 2021" in dutch
+    assert "Tuesday 23 November 2021" in english and "dinsdag" not in english

@@ -6,6 +6,7 @@ import re
 import icalendar
 import time_machine
 
+from parliament_tracker.auth.models import User
 from parliament_tracker.deadlines.events import save_event
 from parliament_tracker.deadlines.models import CalendarFeed, Event
 from tests.functional.deadline_helpers import find_case
@@ -142,3 +143,23 @@ def test_feed_answers_a_poll_with_304_until_something_changes(login, seed_case, 
     with time_machine.travel(MONDAY_22_NOV + dt.timedelta(days=1), tick=False):
         later = client.get(path, headers={"If-None-Match": changed.headers["ETag"]})
         assert later.status_code == 200  # the window moved with the day
+
+
+def test_feed_speaks_its_owners_language(login, seed_case, db, client, users):
+    """A calendar program has no session or cookie: the feed follows its owner's setting, and a
+    change of that setting is a new version of the feed (not a 304 of the other language)."""
+    with time_machine.travel(MONDAY_22_NOV, tick=False):
+        browser = login("drafter")
+        page = browser.post("/account/calendar-feeds", {"scope": "mine"}, token_from="/account")
+        path = re.search(r'<code class="token">http://tracker\.test(/ics/[^<]+\.ics)</code>', page.text).group(1)
+        dutch = client.get(path)
+        text = dutch.data.decode()
+        assert "Mijn termijnen" in text and "Status: " in text and "Tuesday" not in text
+        db.session.get(User, users["drafter"].id).locale = "en"  # the account's language setting
+        db.session.commit()
+        english = client.get(path, headers={"If-None-Match": dutch.headers["ETag"]})
+        assert english.status_code == 200 and english.headers["ETag"] != dutch.headers["ETag"]
+        assert "My deadlines" in english.data.decode()
+        descriptions = " ".join(str(e["DESCRIPTION"]) for e in _events(english.data).values())
+        assert "Tuesday 23 November 2021" in descriptions
+        assert "dinsdag" not in descriptions and "ontvangen" not in descriptions
