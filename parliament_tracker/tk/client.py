@@ -78,8 +78,8 @@ def and_filters(*clauses: str | None) -> str:
 
 
 def numbers_clause(numbers: Iterable[str]) -> str:
-    """``Nummer eq 'a' or Nummer eq 'b' ...``: the OData v4.0 way to ask for several Zaken (the
-    Gegevensmagazijn is v4.0, which has no ``in`` operator)."""
+    """``Nummer eq 'a' or Nummer eq 'b' ...``: several Zaken in one query in plain OData 4.0
+    (``in (...)`` came with 4.01, which the service is not promised to speak)."""
     return " or ".join(f"Nummer eq {odata_string(n)}" for n in numbers)
 
 
