@@ -230,7 +230,7 @@ def test_reconcile_asks_for_the_cases_in_batches_a_few_at_a_time(app, db, fake_t
     assert len(expected) == 24 and any(v[0] for v in expected.values()) and any(v[1] for v in expected.values())
     monkeypatch.setitem(app.config, "TK_BATCH_SIZE", 5)
     monkeypatch.setitem(app.config, "TK_PARALLEL_REQUESTS", 3)
-    fake_tk.latency = 0.02
+    fake_tk.latency = 0.05  # so the requests overlap even on a busy machine
     fake_tk.requests.clear()
 
     result = run(app, db, "tk_reconcile", dt.date(2021, 10, 20))
