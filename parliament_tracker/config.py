@@ -163,6 +163,10 @@ def _tk_settings() -> dict[str, Any]:
         "TK_READ_TIMEOUT": 20.0,
         "TK_MAX_RETRIES": 2,
         "TK_BACKOFF_SECONDS": 1.0,
+        # Many Zaken by number (tk_reconcile): this many numbers per request ("Nummer eq … or …",
+        # fewer when the URL would pass 2,000 characters), at most this many requests at a time.
+        "TK_BATCH_SIZE": 40,
+        "TK_PARALLEL_REQUESTS": 4,
         # Sync jobs (tk_watch, tk_reconcile, tk_events; see parliament_tracker/tk/sync.py).
         # Offices whose new written questions are registered; None: the active signatories' titles.
         "TK_WATCH_OFFICES": None,

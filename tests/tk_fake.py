@@ -6,6 +6,10 @@ HTTP on 127.0.0.1, with a werkzeug server in a background thread:
     with FakeTK(zaken=[...], page_size=2) as fake:
         client = TKClient(fake.base_url)
         fake.fail_next("status", status=500)      # error injection, consumed request by request
+        fake.fail_matching("2021Z50005", "status", status=503, times=3)  # only requests naming it
+
+``latency`` delays every answer (a realistic network); ``max_in_flight`` is the most requests
+the server was handling at the same moment, and ``urls`` the full URL of every request.
 
 Supported OData subset: ``$filter`` with ``eq ne gt ge lt le``, ``and``/``or``/``not`` and
 parentheses over string, datetime (unquoted ISO, with or without fraction/offset), GUID, number,
@@ -246,14 +250,21 @@ class FakeTK:
         activiteiten: Iterable[dict[str, Any]] = (),
         *,
         page_size: int = 250,
+        latency: float = 0.0,
     ) -> None:
         self.entities: dict[str, list[dict[str, Any]]] = {
             "Zaak": list(zaken),
             "Activiteit": list(activiteiten),
         }
         self.page_size = page_size
+        self.latency = latency
         self.errors: deque[Fault] = deque()
+        self.targeted: list[tuple[str, Fault]] = []  # (text in $filter, fault), first match first
         self.requests: list[dict[str, str]] = []  # query args of every request, in order
+        self.urls: list[str] = []  # the full URL of every request, as sent
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._server: Any = None
         self._thread: threading.Thread | None = None
@@ -272,6 +283,23 @@ class FakeTK:
     ) -> None:
         for _ in range(times):
             self.errors.append(Fault(kind, status=status, delay=delay, payload=payload))
+
+    def fail_matching(
+        self, text: str, kind: str, *, times: int = 1, status: int = 500, delay: float = 1.0, payload: Any = None
+    ) -> None:
+        """Fail the next ``times`` requests whose ``$filter`` contains ``text`` (others are served)."""
+        with self._lock:
+            for _ in range(times):
+                self.targeted.append((text, Fault(kind, status=status, delay=delay, payload=payload)))
+
+    def _take_fault(self, request: Request) -> Fault | None:
+        text = request.args.get("$filter", "")
+        with self._lock:
+            for index, (needle, fault) in enumerate(self.targeted):
+                if needle in text:
+                    del self.targeted[index]
+                    return fault
+            return self.errors.popleft() if self.errors else None
 
     @property
     def base_url(self) -> str:
@@ -307,12 +335,22 @@ class FakeTK:
     # WSGI
     def wsgi_app(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
-        response = self._respond(request)
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            if self.latency:
+                self._stopping.wait(self.latency)
+            response = self._respond(request)
+        finally:
+            with self._lock:
+                self.in_flight -= 1
         return response(environ, start_response)
 
     def _respond(self, request: Request) -> Response:
         self.requests.append({"path": request.path, **request.args.to_dict()})
-        fault = self.errors.popleft() if self.errors else None
+        self.urls.append(request.host_url.rstrip("/") + request.environ.get("RAW_URI", request.full_path))
+        fault = self._take_fault(request)
         if fault is not None:
             if fault.kind == "timeout":
                 self._stopping.wait(fault.delay)  # longer than the client's read timeout

@@ -12,14 +12,21 @@ Behaviour worth knowing:
 * Network errors, timeouts, HTTP 5xx and 429 are retried ``max_retries`` times with exponential
   backoff (``backoff_base * 2**n``, capped), then ``TKUnavailable`` is raised. 404 gives
   ``TKNotFound``; other 4xx give ``TKError``; unreadable bodies give ``TKBadResponse``.
+* Many Zaken by number (``fetch_zaken_by_numbers``) are asked for in batches of ``Nummer eq … or
+  Nummer eq …`` that keep each URL under ``max_url_length``; the batches may run in a few threads
+  at once, each thread with a copy of the client (its own session, the same retries and
+  timeouts). A batch that fails is reported with its numbers; the other batches' Zaken are kept.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -47,6 +54,9 @@ WRITTEN_QUESTIONS = "Schriftelijke vragen"
 NOT_DELETED = "Verwijderd eq false"
 # 429 is "slow down", so it is worth a retry just like a server error.
 _RETRY_STATUSES = frozenset({429})
+#: Kept under the 2,048 characters IIS (and many proxies) accept in a URL, with room to spare.
+DEFAULT_MAX_URL_LENGTH = 2000
+DEFAULT_BATCH_SIZE = 40
 _GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
@@ -65,6 +75,34 @@ def and_filters(*clauses: str | None) -> str:
     if len(parts) == 1:
         return parts[0]
     return " and ".join(f"({p})" for p in parts)
+
+
+def numbers_clause(numbers: Iterable[str]) -> str:
+    """``Nummer eq 'a' or Nummer eq 'b' ...``: several Zaken in one query in plain OData 4.0
+    (``in (...)`` came with 4.01, which the service is not promised to speak)."""
+    return " or ".join(f"Nummer eq {odata_string(n)}" for n in numbers)
+
+
+@dataclass(frozen=True)
+class FailedBatch:
+    """A batch of Zaak numbers whose request failed (after the client's retries)."""
+
+    numbers: tuple[str, ...]
+    error: TKError
+
+
+@dataclass
+class ZaakBatches:
+    """What ``fetch_zaken_by_numbers`` found: the Zaken in the order asked (unknown numbers left
+    out), the batches that failed, and how many batches (first requests) were sent."""
+
+    zaken: list[Zaak] = field(default_factory=list)
+    failed: list[FailedBatch] = field(default_factory=list)
+    batches: int = 0
+
+    @property
+    def failed_numbers(self) -> list[str]:
+        return [n for batch in self.failed for n in batch.numbers]
 
 
 def _since_literal(since: date | datetime) -> str:
@@ -99,6 +137,7 @@ class TKClient:
         self.backoff_max = backoff_max
         self.zaak_expand = tuple(zaak_expand)
         self.max_pages = max_pages
+        self.max_url_length = DEFAULT_MAX_URL_LENGTH
         self._sleep = sleep
         self._session = session or requests.Session()
         self._session.headers.setdefault("Accept", "application/json")
@@ -108,6 +147,32 @@ class TKClient:
 
     def close(self) -> None:
         self._session.close()
+
+    def copy(self) -> TKClient:
+        """A client with the same settings and its own session, for another thread.
+
+        The session's headers, authentication, proxies and TLS settings are carried over."""
+        session = requests.Session()
+        session.headers.update(self._session.headers)
+        session.auth = self._session.auth
+        session.proxies.update(self._session.proxies)
+        session.verify = self._session.verify
+        session.cert = self._session.cert
+        session.trust_env = self._session.trust_env
+        other = TKClient(
+            self.base_url,
+            connect_timeout=self.timeout[0],
+            read_timeout=self.timeout[1],
+            max_retries=self.max_retries,
+            backoff_base=self.backoff_base,
+            backoff_max=self.backoff_max,
+            zaak_expand=self.zaak_expand,
+            max_pages=self.max_pages,
+            session=session,
+            sleep=self._sleep,
+        )
+        other.max_url_length = self.max_url_length
+        return other
 
     def __enter__(self) -> TKClient:
         return self
@@ -148,19 +213,90 @@ class TKClient:
         ):
             yield parse_zaak(record)
 
-    def zaken_by_numbers(self, numbers: Iterable[str], *, chunk_size: int = 20) -> list[Zaak]:
+    def zaken_by_numbers(self, numbers: Iterable[str], *, chunk_size: int = DEFAULT_BATCH_SIZE) -> list[Zaak]:
         """The Zaken for these numbers, in the given order; unknown numbers are left out.
 
-        Numbers are asked for ``chunk_size`` at a time with ``or`` so the URL stays short.
+        Asked for in batches one after another (see ``fetch_zaken_by_numbers``); the first
+        failed batch's error is raised.
+        """
+        found = self.fetch_zaken_by_numbers(numbers, chunk_size=chunk_size, parallel=1)
+        if found.failed:
+            raise found.failed[0].error
+        return found.zaken
+
+    def number_batches(self, numbers: Iterable[str], *, chunk_size: int = DEFAULT_BATCH_SIZE) -> list[list[str]]:
+        """Numbers in batches of at most ``chunk_size`` whose Zaak query URL stays within
+        ``max_url_length`` (a number too long on its own still gets a batch of its own)."""
+        batches: list[list[str]] = []
+        current: list[str] = []
+        for number in numbers:
+            candidate = [*current, number]
+            if current and (len(candidate) > chunk_size or self.zaak_query_url_length(numbers_clause(candidate)) > self.max_url_length):
+                batches.append(current)
+                candidate = [number]
+            current = candidate
+        if current:
+            batches.append(current)
+        return batches
+
+    def fetch_zaken_by_numbers(
+        self, numbers: Iterable[str], *, chunk_size: int = DEFAULT_BATCH_SIZE, parallel: int = 1
+    ) -> ZaakBatches:
+        """The Zaken for these numbers in batches (``number_batches``), at most ``parallel``
+        requests at a time; each batch follows its own ``@odata.nextLink`` pages.
+
+        A batch that fails after the retries is reported in ``failed`` with its numbers; the
+        other batches' Zaken are returned all the same. Errors other than ``TKError`` (bugs)
+        are raised. Only HTTP happens in the threads: the caller's database work stays in its own.
         """
         wanted = list(dict.fromkeys(n.strip().upper() for n in numbers if n and n.strip()))
+        batches = self.number_batches(wanted, chunk_size=max(1, chunk_size))
+        workers = max(1, min(parallel, len(batches)))
+        if workers == 1:
+            outcomes = [_fetch_batch(self, batch) for batch in batches]
+        else:
+            outcomes = self._in_threads(batches, workers)
+        result = ZaakBatches(batches=len(batches))
         by_number: dict[str, Zaak] = {}
-        for start in range(0, len(wanted), chunk_size):
-            chunk = wanted[start : start + chunk_size]
-            clause = " or ".join(f"Nummer eq {odata_string(n)}" for n in chunk)
-            for zaak in self.iter_zaken(clause):
+        for batch, outcome in zip(batches, outcomes, strict=True):
+            if isinstance(outcome, TKError):
+                log.warning("TK batch of %d Zaak numbers (%s, ...) failed: %s", len(batch), batch[0], outcome)
+                result.failed.append(FailedBatch(tuple(batch), outcome))
+                continue
+            for zaak in outcome:
                 by_number.setdefault(zaak.number, zaak)
-        return [by_number[n] for n in wanted if n in by_number]
+        result.zaken = [by_number[n] for n in wanted if n in by_number]
+        return result
+
+    def _in_threads(self, batches: list[list[str]], workers: int) -> list[list[Zaak] | TKError]:
+        """``_fetch_batch`` for each batch in ``workers`` threads, each thread with its own copy
+        of this client (a ``requests.Session`` is not made to be shared between threads)."""
+        local = threading.local()
+        copies: list[TKClient] = []
+        lock = threading.Lock()
+
+        def fetch(batch: list[str]) -> list[Zaak] | TKError:
+            client = getattr(local, "client", None)
+            if client is None:
+                client = local.client = self.copy()
+                with lock:
+                    copies.append(client)
+            return _fetch_batch(client, batch)
+
+        try:
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tk-fetch") as pool:
+                return list(pool.map(fetch, batches))
+        finally:
+            for client in copies:
+                client.close()
+
+    def zaak_query_url_length(self, filter: str) -> int:
+        """The length of the first URL ``iter_zaken(filter)`` sends (the query encoded as
+        ``requests`` encodes it)."""
+        prepared = requests.PreparedRequest()
+        query = self._query(and_filters(filter), self.zaak_expand, None, None)
+        prepared.prepare_url(self.base_url + "Zaak", query)
+        return len(prepared.url or "")
 
     def new_written_questions(
         self, addressed_to_office_substring: str | Iterable[str], since: datetime
@@ -232,15 +368,7 @@ class TKClient:
         top: int | None = None,
     ) -> Iterator[JSON]:
         """Raw live records of an entity set, following ``@odata.nextLink`` page by page."""
-        query = {"$filter": and_filters(filter, NOT_DELETED)}
-        expand_option = ",".join(expand)
-        if expand_option:
-            query["$expand"] = expand_option
-        if orderby:
-            query["$orderby"] = orderby
-        if top is not None:
-            query["$top"] = str(top)
-        params: dict[str, str] | None = query
+        params: dict[str, str] | None = self._query(filter, expand, orderby, top)
         url: str | None = self.base_url + entity_set
         seen: set[str] = set()
         yielded = 0
@@ -259,6 +387,18 @@ class TKClient:
                     return
             url = self._next_link(payload, seen)
             params = None  # the next link carries all query options itself
+
+    @staticmethod
+    def _query(filter: str | None, expand: Iterable[str], orderby: str | None, top: int | None) -> dict[str, str]:
+        query = {"$filter": and_filters(filter, NOT_DELETED)}
+        expand_option = ",".join(expand)
+        if expand_option:
+            query["$expand"] = expand_option
+        if orderby:
+            query["$orderby"] = orderby
+        if top is not None:
+            query["$top"] = str(top)
+        return query
 
     def _next_link(self, payload: JSON, seen: set[str]) -> str | None:
         link = payload.get("@odata.nextLink")
@@ -324,3 +464,11 @@ class TKClient:
         if not all(isinstance(item, dict) for item in payload["value"]):
             raise TKBadResponse(detail=f"'value' holds non-objects in the answer from {response.url}")
         return payload
+
+
+def _fetch_batch(client: TKClient, numbers: list[str]) -> list[Zaak] | TKError:
+    """One batch's Zaken (all its pages), or the error that stopped it."""
+    try:
+        return list(client.iter_zaken(numbers_clause(numbers)))
+    except TKError as exc:
+        return exc

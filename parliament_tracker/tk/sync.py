@@ -45,7 +45,7 @@ from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
 from parliament_tracker.notifications import services as notifications
 from parliament_tracker.notifications.models import NotificationKind
-from parliament_tracker.tk.client import WRITTEN_QUESTIONS, TKClient, odata_string
+from parliament_tracker.tk.client import DEFAULT_BATCH_SIZE, WRITTEN_QUESTIONS, TKClient, odata_string
 from parliament_tracker.tk.committees import query_names
 from parliament_tracker.tk.mapping import (
     ActivityData,
@@ -56,7 +56,7 @@ from parliament_tracker.tk.mapping import (
     to_zaak_data,
 )
 from parliament_tracker.tk.services import active_signatories, case_input, members_for
-from parliament_tracker.tk.sync_state import EVENTS, RECONCILE, WATCH, run, state, succeeded
+from parliament_tracker.tk.sync_state import EVENTS, RECONCILE, WATCH, describe_error, run, state, succeeded
 from parliament_tracker.tk.timestamps import AMSTERDAM
 
 log = logging.getLogger(__name__)
@@ -206,14 +206,34 @@ def _mark_answered(case: Case, answered_on: dt.date) -> None:
     )
 
 
-def reconcile(today: dt.date, client: TKClient, *, chunk_size: int = 20) -> dict[str, Any]:
-    """Store what the Kamer lists for open cases and act on it as configured."""
+def reconcile(today: dt.date, client: TKClient) -> dict[str, Any]:
+    """Store what the Kamer lists for open cases and act on it as configured.
+
+    The cases are asked for in batches (``TK_BATCH_SIZE`` numbers per request) with at most
+    ``TK_PARALLEL_REQUESTS`` requests at a time; all reads come first, the database work stays
+    in this thread. A batch that fails leaves its cases as they were (not even "checked"), the
+    counts name them, and the other batches are applied; when every batch fails the job fails.
+    """
+    config = current_app.config
     cases = _open_zaak_cases()
     by_reference = {c.reference: c for c in cases}
-    zaken = client.zaken_by_numbers(list(by_reference), chunk_size=chunk_size)  # all reads first
+    fetched = client.fetch_zaken_by_numbers(
+        list(by_reference),
+        chunk_size=int(config.get("TK_BATCH_SIZE", DEFAULT_BATCH_SIZE)),
+        parallel=int(config.get("TK_PARALLEL_REQUESTS", 4)),
+    )
+    if fetched.failed and len(fetched.failed) == fetched.batches:
+        raise fetched.failed[0].error  # nothing read: the job fails and changes nothing
+    zaken = fetched.zaken
+    not_read = set(fetched.failed_numbers)
+    cases = [c for c in cases if c.reference not in not_read]
     now = now_utc()
-    counts = {"checked": len(cases), "found": len(zaken), "changed": 0, "answered": 0, "postponed": 0, "withdrawn": 0,
-              "postponements_recorded": 0, "marked_answered": 0, "notified": 0, "refused": 0}
+    counts: dict[str, Any] = {"checked": len(cases), "found": len(zaken), "changed": 0, "answered": 0, "postponed": 0, "withdrawn": 0,
+                              "postponements_recorded": 0, "marked_answered": 0, "notified": 0, "refused": 0, "requests": fetched.batches, "failed": len(not_read)}
+    if fetched.failed:  # the run result says what was not read and why; the next run tries them again
+        counts["failed_requests"] = len(fetched.failed)
+        counts["failed_references"] = sorted(not_read)[:50]
+        counts["errors"] = list(dict.fromkeys(describe_error(f.error)[:300] for f in fetched.failed))[:5]
     watermark = None
     for zaak in zaken:
         data = to_zaak_data(zaak)

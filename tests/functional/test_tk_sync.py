@@ -16,6 +16,7 @@ from parliament_tracker.deadlines.rules import DeadlineKind
 from parliament_tracker.notifications.models import JobRun, JobStatus, Notification, NotificationKind
 from parliament_tracker.scheduler import run_job
 from parliament_tracker.tk.models import TKSyncState
+from parliament_tracker.tk.services import fetch
 from parliament_tracker.tk.timestamps import parse_timestamp
 from tests.tk_fake import FakeTK, load_fixture, serve_to_app, synthetic_written_questions
 
@@ -217,6 +218,55 @@ def test_reconcile_error_changes_nothing(app, db, fake_tk, seed_case):
     case = _case(db, "2021Z19601")
     assert case.tk_postponed_on is None and case.postponed_on is None and case.tk_checked_at is None
     assert "HTTP 503" in sync_state(db, "reconcile").last_error
+
+
+def test_reconcile_asks_for_the_cases_in_batches_a_few_at_a_time(app, db, fake_tk, signatory, users, monkeypatch):
+    fake_tk.zaken.extend(synthetic_written_questions(30))  # 24 addressed to us
+    assert run(app, db, "tk_watch", dt.date(2021, 9, 10)).counts["new"] == 24
+    references = sorted(db.session.scalars(sa.select(Case.reference)))
+    # What the Kamer lists for each case, asked for one by one as the job once did.
+    with app.app_context():
+        expected = {ref: (d.answered_on, d.postponed_on, d.withdrawn_on) for ref in references if (d := fetch(ref)) is not None}
+    assert len(expected) == 24 and any(v[0] for v in expected.values()) and any(v[1] for v in expected.values())
+    monkeypatch.setitem(app.config, "TK_BATCH_SIZE", 5)
+    monkeypatch.setitem(app.config, "TK_PARALLEL_REQUESTS", 3)
+    fake_tk.latency = 0.05  # so the requests overlap even on a busy machine
+    fake_tk.requests.clear()
+
+    result = run(app, db, "tk_reconcile", dt.date(2021, 10, 20))
+
+    assert result.status == JobStatus.ok, result.error
+    assert len(fake_tk.requests) == result.counts["requests"] == 5  # ceil(24 / 5)
+    assert 1 < fake_tk.max_in_flight <= 3
+    assert result.counts["checked"] == result.counts["found"] == 24 and result.counts["failed"] == 0
+    cases = {c.reference: c for c in db.session.scalars(sa.select(Case))}
+    assert {ref: (c.tk_answered_on, c.tk_postponed_on, c.tk_withdrawn_on) for ref, c in cases.items()} == expected
+    assert result.counts["answered"] == sum(1 for v in expected.values() if v[0])
+    assert result.counts["postponed"] == sum(1 for v in expected.values() if v[1])
+    assert all(c.tk_checked_at is not None for c in cases.values())
+
+
+def test_reconcile_applies_the_batches_that_came_and_names_the_cases_that_did_not(app, db, fake_tk, seed_case, users, monkeypatch):
+    fake_tk.zaken.extend(load_fixture("zaak-2021Z19601-uitstel-variant") + load_fixture("zaak-2021Z19241-commissieverzoek"))
+    monkeypatch.setitem(app.config, "TK_BATCH_SIZE", 1)
+    fake_tk.fail_matching("'2021Z19241'", "status", status=503, times=3)  # every attempt
+
+    result = run(app, db, "tk_reconcile", dt.date(2021, 11, 29))
+
+    assert result.status == JobStatus.ok, result.error
+    counts = result.counts
+    assert (counts["requests"], counts["failed_requests"], counts["failed"], counts["checked"]) == (2, 1, 1, 1)
+    assert counts["failed_references"] == ["2021Z19241"]
+    assert len(counts["errors"]) == 1 and counts["errors"][0].startswith("TKUnavailable:") and "HTTP 503" in counts["errors"][0]
+    written = _case(db, "2021Z19601")
+    assert written.tk_postponed_on == dt.date(2021, 11, 26) and written.tk_checked_at is not None
+    assert counts["postponed"] == 1
+    assert _case(db, "2021Z19241").tk_checked_at is None, "not read, so not checked: the next run tries it again"
+    assert sync_state(db, "reconcile").last_counts["failed_references"] == ["2021Z19241"]
+
+    again = run(app, db, "tk_reconcile", dt.date(2021, 11, 30))
+    assert again.counts["failed"] == 0 and "failed_references" not in again.counts
+    assert _case(db, "2021Z19241").tk_checked_at is not None
 
 
 # -- events -------------------------------------------------------------------------------------
