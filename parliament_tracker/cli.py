@@ -11,9 +11,9 @@ from flask.cli import AppGroup
 
 from parliament_tracker import edge
 from parliament_tracker.answers.indexing import reindex
+from parliament_tracker.auth import services as auth_services
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import Role
-from parliament_tracker.auth.services import create_user, find_user, issue_token
 from parliament_tracker.cases import references as refs
 from parliament_tracker.cases.services import find_case
 from parliament_tracker.deadlines.services import recompute_all
@@ -84,7 +84,7 @@ def create_user_command(username: str, role: str, password: str, email: str | No
         directorate_obj = db.session.scalar(db.select(Directorate).where(Directorate.code == directorate))
         if directorate_obj is None:
             raise click.ClickException(f"Unknown directorate {directorate!r}.")
-    user = create_user(username, password, Role(role), email=email, display_name=display_name, directorate=directorate_obj)
+    user = auth_services.create_user(username, password, Role(role), email=email, display_name=display_name, directorate=directorate_obj)
     click.echo(f"Created {user.username} ({user.role.value}).")
 
 
@@ -94,10 +94,10 @@ def create_user_command(username: str, role: str, password: str, email: str | No
 def token_command(username: str) -> None:
     """Issue a new API token for USERNAME; the token is the last line printed."""
 
-    user = find_user(username)
+    user = auth_services.find_user(username)
     if user is None:
         raise click.ClickException(f"No user {username!r}.")
-    token = issue_token(user)
+    token = auth_services.issue_token(user)
     click.echo(f"New API token for {user.username} (shown once, store it safely):")
     click.echo(token)
 
