@@ -28,7 +28,7 @@ from parliament_tracker.cases.related_views import bp as case_related_bp
 from parliament_tracker.cases.views import bp as cases_bp
 from parliament_tracker.cli import register_commands
 from parliament_tracker.config import default_settings, environment_overrides, require_secret_key
-from parliament_tracker.contributions import api as contributions_api
+from parliament_tracker.contributions import api_docs as contributions_api_docs
 from parliament_tracker.contributions import views as contribution_pages
 from parliament_tracker.contributions.api import bp as contributions_api_bp
 from parliament_tracker.contributions.views import bp as contributions_bp
@@ -160,7 +160,7 @@ def register_hooks(app: Flask) -> None:
     sso_hooks.init_app(app)
     # the OpenAPI parts of the packages without other hooks (cases, deadlines and letters
     # register theirs in their init_app)
-    for contribute in (organisation_api.openapi, contributions_api.openapi, worklist_api.openapi, notifications_api.openapi):
+    for contribute in (organisation_api.openapi, contributions_api_docs.openapi, worklist_api.openapi, notifications_api.openapi):
         api.register_openapi(app, contribute)
 
 
