@@ -14,6 +14,20 @@ from alembic import op
 
 KIND_TABLES = ("notifications", "notification_opt_outs")
 
+#: The kinds after each migration that changed them (a migration's downgrade goes back to the
+#: list before it). A new kind is a new list here, after the last.
+KINDS_0005 = ("reminder_draft", "reminder_approval", "reminder_signature", "reminder_due", "escalation", "weekly_digest")
+KINDS_0006 = (*KINDS_0005, "tk_new_case", "tk_update")
+KINDS_0009 = (
+    *KINDS_0006,
+    "case_assigned", "approval_requested", "changes_requested", "letter_to_sign", "letter_withdrawn", "letter_signed",
+    "letter_sent", "postponement_sent", "daily_summary",
+)
+KINDS_0012 = (*KINDS_0009, "contribution_asked", "contribution_delivered", "contribution_overdue")
+KINDS_0013_HANDOVER = (*KINDS_0012, "contribution_reminder", "contribution_escalation")
+KINDS_0013_ANSWERS = (*KINDS_0013_HANDOVER, "standard_line_expiring")
+KINDS_0013_WOO = (*KINDS_0013_ANSWERS, "woo_export_ready")
+
 
 def set_kinds(values: Iterable[str]) -> None:
     """The CHECK constraint of the string enum column (named ck_<table>_notificationkind)."""

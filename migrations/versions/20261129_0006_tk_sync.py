@@ -8,12 +8,12 @@ Create Date: 2026-11-29 03:55:10.139406
 import sqlalchemy as sa
 from alembic import op
 
-from migrations.notification_kinds import drop_notifications_of, set_kinds
+from migrations.notification_kinds import KINDS_0005, KINDS_0006, drop_notifications_of, set_kinds
 
 import parliament_tracker.db
 
-OLD_KINDS = ("reminder_draft", "reminder_approval", "reminder_signature", "reminder_due", "escalation", "weekly_digest")
-NEW_KINDS = (*OLD_KINDS, "tk_new_case", "tk_update")
+OLD_KINDS = KINDS_0005
+NEW_KINDS = KINDS_0006
 
 # revision identifiers, used by Alembic.
 revision = '0006'

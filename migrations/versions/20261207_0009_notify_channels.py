@@ -12,7 +12,7 @@ Create Date: 2026-12-07
 import sqlalchemy as sa
 from alembic import op
 
-from migrations.notification_kinds import set_kinds
+from migrations.notification_kinds import KINDS_0006, KINDS_0009, set_kinds
 
 import parliament_tracker.db
 
@@ -21,15 +21,8 @@ down_revision = "0010_harden"
 branch_labels = None
 depends_on = None
 
-OLD_KINDS = (
-    "reminder_draft", "reminder_approval", "reminder_signature", "reminder_due", "escalation", "weekly_digest",
-    "tk_new_case", "tk_update",
-)
-NEW_KINDS = (
-    *OLD_KINDS,
-    "case_assigned", "approval_requested", "changes_requested", "letter_to_sign", "letter_withdrawn", "letter_signed",
-    "letter_sent", "postponement_sent", "daily_summary",
-)
+OLD_KINDS = KINDS_0006
+NEW_KINDS = KINDS_0009
 def upgrade():
     set_kinds(NEW_KINDS)
     # Kept aside first: on SQLite the batch rebuild of "notifications" drops the old table,

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-from migrations.notification_kinds import change_kinds, drop_notifications_of
+from migrations.notification_kinds import KINDS_0013_ANSWERS, KINDS_0013_HANDOVER, change_kinds, drop_notifications_of
 
 import parliament_tracker.db
 from parliament_tracker.answers.fts import CREATE_STATEMENTS, DROP_STATEMENTS
@@ -20,15 +20,8 @@ down_revision = "0013_tagpdf"
 branch_labels = None
 depends_on = None
 
-OLD_KINDS = (
-    "reminder_draft", "reminder_approval", "reminder_signature", "reminder_due", "escalation", "weekly_digest",
-    "tk_new_case", "tk_update",
-    "case_assigned", "approval_requested", "changes_requested", "letter_to_sign", "letter_withdrawn", "letter_signed",
-    "letter_sent", "postponement_sent", "daily_summary",
-    "contribution_asked", "contribution_delivered", "contribution_overdue",
-    "contribution_reminder", "contribution_escalation",  # 0013_handover
-)
-NEW_KINDS = (*OLD_KINDS, "standard_line_expiring")
+OLD_KINDS = KINDS_0013_HANDOVER
+NEW_KINDS = KINDS_0013_ANSWERS
 def upgrade():
     postgres = op.get_bind().dialect.name == "postgresql"
     op.create_table(

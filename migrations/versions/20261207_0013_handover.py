@@ -8,22 +8,16 @@ Create Date: 2026-12-07
 import sqlalchemy as sa
 from alembic import op
 
-from migrations.notification_kinds import change_kinds, drop_notifications_of
+from migrations.notification_kinds import KINDS_0012, KINDS_0013_HANDOVER, change_kinds, drop_notifications_of
 
 revision = "0013_handover"
 down_revision = "0012_contrib"
 branch_labels = None
 depends_on = None
 
-OLD_KINDS = (
-    "reminder_draft", "reminder_approval", "reminder_signature", "reminder_due", "escalation", "weekly_digest",
-    "tk_new_case", "tk_update",
-    "case_assigned", "approval_requested", "changes_requested", "letter_to_sign", "letter_withdrawn", "letter_signed",
-    "letter_sent", "postponement_sent", "daily_summary",
-    "contribution_asked", "contribution_delivered", "contribution_overdue",
-)
+OLD_KINDS = KINDS_0012
 ADDED = ("contribution_reminder", "contribution_escalation")
-NEW_KINDS = (*OLD_KINDS, *ADDED)
+NEW_KINDS = KINDS_0013_HANDOVER
 def upgrade():
     with op.batch_alter_table("questions", schema=None) as batch_op:
         batch_op.add_column(sa.Column("drafter_id", sa.Integer(), nullable=True))
