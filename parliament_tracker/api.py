@@ -11,6 +11,7 @@ from flask import Blueprint, Flask, current_app, jsonify, request
 
 from parliament_tracker import edge
 from parliament_tracker.auth.permissions import PERMISSION_ATTR, public
+from parliament_tracker.auth.services import user_for_token
 from parliament_tracker.edge import BEARER_ATTR
 from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import csrf
@@ -56,8 +57,6 @@ def init_app(app: Flask) -> None:
 
 def bearer_user() -> Any:
     """The user of the request's bearer token; 401 without a valid one (the edge calls this)."""
-    from parliament_tracker.auth.services import user_for_token
-
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():

@@ -3,13 +3,29 @@ committed once at the end, rolled back on any error."""
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
 from parliament_tracker import edge
+from parliament_tracker.answers.indexing import reindex
+from parliament_tracker.auth import services as auth_services
+from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import Role
+from parliament_tracker.cases import references as refs
+from parliament_tracker.cases.services import find_case
+from parliament_tracker.deadlines.services import recompute_all
+from parliament_tracker.demo import DEMO_PASSWORD, ensure_dev_certificate, load_demo
+from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
+from parliament_tracker.letters.templates import load_shipped_templates
+from parliament_tracker.organisation.imports import ImportRefused, import_file
+from parliament_tracker.organisation.models import Directorate
+from parliament_tracker.scheduler import jobs_cli, scheduler_cli
+from parliament_tracker.tk import services as tk_services
+from parliament_tracker.tk.errors import TKError
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 demo_cli = AppGroup("demo", help="Demo data.")
@@ -23,8 +39,6 @@ answers_cli = AppGroup("answers", help="The index of earlier answers.")
 @edge.command
 def answers_reindex_command(batch_size: int) -> None:
     """Index every sent letter's answers again (the backfill; one commit at the end)."""
-    from parliament_tracker.answers.indexing import reindex
-
     counts = reindex(batch_size=batch_size)
     click.echo(f"Indexed {counts['answers']} answers from {counts['letters']} sent letters.")
 
@@ -34,8 +48,6 @@ def answers_reindex_command(batch_size: int) -> None:
 @edge.command
 def org_import_command(path: str) -> None:
     """Load directorates, signatories and committees from a CSV or YAML file (idempotent)."""
-    from parliament_tracker.organisation.imports import ImportRefused, import_file
-
     with open(path, "rb") as fh:
         data = fh.read()
     try:
@@ -52,8 +64,6 @@ def org_import_command(path: str) -> None:
 @edge.command
 def deadlines_recompute_command(batch_size: int) -> None:
     """Recompute the stored deadlines of every case (one commit at the end)."""
-    from parliament_tracker.deadlines.services import recompute_all
-
     count = recompute_all(reason="flask deadlines recompute", batch_size=batch_size)
     click.echo(f"Recomputed the deadlines of {count} cases.")
 
@@ -68,15 +78,13 @@ def deadlines_recompute_command(batch_size: int) -> None:
 @edge.command
 def create_user_command(username: str, role: str, password: str, email: str | None, display_name: str | None, directorate: str | None) -> None:
     """Create a user account."""
-    from parliament_tracker.auth.services import create_user
-    from parliament_tracker.organisation.models import Directorate
 
     directorate_obj = None
     if directorate:
         directorate_obj = db.session.scalar(db.select(Directorate).where(Directorate.code == directorate))
         if directorate_obj is None:
             raise click.ClickException(f"Unknown directorate {directorate!r}.")
-    user = create_user(username, password, Role(role), email=email, display_name=display_name, directorate=directorate_obj)
+    user = auth_services.create_user(username, password, Role(role), email=email, display_name=display_name, directorate=directorate_obj)
     click.echo(f"Created {user.username} ({user.role.value}).")
 
 
@@ -85,12 +93,11 @@ def create_user_command(username: str, role: str, password: str, email: str | No
 @edge.command
 def token_command(username: str) -> None:
     """Issue a new API token for USERNAME; the token is the last line printed."""
-    from parliament_tracker.auth.services import find_user, issue_token
 
-    user = find_user(username)
+    user = auth_services.find_user(username)
     if user is None:
         raise click.ClickException(f"No user {username!r}.")
-    token = issue_token(user)
+    token = auth_services.issue_token(user)
     click.echo(f"New API token for {user.username} (shown once, store it safely):")
     click.echo(token)
 
@@ -99,7 +106,6 @@ def token_command(username: str) -> None:
 @edge.command
 def list_users_command() -> None:
     """List user accounts."""
-    from parliament_tracker.auth.models import User
 
     for user in db.session.scalars(db.select(User).order_by(User.username)):
         click.echo(f"{user.username:20} {user.role.value:17} {'enabled' if user.is_enabled else 'disabled'}")
@@ -111,7 +117,6 @@ def demo_load_command() -> None:
     """Load the demo data (idempotent: a second run adds nothing)."""
     import time
 
-    from parliament_tracker.demo import DEMO_PASSWORD, ensure_dev_certificate, load_demo
 
     started = time.monotonic()
     cert = ensure_dev_certificate()  # before the load: the demo's letters are signed with it
@@ -133,12 +138,6 @@ tk_cli = AppGroup("tk", help="Tweede Kamer open data.")
 @edge.command
 def tk_import_command(references: tuple[str, ...]) -> None:
     """Register cases from Tweede Kamer zaak numbers. Existing cases are compared, never overwritten."""
-    from parliament_tracker.cases import references as refs
-    from parliament_tracker.cases.services import find_case
-    from parliament_tracker.errors import DomainError
-    from parliament_tracker.tk import services
-    from parliament_tracker.tk.errors import TKError
-
     failures = 0
     for raw in references:
         reference = refs.normalise(raw)
@@ -147,7 +146,7 @@ def tk_import_command(references: tuple[str, ...]) -> None:
             failures += 1
             continue
         try:
-            data = services.fetch(reference)
+            data = tk_services.fetch(reference)
         except TKError as exc:
             click.echo(f"{reference}: {exc.message}", err=True)
             failures += 1
@@ -159,7 +158,7 @@ def tk_import_command(references: tuple[str, ...]) -> None:
         existing = find_case(reference)
         if existing is not None:
             with edge.unit_of_work():
-                diffs = services.differences(existing, services.case_input(data))
+                diffs = tk_services.differences(existing, tk_services.case_input(data))
                 edge.discard()  # compared, never overwritten: keep nothing case_input added
             if not diffs:
                 click.echo(f"{reference}: already registered, matches the Tweede Kamer")
@@ -168,7 +167,7 @@ def tk_import_command(references: tuple[str, ...]) -> None:
             continue
         try:
             with edge.unit_of_work():  # one case at a time: a refused one does not undo the others
-                case = services.import_new(data, actor=None)
+                case = tk_services.import_new(data, actor=None)
         except DomainError as exc:
             click.echo(f"{reference}: {exc.message} {exc.errors}", err=True)
             failures += 1
@@ -185,7 +184,6 @@ letters_cli = AppGroup("letters", help="Letter templates.")
 @edge.command
 def letters_load_templates_command() -> None:
     """Store the shipped default templates as version 1 of every kind that has none."""
-    from parliament_tracker.letters.templates import load_shipped_templates
 
     created = load_shipped_templates()
     click.echo(f"{len(created)} shipped templates stored." if created else "Every kind already has a template; nothing changed.")
@@ -222,6 +220,14 @@ def signing_dev_cert_command(path: str | None, passphrase: str | None, common_na
 backup_cli = AppGroup("backup", help="Back up and restore the database with the signing key material.")
 
 
+def _backup() -> ModuleType:
+    """The backup module, loaded when a backup command runs: it verifies signatures with
+    pyHanko, which ``flask`` (and so every worker building the app) should not load at start."""
+    from parliament_tracker import backup
+
+    return backup
+
+
 @backup_cli.command("create")
 @click.argument("path", type=click.Path(dir_okay=False, writable=True))
 @click.option("--without-keys", is_flag=True, help="Leave the signing key material out (keep it elsewhere).")
@@ -230,8 +236,7 @@ def backup_create_command(path: str, without_keys: bool) -> None:
     the signing key material. Readable only by you: it holds the signing key."""
     from flask import current_app
 
-    from parliament_tracker import backup
-
+    backup = _backup()
     try:
         app = current_app._get_current_object()  # type: ignore[attr-defined]  # Flask types current_app as Flask, it is a LocalProxy
         manifest = backup.create(app, path, include_keys=not without_keys)
@@ -256,8 +261,7 @@ def backup_restore_command(path: str, without_keys: bool, replace_keys: bool, ye
     Stop the web server and the scheduler first; run `flask db upgrade` and `flask backup check` after."""
     from flask import current_app
 
-    from parliament_tracker import backup
-
+    backup = _backup()
     if not yes:
         click.confirm(f"This REPLACES everything in {db.engine.url.render_as_string(hide_password=True)}. Continue?", abort=True)
     try:
@@ -276,8 +280,7 @@ def backup_restore_command(path: str, without_keys: bool, replace_keys: bool, ye
 def backup_check_command() -> None:
     """Check the database (after a restore): every letter version against its SHA-256, every
     signature against the trusted roots. Exits 1 when anything does not match."""
-    from parliament_tracker import backup
-
+    backup = _backup()
     report = backup.check()
     click.echo(", ".join(f"{n} {k}" for k, n in report.counts.items()))
     click.echo(f"{report.versions_checked} letter versions match their SHA-256; {report.signatures_verified} signatures verified.")
@@ -295,9 +298,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(org_cli)
     app.cli.add_command(answers_cli)
     app.cli.add_command(tk_cli)
-
-    from parliament_tracker.scheduler import jobs_cli, scheduler_cli
-
     app.cli.add_command(scheduler_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(letters_cli)

@@ -29,6 +29,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from parliament_tracker import kept_forms
 from parliament_tracker.errors import DomainError, Kind
 from parliament_tracker.extensions import db
 
@@ -274,8 +275,6 @@ def dispatch(view_call: Callable[[], Any], view: Callable[..., Any] | None) -> A
     except _Unauthenticated:
         if request.method == "POST":
             # the session ended while a form was open: keep what was typed for after the login
-            from parliament_tracker import kept_forms
-
             page = kept_forms.keep("login")
             if page is not None:
                 return redirect(url_for("auth.login", next=page), 303)

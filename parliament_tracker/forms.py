@@ -13,6 +13,8 @@ from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
 from wtforms import StringField
 
+from parliament_tracker import kept_forms
+
 
 def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
@@ -28,8 +30,6 @@ class BaseForm(FlaskForm):
     def __init__(self, formdata: Any = _Auto, **kwargs: Any) -> None:
         kept = None
         if formdata is _Auto and has_request_context():
-            from parliament_tracker import kept_forms
-
             kept = kept_forms.take({name for name, _f in self._unbound_fields})
         if kept is None:
             super().__init__(formdata=formdata, **kwargs)

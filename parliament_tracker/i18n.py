@@ -8,13 +8,15 @@ from typing import Any
 from flask import current_app, has_request_context, request
 from flask_login import current_user
 
+from parliament_tracker import edge
+from parliament_tracker.db import today_local
+
 
 def select_locale() -> str | None:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         # Jobs and commands: the ministry's language (e-mails choose their reader's locale themselves).
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    from parliament_tracker import edge
 
     user = edge.actor() or (current_user if current_user and current_user.is_authenticated else None)
     if getattr(user, "locale", None) in languages:
@@ -35,7 +37,6 @@ def format_day(value: Any, *, weekday: str = "") -> str:
 
     from flask_babel import format_date
 
-    from parliament_tracker.db import today_local
 
     if not value:
         return ""

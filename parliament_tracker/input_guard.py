@@ -23,6 +23,8 @@ from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest, InternalServerError
 
+from parliament_tracker import edge
+
 log = logging.getLogger(__name__)
 
 #: characters no text column can store
@@ -116,8 +118,6 @@ def _refuse(message: str) -> Any:
 def _server_error(error: InternalServerError) -> Any:
     """The 500 page, even when the failed request broke the database session: roll it back
     first; if the page still cannot be rendered, a plain one that needs nothing."""
-    from parliament_tracker import edge
-
     try:
         edge.abandon()
     except Exception:  # pragma: no cover - a dead connection: the page below needs none

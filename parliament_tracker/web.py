@@ -14,6 +14,9 @@ from flask_wtf.csrf import CSRFError
 from jinja2 import pass_context
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
+from parliament_tracker import kept_forms
+from parliament_tracker.audit.describe import changes, sentence
+from parliament_tracker.auth.models import User
 from parliament_tracker.auth.permissions import public
 from parliament_tracker.extensions import db, login_manager
 from parliament_tracker.i18n import format_day, format_moment
@@ -35,8 +38,6 @@ def init_web(app: Flask) -> None:
 
 
 def _init_login() -> None:
-    from parliament_tracker.auth.models import User
-
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the login page says enough
     login_manager.session_protection = "strong"
@@ -77,8 +78,6 @@ def _init_errors(app: Flask) -> None:
         # A form posted after its token or the session ran out: keep what was typed and send the
         # user back to the form (through the login page when the session ended).
         if request.method == "POST" and not request.path.startswith("/api/"):
-            from parliament_tracker import kept_forms
-
             page = kept_forms.keep("login" if not current_user.is_authenticated else "csrf")
             if page is not None:
                 if not current_user.is_authenticated:
@@ -100,8 +99,6 @@ def _init_errors(app: Flask) -> None:
 def _init_templates(app: Flask) -> None:
     @app.context_processor
     def template_helpers() -> dict[str, Any]:
-        from parliament_tracker.audit.describe import changes, sentence
-
         # the case kinds' and statuses' titles come from cases.init_app (cases sits above web)
         return {"audit_sentence": sentence, "audit_changes": changes, "current_locale": str(get_locale())}
 
@@ -159,8 +156,6 @@ WRITES_ON_GET_ATTR = "sqlite_writes_on_get"
 def kept_fields(*names: str) -> Any:
     """For a form written by hand on a page another URL posts to: what the user typed in it when
     it was refused (``kept_forms.keep``), or None. Taken once."""
-    from parliament_tracker import kept_forms
-
     taken = kept_forms.take(set(names))
     return taken[0] if taken else None
 

@@ -12,6 +12,8 @@ Create Date: 2026-12-07
 import sqlalchemy as sa
 from alembic import op
 
+from migrations.notification_kinds import KINDS_0006, KINDS_0009, set_kinds
+
 import parliament_tracker.db
 
 revision = "0009_notify"
@@ -19,27 +21,10 @@ down_revision = "0010_harden"
 branch_labels = None
 depends_on = None
 
-OLD_KINDS = (
-    "reminder_draft", "reminder_approval", "reminder_signature", "reminder_due", "escalation", "weekly_digest",
-    "tk_new_case", "tk_update",
-)
-NEW_KINDS = (
-    *OLD_KINDS,
-    "case_assigned", "approval_requested", "changes_requested", "letter_to_sign", "letter_withdrawn", "letter_signed",
-    "letter_sent", "postponement_sent", "daily_summary",
-)
-KIND_TABLES = ("notifications", "notification_opt_outs")
-
-
-def _kinds(values):
-    for table in KIND_TABLES:
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_constraint(op.f(f"ck_{table}_notificationkind"), type_="check")
-            batch_op.create_check_constraint(op.f(f"ck_{table}_notificationkind"), sa.column("kind").in_(values))
-
-
+OLD_KINDS = KINDS_0006
+NEW_KINDS = KINDS_0009
 def upgrade():
-    _kinds(NEW_KINDS)
+    set_kinds(NEW_KINDS)
     # Kept aside first: on SQLite the batch rebuild of "notifications" drops the old table,
     # which would cascade to rows already pointing at it.
     op.execute(
@@ -148,4 +133,4 @@ def downgrade():
     op.drop_table("notification_deliveries")
     op.execute(sa.text(f"DELETE FROM notifications WHERE kind NOT IN ({', '.join(repr(k) for k in OLD_KINDS)})"))
     op.execute(sa.text(f"DELETE FROM notification_opt_outs WHERE kind NOT IN ({', '.join(repr(k) for k in OLD_KINDS)})"))
-    _kinds(OLD_KINDS)
+    set_kinds(OLD_KINDS)

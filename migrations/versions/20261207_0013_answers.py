@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from migrations.notification_kinds import KINDS_0013_ANSWERS, KINDS_0013_HANDOVER, change_kinds, drop_notifications_of
+
 import parliament_tracker.db
 from parliament_tracker.answers.fts import CREATE_STATEMENTS, DROP_STATEMENTS
 
@@ -18,38 +20,8 @@ down_revision = "0013_tagpdf"
 branch_labels = None
 depends_on = None
 
-OLD_KINDS = (
-    "reminder_draft", "reminder_approval", "reminder_signature", "reminder_due", "escalation", "weekly_digest",
-    "tk_new_case", "tk_update",
-    "case_assigned", "approval_requested", "changes_requested", "letter_to_sign", "letter_withdrawn", "letter_signed",
-    "letter_sent", "postponement_sent", "daily_summary",
-    "contribution_asked", "contribution_delivered", "contribution_overdue",
-    "contribution_reminder", "contribution_escalation",  # 0013_handover
-)
-NEW_KINDS = (*OLD_KINDS, "standard_line_expiring")
-KIND_TABLES = ("notifications", "notification_opt_outs")
-
-
-def _kinds(values):
-    for table in KIND_TABLES:
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_constraint(op.f(f"ck_{table}_notificationkind"), type_="check")
-            batch_op.create_check_constraint(op.f(f"ck_{table}_notificationkind"), sa.column("kind").in_(values))
-
-
-def _keeping_deliveries(change):
-    """On SQLite the batch rebuild drops "notifications", which cascades to the delivery rows
-    pointing at it: they are kept aside and put back (same ids) after the rebuild."""
-    sqlite = op.get_bind().dialect.name == "sqlite"
-    if sqlite:
-        op.execute(sa.text("CREATE TABLE _kept_deliveries AS SELECT * FROM notification_deliveries"))
-    change()
-    if sqlite:
-        op.execute(sa.text("DELETE FROM notification_deliveries"))
-        op.execute(sa.text("INSERT INTO notification_deliveries SELECT * FROM _kept_deliveries"))
-        op.execute(sa.text("DROP TABLE _kept_deliveries"))
-
-
+OLD_KINDS = KINDS_0013_HANDOVER
+NEW_KINDS = KINDS_0013_ANSWERS
 def upgrade():
     postgres = op.get_bind().dialect.name == "postgresql"
     op.create_table(
@@ -135,13 +107,12 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_standard_line_versions")),
         sa.UniqueConstraint("line_id", "number", name="uq_standard_line_versions_line_number"),
     )
-    _keeping_deliveries(lambda: _kinds(NEW_KINDS))
+    change_kinds(NEW_KINDS)
 
 
 def downgrade():
-    for table in KIND_TABLES:
-        op.execute(sa.text(f"DELETE FROM {table} WHERE kind = 'standard_line_expiring'"))
-    _keeping_deliveries(lambda: _kinds(OLD_KINDS))
+    drop_notifications_of(("standard_line_expiring",))
+    change_kinds(OLD_KINDS)
     op.drop_table("standard_line_versions")
     with op.batch_alter_table("standard_lines", schema=None) as batch_op:
         batch_op.drop_index("ix_standard_lines_valid_until")

@@ -11,6 +11,8 @@ import re
 import sqlalchemy as sa
 from alembic import op
 
+from migrations.notification_kinds import KINDS_0013_ANSWERS, KINDS_0013_WOO, KIND_TABLES
+
 import parliament_tracker.db
 
 revision = "0013_woo"
@@ -20,17 +22,8 @@ depends_on = None
 
 OLD_ROLES = ("registrar", "drafter", "director", "signatory_office", "admin", "viewer")
 NEW_ROLES = (*OLD_ROLES, "archivist")
-OLD_KINDS = (
-    "reminder_draft", "reminder_approval", "reminder_signature", "reminder_due", "escalation", "weekly_digest",
-    "tk_new_case", "tk_update",
-    "case_assigned", "approval_requested", "changes_requested", "letter_to_sign", "letter_withdrawn", "letter_signed",
-    "letter_sent", "postponement_sent", "daily_summary",
-    "contribution_asked", "contribution_delivered", "contribution_overdue",
-    "contribution_reminder", "contribution_escalation",  # 0013_handover
-    "standard_line_expiring",  # 0013_answers
-)
-NEW_KINDS = (*OLD_KINDS, "woo_export_ready")
-KIND_TABLES = ("notifications", "notification_opt_outs")
+OLD_KINDS = KINDS_0013_ANSWERS
+NEW_KINDS = KINDS_0013_WOO
 
 
 def _checks(roles, kinds):

@@ -15,27 +15,3 @@
 
 Nothing here commits: the edge does.
 """
-
-from __future__ import annotations
-
-from flask import Flask
-
-
-def init_app(app: Flask) -> None:
-    """At app creation: the letter's answer fields get proposals (the letters hook), the case
-    page shows related cases (the cases hook), the timeline names the new actions, and the
-    OpenAPI document has the answers API."""
-    from parliament_tracker.answers import api, api_docs, views
-
-    views.init_app(app)
-    api.init_app(app)
-    from parliament_tracker.api import register_openapi
-
-    register_openapi(app, api_docs.openapi)
-
-
-def register_receivers() -> None:
-    """A sent letter's answers are indexed in the sender's unit of work."""
-    from parliament_tracker.answers import indexing
-
-    indexing.connect()

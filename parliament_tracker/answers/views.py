@@ -19,6 +19,7 @@ letter's save records (the letters editor's hook, ``letters.answer_assist``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
@@ -215,18 +216,28 @@ def new_line():
         errors["directorate_id"] = _("Choose the directorate.")
     data = _line_input(request.form, errors)
     if errors:
-        flash(_("The standard line could not be saved. Check the fields marked."), "error")
-        return page(errors, 422)
+        return _not_saved(page, errors)
+    _refusals_shown_on(page)
+    assert directorate is not None
+    line = standard_lines.create(directorate, data, actor=edge.actor(), today=today_local())
+    flash(_("Standard line saved."), "success")
+    return redirect(url_for("answers.line", line_id=line.id))
+
+
+def _not_saved(page: Callable[[dict[str, str], int], Any], errors: dict[str, str]) -> Any:
+    """The standard line's form again, its fields marked (422)."""
+    flash(_("The standard line could not be saved. Check the fields marked."), "error")
+    return page(errors, 422)
+
+
+def _refusals_shown_on(page: Callable[[dict[str, str], int], Any]) -> None:
+    """A refusal of the service (DomainError) shows the form again with its message."""
 
     def refused(exc: DomainError) -> Any:
         flash(exc.message, "error")
         return page(exc.errors, exc.status)
 
     edge.on_refusal(refused)
-    assert directorate is not None
-    line = standard_lines.create(directorate, data, actor=edge.actor(), today=today_local())
-    flash(_("Standard line saved."), "success")
-    return redirect(url_for("answers.line", line_id=line.id))
 
 
 @bp.route("/standard-lines/<int:line_id>", methods=["GET", "POST"])
@@ -248,14 +259,8 @@ def line(line_id: int):
     errors: dict[str, str] = {}
     data = _line_input(request.form, errors)
     if errors:
-        flash(_("The standard line could not be saved. Check the fields marked."), "error")
-        return page(errors, 422)
-
-    def refused(exc: DomainError) -> Any:
-        flash(exc.message, "error")
-        return page(exc.errors, exc.status)
-
-    edge.on_refusal(refused)
+        return _not_saved(page, errors)
+    _refusals_shown_on(page)
     standard_lines.change(item, data, expected_version=_int(values.get("version")) or 0, actor=edge.actor(), today=today_local())
     flash(_("Standard line saved."), "success")
     return redirect(url_for("answers.line", line_id=item.id))

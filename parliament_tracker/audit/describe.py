@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from parliament_tracker.enums import TitledEnum
+from parliament_tracker.i18n import format_day
 
 #: The enums whose stored values the timeline puts in words, by the role they play: "status"
 #: and "kind" (a case's), "link_type", "deadline_kind", "letter_kind". The packages that own
@@ -173,8 +174,6 @@ def _tk_sentence(entry: Any, d: dict[str, Any]) -> str | None:
 
 def _date(value: Any) -> str:
     """A stored ISO date in the app's one style (``i18n.format_day``)."""
-    from parliament_tracker.i18n import format_day
-
     return format_day(value) if isinstance(value, str) and value else str(value or "")
 
 

@@ -29,7 +29,9 @@ from parliament_tracker.deadlines import settings as deadline_settings
 from parliament_tracker.deadlines.rules import DeadlineKind
 from parliament_tracker.errors import DomainError, Kind
 from parliament_tracker.extensions import db
+from parliament_tracker.letters import services as letter_services
 from parliament_tracker.letters.models import Letter
+from parliament_tracker.letters.rendering import answered_cases
 from parliament_tracker.organisation.models import Directorate
 
 MAX_TEXT = 20_000
@@ -240,9 +242,6 @@ def merged_answers(answers: Sequence[dict[str, Any]], numbers: Sequence[int], te
 def take_into_letter(contribution: Contribution, letter: Letter, *, expected_version: int, actor: User | None) -> Letter:
     """Copy a delivered contribution's text into the letter's answers for its questions, through
     the letter's own edit (its version check, validation and audit apply)."""
-    from parliament_tracker.letters import services as letter_services
-    from parliament_tracker.letters.rendering import answered_cases
-
     if contribution.state != ContributionState.delivered:
         raise ContributionRefused(_("Only a delivered contribution can be taken into the letter."))
     if not contribution.question_numbers:

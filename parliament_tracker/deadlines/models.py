@@ -18,6 +18,7 @@ from parliament_tracker.auth.models import User
 from parliament_tracker.db import Base, created_at_now, enum_column, intpk, now_utc
 from parliament_tracker.deadlines.rules import INTERNAL_KINDS, DeadlineKind
 from parliament_tracker.enums import N_, TitledEnum
+from parliament_tracker.i18n import format_day
 
 if TYPE_CHECKING:
     from parliament_tracker.cases.models import Case
@@ -55,8 +56,6 @@ class Event(Base):
     @property
     def label(self) -> str:
         """The event as a choice shows it: its name and date in the reader's language."""
-        from parliament_tracker.i18n import format_day
-
         return f"{self.name} ({format_day(self.starts_on)})"
 
 

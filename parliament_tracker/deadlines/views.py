@@ -30,6 +30,8 @@ from flask_login import current_user
 from werkzeug.http import http_date
 
 from parliament_tracker import edge, kept_forms
+from parliament_tracker.auth.forms import ChangePasswordForm
+from parliament_tracker.auth.models import ApiToken
 from parliament_tracker.auth.permissions import permission_required, public
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case
@@ -288,9 +290,6 @@ def dashboard():
 
 
 def _account_page(new_feed_url: str | None = None) -> Any:
-    from parliament_tracker.auth.forms import ChangePasswordForm
-    from parliament_tracker.auth.models import ApiToken
-
     tokens = db.session.scalars(db.select(ApiToken).where(ApiToken.user_id == current_user.id).order_by(ApiToken.created_at.desc())).all()
     return render_template("auth/account.html", form=ChangePasswordForm(), tokens=tokens, new_token=None, new_feed_url=new_feed_url)
 

@@ -18,20 +18,24 @@ import datetime as dt
 import random
 
 from parliament_tracker import signals
+from parliament_tracker.answers.indexing import index_letter
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import Role
-from parliament_tracker.auth.services import create_user
+from parliament_tracker.auth.services import create_user, hash_password
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases import status as case_status
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.db import today_local
+from parliament_tracker.deadlines.events import save_event
 from parliament_tracker.deadlines.models import Event, EventKind
 from parliament_tracker.demo import history
 from parliament_tracker.demo import today as open_work
 from parliament_tracker.demo.clock import AMSTERDAM, at, local
 from parliament_tracker.demo.history import SEED_QUESTIONS  # noqa: F401 - the seed questions (tests/factories)
 from parliament_tracker.extensions import db
+from parliament_tracker.letters import templates as letter_templates
+from parliament_tracker.letters.models import Letter, LetterStatus
 from parliament_tracker.organisation.models import Committee, Directorate, Member, Party, Signatory
 
 DEMO_PASSWORD = "demo-wachtwoord"
@@ -121,9 +125,6 @@ def load_demo(today: dt.date | None = None) -> bool:
 def _index_sent_answers() -> None:
     """The demo's sent letters are earlier answers the letter editor proposes; with the workflow's
     signal muted, nothing indexed them while they were sent."""
-    from parliament_tracker.answers.indexing import index_letter
-    from parliament_tracker.letters.models import Letter, LetterStatus
-
     sent = db.select(Letter).where(Letter.status == LetterStatus.sent).order_by(Letter.sent_on, Letter.id)
     for letter in db.session.scalars(sent):
         index_letter(letter)
@@ -161,8 +162,6 @@ def _load_demo(today: dt.date) -> bool:
     db.session.flush()
     with at(history.REGISTERED_REQUEST - dt.timedelta(days=30)):  # the accounts and templates predate the history
         users = _load_users(directorates)
-        from parliament_tracker.letters import templates as letter_templates
-
         letter_templates.load_shipped_templates()
     with at(_now_of(today)):
         events = _load_events(today, users["admin"])
@@ -181,8 +180,6 @@ def _now_of(today: dt.date) -> dt.datetime:
 
 
 def _load_users(directorates: dict[str, Directorate]) -> dict[str, User]:
-    from parliament_tracker.auth.services import hash_password
-
     users: dict[str, User] = {}
     shared_hash = None
     for username, display, role, directorate in USERS:
@@ -198,8 +195,6 @@ def _load_users(directorates: dict[str, Directorate]) -> dict[str, User]:
 
 def _load_events(today: dt.date, admin: User) -> dict[str, Event]:
     """The JenV budget debate of 2021, the Christmas recess 2021 and a few events around today."""
-    from parliament_tracker.deadlines.events import save_event
-
     def event(kind: EventKind, name: str, starts_on: dt.date, ends_on: dt.date | None, dossier: str | None = None) -> Event:
         found = db.session.scalar(db.select(Event).where(Event.name == name, Event.starts_on == starts_on))
         return found or save_event(None, {"kind": kind, "name": name, "starts_on": starts_on, "ends_on": ends_on, "dossier": dossier}, actor=admin)

@@ -13,6 +13,8 @@ import datetime as dt
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
+from parliament_tracker.extensions import db
+
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
@@ -36,7 +38,6 @@ def at(moment: dt.datetime) -> Iterator[None]:
     stamped when it is inserted, not when the object is made."""
     import time_machine
 
-    from parliament_tracker.extensions import db
 
     with time_machine.travel(moment, tick=True):
         yield

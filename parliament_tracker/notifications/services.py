@@ -20,6 +20,7 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy.dialects import postgresql, sqlite
 
+from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User
 from parliament_tracker.db import now_utc, rowcount
 from parliament_tracker.extensions import db
@@ -305,8 +306,6 @@ def set_preferences(
     """Store which optional kinds the user wants on which channel (escalations are always on)
     and, when given, whether e-mail comes at once or as one daily summary. A bare kind means
     that kind on every channel."""
-    from parliament_tracker.audit.services import record
-
     names = channel_names()
     chosen: set[tuple[NotificationKind, str]] = set()
     for item in wanted_pairs:

@@ -31,6 +31,7 @@ from flask import Flask
 from parliament_tracker.db import now_utc
 from parliament_tracker.extensions import db
 from parliament_tracker.notifications.models import Delivery, JobRun, JobStatus, SchedulerHeartbeat, in_outbox
+from parliament_tracker.scheduler import schedules
 
 log = logging.getLogger(__name__)
 
@@ -141,8 +142,6 @@ def _last_fire_time(expression: str, timezone: str, start: dt.datetime, end: dt.
 def check_jobs(app: Flask, now: dt.datetime) -> dict[str, Any]:
     """Every scheduled job succeeded since the last time it was due (times since the scheduler
     process started, minus a grace for the run itself)."""
-    from parliament_tracker.scheduler import schedules
-
     grace = dt.timedelta(seconds=int(app.config["HEALTH_JOB_GRACE_SECONDS"]))
     newest = _newest_heartbeat()
     if newest is None:

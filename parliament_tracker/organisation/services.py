@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from parliament_tracker.audit.services import object_type, record
+from parliament_tracker.auth.services import end_sessions
 from parliament_tracker.errors import DomainError, Kind
 from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Committee, Member, Party
@@ -51,8 +52,6 @@ def save(obj: Any, values: dict[str, Any], *, unique: tuple[str, ...] = (), acto
     db.session.flush()
     kind = object_type(model)
     if not creating and changes.keys() & SESSION_ENDING_FIELDS and hasattr(obj, "session_generation"):
-        from parliament_tracker.auth.services import end_sessions
-
         end_sessions(obj, actor=actor, reason=f"ended by a change of {', '.join(sorted(changes.keys() & SESSION_ENDING_FIELDS))}")
     if creating:
         record(f"{kind}:created", obj, f"{kind} {obj.id} created", actor=actor, changes=changes)

@@ -22,6 +22,7 @@ from parliament_tracker import edge
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.permissions import permission_required
 from parliament_tracker.auth.roles import Role
+from parliament_tracker.auth.services import end_sessions as end_user_sessions
 from parliament_tracker.auth.services import hash_password
 from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
@@ -112,8 +113,6 @@ def edit(kind: str, obj_id: int):
 @permission_required("admin")
 def end_sessions(obj_id: int):
     """Log a user out everywhere: every browser session of the user ends."""
-    from parliament_tracker.auth.services import end_sessions as end_user_sessions
-
     user = db.get_or_404(User, obj_id)
     end_user_sessions(user, actor=edge.actor(), reason="ended by an administrator")
     if user.id == current_user.id:

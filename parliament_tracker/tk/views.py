@@ -20,8 +20,10 @@ from parliament_tracker import edge
 from parliament_tracker.auth.permissions import permission_required
 from parliament_tracker.cases import references
 from parliament_tracker.cases import services as case_services
+from parliament_tracker.cases.views import new_case_form_response
 from parliament_tracker.errors import DomainError
 from parliament_tracker.notifications import job_board
+from parliament_tracker.notifications.models import JobStatus
 from parliament_tracker.tk import services
 from parliament_tracker.tk import sync_state as job_state
 from parliament_tracker.tk.errors import TKBadResponse, TKError, TKNotFound, TKUnavailable
@@ -78,8 +80,6 @@ FIELD_TITLES = {
 @permission_required("case.create")
 def fetch_new():
     """Fetch a Zaak by number and show the new-case form filled with the Kamer's data."""
-    from parliament_tracker.cases.views import new_case_form_response
-
     reference = references.normalise(request.args.get("reference", ""))
     if not references.ZAAK_RE.match(reference):
         flash(_("Type a Tweede Kamer zaak number such as 2021Z19601 to fetch it."), "error")
@@ -165,8 +165,6 @@ def sync_state():
 @bp.post("/admin/tk/run")
 @permission_required("admin")
 def run_now():
-    from parliament_tracker.notifications.models import JobStatus
-
     job = request.form.get("job", "")
     if job not in SYNC_JOBS:
         flash(_("Choose one of the Tweede Kamer jobs."), "error")

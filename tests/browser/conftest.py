@@ -13,12 +13,14 @@ modules skip themselves then (see ``require_browser``).
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import threading
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -87,16 +89,28 @@ class LiveServer:
         return self.url + path
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+class AppServer:
+    """A threaded HTTP server on a free port of 127.0.0.1, its address known before the app it
+    serves is built (the OpenID provider is told the app's callback first)."""
+
+    def __init__(self) -> None:
+        from werkzeug.serving import make_server
+
+        self.app: Any = None
+        self.server = make_server("127.0.0.1", 0, lambda environ, start: self.app(environ, start), threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+
+
+@contextlib.contextmanager
+def serving_demo(folder: Path, server: AppServer, **config: Any) -> Iterator[LiveServer]:
+    """The app built by ``create_app`` (with ``config``) on a fresh SQLite file in ``folder`` with
+    the demo data committed, served by ``server`` in a background thread until the block ends."""
     from flask import got_request_exception
-    from werkzeug.serving import make_server
 
     from parliament_tracker import create_app
     from parliament_tracker.demo import load_demo
     from parliament_tracker.extensions import db
 
-    folder = tmp_path_factory.mktemp("browser-server")
     # An empty instance folder: a developer's instance/config.py must not leak into the test.
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("PARLIAMENT_TRACKER_INSTANCE_PATH", str(folder))
@@ -104,13 +118,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             {
                 "TESTING": False,
                 "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(folder / "browser.sqlite"),
-                "SECRET_KEY": "browser-test",
                 "SESSION_COOKIE_SECURE": False,
                 "REMEMBER_COOKIE_SECURE": False,
                 # Render in the serving thread: this app runs inside the process that drives
                 # Playwright, and forking render workers from it hung a browser test with no
                 # browser left (CI, 7 Dec). The worker pool has its own tests.
                 "LETTER_RENDER_PROCESSES": 0,
+                **config,
             }
         )
     app.config["SERVER_NAME"] = None  # the browser uses 127.0.0.1:<port>; no host matching
@@ -122,9 +136,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             db.session.commit()
             db.session.remove()
 
+    # the demo signs letters (pyHanko: asyncio.run), which fails in this thread once a
+    # module's Playwright loop runs
     outside_event_loop(fill)
 
-    live = LiveServer(url="", app=app)
+    live = LiveServer(url=server.url, app=app)
 
     def record_error(sender: Any, exception: BaseException, **extra: Any) -> None:
         from flask import request
@@ -133,19 +149,23 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         live.errors.append(f"{request.method} {request.full_path}\n{text}")
 
     got_request_exception.connect(record_error, app, weak=False)
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="browser-test-server", daemon=True)
+    server.app = app
+    thread = threading.Thread(target=server.server.serve_forever, name="browser-test-server", daemon=True)
     thread.start()
     try:
-        live.url = f"http://127.0.0.1:{server.server_port}"
         yield live
     finally:
-        server.shutdown()
+        server.server.shutdown()
         thread.join(timeout=10)
-        server.server_close()
+        server.server.server_close()
         with app.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    with serving_demo(tmp_path_factory.mktemp("browser-server"), AppServer(), SECRET_KEY="browser-test") as live:
+        yield live
 
 
 @pytest.fixture(scope="module")

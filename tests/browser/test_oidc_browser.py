@@ -5,8 +5,6 @@ session at the provider too (RP-initiated logout)."""
 
 from __future__ import annotations
 
-import threading
-import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, outside_event_loop, require_browser
+from tests.browser.conftest import AppServer, require_browser, serving_demo
 from tests.oidc_provider import missing_provider_reason, running
 
 require_browser()
@@ -51,89 +49,34 @@ class Site:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The app on a real HTTP server and the provider, each knowing the other's address: the
     server's port is taken first, the provider learns the app's callback, the app the issuer."""
-    from flask import got_request_exception
-    from werkzeug.serving import make_server
-
-    from parliament_tracker import create_app
-    from parliament_tracker.demo import load_demo
-    from parliament_tracker.extensions import db
-
     folder = tmp_path_factory.mktemp("oidc-browser")
-    target: list[Any] = []
-    server = make_server("127.0.0.1", 0, lambda environ, start: target[0](environ, start), threaded=True)
-    base = f"http://127.0.0.1:{server.server_port}"
+    server = AppServer()
     client = {
         "client_id": CLIENT_ID,
         "client_secret": CLIENT_SECRET,
-        "redirect_uris": [f"{base}/sso/callback"],
-        "post_logout_redirect_uris": [f"{base}/login"],
+        "redirect_uris": [f"{server.url}/sso/callback"],
+        "post_logout_redirect_uris": [f"{server.url}/login"],
     }
-    with running(folder, [client], ACCOUNTS) as provider, pytest.MonkeyPatch.context() as mp:
-        mp.setenv("PARLIAMENT_TRACKER_INSTANCE_PATH", str(folder))
-        app = create_app(
-            {
-                "TESTING": False,
-                "SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(folder / "oidc.sqlite"),
-                "SECRET_KEY": "oidc-browser-test",
-                "SESSION_COOKIE_SECURE": False,
-                "REMEMBER_COOKIE_SECURE": False,
-                "LETTER_RENDER_PROCESSES": 0,
-                "OIDC_ISSUER": provider.issuer,
-                "OIDC_CLIENT_ID": CLIENT_ID,
-                "OIDC_CLIENT_SECRET": CLIENT_SECRET,
-                "OIDC_SCOPES": "openid profile email groups",
-                "OIDC_DISPLAY_NAME": PROVIDER_NAME,
-                "OIDC_GROUP_MAPPING": MAPPING,
-                "LOCAL_PASSWORDS_ENABLED": False,
-                "BREAK_GLASS_ADMIN": "admin",
-            }
-        )
-
-        def fill() -> None:
-            with app.app_context():
-                db.create_all()
-                load_demo()
-                db.session.commit()
-                db.session.remove()
-
-        # the demo signs letters (pyHanko: asyncio.run), which fails in this thread once the
-        # module's Playwright loop runs
-        outside_event_loop(fill)
-        site = Site(url=base, app=app, provider=provider)
-
-        def record_error(sender: Any, exception: BaseException, **extra: Any) -> None:
-            site.errors.append("".join(traceback.format_exception(exception)))
-
-        got_request_exception.connect(record_error, app, weak=False)
-        target.append(app)
-        thread = threading.Thread(target=server.serve_forever, name="oidc-test-server", daemon=True)
-        thread.start()
-        try:
-            yield site
-        finally:
-            server.shutdown()
-            thread.join(timeout=10)
-            server.server_close()
-            with app.app_context():
-                db.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with running(folder, [client], ACCOUNTS) as provider, serving_demo(
+        folder,
+        server,
+        SECRET_KEY="oidc-browser-test",
+        OIDC_ISSUER=provider.issuer,
+        OIDC_CLIENT_ID=CLIENT_ID,
+        OIDC_CLIENT_SECRET=CLIENT_SECRET,
+        OIDC_SCOPES="openid profile email groups",
+        OIDC_DISPLAY_NAME=PROVIDER_NAME,
+        OIDC_GROUP_MAPPING=MAPPING,
+        LOCAL_PASSWORDS_ENABLED=False,
+        BREAK_GLASS_ADMIN="admin",
+    ) as live:
+        yield Site(url=live.url, app=live.app, provider=provider, errors=live.errors)
 
 
 @pytest.fixture
-def page(site: Site, browser: Any) -> Iterator[Any]:
+def page(site: Site, chromium: Any) -> Iterator[Any]:
     site.errors.clear()
-    context = browser.new_context(base_url=site.url, viewport={"width": 1280, "height": 900})
+    context = chromium.new_context(base_url=site.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     # the provider's pages ask Google for a font: nothing leaves this machine
     context.route("https://**/*", lambda route: route.abort())

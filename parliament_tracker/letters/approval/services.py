@@ -20,6 +20,7 @@ from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import PERMISSIONS
 from parliament_tracker.cases.models import Case
 from parliament_tracker.db import now_utc, today_local
+from parliament_tracker.deadlines import overrides as deadline_overrides
 from parliament_tracker.errors import DomainError, Kind
 from parliament_tracker.extensions import db
 from parliament_tracker.i18n import format_day
@@ -330,10 +331,8 @@ def withdraw(letter: Letter, *, actor: User, comment: str = "") -> Letter:
 def _record_postponement(case: Case, letter: Letter, actor: User) -> None:
     """A sent postponement notice: written questions get 6 weeks instead of 3 (the deadlines
     service records it on the case, recomputes and writes the audit entry)."""
-    from parliament_tracker.deadlines.overrides import record_postponement
-
     try:
-        record_postponement(case, letter.sent_on, letter.postponement_reason or "", actor=actor)
+        deadline_overrides.record_postponement(case, letter.sent_on, letter.postponement_reason or "", actor=actor)
     except DomainError as exc:  # refused date or reason, with its own message
         raise DomainError(exc.message, {"sent_on": exc.message}) from exc
 

@@ -1,33 +1,24 @@
 """DOCX → HTML, part 2: the walker over the document body (paragraphs, runs, fields, lists,
-frames, images, tables), producing escaped HTML and the CSS of the styles it met.
+frames, images, tables), producing escaped HTML and the CSS of the styles it met. Lists are
+read by ``docx_lists``, tables and images written by ``docx_tables``.
 """
 
 from __future__ import annotations
 
-import base64
 import re
 from typing import Any
 
 from docx.oxml.ns import qn
 
-from parliament_tracker.letters.engine.docx_blocks import Blocks, table_rows
+from parliament_tracker.letters.engine.docx_blocks import Blocks
+from parliament_tracker.letters.engine.docx_lists import list_indents, list_item_css, numbering, open_list_item
 from parliament_tracker.letters.engine.docx_styles import (
-    A_BLIP,
-    ADEC_DECORATIVE,
-    BULLET_FORMATS,
-    EMU_PER_CM,
-    IMAGE_TYPES,
-    OL_TYPES,
     PAGE_FIELDS,
-    R_EMBED,
     R_ID,
     SAFE_LINK,
     SIGNATURE_BOOKMARK,
     TWIP_PER_CM,
     TWIP_PER_PT,
-    WP_ANCHOR,
-    WP_DOCPR,
-    WP_EXTENT,
     Styles,
     css_class,
     esc,
@@ -37,11 +28,7 @@ from parliament_tracker.letters.engine.docx_styles import (
     run_css,
     to_float,
 )
-
-
-def _decorative(docpr: Any) -> bool:
-    """Word's "Mark as decorative": ``<adec:decorative val="1"/>`` in the drawing's extension list."""
-    return any(el.get("val") in ("1", "true") for el in docpr.iter(ADEC_DECORATIVE))
+from parliament_tracker.letters.engine.docx_tables import TablesMixin, image
 
 
 def _keep_spaces(html_text: str) -> str:
@@ -50,88 +37,18 @@ def _keep_spaces(html_text: str) -> str:
     return re.sub(r"(?:(?<= )|^) ", "\u00a0", html_text)
 
 
-TABLE_HEADING_STYLES = {"tabelkop", "table heading"}
+class Walker(TablesMixin):
+    """One document's body → HTML; lists in ``docx_lists``, tables and images in ``docx_tables``."""
 
-
-class Walker:
     def __init__(self, doc: Any) -> None:
         self.doc = doc
         self.styles = Styles.from_document(doc)
-        self.numbering = self._numbering(doc)
-        self.list_indents = self._list_indents(doc)
+        self.numbering = numbering(doc)
+        self.list_indents = list_indents(doc)
         self.part = doc.part
         self.field_instr: list[str] | None = None  # collecting a complex field's instruction
         self.field_skip = False  # inside the cached result of a PAGE/NUMPAGES field
         self.has_page_field = False
-
-    # -- numbering
-    @staticmethod
-    def _numbering(doc: Any) -> dict[tuple[str, str], tuple[str, str]]:
-        """(numId, ilvl) → ("ul"|"ol", list-style-type)."""
-        try:
-            root = doc.part.numbering_part.element
-        except (KeyError, NotImplementedError, AttributeError):
-            return {}
-        abstract: dict[str, dict[str, str]] = {}
-        for an in root.findall(qn("w:abstractNum")):
-            levels = {}
-            for lvl in an.findall(qn("w:lvl")):
-                fmt = lvl.find(qn("w:numFmt"))
-                levels[lvl.get(qn("w:ilvl"))] = fmt.get(qn("w:val")) if fmt is not None else "decimal"
-            abstract[an.get(qn("w:abstractNumId"))] = levels
-        out: dict[tuple[str, str], tuple[str, str]] = {}
-        for num in root.findall(qn("w:num")):
-            aid = num.find(qn("w:abstractNumId"))
-            if aid is None:
-                continue
-            for ilvl, fmt in abstract.get(aid.get(qn("w:val")), {}).items():
-                if fmt in BULLET_FORMATS:
-                    out[(num.get(qn("w:numId")), ilvl)] = ("ul", "disc" if fmt == "bullet" else "none")
-                else:
-                    out[(num.get(qn("w:numId")), ilvl)] = ("ol", OL_TYPES.get(fmt, "decimal"))
-        return out
-
-    @staticmethod
-    def _list_indents(doc: Any) -> dict[tuple[str, str], tuple[float, float, str]]:
-        """(numId, ilvl) → (left, hanging) in pt and the level's text (``%1.``), from the numbering."""
-        try:
-            root = doc.part.numbering_part.element
-        except (KeyError, NotImplementedError, AttributeError):
-            return {}
-        abstract: dict[str, dict[str, tuple[float, float, str]]] = {}
-        for an in root.findall(qn("w:abstractNum")):
-            levels = {}
-            for lvl in an.findall(qn("w:lvl")):
-                ind = lvl.find(f"{qn('w:pPr')}/{qn('w:ind')}")
-                ilvl = lvl.get(qn("w:ilvl")) or "0"
-                left = to_float(ind.get(qn("w:left")) or ind.get(qn("w:start")), 720 * (int(ilvl) + 1)) if ind is not None \
-                    else 720.0 * (int(ilvl) + 1)
-                hanging = to_float(ind.get(qn("w:hanging")), 360) if ind is not None else 360.0
-                text = lvl.find(qn("w:lvlText"))
-                levels[ilvl] = (left / TWIP_PER_PT, hanging / TWIP_PER_PT,
-                                (text.get(qn("w:val")) if text is not None else None) or "%1.")
-            abstract[an.get(qn("w:abstractNumId"))] = levels
-        out: dict[tuple[str, str], tuple[float, float, str]] = {}
-        for num in root.findall(qn("w:num")):
-            aid = num.find(qn("w:abstractNumId"))
-            if aid is not None:
-                for ilvl, geometry in abstract.get(aid.get(qn("w:val")), {}).items():
-                    out[(num.get(qn("w:numId")), ilvl)] = geometry
-        return out
-
-    def _list_item_css(self, num_id: str, ilvl: str, direct: dict[str, Any]) -> list[str]:
-        """Where Word puts a list item: the marker at left − hanging, a tab to ``left`` where the
-        text starts and wraps. The nested list sits inside its parent item, whose text starts
-        at the parent level's left, so the margin is relative to that."""
-        left, hanging, _text = self.list_indents.get((num_id, ilvl), (36.0 * (int(ilvl) + 1), 18.0, "%1."))
-        if "ind_left" in direct:
-            left = to_float(direct["ind_left"]) / TWIP_PER_PT
-        if "ind_hanging" in direct:
-            hanging = to_float(direct["ind_hanging"]) / TWIP_PER_PT
-        parent_left = 0.0
-        if int(ilvl) > 0:
-            parent_left = self.list_indents.get((num_id, str(int(ilvl) - 1)), (36.0 * int(ilvl), 0, ""))[0]
-        return [f"margin-left:{left - parent_left:g}pt", f"--hanging:{hanging:g}pt"]
 
     # -- blocks
     def blocks(self, container: Any) -> str:
@@ -166,7 +83,7 @@ class Walker:
         read_ppr(ppr, props)
         key = (props.get("numId"), props.get("ilvl", "0"))
         if key[0] and key[0] != "0" and key in self.numbering:
-            self._open_list_item(out.parts, out.lists, int(to_float(key[1])), *self.numbering[key])
+            open_list_item(out.parts, out.lists, int(to_float(key[1])), *self.numbering[key])
             out.parts.append(self.paragraph(p, style_id, ppr, as_tag="li", list_key=key))
             return
         out.close_lists()
@@ -175,21 +92,6 @@ class Walker:
     def _style_id(self, ppr: Any) -> str | None:
         style = ppr.find(qn("w:pStyle")) if ppr is not None else None
         return (style.get(qn("w:val")) if style is not None else None) or self.styles.default_id
-
-    @staticmethod
-    def _open_list_item(out: list[str], lists: list[str], level: int, list_tag: str, list_type: str) -> None:
-        """Close deeper lists (and a list of the other kind at this level), open lists down to
-        ``level``, and end the previous item at this level so a new ``<li>`` can start."""
-        while len(lists) > level + 1:
-            out.append(f"</li></{lists.pop()}>")
-        if len(lists) == level + 1 and lists[-1] != list_tag:
-            out.append(f"</li></{lists.pop()}>")
-        if len(lists) == level + 1:
-            out.append("</li>")
-        while len(lists) < level + 1:
-            marker = ("bullets" if list_type == "disc" else "plain") if list_tag == "ul" else f"n-{list_type}"
-            out.append(f'<{list_tag} class="{marker}" style="list-style-type:{list_type}">')
-            lists.append(list_tag)
 
     def _frame_css(self, ppr: Any) -> str | None:
         fp = ppr.find(qn("w:framePr")) if ppr is not None else None
@@ -227,7 +129,7 @@ class Walker:
         direct.pop("ilvl", None)
         list_css: list[str] = []
         if as_tag == "li":  # list indentation: the numbering level's, or the paragraph's own w:ind
-            list_css = self._list_item_css(*(list_key or ("0", "0")), direct)
+            list_css = list_item_css(self.list_indents, *(list_key or ("0", "0")), direct)
             for k in [k for k in direct if k.startswith("ind_")]:
                 direct.pop(k)
         css = paragraph_css(direct) + list_css
@@ -323,7 +225,7 @@ class Walker:
                 segments.append([])
             elif tag == qn("w:drawing"):
                 flush()
-                segments[-1].append(self.image(child))
+                segments[-1].append(image(self.part, child))
             elif (text := self._run_text(child)) is not None:
                 pieces.append(text)
         flush()
@@ -392,76 +294,6 @@ class Walker:
         if css:
             content = f'<span style="{";".join(css)}">{content}</span>'
         return content
-
-    def image(self, drawing: Any) -> str:
-        blip = next(drawing.iter(A_BLIP), None)
-        if blip is None:
-            return ""
-        rid = blip.get(R_EMBED)
-        try:
-            img_part = self.part.related_parts[rid]
-        except KeyError:
-            return ""
-        if img_part.content_type not in IMAGE_TYPES:
-            return ""
-        extent = next(drawing.iter(WP_EXTENT), None)
-        docpr = next(drawing.iter(WP_DOCPR), None)
-        alt = ""
-        if docpr is not None:
-            alt = (docpr.get("descr") or docpr.get("title") or "").strip()
-        style = ""
-        if extent is not None:
-            w = to_float(extent.get("cx")) / EMU_PER_CM
-            h = to_float(extent.get("cy")) / EMU_PER_CM
-            style = f' style="width:{w:.2f}cm;height:{h:.2f}cm"'
-        data = base64.b64encode(img_part.blob).decode("ascii")
-        cls = "anchored" if next(drawing.iter(WP_ANCHOR), None) is not None else "inline"
-        if docpr is not None and _decorative(docpr):
-            # A background is drawn as an /Artifact: a decorative image stays out of the tree.
-            size = style[len(' style="'):-1] if style else ""
-            return (f'<span class="decorative {cls}" aria-hidden="true" '
-                    f'style="{size};background-image:url(data:{img_part.content_type};base64,{data})"></span>')
-        return f'<img class="{cls}" src="data:{img_part.content_type};base64,{data}" alt="{esc(alt)}"{style}>'
-
-    # -- tables
-    def table(self, tbl: Any) -> str:
-        grid = [to_float(c.get(qn("w:w"))) / TWIP_PER_CM for c in tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}")]
-        cls = ' class="bordered"' if self._bordered(tbl.find(qn("w:tblPr"))) else ""
-        out = [f"<table{cls}>"]
-        if grid:
-            out.append("<colgroup>" + "".join(f'<col style="width:{w:.2f}cm">' for w in grid) + "</colgroup>")
-        for row in table_rows(tbl):
-            out.append("<tr>")
-            for cell in row:
-                row_header = not cell["header"] and self._heading_cell(cell["tc"])
-                tag = "th" if cell["header"] or row_header else "td"
-                # scope: the tagged PDF links every data cell to its headers (/Headers, /ID)
-                attrs = ' scope="row"' if row_header else (' scope="col"' if cell["header"] else "")
-                if cell["colspan"] > 1:
-                    attrs += f' colspan="{cell["colspan"]}"'
-                if cell["rowspan"] > 1:
-                    attrs += f' rowspan="{cell["rowspan"]}"'
-                out.append(f"<{tag}{attrs}>{self.blocks(cell['tc'])}</{tag}>")
-            out.append("</tr>")
-        out.append("</table>")
-        return "".join(out)
-
-    def _heading_cell(self, tc: Any) -> bool:
-        """A cell whose paragraphs all use the "Tabelkop"/"Table Heading" style is a header cell:
-        the labels of a Datum/Onderwerp block are row headers (``/TH`` with ``Scope Row``)."""
-        paragraphs = tc.findall(qn("w:p"))
-        return bool(paragraphs) and all(
-            self.styles.name(self._style_id(p.find(qn("w:pPr")))).lower() in TABLE_HEADING_STYLES for p in paragraphs)
-
-    def _bordered(self, tblpr: Any) -> bool:
-        """Borders drawn: the "Table Grid" style, or borders of the table's own."""
-        if tblpr is None:
-            return False
-        ts = tblpr.find(qn("w:tblStyle"))
-        if ts is not None and self.styles.name(ts.get(qn("w:val"))).lower() == "table grid":
-            return True
-        borders = tblpr.find(qn("w:tblBorders"))
-        return borders is not None and any(b.get(qn("w:val")) not in (None, "nil", "none") for b in borders)
 
     # -- CSS for used styles
     def style_css(self) -> str:

@@ -1,0 +1,34 @@
+"""What cases registers at app creation (``factory.create_app``) with the hooks lower parts offer.
+
+Here, not in the package's ``__init__``: that one stays empty, so importing any module of
+cases loads none of what these registrations need."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from parliament_tracker.api import register_openapi
+from parliament_tracker.audit import describe
+from parliament_tracker.cases import api_docs
+from parliament_tracker.cases.kinds import CaseKind
+from parliament_tracker.cases.models import LinkType
+from parliament_tracker.cases.page_hooks import register_case_page_extender
+from parliament_tracker.cases.question_views import choices
+from parliament_tracker.cases.workflow import CaseStatus
+
+
+def init_app(app: Flask) -> None:
+    """At app creation: register with the hooks lower parts offer (never at import time): the
+    timeline's titles for case statuses, kinds and link types, the page templates' titles, and
+    the cases API's part of the OpenAPI document."""
+    describe.register_titles("status", CaseStatus)
+    describe.register_titles("kind", CaseKind)
+    describe.register_titles("link_type", LinkType)
+    register_openapi(app, api_docs.openapi)
+    register_case_page_extender(app, choices)  # the per-question assignment form's choices
+
+    @app.context_processor
+    def case_titles() -> dict[str, Any]:
+        return {"kind_titles": CaseKind.labels(), "status_titles": CaseStatus.labels()}

@@ -1,0 +1,40 @@
+"""What deadlines registers at app creation (``factory.create_app``) with the hooks lower parts offer.
+
+Here, not in the package's ``__init__``: that one stays empty, so importing any module of
+deadlines loads none of what these registrations need."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import get_locale
+
+from parliament_tracker.api import register_openapi
+from parliament_tracker.audit import describe
+from parliament_tracker.cases import follower, page_hooks
+from parliament_tracker.deadlines import api, api_docs, presentation, services
+from parliament_tracker.deadlines.rules import DeadlineKind
+from parliament_tracker.deadlines.wording import in_language
+
+
+def init_app(app: Flask) -> None:
+    """At app creation: register with the hooks lower parts offer (never at import time): the
+    deadlines follow a case's edits and status changes, the case list shows their risk, the
+    timeline names deadline kinds, and the OpenAPI document has the deadlines API (after
+    the cases API, whose Case it extends)."""
+    describe.register_titles("deadline_kind", DeadlineKind)
+    follower.register(services)
+    page_hooks.register_deadline_hooks(
+        app, page_hooks.DeadlineHooks(risk_judge=presentation.risk_judge, anchorable_events=services.anchorable_events)
+    )
+    api.init_app(app)
+    register_openapi(app, api_docs.openapi)
+    _register_explain_filter(app)
+
+
+def _register_explain_filter(app: Flask) -> None:
+    """``{{ d.explanation|explain }}``: the engine's Dutch explanation in the page's language."""
+
+    def explain(text: str) -> str:
+        return in_language(text or "", str(get_locale() or "nl"))
+
+    app.add_template_filter(explain, "explain")
