@@ -28,8 +28,10 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
-PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-PG_BENCH_DB = "bench_cases"
+#: the server's maintenance database, only to create and drop the benchmark database
+PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+#: several people benchmark on one server: ``BENCH_PG_DB=bench_cases_<you>``
+PG_BENCH_DB = os.environ.get("BENCH_PG_DB", "bench_cases")
 BATCH = 5000
 YEARS = 5
 #: the last day of the generated period; fixed so runs are comparable

@@ -28,8 +28,10 @@ def test_frequent_words_take_the_sorted_walk_with_the_same_result(app, db, seed_
             factories.case(subject=f"Vragen over onderwerp {n}")
         db.session.commit()
     expected = _refs(app, "vragen")
-    monkeypatch.setattr(queries, "FTS_PAGE_LIMIT", 1)
-    assert _refs(app, "vragen") == expected
+    # more matches than the cap: the page walks the sort index with LIKE instead of the FTS ids
+    monkeypatch.setattr(queries, "COUNT_CAP", 1)
+    refs, total = _refs(app, "vragen")
+    assert refs == expected[0] and total == 2 and queries.is_capped(total)
     assert expected[1] > 10
 
 
@@ -67,3 +69,43 @@ def test_counts_are_capped_and_shown_as_more_than(app, db, seed_case, login, api
     r = app.test_client().get("/api/v1/cases?q=wachtlijsten", headers=api_token("viewer"))
     assert r.status_code == 200 and r.json["total"] == 4 and r.json["total_capped"] is True
     assert len(r.json["items"]) == 5
+
+
+@pytest.mark.parametrize("cap", [1000, 2])
+def test_words_with_filters_match_a_plain_reading_of_the_rows(app, db, seed_case, monkeypatch, cap):
+    """The words through the FTS5 index joined to the other filters (and, past the cap, the LIKE
+    walk of the sort index) give the cases a plain Python reading of the rows gives, in order."""
+    import datetime as dt
+
+    from parliament_tracker.cases.models import CaseKind
+    from parliament_tracker.cases.workflow import CaseStatus
+    from tests import factories
+
+    with app.app_context():
+        for n in range(12):
+            factories.case(
+                kind=CaseKind.written_questions if n % 3 else CaseKind.commitment,
+                subject=f"Vragen over {'wachtlijsten' if n % 2 else 'wachttijden'} bij de politie {n}",
+                received_on=dt.date(2021, 1, 1) + dt.timedelta(days=7 * n),
+                status=CaseStatus.drafting if n % 4 else None,
+            )
+        db.session.commit()
+        rows = [(c.reference, c.search_text, c.kind, c.status, c.received_on, c.id) for c in db.session.scalars(db.select(Case))]
+    monkeypatch.setattr(queries, "COUNT_CAP", cap)
+    for q, kw in [
+        ("politie", {"kind": CaseKind.written_questions}),
+        ("wachtlijsten politie", {"status": CaseStatus.drafting}),
+        ("wacht", {"kind": CaseKind.commitment, "received_from": dt.date(2021, 2, 1)}),
+    ]:
+        expected = sorted(
+            (r for r in rows
+             if all(t in r[1] for t in q.split())
+             and ("kind" not in kw or r[2] == kw["kind"])
+             and ("status" not in kw or r[3] == kw["status"])
+             and ("received_from" not in kw or r[4] >= kw["received_from"])),
+            key=lambda r: (r[4], r[5]), reverse=True,
+        )
+        refs, total = _refs(app, q, **kw)
+        assert refs == [r[0] for r in expected][: len(refs)] and expected
+        assert total == min(len(expected), cap + 1)
+        assert len(refs) == len(expected)
