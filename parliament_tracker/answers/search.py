@@ -17,6 +17,7 @@ answers are never candidates; withdrawn letters have none in the index.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -29,7 +30,7 @@ from parliament_tracker.letters.models import LetterVersion
 #: how many candidates the database hands to the ranking step
 POOL = 50
 #: how many matches the database scores per step at most (the most recently indexed)
-CAP = 2000
+CAP = 1000
 MAX_QUERY = 2000
 
 
@@ -92,10 +93,11 @@ def _matches(dialect: str, plan: terms.Plan, words_of: dict[str, str], *, all_re
 
 
 def candidates(
-    query: str, *, pool: int = POOL, need: int | None = None, exclude_case_id: int | None = None
+    query: str, *, pool: int = POOL, need: int | None = None, exclude_case_id: int | None = None, with_items: bool = True
 ) -> list[ranking.Candidate]:
     """The ``pool`` best text matches for ``query``, not superseded, as ranking candidates: the
-    AND matches, and the OR matches too when those are fewer than ``need`` (default ``pool``)."""
+    AND matches, and the OR matches too when those are fewer than ``need`` (default ``pool``).
+    ``with_items``: each with its IndexedAnswer as ``item`` (``search`` loads only those it returns)."""
     query = (query or "")[:MAX_QUERY]
     need = pool if need is None else min(need, pool)
     dialect = db.session.get_bind().dialect.name
@@ -119,27 +121,37 @@ def candidates(
     best = sorted(scores.items(), key=lambda kv: (-kv[1], -kv[0]))[:pool]
     if not best:
         return []
-    items = {a.id: a for a in db.session.scalars(sa.select(IndexedAnswer).where(IndexedAnswer.id.in_([i for i, _ in best])))}
-    return [
+    # what the ranking step needs of each; the whole answer only for what is shown (``with_items``)
+    columns = (IndexedAnswer.id, IndexedAnswer.dossier, IndexedAnswer.member_ids, IndexedAnswer.directorate_id, IndexedAnswer.sent_on)
+    rows = {r.id: r for r in db.session.execute(sa.select(*columns).where(IndexedAnswer.id.in_([i for i, _ in best])))}
+    found = [
         ranking.Candidate(
-            id=a.id,
+            id=r.id,
             text_score=score,
-            dossier=a.dossier,
-            member_ids=frozenset(a.member_ids or ()),
-            directorate_id=a.directorate_id,
-            sent_on=a.sent_on,
-            item=a,
+            dossier=r.dossier,
+            member_ids=frozenset(r.member_ids or ()),
+            directorate_id=r.directorate_id,
+            sent_on=r.sent_on,
         )
-        for a, score in ((items.get(i), s) for i, s in best)
-        if a is not None
+        for r, score in ((rows.get(i), s) for i, s in best)
+        if r is not None
     ]
+    return _with_items(found) if with_items else found
+
+
+def _with_items(found: Sequence[ranking.Candidate]) -> list[ranking.Candidate]:
+    """The candidates with their IndexedAnswer as ``item``."""
+    items = {a.id: a for a in db.session.scalars(sa.select(IndexedAnswer).where(IndexedAnswer.id.in_([c.id for c in found])))}
+    return [dataclasses.replace(c, item=items[c.id]) for c in found if c.id in items]
 
 
 def search(
     query: str, context: ranking.Context = ranking.Context(), *, limit: int = 10, exclude_case_id: int | None = None
 ) -> list[ranking.Ranked]:
     """Earlier answers for ``query``, ranked (text similarity plus the context's boosts)."""
-    return ranking.rank(candidates(query, need=limit, exclude_case_id=exclude_case_id), context, limit=limit)
+    ranked = ranking.rank(candidates(query, need=limit, exclude_case_id=exclude_case_id, with_items=False), context, limit=limit)
+    loaded = {c.id: c for c in _with_items([r.candidate for r in ranked])} if ranked else {}
+    return [dataclasses.replace(r, candidate=loaded[r.candidate.id]) for r in ranked if r.candidate.id in loaded]
 
 
 def final_versions(letter_ids: Sequence[int]) -> dict[int, int]:
