@@ -18,7 +18,7 @@ answers are never candidates; withdrawn letters have none in the index.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 
@@ -34,10 +34,11 @@ CAP = 1000
 MAX_QUERY = 2000
 
 
-def _term_stats(dialect: str, words_of: dict[str, str]):
+def _term_stats(dialect: str, words_of: dict[str, str]) -> Callable[[Sequence[str]], tuple[dict[str, int], int]]:
     """The ``stats`` callable of ``terms.plan``: cached document frequencies (``terms.STATS``)."""
     bind = db.session.get_bind()
-    key = getattr(bind, "engine", bind).url.render_as_string(hide_password=True)
+    engine = bind.engine if isinstance(bind, sa.Connection) else bind
+    key = engine.url.render_as_string(hide_password=True)
 
     def count(missing: Sequence[str], want_total: bool) -> tuple[dict[str, int], int | None]:
         found: dict[str, int] = {}
@@ -60,7 +61,7 @@ def _matches(dialect: str, plan: terms.Plan, words_of: dict[str, str], *, all_re
              exclude_case_id: int | None) -> list[tuple[int, float]]:
     """One step: the ``pool`` best of the ``CAP`` most recently indexed matches, (id, score)."""
     if dialect == "postgresql":
-        regconfig = sa.literal_column("'dutch'::regconfig")
+        regconfig: sa.ColumnElement[str] = sa.literal_column("'dutch'::regconfig")
         matched = plan.required if all_required else plan.ranked
         match_q = sa.func.to_tsquery(regconfig, terms.pg_query([words_of[s] for s in matched], "&" if all_required else "|"))
         rank_q = sa.func.to_tsquery(regconfig, terms.pg_query([words_of[s] for s in plan.ranked], "|"))
