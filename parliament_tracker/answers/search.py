@@ -34,6 +34,20 @@ CAP = 1000
 MAX_QUERY = 2000
 
 
+_PG_FREQUENT = """
+    SELECT u.stem, u.share
+    FROM pg_stats AS s, unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS u(stem, share)
+    WHERE s.schemaname = current_schema() AND s.tablename = 'answer_index' AND s.attname = 'search_vector'
+      AND u.stem = ANY(:stems)
+"""
+
+
+def _pg_estimated_rows() -> int:
+    """PostgreSQL's estimate of the number of answers (0 before the table was first analysed)."""
+    rows = db.session.scalar(sa.text("SELECT reltuples FROM pg_class WHERE oid = to_regclass('answer_index')"))
+    return max(int(rows or 0), 0)
+
+
 def _term_stats(dialect: str, words_of: dict[str, str]) -> Callable[[Sequence[str]], tuple[dict[str, int], int]]:
     """The ``stats`` callable of ``terms.plan``: cached document frequencies (``terms.STATS``)."""
     bind = db.session.get_bind()
@@ -42,17 +56,37 @@ def _term_stats(dialect: str, words_of: dict[str, str]) -> Callable[[Sequence[st
 
     def count(missing: Sequence[str], want_total: bool) -> tuple[dict[str, int], int | None]:
         found: dict[str, int] = {}
-        for stem in missing:
+        total: int | None = None
+        if dialect == "postgresql":
+            # ANALYZE's statistics of the tsvector column: the frequent lexemes' share of the
+            # answers (counting those exactly reads every matching row); the rest are rare and
+            # cheap to count
+            total = _pg_estimated_rows()
+            if total:
+                found = {
+                    stem: round(share * total)
+                    for stem, share in db.session.execute(sa.text(_PG_FREQUENT), {"stems": list(missing)})
+                    if share is not None
+                }
+        counts: list[sa.ScalarSelect[int]] = []
+        exact = [stem for stem in missing if stem not in found]
+        for stem in exact:
             if dialect == "postgresql":
                 tsq = sa.func.to_tsquery(sa.literal_column("'dutch'::regconfig"), words_of[stem])
-                stmt = sa.select(sa.func.count()).select_from(IndexedAnswer).where(IndexedAnswer.search_vector.op("@@")(tsq))
+                where = IndexedAnswer.search_vector.op("@@")(tsq)
+                counts.append(sa.select(sa.func.count()).select_from(IndexedAnswer).where(where).scalar_subquery())
             else:
-                stmt = sa.select(sa.func.count()).select_from(fts.answer_fts).where(
-                    sa.literal_column(fts.TABLE).op("MATCH")(terms.fts_match(terms.Plan((), (stem,)), all_required=False))
-                )
-            found[stem] = int(db.session.scalar(stmt) or 0)
-        total = int(db.session.scalar(sa.select(sa.func.count()).select_from(IndexedAnswer)) or 0) if want_total else None
-        return found, total
+                match = sa.literal_column(fts.TABLE).op("MATCH")(terms.fts_match(terms.Plan((), (stem,)), all_required=False))
+                counts.append(sa.select(sa.func.count()).select_from(fts.answer_fts).where(match).scalar_subquery())
+        if want_total and not total:
+            counts.append(sa.select(sa.func.count()).select_from(IndexedAnswer).scalar_subquery())
+        if counts:
+            # one statement: a count per stem (each through the index), and the number of answers
+            row = db.session.execute(sa.select(*counts)).one()
+            found.update({stem: int(row[i] or 0) for i, stem in enumerate(exact)})
+            if want_total and not total:
+                total = int(row[-1] or 0)
+        return found, total if want_total else None
 
     return lambda stems: terms.STATS.get(key, stems, count)
 
@@ -93,6 +127,24 @@ def _matches(dialect: str, plan: terms.Plan, words_of: dict[str, str], *, all_re
     return [(r[0], float(r[1])) for r in db.session.execute(stmt)]
 
 
+def _plan(query: str, dialect: str) -> tuple[terms.Plan, dict[str, str]]:
+    """The query's plan, and per stem the query word that gives it (PostgreSQL stems words itself)."""
+    words_of: dict[str, str] = {}
+    for word in text.words(query):
+        stem = text.stem(word)
+        if len(stem) > 1 and stem not in words_of and len(words_of) < 24:
+            words_of[stem] = word
+    stems = list(words_of)
+    if dialect != "postgresql":
+        words_of = {s: s for s in stems}
+    return terms.plan(stems, _term_stats(dialect, words_of)), words_of
+
+
+def plan_for(query: str) -> terms.Plan:
+    """Which stems ``candidates`` requires and scores for ``query`` (see ``terms``)."""
+    return _plan((query or "")[:MAX_QUERY], db.session.get_bind().dialect.name)[0]
+
+
 def candidates(
     query: str, *, pool: int = POOL, need: int | None = None, exclude_case_id: int | None = None, with_items: bool = True
 ) -> list[ranking.Candidate]:
@@ -102,15 +154,7 @@ def candidates(
     query = (query or "")[:MAX_QUERY]
     need = pool if need is None else min(need, pool)
     dialect = db.session.get_bind().dialect.name
-    words_of: dict[str, str] = {}
-    for word in text.words(query):
-        stem = text.stem(word)
-        if len(stem) > 1 and stem not in words_of and len(words_of) < 24:
-            words_of[stem] = word
-    stems = list(words_of)
-    if dialect != "postgresql":
-        words_of = {s: s for s in stems}
-    plan = terms.plan(stems, _term_stats(dialect, words_of))
+    plan, words_of = _plan(query, dialect)
     if plan.empty:
         return []
     scores: dict[int, float] = {}
