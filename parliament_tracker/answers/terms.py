@@ -9,8 +9,10 @@ the ones in more than ``COMMON_SHARE`` of all answers are dropped as long as ``R
 The ``REQUIRED`` rarest must all match (AND); all kept stems give the text score (OR), and the
 OR over them is again the fallback when the AND matches are too few.
 
-The document frequencies come from ``TermStats``: counted by the database per stem on first use
-and kept per process for ``TTL`` seconds (cleared when this process indexes). They only choose
+The document frequencies come from ``TermStats``: asked of the database per stem on first use
+(SQLite: counted in the FTS table; PostgreSQL: the frequent lexemes' share from ANALYZE's tsvector
+statistics, since counting them reads every matching row, and the rare ones counted) and kept per
+process for ten minutes (cleared when this process indexes). They only choose
 the terms, so a stale count changes which answers rank, never which are allowed.
 """
 
