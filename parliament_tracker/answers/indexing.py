@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from parliament_tracker import signals
-from parliament_tracker.answers import fts, text
+from parliament_tracker.answers import fts, terms, text
 from parliament_tracker.answers.models import IndexedAnswer
 from parliament_tracker.cases.models import Case
 from parliament_tracker.db import today_local
@@ -70,6 +70,7 @@ def _remove(letter_id: int) -> None:
 def index_letter(letter: Letter) -> int:
     """(Re)index a sent letter's answers; returns the number of questions indexed (0 for a
     letter that answers no written questions)."""
+    terms.STATS.clear()  # this process's document frequencies are counted again on next use
     _remove(letter.id)
     if letter.status != LetterStatus.sent:
         return 0

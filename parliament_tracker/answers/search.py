@@ -1,88 +1,202 @@
 """Finding earlier answers: the database's candidates by text, then ``ranking`` on top.
 
-SQLite: the query's Snowball stems, OR-ed, against the FTS5 table (bm25, the question column
-weighted double). PostgreSQL: the query's words OR-ed into a ``dutch`` tsquery against the
-stored tsvector (ts_rank, question weight A over answer weight B). Superseded answers are
-never candidates; withdrawn letters have none in the index.
+Which stems are matched, and how (``terms``): a short query (the search box, at most four
+distinct stems) requires them all (AND) and takes the answers matching any of them (OR) only
+when the AND finds fewer than the page needs; a whole question (what the letter editor proposes
+unasked) keeps its rarest stems by document frequency, requires the two rarest, scores on all
+kept, and falls back to the OR of the kept stems the same way.
+
+The database scores at most ``CAP`` matches per step, the most recently indexed first (the
+highest ids: a cheap order both databases follow without scoring), and hands its ``pool`` best
+to the ranking step. SQLite: the stems against the FTS5 table (bm25, the question column weighted
+double). PostgreSQL: the query's words in a ``dutch`` tsquery against the stored tsvector
+(matched with the AND or OR, scored with ``ts_rank`` of the OR: question weight A over answer
+weight B). Both steps score a document the same, so the AND and OR matches merge. Superseded
+answers are never candidates; withdrawn letters have none in the index.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 
-from parliament_tracker.answers import fts, ranking, text
+from parliament_tracker.answers import fts, ranking, terms, text
 from parliament_tracker.answers.models import IndexedAnswer
 from parliament_tracker.extensions import db
 from parliament_tracker.letters.models import LetterVersion
 
 #: how many candidates the database hands to the ranking step
 POOL = 50
+#: how many matches the database scores per step at most (the most recently indexed)
+CAP = 1000
 MAX_QUERY = 2000
 
 
-def _fts_match(terms: Sequence[str]) -> str:
-    return " OR ".join(f'"{t}"' for t in terms)
+_PG_FREQUENT = """
+    SELECT u.stem, u.share
+    FROM pg_stats AS s, unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS u(stem, share)
+    WHERE s.schemaname = current_schema() AND s.tablename = 'answer_index' AND s.attname = 'search_vector'
+      AND u.stem = ANY(:stems)
+"""
 
 
-def _pg_query(words: Sequence[str]) -> str:
-    return " | ".join(words)
+def _pg_estimated_rows() -> int:
+    """PostgreSQL's estimate of the number of answers (0 before the table was first analysed)."""
+    rows = db.session.scalar(sa.text("SELECT reltuples FROM pg_class WHERE oid = to_regclass('answer_index')"))
+    return max(int(rows or 0), 0)
 
 
-def candidates(query: str, *, pool: int = POOL, exclude_case_id: int | None = None) -> list[ranking.Candidate]:
-    """The ``pool`` best text matches for ``query``, not superseded, as ranking candidates."""
-    query = (query or "")[:MAX_QUERY]
-    dialect = db.session.get_bind().dialect.name
+def _term_stats(dialect: str, words_of: dict[str, str]) -> Callable[[Sequence[str]], tuple[dict[str, int], int]]:
+    """The ``stats`` callable of ``terms.plan``: cached document frequencies (``terms.STATS``)."""
+    bind = db.session.get_bind()
+    engine = bind.engine if isinstance(bind, sa.Connection) else bind
+    key = engine.url.render_as_string(hide_password=True)
+
+    def count(missing: Sequence[str], want_total: bool) -> tuple[dict[str, int], int | None]:
+        found: dict[str, int] = {}
+        total: int | None = None
+        if dialect == "postgresql":
+            # ANALYZE's statistics of the tsvector column: the frequent lexemes' share of the
+            # answers (counting those exactly reads every matching row); the rest are rare and
+            # cheap to count
+            total = _pg_estimated_rows()
+            if total:
+                found = {
+                    stem: round(share * total)
+                    for stem, share in db.session.execute(sa.text(_PG_FREQUENT), {"stems": list(missing)})
+                    if share is not None
+                }
+        counts: list[sa.ScalarSelect[int]] = []
+        exact = [stem for stem in missing if stem not in found]
+        for stem in exact:
+            if dialect == "postgresql":
+                tsq = sa.func.to_tsquery(sa.literal_column("'dutch'::regconfig"), words_of[stem])
+                where = IndexedAnswer.search_vector.op("@@")(tsq)
+                counts.append(sa.select(sa.func.count()).select_from(IndexedAnswer).where(where).scalar_subquery())
+            else:
+                match = sa.literal_column(fts.TABLE).op("MATCH")(terms.fts_match(terms.Plan((), (stem,)), all_required=False))
+                counts.append(sa.select(sa.func.count()).select_from(fts.answer_fts).where(match).scalar_subquery())
+        if want_total and not total:
+            counts.append(sa.select(sa.func.count()).select_from(IndexedAnswer).scalar_subquery())
+        if counts:
+            # one statement: a count per stem (each through the index), and the number of answers
+            row = db.session.execute(sa.select(*counts)).one()
+            found.update({stem: int(row[i] or 0) for i, stem in enumerate(exact)})
+            if want_total and not total:
+                total = int(row[-1] or 0)
+        return found, total if want_total else None
+
+    return lambda stems: terms.STATS.get(key, stems, count)
+
+
+def _matches(dialect: str, plan: terms.Plan, words_of: dict[str, str], *, all_required: bool, pool: int,
+             exclude_case_id: int | None) -> list[tuple[int, float]]:
+    """One step: the ``pool`` best of the ``CAP`` most recently indexed matches, (id, score)."""
     if dialect == "postgresql":
-        words = list(dict.fromkeys(text.words(query)))[:24]
-        if not words:
-            return []
-        tsq = sa.func.to_tsquery(sa.literal_column("'dutch'::regconfig"), _pg_query(words))
-        stmt = sa.select(IndexedAnswer.id, sa.func.ts_rank(IndexedAnswer.search_vector, tsq).label("score")).where(IndexedAnswer.search_vector.op("@@")(tsq))
+        regconfig: sa.ColumnElement[str] = sa.literal_column("'dutch'::regconfig")
+        matched = plan.required if all_required else plan.ranked
+        match_q = sa.func.to_tsquery(regconfig, terms.pg_query([words_of[s] for s in matched], "&" if all_required else "|"))
+        rank_q = sa.func.to_tsquery(regconfig, terms.pg_query([words_of[s] for s in plan.ranked], "|"))
+        inner = sa.select(IndexedAnswer.id, IndexedAnswer.search_vector).where(
+            IndexedAnswer.search_vector.op("@@")(match_q), IndexedAnswer.superseded_by_id.is_(None)
+        )
+        if exclude_case_id is not None:
+            inner = inner.where(IndexedAnswer.case_id != exclude_case_id)
+        found = inner.order_by(IndexedAnswer.id.desc()).limit(CAP).subquery()
+        score = sa.func.ts_rank(found.c.search_vector, rank_q)
+        stmt = sa.select(found.c.id, score.label("score")).order_by(score.desc(), found.c.id.desc()).limit(pool)
     else:
-        terms = text.query_terms(query)
-        if not terms:
-            return []
-        # The FTS table ranks on its own first (joining before the ORDER BY makes SQLite score
-        # every match through the join: three times slower at 100,000 answers); superseded or
-        # excluded rows among the best are dropped after, so it hands over a larger pool.
+        # The FTS table scores on its own, in a LIMITed subquery (joining first would make SQLite
+        # score every match through the join); superseded or excluded rows are dropped after.
         bm25 = sa.func.bm25(sa.literal_column(fts.TABLE), 2.0, 1.0)
-        best = (
+        found = (
             sa.select(fts.answer_fts.c.rowid.label("id"), (-bm25).label("score"))
-            .where(sa.literal_column(fts.TABLE).op("MATCH")(_fts_match(terms)))
-            .order_by(bm25)
-            .limit(pool * 2)
+            .where(sa.literal_column(fts.TABLE).op("MATCH")(terms.fts_match(plan, all_required=all_required)))
+            .order_by(fts.answer_fts.c.rowid.desc())
+            .limit(CAP)
             .subquery()
         )
-        stmt = sa.select(IndexedAnswer.id, best.c.score.label("score")).join(best, best.c.id == IndexedAnswer.id)
-    stmt = stmt.where(IndexedAnswer.superseded_by_id.is_(None))
-    if exclude_case_id is not None:
-        stmt = stmt.where(IndexedAnswer.case_id != exclude_case_id)
-    rows = db.session.execute(stmt.order_by(sa.desc("score"), IndexedAnswer.id.desc()).limit(pool)).all()
-    if not rows:
-        return []
-    scores = {r.id: float(r.score) for r in rows}
-    items = {a.id: a for a in db.session.scalars(sa.select(IndexedAnswer).where(IndexedAnswer.id.in_(scores)))}
-    return [
-        ranking.Candidate(
-            id=a.id,
-            text_score=scores[a.id],
-            dossier=a.dossier,
-            member_ids=frozenset(a.member_ids or ()),
-            directorate_id=a.directorate_id,
-            sent_on=a.sent_on,
-            item=a,
+        stmt = sa.select(IndexedAnswer.id, found.c.score).join(found, found.c.id == IndexedAnswer.id).where(
+            IndexedAnswer.superseded_by_id.is_(None)
         )
-        for a in (items[i] for i in scores if i in items)
+        if exclude_case_id is not None:
+            stmt = stmt.where(IndexedAnswer.case_id != exclude_case_id)
+        stmt = stmt.order_by(found.c.score.desc(), IndexedAnswer.id.desc()).limit(pool)
+    return [(r[0], float(r[1])) for r in db.session.execute(stmt)]
+
+
+def _plan(query: str, dialect: str) -> tuple[terms.Plan, dict[str, str]]:
+    """The query's plan, and per stem the query word that gives it (PostgreSQL stems words itself)."""
+    words_of: dict[str, str] = {}
+    for word in text.words(query):
+        stem = text.stem(word)
+        if len(stem) > 1 and stem not in words_of and len(words_of) < 24:
+            words_of[stem] = word
+    stems = list(words_of)
+    if dialect != "postgresql":
+        words_of = {s: s for s in stems}
+    return terms.plan(stems, _term_stats(dialect, words_of)), words_of
+
+
+def plan_for(query: str) -> terms.Plan:
+    """Which stems ``candidates`` requires and scores for ``query`` (see ``terms``)."""
+    return _plan((query or "")[:MAX_QUERY], db.session.get_bind().dialect.name)[0]
+
+
+def candidates(
+    query: str, *, pool: int = POOL, need: int | None = None, exclude_case_id: int | None = None, with_items: bool = True
+) -> list[ranking.Candidate]:
+    """The ``pool`` best text matches for ``query``, not superseded, as ranking candidates: the
+    AND matches, and the OR matches too when those are fewer than ``need`` (default ``pool``).
+    ``with_items``: each with its IndexedAnswer as ``item`` (``search`` loads only those it returns)."""
+    query = (query or "")[:MAX_QUERY]
+    need = pool if need is None else min(need, pool)
+    dialect = db.session.get_bind().dialect.name
+    plan, words_of = _plan(query, dialect)
+    if plan.empty:
+        return []
+    scores: dict[int, float] = {}
+    if plan.required:
+        scores.update(_matches(dialect, plan, words_of, all_required=True, pool=pool, exclude_case_id=exclude_case_id))
+    if len(scores) < need and (not plan.required or len(plan.ranked) > 1):
+        for id_, score in _matches(dialect, plan, words_of, all_required=False, pool=pool, exclude_case_id=exclude_case_id):
+            scores.setdefault(id_, score)
+    best = sorted(scores.items(), key=lambda kv: (-kv[1], -kv[0]))[:pool]
+    if not best:
+        return []
+    # what the ranking step needs of each; the whole answer only for what is shown (``with_items``)
+    columns = (IndexedAnswer.id, IndexedAnswer.dossier, IndexedAnswer.member_ids, IndexedAnswer.directorate_id, IndexedAnswer.sent_on)
+    rows = {r.id: r for r in db.session.execute(sa.select(*columns).where(IndexedAnswer.id.in_([i for i, _ in best])))}
+    found = [
+        ranking.Candidate(
+            id=r.id,
+            text_score=score,
+            dossier=r.dossier,
+            member_ids=frozenset(r.member_ids or ()),
+            directorate_id=r.directorate_id,
+            sent_on=r.sent_on,
+        )
+        for r, score in ((rows.get(i), s) for i, s in best)
+        if r is not None
     ]
+    return _with_items(found) if with_items else found
+
+
+def _with_items(found: Sequence[ranking.Candidate]) -> list[ranking.Candidate]:
+    """The candidates with their IndexedAnswer as ``item``."""
+    items = {a.id: a for a in db.session.scalars(sa.select(IndexedAnswer).where(IndexedAnswer.id.in_([c.id for c in found])))}
+    return [dataclasses.replace(c, item=items[c.id]) for c in found if c.id in items]
 
 
 def search(
     query: str, context: ranking.Context = ranking.Context(), *, limit: int = 10, exclude_case_id: int | None = None
 ) -> list[ranking.Ranked]:
     """Earlier answers for ``query``, ranked (text similarity plus the context's boosts)."""
-    return ranking.rank(candidates(query, exclude_case_id=exclude_case_id), context, limit=limit)
+    ranked = ranking.rank(candidates(query, need=limit, exclude_case_id=exclude_case_id, with_items=False), context, limit=limit)
+    loaded = {c.id: c for c in _with_items([r.candidate for r in ranked])} if ranked else {}
+    return [dataclasses.replace(r, candidate=loaded[r.candidate.id]) for r in ranked if r.candidate.id in loaded]
 
 
 def final_versions(letter_ids: Sequence[int]) -> dict[int, int]:

@@ -7,7 +7,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from parliament_tracker.answers import indexing, ranking, search
+from parliament_tracker.answers import indexing, ranking, search, terms
 from parliament_tracker.answers.models import IndexedAnswer
 from parliament_tracker.answers.text import stems
 from parliament_tracker.auth.models import User
@@ -58,6 +58,56 @@ def test_stemmed_search_finds_the_inflections_a_like_misses(app, db):
         hits = search.search("Hoe lang zijn de wachtlijsten voor de tbs-klinieken?", limit=10)
         assert len(hits) == 10
         assert all(h.item.question_text and {"wachtlijst", "wachttijd", "tbs", "kliniek"} & set(stems(h.item.question_text + " " + h.item.answer_text)) for h in hits)
+        db.session.rollback()
+
+
+def _with_stems(*wanted: str) -> dict[str, set[int]]:
+    """Per stem, the answers holding it (the Python side of the database's document frequencies)."""
+    rows = db.session.execute(sa.select(IndexedAnswer.id, IndexedAnswer.question_text, IndexedAnswer.answer_text)).all()
+    held = {r.id: set(stems(f"{r.question_text} {r.answer_text}")) for r in rows}
+    return {w: {i for i, s in held.items() if w in s} for w in wanted}
+
+
+def test_a_search_requires_all_its_words_and_takes_any_only_when_too_few(app, db):
+    with app.app_context():
+        answers_corpus.build(db.session, 150)
+        sets = _with_stems("wachtlijst", "kliniek", "asielzoeker")
+        both = sets["wachtlijst"] & sets["kliniek"]
+        assert 3 < len(both) < len(sets["wachtlijst"] | sets["kliniek"])
+        # enough answers hold both words: only those
+        assert {c.id for c in search.candidates("wachtlijsten klinieken", pool=200, need=3)} == both
+        # fewer than the page needs: the answers holding either word too
+        wide = search.candidates("wachtlijsten klinieken", pool=200, need=len(both) + 1)
+        assert {c.id for c in wide} == sets["wachtlijst"] | sets["kliniek"]
+        # nothing holds both: any
+        assert not sets["wachtlijst"] & sets["asielzoeker"]
+        assert {c.id for c in search.candidates("wachtlijst asielzoekers", pool=300, need=1)} == sets["wachtlijst"] | sets["asielzoeker"]
+        hits = search.search("wachtlijsten klinieken", limit=3)
+        assert len(hits) == 3 and all(h.item.id in both for h in hits)
+        db.session.rollback()
+
+
+def test_a_whole_question_requires_its_rarest_words(app, db):
+    with app.app_context():
+        answers_corpus.build(db.session, 300)
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(IndexedAnswer))
+        for question, enough in (
+            ("Hoe lang is de wachtlijst voor plaatsing in een tbs-kliniek op dit moment?", True),
+            # Zwolle and "staan" are the rarest; no answer holds both, so any of the kept words
+            ("Hoeveel tbs-gestelden staan er op een wachtlijst in Zwolle, en hoe lang is de wachttijd voor de kliniek?", False),
+        ):
+            query_stems = [s for s in dict.fromkeys(stems(question)) if len(s) > 1]
+            assert len(query_stems) > terms.SHORT_TERMS
+            held = _with_stems(*query_stems)
+            plan = search.plan_for(question)
+            if db.session.get_bind().dialect.name == "sqlite":  # exact counts (PostgreSQL: ANALYZE's shares of the frequent)
+                assert plan == terms.select(query_stems, {s: len(held[s]) for s in query_stems}, total)
+            assert len(plan.required) == terms.REQUIRED and len(plan.ranked) <= terms.MAX_TERMS
+            assert set(plan.ranked) <= set(query_stems)
+            required = set.intersection(*(held[s] for s in plan.required))
+            assert (len(required) >= 5) is enough, question
+            found = {c.id for c in search.candidates(question, pool=300, need=5)}
+            assert found == (required if enough else set.union(*(held[s] for s in plan.ranked))), question
         db.session.rollback()
 
 
