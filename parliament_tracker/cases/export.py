@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -35,6 +36,9 @@ COLUMNS: tuple[tuple[str, Any], ...] = (
 )
 KEYS = tuple(key for key, _title in COLUMNS)
 DATE_KEYS = frozenset({"received_on", "due_on", "practical_due_on"})
+
+#: a finished workbook larger than this is spooled to disk before it is streamed
+SPOOL_BYTES = 4 * 1024 * 1024
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -75,8 +79,13 @@ def csv_lines(rows: Iterable[Mapping[str, Any]]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def xlsx_bytes(rows: Iterable[Mapping[str, Any]], sheet_title: str = "Zaken") -> bytes:
-    """The same columns as an .xlsx workbook: frozen header row, date cells as dates."""
+def xlsx_chunks(rows: Iterable[Mapping[str, Any]], sheet_title: str = "Zaken", chunk_size: int = 64 * 1024) -> Iterator[bytes]:
+    """The same columns as an .xlsx workbook (frozen header row, date cells as dates), in chunks.
+
+    Constant memory: openpyxl's write-only sheet writes each row to its own temporary file as
+    it is appended, and the finished workbook goes to a spooled temporary file (on disk past
+    ``SPOOL_BYTES``) that is read back in chunks; nothing holds all rows at once.
+    """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -92,19 +101,28 @@ def xlsx_bytes(rows: Iterable[Mapping[str, Any]], sheet_title: str = "Zaken") ->
         head.append(cell)
     sheet.append(head)
     for row in rows:
-        cells = []
+        cells: list[Any] = []
         for key in KEYS:
             value = row[key]
             if key in DATE_KEYS:
+                if value is None:
+                    cells.append(None)
+                    continue
                 cell = WriteOnlyCell(sheet, value=value)
-                if value is not None:
-                    cell.number_format = "DD-MM-YYYY"
+                cell.number_format = "DD-MM-YYYY"
+                cells.append(cell)
             elif key == "questions":
-                cell = WriteOnlyCell(sheet, value=int(value or 0))
+                cells.append(int(value or 0))
             else:
-                cell = WriteOnlyCell(sheet, value=excel_safe(value))
-            cells.append(cell)
+                cells.append(excel_safe(value))
         sheet.append(cells)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as out:
+        workbook.save(out)
+        out.seek(0)
+        while chunk := out.read(chunk_size):
+            yield chunk
+
+
+def xlsx_bytes(rows: Iterable[Mapping[str, Any]], sheet_title: str = "Zaken") -> bytes:
+    """The whole workbook at once (small lists, tests)."""
+    return b"".join(xlsx_chunks(rows, sheet_title))
