@@ -38,9 +38,8 @@ sys.path.append(str(HERE))
 if not os.environ.get("PYTHONPATH"):
     sys.path.insert(0, str(HERE.parent))
 
-import sqlalchemy as sa  # noqa: E402
-
 import generate  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
 
 # generate.py puts its own checkout first on sys.path: PYTHONPATH (the code under test) goes first again.
 if os.environ.get("PYTHONPATH"):
@@ -126,13 +125,16 @@ def add_staff(engine: sa.Engine, today: dt.date) -> tuple[int, int]:
     """Registrars so that escalations come to about TARGET_MESSAGES, and directors so that the
     weekly digest has about TARGET_MESSAGES recipients. Returns (registrars, directors) added."""
     from parliament_tracker.auth.models import User
+    from parliament_tracker.cases.models import Case
     from parliament_tracker.deadlines.models import Deadline
     from parliament_tracker.deadlines.progress import not_done_sql
     from parliament_tracker.notifications.jobs import EFFECTIVE
 
     with engine.begin() as conn:
         late_cases = conn.execute(
-            sa.select(sa.func.count(sa.distinct(Deadline.case_id))).where(EFFECTIVE < today, not_done_sql())
+            sa.select(sa.func.count(sa.distinct(Deadline.case_id)))
+            .join(Case, Case.id == Deadline.case_id)
+            .where(today > EFFECTIVE, not_done_sql())
         ).scalar_one()
         n_dirs = conn.execute(sa.text("SELECT count(*) FROM directorates")).scalar_one()
         existing = conn.execute(sa.select(sa.func.max(User.id))).scalar_one()
