@@ -76,15 +76,10 @@ def test_exports_load_no_case_objects_and_a_bounded_number_of_statements(app, db
     assert [row[6] for row in values] == [row[6] for row in big_rows]
 
 
-def test_streamed_xlsx_is_sent_in_chunks(app, db, login, monkeypatch):
-    from parliament_tracker.cases import export
-
-    monkeypatch.setattr(export, "SPOOL_BYTES", 1024)  # past 1 kB the workbook is spooled to disk
+def test_streamed_xlsx_is_sent_in_chunks(app, db, login):
     browser = login("viewer")
     _add_cases(app, db, 24)
     response = browser.get("/cases/export.xlsx", buffered=False)
     chunks = [c for c in response.response if c]
     response.close()
-    assert chunks and b"".join(chunks).startswith(b"PK")  # a zip (the .xlsx container)
-    rows = list(export.xlsx_chunks([], "x", chunk_size=100))
-    assert len(rows) > 1 and all(len(c) <= 100 for c in rows)
+    assert len(chunks) >= 2 and chunks[0].startswith(b"PK")  # the zip's first entries go before the rows
