@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import logging
 import os
 import signal
@@ -205,7 +206,7 @@ def run_job(name: str, today: dt.date | None = None) -> JobRun:
         counts = run_in_unit_of_work(lambda: job.func(as_of))
         steps = 1
         while job.max_steps > 1 and counts.get("more") and steps < job.max_steps:
-            counts = run_in_unit_of_work(lambda previous=counts: _next_step(job, as_of, previous))
+            counts = run_in_unit_of_work(functools.partial(_next_step, job, as_of, counts))
             steps += 1
         if job.max_steps > 1:
             counts = {**counts, "steps": steps}

@@ -170,7 +170,7 @@ def xlsx_chunks(rows: Iterable[Mapping[str, Any]], sheet_title: str = "Zaken", b
     sink = _Sink()
     title = _SHEET_NAME_ILLEGAL.sub("", _ILLEGAL_XML.sub("", sheet_title))[:31] or "Zaken"
     letters = [_column_letter(i) for i in range(1, len(KEYS) + 1)]
-    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=5) as book:  # type: ignore[arg-type]
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=5) as book:  # type: ignore[call-overload]
         book.writestr("[Content_Types].xml", _CONTENT_TYPES)
         book.writestr("_rels/.rels", _ROOT_RELS)
         book.writestr(

@@ -13,7 +13,7 @@ import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import current_app
@@ -170,14 +170,19 @@ def _subject(rendered: str) -> str:
 # -- queueing -------------------------------------------------------------------------------
 
 
+#: the tables themselves: Core executemany, without the ORM's bulk-insert bookkeeping per row
+_NOTIFICATIONS = cast(sa.Table, Notification.__table__)
+_DELIVERIES = cast(sa.Table, Delivery.__table__)
+
+
 def _insert() -> Any:
     # On the table, not the mapped class: a Core executemany, without the ORM's bulk-insert
     # bookkeeping per row (most of the time of a 20,000-message run).
     name = db.session.get_bind().dialect.name
     if name == "postgresql":
-        return postgresql.insert(Notification.__table__)
+        return postgresql.insert(_NOTIFICATIONS)
     if name == "sqlite":
-        return sqlite.insert(Notification.__table__)
+        return sqlite.insert(_NOTIFICATIONS)
     raise RuntimeError(f"no INSERT … ON CONFLICT for {name}")
 
 
@@ -220,13 +225,13 @@ def queue(drafts: Sequence[Draft]) -> int:
     inserted = 0
     deliveries: list[dict[str, Any]] = []
     for start in range(0, len(rows), 2000):
-        table = Notification.__table__
+        table = _NOTIFICATIONS
         stmt = _insert().on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(table.c.id, table.c.dedupe_key)
         for notification_id, key in db.session.execute(stmt, rows[start : start + 2000]).all():
             inserted += 1
             deliveries.extend(_deliveries(notification_id, by_key[key], on, off, modes, now))
     for start in range(0, len(deliveries), 2000):
-        db.session.execute(sa.insert(Delivery.__table__), deliveries[start : start + 2000])
+        db.session.execute(sa.insert(_DELIVERIES), deliveries[start : start + 2000])
     return inserted
 
 
