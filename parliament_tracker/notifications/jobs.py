@@ -2,7 +2,9 @@
 
 Every job selects what is "due and not done" and records what it produced (notification
 rows) in the same transaction; the caller (``scheduler.run_job``) commits once. Running a
-job twice for the same day adds nothing.
+job twice for the same day adds nothing. The escalation (and ``digest.weekly_digest``) go in
+steps of ``NOTIFICATION_BATCH`` messages, one commit each: the scheduler calls the body again
+with the previous step's counts (its cursor and totals) while it reports ``more``.
 """
 
 from __future__ import annotations
