@@ -200,6 +200,8 @@ def _mail_and_job_settings() -> dict[str, Any]:
         "MAIL_SENDER": "Parliament Tracker <noreply@example.org>",
         # Reminders go out this many working days before a milestone or due date.
         "REMINDER_WORKING_DAYS_BEFORE": 2,
+        # The escalation and weekly digest jobs queue this many messages per step (one commit each).
+        "NOTIFICATION_BATCH": 1000,
         # the owner of a standard line is reminded this many working days before it expires
         "STANDARD_LINE_REMINDER_WORKING_DAYS": 10,
         # A failed message is retried on every send_outbox run, up to this many attempts.

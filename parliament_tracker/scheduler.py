@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import logging
 import os
 import signal
@@ -50,7 +51,8 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Job:
     name: str
-    func: Callable[[dt.date], dict[str, Any]]
+    #: takes the day (and, for a job that ``resumes``, the previous step's counts)
+    func: Callable[..., dict[str, Any]]
     #: marked with N_: the jobs page shows it in the reader's language
     description: str
     #: a lock row older than this is taken over (a crashed process on SQLite)
@@ -59,16 +61,21 @@ class Job:
     #: remains: the run repeats it (each step committed, so its progress is visible), at most
     #: ``max_steps`` times; the next run goes on
     max_steps: int = 1
+    #: a stepping body that takes the previous step's counts as its second argument and goes on
+    #: from there (its cursor and running totals); the first step gets none
+    resumes: bool = False
 
 
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
         Job("reminders", job_bodies.reminders, N_("Reminders N working days before milestones and due dates")),
-        Job("escalation", job_bodies.escalation, N_("Missed milestones and due dates to directors and registrars")),
+        Job("escalation", job_bodies.escalation, N_("Missed milestones and due dates to directors and registrars"),
+            max_steps=1000, resumes=True),
         Job("contributions_overdue", contribution_overdue, N_("Contributions: reminders before the due date; overdue ones to the asker, the contributor and the director(s) asked")),
         Job("standard_lines", standard_lines_expiring, N_("Remind owners N working days before their standard line expires")),
-        Job("weekly_digest", digest.weekly_digest, N_("Friday overview per director: Monday late list, next week, waiting")),
+        Job("weekly_digest", digest.weekly_digest, N_("Friday overview per director: Monday late list, next week, waiting"),
+            max_steps=1000, resumes=True),
         Job("daily_summary", job_bodies.daily_summary, N_("One e-mail per user who chose a daily summary of their notifications")),
         Job("send_outbox", job_bodies.send_outbox, N_("Send queued e-mails over SMTP (without SMTP: keep them in the outbox)")),
         Job("db_statistics", lambda _today: refresh_statistics(db.session), N_("Refresh the database's query-planner statistics (ANALYZE)")),
@@ -199,7 +206,7 @@ def run_job(name: str, today: dt.date | None = None) -> JobRun:
         counts = run_in_unit_of_work(lambda: job.func(as_of))
         steps = 1
         while job.max_steps > 1 and counts.get("more") and steps < job.max_steps:
-            counts = run_in_unit_of_work(lambda: job.func(as_of))
+            counts = run_in_unit_of_work(functools.partial(_next_step, job, as_of, counts))
             steps += 1
         if job.max_steps > 1:
             counts = {**counts, "steps": steps}
@@ -218,6 +225,16 @@ def run_job(name: str, today: dt.date | None = None) -> JobRun:
                 db.session.rollback()
                 log.exception("could not release the lock of job %s", name)
     return db.session.get(JobRun, run_id, populate_existing=True)  # type: ignore[return-value]
+
+
+def _next_step(job: Job, as_of: dt.date, previous: dict[str, Any]) -> dict[str, Any]:
+    """One more step of a stepping job, in its own unit of work. On PostgreSQL the advisory lock
+    went with the previous step's commit: it is taken again, and another process that took it in
+    between (a second scheduler) goes on instead; the unique rows keep the work done once anyway."""
+    if db.session.get_bind().dialect.name == "postgresql" and not _acquire(job):
+        log.warning("job %s stopped after a step: another process took its lock", job.name)
+        return {**previous, "more": False, "stopped": "locked by another process"}
+    return job.func(as_of, previous) if job.resumes else job.func(as_of)
 
 
 def _finish(run_id: int, status: JobStatus, counts: dict[str, Any], error: str | None) -> None:

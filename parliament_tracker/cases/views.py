@@ -39,7 +39,7 @@ from parliament_tracker.audit.services import entries_for
 from parliament_tracker.auth.permissions import permission_required
 from parliament_tracker.cases import form_data, page_hooks, queries, references, services
 from parliament_tracker.cases import status as case_status
-from parliament_tracker.cases.export import csv_lines, xlsx_bytes
+from parliament_tracker.cases.export import csv_lines, xlsx_chunks
 from parliament_tracker.cases.forms import AttachmentForm, CaseForm, LinkForm, TransitionForm
 from parliament_tracker.cases.links import links_of, suggested_links
 from parliament_tracker.cases.models import Case, CaseKind, LinkType
@@ -113,11 +113,13 @@ def export_csv():
 @bp.get("/cases/export.xlsx")
 @permission_required("case.export")
 def export_xlsx():
-    """The same columns as an Excel workbook (frozen header row, real date cells)."""
+    """The same columns as an Excel workbook (frozen header row, real date cells), built and
+    sent as it is read (see export_csv on what is resolved before the edge commits)."""
     f = _list_filter()
     stamp = today_local().isoformat()
+    get_locale()
     return Response(
-        xlsx_bytes(page_hooks.export_rows(f), sheet_title=_("Cases")),
+        stream_with_context(xlsx_chunks(page_hooks.export_rows(f), sheet_title=str(_("Cases")))),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="zaken-{stamp}.xlsx"'},
     )

@@ -17,57 +17,74 @@ from parliament_tracker.deadlines.models import Deadline, Event, EventKind
 from parliament_tracker.deadlines.services import facts_for, load_rule_context
 from parliament_tracker.extensions import db
 from parliament_tracker.notifications import services
-from parliament_tracker.notifications.jobs import EFFECTIVE, in_range
+from parliament_tracker.notifications.jobs import EFFECTIVE, batch_size, in_range
 from parliament_tracker.notifications.models import NotificationKind
 from parliament_tracker.notifications.services import Draft
 
 
-def weekly_digest(today: dt.date) -> dict[str, Any]:
+def weekly_digest(today: dt.date, previous: dict[str, Any] | None = None) -> dict[str, Any]:
     """Per director: what will be on the Kamer's Monday late list, what is due next week,
-    and what waits for approval or signature. A recess in the coming week is mentioned."""
+    and what waits for approval or signature. A recess in the coming week is mentioned.
+
+    One step per call: the next ``batch_size()`` directors in (directorate, id) order after
+    ``previous["after"]``; the scheduler commits each step and calls again while ``more``. A
+    directorate's sections are gathered once per step and its directors share one message
+    context (rendered once, see ``services.render_many``). A run that failed midway starts
+    again and skips the digests its committed steps queued (the unique notification rows).
+    """
+    previous = previous or {}
+    after_directorate, after_user = previous.get("after") or (0, 0)
     ctx = load_rule_context()
     monday = lateness.next_monday(today + dt.timedelta(days=1))
     recesses = _recesses_in_week(monday)
+    limit = batch_size()
     directors = list(
         db.session.scalars(
             sa.select(User)
             .where(User.is_enabled.is_(True), User.role == Role.director, User.directorate_id.is_not(None))
-            .order_by(User.id)
+            .where(
+                sa.or_(
+                    User.directorate_id > after_directorate,
+                    sa.and_(User.directorate_id == after_directorate, User.id > after_user),
+                )
+            )
+            .order_by(User.directorate_id, User.id)
+            .limit(limit + 1)
         )
     )
+    more = len(directors) > limit
+    directors = directors[:limit]
     off = services.opted_out(u.id for u in directors)
     drafts: list[Draft] = []
-    empty = 0
-    by_directorate: dict[int, dict[str, list[Any]]] = {}
+    counts = {key: int(previous.get(key, 0)) for key in ("directors", "queued", "empty")}
+    contexts: dict[int, dict[str, Any] | None] = {}
     for director in directors:
         if (director.id, NotificationKind.weekly_digest) in off:
             continue
         directorate_id = director.directorate_id
         assert directorate_id is not None  # selected above
-        sections = by_directorate.get(directorate_id)
-        if sections is None:
-            sections = by_directorate[directorate_id] = _digest_sections(directorate_id, today, monday, ctx.settings)
-        if not any(sections.values()) and not recesses:
-            empty += 1
+        if directorate_id not in contexts:
+            sections = _digest_sections(directorate_id, today, monday, ctx.settings)
+            contexts[directorate_id] = None if not any(sections.values()) and not recesses else {
+                "monday": monday,
+                "friday": monday + dt.timedelta(days=4),
+                "directorate": director.directorate.name if director.directorate else "",
+                "recesses": [{"name": e.name, "starts_on": e.starts_on, "ends_on": e.ends_on or e.starts_on} for e in recesses],
+                **sections,
+            }
+        context = contexts[directorate_id]
+        if context is None:
+            counts["empty"] += 1
             continue
-        drafts.append(
-            Draft(
-                services.user_recipient(director),
-                NotificationKind.weekly_digest,
-                None,
-                monday,
-                "weekly_digest",
-                {
-                    "monday": monday,
-                    "friday": monday + dt.timedelta(days=4),
-                    "directorate": director.directorate.name if director.directorate else "",
-                    "recesses": [{"name": e.name, "starts_on": e.starts_on, "ends_on": e.ends_on or e.starts_on} for e in recesses],
-                    **sections,
-                },
-            )
-        )
+        drafts.append(Draft(services.user_recipient(director), NotificationKind.weekly_digest, None, monday, "weekly_digest", context))
     queued = services.queue(drafts)
-    return {"directors": len(directors), "queued": queued, "empty": empty, "recess": bool(recesses)}
+    counts["directors"] += len(directors)
+    counts["queued"] += queued
+    result: dict[str, Any] = {**counts, "recess": bool(recesses)}
+    if more:
+        last = directors[-1]
+        return {**result, "more": True, "after": [last.directorate_id, last.id]}
+    return result
 
 
 def _recesses_in_week(monday: dt.date) -> list[Event]:

@@ -2,7 +2,9 @@
 
 Every job selects what is "due and not done" and records what it produced (notification
 rows) in the same transaction; the caller (``scheduler.run_job``) commits once. Running a
-job twice for the same day adds nothing.
+job twice for the same day adds nothing. The escalation (and ``digest.weekly_digest``) go in
+steps of ``NOTIFICATION_BATCH`` messages, one commit each: the scheduler calls the body again
+with the previous step's counts (its cursor and totals) while it reports ``more``.
 """
 
 from __future__ import annotations
@@ -60,23 +62,25 @@ def in_range(start: dt.date, end: dt.date) -> Any:
 def _steps_not_done(when: Any) -> list[Any]:
     """The reminded steps (internal milestones and the binding answer date) not done yet whose
     effective date matches ``when``, with the fields of their case the messages need."""
-    return list(
-        db.session.execute(
-            sa.select(
-                Deadline.case_id,
-                Deadline.kind,
-                Deadline.is_binding,
-                EFFECTIVE.label("due"),
-                Case.reference,
-                Case.subject,
-                Case.status,
-                Case.drafter_id,
-                Case.lead_directorate_id,
-            )
-            .join(Case, Case.id == Deadline.case_id)
-            .where(when, not_done_sql())
-            .where(sa.or_(Deadline.kind.in_(list(REMINDER_FOR)), Deadline.is_binding.is_(True)))
-        ).all()
+    return list(db.session.execute(_steps_not_done_query(when)).all())
+
+
+def _steps_not_done_query(when: Any) -> Any:
+    return (
+        sa.select(
+            Deadline.case_id,
+            Deadline.kind,
+            Deadline.is_binding,
+            EFFECTIVE.label("due"),
+            Case.reference,
+            Case.subject,
+            Case.status,
+            Case.drafter_id,
+            Case.lead_directorate_id,
+        )
+        .join(Case, Case.id == Deadline.case_id)
+        .where(when, not_done_sql())
+        .where(sa.or_(Deadline.kind.in_(list(REMINDER_FOR)), Deadline.is_binding.is_(True)))
     )
 
 
@@ -166,46 +170,86 @@ def _reminder_recipient(
 # -- escalation -----------------------------------------------------------------------------
 
 
-def escalation(today: dt.date) -> dict[str, Any]:
+def batch_size() -> int:
+    """Messages per step of the escalation and digest jobs: each step is its own commit."""
+    return max(1, int(current_app.config.get("NOTIFICATION_BATCH", 1000)))
+
+
+def escalation(today: dt.date, previous: dict[str, Any] | None = None) -> dict[str, Any]:
     """A case past a milestone or its due date without the step done: tell the director(s)
     of the lead directorate and the registrar(s), once per missed date.
 
     With neither, the escalation goes to the lead directorate's mailbox, else to the
     (enabled) administrators, and the run's counts say how many went there; only when
     there is nobody at all is it counted as ``no_recipient``.
+
+    One step per call, for the cases after ``previous["after"]`` (case id order) up to about
+    ``batch_size()`` messages; the scheduler commits each step and calls again while ``more``.
+    The unique notification rows are the record of what is queued: a run that failed midway
+    starts again from the first case and skips what its committed steps queued.
     """
+    previous = previous or {}
+    after = int(previous.get("after") or 0)
     ctx = load_rule_context()
     staff = _EscalationStaff.load()
-    rows = _latest_missed(_steps_not_done(today > EFFECTIVE))
-    drafters = _users(r.drafter_id for r in rows if r.drafter_id is not None)
+    limit = batch_size()
+    cases, more = _missed_cases(today, after, limit, staff)
+    drafters = _users(r.drafter_id for r in cases if r.drafter_id is not None)
     drafts: list[Draft] = []
-    counts = {"to_mailbox": 0, "to_admins": 0, "no_recipient": 0}
-    for r in rows:
+    counts = {key: int(previous.get(key, 0)) for key in ("cases", "queued", "already_sent", "to_mailbox", "to_admins", "no_recipient")}
+    for r in cases:
         to = staff.recipients_for(r.lead_directorate_id, counts)
-        step = _step(r.kind, r.is_binding)
         drafter = drafters.get(r.drafter_id)
-        for recipient in to:
-            drafts.append(
-                Draft(
-                    recipient,
-                    NotificationKind.escalation,
-                    r.case_id,
-                    r.due,
-                    "escalation",
-                    {
-                        "reference": r.reference,
-                        "case_subject": r.subject,
-                        "step": step,
-                        "due_on": r.due,
-                        "working_days_late": ctx.calendar.working_days_between(r.due, today),
-                        "status": r.status,
-                        "drafter": drafter.display_name if drafter else None,
-                        "url": services.case_url(r.reference),
-                    },
-                )
-            )
+        # One context for every recipient of the case: rendered once (services.render_many).
+        context = {
+            "reference": r.reference,
+            "case_subject": r.subject,
+            "step": _step(r.kind, r.is_binding),
+            "due_on": r.due,
+            "working_days_late": ctx.calendar.working_days_between(r.due, today),
+            "status": r.status,
+            "drafter": drafter.display_name if drafter else None,
+            "url": services.case_url(r.reference),
+        }
+        drafts.extend(Draft(recipient, NotificationKind.escalation, r.case_id, r.due, "escalation", context) for recipient in to)
     queued = services.queue(drafts)
-    return {"cases": len(rows), "queued": queued, "already_sent": len(drafts) - queued, **counts}
+    counts["cases"] += len(cases)
+    counts["queued"] += queued
+    counts["already_sent"] += len(drafts) - queued
+    if more and cases:
+        return {**counts, "more": True, "after": cases[-1].case_id}
+    return counts
+
+
+def _missed_cases(today: dt.date, after: int, limit: int, staff: _EscalationStaff) -> tuple[list[Any], bool]:
+    """The next cases after case id ``after`` with a missed date (each with its latest one),
+    as many as make about ``limit`` messages; and whether more cases follow."""
+    stmt = (
+        _steps_not_done_query(today > EFFECTIVE)
+        .where(Deadline.case_id > after)
+        .order_by(Deadline.case_id)
+        .execution_options(yield_per=2000)
+    )
+    cases: list[Any] = []
+    messages = 0
+    rows: list[Any] = []
+    result = db.session.execute(stmt)
+    try:
+        for r in result:
+            if rows and r.case_id != rows[0].case_id:
+                if messages >= limit:
+                    return cases, True
+                cases.append(_latest_missed(rows)[0])
+                messages += max(1, staff.count_for(rows[0].lead_directorate_id))
+                rows = []
+            rows.append(r)
+    finally:
+        result.close()
+    if rows:
+        if messages >= limit:
+            return cases, True
+        cases.append(_latest_missed(rows)[0])
+    return cases, False
 
 
 def _latest_missed(rows: list[Any]) -> list[Any]:
@@ -240,6 +284,13 @@ class _EscalationStaff:
             db.session.scalars(sa.select(User).where(User.is_enabled.is_(True), User.role.in_([Role.director, Role.registrar, Role.admin])))
         )
         return cls(staff, {d.id: d for d in db.session.scalars(sa.select(Directorate))})
+
+    def count_for(self, directorate_id: int | None) -> int:
+        """How many messages a case of this directorate makes (for the batch's size)."""
+        directors = self.directors.get(directorate_id, []) if directorate_id is not None else []
+        if directors or self.registrars:
+            return len(directors) + len(self.registrars)
+        return max(1, len(self.admins))
 
     def recipients_for(self, directorate_id: int | None, counts: dict[str, int]) -> list[Recipient]:
         directors = self.directors.get(directorate_id, []) if directorate_id is not None else []

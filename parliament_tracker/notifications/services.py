@@ -13,11 +13,12 @@ import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
+from markupsafe import escape
 from sqlalchemy.dialects import postgresql, sqlite
 
 from parliament_tracker.audit.services import record
@@ -103,48 +104,86 @@ def absolute_url(path: str) -> str:
     return f"{_base_url()}{path}"
 
 
+#: stands for the recipient's name while one rendering serves several recipients (letters and
+#: digits only: no escaping changes it)
+_NAME_MARK = "Xq7RecipientNameMark7qX"
+
+
 def render_many(drafts: Sequence[Draft]) -> list[tuple[str, str, str]]:
     """(subject, text, html) per draft, in the recipient's language.
 
     Templates live in ``templates/messages/<name>/{subject.txt,body.txt,body.html}``; they are
     compiled once, and the locale is switched once per language rather than per message.
+    Drafts that share one context object (the same message to several people: an escalation's
+    directors and registrars, a directorate's digest) are rendered once per language with a
+    mark for the recipient's name, which is then filled in per recipient (escaped in the HTML),
+    as the templates see of a recipient only its name and language.
     """
     env = current_app.jinja_env
     out: list[tuple[str, str, str] | None] = [None] * len(drafts)
-    by_locale: dict[str, list[int]] = defaultdict(list)
+    shapes: dict[tuple[str, str, NotificationKind, int], list[int]] = defaultdict(list)
     for i, d in enumerate(drafts):
-        by_locale[d.recipient.locale].append(i)
+        shapes[(d.recipient.locale, d.template, d.kind, id(d.context))].append(i)
     base = {"base_url": _base_url(), "ministry": current_app.config.get("MINISTRY_NAME", "")}
-    for locale, indexes in by_locale.items():
+    by_locale: dict[str, list[list[int]]] = defaultdict(list)
+    for (locale, *_rest), indexes in shapes.items():
+        by_locale[locale].append(indexes)
+    for locale, groups in by_locale.items():
         with force_locale(locale):
             cache: dict[str, tuple[Any, ...]] = {}
-            for i in indexes:
-                d = drafts[i]
-                templates = cache.get(d.template)
+            for indexes in groups:
+                first = drafts[indexes[0]]
+                templates = cache.get(first.template)
                 if templates is None:
-                    templates = cache[d.template] = tuple(
-                        env.get_template(f"messages/{d.template}/{part}") for part in ("subject.txt", "body.txt", "body.html")
+                    templates = cache[first.template] = tuple(
+                        env.get_template(f"messages/{first.template}/{part}") for part in ("subject.txt", "body.txt", "body.html")
                     )
-                context = {**base, **d.context, "recipient": d.recipient, "kind": d.kind}
-                step = STEP_TITLES.get(d.context.get("step", d.kind))
-                if step is not None:
-                    context["step_title"] = step
-                if "status" in d.context:
-                    context["status_title"] = d.context["status"].label
-                subject = " ".join(templates[0].render(context).split())
-                out[i] = (subject[:300], templates[1].render(context).strip() + "\n", templates[2].render(context))
+                if len(indexes) == 1:
+                    out[indexes[0]] = _render(templates, base, first, first.recipient)
+                    continue
+                marked = dataclasses.replace(first.recipient, name=_NAME_MARK)
+                subject, text, html = _render(templates, base, first, marked, normalise=False)
+                for i in indexes:
+                    name = drafts[i].recipient.name
+                    out[i] = (
+                        _subject(subject.replace(_NAME_MARK, name)),
+                        text.replace(_NAME_MARK, name),
+                        html.replace(_NAME_MARK, str(escape(name))),
+                    )
     return out  # type: ignore[return-value]
+
+
+def _render(templates: tuple[Any, ...], base: dict[str, Any], d: Draft, recipient: Recipient, *, normalise: bool = True) -> tuple[str, str, str]:
+    context = {**base, **d.context, "recipient": recipient, "kind": d.kind}
+    step = STEP_TITLES.get(d.context.get("step", d.kind))
+    if step is not None:
+        context["step_title"] = step
+    if "status" in d.context:
+        context["status_title"] = d.context["status"].label
+    subject = templates[0].render(context)
+    return (_subject(subject) if normalise else subject, templates[1].render(context).strip() + "\n", templates[2].render(context))
+
+
+def _subject(rendered: str) -> str:
+    return " ".join(rendered.split())[:300]
 
 
 # -- queueing -------------------------------------------------------------------------------
 
 
+#: the tables themselves: Core executemany, without the ORM's bulk-insert bookkeeping per row
+_NOTIFICATIONS = cast(sa.Table, Notification.__table__)
+_DELIVERIES = cast(sa.Table, Delivery.__table__)
+
+
 def _insert() -> Any:
+    # On the table, not the mapped class: a Core executemany, without the ORM's bulk-insert
+    # bookkeeping per row (most of the time of a 20,000-message run).
     name = db.session.get_bind().dialect.name
     if name == "postgresql":
-        return postgresql.insert(Notification)
+        return postgresql.insert(_NOTIFICATIONS)
     if name == "sqlite":
-        return sqlite.insert(Notification)
+        return sqlite.insert(_NOTIFICATIONS)
     raise RuntimeError(f"no INSERT … ON CONFLICT for {name}")
 
 
@@ -187,12 +226,13 @@ def queue(drafts: Sequence[Draft]) -> int:
     inserted = 0
     deliveries: list[dict[str, Any]] = []
     for start in range(0, len(rows), 2000):
-        stmt = _insert().on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(Notification.id, Notification.dedupe_key)
+        table = _NOTIFICATIONS
+        stmt = _insert().on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(table.c.id, table.c.dedupe_key)
         for notification_id, key in db.session.execute(stmt, rows[start : start + 2000]).all():
             inserted += 1
             deliveries.extend(_deliveries(notification_id, by_key[key], on, off, modes, now))
     for start in range(0, len(deliveries), 2000):
-        db.session.execute(sa.insert(Delivery), deliveries[start : start + 2000])
+        db.session.execute(sa.insert(_DELIVERIES), deliveries[start : start + 2000])
     return inserted
 
 
