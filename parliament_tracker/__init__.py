@@ -141,6 +141,7 @@ def register_hooks(app: Flask) -> None:
     from parliament_tracker.contributions import api as contributions_api
     from parliament_tracker.contributions import views as contribution_pages
     from parliament_tracker.notifications import api as notifications_api
+    from parliament_tracker.notifications import views as notification_pages
     from parliament_tracker.organisation import api as organisation_api
     from parliament_tracker.worklist import api as worklist_api
 
@@ -150,6 +151,7 @@ def register_hooks(app: Flask) -> None:
     letters.init_app(app)
     answers.init_app(app)
     contribution_pages.init_app(app)
+    notification_pages.init_app(app)
     records.init_app(app)
     scheduler.init_app(app)
     operations.init_app(app)
