@@ -39,7 +39,7 @@ def candidates(query: str, *, pool: int = POOL, exclude_case_id: int | None = No
         if not words:
             return []
         tsq = sa.func.to_tsquery(sa.literal_column("'dutch'::regconfig"), _pg_query(words))
-        stmt = sa.select(IndexedAnswer.id, sa.func.ts_rank(IndexedAnswer.search_vector, tsq).label("score")).where(IndexedAnswer.search_vector.op("@@")(tsq))
+        stmt = sa.select(IndexedAnswer, sa.func.ts_rank(IndexedAnswer.search_vector, tsq).label("score")).where(IndexedAnswer.search_vector.op("@@")(tsq))
     else:
         terms = text.query_terms(query)
         if not terms:
@@ -55,26 +55,23 @@ def candidates(query: str, *, pool: int = POOL, exclude_case_id: int | None = No
             .limit(pool * 2)
             .subquery()
         )
-        stmt = sa.select(IndexedAnswer.id, best.c.score.label("score")).join(best, best.c.id == IndexedAnswer.id)
+        stmt = sa.select(IndexedAnswer, best.c.score.label("score")).join(best, best.c.id == IndexedAnswer.id)
     stmt = stmt.where(IndexedAnswer.superseded_by_id.is_(None))
     if exclude_case_id is not None:
         stmt = stmt.where(IndexedAnswer.case_id != exclude_case_id)
+    # the matches with their answers, in one statement
     rows = db.session.execute(stmt.order_by(sa.desc("score"), IndexedAnswer.id.desc()).limit(pool)).all()
-    if not rows:
-        return []
-    scores = {r.id: float(r.score) for r in rows}
-    items = {a.id: a for a in db.session.scalars(sa.select(IndexedAnswer).where(IndexedAnswer.id.in_(scores)))}
     return [
         ranking.Candidate(
             id=a.id,
-            text_score=scores[a.id],
+            text_score=float(score),
             dossier=a.dossier,
             member_ids=frozenset(a.member_ids or ()),
             directorate_id=a.directorate_id,
             sent_on=a.sent_on,
             item=a,
         )
-        for a in (items[i] for i in scores if i in items)
+        for a, score in rows
     ]
 
 
