@@ -23,7 +23,7 @@ MAX_STATEMENTS = 5
 #: +3 for the related cases section (answers): the candidates by dossier and members, the full-text
 #: search of the answer index, and the cases with their answers; +1 for the records section (the
 #: kind's retention rule with the case's active legal holds).
-MAX_PAGE_STATEMENTS = 12
+MAX_PAGE_STATEMENTS = 11
 
 
 @contextlib.contextmanager
