@@ -1,8 +1,9 @@
 """Slow-changing reference data (holidays, deadline settings, recesses) kept per process, and
 the stamp that says when a kept copy is out of date.
 
-One row of ``reference_versions`` holds a stamp: a random token that every flush changing a
-watched model (:func:`watch`) replaces, in the same transaction as the change. A copy kept
+One row of ``reference_versions`` holds a stamp: a random token that every commit of a change
+to a watched model (:func:`watch`) replaces, in the same transaction as the change (as its last
+write, so the row's lock is held only while committing). A copy kept
 under a stamp is used only while the database still holds that same stamp, so:
 
 * it is correct across gunicorn workers and hosts: a worker does not have to be told of a
@@ -20,13 +21,13 @@ token; a restore brings the dump's own token, which matches its data.
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import g, has_app_context
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from parliament_tracker.db import Base
@@ -38,10 +39,13 @@ T = TypeVar("T")
 REFERENCE = "reference"
 #: session.info key: this session changed watched data (its requests read fresh copies)
 _CHANGED = "reference_data_changed"
+#: session.info key: its transaction changed watched data; its commit changes the stamp
+_PENDING = "reference_data_pending"
 
 _watched: set[type] = set()
 _kept: dict[str, tuple[str, Any]] = {}
 _lock = threading.Lock()
+_request_stamp: contextvars.ContextVar[str | None] = contextvars.ContextVar("reference_stamp", default=None)
 
 
 class ReferenceVersion(Base):
@@ -67,12 +71,28 @@ def watch(*models: type) -> None:
 
 
 @sa.event.listens_for(Session, "before_flush")
-def _bump_on_change(session: Session, _flush_context: Any, _instances: Any) -> None:
+def _note_change(session: Session, _flush_context: Any, _instances: Any) -> None:
+    """A flush changing watched data: the session reads afresh from now on, and its commit
+    will change the stamp."""
     if not _watched:
         return
     kinds = tuple(_watched)
     added_or_deleted = any(isinstance(obj, kinds) for obj in (*session.new, *session.deleted))
     if added_or_deleted or any(isinstance(obj, kinds) and session.is_modified(obj) for obj in session.dirty):
+        session.info[_CHANGED] = True
+        session.info[_PENDING] = True
+
+
+@sa.event.listens_for(Session, "before_commit")
+def _bump_at_commit(session: Session) -> None:
+    # The stamp's row is locked last, at commit, so a transaction holding it waits for no other
+    # row: a bump at the first flush could deadlock with a transaction that locked a case first
+    # and then changes an event (the TK sync) while this one recomputes that case.
+    # (A rollback keeps the mark: the session's next commit then changes the stamp for nothing,
+    # which costs the workers one reload; forgetting it after a savepoint's rollback could keep
+    # a stale copy in use.)
+    session.flush()
+    if session.info.pop(_PENDING, False):
         bump(session)
 
 
@@ -97,13 +117,14 @@ def read_stamp() -> str | None:
 
 
 def note_stamp(stamp: str | None) -> None:
-    """The stamp read with this request's user (``web`` loads it; reset at each request's start)."""
-    g.reference_stamp = stamp
+    """The stamp read with this request's user (``web`` notes it when it loads the user and
+    clears it at each request's start and end)."""
+    _request_stamp.set(stamp)
 
 
 def current_stamp() -> str | None:
     """The stamp this request read with its user, else read now (one small statement)."""
-    stamp = g.get("reference_stamp") if has_app_context() else None
+    stamp = _request_stamp.get()
     return stamp if stamp is not None else read_stamp()
 
 

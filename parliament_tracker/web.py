@@ -75,7 +75,7 @@ def _init_login(app: Flask) -> None:
     def forget_this_requests_user_columns(_exc: BaseException | None) -> None:
         # nor does what was read with this request's user outlive it in a kept app context
         g.pop("user_columns", None)
-        g.pop("reference_stamp", None)
+        reference_data.note_stamp(None)
 
 
 _USER_COLUMNS_KEY = "user_load_columns"

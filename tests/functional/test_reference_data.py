@@ -52,18 +52,19 @@ def test_a_session_that_changed_reference_data_reads_it_afresh(app, seed_case):
         _db.session.rollback()
 
 
-def test_loading_an_event_without_changing_it_keeps_the_stamp(app, seed_case):
+def test_touching_an_event_without_changing_it_keeps_the_stamp(app, seed_case):
     with app.app_context():
         before = reference_data.read_stamp()
         event = _db.session.scalars(_db.select(Event)).first()
         assert event is not None
         event.name = event.name  # set to what it was: dirty, not modified
-        _db.session.flush()
+        _db.session.commit()
         assert reference_data.read_stamp() == before
         event.name = event.name + " (verplaatst)"
         _db.session.flush()
+        assert reference_data.read_stamp() == before  # changed at the commit, as its last write
+        _db.session.commit()
         assert reference_data.read_stamp() != before
-        _db.session.rollback()
 
 
 def test_a_kept_copy_is_served_for_its_own_stamp_only(app):
