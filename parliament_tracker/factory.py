@@ -49,6 +49,7 @@ from parliament_tracker.letters.views import bp as letters_bp
 from parliament_tracker.notifications import api as notifications_api
 from parliament_tracker.notifications import event_notices, receivers
 from parliament_tracker.notifications.api import bp as notifications_api_bp
+from parliament_tracker.notifications import views as notification_pages
 from parliament_tracker.notifications.views import bp as notifications_bp
 from parliament_tracker.organisation import api as organisation_api
 from parliament_tracker.organisation.api import bp as organisation_api_bp
@@ -154,6 +155,7 @@ def register_hooks(app: Flask) -> None:
     letters_hooks.init_app(app)
     answers_hooks.init_app(app)
     contribution_pages.init_app(app)
+    notification_pages.init_app(app)
     records_hooks.init_app(app)
     scheduler.init_app(app)
     operations.init_app(app)

@@ -27,6 +27,7 @@ from parliament_tracker.records.models import (
     WooExport,
     WooExportPart,
 )
+from parliament_tracker.reference_data import ReferenceVersion
 from parliament_tracker.tk.models import TKSyncState
 
 __all__ = [
@@ -64,6 +65,7 @@ __all__ = [
     "OurReferenceCounter",
     "Party",
     "Question",
+    "ReferenceVersion",
     "RetentionRule",
     "SchedulerHeartbeat",
     "Signatory",

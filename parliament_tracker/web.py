@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import Flask, current_app, jsonify, redirect, render_template, request, url_for
+import sqlalchemy as sa
+from flask import Flask, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_date, format_decimal, get_locale
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -14,7 +15,7 @@ from flask_wtf.csrf import CSRFError
 from jinja2 import pass_context
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 
-from parliament_tracker import kept_forms
+from parliament_tracker import kept_forms, reference_data
 from parliament_tracker.audit.describe import changes, sentence
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.permissions import public
@@ -24,7 +25,7 @@ from parliament_tracker.i18n import format_day, format_moment
 
 def init_web(app: Flask) -> None:
     """The pages' shared machinery: sessions, security headers, error pages, template helpers."""
-    _init_login()
+    _init_login(app)
     _init_headers(app)
     _init_errors(app)
     _init_templates(app)
@@ -37,7 +38,7 @@ def init_web(app: Flask) -> None:
         return jsonify(status="ok")
 
 
-def _init_login() -> None:
+def _init_login(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the login page says enough
     login_manager.session_protection = "strong"
@@ -49,10 +50,46 @@ def _init_login() -> None:
         ident, _, generation = user_id.partition(":")
         if not (ident.isdigit() and generation.isdigit()):
             return None
-        user = db.session.get(User, int(ident))
-        if user is None or user.session_generation != int(generation):
+        # One statement: the user, the reference data's stamp (reference_data: whether this
+        # worker's copies of holidays, settings and recesses are current) and what the higher
+        # packages registered to read with the user (notifications: the unread count).
+        extras = current_app.extensions.get(_USER_COLUMNS_KEY, {})
+        row = db.session.execute(
+            sa.select(User, reference_data.stamp_column(), *(column(User.id).label(name) for name, column in extras.items()))
+            .where(User.id == int(ident))
+        ).one_or_none()
+        if row is None or row[0].session_generation != int(generation):
             return None
-        return user
+        reference_data.note_stamp(row[1])
+        g.user_columns = dict(zip(extras, row[2:], strict=True))
+        return row[0]
+
+    @app.url_value_preprocessor
+    def forget_last_requests_user_columns(_endpoint: str | None, _values: dict[str, Any] | None) -> None:
+        # A test (or a CLI command) may keep one app context, and so one ``g``, over requests.
+        # URL value preprocessors run before every before_request function (which may load the user).
+        g.pop("user_columns", None)
+        reference_data.note_stamp(None)
+
+    @app.teardown_request
+    def forget_this_requests_user_columns(_exc: BaseException | None) -> None:
+        # nor does what was read with this request's user outlive it in a kept app context
+        g.pop("user_columns", None)
+        reference_data.note_stamp(None)
+
+
+_USER_COLUMNS_KEY = "user_load_columns"
+
+
+def register_user_column(app: Flask, name: str, column: Callable[[Any], Any]) -> None:
+    """A higher package reads a value with the signed-in user's load (one statement for both):
+    ``column(User.id)`` gives a scalar subquery; :func:`user_column` reads its value."""
+    app.extensions.setdefault(_USER_COLUMNS_KEY, {})[name] = column
+
+
+def user_column(name: str) -> Any:
+    """The value read with this request's user under ``name`` (None when no user was loaded)."""
+    return g.get("user_columns", {}).get(name)
 
 
 def _init_headers(app: Flask) -> None:

@@ -171,63 +171,80 @@ class Related:
 
 def related_cases(case: Case, *, limit: int = 8) -> list[Related]:
     """Earlier cases on the same subject: the same dossier, the same members, similar question
-    text (from the answer index), each with the answers it got."""
-    found: dict[int, list[str]] = {}
-    # the same dossier (newest first) and the same members (most shared first), in one statement
-    parts = []
+    text (from the answer index), each with the answers it got.
+
+    Two statements: the text search (its matches with their answers, ranked here), then the
+    candidates by dossier and by members together with those by text, joined to the cases and
+    their answers."""
+    # by text: the search's best hits (ranked in Python, so a statement of its own)
+    question_text = " ".join(q.text for q in case.questions) or case.subject
+    by_text = list(dict.fromkeys(hit.item.case_id for hit in search.search(question_text, context_for(case), limit=limit, exclude_case_id=case.id)))
+    # each part: (case id, part, its place in the part); dossier newest first, members most shared first
+    parts: list[sa.Select[Any]] = []
     if case.dossier:
-        parts.append(
-            sa.select(
-                Case.id.label("cid"), sa.literal(0).label("part"), sa.literal(0).label("shared"), Case.received_on.label("received")
-            )
+        dossier = (
+            sa.select(Case.id.label("cid"), Case.received_on.label("received"))
             .where(Case.dossier == case.dossier, Case.id != case.id)
             .order_by(Case.received_on.desc())
             .limit(limit)
             .subquery()
         )
-    member_ids = [m.id for m in case.members]
-    if member_ids:
         parts.append(
             sa.select(
-                case_members.c.case_id.label("cid"), sa.literal(1).label("part"), sa.func.count().label("shared"),
-                Case.received_on.label("received"),
+                dossier.c.cid, sa.literal(0).label("part"),
+                sa.func.row_number().over(order_by=(dossier.c.received.desc(),)).label("place"),
             )
+        )
+    member_ids = [m.id for m in case.members]
+    if member_ids:
+        shared = sa.func.count()
+        members = (
+            sa.select(case_members.c.case_id.label("cid"), shared.label("shared"), Case.received_on.label("received"))
             .join(Case, Case.id == case_members.c.case_id)
             .where(case_members.c.member_id.in_(member_ids), Case.id != case.id)
             .group_by(case_members.c.case_id, Case.received_on)
-            .order_by(sa.func.count().desc(), Case.received_on.desc())
+            .order_by(shared.desc(), Case.received_on.desc())
             .limit(limit)
             .subquery()
         )
-    if parts:
-        both = sa.union_all(*(sa.select(part) for part in parts)).subquery()
-        for cid, part in db.session.execute(
-            sa.select(both.c.cid, both.c.part).order_by(both.c.part, both.c.shared.desc(), both.c.received.desc())
-        ):
-            found.setdefault(cid, []).append("dossier" if part == 0 else "members")
-    question_text = " ".join(q.text for q in case.questions) or case.subject
-    for hit in search.search(question_text, context_for(case), limit=limit, exclude_case_id=case.id):
-        reasons = found.setdefault(hit.item.case_id, [])
-        if "text" not in reasons:
-            reasons.append("text")
-    if not found:
+        parts.append(
+            sa.select(
+                members.c.cid, sa.literal(1).label("part"),
+                sa.func.row_number().over(order_by=(members.c.shared.desc(), members.c.received.desc())).label("place"),
+            )
+        )
+    if by_text:
+        parts.append(
+            sa.select(Case.id.label("cid"), sa.literal(2).label("part"), sa.literal(0).label("place")).where(Case.id.in_(by_text))
+        )
+    if not parts:
         return []
-    # the cases (what the list shows of them, nothing related) with their answers, in one statement
+    candidates = sa.union_all(*parts).subquery()
+    # the cases (what the list shows of them, nothing related) with their answers, a row per
+    # (case, part, answer): at most three parts of at most ``limit`` cases
+    found: dict[int, list[str]] = {}
+    first: dict[int, tuple[int, int]] = {}
     cases: dict[int, Case] = {}
-    answers: dict[int, list[IndexedAnswer]] = {}
-    for related, a in db.session.execute(
-        sa.select(Case, IndexedAnswer)
+    answers: dict[int, dict[int, IndexedAnswer]] = {}
+    for related, part, place, a in db.session.execute(
+        sa.select(Case, candidates.c.part, candidates.c.place, IndexedAnswer)
+        .join(candidates, candidates.c.cid == Case.id)
         .outerjoin(IndexedAnswer, sa.and_(IndexedAnswer.case_id == Case.id, IndexedAnswer.superseded_by_id.is_(None)))
-        .where(Case.id.in_(found))
-        .order_by(Case.id, IndexedAnswer.question_number)
+        .order_by(Case.id, candidates.c.part, IndexedAnswer.question_number)
         .options(
             orm.Load(Case).load_only(Case.id, Case.reference, Case.subject, Case.status, Case.received_on),
             orm.Load(Case).raiseload("*"),
         )
     ):
         cases[related.id] = related
+        reason = ("dossier", "members", "text")[part]
+        if reason not in found.setdefault(related.id, []):
+            found[related.id].append(reason)
+        first[related.id] = min(first.get(related.id, (part, place)), (part, place))
         if a is not None:
-            answers.setdefault(related.id, []).append(a)
-    out = [Related(cases[cid], reasons, answers.get(cid, [])) for cid, reasons in found.items() if cid in cases]
+            answers.setdefault(related.id, {})[a.id] = a
+    # the order they were found in (dossier, members, then text as ranked), then most reasons first
+    order = sorted(found, key=lambda cid: first[cid] if first[cid][0] < 2 else (2, by_text.index(cid)))
+    out = [Related(cases[cid], found[cid], list(answers.get(cid, {}).values())) for cid in order]
     out.sort(key=lambda r: (-len(r.reasons), -r.case.received_on.toordinal()))
     return out[:limit]

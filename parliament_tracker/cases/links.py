@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -120,3 +121,42 @@ def suggested_links(case: Case, links: Sequence[LinkView] | None = None) -> list
         db.select(Case).where(Case.reference.in_(mentioned)).options(raiseload("*"), load_only(*LINKED_COLUMNS))
     ).all()
     return [c for c in found if c.id not in linked]
+
+
+def links_and_suggestions(case: Case) -> tuple[list[LinkView], list[Case]]:
+    """``links_of`` and ``suggested_links`` in one statement (the case page): the other ends of
+    the case's links and the cases its texts mention, as one list of ids joined to the cases."""
+    mentioned = [
+        r
+        for r in references.find_references([case.subject, case.notes, *(q.text for q in case.questions)])
+        if r != case.reference
+    ]
+    other_id = sa.case((CaseLink.source_id == case.id, CaseLink.target_id), else_=CaseLink.source_id)
+    parts: list[sa.Select[Any]] = [
+        sa.select(
+            other_id.label("cid"),
+            CaseLink.id.label("link_id"),
+            CaseLink.link_type.label("link_type"),
+            (CaseLink.source_id == case.id).label("outgoing"),
+        ).where(sa.or_(CaseLink.source_id == case.id, CaseLink.target_id == case.id))
+    ]
+    if mentioned:  # a mention has no link: its link columns are NULL
+        parts.append(sa.select(Case.id, sa.null(), sa.null(), sa.null()).where(Case.reference.in_(mentioned)))
+    ends = sa.union_all(*parts).subquery()
+    rows = db.session.execute(
+        db.select(Case, ends.c.link_id, ends.c.link_type, ends.c.outgoing)
+        .join(ends, ends.c.cid == Case.id)
+        .order_by(ends.c.link_id, Case.id)
+        .options(raiseload("*"), load_only(*LINKED_COLUMNS))
+    ).all()
+    links: list[LinkView] = []
+    mentions: list[Case] = []
+    for other, link_id, link_type, outgoing in rows:
+        if link_id is None:
+            mentions.append(other)
+        elif outgoing:
+            links.append(LinkView(other, link_type.label, link_type, True))
+        else:
+            links.append(LinkView(other, link_type.reverse_label, link_type, False))
+    linked = {v.case.id for v in links}
+    return links, [c for c in mentions if c.id not in linked]

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import orm
 
 from parliament_tracker import signals
 from parliament_tracker.audit.services import record
@@ -69,7 +70,11 @@ def may_deliver(contribution: Contribution, user: User | None) -> bool:
 def contributions_for(case: Case) -> list[Contribution]:
     return list(
         db.session.scalars(
-            db.select(Contribution).where(Contribution.case_id == case.id).order_by(Contribution.due_on, Contribution.id)
+            db.select(Contribution)
+            .where(Contribution.case_id == case.id)
+            .order_by(Contribution.due_on, Contribution.id)
+            # the case is the one given (in the session already): not joined again with its own to-ones
+            .options(orm.lazyload(Contribution.case))
         )
     )
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import get_locale
 
+from parliament_tracker import reference_data
 from parliament_tracker.api import register_openapi
 from parliament_tracker.audit import describe
 from parliament_tracker.cases import follower, page_hooks
 from parliament_tracker.deadlines import api, api_docs, presentation, services
+from parliament_tracker.deadlines.models import DeadlineSetting, Event, NonWorkingDay
 from parliament_tracker.deadlines.rules import DeadlineKind
 from parliament_tracker.deadlines.wording import in_language
 
@@ -22,6 +24,8 @@ def init_app(app: Flask) -> None:
     timeline names deadline kinds, and the OpenAPI document has the deadlines API (after
     the cases API, whose Case it extends)."""
     describe.register_titles("deadline_kind", DeadlineKind)
+    # the rule context (days off, settings, recesses) is kept per worker under the reference stamp
+    reference_data.watch(NonWorkingDay, DeadlineSetting, Event)
     follower.register(services)
     page_hooks.register_deadline_hooks(
         app, page_hooks.DeadlineHooks(risk_judge=presentation.risk_judge, anchorable_events=services.anchorable_events)

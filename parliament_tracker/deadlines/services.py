@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from parliament_tracker import edge
+from parliament_tracker import edge, reference_data
 from parliament_tracker.audit.services import record
 from parliament_tracker.cases.models import Case
 from parliament_tracker.cases.workflow import CLOSED, CaseStatus
@@ -132,9 +132,12 @@ def rule_context() -> RuleContext:
 
 
 def unit_rule_context() -> RuleContext:
-    """The context loaded once per unit of work (the edge keeps it), for reading pages and API
-    calls; outside a unit of work it is loaded each time."""
-    return edge.memo("rule_context", load_rule_context)
+    """The context for reading pages and API calls: the worker's kept copy while the database's
+    reference stamp is the one it was loaded under (``reference_data``: days off, settings and
+    recesses change the stamp in the transaction that changes them, so a copy is never used
+    after such a change commits, in any worker), read once per unit of work (the edge keeps it).
+    A session that changed them itself loads afresh."""
+    return edge.memo("rule_context", lambda: reference_data.kept("deadlines.rule_context", load_rule_context))
 
 
 # -- computing and storing ------------------------------------------------------------------------

@@ -396,11 +396,17 @@ def for_user(user: User, limit: int = 200) -> list[Notification]:
 
 
 def unread_count(user: User) -> int:
-    return db.session.scalar(
+    return db.session.scalar(sa.select(unread_count_column(user.id))) or 0
+
+
+def unread_count_column(user_id: Any) -> sa.ScalarSelect[int]:
+    """The user's unread in-app notifications as a scalar subquery (``user_id`` a value or a column)."""
+    return (
         sa.select(sa.func.count())
         .select_from(Notification)
-        .where(Notification.user_id == user.id, Notification.in_app.is_(True), Notification.read_at.is_(None))
-    ) or 0
+        .where(Notification.user_id == user_id, Notification.in_app.is_(True), Notification.read_at.is_(None))
+        .scalar_subquery()
+    )
 
 
 def mark_read(user: User, notification_id: int | None = None) -> int:

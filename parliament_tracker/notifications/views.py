@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -29,8 +29,14 @@ from parliament_tracker.notifications.models import (
     Notification,
     NotificationKind,
 )
+from parliament_tracker.web import register_user_column, user_column
 
 bp = Blueprint("notifications", __name__)
+
+
+def init_app(app: Flask) -> None:
+    """At app creation: the menu's unread count is read with the signed-in user (one statement)."""
+    register_user_column(app, "unread_notifications", services.unread_count_column)
 
 
 @bp.app_context_processor
@@ -38,7 +44,10 @@ def notification_helpers() -> dict[str, Any]:
     def unread_notifications() -> int:
         if not current_user.is_authenticated:
             return 0
-        return services.unread_count(current_user)
+        # read with the user at the request's start: right for a read; a page that answers a
+        # change (a form's refusal) counts again, the change may have been a notification's
+        preloaded = user_column("unread_notifications") if request.method in ("GET", "HEAD") else None
+        return preloaded if preloaded is not None else services.unread_count(current_user)
 
     return {"unread_notifications": unread_notifications}
 

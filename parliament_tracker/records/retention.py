@@ -32,6 +32,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import orm
 
 from parliament_tracker.audit.models import AuditEntry
 from parliament_tracker.audit.services import record
@@ -155,6 +156,7 @@ def rule_and_holds(case: Case) -> tuple[Rule, list[LegalHold]]:
         .outerjoin(RetentionRule, RetentionRule.kind == case.kind)
         .outerjoin(LegalHold, sa.and_(LegalHold.case_id == case.id, LegalHold.lifted_at.is_(None)))
         .order_by(LegalHold.id)
+        .options(orm.lazyload(LegalHold.case))  # the case given, in the session already
     ).all()
     stored = rows[0][0] if rows else None
     if stored is not None:

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2] / PACKAGE
 #: Bottom first. A part is a subpackage or a top-level module of parliament_tracker.
 LAYERS: list[set[str]] = [
     # infrastructure: no feature knowledge
-    {"config", "db", "extensions", "errors", "enums", "signals", "forms", "downloads", "i18n",
+    {"config", "db", "extensions", "errors", "enums", "signals", "forms", "downloads", "i18n", "reference_data",
      "input_guard", "response_policy", "edge", "transitions", "kept_forms", "telemetry"},
     # the log every package writes to (its models name User only for the type checker)
     {"audit"},
