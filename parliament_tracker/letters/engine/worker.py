@@ -37,7 +37,9 @@ def _init_worker(address_space_bytes: int) -> None:
     # The web process's signal handlers (gunicorn's) must not run in a render worker.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from parliament_tracker.letters.engine import pdf  # noqa: F401  (WeasyPrint, once per worker)
+    from parliament_tracker.letters.engine import pdf
+
+    pdf.load()  # WeasyPrint, once per worker (already loaded when forked from a warmed web process)
 
     if address_space_bytes > 0:
         # The budget is what a render may add to the worker as forked: a web process that already
