@@ -8,8 +8,6 @@ import base64
 import re
 from typing import Any
 
-from docx.oxml.ns import qn
-
 from parliament_tracker.letters.engine.docx_blocks import Blocks, table_rows
 from parliament_tracker.letters.engine.docx_styles import (
     A_BLIP,
@@ -37,6 +35,7 @@ from parliament_tracker.letters.engine.docx_styles import (
     run_css,
     to_float,
 )
+from parliament_tracker.letters.engine.ooxml import qn
 
 
 def _decorative(docpr: Any) -> bool:
