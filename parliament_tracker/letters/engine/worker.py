@@ -39,7 +39,7 @@ def _init_worker(address_space_bytes: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from parliament_tracker.letters.engine import pdf
 
-    pdf.load()  # WeasyPrint, once per worker (already loaded when forked from a warmed web process)
+    pdf.load()  # WeasyPrint: already loaded in the web process this worker was forked from
 
     if address_space_bytes > 0:
         # The budget is what a render may add to the worker as forked: a web process that already
@@ -73,6 +73,11 @@ class RenderPool:
     def _pool(self) -> concurrent.futures.ProcessPoolExecutor:
         with self._lock:
             if self._executor is None or self._pid != os.getpid():  # a forked web worker starts its own
+                from parliament_tracker.letters.engine import pdf
+
+                # WeasyPrint into this process before the workers fork from it, so that no render's
+                # time limit is spent importing it (a no-op after serving.prepare_worker)
+                pdf.load()
                 self._executor = concurrent.futures.ProcessPoolExecutor(
                     max_workers=self.processes, initializer=_init_worker, initargs=(self.address_space_bytes,)
                 )
