@@ -10,6 +10,7 @@ the worker instead of the machine swapping. Pure: no Flask.
 from __future__ import annotations
 
 import concurrent.futures
+import importlib
 import os
 import resource
 import signal
@@ -19,6 +20,9 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+#: imported by a render besides WeasyPrint (pdf.load)
+RENDER_LIBRARIES = ("docx", "docxtpl")
 
 
 class RenderTimeout(Exception):
@@ -75,9 +79,12 @@ class RenderPool:
             if self._executor is None or self._pid != os.getpid():  # a forked web worker starts its own
                 from parliament_tracker.letters.engine import pdf
 
-                # WeasyPrint into this process before the workers fork from it, so that no render's
-                # time limit is spent importing it (a no-op after serving.prepare_worker)
+                # What a render imports (WeasyPrint, python-docx, docxtpl) into this process before the
+                # workers fork from it, so that no render's time limit is spent importing it (the app
+                # leaves them to first use; a no-op after serving.prepare_worker)
                 pdf.load()
+                for name in RENDER_LIBRARIES:
+                    importlib.import_module(name)
                 self._executor = concurrent.futures.ProcessPoolExecutor(
                     max_workers=self.processes, initializer=_init_worker, initargs=(self.address_space_bytes,)
                 )
