@@ -273,6 +273,13 @@ def _signing_validation_context(trust_roots_pem: list[bytes]) -> ValidationConte
                              time_tolerance=dt.timedelta(minutes=5))
 
 
+def http_timestamper(url: str) -> TimeStamper:
+    """pyHanko's RFC 3161 client for the timestamp server at ``url``."""
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
+    return HTTPTimeStamper(url)
+
+
 def sign_pdf(
     pdf_bytes: bytes,
     signer: LoadedSigner,
@@ -299,12 +306,11 @@ def sign_pdf(
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
     from pyhanko.sign.general import SigningError
-    from pyhanko.sign.timestamps import HTTPTimeStamper
 
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
     _normalise_producer(writer)
     if timestamper is None and timestamp_url:
-        timestamper = HTTPTimeStamper(timestamp_url)
+        timestamper = http_timestamper(timestamp_url)
     if level is None:
         level = PadesLevel.B_T if timestamper is not None else PadesLevel.B_B
     if level.needs_timestamp and timestamper is None:
