@@ -22,7 +22,7 @@ FLASK := $(BIN)/flask --app wsgi
 TRANSLATIONS := parliament_tracker/translations
 POT := $(TRANSLATIONS)/messages.pot
 LOCALES ?= nl
-DEMO_USERS := registrar drafter director signer admin viewer
+DEMO_USERS := registrar drafter director signer admin viewer archivist
 DEMO_PASSWORD := demo-wachtwoord
 
 .DEFAULT_GOAL := help

@@ -48,8 +48,8 @@ from parliament_tracker.letters.approval.views import bp as letter_workflow_bp
 from parliament_tracker.letters.views import bp as letters_bp
 from parliament_tracker.notifications import api as notifications_api
 from parliament_tracker.notifications import event_notices, receivers
-from parliament_tracker.notifications.api import bp as notifications_api_bp
 from parliament_tracker.notifications import views as notification_pages
+from parliament_tracker.notifications.api import bp as notifications_api_bp
 from parliament_tracker.notifications.views import bp as notifications_bp
 from parliament_tracker.organisation import api as organisation_api
 from parliament_tracker.organisation.api import bp as organisation_api_bp

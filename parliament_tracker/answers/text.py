@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-
-import snowballstemmer
+from typing import Any
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -33,7 +32,9 @@ MAX_WORD = 40
 
 
 @functools.lru_cache(maxsize=1)
-def _stemmer() -> snowballstemmer.stemmer:
+def _stemmer() -> Any:
+    import snowballstemmer  # on the first search or index, not with the app (issue #19: start-up)
+
     return snowballstemmer.stemmer("dutch_porter")
 
 

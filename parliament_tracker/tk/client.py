@@ -28,10 +28,11 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-import requests
+if TYPE_CHECKING:  # requests is imported when a client is made, not with the app (issue #19)
+    import requests
 
 from parliament_tracker.tk.errors import TKBadResponse, TKError, TKNotFound, TKUnavailable
 from parliament_tracker.tk.mapping import addressed_offices, is_addressed_to, normalise_office
@@ -139,7 +140,11 @@ class TKClient:
         self.max_pages = max_pages
         self.max_url_length = DEFAULT_MAX_URL_LENGTH
         self._sleep = sleep
-        self._session = session or requests.Session()
+        if session is None:
+            import requests
+
+            session = requests.Session()
+        self._session = session
         self._session.headers.setdefault("Accept", "application/json")
         self._session.headers["User-Agent"] = "parliament-tracker (+tk client)"
         base = urlsplit(self.base_url)
@@ -421,6 +426,8 @@ class TKClient:
         return min(self.backoff_max, self.backoff_base * 2 ** (retry_number - 1))
 
     def _get_json(self, url: str, params: dict[str, str] | None) -> JSON:
+        import requests
+
         last_problem = ""
         for attempt in range(self.max_retries + 1):
             if attempt:

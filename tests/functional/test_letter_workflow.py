@@ -568,7 +568,7 @@ def test_timestamp_server_is_used_when_configured(app, client, approved_id, api_
         urls.append(url)
         return stamper
 
-    monkeypatch.setattr(signing, "HTTPTimeStamper", fake_http_timestamper)
+    monkeypatch.setattr(signing, "http_timestamper", fake_http_timestamper)
     monkeypatch.setitem(app.config, "SIGNING_TSA_URL", "https://tsa.example.test/tsr")
     monkeypatch.setitem(app.config, "SIGNING_PADES_LEVEL", "B-T")  # B-LT and up: tests/functional/test_pades.py
     r = post(client, f"/api/v1/letters/{approved_id}/sign", api_token("signatory_office"))

@@ -6,12 +6,13 @@ import dataclasses
 import difflib
 import io
 
-from docx import Document
-from docx.oxml.ns import qn
+from parliament_tracker.letters.engine.ooxml import qn
 
 
 def docx_paragraphs(data: bytes) -> list[str]:
     """The text of a DOCX, one entry per non-empty paragraph (body, then table cells in order)."""
+    from docx import Document  # python-docx when compared, not with the app (issue #19)
+
     doc = Document(io.BytesIO(data))
     out: list[str] = []
     for element in doc.element.body.iter(qn("w:p")):

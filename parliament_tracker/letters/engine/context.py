@@ -18,9 +18,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from docxtpl import RichText, RichTextParagraph
+if TYPE_CHECKING:  # docxtpl (with python-docx) is imported when a letter is filled (issue #19)
+    from docxtpl import RichTextParagraph
 
 from parliament_tracker.letters.engine.variables import KNOWN_VARIABLE_NAMES
 
@@ -97,6 +98,8 @@ def rich_body(body: list[Block] | str) -> RichTextParagraph:
     if isinstance(body, str):
         body = [{"type": "p", "runs": [{"text": chunk.strip("\n")}]}
                 for chunk in body.replace("\r\n", "\n").split("\n\n")]
+    from docxtpl import RichText, RichTextParagraph
+
     rp = RichTextParagraph()
     previous: str | None = None
     for block in body:

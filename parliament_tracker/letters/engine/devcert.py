@@ -7,12 +7,10 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+if TYPE_CHECKING:  # cryptography is imported when a certificate is made, not with the app
+    from cryptography import x509
 
 
 @dataclass(frozen=True)
@@ -22,6 +20,9 @@ class DevCertificate:
 
 
 def _name(cn: str) -> x509.Name:
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
     return x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "NL"),
                       x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Parliament Tracker (development)"),
                       x509.NameAttribute(NameOID.COMMON_NAME, cn)])
@@ -36,6 +37,12 @@ def make_dev_certificate(path: str | os.PathLike[str], passphrase: str | bytes, 
     (and ``pdfsig -nssdir``-style checks) can trust it. Never for production.
     Valid from ``not_before`` (default: now) until ``days`` days after now.
     """
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+
     pw = passphrase.encode() if isinstance(passphrase, str) else passphrase
     now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
     days += max(0, (now - not_before).days) if not_before is not None else 0

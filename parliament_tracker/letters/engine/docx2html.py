@@ -36,11 +36,7 @@ import copy
 import html
 import io
 import re
-from typing import Any
-
-from docx import Document
-from docx.oxml.ns import qn
-from docx.shared import Length
+from typing import TYPE_CHECKING, Any
 
 from parliament_tracker.letters.engine.docx_styles import (
     FONT_FAMILY_OK,
@@ -56,6 +52,10 @@ from parliament_tracker.letters.engine.docx_styles import (
     to_float,
 )
 from parliament_tracker.letters.engine.docx_walker import Walker
+from parliament_tracker.letters.engine.ooxml import qn
+
+if TYPE_CHECKING:
+    from docx.shared import Length
 
 # --------------------------------------------------------------------------- headers/footers
 
@@ -167,6 +167,8 @@ def docx_to_html(docx_bytes: bytes, *, font_family: str, title: str, lang: str =
         raise ValueError("font_family may only contain letters, digits, spaces, '-' and '_'")
     if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", lang):
         raise ValueError("lang must be a BCP 47 tag such as 'nl' or 'nl-NL'")
+    from docx import Document  # python-docx on the first letter, not with the app (issue #19)
+
     doc = Document(io.BytesIO(docx_bytes))
     walker = Walker(doc)
     body = walker.blocks(doc.element.body)

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from docx.oxml.ns import qn
-
 from parliament_tracker.letters.engine.docx_styles import is_on, to_float
+from parliament_tracker.letters.engine.ooxml import qn
 
 
 class Blocks:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from docx.oxml.ns import qn
+from parliament_tracker.letters.engine.ooxml import qn
 
 TWIP_PER_PT = 20.0
 EMU_PER_CM = 360000.0

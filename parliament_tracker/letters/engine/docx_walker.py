@@ -8,8 +8,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from docx.oxml.ns import qn
-
 from parliament_tracker.letters.engine.docx_blocks import Blocks
 from parliament_tracker.letters.engine.docx_lists import list_indents, list_item_css, numbering, open_list_item
 from parliament_tracker.letters.engine.docx_styles import (
@@ -29,6 +27,7 @@ from parliament_tracker.letters.engine.docx_styles import (
     to_float,
 )
 from parliament_tracker.letters.engine.docx_tables import TablesMixin, image
+from parliament_tracker.letters.engine.ooxml import qn
 
 
 def _keep_spaces(html_text: str) -> str:

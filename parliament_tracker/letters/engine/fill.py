@@ -15,14 +15,14 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import parse_xml
-from docxtpl import DocxTemplate
 from jinja2 import TemplateAssertionError, TemplateSyntaxError, meta, nodes
 from jinja2 import TemplateError as JinjaTemplateError
 from jinja2.sandbox import SecurityError
+
+if TYPE_CHECKING:  # docxtpl (with python-docx) is imported when a template is read (issue #19)
+    from docxtpl import DocxTemplate
 
 from parliament_tracker.letters.engine.sandbox import (
     ALLOWED_FILTERS,
@@ -76,6 +76,8 @@ class _Part:
 
 
 def _template(template_bytes: bytes) -> DocxTemplate:
+    from docxtpl import DocxTemplate
+
     tpl = DocxTemplate(io.BytesIO(template_bytes))
     tpl.init_docx()
     return tpl
@@ -83,6 +85,9 @@ def _template(template_bytes: bytes) -> DocxTemplate:
 
 def _jinja_parts(tpl: DocxTemplate) -> Iterator[_Part]:
     """Body, headers and footers as docxtpl will feed them to Jinja."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.oxml import parse_xml
+
     doc = tpl.docx
     yield _Part("body", tpl.patch_xml(tpl.xml_to_string(doc._element.body)))
     for label, uri in (("header", RT.HEADER), ("footer", RT.FOOTER)):

@@ -8,7 +8,8 @@ Tagged letters (the default) use WeasyPrint's ``pdf/a-2a`` (structure tree from 
 semantics, ``/MarkInfo``, ``/ViewerPreferences /DisplayDocTitle``, ``/Lang``) and add the
 PDF/UA-1 identification to the same XMP packet: ``pdfuaid:part 1`` with the PDF/A extension
 schema that declares it (PDF/A-2 allows only declared schemas in XMP). WeasyPrint has no
-combined variant, so ``TAGGED_VARIANT`` is registered in its variant table at import: the
+combined variant, so ``TAGGED_VARIANT`` is registered in its variant table when WeasyPrint is
+loaded (``load()``): the
 work happens while the PDF is written, with no second parse. Margin boxes (running headers,
 footers, "Pagina x van y" repeated on each page) stay out of the structure tree; backgrounds
 and borders are drawn as ``/Artifact``.
@@ -17,20 +18,21 @@ Resources: the HTML from ``docx2html`` carries images as data: URIs, and fonts
 come from fontconfig, so the fetcher refuses everything except data: URLs. A
 template can therefore never make the server read local files or call out.
 
-Warm-up: importing WeasyPrint takes ~0.6 s and the first render ~0.2 s more, so
-the module keeps one FontConfiguration for the process and ``warm_up()`` can be
-called at worker start (gunicorn --preload or an app-factory hook).
+Warm-up: importing WeasyPrint takes ~0.6 s and the first render ~0.2 s more. Importing this
+module does neither (the app must answer its first request fast, issue #19): WeasyPrint is
+imported on the first render, the module keeps one FontConfiguration for the process, and
+``warm_up()`` does both ahead of time (``serving.prepare_worker``, in gunicorn's master with
+--preload, so every worker shares it).
 """
 
 from __future__ import annotations
 
+import functools
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import weasyprint.pdf
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError, URLFetcher
+if TYPE_CHECKING:
+    from weasyprint.text.fonts import FontConfiguration
 
 PDF_VARIANT = "pdf/a-2b"  # untagged
 TAGGED_VARIANT = "pdf/a-2a+ua-1"
@@ -59,6 +61,8 @@ _PDFUA_XMP = (
 
 def _pdfa2a_ua1(pdf: Any, document: Any, page_streams: Any, attachments: Any, compress: bool) -> None:
     """WeasyPrint's PDF/A-2a step, then the PDF/UA-1 identification in the same XMP packet."""
+    import weasyprint.pdf
+
     pdfa_2a, _properties = weasyprint.pdf.VARIANTS["pdf/a-2a"]
     pdfa_2a(pdf, document, page_streams, attachments, compress)
     reference = pdf.catalog["Metadata"]  # pydyf: b"12 0 R"
@@ -70,13 +74,31 @@ def _pdfa2a_ua1(pdf: Any, document: Any, page_streams: Any, attachments: Any, co
     stream.stream = [packet.replace(b"</rdf:RDF>", _PDFUA_XMP + b"</rdf:RDF>", 1)]
 
 
-def _register_tagged_variant() -> None:
+@functools.cache
+def load() -> Any:
+    """Import WeasyPrint (about 0.7 s, most of a fresh process's start-up) and register the tagged
+    variant, once per process: on the first render, not when the app is built. ``prepare_worker``
+    and the render pool's workers call it ahead of the first letter. Returns the URL fetcher class."""
+    import weasyprint.pdf
+    from weasyprint.urls import URLFetcher
+
     if TAGGED_VARIANT not in weasyprint.pdf.VARIANTS:
         _fn, properties = weasyprint.pdf.VARIANTS["pdf/a-2a"]  # 1.7, identifier, sRGB intent, tags
         weasyprint.pdf.VARIANTS[TAGGED_VARIANT] = (_pdfa2a_ua1, {**properties, "pdf_tags": True})
 
+    class DataOnlyURLFetcher(URLFetcher):
+        """Allow data: URLs only; any other URL stops the rendering."""
 
-_register_tagged_variant()
+        def __init__(self) -> None:
+            # fail_on_errors: a refused URL is fatal instead of a silently missing image.
+            super().__init__(allowed_protocols={"data"}, allow_redirects=False, fail_on_errors=True, timeout=1)
+
+        def fetch(self, url: str, headers: dict[str, str] | None = None):
+            if not url.lower().startswith("data:"):
+                raise ValueError(f"external resources are not allowed in letters: {url[:60]}")
+            return super().fetch(url, headers)
+
+    return DataOnlyURLFetcher
 
 
 def variant(tagged: bool) -> str:
@@ -85,19 +107,6 @@ def variant(tagged: bool) -> str:
 
 class ExternalResourceRefused(ValueError):
     """The HTML referred to a file or network resource; letters may only embed data: URLs."""
-
-
-class DataOnlyURLFetcher(URLFetcher):
-    """Allow data: URLs only; any other URL stops the rendering."""
-
-    def __init__(self) -> None:
-        # fail_on_errors: a refused URL is fatal instead of a silently missing image.
-        super().__init__(allowed_protocols={"data"}, allow_redirects=False, fail_on_errors=True, timeout=1)
-
-    def fetch(self, url: str, headers: dict[str, str] | None = None):
-        if not url.lower().startswith("data:"):
-            raise ValueError(f"external resources are not allowed in letters: {url[:60]}")
-        return super().fetch(url, headers)
 
 
 class TooManyPages(ValueError):
@@ -121,6 +130,8 @@ def font_config() -> FontConfiguration:
     global _FONT_CONFIG
     with _FONT_LOCK:
         if _FONT_CONFIG is None:
+            from weasyprint.text.fonts import FontConfiguration
+
             _FONT_CONFIG = FontConfiguration()
         return _FONT_CONFIG
 
@@ -132,9 +143,13 @@ def render_pdf(html: str, *, title: str, lang: str = "nl-NL", max_pages: int | N
 
     ``max_pages``: refuse (``TooManyPages``) after layout, before the PDF is written.
     """
+    fetcher = load()
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
+
     pdf_variant = variant(tagged)
     try:
-        document = HTML(string=html, base_url=None, url_fetcher=DataOnlyURLFetcher()).render(
+        document = HTML(string=html, base_url=None, url_fetcher=fetcher()).render(
             font_config=font_config(), pdf_variant=pdf_variant)
     except FatalURLFetchingError as exc:  # a BaseException in WeasyPrint: make it an ordinary error
         raise ExternalResourceRefused(str(exc)) from None

@@ -5,11 +5,11 @@ template's signature box) and the structure tree the signature widget joins in a
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.reader import PdfFileReader
+if TYPE_CHECKING:  # pyHanko is imported where a PDF is signed (issue #19: start-up)
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 SIGNATURE_DESCRIPTION = "Digitale handtekening"
 
@@ -19,6 +19,8 @@ def tag_signature_widget(writer: IncrementalPdfFileWriter, field_name: str, page
 
     Returns False, changing nothing, when the document has no structure tree.
     """
+    from pyhanko.pdf_utils import generic
+
     root = writer.root
     if "/StructTreeRoot" not in root:
         return False
@@ -104,6 +106,9 @@ def named_destination(pdf_bytes: bytes, name: str) -> tuple[int, float, float] |
     WeasyPrint writes one for every element with an id (``/Names /Dests``); the signing step
     finds the template's signature box this way in the stored PDF instead of laying it out again.
     """
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
     try:
         reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
         root = reader.root

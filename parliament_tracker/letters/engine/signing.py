@@ -16,6 +16,10 @@ PDF/A traps handled here (LETTERS.md §8):
 - ECDSA keys make pyHanko bump the PDF version to 2.0 (ISO 32002): RSA only.
 - ``SimpleSigner`` parses the private key on every signature (~46 ms of RSA key
   checks); ``CachedKeySigner`` parses it once per process.
+
+pyHanko, asn1crypto and cryptography are imported in the functions that sign (with aiohttp and
+pyhanko-certvalidator about 0.3 s): the app imports this module when it is built, and must answer
+its first request fast (issue #19). ``SigningError`` is pyHanko's, looked up on first use.
 """
 
 from __future__ import annotations
@@ -29,24 +33,13 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from asn1crypto import keys as asn1_keys
-from asn1crypto import x509 as asn1_x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
-from cryptography.hazmat.primitives.serialization import pkcs12
-from pyhanko.keys import load_certs_from_pemder_data
-from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.metadata.model import VENDOR
-from pyhanko.sign import fields, signers
-from pyhanko.sign.general import SigningError
-from pyhanko.sign.signers.pdf_cms import SimpleSigner
-from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
-from pyhanko_certvalidator import ValidationContext
-from pyhanko_certvalidator.registry import SimpleCertificateStore
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.timestamps import TimeStamper
+    from pyhanko_certvalidator import ValidationContext
 
 # Verification and the development certificate live in their own modules; the names stay
 # importable from here, where callers have always found them.
@@ -75,22 +68,38 @@ def signature_block_text(name: str, office: str) -> str:
     return f"Digitaal ondertekend door:\n{literal(name)}\n{literal(office)}\nDatum: %(ts)s"
 
 
-class CachedKeySigner(SimpleSigner):
-    """SimpleSigner that keeps the parsed private key instead of re-parsing it per signature."""
+def __getattr__(name: str) -> Any:
+    if name == "SigningError":  # pyHanko's, so that its own refusals are caught by the same name
+        from pyhanko.sign.general import SigningError
 
-    def __init__(self, *, private_key: rsa.RSAPrivateKey, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self._private_key = private_key
+        return SigningError
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
-        if digest_algorithm != "sha256":
-            return super().sign_raw(data, digest_algorithm)
-        return self._private_key.sign(data, PKCS1v15(), hashes.SHA256())
+
+@functools.cache
+def _cached_key_signer_class() -> type:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from pyhanko.sign.signers.pdf_cms import SimpleSigner
+
+    class CachedKeySigner(SimpleSigner):
+        """SimpleSigner that keeps the parsed private key instead of re-parsing it per signature."""
+
+        def __init__(self, *, private_key: rsa.RSAPrivateKey, **kwargs) -> None:
+            super().__init__(**kwargs)
+            self._private_key = private_key
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            if digest_algorithm != "sha256":
+                return super().sign_raw(data, digest_algorithm)
+            return self._private_key.sign(data, PKCS1v15(), hashes.SHA256())
+
+    return CachedKeySigner
 
 
 @dataclass(frozen=True)
 class LoadedSigner:
-    signer: CachedKeySigner
+    signer: Any  # a CachedKeySigner (pyHanko's SimpleSigner)
     subject: str
     not_after: dt.datetime
 
@@ -101,6 +110,14 @@ _SIGNERS_LOCK = threading.Lock()
 
 def load_signer(path: str | os.PathLike[str], passphrase: str | bytes) -> LoadedSigner:
     """Load an RSA PKCS#12 once per process (keyed by path, mtime and passphrase)."""
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from pyhanko.sign.general import SigningError
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
     pw = passphrase.encode() if isinstance(passphrase, str) else passphrase
     p = Path(path)
     key = (str(p.resolve()), p.stat().st_mtime, pw)
@@ -118,7 +135,7 @@ def load_signer(path: str | os.PathLike[str], passphrase: str | bytes) -> Loaded
         store = SimpleCertificateStore()
         store.register_multiple(asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER))
                                 for c in extra)
-        signer = CachedKeySigner(
+        signer = _cached_key_signer_class()(
             private_key=private_key,
             signing_cert=as_cert,
             signing_key=asn1_keys.PrivateKeyInfo.load(private_key.private_bytes(
@@ -133,6 +150,9 @@ def load_signer(path: str | os.PathLike[str], passphrase: str | bytes) -> Loaded
 
 def _normalise_producer(writer: IncrementalPdfFileWriter) -> None:
     """Make Info /Producer equal to what pyHanko will write into XMP pdf:Producer."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.metadata.model import VENDOR
+
     try:
         info_ref = writer.trailer.raw_get("/Info")
     except KeyError:
@@ -206,6 +226,8 @@ def _stamp_font_file(path: str, full: bool) -> str:
 @functools.cache
 def _stamp_font_factory(font_path: str, full: bool) -> Any:
     """The stamp font's engine factory, prepared once per process."""
+    from pyhanko.sign.general import SigningError
+
     try:
         from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
     except ImportError as exc:
@@ -239,6 +261,9 @@ def _signing_validation_context(trust_roots_pem: list[bytes]) -> ValidationConte
     Hard-fail: a certificate that names where its revocation status is kept must have it, so a
     responder that is down or slow refuses the signature instead of producing a "B-LT" letter
     without revocation data (the long-term validation would reject it later)."""
+    from pyhanko.keys import load_certs_from_pemder_data
+    from pyhanko_certvalidator import ValidationContext
+
     roots = [c for pem in trust_roots_pem for c in load_certs_from_pemder_data(pem)]
     # The context's "now" is taken when it is made; an OCSP response produced a second or more
     # later (a slow responder, a loaded machine) was "not yet valid" under pyhanko-certvalidator's
@@ -246,6 +271,13 @@ def _signing_validation_context(trust_roots_pem: list[bytes]) -> ValidationConte
     # for ordinary clock skew between us and the responder.
     return ValidationContext(trust_roots=roots, allow_fetching=True, revocation_mode="hard-fail",
                              time_tolerance=dt.timedelta(minutes=5))
+
+
+def http_timestamper(url: str) -> TimeStamper:
+    """pyHanko's RFC 3161 client for the timestamp server at ``url``."""
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
+    return HTTPTimeStamper(url)
 
 
 def sign_pdf(
@@ -271,10 +303,14 @@ def sign_pdf(
     the chains and their revocation data are fetched now and embedded in a DSS; B-LTA then adds
     a document timestamp over the whole file.
     """
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    from pyhanko.sign.general import SigningError
+
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
     _normalise_producer(writer)
     if timestamper is None and timestamp_url:
-        timestamper = HTTPTimeStamper(timestamp_url)
+        timestamper = http_timestamper(timestamp_url)
     if level is None:
         level = PadesLevel.B_T if timestamper is not None else PadesLevel.B_B
     if level.needs_timestamp and timestamper is None:

@@ -14,15 +14,16 @@ import enum
 import hashlib
 import io
 from dataclasses import dataclass
-from typing import Any
-
-from asn1crypto import x509 as asn1_x509
-from pyhanko.keys import load_certs_from_pemder_data
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko_certvalidator import CertificateValidator, ValidationContext
+from typing import TYPE_CHECKING, Any
 
 from parliament_tracker.letters.engine.levels import PadesLevel
+
+# pyHanko (with aiohttp, asn1crypto and pyhanko-certvalidator about 0.3 s of import) is imported
+# where a signature is checked, not when the app is built (issue #19: start-up).
+if TYPE_CHECKING:
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko_certvalidator import ValidationContext
 
 
 class Verdict(enum.StrEnum):
@@ -130,6 +131,8 @@ class VerificationResult:
 def _certificate_trusted(signature: Any, vc: ValidationContext) -> bool:
     """Whether the signer's certificate chains to a trust root, judged apart from the document:
     pyHanko stops at a broken digest and then reports "untrusted" for any certificate."""
+    from pyhanko_certvalidator import CertificateValidator
+
     validator = CertificateValidator(
         signature.signer_cert, intermediate_certs=signature.other_embedded_certs, validation_context=vc
     )
@@ -190,6 +193,9 @@ def verify_pdf(pdf_bytes: bytes, trust_roots_pem: list[bytes], *, at: dt.datetim
     embedded in the DSS, revocation data required for every certificate that names where to get
     it. So a letter still validates after the signer's certificate expired.
     """
+    from pyhanko.keys import load_certs_from_pemder_data
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
     moment = at or dt.datetime.now(dt.UTC)
     try:
         reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
@@ -225,6 +231,8 @@ class _Contexts:
         kwargs: dict[str, Any] = {"trust_roots": self.roots, "allow_fetching": False, "moment": when}
         if strict:
             kwargs.update(revocation_mode="hard-fail", retroactive_revinfo=True)
+        from pyhanko_certvalidator import ValidationContext
+
         return self.dss.as_validation_context(kwargs) if self.dss is not None else ValidationContext(**kwargs)
 
 
@@ -245,6 +253,8 @@ def _validate_signature(signature: Any, level: str, stamps: tuple[TimestampInfo,
     """B-LT/B-LTA: the signer's chain at the time the signature timestamp proves, the
     timestamp's own chain at the time of the document timestamp over it (B-LTA) or its own
     time (B-LT), revocation data required. Otherwise: everything at ``moment``."""
+    from pyhanko.sign.validation import validate_pdf_signature
+
     if level not in (PadesLevel.B_LT, PadesLevel.B_LTA):
         return validate_pdf_signature(signature, contexts.at(moment))
     signed_at = _timestamp_time(signature) or moment
@@ -257,6 +267,7 @@ def _result(signature: Any, status: Any, *, level: str, stamps: tuple[TimestampI
             roots: list[Any], moment: dt.datetime) -> VerificationResult:
     """What the page, the API and the validation report read from pyHanko's status."""
     from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
 
     ts = status.timestamp_validity
     trusted = bool(status.trusted)

@@ -10,6 +10,7 @@ the worker instead of the machine swapping. Pure: no Flask.
 from __future__ import annotations
 
 import concurrent.futures
+import importlib
 import os
 import resource
 import signal
@@ -19,6 +20,9 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+#: imported by a render besides WeasyPrint (pdf.load)
+RENDER_LIBRARIES = ("docx", "docxtpl")
 
 
 class RenderTimeout(Exception):
@@ -37,7 +41,9 @@ def _init_worker(address_space_bytes: int) -> None:
     # The web process's signal handlers (gunicorn's) must not run in a render worker.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from parliament_tracker.letters.engine import pdf  # noqa: F401  (WeasyPrint, once per worker)
+    from parliament_tracker.letters.engine import pdf
+
+    pdf.load()  # WeasyPrint: already loaded in the web process this worker was forked from
 
     if address_space_bytes > 0:
         # The budget is what a render may add to the worker as forked: a web process that already
@@ -71,6 +77,14 @@ class RenderPool:
     def _pool(self) -> concurrent.futures.ProcessPoolExecutor:
         with self._lock:
             if self._executor is None or self._pid != os.getpid():  # a forked web worker starts its own
+                from parliament_tracker.letters.engine import pdf
+
+                # What a render imports (WeasyPrint, python-docx, docxtpl) into this process before the
+                # workers fork from it, so that no render's time limit is spent importing it (the app
+                # leaves them to first use; a no-op after serving.prepare_worker)
+                pdf.load()
+                for name in RENDER_LIBRARIES:
+                    importlib.import_module(name)
                 self._executor = concurrent.futures.ProcessPoolExecutor(
                     max_workers=self.processes, initializer=_init_worker, initargs=(self.address_space_bytes,)
                 )

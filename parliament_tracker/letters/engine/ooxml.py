@@ -1,0 +1,17 @@
+"""WordprocessingML element and attribute names in Clark notation (``{namespace}local``), as
+python-docx's ``qn`` makes them, without importing python-docx: the engine's modules build their
+name constants at import, and the app must not load python-docx (~0.1 s) before the first
+letter (issue #19: start-up)."""
+
+from __future__ import annotations
+
+NAMESPACES = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+}
+
+
+def qn(tag: str) -> str:
+    """``"w:p"`` → ``"{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"``."""
+    prefix, local = tag.split(":")
+    return f"{{{NAMESPACES[prefix]}}}{local}"
