@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from docx.oxml.ns import qn
-
 from parliament_tracker.letters.engine.docx_styles import BULLET_FORMATS, OL_TYPES, TWIP_PER_PT, to_float
+from parliament_tracker.letters.engine.ooxml import qn
 
 T = TypeVar("T")
 

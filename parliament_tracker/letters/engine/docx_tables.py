@@ -6,8 +6,6 @@ from __future__ import annotations
 import base64
 from typing import TYPE_CHECKING, Any
 
-from docx.oxml.ns import qn
-
 from parliament_tracker.letters.engine.docx_blocks import table_rows
 from parliament_tracker.letters.engine.docx_styles import (
     A_BLIP,
@@ -23,6 +21,7 @@ from parliament_tracker.letters.engine.docx_styles import (
     esc,
     to_float,
 )
+from parliament_tracker.letters.engine.ooxml import qn
 
 TABLE_HEADING_STYLES = {"tabelkop", "table heading"}
 
