@@ -58,7 +58,7 @@ class DatabaseIntConverter(IntegerConverter):
 
 def register_extensions(app: Flask) -> None:
     from parliament_tracker.extensions import babel, csrf, db, login_manager, migrate
-    from parliament_tracker.i18n import select_locale
+    from parliament_tracker.i18n import install_template_gettext, select_locale
 
     db.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -68,6 +68,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
+    install_template_gettext(app)
 
 
 def register_hardening(app: Flask) -> None:
