@@ -48,9 +48,9 @@ class TitledEnum(enum.StrEnum):
     @property
     def label(self) -> str:
         """The title in the current locale (the message id outside a request)."""
-        from flask_babel import gettext
+        from parliament_tracker.i18n import translations
 
-        return str(gettext(self._msgid))
+        return str(translations().ugettext(self._msgid))
 
     @property
     def lazy_label(self) -> Any:

@@ -39,7 +39,7 @@ from parliament_tracker.deadlines.views import bp as deadlines_bp
 from parliament_tracker.edge import App
 from parliament_tracker.extensions import babel, csrf, db, login_manager, migrate
 from parliament_tracker.forms import MAX_INT
-from parliament_tracker.i18n import select_locale
+from parliament_tracker.i18n import install_template_gettext, select_locale
 from parliament_tracker.input_guard import init_input_guard
 from parliament_tracker.letters import hooks as letters_hooks
 from parliament_tracker.letters.api import bp as letters_api_bp
@@ -112,6 +112,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
+    install_template_gettext(app)
 
 
 def register_hardening(app: Flask) -> None:

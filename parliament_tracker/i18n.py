@@ -3,9 +3,10 @@ actor), then a ``lang`` cookie, then Dutch."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from flask import current_app, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_login import current_user
 
 from parliament_tracker import edge
@@ -48,7 +49,32 @@ def format_day(value: Any, *, weekday: str = "") -> str:
         except ValueError:
             return value
     pattern = "d MMMM" if value.year == today_local().year else "d MMMM y"
-    return format_date(value, f"{weekday} {pattern}".strip())
+    locale = current_locale()
+    if locale is None:  # outside a request: Flask-Babel's default
+        return format_date(value, f"{weekday} {pattern}".strip())
+    return _formatted_day(value, f"{weekday} {pattern}".strip(), locale)
+
+
+@functools.lru_cache(maxsize=8192)
+def _formatted_day(value: Any, pattern: str, locale: Any) -> str:
+    """A date in a pattern and locale (Babel's ``format_date``, as Flask-Babel calls it for a
+    date): a page shows the same few dozen dates many times, and a year's dates stay few."""
+    from babel.dates import format_date
+
+    return format_date(value, pattern, locale=locale)
+
+
+def current_locale() -> Any:
+    """``flask_babel.get_locale()``, read from where Flask-Babel keeps it once it chose it for
+    this request (None outside an app context)."""
+    import flask_babel
+
+    try:
+        state = g._get_current_object().__dict__.get("_flask_babel")
+    except RuntimeError:
+        return None
+    locale = state.__dict__.get("babel_locale") if state is not None else None
+    return locale if locale is not None else flask_babel.get_locale()
 
 
 def format_moment(value: Any) -> str:
@@ -70,3 +96,40 @@ def _local(value: Any) -> Any:
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return value.astimezone(get_timezone())
+
+
+def translations() -> Any:
+    """``flask_babel.get_translations()``, remembered for the request's locale and domain.
+
+    Flask-Babel finds the translations anew for every string: three look-ups of its state on
+    ``g`` (each several context-local proxy calls) and the locale's name built again, some
+    hundreds of times per page. Here they are kept beside that state, with the locale and
+    domain they are for: ``force_locale`` and ``refresh`` change or drop those, and then the
+    translations are looked up afresh."""
+    import flask_babel
+
+    try:
+        state = g._get_current_object().__dict__.get("_flask_babel")
+    except RuntimeError:  # no app context: Flask-Babel's own answer (the untranslated text)
+        return flask_babel.get_translations()
+    if state is not None:
+        kept = state.__dict__.get("pt_translations")
+        if kept is not None and kept[0] is state.__dict__.get("babel_locale") and kept[1] is state.__dict__.get("babel_domain"):
+            return kept[2]
+    found = flask_babel.get_translations()
+    state = g._get_current_object().__dict__.get("_flask_babel")
+    if state is not None and state.__dict__.get("babel_locale") is not None:
+        state.pt_translations = (state.babel_locale, state.__dict__.get("babel_domain"), found)
+    return found
+
+
+def install_template_gettext(app: Flask) -> None:
+    """The templates' ``_``, ``gettext``, ``ngettext`` and ``pgettext`` through :func:`translations`
+    (what Flask-Babel installs, without its per-string look-ups)."""
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+    )

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, request
-from flask_login import current_user
+from flask import Flask, g, request, session
 
 API_REALM = 'Bearer realm="Parliament Tracker API"'
 
@@ -23,7 +22,24 @@ def _private(response: Any) -> bool:
         return True
     if request.endpoint == "static":
         return False
-    return bool(current_user and current_user.is_authenticated)
+    return _logged_in()
+
+
+def _logged_in() -> bool:
+    """Whether the request came with a logged-in user, without asking the database again.
+
+    The unit of work has committed by now, which expired the user Flask-Login loaded: reading
+    ``is_authenticated`` (``is_enabled``) here would reload it in a transaction of its own, a
+    connection check-out and two round trips on every page. The user loaded for this request
+    is asked only when it was loaded (``g._login_user``) and still holds its state; otherwise the
+    session naming a user decides (a stale one only adds a ``no-store`` that does no harm)."""
+    user = g.get("_login_user")
+    if user is None:
+        return "_user_id" in session
+    if getattr(user, "is_anonymous", True):
+        return False
+    enabled = getattr(user, "__dict__", {}).get("is_enabled")  # None: expired by the commit
+    return enabled is not False
 
 
 def init_response_policy(app: Flask) -> None:

@@ -259,7 +259,7 @@ def list_cases():
     per_page = request.args.get("per_page", type=int)
     if per_page:
         f.per_page = max(1, min(per_page, 500))
-    items, total = queries.search(f)
+    items, total = queries.search(f, members=True)  # each item names its members
     return jsonify(
         items=[case_json(c, full=False) for c in items],
         total=total,

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, noload
+from sqlalchemy.orm import joinedload, lazyload, noload, selectinload
 
 from parliament_tracker.auth.models import User
 from parliament_tracker.cases import search_index
@@ -166,24 +166,31 @@ def _fts_matches(f: CaseFilter, limit: int) -> list[int]:
     return list(db.session.scalars(stmt))
 
 
-def listed_options() -> tuple[Any, ...]:
-    """What a list row (page and API) shows besides the case's columns, in the same statement."""
+def listed_options(*, members: bool = False) -> tuple[Any, ...]:
+    """What a list row (page and API) shows besides the case's columns, in the same statement.
+
+    Not the questions (a row never shows them) and, unless ``members`` (the API's rows name
+    them), not the members: the model loads both with every case (``lazy="selectin"``, for
+    the case page), two more statements and a few hundred objects per page of 50 that the list
+    never reads. Left lazy rather than off, so code that does read them still gets them."""
     return (
         joinedload(Case.lead_directorate),
         joinedload(Case.drafter),
         joinedload(Case.addressed_to),
         joinedload(Case.committee),
+        lazyload(Case.questions),
+        selectinload(Case.members) if members else lazyload(Case.members),
     )
 
 
-def search(f: CaseFilter) -> tuple[list[Case], int]:
+def search(f: CaseFilter, *, members: bool = False) -> tuple[list[Case], int]:
     """A page of matching cases and their number, counted up to ``COUNT_CAP`` + 1 (see ``is_capped``).
 
     On SQLite, search words go through the FTS5 index first (``_fts_matches``): up to
     ``COUNT_CAP`` matches are the whole result, and the page is sorted from their ids. More
     than that is a frequent word, whose newest matches lie near the start of the sort index:
     the page then walks that index with LIKE, as PostgreSQL's planner does with its trigram
-    index at hand.
+    index at hand. ``members``: load the cases' members with them (see ``listed_options``).
     """
     base = filtered(f)
     if _use_fts(f):
@@ -207,7 +214,7 @@ def search(f: CaseFilter) -> tuple[list[Case], int]:
     rows = {
         case.id: case
         for case in db.session.scalars(
-            sa.select(Case).where(Case.id.in_(ids)).options(*listed_options())
+            sa.select(Case).where(Case.id.in_(ids)).options(*listed_options(members=members))
         )
     }
     return [rows[i] for i in ids if i in rows], total

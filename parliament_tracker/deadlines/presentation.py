@@ -45,8 +45,9 @@ def risk_title(risk: str | None, ctx: services.RuleContext | None = None) -> str
 
 def risk_judge() -> Callable[[dt.date, bool], tuple[str, str]]:
     """For the case list and its export (``cases.page_hooks.DeadlineHooks``): (practical due date,
-    closed) -> (risk, its words), with the rule context loaded once."""
-    ctx = services.rule_context()
+    closed) -> (risk, its words), with the rule context loaded once (per unit of work: the
+    dashboard's other lists read the same one)."""
+    ctx = services.unit_rule_context()
     today = today_local()
 
     def judge(due: dt.date, closed: bool) -> tuple[str, str]:

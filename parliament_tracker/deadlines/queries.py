@@ -17,7 +17,7 @@ from parliament_tracker.db import unindexed
 from parliament_tracker.deadlines import lateness
 from parliament_tracker.deadlines.models import Deadline, Event
 from parliament_tracker.deadlines.rules import ANSWER_KINDS, DeadlineKind
-from parliament_tracker.deadlines.services import rule_context
+from parliament_tracker.deadlines.services import unit_rule_context
 from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Directorate
 
@@ -380,7 +380,7 @@ def monday_list_preview(today: dt.date, directorate_id: int | None, limit: int =
     the Monday is after received + term, where the term is the long one if the postponement
     notice went out on or before that Monday.
     """
-    settings = rule_context().settings
+    settings = unit_rule_context().settings  # the one the page's other lists read
     monday = lateness.next_monday(today)
     regular = monday - dt.timedelta(days=settings.written_questions_term_days)
     long = monday - dt.timedelta(days=settings.postponement_term_days)

@@ -75,6 +75,9 @@ FUNCTION_LEVEL: dict[tuple[str, str], str] = {
         "with pyHanko, which the other commands and the web workers should not load",
     ("parliament_tracker.demo", "parliament_tracker.letters.engine.signing"):
         "pyHanko, for the demo's development certificate only (cli imports demo at its top)",
+    ("parliament_tracker.enums", "parliament_tracker.i18n"):
+        "enums is pure (the deadline rules and case kinds declare titled enums without Flask); "
+        "a title, when read, takes the request's translations kept by i18n",
 }
 
 
