@@ -157,6 +157,8 @@ class TKClient:
         """A client with the same settings and its own session, for another thread.
 
         The session's headers, authentication, proxies and TLS settings are carried over."""
+        import requests
+
         session = requests.Session()
         session.headers.update(self._session.headers)
         session.auth = self._session.auth
@@ -298,6 +300,8 @@ class TKClient:
     def zaak_query_url_length(self, filter: str) -> int:
         """The length of the first URL ``iter_zaken(filter)`` sends (the query encoded as
         ``requests`` encodes it)."""
+        import requests
+
         prepared = requests.PreparedRequest()
         query = self._query(and_filters(filter), self.zaak_expand, None, None)
         prepared.prepare_url(self.base_url + "Zaak", query)
