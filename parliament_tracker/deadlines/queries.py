@@ -194,22 +194,28 @@ def capped_per_day(
             start, end, directorate_id=directorate_id, drafter_id=drafter_id, open_only=False, count=False, case_ids=case_ids
         )
         return rows, totals
-    where = _deadline_filters(start, end, directorate_id, drafter_id, kinds, binding_only)
-    totals = dict(_count_per_day(where, directorate_id, drafter_id))
-    if not totals:
-        return [], totals
-    # The first ``per_day`` of each date ranked in the database: only those ids come back,
-    # not every deadline of the month in order.
+    # One pass over the joined rows: each deadline's rank within its date (by case reference)
+    # and its date's count, ranked in the database; only the first ``per_day`` of each date
+    # come back (the count rides along on them), not every deadline of the range in order.
+    day = EFFECTIVE.label("day")
     ranked = (
         db.select(
             Deadline.id.label("deadline_id"),
+            day,
             sa.func.row_number().over(partition_by=EFFECTIVE, order_by=(Case.reference, Deadline.kind)).label("rank"),
+            sa.func.count().over(partition_by=EFFECTIVE).label("day_total"),
         )
         .join(Deadline.case)
-        .where(*where)
+        .where(*_deadline_filters(start, end, directorate_id, drafter_id, kinds, binding_only))
         .subquery()
     )
-    shown = list(db.session.scalars(db.select(ranked.c.deadline_id).where(ranked.c.rank <= per_day)))
+    shown: list[int] = []
+    totals = {}
+    for deadline_id, on, total in db.session.execute(
+        db.select(ranked.c.deadline_id, ranked.c.day, ranked.c.day_total).where(ranked.c.rank <= per_day)
+    ).tuples():
+        shown.append(deadline_id)
+        totals[dt.date.fromisoformat(on) if isinstance(on, str) else on] = total
     return _load_deadlines(shown), totals
 
 
