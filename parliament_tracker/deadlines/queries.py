@@ -194,14 +194,28 @@ def capped_per_day(
             start, end, directorate_id=directorate_id, drafter_id=drafter_id, open_only=False, count=False, case_ids=case_ids
         )
         return rows, totals
-    counts: dict[Any, int] = {}
+    # One pass over the joined rows: each deadline's rank within its date (by case reference)
+    # and its date's count, ranked in the database; only the first ``per_day`` of each date
+    # come back (the count rides along on them), not every deadline of the range in order.
+    day = EFFECTIVE.label("day")
+    ranked = (
+        db.select(
+            Deadline.id.label("deadline_id"),
+            day,
+            sa.func.row_number().over(partition_by=EFFECTIVE, order_by=(Case.reference, Deadline.kind)).label("rank"),
+            sa.func.count().over(partition_by=EFFECTIVE).label("day_total"),
+        )
+        .join(Deadline.case)
+        .where(*_deadline_filters(start, end, directorate_id, drafter_id, kinds, binding_only))
+        .subquery()
+    )
     shown: list[int] = []
-    for day, deadline_id in _ordered_matches(_deadline_filters(start, end, directorate_id, drafter_id, kinds, binding_only)):
-        seen = counts.get(day, 0)
-        counts[day] = seen + 1
-        if seen < per_day:
-            shown.append(deadline_id)
-    totals = {(dt.date.fromisoformat(day) if isinstance(day, str) else day): n for day, n in counts.items()}
+    totals = {}
+    for deadline_id, on, total in db.session.execute(
+        db.select(ranked.c.deadline_id, ranked.c.day, ranked.c.day_total).where(ranked.c.rank <= per_day)
+    ).tuples():
+        shown.append(deadline_id)
+        totals[dt.date.fromisoformat(on) if isinstance(on, str) else on] = total
     return _load_deadlines(shown), totals
 
 
@@ -227,34 +241,43 @@ def paged_between(
             start, end, directorate_id=directorate_id, drafter_id=drafter_id, open_only=False, limit=per_page, offset=offset
         )
     where = _deadline_filters(start, end, directorate_id, drafter_id, kinds, binding_only)
-    count = db.select(sa.func.count()).select_from(Deadline)
-    if directorate_id is not None or drafter_id is not None:
-        count = count.join(Deadline.case)
-    total = db.session.scalar(count.where(*where)) or 0
+    per_day = _count_per_day(where, directorate_id, drafter_id)
+    total = sum(n for _day, n in per_day)
+    # The days that hold rows offset .. offset + per_page - 1, from the counts per day: only
+    # their rows are joined and sorted, not every deadline of the six weeks.
+    seen = skip = 0
+    first = last = None
+    for day, n in per_day:
+        if seen + n > offset:
+            if first is None:
+                first, skip = day, offset - seen
+            last = day
+            if seen + n >= offset + per_page:
+                break
+        seen += n
+    if first is None or last is None:
+        return [], total
     ids = db.session.scalars(
         db.select(Deadline.id)
         .join(Deadline.case)
-        .where(*where)
+        .where(*_deadline_filters(first, last, directorate_id, drafter_id, kinds, binding_only))
         .order_by(EFFECTIVE, Case.reference, Deadline.kind)
         .limit(per_page)
-        .offset(offset)
+        .offset(skip)
     )
     return _load_deadlines(list(ids)), total
 
 
-def _ordered_matches(where: list[Any]) -> list[Any]:
-    """(date, deadline id) of every match in display order: two plain columns, cheap to read
-    for thousands of rows, so that counting and capping per day happen without loading objects
-    (and without a second join for a count). The date comes as stored (text on SQLite);
-    callers parse only the few distinct days they need."""
-    return list(
-        db.session.execute(
-            db.select(sa.type_coerce(EFFECTIVE, sa.String), Deadline.id)
-            .join(Deadline.case)
-            .where(*where)
-            .order_by(EFFECTIVE, Case.reference, Deadline.kind)
-        )
-    )
+def _count_per_day(where: list[Any], directorate_id: int | None, drafter_id: int | None) -> list[tuple[dt.date, int]]:
+    """(effective date, number of deadlines) for each date with matches, in date order.
+
+    Without a directorate or drafter the cases are not joined: the counts come from the
+    index (overridden_due_on, practical_due_on, case_id) alone."""
+    query = db.select(EFFECTIVE, sa.func.count()).select_from(Deadline)
+    if directorate_id is not None or drafter_id is not None:
+        query = query.join(Deadline.case)
+    rows = db.session.execute(query.where(*where).group_by(EFFECTIVE).order_by(EFFECTIVE)).tuples()
+    return [(dt.date.fromisoformat(day) if isinstance(day, str) else day, n) for day, n in rows]
 
 
 def _deadline_filters(
