@@ -11,7 +11,6 @@ import datetime as dt
 from typing import Any
 
 from flask import Flask, jsonify, request, url_for
-from flask_babel import get_locale
 
 from parliament_tracker import edge
 from parliament_tracker.api import (
@@ -25,9 +24,8 @@ from parliament_tracker.cases import api as cases_api
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case
 from parliament_tracker.db import today_local
-from parliament_tracker.deadlines import events, lateness, overrides, queries, services
+from parliament_tracker.deadlines import events, lateness, overrides, presentation, queries, services
 from parliament_tracker.deadlines.models import Deadline, Event, EventKind
-from parliament_tracker.deadlines.wording import in_language
 from parliament_tracker.extensions import db
 from parliament_tracker.organisation.models import Directorate
 
@@ -43,11 +41,6 @@ def _iso(d: dt.date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def _in_reader_language(text: str) -> str:
-    """The engine's Dutch text in the API reader's language (the token user's setting)."""
-    return in_language(text or "", str(get_locale() or "nl"))
-
-
 def deadline_json(d: Deadline) -> dict[str, Any]:
     return {
         "kind": d.kind.value,
@@ -55,9 +48,9 @@ def deadline_json(d: Deadline) -> dict[str, Any]:
         "practical_due_on": d.practical_due_on.isoformat(),
         "rule": d.rule,
         # stored in Dutch (quoted in letters); the API reader gets them in their language
-        "explanation": _in_reader_language(d.explanation),
+        "explanation": presentation.explain(d.explanation),
         "is_binding": d.is_binding,
-        "warnings": [_in_reader_language(w) for w in d.warnings or []],
+        "warnings": [presentation.explain(w) for w in d.warnings or []],
         "overridden_due_on": _iso(d.overridden_due_on),
         "override_reason": d.override_reason,
     }

@@ -6,7 +6,6 @@ deadlines loads none of what these registrations need."""
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import get_locale
 
 from parliament_tracker import reference_data
 from parliament_tracker.api import register_openapi
@@ -15,7 +14,6 @@ from parliament_tracker.cases import follower, page_hooks
 from parliament_tracker.deadlines import api, api_docs, presentation, services
 from parliament_tracker.deadlines.models import DeadlineSetting, Event, NonWorkingDay
 from parliament_tracker.deadlines.rules import DeadlineKind
-from parliament_tracker.deadlines.wording import in_language
 
 
 def init_app(app: Flask) -> None:
@@ -32,13 +30,5 @@ def init_app(app: Flask) -> None:
     )
     api.init_app(app)
     register_openapi(app, api_docs.openapi)
-    _register_explain_filter(app)
-
-
-def _register_explain_filter(app: Flask) -> None:
-    """``{{ d.explanation|explain }}``: the engine's Dutch explanation in the page's language."""
-
-    def explain(text: str) -> str:
-        return in_language(text or "", str(get_locale() or "nl"))
-
-    app.add_template_filter(explain, "explain")
+    # ``{{ d.explanation|explain }}``: the engine's Dutch explanation in the page's language
+    app.add_template_filter(presentation.explain, "explain")

@@ -14,6 +14,7 @@ from flask import (
     current_app,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -25,6 +26,7 @@ from parliament_tracker.deadlines.models import (
     Deadline,
 )
 from parliament_tracker.deadlines.rules import DeadlineKind
+from parliament_tracker.deadlines.wording import in_language
 
 RISK_TITLES = {
     "overdue": _l("Overdue"),
@@ -133,3 +135,9 @@ def dashboard_lists(today: dt.date, directorate_id: int | None, user: Any) -> di
         "monday_list": monday_list,
         "monday_total": monday_total,
     }
+
+
+def explain(text: str | None) -> str:
+    """The engine's Dutch explanation or warning in the reader's language (the page's, or the
+    API token user's): the ``explain`` template filter and the API's deadline fields."""
+    return in_language(text or "", str(get_locale() or "nl"))
