@@ -54,6 +54,7 @@ from parliament_tracker.letters.engine.docx2html import docx_to_html  # noqa: E4
 from parliament_tracker.letters.engine.fill import fill_template  # noqa: E402
 from parliament_tracker.letters.engine.pdf import render_pdf, warm_up  # noqa: E402
 from parliament_tracker.letters.engine.template_builder import neutral_logo_png  # noqa: E402
+from parliament_tracker.letters.engine.template_parts import simple_field  # noqa: E402
 
 FONT = "DejaVu Sans"
 TOLERANCE_PT = 2.0
@@ -159,18 +160,9 @@ def docx_header_logo() -> bytes:
     foot = section.footer.paragraphs[0]
     foot.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     foot.add_run("Pagina ")
-    for instr, cached in (("PAGE", "1"), ("NUMPAGES", "2")):
-        fld = OxmlElement("w:fldSimple")
-        fld.set(qn("w:instr"), f" {instr} ")
-        r = OxmlElement("w:r")
-        t = OxmlElement("w:t")
-        t.text = cached
-        r.append(t)
-        fld.append(r)
-        foot._p.append(fld)
-        if instr == "PAGE":
-            foot._p.append(parse_xml('<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-                                     '<w:t xml:space="preserve"> van </w:t></w:r>'))
+    simple_field(foot, "PAGE", "1")
+    foot.add_run(" van ")
+    simple_field(foot, "NUMPAGES", "2")
     for _ in range(12):
         doc.add_paragraph(LOREM)
     return _save(doc)

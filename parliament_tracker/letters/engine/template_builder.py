@@ -45,7 +45,6 @@ from parliament_tracker.letters.engine.template_parts import (  # noqa: F401
     MARGIN_TOP,
     PAGE_H,
     PAGE_W,
-    _field,
     _frame,
     _page_setup,
     _page_x_of_y,
@@ -55,6 +54,7 @@ from parliament_tracker.letters.engine.template_parts import (  # noqa: F401
     _set_lang,
     _spacing,
     _styles,
+    simple_field,
 )
 
 #: the shipped templates live in the top-level letter_templates/ folder
@@ -287,9 +287,9 @@ def build_antwoorden():
     p.style = doc.styles["Voettekst"]
     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     p.add_run("Pagina ")
-    _field(p, "PAGE", "1")
+    simple_field(p, "PAGE", "1")
     p.add_run(" van ")
-    _field(p, "NUMPAGES", "2")
+    simple_field(p, "NUMPAGES", "2")
     doc.add_paragraph("{{ case_number }}")
     _blank(doc)
     doc.add_paragraph(

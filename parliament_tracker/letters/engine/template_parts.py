@@ -111,7 +111,7 @@ def _page_setup(doc) -> None:
     s.different_first_page_header_footer = True
 
 
-def _field(paragraph, instr: str, cached: str) -> None:
+def simple_field(paragraph, instr: str, cached: str) -> None:
     """A simple field (PAGE, NUMPAGES); Word/LO compute it, the walker maps it to CSS counters."""
     fld = OxmlElement("w:fldSimple")
     fld.set(qn("w:instr"), f" {instr} ")
@@ -148,7 +148,7 @@ def _ref(doc, text: str, style: str = "Referentiegegevens", container=None):
 def _page_x_of_y(doc, container=None):
     """"Pagina x van y" as the reference column's last line, with real PAGE/NUMPAGES fields."""
     p = _ref(doc, "Pagina ", container=container)
-    _field(p, "PAGE", "1")
+    simple_field(p, "PAGE", "1")
     p.add_run(" van ")
-    _field(p, "NUMPAGES", "2")
+    simple_field(p, "NUMPAGES", "2")
     return p
