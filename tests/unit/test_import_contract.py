@@ -179,15 +179,25 @@ def test_the_allow_list_has_no_stale_entries() -> None:
     assert not stale, f"these upward imports are gone; remove them from ALLOWED: {sorted(stale)}"
 
 
-def test_a_forbidden_import_is_caught(tmp_path: Path) -> None:
+def _package(tmp_path: Path, init: str, module: str, source: str, part: str = "cases") -> Path:
+    """A made-up parliament_tracker with ``init`` as its __init__ and ``<part>/<module>``."""
     package = tmp_path / PACKAGE
-    (package / "organisation").mkdir(parents=True)
-    (package / "__init__.py").write_text("")
-    (package / "organisation" / "__init__.py").write_text("")
-    (package / "organisation" / "models.py").write_text(
+    (package / part).mkdir(parents=True)
+    (package / "__init__.py").write_text(init)
+    (package / part / "__init__.py").write_text("")
+    (package / part / module).write_text(source)
+    return package
+
+
+def test_a_forbidden_import_is_caught(tmp_path: Path) -> None:
+    package = _package(
+        tmp_path,
+        "",
+        "models.py",
         "import datetime\nfrom parliament_tracker.cases.models import Case\n"
         "from parliament_tracker import auth\n"
-        "if TYPE_CHECKING:\n    from parliament_tracker.worklist import queries\n"
+        "if TYPE_CHECKING:\n    from parliament_tracker.worklist import queries\n",
+        part="organisation",
     )
     assert upward_imports(package) == {
         ("parliament_tracker.organisation.models", "parliament_tracker.cases.models"): "parliament_tracker/organisation/models.py:2"
@@ -197,16 +207,15 @@ def test_a_forbidden_import_is_caught(tmp_path: Path) -> None:
 def test_a_lazy_forbidden_import_is_caught(tmp_path: Path) -> None:
     """An import inside a function (or a method, or a block in one) counts as much as one at
     the top: it is the same dependency, only later."""
-    package = tmp_path / PACKAGE
-    (package / "cases").mkdir(parents=True)
-    (package / "__init__.py").write_text("")
-    (package / "cases" / "__init__.py").write_text("")
-    (package / "cases" / "services.py").write_text(
+    package = _package(
+        tmp_path,
+        "",
+        "services.py",
         "def later():\n    from parliament_tracker.deadlines import services\n"
         "class Later:\n    def method(self):\n        try:\n            import parliament_tracker.letters.models\n"
         "        except ImportError:\n            pass\n"
         "def fine():\n    from parliament_tracker.organisation.models import Member\n"
-        "    from parliament_tracker.cases import models\n"
+        "    from parliament_tracker.cases import models\n",
     )
     assert upward_imports(package) == {
         ("parliament_tracker.cases.services", "parliament_tracker.deadlines"): "parliament_tracker/cases/services.py:2",
@@ -226,16 +235,15 @@ def test_function_level_imports_of_other_parts_are_few_and_each_has_its_reason()
 
 
 def test_a_function_level_import_of_another_part_is_found(tmp_path: Path) -> None:
-    package = tmp_path / PACKAGE
-    (package / "cases").mkdir(parents=True)
-    (package / "__init__.py").write_text("def create_app():\n    from parliament_tracker.factory import build\n")
-    (package / "cases" / "__init__.py").write_text("")
-    (package / "cases" / "views.py").write_text(
+    package = _package(
+        tmp_path,
+        "def create_app():\n    from parliament_tracker.factory import build\n",
+        "views.py",
         "from parliament_tracker.auth import services\n"
         "def page():\n    from parliament_tracker.cases import models\n"
         "    import json\n"
         "    def inner():\n        from parliament_tracker.audit.services import record\n"
-        "class View:\n    def get(self):\n        if True:\n            from parliament_tracker import kept_forms\n"
+        "class View:\n    def get(self):\n        if True:\n            from parliament_tracker import kept_forms\n",
     )
     assert function_level_imports(package) == {
         ("parliament_tracker", "parliament_tracker.factory"): "parliament_tracker/__init__.py:2",
