@@ -219,8 +219,9 @@ def reconcile(today: dt.date, client: TKClient) -> dict[str, Any]:
     by_reference = {c.reference: c for c in cases}
     fetched = client.fetch_zaken_by_numbers(
         list(by_reference),
-        chunk_size=int(config.get("TK_BATCH_SIZE", DEFAULT_BATCH_SIZE)),
-        parallel=int(config.get("TK_PARALLEL_REQUESTS", 4)),
+        # a setting of 0 or less means one: one number per request, one request at a time
+        chunk_size=max(1, int(config.get("TK_BATCH_SIZE", DEFAULT_BATCH_SIZE))),
+        parallel=max(1, int(config.get("TK_PARALLEL_REQUESTS", 4))),
     )
     if fetched.failed and len(fetched.failed) == fetched.batches:
         raise fetched.failed[0].error  # nothing read: the job fails and changes nothing

@@ -525,3 +525,17 @@ def test_a_zaaks_committee_is_matched_on_abbreviation_or_short_name_not_duplicat
         assert short_name("Tweede Kamer") == "Tweede Kamer"
         assert query_names(["FIN", "Tweede Kamer"]) == ["FIN", "vaste commissie voor Financiën", "Financiën", "Tweede Kamer"]
         db.session.rollback()
+
+
+def test_reconcile_reads_a_zero_batch_or_parallel_setting_as_one(app, db, fake_tk, signatory, users, monkeypatch):
+    fake_tk.zaken.extend(synthetic_written_questions(5))
+    new = run(app, db, "tk_watch", dt.date(2021, 9, 10)).counts["new"]
+    monkeypatch.setitem(app.config, "TK_BATCH_SIZE", 0)
+    monkeypatch.setitem(app.config, "TK_PARALLEL_REQUESTS", 0)
+    fake_tk.requests.clear()
+
+    result = run(app, db, "tk_reconcile", dt.date(2021, 10, 20))
+
+    assert result.status == JobStatus.ok, result.error
+    assert new > 0 and len(fake_tk.requests) == result.counts["requests"] == new
+    assert fake_tk.max_in_flight == 1 and result.counts["checked"] == new
