@@ -44,7 +44,7 @@ import sqlalchemy as sa  # noqa: E402
 from bench_load import PASSWORD, ROLES, SEARCH_WORDS, build  # noqa: E402
 from generate import PG_ADMIN_URL, drop_postgres_database, reset_postgres_database  # noqa: E402
 
-DB_NAME = "bench_cpu_h1"
+DB_NAME = os.environ.get("BENCH_CPU_DB", "bench_cpu_h1")  # BENCH_CPU_DB: one per person running it
 #: endpoint -> the role that asks for it (one of bench_load's roles for it)
 ENDPOINTS: dict[str, str] = {
     "dashboard": "director",
