@@ -14,9 +14,10 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from jinja2 import StrictUndefined, nodes
+from jinja2 import StrictUndefined, Template, nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import LRUCache
 
 from parliament_tracker.letters.engine.context import join_and
 from parliament_tracker.letters.engine.dates import nl_date
@@ -172,6 +173,27 @@ class _LimitedSandbox(ImmutableSandboxedEnvironment):
             out.append(piece)
         return "".join(out)
 
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
+        """Compile ``source`` once per process: docxtpl asks for each part of a template on every
+        fill, and compiling (lexing, parsing, generating Python, ``compile``) was a third of a fill.
+
+        The source is the template's own text, not the letter (the letter is the context at render
+        time), so a hit is the same code a fresh compile would give; the budget and the sandbox's
+        checks run at render time. Keyed with the autoescape setting, which Jinja bakes into the code.
+        """
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        key = (source, self.autoescape)
+        template: Template | None = _COMPILED.get(key)
+        if template is None:
+            template = super().from_string(source)
+            _COMPILED[key] = template
+        return template
+
+
+#: compiled template parts by (source, autoescape): the parts of a few template versions
+_COMPILED = LRUCache(64)
+
 
 def _make_env() -> ImmutableSandboxedEnvironment:
     env = _LimitedSandbox(autoescape=True, undefined=StrictUndefined)
@@ -182,8 +204,8 @@ def _make_env() -> ImmutableSandboxedEnvironment:
     return env
 
 
-# One environment for the process: docxtpl compiles each part per render anyway,
-# and the environment holds no per-render state (the budget lives in a context variable).
+# One environment for the process; it holds no per-render state (the budget lives in a context
+# variable), and its compiled parts are kept (``from_string``).
 ENV = _make_env()
 
 
