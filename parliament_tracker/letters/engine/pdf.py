@@ -150,6 +150,43 @@ _SHEETS: dict[str, CSS] = {}
 _MAX_SHEETS = 16
 
 
+class _ImageCache(dict[str, Any]):
+    """WeasyPrint's image cache, kept across renders for raster images from data: URLs (the logo,
+    a template's pictures: the same bytes in every letter), so they are decoded and re-encoded for
+    the PDF once per process (~3 ms of a letter). The key is the whole data: URL, so a new logo is a
+    new entry, never a stale one. Failed loads (None) and SVG (which holds its render's context)
+    are not kept; WeasyPrint's own entries for a kept image (its bytes by image id) are."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.chars = 0  # of the data: URLs kept
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if key.startswith("data:"):
+            from weasyprint.images import RasterImage
+
+            if not isinstance(value, RasterImage):
+                return
+            self.chars += len(key)
+        super().__setitem__(key, value)
+
+
+_IMAGES = _ImageCache()
+_IMAGES_MAX_CHARS = 8 * 1024 * 1024  # then a fresh cache (renders under way keep the one they have)
+_IMAGES_PER_LETTER_CHARS = 2 * 1024 * 1024  # a letter with more images than this renders uncached
+_DATA_URL = re.compile(r"data:[^\s\"')]+")
+
+
+def _image_cache(html: str) -> _ImageCache | None:
+    global _IMAGES
+    if sum(len(url) for url in _DATA_URL.findall(html)) > _IMAGES_PER_LETTER_CHARS:
+        return None
+    with _FONT_LOCK:
+        if _IMAGES.chars > _IMAGES_MAX_CHARS:
+            _IMAGES = _ImageCache()
+        return _IMAGES
+
+
 def _split_stylesheet(html: str) -> tuple[str, CSS | None]:
     """The document without its one <style>, and that style as a parsed (cached) stylesheet; the
     document as it is and None when it has no single plain <style> element.
@@ -189,7 +226,8 @@ def render_pdf(html: str, *, title: str, lang: str = "nl-NL", max_pages: int | N
     try:
         html, sheet = _split_stylesheet(html)
         document = HTML(string=html, base_url=None, url_fetcher=fetcher()).render(
-            font_config=font_config(), pdf_variant=pdf_variant, stylesheets=[sheet] if sheet is not None else None)
+            font_config=font_config(), pdf_variant=pdf_variant, stylesheets=[sheet] if sheet is not None else None,
+            cache=_image_cache(html))
     except FatalURLFetchingError as exc:  # a BaseException in WeasyPrint: make it an ordinary error
         raise ExternalResourceRefused(str(exc)) from None
     if max_pages is not None and len(document.pages) > max_pages:
