@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, lazyload, noload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, load_only, noload, selectinload
 
 from parliament_tracker.auth.models import User
 from parliament_tracker.cases import search_index
@@ -183,41 +183,100 @@ def listed_options(*, members: bool = False) -> tuple[Any, ...]:
     )
 
 
-def search(f: CaseFilter, *, members: bool = False) -> tuple[list[Case], int]:
-    """A page of matching cases and their number, counted up to ``COUNT_CAP`` + 1 (see ``is_capped``).
+def _matching(f: CaseFilter) -> tuple[sa.Select[tuple[Case]], int | None]:
+    """The query of the cases matching ``f`` and, when already known, their number counted up
+    to ``COUNT_CAP`` + 1 (``None``: the page's statement counts them).
 
     On SQLite, search words go through the FTS5 index first (``_fts_matches``): up to
     ``COUNT_CAP`` matches are the whole result, and the page is sorted from their ids. More
     than that is a frequent word, whose newest matches lie near the start of the sort index:
     the page then walks that index with LIKE, as PostgreSQL's planner does with its trigram
-    index at hand. ``members``: load the cases' members with them (see ``listed_options``).
-    """
+    index at hand."""
     base = filtered(f)
     if _use_fts(f):
         matches = _fts_matches(f, COUNT_CAP + 1)
-        total = len(matches)
-        if total <= COUNT_CAP:
-            base = sa.select(Case).where(Case.id.in_(matches))
-    else:
-        total = _count(base, COUNT_CAP + 1)
-    if not total:
-        return [], 0
+        if len(matches) <= COUNT_CAP:
+            return sa.select(Case).where(Case.id.in_(matches)), len(matches)
+        return base, len(matches)
+    return base, None
+
+
+def _page(f: CaseFilter, base: sa.Select[tuple[Case]], total: int | None) -> tuple[sa.Subquery, sa.ColumnElement[int]]:
+    """The page's ids (a subquery, in the list's order) and the capped count as a column: the
+    count, the page and its rows then come in one statement. The ids are picked before the
+    rows are joined to their labels: with a deep OFFSET the joins would otherwise run for
+    every skipped row too. The count is an uncorrelated scalar subquery, which both databases
+    evaluate once per statement."""
     order = SORTS.get(f.sort, SORTS[DEFAULT_SORT])
-    page = max(1, f.page)
-    # Pick the page's ids first, then load those rows with their joined relations: with a
-    # deep OFFSET the joins would otherwise run for every skipped row too.
-    ids = list(
-        db.session.scalars(base.with_only_columns(Case.id).order_by(*order).limit(f.per_page).offset((page - 1) * f.per_page))
+    ids = base.with_only_columns(Case.id).order_by(*order).limit(f.per_page).offset((max(1, f.page) - 1) * f.per_page)
+    if total is None:
+        capped = base.with_only_columns(Case.id).order_by(None).limit(COUNT_CAP + 1).subquery()
+        count: sa.ColumnElement[int] = sa.select(sa.func.count()).select_from(capped).scalar_subquery()
+    else:
+        count = sa.literal(total, sa.Integer)
+    return ids.subquery("page"), count.label("total")
+
+
+def _total_of(rows: Sequence[Any], f: CaseFilter, base: sa.Select[tuple[Case]], total: int | None) -> int:
+    """The count read with the page's rows; a page past the last has no rows to read it from."""
+    if rows:
+        return int(rows[0].total)
+    if total is not None:
+        return total
+    return 0 if f.page <= 1 else _count(base, COUNT_CAP + 1)
+
+
+def search(f: CaseFilter, *, members: bool = False) -> tuple[list[Case], int]:
+    """A page of matching cases (the API's list) and their number, counted up to ``COUNT_CAP`` + 1
+    (see ``is_capped``), in one statement (two on SQLite with search words, see ``_matching``).
+    ``members``: load the cases' members with them (see ``listed_options``)."""
+    base, total = _matching(f)
+    if total == 0:
+        return [], 0
+    page, count = _page(f, base, total)
+    order = SORTS.get(f.sort, SORTS[DEFAULT_SORT])
+    stmt = (
+        sa.select(Case, count)
+        .join(page, page.c.id == Case.id)
+        .options(load_only(*LISTED_COLUMNS), *listed_options(members=members))
+        .order_by(*order)
     )
-    if not ids:
-        return [], total
-    rows = {
-        case.id: case
-        for case in db.session.scalars(
-            sa.select(Case).where(Case.id.in_(ids)).options(*listed_options(members=members))
+    rows = db.session.execute(stmt).all()
+    return [row[0] for row in rows], _total_of(rows, f, base, total)
+
+
+#: the case columns a list row (page or API) shows or needs; not the long texts (search_text, notes)
+LISTED_COLUMNS = (
+    Case.reference, Case.kind, Case.subject, Case.received_on, Case.status, Case.version, Case.dossier,
+    Case.due_on, Case.practical_due_on, Case.lead_directorate_id, Case.drafter_id, Case.addressed_to_id, Case.committee_id,
+)
+
+
+def list_page(f: CaseFilter) -> tuple[list[sa.Row[Any]], int]:
+    """A page of the case list as plain rows (no ORM objects: the page shows a few columns and
+    two labels) and the number of matches counted up to ``COUNT_CAP`` + 1, in one statement
+    (two on SQLite with search words, see ``_matching``). A row has the case's ``id``,
+    ``reference``, ``kind``, ``subject``, ``received_on``, ``practical_due_on`` and
+    ``status``, its lead directorate's code (``directorate``) and its drafter's name
+    (``drafter_name``)."""
+    base, total = _matching(f)
+    if total == 0:
+        return [], 0
+    page, count = _page(f, base, total)
+    order = SORTS.get(f.sort, SORTS[DEFAULT_SORT])
+    stmt = (
+        sa.select(
+            Case.id, Case.reference, Case.kind, Case.subject, Case.received_on, Case.practical_due_on, Case.status,
+            Directorate.code.label("directorate"), User.display_name.label("drafter_name"), count,
         )
-    }
-    return [rows[i] for i in ids if i in rows], total
+        .select_from(Case)
+        .join(page, page.c.id == Case.id)
+        .outerjoin(Directorate, Directorate.id == Case.lead_directorate_id)
+        .outerjoin(User, User.id == Case.drafter_id)
+        .order_by(*order)
+    )
+    rows = list(db.session.execute(stmt).all())
+    return rows, _total_of(rows, f, base, total)
 
 
 def iterate_all(f: CaseFilter, batch: int = 1000) -> Iterator[tuple[Case, int]]:

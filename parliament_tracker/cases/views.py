@@ -76,7 +76,7 @@ def index():
         exact = services.find_case(f.q)
         if exact is not None:
             return redirect(url_for("cases.show", reference=exact.reference))
-    items, total = queries.search(f)
+    items, total = queries.list_page(f)
     pages = max(1, -(-total // f.per_page))
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
