@@ -91,7 +91,7 @@ def test_filter_choices_follow_a_users_name_and_role_but_not_a_login(app, db):
         drafter = factories.user("drafter", "kees", display_name="Kees Drafter")
         db.session.commit()
         before = reference_data.read_stamp()
-        drafter.last_login_at = dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.timezone.utc)
+        drafter.last_login_at = dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC)
         db.session.commit()
         assert reference_data.read_stamp() == before  # a login changes no kept copy
         reference_data.note_stamp(None)
