@@ -24,6 +24,8 @@ def _plain(db, **want):
             continue
         if want.get("state") == "open" and c.status.is_closed:
             continue
+        if not all(t in c.search_text for t in want.get("q", "").lower().split()):
+            continue
         out.append({
             "id": c.id, "reference": c.reference, "received_on": c.received_on, "subject": c.subject,
             "due": c.practical_due_on, "status": c.status,
@@ -49,7 +51,8 @@ def test_list_pages_match_a_plain_reading_of_the_rows(app, db, monkeypatch, sort
         db.session.commit()
         dgmi = factories.directorate("DGMI").id
         monkeypatch.setattr(queries, "COUNT_CAP", cap)
-        for want in ({}, {"directorate_id": dgmi, "state": "open"}):
+        # with words: on PostgreSQL the matches up to the cap sort their own page, past it the walk
+        for want in ({}, {"directorate_id": dgmi, "state": "open"}, {"q": "testzaak"}, {"q": "2021Z9", "state": "open"}):
             key, reverse = _ORDERS[sort]
             expected = sorted(_plain(db, **want), key=key, reverse=reverse)
             assert expected
