@@ -43,6 +43,8 @@ _CHANGED = "reference_data_changed"
 _PENDING = "reference_data_pending"
 
 _watched: set[type] = set()
+#: models watched only for some of their columns (model -> attribute names)
+_watched_attributes: dict[type, frozenset[str]] = {}
 _kept: dict[str, tuple[str, Any]] = {}
 _lock = threading.Lock()
 _request_stamp: contextvars.ContextVar[str | None] = contextvars.ContextVar("reference_stamp", default=None)
@@ -70,15 +72,26 @@ def watch(*models: type) -> None:
     _watched.update(models)
 
 
+def watch_attributes(model: type, *names: str) -> None:
+    """Adding or deleting one of these models, or changing one of these attributes of one,
+    changes the stamp; other changes (a user's last login) do not."""
+    _watched_attributes[model] = _watched_attributes.get(model, frozenset()) | frozenset(names)
+
+
+def _attributes_changed(obj: Any, names: frozenset[str]) -> bool:
+    attrs = sa.inspect(obj).attrs
+    return any(attrs[name].history.has_changes() for name in names)
+
+
 @sa.event.listens_for(Session, "before_flush")
 def _note_change(session: Session, _flush_context: Any, _instances: Any) -> None:
     """A flush changing watched data: the session reads afresh from now on, and its commit
     will change the stamp."""
-    if not _watched:
+    if not _watched and not _watched_attributes:
         return
-    kinds = tuple(_watched)
+    kinds = (*_watched, *_watched_attributes)
     added_or_deleted = any(isinstance(obj, kinds) for obj in (*session.new, *session.deleted))
-    if added_or_deleted or any(isinstance(obj, kinds) and session.is_modified(obj) for obj in session.dirty):
+    if added_or_deleted or any(_modified(session, obj) for obj in session.dirty):
         session.info[_CHANGED] = True
         session.info[_PENDING] = True
 
@@ -94,6 +107,13 @@ def _bump_at_commit(session: Session) -> None:
     session.flush()
     if session.info.pop(_PENDING, False):
         bump(session)
+
+
+def _modified(session: Session, obj: Any) -> bool:
+    names = _watched_attributes.get(type(obj))
+    if names is not None and type(obj) not in _watched:
+        return _attributes_changed(obj, names)
+    return isinstance(obj, tuple(_watched)) and session.is_modified(obj)
 
 
 def bump(session: Session | None = None) -> None:

@@ -3,12 +3,16 @@ corrected questions as typed."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
+from parliament_tracker import reference_data
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.roles import Role
 from parliament_tracker.cases import services
@@ -21,13 +25,46 @@ from parliament_tracker.organisation.models import Committee, Directorate, Membe
 from parliament_tracker.organisation.services import member_for
 
 
-def filter_options() -> dict[str, Any]:
+@dataclasses.dataclass(frozen=True)
+class FilterChoices:
+    """One filter's choices as ``<option>`` elements, escaped once when loaded."""
+
+    options: tuple[tuple[int, str], ...]  # (id, the option's HTML)
+
+    @classmethod
+    def of(cls, rows: Iterable[tuple[int, str]]) -> FilterChoices:
+        return cls(tuple((i, f'<option value="{i}">{escape(label)}</option>') for i, label in rows))
+
+    def html(self, selected: int | None) -> Markup:
+        """The options, ``selected`` marked (the list's filter form)."""
+        mark = f'<option value="{selected}">'
+        return Markup("".join(
+            html.replace(mark, f'<option value="{selected}" selected>', 1) if i == selected else html
+            for i, html in self.options
+        ))
+
+
+def _load_filter_options() -> dict[str, FilterChoices]:
+    def rows(stmt: Any) -> FilterChoices:
+        return FilterChoices.of((i, label) for i, label in db.session.execute(stmt))
+
     return {
-        "directorates": db.session.scalars(db.select(Directorate).order_by(Directorate.code)).all(),
-        "drafters": db.session.scalars(db.select(User).where(User.role.in_([Role.drafter, Role.director])).order_by(User.display_name)).all(),
-        "committees": db.session.scalars(db.select(Committee).order_by(Committee.name)).all(),
-        "parties": db.session.scalars(db.select(Party).order_by(Party.abbreviation)).all(),
+        "directorates": rows(sa.select(Directorate.id, Directorate.code).order_by(Directorate.code)),
+        "drafters": rows(
+            sa.select(User.id, User.display_name).where(User.role.in_([Role.drafter, Role.director])).order_by(User.display_name)
+        ),
+        "committees": rows(
+            sa.select(Committee.id, sa.func.coalesce(sa.func.nullif(Committee.abbreviation, ""), Committee.name)).order_by(Committee.name)
+        ),
+        "parties": rows(sa.select(Party.id, Party.abbreviation).order_by(Party.abbreviation)),
     }
+
+
+def filter_options() -> dict[str, FilterChoices]:
+    """The list's filter choices, kept per worker under the reference stamp (``cases.hooks``
+    watches directorates, committees, parties and the users' roles and names): four
+    statements and a hundred-odd options rendered per page before."""
+    return reference_data.kept("cases.filter_options", _load_filter_options)
 
 
 def fill_choices(form: CaseForm) -> None:

@@ -9,14 +9,17 @@ from typing import Any
 
 from flask import Flask
 
+from parliament_tracker import reference_data
 from parliament_tracker.api import register_openapi
 from parliament_tracker.audit import describe
+from parliament_tracker.auth.models import User
 from parliament_tracker.cases import api_docs
 from parliament_tracker.cases.kinds import CaseKind
 from parliament_tracker.cases.models import LinkType
 from parliament_tracker.cases.page_hooks import register_case_page_extender
 from parliament_tracker.cases.question_views import choices
 from parliament_tracker.cases.workflow import CaseStatus
+from parliament_tracker.organisation.models import Committee, Directorate, Party
 
 
 def init_app(app: Flask) -> None:
@@ -28,6 +31,10 @@ def init_app(app: Flask) -> None:
     describe.register_titles("link_type", LinkType)
     register_openapi(app, api_docs.openapi)
     register_case_page_extender(app, choices)  # the per-question assignment form's choices
+    # the case list's filter choices are kept per worker under the reference stamp
+    # (form_data.filter_options); of a user only what the drafter choice shows (not the last login)
+    reference_data.watch(Directorate, Committee, Party)
+    reference_data.watch_attributes(User, "role", "display_name")
 
     @app.context_processor
     def case_titles() -> dict[str, Any]:

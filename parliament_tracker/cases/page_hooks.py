@@ -64,8 +64,9 @@ def event_class() -> type:
     return sa.inspect(Case).relationships["due_before_event"].mapper.class_
 
 
-def risks(items: list[Case]) -> dict[int, tuple[str, str]]:
-    """Per listed case with a deadline that is late or close: (risk, the words for it)."""
+def risks(items: Sequence[Any]) -> dict[int, tuple[str, str]]:
+    """Per listed case (a ``Case`` or a ``queries.list_page`` row: its ``id``, ``status`` and
+    ``practical_due_on``) with a deadline that is late or close: (risk, the words for it)."""
     judge = deadline_hooks().risk_judge()
     out: dict[int, tuple[str, str]] = {}
     for case in items:

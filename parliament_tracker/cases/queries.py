@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, lazyload, noload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, load_only, noload, selectinload
+from sqlalchemy.sql.util import ClauseAdapter
 
 from parliament_tracker.auth.models import User
 from parliament_tracker.cases import search_index
@@ -183,41 +184,133 @@ def listed_options(*, members: bool = False) -> tuple[Any, ...]:
     )
 
 
-def search(f: CaseFilter, *, members: bool = False) -> tuple[list[Case], int]:
-    """A page of matching cases and their number, counted up to ``COUNT_CAP`` + 1 (see ``is_capped``).
+def _matching(f: CaseFilter) -> tuple[sa.Select[tuple[Case]], int | None]:
+    """The query of the cases matching ``f`` and, when already known, their number counted up
+    to ``COUNT_CAP`` + 1 (``None``: the page's statement counts them).
 
     On SQLite, search words go through the FTS5 index first (``_fts_matches``): up to
     ``COUNT_CAP`` matches are the whole result, and the page is sorted from their ids. More
     than that is a frequent word, whose newest matches lie near the start of the sort index:
     the page then walks that index with LIKE, as PostgreSQL's planner does with its trigram
-    index at hand. ``members``: load the cases' members with them (see ``listed_options``).
-    """
+    index at hand."""
     base = filtered(f)
     if _use_fts(f):
         matches = _fts_matches(f, COUNT_CAP + 1)
-        total = len(matches)
-        if total <= COUNT_CAP:
-            base = sa.select(Case).where(Case.id.in_(matches))
-    else:
-        total = _count(base, COUNT_CAP + 1)
-    if not total:
-        return [], 0
+        if len(matches) <= COUNT_CAP:
+            return sa.select(Case).where(Case.id.in_(matches)), len(matches)
+        return base, len(matches)
+    return base, None
+
+
+def _page(f: CaseFilter, base: sa.Select[tuple[Case]], total: int | None) -> tuple[sa.Subquery, sa.ColumnElement[int]]:
+    """The page's ids (a subquery, in the list's order) and the capped count as a column: the
+    count, the page and its rows then come in one statement. The ids are picked before the
+    rows are joined to their labels: with a deep OFFSET the joins would otherwise run for
+    every skipped row too. The count is an uncorrelated scalar subquery, which both databases
+    evaluate once per statement."""
     order = SORTS.get(f.sort, SORTS[DEFAULT_SORT])
-    page = max(1, f.page)
-    # Pick the page's ids first, then load those rows with their joined relations: with a
-    # deep OFFSET the joins would otherwise run for every skipped row too.
-    ids = list(
-        db.session.scalars(base.with_only_columns(Case.id).order_by(*order).limit(f.per_page).offset((page - 1) * f.per_page))
-    )
-    if not ids:
-        return [], total
-    rows = {
-        case.id: case
-        for case in db.session.scalars(
-            sa.select(Case).where(Case.id.in_(ids)).options(*listed_options(members=members))
+    ids = base.with_only_columns(Case.id).order_by(*order).limit(f.per_page).offset((max(1, f.page) - 1) * f.per_page)
+    if total is None:
+        capped = base.with_only_columns(Case.id).order_by(None).limit(COUNT_CAP + 1).subquery()
+        count: sa.ColumnElement[int] = sa.select(sa.func.count()).select_from(capped).scalar_subquery()
+    else:
+        count = sa.literal(total, sa.Integer)
+    return ids.subquery("page"), count.label("total")
+
+
+def _total_of(rows: Sequence[Any], f: CaseFilter, base: sa.Select[tuple[Case]], total: int | None) -> int:
+    """The count read with the page's rows; a page past the last has no rows to read it from."""
+    if rows:
+        return int(rows[0].total)
+    if total is not None:
+        return total
+    return 0 if f.page <= 1 else _count(base, COUNT_CAP + 1)
+
+
+#: the columns the sorts read (``SORTS``), kept with the matches of ``_fetch_page``'s first try
+_SORT_COLUMNS = (Case.id, Case.received_on, Case.reference, Case.subject, Case.status, Case.practical_due_on)
+
+
+def _fetch_page(f: CaseFilter, build: Callable[[sa.Subquery, sa.ColumnElement[int]], sa.Select[Any]]) -> tuple[list[Any], int]:
+    """The page's rows as ``build(page ids, count column)`` selects them, and the capped count.
+
+    PostgreSQL with search words: the planner, not knowing how many cases a word matches,
+    mostly walks the sort index and reads every case's text until it has a page (6-9 ms for a
+    word in a few hundred cases at 20,000, for rows it has just found through the trigram
+    index to count them). So the first try keeps up to ``COUNT_CAP`` + 1 matches (the trigram
+    index's, with their sort columns), counts them and sorts its page from them, one
+    statement; only a word with more matches than that (whose newest matches lie near the
+    start of the sort index) takes the walk, in a second statement."""
+    base, total = _matching(f)
+    if total == 0:
+        return [], 0
+    if total is None and f.q and db.session.get_bind().dialect.name == "postgresql":
+        matches = base.with_only_columns(*_SORT_COLUMNS).order_by(None).limit(COUNT_CAP + 1).cte("matches")
+        adapt = ClauseAdapter(matches).traverse
+        order = [adapt(o) for o in SORTS.get(f.sort, SORTS[DEFAULT_SORT])]
+        page = (
+            sa.select(matches.c.id).order_by(*order).limit(f.per_page).offset((max(1, f.page) - 1) * f.per_page).subquery("page")
         )
-    }
-    return [rows[i] for i in ids if i in rows], total
+        count: sa.ColumnElement[int] = sa.select(sa.func.count()).select_from(matches).scalar_subquery().label("total")
+        rows = list(db.session.execute(build(page, count)).all())
+        if rows and rows[0].total <= COUNT_CAP:
+            return rows, int(rows[0].total)
+        if not rows and f.page <= 1:
+            return [], 0
+        total = COUNT_CAP + 1 if rows else None
+    page, count = _page(f, base, total)
+    rows = list(db.session.execute(build(page, count)).all())
+    return rows, _total_of(rows, f, base, total)
+
+
+def search(f: CaseFilter, *, members: bool = False) -> tuple[list[Case], int]:
+    """A page of matching cases (the API's list) and their number, counted up to ``COUNT_CAP`` + 1
+    (see ``is_capped``), mostly in one statement (see ``_matching`` and ``_fetch_page``).
+    ``members``: load the cases' members with them (see ``listed_options``)."""
+    order = SORTS.get(f.sort, SORTS[DEFAULT_SORT])
+
+    def build(page: sa.Subquery, count: sa.ColumnElement[int]) -> sa.Select[Any]:
+        return (
+            sa.select(Case, count)
+            .join(page, page.c.id == Case.id)
+            .options(load_only(*LISTED_COLUMNS), *listed_options(members=members))
+            .order_by(*order)
+        )
+
+    rows, total = _fetch_page(f, build)
+    return [row[0] for row in rows], total
+
+
+#: the case columns a list row (page or API) shows or needs; not the long texts (search_text, notes)
+LISTED_COLUMNS = (
+    Case.reference, Case.kind, Case.subject, Case.received_on, Case.status, Case.version, Case.dossier,
+    Case.due_on, Case.practical_due_on, Case.lead_directorate_id, Case.drafter_id, Case.addressed_to_id, Case.committee_id,
+)
+
+
+def list_page(f: CaseFilter) -> tuple[list[sa.Row[Any]], int]:
+    """A page of the case list as plain rows (no ORM objects: the page shows a few columns and
+    two labels) and the number of matches counted up to ``COUNT_CAP`` + 1, in one statement
+    (see ``_matching`` and ``_fetch_page``). A row has the case's ``id``,
+    ``reference``, ``kind``, ``subject``, ``received_on``, ``practical_due_on`` and
+    ``status``, its lead directorate's code (``directorate``) and its drafter's name
+    (``drafter_name``)."""
+    order = SORTS.get(f.sort, SORTS[DEFAULT_SORT])
+
+    def build(page: sa.Subquery, count: sa.ColumnElement[int]) -> sa.Select[Any]:
+        return (
+            sa.select(
+                Case.id, Case.reference, Case.kind, Case.subject, Case.received_on, Case.practical_due_on, Case.status,
+                Directorate.code.label("directorate"), User.display_name.label("drafter_name"), count,
+            )
+            .select_from(Case)
+            .join(page, page.c.id == Case.id)
+            .outerjoin(Directorate, Directorate.id == Case.lead_directorate_id)
+            .outerjoin(User, User.id == Case.drafter_id)
+            .order_by(*order)
+        )
+
+    return _fetch_page(f, build)
 
 
 def iterate_all(f: CaseFilter, batch: int = 1000) -> Iterator[tuple[Case, int]]:
