@@ -5,7 +5,7 @@ package adds "awaiting my approval")."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import quote
 
@@ -21,11 +21,11 @@ from flask_babel import lazy_gettext as _l
 from parliament_tracker.cases.models import Case
 from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.db import today_local
-from parliament_tracker.deadlines import lateness, queries, services
+from parliament_tracker.deadlines import lateness, progress, queries, services
 from parliament_tracker.deadlines.models import (
     Deadline,
 )
-from parliament_tracker.deadlines.rules import DeadlineKind
+from parliament_tracker.deadlines.rules import ANSWER_KINDS, DeadlineKind
 from parliament_tracker.deadlines.wording import in_language
 
 RISK_TITLES = {
@@ -71,26 +71,41 @@ def case_deadline_rows(case: Case) -> list[dict[str, Any]]:
 
 
 def decorate(rows: list[Deadline]) -> list[dict[str, Any]]:
-    """Entries for the calendar and dashboard lists; titles are translated once per call
-    (thousands of lazy strings per month view were a third of the page time)."""
+    """Entries for the calendar and dashboard lists (see :func:`entries`)."""
+    return entries([(d, d.case) for d in rows])
+
+
+def entries(pairs: Iterable[tuple[Any, Any]]) -> list[dict[str, Any]]:
+    """Entries for the calendar and dashboard lists from (deadline, case) pairs: Deadline and
+    Case objects, or one column row as both (``queries.dashboard``; a deadline's kind, binding
+    flag and dates, its case's reference, subject, status and postponement date).
+
+    Titles are translated once per call (thousands of lazy strings per month view were a third
+    of the page time)."""
     ctx = services.unit_rule_context()
     today = today_local()
     kind_titles = {k: k.label for k in DeadlineKind}
     status_titles = {s: s.label for s in CaseStatus}
     risk_titles = {r: risk_title(r, ctx) for r in (*RISK_TITLES, None)}
+    calendar, soon = ctx.calendar, ctx.settings.due_soon_working_days
     # url_for once; references are letters, digits and "-" (cases.references), safe in a path
     prefix = url_for("cases.show", reference="0")[:-1]
     out = []
-    for d in rows:
-        risk = services.deadline_risk(d, d.case, today, ctx)
+    for d, case in pairs:
+        on = d.overridden_due_on or d.practical_due_on  # Deadline.effective_due_on
+        # services.deadline_risk, from the columns
+        if d.kind in ANSWER_KINDS and not d.is_binding:
+            risk = None
+        else:
+            risk = lateness.risk(on, today, progress.is_done(d.kind, case.status, case.postponed_on), calendar, soon)
         out.append(
             {
                 "deadline": d,
-                "case": d.case,
-                "url": f"{prefix}{quote(d.case.reference)}#deadlines",
-                "date": d.effective_due_on,
+                "case": case,
+                "url": f"{prefix}{quote(case.reference)}#deadlines",
+                "date": on,
                 "title": kind_titles[d.kind],
-                "status_title": status_titles[d.case.status],
+                "status_title": status_titles[case.status],
                 "risk": risk,
                 "risk_title": risk_titles[risk],
             }
@@ -119,21 +134,19 @@ def dashboard_lists(today: dt.date, directorate_id: int | None, user: Any) -> di
     on the dashboard is the length of the page it links to.
     """
     week_end = today + dt.timedelta(days=6 - today.weekday())
-    overdue_rows, overdue_total = queries.overdue(today, directorate_id=directorate_id, limit=100)
-    week_rows, week_total = queries.binding_between(today, week_end, directorate_id=directorate_id, limit=200)
+    lists = queries.dashboard(today, week_end, directorate_id)
     awaiting = awaiting_for(user)
-    monday_list, monday_total = queries.monday_list_preview(today, directorate_id)
     return {
         "week_end": week_end,
-        "overdue": decorate(overdue_rows),
-        "overdue_total": overdue_total,
-        "this_week": decorate(week_rows),
-        "week_total": week_total,
+        "overdue": entries((row, row) for row in lists["overdue"]),
+        "overdue_total": lists["overdue_total"],
+        "this_week": entries((row, row) for row in lists["week"]),
+        "week_total": lists["week_total"],
         "awaiting": awaiting,
         "awaiting_total": len(awaiting),
-        "monday": lateness.next_monday(today),
-        "monday_list": monday_list,
-        "monday_total": monday_total,
+        "monday": lists["monday"],
+        "monday_list": lists["monday_list"],
+        "monday_total": lists["monday_total"],
     }
 
 

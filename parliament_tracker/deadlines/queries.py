@@ -40,9 +40,10 @@ def effective_between(start: dt.date, end: dt.date) -> Any:
 
 
 def _case_filters(
-    directorate_id: int | None, drafter_id: int | None, open_only: bool = False, *, dates_first: bool = False
+    directorate_id: Any, drafter_id: Any, open_only: bool = False, *, dates_first: bool = False
 ) -> list[Any]:
-    """The case-side conditions every list shares: lead directorate, drafter, open cases only.
+    """The case-side conditions every list shares: lead directorate, drafter, open cases only
+    (an id, None for any, or a bound parameter).
 
     ``dates_first``: the query starts from a range of deadline dates, joined to the cases.
     On SQLite the directorate and drafter are then compared ``unindexed``, so the planner
@@ -78,7 +79,7 @@ def _count_cases(where: list[Any], statuses: Iterable[CaseStatus] | None = None)
     return int(db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(counts.c.n), 0))) or 0)
 
 
-def _binding_in(start: dt.date | None, end: dt.date) -> Any:
+def _binding_in(start: Any, end: Any) -> Any:
     """The case's binding date in [start, end]; no lower bound when ``start`` is None."""
     return Case.practical_due_on <= end if start is None else Case.practical_due_on.between(start, end)
 
@@ -131,8 +132,11 @@ def binding_between(
     return [binding[i] for i in found_ids if i in binding], total
 
 
-def _first_open_cases(start: dt.date | None, end: dt.date, directorate_id: int | None, drafter_id: int | None, limit: int) -> Any:
-    """The ids of the first ``limit`` open cases by binding date in [start, end].
+def _first_open_cases(
+    start: Any, end: Any, directorate_id: Any, drafter_id: Any, limit: int, *, columns: bool = False
+) -> Any:
+    """The ids of the first ``limit`` open cases by binding date in [start, end] (with
+    ``columns`` also their date and reference, the order's columns).
 
     One seek per open status on (status, practical_due_on), each stopping after ``limit``
     rows, merged: "status IN (...) ORDER BY date LIMIT n" as one query sorts every open case
@@ -148,7 +152,8 @@ def _first_open_cases(start: dt.date | None, end: dt.date, directorate_id: int |
         for status in OPEN
     ]
     merged = sa.union_all(*(sa.select(part) for part in parts)).subquery()
-    return sa.select(merged.c.id).order_by(merged.c.practical_due_on, merged.c.reference).limit(limit)
+    shown = (merged.c.id, merged.c.practical_due_on, merged.c.reference) if columns else (merged.c.id,)
+    return sa.select(*shown).order_by(merged.c.practical_due_on, merged.c.reference).limit(limit)
 
 
 def overdue(today: dt.date, *, directorate_id: int | None = None, limit: int = 100) -> tuple[list[Deadline], int]:
@@ -420,3 +425,127 @@ def monday_list_preview(today: dt.date, directorate_id: int | None, limit: int =
     query = db.select(Case).where(*where, unindexed(Case.status).in_(OPEN))
     items = db.session.scalars(query.options(lazyload("*")).order_by(Case.received_on, Case.id).limit(limit)).all()
     return list(items), total
+
+
+# -- the dashboard in three statements --------------------------------------------------------------
+
+#: how many rows each of the dashboard's lists shows (its heading gives the full count)
+DASHBOARD_OVERDUE = 100
+DASHBOARD_WEEK = 200
+DASHBOARD_MONDAY = 200
+
+
+def _open_count(where: list[Any]) -> Any:
+    """How many open cases match ``where``, as a column expression: one scalar count per open
+    status added up (each a seek on an index (…, status, date); see ``_count_cases``)."""
+    parts = [db.select(sa.func.count()).select_from(Case).where(*where, Case.status == s).scalar_subquery() for s in OPEN]
+    total = parts[0]
+    for part in parts[1:]:
+        total = total + part
+    return total
+
+
+def _monday_where(directorate: Any) -> list[Any]:
+    """``monday_list_preview``'s condition with its dates as parameters (monday, regular, long)."""
+    where = [
+        Case.kind == CaseKind.written_questions,
+        Case.received_on < sa.bindparam("regular", type_=sa.Date),
+        sa.or_(
+            Case.postponed_on.is_(None),
+            Case.postponed_on > sa.bindparam("monday", type_=sa.Date),
+            Case.received_on < sa.bindparam("long", type_=sa.Date),
+        ),
+    ]
+    if directorate is not None:
+        where.append(Case.lead_directorate_id == directorate)
+    return where
+
+
+#: (by directorate) -> (counts, entries, Monday list): built once per worker with parameters for
+#: the dates and the directorate; building these unions anew was a third of the request's CPU
+_DASHBOARD_STATEMENTS: dict[bool, tuple[Any, Any, Any]] = {}
+
+
+def _dashboard_statements(by_directorate: bool) -> tuple[Any, Any, Any]:
+    hit = _DASHBOARD_STATEMENTS.get(by_directorate)
+    if hit is not None:
+        return hit
+    directorate = sa.bindparam("directorate", type_=sa.Integer) if by_directorate else None
+    yesterday, today, week_end = (sa.bindparam(n, type_=sa.Date) for n in ("yesterday", "today", "week_end"))
+    overdue_where = [_binding_in(None, yesterday), *_case_filters(directorate, None)]
+    week_where = [_binding_in(today, week_end), *_case_filters(directorate, None)]
+    monday_where = _monday_where(directorate)
+    counts = sa.select(
+        _open_count(overdue_where).label("overdue"),
+        _open_count(week_where).label("week"),
+        _open_count(monday_where).label("monday"),
+    )
+    # The first open cases of each list (``_first_open_cases``), tagged with their list, joined
+    # to their answer deadlines; the binding one is picked in Python (see ``binding_between``).
+    firsts = [
+        _first_open_cases(None, yesterday, directorate, None, DASHBOARD_OVERDUE, columns=True).subquery(),
+        _first_open_cases(today, week_end, directorate, None, DASHBOARD_WEEK, columns=True).subquery(),
+    ]
+    listed = sa.union_all(
+        *(sa.select(sa.literal(i).label("list"), f.c.id, f.c.practical_due_on, f.c.reference) for i, f in enumerate(firsts))
+    ).subquery()
+    entries = (
+        sa.select(
+            listed.c.list,
+            Deadline.kind,
+            Deadline.is_binding,
+            Deadline.practical_due_on,
+            Deadline.overridden_due_on,
+            Case.reference,
+            Case.subject,
+            Case.status,
+            Case.postponed_on,
+        )
+        .select_from(listed)
+        .join(Case, Case.id == listed.c.id)
+        .join(Deadline, sa.and_(Deadline.case_id == listed.c.id, Deadline.kind.in_(sorted(ANSWER_KINDS))))
+        .order_by(listed.c.list, listed.c.practical_due_on, listed.c.reference, Deadline.kind)
+    )
+    # The open statuses unindexed, as in ``monday_list_preview``.
+    monday = (
+        sa.select(Case.reference, Case.subject, Case.received_on, Case.postponed_on)
+        .where(*monday_where, unindexed(Case.status).in_(OPEN))
+        .order_by(Case.received_on, Case.id)
+        .limit(DASHBOARD_MONDAY)
+    )
+    _DASHBOARD_STATEMENTS[by_directorate] = (counts, entries, monday)
+    return counts, entries, monday
+
+
+def dashboard(today: dt.date, week_end: dt.date, directorate_id: int | None) -> dict[str, Any]:
+    """The dashboard's lists and their counts in three statements: the same rows and counts as
+    ``overdue``, ``binding_between(today, week_end)`` and ``monday_list_preview`` (which the API
+    and the worklist use), as column rows: a deadline row carries its case's reference, subject,
+    status and postponement date, a Monday row its case's reference, subject and dates."""
+    settings = unit_rule_context().settings  # the one the page's other lists read
+    monday = lateness.next_monday(today)
+    params: dict[str, Any] = {
+        "yesterday": today - dt.timedelta(days=1),
+        "today": today,
+        "week_end": week_end,
+        "monday": monday,
+        "regular": monday - dt.timedelta(days=settings.written_questions_term_days),
+        "long": monday - dt.timedelta(days=settings.postponement_term_days),
+    }
+    if directorate_id is not None:
+        params["directorate"] = directorate_id
+    counts, entries, monday_list = _dashboard_statements(directorate_id is not None)
+    overdue_total, week_total, monday_total = db.session.execute(counts, params).one()
+    lists: tuple[list[Any], list[Any]] = ([], [])
+    for row in db.session.execute(entries, params):
+        if row.is_binding:
+            lists[row.list].append(row)
+    return {
+        "overdue": lists[0],
+        "overdue_total": int(overdue_total or 0),
+        "week": lists[1],
+        "week_total": int(week_total or 0),
+        "monday": monday,
+        "monday_list": db.session.execute(monday_list, params).all(),
+        "monday_total": int(monday_total or 0),
+    }

@@ -194,3 +194,41 @@ def test_events_by_day_lists_each_day_of_an_event_within_the_range(app, db):
     assert sorted(got) == [day(n) for n in range(8, 15)]  # the recess is cut to the range
     assert got[day(9)] == [recess, debate] and all(got[day(n)] == [recess] for n in (8, 10, 11, 12, 13, 14))
     assert queries.events_by_day(day(21), day(31)) == {}
+
+
+@pytest.mark.parametrize("limits", [(1, 1, 1), (3, 2, 2), (500, 500, 500)])
+def test_dashboard_lists_and_counts_match_a_plain_reading(app, spread, monkeypatch, limits):
+    """``queries.dashboard`` (three statements) against every stored case: overdue and this
+    week's open cases by binding date, the Monday list by ``lateness.monday_late_list``."""
+    from parliament_tracker.deadlines import lateness
+    from parliament_tracker.deadlines.services import facts_for, unit_rule_context
+
+    db = spread
+    monkeypatch.setattr(queries, "DASHBOARD_OVERDUE", limits[0])
+    monkeypatch.setattr(queries, "DASHBOARD_WEEK", limits[1])
+    monkeypatch.setattr(queries, "DASHBOARD_MONDAY", limits[2])
+    monkeypatch.setattr(queries, "_DASHBOARD_STATEMENTS", {})  # built with the limits above
+    week_end = TODAY + dt.timedelta(days=6 - TODAY.weekday())
+    with app.test_request_context():
+        settings = unit_rule_context().settings
+        seen_monday = 0
+        for directorate_id in (None, *sorted({c.lead_directorate_id for c in _cases(db) if c.lead_directorate_id})):
+            got = queries.dashboard(TODAY, week_end, directorate_id)
+            mine = [c for c in _cases(db) if directorate_id in (None, c.lead_directorate_id)]
+            by_date = sorted((c for c in mine if c.status in OPEN and c.practical_due_on), key=lambda c: (c.practical_due_on, c.reference))
+            overdue = [c for c in by_date if c.practical_due_on < TODAY]
+            week = [c for c in by_date if TODAY <= c.practical_due_on <= week_end]
+            monday = sorted(
+                (c for c in mine if c.status in OPEN and lateness.monday_late_list(facts_for(c), TODAY, settings)),
+                key=lambda c: (c.received_on, c.id),
+            )
+            assert (got["overdue_total"], got["week_total"], got["monday_total"]) == (len(overdue), len(week), len(monday))
+            assert [r.reference for r in got["overdue"]] == [c.reference for c in overdue[: limits[0]]]
+            assert [r.reference for r in got["week"]] == [c.reference for c in week[: limits[1]]]
+            assert [r.reference for r in got["monday_list"]] == [c.reference for c in monday[: limits[2]]]
+            assert all(r.is_binding and (r.overridden_due_on or r.practical_due_on) for r in got["overdue"] + got["week"])
+            assert got["monday"] == lateness.next_monday(TODAY)
+            seen_monday += len(monday)
+            if directorate_id is None:  # the data has something in each list
+                assert overdue and week
+        assert seen_monday > 0
