@@ -201,14 +201,14 @@ def capped_per_day(
             .where(ranked.c.rank <= per_day)
         )
         totals: dict[dt.date, int] = {}
-        shown: list[tuple[dt.date, int, Deadline]] = []
+        picked: list[tuple[dt.date, int, Deadline]] = []
         for deadline, on, rank, total in db.session.execute(query).tuples():
             on = dt.date.fromisoformat(on) if isinstance(on, str) else on
             totals[on] = total
             if deadline is not None and deadline.is_binding:
-                shown.append((on, rank, deadline))
-        shown.sort(key=lambda r: (r[0], r[1]))
-        return [d for _on, _rank, d in shown], totals
+                picked.append((on, rank, deadline))
+        picked.sort(key=lambda r: (r[0], r[1]))
+        return [d for _on, _rank, d in picked], totals
     # One pass over the joined rows: each deadline's rank within its date (by case reference)
     # and its date's count, ranked in the database; only the first ``per_day`` of each date
     # come back (the count rides along on them), not every deadline of the range in order.
