@@ -132,11 +132,8 @@ def binding_between(
     return [binding[i] for i in found_ids if i in binding], total
 
 
-def _first_open_cases(
-    start: Any, end: Any, directorate_id: Any, drafter_id: Any, limit: int, *, columns: bool = False
-) -> Any:
-    """The ids of the first ``limit`` open cases by binding date in [start, end] (with
-    ``columns`` also their date and reference, the order's columns).
+def _first_open_cases(start: Any, end: Any, directorate_id: Any, drafter_id: Any, limit: int) -> Any:
+    """The ids of the first ``limit`` open cases by binding date in [start, end].
 
     One seek per open status on (status, practical_due_on), each stopping after ``limit``
     rows, merged: "status IN (...) ORDER BY date LIMIT n" as one query sorts every open case
@@ -152,8 +149,7 @@ def _first_open_cases(
         for status in OPEN
     ]
     merged = sa.union_all(*(sa.select(part) for part in parts)).subquery()
-    shown = (merged.c.id, merged.c.practical_due_on, merged.c.reference) if columns else (merged.c.id,)
-    return sa.select(*shown).order_by(merged.c.practical_due_on, merged.c.reference).limit(limit)
+    return sa.select(merged.c.id).order_by(merged.c.practical_due_on, merged.c.reference).limit(limit)
 
 
 def overdue(today: dt.date, *, directorate_id: int | None = None, limit: int = 100) -> tuple[list[Deadline], int]:
@@ -437,7 +433,7 @@ def monday_list_preview(today: dt.date, directorate_id: int | None, limit: int =
     return list(items), total
 
 
-# -- the dashboard in three statements --------------------------------------------------------------
+# -- the dashboard in five statements ---------------------------------------------------------------
 
 #: how many rows each of the dashboard's lists shows (its heading gives the full count)
 DASHBOARD_OVERDUE = 100
@@ -471,12 +467,12 @@ def _monday_where(directorate: Any) -> list[Any]:
     return where
 
 
-#: (by directorate) -> (counts, entries, Monday list): built once per worker with parameters for
+#: (by directorate) -> (counts, case ids, their deadlines, Monday list): built once per worker with parameters for
 #: the dates and the directorate; building these unions anew was a third of the request's CPU
-_DASHBOARD_STATEMENTS: dict[bool, tuple[Any, Any, Any]] = {}
+_DASHBOARD_STATEMENTS: dict[bool, tuple[Any, Any, Any, Any]] = {}
 
 
-def _dashboard_statements(by_directorate: bool) -> tuple[Any, Any, Any]:
+def _dashboard_statements(by_directorate: bool) -> tuple[Any, Any, Any, Any]:
     hit = _DASHBOARD_STATEMENTS.get(by_directorate)
     if hit is not None:
         return hit
@@ -490,18 +486,18 @@ def _dashboard_statements(by_directorate: bool) -> tuple[Any, Any, Any]:
         _open_count(week_where).label("week"),
         _open_count(monday_where).label("monday"),
     )
-    # The first open cases of each list (``_first_open_cases``), tagged with their list, joined
-    # to their answer deadlines; the binding one is picked in Python (see ``binding_between``).
-    firsts = [
-        _first_open_cases(None, yesterday, directorate, None, DASHBOARD_OVERDUE, columns=True).subquery(),
-        _first_open_cases(today, week_end, directorate, None, DASHBOARD_WEEK, columns=True).subquery(),
-    ]
-    listed = sa.union_all(
-        *(sa.select(sa.literal(i).label("list"), f.c.id, f.c.practical_due_on, f.c.reference) for i, f in enumerate(firsts))
-    ).subquery()
+    # The first open cases of each list (``_first_open_cases``), list by list: as one union
+    # of the two, SQLite took 7 ms against 2 at 100,000 cases.
+    ids = (
+        _first_open_cases(None, yesterday, directorate, None, DASHBOARD_OVERDUE),
+        _first_open_cases(today, week_end, directorate, None, DASHBOARD_WEEK),
+    )
+    # Their answer deadlines by case id (an index seek each), the binding one picked in Python
+    # (see ``binding_between``); joined to the ids' query, SQLite started from the deadlines
+    # instead (12 ms against 2 at 100,000 cases).
     entries = (
         sa.select(
-            listed.c.list,
+            Deadline.case_id,
             Deadline.kind,
             Deadline.is_binding,
             Deadline.practical_due_on,
@@ -511,10 +507,8 @@ def _dashboard_statements(by_directorate: bool) -> tuple[Any, Any, Any]:
             Case.status,
             Case.postponed_on,
         )
-        .select_from(listed)
-        .join(Case, Case.id == listed.c.id)
-        .join(Deadline, sa.and_(Deadline.case_id == listed.c.id, Deadline.kind.in_(sorted(ANSWER_KINDS))))
-        .order_by(listed.c.list, listed.c.practical_due_on, listed.c.reference, Deadline.kind)
+        .join(Deadline.case)
+        .where(Deadline.case_id.in_(sa.bindparam("ids", expanding=True)), Deadline.kind.in_(sorted(ANSWER_KINDS)))
     )
     # The open statuses unindexed, as in ``monday_list_preview``.
     monday = (
@@ -523,12 +517,12 @@ def _dashboard_statements(by_directorate: bool) -> tuple[Any, Any, Any]:
         .order_by(Case.received_on, Case.id)
         .limit(DASHBOARD_MONDAY)
     )
-    _DASHBOARD_STATEMENTS[by_directorate] = (counts, entries, monday)
-    return counts, entries, monday
+    _DASHBOARD_STATEMENTS[by_directorate] = (counts, ids, entries, monday)
+    return counts, ids, entries, monday
 
 
 def dashboard(today: dt.date, week_end: dt.date, directorate_id: int | None) -> dict[str, Any]:
-    """The dashboard's lists and their counts in three statements: the same rows and counts as
+    """The dashboard's lists and their counts in five statements: the same rows and counts as
     ``overdue``, ``binding_between(today, week_end)`` and ``monday_list_preview`` (which the API
     and the worklist use), as column rows: a deadline row carries its case's reference, subject,
     status and postponement date, a Monday row its case's reference, subject and dates."""
@@ -544,12 +538,15 @@ def dashboard(today: dt.date, week_end: dt.date, directorate_id: int | None) -> 
     }
     if directorate_id is not None:
         params["directorate"] = directorate_id
-    counts, entries, monday_list = _dashboard_statements(directorate_id is not None)
+    counts, ids, entries, monday_list = _dashboard_statements(directorate_id is not None)
     overdue_total, week_total, monday_total = db.session.execute(counts, params).one()
-    lists: tuple[list[Any], list[Any]] = ([], [])
-    for row in db.session.execute(entries, params):
-        if row.is_binding:
-            lists[row.list].append(row)
+    listed = [list(db.session.scalars(query, params)) for query in ids]
+    wanted = [case_id for found in listed for case_id in found]
+    binding: dict[int, Any] = {}
+    if wanted:
+        rows = db.session.execute(entries, {"ids": wanted})
+        binding = {row.case_id: row for row in rows if row.is_binding}
+    lists = [[binding[case_id] for case_id in found if case_id in binding] for found in listed]
     return {
         "overdue": lists[0],
         "overdue_total": int(overdue_total or 0),

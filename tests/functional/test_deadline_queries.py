@@ -226,7 +226,7 @@ def test_events_by_day_lists_each_day_of_an_event_within_the_range(app, db):
 
 @pytest.mark.parametrize("limits", [(1, 1, 1), (3, 2, 2), (500, 500, 500)])
 def test_dashboard_lists_and_counts_match_a_plain_reading(app, spread, monkeypatch, limits):
-    """``queries.dashboard`` (three statements) against every stored case: overdue and this
+    """``queries.dashboard`` (five statements) against every stored case: overdue and this
     week's open cases by binding date, the Monday list by ``lateness.monday_late_list``."""
     from parliament_tracker.deadlines import lateness
     from parliament_tracker.deadlines.services import facts_for, unit_rule_context
