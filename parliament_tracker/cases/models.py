@@ -74,6 +74,8 @@ class Case(Base):
         # The Monday late list counts open written questions by received date and postponement
         # from this index alone (without it, every open written question's row is read).
         sa.Index("ix_cases_kind_status_received_on", "kind", "status", "received_on", "postponed_on"),
+        # The same within one directorate (the director's dashboard shows the own directorate).
+        sa.Index("ix_cases_directorate_kind_status_postponed", "lead_directorate_id", "kind", "status", "received_on", "postponed_on"),
     )
 
     id: Mapped[intpk]

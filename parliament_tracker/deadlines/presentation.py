@@ -5,7 +5,7 @@ package adds "awaiting my approval")."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import quote
 
@@ -21,12 +21,13 @@ from flask_babel import lazy_gettext as _l
 from parliament_tracker.cases.models import Case
 from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.db import today_local
-from parliament_tracker.deadlines import lateness, queries, services
+from parliament_tracker.deadlines import lateness, progress, queries, services
 from parliament_tracker.deadlines.models import (
     Deadline,
 )
-from parliament_tracker.deadlines.rules import DeadlineKind
+from parliament_tracker.deadlines.rules import ANSWER_KINDS, DeadlineKind
 from parliament_tracker.deadlines.wording import in_language
+from parliament_tracker.i18n import format_day
 
 RISK_TITLES = {
     "overdue": _l("Overdue"),
@@ -71,28 +72,70 @@ def case_deadline_rows(case: Case) -> list[dict[str, Any]]:
 
 
 def decorate(rows: list[Deadline]) -> list[dict[str, Any]]:
-    """Entries for the calendar and dashboard lists; titles are translated once per call
-    (thousands of lazy strings per month view were a third of the page time)."""
+    """Entries for the calendar and dashboard lists (see :func:`entries`)."""
+    return entries([(d, d.case) for d in rows])
+
+
+def entries(pairs: Iterable[tuple[Any, Any]], *, day_labels: bool = False) -> list[dict[str, Any]]:
+    """Entries for the calendar and dashboard lists from (deadline, case) pairs: Deadline and
+    Case objects, or one column row as both (``queries.dashboard``; a deadline's kind, binding
+    flag and dates, its case's reference, subject, status and postponement date).
+
+    Titles are translated once per call (thousands of lazy strings per month view were a third
+    of the page time). ``day_labels``: each entry's "day" is its date as the dashboard shows it
+    ("ma 6 dec", ``nl_date('EEE d MMM')``), formatted once per date."""
     ctx = services.unit_rule_context()
     today = today_local()
     kind_titles = {k: k.label for k in DeadlineKind}
     status_titles = {s: s.label for s in CaseStatus}
     risk_titles = {r: risk_title(r, ctx) for r in (*RISK_TITLES, None)}
+    calendar, soon = ctx.calendar, ctx.settings.due_soon_working_days
     # url_for once; references are letters, digits and "-" (cases.references), safe in a path
     prefix = url_for("cases.show", reference="0")[:-1]
+    days: dict[dt.date, str] = {}
     out = []
-    for d in rows:
-        risk = services.deadline_risk(d, d.case, today, ctx)
+    for d, case in pairs:
+        on = d.overridden_due_on or d.practical_due_on  # Deadline.effective_due_on
+        # services.deadline_risk, from the columns
+        if d.kind in ANSWER_KINDS and not d.is_binding:
+            risk = None
+        else:
+            risk = lateness.risk(on, today, progress.is_done(d.kind, case.status, case.postponed_on), calendar, soon)
         out.append(
             {
                 "deadline": d,
-                "case": d.case,
-                "url": f"{prefix}{quote(d.case.reference)}#deadlines",
-                "date": d.effective_due_on,
+                "case": case,
+                "url": f"{prefix}{quote(case.reference)}#deadlines",
+                "date": on,
                 "title": kind_titles[d.kind],
-                "status_title": status_titles[d.case.status],
+                "status_title": status_titles[case.status],
                 "risk": risk,
                 "risk_title": risk_titles[risk],
+            }
+        )
+        if day_labels:
+            if on not in days:
+                days[on] = format_day(on, weekday="EEE")
+            out[-1]["day"] = days[on]
+    return out
+
+
+def monday_entries(rows: Iterable[Any]) -> list[dict[str, Any]]:
+    """The Monday list's rows (``queries.dashboard``) with their address and "submitted <date>"
+    (translated and formatted once per date, not per row in the template)."""
+    prefix = url_for("cases.show", reference="0")[:-1]
+    submitted: dict[dt.date, str] = {}
+    out = []
+    for row in rows:
+        if row.received_on not in submitted:
+            submitted[row.received_on] = _("submitted %(date)s", date=format_day(row.received_on))
+        out.append(
+            {
+                "url": f"{prefix}{quote(row.reference)}",
+                "reference": row.reference,
+                "subject": row.subject,
+                "submitted": submitted[row.received_on],
+                "postponed_on": row.postponed_on,
             }
         )
     return out
@@ -119,21 +162,19 @@ def dashboard_lists(today: dt.date, directorate_id: int | None, user: Any) -> di
     on the dashboard is the length of the page it links to.
     """
     week_end = today + dt.timedelta(days=6 - today.weekday())
-    overdue_rows, overdue_total = queries.overdue(today, directorate_id=directorate_id, limit=100)
-    week_rows, week_total = queries.binding_between(today, week_end, directorate_id=directorate_id, limit=200)
+    lists = queries.dashboard(today, week_end, directorate_id)
     awaiting = awaiting_for(user)
-    monday_list, monday_total = queries.monday_list_preview(today, directorate_id)
     return {
         "week_end": week_end,
-        "overdue": decorate(overdue_rows),
-        "overdue_total": overdue_total,
-        "this_week": decorate(week_rows),
-        "week_total": week_total,
+        "overdue": entries(((row, row) for row in lists["overdue"]), day_labels=True),
+        "overdue_total": lists["overdue_total"],
+        "this_week": entries(((row, row) for row in lists["week"]), day_labels=True),
+        "week_total": lists["week_total"],
         "awaiting": awaiting,
         "awaiting_total": len(awaiting),
-        "monday": lateness.next_monday(today),
-        "monday_list": monday_list,
-        "monday_total": monday_total,
+        "monday": lists["monday"],
+        "monday_list": monday_entries(lists["monday_list"]),
+        "monday_total": lists["monday_total"],
     }
 
 

@@ -219,6 +219,8 @@ def calendar():
     page_to = entries[-1]["date"] if page and page < pages and entries else end
     by_day, days, weeks = _grid(start, end, entries)
     args = {k: v for k, v in {"view": f["view"], "kind": f["kind"], "directorate": f["directorate"], "mine": "1" if f["mine"] else None}.items() if v}
+    events = queries.events_by_day(start, end)
+    today = today_local()
     return render_template(
         "deadlines/calendar.html",
         f=f,
@@ -227,7 +229,8 @@ def calendar():
         days=days,
         weeks=weeks,
         by_day=by_day,
-        events_by_day=queries.events_by_day(start, end),
+        events_by_day=events,
+        cells=_month_cells(days, f["date"], today, by_day, events, day_totals or {}, args) if f["view"] == "month" else {},
         entries=entries,
         day_totals=day_totals or {},
         total=total,
@@ -236,7 +239,7 @@ def calendar():
         first_shown=((page or 1) - 1) * AGENDA_PAGE_ENTRIES + 1,
         page_from=page_from,
         page_to=page_to,
-        today=today_local(),
+        today=today,
         prev_date=prev_anchor,
         next_date=next_anchor,
         args=args,
@@ -252,6 +255,42 @@ def _grid(start: dt.date, end: dt.date, entries: list[dict[str, Any]]) -> tuple[
         by_day.setdefault(e["date"], []).append(e)
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
     return by_day, days, [days[i : i + 7] for i in range(0, len(days), 7)]
+
+
+def _month_cells(
+    days: list[dt.date],
+    month_of: dt.date,
+    today: dt.date,
+    by_day: dict[dt.date, list[dict[str, Any]]],
+    events: dict[dt.date, list[Any]],
+    day_totals: dict[dt.date, int],
+    args: dict[str, Any],
+) -> dict[dt.date, dict[str, Any]]:
+    """What each cell of the month grid shows, worked out here rather than in the template
+    (a template's method calls and look-ups per cell were most of the page's rendering)."""
+    more_url = url_for("deadlines.calendar", **dict(args, view="agenda", date="0000-00-00"))
+    cells = {}
+    for d in days:
+        shown = by_day.get(d, [])
+        classes = "day"
+        if d.month != month_of.month:
+            classes += " other-month"
+        if d == today:
+            classes += " today"
+        if d.weekday() >= 5:
+            classes += " weekend"
+        iso = d.isoformat()
+        cells[d] = {
+            "iso": iso,
+            "day": d.day,
+            "classes": classes,
+            "today": d == today,
+            "entries": shown,
+            "events": events.get(d, ()),
+            "more": day_totals.get(d, 0) - len(shown),
+            "more_url": more_url.replace("0000-00-00", iso),
+        }
+    return cells
 
 
 def _kind_options() -> list[tuple[str, str]]:

@@ -105,6 +105,34 @@ def test_month_cells_are_capped_and_counted(app, spread, per_day):
                 assert max(totals.values()) > 2 and any(d.overridden_due_on for d in matching)
 
 
+@pytest.mark.parametrize("per_day", [1, 2, 50])
+def test_binding_month_cells_are_capped_and_counted(app, spread, per_day):
+    """The calendar's default (binding deadlines, open and closed cases, by the case's date),
+    read in one statement, against every stored case."""
+    db = spread
+    start, end = dt.date(2021, 10, 25), dt.date(2021, 12, 31)
+    with app.test_request_context():
+        for directorate_id in (None, *sorted({c.lead_directorate_id for c in _cases(db) if c.lead_directorate_id})):
+            rows, totals = queries.capped_per_day(start, end, per_day, directorate_id=directorate_id, binding_only=True)
+            matching = sorted(
+                (c for c in _cases(db)
+                 if c.practical_due_on and start <= c.practical_due_on <= end and directorate_id in (None, c.lead_directorate_id)),
+                key=lambda c: (c.practical_due_on, c.reference),
+            )
+            expected_totals: dict[dt.date, int] = {}
+            expected_rows = []
+            for c in matching:
+                expected_totals[c.practical_due_on] = expected_totals.get(c.practical_due_on, 0) + 1
+                if expected_totals[c.practical_due_on] <= per_day:
+                    expected_rows += [d.id for d in c.deadlines if d.is_binding]
+            assert totals == expected_totals
+            assert [d.id for d in rows] == expected_rows
+            assert all(d.is_binding for d in rows)
+            if directorate_id is None:  # some days are over the cap, with closed cases among them
+                assert max(totals.values()) > per_day or per_day == 50
+                assert any(c.status not in OPEN for c in matching)
+
+
 def test_feed_rows_per_scope(app, spread, users):
     from parliament_tracker.deadlines.feeds import FUTURE_DAYS, PAST_DAYS, create_feed, feed_rows
 
@@ -194,3 +222,41 @@ def test_events_by_day_lists_each_day_of_an_event_within_the_range(app, db):
     assert sorted(got) == [day(n) for n in range(8, 15)]  # the recess is cut to the range
     assert got[day(9)] == [recess, debate] and all(got[day(n)] == [recess] for n in (8, 10, 11, 12, 13, 14))
     assert queries.events_by_day(day(21), day(31)) == {}
+
+
+@pytest.mark.parametrize("limits", [(1, 1, 1), (3, 2, 2), (500, 500, 500)])
+def test_dashboard_lists_and_counts_match_a_plain_reading(app, spread, monkeypatch, limits):
+    """``queries.dashboard`` (five statements) against every stored case: overdue and this
+    week's open cases by binding date, the Monday list by ``lateness.monday_late_list``."""
+    from parliament_tracker.deadlines import lateness
+    from parliament_tracker.deadlines.services import facts_for, unit_rule_context
+
+    db = spread
+    monkeypatch.setattr(queries, "DASHBOARD_OVERDUE", limits[0])
+    monkeypatch.setattr(queries, "DASHBOARD_WEEK", limits[1])
+    monkeypatch.setattr(queries, "DASHBOARD_MONDAY", limits[2])
+    monkeypatch.setattr(queries, "_DASHBOARD_STATEMENTS", {})  # built with the limits above
+    week_end = TODAY + dt.timedelta(days=6 - TODAY.weekday())
+    with app.test_request_context():
+        settings = unit_rule_context().settings
+        seen_monday = 0
+        for directorate_id in (None, *sorted({c.lead_directorate_id for c in _cases(db) if c.lead_directorate_id})):
+            got = queries.dashboard(TODAY, week_end, directorate_id)
+            mine = [c for c in _cases(db) if directorate_id in (None, c.lead_directorate_id)]
+            by_date = sorted((c for c in mine if c.status in OPEN and c.practical_due_on), key=lambda c: (c.practical_due_on, c.reference))
+            overdue = [c for c in by_date if c.practical_due_on < TODAY]
+            week = [c for c in by_date if TODAY <= c.practical_due_on <= week_end]
+            monday = sorted(
+                (c for c in mine if c.status in OPEN and lateness.monday_late_list(facts_for(c), TODAY, settings)),
+                key=lambda c: (c.received_on, c.id),
+            )
+            assert (got["overdue_total"], got["week_total"], got["monday_total"]) == (len(overdue), len(week), len(monday))
+            assert [r.reference for r in got["overdue"]] == [c.reference for c in overdue[: limits[0]]]
+            assert [r.reference for r in got["week"]] == [c.reference for c in week[: limits[1]]]
+            assert [r.reference for r in got["monday_list"]] == [c.reference for c in monday[: limits[2]]]
+            assert all(r.is_binding and (r.overridden_due_on or r.practical_due_on) for r in got["overdue"] + got["week"])
+            assert got["monday"] == lateness.next_monday(TODAY)
+            seen_monday += len(monday)
+            if directorate_id is None:  # the data has something in each list
+                assert overdue and week
+        assert seen_monday > 0
