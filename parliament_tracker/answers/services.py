@@ -234,6 +234,12 @@ def related_cases(case: Case, *, limit: int = 8) -> list[Related]:
         .options(
             orm.Load(Case).load_only(Case.id, Case.reference, Case.subject, Case.status, Case.received_on),
             orm.Load(Case).raiseload("*"),
+            # what the page shows of an answer: not its index columns nor its directorate
+            orm.Load(IndexedAnswer).load_only(
+                IndexedAnswer.id, IndexedAnswer.letter_id, IndexedAnswer.case_id, IndexedAnswer.question_number,
+                IndexedAnswer.question_text, IndexedAnswer.answer_text, IndexedAnswer.sent_on,
+            ),
+            orm.Load(IndexedAnswer).lazyload(IndexedAnswer.directorate),
         )
     ):
         cases[related.id] = related

@@ -7,6 +7,7 @@ Routes:
 from __future__ import annotations
 
 import dataclasses
+import functools
 from typing import Any
 
 import sqlalchemy as sa
@@ -59,6 +60,16 @@ def choices(case: Case) -> dict[str, Any]:
     directorate's code), in one statement of the columns shown."""
     if case.kind != CaseKind.written_questions or not case.questions:
         return {}
+    rows = db.session.execute(_choices_statement()).all()
+    return {
+        "assign_directorates": Options.of([(r.id, r.title) for r in rows if r.part == 0]),
+        "assign_drafters": Options.of([(r.id, f"{r.title} ({r.code})" if r.code else r.title) for r in rows if r.part == 1]),
+    }
+
+
+@functools.cache
+def _choices_statement() -> sa.Select[Any]:
+    """Built once per process (its cache key is memoized on it)."""
     directorates = sa.select(
         sa.literal(0).label("part"), Directorate.id.label("id"), Directorate.code.label("title"),
         sa.cast(sa.null(), sa.String).label("code"),
@@ -69,11 +80,7 @@ def choices(case: Case) -> dict[str, Any]:
         .where(User.is_enabled, User.role.in_(assignments.DRAFTER_ROLES))
     )
     both = sa.union_all(directorates, drafters).subquery()
-    rows = db.session.execute(sa.select(both).order_by(both.c.part, both.c.title, both.c.id)).all()
-    return {
-        "assign_directorates": Options.of([(r.id, r.title) for r in rows if r.part == 0]),
-        "assign_drafters": Options.of([(r.id, f"{r.title} ({r.code})" if r.code else r.title) for r in rows if r.part == 1]),
-    }
+    return sa.select(both).order_by(both.c.part, both.c.title, both.c.id)
 
 
 def _whole(raw: str) -> int | None:
