@@ -190,6 +190,9 @@ def create_case(data: CaseInput, *, actor: User | None = None) -> Case:
     if existing:
         raise DuplicateCase(existing)
     case = Case(reference=data.reference, kind=kind, subject=data.subject.strip(), received_on=data.received_on)
+    # a new case's collections start empty here: once flushed, reading one that was never set
+    # (the deadlines' recompute, the API's answer) would query for what cannot be there yet
+    case.members, case.questions, case.deadlines, case.attachments = [], [], [], []
     _apply_relations(case, data)
     if data.members is not None:
         case.members = list(data.members)
