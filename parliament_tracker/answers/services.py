@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -169,39 +170,37 @@ class Related:
     answers: list[IndexedAnswer]
 
 
-def related_cases(case: Case, *, limit: int = 8) -> list[Related]:
-    """Earlier cases on the same subject: the same dossier, the same members, similar question
-    text (from the answer index), each with the answers it got.
+@functools.cache
+def _related_statement(dossier: bool, members: bool, text: bool) -> sa.Select[Any]:
+    """``related_cases``' statement for the parts a case has (by dossier, members, text), built
+    once per process (its cache key is memoized on it); bound to the case's id, the limit, its
+    dossier, its members' ids and the cases found by text.
 
-    Two statements: the text search (its matches with their answers, ranked here), then the
-    candidates by dossier and by members together with those by text, joined to the cases and
-    their answers."""
-    # by text: the search's best hits (ranked in Python, so a statement of its own)
-    question_text = " ".join(q.text for q in case.questions) or case.subject
-    by_text = list(dict.fromkeys(hit.item.case_id for hit in search.search(question_text, context_for(case), limit=limit, exclude_case_id=case.id)))
-    # each part: (case id, part, its place in the part); dossier newest first, members most shared first
+    The cases (what the list shows of them, nothing related) with their answers, a row per
+    (case, part, answer): at most three parts of at most ``limit`` cases. Each part: (case id,
+    part, its place in the part); dossier newest first, members most shared first."""
+    case_id, limit = sa.bindparam("case_id", type_=sa.Integer), sa.bindparam("limit", type_=sa.Integer)
     parts: list[sa.Select[Any]] = []
-    if case.dossier:
-        dossier = (
+    if dossier:
+        by_dossier = (
             sa.select(Case.id.label("cid"), Case.received_on.label("received"))
-            .where(Case.dossier == case.dossier, Case.id != case.id)
+            .where(Case.dossier == sa.bindparam("dossier"), Case.id != case_id)
             .order_by(Case.received_on.desc())
             .limit(limit)
             .subquery()
         )
         parts.append(
             sa.select(
-                dossier.c.cid, sa.literal(0).label("part"),
-                sa.func.row_number().over(order_by=(dossier.c.received.desc(),)).label("place"),
+                by_dossier.c.cid, sa.literal(0).label("part"),
+                sa.func.row_number().over(order_by=(by_dossier.c.received.desc(),)).label("place"),
             )
         )
-    member_ids = [m.id for m in case.members]
-    if member_ids:
+    if members:
         shared = sa.func.count()
-        members = (
+        by_members = (
             sa.select(case_members.c.case_id.label("cid"), shared.label("shared"), Case.received_on.label("received"))
             .join(Case, Case.id == case_members.c.case_id)
-            .where(case_members.c.member_id.in_(member_ids), Case.id != case.id)
+            .where(case_members.c.member_id.in_(sa.bindparam("member_ids", expanding=True)), Case.id != case_id)
             .group_by(case_members.c.case_id, Case.received_on)
             .order_by(shared.desc(), Case.received_on.desc())
             .limit(limit)
@@ -209,24 +208,17 @@ def related_cases(case: Case, *, limit: int = 8) -> list[Related]:
         )
         parts.append(
             sa.select(
-                members.c.cid, sa.literal(1).label("part"),
-                sa.func.row_number().over(order_by=(members.c.shared.desc(), members.c.received.desc())).label("place"),
+                by_members.c.cid, sa.literal(1).label("part"),
+                sa.func.row_number().over(order_by=(by_members.c.shared.desc(), by_members.c.received.desc())).label("place"),
             )
         )
-    if by_text:
+    if text:
         parts.append(
-            sa.select(Case.id.label("cid"), sa.literal(2).label("part"), sa.literal(0).label("place")).where(Case.id.in_(by_text))
+            sa.select(Case.id.label("cid"), sa.literal(2).label("part"), sa.literal(0).label("place"))
+            .where(Case.id.in_(sa.bindparam("by_text", expanding=True)))
         )
-    if not parts:
-        return []
     candidates = sa.union_all(*parts).subquery()
-    # the cases (what the list shows of them, nothing related) with their answers, a row per
-    # (case, part, answer): at most three parts of at most ``limit`` cases
-    found: dict[int, list[str]] = {}
-    first: dict[int, tuple[int, int]] = {}
-    cases: dict[int, Case] = {}
-    answers: dict[int, dict[int, IndexedAnswer]] = {}
-    for related, part, place, a in db.session.execute(
+    return (
         sa.select(Case, candidates.c.part, candidates.c.place, IndexedAnswer)
         .join(candidates, candidates.c.cid == Case.id)
         .outerjoin(IndexedAnswer, sa.and_(IndexedAnswer.case_id == Case.id, IndexedAnswer.superseded_by_id.is_(None)))
@@ -234,8 +226,37 @@ def related_cases(case: Case, *, limit: int = 8) -> list[Related]:
         .options(
             orm.Load(Case).load_only(Case.id, Case.reference, Case.subject, Case.status, Case.received_on),
             orm.Load(Case).raiseload("*"),
+            # what the page shows of an answer: not its index columns nor its directorate
+            orm.Load(IndexedAnswer).load_only(
+                IndexedAnswer.id, IndexedAnswer.letter_id, IndexedAnswer.case_id, IndexedAnswer.question_number,
+                IndexedAnswer.question_text, IndexedAnswer.answer_text, IndexedAnswer.sent_on,
+            ),
+            orm.Load(IndexedAnswer).lazyload(IndexedAnswer.directorate),
         )
-    ):
+    )
+
+
+def related_cases(case: Case, *, limit: int = 8) -> list[Related]:
+    """Earlier cases on the same subject: the same dossier, the same members, similar question
+    text (from the answer index), each with the answers it got.
+
+    Two statements: the text search (its matches with their answers, ranked here), then the
+    candidates by dossier and by members together with those by text, joined to the cases and
+    their answers (``_related_statement``)."""
+    # by text: the search's best hits (ranked in Python, so a statement of its own)
+    question_text = " ".join(q.text for q in case.questions) or case.subject
+    by_text = list(dict.fromkeys(hit.item.case_id for hit in search.search(question_text, context_for(case), limit=limit, exclude_case_id=case.id)))
+    member_ids = [m.id for m in case.members]
+    if not (case.dossier or member_ids or by_text):
+        return []
+    # (a statement ignores the values of the parts it does not have)
+    params: dict[str, Any] = {"case_id": case.id, "limit": limit, "dossier": case.dossier, "member_ids": member_ids, "by_text": by_text}
+    found: dict[int, list[str]] = {}
+    first: dict[int, tuple[int, int]] = {}
+    cases: dict[int, Case] = {}
+    answers: dict[int, dict[int, IndexedAnswer]] = {}
+    statement = _related_statement(bool(case.dossier), bool(member_ids), bool(by_text))
+    for related, part, place, a in db.session.execute(statement, params):
         cases[related.id] = related
         reason = ("dossier", "members", "text")[part]
         if reason not in found.setdefault(related.id, []):

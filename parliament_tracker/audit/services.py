@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import orm
 
 from parliament_tracker.audit.models import AuditEntry
 from parliament_tracker.extensions import db
@@ -58,10 +62,18 @@ def record(
 
 
 def entries_for(obj: Any) -> list[AuditEntry]:
-    return list(
-        db.session.scalars(
-            db.select(AuditEntry)
-            .where(AuditEntry.object_type == object_type(type(obj)), AuditEntry.object_id == obj.id)
-            .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-        )
+    """The object's timeline, newest first, each entry with its actor's name (the timelines show
+    no more of the actor: not the password hash, the login state nor the directorate)."""
+    return list(db.session.scalars(_entries_statement(), {"object_type": object_type(type(obj)), "object_id": obj.id}))
+
+
+@functools.cache
+def _entries_statement() -> sa.Select[tuple[AuditEntry]]:
+    """``entries_for``'s statement, built once per process (its cache key is memoized on it)."""
+    user = AuditEntry.actor.property.mapper.class_  # auth sits above audit in the import order
+    return (
+        sa.select(AuditEntry)
+        .where(AuditEntry.object_type == sa.bindparam("object_type"), AuditEntry.object_id == sa.bindparam("object_id"))
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+        .options(orm.joinedload(AuditEntry.actor).options(orm.load_only(user.id, user.display_name), orm.lazyload(user.directorate)))
     )

@@ -4,6 +4,7 @@ the cases a case's texts mention that are not linked yet."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -131,24 +132,10 @@ def links_and_suggestions(case: Case) -> tuple[list[LinkView], list[Case]]:
         for r in references.find_references([case.subject, case.notes, *(q.text for q in case.questions)])
         if r != case.reference
     ]
-    other_id = sa.case((CaseLink.source_id == case.id, CaseLink.target_id), else_=CaseLink.source_id)
-    parts: list[sa.Select[Any]] = [
-        sa.select(
-            other_id.label("cid"),
-            CaseLink.id.label("link_id"),
-            CaseLink.link_type.label("link_type"),
-            (CaseLink.source_id == case.id).label("outgoing"),
-        ).where(sa.or_(CaseLink.source_id == case.id, CaseLink.target_id == case.id))
-    ]
-    if mentioned:  # a mention has no link: its link columns are NULL
-        parts.append(sa.select(Case.id, sa.null(), sa.null(), sa.null()).where(Case.reference.in_(mentioned)))
-    ends = sa.union_all(*parts).subquery()
-    rows = db.session.execute(
-        db.select(Case, ends.c.link_id, ends.c.link_type, ends.c.outgoing)
-        .join(ends, ends.c.cid == Case.id)
-        .order_by(ends.c.link_id, Case.id)
-        .options(raiseload("*"), load_only(*LINKED_COLUMNS))
-    ).all()
+    params: dict[str, Any] = {"case_id": case.id}
+    if mentioned:
+        params["mentioned"] = mentioned
+    rows = db.session.execute(_links_statement(bool(mentioned)), params).all()
     links: list[LinkView] = []
     mentions: list[Case] = []
     for other, link_id, link_type, outgoing in rows:
@@ -160,3 +147,28 @@ def links_and_suggestions(case: Case) -> tuple[list[LinkView], list[Case]]:
             links.append(LinkView(other, link_type.reverse_label, link_type, False))
     linked = {v.case.id for v in links}
     return links, [c for c in mentions if c.id not in linked]
+
+
+@functools.cache
+def _links_statement(with_mentions: bool) -> sa.Select[Any]:
+    """``links_and_suggestions``' statement, built once per process (its cache key is memoized
+    on it): bound to the case's id and (``with_mentions``) the references its texts mention."""
+    case_id = sa.bindparam("case_id", type_=sa.Integer)
+    other_id = sa.case((CaseLink.source_id == case_id, CaseLink.target_id), else_=CaseLink.source_id)
+    parts: list[sa.Select[Any]] = [
+        sa.select(
+            other_id.label("cid"),
+            CaseLink.id.label("link_id"),
+            CaseLink.link_type.label("link_type"),
+            (CaseLink.source_id == case_id).label("outgoing"),
+        ).where(sa.or_(CaseLink.source_id == case_id, CaseLink.target_id == case_id))
+    ]
+    if with_mentions:  # a mention has no link: its link columns are NULL
+        parts.append(sa.select(Case.id, sa.null(), sa.null(), sa.null()).where(Case.reference.in_(sa.bindparam("mentioned", expanding=True))))
+    ends = sa.union_all(*parts).subquery()
+    return (
+        sa.select(Case, ends.c.link_id, ends.c.link_type, ends.c.outgoing)
+        .join(ends, ends.c.cid == Case.id)
+        .order_by(ends.c.link_id, Case.id)
+        .options(raiseload("*"), load_only(*LINKED_COLUMNS))
+    )

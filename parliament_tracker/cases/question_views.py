@@ -6,10 +6,14 @@ Routes:
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from parliament_tracker import edge
 from parliament_tracker.auth.models import User
@@ -24,16 +28,59 @@ from parliament_tracker.organisation.models import Directorate
 bp = Blueprint("case_questions", __name__)
 
 
+@dataclasses.dataclass(frozen=True)
+class Options:
+    """A select's options (value, title), escaped once per page: each question's select only
+    marks its value as selected (the page has one directorate and one drafter select per
+    question, each with every directorate or drafter)."""
+
+    values: tuple[str, ...]
+    html: tuple[str, ...]  # each option without its "selected", as '<option value="…">…</option>'
+
+    @classmethod
+    def of(cls, pairs: list[tuple[int, str]]) -> Options:
+        values = tuple(str(value) for value, _title in pairs)
+        return cls(values, tuple(f'<option value="{v}">{escape(title)}</option>' for v, (_i, title) in zip(values, pairs, strict=True)))
+
+    def options(self, selected: str) -> Markup:
+        """The options with ``selected`` marked; a value not among them (an id typed in a
+        refused form) comes last, selected."""
+        out = [
+            html.replace('">', '" selected>', 1) if value == selected else html
+            for value, html in zip(self.values, self.html, strict=True)
+        ]
+        if selected and selected not in self.values:
+            out.append(f'<option value="{escape(selected)}" selected>{escape(selected)}</option>')
+        return Markup("".join(out))
+
+
 def choices(case: Case) -> dict[str, Any]:
-    """The case page's choices for the assignment form (written questions only)."""
+    """The case page's choices for the assignment form (written questions only): the
+    directorates by code and the enabled drafters and directors by name (with their
+    directorate's code), in one statement of the columns shown."""
     if case.kind != CaseKind.written_questions or not case.questions:
         return {}
+    rows = db.session.execute(_choices_statement()).all()
     return {
-        "assign_directorates": db.session.scalars(db.select(Directorate).order_by(Directorate.code)).all(),
-        "assign_drafters": db.session.scalars(
-            db.select(User).where(User.is_enabled, User.role.in_(assignments.DRAFTER_ROLES)).order_by(User.display_name)
-        ).all(),
+        "assign_directorates": Options.of([(r.id, r.title) for r in rows if r.part == 0]),
+        "assign_drafters": Options.of([(r.id, f"{r.title} ({r.code})" if r.code else r.title) for r in rows if r.part == 1]),
     }
+
+
+@functools.cache
+def _choices_statement() -> sa.Select[Any]:
+    """Built once per process (its cache key is memoized on it)."""
+    directorates = sa.select(
+        sa.literal(0).label("part"), Directorate.id.label("id"), Directorate.code.label("title"),
+        sa.cast(sa.null(), sa.String).label("code"),
+    )
+    drafters = (
+        sa.select(sa.literal(1), User.id, User.display_name, Directorate.code)
+        .outerjoin(Directorate, Directorate.id == User.directorate_id)
+        .where(User.is_enabled, User.role.in_(assignments.DRAFTER_ROLES))
+    )
+    both = sa.union_all(directorates, drafters).subquery()
+    return sa.select(both).order_by(both.c.part, both.c.title, both.c.id)
 
 
 def _whole(raw: str) -> int | None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
 
 from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User
@@ -81,19 +82,27 @@ _RELATION_FIELDS = ("lead_directorate", "drafter", "addressed_to", "committee", 
 _DATE_FIELDS = ("committee_due_on", "given_due_on")
 
 
+#: a user that a case page or GET shows by name (the API: by username): those columns, not the
+#: password hash, the login state and the directorate a user is otherwise joined with
+#: (a function: options configure the mappers, which needs every model imported)
+def _named_user() -> tuple[Any, ...]:
+    return load_only(User.id, User.username, User.display_name), lazyload(User.directorate)
+
+
 def shown_options(*, attachments: bool = False) -> tuple[Any, ...]:
     """What a case page and the API's GET case show of a case, loaded with it in one statement
     (the one-to-one relations, the members with their party, the deadlines) plus one for the
     questions and one for the attachments. (A function: the options configure the mappers, which
     needs every model imported.)"""
+    deadline = Case.deadlines.property.mapper.class_  # deadlines sits above cases in the import order
     return (
         joinedload(Case.lead_directorate),
-        joinedload(Case.drafter),
+        joinedload(Case.drafter).options(*_named_user()),
         joinedload(Case.addressed_to),
         joinedload(Case.committee),
         joinedload(Case.due_before_event),
         joinedload(Case.members),
-        joinedload(Case.deadlines),
+        joinedload(Case.deadlines).joinedload(deadline.overridden_by).options(*_named_user()),
         selectinload(Case.questions),
         *((selectinload(Case.attachments),) if attachments else ()),
     )
@@ -101,10 +110,15 @@ def shown_options(*, attachments: bool = False) -> tuple[Any, ...]:
 
 def find_case(reference: str, *, shown: bool = False, attachments: bool = False) -> Case | None:
     """The case with this reference; ``shown``: with what its page and GET show (``shown_options``)."""
-    stmt = db.select(Case).where(Case.reference == references.normalise(reference))
-    if shown:
-        stmt = stmt.options(*shown_options(attachments=attachments))
-    return db.session.scalars(stmt).unique().first()
+    return db.session.scalars(_find_statement(shown, attachments), {"reference": references.normalise(reference)}).unique().first()
+
+
+@functools.cache
+def _find_statement(shown: bool, attachments: bool) -> sa.Select[tuple[Case]]:
+    """``find_case``'s statement, built once per process: building one with its loader options
+    and computing its cache key (memoized on the statement) cost more CPU than running it."""
+    stmt = db.select(Case).where(Case.reference == sa.bindparam("reference"))
+    return stmt.options(*shown_options(attachments=attachments)) if shown else stmt
 
 
 def _date_findings(data: CaseInput, case: Case | None) -> date_checks.DateFindings:
@@ -176,6 +190,9 @@ def create_case(data: CaseInput, *, actor: User | None = None) -> Case:
     if existing:
         raise DuplicateCase(existing)
     case = Case(reference=data.reference, kind=kind, subject=data.subject.strip(), received_on=data.received_on)
+    # a new case's collections start empty here: once flushed, reading one that was never set
+    # (the deadlines' recompute, the API's answer) would query for what cannot be there yet
+    case.members, case.questions, case.deadlines, case.attachments = [], [], [], []
     _apply_relations(case, data)
     if data.members is not None:
         case.members = list(data.members)

@@ -7,12 +7,14 @@ timeline tells each step), flush at most and leave the commit to the caller.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import secrets
 from collections.abc import Sequence
 from typing import Any
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import orm
@@ -65,6 +67,33 @@ def may_deliver(contribution: Contribution, user: User | None) -> bool:
     if contribution.user_id is not None:
         return contribution.user_id == user.id
     return user.directorate_id is not None and user.directorate_id == contribution.directorate_id
+
+
+def contributions_on_case_page(case: Case) -> list[Contribution]:
+    """``contributions_for`` with what the case page shows of each (whom it was asked of, the
+    questions, the due date, the state): not the texts, the answer's file nor who asked or
+    delivered it."""
+    return list(db.session.scalars(_case_page_contributions(), {"case_id": case.id}))
+
+
+@functools.cache
+def _case_page_contributions() -> sa.Select[tuple[Contribution]]:
+    """Built once per process (its cache key is memoized on it)."""
+    return (
+        sa.select(Contribution)
+        .where(Contribution.case_id == sa.bindparam("case_id"))
+        .order_by(Contribution.due_on, Contribution.id)
+        .options(
+            orm.load_only(
+                Contribution.id, Contribution.case_id, Contribution.question_numbers, Contribution.directorate_id,
+                Contribution.user_id, Contribution.external_email, Contribution.due_on, Contribution.state,
+            ),
+            orm.lazyload(Contribution.case),  # the case given, in the session already
+            orm.joinedload(Contribution.user).options(orm.load_only(User.id, User.display_name), orm.lazyload(User.directorate)),
+            orm.lazyload(Contribution.asked_by),
+            orm.lazyload(Contribution.delivered_by),
+        )
+    )
 
 
 def contributions_for(case: Case) -> list[Contribution]:

@@ -42,7 +42,7 @@ bp = Blueprint("contributions", __name__)
 
 def case_page_context(case: Case) -> dict[str, Any]:
     """The case page's "Bijdragen" section: every contribution with its state and due date."""
-    return {"contributions": services.contributions_for(case), "today": today_local()}
+    return {"contributions": services.contributions_on_case_page(case), "today": today_local()}
 
 
 def init_app(app: Flask) -> None:

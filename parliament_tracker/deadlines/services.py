@@ -330,7 +330,11 @@ def recompute_all(*, reason: str = "recomputed for all cases", actor: Any = None
 
 
 def on_case_saved(case: Case, actor: Any = None, reason: str = "case edited") -> None:
-    recompute_case(case, actor, reason, cause={"code": "case_edited"})
+    # a case's own facts changed, not the reference data: the worker's copy kept under the
+    # database's stamp serves (``kept`` loads afresh when this session changed days off,
+    # settings or events itself), instead of reading them all again for each case saved
+    ctx = reference_data.kept("deadlines.rule_context", load_rule_context)
+    recompute_case(case, actor, reason, ctx=ctx, cause={"code": "case_edited"})
 
 
 def on_status_changed(case: Case, before: CaseStatus, after: CaseStatus, actor: Any = None) -> None:

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy import orm
 
 from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User
@@ -40,7 +42,14 @@ from parliament_tracker.letters.errors import (  # noqa: F401
     UploadRefused,
     ensure_unlocked,
 )
-from parliament_tracker.letters.models import Letter, LetterCase, LetterCaseRole, LetterKind, LetterStatus
+from parliament_tracker.letters.models import (
+    Letter,
+    LetterCase,
+    LetterCaseRole,
+    LetterKind,
+    LetterStatus,
+    LetterVersion,
+)
 
 # The approval workflow's signing step (approval/signing.py) still reaches these through this
 # module; once it imports them from rendering, templates and versions, these lines go.
@@ -359,6 +368,33 @@ def prepare_postponement(case: Case, reason: str, *, actor: User | None) -> Lett
     letter = start_letter([case], LetterKind.postponement_notice, actor=actor, postponement_reason=reason)
     generate_version(letter, actor=actor)
     return letter
+
+
+def letters_on_case_page(case: Case) -> list[tuple[Letter, int | None]]:
+    """What the case page lists of the case's letters (kind, subject, status) with the number of
+    each one's latest version, newest first, in one statement: not the bodies, the signatory,
+    the cases each letter is about nor its versions."""
+    rows = db.session.execute(_case_page_letters(), {"case_id": case.id}).all()
+    return [(letter, number) for letter, number in rows]
+
+
+@functools.cache
+def _case_page_letters() -> sa.Select[tuple[Letter, int | None]]:
+    """Built once per process (its cache key is memoized on it)."""
+    latest = (
+        sa.select(sa.func.max(LetterVersion.number)).where(LetterVersion.letter_id == Letter.id).correlate(Letter).scalar_subquery()
+    )
+    return (
+        sa.select(Letter, latest)
+        .join(LetterCase)
+        .where(LetterCase.case_id == sa.bindparam("case_id"))
+        .order_by(Letter.created_at.desc(), Letter.id.desc())
+        .options(
+            orm.load_only(Letter.id, Letter.kind, Letter.status, Letter.subject, Letter.created_at),
+            orm.lazyload(Letter.signatory),
+            orm.lazyload(Letter.case_links),
+        )
+    )
 
 
 def letters_for_case(case: Case) -> list[Letter]:

@@ -55,8 +55,9 @@ template_views.register(bp)
 
 
 def case_page_context(case: Case) -> dict[str, Any]:
-    """The case page's letters section: the case's letters and the postponement form."""
-    return {"letters": services.letters_for_case(case), "postponement_form": PostponementForm()}
+    """The case page's letters section: the case's letters (each with its latest version's
+    number) and the postponement form."""
+    return {"letters": services.letters_on_case_page(case), "postponement_form": PostponementForm()}
 
 
 def init_app(app: Flask) -> None:

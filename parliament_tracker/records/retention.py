@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -149,15 +150,7 @@ def expires_on(case: Case, rule: Rule) -> dt.date:
 def rule_and_holds(case: Case) -> tuple[Rule, list[LegalHold]]:
     """The rule of the case's kind and the case's active holds, in one statement (the case page):
     one row of nothing, the kind's stored rule (if any) and each active hold joined to it."""
-    one = sa.select(sa.literal(1).label("one")).subquery()
-    rows = db.session.execute(
-        sa.select(RetentionRule, LegalHold)
-        .select_from(one)
-        .outerjoin(RetentionRule, RetentionRule.kind == case.kind)
-        .outerjoin(LegalHold, sa.and_(LegalHold.case_id == case.id, LegalHold.lifted_at.is_(None)))
-        .order_by(LegalHold.id)
-        .options(orm.lazyload(LegalHold.case))  # the case given, in the session already
-    ).all()
+    rows = db.session.execute(_rule_and_holds_statement(), {"kind": case.kind, "case_id": case.id}).all()
     stored = rows[0][0] if rows else None
     if stored is not None:
         rule = Rule(case.kind, stored.period_years, stored.outcome, False)
@@ -165,6 +158,25 @@ def rule_and_holds(case: Case) -> tuple[Rule, list[LegalHold]]:
         years, outcome = DEFAULTS[case.kind]
         rule = Rule(case.kind, years, outcome, True)
     return rule, [hold for _rule, hold in rows if hold is not None]
+
+
+@functools.cache
+def _rule_and_holds_statement() -> sa.Select[tuple[RetentionRule, LegalHold]]:
+    """Built once per process (its cache key is memoized on it)."""
+    one = sa.select(sa.literal(1).label("one")).subquery()
+    return (
+        sa.select(RetentionRule, LegalHold)
+        .select_from(one)
+        .outerjoin(RetentionRule, RetentionRule.kind == sa.bindparam("kind"))
+        .outerjoin(LegalHold, sa.and_(LegalHold.case_id == sa.bindparam("case_id"), LegalHold.lifted_at.is_(None)))
+        .order_by(LegalHold.id)
+        .options(
+            orm.lazyload(LegalHold.case),  # the case given, in the session already
+            # the page shows who placed a hold by name, nothing of who lifted one (active holds only)
+            orm.joinedload(LegalHold.placed_by).options(orm.load_only(User.id, User.display_name), orm.lazyload(User.directorate)),
+            orm.lazyload(LegalHold.lifted_by),
+        )
+    )
 
 
 def active_holds(case: Case) -> list[LegalHold]:
