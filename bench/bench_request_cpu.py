@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import inspect
 import datetime as dt
+import inspect
 import itertools
 import os
 import pstats

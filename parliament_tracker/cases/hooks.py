@@ -29,6 +29,9 @@ def init_app(app: Flask) -> None:
     register_openapi(app, api_docs.openapi)
     register_case_page_extender(app, choices)  # the per-question assignment form's choices
 
+    # lazy titles, translated where a page shows them: made once, not for every page
+    titles = {"kind_titles": CaseKind.labels(), "status_titles": CaseStatus.labels()}
+
     @app.context_processor
     def case_titles() -> dict[str, Any]:
-        return {"kind_titles": CaseKind.labels(), "status_titles": CaseStatus.labels()}
+        return titles

@@ -55,7 +55,7 @@ def test_prepare_worker_compiles_every_template_once_for_all_workers(app):
     names = set(app.jinja_env.list_templates())
     assert "layout.html" in names
     assert compile_templates(app) == len(names)
-    cached = {key[1] for key in app.jinja_env.cache.keys()}  # Jinja's cache key: (loader, name)
+    cached = {key[1] for key in app.jinja_env.cache}  # Jinja's cache key: (loader, name)
     assert names <= cached
 
 
