@@ -14,4 +14,4 @@ if os.environ.get("FLASK_RUN_FROM_CLI") != "true":
     # CLI (flask run, migrations, users, demo, the scheduler) does not need it.
     from parliament_tracker.serving import prepare_worker
 
-    prepare_worker()
+    prepare_worker(app)

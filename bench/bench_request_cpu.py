@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime as dt
+import inspect
 import itertools
 import os
 import pstats
@@ -100,7 +101,8 @@ def make_app(url: str, instance: str) -> Any:
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-cpu-secret-key-0123456789abcdef",
                       "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False})
-    prepare_worker()
+    # with the app (its templates compiled before the fork) where the checkout's prepare_worker takes it
+    prepare_worker(*([app] if inspect.signature(prepare_worker).parameters else []))
     return app
 
 

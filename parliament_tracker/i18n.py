@@ -8,6 +8,9 @@ from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 from parliament_tracker import edge
 from parliament_tracker.db import today_local
@@ -125,7 +128,13 @@ def translations() -> Any:
 
 def install_template_gettext(app: Flask) -> None:
     """The templates' ``_``, ``gettext``, ``ngettext`` and ``pgettext`` through :func:`translations`
-    (what Flask-Babel installs, without its per-string look-ups)."""
+    (what Flask-Babel installs, without its per-string look-ups).
+
+    ``_``, ``gettext`` and ``ngettext`` are Jinja's "newstyle" ones (the result is Markup where
+    the template autoescapes, and ``%(name)s`` variables are filled in and escaped), written as
+    one function each: Jinja's own go through three calls per string (``_`` looks ``gettext``
+    up, which calls the function given here), about 7 µs each on pages that translate a hundred
+    strings or more."""
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda s: translations().ugettext(s),
         ngettext=lambda s, p, n: translations().ungettext(s, p, n),
@@ -133,3 +142,24 @@ def install_template_gettext(app: Flask) -> None:
         pgettext=lambda c, s: translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
     )
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext)
+
+
+@pass_eval_context
+def _template_gettext(eval_ctx: EvalContext, string: str, /, **variables: Any) -> str:
+    """Jinja's newstyle ``gettext`` (jinja2.ext._make_new_gettext) in one call."""
+    text = translations().ugettext(string)
+    if eval_ctx.autoescape:
+        text = Markup(text)
+    # Jinja always formats (so "%%" reads "%"); without variables or "%" that changes nothing
+    return text % variables if variables or "%" in text else text
+
+
+@pass_eval_context
+def _template_ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, /, **variables: Any) -> str:
+    """Jinja's newstyle ``ngettext`` (jinja2.ext._make_new_ngettext) in one call."""
+    variables.setdefault("num", num)
+    text = translations().ungettext(singular, plural, num)
+    if eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables

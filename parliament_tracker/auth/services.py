@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import secrets
 from typing import TYPE_CHECKING
 
+import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -209,10 +211,16 @@ def issue_token(user: User, *, actor: User | None = None) -> str:
     return token
 
 
+@functools.cache
+def _token_statement() -> sa.Select[tuple[ApiToken]]:
+    """The live token with this hash (bound parameter ``token_hash``), with its user: built once,
+    not for every API request (building it and finding its cached compiled form anew cost more
+    than running it). Built on first use: the mappers are complete only once the app is."""
+    return sa.select(ApiToken).where(ApiToken.token_hash == sa.bindparam("token_hash", type_=sa.String), ApiToken.revoked_at.is_(None))
+
+
 def user_for_token(token: str) -> User | None:
-    row = db.session.scalar(
-        db.select(ApiToken).where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))
-    )
+    row = db.session.scalar(_token_statement(), {"token_hash": hash_token(token)})
     if row is None or not row.user.is_enabled:
         return None
     return row.user

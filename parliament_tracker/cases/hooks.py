@@ -36,6 +36,9 @@ def init_app(app: Flask) -> None:
     reference_data.watch(Directorate, Committee, Party)
     reference_data.watch_attributes(User, "role", "display_name")
 
+    # lazy titles, translated where a page shows them: made once, not for every page
+    titles = {"kind_titles": CaseKind.labels(), "status_titles": CaseStatus.labels()}
+
     @app.context_processor
     def case_titles() -> dict[str, Any]:
-        return {"kind_titles": CaseKind.labels(), "status_titles": CaseStatus.labels()}
+        return titles

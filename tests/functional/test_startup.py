@@ -43,10 +43,20 @@ def test_the_app_answers_its_first_request_without_the_heavy_libraries(tmp_path)
 
 
 def test_prepare_worker_loads_them_before_the_fork(tmp_path):
-    result = _run(tmp_path, "from parliament_tracker.serving import prepare_worker\nprepare_worker()")
+    result = _run(tmp_path, "from parliament_tracker.serving import prepare_worker\nprepare_worker(app)")
     assert result["loaded"] == []
     # everything a worker needs sooner or later, except Alembic (only `flask db` uses it)
     assert set(result["after"]) == set(HEAVY) - {"alembic", "flask_migrate"}
+
+
+def test_prepare_worker_compiles_every_template_once_for_all_workers(app):
+    from parliament_tracker.serving import compile_templates
+
+    names = set(app.jinja_env.list_templates())
+    assert "layout.html" in names
+    assert compile_templates(app) == len(names)
+    cached = {key[1] for key in app.jinja_env.cache}  # Jinja's cache key: (loader, name)
+    assert names <= cached
 
 
 def test_flask_db_loads_flask_migrate_when_it_runs(app):
