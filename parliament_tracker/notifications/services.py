@@ -109,7 +109,11 @@ def absolute_url(path: str) -> str:
 _NAME_MARK = "Xq7RecipientNameMark7qX"
 
 
-def render_many(drafts: Sequence[Draft]) -> list[tuple[str, str, str]]:
+#: a rendering for several recipients with the name mark, by (locale, template, kind, id(context))
+SharedRenderings = dict[tuple[str, str, NotificationKind, int], tuple[str, str, str]]
+
+
+def render_many(drafts: Sequence[Draft], shared: SharedRenderings | None = None) -> list[tuple[str, str, str]]:
     """(subject, text, html) per draft, in the recipient's language.
 
     Templates live in ``templates/messages/<name>/{subject.txt,body.txt,body.html}``; they are
@@ -117,7 +121,8 @@ def render_many(drafts: Sequence[Draft]) -> list[tuple[str, str, str]]:
     Drafts that share one context object (the same message to several people: an escalation's
     directors and registrars, a directorate's digest) are rendered once per language with a
     mark for the recipient's name, which is then filled in per recipient (escaped in the HTML),
-    as the templates see of a recipient only its name and language.
+    as the templates see of a recipient only its name and language. ``shared`` keeps those
+    renderings from call to call (a job's steps): its contexts must stay alive and unchanged.
     """
     env = current_app.jinja_env
     out: list[tuple[str, str, str] | None] = [None] * len(drafts)
@@ -126,8 +131,8 @@ def render_many(drafts: Sequence[Draft]) -> list[tuple[str, str, str]]:
         shapes[(d.recipient.locale, d.template, d.kind, id(d.context))].append(i)
     base = {"base_url": _base_url(), "ministry": current_app.config.get("MINISTRY_NAME", "")}
     by_locale: dict[str, list[list[int]]] = defaultdict(list)
-    for (locale, *_rest), indexes in shapes.items():
-        by_locale[locale].append(indexes)
+    for shape, indexes in shapes.items():
+        by_locale[shape[0]].append(indexes)
     for locale, groups in by_locale.items():
         with force_locale(locale):
             cache: dict[str, tuple[Any, ...]] = {}
@@ -141,8 +146,14 @@ def render_many(drafts: Sequence[Draft]) -> list[tuple[str, str, str]]:
                 if len(indexes) == 1:
                     out[indexes[0]] = _render(templates, base, first, first.recipient)
                     continue
-                marked = dataclasses.replace(first.recipient, name=_NAME_MARK)
-                subject, text, html = _render(templates, base, first, marked, normalise=False)
+                shape = (locale, first.template, first.kind, id(first.context))
+                found = shared.get(shape) if shared is not None else None
+                if found is None:
+                    marked = dataclasses.replace(first.recipient, name=_NAME_MARK)
+                    found = _render(templates, base, first, marked, normalise=False)
+                    if shared is not None:
+                        shared[shape] = found
+                subject, text, html = found
                 for i in indexes:
                     name = drafts[i].recipient.name
                     out[i] = (
@@ -197,8 +208,9 @@ def existing_keys(keys: Iterable[str]) -> set[str]:
     return found
 
 
-def queue(drafts: Sequence[Draft]) -> int:
+def queue(drafts: Sequence[Draft], shared: SharedRenderings | None = None) -> int:
     """Store the drafts not stored before, with their deliveries; returns how many were new.
+    ``shared``: renderings kept from step to step (see ``render_many``).
 
     Drafts whose key already exists are skipped before rendering; the rest are inserted with
     ON CONFLICT DO NOTHING, which also covers a concurrent run that got there first. Only a
@@ -219,7 +231,7 @@ def queue(drafts: Sequence[Draft]) -> int:
     if not todo:
         return 0
     modes = email_modes(user_ids)
-    rendered = render_many(todo)
+    rendered = render_many(todo, shared)
     now = now_utc()
     rows = [_notification_row(d, message, off, now) for d, message in zip(todo, rendered, strict=True)]
     by_key = {d.key: d for d in todo}
