@@ -237,15 +237,54 @@ def queue(drafts: Sequence[Draft], shared: SharedRenderings | None = None) -> in
     by_key = {d.key: d for d in todo}
     inserted = 0
     deliveries: list[dict[str, Any]] = []
+    postgres = db.session.get_bind().dialect.name == "postgresql"
     for start in range(0, len(rows), 2000):
-        table = _NOTIFICATIONS
-        stmt = _insert().on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(table.c.id, table.c.dedupe_key)
-        for notification_id, key in db.session.execute(stmt, rows[start : start + 2000]).all():
+        chunk = rows[start : start + 2000]
+        if postgres:
+            stored = _pg_insert_many(_NOTIFICATIONS, chunk, " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, dedupe_key")
+        else:
+            table = _NOTIFICATIONS
+            stmt = _insert().on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(table.c.id, table.c.dedupe_key)
+            stored = list(db.session.execute(stmt, chunk).all())
+        for notification_id, key in stored:
             inserted += 1
             deliveries.extend(_deliveries(notification_id, by_key[key], on, off, modes, now))
     for start in range(0, len(deliveries), 2000):
-        db.session.execute(sa.insert(_DELIVERIES), deliveries[start : start + 2000])
+        if postgres:
+            _pg_insert_many(_DELIVERIES, deliveries[start : start + 2000])
+        else:
+            db.session.execute(sa.insert(_DELIVERIES), deliveries[start : start + 2000])
     return inserted
+
+
+def _pg_insert_many(table: sa.Table, rows: list[dict[str, Any]], tail: str = "") -> list[Any]:
+    """The rows inserted on PostgreSQL by psycopg's own ``executemany`` (one short statement,
+    prepared once, the rows pipelined), with ``tail``'s RETURNING rows per inserted row.
+
+    Not SQLAlchemy's multi-row VALUES list (insertmanyvalues, used for RETURNING): it has a
+    placeholder per value, and psycopg parses the text of a statement that long anew each time,
+    in Python (~0.5 s of CPU per 1,000 notification rows). Nor arrays through ``unnest``: their
+    text form escapes every quote of the HTML bodies, in Python too."""
+    dialect = db.session.get_bind().dialect
+    names = list(rows[0])
+    processors = [table.c[name].type.bind_processor(dialect) for name in names]
+    values = [
+        tuple(row[name] if process is None else process(row[name]) for name, process in zip(names, processors, strict=True))
+        for row in rows
+    ]
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))}){tail}"
+    cursor = db.session.connection().connection.cursor()
+    try:
+        cursor.executemany(sql, values, returning=bool(tail))  # type: ignore[call-arg]
+        if not tail:
+            return []
+        returned: list[Any] = []
+        while True:
+            returned.extend(cursor.fetchall())
+            if not cursor.nextset():
+                return returned
+    finally:
+        cursor.close()
 
 
 def _notification_row(d: Draft, message: tuple[str, str, str], off: set[tuple[int, NotificationKind, str]], now: Any) -> dict[str, Any]:
