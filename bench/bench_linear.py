@@ -233,7 +233,7 @@ def main() -> int:
             if kind == "postgres":
                 generate.drop_postgres_database(args.pg_db)
         if args.part in ("jobs", "both"):
-            bench_jobs(kind, args.count, workdir, args.pg_db + "_jobs")
+            bench_jobs(kind, args.count, workdir, "jobs_" + args.pg_db)
     print(f"\nbudget: {BUDGET_S:.0f} s each (issue #19)")
     return 0
 

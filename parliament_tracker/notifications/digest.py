@@ -3,7 +3,9 @@ what is due next week, and what waits for approval or signature."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import uuid
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,8 +20,34 @@ from parliament_tracker.deadlines.services import facts_for, load_rule_context
 from parliament_tracker.extensions import db
 from parliament_tracker.notifications import services
 from parliament_tracker.notifications.jobs import EFFECTIVE, batch_size, in_range
-from parliament_tracker.notifications.models import NotificationKind
+from parliament_tracker.notifications.models import NotificationKind, dedupe_key
 from parliament_tracker.notifications.services import Draft
+from parliament_tracker.organisation.models import Directorate
+
+
+@dataclasses.dataclass
+class _Run:
+    """What a digest run gathers once: the coming week's recesses and per directorate its
+    message context (None: nothing to tell)."""
+
+    recesses: list[dict[str, Any]]
+    contexts: dict[int, dict[str, Any] | None] = dataclasses.field(default_factory=dict)
+    #: each context rendered once per language for all its directors (``services.render_many``)
+    rendered: services.SharedRenderings = dataclasses.field(default_factory=dict)
+
+
+#: the digest run in progress, by its token (kept in the steps' counts): a run's steps are calls
+#: in this process, so each directorate's sections are gathered (and its message rendered) once
+#: per run, not once per step that reaches one of its directors. One run at a time.
+_RUNS: dict[str, _Run] = {}
+
+
+def _run_for(token: str, monday: dt.date) -> _Run:
+    run = _RUNS.get(token)
+    if run is None:
+        _RUNS.clear()  # a run that failed midway: what it gathered is stale
+        run = _RUNS[token] = _Run(_recess_items(monday))
+    return run
 
 
 def weekly_digest(today: dt.date, previous: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -28,19 +56,22 @@ def weekly_digest(today: dt.date, previous: dict[str, Any] | None = None) -> dic
 
     One step per call: the next ``batch_size()`` directors in (directorate, id) order after
     ``previous["after"]``; the scheduler commits each step and calls again while ``more``. A
-    directorate's sections are gathered once per step and its directors share one message
-    context (rendered once, see ``services.render_many``). A run that failed midway starts
-    again and skips the digests its committed steps queued (the unique notification rows).
+    directorate's sections are gathered once per run (at the first step that needs them; the
+    run's token goes from step to step in the counts) and its directors share one message
+    context, rendered once per run (``services.render_many``). A run that failed midway starts again
+    and skips the digests its committed steps queued (the unique notification rows), without
+    gathering the sections of a directorate whose directors all have theirs.
     """
     previous = previous or {}
-    after_directorate, after_user = previous.get("after") or (0, 0)
-    ctx = load_rule_context()
+    token = str(previous.get("run") or uuid.uuid4().hex)
     monday = lateness.next_monday(today + dt.timedelta(days=1))
-    recesses = _recesses_in_week(monday)
+    run = _run_for(token, monday)
+    after_directorate, after_user = previous.get("after") or (0, 0)
     limit = batch_size()
+    # Plain rows, not User entities: a step reads a thousand directors.
     directors = list(
-        db.session.scalars(
-            sa.select(User)
+        db.session.execute(
+            sa.select(User.id, User.email, User.display_name, User.locale, User.directorate_id)
             .where(User.is_enabled.is_(True), User.role == Role.director, User.directorate_id.is_not(None))
             .where(
                 sa.or_(
@@ -50,41 +81,60 @@ def weekly_digest(today: dt.date, previous: dict[str, Any] | None = None) -> dic
             )
             .order_by(User.directorate_id, User.id)
             .limit(limit + 1)
-        )
+        ).all()
     )
     more = len(directors) > limit
     directors = directors[:limit]
     off = services.opted_out(u.id for u in directors)
-    drafts: list[Draft] = []
+    locale = services.default_locale()
+    wanted = [
+        (u.directorate_id, services.Recipient(u.id, u.email or None, u.display_name, u.locale or locale))
+        for u in directors
+        if (u.id, NotificationKind.weekly_digest) not in off
+    ]
+    kind = NotificationKind.weekly_digest
+    keys = [dedupe_key(r.key, kind.value, None, monday, None) for _d, r in wanted]
+    done = services.existing_keys(keys)  # queued by an earlier run of the day that failed midway
     counts = {key: int(previous.get(key, 0)) for key in ("directors", "queued", "empty")}
-    contexts: dict[int, dict[str, Any] | None] = {}
-    for director in directors:
-        if (director.id, NotificationKind.weekly_digest) in off:
+    drafts: list[Draft] = []
+    for (directorate_id, recipient), key in zip(wanted, keys, strict=True):
+        if key in done:
             continue
-        directorate_id = director.directorate_id
-        assert directorate_id is not None  # selected above
-        if directorate_id not in contexts:
-            sections = _digest_sections(directorate_id, today, monday, ctx.settings)
-            contexts[directorate_id] = None if not any(sections.values()) and not recesses else {
-                "monday": monday,
-                "friday": monday + dt.timedelta(days=4),
-                "directorate": director.directorate.name if director.directorate else "",
-                "recesses": [{"name": e.name, "starts_on": e.starts_on, "ends_on": e.ends_on or e.starts_on} for e in recesses],
-                **sections,
-            }
-        context = contexts[directorate_id]
+        if directorate_id not in run.contexts:
+            run.contexts[directorate_id] = _context(directorate_id, today, monday, run.recesses)
+        context = run.contexts[directorate_id]
         if context is None:
             counts["empty"] += 1
             continue
-        drafts.append(Draft(services.user_recipient(director), NotificationKind.weekly_digest, None, monday, "weekly_digest", context))
-    queued = services.queue(drafts)
+        drafts.append(Draft(recipient, kind, None, monday, "weekly_digest", context))
+    queued = services.queue(drafts, run.rendered)
     counts["directors"] += len(directors)
     counts["queued"] += queued
-    result: dict[str, Any] = {**counts, "recess": bool(recesses)}
+    result: dict[str, Any] = {**counts, "recess": bool(run.recesses)}
     if more:
         last = directors[-1]
-        return {**result, "more": True, "after": [last.directorate_id, last.id]}
+        return {**result, "more": True, "after": [last.directorate_id, last.id], "run": token}
+    _RUNS.pop(token, None)
     return result
+
+
+def _context(directorate_id: int, today: dt.date, monday: dt.date, recesses: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The message context of one directorate's digest; None when there is nothing to tell."""
+    sections = _digest_sections(directorate_id, today, monday, load_rule_context().settings)
+    if not any(sections.values()) and not recesses:
+        return None
+    name = db.session.scalar(sa.select(Directorate.name).where(Directorate.id == directorate_id))
+    return {
+        "monday": monday,
+        "friday": monday + dt.timedelta(days=4),
+        "directorate": name or "",
+        "recesses": recesses,
+        **sections,
+    }
+
+
+def _recess_items(monday: dt.date) -> list[dict[str, Any]]:
+    return [{"name": e.name, "starts_on": e.starts_on, "ends_on": e.ends_on or e.starts_on} for e in _recesses_in_week(monday)]
 
 
 def _recesses_in_week(monday: dt.date) -> list[Event]:

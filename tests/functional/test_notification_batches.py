@@ -53,12 +53,12 @@ class Recorder:
         self._queue = services.queue
         monkeypatch.setattr(services, "queue", self)
 
-    def __call__(self, drafts: Any) -> int:
+    def __call__(self, drafts: Any, *args: Any) -> int:
         self.sizes.append(len(drafts))
         if self.fail_at is not None and len(self.sizes) == self.fail_at:
             self.fail_at = None
             raise RuntimeError("SMTP relay gone mid-run")
-        return self._queue(drafts)
+        return self._queue(drafts, *args)
 
 
 def stored(db: Any, kind: NotificationKind) -> list[tuple[Any, ...]]:
@@ -172,3 +172,36 @@ def test_one_rendering_for_several_recipients_is_the_same_as_one_each(app, db):
     assert together == each
     assert "O&#39;Brien &amp; &lt;Zn&gt;" in together[0][2] and "O'Brien & <Zn>" in together[0][1]
     assert together[0][0] != together[1][0]  # Dutch and English subjects
+
+
+def test_weekly_digest_gathers_each_directorate_once_per_run(app, late_cases, monkeypatch):
+    """Steps of two directors each over three directorates' directors: each directorate's sections
+    are gathered and its message rendered once per run, not once per step; a second run of the day
+    gathers nothing (every director has the digest)."""
+    from parliament_tracker.notifications import digest
+
+    db = late_cases
+    with app.app_context(), quiet_signals():
+        dgmi = db.session.scalar(sa.select(Directorate).where(Directorate.code == "DGMI"))
+        for i in range(5):
+            factories.user(Role.director, f"dgmi-director-{i}", email=f"dd{i}@example.org", directorate=dgmi)
+        db.session.commit()
+        gathered: list[int] = []
+        sections = digest._digest_sections
+        monkeypatch.setattr(digest, "_digest_sections", lambda d, *a: gathered.append(d) or sections(d, *a))
+        renders: list[str] = []
+        render = services._render
+        monkeypatch.setattr(services, "_render", lambda t, b, d, r, **kw: renders.append(r.name) or render(t, b, d, r, **kw))
+        monkeypatch.setitem(app.config, "NOTIFICATION_BATCH", 2)
+        run = run_job("weekly_digest", DIGEST_FRIDAY)
+        assert run.status == JobStatus.ok, run.error
+        assert run.counts["steps"] == 4 and "run" not in run.counts
+        directorates = db.session.scalars(
+            sa.select(User.directorate_id).where(User.role == Role.director, User.directorate_id.is_not(None)).distinct()
+        ).all()
+        assert sorted(gathered) == sorted(directorates)  # once each, though DGMI's 7 directors span 4 steps
+        assert renders.count(services._NAME_MARK) <= len(directorates)
+        assert len(stored(db, K.weekly_digest)) == run.counts["queued"] > 0
+        gathered.clear()
+        again = run_job("weekly_digest", DIGEST_FRIDAY)
+        assert again.counts["queued"] == 0 and gathered == [] and digest._RUNS == {}
