@@ -91,8 +91,8 @@ def _named_user() -> tuple[Any, ...]:
 
 def shown_options(*, attachments: bool = False) -> tuple[Any, ...]:
     """What a case page and the API's GET case show of a case, loaded with it in one statement
-    (the one-to-one relations, the members with their party, the deadlines) plus one for the
-    questions and one for the attachments. (A function: the options configure the mappers, which
+    (the one-to-one relations, the members with their party, the deadlines, the attachments)
+    plus one for the questions. (A function: the options configure the mappers, which
     needs every model imported.)"""
     deadline = Case.deadlines.property.mapper.class_  # deadlines sits above cases in the import order
     return (
@@ -104,7 +104,8 @@ def shown_options(*, attachments: bool = False) -> tuple[Any, ...]:
         joinedload(Case.members),
         joinedload(Case.deadlines).joinedload(deadline.overridden_by).options(*_named_user()),
         selectinload(Case.questions),
-        *((selectinload(Case.attachments),) if attachments else ()),
+        # joined: a case has few attachments (most none), their content is deferred
+        *((joinedload(Case.attachments),) if attachments else ()),
     )
 
 
