@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User
@@ -89,10 +90,10 @@ def _named_user() -> tuple[Any, ...]:
     return load_only(User.id, User.username, User.display_name), lazyload(User.directorate)
 
 
-def shown_options(*, attachments: bool = False) -> tuple[Any, ...]:
+def shown_options(*, attachments: bool = False, questions: bool = True) -> tuple[Any, ...]:
     """What a case page and the API's GET case show of a case, loaded with it in one statement
-    (the one-to-one relations, the members with their party, the deadlines) plus one for the
-    questions and one for the attachments. (A function: the options configure the mappers, which
+    (the one-to-one relations, the members with their party, the deadlines, the attachments)
+    plus one for the questions. (A function: the options configure the mappers, which
     needs every model imported.)"""
     deadline = Case.deadlines.property.mapper.class_  # deadlines sits above cases in the import order
     return (
@@ -103,14 +104,24 @@ def shown_options(*, attachments: bool = False) -> tuple[Any, ...]:
         joinedload(Case.due_before_event),
         joinedload(Case.members),
         joinedload(Case.deadlines).joinedload(deadline.overridden_by).options(*_named_user()),
-        selectinload(Case.questions),
-        *((selectinload(Case.attachments),) if attachments else ()),
+        selectinload(Case.questions) if questions else lazyload(Case.questions),  # lazy: find_case loads them
+        # joined: a case has few attachments (most none), their content is deferred
+        *((joinedload(Case.attachments),) if attachments else ()),
     )
 
 
 def find_case(reference: str, *, shown: bool = False, attachments: bool = False) -> Case | None:
     """The case with this reference; ``shown``: with what its page and GET show (``shown_options``)."""
-    return db.session.scalars(_find_statement(shown, attachments), {"reference": references.normalise(reference)}).unique().first()
+    case = db.session.scalars(_find_statement(shown, attachments), {"reference": references.normalise(reference)}).unique().first()
+    if shown and case is not None and "questions" not in sa.inspect(case).dict:
+        # the questions by a statement built once (a selectinload builds its own on every load)
+        set_committed_value(case, "questions", list(db.session.scalars(_questions_statement(), {"case_id": case.id})))
+    return case
+
+
+@functools.cache
+def _questions_statement() -> sa.Select[tuple[Question]]:
+    return db.select(Question).where(Question.case_id == sa.bindparam("case_id")).order_by(Question.number)
 
 
 @functools.cache
@@ -118,7 +129,7 @@ def _find_statement(shown: bool, attachments: bool) -> sa.Select[tuple[Case]]:
     """``find_case``'s statement, built once per process: building one with its loader options
     and computing its cache key (memoized on the statement) cost more CPU than running it."""
     stmt = db.select(Case).where(Case.reference == sa.bindparam("reference"))
-    return stmt.options(*shown_options(attachments=attachments)) if shown else stmt
+    return stmt.options(*shown_options(attachments=attachments, questions=False)) if shown else stmt
 
 
 def _date_findings(data: CaseInput, case: Case | None) -> date_checks.DateFindings:

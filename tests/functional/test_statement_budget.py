@@ -21,17 +21,19 @@ MAX_STATEMENTS = 5
 #:  1. the user with the reference data's stamp and the unread count (web.load_user; the deadline
 #:     rule context - days off, settings, recesses - is kept per worker under that stamp,
 #:     parliament_tracker/reference_data.py, and not read while the stamp is unchanged)
-#:  2. the case with its one-to-ones, members and deadlines (joined)
-#:  3. its questions, 4. its attachments (selectinload)
-#:  5. its links and the cases its texts mention (suggested links), one union
-#:  6. the timeline (audit entries)
-#:  7. letters (letters' extender)
-#:  8. related cases by text: the answer index's matches with their answers (answers' extender)
-#:  9. related cases: the candidates by dossier, members and text joined to the cases and their
-#:     answers (before: candidates, matches, their answers and the cases, four statements)
-#: 10. contributions (contributions' extender; the case no longer joined again)
-#: 11. the kind's retention rule with the case's active legal holds (records' extender)
-MAX_PAGE_STATEMENTS = 11
+#:  2. the case with its one-to-ones, members, deadlines and attachments (joined; an attachment's
+#:     content is deferred)
+#:  3. its questions (selectinload)
+#:  4. its links and the cases its texts mention (suggested links), one union
+#:  5. the timeline (audit entries, each actor by name)
+#:  6. letters with each one's latest version number (letters' extender; not the bodies)
+#:  7. related cases by text: the answer index's matches with their answers (answers' extender)
+#:  8. related cases: the candidates by dossier, members and text joined to the cases and
+#:     their answers (before: candidates, matches, their answers and the cases, four statements)
+#:  9. contributions (contributions' extender; the case no longer joined again)
+#: 10. the kind's retention rule with the case's active legal holds (records' extender)
+#: (a written question's page adds one: the assignment form's directorates and drafters, one union)
+MAX_PAGE_STATEMENTS = 10
 
 
 @contextlib.contextmanager
