@@ -212,15 +212,20 @@ def issue_token(user: User, *, actor: User | None = None) -> str:
 
 
 @functools.cache
-def _token_statement() -> sa.Select[tuple[ApiToken]]:
-    """The live token with this hash (bound parameter ``token_hash``), with its user: built once,
+def _token_statement() -> sa.Select[tuple[User]]:
+    """The user of the live token with this hash (bound parameter ``token_hash``): built once,
     not for every API request (building it and finding its cached compiled form anew cost more
-    than running it). Built on first use: the mappers are complete only once the app is."""
-    return sa.select(ApiToken).where(ApiToken.token_hash == sa.bindparam("token_hash", type_=sa.String), ApiToken.revoked_at.is_(None))
+    than running it), and loading the user alone, not the token row as well. Built on first use:
+    the mappers are complete only once the app is."""
+    return (
+        sa.select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == sa.bindparam("token_hash", type_=sa.String), ApiToken.revoked_at.is_(None))
+    )
 
 
 def user_for_token(token: str) -> User | None:
-    row = db.session.scalar(_token_statement(), {"token_hash": hash_token(token)})
-    if row is None or not row.user.is_enabled:
+    user = db.session.scalar(_token_statement(), {"token_hash": hash_token(token)})
+    if user is None or not user.is_enabled:
         return None
-    return row.user
+    return user

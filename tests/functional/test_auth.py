@@ -90,6 +90,17 @@ def test_account_token_create_and_revoke(login, client, db):
     assert client.get("/api/v1/cases", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
 
+def test_a_disabled_users_token_is_refused(client, db, users, api_token):
+    headers = api_token("viewer")
+    assert client.get("/api/v1/cases", headers=headers).status_code == 200
+    from parliament_tracker.auth.models import User
+
+    db.session.get(User, users["viewer"].id).is_enabled = False
+    db.session.commit()
+    assert client.get("/api/v1/cases", headers=headers).status_code == 401
+    assert client.get("/api/v1/cases", headers={"Authorization": headers["Authorization"] + "x"}).status_code == 401
+
+
 def test_a_token_of_another_user_cannot_be_revoked(login, client, db, users, api_token):
     from parliament_tracker.auth.models import ApiToken
 
