@@ -175,36 +175,28 @@ def capped_per_day(
     if binding_only and not kinds:
         # The binding date is denormalised on the case (open and closed cases, as the calendar shows both).
         where = [Case.practical_due_on.between(start, end), *_case_filters(directorate_id, drafter_id)]
-        # One statement: each case's rank within its date (by reference) and its date's count,
-        # the first ``per_day`` of each date joined to their answer deadlines (the binding one
-        # is picked here; see ``binding_between``). The count rides along on the shown rows.
+        # Four small statements: as one (the ranks joined to the deadlines) SQLite took 55 ms
+        # against 1 at 100,000 cases.
+        totals: dict[dt.date, int] = dict(
+            db.session.execute(
+                db.select(Case.practical_due_on, sa.func.count()).where(*where).group_by(Case.practical_due_on)
+            ).tuples().all()
+        )
         ranked = (
             db.select(
                 Case.id.label("case_id"),
-                Case.practical_due_on.label("day"),
-                sa.func.row_number().over(partition_by=Case.practical_due_on, order_by=Case.reference).label("rank"),
-                sa.func.count().over(partition_by=Case.practical_due_on).label("day_total"),
+                sa.func.row_number()
+                .over(partition_by=Case.practical_due_on, order_by=Case.reference)
+                .label("rank"),
             )
             .where(*where)
             .subquery()
         )
-        query = (
-            db.select(Deadline, ranked.c.day, ranked.c.rank, ranked.c.day_total)
-            .select_from(ranked)
-            .join(Case, Case.id == ranked.c.case_id)
-            .outerjoin(Deadline, sa.and_(Deadline.case_id == ranked.c.case_id, Deadline.kind.in_(sorted(ANSWER_KINDS))))
-            .options(*CASE_LIGHT)
-            .where(ranked.c.rank <= per_day)
+        case_ids = set(db.session.scalars(db.select(ranked.c.case_id).where(ranked.c.rank <= per_day)))
+        rows, _total = binding_between(
+            start, end, directorate_id=directorate_id, drafter_id=drafter_id, open_only=False, count=False, case_ids=case_ids
         )
-        totals: dict[dt.date, int] = {}
-        picked: list[tuple[dt.date, int, Deadline]] = []
-        for deadline, on, rank, total in db.session.execute(query).tuples():
-            on = dt.date.fromisoformat(on) if isinstance(on, str) else on
-            totals[on] = total
-            if deadline is not None and deadline.is_binding:
-                picked.append((on, rank, deadline))
-        picked.sort(key=lambda r: (r[0], r[1]))
-        return [d for _on, _rank, d in picked], totals
+        return rows, totals
     # One pass over the joined rows: each deadline's rank within its date (by case reference)
     # and its date's count, ranked in the database; only the first ``per_day`` of each date
     # come back (the count rides along on them), not every deadline of the range in order.
