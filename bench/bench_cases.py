@@ -17,7 +17,8 @@ Variants (experiments for proposed fixes, applied only to the benchmark database
     pg_trgm         PostgreSQL: CREATE EXTENSION pg_trgm + GIN (search_text gin_trgm_ops)
     fts5            SQLite: FTS5 trigram table over search_text; LIKE terms become
                     Case.id IN (SELECT rowid FROM cases_fts WHERE search_text LIKE ...), monkeypatched
-    capped_count    count at most 1,001 rows (SELECT count(*) FROM (... LIMIT 1001)), monkeypatched
+    capped_count    count at most 1,001 rows, monkeypatched (obsolete: the code caps its counts since #19,
+                    and the list page no longer goes through queries.search)
     filter_index    composite index (lead_directorate_id, kind, status, received_on)
     all             every change above that applies to the database (or a comma-separated list)
 """
@@ -248,28 +249,30 @@ def explain(app: Any, directorate_id: int) -> None:
         "filter": queries.CaseFilter(kind=CaseKind.written_questions, status=CaseStatus.drafting, directorate_id=directorate_id),
     }
     with app.app_context():
-        dialect = db.engine.dialect
-        pg = dialect.name == "postgresql"
+        pg = db.engine.dialect.name == "postgresql"
         prefix = "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " if pg else "EXPLAIN QUERY PLAN "
+        seen: list[tuple[str, Any]] = []
+
+        def keep(_conn, _cursor, statement, parameters, _context, _many):  # type: ignore[no-untyped-def]
+            seen.append((statement, parameters))
+
         for name, f in filters.items():
-            base = queries.filtered(f)
-            count = sa.select(sa.func.count()).select_from(base.order_by(None).subquery())
-            order = queries.SORTS[queries.DEFAULT_SORT]
-            page = base.order_by(*order).limit(f.per_page).offset((f.page - 1) * f.per_page)
-            for what, stmt in (("count", count), ("page", page)):
-                sql = str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-                if pg:
-                    sql = sql.replace("%%", "%")
-                with db.engine.connect() as conn:
-                    conn.execute(stmt).all()
+            # the statements the list page runs (count, page and rows in one; see queries.list_page)
+            seen.clear()
+            sa.event.listen(db.engine, "before_cursor_execute", keep)
+            try:
+                with app.test_request_context():
                     started = time.perf_counter()
-                    conn.execute(stmt).all()
+                    queries.list_page(f)
                     ms = (time.perf_counter() - started) * 1000
-                    raw = conn.connection.driver_connection
-                    rows = raw.execute(prefix + sql).fetchall()
-                print(f"\n--- {name} / {what}: {ms:.1f} ms")
-                for row in rows:
-                    print("   ", row[-1] if not pg else row[0])
+            finally:
+                sa.event.remove(db.engine, "before_cursor_execute", keep)
+            print(f"\n--- {name}: {len(seen)} statement(s), {ms:.1f} ms")
+            with db.engine.connect() as conn:
+                raw = conn.connection.driver_connection
+                for statement, parameters in seen:
+                    for row in raw.execute(prefix + statement, parameters).fetchall():
+                        print("   ", row[0] if pg else row[-1])
 
 
 def run(db_kind: str, size: int, args: argparse.Namespace, workdir: str) -> dict[str, Any]:

@@ -240,7 +240,8 @@ def _fetch_page(f: CaseFilter, build: Callable[[sa.Subquery, sa.ColumnElement[in
     index to count them). So the first try keeps up to ``COUNT_CAP`` + 1 matches (the trigram
     index's, with their sort columns), counts them and sorts its page from them, one
     statement; only a word with more matches than that (whose newest matches lie near the
-    start of the sort index) takes the walk, in a second statement."""
+    start of the sort index) takes the walk, in a second statement (the first then loads no
+    case: its one row says the count)."""
     base, total = _matching(f)
     if total == 0:
         return [], 0
@@ -248,16 +249,20 @@ def _fetch_page(f: CaseFilter, build: Callable[[sa.Subquery, sa.ColumnElement[in
         matches = base.with_only_columns(*_SORT_COLUMNS).order_by(None).limit(COUNT_CAP + 1).cte("matches")
         adapt = ClauseAdapter(matches).traverse
         order = [adapt(o) for o in SORTS.get(f.sort, SORTS[DEFAULT_SORT])]
+        counted = sa.select(sa.func.count().label("total")).select_from(matches).subquery("counted")
+        ids = sa.select(matches.c.id).order_by(*order).limit(f.per_page).offset((max(1, f.page) - 1) * f.per_page).subquery()
+        # The count's one row, with the page's ids only when within the cap (no rows, nor their
+        # members, loaded from an arbitrary 1,001 to be dropped): a row always says the count.
         page = (
-            sa.select(matches.c.id).order_by(*order).limit(f.per_page).offset((max(1, f.page) - 1) * f.per_page).subquery("page")
+            sa.select(ids.c.id, counted.c.total)
+            .select_from(counted)
+            .outerjoin(ids, counted.c.total <= COUNT_CAP)
+            .subquery("page")
         )
-        count: sa.ColumnElement[int] = sa.select(sa.func.count()).select_from(matches).scalar_subquery().label("total")
-        rows = list(db.session.execute(build(page, count)).all())
-        if rows and rows[0].total <= COUNT_CAP:
-            return rows, int(rows[0].total)
-        if not rows and f.page <= 1:
-            return [], 0
-        total = COUNT_CAP + 1 if rows else None
+        rows = list(db.session.execute(build(page, page.c.total)).all())
+        total = int(rows[0].total) if rows else 0
+        if total <= COUNT_CAP:
+            return [row for row in rows if row[0] is not None], total
     page, count = _page(f, base, total)
     rows = list(db.session.execute(build(page, count)).all())
     return rows, _total_of(rows, f, base, total)
@@ -272,7 +277,8 @@ def search(f: CaseFilter, *, members: bool = False) -> tuple[list[Case], int]:
     def build(page: sa.Subquery, count: sa.ColumnElement[int]) -> sa.Select[Any]:
         return (
             sa.select(Case, count)
-            .join(page, page.c.id == Case.id)
+            .select_from(page)
+            .outerjoin(Case, Case.id == page.c.id)  # outer: the count's row without a page (``_fetch_page``)
             .options(load_only(*LISTED_COLUMNS), *listed_options(members=members))
             .order_by(*order)
         )
@@ -303,8 +309,8 @@ def list_page(f: CaseFilter) -> tuple[list[sa.Row[Any]], int]:
                 Case.id, Case.reference, Case.kind, Case.subject, Case.received_on, Case.practical_due_on, Case.status,
                 Directorate.code.label("directorate"), User.display_name.label("drafter_name"), count,
             )
-            .select_from(Case)
-            .join(page, page.c.id == Case.id)
+            .select_from(page)
+            .outerjoin(Case, Case.id == page.c.id)  # outer: the count's row without a page (``_fetch_page``)
             .outerjoin(Directorate, Directorate.id == Case.lead_directorate_id)
             .outerjoin(User, User.id == Case.drafter_id)
             .order_by(*order)
