@@ -217,7 +217,8 @@ def main() -> int:
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--count", type=int, default=100_000, help="cases (the exports' rows)")
     parser.add_argument("--part", choices=["exports", "jobs", "both"], default="both")
-    parser.add_argument("--pg-db", default="bench_linear", help="the PostgreSQL database to build (dropped at the end)")
+    parser.add_argument("--pg-db", default="bench_linear",
+                        help="the PostgreSQL database of the exports (the jobs' is jobs_<this>; both dropped at the end)")
     args = parser.parse_args()
     # generate's helpers default to the shared bench_cases database: use our own.
     generate.reset_postgres_database.__defaults__ = (args.pg_db,)

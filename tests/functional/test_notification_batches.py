@@ -205,3 +205,20 @@ def test_weekly_digest_gathers_each_directorate_once_per_run(app, late_cases, mo
         gathered.clear()
         again = run_job("weekly_digest", DIGEST_FRIDAY)
         assert again.counts["queued"] == 0 and gathered == [] and digest._RUNS == {}
+
+
+def test_message_bodies_are_compressed_with_lz4_on_postgresql(app, db):
+    """A digest writes ~1 GB of bodies: lz4 where the server has it (models.LZ4_BODIES), not pglz."""
+    from parliament_tracker.notifications.models import LZ4_BODIES
+
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("TOAST compression is PostgreSQL's")
+        if not db.session.execute(sa.text(LZ4_BODIES[0])).first():
+            pytest.skip("this PostgreSQL has no lz4")
+        rows = db.session.execute(
+            sa.text("SELECT attname, attcompression FROM pg_attribute WHERE attrelid = 'notifications'::regclass "
+                    "AND attname IN ('body_text', 'body_html', 'subject')")
+        ).all()
+        methods = {name: str(method) for name, method in rows}
+        assert methods == {"body_text": "l", "body_html": "l", "subject": ""}
