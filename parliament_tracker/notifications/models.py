@@ -180,7 +180,7 @@ class Notification(Base):
 
 #: the message bodies TOAST-compressed with lz4 instead of PostgreSQL's default pglz: a weekly
 #: digest writes ~1 GB of bodies (22,000 directors, ~48 kB each), which pglz compressed at about
-#: 12 s of the server's CPU and lz4 at about 4 s (bench_linear). Migration 0015_lz4bodies.
+#: 12 s of the server's CPU and lz4 at about 4 s (bench_linear). Migration 0016_lz4bodies.
 LZ4_BODIES = (
     "SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)",
     "ALTER TABLE notifications ALTER COLUMN body_text SET COMPRESSION lz4, ALTER COLUMN body_html SET COMPRESSION lz4",

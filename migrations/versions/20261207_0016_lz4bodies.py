@@ -2,8 +2,8 @@
 (a weekly digest writes ~1 GB of bodies; pglz took ~3x the server's CPU). Applies to values
 written from now on; SQLite and other servers unchanged.
 
-Revision ID: 0015_lz4bodies
-Revises: 0014_refstamp
+Revision ID: 0016_lz4bodies
+Revises: 0015_dashidx
 Create Date: 2026-12-07
 
 """
@@ -12,8 +12,8 @@ from alembic import op
 
 from parliament_tracker.notifications.models import LZ4_BODIES
 
-revision = "0015_lz4bodies"
-down_revision = "0014_refstamp"
+revision = "0016_lz4bodies"
+down_revision = "0015_dashidx"
 branch_labels = None
 depends_on = None
 
