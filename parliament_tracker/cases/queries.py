@@ -339,19 +339,10 @@ def export_rows(f: CaseFilter, batch: int = 1000) -> Iterator[dict[str, Any]]:
     """Every matching case in sort order as a plain row of the export's columns: one query
     with the labels joined in, fetched in batches, no ORM object per case."""
     order = SORTS.get(f.sort, SORTS[DEFAULT_SORT])
-    question_count = sa.select(sa.func.count(Question.id)).where(Question.case_id == Case.id).correlate(Case).scalar_subquery()
+    fts = _use_fts(f)
     member_label = sa.case((Party.abbreviation.is_not(None), Member.name + " (" + Party.abbreviation + ")"), else_=Member.name)
-    members = (
-        sa.select(sa.func.aggregate_strings(member_label, ", "))
-        .select_from(case_members)
-        .join(Member, Member.id == case_members.c.member_id)
-        .outerjoin(Party, Party.id == Member.party_id)
-        .where(case_members.c.case_id == Case.id)
-        .correlate(Case)
-        .scalar_subquery()
-    )
     stmt = (
-        filtered(f, fts=_use_fts(f))
+        filtered(f, fts=fts)
         .with_only_columns(
             Case.reference,
             Case.kind,
@@ -363,9 +354,6 @@ def export_rows(f: CaseFilter, batch: int = 1000) -> Iterator[dict[str, Any]]:
             Directorate.code.label("lead_directorate"),
             User.display_name.label("drafter"),
             Signatory.office_title.label("addressed_to"),
-            sa.func.coalesce(Committee.name, members).label("requested_by"),
-            Case.dossier,
-            question_count.label("questions"),
             maintain_column_froms=False,
         )
         .select_from(Case)
@@ -376,5 +364,51 @@ def export_rows(f: CaseFilter, batch: int = 1000) -> Iterator[dict[str, Any]]:
         .order_by(*order)
         .execution_options(yield_per=batch)
     )
+    if db.session.get_bind().dialect.name == "postgresql":
+        # PostgreSQL ran the two correlated subqueries once per row (100,000 index probes each:
+        # 6.5-7 s against 2.8 s at load 10); grouped once over the matching cases and hash-joined
+        # instead. SQLite does the per-row form faster than it materialises the groups.
+        ids = filtered(f, fts=fts).with_only_columns(Case.id, maintain_column_froms=False)
+        counts = (
+            sa.select(Question.case_id, sa.func.count(Question.id).label("n"))
+            .where(Question.case_id.in_(ids))
+            .group_by(Question.case_id)
+            .subquery("question_counts")
+        )
+        names = (
+            sa.select(case_members.c.case_id, sa.func.aggregate_strings(member_label, ", ").label("names"))
+            .join(Member, Member.id == case_members.c.member_id)
+            .outerjoin(Party, Party.id == Member.party_id)
+            .where(case_members.c.case_id.in_(ids))
+            .group_by(case_members.c.case_id)
+            .subquery("member_names")
+        )
+        stmt = (
+            stmt.outerjoin(counts, counts.c.case_id == Case.id)
+            .outerjoin(names, names.c.case_id == Case.id)
+            .add_columns(
+                sa.func.coalesce(Committee.name, names.c.names).label("requested_by"),
+                Case.dossier,
+                sa.func.coalesce(counts.c.n, 0).label("questions"),
+            )
+        )
+    else:
+        question_count = (
+            sa.select(sa.func.count(Question.id)).where(Question.case_id == Case.id).correlate(Case).scalar_subquery()
+        )
+        members = (
+            sa.select(sa.func.aggregate_strings(member_label, ", "))
+            .select_from(case_members)
+            .join(Member, Member.id == case_members.c.member_id)
+            .outerjoin(Party, Party.id == Member.party_id)
+            .where(case_members.c.case_id == Case.id)
+            .correlate(Case)
+            .scalar_subquery()
+        )
+        stmt = stmt.add_columns(
+            sa.func.coalesce(Committee.name, members).label("requested_by"),
+            Case.dossier,
+            question_count.label("questions"),
+        )
     for row in db.session.execute(stmt).mappings():
         yield dict(row)

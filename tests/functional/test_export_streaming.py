@@ -85,3 +85,44 @@ def test_streamed_xlsx_is_sent_in_chunks(app, db, login):
     chunks = [c for c in response.response if c]
     response.close()
     assert len(chunks) >= 2 and chunks[0].startswith(b"PK")  # the zip's first entries go before the rows
+
+
+def test_export_rows_match_a_plain_reading_of_the_cases(app, db):
+    """Each row's question count and "requested by" (committee, or members with their party)
+    are those of its case, read through the ORM; filtered and unfiltered (PostgreSQL groups
+    them over the matching cases, SQLite asks per row)."""
+    from parliament_tracker.cases.models import Question
+    from parliament_tracker.cases.queries import CaseFilter, export_rows
+
+    with app.app_context(), quiet_signals():
+        podt, ceder = factories.member("Podt", "D66"), factories.member("Ceder", "ChristenUnie")
+        cases = [
+            factories.case(members=[podt, ceder], questions_text="1. Waarom?\n2. Wanneer?\n3. Hoe?"),
+            factories.case(members=[ceder], questions_text="1. Klopt het bericht?"),
+            factories.case(kind=factories.CaseKind.committee_request, committee=factories.committee()),
+            factories.case(),
+        ]
+        db.session.commit()
+
+        def plain(case: Case) -> tuple[str, int]:
+            questions = db.session.scalar(sa.select(sa.func.count()).where(Question.case_id == case.id)) or 0
+            if case.committee is not None:
+                by = case.committee.name
+            else:
+                by = ", ".join(
+                    f"{m.name} ({m.party.abbreviation})" if m.party and m.party.abbreviation else m.name
+                    for m in case.members
+                )
+            return by or None, questions
+
+        expected = {c.reference: plain(c) for c in cases}
+        kinds = {c.reference: c.kind for c in cases}
+        for f in (CaseFilter(sort="reference"), CaseFilter(sort="reference", kind=cases[0].kind)):
+            rows = {r["reference"]: (r["requested_by"], r["questions"]) for r in export_rows(f)}
+            wanted = {ref: v for ref, v in expected.items() if f.kind is None or kinds[ref] == f.kind}
+            assert set(rows) == set(wanted)
+            for ref, (by, questions) in wanted.items():
+                assert rows[ref][1] == questions, ref
+                # the members' order within the string is the database's: compare as sets
+                assert set((rows[ref][0] or "").split(", ")) == set((by or "").split(", ")), ref
+        assert expected[cases[0].reference][1] == 3 and expected[cases[1].reference][1] == 1
