@@ -99,9 +99,16 @@ class Walker(TablesMixin):
         ppr = p.find(qn("w:pPr"))
         self.page_fields = False
         try:
-            return f'<div style="visibility:hidden">{self.paragraph(p, self._style_id(ppr), ppr)}</div>'
+            html = self.paragraph(p, self._style_id(ppr), ppr)
         finally:
             self.page_fields = True
+        # On the paragraph's own tag (no wrapper: every box costs WeasyPrint style and layout work).
+        tag = re.match(r"<(\w+)", html)
+        if tag is None or html.count(f"<{tag.group(1)}") != 1 or "page-break" in html:
+            return f'<div style="visibility:hidden">{html}</div>'
+        if ' style="' in html.split(">", 1)[0]:
+            return html.replace(' style="', ' style="visibility:hidden;', 1)
+        return html.replace(f"<{tag.group(1)}", f'<{tag.group(1)} style="visibility:hidden"', 1)
 
     def _style_id(self, ppr: Any) -> str | None:
         style = ppr.find(qn("w:pStyle")) if ppr is not None else None
