@@ -171,8 +171,12 @@ def docx_to_html(docx_bytes: bytes, *, font_family: str, title: str, lang: str =
 
     doc = Document(io.BytesIO(docx_bytes))
     walker = Walker(doc)
+    first_column = _first_page_column(walker, doc)
     body = walker.blocks(doc.element.body)
     page_css, first_css, running = _headers_and_footers(walker, doc)
+    if first_column is not None:
+        first_css.append(first_column[0])
+        running.append(first_column[1])
     size, line = _base_font(walker, doc)
     sect = doc.sections[0]
     page = (f"@page {{ size: {_cm(sect.page_width):.2f}cm {_cm(sect.page_height):.2f}cm; "
@@ -236,7 +240,56 @@ def _split_frames(container: Any) -> tuple[Any, list[Any] | None]:
     return rest, frames
 
 
-def _column_box(walker: Walker, sect: Any, paragraphs: list[Any], running_name: str) -> tuple[str, str]:
+PAGE_FIELD_WORD = re.compile(r"^\s*(PAGE|NUMPAGES|SECTIONPAGES)\b", re.IGNORECASE)
+
+
+def _has_page_field(p: Any) -> bool:
+    if any(PAGE_FIELD_WORD.match(f.get(qn("w:instr")) or "") for f in p.iter(qn("w:fldSimple"))):
+        return True
+    return any(PAGE_FIELD_WORD.match(t.text or "") for t in p.iter(qn("w:instrText")))
+
+
+def _first_page_column(walker: Walker, doc: Any) -> tuple[str, str] | None:
+    """Page numbers in a page-anchored frame at the start of the body (page 1's reference
+    column), drawn by page 1's right margin box: (its CSS, its running element), or None.
+
+    WeasyPrint lays a page out three times when its content uses the page counters (the page
+    count is known only after layout), but resolves them in margin boxes after pagination. So
+    the frame stays in the body (content, in reading order) with its page-number paragraphs
+    hidden, and a copy of the frame in the margin box, placed as the frame is, shows only those
+    paragraphs. Only when the frame lies in the right margin and page 1's right margin box is
+    free; otherwise the fields stay in the body (slower, as correct)."""
+    sect = doc.sections[0]
+    hf = sect.first_page_header if sect.different_first_page_header_footer else sect.header
+    if not hf.is_linked_to_previous and _split_frames(hf._element)[1] is not None:
+        return None
+    frame: list[Any] = []
+    css = None
+    for child in doc.element.body.iterchildren():
+        ppr = child.find(qn("w:pPr")) if child.tag == qn("w:p") else None
+        child_css = walker._frame_css(ppr) if ppr is not None else None
+        if child_css is None or "position:absolute" not in child_css:
+            break  # frames after other content may be on a later page
+        if child_css != css:
+            if any(_has_page_field(p) for p in frame):
+                break
+            frame, css = [], child_css
+        frame.append(child)
+    numbered = [p for p in frame if _has_page_field(p)]
+    if not numbered:
+        return None
+    fp = frame[0].find(f"{qn('w:pPr')}/{qn('w:framePr')}")
+    body_right = _cm(sect.page_width) - _cm(sect.right_margin)
+    if to_float(fp.get(qn("w:x"))) / TWIP_PER_CM < body_right or to_float(fp.get(qn("w:y"))) / TWIP_PER_CM < _cm(sect.top_margin):
+        return None
+    inner = "".join(walker.paragraph(p, walker._style_id(p.find(qn("w:pPr"))), p.find(qn("w:pPr")))
+                    if p in numbered else walker.hidden_paragraph(p) for p in frame)
+    walker.hidden.update(numbered)
+    return _column_box(walker, sect, frame, "firstref", inner)
+
+
+def _column_box(walker: Walker, sect: Any, paragraphs: list[Any], running_name: str,
+                inner: str | None = None) -> tuple[str, str]:
     """The frame paragraphs as a running element in the page's right margin box, placed where
     the frame says (x, y from the page's edges), with PAGE/NUMPAGES as page counters."""
     fp = paragraphs[0].find(f"{qn('w:pPr')}/{qn('w:framePr')}")
@@ -244,8 +297,9 @@ def _column_box(walker: Walker, sect: Any, paragraphs: list[Any], running_name: 
     y = to_float(fp.get(qn("w:y"))) / TWIP_PER_CM
     width = to_float(fp.get(qn("w:w"))) / TWIP_PER_CM
     body_right = _cm(sect.page_width) - _cm(sect.right_margin)
-    inner = "".join(walker.paragraph(p, walker._style_id(p.find(qn("w:pPr"))), p.find(qn("w:pPr")))
-                    for p in paragraphs)
+    if inner is None:
+        inner = "".join(walker.paragraph(p, walker._style_id(p.find(qn("w:pPr"))), p.find(qn("w:pPr")))
+                        for p in paragraphs)
     css = (f"@right-top{{content:element({running_name});vertical-align:top;"
            f"padding-left:{max(x - body_right, 0):.2f}cm;padding-top:{max(y - _cm(sect.top_margin), 0):.2f}cm;"
            f"width:{_cm(sect.right_margin):.2f}cm}}")

@@ -48,6 +48,11 @@ class Walker(TablesMixin):
         self.field_instr: list[str] | None = None  # collecting a complex field's instruction
         self.field_skip = False  # inside the cached result of a PAGE/NUMPAGES field
         self.has_page_field = False
+        # Paragraphs whose page numbers a margin box draws (docx2html._first_page_column): kept
+        # in the flow for their height, hidden, without the fields that would make WeasyPrint
+        # lay the page out again once the page count is known.
+        self.hidden: set[Any] = set()
+        self.page_fields = True
 
     # -- blocks
     def blocks(self, container: Any) -> str:
@@ -75,7 +80,8 @@ class Walker(TablesMixin):
         frame_css = self._frame_css(ppr)
         if frame_css is not None:
             out.close_lists()
-            out.in_frame(frame_css).append(self.paragraph(p, style_id, ppr))
+            out.in_frame(frame_css).append(self.hidden_paragraph(p) if p in self.hidden
+                                           else self.paragraph(p, style_id, ppr))
             return
         out.close_frame()
         props = self.styles.ppr(style_id)
@@ -87,6 +93,22 @@ class Walker(TablesMixin):
             return
         out.close_lists()
         out.parts.append(self.paragraph(p, style_id, ppr))
+
+    def hidden_paragraph(self, p: Any) -> str:
+        """A paragraph that takes its room but shows nothing and has no page fields."""
+        ppr = p.find(qn("w:pPr"))
+        self.page_fields = False
+        try:
+            html = self.paragraph(p, self._style_id(ppr), ppr)
+        finally:
+            self.page_fields = True
+        # On the paragraph's own tag (no wrapper: every box costs WeasyPrint style and layout work).
+        tag = re.match(r"<(\w+)", html)
+        if tag is None or html.count(f"<{tag.group(1)}") != 1 or "page-break" in html:
+            return f'<div style="visibility:hidden">{html}</div>'
+        if ' style="' in html.split(">", 1)[0]:
+            return html.replace(' style="', ' style="visibility:hidden;', 1)
+        return html.replace(f"<{tag.group(1)}", f'<{tag.group(1)} style="visibility:hidden"', 1)
 
     def _style_id(self, ppr: Any) -> str | None:
         style = ppr.find(qn("w:pStyle")) if ppr is not None else None
@@ -186,7 +208,8 @@ class Walker(TablesMixin):
                 name = instr[0].upper() if instr else ""
                 if name in PAGE_FIELDS:
                     self.has_page_field = True
-                    segments[-1].append(f'<span class="field" data-field="{name}"></span>')
+                    if self.page_fields:
+                        segments[-1].append(f'<span class="field" data-field="{name}"></span>')
                 else:
                     self._inline_children(child, segments)
             elif tag in (qn("w:ins"), qn("w:smartTag"), qn("w:customXml")):
@@ -242,7 +265,8 @@ class Walker(TablesMixin):
             if name in PAGE_FIELDS:
                 flush()
                 self.has_page_field = True
-                segments[-1].append(f'<span class="field" data-field="{name}"></span>')
+                if self.page_fields:
+                    segments[-1].append(f'<span class="field" data-field="{name}"></span>')
                 self.field_skip = True
         elif kind == "end":
             self.field_instr = None

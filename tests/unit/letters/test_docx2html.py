@@ -12,7 +12,7 @@ from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
-from letters_helpers import docx_bytes
+from letters_helpers import docx_bytes, pdf_text_pages
 from PIL import Image
 
 from parliament_tracker.letters.engine.docx2html import docx_to_html
@@ -163,8 +163,15 @@ def test_page_fields_become_counters_and_frames_become_sections(kamerbrief_templ
     style, column = frames[1]
     assert "position:absolute" in style
     assert "Ons kenmerk" in column and "2021Z19241" in column
-    # "Pagina x van y": fields in the column, the page counters fill them in
-    assert 'Pagina <span class="field" data-field="PAGE"></span> van <span class="field" data-field="NUMPAGES">' in column
+    # "Pagina x van y": in the body the column keeps the line's room but not its fields (page
+    # counters in the body make WeasyPrint lay the page out three times); page 1's right margin
+    # box shows a copy of the column, placed as it is, where only that line is visible
+    assert 'data-field' not in column
+    assert '<p style="visibility:hidden" class="s-Referentiegegevens">Pagina  van </p>' in column
+    assert "@right-top{content:element(firstref);vertical-align:top;padding-left:0.60cm;padding-top:0.00cm" in html
+    first = html.split('<div class="running column" style="position:running(firstref)', 1)[1].split("<section", 1)[0]
+    assert 'Pagina <span class="field" data-field="PAGE"></span> van <span class="field" data-field="NUMPAGES">' in first
+    assert "Uw kenmerk" in first and first.count('<p style="visibility:hidden"') == first.count("<p ") - 1
     assert '.field[data-field="PAGE"]::before{content:counter(page)}' in html
     # the following pages repeat the column in the right margin box, not on page 1
     assert "@right-top{content:element(headref)" in html and "@right-top{content:none}" in html
@@ -228,3 +235,20 @@ def test_hyperlinks_keep_safe_targets_only():
     assert '<a href="https://www.rijksoverheid.nl/">de website</a> en niet dit' in html
     assert "javascript" not in html
     assert_balanced(html)
+
+
+def test_a_letter_with_page_numbers_is_laid_out_once(kamerbrief_template, seed_letter, monkeypatch):
+    """Page 1's "Pagina x van y" comes from a margin box: WeasyPrint makes each page once
+    (page counters in the body would make it lay page 1 out three times, issue #19)."""
+    from letters_helpers import seed_context
+    from weasyprint.layout import page as weasy_page
+
+    from parliament_tracker.letters.engine.pipeline import render_letter
+
+    made: list[int] = []
+    real = weasy_page.make_page
+    monkeypatch.setattr(weasy_page, "make_page", lambda *a, **k: made.append(1) or real(*a, **k))
+    pdf = render_letter(kamerbrief_template, seed_context(seed_letter), font_family="DejaVu Sans").pdf
+    pages = [" ".join(t.split()) for t in pdf_text_pages(pdf)]
+    assert len(made) == len(pages) == 2
+    assert ["Pagina 1 van 2" in pages[0], "Pagina 2 van 2" in pages[1]] == [True, True]
