@@ -25,15 +25,14 @@ MAX_STATEMENTS = 5
 #:     content is deferred)
 #:  3. its questions (selectinload)
 #:  4. its links and the cases its texts mention (suggested links), one union
-#:  5. the timeline (audit entries, each actor by name)
-#:  6. letters with each one's latest version number (letters' extender; not the bodies)
-#:  7. related cases by text: the answer index's matches with their answers (answers' extender)
-#:  8. related cases: the candidates by dossier, members and text joined to the cases and
+#:  5. related cases by text: the answer index's matches with their answers (answers' extender)
+#:  6. related cases: the candidates by dossier, members and text joined to the cases and
 #:     their answers (before: candidates, matches, their answers and the cases, four statements)
-#:  9. contributions (contributions' extender; the case no longer joined again)
-#: 10. the kind's retention rule with the case's active legal holds (records' extender)
+#:  7. the page's parts, one UNION ALL (cases.page_hooks.CasePagePart): the timeline (audit
+#:     entries, each actor by name), letters with each one's latest version number, contributions,
+#:     the kind's retention rule with the case's active legal holds (before: four statements)
 #: (a written question's page adds one: the assignment form's directorates and drafters, one union)
-MAX_PAGE_STATEMENTS = 10
+MAX_PAGE_STATEMENTS = 7
 
 
 @contextlib.contextmanager
