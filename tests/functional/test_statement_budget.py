@@ -68,3 +68,19 @@ def test_api_get_case_in_at_most_five_statements(app, client, seed_case, api_tok
         r = client.get(f"/api/v1/cases/{factories.SEED}", headers=headers)
     assert r.status_code == 200 and r.json["reference"] == factories.SEED
     assert len(seen) <= MAX_STATEMENTS, "\n\n".join(seen)
+
+
+def test_api_create_case_reads_no_links_nor_letters(app, client, seed_case, api_token):
+    """A case created in this request has no links nor letters: the answer says so without
+    querying for them, and says what a GET of it says."""
+    headers = api_token("registrar")
+    body = {"reference": "2021Z20002", "kind": "written_questions", "subject": "Vragen over X", "received_on": "2021-11-12",
+            "questions_text": "1. Een?\n2. Twee?"}
+    with statements(app) as seen:
+        created = client.post("/api/v1/cases", json=body, headers=headers)
+    assert created.status_code == 201, created.json
+    assert created.json["links"] == [] and created.json["letters"] == []
+    reads = [s for s in seen if s.lstrip().upper().startswith("SELECT")]
+    assert not [s for s in reads if "case_links" in s or "letter_cases" in s], "\n\n".join(reads)
+    got = client.get("/api/v1/cases/2021Z20002", headers=headers).json
+    assert {k: v for k, v in created.json.items() if k != "warnings"} == got
