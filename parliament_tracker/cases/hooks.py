@@ -39,6 +39,8 @@ def init_app(app: Flask) -> None:
     # (form_data.filter_options); of a user only what the drafter choice shows (not the last login)
     reference_data.watch(Directorate, Committee, Party)
     reference_data.watch_attributes(User, "role", "display_name")
+    # the case page's assignment choices (question_views.choices): the drafters' directorate and state
+    reference_data.watch_attributes(User, "directorate_id", "is_enabled")
 
     # lazy titles, translated where a page shows them: made once, not for every page
     titles = {"kind_titles": CaseKind.labels(), "status_titles": CaseStatus.labels()}
