@@ -3,9 +3,11 @@ system); it flushes nothing, never commits and never reads the request."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 import functools
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -65,6 +67,47 @@ def entries_for(obj: Any) -> list[AuditEntry]:
     """The object's timeline, newest first, each entry with its actor's name (the timelines show
     no more of the actor: not the password hash, the login state nor the directorate)."""
     return list(db.session.scalars(_entries_statement(), {"object_type": object_type(type(obj)), "object_id": obj.id}))
+
+
+@dataclasses.dataclass(frozen=True)
+class Actor:
+    display_name: str
+
+
+@dataclasses.dataclass(frozen=True)
+class TimelineEntry:
+    """What a timeline shows of an audit entry (``describe`` reads it as it reads an entry)."""
+
+    id: int
+    created_at: dt.datetime
+    actor_id: int | None
+    actor: Actor | None
+    action: str
+    summary: str
+    details: dict[str, Any]
+
+
+def timeline_rows(model: type, object_id: Any) -> sa.Select[Any]:
+    """``entries_for``'s columns as a select of its own, for a page that runs it with others (the
+    case page's parts): the entries of ``model``'s row ``object_id`` (a bound parameter), each
+    with its actor's name."""
+    user = AuditEntry.actor.property.mapper.class_  # auth sits above audit in the import order
+    return (
+        sa.select(
+            AuditEntry.id, AuditEntry.created_at, AuditEntry.actor_id, user.display_name,
+            AuditEntry.action, AuditEntry.summary, AuditEntry.details,
+        )
+        .outerjoin(user, user.id == AuditEntry.actor_id)
+        .where(AuditEntry.object_type == object_type(model), AuditEntry.object_id == object_id)
+    )
+
+
+def timeline(rows: Sequence[Sequence[Any]]) -> list[TimelineEntry]:
+    """``timeline_rows``' rows as ``entries_for`` orders them: newest first."""
+    return [
+        TimelineEntry(r[0], r[1], r[2], Actor(r[3]) if r[2] is not None else None, r[4], r[5], r[6] if r[6] is not None else {})
+        for r in sorted(rows, key=lambda r: (r[1], r[0]), reverse=True)
+    ]
 
 
 @functools.cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
@@ -35,13 +36,19 @@ PARTY_ABBREVIATION_MAX = 32
 _EXTENDERS_KEY = "case_json_extenders"
 
 
-def register_case_json_extender(app: Flask, extend: Callable[[Case], dict[str, Any]]) -> None:
+def register_case_json_extender(
+    app: Flask, extend: Callable[[Case], dict[str, Any]], *, of_a_new_case: dict[str, Any] | None = None
+) -> None:
     """The hook a higher package registers with at app creation to add fields to the case JSON
-    (deadlines adds the deadline list); cases itself never imports it."""
-    app.extensions.setdefault(_EXTENDERS_KEY, []).append(extend)
+    (deadlines adds the deadline list); cases itself never imports it. ``of_a_new_case``: what
+    ``extend`` can only give for a case created in this request (letters: none), so the create's
+    answer does not query for it."""
+    app.extensions.setdefault(_EXTENDERS_KEY, []).append((extend, of_a_new_case))
 
 
-def case_json(case: Case, *, full: bool = True) -> dict[str, Any]:
+def case_json(case: Case, *, full: bool = True, new: bool = False) -> dict[str, Any]:
+    """``new``: the case was created in this request (it has no links yet, nor what an extender
+    registered ``of_a_new_case`` for)."""
     data: dict[str, Any] = {
         "reference": case.reference,
         "kind": case.kind.value,
@@ -63,12 +70,12 @@ def case_json(case: Case, *, full: bool = True) -> dict[str, Any]:
     if full:
         data["notes"] = case.notes
         data["questions"] = [_question_json(q) for q in case.questions]
-        data["links"] = [
+        data["links"] = [] if new else [
             {"reference": v.case.reference, "type": v.link_type.value, "direction": "outgoing" if v.outgoing else "incoming"}
             for v in links.links_of(case)
         ]
-        for extend in current_app.extensions.get(_EXTENDERS_KEY, ()):
-            data.update(extend(case))
+        for extend, of_a_new_case in current_app.extensions.get(_EXTENDERS_KEY, ()):
+            data.update(copy.deepcopy(of_a_new_case) if new and of_a_new_case is not None else extend(case))
     return data
 
 
@@ -248,7 +255,7 @@ def create_case():
     warnings = services.date_warnings(data)
     case = services.create_case(data, actor=edge.actor())
     db.session.flush()  # the answer shows the stored version (the recompute changed the case)
-    return jsonify(_with_warnings(case_json(case), warnings)), 201, {"Location": url_for("cases_api.get_case", reference=case.reference)}
+    return jsonify(_with_warnings(case_json(case, new=True), warnings)), 201, {"Location": url_for("cases_api.get_case", reference=case.reference)}
 
 
 @bp.get("/cases")

@@ -7,16 +7,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask
 
 from parliament_tracker import reference_data
 from parliament_tracker.api import register_openapi
 from parliament_tracker.audit import describe
+from parliament_tracker.audit import services as audit_services
 from parliament_tracker.auth.models import User
 from parliament_tracker.cases import api_docs
 from parliament_tracker.cases.kinds import CaseKind
-from parliament_tracker.cases.models import LinkType
-from parliament_tracker.cases.page_hooks import register_case_page_extender
+from parliament_tracker.cases.models import Case, LinkType
+from parliament_tracker.cases.page_hooks import CasePagePart, register_case_page_extender, register_case_page_part
 from parliament_tracker.cases.question_views import choices
 from parliament_tracker.cases.workflow import CaseStatus
 from parliament_tracker.organisation.models import Committee, Directorate, Party
@@ -31,10 +33,14 @@ def init_app(app: Flask) -> None:
     describe.register_titles("link_type", LinkType)
     register_openapi(app, api_docs.openapi)
     register_case_page_extender(app, choices)  # the per-question assignment form's choices
+    # the timeline (audit entries) read with the other packages' parts of the page, one statement
+    register_case_page_part(app, CasePagePart("timeline", _timeline_rows, _timeline))
     # the case list's filter choices are kept per worker under the reference stamp
     # (form_data.filter_options); of a user only what the drafter choice shows (not the last login)
     reference_data.watch(Directorate, Committee, Party)
     reference_data.watch_attributes(User, "role", "display_name")
+    # the case page's assignment choices (question_views.choices): the drafters' directorate and state
+    reference_data.watch_attributes(User, "directorate_id", "is_enabled")
 
     # lazy titles, translated where a page shows them: made once, not for every page
     titles = {"kind_titles": CaseKind.labels(), "status_titles": CaseStatus.labels()}
@@ -42,3 +48,11 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def case_titles() -> dict[str, Any]:
         return titles
+
+
+def _timeline_rows() -> sa.Select[Any]:
+    return audit_services.timeline_rows(Case, sa.bindparam("case_id"))
+
+
+def _timeline(case: Case, rows: list[Any]) -> dict[str, Any]:
+    return {"timeline": audit_services.timeline(rows)}

@@ -15,6 +15,7 @@ from flask import Flask, current_app
 from parliament_tracker.cases import queries
 from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.cases.workflow import CaseStatus
+from parliament_tracker.extensions import db
 
 _PAGE_EXTRAS_KEY = "case_page_extenders"
 
@@ -26,10 +27,70 @@ def register_case_page_extender(app: Flask, extend: Callable[[Case], dict[str, A
     app.extensions.setdefault(_PAGE_EXTRAS_KEY, []).append(extend)
 
 
+@dataclasses.dataclass(frozen=True)
+class CasePagePart:
+    """A side section of the case page that a higher package fills from rows of its own select.
+
+    ``rows`` builds the select (once per process): its columns labelled, bound to the case by
+    ``sa.bindparam("case_id")`` and (if it needs it) ``sa.bindparam("kind")``; ``build`` turns
+    the rows it got (in no particular order) into the part's template context. The cases
+    package runs every registered part's select as one UNION ALL, so the case page's side
+    sections (letters, contributions, legal holds) cost one statement, not one each."""
+
+    name: str
+    rows: Callable[[], sa.Select[Any]]
+    build: Callable[[Case, list[sa.Row[Any]]], dict[str, Any]]
+
+
+_PAGE_PARTS_KEY = "case_page_parts"
+_PAGE_PARTS_STATEMENT_KEY = "case_page_parts_statement"
+
+
+def register_case_page_part(app: Flask, part: CasePagePart) -> None:
+    """Like :func:`register_case_page_extender`, for a section read by a select of its own."""
+    app.extensions.setdefault(_PAGE_PARTS_KEY, []).append(part)
+    app.extensions.pop(_PAGE_PARTS_STATEMENT_KEY, None)
+
+
+def _parts_statement(parts: Sequence[CasePagePart]) -> tuple[sa.CompoundSelect, list[slice]]:
+    """The parts' selects as one UNION ALL, built once per app: a row is (the part's index, then
+    every part's columns side by side), a part's own columns filled and the others' NULL, cast
+    to their type (PostgreSQL resolves a union's column types branch by branch)."""
+    built = current_app.extensions.get(_PAGE_PARTS_STATEMENT_KEY)
+    if built is not None:
+        return built
+    selects = [part.rows() for part in parts]
+    columns = [list(select.selected_columns) for select in selects]
+    slots: list[slice] = []
+    start = 1
+    for own in columns:
+        slots.append(slice(start, start + len(own)))
+        start += len(own)
+    branches = []
+    for index, select in enumerate(selects):
+        filled: list[Any] = [sa.literal(index, sa.Integer).label("part")]
+        for other, own in enumerate(columns):
+            for n, column in enumerate(own):
+                label = f"p{other}_{n}"
+                filled.append(column.label(label) if other == index else sa.cast(sa.null(), column.type).label(label))
+        branches.append(select.with_only_columns(*filled).order_by(None))
+    built = (sa.union_all(*branches), slots)
+    current_app.extensions[_PAGE_PARTS_STATEMENT_KEY] = built
+    return built
+
+
 def page_extras(case: Case) -> dict[str, Any]:
     extras: dict[str, Any] = {}
     for extend in current_app.extensions.get(_PAGE_EXTRAS_KEY, ()):
         extras.update(extend(case))
+    parts: list[CasePagePart] = current_app.extensions.get(_PAGE_PARTS_KEY, [])
+    if parts:
+        statement, slots = _parts_statement(parts)
+        rows: list[list[Any]] = [[] for _part in parts]
+        for row in db.session.execute(statement, {"case_id": case.id, "kind": case.kind}):
+            rows[row[0]].append(row[slots[row[0]]])
+        for part, own in zip(parts, rows):
+            extras.update(part.build(case, own))
     return extras
 
 

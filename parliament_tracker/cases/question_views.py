@@ -15,7 +15,7 @@ from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from parliament_tracker import edge
+from parliament_tracker import edge, reference_data
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.permissions import permission_required
 from parliament_tracker.cases import assignments
@@ -57,9 +57,15 @@ class Options:
 def choices(case: Case) -> dict[str, Any]:
     """The case page's choices for the assignment form (written questions only): the
     directorates by code and the enabled drafters and directors by name (with their
-    directorate's code), in one statement of the columns shown."""
+    directorate's code): kept per worker under the reference stamp (``cases.hooks`` watches the
+    directorates and the users' roles, names, directorates and whether enabled), read in one
+    statement of the columns shown on a mismatch."""
     if case.kind != CaseKind.written_questions or not case.questions:
         return {}
+    return reference_data.kept("cases.assignment_choices", _load_choices)
+
+
+def _load_choices() -> dict[str, Options]:
     rows = db.session.execute(_choices_statement()).all()
     return {
         "assign_directorates": Options.of([(r.id, r.title) for r in rows if r.part == 0]),

@@ -38,7 +38,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from parliament_tracker import edge
-from parliament_tracker.audit.services import entries_for
 from parliament_tracker.auth.permissions import permission_required
 from parliament_tracker.cases import form_data, page_hooks, queries, references, services
 from parliament_tracker.cases import status as case_status
@@ -265,7 +264,6 @@ def _case_page(
         link_form=link_form or LinkForm(formdata=None),
         attachment_form=attachment_form or AttachmentForm(formdata=None),
         targets=allowed_targets(case.status, current_user.role),
-        timeline=entries_for(case),
         link_types=list(LinkType),
         **page_hooks.page_extras(case),
         **refused,

@@ -6,8 +6,8 @@ timeline tells each step), flush at most and leave the commit to the caller.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import functools
 import hashlib
 import re
 import secrets
@@ -69,31 +69,46 @@ def may_deliver(contribution: Contribution, user: User | None) -> bool:
     return user.directorate_id is not None and user.directorate_id == contribution.directorate_id
 
 
-def contributions_on_case_page(case: Case) -> list[Contribution]:
-    """``contributions_for`` with what the case page shows of each (whom it was asked of, the
-    questions, the due date, the state): not the texts, the answer's file nor who asked or
-    delivered it."""
-    return list(db.session.scalars(_case_page_contributions(), {"case_id": case.id}))
+@dataclasses.dataclass(frozen=True)
+class ContributionOnCasePage:
+    """What the case page shows of a contribution: whom it was asked of, the questions, the due
+    date, the state."""
+
+    id: int
+    question_numbers: list[int] | None
+    directorate_code: str | None
+    user_id: int | None
+    user_name: str | None
+    external_email: str | None
+    due_on: dt.date
+    state: ContributionState
+
+    @property
+    def contributor_label(self) -> str:
+        """As ``Contribution.contributor_label``."""
+        if self.external_email:
+            return self.external_email
+        label = self.directorate_code or ""
+        return f"{label} ({self.user_name})" if self.user_id is not None else label
 
 
-@functools.cache
-def _case_page_contributions() -> sa.Select[tuple[Contribution]]:
-    """Built once per process (its cache key is memoized on it)."""
+def case_page_contribution_rows() -> sa.Select[Any]:
+    """The case page's contributions part (the cases pages' hook runs it with the other parts):
+    not the texts, the answer's file nor who asked or delivered it."""
     return (
-        sa.select(Contribution)
-        .where(Contribution.case_id == sa.bindparam("case_id"))
-        .order_by(Contribution.due_on, Contribution.id)
-        .options(
-            orm.load_only(
-                Contribution.id, Contribution.case_id, Contribution.question_numbers, Contribution.directorate_id,
-                Contribution.user_id, Contribution.external_email, Contribution.due_on, Contribution.state,
-            ),
-            orm.lazyload(Contribution.case),  # the case given, in the session already
-            orm.joinedload(Contribution.user).options(orm.load_only(User.id, User.display_name), orm.lazyload(User.directorate)),
-            orm.lazyload(Contribution.asked_by),
-            orm.lazyload(Contribution.delivered_by),
+        sa.select(
+            Contribution.id, Contribution.question_numbers, Directorate.code, Contribution.user_id, User.display_name,
+            Contribution.external_email, Contribution.due_on, Contribution.state,
         )
+        .outerjoin(Directorate, Directorate.id == Contribution.directorate_id)
+        .outerjoin(User, User.id == Contribution.user_id)
+        .where(Contribution.case_id == sa.bindparam("case_id"))
     )
+
+
+def contributions_on_case_page(rows: Sequence[Sequence[Any]]) -> list[ContributionOnCasePage]:
+    """``case_page_contribution_rows``' rows as the page lists them: by due date."""
+    return [ContributionOnCasePage(*r) for r in sorted(rows, key=lambda r: (r[6], r[0]))]
 
 
 def contributions_for(case: Case) -> list[Contribution]:

@@ -23,7 +23,7 @@ from parliament_tracker import edge
 from parliament_tracker.auth.models import User
 from parliament_tracker.auth.permissions import permission_required, public
 from parliament_tracker.cases.models import Case
-from parliament_tracker.cases.page_hooks import register_case_page_extender
+from parliament_tracker.cases.page_hooks import CasePagePart, register_case_page_part
 from parliament_tracker.cases.services import find_case
 from parliament_tracker.contributions import services
 from parliament_tracker.contributions.models import Contribution
@@ -40,14 +40,14 @@ from parliament_tracker.organisation.models import Directorate
 bp = Blueprint("contributions", __name__)
 
 
-def case_page_context(case: Case) -> dict[str, Any]:
+def case_page_context(case: Case, rows: list[Any]) -> dict[str, Any]:
     """The case page's "Bijdragen" section: every contribution with its state and due date."""
-    return {"contributions": services.contributions_on_case_page(case), "today": today_local()}
+    return {"contributions": services.contributions_on_case_page(rows), "today": today_local()}
 
 
 def init_app(app: Flask) -> None:
-    """At app creation: the case page lists the case's contributions (the cases pages' hook)."""
-    register_case_page_extender(app, case_page_context)
+    """At app creation: the case page lists the case's contributions (a part of the cases pages' hook)."""
+    register_case_page_part(app, CasePagePart("contributions", services.case_page_contribution_rows, case_page_context))
 
 
 def _get(contribution_id: int) -> Contribution:

@@ -113,7 +113,7 @@ def case_letters_json(case: Any) -> dict[str, Any]:
 
 def init_app(app: Flask) -> None:
     """At app creation: the case JSON lists the case's letters (the cases API's hook)."""
-    cases_api.register_case_json_extender(app, case_letters_json)
+    cases_api.register_case_json_extender(app, case_letters_json, of_a_new_case={"letters": []})
 
 
 def _body_markup(value: Any, errors: dict[str, str]) -> str | None:

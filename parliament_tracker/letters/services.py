@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy import orm
 
 from parliament_tracker.audit.services import record
 from parliament_tracker.auth.models import User
@@ -370,31 +368,34 @@ def prepare_postponement(case: Case, reason: str, *, actor: User | None) -> Lett
     return letter
 
 
-def letters_on_case_page(case: Case) -> list[tuple[Letter, int | None]]:
-    """What the case page lists of the case's letters (kind, subject, status) with the number of
-    each one's latest version, newest first, in one statement: not the bodies, the signatory,
-    the cases each letter is about nor its versions."""
-    rows = db.session.execute(_case_page_letters(), {"case_id": case.id}).all()
-    return [(letter, number) for letter, number in rows]
+@dataclasses.dataclass(frozen=True)
+class LetterOnCasePage:
+    """What the case page shows of a letter."""
+
+    id: int
+    kind: LetterKind
+    status: LetterStatus
+    subject: str
 
 
-@functools.cache
-def _case_page_letters() -> sa.Select[tuple[Letter, int | None]]:
-    """Built once per process (its cache key is memoized on it)."""
+def case_page_letter_rows() -> sa.Select[Any]:
+    """The case page's letters part (the cases pages' hook runs it with the other parts): each
+    letter's kind, subject, status, creation time and latest version's number; not the bodies,
+    the signatory, the cases each letter is about nor its versions."""
     latest = (
         sa.select(sa.func.max(LetterVersion.number)).where(LetterVersion.letter_id == Letter.id).correlate(Letter).scalar_subquery()
     )
     return (
-        sa.select(Letter, latest)
-        .join(LetterCase)
+        sa.select(Letter.id, Letter.kind, Letter.status, Letter.subject, Letter.created_at, latest.label("latest"))
+        .join(LetterCase, LetterCase.letter_id == Letter.id)
         .where(LetterCase.case_id == sa.bindparam("case_id"))
-        .order_by(Letter.created_at.desc(), Letter.id.desc())
-        .options(
-            orm.load_only(Letter.id, Letter.kind, Letter.status, Letter.subject, Letter.created_at),
-            orm.lazyload(Letter.signatory),
-            orm.lazyload(Letter.case_links),
-        )
     )
+
+
+def letters_on_case_page(rows: Sequence[Sequence[Any]]) -> list[tuple[LetterOnCasePage, int | None]]:
+    """``case_page_letter_rows``' rows as the page lists them: newest first."""
+    ordered = sorted(rows, key=lambda r: (r[4], r[0]), reverse=True)
+    return [(LetterOnCasePage(r[0], r[1], r[2], r[3]), r[5]) for r in ordered]
 
 
 def letters_for_case(case: Case) -> list[Letter]:

@@ -32,7 +32,7 @@ from parliament_tracker.auth.permissions import permission_required
 from parliament_tracker.cases import references
 from parliament_tracker.cases import services as case_services
 from parliament_tracker.cases.models import Case, CaseKind
-from parliament_tracker.cases.page_hooks import register_case_page_extender
+from parliament_tracker.cases.page_hooks import CasePagePart, register_case_page_part
 from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
 from parliament_tracker.letters import answer_assist, downloads, rendering, services, template_views, versions
@@ -54,15 +54,15 @@ bp = Blueprint("letters", __name__)
 template_views.register(bp)
 
 
-def case_page_context(case: Case) -> dict[str, Any]:
+def case_page_context(case: Case, rows: list[Any]) -> dict[str, Any]:
     """The case page's letters section: the case's letters (each with its latest version's
     number) and the postponement form."""
-    return {"letters": services.letters_on_case_page(case), "postponement_form": PostponementForm()}
+    return {"letters": services.letters_on_case_page(rows), "postponement_form": PostponementForm()}
 
 
 def init_app(app: Flask) -> None:
-    """At app creation: the case page shows the case's letters (the cases pages' hook)."""
-    register_case_page_extender(app, case_page_context)
+    """At app creation: the case page shows the case's letters (a part of the cases pages' hook)."""
+    register_case_page_part(app, CasePagePart("letters", services.case_page_letter_rows, case_page_context))
 
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from flask import Flask
 
 from parliament_tracker.audit import describe
-from parliament_tracker.cases.page_hooks import register_case_page_extender
-from parliament_tracker.records import views
+from parliament_tracker.cases.page_hooks import CasePagePart, register_case_page_part
+from parliament_tracker.records import retention, views
 from parliament_tracker.records.models import HoldReason
 
 
@@ -17,4 +17,4 @@ def init_app(app: Flask) -> None:
     """At app creation: the case page shows the Woo file button, the legal holds and the
     retention of the case (the cases pages' hook)."""
     describe.register_titles("hold_reason", HoldReason)
-    register_case_page_extender(app, views.case_page_context)
+    register_case_page_part(app, CasePagePart("records", retention.case_page_rule_and_hold_rows, views.case_page_context))

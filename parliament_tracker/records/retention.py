@@ -23,17 +23,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import hashlib
 import io
 import json
 import zipfile
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import orm
 
 from parliament_tracker.audit.models import AuditEntry
 from parliament_tracker.audit.services import record
@@ -147,36 +146,53 @@ def expires_on(case: Case, rule: Rule) -> dt.date:
         return start.replace(year=start.year + rule.period_years, day=28)
 
 
-def rule_and_holds(case: Case) -> tuple[Rule, list[LegalHold]]:
-    """The rule of the case's kind and the case's active holds, in one statement (the case page):
-    one row of nothing, the kind's stored rule (if any) and each active hold joined to it."""
-    rows = db.session.execute(_rule_and_holds_statement(), {"kind": case.kind, "case_id": case.id}).all()
-    stored = rows[0][0] if rows else None
-    if stored is not None:
-        rule = Rule(case.kind, stored.period_years, stored.outcome, False)
-    else:
-        years, outcome = DEFAULTS[case.kind]
-        rule = Rule(case.kind, years, outcome, True)
-    return rule, [hold for _rule, hold in rows if hold is not None]
+@dataclasses.dataclass(frozen=True)
+class Placer:
+    display_name: str
 
 
-@functools.cache
-def _rule_and_holds_statement() -> sa.Select[tuple[RetentionRule, LegalHold]]:
-    """Built once per process (its cache key is memoized on it)."""
+@dataclasses.dataclass(frozen=True)
+class HoldOnCasePage:
+    """What the case page shows of an active legal hold."""
+
+    id: int
+    reason: HoldReason
+    note: str
+    placed_at: dt.datetime
+    placed_by: Placer | None
+
+
+def case_page_rule_and_hold_rows() -> sa.Select[Any]:
+    """The case page's records part (the cases pages' hook runs it with the other parts): one row
+    of nothing, the kind's stored rule (if any) and each active hold joined to it, with the name
+    of who placed it."""
     one = sa.select(sa.literal(1).label("one")).subquery()
     return (
-        sa.select(RetentionRule, LegalHold)
+        sa.select(
+            RetentionRule.period_years, RetentionRule.outcome,
+            LegalHold.id, LegalHold.reason, LegalHold.note, LegalHold.placed_at, LegalHold.placed_by_id, User.display_name,
+        )
         .select_from(one)
         .outerjoin(RetentionRule, RetentionRule.kind == sa.bindparam("kind"))
         .outerjoin(LegalHold, sa.and_(LegalHold.case_id == sa.bindparam("case_id"), LegalHold.lifted_at.is_(None)))
-        .order_by(LegalHold.id)
-        .options(
-            orm.lazyload(LegalHold.case),  # the case given, in the session already
-            # the page shows who placed a hold by name, nothing of who lifted one (active holds only)
-            orm.joinedload(LegalHold.placed_by).options(orm.load_only(User.id, User.display_name), orm.lazyload(User.directorate)),
-            orm.lazyload(LegalHold.lifted_by),
-        )
+        .outerjoin(User, User.id == LegalHold.placed_by_id)
     )
+
+
+def rule_and_holds(case: Case, rows: Sequence[Sequence[Any]]) -> tuple[Rule, list[HoldOnCasePage]]:
+    """The rule of the case's kind and the case's active holds (by id) from
+    ``case_page_rule_and_hold_rows``' rows."""
+    stored = rows[0] if rows and rows[0][0] is not None else None
+    if stored is not None:
+        rule = Rule(case.kind, stored[0], stored[1], False)
+    else:
+        years, outcome = DEFAULTS[case.kind]
+        rule = Rule(case.kind, years, outcome, True)
+    holds = [
+        HoldOnCasePage(r[2], r[3], r[4], r[5], Placer(r[7]) if r[6] is not None else None)
+        for r in sorted((r for r in rows if r[2] is not None), key=lambda r: r[2])
+    ]
+    return rule, holds
 
 
 def active_holds(case: Case) -> list[LegalHold]:

@@ -56,11 +56,12 @@ def _get_case(reference: str) -> Case:
     return case
 
 
-def case_page_context(case: Case) -> dict[str, Any]:
-    """What the case page shows of records: the Woo file button (by permission)."""
+def case_page_context(case: Case, rows: list[Any]) -> dict[str, Any]:
+    """What the case page shows of records: the Woo file button (by permission), the active
+    legal holds and the retention."""
     if not current_user.is_authenticated:
         return {}
-    rule, holds = retention.rule_and_holds(case)
+    rule, holds = retention.rule_and_holds(case, rows)
     text = _("Retention: %(outcome)s %(years)d years after closing.", outcome=rule.outcome.label.lower(), years=rule.period_years)
     return {"records": {
         "may_export": current_user.can("woo.export"),

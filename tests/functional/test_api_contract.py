@@ -92,10 +92,10 @@ def test_the_contract_check_fails_on_an_undocumented_field_and_status(app, clien
     headers = api_token("viewer")
     assert client.get("/api/v1/cases/2021Z19601", headers=headers).status_code == 200
     extenders = app.extensions[cases_api._EXTENDERS_KEY]
-    monkeypatch.setitem(app.extensions, cases_api._EXTENDERS_KEY, [*extenders, lambda case: {"secret": 1}])
+    monkeypatch.setitem(app.extensions, cases_api._EXTENDERS_KEY, [*extenders, (lambda case: {"secret": 1}, None)])
     with pytest.raises(ContractViolation, match="secret"):
         client.get("/api/v1/cases/2021Z19601", headers=headers)
-    monkeypatch.setitem(app.extensions, cases_api._EXTENDERS_KEY, [*extenders, lambda case: {"due_on": 5}])
+    monkeypatch.setitem(app.extensions, cases_api._EXTENDERS_KEY, [*extenders, (lambda case: {"due_on": 5}, None)])
     with pytest.raises(ContractViolation):
         client.get("/api/v1/cases/2021Z19601", headers=headers)
     monkeypatch.setitem(app.extensions, cases_api._EXTENDERS_KEY, extenders)

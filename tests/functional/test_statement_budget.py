@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
+import pytest
 import sqlalchemy as sa
 
 from parliament_tracker.extensions import db as _db
@@ -25,15 +26,15 @@ MAX_STATEMENTS = 5
 #:     content is deferred)
 #:  3. its questions (selectinload)
 #:  4. its links and the cases its texts mention (suggested links), one union
-#:  5. the timeline (audit entries, each actor by name)
-#:  6. letters with each one's latest version number (letters' extender; not the bodies)
-#:  7. related cases by text: the answer index's matches with their answers (answers' extender)
-#:  8. related cases: the candidates by dossier, members and text joined to the cases and
+#:  5. related cases by text: the answer index's matches with their answers (answers' extender)
+#:  6. related cases: the candidates by dossier, members and text joined to the cases and
 #:     their answers (before: candidates, matches, their answers and the cases, four statements)
-#:  9. contributions (contributions' extender; the case no longer joined again)
-#: 10. the kind's retention rule with the case's active legal holds (records' extender)
-#: (a written question's page adds one: the assignment form's directorates and drafters, one union)
-MAX_PAGE_STATEMENTS = 10
+#:  7. the page's parts, one UNION ALL (cases.page_hooks.CasePagePart): the timeline (audit
+#:     entries, each actor by name), letters with each one's latest version number, contributions,
+#:     the kind's retention rule with the case's active legal holds (before: four statements)
+#: (a written question's assignment form's directorates and drafters are kept per worker under the
+#: reference stamp, cases.question_views.choices: read only when the stamp changed)
+MAX_PAGE_STATEMENTS = 7
 
 
 @contextlib.contextmanager
@@ -53,11 +54,12 @@ def statements(app) -> Iterator[list[str]]:
         sa.event.remove(engine, "before_cursor_execute", count)
 
 
-def test_case_page_statements_stay_within_their_budget(app, seed_case, login):
+@pytest.mark.parametrize("reference", [factories.SEED, factories.SEED_WRITTEN])
+def test_case_page_statements_stay_within_their_budget(app, seed_case, login, reference):
     browser = login("drafter")
-    browser.get(f"/cases/{factories.SEED}")  # warm: the session's first request also refreshes it
+    browser.get(f"/cases/{reference}")  # warm: the session's first request also refreshes it
     with statements(app) as seen:
-        r = browser.get(f"/cases/{factories.SEED}")
+        r = browser.get(f"/cases/{reference}")
     assert r.status_code == 200
     assert len(seen) <= MAX_PAGE_STATEMENTS, "\n\n".join(seen)
 
@@ -69,3 +71,40 @@ def test_api_get_case_in_at_most_five_statements(app, client, seed_case, api_tok
         r = client.get(f"/api/v1/cases/{factories.SEED}", headers=headers)
     assert r.status_code == 200 and r.json["reference"] == factories.SEED
     assert len(seen) <= MAX_STATEMENTS, "\n\n".join(seen)
+
+
+def test_api_create_case_reads_no_links_nor_letters(app, client, seed_case, api_token):
+    """A case created in this request has no links nor letters: the answer says so without
+    querying for them, and says what a GET of it says."""
+    headers = api_token("registrar")
+    body = {"reference": "2021Z20002", "kind": "written_questions", "subject": "Vragen over X", "received_on": "2021-11-12",
+            "questions_text": "1. Een?\n2. Twee?"}
+    with statements(app) as seen:
+        created = client.post("/api/v1/cases", json=body, headers=headers)
+    assert created.status_code == 201, created.json
+    assert created.json["links"] == [] and created.json["letters"] == []
+    reads = [s for s in seen if s.lstrip().upper().startswith("SELECT")]
+    assert not [s for s in reads if "case_links" in s or "letter_cases" in s], "\n\n".join(reads)
+    got = client.get("/api/v1/cases/2021Z20002", headers=headers).json
+    assert {k: v for k, v in created.json.items() if k != "warnings"} == got
+
+
+def test_kept_assignment_choices_follow_a_drafter_disabled_or_moved(app, seed_case, login):
+    """The written question page's drafter choices are kept per worker under the reference stamp:
+    a drafter disabled, or moved to another directorate, shows so on the next page."""
+    with app.app_context():
+        new = factories.user("drafter", username="nieuwe_steller", display_name="Nieuwe Steller")
+        _db.session.commit()
+        new_id = new.id
+    browser = login("drafter")
+    assert ">Nieuwe Steller</option>" in browser.get(f"/cases/{factories.SEED_WRITTEN}").text
+    with app.app_context():
+        other = factories.directorate("DGXY")
+        user = _db.session.get(type(new), new_id)
+        user.directorate_id = other.id
+        _db.session.commit()
+    assert ">Nieuwe Steller (DGXY)</option>" in browser.get(f"/cases/{factories.SEED_WRITTEN}").text
+    with app.app_context():
+        _db.session.get(type(new), new_id).is_enabled = False
+        _db.session.commit()
+    assert "Nieuwe Steller" not in browser.get(f"/cases/{factories.SEED_WRITTEN}").text
