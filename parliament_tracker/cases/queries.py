@@ -146,22 +146,25 @@ def _count(base: sa.Select[tuple[Case]], limit: int) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(ids.subquery())) or 0
 
 
-def _fts_matching(f: CaseFilter) -> sa.Select[tuple[Case]]:
-    """The cases matching ``f``, the words found through SQLite's FTS5 index (for the capped
-    first try of ``_fetch_page``; rows in the index's order, not the list's).
+def _fts_matches(f: CaseFilter, limit: int) -> list[int]:
+    """The ids of at most ``limit`` cases that match ``f``, the words found through SQLite's
+    FTS5 index (in the index's order, not the list's).
 
-    The index leads and its rows stream into the join, so a LIMIT ends the scan: written
+    The index leads and its rows stream into the join, so the LIMIT ends the scan: written
     ``id IN (SELECT rowid FROM cases_fts ...)`` SQLite first collected every match of a
     frequent word (≈250 ms for "politie" at 100,000 cases, to count 2,001 of them). The join
     compares ``+rowid`` (``unindexed``): on the index's rowid SQLite would scan the cases and
     probe the index for each (seconds) as soon as another filter is set.
     """
     fts_table = search_index.cases_fts
-    return (
+    stmt = (
         filtered(dataclasses.replace(f, q=""))
+        .with_only_columns(Case.id)
         .select_from(sa.join(fts_table, Case, Case.id == unindexed(fts_table.c.rowid)))
         .where(*(fts_table.c.search_text.like(f"%{t}%") for t in _terms(f.q)))
+        .limit(limit)
     )
+    return list(db.session.scalars(stmt))
 
 
 def listed_options(*, members: bool = False) -> tuple[Any, ...]:
@@ -179,6 +182,24 @@ def listed_options(*, members: bool = False) -> tuple[Any, ...]:
         lazyload(Case.questions),
         selectinload(Case.members) if members else lazyload(Case.members),
     )
+
+
+def _matching(f: CaseFilter) -> tuple[sa.Select[tuple[Case]], int | None]:
+    """The query of the cases matching ``f`` and, when already known, their number counted up
+    to ``COUNT_CAP`` + 1 (``None``: the page's statement counts them).
+
+    On SQLite, search words go through the FTS5 index first (``_fts_matches``): up to
+    ``COUNT_CAP`` matches are the whole result, and the page is sorted from their ids. More
+    than that is a frequent word, whose newest matches lie near the start of the sort index:
+    the page then walks that index with LIKE, as PostgreSQL's planner does with its trigram
+    index at hand."""
+    base = filtered(f)
+    if _use_fts(f):
+        matches = _fts_matches(f, COUNT_CAP + 1)
+        if len(matches) <= COUNT_CAP:
+            return sa.select(Case).where(Case.id.in_(matches)), len(matches)
+        return base, len(matches)
+    return base, None
 
 
 def _page(f: CaseFilter, base: sa.Select[tuple[Case]], total: int | None) -> tuple[sa.Subquery, sa.ColumnElement[int]]:
@@ -213,19 +234,19 @@ _SORT_COLUMNS = (Case.id, Case.received_on, Case.reference, Case.subject, Case.s
 def _fetch_page(f: CaseFilter, build: Callable[[sa.Subquery, sa.ColumnElement[int]], sa.Select[Any]]) -> tuple[list[Any], int]:
     """The page's rows as ``build(page ids, count column)`` selects them, and the capped count.
 
-    With search words the first try keeps up to ``COUNT_CAP`` + 1 matches (with their sort
-    columns), counts them and sorts its page from them, one statement. PostgreSQL takes them
-    from the trigram index (its planner, not knowing how many cases a word matches, would
-    mostly walk the sort index and read every case's text until it has a page: 6-9 ms for a
-    word in a few hundred cases at 20,000); SQLite from the FTS5 index (``_fts_matching``; the
-    count comes as one row, not as 1,001 ids through Python). Only a word with more matches
-    than the cap (whose newest matches lie near the start of the sort index) takes the walk,
-    in a second statement (the first then loads no case: its one row says the count)."""
-    base = filtered(f)
-    total: int | None = None
-    if f.q:
-        first = _fts_matching(f) if _use_fts(f) else base
-        matches = first.with_only_columns(*_SORT_COLUMNS).order_by(None).limit(COUNT_CAP + 1).cte("matches")
+    PostgreSQL with search words: the planner, not knowing how many cases a word matches,
+    mostly walks the sort index and reads every case's text until it has a page (6-9 ms for a
+    word in a few hundred cases at 20,000, for rows it has just found through the trigram
+    index to count them). So the first try keeps up to ``COUNT_CAP`` + 1 matches (the trigram
+    index's, with their sort columns), counts them and sorts its page from them, one
+    statement; only a word with more matches than that (whose newest matches lie near the
+    start of the sort index) takes the walk, in a second statement (the first then loads no
+    case: its one row says the count)."""
+    base, total = _matching(f)
+    if total == 0:
+        return [], 0
+    if total is None and f.q and db.session.get_bind().dialect.name == "postgresql":
+        matches = base.with_only_columns(*_SORT_COLUMNS).order_by(None).limit(COUNT_CAP + 1).cte("matches")
         adapt = ClauseAdapter(matches).traverse
         order = [adapt(o) for o in SORTS.get(f.sort, SORTS[DEFAULT_SORT])]
         counted = sa.select(sa.func.count().label("total")).select_from(matches).subquery("counted")
@@ -249,7 +270,7 @@ def _fetch_page(f: CaseFilter, build: Callable[[sa.Subquery, sa.ColumnElement[in
 
 def search(f: CaseFilter, *, members: bool = False) -> tuple[list[Case], int]:
     """A page of matching cases (the API's list) and their number, counted up to ``COUNT_CAP`` + 1
-    (see ``is_capped``), mostly in one statement (see ``_fetch_page``).
+    (see ``is_capped``), mostly in one statement (see ``_matching`` and ``_fetch_page``).
     ``members``: load the cases' members with them (see ``listed_options``)."""
     order = SORTS.get(f.sort, SORTS[DEFAULT_SORT])
 
@@ -276,7 +297,7 @@ LISTED_COLUMNS = (
 def list_page(f: CaseFilter) -> tuple[list[sa.Row[Any]], int]:
     """A page of the case list as plain rows (no ORM objects: the page shows a few columns and
     two labels) and the number of matches counted up to ``COUNT_CAP`` + 1, in one statement
-    (see ``_fetch_page``). A row has the case's ``id``,
+    (see ``_matching`` and ``_fetch_page``). A row has the case's ``id``,
     ``reference``, ``kind``, ``subject``, ``received_on``, ``practical_due_on`` and
     ``status``, its lead directorate's code (``directorate``) and its drafter's name
     (``drafter_name``)."""
