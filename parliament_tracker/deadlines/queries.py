@@ -500,7 +500,13 @@ def _dashboard_statements(by_directorate: bool) -> tuple[Any, Any, Any, Any]:
             Case.postponed_on,
         )
         .join(Deadline.case)
-        .where(Deadline.case_id.in_(sa.bindparam("ids", expanding=True)), Deadline.kind.in_(sorted(ANSWER_KINDS)))
+        .where(
+            Deadline.case_id.in_(sa.bindparam("ids", expanding=True)),
+            Deadline.kind.in_(sorted(ANSWER_KINDS)),
+            # the partial index ix_deadlines_binding_case_id: written as that index's condition
+            # (PostgreSQL "is_binding", SQLite "is_binding = 1"), so both planners can use it
+            Deadline.is_binding,
+        )
     )
     # The open statuses unindexed, as in ``monday_list_preview``.
     monday = (
