@@ -66,6 +66,10 @@ class Case(Base):
         ).ddl_if(dialect="postgresql"),
         sa.CheckConstraint("version > 0", name="version_positive"),
         sa.Index("ix_cases_practical_due_on", "practical_due_on"),
+        # The calendar month's first cases of each date by reference (row_number() over the
+        # date, ordered by reference), from the index alone: PostgreSQL read and sorted every
+        # case of the month from the table (3.7 ms CPU at 100,000 cases, now 0.3).
+        sa.Index("ix_cases_practical_due_on_reference", "practical_due_on", "reference", "id", "lead_directorate_id"),
         # Open cases by binding date (overdue, due this week): "status IN (open)" seeks per status.
         sa.Index("ix_cases_status_practical_due_on", "status", "practical_due_on"),
         # The same within one directorate (a director's dashboard counts from the index alone).

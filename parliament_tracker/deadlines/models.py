@@ -93,6 +93,14 @@ class Deadline(Base):
         # practical_due_on BETWEEN" is one range of this index (an index on overridden_due_on
         # alone matches every row that has no override), and the case id makes it covering.
         sa.Index("ix_deadlines_overridden_practical_case", "overridden_due_on", "practical_due_on", "case_id"),
+        # The binding deadline of given cases (the dashboard's lists): one entry per case, where
+        # (case_id, kind) reads every answer kind's row of each case from the table to filter.
+        sa.Index(
+            "ix_deadlines_binding_case_id",
+            "case_id",
+            postgresql_where=sa.text("is_binding"),
+            sqlite_where=sa.text("is_binding = 1"),
+        ),
     )
 
     id: Mapped[intpk]

@@ -389,15 +389,15 @@ def _entry(d: Any, rows: Rows) -> tuple[dt.date, str, str]:
 
 
 def _got(entries: list[Any]) -> list[tuple[dt.date, str, str]]:
-    """(date, reference, kind) of deadline objects, the dashboard's column rows (a deadline's
-    dates and kind with its case's reference) or decorated entries of either."""
+    """(date, reference, kind) of deadline objects, decorated entries, or the dashboard's column
+    rows (``queries.dashboard``: the deadline's dates and kind with its case's reference)."""
     out = []
     for e in entries:
         d = e["deadline"] if isinstance(e, dict) else e
         if isinstance(d, Deadline):
             out.append((d.effective_due_on, d.case.reference, d.kind.value))
         else:
-            out.append((Rows.effective(d), d.reference, DeadlineKind(d.kind).value))
+            out.append((d.overridden_due_on or d.practical_due_on, d.reference, DeadlineKind(d.kind).value))
     return out
 
 
@@ -804,7 +804,7 @@ def _compare_everything(own: Any, label: str) -> dict[str, int]:
                 assert _got(lists["this_week"]) == week[:200], f"due this week {today} {directorate_id} {why}"
                 assert lists["week_total"] == len(week), f"due this week count {today} {directorate_id} {why}"
                 monday = expected_monday(rows, today, directorate_id)
-                assert [c["reference"] if isinstance(c, dict) else c.reference for c in lists["monday_list"]] == monday[:200], f"Monday list {today} {directorate_id} {why}"
+                assert [c["reference"] for c in lists["monday_list"]] == monday[:200], f"Monday list {today} {directorate_id} {why}"
                 assert lists["monday_total"] == len(monday), f"Monday list count {today} {directorate_id} {why}"
                 awaiting = expected_awaiting(rows, users[viewer].id)
                 assert sorted(letter.id for letter in lists["awaiting"]) == awaiting, f"awaiting {viewer} {why}"
