@@ -205,7 +205,7 @@ def bench_jobs(kind: str, count: int, workdir: str, pg_name: str) -> None:
                 stored = db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(Notification.kind == kind_))
                 # bodies stored once (notification_bodies, migration 0017); older code has none
                 bodies = (f"{db.session.scalar(sa.text('SELECT count(*) FROM notification_bodies')):,} bodies  "
-                          if sa.inspect(db.engine).has_table("notification_bodies") else "")
+                          if sa.inspect(db.session.connection()).has_table("notification_bodies") else "")
                 verdict = "" if attempt == "again" else ("ok" if elapsed <= BUDGET_S else "OVER BUDGET")
                 print(f"  {name:<14} {attempt:<9} {elapsed:6.2f} s (CPU {cpu:5.2f} s)  {stored:6,} stored  {bodies}{commits.n:3} commits  "
                       f"{run.status.value} {run.counts}  [{verdict}{', ' if verdict else ''}{load()}]", flush=True)
