@@ -203,8 +203,11 @@ def bench_jobs(kind: str, count: int, workdir: str, pg_name: str) -> None:
                 run = run_job(name, as_of)
                 elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
                 stored = db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(Notification.kind == kind_))
+                # bodies stored once (notification_bodies, migration 0017); older code has none
+                bodies = (f"{db.session.scalar(sa.text('SELECT count(*) FROM notification_bodies')):,} bodies  "
+                          if sa.inspect(db.session.connection()).has_table("notification_bodies") else "")
                 verdict = "" if attempt == "again" else ("ok" if elapsed <= BUDGET_S else "OVER BUDGET")
-                print(f"  {name:<14} {attempt:<9} {elapsed:6.2f} s (CPU {cpu:5.2f} s)  {stored:6,} stored  {commits.n:3} commits  "
+                print(f"  {name:<14} {attempt:<9} {elapsed:6.2f} s (CPU {cpu:5.2f} s)  {stored:6,} stored  {bodies}{commits.n:3} commits  "
                       f"{run.status.value} {run.counts}  [{verdict}{', ' if verdict else ''}{load()}]", flush=True)
                 db.session.remove()
         db.engine.dispose()

@@ -10,7 +10,8 @@ Create Date: 2026-12-07
 import sqlalchemy as sa
 from alembic import op
 
-from parliament_tracker.notifications.models import LZ4_BODIES
+# Its own SQL, not models.LZ4_BODIES: since 0017_bodies the bodies live in notification_bodies.
+HAS_LZ4 = "SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)"
 
 revision = "0016_lz4bodies"
 down_revision = "0015_dashidx"
@@ -20,11 +21,11 @@ depends_on = None
 
 def upgrade():
     bind = op.get_bind()
-    if bind.dialect.name == "postgresql" and bind.execute(sa.text(LZ4_BODIES[0])).first():
-        op.execute(LZ4_BODIES[1])
+    if bind.dialect.name == "postgresql" and bind.execute(sa.text(HAS_LZ4)).first():
+        op.execute("ALTER TABLE notifications ALTER COLUMN body_text SET COMPRESSION lz4, ALTER COLUMN body_html SET COMPRESSION lz4")
 
 
 def downgrade():
     bind = op.get_bind()
-    if bind.dialect.name == "postgresql" and bind.execute(sa.text(LZ4_BODIES[0])).first():
+    if bind.dialect.name == "postgresql" and bind.execute(sa.text(HAS_LZ4)).first():
         op.execute("ALTER TABLE notifications ALTER COLUMN body_text SET COMPRESSION default, ALTER COLUMN body_html SET COMPRESSION default")

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import hashlib
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from markupsafe import escape
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from parliament_tracker.auth.models import User
@@ -128,6 +130,30 @@ def dedupe_key(recipient: str, kind: str, case_id: int | None, due_on: dt.date |
     return f"{recipient}|{kind}|{case_id if case_id is not None else '-'}|{due_on.isoformat() if due_on else '-'}"
 
 
+#: stands for the recipient's name in a rendering several recipients share (letters and digits
+#: only: no escaping changes it); ``Notification.body_text``/``body_html`` fill it in
+NAME_MARK = "Xq7RecipientNameMark7qX"
+
+
+class NotificationBody(Base):
+    """A rendered message body (text and HTML), stored once however many recipients get it: a
+    weekly digest is ~48 kB and goes to every director of a directorate. Found again by the hash
+    of its text and HTML (insert-if-absent, ``services.queue``); never updated."""
+
+    __tablename__ = "notification_bodies"
+    __table_args__ = (sa.UniqueConstraint("sha256", name="uq_notification_bodies_sha256"),)
+
+    id: Mapped[intpk]
+    #: hex SHA-256 of text, NUL, HTML (``body_digest``)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    text: Mapped[str] = mapped_column(sa.Text)
+    html: Mapped[str] = mapped_column(sa.Text)
+
+
+def body_digest(text: str, html: str) -> str:
+    return hashlib.sha256(text.encode() + b"\0" + html.encode()).hexdigest()
+
+
 class Notification(Base):
     __tablename__ = "notifications"
     __table_args__ = (
@@ -150,8 +176,11 @@ class Notification(Base):
     due_on: Mapped[dt.date | None]
     locale: Mapped[str] = mapped_column(sa.String(8), default="nl")
     subject: Mapped[str] = mapped_column(sa.String(300))
-    body_text: Mapped[str] = mapped_column(sa.Text)
-    body_html: Mapped[str] = mapped_column(sa.Text)
+    #: the rendered body, shared by every recipient of the same message (``body_text``/``body_html``)
+    body_id: Mapped[int] = mapped_column(sa.ForeignKey("notification_bodies.id"), index=True)
+    body: Mapped[NotificationBody] = relationship(lazy="joined", innerjoin=True)
+    #: fills in the body's ``NAME_MARK`` (the recipient's name) when read
+    recipient_name: Mapped[str] = mapped_column(sa.String(300), default="")
     #: the page where the thing to do is (absolute), None for older rows: the case page
     url: Mapped[str | None] = mapped_column(sa.String(500))
     #: listed under "Mijn meldingen" (False: the user wants this kind by e-mail only)
@@ -166,6 +195,16 @@ class Notification(Base):
         foreign_keys="Delivery.notification_id",
     )
 
+    # The one way to read a message's body (e-mail, in-app list, API, outbox): the shared
+    # rendering with this recipient's name filled in (escaped in the HTML).
+    @property
+    def body_text(self) -> str:
+        return self.body.text.replace(NAME_MARK, self.recipient_name)
+
+    @property
+    def body_html(self) -> str:
+        return self.body.html.replace(NAME_MARK, str(escape(self.recipient_name)))
+
     def delivery(self, channel: str) -> Delivery | None:
         return next((d for d in self.deliveries if d.channel == channel), None)
 
@@ -178,12 +217,11 @@ class Notification(Base):
         return address or self.recipient
 
 
-#: the message bodies TOAST-compressed with lz4 instead of PostgreSQL's default pglz: a weekly
-#: digest writes ~1 GB of bodies (22,000 directors, ~48 kB each), which pglz compressed at about
-#: 12 s of the server's CPU and lz4 at about 4 s (bench_linear). Migration 0016_lz4bodies.
+#: the message bodies TOAST-compressed with lz4 instead of PostgreSQL's default pglz (pglz took
+#: ~3x the server's CPU on a digest's bodies, bench_linear). Migrations 0016_lz4bodies, 0017_bodies.
 LZ4_BODIES = (
     "SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)",
-    "ALTER TABLE notifications ALTER COLUMN body_text SET COMPRESSION lz4, ALTER COLUMN body_html SET COMPRESSION lz4",
+    "ALTER TABLE notification_bodies ALTER COLUMN text SET COMPRESSION lz4, ALTER COLUMN html SET COMPRESSION lz4",
 )
 
 
@@ -193,7 +231,7 @@ def _compress_bodies_lz4(_table: sa.Table, connection: sa.Connection, **_kw: Any
         connection.execute(sa.text(LZ4_BODIES[1]))
 
 
-sa.event.listen(Notification.__table__, "after_create", _compress_bodies_lz4)
+sa.event.listen(NotificationBody.__table__, "after_create", _compress_bodies_lz4)
 
 
 class Delivery(Base):

@@ -28,15 +28,18 @@ from parliament_tracker.extensions import db
 from parliament_tracker.notifications import channels
 from parliament_tracker.notifications.models import (
     APP_CHANNEL,
+    NAME_MARK,
     OPTIONAL_KINDS,
     STEP_TITLES,
     SUMMARISED_KINDS,
     Delivery,
     EmailMode,
     Notification,
+    NotificationBody,
     NotificationKind,
     NotificationOptOut,
     NotificationSettings,
+    body_digest,
     dedupe_key,
     in_outbox,
     recipient_key,
@@ -104,28 +107,44 @@ def absolute_url(path: str) -> str:
     return f"{_base_url()}{path}"
 
 
-#: stands for the recipient's name while one rendering serves several recipients (letters and
-#: digits only: no escaping changes it)
-_NAME_MARK = "Xq7RecipientNameMark7qX"
+#: stands for the recipient's name while one rendering serves several recipients (stored so,
+#: ``Notification.body_text``/``body_html`` fill it in)
+_NAME_MARK = NAME_MARK
 
 
 #: a rendering for several recipients with the name mark, by (locale, template, kind, id(context))
 SharedRenderings = dict[tuple[str, str, NotificationKind, int], tuple[str, str, str]]
 
 
+#: a rendered message before the name is filled in: subject (filled in), text and HTML (with
+#: ``NAME_MARK`` for the name), and the recipient's name
+Rendered = tuple[str, str, str, str]
+
+
 def render_many(drafts: Sequence[Draft], shared: SharedRenderings | None = None) -> list[tuple[str, str, str]]:
-    """(subject, text, html) per draft, in the recipient's language.
+    """(subject, text, html) per draft, in the recipient's language, the name filled in
+    (``render_marked``: the same, as stored)."""
+    return [
+        (subject, text.replace(NAME_MARK, name), html.replace(NAME_MARK, str(escape(name))))
+        for subject, text, html, name in render_marked(drafts, shared)
+    ]
+
+
+def render_marked(drafts: Sequence[Draft], shared: SharedRenderings | None = None) -> list[Rendered]:
+    """(subject, text, html, name) per draft, in the recipient's language.
 
     Templates live in ``templates/messages/<name>/{subject.txt,body.txt,body.html}``; they are
     compiled once, and the locale is switched once per language rather than per message.
-    Drafts that share one context object (the same message to several people: an escalation's
-    directors and registrars, a directorate's digest) are rendered once per language with a
-    mark for the recipient's name, which is then filled in per recipient (escaped in the HTML),
-    as the templates see of a recipient only its name and language. ``shared`` keeps those
-    renderings from call to call (a job's steps): its contexts must stay alive and unchanged.
+    Every draft is rendered with a mark for the recipient's name (``NAME_MARK``), which the
+    reader fills in (escaped in the HTML), as the templates see of a recipient only its name and
+    language: so the same message to several people (an escalation's directors and registrars,
+    a directorate's digest: drafts that share one context object) is rendered once per language,
+    those drafts get the very same text and HTML objects, and the body is stored once (``queue``),
+    also when a rerun queues one recipient the first run missed. ``shared`` keeps those renderings
+    from call to call (a job's steps): its contexts must stay alive and unchanged.
     """
     env = current_app.jinja_env
-    out: list[tuple[str, str, str] | None] = [None] * len(drafts)
+    out: list[Rendered | None] = [None] * len(drafts)
     shapes: dict[tuple[str, str, NotificationKind, int], list[int]] = defaultdict(list)
     for i, d in enumerate(drafts):
         shapes[(d.recipient.locale, d.template, d.kind, id(d.context))].append(i)
@@ -143,24 +162,17 @@ def render_many(drafts: Sequence[Draft], shared: SharedRenderings | None = None)
                     templates = cache[first.template] = tuple(
                         env.get_template(f"messages/{first.template}/{part}") for part in ("subject.txt", "body.txt", "body.html")
                     )
-                if len(indexes) == 1:
-                    out[indexes[0]] = _render(templates, base, first, first.recipient)
-                    continue
                 shape = (locale, first.template, first.kind, id(first.context))
                 found = shared.get(shape) if shared is not None else None
                 if found is None:
-                    marked = dataclasses.replace(first.recipient, name=_NAME_MARK)
+                    marked = dataclasses.replace(first.recipient, name=NAME_MARK)
                     found = _render(templates, base, first, marked, normalise=False)
                     if shared is not None:
                         shared[shape] = found
                 subject, text, html = found
                 for i in indexes:
                     name = drafts[i].recipient.name
-                    out[i] = (
-                        _subject(subject.replace(_NAME_MARK, name)),
-                        text.replace(_NAME_MARK, name),
-                        html.replace(_NAME_MARK, str(escape(name))),
-                    )
+                    out[i] = (_subject(subject.replace(NAME_MARK, name)), text, html, name)
     return out  # type: ignore[return-value]
 
 
@@ -231,9 +243,13 @@ def queue(drafts: Sequence[Draft], shared: SharedRenderings | None = None) -> in
     if not todo:
         return 0
     modes = email_modes(user_ids)
-    rendered = render_many(todo, shared)
+    rendered = render_marked(todo, shared)
+    body_ids = store_bodies([(text, html) for _s, text, html, _n in rendered])
     now = now_utc()
-    rows = [_notification_row(d, message, off, now) for d, message in zip(todo, rendered, strict=True)]
+    rows = [
+        _notification_row(d, message, body_id, off, now)
+        for d, message, body_id in zip(todo, rendered, body_ids, strict=True)
+    ]
     by_key = {d.key: d for d in todo}
     inserted = 0
     deliveries: list[dict[str, Any]] = []
@@ -257,6 +273,44 @@ def queue(drafts: Sequence[Draft], shared: SharedRenderings | None = None) -> in
     return inserted
 
 
+_BODIES = cast(sa.Table, NotificationBody.__table__)
+
+
+def store_bodies(bodies: Sequence[tuple[str, str]]) -> list[int]:
+    """The stored body's id for each (text, html), inserting the ones not stored yet (by their
+    hash, ON CONFLICT DO NOTHING: a concurrent run may store the same). Bodies that are the
+    same objects (one shared rendering) are hashed once."""
+    digests: dict[tuple[int, int], str] = {}
+    new: dict[str, tuple[str, str]] = {}
+    per_body: list[str] = []
+    for text, html in bodies:
+        same = (id(text), id(html))
+        digest = digests.get(same)
+        if digest is None:
+            digest = digests[same] = body_digest(text, html)
+            new.setdefault(digest, (text, html))
+        per_body.append(digest)
+    ids = _body_ids(list(new))
+    missing = [{"sha256": digest, "text": text, "html": html} for digest, (text, html) in new.items() if digest not in ids]
+    if missing:
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            if db.session.get_bind().dialect.name == "postgresql":
+                _pg_insert_many(_BODIES, chunk, " ON CONFLICT (sha256) DO NOTHING")
+            else:
+                db.session.execute(sqlite.insert(_BODIES).on_conflict_do_nothing(index_elements=["sha256"]), chunk)
+        ids.update(_body_ids([row["sha256"] for row in missing]))
+    return [ids[digest] for digest in per_body]
+
+
+def _body_ids(digests: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for start in range(0, len(digests), 5000):
+        chunk = digests[start : start + 5000]
+        found.update(db.session.execute(sa.select(_BODIES.c.sha256, _BODIES.c.id).where(_BODIES.c.sha256.in_(chunk))).tuples().all())
+    return found
+
+
 def _pg_insert_many(table: sa.Table, rows: list[dict[str, Any]], tail: str = "") -> list[Any]:
     """The rows inserted on PostgreSQL by psycopg's own ``executemany`` (one short statement,
     prepared once, the rows pipelined), with ``tail``'s RETURNING rows per inserted row.
@@ -275,8 +329,9 @@ def _pg_insert_many(table: sa.Table, rows: list[dict[str, Any]], tail: str = "")
     sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))}){tail}"
     cursor = db.session.connection().connection.cursor()
     try:
-        cursor.executemany(sql, values, returning=bool(tail))  # type: ignore[call-arg]
-        if not tail:
+        returning = "RETURNING" in tail
+        cursor.executemany(sql, values, returning=returning)  # type: ignore[call-arg]
+        if not returning:
             return []
         returned: list[Any] = []
         while True:
@@ -287,9 +342,12 @@ def _pg_insert_many(table: sa.Table, rows: list[dict[str, Any]], tail: str = "")
         cursor.close()
 
 
-def _notification_row(d: Draft, message: tuple[str, str, str], off: set[tuple[int, NotificationKind, str]], now: Any) -> dict[str, Any]:
-    """The notification's row: the draft rendered (subject, text, HTML) in the recipient's language."""
-    subject, text, html = message
+def _notification_row(
+    d: Draft, message: Rendered, body_id: int, off: set[tuple[int, NotificationKind, str]], now: Any
+) -> dict[str, Any]:
+    """The notification's row: the draft's subject in the recipient's language, its stored body
+    and the name that fills the body in."""
+    subject, _text, _html, name = message
     return {
         "dedupe_key": d.key,
         "recipient": d.recipient.key,
@@ -299,8 +357,8 @@ def _notification_row(d: Draft, message: tuple[str, str, str], off: set[tuple[in
         "due_on": d.due_on,
         "locale": d.recipient.locale,
         "subject": subject,
-        "body_text": text,
-        "body_html": html,
+        "body_id": body_id,
+        "recipient_name": name,
         "url": d.context.get("url"),
         "in_app": d.recipient.user_id is not None and (d.recipient.user_id, d.kind, APP_CHANNEL) not in off,
         "created_at": now,

@@ -63,11 +63,8 @@ class Recorder:
 
 def stored(db: Any, kind: NotificationKind) -> list[tuple[Any, ...]]:
     return sorted(
-        db.session.execute(
-            sa.select(Notification.dedupe_key, Notification.subject, Notification.body_text, Notification.body_html).where(
-                Notification.kind == kind
-            )
-        ).tuples()
+        (n.dedupe_key, n.subject, n.body_text, n.body_html)
+        for n in db.session.scalars(sa.select(Notification).where(Notification.kind == kind))
     )
 
 
@@ -144,9 +141,9 @@ def test_weekly_digest_in_batches_once_per_director_after_a_failure(app, late_ca
         assert run.status == JobStatus.ok, run.error
         assert run.counts["directors"] == directors == 8 and run.counts["steps"] == 4
         assert all(size <= 2 for size in recorder.sizes)
-        digests = db.session.execute(
-            sa.select(Notification.user_id, Notification.body_text).where(Notification.kind == K.weekly_digest)
-        ).all()
+        digests = [
+            (n.user_id, n.body_text) for n in db.session.scalars(sa.select(Notification).where(Notification.kind == K.weekly_digest))
+        ]
         assert len(digests) == len({uid for uid, _t in digests}) == directors - run.counts["empty"]
         assert run.counts["queued"] + recorder.sizes[0] == len(digests)
 
@@ -217,8 +214,8 @@ def test_message_bodies_are_compressed_with_lz4_on_postgresql(app, db):
         if not db.session.execute(sa.text(LZ4_BODIES[0])).first():
             pytest.skip("this PostgreSQL has no lz4")
         rows = db.session.execute(
-            sa.text("SELECT attname, attcompression FROM pg_attribute WHERE attrelid = 'notifications'::regclass "
-                    "AND attname IN ('body_text', 'body_html', 'subject')")
+            sa.text("SELECT attname, attcompression FROM pg_attribute WHERE attrelid = 'notification_bodies'::regclass "
+                    "AND attname IN ('text', 'html', 'sha256')")
         ).all()
         methods = {name: str(method) for name, method in rows}
-        assert methods == {"body_text": "l", "body_html": "l", "subject": ""}
+        assert methods == {"text": "l", "html": "l", "sha256": ""}
