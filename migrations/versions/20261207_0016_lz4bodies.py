@@ -10,7 +10,7 @@ Create Date: 2026-12-07
 import sqlalchemy as sa
 from alembic import op
 
-# Its own SQL, not models.LZ4_BODIES: since 0017_bodies the bodies live in notification_bodies.
+# Its own SQL, not models.LZ4_BODIES: since 0018_bodies the bodies live in notification_bodies.
 HAS_LZ4 = "SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)"
 
 revision = "0016_lz4bodies"

@@ -218,7 +218,7 @@ class Notification(Base):
 
 
 #: the message bodies TOAST-compressed with lz4 instead of PostgreSQL's default pglz (pglz took
-#: ~3x the server's CPU on a digest's bodies, bench_linear). Migrations 0016_lz4bodies, 0017_bodies.
+#: ~3x the server's CPU on a digest's bodies, bench_linear). Migrations 0016_lz4bodies, 0018_bodies.
 LZ4_BODIES = (
     "SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)",
     "ALTER TABLE notification_bodies ALTER COLUMN text SET COMPRESSION lz4, ALTER COLUMN html SET COMPRESSION lz4",

@@ -1,5 +1,5 @@
 """Message bodies stored once (``notification_bodies``), the recipient's name filled in when read;
-migration 0017_bodies moves stored bodies over and back."""
+migration 0018_bodies moves stored bodies over and back."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def test_recipients_of_one_message_share_one_body(app, db):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(NotificationBody)) == bodies_before
 
 
-def test_migration_0017_moves_bodies_over_and_back(tmp_path):
+def test_migration_0018_moves_bodies_over_and_back(tmp_path):
     if os.environ.get("TEST_DATABASE_URL"):
         with scratch_postgres_database("bodies") as url:
             _round_trip(url)
@@ -65,7 +65,7 @@ def _round_trip(url: str) -> None:
         for i, (text, html) in enumerate([("Dear Ann", "<p>Ann</p>"), ("Same", "<p>same</p>"), ("Same", "<p>same</p>")], 1)
     ]
     with app.app_context():
-        upgrade(revision="0016_lz4bodies")
+        upgrade(revision="0017_dashidx2")
         with _db.engine.begin() as conn:
             for r in rows:
                 conn.execute(
@@ -80,7 +80,7 @@ def _round_trip(url: str) -> None:
                 sa.text("INSERT INTO notification_deliveries (notification_id, channel, address, held, created_at, attempts)"
                         " VALUES (1, 'email', 'x@example.org', false, '2021-11-01 00:00:00', 0)")
             )
-        upgrade(revision="0017_bodies")
+        upgrade(revision="0018_bodies")
         with _db.engine.connect() as conn:
             moved = conn.execute(
                 sa.text("SELECT n.id, b.text, b.html, n.recipient_name, n.body_id FROM notifications n"
@@ -95,7 +95,7 @@ def _round_trip(url: str) -> None:
             conn.execute(sa.text("UPDATE notification_bodies SET text = :t, html = :h WHERE id = :b"),
                          {"t": f"Dear {NAME_MARK}", "h": f"<p>{NAME_MARK}</p>", "b": moved[0].body_id})
             conn.execute(sa.text("UPDATE notifications SET recipient_name = 'A & B' WHERE id = 1"))
-        downgrade(revision="0016_lz4bodies")
+        downgrade(revision="0017_dashidx2")
         with _db.engine.connect() as conn:
             back = conn.execute(sa.text("SELECT id, body_text, body_html FROM notifications ORDER BY id")).all()
             assert [tuple(r) for r in back] == [(1, "Dear A & B", "<p>A &amp; B</p>"), (2, "Same", "<p>same</p>"), (3, "Same", "<p>same</p>")]

@@ -6,8 +6,8 @@ in notifications.recipient_name (filled in when read). A weekly digest to 22,000
 Existing bodies move over as they are (their names already in them; identical bodies stored once).
 The downgrade puts each notification's body back, its name filled in.
 
-Revision ID: 0017_bodies
-Revises: 0016_lz4bodies
+Revision ID: 0018_bodies
+Revises: 0017_dashidx2
 Create Date: 2026-12-07
 
 """
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from alembic import op
 from markupsafe import escape
 
-revision = "0017_bodies"
-down_revision = "0016_lz4bodies"
+revision = "0018_bodies"
+down_revision = "0017_dashidx2"
 branch_labels = None
 depends_on = None
 
