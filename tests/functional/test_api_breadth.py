@@ -9,6 +9,7 @@ import io
 import pytest
 import time_machine
 
+from parliament_tracker.db import today_local
 from tests.contract import ContractClient
 
 
@@ -207,7 +208,7 @@ def test_fresh_installation_to_a_sent_signed_letter_through_the_api(fresh_app, t
         ("schrijver", "submit", {"approvers": ["directeur"]}, "in_review"),
         ("directeur", "approve", {"comment": "Akkoord."}, "approved"),
         ("bureau", "sign", {}, "signed"),
-        ("bureau", "send", {"sent_on": dt.date.today().isoformat()}, "sent"),
+        ("bureau", "send", {"sent_on": today_local().isoformat()}, "sent"),  # the ministry's date (Amsterdam), as the letter's
     )
     for user, step, body, status in steps:
         r = client.post(f"/api/v1/letters/{letter_id}/{step}", headers=tokens[user], json=body)
