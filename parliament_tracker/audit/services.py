@@ -71,6 +71,8 @@ def entries_for(obj: Any) -> list[AuditEntry]:
 
 @dataclasses.dataclass(frozen=True)
 class Actor:
+    """A person as the pages show them: by name (the timelines' actors, a legal hold's placer)."""
+
     display_name: str
 
 

@@ -35,7 +35,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from parliament_tracker.audit.models import AuditEntry
-from parliament_tracker.audit.services import record
+from parliament_tracker.audit.services import Actor, record
 from parliament_tracker.auth.models import User
 from parliament_tracker.cases import links as case_links
 from parliament_tracker.cases.kinds import CaseKind
@@ -147,11 +147,6 @@ def expires_on(case: Case, rule: Rule) -> dt.date:
 
 
 @dataclasses.dataclass(frozen=True)
-class Placer:
-    display_name: str
-
-
-@dataclasses.dataclass(frozen=True)
 class HoldOnCasePage:
     """What the case page shows of an active legal hold."""
 
@@ -159,7 +154,7 @@ class HoldOnCasePage:
     reason: HoldReason
     note: str
     placed_at: dt.datetime
-    placed_by: Placer | None
+    placed_by: Actor | None
 
 
 def case_page_rule_and_hold_rows() -> sa.Select[Any]:
@@ -189,7 +184,7 @@ def rule_and_holds(case: Case, rows: Sequence[Sequence[Any]]) -> tuple[Rule, lis
         years, outcome = DEFAULTS[case.kind]
         rule = Rule(case.kind, years, outcome, True)
     holds = [
-        HoldOnCasePage(r[2], r[3], r[4], r[5], Placer(r[7]) if r[6] is not None else None)
+        HoldOnCasePage(r[2], r[3], r[4], r[5], Actor(r[7]) if r[6] is not None else None)
         for r in sorted((r for r in rows if r[2] is not None), key=lambda r: r[2])
     ]
     return rule, holds
