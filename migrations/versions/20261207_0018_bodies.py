@@ -62,6 +62,17 @@ def _rebuild(bind: sa.Connection, change) -> None:
         op.execute("DROP TABLE _kept_deliveries")
 
 
+def _chunks(bind, query):
+    """The notifications ``query`` selects, CHUNK at a time in id order (keyset: each chunk after the last id)."""
+    last = 0
+    while True:
+        rows = bind.execute(query.where(notifications.c.id > last).order_by(notifications.c.id).limit(CHUNK)).all()
+        if not rows:
+            return
+        last = rows[-1].id
+        yield rows
+
+
 def upgrade():
     bind = op.get_bind()
     op.create_table(
@@ -81,17 +92,7 @@ def upgrade():
 
     # Chunks by id, each body hashed in Python (both databases), stored once per hash.
     known: dict[str, int] = {}
-    last = 0
-    while True:
-        rows = bind.execute(
-            sa.select(notifications.c.id, notifications.c.body_text, notifications.c.body_html)
-            .where(notifications.c.id > last)
-            .order_by(notifications.c.id)
-            .limit(CHUNK)
-        ).all()
-        if not rows:
-            break
-        last = rows[-1].id
+    for rows in _chunks(bind, sa.select(notifications.c.id, notifications.c.body_text, notifications.c.body_html)):
         updates = []
         for row in rows:
             text, html = row.body_text or "", row.body_html or ""
@@ -125,18 +126,12 @@ def downgrade():
     if _lz4(bind):
         op.execute("ALTER TABLE notifications ALTER COLUMN body_text SET COMPRESSION lz4, ALTER COLUMN body_html SET COMPRESSION lz4")
     # Each notification's own copy again, its name filled in (escaped in the HTML, as when read).
-    last = 0
-    while True:
-        rows = bind.execute(
-            sa.select(notifications.c.id, notifications.c.recipient_name, bodies.c.text, bodies.c.html)
-            .join(bodies, bodies.c.id == notifications.c.body_id)
-            .where(notifications.c.id > last)
-            .order_by(notifications.c.id)
-            .limit(CHUNK)
-        ).all()
-        if not rows:
-            break
-        last = rows[-1].id
+    for rows in _chunks(
+        bind,
+        sa.select(notifications.c.id, notifications.c.recipient_name, bodies.c.text, bodies.c.html).join(
+            bodies, bodies.c.id == notifications.c.body_id
+        ),
+    ):
         bind.execute(
             sa.update(notifications)
             .where(notifications.c.id == sa.bindparam("nid"))
@@ -150,6 +145,7 @@ def downgrade():
                 for r in rows
             ],
         )
+
     def change(batch) -> None:
         batch.alter_column("body_text", existing_type=sa.Text(), nullable=False)
         batch.alter_column("body_html", existing_type=sa.Text(), nullable=False)
