@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import os
-import pstats
 import random
 import statistics
 import sys
@@ -40,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import sqlalchemy as sa  # noqa: E402
 from bench_load import _people_and_letters  # noqa: E402
-from generate import drop_postgres_database, populate, reset_postgres_database  # noqa: E402
+from generate import drop_postgres_database, populate, print_profile, reset_postgres_database  # noqa: E402
 
 if os.environ.get("PYTHONPATH"):  # bench_load put this checkout first again
     sys.path = [p for p in sys.path if p != str(ROOT)] + [str(ROOT)]
@@ -156,11 +155,7 @@ def main() -> int:
                       f"render worker {r['worker']:.1f}); wall p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms; "
                       f"{args.requests} requests, load average {os.getloadavg()[0]:.2f}")
                 if profile is not None:
-                    stats = pstats.Stats(profile)
-                    if args.profile_out:
-                        stats.dump_stats(args.profile_out)
-                    stats.sort_stats("cumulative").print_stats(args.profile)
-                    stats.sort_stats("tottime").print_stats(args.profile)
+                    print_profile(profile, args.profile_out, args.profile)
         finally:
             if args.db == "postgres":
                 sa.orm.close_all_sessions()

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import os
-import pstats
 import random
 import sys
 import tempfile
@@ -37,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import sqlalchemy as sa
 from bench_request_cpu import DB_NAME, Backends, SqlCounter, context_from, login, make_app
-from generate import PG_ADMIN_URL
+from generate import PG_ADMIN_URL, print_profile
 
 NAMES = ("bare", "public_nothing", "page_nothing", "empty_page", "api_nothing", "healthz", "account", "api_get_case")
 EMPTY_PAGE = '{% extends "layout.html" %}{% block title %}Leeg{% endblock %}{% block content %}<p>leeg</p>{% endblock %}'
@@ -155,11 +154,7 @@ def main() -> int:
         print(f"   {name:16} app {r['app']:6.2f}  pg {r['pg']:5.2f}  total {r['app'] + r['pg']:6.2f} ms CPU;  {r['sql']:4.1f} SQL{extra}")
     print(f"load average at end: {os.getloadavg()[0]:.1f}")
     if profile is not None:
-        stats = pstats.Stats(profile)
-        if args.profile_out:
-            stats.dump_stats(args.profile_out)
-        stats.sort_stats("cumulative").print_stats(args.profile_lines)
-        stats.sort_stats("tottime").print_stats(args.profile_lines)
+        print_profile(profile, args.profile_out, args.profile_lines)
     return 0
 
 

@@ -27,7 +27,6 @@ import datetime as dt
 import inspect
 import itertools
 import os
-import pstats
 import random
 import re
 import statistics
@@ -43,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import sqlalchemy as sa  # noqa: E402
 from bench_load import PASSWORD, ROLES, SEARCH_WORDS, build  # noqa: E402
-from generate import PG_ADMIN_URL, drop_postgres_database, reset_postgres_database  # noqa: E402
+from generate import PG_ADMIN_URL, drop_postgres_database, print_profile, reset_postgres_database  # noqa: E402
 
 DB_NAME = os.environ.get("BENCH_CPU_DB", "bench_cpu_h1")  # BENCH_CPU_DB: one per person running it
 #: endpoint -> the role that asks for it (one of bench_load's roles for it)
@@ -262,11 +261,7 @@ def main() -> int:
             print("   (pg: some PostgreSQL backends were not readable in /proc: the figure is partial)")
         print(f"load average at end: {os.getloadavg()[0]:.1f}")
         if profile is not None:
-            stats = pstats.Stats(profile)
-            if args.profile_out:
-                stats.dump_stats(args.profile_out)
-            stats.sort_stats("cumulative").print_stats(args.profile_lines)
-            stats.sort_stats("tottime").print_stats(args.profile_lines)
+            print_profile(profile, args.profile_out, args.profile_lines)
     finally:
         with app.app_context():
             db.engine.dispose()

@@ -405,3 +405,15 @@ def main() -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def print_profile(profile: Any, out: str, lines: int) -> None:
+    """The benches' cProfile report: written to ``out`` (pstats) if given, then the top ``lines``
+    by cumulative and by own time."""
+    import pstats
+
+    stats = pstats.Stats(profile)
+    if out:
+        stats.dump_stats(out)
+    stats.sort_stats("cumulative").print_stats(lines)
+    stats.sort_stats("tottime").print_stats(lines)
