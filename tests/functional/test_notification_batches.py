@@ -121,13 +121,18 @@ def test_escalation_failing_midway_goes_on_next_run_without_duplicates(app, late
         assert run_job("escalation", ESCALATION_DAY).counts["queued"] == 0
 
 
+def _five_more_dgmi_directors(db: Any) -> None:
+    """Five directors of DGMI besides the seed's, with e-mail addresses (committed)."""
+    dgmi = db.session.scalar(sa.select(Directorate).where(Directorate.code == "DGMI"))
+    for i in range(5):
+        factories.user(Role.director, f"dgmi-director-{i}", email=f"dd{i}@example.org", directorate=dgmi)
+    db.session.commit()
+
+
 def test_weekly_digest_in_batches_once_per_director_after_a_failure(app, late_cases, monkeypatch):
     db = late_cases
     with app.app_context(), quiet_signals():
-        dgmi = db.session.scalar(sa.select(Directorate).where(Directorate.code == "DGMI"))
-        for i in range(5):
-            factories.user(Role.director, f"dgmi-director-{i}", email=f"dd{i}@example.org", directorate=dgmi)
-        db.session.commit()
+        _five_more_dgmi_directors(db)
         directors = db.session.scalar(
             sa.select(sa.func.count()).select_from(User).where(User.role == Role.director, User.directorate_id.is_not(None))
         )
@@ -179,10 +184,7 @@ def test_weekly_digest_gathers_each_directorate_once_per_run(app, late_cases, mo
 
     db = late_cases
     with app.app_context(), quiet_signals():
-        dgmi = db.session.scalar(sa.select(Directorate).where(Directorate.code == "DGMI"))
-        for i in range(5):
-            factories.user(Role.director, f"dgmi-director-{i}", email=f"dd{i}@example.org", directorate=dgmi)
-        db.session.commit()
+        _five_more_dgmi_directors(db)
         gathered: list[int] = []
         sections = digest._digest_sections
         monkeypatch.setattr(digest, "_digest_sections", lambda d, *a: gathered.append(d) or sections(d, *a))
