@@ -130,6 +130,17 @@ def scratch_postgres_database(suffix: str) -> Iterator[str]:
         admin.dispose()
 
 
+@contextlib.contextmanager
+def scratch_database(tmp_path: Any, name: str) -> Iterator[str]:
+    """A fresh, empty database of the kind the suite runs on: a scratch PostgreSQL database
+    (``scratch_postgres_database``) under TEST_DATABASE_URL, else a SQLite file in ``tmp_path``."""
+    if os.environ.get("TEST_DATABASE_URL"):
+        with scratch_postgres_database(name) as url:
+            yield url
+    else:
+        yield "sqlite:///" + str(tmp_path / f"{name}.sqlite")
+
+
 def _session_scope() -> Any:
     """One session per app context (so per request), and one for the test body itself."""
     from flask.globals import _cv_app

@@ -3,26 +3,15 @@ folder, has every case, every letter version with its SHA-256 and every signatur
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 
 import pytest
 
 from parliament_tracker import create_app
 from parliament_tracker.extensions import db
-from tests.conftest import scratch_postgres_database
+from tests.conftest import scratch_database
 
 PASSPHRASE = "backup-test-passphrase"
-
-
-@contextlib.contextmanager
-def _database(tmp_path, name: str):
-    if os.environ.get("TEST_DATABASE_URL"):
-        with scratch_postgres_database(name) as url:
-            yield url
-    else:
-        yield "sqlite:///" + str(tmp_path / f"{name}.sqlite")
 
 
 def _app(url: str, signing_folder):
@@ -78,7 +67,7 @@ def test_backup_restores_into_a_fresh_database_with_its_keys(tmp_path, monkeypat
     source_keys.mkdir()
     make_dev_certificate(source_keys / "dev.p12", PASSPHRASE, "Backup test signatory")
     archive = tmp_path / "backup.tar.gz"
-    with _database(tmp_path, "backup_source") as source_url, _database(tmp_path, "backup_target") as target_url:
+    with scratch_database(tmp_path, "backup_source") as source_url, scratch_database(tmp_path, "backup_target") as target_url:
         source = _app(source_url, source_keys)
         _signed_register(source)
         before = _contents(source)
@@ -117,7 +106,7 @@ def test_check_finds_a_changed_file_and_a_missing_root(tmp_path):
     keys = tmp_path / "signing"
     keys.mkdir()
     make_dev_certificate(keys / "dev.p12", PASSPHRASE, "Backup test signatory")
-    with _database(tmp_path, "backup_check") as url:
+    with scratch_database(tmp_path, "backup_check") as url:
         app = _app(url, keys)
         _signed_register(app)
         with app.app_context():
@@ -146,7 +135,7 @@ def test_restore_refuses_a_damaged_archive_and_other_keys(tmp_path):
     keys.mkdir()
     make_dev_certificate(keys / "dev.p12", PASSPHRASE, "Backup test signatory")
     archive = tmp_path / "b.tar.gz"
-    with _database(tmp_path, "backup_refuse") as url:
+    with scratch_database(tmp_path, "backup_refuse") as url:
         app = _app(url, keys)
         with app.app_context():
             db.create_all()

@@ -1,6 +1,5 @@
 """The Alembic migrations build exactly the schema the models describe."""
 
-import os
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -10,15 +9,12 @@ from parliament_tracker import create_app
 from parliament_tracker.cases.search_index import is_shadow_table
 from parliament_tracker.db import exists_on
 from parliament_tracker.extensions import db
-from tests.conftest import scratch_postgres_database
+from tests.conftest import scratch_database
 
 
 def test_migrations_match_models(tmp_path):
-    if os.environ.get("TEST_DATABASE_URL"):
-        with scratch_postgres_database("migrations") as url:
-            _check_migrations(url)
-    else:
-        _check_migrations("sqlite:///" + str(tmp_path / "migrated.sqlite"))
+    with scratch_database(tmp_path, "migrated") as url:
+        _check_migrations(url)
 
 
 def _check_migrations(url: str) -> None:

@@ -4,7 +4,6 @@ migration 0018_bodies moves stored bodies over and back."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,7 +15,7 @@ from parliament_tracker.extensions import db as _db
 from parliament_tracker.notifications import services
 from parliament_tracker.notifications.models import NAME_MARK, Notification, NotificationBody
 from parliament_tracker.notifications.models import NotificationKind as K
-from tests.conftest import scratch_postgres_database
+from tests.conftest import scratch_database
 
 
 def test_recipients_of_one_message_share_one_body(app, db):
@@ -51,11 +50,8 @@ def test_recipients_of_one_message_share_one_body(app, db):
 
 
 def test_migration_0018_moves_bodies_over_and_back(tmp_path):
-    if os.environ.get("TEST_DATABASE_URL"):
-        with scratch_postgres_database("bodies") as url:
-            _round_trip(url)
-    else:
-        _round_trip("sqlite:///" + str(tmp_path / "bodies.sqlite"))
+    with scratch_database(tmp_path, "bodies") as url:
+        _round_trip(url)
 
 
 def _round_trip(url: str) -> None:
