@@ -60,7 +60,13 @@ def _web_settings(instance_path: str) -> dict[str, Any]:
         # without either the app refuses to start, except under tests (see require_secret_key).
         "SECRET_KEY": None,
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "parliament_tracker.sqlite"),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        # PostgreSQL (psycopg): a pooled connection the server has closed since (a restart, an
+        # idle timeout) is replaced at check-out, found by a poll of its socket rather than
+        # pool_pre_ping's SELECT 1 round trip (factory.check_pooled_connections). To ping instead:
+        # PARLIAMENT_TRACKER_SQLALCHEMY_ENGINE_OPTIONS='{"pool_pre_ping": true}' and
+        # PARLIAMENT_TRACKER_CHECK_POOLED_CONNECTIONS=false.
+        "CHECK_POOLED_CONNECTIONS": True,
         # SQLite only: how long a write waits for the writer before it (writes queue up, since
         # they begin IMMEDIATE) before it fails with "database is locked".
         "SQLITE_BUSY_TIMEOUT_MS": 30000,

@@ -106,13 +106,9 @@ class DatabaseIntConverter(IntegerConverter):
 
 
 def register_extensions(app: Flask) -> None:
-    options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
-    socket_check = app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg") and options.get("pool_pre_ping")
-    if socket_check:  # pool_pre_ping's check, without its round trip (check_pooled_connections)
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**options, "pool_pre_ping": False}
     db.init_app(app)
-    if socket_check:
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if app.config["CHECK_POOLED_CONNECTIONS"] and uri.startswith("postgresql+psycopg"):
         with app.app_context():
             check_pooled_connections(db.engine)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

@@ -41,10 +41,28 @@ def _backend_pid(engine: sa.Engine) -> int:
         return int(conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
 
 
-def test_no_ping_round_trip_but_the_setting_still_reads_as_configured(pool_app):
+def test_no_ping_round_trip_by_default(pool_app):
+    assert pool_app.config["CHECK_POOLED_CONNECTIONS"] is True
     with pool_app.app_context():
         assert db.engine.pool._pre_ping is False
-    assert pool_app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+        assert len(_socket_checks(db.engine)) == 1
+
+
+def _socket_checks(engine: sa.Engine) -> list[Any]:
+    return [fn for fn in engine.pool.dispatch.checkout if fn.__name__ == "closed_by_server"]
+
+
+def test_the_operator_can_choose_the_ping_instead(tmp_path):
+    os.environ.setdefault("PARLIAMENT_TRACKER_INSTANCE_PATH", str(tmp_path))
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": _psycopg(URL),
+                      "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True}, "CHECK_POOLED_CONNECTIONS": False})
+    with app.app_context():
+        try:
+            assert db.engine.pool._pre_ping is True
+            assert _socket_checks(db.engine) == []
+            assert _backend_pid(db.engine) == _backend_pid(db.engine)
+        finally:
+            db.engine.dispose()
 
 
 def test_a_live_pooled_connection_is_used_again(pool_app):
