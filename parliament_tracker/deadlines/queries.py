@@ -203,37 +203,29 @@ def capped_per_day(
             start, end, directorate_id=directorate_id, drafter_id=drafter_id, open_only=False, count=False, case_ids=case_ids
         )
         return rows, totals
-    where = _deadline_filters(start, end, directorate_id, drafter_id, kinds, binding_only)
-    # The count per date first, on PostgreSQL from the index alone (ix_deadlines_effective, in
-    # date order) when no directorate or drafter asks for the cases; then each deadline's rank
-    # within its date (by case reference), ranked in the database: only the first ``per_day``
-    # of each date come back, not every deadline of the range in order. As one pass with the
-    # count as a second window over the same rows PostgreSQL took twice the CPU at 100,000 cases.
-    totals = dict(_count_per_day(where, directorate_id, drafter_id))
-    if not totals:
-        return [], totals
+    # One pass over the joined rows: each deadline's rank within its date (by case reference)
+    # and its date's count, ranked in the database; only the first ``per_day`` of each date
+    # come back (the count rides along on them), not every deadline of the range in order.
+    day = EFFECTIVE.label("day")
     ranked = (
         db.select(
             Deadline.id.label("deadline_id"),
-            sa.func.row_number().over(partition_by=EFFECTIVE, order_by=_within_day()).label("rank"),
+            day,
+            sa.func.row_number().over(partition_by=EFFECTIVE, order_by=(Case.reference, Deadline.kind)).label("rank"),
+            sa.func.count().over(partition_by=EFFECTIVE).label("day_total"),
         )
         .join(Deadline.case)
-        .where(*where)
+        .where(*_deadline_filters(start, end, directorate_id, drafter_id, kinds, binding_only))
         .subquery()
     )
-    shown = list(db.session.scalars(db.select(ranked.c.deadline_id).where(ranked.c.rank <= per_day)))
+    shown: list[int] = []
+    totals = {}
+    for deadline_id, on, total in db.session.execute(
+        db.select(ranked.c.deadline_id, ranked.c.day, ranked.c.day_total).where(ranked.c.rank <= per_day)
+    ).tuples():
+        shown.append(deadline_id)
+        totals[dt.date.fromisoformat(on) if isinstance(on, str) else on] = total
     return _load_deadlines(shown), totals
-
-
-def _within_day() -> tuple[Any, Any]:
-    """The order of a date's deadlines: case reference, then kind, compared as Python compares
-    them (code points; the rows are put in display order in Python, ``_load_deadlines``).
-    PostgreSQL compares them byte by byte (COLLATE "C"), the order SQLite's BINARY and a
-    C.UTF-8 database give, without the locale's comparison function (its sort of a month's
-    rows took a third of the statement)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return sa.collate(Case.reference, "C"), sa.collate(Deadline.kind, "C")
-    return Case.reference, Deadline.kind
 
 
 def paged_between(
@@ -278,7 +270,7 @@ def paged_between(
         db.select(Deadline.id)
         .join(Deadline.case)
         .where(*_deadline_filters(first, last, directorate_id, drafter_id, kinds, binding_only))
-        .order_by(EFFECTIVE, *_within_day())
+        .order_by(EFFECTIVE, Case.reference, Deadline.kind)
         .limit(per_page)
         .offset(skip)
     )
