@@ -298,12 +298,25 @@ def _deadline_filters(
     binding_only: bool,
 ) -> list[Any]:
     """The conditions of a range of deadlines: dates, binding or kinds, directorate, drafter."""
-    where = [effective_between(start, end)]
+    where = [_effective_range(start, end)]
     if binding_only:
         where.append(Deadline.is_binding.is_(True))
     if kinds:
         where.append(Deadline.kind.in_(list(kinds)))
     return where + _case_filters(directorate_id, drafter_id, dates_first=True)
+
+
+def _effective_range(start: dt.date, end: dt.date) -> Any:
+    """The effective date in [start, end] as the current database reads it fastest.
+
+    PostgreSQL: one range of the expression index ix_deadlines_effective (effective date,
+    kind, case id, binding, id; the two dates included), read in date order from the index
+    alone. The two-range form below took a bitmap scan of every deadline row of the range
+    (5,000 heap pages for a month at 100,000 cases) and a sort by date. SQLite (3.40) cannot
+    read an expression index as covering and keeps the two indexable ranges."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return EFFECTIVE.between(start, end)
+    return effective_between(start, end)
 
 
 def _load_deadlines(ids: list[int]) -> list[Deadline]:

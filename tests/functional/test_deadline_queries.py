@@ -260,3 +260,71 @@ def test_dashboard_lists_and_counts_match_a_plain_reading(app, spread, monkeypat
             if directorate_id is None:  # the data has something in each list
                 assert overdue and week
         assert seen_monday > 0
+
+
+def _plain_reading(db, start, end, *, kinds=None, binding_only=False, directorate_id=None, drafter_id=None):
+    """Every stored deadline the calendar's filters keep, in display order (date, case
+    reference, kind), read and filtered in Python."""
+    return sorted(
+        (d for d in _deadlines(db)
+         if start <= d.effective_due_on <= end
+         and (kinds is None or d.kind in kinds)
+         and (d.is_binding or not binding_only)
+         and directorate_id in (None, d.case.lead_directorate_id)
+         and drafter_id in (None, d.case.drafter_id)),
+        key=lambda d: (d.effective_due_on, d.case.reference, d.kind.value),
+    )
+
+
+@pytest.mark.parametrize(
+    ("kinds", "binding_only", "by"),
+    [
+        (sorted(INTERNAL_KINDS), False, "directorate"),
+        (sorted(INTERNAL_KINDS), False, "drafter"),
+        (None, False, "drafter"),
+        ("first-kind", False, "directorate"),
+        ("answer-kinds", True, "directorate"),
+    ],
+)
+def test_filtered_month_week_and_agenda_match_a_plain_reading(app, spread, kinds, binding_only, by):
+    """The kind filters (internal milestones, one kind, binding among given kinds) and the
+    drafter's own cases: the capped month and week cells, their counts per date, and the agenda
+    read page by page, against the same rows filtered and ordered in Python."""
+    db = spread
+    stored = _deadlines(db)
+    if kinds == "first-kind":
+        kinds = [min((d.kind for d in stored), key=lambda k: k.value)]
+    elif kinds == "answer-kinds":
+        kinds = sorted({d.kind for d in stored if d.is_binding}, key=lambda k: k.value)
+    start, end = dt.date(2021, 10, 25), dt.date(2022, 1, 31)
+    owners = sorted({getattr(c, f"{'lead_directorate' if by == 'directorate' else 'drafter'}_id") for c in _cases(db)} - {None})
+    assert len(owners) > 1
+    checked = 0
+    with app.test_request_context():
+        for owner in (None, *owners):
+            scope = {"directorate_id": owner} if by == "directorate" else {"drafter_id": owner}
+            expected = _plain_reading(db, start, end, kinds=kinds, binding_only=binding_only, **scope)
+            checked += len(expected)
+            for per_day in (1, 2, 30):
+                rows, totals = queries.capped_per_day(start, end, per_day, kinds=kinds, binding_only=binding_only, **scope)
+                expected_totals: dict[dt.date, int] = {}
+                expected_rows = []
+                for d in expected:
+                    expected_totals[d.effective_due_on] = expected_totals.get(d.effective_due_on, 0) + 1
+                    if expected_totals[d.effective_due_on] <= per_day:
+                        expected_rows.append(d.id)
+                assert totals == expected_totals
+                assert [d.id for d in rows] == expected_rows
+            for per_page in (2, 5):
+                got, page = [], 1
+                while True:
+                    rows, total = queries.paged_between(
+                        start, end, page=page, per_page=per_page, kinds=kinds, binding_only=binding_only, **scope
+                    )
+                    assert total == len(expected) and len(rows) <= per_page
+                    if not rows:
+                        break
+                    got += [d.id for d in rows]
+                    page += 1
+                assert got == [d.id for d in expected]
+    assert checked > 4  # the filters kept rows: more than the smaller caps and pages
