@@ -262,3 +262,15 @@ def test_other_requests_are_served_while_a_long_render_runs(client, seed_draft, 
     assert slow["body"]["error"]["message"] == "Het document is te groot om op te maken: het opmaken duurde langer dan 4 seconden."
     seed_draft.session.expire_all()
     assert seed_draft.session.scalar(seed_draft.select(seed_draft.func.count(Letter.id))) == letters_before
+
+
+def test_a_render_worker_warms_up_on_a_real_letter(app):
+    """What a starting render worker renders (rendering._warm_letter): the shipped kamerbrief with
+    the demo data, a whole PDF, no database."""
+    from parliament_tracker.letters import rendering
+
+    with app.test_request_context():
+        warm = rendering._warm_letter()
+    rendered = warm()
+    assert rendered.pdf.startswith(b"%PDF-")
+    assert "Reactie VJC-verzoek" in rendered.html
