@@ -92,7 +92,7 @@ def start_render_pool() -> None:
     """Before a web process's first request (``hooks``; not in tests): fork the render workers and
     let them warm up now, so that the process's first letter does not wait for that."""
     global _STARTED_IN
-    if _STARTED_IN != os.getpid():
+    if os.getpid() != _STARTED_IN:
         _STARTED_IN = os.getpid()
         pool = render_pool()
         if pool is not None:

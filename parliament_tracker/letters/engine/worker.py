@@ -10,6 +10,7 @@ the worker instead of the machine swapping. Pure: no Flask.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import importlib
 import os
 import resource
@@ -49,10 +50,8 @@ def _init_worker(address_space_bytes: int, warm: Callable[[], object] | None = N
         # and shaped, the template's Jinja analysed, its stylesheet parsed, the logo decoded. A
         # cold worker's first letter cost about twice a warm one's CPU (230 against 110 ms), and
         # with one pool per web worker those first letters were the generation p95 under load.
-        try:
+        with contextlib.suppress(Exception):  # a warm-up that fails leaves the worker cold, not broken
             warm()
-        except Exception:  # noqa: BLE001 - a warm-up that fails leaves the worker cold, not broken
-            pass
 
     if address_space_bytes > 0:
         # The budget is what a render may add to the worker as forked: a web process that already
