@@ -21,7 +21,7 @@ from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
 from parliament_tracker.letters.engine import context as ctx
-from parliament_tracker.letters.engine import markup
+from parliament_tracker.letters.engine import markup, pdf
 from parliament_tracker.letters.engine.logo import Logo
 from parliament_tracker.letters.engine.pipeline import (
     RenderedLetter,
@@ -90,10 +90,14 @@ _STARTED_IN = 0  # the process that started its render pool (a forked web worker
 
 def start_render_pool() -> None:
     """Before a web process's first request (``hooks``; not in tests): fork the render workers and
-    let them warm up now, so that the process's first letter does not wait for that."""
+    let them warm up now, so that the process's first letter does not wait for that. Only in a
+    served worker, where ``prepare_worker`` loaded WeasyPrint: elsewhere (``flask run``, a script)
+    the first request must not import it (issue #19), and the pool starts with the first letter."""
     global _STARTED_IN
     if os.getpid() != _STARTED_IN:
         _STARTED_IN = os.getpid()
+        if not pdf.is_loaded():
+            return
         pool = render_pool()
         if pool is not None:
             pool.start()

@@ -274,3 +274,29 @@ def test_a_render_worker_warms_up_on_a_real_letter(app):
     rendered = warm()
     assert rendered.pdf.startswith(b"%PDF-")
     assert "Reactie VJC-verzoek" in rendered.html
+
+
+def test_a_served_worker_starts_its_render_workers_with_its_first_request(app, monkeypatch):
+    """Once per process, and only where WeasyPrint is loaded (prepare_worker): elsewhere the first
+    request imports nothing heavy and the pool starts with the first letter."""
+    from parliament_tracker.letters import rendering
+    from parliament_tracker.letters.engine import pdf
+
+    monkeypatch.setattr(rendering, "_POOLS", {})
+    with app.test_request_context():
+        monkeypatch.setattr(rendering, "_STARTED_IN", 0)
+        monkeypatch.setattr(pdf, "is_loaded", lambda: False)
+        rendering.start_render_pool()
+        assert rendering._POOLS == {}  # not loaded: nothing started
+
+        monkeypatch.setattr(rendering, "_STARTED_IN", 0)
+        monkeypatch.setattr(pdf, "is_loaded", lambda: True)
+        rendering.start_render_pool()
+        (pool,) = rendering._POOLS.values()
+        try:
+            assert len(pool._executor._processes) == app.config["LETTER_RENDER_PROCESSES"]
+            workers = set(pool._executor._processes)
+            rendering.start_render_pool()  # the same process: started once
+            assert set(pool._executor._processes) == workers
+        finally:
+            pool.shutdown()
