@@ -14,7 +14,9 @@
    - ``LETTER_RENDER_PROCESSES=0``: the render in the web process, so ``time.process_time`` is the
      whole request's CPU (lookup, fill, DOCX→HTML, WeasyPrint, storing, audit; and the test client);
    - ``LETTER_RENDER_PROCESSES=1`` (the default): the web process's CPU, the render worker's CPU
-     (``/proc/<pid>/stat`` of the pool's process: a live pool is not in ``RUSAGE_CHILDREN``) and the wall.
+     (``/proc/<pid>/stat`` of the pool's process: a live pool is not in ``RUSAGE_CHILDREN``) and the wall;
+     and the process's first letter, ``--first-wait`` seconds after its first request (``/healthz``):
+     its wall and render worker CPU, and what the worker spent warming up before it.
    Prints wall p50/p95 and the CPU per request, with the load average beside them.
    ``--profile N`` profiles the in-process phase (CPU time) and prints its top N functions.
 """
@@ -88,7 +90,7 @@ def make_app(url: str, processes: int) -> Any:
 
 
 def phase(url: str, ctx: dict[str, Any], processes: int, *, warmup: int, count: int,
-          profile: cProfile.Profile | None) -> dict[str, float]:
+          profile: cProfile.Profile | None, first_wait: float = 3.0) -> dict[str, float]:
     app = make_app(url, processes)
     client = app.test_client()
     headers = {"Authorization": f"Bearer {ctx['tokens']['drafter']}"}
@@ -103,6 +105,17 @@ def phase(url: str, ctx: dict[str, Any], processes: int, *, warmup: int, count: 
             raise SystemExit(f"HTTP {resp.status_code}: {resp.get_data(as_text=True)[:300]}")
         return time.perf_counter() - started
 
+    # The web process's first request is not a letter (as under gunicorn): a checkout that starts its
+    # render workers then (letters.rendering.start_render_pool) has them warm by the first letter.
+    from parliament_tracker.letters import rendering
+
+    if hasattr(rendering, "_STARTED_IN"):
+        rendering._STARTED_IN = 0  # this process's earlier phase started (or skipped) its own pool
+    client.get("/healthz")
+    time.sleep(first_wait if processes > 0 else 0)
+    warm_cpu = sum(_proc_cpu(p) for p in _pool_pids())
+    first_wall = one()
+    first_worker = sum(_proc_cpu(p) for p in _pool_pids()) - warm_cpu
     for _ in range(warmup):
         one()
     pids = _pool_pids()
@@ -122,7 +135,8 @@ def phase(url: str, ctx: dict[str, Any], processes: int, *, warmup: int, count: 
     rendering._POOLS.clear()
     walls.sort()
     return {"web": cpu * 1000, "worker": worker * 1000, "p50": statistics.median(walls) * 1000,
-            "p95": walls[int(0.95 * (len(walls) - 1))] * 1000}
+            "p95": walls[int(0.95 * (len(walls) - 1))] * 1000, "first": first_wall * 1000,
+            "first_worker": first_worker * 1000, "warm": warm_cpu * 1000}
 
 
 def main() -> int:
@@ -133,6 +147,8 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--profile", type=int, default=0, help="profile the in-process phase, print the top N")
     parser.add_argument("--profile-out", default="")
+    parser.add_argument("--first-wait", type=float, default=3.0,
+                        help="seconds between the web process's first request (not a letter) and its first letter")
     parser.add_argument("--processes", default="0,1", help="render pool sizes to measure (default 0,1)")
     args = parser.parse_args()
 
@@ -149,11 +165,16 @@ def main() -> int:
             print(f"{len(ctx['letters'])} draft letters; load average {os.getloadavg()[0]:.2f}")
             for processes in (int(p) for p in args.processes.split(",")):
                 profile = cProfile.Profile(time.process_time) if args.profile and processes == 0 else None
-                r = phase(url, ctx, processes, warmup=args.warmup, count=args.requests, profile=profile)
+                r = phase(url, ctx, processes, warmup=args.warmup, count=args.requests, profile=profile,
+                          first_wait=args.first_wait)
                 total = r["web"] + r["worker"]
                 print(f"LETTER_RENDER_PROCESSES={processes}: CPU per generate {total:.1f} ms (web {r['web']:.1f}, "
                       f"render worker {r['worker']:.1f}); wall p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms; "
                       f"{args.requests} requests, load average {os.getloadavg()[0]:.2f}")
+                if processes > 0:
+                    print(f"  first letter of the web process ({args.first_wait:g} s after its first request): wall "
+                          f"{r['first']:.0f} ms, render worker CPU {r['first_worker']:.0f} ms (its warm-up before the "
+                          f"letter: {r['warm']:.0f} ms)")
                 if profile is not None:
                     print_profile(profile, args.profile_out, args.profile)
         finally:

@@ -8,6 +8,8 @@ configured letter font and upload limit. Nothing here changes state.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import os
 import re
 from typing import Any
 
@@ -19,7 +21,7 @@ from parliament_tracker.cases.models import Case, CaseKind
 from parliament_tracker.errors import DomainError
 from parliament_tracker.extensions import db
 from parliament_tracker.letters.engine import context as ctx
-from parliament_tracker.letters.engine import markup
+from parliament_tracker.letters.engine import markup, pdf
 from parliament_tracker.letters.engine.logo import Logo
 from parliament_tracker.letters.engine.pipeline import (
     RenderedLetter,
@@ -63,8 +65,42 @@ def render_pool() -> RenderPool | None:
     if key[0] <= 0:
         return None
     if key not in _POOLS:
-        _POOLS[key] = RenderPool(*key)
+        _POOLS[key] = RenderPool(*key, warm=_warm_letter())
     return _POOLS[key]
+
+
+def _warm_letter() -> Any:
+    """What a render worker renders as it starts (``RenderPool``'s ``warm``): the shipped
+    kamerbrief with the demo data, in the configured font and variant (no database: the worker
+    has none). Its caches then hold the fonts, and the shipped template's analysis and stylesheet."""
+    from parliament_tracker.letters.templates import demo_letter_data, shipped_template
+
+    return functools.partial(
+        render_letter_data,
+        shipped_template(LetterKind.kamerbrief),
+        demo_letter_data(),
+        font_family=current_app.config["LETTER_FONT_FAMILY"],
+        limits=render_limits(),
+        tagged=current_app.config["LETTER_PDF_TAGGED"],
+    )
+
+
+_STARTED_IN = 0  # the process that started its render pool (a forked web worker starts its own)
+
+
+def start_render_pool() -> None:
+    """Before a web process's first request (``hooks``; not in tests): fork the render workers and
+    let them warm up now, so that the process's first letter does not wait for that. Only in a
+    served worker, where ``prepare_worker`` loaded WeasyPrint: elsewhere (``flask run``, a script)
+    the first request must not import it (issue #19), and the pool starts with the first letter."""
+    global _STARTED_IN
+    if os.getpid() != _STARTED_IN:
+        _STARTED_IN = os.getpid()
+        if not pdf.is_loaded():
+            return
+        pool = render_pool()
+        if pool is not None:
+            pool.start()
 
 
 def _run(source: str, fn: Any, *args: Any, **kwargs: Any) -> RenderedLetter:

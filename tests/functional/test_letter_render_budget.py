@@ -262,3 +262,41 @@ def test_other_requests_are_served_while_a_long_render_runs(client, seed_draft, 
     assert slow["body"]["error"]["message"] == "Het document is te groot om op te maken: het opmaken duurde langer dan 4 seconden."
     seed_draft.session.expire_all()
     assert seed_draft.session.scalar(seed_draft.select(seed_draft.func.count(Letter.id))) == letters_before
+
+
+def test_a_render_worker_warms_up_on_a_real_letter(app):
+    """What a starting render worker renders (rendering._warm_letter): the shipped kamerbrief with
+    the demo data, a whole PDF, no database."""
+    from parliament_tracker.letters import rendering
+
+    with app.test_request_context():
+        warm = rendering._warm_letter()
+    rendered = warm()
+    assert rendered.pdf.startswith(b"%PDF-")
+    assert "Reactie VJC-verzoek" in rendered.html
+
+
+def test_a_served_worker_starts_its_render_workers_with_its_first_request(app, monkeypatch):
+    """Once per process, and only where WeasyPrint is loaded (prepare_worker): elsewhere the first
+    request imports nothing heavy and the pool starts with the first letter."""
+    from parliament_tracker.letters import rendering
+    from parliament_tracker.letters.engine import pdf
+
+    monkeypatch.setattr(rendering, "_POOLS", {})
+    with app.test_request_context():
+        monkeypatch.setattr(rendering, "_STARTED_IN", 0)
+        monkeypatch.setattr(pdf, "is_loaded", lambda: False)
+        rendering.start_render_pool()
+        assert rendering._POOLS == {}  # not loaded: nothing started
+
+        monkeypatch.setattr(rendering, "_STARTED_IN", 0)
+        monkeypatch.setattr(pdf, "is_loaded", lambda: True)
+        rendering.start_render_pool()
+        (pool,) = rendering._POOLS.values()
+        try:
+            assert len(pool._executor._processes) == app.config["LETTER_RENDER_PROCESSES"]
+            workers = set(pool._executor._processes)
+            rendering.start_render_pool()  # the same process: started once
+            assert set(pool._executor._processes) == workers
+        finally:
+            pool.shutdown()

@@ -163,13 +163,22 @@ MARKER_CSS = "\n".join(
 
 def docx_to_html(docx_bytes: bytes, *, font_family: str, title: str, lang: str = "nl-NL") -> str:
     """Convert a (filled) DOCX into a complete HTML document for WeasyPrint."""
+    from docx import Document  # python-docx on the first letter, not with the app (issue #19)
+
+    _check_names(font_family, lang)
+    return document_to_html(Document(io.BytesIO(docx_bytes)), font_family=font_family, title=title, lang=lang)
+
+
+def _check_names(font_family: str, lang: str) -> None:
     if not FONT_FAMILY_OK.match(font_family):
         raise ValueError("font_family may only contain letters, digits, spaces, '-' and '_'")
     if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", lang):
         raise ValueError("lang must be a BCP 47 tag such as 'nl' or 'nl-NL'")
-    from docx import Document  # python-docx on the first letter, not with the app (issue #19)
 
-    doc = Document(io.BytesIO(docx_bytes))
+
+def document_to_html(doc: Any, *, font_family: str, title: str, lang: str = "nl-NL") -> str:
+    """``docx_to_html`` of a document python-docx already holds (``fill.fill_document``'s)."""
+    _check_names(font_family, lang)
     walker = Walker(doc)
     first_column = _first_page_column(walker, doc)
     body = walker.blocks(doc.element.body)

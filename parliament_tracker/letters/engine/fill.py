@@ -10,6 +10,7 @@ the web layer translates the message.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import re
@@ -197,11 +198,34 @@ _ANALYSES: dict[bytes, tuple[tuple[str, ...], frozenset[str]]] = {}
 _MAX_ANALYSES = 32
 
 
-def _fill_analysis(tpl: DocxTemplate, template_bytes: bytes) -> tuple[tuple[str, ...], frozenset[str]]:
+#: the template's package as python-docx reads it, by the template's SHA-256, never rendered itself:
+#: each fill renders a deep copy (about half the CPU of unpacking and parsing the DOCX again)
+_PACKAGES: dict[bytes, Any] = {}
+_MAX_PACKAGES = 8
+
+
+def _template_copy(template_bytes: bytes, key: bytes) -> DocxTemplate:
+    """``_template(template_bytes)`` for a fill, from the process's parsed copy of that template."""
+    from docx import Document
+    from docxtpl import DocxTemplate
+
+    pristine = _PACKAGES.get(key)
+    if pristine is None:
+        pristine = Document(io.BytesIO(template_bytes))
+        if len(_PACKAGES) >= _MAX_PACKAGES:
+            _PACKAGES.pop(next(iter(_PACKAGES)), None)
+        _PACKAGES[key] = pristine
+    tpl = DocxTemplate(io.BytesIO(template_bytes))
+    tpl.docx = copy.deepcopy(pristine)
+    return tpl
+
+
+def _fill_analysis(tpl: DocxTemplate, template_bytes: bytes,
+                   key: bytes | None = None) -> tuple[tuple[str, ...], frozenset[str]]:
     """The template's static problems and the variables it reads: the same for the same bytes, so
     worked out once per template version and process (parsing and analysing the Jinja of every part
     was a third of a fill). Syntax errors raise ``TemplateError`` and are not kept."""
-    key = hashlib.sha256(template_bytes).digest()
+    key = key or hashlib.sha256(template_bytes).digest()
     found = _ANALYSES.get(key)
     if found is None:
         problems: list[str] = []
@@ -221,11 +245,19 @@ def _fill_analysis(tpl: DocxTemplate, template_bytes: bytes) -> tuple[tuple[str,
 
 def fill_template(template_bytes: bytes, context: Mapping[str, Any]) -> bytes:
     """Render the template with ``context`` and return the filled DOCX."""
+    return fill_document(template_bytes, context)[0]
+
+
+def fill_document(template_bytes: bytes, context: Mapping[str, Any]) -> tuple[bytes, Any]:
+    """``fill_template``'s DOCX, and the filled document as python-docx holds it, as it would read
+    those bytes back (the body parsed with python-docx's element classes, as docxtpl leaves it
+    with plain ones): the HTML is made from it without unpacking and parsing the DOCX again."""
+    key = hashlib.sha256(template_bytes).digest()
     try:
-        tpl = _template(template_bytes)
+        tpl = _template_copy(template_bytes, key)
     except Exception as exc:
         raise TemplateError("The file is not a readable DOCX document.") from exc
-    static_problems, names = _fill_analysis(tpl, template_bytes)
+    static_problems, names = _fill_analysis(tpl, template_bytes, key)
     problems = list(static_problems)
     missing = sorted(names - set(context))
     if missing:
@@ -244,7 +276,19 @@ def fill_template(template_bytes: bytes, context: Mapping[str, Any]) -> bytes:
         raise TemplateError(f"The template could not be filled: {exc.message}") from exc
     out = io.BytesIO()
     tpl.save(out)
-    return out.getvalue()
+    from docx.oxml import parse_xml
+    from lxml import etree
+
+    document = tpl.docx
+    root = document.element
+    root.replace(root.body, parse_xml(etree.tostring(root.body)))
+    # docxtpl points the headers' and footers' relationships at their filled parts, but not the
+    # lookup by rId that python-docx's sections read (the bytes have the filled ones)
+    rels = document.part.rels
+    for rid, rel in rels.items():
+        if not rel.is_external:
+            rels.related_parts[rid] = rel.target_part
+    return out.getvalue(), document
 
 
 # --------------------------------------------------------------------------- uploads

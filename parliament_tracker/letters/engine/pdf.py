@@ -103,6 +103,12 @@ def load() -> Any:
     return DataOnlyURLFetcher
 
 
+def is_loaded() -> bool:
+    """Whether ``load`` ran in this process or in the one it was forked from (``prepare_worker`` in
+    gunicorn's --preload master): whether a render needs no imports first."""
+    return load.cache_info().currsize > 0
+
+
 def variant(tagged: bool) -> str:
     return TAGGED_VARIANT if tagged else PDF_VARIANT
 

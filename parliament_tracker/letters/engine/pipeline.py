@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from parliament_tracker.letters.engine.context import LetterData, build_context
-from parliament_tracker.letters.engine.docx2html import docx_to_html
+from parliament_tracker.letters.engine.docx2html import document_to_html, docx_to_html
 from parliament_tracker.letters.engine.fill import (
     MAX_TEMPLATE_BYTES,
     check_docx_budget,
     check_docx_upload,
-    fill_template,
+    fill_document,
 )
 from parliament_tracker.letters.engine.logo import Logo, fill_logo
 from parliament_tracker.letters.engine.pdf import render_pdf
@@ -53,12 +53,15 @@ def render_letter(template_bytes: bytes, context: Mapping[str, Any], *,
 
     Raises ``DocxRejected`` when the filled DOCX is over ``limits``, before any layout.
     """
-    docx = fill_template(template_bytes, context)
+    docx, document = fill_document(template_bytes, context)
     if logo is not None:  # the ministry's own logo in the template's logo slot
-        docx = fill_logo(docx, logo)
+        filled, docx = docx, fill_logo(docx, logo)
+        if docx is not filled:
+            document = None  # read back from the DOCX with the logo
     check_docx_budget(docx, max_xml_bytes=limits.max_xml_bytes, max_paragraphs=limits.max_paragraphs)
     title = title or _title(context)
-    html = docx_to_html(docx, font_family=font_family, title=title, lang=lang)
+    html = (document_to_html(document, font_family=font_family, title=title, lang=lang) if document is not None
+            else docx_to_html(docx, font_family=font_family, title=title, lang=lang))
     return RenderedLetter(
         docx=docx, html=html, pdf=render_pdf(html, title=title, lang=lang, max_pages=limits.max_pages, tagged=tagged)
     )

@@ -94,3 +94,20 @@ def test_reference_column_omits_empty_optional_fields(seed_letter):
     data = replace(seed_data(seed_letter), your_reference="", your_letter_date=None)
     text = fill("kamerbrief.docx", data)
     assert "Uw kenmerk" not in text and "Uw brief van" not in text and "Ons kenmerk" in text
+
+
+@pytest.mark.parametrize("name", ["kamerbrief.docx", "antwoorden.docx", "uitstelbericht.docx", "aanbiedingsbrief.docx"])
+def test_the_filled_document_in_memory_gives_the_html_of_its_bytes(name, questions_data):
+    """The pipeline makes the HTML from the document docxtpl filled (fill_document), not from its
+    bytes read back: the same HTML, headers and footers filled too. Each fill starts from the
+    template as it was (the process keeps the parsed template and fills a copy)."""
+    from parliament_tracker.letters.engine.docx2html import document_to_html, docx_to_html
+    from parliament_tracker.letters.engine.fill import fill_document
+
+    template = (HERE / name).read_bytes()
+    for subject in ("Eerste brief", "Tweede brief"):
+        docx, document = fill_document(template, ctx.build_context(replace(questions_data, subject=subject)))
+        html = document_to_html(document, font_family="DejaVu Sans", title=subject)
+        assert html == docx_to_html(docx, font_family="DejaVu Sans", title=subject)
+        assert "Eerste brief" not in html or subject == "Eerste brief"
+        assert "{{" not in html and "{%" not in html

@@ -53,3 +53,40 @@ def test_exceptions_with_details_cross_the_process_boundary(pool):
     with pytest.raises(TemplateError) as exc:
         pool.run(fill_template, b"not a docx", {})
     assert exc.value.problems == ["The file is not a readable DOCX document."]
+
+
+_WARMED: list[int] = []
+
+
+def warm() -> None:
+    _WARMED.append(os.getpid())
+
+
+def warmed_in() -> list[int]:
+    return list(_WARMED)
+
+
+def failing_warm() -> None:
+    raise RuntimeError("no fonts")
+
+
+def test_start_forks_the_workers_and_warms_each_before_its_first_render():
+    pool = RenderPool(1, timeout=10.0, address_space_bytes=0, warm=warm)
+    try:
+        pool.start()
+        assert pool._executor is not None and len(pool._executor._processes) == 1  # forked, without a render
+        (worker,) = pool._executor._processes
+        pool.start()  # a second start is a no-op: the same worker
+        assert list(pool._executor._processes) == [worker]
+        assert pool.run(warmed_in) == [worker]  # warmed once, in the worker, before this render
+        assert _WARMED == []  # not here
+    finally:
+        pool.shutdown()
+
+
+def test_a_warm_up_that_fails_leaves_a_working_worker():
+    pool = RenderPool(1, timeout=10.0, address_space_bytes=0, warm=failing_warm)
+    try:
+        assert pool.run(pid) != os.getpid()
+    finally:
+        pool.shutdown()
