@@ -249,8 +249,11 @@ def _related_statement(dialect: str, dossier: bool, members: bool, text: bool, t
         parts.append(
             sa.select(
                 sa.cast(sa.null(), sa.Integer).label("cid"), sa.literal(part).label("part"), sa.cast(sa.null(), sa.Integer).label("place"),
-                found.c.id.label("hit_id"), found.c.score.label("hit_score"), IndexedAnswer.case_id, IndexedAnswer.dossier,
-                IndexedAnswer.member_ids, IndexedAnswer.directorate_id, IndexedAnswer.sent_on,
+                *(c.label(n) for c, n in zip(
+                    (found.c.id, found.c.score, IndexedAnswer.case_id, IndexedAnswer.dossier, IndexedAnswer.member_ids,
+                     IndexedAnswer.directorate_id, IndexedAnswer.sent_on),
+                    hit_names,
+                )),
             ).join(IndexedAnswer, IndexedAnswer.id == found.c.id)
         )
     candidates = sa.union_all(*parts).subquery()
