@@ -136,6 +136,7 @@ def match_select(dialect: str, *, all_required: bool, exclude: bool, prefix: str
 def match_params(dialect: str, plan: terms.Plan, words_of: dict[str, str], *, all_required: bool, pool: int,
                  exclude_case_id: int | None, prefix: str = "") -> dict[str, Any]:
     """The values ``match_select``'s statement for this step of ``plan`` is bound to."""
+    params: dict[str, Any]
     if dialect == "postgresql":
         matched = plan.required if all_required else plan.ranked
         params = {
@@ -169,8 +170,7 @@ def merged(and_matches: Sequence[tuple[int, float]], or_matches: Sequence[tuple[
     """The AND matches, and the OR matches too when those are fewer than ``need``: the ``pool``
     best, (id, score)."""
     scores: dict[int, float] = dict(and_matches)
-    take_and, take_or = steps(plan)
-    if len(scores) < need and take_or:
+    if len(scores) < need and steps(plan)[1]:
         for id_, score in or_matches:
             scores.setdefault(id_, score)
     return sorted(scores.items(), key=lambda kv: (-kv[1], -kv[0]))[:pool]

@@ -4,7 +4,6 @@ the cases a case's texts mention that are not linked yet."""
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
