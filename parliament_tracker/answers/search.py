@@ -18,7 +18,9 @@ answers are never candidates; withdrawn letters have none in the index.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -91,43 +93,90 @@ def _term_stats(dialect: str, words_of: dict[str, str]) -> Callable[[Sequence[st
     return lambda stems: terms.STATS.get(key, stems, count)
 
 
-def _matches(dialect: str, plan: terms.Plan, words_of: dict[str, str], *, all_required: bool, pool: int,
-             exclude_case_id: int | None) -> list[tuple[int, float]]:
-    """One step: the ``pool`` best of the ``CAP`` most recently indexed matches, (id, score)."""
+@functools.cache
+def match_select(dialect: str, *, all_required: bool, exclude: bool, prefix: str = "") -> sa.Select[Any]:
+    """One step's statement, built once per process: the ``pool`` best of the ``CAP`` most
+    recently indexed matches, (id, score). Bound to ``{prefix}match`` (the step's match:
+    ``terms.fts_match``, on PostgreSQL ``terms.pg_query`` of the query's words), on PostgreSQL
+    ``{prefix}rank`` (the OR of the ranked words, which scores), ``{prefix}cap``,
+    ``{prefix}pool`` and (``exclude``) ``{prefix}exclude_case_id``; ``all_required`` only says
+    which match it is (``match_params``)."""
+    cap, pool = sa.bindparam(f"{prefix}cap", type_=sa.Integer), sa.bindparam(f"{prefix}pool", type_=sa.Integer)
+    match = sa.bindparam(f"{prefix}match", type_=sa.String)
     if dialect == "postgresql":
         regconfig: sa.ColumnElement[str] = sa.literal_column("'dutch'::regconfig")
-        matched = plan.required if all_required else plan.ranked
-        match_q = sa.func.to_tsquery(regconfig, terms.pg_query([words_of[s] for s in matched], "&" if all_required else "|"))
-        rank_q = sa.func.to_tsquery(regconfig, terms.pg_query([words_of[s] for s in plan.ranked], "|"))
+        match_q = sa.func.to_tsquery(regconfig, match)
+        rank_q = sa.func.to_tsquery(regconfig, sa.bindparam(f"{prefix}rank", type_=sa.String))
         inner = sa.select(IndexedAnswer.id, IndexedAnswer.search_vector).where(
             IndexedAnswer.search_vector.op("@@")(match_q), IndexedAnswer.superseded_by_id.is_(None)
         )
-        if exclude_case_id is not None:
-            inner = inner.where(IndexedAnswer.case_id != exclude_case_id)
-        found = inner.order_by(IndexedAnswer.id.desc()).limit(CAP).subquery()
-        score = sa.func.ts_rank(found.c.search_vector, rank_q)
-        stmt = sa.select(found.c.id, score.label("score")).order_by(score.desc(), found.c.id.desc()).limit(pool)
+        if exclude:
+            inner = inner.where(IndexedAnswer.case_id != sa.bindparam(f"{prefix}exclude_case_id", type_=sa.Integer))
+        found = inner.order_by(IndexedAnswer.id.desc()).limit(cap).subquery()
+        score = sa.func.ts_rank(found.c.search_vector, rank_q, type_=sa.REAL)
+        return sa.select(found.c.id, score.label("score")).order_by(score.desc(), found.c.id.desc()).limit(pool)
+    # The FTS table scores on its own, in a LIMITed subquery (joining first would make SQLite
+    # score every match through the join); superseded or excluded rows are dropped after.
+    bm25 = sa.func.bm25(sa.literal_column(fts.TABLE), 2.0, 1.0, type_=sa.Float)
+    found = (
+        sa.select(fts.answer_fts.c.rowid.label("id"), (-bm25).label("score"))
+        .where(sa.literal_column(fts.TABLE).op("MATCH")(match))
+        .order_by(fts.answer_fts.c.rowid.desc())
+        .limit(cap)
+        .subquery()
+    )
+    stmt = sa.select(IndexedAnswer.id, found.c.score).join(found, found.c.id == IndexedAnswer.id).where(
+        IndexedAnswer.superseded_by_id.is_(None)
+    )
+    if exclude:
+        stmt = stmt.where(IndexedAnswer.case_id != sa.bindparam(f"{prefix}exclude_case_id", type_=sa.Integer))
+    return stmt.order_by(found.c.score.desc(), IndexedAnswer.id.desc()).limit(pool)
+
+
+def match_params(dialect: str, plan: terms.Plan, words_of: dict[str, str], *, all_required: bool, pool: int,
+                 exclude_case_id: int | None, prefix: str = "") -> dict[str, Any]:
+    """The values ``match_select``'s statement for this step of ``plan`` is bound to."""
+    params: dict[str, Any]
+    if dialect == "postgresql":
+        matched = plan.required if all_required else plan.ranked
+        params = {
+            f"{prefix}match": terms.pg_query([words_of[s] for s in matched], "&" if all_required else "|"),
+            f"{prefix}rank": terms.pg_query([words_of[s] for s in plan.ranked], "|"),
+        }
     else:
-        # The FTS table scores on its own, in a LIMITed subquery (joining first would make SQLite
-        # score every match through the join); superseded or excluded rows are dropped after.
-        bm25 = sa.func.bm25(sa.literal_column(fts.TABLE), 2.0, 1.0)
-        found = (
-            sa.select(fts.answer_fts.c.rowid.label("id"), (-bm25).label("score"))
-            .where(sa.literal_column(fts.TABLE).op("MATCH")(terms.fts_match(plan, all_required=all_required)))
-            .order_by(fts.answer_fts.c.rowid.desc())
-            .limit(CAP)
-            .subquery()
-        )
-        stmt = sa.select(IndexedAnswer.id, found.c.score).join(found, found.c.id == IndexedAnswer.id).where(
-            IndexedAnswer.superseded_by_id.is_(None)
-        )
-        if exclude_case_id is not None:
-            stmt = stmt.where(IndexedAnswer.case_id != exclude_case_id)
-        stmt = stmt.order_by(found.c.score.desc(), IndexedAnswer.id.desc()).limit(pool)
-    return [(r[0], float(r[1])) for r in db.session.execute(stmt)]
+        params = {f"{prefix}match": terms.fts_match(plan, all_required=all_required)}
+    params.update({f"{prefix}cap": CAP, f"{prefix}pool": pool})
+    if exclude_case_id is not None:
+        params[f"{prefix}exclude_case_id"] = exclude_case_id
+    return params
 
 
-def _plan(query: str, dialect: str) -> tuple[terms.Plan, dict[str, str]]:
+def _matches(dialect: str, plan: terms.Plan, words_of: dict[str, str], *, all_required: bool, pool: int,
+             exclude_case_id: int | None) -> list[tuple[int, float]]:
+    """One step: the ``pool`` best of the ``CAP`` most recently indexed matches, (id, score)."""
+    stmt = match_select(dialect, all_required=all_required, exclude=exclude_case_id is not None)
+    params = match_params(dialect, plan, words_of, all_required=all_required, pool=pool, exclude_case_id=exclude_case_id)
+    return [(r[0], float(r[1])) for r in db.session.execute(stmt, params)]
+
+
+def steps(plan: terms.Plan) -> tuple[bool, bool]:
+    """Which steps ``candidates`` may take for ``plan``: (the AND, the OR); the OR is taken
+    only when the AND found fewer than needed (or there is no AND)."""
+    return bool(plan.required), not plan.required or len(plan.ranked) > 1
+
+
+def merged(and_matches: Sequence[tuple[int, float]], or_matches: Sequence[tuple[int, float]], plan: terms.Plan, *,
+           pool: int, need: int) -> list[tuple[int, float]]:
+    """The AND matches, and the OR matches too when those are fewer than ``need``: the ``pool``
+    best, (id, score)."""
+    scores: dict[int, float] = dict(and_matches)
+    if len(scores) < need and steps(plan)[1]:
+        for id_, score in or_matches:
+            scores.setdefault(id_, score)
+    return sorted(scores.items(), key=lambda kv: (-kv[1], -kv[0]))[:pool]
+
+
+def plan(query: str, dialect: str) -> tuple[terms.Plan, dict[str, str]]:
     """The query's plan, and per stem the query word that gives it (PostgreSQL stems words itself)."""
     words_of: dict[str, str] = {}
     for word in text.words(query):
@@ -142,7 +191,7 @@ def _plan(query: str, dialect: str) -> tuple[terms.Plan, dict[str, str]]:
 
 def plan_for(query: str) -> terms.Plan:
     """Which stems ``candidates`` requires and scores for ``query`` (see ``terms``)."""
-    return _plan((query or "")[:MAX_QUERY], db.session.get_bind().dialect.name)[0]
+    return plan((query or "")[:MAX_QUERY], db.session.get_bind().dialect.name)[0]
 
 
 def candidates(
@@ -154,16 +203,15 @@ def candidates(
     query = (query or "")[:MAX_QUERY]
     need = pool if need is None else min(need, pool)
     dialect = db.session.get_bind().dialect.name
-    plan, words_of = _plan(query, dialect)
-    if plan.empty:
+    planned, words_of = plan(query, dialect)
+    if planned.empty:
         return []
-    scores: dict[int, float] = {}
-    if plan.required:
-        scores.update(_matches(dialect, plan, words_of, all_required=True, pool=pool, exclude_case_id=exclude_case_id))
-    if len(scores) < need and (not plan.required or len(plan.ranked) > 1):
-        for id_, score in _matches(dialect, plan, words_of, all_required=False, pool=pool, exclude_case_id=exclude_case_id):
-            scores.setdefault(id_, score)
-    best = sorted(scores.items(), key=lambda kv: (-kv[1], -kv[0]))[:pool]
+    take_and, take_or = steps(planned)
+    found_and = _matches(dialect, planned, words_of, all_required=True, pool=pool, exclude_case_id=exclude_case_id) if take_and else []
+    found_or: list[tuple[int, float]] = []
+    if len(found_and) < need and take_or:
+        found_or = _matches(dialect, planned, words_of, all_required=False, pool=pool, exclude_case_id=exclude_case_id)
+    best = merged(found_and, found_or, planned, pool=pool, need=need)
     if not best:
         return []
     # what the ranking step needs of each; the whole answer only for what is shown (``with_items``)

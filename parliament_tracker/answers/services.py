@@ -170,16 +170,32 @@ class Related:
     answers: list[IndexedAnswer]
 
 
-@functools.cache
-def _related_statement(dossier: bool, members: bool, text: bool) -> sa.Select[Any]:
-    """``related_cases``' statement for the parts a case has (by dossier, members, text), built
-    once per process (its cache key is memoized on it); bound to the case's id, the limit, its
-    dossier, its members' ids and the cases found by text.
+#: a related statement's row: the candidate case (None for a text match), its part, its place in
+#: the part, one of its answers; then a text match's answer, score, case and what ranking reads
+_TEXT_AND, _TEXT_OR = 3, 4
 
-    The cases (what the list shows of them, nothing related) with their answers, a row per
-    (case, part, answer): at most three parts of at most ``limit`` cases. Each part: (case id,
-    part, its place in the part); dossier newest first, members most shared first."""
+
+@functools.cache
+def _related_statement(dialect: str, dossier: bool, members: bool, text: bool, text_and: bool = False,
+                       text_or: bool = False) -> sa.Select[Any]:
+    """``related_cases``' statement for the parts a case has, built once per process (its cache
+    key is memoized on it); bound to the case's id, the limit, its dossier, its members' ids, the
+    cases found by text (``text``) and the text search's steps' values (``search.match_params``
+    with the prefixes ``and_`` and ``or_``, and ``need``).
+
+    The candidate cases (what the list shows of them, nothing related) with their answers, a row
+    per (case, part, answer): at most two parts of at most ``limit`` cases (dossier newest first,
+    members most shared first), or the cases found by text. Beside them, one row per text match
+    (``text_and``, ``text_or``: the search's AND and OR steps, ``search.candidates``; the OR only
+    when the AND found fewer than ``need``) with what ranking reads of the answer and its case."""
     case_id, limit = sa.bindparam("case_id", type_=sa.Integer), sa.bindparam("limit", type_=sa.Integer)
+    hit_columns: list[Any] = [
+        sa.cast(sa.null(), sa.Integer), sa.cast(sa.null(), sa.REAL if dialect == "postgresql" else sa.Float),
+        sa.cast(sa.null(), sa.Integer), sa.cast(sa.null(), IndexedAnswer.dossier.type),
+        sa.cast(sa.null(), IndexedAnswer.member_ids.type), sa.cast(sa.null(), sa.Integer), sa.cast(sa.null(), sa.Date),
+    ]
+    hit_names = ("hit_id", "hit_score", "hit_case_id", "hit_dossier", "hit_member_ids", "hit_directorate_id", "hit_sent_on")
+    no_hit = [c.label(n) for c, n in zip(hit_columns, hit_names)]
     parts: list[sa.Select[Any]] = []
     if dossier:
         by_dossier = (
@@ -192,7 +208,7 @@ def _related_statement(dossier: bool, members: bool, text: bool) -> sa.Select[An
         parts.append(
             sa.select(
                 by_dossier.c.cid, sa.literal(0).label("part"),
-                sa.func.row_number().over(order_by=(by_dossier.c.received.desc(),)).label("place"),
+                sa.func.row_number().over(order_by=(by_dossier.c.received.desc(),)).label("place"), *no_hit,
             )
         )
     if members:
@@ -210,19 +226,43 @@ def _related_statement(dossier: bool, members: bool, text: bool) -> sa.Select[An
             sa.select(
                 by_members.c.cid, sa.literal(1).label("part"),
                 sa.func.row_number().over(order_by=(by_members.c.shared.desc(), by_members.c.received.desc())).label("place"),
+                *no_hit,
             )
         )
     if text:
         parts.append(
-            sa.select(Case.id.label("cid"), sa.literal(2).label("part"), sa.literal(0).label("place"))
+            sa.select(Case.id.label("cid"), sa.literal(2).label("part"), sa.literal(0).label("place"), *no_hit)
             .where(Case.id.in_(sa.bindparam("by_text", expanding=True)))
+        )
+    steps = [(_TEXT_AND, "and_", True)] if text_and else []
+    steps += [(_TEXT_OR, "or_", False)] if text_or else []
+    found_and: Any = None
+    for part, prefix, all_required in steps:
+        matches = search.match_select(dialect, all_required=all_required, exclude=True, prefix=prefix)
+        if part == _TEXT_OR and found_and is not None:
+            # the OR only when the AND found fewer than needed (a condition on no row: each
+            # database checks it once, before it reads a match)
+            matches = matches.where(sa.select(sa.func.count()).select_from(found_and).scalar_subquery() < sa.bindparam("need"))
+        found: Any = matches.cte(f"text_{prefix}matches")
+        if part == _TEXT_AND:
+            found_and = found
+        parts.append(
+            sa.select(
+                sa.cast(sa.null(), sa.Integer).label("cid"), sa.literal(part).label("part"), sa.cast(sa.null(), sa.Integer).label("place"),
+                *(c.label(n) for c, n in zip(
+                    (found.c.id, found.c.score, IndexedAnswer.case_id, IndexedAnswer.dossier, IndexedAnswer.member_ids,
+                     IndexedAnswer.directorate_id, IndexedAnswer.sent_on),
+                    hit_names,
+                )),
+            ).join(IndexedAnswer, IndexedAnswer.id == found.c.id)
         )
     candidates = sa.union_all(*parts).subquery()
     return (
-        sa.select(Case, candidates.c.part, candidates.c.place, IndexedAnswer)
-        .join(candidates, candidates.c.cid == Case.id)
+        sa.select(Case, candidates.c.part, candidates.c.place, IndexedAnswer, *(candidates.c[n] for n in hit_names))
+        .select_from(candidates)
+        .outerjoin(Case, Case.id == candidates.c.cid)
         .outerjoin(IndexedAnswer, sa.and_(IndexedAnswer.case_id == Case.id, IndexedAnswer.superseded_by_id.is_(None)))
-        .order_by(Case.id, candidates.c.part, IndexedAnswer.question_number)
+        .order_by(candidates.c.cid, candidates.c.part, IndexedAnswer.question_number)
         .options(
             orm.Load(Case).load_only(Case.id, Case.reference, Case.subject, Case.status, Case.received_on),
             orm.Load(Case).raiseload("*"),
@@ -240,32 +280,69 @@ def related_cases(case: Case, *, limit: int = 8) -> list[Related]:
     """Earlier cases on the same subject: the same dossier, the same members, similar question
     text (from the answer index), each with the answers it got.
 
-    Two statements: the text search (its matches with their answers, ranked here), then the
-    candidates by dossier and by members together with those by text, joined to the cases and
-    their answers (``_related_statement``)."""
-    # by text: the search's best hits (ranked in Python, so a statement of its own)
-    question_text = " ".join(q.text for q in case.questions) or case.subject
-    by_text = list(dict.fromkeys(hit.item.case_id for hit in search.search(question_text, context_for(case), limit=limit, exclude_case_id=case.id)))
+    One statement (``_related_statement``): the candidates by dossier and by members with their
+    answers, and the text search's matches (its steps, ``search.candidates``); the matches are
+    ranked here as ``search.search`` ranks them. The cases found by text and by nothing else are
+    read with their answers by a second statement, only when there are any."""
+    dialect = db.session.get_bind().dialect.name
+    # by text: the search's best hits for the questions (else the subject), as search.search finds them
+    query = (" ".join(q.text for q in case.questions) or case.subject)[: search.MAX_QUERY]
+    planned, words_of = search.plan(query, dialect)
+    take_and, take_or = search.steps(planned) if not planned.empty else (False, False)
+    need = min(limit, search.POOL)
     member_ids = [m.id for m in case.members]
-    if not (case.dossier or member_ids or by_text):
+    if not (case.dossier or member_ids or take_and or take_or):
         return []
     # (a statement ignores the values of the parts it does not have)
-    params: dict[str, Any] = {"case_id": case.id, "limit": limit, "dossier": case.dossier, "member_ids": member_ids, "by_text": by_text}
-    found: dict[int, list[str]] = {}
+    params: dict[str, Any] = {"case_id": case.id, "limit": limit, "dossier": case.dossier, "member_ids": member_ids, "need": need}
+    for take, prefix, all_required in ((take_and, "and_", True), (take_or, "or_", False)):
+        if take:
+            params.update(search.match_params(dialect, planned, words_of, all_required=all_required, pool=search.POOL,
+                                              exclude_case_id=case.id, prefix=prefix))
+    found: dict[int, set[int]] = {}
     first: dict[int, tuple[int, int]] = {}
     cases: dict[int, Case] = {}
     answers: dict[int, dict[int, IndexedAnswer]] = {}
-    statement = _related_statement(bool(case.dossier), bool(member_ids), bool(by_text))
-    for related, part, place, a in db.session.execute(statement, params):
-        cases[related.id] = related
-        reason = ("dossier", "members", "text")[part]
-        if reason not in found.setdefault(related.id, []):
-            found[related.id].append(reason)
-        first[related.id] = min(first.get(related.id, (part, place)), (part, place))
-        if a is not None:
-            answers.setdefault(related.id, {})[a.id] = a
+    hits: dict[int, list[Any]] = {_TEXT_AND: [], _TEXT_OR: []}
+
+    def read(statement: sa.Select[Any]) -> None:
+        for related, part, place, a, *hit in db.session.execute(statement, params):
+            if related is None:
+                hits[part].append(hit)
+                continue
+            cases[related.id] = related
+            found.setdefault(related.id, set()).add(part)
+            first[related.id] = min(first.get(related.id, (part, place)), (part, place))
+            if a is not None:
+                answers.setdefault(related.id, {})[a.id] = a
+
+    read(_related_statement(dialect, bool(case.dossier), bool(member_ids), False, take_and, take_or))
+    best = search.merged([(h[0], float(h[1])) for h in hits[_TEXT_AND]], [(h[0], float(h[1])) for h in hits[_TEXT_OR]],
+                         planned, pool=search.POOL, need=need)
+    by_text: list[int] = []
+    if best:
+        columns = {h[0]: h for h in (*hits[_TEXT_AND], *hits[_TEXT_OR])}
+        ranked = ranking.rank(
+            [
+                ranking.Candidate(id=i, text_score=score, dossier=columns[i][3], member_ids=frozenset(columns[i][4] or ()),
+                                  directorate_id=columns[i][5], sent_on=columns[i][6], item=columns[i][2])
+                for i, score in best
+            ],
+            context_for(case),
+            limit=limit,
+        )
+        by_text = list(dict.fromkeys(r.item for r in ranked))
+    for cid in by_text:
+        if cid in found:
+            found[cid].add(2)
+            first[cid] = min(first[cid], (2, 0))
+    missing = [cid for cid in by_text if cid not in found]
+    if missing:
+        params["by_text"] = missing
+        read(_related_statement(dialect, False, False, True))
+    reasons = {cid: [("dossier", "members", "text")[p] for p in sorted(parts)] for cid, parts in found.items()}
     # the order they were found in (dossier, members, then text as ranked), then most reasons first
     order = sorted(found, key=lambda cid: first[cid] if first[cid][0] < 2 else (2, by_text.index(cid)))
-    out = [Related(cases[cid], found[cid], list(answers.get(cid, {}).values())) for cid in order]
+    out = [Related(cases[cid], reasons[cid], list(answers.get(cid, {}).values())) for cid in order]
     out.sort(key=lambda r: (-len(r.reasons), -r.case.received_on.toordinal()))
     return out[:limit]

@@ -24,6 +24,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -45,14 +46,18 @@ bp = Blueprint("answers", __name__)
 
 
 
+#: why a hit or a related case is shown, translated when shown
+_REASON_WORDS = {
+    "dossier": _l("same dossier"),
+    "members": _l("same members"),
+    "directorate": _l("same directorate"),
+    "text": _l("similar questions"),
+}
+
+
 def reason_words(reasons: Any) -> list[str]:
-    words = {
-        "dossier": _("same dossier"),
-        "members": _("same members"),
-        "directorate": _("same directorate"),
-        "text": _("similar questions"),
-    }
-    return [words[r] for r in reasons if r in words]
+    """The words for the reasons given (only those translated)."""
+    return [str(_REASON_WORDS[r]) for r in reasons if r in _REASON_WORDS]
 
 
 def init_app(app: Flask) -> None:

@@ -15,7 +15,7 @@ from parliament_tracker.api import register_openapi
 from parliament_tracker.audit import describe
 from parliament_tracker.audit import services as audit_services
 from parliament_tracker.auth.models import User
-from parliament_tracker.cases import api_docs
+from parliament_tracker.cases import api_docs, links
 from parliament_tracker.cases.kinds import CaseKind
 from parliament_tracker.cases.models import Case, LinkType
 from parliament_tracker.cases.page_hooks import CasePagePart, register_case_page_extender, register_case_page_part
@@ -35,6 +35,7 @@ def init_app(app: Flask) -> None:
     register_case_page_extender(app, choices)  # the per-question assignment form's choices
     # the timeline (audit entries) read with the other packages' parts of the page, one statement
     register_case_page_part(app, CasePagePart("timeline", _timeline_rows, _timeline))
+    register_case_page_part(app, CasePagePart("links", links.case_page_link_rows, links.case_page_links, links.case_page_link_params))
     # the case list's filter choices are kept per worker under the reference stamp
     # (form_data.filter_options); of a user only what the drafter choice shows (not the last login)
     reference_data.watch(Directorate, Committee, Party)

@@ -4,9 +4,8 @@ the cases a case's texts mention that are not linked yet."""
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -80,15 +79,28 @@ def remove_link(case: Case, other_reference: str, *, actor: User | None = None) 
         record("case:unlinked", end, f"{end.reference} unlinked from {far.reference}", actor=actor, other=far.reference, link_type=link_type)
 
 
+#: the case at a link's other end: a ``Case`` (``links_of``) or what the case page shows of it
+_Other = TypeVar("_Other")
+
+
 @dataclasses.dataclass(frozen=True)
-class LinkView:
-    case: Case
+class LinkView(Generic[_Other]):
+    case: _Other
     title: str
     link_type: LinkType
     outgoing: bool
 
 
-def links_of(case: Case) -> list[LinkView]:
+@dataclasses.dataclass(frozen=True, slots=True)
+class LinkedCase:
+    """What the case page shows of a linked or mentioned case."""
+
+    id: int
+    reference: str
+    subject: str
+
+
+def links_of(case: Case) -> list[LinkView[Case]]:
     """The case's links with the case at their other end (its reference, subject, kind and
     status only), in one statement."""
     other_id = sa.case((CaseLink.source_id == case.id, CaseLink.target_id), else_=CaseLink.source_id)
@@ -108,7 +120,7 @@ def links_of(case: Case) -> list[LinkView]:
     return result
 
 
-def suggested_links(case: Case, links: Sequence[LinkView] | None = None) -> list[Case]:
+def suggested_links(case: Case, links: Sequence[LinkView[Case]] | None = None) -> list[Case]:
     """Cases whose reference is mentioned in this case's texts and that are not linked yet.
 
     ``links``: the case's ``links_of`` when the caller has them already (the case page).
@@ -124,51 +136,48 @@ def suggested_links(case: Case, links: Sequence[LinkView] | None = None) -> list
     return [c for c in found if c.id not in linked]
 
 
-def links_and_suggestions(case: Case) -> tuple[list[LinkView], list[Case]]:
-    """``links_of`` and ``suggested_links`` in one statement (the case page): the other ends of
-    the case's links and the cases its texts mention, as one list of ids joined to the cases."""
-    mentioned = [
-        r
-        for r in references.find_references([case.subject, case.notes, *(q.text for q in case.questions)])
-        if r != case.reference
-    ]
-    params: dict[str, Any] = {"case_id": case.id}
-    if mentioned:
-        params["mentioned"] = mentioned
-    rows = db.session.execute(_links_statement(bool(mentioned)), params).all()
-    links: list[LinkView] = []
-    mentions: list[Case] = []
-    for other, link_id, link_type, outgoing in rows:
-        if link_id is None:
-            mentions.append(other)
-        elif outgoing:
-            links.append(LinkView(other, link_type.label, link_type, True))
-        else:
-            links.append(LinkView(other, link_type.reverse_label, link_type, False))
-    linked = {v.case.id for v in links}
-    return links, [c for c in mentions if c.id not in linked]
+def _mentioned(case: Case) -> list[str]:
+    """The references the case's texts (subject, notes, questions) mention, not its own."""
+    return [r for r in references.find_references([case.subject, case.notes, *(q.text for q in case.questions)]) if r != case.reference]
 
 
-@functools.cache
-def _links_statement(with_mentions: bool) -> sa.Select[Any]:
-    """``links_and_suggestions``' statement, built once per process (its cache key is memoized
-    on it): bound to the case's id and (``with_mentions``) the references its texts mention."""
+def case_page_link_params(case: Case) -> dict[str, Any]:
+    """The case page's links part's own parameter: the references the case's texts mention."""
+    return {"mentioned": _mentioned(case)}
+
+
+def case_page_link_rows() -> sa.Select[Any]:
+    """The case page's links part (read with the page's other parts, ``page_hooks.CasePagePart``):
+    the other ends of the case's links and the cases its texts mention, as one list of ids
+    joined to the cases (their id, reference and subject); a mention's link columns are NULL."""
     case_id = sa.bindparam("case_id", type_=sa.Integer)
     other_id = sa.case((CaseLink.source_id == case_id, CaseLink.target_id), else_=CaseLink.source_id)
-    parts: list[sa.Select[Any]] = [
+    ends = sa.union_all(
         sa.select(
             other_id.label("cid"),
             CaseLink.id.label("link_id"),
             CaseLink.link_type.label("link_type"),
             (CaseLink.source_id == case_id).label("outgoing"),
-        ).where(sa.or_(CaseLink.source_id == case_id, CaseLink.target_id == case_id))
-    ]
-    if with_mentions:  # a mention has no link: its link columns are NULL
-        parts.append(sa.select(Case.id, sa.null(), sa.null(), sa.null()).where(Case.reference.in_(sa.bindparam("mentioned", expanding=True))))
-    ends = sa.union_all(*parts).subquery()
-    return (
-        sa.select(Case, ends.c.link_id, ends.c.link_type, ends.c.outgoing)
-        .join(ends, ends.c.cid == Case.id)
-        .order_by(ends.c.link_id, Case.id)
-        .options(raiseload("*"), load_only(*LINKED_COLUMNS))
-    )
+        ).where(sa.or_(CaseLink.source_id == case_id, CaseLink.target_id == case_id)),
+        sa.select(Case.id, sa.null(), sa.null(), sa.null()).where(Case.reference.in_(sa.bindparam("mentioned", expanding=True))),
+    ).subquery()
+    return sa.select(
+        Case.id.label("linked_id"), Case.reference.label("linked_reference"), Case.subject.label("linked_subject"),
+        ends.c.link_id, sa.type_coerce(ends.c.link_type, CaseLink.link_type.type).label("link_type"),
+        sa.type_coerce(ends.c.outgoing, sa.Boolean).label("outgoing"),
+    ).join(ends, ends.c.cid == Case.id)
+
+
+def case_page_links(case: Case, rows: Sequence[Sequence[Any]]) -> dict[str, Any]:
+    """The case page's ``links`` (by link, as made) and ``suggestions`` (the mentioned cases not
+    linked yet, by id) from ``case_page_link_rows``' rows."""
+    links: list[LinkView[LinkedCase]] = []
+    mentions: list[LinkedCase] = []
+    for case_id, reference, subject, link_id, link_type, outgoing in sorted(rows, key=lambda r: (r[3] or 0, r[0])):
+        other = LinkedCase(case_id, reference, subject)
+        if link_id is None:
+            mentions.append(other)
+        else:
+            links.append(LinkView(other, link_type.label if outgoing else link_type.reverse_label, link_type, bool(outgoing)))
+    linked = {v.case.id for v in links}
+    return {"links": links, "suggestions": [c for c in mentions if c.id not in linked]}

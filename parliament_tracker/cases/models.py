@@ -46,6 +46,8 @@ case_members = sa.Table(
     sa.Column("case_id", sa.ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("member_id", sa.ForeignKey("members.id"), primary_key=True),
     sa.Column("position", sa.Integer, nullable=False, default=0),
+    # the case page's related cases: the cases of the same members
+    sa.Index("ix_case_members_member_id_case_id", "member_id", "case_id"),
 )
 
 
@@ -53,6 +55,8 @@ class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (
         sa.Index("ix_cases_received_on_id", "received_on", "id"),
+        # the case page's related cases: the newest of the same dossier
+        sa.Index("ix_cases_dossier_received_on", "dossier", "received_on"),
         sa.Index("ix_cases_status_received_on", "status", "received_on"),
         sa.Index("ix_cases_kind_received_on", "kind", "received_on"),
         # The list's filter combination (directorate, kind, status) counts from the index alone.

@@ -32,14 +32,17 @@ class CasePagePart:
     """A side section of the case page that a higher package fills from rows of its own select.
 
     ``rows`` builds the select (once per process): its columns labelled, bound to the case by
-    ``sa.bindparam("case_id")`` and (if it needs it) ``sa.bindparam("kind")``; ``build`` turns
-    the rows it got (in no particular order) into the part's template context. The cases
-    package runs every registered part's select as one UNION ALL, so the case page's side
-    sections (letters, contributions, legal holds) cost one statement, not one each."""
+    ``sa.bindparam("case_id")`` and (if it needs it) ``sa.bindparam("kind")``, or to values of
+    its own that ``params`` gives per case (names no other part uses); ``build`` turns the rows
+    it got (in no particular order) into the part's template context. The cases package runs
+    every registered part's select as one UNION ALL, so the case page's sections (links,
+    timeline, letters, contributions, legal holds) cost one statement, not one each."""
 
     name: str
     rows: Callable[[], sa.Select[Any]]
     build: Callable[[Case, list[sa.Row[Any]]], dict[str, Any]]
+    #: the values of the part's own bound parameters for this case
+    params: Callable[[Case], dict[str, Any]] | None = None
 
 
 _PAGE_PARTS_KEY = "case_page_parts"
@@ -86,8 +89,12 @@ def page_extras(case: Case) -> dict[str, Any]:
     parts: list[CasePagePart] = current_app.extensions.get(_PAGE_PARTS_KEY, [])
     if parts:
         statement, slots = _parts_statement(parts)
+        params: dict[str, Any] = {"case_id": case.id, "kind": case.kind}
+        for part in parts:
+            if part.params is not None:
+                params.update(part.params(case))
         rows: list[list[Any]] = [[] for _part in parts]
-        for row in db.session.execute(statement, {"case_id": case.id, "kind": case.kind}):
+        for row in db.session.execute(statement, params):
             rows[row[0]].append(row[slots[row[0]]])
         for part, own in zip(parts, rows):
             extras.update(part.build(case, own))

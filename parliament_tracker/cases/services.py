@@ -197,9 +197,6 @@ def create_case(data: CaseInput, *, actor: User | None = None) -> Case:
     if errors:
         raise DomainError(_("The case could not be saved."), errors)
     assert data.reference is not None and data.subject is not None  # checked by _validate
-    existing = find_case(data.reference)
-    if existing:
-        raise DuplicateCase(existing)
     case = Case(reference=data.reference, kind=kind, subject=data.subject.strip(), received_on=data.received_on)
     # a new case's collections start empty here: once flushed, reading one that was never set
     # (the deadlines' recompute, the API's answer) would query for what cannot be there yet
@@ -218,8 +215,9 @@ def create_case(data: CaseInput, *, actor: User | None = None) -> Case:
             setattr(case, name, getattr(data, name))
     case.search_text = _search_text(case)
     try:
-        # A savepoint: when someone registered the same reference between our check and the
-        # insert, only the insert is undone and the existing case can still be read.
+        # A savepoint: a reference registered before (or by someone else just now) is refused by
+        # the unique index, only the insert is undone and the existing case can still be read
+        # (no read beforehand: a duplicate is rare, every registration would pay for it).
         with db.session.begin_nested():
             db.session.add(case)
             db.session.flush()

@@ -43,7 +43,6 @@ from parliament_tracker.cases import form_data, page_hooks, queries, references,
 from parliament_tracker.cases import status as case_status
 from parliament_tracker.cases.export import csv_lines, xlsx_chunks
 from parliament_tracker.cases.forms import AttachmentForm, CaseForm, LinkForm, TransitionForm
-from parliament_tracker.cases.links import links_and_suggestions
 from parliament_tracker.cases.models import Case, CaseKind, LinkType
 from parliament_tracker.cases.workflow import CaseStatus, allowed_targets, is_allowed
 from parliament_tracker.db import today_local
@@ -254,18 +253,19 @@ def show(reference: str):
 def _case_page(
     case: Case, *, link_form: LinkForm | None = None, attachment_form: AttachmentForm | None = None, **refused: Any
 ) -> str:
-    """The case page; a refused form on it comes back with its input and errors."""
-    links, suggestions = links_and_suggestions(case)
+    """The case page; a refused form on it comes back with its input and errors. Its links and
+    suggested links are a part of the page (``links.case_page_links``) read with the others."""
+    extras = page_hooks.page_extras(case)
+    if not current_user.can("case.link"):
+        extras["suggestions"] = []
     return render_template(
         "cases/show.html",
         case=case,
-        links=links,
-        suggestions=suggestions if current_user.can("case.link") else [],
         link_form=link_form or LinkForm(formdata=None),
         attachment_form=attachment_form or AttachmentForm(formdata=None),
         targets=allowed_targets(case.status, current_user.role),
         link_types=list(LinkType),
-        **page_hooks.page_extras(case),
+        **extras,
         **refused,
     )
 
