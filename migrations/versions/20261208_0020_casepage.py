@@ -1,15 +1,15 @@
 """the case page's related cases by index: the newest cases of a dossier, the cases of a member
 (both were a scan of every case or case member)
 
-Revision ID: 0019_casepage
-Revises: 0018_bodies
+Revision ID: 0020_casepage
+Revises: 0019_calendar
 Create Date: 2026-12-08
 
 """
 from alembic import op
 
-revision = "0019_casepage"
-down_revision = "0018_bodies"
+revision = "0020_casepage"
+down_revision = "0019_calendar"
 branch_labels = None
 depends_on = None
 
