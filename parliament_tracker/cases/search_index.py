@@ -47,9 +47,9 @@ DROP_STATEMENTS = (
 MIN_TERM_LENGTH = 3
 
 
-def indexable(terms: list[str]) -> bool:
-    """Whether every word can be found through the index (``match_query``)."""
-    return bool(terms) and all(len(t) >= MIN_TERM_LENGTH and "\x00" not in t for t in terms)
+def indexable(term: str) -> bool:
+    """Whether a search word can be found through the index (``match_query``)."""
+    return len(term) >= MIN_TERM_LENGTH and "\x00" not in term
 
 
 def match_query(terms: list[str]) -> str:
