@@ -34,7 +34,7 @@ CREATE_STATEMENTS = (
     "INSERT INTO cases_fts(cases_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text); "
     "INSERT INTO cases_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
     # Index what is already there (a no-op on an empty table).
-    "INSERT INTO cases_fts(cases_fts) VALUES ('rebuild')",
+    REBUILD := "INSERT INTO cases_fts(cases_fts) VALUES ('rebuild')",
 )
 DROP_STATEMENTS = (
     "DROP TRIGGER IF EXISTS cases_fts_ai",
@@ -68,6 +68,19 @@ def is_shadow_table(name: str | None) -> bool:
 def install(target: sa.Table, connection: sa.Connection, **_kw: object) -> None:
     if connection.dialect.name == "sqlite":
         for statement in CREATE_STATEMENTS:
+            connection.exec_driver_sql(statement)
+
+
+def ensure(connection: sa.Connection) -> None:
+    """After migrations (migrations/env.py): the table and its triggers exist, since a SQLite
+    batch migration that rebuilds ``cases`` drops its triggers with it. The index is rebuilt
+    only when the table had to be made: a rebuild reads every case (5.7 s of CPU at 100,000),
+    and an upgrade with nothing to do must not cost that."""
+    existed = connection.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cases_fts'"
+    ).first() is not None
+    for statement in CREATE_STATEMENTS:
+        if not (existed and statement == REBUILD):
             connection.exec_driver_sql(statement)
 
 

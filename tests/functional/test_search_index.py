@@ -197,3 +197,29 @@ def test_migration_0019_rebuilds_the_sqlite_index_with_positions(tmp_path):
                 assert [c.reference for c in items] == ["2021Z00007"] and total == 1
             _db.session.remove()
             _db.engine.dispose()
+
+
+def test_an_upgrade_with_nothing_to_do_does_not_rebuild_the_index(app, db, seed_case):
+    """migrations/env.py calls ``search_index.ensure`` after every upgrade: triggers a batch
+    migration dropped come back, but an index that is there is not read anew (at 100,000 cases a
+    rebuild costs seconds); a missing one is made and filled."""
+    import sqlalchemy as sa
+
+    from parliament_tracker.cases import search_index
+
+    seen: list[str] = []
+    with app.app_context():
+        conn = db.session.connection()  # the test's own transaction, rolled back after it
+        if conn.dialect.name != "sqlite":
+            pytest.skip("SQLite's FTS5 index (PostgreSQL searches the column through pg_trgm)")
+        sa.event.listen(conn, "before_cursor_execute", lambda *a: seen.append(a[2]))
+        conn.exec_driver_sql("DROP TRIGGER cases_fts_au")  # as a batch migration of cases does
+        search_index.ensure(conn)
+        assert search_index.REBUILD not in seen
+        assert conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE name = 'cases_fts_au'").scalar() == 1
+        conn.exec_driver_sql("DROP TABLE cases_fts")
+        seen.clear()
+        search_index.ensure(conn)
+        assert search_index.REBUILD in seen
+        indexed = conn.exec_driver_sql("SELECT count(*) FROM cases_fts").scalar()
+        assert indexed == conn.exec_driver_sql("SELECT count(*) FROM cases").scalar() > 0
