@@ -106,10 +106,9 @@ def run_migrations_online():
             if connection.dialect.name == "sqlite":
                 # SQLite batch migrations rebuild a table and drop its triggers with it: make
                 # sure the search index and its triggers exist after every upgrade.
-                from parliament_tracker.cases.search_index import CREATE_STATEMENTS
+                from parliament_tracker.cases import search_index
 
-                for statement in CREATE_STATEMENTS:
-                    connection.exec_driver_sql(statement)
+                search_index.ensure(connection)
                 # SQLite has no transactional DDL, so Alembic has committed its own work already;
                 # these statements ran in a new transaction that must be committed too.
                 if connection.in_transaction():
