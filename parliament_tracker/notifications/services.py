@@ -271,7 +271,7 @@ def queue(
     for start in range(0, len(rows), 2000):
         chunk = rows[start : start + 2000]
         if postgres:
-            stored = _pg_insert_many(_NOTIFICATIONS, chunk, " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, dedupe_key")
+            stored = _pg_insert_arrays(_NOTIFICATIONS, chunk, " ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, dedupe_key")
         else:
             table = _NOTIFICATIONS
             stmt = _insert().on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(table.c.id, table.c.dedupe_key)
@@ -281,7 +281,7 @@ def queue(
             deliveries.extend(_deliveries(notification_id, by_key[key], on, off, modes, now))
     for start in range(0, len(deliveries), 2000):
         if postgres:
-            _pg_insert_many(_DELIVERIES, deliveries[start : start + 2000])
+            _pg_insert_arrays(_DELIVERIES, deliveries[start : start + 2000])
         else:
             db.session.execute(sa.insert(_DELIVERIES), deliveries[start : start + 2000])
     return inserted
@@ -352,6 +352,31 @@ def _pg_insert_many(table: sa.Table, rows: list[dict[str, Any]], tail: str = "")
             returned.extend(cursor.fetchall())
             if not cursor.nextset():
                 return returned
+    finally:
+        cursor.close()
+
+
+def _pg_insert_arrays(table: sa.Table, rows: list[dict[str, Any]], tail: str = "") -> list[Any]:
+    """The rows inserted on PostgreSQL in one statement, ``INSERT … SELECT * FROM unnest(…)``, a
+    binary array parameter per column (no quoting, no per-value placeholder), with ``tail``'s
+    RETURNING rows. A step's 1,000 notifications as 1,000 pipelined one-row INSERTs
+    (``_pg_insert_many``) cost the server ~2.5 s of CPU per 22,000 (parse, bind, execute and
+    trigger set-up per row); one statement per 1,000 rows a fraction of that. For the
+    notification and delivery rows, which are short: the bodies keep ``_pg_insert_many``."""
+    dialect = db.session.get_bind().dialect
+    names = list(rows[0])
+    columns = [table.c[name] for name in names]
+    processors = [c.type.bind_processor(dialect) for c in columns]
+    arrays = [
+        [row[name] for row in rows] if process is None else [process(row[name]) for row in rows]
+        for name, process in zip(names, processors, strict=True)
+    ]
+    casts = ", ".join(f"%b::{c.type.compile(dialect=dialect)}[]" for c in columns)
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) SELECT * FROM unnest({casts}){tail}"
+    cursor = db.session.connection().connection.cursor()
+    try:
+        cursor.execute(sql, arrays)
+        return list(cursor.fetchall()) if "RETURNING" in tail else []
     finally:
         cursor.close()
 
