@@ -248,23 +248,23 @@ def queue(
     for d in drafts:
         unique.setdefault(d.key, d)
     already = set() if checked else existing_keys(unique)
-    todo = [d for k, d in unique.items() if k not in already]
-    user_ids = {d.recipient.user_id for d in todo if d.recipient.user_id is not None}
+    user_ids = {d.recipient.user_id for k, d in unique.items() if k not in already and d.recipient.user_id is not None}
     off = channel_opt_outs(user_ids) if opt_outs is None else opt_outs
     # A user who switched a kind off on every channel gets nothing at all.
     on = enabled_channels()
-    todo = [d for d in todo if not _off_everywhere(d, off, on)]
-    if not todo:
+    # By key: a draft's key is built once (22,000 of them a step's worth of string formatting).
+    by_key = {k: d for k, d in unique.items() if k not in already and not _off_everywhere(d, off, on)}
+    if not by_key:
         return 0
+    todo = list(by_key.values())
     modes = email_modes(user_ids)
     rendered = render_marked(todo, shared)
     body_ids = store_bodies([(text, html) for _s, text, html, _n in rendered])
     now = now_utc()
     rows = [
-        _notification_row(d, message, body_id, off, now)
-        for d, message, body_id in zip(todo, rendered, body_ids, strict=True)
+        _notification_row(key, d, message, body_id, off, now)
+        for key, d, message, body_id in zip(by_key, todo, rendered, body_ids, strict=True)
     ]
-    by_key = {d.key: d for d in todo}
     inserted = 0
     deliveries: list[dict[str, Any]] = []
     postgres = db.session.get_bind().dialect.name == "postgresql"
@@ -382,13 +382,13 @@ def _pg_insert_arrays(table: sa.Table, rows: list[dict[str, Any]], tail: str = "
 
 
 def _notification_row(
-    d: Draft, message: Rendered, body_id: int, off: set[tuple[int, NotificationKind, str]], now: Any
+    key: str, d: Draft, message: Rendered, body_id: int, off: set[tuple[int, NotificationKind, str]], now: Any
 ) -> dict[str, Any]:
     """The notification's row: the draft's subject in the recipient's language, its stored body
     and the name that fills the body in."""
     subject, _text, _html, name = message
     return {
-        "dedupe_key": d.key,
+        "dedupe_key": key,
         "recipient": d.recipient.key,
         "user_id": d.recipient.user_id,
         "kind": d.kind,
