@@ -310,7 +310,7 @@ def store_bodies(bodies: Sequence[tuple[str, str]]) -> list[int]:
         for start in range(0, len(missing), 500):
             chunk = missing[start : start + 500]
             if db.session.get_bind().dialect.name == "postgresql":
-                _pg_insert_many(_BODIES, chunk, " ON CONFLICT (sha256) DO NOTHING")
+                _pg_insert_arrays(_BODIES, chunk, " ON CONFLICT (sha256) DO NOTHING")
             else:
                 db.session.execute(sqlite.insert(_BODIES).on_conflict_do_nothing(index_elements=["sha256"]), chunk)
         ids.update(_body_ids([row["sha256"] for row in missing]))
@@ -325,44 +325,15 @@ def _body_ids(digests: list[str]) -> dict[str, int]:
     return found
 
 
-def _pg_insert_many(table: sa.Table, rows: list[dict[str, Any]], tail: str = "") -> list[Any]:
-    """The rows inserted on PostgreSQL by psycopg's own ``executemany`` (one short statement,
-    prepared once, the rows pipelined), with ``tail``'s RETURNING rows per inserted row.
-
-    Not SQLAlchemy's multi-row VALUES list (insertmanyvalues, used for RETURNING): it has a
-    placeholder per value, and psycopg parses the text of a statement that long anew each time,
-    in Python (~0.5 s of CPU per 1,000 notification rows). Nor arrays through ``unnest``: their
-    text form escapes every quote of the HTML bodies, in Python too."""
-    dialect = db.session.get_bind().dialect
-    names = list(rows[0])
-    processors = [table.c[name].type.bind_processor(dialect) for name in names]
-    values = [
-        tuple(row[name] if process is None else process(row[name]) for name, process in zip(names, processors, strict=True))
-        for row in rows
-    ]
-    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))}){tail}"
-    cursor = db.session.connection().connection.cursor()
-    try:
-        returning = "RETURNING" in tail
-        cursor.executemany(sql, values, returning=returning)  # type: ignore[call-arg]
-        if not returning:
-            return []
-        returned: list[Any] = []
-        while True:
-            returned.extend(cursor.fetchall())
-            if not cursor.nextset():
-                return returned
-    finally:
-        cursor.close()
-
-
 def _pg_insert_arrays(table: sa.Table, rows: list[dict[str, Any]], tail: str = "") -> list[Any]:
     """The rows inserted on PostgreSQL in one statement, ``INSERT … SELECT * FROM unnest(…)``, a
     binary array parameter per column (no quoting, no per-value placeholder), with ``tail``'s
-    RETURNING rows. A step's 1,000 notifications as 1,000 pipelined one-row INSERTs
-    (``_pg_insert_many``) cost the server ~2.5 s of CPU per 22,000 (parse, bind, execute and
-    trigger set-up per row); one statement per 1,000 rows a fraction of that. For the
-    notification and delivery rows, which are short: the bodies keep ``_pg_insert_many``."""
+    RETURNING rows. Not SQLAlchemy's multi-row VALUES list (insertmanyvalues): a placeholder per
+    value, the statement's long text parsed anew each time by psycopg, in Python (~0.5 s of CPU
+    per 1,000 rows). A step's 1,000 notifications as 1,000 pipelined one-row INSERTs (psycopg's
+    ``executemany``) cost the server ~2.5 s of CPU per 22,000 (parse, bind, execute and
+    trigger set-up per row); one statement per 1,000 rows a fraction of that. Binary arrays:
+    their text form would escape every quote of the bodies' HTML, in Python."""
     dialect = db.session.get_bind().dialect
     names = list(rows[0])
     columns = [table.c[name] for name in names]
