@@ -63,6 +63,51 @@ def rss_kb() -> int:
     return 0
 
 
+class StatementTimes:
+    """Wall time summed by statement text (``--sql-profile``): where a job's time goes."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.times: dict[str, list[float]] = {}
+        self._started: list[float] = []
+        sa.event.listen(engine, "before_cursor_execute", self._before)
+        sa.event.listen(engine, "after_cursor_execute", self._after)
+
+    def _before(self, _conn: Any, _cursor: Any, _statement: str, _params: Any, _context: Any, _many: bool) -> None:
+        self._started.append(time.perf_counter())
+
+    def _after(self, _conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool) -> None:
+        took = time.perf_counter() - self._started.pop()
+        entry = self.times.setdefault(" ".join(statement.split())[:150], [0, 0.0])
+        entry[0] += 1
+        entry[1] += took
+
+    def report(self, top: int = 12) -> None:
+        total = sum(t for _n, t in self.times.values())
+        print(f"    SQL through SQLAlchemy: {total:.2f} s in {sum(n for n, _t in self.times.values()):,} executions; slowest:")
+        for text, (n, took) in sorted(self.times.items(), key=lambda kv: -kv[1][1])[:top]:
+            print(f"      {took:6.2f} s {n:6,}x  {text}")
+        self.times.clear()
+
+
+def backend_cpu(engine: sa.Engine) -> float:
+    """CPU seconds (user + system) of the client backends connected to this database (the pool's
+    connections; not autovacuum), from /proc/<pid>/stat (the server runs on this machine); 0.0 on
+    SQLite."""
+    if engine.dialect.name != "postgresql":
+        return 0.0
+    with engine.connect() as conn:
+        pids = conn.execute(sa.text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'")).scalars().all()
+    ticks = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 class Commits:
     """Counts COMMITs on the engine (the jobs' batches)."""
 
@@ -158,7 +203,7 @@ def add_staff(engine: sa.Engine, role: str, count: int) -> None:
             conn.execute(sa.text("SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT max(id) FROM users))"))
 
 
-def bench_jobs(kind: str, count: int, workdir: str, pg_name: str) -> None:
+def bench_jobs(kind: str, count: int, workdir: str, pg_name: str, sql_profile: bool = False, stale_plans: bool = False) -> None:
     import bench_reminders
 
     from parliament_tracker.extensions import db
@@ -189,6 +234,7 @@ def bench_jobs(kind: str, count: int, workdir: str, pg_name: str) -> None:
         generate.analyze(db.engine)
         print(f"built in {time.perf_counter() - started:.1f} s: {late:,} late cases, {registrars} registrars", flush=True)
         commits = Commits(db.engine)
+        statements = StatementTimes(db.engine) if sql_profile else None
         friday = today + dt.timedelta(days=4)
         for name, as_of, kind_ in (("escalation", today, NotificationKind.escalation),
                                    ("weekly_digest", friday, NotificationKind.weekly_digest)):
@@ -196,19 +242,28 @@ def bench_jobs(kind: str, count: int, workdir: str, pg_name: str) -> None:
                 db.session.remove()  # the session's transaction would hold SQLite's lock
                 n_dirs = len(generate.DIRECTORATES)
                 add_staff(db.engine, "director", TARGET_MESSAGES - n_dirs)
+                # As after every load above: without it the pool's backend keeps the plans it cached
+                # for the users table of 30 rows (the foreign-key checks' generic plan: a sequential
+                # scan, now of 22,000 rows for each notification), ~8 s of server CPU (--stale-plans).
+                if not stale_plans:
+                    generate.analyze(db.engine)
                 print(f"added {TARGET_MESSAGES - n_dirs:,} directors for the digest", flush=True)
             for attempt in ("first run", "again"):
                 commits.n = 0
+                b0 = backend_cpu(db.engine)
                 t0, c0 = time.perf_counter(), time.process_time()
                 run = run_job(name, as_of)
                 elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+                server = f", server CPU {backend_cpu(db.engine) - b0:5.2f} s" if kind == "postgres" else ""
                 stored = db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(Notification.kind == kind_))
                 # bodies stored once (notification_bodies, migration 0017); older code has none
                 bodies = (f"{db.session.scalar(sa.text('SELECT count(*) FROM notification_bodies')):,} bodies  "
                           if sa.inspect(db.session.connection()).has_table("notification_bodies") else "")
                 verdict = "" if attempt == "again" else ("ok" if elapsed <= BUDGET_S else "OVER BUDGET")
-                print(f"  {name:<14} {attempt:<9} {elapsed:6.2f} s (CPU {cpu:5.2f} s)  {stored:6,} stored  {bodies}{commits.n:3} commits  "
+                print(f"  {name:<14} {attempt:<9} {elapsed:6.2f} s (CPU {cpu:5.2f} s{server})  {stored:6,} stored  {bodies}{commits.n:3} commits  "
                       f"{run.status.value} {run.counts}  [{verdict}{', ' if verdict else ''}{load()}]", flush=True)
+                if statements is not None:
+                    statements.report()
                 db.session.remove()
         db.engine.dispose()
     if kind == "postgres":
@@ -220,6 +275,8 @@ def main() -> int:
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--count", type=int, default=100_000, help="cases (the exports' rows)")
     parser.add_argument("--part", choices=["exports", "jobs", "both"], default="both")
+    parser.add_argument("--stale-plans", action="store_true", help="no ANALYZE after adding the digest's directors (as before)")
+    parser.add_argument("--sql-profile", action="store_true", help="the jobs' wall time summed by statement text")
     parser.add_argument("--pg-db", default="bench_linear",
                         help="the PostgreSQL database of the exports (the jobs' is jobs_<this>; both dropped at the end)")
     args = parser.parse_args()
@@ -237,7 +294,7 @@ def main() -> int:
             if kind == "postgres":
                 generate.drop_postgres_database(args.pg_db)
         if args.part in ("jobs", "both"):
-            bench_jobs(kind, args.count, workdir, "jobs_" + args.pg_db)
+            bench_jobs(kind, args.count, workdir, "jobs_" + args.pg_db, args.sql_profile, args.stale_plans)
     print(f"\nbudget: {BUDGET_S:.0f} s each (issue #19)")
     return 0
 

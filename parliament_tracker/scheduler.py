@@ -76,6 +76,8 @@ JOBS: dict[str, Job] = {
         Job("standard_lines", standard_lines_expiring, N_("Remind owners N working days before their standard line expires")),
         Job("weekly_digest", digest.weekly_digest, N_("Friday overview per director: Monday late list, next week, waiting"),
             max_steps=1000, resumes=True),
+        Job("prune_bodies", job_bodies.prune_bodies, N_("Delete the message bodies no notification refers to any more"),
+            max_steps=1000, resumes=True),
         Job("daily_summary", job_bodies.daily_summary, N_("One e-mail per user who chose a daily summary of their notifications")),
         Job("send_outbox", job_bodies.send_outbox, N_("Send queued e-mails over SMTP (without SMTP: keep them in the outbox)")),
         Job("db_statistics", lambda _today: refresh_statistics(db.session), N_("Refresh the database's query-planner statistics (ANALYZE)")),
@@ -98,6 +100,7 @@ DEFAULT_SCHEDULES: dict[str, str | None] = {
     "weekly_digest": "0 8 * * fri",
     "send_outbox": "*/5 * * * *",
     "daily_summary": "0 17 * * mon-fri",
+    "prune_bodies": "40 2 * * *",
     "db_statistics": "30 2 * * *",
     # New questions each hour of the working day; answers and debates once each morning.
     "tk_watch": "20 7-18 * * mon-fri",

@@ -85,7 +85,9 @@ def weekly_digest(today: dt.date, previous: dict[str, Any] | None = None) -> dic
     )
     more = len(directors) > limit
     directors = directors[:limit]
-    off = services.opted_out(u.id for u in directors)
+    # One read of the step's opt-outs, and of its stored keys, for the digest and ``queue`` both.
+    triples = services.channel_opt_outs(u.id for u in directors)
+    off = services.opted_out(triples=triples)
     locale = services.default_locale()
     wanted = [
         (u.directorate_id, services.Recipient(u.id, u.email or None, u.display_name, u.locale or locale))
@@ -107,7 +109,7 @@ def weekly_digest(today: dt.date, previous: dict[str, Any] | None = None) -> dic
             counts["empty"] += 1
             continue
         drafts.append(Draft(recipient, kind, None, monday, "weekly_digest", context))
-    queued = services.queue(drafts, run.rendered)
+    queued = services.queue(drafts, run.rendered, checked=True, opt_outs=triples)
     counts["directors"] += len(directors)
     counts["queued"] += queued
     result: dict[str, Any] = {**counts, "recess": bool(run.recesses)}

@@ -28,7 +28,7 @@ from parliament_tracker.deadlines.services import load_rule_context
 from parliament_tracker.deadlines.workdays import WorkingCalendar
 from parliament_tracker.extensions import db
 from parliament_tracker.notifications import services
-from parliament_tracker.notifications.models import Delivery, Notification, NotificationKind
+from parliament_tracker.notifications.models import Delivery, Notification, NotificationBody, NotificationKind
 from parliament_tracker.notifications.services import Draft, Recipient
 from parliament_tracker.organisation.models import Directorate
 
@@ -358,6 +358,43 @@ def daily_summary(today: dt.date) -> dict[str, Any]:
         )
         counts["users"] += 1
         counts["messages"] += rowcount(carried) or 0
+    return counts
+
+
+# -- orphaned bodies ------------------------------------------------------------------------------
+
+
+def prune_bodies(today: dt.date, previous: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Delete the message bodies no notification refers to any more: a body is stored once for
+    all its recipients (``services.store_bodies``), so deleting notifications (a destroyed case's,
+    a deleted user's, by cascade) leaves their body behind once the last one goes.
+
+    One step per call: the next ``batch_size()`` bodies after ``previous["after"]`` (id order)
+    are looked at and the orphans among them deleted (the NOT EXISTS is asked again in the
+    DELETE, by ``ix_notifications_body_id``); the scheduler commits each step and calls again
+    while ``more``. Run at night: a job that queues a message the same as one whose last
+    notification just went could pick its body up in the same moment and fail on the foreign
+    key (its run fails and is retried, nothing is lost).
+    """
+    previous = previous or {}
+    after = int(previous.get("after") or 0)
+    limit = batch_size()
+    ids = list(
+        db.session.scalars(
+            sa.select(NotificationBody.id).where(NotificationBody.id > after).order_by(NotificationBody.id).limit(limit)
+        )
+    )
+    orphan = ~sa.exists().where(Notification.body_id == NotificationBody.id)
+    deleted = 0
+    if ids:
+        result = db.session.execute(
+            sa.delete(NotificationBody).where(NotificationBody.id.between(ids[0], ids[-1]), orphan),
+            execution_options={"synchronize_session": False},
+        )
+        deleted = rowcount(result) or 0
+    counts = {"looked_at": int(previous.get("looked_at", 0)) + len(ids), "deleted": int(previous.get("deleted", 0)) + deleted}
+    if len(ids) == limit:
+        return {**counts, "more": True, "after": ids[-1]}
     return counts
 
 

@@ -53,12 +53,12 @@ class Recorder:
         self._queue = services.queue
         monkeypatch.setattr(services, "queue", self)
 
-    def __call__(self, drafts: Any, *args: Any) -> int:
+    def __call__(self, drafts: Any, *args: Any, **kwargs: Any) -> int:
         self.sizes.append(len(drafts))
         if self.fail_at is not None and len(self.sizes) == self.fail_at:
             self.fail_at = None
             raise RuntimeError("SMTP relay gone mid-run")
-        return self._queue(drafts, *args)
+        return self._queue(drafts, *args, **kwargs)
 
 
 def stored(db: Any, kind: NotificationKind) -> list[tuple[Any, ...]]:
@@ -221,3 +221,43 @@ def test_message_bodies_are_compressed_with_lz4_on_postgresql(app, db):
         ).all()
         methods = {name: str(method) for name, method in rows}
         assert methods == {"text": "l", "html": "l", "sha256": ""}
+
+
+def test_prune_bodies_deletes_in_batches_only_the_bodies_nobody_refers_to(app, late_cases, monkeypatch):
+    """Escalations and digests stored, then the escalations deleted (as a destroyed case's
+    notifications go, by cascade): the prune_bodies job deletes in steps of NOTIFICATION_BATCH
+    bodies exactly the escalations' bodies and keeps every digest's, then the digests' once they
+    go too. A delivery carried by a deleted notification (as by a daily summary) loses it
+    (ON DELETE SET NULL, by the index of migration 0019)."""
+    from parliament_tracker.notifications.models import NotificationBody
+
+    db = late_cases
+    with app.app_context(), quiet_signals():
+        assert run_job("escalation", ESCALATION_DAY).status == JobStatus.ok
+        assert run_job("weekly_digest", DIGEST_FRIDAY).status == JobStatus.ok
+        body_of = sa.select(Notification.body_id)
+        escalation_bodies = set(db.session.scalars(body_of.where(Notification.kind == K.escalation)))
+        digest_bodies = set(db.session.scalars(body_of.where(Notification.kind == K.weekly_digest)))
+        assert escalation_bodies and digest_bodies and not escalation_bodies & digest_bodies
+        summary = db.session.scalar(sa.select(Notification.id).where(Notification.kind == K.escalation).limit(1))
+        carried = db.session.scalar(
+            sa.select(Delivery.id).join(Notification, Notification.id == Delivery.notification_id)
+            .where(Notification.kind == K.weekly_digest).limit(1)
+        )
+        db.session.execute(sa.update(Delivery).where(Delivery.id == carried).values(summary_id=summary))
+        db.session.commit()
+        forget(db, K.escalation)
+        assert db.session.get(Delivery, carried).summary_id is None
+
+        monkeypatch.setitem(app.config, "NOTIFICATION_BATCH", 2)
+        all_bodies = len(escalation_bodies) + len(digest_bodies)
+        run = run_job("prune_bodies", ESCALATION_DAY)
+        assert run.status == JobStatus.ok, run.error
+        assert run.counts["deleted"] == len(escalation_bodies) and run.counts["looked_at"] == all_bodies
+        assert run.counts["steps"] == all_bodies // 2 + 1
+        assert set(db.session.scalars(sa.select(NotificationBody.id))) == digest_bodies
+        assert run_job("prune_bodies", ESCALATION_DAY).counts["deleted"] == 0
+
+        forget(db, K.weekly_digest)
+        assert run_job("prune_bodies", DIGEST_FRIDAY).counts["deleted"] == len(digest_bodies)
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(NotificationBody)) == 0
