@@ -6,7 +6,7 @@ trigram tokenizer finds a word of three or more characters as a phrase of its tr
 (``match_query``). It is an external-content table, so the text is stored once, in ``cases``.
 
 ``detail='full'`` keeps each trigram's positions, so FTS5 confirms the phrase from the index
-alone; with ``detail='none'`` (until 0019_search3) a match had to be confirmed by reading
+alone; with ``detail='none'`` (until 0021_search3) a match had to be confirmed by reading
 every candidate's text from ``cases`` (2.5-2.9 ms to count 1,001 cases with "politie" at
 100,000, against 0.3-0.6 ms now), at 4x the index's size (23 -> 99 MB at 100,000 cases) and
 0.3 -> 0.5-0.8 ms per changed text. ``case_sensitive 1``: ``search_text`` and the search

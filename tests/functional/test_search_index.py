@@ -146,8 +146,8 @@ def test_words_with_quotes_and_special_characters_match_a_plain_reading(app, db,
             assert [r["reference"] for r in queries.export_rows(queries.CaseFilter(q=q))] == expected
 
 
-def test_migration_0019_rebuilds_the_sqlite_index_with_positions(tmp_path):
-    """0019_search3 makes SQLite's index anew with trigram positions from the cases already
+def test_migration_0021_rebuilds_the_sqlite_index_with_positions(tmp_path):
+    """0021_search3 makes SQLite's index anew with trigram positions from the cases already
     there, and its downgrade the index without them; PostgreSQL's search is untouched."""
     import sqlalchemy as sa
     from flask_migrate import downgrade, upgrade
@@ -177,7 +177,7 @@ def test_migration_0019_rebuilds_the_sqlite_index_with_positions(tmp_path):
                     " created_at, updated_at) VALUES (7, '2021Z00007', 'other', 'Politie', '2021-01-04', 'registered', '',"
                     " :text, 1, '2021-01-04 00:00:00', '2021-01-04 00:00:00')"
                 ), {"text": '2021z00007 de "politie" 100%'})
-            upgrade(revision="0019_search3")
+            upgrade(revision="0021_search3")
             with _db.engine.begin() as conn:
                 if sqlite:
                     assert "detail='full'" in definition(conn) and "case_sensitive 1" in definition(conn)

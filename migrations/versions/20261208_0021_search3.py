@@ -4,15 +4,15 @@ by reading each candidate case's text (see parliament_tracker.cases.search_index
 and its triggers are made anew and filled from cases.search_text. PostgreSQL: nothing (its
 trigram index is on the column itself).
 
-Revision ID: 0019_search3
-Revises: 0018_bodies
+Revision ID: 0021_search3
+Revises: 0020_casepage
 Create Date: 2026-12-08
 
 """
 from alembic import op
 
-revision = "0019_search3"
-down_revision = "0018_bodies"
+revision = "0021_search3"
+down_revision = "0020_casepage"
 branch_labels = None
 depends_on = None
 

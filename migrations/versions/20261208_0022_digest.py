@@ -2,16 +2,16 @@
 "ON DELETE SET NULL" of every deleted notification read all deliveries without it, so pruning
 notifications (and the bodies they leave behind, the prune_bodies job) was quadratic.
 
-Revision ID: 0019_digest
-Revises: 0018_bodies
+Revision ID: 0022_digest
+Revises: 0021_search3
 Create Date: 2026-12-08
 
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0019_digest"
-down_revision = "0018_bodies"
+revision = "0022_digest"
+down_revision = "0021_search3"
 branch_labels = None
 depends_on = None
 
