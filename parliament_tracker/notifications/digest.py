@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import uuid
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,7 +18,7 @@ from parliament_tracker.deadlines.models import Deadline, Event, EventKind
 from parliament_tracker.deadlines.services import facts_for, load_rule_context
 from parliament_tracker.extensions import db
 from parliament_tracker.notifications import services
-from parliament_tracker.notifications.jobs import EFFECTIVE, batch_size, in_range
+from parliament_tracker.notifications.jobs import EFFECTIVE, batch_size, end_run, in_range, run_state
 from parliament_tracker.notifications.models import NotificationKind, dedupe_key
 from parliament_tracker.notifications.services import Draft
 from parliament_tracker.organisation.models import Directorate
@@ -36,20 +35,6 @@ class _Run:
     rendered: services.SharedRenderings = dataclasses.field(default_factory=dict)
 
 
-#: the digest run in progress, by its token (kept in the steps' counts): a run's steps are calls
-#: in this process, so each directorate's sections are gathered (and its message rendered) once
-#: per run, not once per step that reaches one of its directors. One run at a time.
-_RUNS: dict[str, _Run] = {}
-
-
-def _run_for(token: str, monday: dt.date) -> _Run:
-    run = _RUNS.get(token)
-    if run is None:
-        _RUNS.clear()  # a run that failed midway: what it gathered is stale
-        run = _RUNS[token] = _Run(_recess_items(monday))
-    return run
-
-
 def weekly_digest(today: dt.date, previous: dict[str, Any] | None = None) -> dict[str, Any]:
     """Per director: what will be on the Kamer's Monday late list, what is due next week,
     and what waits for approval or signature. A recess in the coming week is mentioned.
@@ -63,9 +48,10 @@ def weekly_digest(today: dt.date, previous: dict[str, Any] | None = None) -> dic
     gathering the sections of a directorate whose directors all have theirs.
     """
     previous = previous or {}
-    token = str(previous.get("run") or uuid.uuid4().hex)
     monday = lateness.next_monday(today + dt.timedelta(days=1))
-    run = _run_for(token, monday)
+    # each directorate's sections gathered (and its message rendered) once per run, not once
+    # per step that reaches one of its directors (jobs.run_state)
+    token, run = run_state("weekly_digest", previous, lambda: _Run(_recess_items(monday)))
     after_directorate, after_user = previous.get("after") or (0, 0)
     limit = batch_size()
     # Plain rows, not User entities: a step reads a thousand directors.
@@ -116,7 +102,7 @@ def weekly_digest(today: dt.date, previous: dict[str, Any] | None = None) -> dic
     if more:
         last = directors[-1]
         return {**result, "more": True, "after": [last.directorate_id, last.id], "run": token}
-    _RUNS.pop(token, None)
+    end_run("weekly_digest")
     return result
 
 

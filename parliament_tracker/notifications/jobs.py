@@ -10,9 +10,10 @@ with the previous step's counts (its cursor and totals) while it reports ``more`
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import defaultdict
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import current_app
@@ -175,6 +176,30 @@ def batch_size() -> int:
     return max(1, int(current_app.config.get("NOTIFICATION_BATCH", 1000)))
 
 
+_State = TypeVar("_State")
+
+#: per stepped job, the run in progress: (its token, what it gathered once). A run's steps are
+#: calls in this process with the token in their counts (``previous["run"]``), so what every
+#: step needs (the staff, the rule context, the digest's sections) is read once per run, not
+#: once per step. One run of a job at a time: another token (a run that failed midway and
+#: started again) starts afresh, since what the old one gathered may be stale.
+_RUN_STATES: dict[str, tuple[str, Any]] = {}
+
+
+def run_state(job: str, previous: dict[str, Any], gather: Callable[[], _State]) -> tuple[str, _State]:
+    """The run's token and what ``gather`` read at its first step."""
+    token = str(previous.get("run") or uuid.uuid4().hex)
+    kept = _RUN_STATES.get(job)
+    if kept is None or kept[0] != token:
+        kept = _RUN_STATES[job] = (token, gather())
+    return token, kept[1]
+
+
+def end_run(job: str) -> None:
+    """The run's last step: what it gathered is not kept."""
+    _RUN_STATES.pop(job, None)
+
+
 def escalation(today: dt.date, previous: dict[str, Any] | None = None) -> dict[str, Any]:
     """A case past a milestone or its due date without the step done: tell the director(s)
     of the lead directorate and the registrar(s), once per missed date.
@@ -190,8 +215,7 @@ def escalation(today: dt.date, previous: dict[str, Any] | None = None) -> dict[s
     """
     previous = previous or {}
     after = int(previous.get("after") or 0)
-    ctx = load_rule_context()
-    staff = _EscalationStaff.load()
+    token, (ctx, staff) = run_state("escalation", previous, lambda: (load_rule_context(), _EscalationStaff.load()))
     limit = batch_size()
     cases, more = _missed_cases(today, after, limit, staff)
     drafters = _users(r.drafter_id for r in cases if r.drafter_id is not None)
@@ -217,7 +241,8 @@ def escalation(today: dt.date, previous: dict[str, Any] | None = None) -> dict[s
     counts["queued"] += queued
     counts["already_sent"] += len(drafts) - queued
     if more and cases:
-        return {**counts, "more": True, "after": cases[-1].case_id}
+        return {**counts, "more": True, "after": cases[-1].case_id, "run": token}
+    end_run("escalation")
     return counts
 
 
@@ -269,13 +294,15 @@ class _EscalationStaff:
     neither, the directorate's mailbox, else the administrators."""
 
     def __init__(self, staff: list[User], mailboxes: dict[int, Directorate]) -> None:
-        self.directors: dict[int, list[User]] = defaultdict(list)
+        # Plain values only (ids, recipients, mailbox addresses): kept for the whole run, they
+        # must not read from entities that the steps' commits expire.
+        self.directors: dict[int, list[int]] = defaultdict(list)
         for u in staff:
             if u.role == Role.director and u.directorate_id is not None:
-                self.directors[u.directorate_id].append(u)
-        self.registrars = [u for u in staff if u.role == Role.registrar]
-        self.admins = [u for u in staff if u.role == Role.admin]
-        self.mailboxes = mailboxes
+                self.directors[u.directorate_id].append(u.id)
+        self.registrars = [u.id for u in staff if u.role == Role.registrar]
+        self.admins = [u.id for u in staff if u.role == Role.admin]
+        self.mailboxes = {d.id: (d.email, d.name) for d in mailboxes.values()}
         self.recipients: dict[Any, Recipient] = {u.id: services.user_recipient(u) for u in staff}
 
     @classmethod
@@ -294,19 +321,19 @@ class _EscalationStaff:
 
     def recipients_for(self, directorate_id: int | None, counts: dict[str, int]) -> list[Recipient]:
         directors = self.directors.get(directorate_id, []) if directorate_id is not None else []
-        to = [self.recipients[u.id] for u in (*directors, *self.registrars)]
+        to = [self.recipients[user_id] for user_id in (*directors, *self.registrars)]
         if to:
             return to
-        directorate = self.mailboxes.get(directorate_id) if directorate_id else None
-        if directorate is not None and directorate.email:
-            key = ("mailbox", directorate.id)
+        email, name = self.mailboxes.get(directorate_id, (None, "")) if directorate_id else (None, "")
+        if email:
+            key = ("mailbox", directorate_id)
             if key not in self.recipients:
-                self.recipients[key] = services.mailbox_recipient(directorate.email, directorate.name)
+                self.recipients[key] = services.mailbox_recipient(email, name)
             counts["to_mailbox"] += 1
             return [self.recipients[key]]
         if self.admins:
             counts["to_admins"] += 1
-            return [self.recipients[u.id] for u in self.admins]
+            return [self.recipients[user_id] for user_id in self.admins]
         counts["no_recipient"] += 1
         return []
 

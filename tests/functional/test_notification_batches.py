@@ -88,11 +88,18 @@ def test_escalation_in_batches_is_the_same_as_at_once(app, late_cases, monkeypat
 
         monkeypatch.setitem(app.config, "NOTIFICATION_BATCH", 5)
         recorder = Recorder(monkeypatch)
+        from parliament_tracker.notifications import jobs
+
+        staff_reads: list[int] = []
+        load_staff = jobs._EscalationStaff.load
+        monkeypatch.setattr(jobs._EscalationStaff, "load", classmethod(lambda cls: staff_reads.append(1) or load_staff()))
         batched = run_job("escalation", ESCALATION_DAY)
         assert batched.status == JobStatus.ok, batched.error
         assert stored(db, K.escalation) == expected  # same rows, same rendered text
         assert batched.counts["queued"] == len(expected) and batched.counts["cases"] == whole.counts["cases"]
         assert batched.counts["steps"] == len(recorder.sizes) > 4 and "after" not in batched.counts
+        # the staff (and the rule context) read once for the run, not once per step
+        assert staff_reads == [1] and "run" not in batched.counts and "escalation" not in jobs._RUN_STATES
         # A step stops at the first case boundary at or past 5 messages (a case has at most 3).
         assert all(5 <= size <= 7 for size in recorder.sizes[:-1]) and 0 < recorder.sizes[-1] <= 7
         assert sum(recorder.sizes) == len(expected)
@@ -180,7 +187,7 @@ def test_weekly_digest_gathers_each_directorate_once_per_run(app, late_cases, mo
     """Steps of two directors each over three directorates' directors: each directorate's sections
     are gathered and its message rendered once per run, not once per step; a second run of the day
     gathers nothing (every director has the digest)."""
-    from parliament_tracker.notifications import digest
+    from parliament_tracker.notifications import digest, jobs
 
     db = late_cases
     with app.app_context(), quiet_signals():
@@ -203,7 +210,7 @@ def test_weekly_digest_gathers_each_directorate_once_per_run(app, late_cases, mo
         assert len(stored(db, K.weekly_digest)) == run.counts["queued"] > 0
         gathered.clear()
         again = run_job("weekly_digest", DIGEST_FRIDAY)
-        assert again.counts["queued"] == 0 and gathered == [] and digest._RUNS == {}
+        assert again.counts["queued"] == 0 and gathered == [] and "weekly_digest" not in jobs._RUN_STATES
 
 
 def test_message_bodies_are_compressed_with_lz4_on_postgresql(app, db):
