@@ -147,12 +147,21 @@ def _item(case: Case, due_on: dt.date | None = None) -> dict[str, Any]:
     }
 
 
+#: what a digest item and the late-list rule read of a case: its drafter's name and the event
+#: it is due before; not its members and questions (loaded with a case by default)
+_SECTION_LOADS = (sa.orm.selectinload(Case.drafter), sa.orm.selectinload(Case.due_before_event), sa.orm.raiseload("*"))
+
+
 def _digest_sections(directorate_id: int, today: dt.date, monday: dt.date, settings: rules.DeadlineSettings) -> dict[str, list[Any]]:
+    # the open cases that can be in a section: written questions (the Monday late list) and
+    # the cases waiting for approval or signature
     open_cases = list(
         db.session.scalars(
             sa.select(Case)
             .where(Case.lead_directorate_id == directorate_id, Case.status.in_(OPEN))
+            .where((Case.kind == CaseKind.written_questions) | Case.status.in_([CaseStatus.in_review, CaseStatus.awaiting_signature]))
             .order_by(Case.practical_due_on, Case.reference)
+            .options(*_SECTION_LOADS)
         )
     )
     late_list = [
@@ -165,6 +174,7 @@ def _digest_sections(directorate_id: int, today: dt.date, monday: dt.date, setti
         .where(Case.lead_directorate_id == directorate_id, Case.status.in_(OPEN), Deadline.is_binding.is_(True))
         .where(in_range(monday, friday))
         .order_by(EFFECTIVE, Case.reference)
+        .options(*_SECTION_LOADS)
     ).all()
     due_next_week = [_item(c, due) for c, due in due_rows]
     approval = [_item(c) for c in open_cases if c.status == CaseStatus.in_review]
