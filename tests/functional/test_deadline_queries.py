@@ -50,6 +50,7 @@ def _deadlines(db):
 
 
 @pytest.mark.parametrize("limit", [1, 3, 500])
+
 def test_overdue_is_the_oldest_open_cases_across_statuses(app, spread, limit):
     db = spread
     with app.test_request_context():
@@ -93,12 +94,7 @@ def test_month_cells_are_capped_and_counted(app, spread, per_day):
                  if start <= d.effective_due_on <= end and directorate_id in (None, d.case.lead_directorate_id)),
                 key=lambda d: (d.effective_due_on, d.case.reference, d.kind.value),
             )
-            expected_totals: dict[dt.date, int] = {}
-            expected_rows = []
-            for d in matching:
-                expected_totals[d.effective_due_on] = expected_totals.get(d.effective_due_on, 0) + 1
-                if expected_totals[d.effective_due_on] <= per_day:
-                    expected_rows.append(d.id)
+            expected_rows, expected_totals = _capped_reading(matching, per_day)
             assert totals == expected_totals
             assert [d.id for d in rows] == expected_rows
             if directorate_id is None:  # some days are over the cap; overrides count on their own date
@@ -307,12 +303,7 @@ def test_filtered_month_week_and_agenda_match_a_plain_reading(app, spread, kinds
             checked += len(expected)
             for per_day in (1, 2, 30):
                 rows, totals = queries.capped_per_day(start, end, per_day, kinds=kinds, binding_only=binding_only, **scope)
-                expected_totals: dict[dt.date, int] = {}
-                expected_rows = []
-                for d in expected:
-                    expected_totals[d.effective_due_on] = expected_totals.get(d.effective_due_on, 0) + 1
-                    if expected_totals[d.effective_due_on] <= per_day:
-                        expected_rows.append(d.id)
+                expected_rows, expected_totals = _capped_reading(expected, per_day)
                 assert totals == expected_totals
                 assert [d.id for d in rows] == expected_rows
             for per_page in (2, 5):
@@ -328,3 +319,15 @@ def test_filtered_month_week_and_agenda_match_a_plain_reading(app, spread, kinds
                     page += 1
                 assert got == [d.id for d in expected]
     assert checked > 4  # the filters kept rows: more than the smaller caps and pages
+
+
+def _capped_reading(ordered: list, per_day: int) -> tuple[list[int], dict[dt.date, int]]:
+    """A plain reading of a capped calendar: the first ``per_day`` ids of each date (in the
+    given order) and every date's full count."""
+    totals: dict[dt.date, int] = {}
+    rows = []
+    for d in ordered:
+        totals[d.effective_due_on] = totals.get(d.effective_due_on, 0) + 1
+        if totals[d.effective_due_on] <= per_day:
+            rows.append(d.id)
+    return rows, totals
