@@ -120,22 +120,6 @@ def links_of(case: Case) -> list[LinkView[Case]]:
     return result
 
 
-def suggested_links(case: Case, links: Sequence[LinkView[Case]] | None = None) -> list[Case]:
-    """Cases whose reference is mentioned in this case's texts and that are not linked yet.
-
-    ``links``: the case's ``links_of`` when the caller has them already (the case page).
-    """
-    mentioned = references.find_references([case.subject, case.notes, *(q.text for q in case.questions)])
-    mentioned = [r for r in mentioned if r != case.reference]
-    if not mentioned:
-        return []
-    linked = {v.case.id for v in (links if links is not None else links_of(case))}
-    found = db.session.scalars(
-        db.select(Case).where(Case.reference.in_(mentioned)).options(raiseload("*"), load_only(*LINKED_COLUMNS))
-    ).all()
-    return [c for c in found if c.id not in linked]
-
-
 def _mentioned(case: Case) -> list[str]:
     """The references the case's texts (subject, notes, questions) mention, not its own."""
     return [r for r in references.find_references([case.subject, case.notes, *(q.text for q in case.questions)]) if r != case.reference]
